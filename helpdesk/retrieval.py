@@ -1,0 +1,126 @@
+"""Find passages: BM25 (bm25s) and dense search (Chroma) fused by reciprocal rank, newest page winning.
+
+The whole index (a few hundred chunks) is held in memory for BM25 and for the dense scores of keyword-only
+hits; the dense ranking itself comes from Chroma. Chunks that a newer page contradicts (see
+ingest/supersede.py) never appear: their newer replacement takes their place.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+import Stemmer
+
+from helpdesk import store
+from helpdesk.embedding import get_embedder
+from helpdesk.schema import Chunk, Passage
+from helpdesk.settings import Settings
+
+CANDIDATES = 30
+RRF_K = 60
+_stemmer = Stemmer.Stemmer("english")
+
+
+def _tokenize(texts: list[str]):
+    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer, show_progress=False)
+
+
+def _keyword_text(chunk: Chunk) -> str:
+    # The question of an FAQ pair counts twice: a subscriber's words are closer to the question than the answer.
+    return "\n".join(filter(None, (chunk.question, chunk.question, chunk.section, chunk.text)))
+
+
+def rrf(rankings: list[list[int]], k: int = RRF_K) -> list[tuple[int, float]]:
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank + 1)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+@dataclass
+class Retriever:
+    collection: object
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    bm25: bm25s.BM25
+    positions: dict[str, int]
+
+    @classmethod
+    def from_collection(cls, collection) -> "Retriever":
+        got = collection.get(include=["documents", "metadatas", "embeddings"])
+        chunks = [Chunk(id=i, text=d, **m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        bm25 = bm25s.BM25()
+        bm25.index(_tokenize([_keyword_text(c) for c in chunks]), show_progress=False)
+        return cls(collection=collection, chunks=chunks, vectors=np.asarray(got["embeddings"], dtype=np.float32),
+                   bm25=bm25, positions={c.id: n for n, c in enumerate(chunks)})
+
+    @property
+    def build(self) -> str:
+        return self.collection.name
+
+    def embed(self, query: str) -> np.ndarray:
+        return np.asarray(get_embedder().get_query_embedding(query), dtype=np.float32)
+
+    def dense_ranking(self, query_vector: np.ndarray, n: int) -> list[int]:
+        hits = self.collection.query(query_embeddings=[query_vector.tolist()], n_results=min(n, len(self.chunks)),
+                                     include=[])
+        return [self.positions[i] for i in hits["ids"][0]]
+
+    def keyword_ranking(self, query: str, n: int) -> list[int]:
+        tokens = _tokenize([query])
+        if not tokens.vocab:  # nothing but stop words
+            return []
+        docs, scores = self.bm25.retrieve(tokens, k=min(n, len(self.chunks)), show_progress=False)
+        return [int(d) for d, s in zip(docs[0], scores[0]) if s > 0]
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Passage]:
+        """Top-k passages; `mode` is hybrid (the product), dense or keyword (for measuring the fusion)."""
+        query_vector = self.embed(query)
+        rankings = []
+        if mode in ("hybrid", "dense"):
+            rankings.append(self.dense_ranking(query_vector, CANDIDATES))
+        if mode in ("hybrid", "keyword"):
+            rankings.append(self.keyword_ranking(query, CANDIDATES))
+        fused = rrf(rankings)
+        similarity = self.vectors @ query_vector
+        passages: list[Passage] = []
+        seen: set[int] = set()
+        for position, score in fused:
+            for current in self._current(position):
+                if current not in seen:
+                    seen.add(current)
+                    passages.append(Passage(self.chunks[current], score=score, dense=float(similarity[current])))
+            if len(passages) >= k:
+                break
+        return passages[:k]
+
+    def _current(self, position: int) -> list[int]:
+        """The chunk itself, or the newer chunks that replace it when a newer page contradicts it."""
+        chunk = self.chunks[position]
+        if not chunk.superseded_by:
+            return [position]
+        return [self.positions[i] for i in chunk.superseded_by.split(",") if i in self.positions]
+
+
+_lock = threading.Lock()
+_cache: dict[tuple, Retriever] = {}
+
+
+def get_retriever(settings: Settings) -> Retriever:
+    """The retriever for the active build; reloaded when `python -m ingest` switches builds."""
+    client = store.connect(settings)
+    collection = store.active_build(client, settings)
+    if collection is None:
+        where = (f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}" if settings.server_mode
+                 else str(settings.index_dir))
+        raise store.IndexUnavailable(f"no index in {where}; build it with `python -m ingest` (or `make index`)")
+    key = (settings.index_dir, settings.chroma_host, settings.chroma_port, settings.collection)
+    with _lock:
+        cached = _cache.get(key)
+        if cached is None or cached.build != collection.name:
+            cached = _cache[key] = Retriever.from_collection(collection)
+        return cached

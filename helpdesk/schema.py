@@ -1,0 +1,65 @@
+"""The typed results every surface shares."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Route = Literal["rules", "retrieval", "llm", "abstain"]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of one document, as stored in the index."""
+
+    id: str
+    doc_id: str
+    title: str
+    source: str
+    as_of: str
+    section: str
+    position: int
+    text: str
+    question: str = ""  # for FAQ pairs: the question alone, indexed so a paraphrase finds the answer
+    superseded_by: str = ""  # comma-separated ids of newer chunks that contradict this one's figures
+
+    def metadata(self) -> dict:
+        data = asdict(self)
+        del data["id"], data["text"]
+        return data
+
+
+@dataclass(frozen=True)
+class Passage:
+    chunk: Chunk
+    score: float
+    dense: float = 0.0  # cosine similarity of the query to the chunk, used to decide abstention
+
+
+@dataclass(frozen=True)
+class Source:
+    doc: str
+    title: str
+    url: str
+    as_of: str
+    snippet: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    route: Route
+    sources: tuple[Source, ...] = ()
+    confidence: float = 0.0
+    offer_human: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def as_of(self) -> str | None:
+        return max((s.as_of for s in self.sources), default=None)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["sources"] = [asdict(s) for s in self.sources]
+        data["as_of"] = self.as_of
+        return data

@@ -1,0 +1,73 @@
+"""One frozen settings object, read from the environment at run time (never at import)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use; the message names the variable and a fix."""
+
+
+def _path(env: dict, name: str, default: Path) -> Path:
+    value = env.get(name)
+    return Path(value).expanduser() if value else default
+
+
+def _int(env: dict, name: str, default: int | None) -> int | None:
+    value = env.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingsError(f"{name}={value!r} is not a whole number; unset it or give e.g. {name}=8000") from None
+
+
+def _float(env: dict, name: str, default: float) -> float:
+    value = env.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise SettingsError(f"{name}={value!r} is not a number; unset it to use {default}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = PROJECT_ROOT / "corpus" / "docs"
+    index_dir: Path = PROJECT_ROOT / ".index"
+    collection: str = "glm_docs"
+    chroma_host: str | None = None
+    chroma_port: int | None = None
+    top_k: int = 5
+    # Calibrated on tests/data/abstention_labelled.jsonl by `python -m helpdesk calibrate`.
+    abstain_threshold: float = 0.40
+    support_url: str = "https://z.ai/contact"
+    max_answer_chars: int = 600
+
+    @property
+    def server_mode(self) -> bool:
+        return bool(self.chroma_host)
+
+    @classmethod
+    def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        base = cls()
+        settings = cls(
+            corpus_dir=_path(env, "HELPDESK_CORPUS_DIR", base.corpus_dir),
+            index_dir=_path(env, "HELPDESK_INDEX_DIR", base.index_dir),
+            collection=env.get("HELPDESK_COLLECTION") or base.collection,
+            chroma_host=env.get("CHROMA_HOST") or None,
+            chroma_port=_int(env, "CHROMA_PORT", 8000 if env.get("CHROMA_HOST") else None),
+            top_k=_int(env, "HELPDESK_TOP_K", base.top_k),
+            abstain_threshold=_float(env, "HELPDESK_ABSTAIN_THRESHOLD", base.abstain_threshold),
+            support_url=env.get("HELPDESK_SUPPORT_URL") or base.support_url,
+            max_answer_chars=_int(env, "HELPDESK_MAX_ANSWER_CHARS", base.max_answer_chars),
+        )
+        return replace(settings, **overrides) if overrides else settings

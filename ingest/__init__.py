@@ -1,0 +1,1 @@
+"""`python -m ingest`: corpus files -> validated documents -> chunks -> embeddings -> Chroma."""

@@ -1,0 +1,91 @@
+"""Load corpus files into validated documents; every problem names the file and the fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+REQUIRED = ("title", "source", "as_of")
+
+
+class CorpusError(ValueError):
+    """A corpus file cannot be indexed. The message names the file and what to change."""
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    title: str
+    source: str
+    as_of: str  # ISO date, so string order is date order
+    body: str
+    path: Path
+
+
+def _fail(path: Path, problem: str) -> CorpusError:
+    return CorpusError(f"{path}: {problem}. Fix the file (or move it out of the corpus) and run `python -m ingest` again; "
+                       "the existing index is untouched.")
+
+
+def _parse_date(path: Path, value) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise _fail(path, f"as_of {value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def load_document(path: Path) -> Document:
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise _fail(path, "looks like a binary file (it contains NUL bytes), not Markdown text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _fail(path, f"is not valid UTF-8 (byte {exc.start}); save it as UTF-8") from None
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as exc:
+        raise _fail(path, f"has front matter that is not valid YAML ({str(exc).splitlines()[0]})") from None
+    missing = [key for key in REQUIRED if not str(post.metadata.get(key) or "").strip()]
+    if missing:
+        raise _fail(path, f"front matter is missing {', '.join(missing)} (every document needs title, source and as_of)")
+    source = str(post.metadata["source"]).strip()
+    if not source.startswith(("http://", "https://")):
+        raise _fail(path, f"source {source!r} is not a URL; give the page's public address")
+    body = post.content.strip()
+    if not body:
+        raise _fail(path, "has front matter but an empty body")
+    return Document(
+        doc_id=path.stem,
+        title=str(post.metadata["title"]).strip(),
+        source=source,
+        as_of=_parse_date(path, post.metadata["as_of"]),
+        body=body,
+        path=path,
+    )
+
+
+def load_corpus(corpus_dir: Path) -> list[Document]:
+    """Every `*.md` in the folder, validated; all bad files are reported together."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"corpus folder {corpus_dir} does not exist; set HELPDESK_CORPUS_DIR or restore corpus/docs/")
+    paths = sorted(corpus_dir.glob("*.md"))
+    if not paths:
+        raise CorpusError(f"corpus folder {corpus_dir} has no .md documents; nothing to index")
+    documents, problems = [], []
+    for path in paths:
+        try:
+            documents.append(load_document(path))
+        except CorpusError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise CorpusError("\n".join(problems))
+    return documents

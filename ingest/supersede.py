@@ -1,0 +1,55 @@
+"""Which chunks a newer page overrules: the newest document wins where two pages disagree on a figure.
+
+A figure-bearing statement (a line or sentence with a number) in an older document is *contradicted* when a
+newer document has a statement of nearly the same wording with different numbers, and *confirmed* when a newer
+statement of nearly the same wording has the same numbers. A chunk with a contradicted statement that no newer
+page confirms is superseded: retrieval never shows it, and shows the newer chunk in its place.
+(Overview 2026-01-24 "Lite Plan: Up to ~120 prompts every 5 hours" vs FAQ 2026-02-12 "... ~80 prompts ...".)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from helpdesk.schema import Chunk
+
+SAME_STATEMENT = 0.75  # Jaccard overlap of words, numbers masked; measured on the corpus (tests/test_recency.py)
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"[a-z]+|\d+(?:[.,]\d+)*")
+_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z•*])")
+
+
+def _statements(text: str):
+    for line in text.splitlines():
+        for part in _SPLIT.split(line):
+            part = part.strip()
+            if len(part) > 15 and _NUMBER.search(part):
+                yield part
+
+
+def _shape(statement: str) -> frozenset[str]:
+    return frozenset("#" if w[0].isdigit() else w for w in _WORD.findall(statement.lower()))
+
+
+def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def supersessions(chunks: list[Chunk]) -> dict[str, list[str]]:
+    """Old chunk id -> ids of the newer chunks that overrule it."""
+    facts = [(c, _shape(s), tuple(_NUMBER.findall(s))) for c in chunks for s in _statements(c.text)]
+    result: dict[str, set[str]] = {}
+    for old, shape, numbers in facts:
+        newer = [(new, new_numbers) for new, new_shape, new_numbers in facts
+                 if new.as_of > old.as_of and new.doc_id != old.doc_id
+                 and _similarity(shape, new_shape) >= SAME_STATEMENT]
+        if newer and all(new_numbers != numbers for _, new_numbers in newer):
+            result.setdefault(old.id, set()).update(new.id for new, _ in newer)
+    return {old: sorted(new) for old, new in result.items()}
+
+
+def mark_superseded(chunks: list[Chunk]) -> list[Chunk]:
+    overruled = supersessions(chunks)
+    return [replace(c, superseded_by=",".join(overruled.get(c.id, []))) for c in chunks]
