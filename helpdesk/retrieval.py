@@ -15,6 +15,7 @@ import numpy as np
 import Stemmer
 
 from helpdesk import store
+from helpdesk.abstain import Evidence, evidence
 from helpdesk.embedding import get_embedder
 from helpdesk.schema import Chunk, Passage
 from helpdesk.settings import Settings
@@ -26,6 +27,13 @@ _stemmer = Stemmer.Stemmer("english")
 
 def _tokenize(texts: list[str]):
     return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer, show_progress=False)
+
+
+def terms(text: str) -> list[str]:
+    """The stemmed content words of a text, as BM25 sees them."""
+    tokens = _tokenize([text])
+    words = {n: w for w, n in tokens.vocab.items()}
+    return [words[n] for n in tokens.ids[0]]
 
 
 def _keyword_text(chunk: Chunk) -> str:
@@ -48,15 +56,25 @@ class Retriever:
     vectors: np.ndarray
     bm25: bm25s.BM25
     positions: dict[str, int]
+    chunk_terms: list[set[str]]
+    vocabulary: frozenset[str]
 
     @classmethod
     def from_collection(cls, collection) -> "Retriever":
         got = collection.get(include=["documents", "metadatas", "embeddings"])
         chunks = [Chunk(id=i, text=d, **m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        tokens = _tokenize([_keyword_text(c) for c in chunks])
         bm25 = bm25s.BM25()
-        bm25.index(_tokenize([_keyword_text(c) for c in chunks]), show_progress=False)
+        bm25.index(tokens, show_progress=False)
+        words = {n: w for w, n in tokens.vocab.items()}
+        chunk_terms = [{words[n] for n in ids} for ids in tokens.ids]
         return cls(collection=collection, chunks=chunks, vectors=np.asarray(got["embeddings"], dtype=np.float32),
-                   bm25=bm25, positions={c.id: n for n, c in enumerate(chunks)})
+                   bm25=bm25, positions={c.id: n for n, c in enumerate(chunks)}, chunk_terms=chunk_terms,
+                   vocabulary=frozenset(tokens.vocab))
+
+    def evidence(self, question: str, passages: list[Passage]) -> Evidence:
+        return evidence(terms(question), self.vocabulary, passages,
+                        [self.chunk_terms[self.positions[p.chunk.id]] for p in passages])
 
     @property
     def build(self) -> str:
@@ -85,8 +103,8 @@ class Retriever:
             rankings.append(self.dense_ranking(query_vector, CANDIDATES))
         if mode in ("hybrid", "keyword"):
             rankings.append(self.keyword_ranking(query, CANDIDATES))
-        fused = rrf(rankings)
         similarity = self.vectors @ query_vector
+        fused = rrf(rankings)
         passages: list[Passage] = []
         seen: set[int] = set()
         for position, score in fused:

@@ -46,8 +46,10 @@ class Settings:
     chroma_host: str | None = None
     chroma_port: int | None = None
     top_k: int = 5
-    # Calibrated on tests/data/abstention_labelled.jsonl by `python -m helpdesk calibrate`.
-    abstain_threshold: float = 0.40
+    # Calibrated on tests/data/abstention_labelled.jsonl by `python -m helpdesk.calibrate` (see helpdesk/abstain.py).
+    abstain_threshold: float = 0.415
+    abstain_vocabulary_weight: float = 0.7
+    abstain_support_weight: float = 0.25
     support_url: str = "https://z.ai/contact"
     max_answer_chars: int = 600
 
@@ -67,6 +69,8 @@ class Settings:
             chroma_port=_int(env, "CHROMA_PORT", 8000 if env.get("CHROMA_HOST") else None),
             top_k=_int(env, "HELPDESK_TOP_K", base.top_k),
             abstain_threshold=_float(env, "HELPDESK_ABSTAIN_THRESHOLD", base.abstain_threshold),
+            abstain_vocabulary_weight=_float(env, "HELPDESK_ABSTAIN_VOCABULARY_WEIGHT", base.abstain_vocabulary_weight),
+            abstain_support_weight=_float(env, "HELPDESK_ABSTAIN_SUPPORT_WEIGHT", base.abstain_support_weight),
             support_url=env.get("HELPDESK_SUPPORT_URL") or base.support_url,
             max_answer_chars=_int(env, "HELPDESK_MAX_ANSWER_CHARS", base.max_answer_chars),
         )

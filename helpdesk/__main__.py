@@ -1,0 +1,5 @@
+import sys
+
+from helpdesk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,59 @@
+"""The one entry point every surface calls: `answer(question, history, settings) -> Answer`."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from helpdesk.extractive import compose
+from helpdesk.retrieval import Retriever, get_retriever, terms
+from helpdesk.schema import Answer, Passage, Source
+from helpdesk.settings import Settings
+
+FOLLOW_UP_WORDS = 4  # a question this short ("and on Pro?") leans on the previous one
+
+
+def _retrieval_query(question: str, history: Sequence[dict]) -> str:
+    """Offline follow-ups: a very short question is read together with the user's previous question."""
+    previous = [turn["content"] for turn in history if turn.get("role") == "user" and turn.get("content")]
+    if previous and len(terms(question)) <= FOLLOW_UP_WORDS:
+        return f"{previous[-1]} {question}"
+    return question
+
+
+def _source(passage: Passage, snippet: str = "") -> Source:
+    c = passage.chunk
+    return Source(doc=c.doc_id, title=c.title, url=c.source, as_of=c.as_of, snippet=snippet or c.text[:200])
+
+
+def abstain(settings: Settings, off_topic: bool, confidence: float = 0.0) -> Answer:
+    if off_topic:
+        text = ("I can only help with the Z.ai GLM Coding Plan (plans, quotas, billing, referrals, the API and the "
+                f"supported coding tools); for anything else, please contact Z.ai support at {settings.support_url}.")
+    else:
+        text = ("I couldn't find this in the GLM Coding Plan documentation, so I won't guess; please ask Z.ai "
+                f"support at {settings.support_url}.")
+    return Answer(text=text, route="abstain", confidence=round(max(confidence, 0.0), 3), offer_human=True)
+
+
+def answer_offline(question: str, history: Sequence[dict], settings: Settings,
+                   retriever: Retriever | None = None) -> Answer:
+    retriever = retriever or get_retriever(settings)
+    query = _retrieval_query(question, history)
+    passages = retriever.search(query, k=settings.top_k)
+    evidence = retriever.evidence(query, passages)
+    confidence = evidence.confidence(settings.abstain_vocabulary_weight, settings.abstain_support_weight)
+    if not passages or confidence < settings.abstain_threshold:
+        return abstain(settings, off_topic=evidence.vocabulary < 0.9 or evidence.closeness < 0.3, confidence=confidence)
+    text, used = compose(query, passages, settings.max_answer_chars)
+    if not text:
+        return abstain(settings, off_topic=False, confidence=confidence)
+    sources = tuple(_source(passages[i]) for i in used)
+    return Answer(text=text, route="retrieval", sources=sources, confidence=round(min(max(confidence, 0.0), 1.0), 3))
+
+
+def answer(question: str, history: Sequence[dict] = (), settings: Settings | None = None) -> Answer:
+    settings = settings or Settings.from_env()
+    question = (question or "").strip()
+    if not question:
+        return Answer(text="Please type a question about the GLM Coding Plan.", route="abstain", offer_human=False)
+    return answer_offline(question, history, settings)

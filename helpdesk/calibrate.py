@@ -1,0 +1,87 @@
+"""`python -m helpdesk.calibrate`: fit the abstention weights and threshold on a labelled question set.
+
+Prints the best (vocabulary weight, support weight, threshold) by balanced accuracy, and how the current
+settings score; copy the figures into Settings' defaults when they improve. tests/test_abstention.py keeps
+the current defaults honest against the same set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpdesk.abstain import Evidence
+from helpdesk.answer import _retrieval_query
+from helpdesk.retrieval import get_retriever
+from helpdesk.settings import PROJECT_ROOT, Settings
+
+LABELLED = PROJECT_ROOT / "tests" / "data" / "abstention_labelled.jsonl"
+
+
+@dataclass(frozen=True)
+class Score:
+    answer_recall: float  # answerable questions that were answered
+    abstain_recall: float  # questions to refuse that were refused
+
+    @property
+    def balanced(self) -> float:
+        return (self.answer_recall + self.abstain_recall) / 2
+
+
+def load(path: Path = LABELLED) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def collect(settings: Settings, rows: list[dict]) -> list[tuple[Evidence, str]]:
+    retriever = get_retriever(settings)
+    result = []
+    for row in rows:
+        query = _retrieval_query(row["question"], [])
+        result.append((retriever.evidence(query, retriever.search(query, k=settings.top_k)), row["label"]))
+    return result
+
+
+def score(samples: list[tuple[Evidence, str]], vocabulary: float, support: float, threshold: float) -> Score:
+    answered = [e.confidence(vocabulary, support) >= threshold for e, _ in samples]
+    labels = [label for _, label in samples]
+    n_answer = labels.count("answer") or 1
+    n_abstain = labels.count("abstain") or 1
+    return Score(sum(a for a, l in zip(answered, labels) if l == "answer") / n_answer,
+                 sum(not a for a, l in zip(answered, labels) if l == "abstain") / n_abstain)
+
+
+def fit(samples: list[tuple[Evidence, str]]) -> tuple[float, float, float, Score]:
+    best = None
+    grid = [step / 20 for step in range(21)]
+    for vocabulary in grid:
+        for support in grid:
+            values = sorted({round(e.confidence(vocabulary, support), 3) for e, _ in samples})
+            for threshold in values:
+                result = score(samples, vocabulary, support, threshold)
+                if best is None or result.balanced > best[3].balanced:
+                    best = (vocabulary, support, threshold, result)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpdesk.calibrate", description=__doc__)
+    parser.add_argument("--labelled", type=Path, default=LABELLED)
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    samples = collect(settings, load(args.labelled))
+    current = score(samples, settings.abstain_vocabulary_weight, settings.abstain_support_weight,
+                    settings.abstain_threshold)
+    vocabulary, support, threshold, best = fit(samples)
+    print(f"{len(samples)} labelled questions")
+    print(f"current : vocabulary {settings.abstain_vocabulary_weight} support {settings.abstain_support_weight} "
+          f"threshold {settings.abstain_threshold}: balanced accuracy {current.balanced:.3f} "
+          f"(answered {current.answer_recall:.2f}, refused {current.abstain_recall:.2f})")
+    print(f"best fit: vocabulary {vocabulary} support {support} threshold {threshold}: balanced accuracy "
+          f"{best.balanced:.3f} (answered {best.answer_recall:.2f}, refused {best.abstain_recall:.2f})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

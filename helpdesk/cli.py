@@ -1,0 +1,67 @@
+"""`python -m helpdesk ask "question"` (or an interactive chat with no question); `--json` for the Answer."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from helpdesk.answer import answer
+from helpdesk.schema import Answer
+from helpdesk.settings import Settings, SettingsError
+from helpdesk.store import IndexUnavailable
+
+ROUTE_LABEL = {"rules": "exact figure from the docs", "retrieval": "from the docs", "llm": "AI-written from the docs",
+               "abstain": "not in the docs"}
+
+
+def render(result: Answer) -> str:
+    lines = [result.text, ""]
+    if result.sources:
+        lines.append("Sources:")
+        lines += [f"  - {s.title} ({s.url}), as of {s.as_of}" for s in result.sources]
+    lines.append(f"[{ROUTE_LABEL[result.route]}; confidence {result.confidence:.2f}]")
+    return "\n".join(lines)
+
+
+def _ask(question: str, history: list[dict], settings: Settings, as_json: bool) -> Answer:
+    result = answer(question, history, settings)
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if as_json else render(result), flush=True)
+    return result
+
+
+def chat(settings: Settings, as_json: bool) -> None:
+    print("Ask about the GLM Coding Plan (quotas, prices, upgrades, referrals, tools, errors). Ctrl-D or 'exit' quits.")
+    history: list[dict] = []
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return
+        if question.lower() in {"exit", "quit"}:
+            return
+        if not question:
+            continue
+        result = _ask(question, history, settings, as_json)
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": result.text}]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpdesk", description="GLM Coding Plan support assistant")
+    commands = parser.add_subparsers(dest="command", required=True)
+    ask = commands.add_parser("ask", help="answer a question (no question: interactive chat)")
+    ask.add_argument("question", nargs="*", help="the question; omit it for an interactive chat")
+    ask.add_argument("--json", action="store_true", help="print the Answer object as JSON")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        if args.command == "ask":
+            if args.question:
+                _ask(" ".join(args.question), [], settings, args.json)
+            else:
+                chat(settings, args.json)
+    except (SettingsError, IndexUnavailable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0

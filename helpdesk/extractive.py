@@ -1,0 +1,186 @@
+"""The offline answer: the sentences of the best passages that answer the question, verbatim, cited.
+
+No generation, so no invented figure: every word of the answer is a word of the docs. The best-matching unit
+(a sentence, a list item or a short code block) leads; its list items follow when it introduces a list
+("as follows:"), and a close runner-up from the same passage is added while the answer stays short.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from helpdesk.embedding import get_embedder
+from helpdesk.schema import Passage
+
+_FAQ_PREFIX = re.compile(r"^\s*Q\s*[:：].*?\s+A\s*[:：]\s*", re.S)
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"“])")
+_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+\.|[a-z]\.)\s+")
+MAX_CODE = 450
+PASSAGES = 3
+SAME_QUESTION = 0.7  # cosine between the user's question and an FAQ question that counts as "the same question"
+
+
+@dataclass(frozen=True)
+class Unit:
+    passage: int
+    order: int
+    text: str
+    is_item: bool
+    is_row: bool = False
+
+
+def clean(text: str) -> str:
+    """Markdown to plain support-chat text; link targets kept, since the URL is often the answer."""
+    if _FENCE.match(text):
+        return "\n".join(line for line in text.splitlines() if not _FENCE.match(line))
+    text = _LINK.sub(lambda m: m.group(2) if m.group(1).strip() in m.group(2) else f"{m.group(1)} ({m.group(2)})", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    return text.replace("`", "").strip()
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def units(passage_index: int, text: str) -> list[Unit]:
+    """Sentences, list items, table rows (with their column names) and short code blocks, in document order."""
+    text = _FAQ_PREFIX.sub("", text, count=1)
+    result: list[Unit] = []
+    code: list[str] | None = None
+    header: list[str] | None = None
+    for line in text.splitlines():
+        if line.lstrip().startswith("|") and code is None:
+            cells = _cells(line)
+            if header is None:
+                header = cells
+            elif not set("".join(cells)) <= set("-: "):
+                row = "; ".join(f"{h}: {c}" for h, c in zip(header, cells) if c and c != "-" and h)
+                result.append(Unit(passage_index, len(result), row, True, is_row=True))
+            continue
+        header = None
+        if _FENCE.match(line):
+            if code is None:
+                code = [line]
+            else:
+                code.append(line)
+                block = "\n".join(code)
+                if len(block) <= MAX_CODE:
+                    result.append(Unit(passage_index, len(result), block, False))
+                code = None
+            continue
+        if code is not None:
+            code.append(line)
+            continue
+        stripped = line.strip()
+        if not stripped or stripped.startswith((">", "#")) or set(stripped) <= set("-:|* "):
+            continue
+        is_item = bool(_BULLET.match(line))
+        for sentence in _SENTENCE_END.split(stripped) if not is_item else [stripped]:
+            if len(sentence) > 3:
+                result.append(Unit(passage_index, len(result), sentence, is_item))
+    return result
+
+
+def _introduces_list(unit: Unit) -> bool:
+    return unit.text.rstrip().endswith(":")
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WORDS = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9]")
+
+
+def _bonus(question: str, unit: Unit) -> float:
+    """What the embedding misses: exact codes and figures the user typed ("1113"), and shared words."""
+    # Trust the ranking a little: the top passage is more likely the right page than a lucky sentence elsewhere.
+    bonus = 0.06 * (PASSAGES - 1 - unit.passage) / (PASSAGES - 1)
+    text = unit.text.lower()
+    numbers = set(_NUMBER.findall(question))
+    if numbers and numbers & set(_NUMBER.findall(text)):
+        bonus += 0.25
+    words = {w for w in _WORDS.findall(question.lower()) if len(w) > 3}
+    if words:
+        bonus += 0.1 * len(words & set(_WORDS.findall(text))) / len(words)
+    return bonus
+
+
+def _render(chosen: list[Unit]) -> str:
+    chosen = sorted(chosen, key=lambda u: u.order)
+    return "\n".join(("• " + clean(_BULLET.sub("", u.text))) if u.is_item else clean(u.text) for u in chosen)
+
+
+def _whole_answer(index: int, passage: Passage, limit: int) -> str:
+    """An FAQ answer from its start, cut at a unit boundary to fit."""
+    chosen, size = [], 0
+    for unit in units(index, passage.chunk.text):
+        size += len(clean(unit.text)) + 1
+        if size > limit and chosen:
+            break
+        chosen.append(unit)
+    while len(chosen) > 1 and _introduces_list(chosen[-1]):  # cut before a list we could not include
+        chosen.pop()
+    return _render(chosen)
+
+
+def compose(question: str, passages: list[Passage], limit: int = 600) -> tuple[str, list[int]]:
+    """The answer text and the indexes of the passages it quotes."""
+    candidates = [u for i, p in enumerate(passages[:PASSAGES]) for u in units(i, p.chunk.text)]
+    if not candidates:
+        return "", []
+    embedder = get_embedder()
+    question_vector = np.asarray(embedder.get_query_embedding(question))
+    faq = [(i, p) for i, p in enumerate(passages[:PASSAGES]) if p.chunk.question]
+    if faq:
+        # When the subscriber asked an FAQ's question in other words, the FAQ's own answer is the best answer.
+        asked = np.asarray(embedder.get_text_embedding_batch([p.chunk.question for _, p in faq])) @ question_vector
+        top = int(np.argmax(asked))
+        if asked[top] >= SAME_QUESTION:
+            index, passage = faq[top]
+            return _whole_answer(index, passage, limit), [index]
+    vectors = np.asarray(embedder.get_text_embedding_batch([u.text for u in candidates]))
+    scores = vectors @ question_vector + np.array([_bonus(question, u) for u in candidates])
+    best = int(np.argmax(scores))
+    lead = candidates[best]
+    same_passage = [u for u in candidates if u.passage == lead.passage]
+    chosen = [lead]
+    size = len(clean(lead.text))
+
+    def add(unit: Unit) -> bool:
+        nonlocal size
+        extra = len(clean(unit.text)) + 1
+        if unit in chosen or size + extra > limit:
+            return False
+        chosen.append(unit)
+        size += extra
+        return True
+
+    if _introduces_list(lead):
+        # "as follows:" is no answer without what follows: the list items or the code block.
+        for unit in same_passage[lead.order + 1:]:
+            if not (unit.is_item or _FENCE.match(unit.text)) or not add(unit):
+                break
+    elif lead.is_item and not lead.is_row:
+        # The siblings of the item, so "Lite: 100" comes with Pro and Max, led by their introduction.
+        start = lead.order
+        while start > 0 and same_passage[start - 1].is_item:
+            start -= 1
+        if start > 0 and _introduces_list(same_passage[start - 1]):
+            add(same_passage[start - 1])
+        for unit in same_passage[start:]:
+            if unit in chosen:
+                continue
+            if not unit.is_item or not add(unit):
+                break
+    else:
+        # A sentence that ends on a colon-less statement may still need the next one ("Example: ...").
+        ranked = sorted((i for i, u in enumerate(candidates) if u.passage == lead.passage and i != best),
+                        key=lambda i: -scores[i])
+        for i in ranked[:2]:
+            if scores[i] >= scores[best] - 0.08:
+                add(candidates[i])
+    return _render(chosen), sorted({u.passage for u in chosen})
