@@ -28,6 +28,12 @@ class Evidence:
         return self.closeness + vocabulary_weight * (self.vocabulary - 1) + support_weight * (self.support - 1)
 
 
+# Words of any question, about anything: their absence from the passages says nothing.
+QUESTION_WORDS = frozenset(
+    "mani much everi get mean use need want pleas also would could possibl like know tell anyon someth thing "
+    "still realli actual ok okay hi hello thank thanks".split())
+
+
 def _known(token: str, vocabulary: frozenset[str], words: tuple[str, ...]) -> bool:
     if token in vocabulary or len(token) <= 2 or token.isdigit():
         return True
@@ -42,6 +48,7 @@ def _sorted_words(vocabulary: frozenset[str]) -> tuple[str, ...]:
 def evidence(question_tokens: list[str], vocabulary: frozenset[str], passages: list[Passage],
              passage_tokens: list[set[str]]) -> Evidence:
     closeness = max((p.dense for p in passages), default=0.0)
+    question_tokens = [t for t in question_tokens if t not in QUESTION_WORDS]
     if not question_tokens:
         return Evidence(closeness, 0.0, 0.0)
     words = _sorted_words(vocabulary)

@@ -146,6 +146,11 @@ def compose(question: str, passages: list[Passage], limit: int = 600) -> tuple[s
     scores = vectors @ question_vector + np.array([_bonus(question, u) for u in candidates])
     best = int(np.argmax(scores))
     lead = candidates[best]
+    lead_passage = passages[lead.passage]
+    if lead_passage.chunk.question:
+        whole = _whole_answer(lead.passage, lead_passage, limit)
+        if clean(lead.text) in whole and len(whole) <= limit:
+            return whole, [lead.passage]  # a short FAQ answer reads best whole, in its own order
     same_passage = [u for u in candidates if u.passage == lead.passage]
     chosen = [lead]
     size = len(clean(lead.text))

@@ -26,7 +26,33 @@ _stemmer = Stemmer.Stemmer("english")
 
 
 def _tokenize(texts: list[str]):
-    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer, show_progress=False)
+    return bm25s.tokenize(texts, stopwords="en_plus", stemmer=_stemmer, show_progress=False)
+
+
+# Subscribers' words for things the docs name otherwise; appended to the query for keyword search and for
+# the abstention evidence (the embedding already knows most synonyms, BM25 does not).
+SUPPORT_SYNONYMS = {
+    "money back": "refund", "reimburs": "refund", "charged twice": "billing refund",
+    "how much does": "price", "how much is": "price", "cost": "price pricing", "expensive": "price",
+    "limit": "quota", "allowance": "quota", "run out": "quota exhausted", "used up": "quota exhausted",
+    "stop paying": "cancel subscription", "unsubscribe": "cancel subscription", "auto-renew": "renewal",
+    "invite": "referral invitation", "referr": "invitation credits", "endpoint": "base url",
+}
+
+
+def expand(query: str) -> str:
+    """The query plus the docs' words for what it says ("money back" -> also "refund")."""
+    lowered = query.lower()
+    extra = [canonical for phrase, canonical in SUPPORT_SYNONYMS.items() if phrase in lowered]
+    return f"{query} {' '.join(extra)}" if extra else query
+
+
+def translate(query: str) -> str:
+    """The query in the docs' words ("money back" -> "refund"), so the user's phrasing is not counted as unknown."""
+    lowered = query.lower()
+    for phrase, canonical in SUPPORT_SYNONYMS.items():
+        lowered = lowered.replace(phrase, f" {canonical} ")
+    return lowered
 
 
 def terms(text: str) -> list[str]:
@@ -58,6 +84,7 @@ class Retriever:
     positions: dict[str, int]
     chunk_terms: list[set[str]]
     vocabulary: frozenset[str]
+    question_vectors: dict[int, np.ndarray]  # FAQ chunks: the embedding of the question alone
 
     @classmethod
     def from_collection(cls, collection) -> "Retriever":
@@ -68,12 +95,15 @@ class Retriever:
         bm25.index(tokens, show_progress=False)
         words = {n: w for w, n in tokens.vocab.items()}
         chunk_terms = [{words[n] for n in ids} for ids in tokens.ids]
+        faq = [n for n, c in enumerate(chunks) if c.question]
+        question_vectors = dict(zip(faq, np.asarray(
+            get_embedder().get_text_embedding_batch([chunks[n].question for n in faq]), dtype=np.float32)))
         return cls(collection=collection, chunks=chunks, vectors=np.asarray(got["embeddings"], dtype=np.float32),
                    bm25=bm25, positions={c.id: n for n, c in enumerate(chunks)}, chunk_terms=chunk_terms,
-                   vocabulary=frozenset(tokens.vocab))
+                   vocabulary=frozenset(tokens.vocab), question_vectors=question_vectors)
 
     def evidence(self, question: str, passages: list[Passage]) -> Evidence:
-        return evidence(terms(question), self.vocabulary, passages,
+        return evidence(terms(translate(question)), self.vocabulary, passages,
                         [self.chunk_terms[self.positions[p.chunk.id]] for p in passages])
 
     @property
@@ -89,7 +119,7 @@ class Retriever:
         return [self.positions[i] for i in hits["ids"][0]]
 
     def keyword_ranking(self, query: str, n: int) -> list[int]:
-        tokens = _tokenize([query])
+        tokens = _tokenize([expand(query)])
         if not tokens.vocab:  # nothing but stop words
             return []
         docs, scores = self.bm25.retrieve(tokens, k=min(n, len(self.chunks)), show_progress=False)

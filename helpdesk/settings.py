@@ -47,11 +47,12 @@ class Settings:
     chroma_port: int | None = None
     top_k: int = 5
     # Calibrated on tests/data/abstention_labelled.jsonl by `python -m helpdesk.calibrate` (see helpdesk/abstain.py).
-    abstain_threshold: float = 0.415
+    abstain_threshold: float = 0.391
     abstain_vocabulary_weight: float = 0.7
     abstain_support_weight: float = 0.25
     support_url: str = "https://z.ai/contact"
     max_answer_chars: int = 600
+    write_batch: int = 64  # chunks per Chroma write during ingestion
 
     @property
     def server_mode(self) -> bool:
@@ -73,5 +74,6 @@ class Settings:
             abstain_support_weight=_float(env, "HELPDESK_ABSTAIN_SUPPORT_WEIGHT", base.abstain_support_weight),
             support_url=env.get("HELPDESK_SUPPORT_URL") or base.support_url,
             max_answer_chars=_int(env, "HELPDESK_MAX_ANSWER_CHARS", base.max_answer_chars),
+            write_batch=_int(env, "HELPDESK_WRITE_BATCH", base.write_batch),
         )
         return replace(settings, **overrides) if overrides else settings

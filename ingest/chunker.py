@@ -35,7 +35,12 @@ class _Section:
 
     @property
     def text(self) -> str:
-        return "\n".join(_tidy_table(line) if line.lstrip().startswith("|") else line for line in self.lines).strip()
+        lines, in_fence = [], False
+        for line in self.lines:
+            if _FENCE.match(line):
+                in_fence = not in_fence
+            lines.append(_tidy_table(line) if not in_fence and line.lstrip().startswith("|") else line)
+        return "\n".join(lines).strip()
 
 
 def _is_plain_title(line: str, prev_blank: bool, next_line: str | None) -> bool:
@@ -165,11 +170,12 @@ def _pack(text: str, limit: int = MAX_CHARS) -> list[str]:
         size = sum(len(c) + 2 for c in current)
         if size + len(block) <= limit:
             current.append(block)
+            overlap = ""  # the overlap only ever leads the block that directly follows it
             continue
         flush()
         if len(block) <= limit or _is_atomic(block) or _is_table(block):
             if overlap and not _is_atomic(block) and not _is_table(block) and len(overlap) + len(block) <= limit:
-                block = overlap + block
+                block = overlap.strip() + "\n\n" + block
             current.append(block)
             overlap = ""
             continue

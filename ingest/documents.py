@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,8 +37,11 @@ def _parse_date(path: Path, value) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return value.isoformat()
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value).strip()).isoformat()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return dt.date.fromisoformat(text).isoformat()
     except ValueError:
         raise _fail(path, f"as_of {value!r} is not a date in YYYY-MM-DD form") from None
 
@@ -54,6 +58,8 @@ def load_document(path: Path) -> Document:
         post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
         raise _fail(path, f"has front matter that is not valid YAML ({str(exc).splitlines()[0]})") from None
+    except ValueError as exc:  # YAML reads an unquoted impossible date (2026-13-45) and fails on it
+        raise _fail(path, f"has a date that is not a date in YYYY-MM-DD form ({exc})") from None
     missing = [key for key in REQUIRED if not str(post.metadata.get(key) or "").strip()]
     if missing:
         raise _fail(path, f"front matter is missing {', '.join(missing)} (every document needs title, source and as_of)")

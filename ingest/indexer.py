@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
 from tqdm import tqdm
 
 from helpdesk import store
@@ -19,8 +20,6 @@ from helpdesk.settings import Settings
 from ingest.chunker import chunk_document, embedding_text
 from ingest.documents import load_corpus
 from ingest.supersede import mark_superseded
-
-WRITE_BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -73,9 +72,11 @@ def run(settings: Settings, log: Callable[[str], None] = print, progress: bool =
                 vectors[chunk.id] = vector
 
     build = store.new_build(client, settings, time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6])
-    for start in tqdm(range(0, len(chunks), WRITE_BATCH), desc="Writing", unit="batch", disable=not progress):
-        batch = chunks[start:start + WRITE_BATCH]
-        build.add(ids=[c.id for c in batch], embeddings=[vectors[c.id] for c in batch],
+    step = max(1, settings.write_batch)
+    for start in tqdm(range(0, len(chunks), step), desc="Writing", unit="batch", disable=not progress):
+        batch = chunks[start:start + step]
+        build.add(ids=[c.id for c in batch],
+                  embeddings=np.asarray([vectors[c.id] for c in batch], dtype=np.float32),
                   documents=[c.text for c in batch], metadatas=[c.metadata() for c in batch])
     if build.count() != len(chunks):
         raise RuntimeError(f"build {build.name} holds {build.count()} chunks, expected {len(chunks)}; "

@@ -1,0 +1,46 @@
+"""The calibrated abstention, kept honest against the labelled set it was fitted on."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk.answer import answer
+from helpdesk.calibrate import collect, load, score
+
+# Measured at the calibrated defaults: balanced accuracy 0.85 (answered 0.92, refused 0.79) on 95 questions.
+BALANCED_FLOOR = 0.80
+
+
+@pytest.fixture(scope="module")
+def samples(real_settings):
+    return collect(real_settings, load())
+
+
+def test_labelled_set_is_balanced_and_large(samples):
+    labels = [label for _, label in samples]
+    assert len(labels) >= 90 and min(labels.count("answer"), labels.count("abstain")) >= 40
+
+
+def test_calibrated_defaults_separate_the_labelled_set(samples, real_settings):
+    s = real_settings
+    result = score(samples, s.abstain_vocabulary_weight, s.abstain_support_weight, s.abstain_threshold)
+    assert result.balanced >= BALANCED_FLOOR, result
+
+
+def test_plainly_off_topic_questions_are_refused(real_settings):
+    rows = [row for row in load() if row["why"].startswith("off-topic")]
+    assert len(rows) >= 10
+    answered = [row["question"] for row in rows if answer(row["question"], settings=real_settings).route != "abstain"]
+    assert len(answered) <= len(rows) // 10, answered
+
+
+@pytest.mark.parametrize("question", [
+    "give me a good lasagna recipe for 6 people",
+    "who won the 2022 FIFA World Cup?",
+    "convert 50 fahrenheit to celsius",
+])
+def test_abstention_is_one_sentence_with_a_way_to_a_human(real_settings, question):
+    result = answer(question, settings=real_settings)
+    assert result.route == "abstain" and result.offer_human and not result.sources
+    assert real_settings.support_url in result.text
+    assert result.text.count(". ") == 0 and len(result.text) < 300

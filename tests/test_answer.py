@@ -1,0 +1,86 @@
+"""The one entry point, `answer()`, and the CLI driven in-process."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from helpdesk.answer import answer
+from helpdesk.cli import main
+from helpdesk.schema import Answer
+
+
+@pytest.mark.parametrize("question, must, doc", [
+    ("How many prompts do I get every 5 hours on Lite?", r"~80 prompts", "devpack-faq"),
+    ("how do I cancel my subscription", r"at least 24 hours", "devpack-faq"),
+    ("can I get my money back if I did not use the plan?", r"non-refundable", "devpack-faq"),
+    ("what does error 1113 mean", r"arrears", "api-reference-errors"),
+    ("GLM-4.7 API price per million tokens", r"\$0\.6.*\$2\.2", "guides-api-pricing"),
+    ("when do referral credits show up after my friend pays", r"24-48 hours", "devpack-faq"),
+    ("how many web searches per month does the Pro plan include", r"1,000", "devpack-faq"),
+    ("does calling GLM-5 eat more of my quota?", r"3 times", "devpack-faq"),
+])
+def test_offline_answers_are_short_correct_and_cited(real_settings, question, must, doc):
+    result = answer(question, settings=real_settings)
+    assert result.route == "retrieval"
+    assert re.search(must, result.text, re.S), result.text
+    assert len(result.text) <= real_settings.max_answer_chars
+    assert doc in [s.doc for s in result.sources]
+    assert all(s.url.startswith("https://docs.z.ai/") and s.as_of for s in result.sources)
+
+
+def test_outdated_quota_is_never_the_answer(real_settings):
+    for question in ("What is the Pro plan's prompt limit per 5 hours?", "Max plan prompts every five hours?"):
+        text = answer(question, settings=real_settings).text
+        assert not re.search(r"~(120|600|2400) prompts", text), text
+
+
+def test_short_follow_up_uses_the_previous_question(real_settings):
+    history = [{"role": "user", "content": "How many web searches per month does the Lite plan include?"},
+               {"role": "assistant", "content": "Lite: 100 web searches and web readers per month."}]
+    result = answer("and on Max?", history, settings=real_settings)
+    assert result.route == "retrieval" and "4,000" in result.text
+
+
+def test_empty_question_does_not_search(real_settings):
+    result = answer("   ", settings=real_settings)
+    assert result.route == "abstain" and not result.offer_human and "question" in result.text
+
+
+def test_cli_json_is_the_answer_object(real_settings, monkeypatch, capsys):
+    monkeypatch.setenv("HELPDESK_INDEX_DIR", str(real_settings.index_dir))
+    assert main(["ask", "--json", "Where", "can", "I", "check", "my", "API", "rate", "limits?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) >= {"text", "route", "sources", "confidence", "offer_human", "as_of"}
+    assert data["route"] == "retrieval" and "rate-limits" in data["text"]
+    assert data["sources"][0]["doc"] == "help-center-faq" and data["as_of"] == "2026-01-24"
+    assert isinstance(data["confidence"], float)
+
+
+def test_cli_text_output_lists_sources(real_settings, monkeypatch, capsys):
+    monkeypatch.setenv("HELPDESK_INDEX_DIR", str(real_settings.index_dir))
+    assert main(["ask", "Can I withdraw my referral credits?"]) == 0
+    out = capsys.readouterr().out
+    assert "Sources:" in out and "https://docs.z.ai/devpack/faq" in out and "as of 2026-02-12" in out
+
+
+def test_cli_interactive_loop_keeps_history(real_settings, monkeypatch, capsys):
+    monkeypatch.setenv("HELPDESK_INDEX_DIR", str(real_settings.index_dir))
+    lines = iter(["How many web searches per month on the Lite plan?", "and on Max?", "exit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    assert main(["ask"]) == 0
+    out = capsys.readouterr().out
+    assert "100 web searches" in out and "4,000" in out
+
+
+def test_cli_without_an_index_says_how_to_build_one(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HELPDESK_INDEX_DIR", str(tmp_path / "nothing-here"))
+    assert main(["ask", "hello"]) == 2
+    assert "python -m ingest" in capsys.readouterr().err
+
+
+def test_answer_round_trips_to_dict():
+    data = Answer(text="t", route="abstain").to_dict()
+    assert data["sources"] == [] and data["as_of"] is None and data["offer_human"] is False
