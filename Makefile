@@ -1,0 +1,33 @@
+# One command to set up and run, one to set up and test. Everything lands in .venv and .index (git-ignored).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run chat test index install bench clean
+
+run: chat
+
+chat: index
+	$(PY) -m helpdesk ask
+
+test: install
+	$(PY) -m pytest -q
+
+index: install
+	$(PY) -m ingest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+bench: index
+	$(PY) -m eval.bench
+
+clean:
+	rm -rf $(VENV) .index

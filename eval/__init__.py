@@ -1,0 +1,1 @@
+"""Measurement: the batch evaluation (`python -m eval`) and the benchmark (`python -m eval.bench`)."""
