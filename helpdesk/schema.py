@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 Route = Literal["rules", "retrieval", "llm", "abstain"]
+EventKind = Literal["sources", "token", "answer", "error"]
 
 
 @dataclass(frozen=True)
@@ -63,3 +64,17 @@ class Answer:
         data["sources"] = [asdict(s) for s in self.sources]
         data["as_of"] = self.as_of
         return data
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """One step of a streamed answer: the sources first, then tokens, then the final Answer (always last).
+
+    An "error" event carries a message a user can read (never a key or a stack trace); the final "answer"
+    event still follows it, with the offline answer.
+    """
+
+    kind: EventKind
+    text: str = ""
+    sources: tuple[Source, ...] = ()
+    answer: Answer | None = None

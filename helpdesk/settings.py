@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ZAI_GENERAL_API = "https://api.z.ai/api/paas/v4/"
 
 
 class SettingsError(ValueError):
@@ -38,6 +39,17 @@ def _float(env: dict, name: str, default: float) -> float:
         raise SettingsError(f"{name}={value!r} is not a number; unset it to use {default}") from None
 
 
+def _bool(env: dict, name: str, default: bool) -> bool:
+    value = (env.get(name) or "").strip().lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name}={value!r} is not a yes/no value; use 1 or 0")
+
+
 @dataclass(frozen=True)
 class Settings:
     corpus_dir: Path = PROJECT_ROOT / "corpus" / "docs"
@@ -53,10 +65,21 @@ class Settings:
     support_url: str = "https://z.ai/contact"
     max_answer_chars: int = 600
     write_batch: int = 64  # chunks per Chroma write during ingestion
+    # GLM through Z.ai's general API (or any OpenAI-compatible server). No key: offline answers only.
+    llm_api_key: str | None = field(default=None, repr=False)  # never printed, logged or sent to a browser
+    llm_base_url: str = ZAI_GENERAL_API
+    llm_model: str = "glm-4.7-flashx"
+    llm_thinking: bool = False
+    llm_timeout: float = 20.0
+    llm_max_retries: int = 2
 
     @property
     def server_mode(self) -> bool:
         return bool(self.chroma_host)
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_api_key)
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -75,5 +98,11 @@ class Settings:
             support_url=env.get("HELPDESK_SUPPORT_URL") or base.support_url,
             max_answer_chars=_int(env, "HELPDESK_MAX_ANSWER_CHARS", base.max_answer_chars),
             write_batch=_int(env, "HELPDESK_WRITE_BATCH", base.write_batch),
+            llm_api_key=env.get("HELPDESK_LLM_API_KEY") or env.get("ZAI_API_KEY") or None,
+            llm_base_url=env.get("HELPDESK_LLM_BASE_URL") or base.llm_base_url,
+            llm_model=env.get("HELPDESK_LLM_MODEL") or base.llm_model,
+            llm_thinking=_bool(env, "HELPDESK_LLM_THINKING", base.llm_thinking),
+            llm_timeout=_float(env, "HELPDESK_LLM_TIMEOUT", base.llm_timeout),
+            llm_max_retries=_int(env, "HELPDESK_LLM_MAX_RETRIES", base.llm_max_retries),
         )
         return replace(settings, **overrides) if overrides else settings
