@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from eval.baseline import bench_llamaindex_defaults
 from helpdesk.settings import PROJECT_ROOT, Settings
 
 QUESTIONS = PROJECT_ROOT / "tests" / "data" / "retrieval_questions.jsonl"
@@ -72,32 +73,6 @@ def bench_ours(settings: Settings, questions: list[dict], extra: list[str]) -> d
         "scores": {mode: ranking_scores(docs, expected) for mode, docs in ranked.items()},
         "rss_mb": peak_rss_mb(),
     }
-
-
-def bench_llamaindex_defaults(settings: Settings, questions: list[dict]) -> dict:
-    """What a user would build from the LlamaIndex tutorial: VectorStoreIndex, default splitter, dense top-k."""
-    from llama_index.core import Document, Settings as LlamaSettings, VectorStoreIndex
-
-    from helpdesk.embedding import get_embedder
-    from ingest.documents import load_corpus
-
-    LlamaSettings.llm = None
-    LlamaSettings.embed_model = get_embedder()
-    started = time.perf_counter()
-    docs = [Document(text=d.body, metadata={"doc_id": d.doc_id, "title": d.title}) for d in
-            load_corpus(settings.corpus_dir)]
-    index = VectorStoreIndex.from_documents(docs)
-    build_s = time.perf_counter() - started
-    retriever = index.as_retriever(similarity_top_k=5)
-    retriever.retrieve(questions[0]["question"])
-    latency, ranked = [], []
-    for q in questions:
-        t = time.perf_counter()
-        nodes = retriever.retrieve(q["question"])
-        latency.append((time.perf_counter() - t) * 1000)
-        ranked.append([n.node.metadata["doc_id"] for n in nodes])
-    return {"chunks": len(index.docstore.docs), "build_s": build_s, "retrieval_ms": latency,
-            "scores": ranking_scores(ranked, [q["docs"] for q in questions]), "rss_mb": peak_rss_mb()}
 
 
 def main(argv: list[str] | None = None) -> int:

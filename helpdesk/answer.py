@@ -6,6 +6,7 @@ from typing import Sequence
 
 from helpdesk.extractive import compose
 from helpdesk.retrieval import Retriever, get_retriever, terms
+from helpdesk.rules import answer_rules
 from helpdesk.schema import Answer, Passage, Source
 from helpdesk.settings import Settings
 
@@ -56,4 +57,7 @@ def answer(question: str, history: Sequence[dict] = (), settings: Settings | Non
     question = (question or "").strip()
     if not question:
         return Answer(text="Please type a question about the GLM Coding Plan.", route="abstain", offer_human=False)
+    ruled = answer_rules(question, history, settings)
+    if ruled is not None:
+        return ruled
     return answer_offline(question, history, settings)

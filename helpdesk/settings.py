@@ -53,6 +53,7 @@ def _bool(env: dict, name: str, default: bool) -> bool:
 @dataclass(frozen=True)
 class Settings:
     corpus_dir: Path = PROJECT_ROOT / "corpus" / "docs"
+    facts_path: Path = PROJECT_ROOT / "corpus" / "facts.toml"
     index_dir: Path = PROJECT_ROOT / ".index"
     collection: str = "glm_docs"
     chroma_host: str | None = None
@@ -87,6 +88,7 @@ class Settings:
         base = cls()
         settings = cls(
             corpus_dir=_path(env, "HELPDESK_CORPUS_DIR", base.corpus_dir),
+            facts_path=_path(env, "HELPDESK_FACTS", base.facts_path),
             index_dir=_path(env, "HELPDESK_INDEX_DIR", base.index_dir),
             collection=env.get("HELPDESK_COLLECTION") or base.collection,
             chroma_host=env.get("CHROMA_HOST") or None,

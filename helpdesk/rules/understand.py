@@ -1,0 +1,338 @@
+"""Question -> intent and slots, for the questions the rules layer answers exactly.
+
+Robust to case, word numbers ("ten days ago"), common typos (fuzzy-matched against a domain lexicon) and
+Chinese keywords. A question that names no rule intent, or names another company's product, is left alone
+(intent None) so it falls through to retrieval untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+PLANS = ("lite", "pro", "max")
+LEXICON = sorted(set("""
+upgrade upgrading upgraded downgrade downgrading cancel cancelling canceling cancellation refund refunds refundable
+quota quotas prompts prompt plan plans lite monthly quarterly annual annually yearly referral referrals invite
+invites invited inviting invitation friend friends credits credit discount search searches reader readers
+vision price prices pricing cost costs charge charged billing cycle weekly tokens input output models model
+endpoint subscription subscribe subscribed renew renewal withdraw minimum calls hours days months weeks
+deducted deduction balance payment percentage reward rewards multiplier mapping default supported tools
+""".split()))
+WORD_NUMBERS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
+}
+CHINESE_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+OTHER_PRODUCTS = re.compile(
+    r"\b(claude (pro|max)|cursor pro|chatgpt|openai plus|copilot|netflix|gemini (pro|advanced)|anthropic('s)? "
+    r"(price|pricing|plan)|spotify|aws|azure|github)\b")
+MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), start=1)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+
+
+@dataclass(frozen=True)
+class Parsed:
+    intent: str | None
+    slots: dict = field(default_factory=dict)
+    language: str = "en"
+    text: str = ""  # the normalised question the slots were read from
+
+    def with_slots(self, **slots) -> "Parsed":
+        return replace(self, slots={**self.slots, **slots})
+
+
+def _is_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _word_numbers(text: str) -> str:
+    text = re.sub(r"\b(a|one) week\b", "7 days", text)
+    text = re.sub(r"\b(a|one) month\b", "30 days", text) if re.search(r"\bmonth (ago|in)\b", text) else text
+    text = re.sub(r"\bhalf (a|an) (hour|day)\b", r"0.5 \2", text)
+    text = re.sub(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](one|two|three|four|five|six|"
+                  r"seven|eight|nine)\b", lambda m: str(WORD_NUMBERS[m.group(1)] + WORD_NUMBERS[m.group(2)]), text)
+    for word, number in sorted(WORD_NUMBERS.items(), key=lambda kv: -len(kv[0])):
+        text = re.sub(rf"\b{word}\b", str(number), text)
+    text = re.sub(r"\b(\d+) weeks?\b", lambda m: f"{int(m.group(1)) * 7} days", text)
+    return text
+
+
+def _fix_typos(text: str) -> str:
+    def fix(match: re.Match) -> str:
+        word = match.group(0)
+        if len(word) < 5 or word in LEXICON or word.isdigit():
+            return word
+        close = difflib.get_close_matches(word, LEXICON, n=1, cutoff=0.82)
+        return close[0] if close else word
+    return re.sub(r"[a-z]+", fix, text)
+
+
+def normalise(question: str) -> str:
+    text = unicodedata.normalize("NFKC", question).lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"\bglm[\s-]?5\b", "glm-5", text)
+    text = re.sub(r"\bglm[\s-]?4\.(\d)", r"glm-4.\1", text)
+    text = re.sub(r"(\d)\s*(k)\b", lambda m: f"{m.group(1)}000", text)
+    return _word_numbers(_fix_typos(text))
+
+
+# ---- slots ----------------------------------------------------------------------------------------------
+
+def _plans(text: str) -> list[str]:
+    found = []
+    for m in re.finditer(r"\b(lite|pro|max)\b", text):
+        after = text[m.end():m.end() + 16]
+        if m.group(1) == "max" and re.match(r"\s*(output|tokens?|context|length|size|video|file|number|of)\b", after):
+            continue
+        found.append(m.group(1))
+    for word, plan in (("轻量", "lite"), ("专业", "pro"), ("旗舰", "max")):
+        if word in text:
+            found.append(plan)
+    return found
+
+
+def _cycles(text: str) -> list[str]:
+    names = {"monthly": "monthly", "month-to-month": "monthly", "quarterly": "quarterly", "quarter": "quarterly",
+             "annual": "annual", "annually": "annual", "yearly": "annual", "year": "annual", "包月": "monthly",
+             "月付": "monthly", "季": "quarterly", "年付": "annual", "包年": "annual"}
+    hits = sorted((m.start(), names[m.group(0)]) for m in re.finditer("|".join(map(re.escape, names)), text))
+    return [name for _, name in hits]
+
+
+def _money(text: str) -> list[float]:
+    values = [float(m.group(1)) for m in re.finditer(r"\$\s?(\d+(?:\.\d+)?)", text)]
+    values += [float(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:usd|dollars?|bucks|美元|刀)\b", text)]
+    return values
+
+
+def _percentages(text: str) -> list[float]:
+    return [float(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:%|percent\b)", text)]
+
+
+def _days_used(text: str) -> tuple[int | None, str | None]:
+    """Days of the current cycle already used, and how the user said it (for the stated assumption)."""
+    m = re.search(r"\bday (\d+)\b", text) or re.search(r"第\s*(\d+)\s*天", text)
+    if m:
+        used = max(int(m.group(1)) - 1, 0)
+        return used, f"{used} days used (day {m.group(1)} of your cycle)"
+    m = (re.search(r"(\d+(?:\.\d+)?) days? (?:ago|in|into|since|of use|already)", text)
+         or re.search(r"(?:for|after|been|used it for|had it for|subscribed for) (?:about |around )?(\d+(?:\.\d+)?) days?", text)
+         or re.search(r"(\d+)\s*天(?:前|后)?", text))
+    if m:
+        days = float(m.group(1))
+        return int(days) if days.is_integer() else days, f"{m.group(1)} days used"
+    if re.search(r"\b(same day|today i (bought|subscribed)|just (bought|subscribed|purchased)|right after (buying|"
+                 r"purchase|subscribing)|immediately after)\b", text) or "当天" in text:
+        return 0, "the same day as the purchase"
+    if re.search(r"\b(halfway|half way|mid-?cycle|middle of (my|the) (cycle|month))\b", text):
+        return 15, "halfway through a 30-day cycle, i.e. 15 days used"
+    return None, None
+
+
+def _hours(text: str) -> list[float]:
+    hours = [float(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:hours?|hrs?|h)\b", text)]
+    hours += [float(m.group(1)) * 24 for m in re.finditer(r"(\d+(?:\.\d+)?)\s?days?\b", text)]
+    hours += [float(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:个)?小时", text)]
+    return hours
+
+
+def _tokens(text: str) -> dict[str, float]:
+    scale = {"": 1, "k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "mtok": 1e6, "b": 1e9, "billion": 1e9}
+    found: dict[str, float] = {}
+    pattern = (r"(\d+(?:[.,]\d+)*)\s?(k|thousand|m|million|mtok|b|billion)?\s?(input|output|prompt|completion|"
+               r"cached)?\s?tokens?(?:\s(?:of\s)?(input|output|prompt|completion|cached))?")
+    for m in re.finditer(pattern, text):
+        amount = float(m.group(1).replace(",", "")) * scale[(m.group(2) or "")]
+        kind = m.group(3) or m.group(4) or ("output" if re.search(r"\b(out|output|completion)\b",
+                                                                 text[m.end():m.end() + 12]) else "input")
+        kind = {"prompt": "input", "completion": "output"}.get(kind, kind)
+        found[kind] = found.get(kind, 0) + amount
+    return found
+
+
+def _api_model(text: str) -> str | None:
+    m = re.search(r"glm-4\.(\d)(v)?(-flashx|-flash|-airx|-air|-x)?", text)
+    if not m:
+        return None
+    return f"glm-4.{m.group(1)}{m.group(2) or ''}{m.group(3) or ''}"
+
+
+def _date(text: str, today: dt.date) -> dt.datetime | None:
+    m = re.search(r"(\d{4})-(\d{2})-(\d{2})(?:[ t](\d{1,2}):(\d{2}))?", text)
+    if m:
+        return dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4) or 0),
+                           int(m.group(5) or 0))
+    month_names = "|".join(sorted(MONTHS, key=len, reverse=True))
+    m = (re.search(rf"\b({month_names})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b", text)
+         or re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({month_names})\b", text))
+    if not m:
+        return None
+    month, day = (m.group(1), m.group(2)) if not m.group(1).isdigit() else (m.group(2), m.group(1))
+    t = re.search(r"\b(?:at )?(\d{1,2})(?::(\d{2}))?\s?(am|pm)\b", text) or re.search(r"\bat (\d{1,2}):(\d{2})\b", text)
+    hour, minute = 0, 0
+    if t:
+        hour, minute = int(t.group(1)) % 12 if len(t.groups()) > 2 and t.group(3) else int(t.group(1)), int(t.group(2) or 0)
+        if len(t.groups()) > 2 and t.group(3) == "pm":
+            hour += 12
+    try:
+        candidate = dt.datetime(today.year, MONTHS[month], int(day), hour, minute)
+    except ValueError:
+        return None
+    if candidate.date() < today - dt.timedelta(days=180):
+        candidate = candidate.replace(year=today.year + 1)
+    return candidate
+
+
+def _count(text: str) -> int | None:
+    m = re.search(r"(\d+)\s?(?:friends|invites|invitations|people|referrals|users)\b", text) or re.search(
+        r"(\d+)\s*(?:个|位)?(?:好友|朋友)", text)
+    return int(m.group(1)) if m else None
+
+
+def slots(text: str, today: dt.date) -> dict:
+    days, days_said = _days_used(text)
+    result = {
+        "plans": _plans(text), "cycles": _cycles(text), "money": _money(text), "percent": _percentages(text),
+        "days_used": days, "days_said": days_said, "hours": _hours(text), "tokens": _tokens(text),
+        "api_model": _api_model(text), "glm5": "glm-5" in text, "date": _date(text, today), "count": _count(text),
+        "other_currency": bool(re.search(r"(€|£|¥|\beuros?\b|\bgbp\b|\byen\b|\brmb\b|\bcny\b|\binr\b|人民币)", text)),
+    }
+    return {k: v for k, v in result.items() if v not in (None, [], {}, False)}
+
+
+# ---- intents --------------------------------------------------------------------------------------------
+
+def _any(text: str, *patterns: str) -> bool:
+    return any(re.search(p, text) for p in patterns)
+
+
+COST = r"\b(cost|costs|price|prices|pricing|pay|paying|charge|charged|fee|much|expensive|cheap|cheaper)\b|多少钱|价格|费用|收费|付"
+QUOTA = r"\b(prompts?|quota|usage|limit|limits|allowance|requests?)\b|额度|次数|提示|用量"
+
+
+def intent_of(text: str, s: dict) -> str | None:
+    """The rule intent, or None when the question is not one the rules answer exactly."""
+    plans = s.get("plans", [])
+    if OTHER_PRODUCTS.search(text) and not _any(text, r"\b(compare|compared|vs|versus|than|times|×)\b"):
+        return None
+    referral_words = _any(text, r"\b(refer|referral|referrals|referred|invite|invites|invited|inviting|invitation|"
+                                r"inviter)\b", "邀请", "推荐")
+    friend_money = _any(text, r"\bfriends?\b") and (s.get("money") or _any(text, r"\bcredits?\b"))
+    if referral_words or friend_money:
+        if _any(text, r"\bwithdraw|cash out|transfer|bank\b", "提现"):
+            return "referral_withdraw"
+        if _any(text, r"\b(how long|when will|when do|arrive|show up|appear|issued|receive|get them|land)\b", "多久", "到账"):
+            if not s.get("money") and not s.get("hours"):
+                return "referral_issuing"
+        if s.get("hours") or _any(text, r"\b(qualify|qualif|count|counts|valid|eligible)\b", "有效", "算"):
+            if s.get("hours") or _any(text, r"\b(refund|refunded|paid|pay)\b"):
+                return "referral_qualifies"
+        if _any(text, r"\bminimum|at least\b", "最低") and _any(text, r"\bpay|payment|payable|amount\b"):
+            return "referral_minimum"
+        if s.get("count") and s["count"] >= 30 or _any(text, r"\bevery 30\b|\b30 (friends|invites)\b|\btier|extra reward|bonus"):
+            return "referral_tier"
+        if _any(text, r"\b(friend|invitee|invited user|they)\b.*\b(discount|off|save|pay)\b|\bdiscount\b", "折扣", "优惠"):
+            if not s.get("money"):
+                return "referral_friend_discount"
+        if s.get("money") or _any(text, r"\b(percent|percentage|%|how much|how many credits|reward|earn|get)\b",
+                                   "多少", "奖励", "返"):
+            return "referral_reward"
+        return None
+    if _any(text, r"\bupgrad", "升级") or (_any(text, r"\b(switch|move|go|going|change)\b.*\bto\b") and len(plans) >= 2):
+        if len(plans) >= 2 and plans[0] == plans[1] or (len(s.get("cycles", [])) >= 2 and len(set(plans)) <= 1
+                                                        and not _any(text, COST)):
+            return "same_tier_upgrade"
+        if _any(text, r"\b(how long|how many months|validity|valid|expire|months)\b", "多久", "有效期"):
+            if len(set(plans)) <= 1:
+                return "same_tier_upgrade"
+        if _any(text, COST) or s.get("days_used") is not None:
+            return "upgrade_cost"
+        if plans:
+            return "upgrade_rules"
+        return None
+    if len(s.get("cycles", [])) >= 2 and len(set(plans)) <= 1 and _any(
+            text, r"\b(how long|how many months|validity|months in total|total months)\b"):
+        return "same_tier_upgrade"
+    if _any(text, r"\bdowngrad", "降级"):
+        return "downgrade"
+    if _any(text, r"\b(billing cycle|billing period|from monthly to|to annual|to yearly|to quarterly|switch to (annual|yearly|quarterly|monthly))\b") and not _any(text, COST):
+        return "cycle_change"
+    if _any(text, r"\bcancel|unsubscribe|stop (the )?(auto-?)?renew", "取消"):
+        return "cancel_deadline"
+    if _any(text, r"\brefund|money back|reimburse", "退款", "退钱"):
+        return "refund"
+    if _any(text, r"\b(deduct|deducted|deduction|charged first|which (balance|one) (is )?(used|charged)|order)\b") and _any(
+            text, r"\b(credits?|balance|card|paypal|fee|fees|renewal|subscription)\b"):
+        return "fee_order"
+    if _any(text, r"\bminimum\b") and _any(text, r"\bcard\b"):
+        return "card_minimum"
+    if _any(text, r"\b(web ?search|web ?reader|mcp|vision|zread|searches)\b", "联网搜索", "网页读取", "视觉"):
+        if _any(text, QUOTA, r"\bhow many\b|\bper month\b|\bmonthly\b|\binclude", "多少", "每个月"):
+            return "mcp_quota"
+        return None
+    if _any(text, r"\bweekly|per week|each week|7-day|7 day\b", "每周", "周额度"):
+        return "weekly_quota"
+    if _any(text, r"\b(before )?feb(ruary)?\.? 12\b|\b2026-02-12\b|\bgrandfather", "2月12"):
+        return "grandfathering"
+    if _any(text, r"\bmodel calls?\b|\bcalls? per prompt\b|\bcalls (per|in|every)\b", "模型调用"):
+        return "model_calls"
+    if _any(text, r"\b(opus|sonnet|haiku)\b") or (_any(text, r"\bclaude code\b") and _any(text, r"\bdefault model|model mapping|which models?\b")):
+        return "claude_mapping"
+    if _any(text, r"\b(endpoint|base ?url|api url|api host|baseurl)\b", "地址", "端点"):
+        return "endpoint"
+    if _any(text, r"\bwhich (coding )?tools\b|\bsupported (coding )?tools\b|\btools (are )?supported\b", "支持哪些工具"):
+        return "supported_tools"
+    if s.get("tokens") and (s.get("api_model") or _any(text, COST)):
+        return "api_cost"
+    if s.get("api_model") and _any(text, r"\b(per (1m|million|mtok)|million tokens|per token|api price|api pricing|input price|output price)\b"):
+        return "api_cost"
+    if _any(text, r"\b(which|what) models?\b|\bglm-5\b.*\b(lite|pro|max|plan|available|access|use|support)|\b(lite|pro|max)\b.*\bglm-5\b", "哪些模型"):
+        if not _any(text, QUOTA) or not plans:
+            return "models"
+    if _any(text, r"\b(times|×|how much more|compared|compare|vs|versus|ratio|bigger|more than)\b", "倍") and (
+            len(plans) >= 2 or "claude pro" in text):
+        return "plan_ratio"
+    if _any(text, QUOTA) and (plans or _any(text, r"\b5[- ]?hours?|five hours|5h|per plan|each plan|the plan", "5小时",
+                                            "五小时", "套餐")):
+        return "plan_quota"
+    if _any(text, COST) and (plans or _any(text, r"\b(coding plan|subscription|plan)\b", "套餐")) and not s.get("tokens"):
+        return "plan_price"
+    return None
+
+
+def parse(question: str, today: dt.date | None = None) -> Parsed:
+    today = today or dt.date.today()
+    text = normalise(question)
+    s = slots(text, today)
+    return Parsed(intent=intent_of(text, s), slots=s, language="zh" if _is_chinese(question) else "en", text=text)
+
+
+FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|and for|and on|and with|and if|same for|also|then|else|"
+                       r"那|那么|如果)\b|^\s*(and|what about|how about)?\s*(on|for|with|if)?\s*(the )?"
+                       r"(lite|pro|max|day \d+|\d+ days?)\b.{0,20}\?*\s*$")
+
+
+def resolve(question: str, history: list[dict] | tuple = (), today: dt.date | None = None) -> Parsed:
+    """The intent and slots for this turn, carrying the previous rule question's intent over a follow-up."""
+    parsed = parse(question, today)
+    if parsed.intent is not None or not history:
+        return parsed
+    previous = [t["content"] for t in history if t.get("role") == "user" and t.get("content")]
+    if not previous or not FOLLOW_UP.search(parsed.text) or len(parsed.text.split()) > 12:
+        return parsed
+    before = resolve(previous[-1], [{"role": "user", "content": p} for p in previous[:-1]], today)
+    if before.intent is None:
+        return parsed
+    merged = dict(before.slots)
+    for key, value in parsed.slots.items():
+        if key == "plans" and before.intent == "upgrade_cost" and len(value) == 1 and len(before.slots.get("plans", [])) >= 2:
+            merged["plans"] = [before.slots["plans"][0], value[0]]  # "and to Max?" changes the target plan
+        else:
+            merged[key] = value
+    return Parsed(intent=before.intent, slots=merged, language=parsed.language, text=parsed.text)
