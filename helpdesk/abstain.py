@@ -31,7 +31,8 @@ class Evidence:
 # Words of any question, about anything: their absence from the passages says nothing.
 QUESTION_WORDS = frozenset(
     "mani much everi get mean use need want pleas also would could possibl like know tell anyon someth thing "
-    "still realli actual ok okay hi hello thank thanks".split())
+    "still realli actual ok okay hi hello thank thanks "
+    "one two three four five six seven eight nine ten eleven twelv fifteen twenti thirti forti fifti hundr thousand".split())
 
 
 def _known(token: str, vocabulary: frozenset[str], words: tuple[str, ...]) -> bool:

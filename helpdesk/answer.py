@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Sequence
 
 from helpdesk.extractive import compose
 from helpdesk.retrieval import Retriever, get_retriever, terms
 from helpdesk.rules import answer_rules
+from helpdesk.rules.facts import FactsError
 from helpdesk.schema import Answer, Passage, Source
 from helpdesk.settings import Settings
 
+log = logging.getLogger(__name__)
 FOLLOW_UP_WORDS = 4  # a question this short ("and on Pro?") leans on the previous one
 
 
@@ -57,7 +60,11 @@ def answer(question: str, history: Sequence[dict] = (), settings: Settings | Non
     question = (question or "").strip()
     if not question:
         return Answer(text="Please type a question about the GLM Coding Plan.", route="abstain", offer_human=False)
-    ruled = answer_rules(question, history, settings)
+    try:
+        ruled = answer_rules(question, history, settings)
+    except FactsError as exc:  # a broken facts file must not take the docs answers down with it
+        log.error("rules layer skipped: %s", exc)
+        ruled = None
     if ruled is not None:
         return ruled
     return answer_offline(question, history, settings)

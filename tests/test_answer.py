@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from helpdesk.answer import answer
+from helpdesk.answer import answer, answer_offline
 from helpdesk.cli import main
 from helpdesk.schema import Answer
 
@@ -23,7 +23,7 @@ from helpdesk.schema import Answer
     ("does calling GLM-5 eat more of my quota?", r"3 times", "devpack-faq"),
 ])
 def test_offline_answers_are_short_correct_and_cited(real_settings, question, must, doc):
-    result = answer(question, settings=real_settings)
+    result = answer_offline(question, [], real_settings)  # the retrieval path, even where a rule would answer first
     assert result.route == "retrieval"
     assert re.search(must, result.text, re.S), result.text
     assert len(result.text) <= real_settings.max_answer_chars
@@ -33,14 +33,20 @@ def test_offline_answers_are_short_correct_and_cited(real_settings, question, mu
 
 def test_outdated_quota_is_never_the_answer(real_settings):
     for question in ("What is the Pro plan's prompt limit per 5 hours?", "Max plan prompts every five hours?"):
-        text = answer(question, settings=real_settings).text
-        assert not re.search(r"~(120|600|2400) prompts", text), text
+        for result in (answer(question, settings=real_settings), answer_offline(question, [], real_settings)):
+            assert not re.search(r"~(120|600|2400) prompts", result.text), result.text
+            assert re.search(r"~(400|1600) prompts", result.text), result.text
+
+
+def test_exact_questions_go_to_the_rules_and_others_to_retrieval(real_settings):
+    assert answer("How many prompts do I get every 5 hours on Lite?", settings=real_settings).route == "rules"
+    assert answer("How do I install the Cline extension?", settings=real_settings).route == "retrieval"
 
 
 def test_short_follow_up_uses_the_previous_question(real_settings):
     history = [{"role": "user", "content": "How many web searches per month does the Lite plan include?"},
                {"role": "assistant", "content": "Lite: 100 web searches and web readers per month."}]
-    result = answer("and on Max?", history, settings=real_settings)
+    result = answer_offline("and on Max?", history, real_settings)
     assert result.route == "retrieval" and "4,000" in result.text
 
 

@@ -16,7 +16,7 @@ from helpdesk.settings import Settings
 
 
 def facts_for(settings: Settings) -> Facts:
-    return load_facts(settings.facts_path, settings.corpus_dir)
+    return load_facts(settings.facts_path)
 
 
 def explain(question: str, history: Sequence[dict], settings: Settings) -> tuple[Parsed, Reply | None]:

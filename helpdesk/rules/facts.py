@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,7 +46,7 @@ class FactsError(ValueError):
 
 
 @lru_cache(maxsize=4)
-def load_facts(path: Path, corpus_dir: Path) -> Facts:
+def load_facts(path: Path, corpus_dir: Path | None = None) -> Facts:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
@@ -56,12 +57,53 @@ def load_facts(path: Path, corpus_dir: Path) -> Facts:
         if fact.id in facts:
             raise FactsError(f"{path}: fact id {fact.id!r} appears twice")
         facts[fact.id] = fact
+    docs = data.get("docs", {})
     sources = {}
     for doc in sorted({f.doc for f in facts.values()}):
-        doc_path = corpus_dir / f"{doc}.md"
-        if not doc_path.is_file():
-            raise FactsError(f"{path}: a fact cites {doc!r} but {doc_path} does not exist")
-        meta = frontmatter.load(doc_path).metadata
-        sources[doc] = Source(doc=doc, title=str(meta["title"]), url=str(meta["source"]), as_of=str(meta["as_of"]))
+        if doc not in docs:
+            raise FactsError(f"{path}: a fact cites {doc!r} but there is no [docs.{doc}] entry with its title, url, as_of")
+        meta = docs[doc]
+        sources[doc] = Source(doc=doc, title=str(meta["title"]), url=str(meta["url"]), as_of=str(meta["as_of"]))
     return Facts(version=int(data.get("version", 0)), topics=dict(data.get("topics", {})), by_id=facts,
                  sources=sources)
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def verify(facts_path: Path, corpus_dir: Path) -> list[str]:
+    """Problems that would make the rules layer drift from the docs; an empty list means every fact holds.
+
+    Each quote must appear in its document (whitespace aside), and for each topic the cited document must be
+    the newest document whose text matches the topic's pattern.
+    """
+    load_facts.cache_clear()
+    facts = load_facts(facts_path, corpus_dir)
+    documents = {p.stem: frontmatter.load(p) for p in sorted(corpus_dir.glob("*.md"))}
+    problems = []
+    for doc, source in facts.sources.items():
+        post = documents.get(doc)
+        if post is None:
+            problems.append(f"[docs.{doc}]: {doc}.md is not in {corpus_dir}")
+            continue
+        stated = (str(post.metadata.get("title")), str(post.metadata.get("source")), str(post.metadata.get("as_of")))
+        if stated != (source.title, source.url, source.as_of):
+            problems.append(f"[docs.{doc}]: says {(source.title, source.url, source.as_of)} but the document's front "
+                            f"matter says {stated}")
+    for fact in facts.by_id.values():
+        if fact.doc not in documents:
+            continue
+        if fact.topic not in facts.topics:
+            problems.append(f"{fact.id}: topic {fact.topic!r} has no pattern in [topics]")
+        if _flat(fact.quote) not in _flat(documents[fact.doc].content):
+            problems.append(f"{fact.id}: the quote is not in {fact.doc}.md: {fact.quote!r}")
+    for topic, pattern in facts.topics.items():
+        stating = {doc: str(post.metadata["as_of"]) for doc, post in documents.items() if pattern in post.content}
+        newest = max(stating.values(), default=None)
+        for fact in (f for f in facts.by_id.values() if f.topic == topic):
+            if stating and stating.get(fact.doc) != newest:
+                newer = sorted(doc for doc, as_of in stating.items() if as_of == newest)
+                problems.append(f"{fact.id}: cites {fact.doc} but {', '.join(newer)} (as of {newest}) is newer on "
+                                f"{topic!r}")
+    return problems

@@ -75,13 +75,13 @@ def plan_quota(r: Reply, p: Parsed) -> str:
             effective = r.calc("round(quota / multiplier)", quota=(quota, f"fact:quota.{plan}"),
                                multiplier=(mult, "fact:models.glm5_multiplier"))
             lines.append(f"{PLAN_NAMES[plan]}: about {number(effective)} GLM-5 prompts every 5 hours "
-                         f"(~{number(quota)} prompts, with GLM-5 counting {mult}× against the quota).")
+                         f"(~{quota} prompts, with GLM-5 counting {mult}× against the quota).")
         else:
-            lines.append(f"{PLAN_NAMES[plan]}: up to ~{number(quota)} prompts every 5 hours.")
+            lines.append(f"{PLAN_NAMES[plan]}: up to ~{quota} prompts every 5 hours.")  # written as the FAQ writes it
     r.fact("quota.estimates")
     if p.language == "zh":
         zh = {"lite": "Lite 套餐", "pro": "Pro 套餐", "max": "Max 套餐"}
-        body = "；".join(f"{zh[plan]}每 5 小时最多约 {number(r.facts.value(f'quota.{plan}'))} 次提示" for plan in plans)
+        body = "；".join(f"{zh[plan]}每 5 小时最多约 {r.facts.value(f'quota.{plan}')} 次提示" for plan in plans)
         return body + "。以上为估算值，实际用量因任务复杂度而异；额度用完后等待下一个 5 小时周期刷新，不会扣除账户余额。"
     r.fact("quota.refresh")
     return ("\n".join(lines) + "\nThese are estimates; the quota refreshes every 5 hours, and running out never "
@@ -99,7 +99,7 @@ def model_calls(r: Reply, p: Parsed) -> str:
         lo = r.calc("quota * low", quota=(quota, f"fact:quota.{plan}"), low=(low, "fact:calls_per_prompt"))
         hi = r.calc("quota * high", quota=(quota, f"fact:quota.{plan}"), high=(high, "fact:calls_per_prompt"))
         lines.append(f"{PLAN_NAMES[plan]}: roughly {number(lo)}–{number(hi)} model calls per 5-hour window "
-                     f"(~{number(quota)} prompts × {low}–{high} calls each).")
+                     f"(~{quota} prompts × {low}–{high} calls each).")
     return "\n".join(lines) + "\nBoth figures are estimates; real usage varies with the task."
 
 
@@ -113,8 +113,8 @@ def plan_ratio(r: Reply, p: Parsed) -> str:
     big, small = (a, b) if order[a] > order[b] else (b, a)
     q_big, q_small = r.fact(f"quota.{big}"), r.fact(f"quota.{small}")
     ratio = r.calc("big / small", big=(q_big, f"fact:quota.{big}"), small=(q_small, f"fact:quota.{small}"))
-    return (f"About {number(ratio)}×: {PLAN_NAMES[big]} has ~{number(q_big)} prompts every 5 hours against "
-            f"{PLAN_NAMES[small]}'s ~{number(q_small)}.")
+    return (f"About {number(ratio)}×: {PLAN_NAMES[big]} has ~{q_big} prompts every 5 hours against "
+            f"{PLAN_NAMES[small]}'s ~{q_small}.")
 
 
 def weekly_quota(r: Reply, p: Parsed) -> str:
@@ -221,6 +221,10 @@ def upgrade_cost(r: Reply, p: Parsed) -> str:
     old_cycle = cycles[0] if cycles else "monthly"
     new_cycle = cycles[1] if len(cycles) > 1 else old_cycle
     days = p.slots.get("days_used")
+    if isinstance(days, tuple):  # ("day", N): the Nth day of the cycle; ("halfway", 15): an assumption
+        kind, value = days
+        days = (r.calc("max(day - 1, 0)", day=(value, "question")) if kind == "day"
+                else r.calc("half", half=(value, "assumption")))
     r.fact("sub.cross_tier")
     money_given = p.slots.get("money", [])
     old_price = money_given[0] if len(money_given) >= 2 else _price(r, old_plan, old_cycle)
@@ -241,13 +245,17 @@ def upgrade_cost(r: Reply, p: Parsed) -> str:
                 f"{PLAN_NAMES[new_plan]} on the day you bought it costs {money(same_day)}.)")
     period = {"monthly": 30, "quarterly": 90, "annual": 365}[old_cycle]
     days = min(days, period)
+    days_origin = "calculation" if isinstance(p.slots.get("days_used"), tuple) else "question"
     remaining = r.calc("old * (period - days) / period", old=(old_price, origin_old), period=(period, "assumption"),
-                       days=(days, "question"))
+                       days=(days, days_origin))
     cost = r.calc("max(new - remaining, 0)", new=(new_price, origin_new), remaining=(remaining, "calculation"))
+    unused = r.calc("period - days", period=(period, "assumption"), days=(days, days_origin))
     said = p.slots.get("days_said") or f"{number(days)} days used"
+    if isinstance(p.slots.get("days_used"), tuple) and p.slots["days_used"][0] == "day":
+        said = f"{number(days)} days used ({said})"
     return (f"{money(cost)}: upgrading {PLAN_NAMES[old_plan]} {old_cycle} ({money(old_price)}) → {PLAN_NAMES[new_plan]} "
             f"{new_cycle} ({money(new_price)}) with {said} takes effect immediately; the unused "
-            f"{number(period - days)}/{period} days of your plan ({money(remaining)}) are credited pro rata, so you pay "
+            f"{number(unused)}/{period} days of your plan ({money(remaining)}) are credited pro rata, so you pay "
             f"{money(new_price)} − {money(remaining)}. Assumes a {period}-day cycle; the checkout page shows the exact amount.")
 
 
@@ -337,6 +345,9 @@ def referral_reward(r: Reply, p: Parsed) -> str:
     r.fact("ref.faq_example")
     amounts = p.slots.get("money", [])
     percents = [x for x in p.slots.get("percent", []) if x != rate]
+    if not amounts and p.language == "zh":
+        return (f"邀请人可获得好友首单实际支付金额 {rate}% 的积分（以活动规则页为准；FAQ 中“10% of 40 USD”只是计算示例）。"
+                "实际支付金额指好友最终实际支付的现金，不含优惠券、折扣和积分抵扣。")
     if not amounts:
         return (f"{rate}% of your friend's actual payment for their first order, as credits (campaign rules). The "
                 "FAQ's \"10% of 40 USD = 4 USD\" is only an example of the calculation. Actual payment means the cash "
@@ -368,6 +379,9 @@ def friend_payment(r: Reply, p: Parsed, price: float, percents: list[float], cre
 def referral_friend_discount(r: Reply, p: Parsed) -> str:
     pct = r.fact("ref.friend_discount")
     r.fact("ref.minimum")
+    if p.language == "zh":
+        return (f"受邀好友首次订阅 GLM Coding Plan 可享 {pct}% 立减（仅限新用户首单，续费和升级不适用）；"
+                "扣除所有折扣和积分后的应付金额不得低于 0.50 美元。")
     return (f"Your invited friend gets a {pct}% instant discount on their first GLM Coding Plan subscription (new "
             "users only, first order only; renewals and upgrades don't qualify). The amount payable after all "
             "discounts and credits must still be at least 0.50 USD.")
@@ -412,14 +426,33 @@ def referral_qualifies(r: Reply, p: Parsed) -> str:
 
 def referral_issuing(r: Reply, p: Parsed) -> str:
     low, high, wait = r.fact("ref.issuing")
+    if p.language == "zh":
+        return (f"积分通常在好友付款确认且订单审核通过后 {low}–{high} 小时内发放（在“财务 - 交易记录”中查看）；"
+                f"超过 {wait} 小时仍未收到，请联系客服。")
     return (f"Usually within {low}–{high} hours after your friend's payment is confirmed and the order passes review "
             f"(see Finance → Transaction History). If nothing has arrived after {wait} hours, contact support.")
 
 
 def referral_withdraw(r: Reply, p: Parsed) -> str:
     r.fact("ref.no_withdraw")
+    if p.language == "zh":
+        return "不可以。积分属于促销权益，不能提现、转让或退款，只能在 Z.ai 平台抵扣订阅、资源包、功能扩展和 API 调用费用。"
     return ("No: credits are promotional and cannot be withdrawn, transferred or refunded. You can spend them on Z.ai "
             "purchases: GLM Coding Plan subscriptions, resource packs, feature extensions and API calls.")
+
+
+def referral_cap(r: Reply, p: Parsed) -> str:
+    r.fact("ref.no_cap")
+    every, pct = r.fact("ref.tier_extra")
+    return (f"No cap: there is no upper limit on the number of invites, and each successful invite earns its reward. "
+            f"Every {every} successful invites also earn an extra {pct}% of those friends' total actual payments.")
+
+
+def referral_window(r: Reply, p: Parsed) -> str:
+    window = r.fact("ref.window")
+    no_refund = r.fact("ref.no_refund_24h")
+    return (f"{window} hours: your friend must complete their first GLM Coding Plan payment within {window} hours of "
+            f"joining through your link or code, and the order must not be refunded within {no_refund} hours.")
 
 
 def referral_minimum(r: Reply, p: Parsed) -> str:
@@ -437,6 +470,7 @@ API_MODELS = {"glm-4.7", "glm-4.7-flashx", "glm-4.6", "glm-4.6v", "glm-4.5", "gl
 def api_cost(r: Reply, p: Parsed) -> str:
     model = p.slots.get("api_model")
     if p.slots.get("glm5") and not model:
+        r.fact("api.pricing_page")
         return ("The pricing page in the docs does not list GLM-5; check the current price on the Z.ai pricing page "
                 "(https://docs.z.ai/guides/overview/pricing).")
     if model not in API_MODELS:
@@ -494,6 +528,7 @@ HANDLERS = {
     "referral_reward": referral_reward, "referral_friend_discount": referral_friend_discount,
     "referral_tier": referral_tier, "referral_qualifies": referral_qualifies, "referral_issuing": referral_issuing,
     "referral_withdraw": referral_withdraw, "referral_minimum": referral_minimum, "api_cost": api_cost,
+    "referral_cap": referral_cap, "referral_window": referral_window,
     "endpoint": endpoint, "supported_tools": supported_tools,
 }
 

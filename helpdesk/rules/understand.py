@@ -21,7 +21,13 @@ invites invited inviting invitation friend friends credits credit discount searc
 vision price prices pricing cost costs charge charged billing cycle weekly tokens input output models model
 endpoint subscription subscribe subscribed renew renewal withdraw minimum calls hours days months weeks
 deducted deduction balance payment percentage reward rewards multiplier mapping default supported tools
+cached window month week year
 """.split()))
+# Ordinary words one edit away from a domain word: never "correct" them (calling -> cancelling, change -> charge).
+PROTECTED = frozenset("""
+change changes changed changing calling called caller version versions running streaming channel chance share
+shared account accounts cache caching charging cancel prompt quote quoted upgrades refunded
+""".split())
 WORD_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
@@ -30,8 +36,13 @@ WORD_NUMBERS = {
 }
 CHINESE_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 OTHER_PRODUCTS = re.compile(
-    r"\b(claude (pro|max)|cursor pro|chatgpt|openai plus|copilot|netflix|gemini (pro|advanced)|anthropic('s)? "
-    r"(price|pricing|plan)|spotify|aws|azure|github)\b")
+    r"\b(claude (pro|max)|cursor pro|chatgpt|openai (plus|subscription|plan|account)|my openai|copilot|netflix|"
+    r"gemini (pro|advanced)|anthropic('s)? (price|pricing|plan|subscription)|spotify|aws|azure|github|stripe|"
+    r"my own (app|website|site|store|product)|my (app|customers?|users)'?s?)\b")
+NOT_A_SUBSCRIPTION = re.compile(r"\b(request|requests|task|tasks|stream|streaming|job|generation|call|calls|process|"
+                                r"command|operation|run|response|download|node|python|npm|package|library|sdk|version)\b")
+SUPPORTED_TOOL_NAMES = ("claude code", "open code", "opencode", "cline", "factory droid", "droid", "kilo code", "roo code",
+                        "crush", "goose", "cursor", "gemini cli", "grok cli", "cherry studio", "trae", "eigent")
 MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), start=1)}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
@@ -67,15 +78,21 @@ def _word_numbers(text: str) -> str:
 def _fix_typos(text: str) -> str:
     def fix(match: re.Match) -> str:
         word = match.group(0)
-        if len(word) < 5 or word in LEXICON or word.isdigit():
+        if len(word) < 5 or word in LEXICON or word in PROTECTED or word.isdigit():
             return word
         close = difflib.get_close_matches(word, LEXICON, n=1, cutoff=0.82)
         return close[0] if close else word
     return re.sub(r"[a-z]+", fix, text)
 
 
+def _chinese_numbers(text: str) -> str:
+    return re.sub(r"([一二两三四五六七八九十])(?=\s*(个)?(小时|天|次|周|月|年))",
+                  lambda m: str(CHINESE_NUMBERS[m.group(1)]), text)
+
+
 def normalise(question: str) -> str:
     text = unicodedata.normalize("NFKC", question).lower().replace("’", "'").replace("‘", "'")
+    text = _chinese_numbers(text)
     text = re.sub(r"\bglm[\s-]?5\b", "glm-5", text)
     text = re.sub(r"\bglm[\s-]?4\.(\d)", r"glm-4.\1", text)
     text = re.sub(r"(\d)\s*(k)\b", lambda m: f"{m.group(1)}000", text)
@@ -86,12 +103,14 @@ def normalise(question: str) -> str:
 
 def _plans(text: str) -> list[str]:
     found = []
+    text = re.sub(r"\b(claude|cursor|chatgpt|copilot|gemini) (pro|max|plus)\b", "", text)
     for m in re.finditer(r"\b(lite|pro|max)\b", text):
         after = text[m.end():m.end() + 16]
         if m.group(1) == "max" and re.match(r"\s*(output|tokens?|context|length|size|video|file|number|of)\b", after):
             continue
         found.append(m.group(1))
-    for word, plan in (("轻量", "lite"), ("专业", "pro"), ("旗舰", "max")):
+    for word, plan in (("轻量", "lite"), ("专业", "pro"), ("旗舰", "max"), ("lite套餐", "lite"), ("pro套餐", "pro"),
+                       ("max套餐", "max")):
         if word in text:
             found.append(plan)
     return found
@@ -107,7 +126,8 @@ def _cycles(text: str) -> list[str]:
 
 def _money(text: str) -> list[float]:
     values = [float(m.group(1)) for m in re.finditer(r"\$\s?(\d+(?:\.\d+)?)", text)]
-    values += [float(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:usd|dollars?|bucks|美元|刀)\b", text)]
+    for m in re.finditer(r"(?:(\d+(?:\.\d+)?)\s?(?:or|and|to|-|/)\s?)?(\d+(?:\.\d+)?)\s?(?:usd|dollars?|bucks|美元|刀)\b", text):
+        values += [float(g) for g in m.groups() if g]
     return values
 
 
@@ -118,9 +138,8 @@ def _percentages(text: str) -> list[float]:
 def _days_used(text: str) -> tuple[int | None, str | None]:
     """Days of the current cycle already used, and how the user said it (for the stated assumption)."""
     m = re.search(r"\bday (\d+)\b", text) or re.search(r"第\s*(\d+)\s*天", text)
-    if m:
-        used = max(int(m.group(1)) - 1, 0)
-        return used, f"{used} days used (day {m.group(1)} of your cycle)"
+    if m:  # "day 5" is the fifth day: 4 days used (the respond step records that subtraction)
+        return ("day", int(m.group(1))), f"day {m.group(1)} of your cycle"
     m = (re.search(r"(\d+(?:\.\d+)?) days? (?:ago|in|into|since|of use|already)", text)
          or re.search(r"(?:for|after|been|used it for|had it for|subscribed for) (?:about |around )?(\d+(?:\.\d+)?) days?", text)
          or re.search(r"(\d+)\s*天(?:前|后)?", text))
@@ -131,7 +150,7 @@ def _days_used(text: str) -> tuple[int | None, str | None]:
                  r"purchase|subscribing)|immediately after)\b", text) or "当天" in text:
         return 0, "the same day as the purchase"
     if re.search(r"\b(halfway|half way|mid-?cycle|middle of (my|the) (cycle|month))\b", text):
-        return 15, "halfway through a 30-day cycle, i.e. 15 days used"
+        return ("halfway", 15), "halfway through a 30-day cycle, i.e. 15 days used"
     return None, None
 
 
@@ -143,15 +162,23 @@ def _hours(text: str) -> list[float]:
 
 
 def _tokens(text: str) -> dict[str, float]:
+    """Token amounts by kind: "2M input tokens", "500k output", "1M cached input tokens"; "per 1M tokens" is a unit."""
     scale = {"": 1, "k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "mtok": 1e6, "b": 1e9, "billion": 1e9}
     found: dict[str, float] = {}
-    pattern = (r"(\d+(?:[.,]\d+)*)\s?(k|thousand|m|million|mtok|b|billion)?\s?(input|output|prompt|completion|"
-               r"cached)?\s?tokens?(?:\s(?:of\s)?(input|output|prompt|completion|cached))?")
+    pattern = (r"\b(\d+(?:[.,]\d+)*)\s?(thousand|million|mtok|billion|k|m|b)?\b\s?"
+               r"((?:cached )?(?:input|output|prompt|completion|cached))?\s?(tokens?)?")
     for m in re.finditer(pattern, text):
+        kind, unit = m.group(3), m.group(4)
+        if not kind and not unit:
+            continue
+        before = text[max(0, m.start() - 4):m.start()]
+        if "per" in before or (not kind and not re.search(r"\btokens?\b", m.group(0))):
+            continue
         amount = float(m.group(1).replace(",", "")) * scale[(m.group(2) or "")]
-        kind = m.group(3) or m.group(4) or ("output" if re.search(r"\b(out|output|completion)\b",
-                                                                 text[m.end():m.end() + 12]) else "input")
-        kind = {"prompt": "input", "completion": "output"}.get(kind, kind)
+        if not kind:
+            after = text[m.end():m.end() + 14]
+            kind = "output" if re.search(r"\b(out|output|completion)\b", after) else "input"
+        kind = "cached" if "cached" in kind else {"prompt": "input", "completion": "output"}.get(kind, kind)
         found[kind] = found.get(kind, 0) + amount
     return found
 
@@ -164,7 +191,7 @@ def _api_model(text: str) -> str | None:
 
 
 def _date(text: str, today: dt.date) -> dt.datetime | None:
-    m = re.search(r"(\d{4})-(\d{2})-(\d{2})(?:[ t](\d{1,2}):(\d{2}))?", text)
+    m = re.search(r"(\d{4})-(\d{2})-(\d{2})(?:(?:[ t]|\s+at\s+)(\d{1,2}):(\d{2}))?", text)
     if m:
         return dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4) or 0),
                            int(m.group(5) or 0))
@@ -203,7 +230,7 @@ def slots(text: str, today: dt.date) -> dict:
         "api_model": _api_model(text), "glm5": "glm-5" in text, "date": _date(text, today), "count": _count(text),
         "other_currency": bool(re.search(r"(€|£|¥|\beuros?\b|\bgbp\b|\byen\b|\brmb\b|\bcny\b|\binr\b|人民币)", text)),
     }
-    return {k: v for k, v in result.items() if v not in (None, [], {}, False)}
+    return {k: v for k, v in result.items() if v is not None and v is not False and v != [] and v != {}}
 
 
 # ---- intents --------------------------------------------------------------------------------------------
@@ -213,7 +240,7 @@ def _any(text: str, *patterns: str) -> bool:
 
 
 COST = r"\b(cost|costs|price|prices|pricing|pay|paying|charge|charged|fee|much|expensive|cheap|cheaper)\b|多少钱|价格|费用|收费|付"
-QUOTA = r"\b(prompts?|quota|usage|limit|limits|allowance|requests?)\b|额度|次数|提示|用量"
+QUOTA = r"\b(prompts?|quota|usage|limit|limits|allowance|requests?)\b|额度|次数|多少次|提示|用量"
 
 
 def intent_of(text: str, s: dict) -> str | None:
@@ -223,10 +250,19 @@ def intent_of(text: str, s: dict) -> str | None:
         return None
     referral_words = _any(text, r"\b(refer|referral|referrals|referred|invite|invites|invited|inviting|invitation|"
                                 r"inviter)\b", "邀请", "推荐")
-    friend_money = _any(text, r"\bfriends?\b") and (s.get("money") or _any(text, r"\bcredits?\b"))
+    friend_money = _any(text, r"\bfriends?('s)?\b") and (s.get("money") or s.get("percent") or _any(
+        text, r"\bcredits?\b|\bpayment\b"))
     if referral_words or friend_money:
         if _any(text, r"\bwithdraw|cash out|transfer|bank\b", "提现"):
             return "referral_withdraw"
+        if _any(text, r"\b(still no|not received|haven't (received|got)|didn't (get|receive)|no credits yet|"
+                      r"not (arrived|shown|showing)|missing)\b", "没收到", "没有到账"):
+            return "referral_issuing"
+        if _any(text, r"\b(cap|upper limit|maximum number|limit on how many|how many friends can)\b", "上限"):
+            return "referral_cap"
+        if _any(text, r"\b(have to pay|has to pay|must pay|pay within|deadline|time limit|how long does (my|the) "
+                      r"friend have|window)\b", "多久内") and not _any(text, r"\bminimum|at least\b"):
+            return "referral_window"
         if _any(text, r"\b(how long|when will|when do|arrive|show up|appear|issued|receive|get them|land)\b", "多久", "到账"):
             if not s.get("money") and not s.get("hours"):
                 return "referral_issuing"
@@ -244,6 +280,10 @@ def intent_of(text: str, s: dict) -> str | None:
                                    "多少", "奖励", "返"):
             return "referral_reward"
         return None
+    order = {"lite": 0, "pro": 1, "max": 2}
+    if len(plans) >= 2 and order[plans[0]] > order[plans[1]] and _any(text, r"\b(switch|move|go|going|change|"
+                                                                          r"downgrad|drop)\w*"):
+        return "downgrade"
     if _any(text, r"\bupgrad", "升级") or (_any(text, r"\b(switch|move|go|going|change)\b.*\bto\b") and len(plans) >= 2):
         if len(plans) >= 2 and plans[0] == plans[1] or (len(s.get("cycles", [])) >= 2 and len(set(plans)) <= 1
                                                         and not _any(text, COST)):
@@ -259,14 +299,17 @@ def intent_of(text: str, s: dict) -> str | None:
     if len(s.get("cycles", [])) >= 2 and len(set(plans)) <= 1 and _any(
             text, r"\b(how long|how many months|validity|months in total|total months)\b"):
         return "same_tier_upgrade"
-    if _any(text, r"\bdowngrad", "降级"):
+    if _any(text, r"\bdowngrad", "降级") and not NOT_A_SUBSCRIPTION.search(text):
         return "downgrade"
     if _any(text, r"\b(billing cycle|billing period|from monthly to|to annual|to yearly|to quarterly|switch to (annual|yearly|quarterly|monthly))\b") and not _any(text, COST):
         return "cycle_change"
-    if _any(text, r"\bcancel|unsubscribe|stop (the )?(auto-?)?renew", "取消"):
+    if _any(text, r"\bcancel|unsubscribe|stop (the )?(auto-?)?renew", "取消") and not NOT_A_SUBSCRIPTION.search(text):
         return "cancel_deadline"
     if _any(text, r"\brefund|money back|reimburse", "退款", "退钱"):
         return "refund"
+    if _any(text, r"\bcredits?\b") and _any(text, r"\b(before|first|priority)\b") and _any(
+            text, r"\b(card|paypal|balance|cash)\b"):
+        return "fee_order"
     if _any(text, r"\b(deduct|deducted|deduction|charged first|which (balance|one) (is )?(used|charged)|order)\b") and _any(
             text, r"\b(credits?|balance|card|paypal|fee|fees|renewal|subscription)\b"):
         return "fee_order"
@@ -276,7 +319,8 @@ def intent_of(text: str, s: dict) -> str | None:
         if _any(text, QUOTA, r"\bhow many\b|\bper month\b|\bmonthly\b|\binclude", "多少", "每个月"):
             return "mcp_quota"
         return None
-    if _any(text, r"\bweekly|per week|each week|7-day|7 day\b", "每周", "周额度"):
+    if _any(text, r"\bweekly|per week|each week|7-day|7 day\b", "每周", "周额度") and _any(
+            text, QUOTA, r"\b(cap|reset|restriction|restrictions|cycle)\b", "限制", "重置"):
         return "weekly_quota"
     if _any(text, r"\b(before )?feb(ruary)?\.? 12\b|\b2026-02-12\b|\bgrandfather", "2月12"):
         return "grandfathering"
@@ -286,12 +330,20 @@ def intent_of(text: str, s: dict) -> str | None:
         return "claude_mapping"
     if _any(text, r"\b(endpoint|base ?url|api url|api host|baseurl)\b", "地址", "端点"):
         return "endpoint"
-    if _any(text, r"\bwhich (coding )?tools\b|\bsupported (coding )?tools\b|\btools (are )?supported\b", "支持哪些工具"):
+    if _any(text, r"\bwhich (coding )?tools\b|\bsupported (coding )?tools\b|\btools (are )?supported\b|"
+                  r"\b(what|which) (coding )?tools\b.*\bsupport", "支持哪些工具") or (
+            _any(text, r"\b(work with|work in|works with|works in|support|supports|compatible with|use it (with|in))\b")
+            and any(tool in text for tool in SUPPORTED_TOOL_NAMES) and _any(text, r"\b(plan|coding plan|subscription)\b")):
         return "supported_tools"
+    if s.get("glm5") and _any(text, r"\bapi\b") and _any(text, COST):
+        return "api_cost"
     if s.get("tokens") and (s.get("api_model") or _any(text, COST)):
         return "api_cost"
     if s.get("api_model") and _any(text, r"\b(per (1m|million|mtok)|million tokens|per token|api price|api pricing|input price|output price)\b"):
         return "api_cost"
+    if s.get("glm5") and _any(text, r"\bprompts?\b|\bquota\b") and _any(
+            text, r"\bhow many\b|\beach plan\b|\bper plan\b|\bevery 5|\b5 hours?\b|\bget\b"):
+        return "plan_quota"
     if _any(text, r"\b(which|what) models?\b|\bglm-5\b.*\b(lite|pro|max|plan|available|access|use|support)|\b(lite|pro|max)\b.*\bglm-5\b", "哪些模型"):
         if not _any(text, QUOTA) or not plans:
             return "models"
@@ -299,9 +351,11 @@ def intent_of(text: str, s: dict) -> str | None:
             len(plans) >= 2 or "claude pro" in text):
         return "plan_ratio"
     if _any(text, QUOTA) and (plans or _any(text, r"\b5[- ]?hours?|five hours|5h|per plan|each plan|the plan", "5小时",
-                                            "五小时", "套餐")):
+                                            "5 小时", "套餐")):
         return "plan_quota"
     if _any(text, COST) and (plans or _any(text, r"\b(coding plan|subscription|plan)\b", "套餐")) and not s.get("tokens"):
+        return "plan_price"
+    if _any(text, r"\$\s?\d|\b\d+(\.\d+)?\s?(usd|dollars?)\b") and _any(text, r"\b(a|per|/) ?month\b|\bmonthly\b"):
         return "plan_price"
     return None
 
@@ -324,7 +378,9 @@ def resolve(question: str, history: list[dict] | tuple = (), today: dt.date | No
     if parsed.intent is not None or not history:
         return parsed
     previous = [t["content"] for t in history if t.get("role") == "user" and t.get("content")]
-    if not previous or not FOLLOW_UP.search(parsed.text) or len(parsed.text.split()) > 12:
+    short_with_slots = len(parsed.text.split()) <= 8 and any(
+        k in parsed.slots for k in ("plans", "days_used", "money", "cycles", "date", "tokens", "hours", "count"))
+    if not previous or not (FOLLOW_UP.search(parsed.text) or short_with_slots) or len(parsed.text.split()) > 12:
         return parsed
     before = resolve(previous[-1], [{"role": "user", "content": p} for p in previous[:-1]], today)
     if before.intent is None:
