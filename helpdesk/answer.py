@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from helpdesk.extractive import compose
 from helpdesk.retrieval import Retriever, get_retriever, terms
 from helpdesk.rules import answer_rules
 from helpdesk.rules.facts import FactsError
-from helpdesk.schema import Answer, Passage, Source
+from helpdesk.schema import Answer, Passage, Source, StreamEvent
 from helpdesk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -68,3 +68,12 @@ def answer(question: str, history: Sequence[dict] = (), settings: Settings | Non
     if ruled is not None:
         return ruled
     return answer_offline(question, history, settings)
+
+
+def answer_stream(question: str, history: Sequence[dict] = (), settings: Settings | None = None
+                  ) -> Iterator[StreamEvent]:
+    """The same answer as `answer()`, as events: sources first, then text, then the final Answer (always last)."""
+    result = answer(question, history, settings)
+    yield StreamEvent("sources", sources=result.sources)
+    yield StreamEvent("token", text=result.text)
+    yield StreamEvent("answer", answer=result)

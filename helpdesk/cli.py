@@ -47,15 +47,33 @@ def chat(settings: Settings, as_json: bool) -> None:
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": result.text}]
 
 
+def export_feedback(settings: Settings, out: str | None) -> int:
+    from helpdesk.feedback import FeedbackStore
+
+    store = FeedbackStore(settings.feedback_db)
+    if out:
+        with open(out, "w", newline="", encoding="utf-8") as handle:
+            count = store.export_csv(handle)
+        print(f"Wrote {count} feedback rows to {out}", file=sys.stderr)
+    else:
+        store.export_csv(sys.stdout)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpdesk", description="GLM Coding Plan support assistant")
     commands = parser.add_subparsers(dest="command", required=True)
     ask = commands.add_parser("ask", help="answer a question (no question: interactive chat)")
     ask.add_argument("question", nargs="*", help="the question; omit it for an interactive chat")
     ask.add_argument("--json", action="store_true", help="print the Answer object as JSON")
+    feedback = commands.add_parser("feedback", help="feedback stored by the chat UI and the API")
+    feedback.add_argument("action", choices=["export"], help="export: write all feedback as CSV")
+    feedback.add_argument("--out", help="CSV file to write (default: standard output)")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
+        if args.command == "feedback":
+            return export_feedback(settings, args.out)
         if args.command == "ask":
             if args.question:
                 _ask(" ".join(args.question), [], settings, args.json)

@@ -66,6 +66,8 @@ class Settings:
     support_url: str = "https://z.ai/contact"
     max_answer_chars: int = 600
     write_batch: int = 64  # chunks per Chroma write during ingestion
+    feedback_db: Path = PROJECT_ROOT / ".data" / "feedback.sqlite3"
+    max_question_chars: int = 2000
     # GLM through Z.ai's general API (or any OpenAI-compatible server). No key: offline answers only.
     llm_api_key: str | None = field(default=None, repr=False)  # never printed, logged or sent to a browser
     llm_base_url: str = ZAI_GENERAL_API
@@ -100,6 +102,8 @@ class Settings:
             support_url=env.get("HELPDESK_SUPPORT_URL") or base.support_url,
             max_answer_chars=_int(env, "HELPDESK_MAX_ANSWER_CHARS", base.max_answer_chars),
             write_batch=_int(env, "HELPDESK_WRITE_BATCH", base.write_batch),
+            feedback_db=_path(env, "HELPDESK_FEEDBACK_DB", base.feedback_db),
+            max_question_chars=_int(env, "HELPDESK_MAX_QUESTION_CHARS", base.max_question_chars),
             llm_api_key=env.get("HELPDESK_LLM_API_KEY") or env.get("ZAI_API_KEY") or None,
             llm_base_url=env.get("HELPDESK_LLM_BASE_URL") or base.llm_base_url,
             llm_model=env.get("HELPDESK_LLM_MODEL") or base.llm_model,
