@@ -7,7 +7,8 @@ export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: run chat test index install bench clean
 
-run: chat
+run: index
+	$(VENV)/bin/streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
 chat: index
 	$(PY) -m helpdesk ask

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Iterator, Sequence
 
 from helpdesk.extractive import compose
@@ -13,6 +14,8 @@ from helpdesk.schema import Answer, Passage, Source, StreamEvent
 from helpdesk.settings import Settings
 
 log = logging.getLogger(__name__)
+HUMAN_PLEASE = re.compile(r"\b(talk|speak|chat) (to|with) (a |an )?(human|person|agent|someone|representative|support)\b|"
+                          r"\b(human|real person|live agent|customer service)( please)?\s*[?!.]*$|人工客服|转人工")
 FOLLOW_UP_WORDS = 4  # a question this short ("and on Pro?") leans on the previous one
 
 
@@ -60,6 +63,9 @@ def answer(question: str, history: Sequence[dict] = (), settings: Settings | Non
     question = (question or "").strip()
     if not question:
         return Answer(text="Please type a question about the GLM Coding Plan.", route="abstain", offer_human=False)
+    if HUMAN_PLEASE.search(question.lower()):
+        return Answer(text=f"Of course: you can reach Z.ai support at {settings.support_url}. I can also try to "
+                           "answer here if you tell me what you need.", route="abstain", offer_human=True)
     try:
         ruled = answer_rules(question, history, settings)
     except FactsError as exc:  # a broken facts file must not take the docs answers down with it

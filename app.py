@@ -1,0 +1,127 @@
+"""Streamlit chat for the GLM Coding Plan support assistant. Renders; helpdesk/ decides."""
+
+from __future__ import annotations
+
+import uuid
+
+import streamlit as st
+
+from helpdesk import ui
+from helpdesk.answer import answer_stream
+from helpdesk.feedback import Feedback, FeedbackStore
+from helpdesk.schema import Answer
+from helpdesk.settings import Settings
+
+settings = Settings.from_env()
+embedded = st.query_params.get("embed") == "true"
+st.set_page_config(page_title="GLM Coding Plan support", page_icon="💬",
+                   initial_sidebar_state="collapsed" if embedded else "auto")
+
+
+@st.cache_resource
+def feedback_store(path: str) -> FeedbackStore:
+    return FeedbackStore(path)
+
+
+def build_index_with_progress() -> None:
+    from ingest.indexer import run
+
+    with st.status("Building the documentation index (first start only)…", expanded=True) as box:
+        run(settings, log=box.write, progress=False)
+        box.update(label="Documentation index ready", state="complete", expanded=False)
+
+
+status = ui.index_status(settings)
+if not status.ready:
+    build_index_with_progress()
+    status = ui.index_status(settings)
+
+state = st.session_state
+state.setdefault("messages", [])
+state.setdefault("session_id", uuid.uuid4().hex)
+state.setdefault("rated", {})
+
+if not embedded:
+    with st.sidebar:
+        st.subheader("Support assistant")
+        st.write(f"**Mode:** {ui.mode_label(settings)}")
+        st.write(f"**Docs current to:** {status.as_of or 'unknown'}")
+        st.write(f"**Index:** {status.detail}")
+        if st.button("Clear conversation", key="clear"):
+            state.messages = []
+            state.rated = {}
+            st.rerun()
+        st.caption(f"Need a person? [Contact Z.ai support]({settings.support_url})")
+    st.title("GLM Coding Plan support")
+    st.caption("Ask about quotas, prices, upgrades, referral credits, tool setup or error codes.")
+
+
+def save_feedback(index: int) -> None:
+    rating = state.get(f"thumbs-{index}")
+    if rating is None:
+        return
+    message, question = state.messages[index], state.messages[index - 1]["content"]
+    result: Answer = message["answer"]
+    comment = state.get(f"comment-{index}", "") or ""
+    feedback_store(str(settings.feedback_db)).add(Feedback(
+        rating=1 if rating == 1 else -1, question=question, answer=result.text, route=result.route,
+        sources=tuple(s.url for s in result.sources), comment=comment, session_id=state.session_id,
+        surface="streamlit"))
+    state.rated[index] = rating
+
+
+def render_answer(index: int, result: Answer) -> None:
+    if result.sources:
+        links = " · ".join(f"[{ui.escape_markdown(s.title)}]({s.url}) ({s.as_of})" for s in result.sources)
+        st.markdown(f"Sources: {links}")
+    st.caption(ui.ROUTE_LABELS[result.route])
+    for note in result.notes:
+        if note.startswith("AI answer unavailable"):
+            st.info(note)
+    if result.offer_human:
+        st.info(f"Want to talk to a person? Contact Z.ai support: {settings.support_url}")
+    if index in state.rated:
+        st.caption("Thanks for the feedback.")
+    else:
+        st.text_input("Comment (optional)", key=f"comment-{index}", label_visibility="collapsed",
+                      placeholder="Optional comment, then rate the answer")
+        st.feedback("thumbs", key=f"thumbs-{index}", on_change=save_feedback, args=(index,))
+
+
+for i, message in enumerate(state.messages):
+    with st.chat_message(message["role"]):
+        st.markdown(ui.escape_markdown(message["content"]))
+        if message["role"] == "assistant":
+            render_answer(i, message["answer"])
+
+pending = None
+if not state.messages:
+    st.write("Try one of these:")
+    columns = st.columns(2)
+    for n, starter in enumerate(ui.STARTERS):
+        if columns[n % 2].button(starter, key=f"starter-{n}"):
+            pending = starter
+
+typed = st.chat_input("Ask a question about the GLM Coding Plan", max_chars=settings.max_question_chars + 1000)
+checked = ui.check_question(pending or typed, settings)
+if checked.problem:
+    st.warning(checked.problem)
+elif checked.question:
+    history = [{"role": m["role"], "content": m["content"]} for m in state.messages]
+    state.messages.append({"role": "user", "content": checked.question})
+    with st.chat_message("user"):
+        st.markdown(ui.escape_markdown(checked.question))
+    with st.chat_message("assistant"):
+        final: Answer | None = None
+
+        def tokens():
+            global final
+            for event in answer_stream(checked.question, history, settings):
+                if event.kind == "token":
+                    yield ui.escape_markdown(event.text)
+                elif event.kind == "answer":
+                    final = event.answer
+
+        st.write_stream(tokens())
+    state.messages.append({"role": "assistant", "content": final.text, "answer": final})
+    st.rerun()
