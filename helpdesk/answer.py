@@ -42,15 +42,20 @@ def abstain(settings: Settings, off_topic: bool, confidence: float = 0.0) -> Ans
     return Answer(text=text, route="abstain", confidence=round(max(confidence, 0.0), 3), offer_human=True)
 
 
-def answer_offline(question: str, history: Sequence[dict], settings: Settings,
-                   retriever: Retriever | None = None) -> Answer:
+def retrieve(query: str, settings: Settings, retriever: Retriever | None = None
+             ) -> tuple[list[Passage], float, bool]:
+    """Passages for a standalone query, the abstention confidence, and whether the question looks off-topic."""
     retriever = retriever or get_retriever(settings)
-    query = _retrieval_query(question, history)
     passages = retriever.search(query, k=settings.top_k)
     evidence = retriever.evidence(query, passages)
     confidence = evidence.confidence(settings.abstain_vocabulary_weight, settings.abstain_support_weight)
+    return passages, confidence, evidence.vocabulary < 0.9 or evidence.closeness < 0.3
+
+
+def offline_from(query: str, passages: list[Passage], confidence: float, off_topic: bool,
+                 settings: Settings) -> Answer:
     if not passages or confidence < settings.abstain_threshold:
-        return abstain(settings, off_topic=evidence.vocabulary < 0.9 or evidence.closeness < 0.3, confidence=confidence)
+        return abstain(settings, off_topic=off_topic, confidence=confidence)
     text, used = compose(query, passages, settings.max_answer_chars)
     if not text:
         return abstain(settings, off_topic=False, confidence=confidence)
@@ -58,28 +63,63 @@ def answer_offline(question: str, history: Sequence[dict], settings: Settings,
     return Answer(text=text, route="retrieval", sources=sources, confidence=round(min(max(confidence, 0.0), 1.0), 3))
 
 
-def answer(question: str, history: Sequence[dict] = (), settings: Settings | None = None) -> Answer:
+def answer_offline(question: str, history: Sequence[dict], settings: Settings,
+                   retriever: Retriever | None = None) -> Answer:
+    query = _retrieval_query(question, history)
+    return offline_from(query, *retrieve(query, settings, retriever), settings)
+
+
+def _single(result: Answer) -> Iterator[StreamEvent]:
+    yield StreamEvent("sources", sources=result.sources)
+    yield StreamEvent("token", text=result.text)
+    yield StreamEvent("answer", answer=result)
+
+
+def answer_stream(question: str, history: Sequence[dict] = (), settings: Settings | None = None
+                  ) -> Iterator[StreamEvent]:
+    """Every answer, as events: sources first, then text as it is written, then the final Answer (always last).
+
+    Order of precedence: a request for a person, the rules layer (exact, never rewritten by a model), then
+    retrieval, answered by GLM when a key is configured (any failure falls back to the offline answer inside
+    `stream_answer`) and by the offline extractive answer otherwise.
+    """
     settings = settings or Settings.from_env()
     question = (question or "").strip()
+    history = list(history)
     if not question:
-        return Answer(text="Please type a question about the GLM Coding Plan.", route="abstain", offer_human=False)
+        yield from _single(Answer(text="Please type a question about the GLM Coding Plan.", route="abstain"))
+        return
     if HUMAN_PLEASE.search(question.lower()):
-        return Answer(text=f"Of course: you can reach Z.ai support at {settings.support_url}. I can also try to "
-                           "answer here if you tell me what you need.", route="abstain", offer_human=True)
+        yield from _single(Answer(text=f"Of course: you can reach Z.ai support at {settings.support_url}. I can also "
+                                       "try to answer here if you tell me what you need.", route="abstain",
+                                  offer_human=True))
+        return
     try:
         ruled = answer_rules(question, history, settings)
     except FactsError as exc:  # a broken facts file must not take the docs answers down with it
         log.error("rules layer skipped: %s", exc)
         ruled = None
     if ruled is not None:
-        return ruled
-    return answer_offline(question, history, settings)
+        yield from _single(ruled)
+        return
+    if not settings.llm_enabled:
+        yield from _single(answer_offline(question, history, settings))
+        return
+    from helpdesk.llm import condense, stream_answer  # the openai client is only loaded when a key is set
+
+    query = condense(question, history, settings)  # standalone, English: retrieval works for follow-ups and Chinese
+    passages, confidence, off_topic = retrieve(query, settings)
+    offline = offline_from(query, passages, confidence, off_topic, settings)
+    if offline.route == "abstain":
+        yield from _single(offline)  # nothing in the docs to ground a generated answer on
+        return
+    yield from stream_answer(question, history, passages, offline, settings)
 
 
-def answer_stream(question: str, history: Sequence[dict] = (), settings: Settings | None = None
-                  ) -> Iterator[StreamEvent]:
-    """The same answer as `answer()`, as events: sources first, then text, then the final Answer (always last)."""
-    result = answer(question, history, settings)
-    yield StreamEvent("sources", sources=result.sources)
-    yield StreamEvent("token", text=result.text)
-    yield StreamEvent("answer", answer=result)
+def answer(question: str, history: Sequence[dict] = (), settings: Settings | None = None) -> Answer:
+    """The final Answer of `answer_stream`: what the CLI, the evaluation and the JSON API return."""
+    final = None
+    for event in answer_stream(question, history, settings):
+        if event.kind == "answer":
+            final = event.answer
+    return final

@@ -42,7 +42,13 @@ state anything the passages do not say.
 
 # Our delimiters; removed from inserted text so a question cannot close its block and "speak" as us.
 _OUR_TAGS = re.compile(r"</?\s*(documentation|passage|rules_result|conversation|question)\b[^>]*>", re.I)
-CITATION = re.compile(r"\[(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\]")
+# [1], [1, 3], [2][3] (one match); not an index in code ("choices[0]", "['choices'][0]"), though "读取[1]"
+# (CJK right before it) is a citation.
+CITATION = re.compile(r"(?<![A-Za-z0-9_)\]'\"])(?:\[\d{1,3}(?:\s*[,，、]\s*\d{1,3})*\])+")
+
+
+def _cited_numbers(match: re.Match) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", match.group(0))]
 
 
 def _data(text: str) -> str:
@@ -71,7 +77,7 @@ def build_messages(question: str, history: Sequence[dict], passages: Sequence[Pa
         transcript = "\n".join(f"{t['role']}: {_data(str(t['content']))[:HISTORY_CHARS]}" for t in turns)
         parts.append(f"<conversation>\n{transcript}\n</conversation>")
     parts.append(f"<question>\n{_data(question)}\n</question>")
-    parts.append("Answer the question in <question> from the passages, citing them as [n], in the question's "
+    parts.append("Answer the subscriber's question above from the passages, citing them as [n], in the question's "
                  "language.")
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "\n\n".join(parts)}]
 
@@ -81,10 +87,9 @@ def build_messages(question: str, history: Sequence[dict], passages: Sequence[Pa
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]{}\"'`|，。、；：！？（）「」《》]+", re.I)
 _URL_TAIL = ".,;:!?'\"*_~"
 _LIST_MARKER = re.compile(r"^(\s*)\d{1,2}[.)](?=\s)", re.M)
-_NUMBER = re.compile(
-    r"(?P<pre>(?:US\$|\$|¥|€|£|(?:USD|CNY|RMB)\s?))?"
-    r"(?<![\d])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])"
-    r"(?P<post>\s?(?:%|percent\b|per cent\b|USD\b|dollars?\b|美元|元|CNY\b|RMB\b|yuan\b))?", re.I)
+_NUMBER = re.compile(r"(?<!\d)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d)")
+_CURRENCY_BEFORE = re.compile(r"(?:US\$|\$|¥|€|£|(?:USD|CNY|RMB)\s?)$", re.I)
+_UNIT_AFTER = re.compile(r"\s?(?:(?P<percent>%|percent\b|per cent\b)|USD\b|dollars?\b|美元|元|CNY\b|RMB\b|yuan\b)", re.I)
 _MONEY_CONTEXT = re.compile(r"[$¥€£]|\bUSD\b|dollar|美元|\bprice|\bpricing|\bcost|\bfee", re.I)
 _PERCENT_CONTEXT = re.compile(r"%|percent|per cent|discount", re.I)
 
@@ -108,21 +113,21 @@ def _value(number: str) -> str:
     return format(value, "f")
 
 
-def _kind(match: re.Match) -> str:
-    post = (match.group("post") or "").strip().lower()
-    if post in ("%", "percent", "per cent"):
-        return "percent"
-    if match.group("pre") or post:
-        return "money"
-    return "plain"
-
-
-def _numbers(text: str) -> list[tuple[str, str, str]]:
-    """(kind, canonical value, token as written) for each number outside URLs, citations and list markers."""
+def _numbers(text: str, list_markers: bool = False) -> list[tuple[str, str, str]]:
+    """(kind, canonical value, token as written) for each number outside URLs and citations, and outside
+    list markers ("2. Open the app") unless `list_markers`: an answer may say "step 2" of a numbered list."""
     text = _URL.sub(" ", text)
     text = CITATION.sub(" ", text)
-    text = _LIST_MARKER.sub(r"\1", text)
-    return [(_kind(m), _value(m.group("num")), m.group(0).strip()) for m in _NUMBER.finditer(text)]
+    if not list_markers:
+        text = _LIST_MARKER.sub(r"\1", text)
+    found = []
+    for match in _NUMBER.finditer(text):
+        before = _CURRENCY_BEFORE.search(text, max(0, match.start() - 4), match.start())
+        after = _UNIT_AFTER.match(text, match.end())
+        kind = "percent" if after and after.group("percent") else "money" if before or after else "plain"
+        written = text[before.start() if before else match.start():after.end() if after else match.end()]
+        found.append((kind, _value(match.group(0)), written.strip()))
+    return found
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,7 @@ class Facts:
         values, money, percent, urls = set(), set(), set(), set()
         for text in map(_normal, texts):
             urls.update(_url_key(u) for u in _URL.findall(text))
-            found = _numbers(text)
+            found = _numbers(text, list_markers=True)
             values.update(v for _, v, _ in found)
             money.update(v for kind, v, _ in found if kind == "money")
             percent.update(v for kind, v, _ in found if kind == "percent")
@@ -163,14 +168,29 @@ class Facts:
         text = _normal(text)
         bad: list[str] = []
         for match in CITATION.finditer(text):
-            bad += [f"[{n}]" for n in re.split(r"\s*[,，、]\s*", match.group(1))
-                    if not 1 <= int(n) <= self.passages]
+            bad += [f"[{n}]" for n in _cited_numbers(match) if not 1 <= n <= self.passages]
         bad += [url.rstrip(_URL_TAIL) for url in _URL.findall(text) if not self._url_known(url)]
         for kind, value, written in _numbers(text):
             allowed = {"money": self.money, "percent": self.percent}.get(kind, self.values)
             if value not in allowed:
                 bad.append(written)
         return list(dict.fromkeys(bad))
+
+
+def showable(text: str, start: int) -> int:
+    """How far `text` may be shown: all of it except a trailing run that may still grow into a number or
+    URL ("$19" before ".99", "https" before "://"). The guard sees every figure whole before a user does."""
+    end = len(text)
+    run = end
+    while run > start and not text[run - 1].isspace() and (text[run - 1].isascii() or text[run - 1] in "％＄￥"):
+        run -= 1
+    tail = text[run:end].lower()
+    if not tail:
+        return end
+    if (any(ch.isdigit() or ch in "$¥€£%％＄￥" for ch in tail) or "://" in tail or tail.startswith("www")
+            or any(scheme.startswith(tail) for scheme in ("http://", "https://"))):
+        return run
+    return end
 
 
 def guard(text: str, passages: Sequence[Passage], rules_text: str | None = None) -> list[str]:
@@ -188,7 +208,7 @@ def source_of(passage: Passage) -> Source:
 
 def cited(text: str) -> list[int]:
     """Passage numbers (1-based) cited as [n] in the text, in order of first citation."""
-    numbers = [int(n) for m in CITATION.finditer(text) for n in re.split(r"\s*[,，、]\s*", m.group(1))]
+    numbers = [n for match in CITATION.finditer(text) for n in _cited_numbers(match)]
     return list(dict.fromkeys(numbers))
 
 
@@ -197,7 +217,6 @@ def renumber(text: str, order: Sequence[int]) -> str:
     new = {old: k for k, old in enumerate(order, 1)}
 
     def swap(match: re.Match) -> str:
-        numbers = [int(n) for n in re.split(r"\s*[,，、]\s*", match.group(1))]
-        return "".join(f"[{new[n]}]" for n in dict.fromkeys(numbers) if n in new)
+        return "".join(f"[{new[n]}]" for n in dict.fromkeys(_cited_numbers(match)) if n in new)
 
     return CITATION.sub(swap, text)
