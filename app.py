@@ -13,7 +13,8 @@ from helpdesk.schema import Answer
 from helpdesk.settings import Settings
 
 settings = Settings.from_env()
-embedded = st.query_params.get("embed") == "true"
+# Streamlit itself strips its chrome for ?embed=true (and keeps the parameter out of st.query_params).
+embedded = bool(st.context.is_embedded)
 st.set_page_config(page_title="GLM Coding Plan support", page_icon="💬",
                    initial_sidebar_state="collapsed" if embedded else "auto")
 
