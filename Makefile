@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run chat test index install browser bench clean
+.PHONY: run chat serve test index install browser bench clean
 
 run: index
 	$(VENV)/bin/streamlit run app.py --server.headless true --browser.gatherUsageStats false
@@ -13,12 +13,15 @@ run: index
 chat: index
 	$(PY) -m helpdesk ask
 
+serve: index
+	$(PY) -m helpdesk serve --host 127.0.0.1 --port 8000
+
 test: install browser
 	$(PY) -m pytest -q
 
 # The browser tests use Debian's Chromium (a test tool's own browser download cannot work offline).
 browser:
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 index: install
 	$(PY) -m ingest

@@ -69,11 +69,18 @@ def main(argv: list[str] | None = None) -> int:
     feedback = commands.add_parser("feedback", help="feedback stored by the chat UI and the API")
     feedback.add_argument("action", choices=["export"], help="export: write all feedback as CSV")
     feedback.add_argument("--out", help="CSV file to write (default: standard output)")
+    server = commands.add_parser("serve", help="HTTP API, embeddable widget (/widget.js) and demo page (/demo)")
+    server.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    server.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
         if args.command == "feedback":
             return export_feedback(settings, args.out)
+        if args.command == "serve":
+            from helpdesk.server import serve
+
+            return serve(settings, args.host, args.port)
         if args.command == "ask":
             if args.question:
                 _ask(" ".join(args.question), [], settings, args.json)

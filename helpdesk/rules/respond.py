@@ -7,6 +7,7 @@ facts or numbers the user gave; tests/test_rules.py checks that property over ge
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from helpdesk.rules.facts import Facts
@@ -344,7 +345,9 @@ def referral_reward(r: Reply, p: Parsed) -> str:
     rate = r.fact("ref.inviter_reward")
     r.fact("ref.faq_example")
     amounts = p.slots.get("money", [])
-    percents = [x for x in p.slots.get("percent", []) if x != rate]
+    # Discounts are the percentages said with "off" or "discount"; "do I get 30%?" is about the reward, not a discount.
+    percents = [float(m.group(1)) for m in re.finditer(
+        r"(\d+(?:\.\d+)?)\s?(?:%|percent)\s?(?:off\b|(?:first[- ]order |referral |instant )?discount)", p.text)]
     if not amounts and p.language == "zh":
         return (f"邀请人可获得好友首单实际支付金额 {rate}% 的积分（以活动规则页为准；FAQ 中“10% of 40 USD”只是计算示例）。"
                 "实际支付金额指好友最终实际支付的现金，不含优惠券、折扣和积分抵扣。")
@@ -367,7 +370,8 @@ def friend_payment(r: Reply, p: Parsed, price: float, percents: list[float], cre
                        pct=(pct, "question"))
         steps.append(f"−{number(pct)}%")
     for credit in credits:
-        value = r.calc("value - credit", value=(value, "calculation"), credit=(credit, "question"))
+        value = r.calc("max(value - credit, 0)", value=(value, "calculation" if len(steps) > 1 else "question"),
+                       credit=(credit, "question"))
         steps.append(f"−{money(credit)} credits")
     minimum = r.fact("ref.minimum")
     if value < minimum:
