@@ -235,6 +235,7 @@ def summarize(outcomes: Sequence[Outcome]) -> dict:
         "pass_rate": mean(o.passed for o in scored),
         "passed": sum(1 for o in scored if o.passed),
         "scored": len(scored),
+        "sourced": len(ranked),
         "routing": mean(route_matches(o.route, o.item.expected_route) for o in routed),
         "citation": mean(cites(o.cited, o.item.expected_sources) for o in sourced),
         "hit@1": hit_at(ranked, 1), "hit@3": hit_at(ranked, 3), "hit@5": hit_at(ranked, 5), "mrr": mrr(ranked),

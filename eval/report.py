@@ -56,8 +56,8 @@ def figure_rows(ours: dict, base: dict | None, judged: bool) -> list[list[str]]:
 def split_rows(splits: dict, base_splits: dict | None) -> list[list[str]]:
     rows = []
     for name, s in splits.items():
-        row = [f"{name} ({s['n']})", f"{fmt(s['pass_rate'])} ({s['passed']}/{s['scored']})", fmt(s["hit@3"]),
-               fmt(s["mrr"])]
+        row = [f"{name} ({s['n']})", f"{fmt(s['pass_rate'])} ({s['passed']}/{s['scored']})", fmt(s["routing"]),
+               fmt(s["citation"]), fmt(s["hit@3"]), fmt(s["mrr"])]
         if base_splits is not None:
             b = base_splits[name]
             row += [f"{fmt(b['pass_rate'])} ({b['passed']}/{b['scored']})", fmt(b["hit@3"])]
@@ -65,14 +65,27 @@ def split_rows(splits: dict, base_splits: dict | None) -> list[list[str]]:
     return rows
 
 
-def category_rows(categories: dict, base_categories: dict | None) -> list[list[str]]:
+def answer_rows(categories: dict, base_categories: dict | None) -> list[list[str]]:
     rows = []
     for name, s in categories.items():
-        row = [name, str(s["n"]), fmt(s["pass_rate"]), fmt(s["routing"]), fmt(s["citation"]), fmt(s["hit@3"]),
-               fmt(s["mrr"])]
+        row = [name, str(s["n"]), fmt(s["pass_rate"]), fmt(s["routing"]), fmt(s["citation"]),
+               fmt(s["abstain_precision"]), fmt(s["abstain_recall"]), fmt(s["p50_ms"], "ms"), fmt(s["p95_ms"], "ms"),
+               fmt(s["per_second"], "speed")]
+        if base_categories is not None:
+            row.append(fmt(base_categories[name]["pass_rate"]))
+        rows.append(row)
+    return rows
+
+
+def retrieval_rows(categories: dict, base_categories: dict | None) -> list[list[str]]:
+    rows = []
+    for name, s in categories.items():
+        if not s["sourced"]:
+            continue
+        row = [name, str(s["sourced"]), fmt(s["hit@1"]), fmt(s["hit@3"]), fmt(s["hit@5"]), fmt(s["mrr"])]
         if base_categories is not None:
             b = base_categories[name]
-            row += [fmt(b["pass_rate"]), fmt(b["hit@3"])]
+            row += [fmt(b["hit@3"]), fmt(b["mrr"])]
         rows.append(row)
     return rows
 
@@ -80,10 +93,12 @@ def category_rows(categories: dict, base_categories: dict | None) -> list[list[s
 def headers(base: bool) -> dict[str, list[str]]:
     return {
         "figures": ["figure", "ours"] + (["baseline", "ours/baseline"] if base else []),
-        "splits": ["split (questions)", "pass rate", "hit@3", "MRR"] + (["baseline pass", "baseline hit@3"] if base
-                                                                          else []),
-        "categories": ["category", "n", "pass", "routing", "citation", "hit@3", "MRR"] + (
+        "splits": ["split (questions)", "pass rate", "routing", "citation", "hit@3", "MRR"] + (
             ["baseline pass", "baseline hit@3"] if base else []),
+        "answers": ["category", "n", "pass", "routing", "citation", "abstain P", "abstain R", "p50 ms", "p95 ms",
+                    "answers/s"] + (["baseline pass"] if base else []),
+        "retrieval": ["category", "with sources", "hit@1", "hit@3", "hit@5", "MRR"] + (
+            ["baseline hit@3", "baseline MRR"] if base else []),
     }
 
 
@@ -110,7 +125,9 @@ def console(run: dict) -> str:
         "",
         text_table(h["splits"], split_rows(run["ours"]["splits"], base and base["splits"])),
         "",
-        text_table(h["categories"], category_rows(run["ours"]["categories"], base and base["categories"])),
+        text_table(h["answers"], answer_rows(run["ours"]["categories"], base and base["categories"])),
+        "",
+        text_table(h["retrieval"], retrieval_rows(run["ours"]["categories"], base and base["categories"])),
     ]
     return "\n".join(parts)
 
@@ -130,7 +147,7 @@ def chart(run: dict, path: Path) -> Path:
         series.append(("LlamaIndex defaults", [base["categories"][c]["pass_rate"] for c in names[:-1]]
                        + [base["all"]["pass_rate"]], "#f59e0b"))
     height = 0.8 / len(series)
-    figure, axes = plt.subplots(figsize=(9, 0.42 * len(names) * len(series) + 1.6), dpi=110)
+    figure, axes = plt.subplots(figsize=(9, 0.3 * len(names) * len(series) + 1.8), dpi=110)
     for offset, (label, values, colour) in enumerate(series):
         positions = [i + (offset - (len(series) - 1) / 2) * height for i in range(len(names))]
         bars = axes.barh(positions, [v or 0 for v in values], height=height * 0.92, label=label, color=colour)
@@ -140,12 +157,13 @@ def chart(run: dict, path: Path) -> Path:
     axes.set_yticks(range(len(names)))
     axes.set_yticklabels([f"{n} ({ours['categories'][n]['n']})" if n in ours["categories"] else
                           f"ALL ({ours['all']['n']})" for n in names])
-    axes.invert_yaxis()
+    axes.axhline(len(names) - 1.5, color="#444444", linewidth=0.8)  # the overall figure is not a category
+    axes.set_ylim(len(names) - 0.5, -0.5)  # top to bottom, no empty band
     axes.set_xlim(0, 1.1)
     axes.set_xlabel("pass rate (expect all / any / none on the first 1,000 characters)")
-    axes.set_title(f"Pass rate per category: {run['golden']}")
+    axes.set_title(f"Pass rate per category: {run['golden']}, {run['date']}", pad=24)
     axes.grid(axis="x", alpha=0.3)
-    axes.legend(loc="lower right", fontsize=8)
+    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(series), fontsize=8, frameon=False)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path)
@@ -169,13 +187,16 @@ def markdown(run: dict, chart_name: str, dev_failures: Sequence[Outcome]) -> str
         "document). Abstaining means route `abstain`."
         + (" The baseline is the LlamaIndex tutorial pipeline over the same corpus and embedder "
            "(`eval/baseline.py`: VectorStoreIndex, default splitter, dense top-5, no rules, no LLM; its answer is "
-           "the top passage, it cites the documents of its passages, and it never abstains)." if base else ""),
+           "the top passage, it cites the documents of its passages, and it never abstains; its index took "
+           f"{base['build_s']:.1f} s to build)." if base else ""),
         "",
         "## Overall",
         "",
         markdown_table(h["figures"], figure_rows(run["ours"]["all"], base and base["all"], run["judged"])),
         "",
-        run["judge_note"] if run.get("judge_note") else "",
+        *([run["judge_note"], ""] if run.get("judge_note") else []),
+        f"Latencies are wall-clock on the machine that ran this ({run['machine']}); compare them within one run.",
+        "",
         "## Splits",
         "",
         "Ids ending in 0 or 5 are the held-out split: scored in every run, never used to tune the assistant "
@@ -185,7 +206,13 @@ def markdown(run: dict, chart_name: str, dev_failures: Sequence[Outcome]) -> str
         "",
         "## Per category",
         "",
-        markdown_table(h["categories"], category_rows(run["ours"]["categories"], base and base["categories"])),
+        "Answers (abstain P/R: precision and recall of route `abstain`; latency per answer):",
+        "",
+        markdown_table(h["answers"], answer_rows(run["ours"]["categories"], base and base["categories"])),
+        "",
+        "Retrieval, for the questions that name expected source documents:",
+        "",
+        markdown_table(h["retrieval"], retrieval_rows(run["ours"]["categories"], base and base["categories"])),
         "",
         f"![Pass rate per category, ours against the baseline]({chart_name})",
         "",
