@@ -8,6 +8,7 @@ No generation, so no invented figure: every word of the answer is a word of the 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,6 +110,26 @@ def _bonus(question: str, unit: Unit) -> float:
     return bonus
 
 
+_VECTORS: dict[str, np.ndarray] = {}
+_VECTORS_MAX = 50_000  # units of the whole corpus fit many times over; the bound only guards a changing corpus
+_vectors_lock = threading.Lock()
+
+
+def _unit_vectors(texts: list[str]) -> np.ndarray:
+    """Embeddings of answer units, cached: the same passages come back for many questions."""
+    with _vectors_lock:
+        known = {t: _VECTORS[t] for t in texts if t in _VECTORS}
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    if missing:
+        fresh = dict(zip(missing, map(np.asarray, get_embedder().get_text_embedding_batch(missing))))
+        known.update(fresh)
+        with _vectors_lock:
+            if len(_VECTORS) + len(fresh) > _VECTORS_MAX:
+                _VECTORS.clear()
+            _VECTORS.update(fresh)
+    return np.asarray([known[t] for t in texts])
+
+
 def _render(chosen: list[Unit]) -> str:
     chosen = sorted(chosen, key=lambda u: u.order)
     return "\n".join(("• " + clean(_BULLET.sub("", u.text))) if u.is_item else clean(u.text) for u in chosen)
@@ -142,7 +163,7 @@ def compose(question: str, passages: list[Passage], limit: int = 600) -> tuple[s
         if asked[top] >= SAME_QUESTION:
             index, passage = faq[top]
             return _whole_answer(index, passage, limit), [index]
-    vectors = np.asarray(embedder.get_text_embedding_batch([u.text for u in candidates]))
+    vectors = _unit_vectors([u.text for u in candidates])
     scores = vectors @ question_vector + np.array([_bonus(question, u) for u in candidates])
     best = int(np.argmax(scores))
     lead = candidates[best]

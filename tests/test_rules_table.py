@@ -386,7 +386,7 @@ RAW = [
     row("How do I invite teammates to my GitHub org?", None),
     row("how do I invite a teammate to my organization", None),
     row("How do I get an API key?", None),
-    row("what's the rate limit for the API", None),
+    row("what's the rate limit for the API", "rate_limits", {}, [r"manage-apikey/rate-limits", r"do not state"]),
     row("how much is glm-4.7 on openrouter", None),
     row("what's the weather like?", None,
         history=[user("How many web searches per month on Lite?"), bot("Lite: 100 web searches ...")]),

@@ -134,9 +134,11 @@ def grandfathering(r: Reply, p: Parsed) -> str:
     r.fact("grandfather.current_cycle")
     r.fact("grandfather.auto_renewal")
     r.fact("weekly.grandfathered")
+    lite, pro, max_ = r.fact("quota.lite"), r.fact("quota.pro"), r.fact("quota.max")
     return ("If you subscribed before February 12, your quota stays as shown at purchase for your current cycle. If "
             "you also enabled auto-renewal before February 12, the renewal price and quota stay unchanged and you "
-            "keep unlimited weekly usage for your subscription.")
+            "keep unlimited weekly usage for your subscription. Otherwise the current limits apply: Lite ~"
+            f"{lite}, Pro ~{pro}, Max ~{max_} prompts every 5 hours.")
 
 
 def models(r: Reply, p: Parsed) -> str:
@@ -150,9 +152,15 @@ def models(r: Reply, p: Parsed) -> str:
             "(https://api.z.ai/api/paas/v4/chat/completions), billed to credits then account balance.")
     text = (f"All plans can use GLM-4.7 and the older text models. GLM-5 is available on {plans[1]} and {plans[0]} "
             f"only for now, and each GLM-5 prompt counts {mult}× against your quota.")
+    four = r.fact("models.four")
+    listed = f" The FAQ lists the callable models as {', '.join(four[:-1])} and {four[-1]}, plus GLM-5 where included."
+    when = " The docs give no date for GLM-5 on Lite." if re.search(r"\b(when|what date|which date|date)\b", p.text) else ""
+    if p.language == "zh":
+        return (f"目前 GLM-5 仅支持 Pro 和 Max 套餐（每次调用按 {mult} 倍消耗额度）；Lite 套餐暂不包含 GLM-5，"
+                "如需使用只能通过按量付费的通用 API 调用。所有套餐都支持 GLM-4.7 及旧版文本模型。")
     if _plans(p) == ["lite"]:
-        return lite + " GLM-4.7 and the older text models are included in every plan."
-    return text + (" " + lite if "lite" in _plans(p) or not _plans(p) else "")
+        return lite + " GLM-4.7 and the older text models are included in every plan." + when
+    return text + (" " + lite if "lite" in _plans(p) or not _plans(p) else "") + listed + when
 
 
 def claude_mapping(r: Reply, p: Parsed) -> str:
@@ -189,10 +197,9 @@ def plan_price(r: Reply, p: Parsed) -> str:
     r.fact("price.from_pro")
     r.fact("price.first_purchase_deal")
     stated, missing = [], []
-    for plan in plans:
-        for cycle in cycles:
-            value = _price(r, plan, cycle)
-            (stated if value is not None else missing).append((plan, cycle, value))
+    for plan, cycle in dict.fromkeys((plan, cycle) for plan in plans for cycle in cycles):
+        value = _price(r, plan, cycle)
+        (stated if value is not None else missing).append((plan, cycle, value))
     if p.language == "zh":
         parts = [f"{PLAN_NAMES[plan]} 包月 {money(v)}" for plan, _, v in stated]
         text = ("文档中的价格：" + "，".join(parts) + "（来自 FAQ 的升级示例）。") if parts else ""
@@ -206,7 +213,7 @@ def plan_price(r: Reply, p: Parsed) -> str:
         names = ", ".join(f"{PLAN_NAMES[plan]} {cycle}" for plan, cycle, _ in missing)
         lines.append(f"The docs do not state the price of {names}; the current prices are on the subscription page, "
                      f"{SUBSCRIBE_PAGE}.")
-    if "lite" in plans or "pro" in plans:
+    if stated or re.search(r"\bfrom\b|\$\s?(3|15)\b|\b(3|15) (usd|dollars?)\b|overview|starting", p.text):
         lines.append("The overview's \"from 3 USD per month\" (Lite) and \"from 15 USD per month\" (Pro) are starting "
                      f"prices shown beside its 50%-off first-purchase deal: half of {money(lite)} and {money(pro)}.")
     return "\n".join(lines)
@@ -323,6 +330,40 @@ def refund(r: Reply, p: Parsed) -> str:
             "cancel to stop the next renewal; your plan stays active until it expires.")
 
 
+def renewal(r: Reply, p: Parsed) -> str:
+    r.fact("sub.auto_renew")
+    hours = r.fact("sub.cancel")
+    return (f"Yes: your subscription renews automatically at the end of each billing cycle and is charged to your "
+            f"saved payment method. To stop it, cancel at least {hours} hours before the next billing date.")
+
+
+def quota_exhausted(r: Reply, p: Parsed) -> str:
+    r.fact("quota.refresh")
+    if p.language == "zh":
+        return "不会扣除账户余额。额度用完后需要等待下一个 5 小时周期刷新。"
+    return ("No, it never touches your account balance: once the plan quota is used up, wait for the next 5-hour "
+            "cycle, when it refreshes.")
+
+
+def rate_limits(r: Reply, p: Parsed) -> str:
+    page = r.fact("limits.rate_page")
+    return ("The docs do not state a number for rate limits or concurrent requests. Your account's current rate "
+            f"limits are shown at {page}. The plan's documented limits are prompts per 5 hours and a weekly quota.")
+
+
+def personal_plan(r: Reply, p: Parsed) -> str:
+    r.fact("sub.personal")
+    return ("The docs describe no team or per-seat plan: a GLM Coding Plan subscription is tied to one account and "
+            "licensed only to the individual person who owns it, so it cannot be shared with a team. Ask Z.ai "
+            "support about business or API options.")
+
+
+def api_tool_price(r: Reply, p: Parsed) -> str:
+    price = r.fact("api.web_search")
+    return (f"{money(price)} per use: the built-in Web Search tool on the general API is billed at {money(price)} "
+            "per call (USD). The Coding Plan's web search MCP uses the plan's monthly quota instead.")
+
+
 def fee_order(r: Reply, p: Parsed) -> str:
     r.fact("sub.fee_order")
     r.fact("sub.fee_order_cash")
@@ -346,8 +387,16 @@ def referral_reward(r: Reply, p: Parsed) -> str:
     r.fact("ref.faq_example")
     amounts = p.slots.get("money", [])
     # Discounts are the percentages said with "off" or "discount"; "do I get 30%?" is about the reward, not a discount.
-    percents = [float(m.group(1)) for m in re.finditer(
-        r"(\d+(?:\.\d+)?)\s?(?:%|percent)\s?(?:off\b|(?:first[- ]order |referral |instant )?discount)", p.text)]
+    percents = [float(m.group(2) or m.group(3)) for m in re.finditer(
+        r"(?:(extra|additional|another|plus|my)\s+(\d+(?:\.\d+)?)\s?(?:%|percent))|(\d+(?:\.\d+)?)\s?(?:%|percent)\s?"
+        r"(?:off\b|(?:first[- ]order |referral |instant )?discount)", p.text)]
+    paid = re.search(r"\b(?:paid|pays|payment of|actually paid|actual payment(?: amount)?(?: (?:is|was|of))?)\s*\$?\s?"
+                     r"(\d+(?:\.\d+)?)", p.text)
+    if paid and not percents:
+        payment = float(paid.group(1))
+        credits = r.calc("payment * rate / 100", payment=(payment, "question"), rate=(rate, "fact:ref.inviter_reward"))
+        return (f"{money(credits)} in credits: {rate}% of your friend's actual payment of {money(payment)} (campaign "
+                "rules; the FAQ's 10% was only an example).")
     if not amounts and p.language == "zh":
         return (f"邀请人可获得好友首单实际支付金额 {rate}% 的积分（以活动规则页为准；FAQ 中“10% of 40 USD”只是计算示例）。"
                 "实际支付金额指好友最终实际支付的现金，不含优惠券、折扣和积分抵扣。")
@@ -397,6 +446,18 @@ def referral_tier(r: Reply, p: Parsed) -> str:
     count = p.slots.get("count")
     text = (f"For every {every} successful invites you get an extra one-time reward of {pct}% of those {every} "
             "friends' total actual payments, on top of the base reward; rounds repeat with no upper limit.")
+    amounts = p.slots.get("money", [])
+    if count and amounts:
+        rate = r.fact("ref.inviter_reward")
+        each = amounts[0]
+        base = r.calc("count * each * rate / 100", count=(count, "question"), each=(each, "question"),
+                      rate=(rate, "fact:ref.inviter_reward"))
+        rounds = r.calc("count // every", count=(count, "question"), every=(every, "fact:ref.tier_extra"))
+        extra = r.calc("rounds * every * each * pct / 100", rounds=(rounds, "calculation"),
+                       every=(every, "fact:ref.tier_extra"), each=(each, "question"), pct=(pct, "fact:ref.tier_extra"))
+        total = r.calc("base + extra", base=(base, "calculation"), extra=(extra, "calculation"))
+        return (f"{money(total)} in credits in total: {rate}% of each friend's {money(each)} is {money(base)}, plus "
+                f"{number(rounds)} bonus round(s) of {pct}% of {every} friends' payments ({money(extra)}). " + text)
     if count:
         rounds = r.calc("count // every", count=(count, "question"), every=(every, "fact:ref.tier_extra"))
         text = f"{number(rounds)} extra reward round(s) for {count} invites. " + text
@@ -457,6 +518,12 @@ def referral_window(r: Reply, p: Parsed) -> str:
     no_refund = r.fact("ref.no_refund_24h")
     return (f"{window} hours: your friend must complete their first GLM Coding Plan payment within {window} hours of "
             f"joining through your link or code, and the order must not be refunded within {no_refund} hours.")
+
+
+def referral_objection(r: Reply, p: Parsed) -> str:
+    days = r.fact("ref.objection")
+    return (f"Within {days} days: objections about invitation records or credits must reach customer service within "
+            f"{days} days of the problem arising; later objections are considered waived.")
 
 
 def referral_minimum(r: Reply, p: Parsed) -> str:
@@ -532,7 +599,9 @@ HANDLERS = {
     "referral_reward": referral_reward, "referral_friend_discount": referral_friend_discount,
     "referral_tier": referral_tier, "referral_qualifies": referral_qualifies, "referral_issuing": referral_issuing,
     "referral_withdraw": referral_withdraw, "referral_minimum": referral_minimum, "api_cost": api_cost,
-    "referral_cap": referral_cap, "referral_window": referral_window,
+    "referral_cap": referral_cap, "referral_window": referral_window, "referral_objection": referral_objection,
+    "renewal": renewal, "quota_exhausted": quota_exhausted, "rate_limits": rate_limits,
+    "personal_plan": personal_plan, "api_tool_price": api_tool_price,
     "endpoint": endpoint, "supported_tools": supported_tools,
 }
 

@@ -141,13 +141,14 @@ def _days_used(text: str) -> tuple[int | None, str | None]:
     if m:  # "day 5" is the fifth day: 4 days used (the respond step records that subtraction)
         return ("day", int(m.group(1))), f"day {m.group(1)} of your cycle"
     m = (re.search(r"(\d+(?:\.\d+)?) days? (?:ago|in|into|since|of use|already)", text)
-         or re.search(r"(?:for|after|been|used it for|had it for|subscribed for) (?:about |around )?(\d+(?:\.\d+)?) days?", text)
+         or re.search(r"(?:for|after|been|used|used it for|had it for|subscribed for) (?:about |around )?(\d+(?:\.\d+)?) days?", text)
          or re.search(r"(\d+)\s*天(?:前|后)?", text))
     if m:
         days = float(m.group(1))
         return int(days) if days.is_integer() else days, f"{m.group(1)} days used"
-    if re.search(r"\b(same day|today i (bought|subscribed)|just (bought|subscribed|purchased)|right after (buying|"
-                 r"purchase|subscribing)|immediately after)\b", text) or "当天" in text:
+    if re.search(r"\b(same day|(bought|subscribed|purchased) [a-z ]{0,20}today|today i (bought|subscribed)|just "
+                 r"(bought|subscribed|purchased)|right after (buying|purchase|subscribing)|immediately after)\b",
+                 text) or "当天" in text:
         return 0, "the same day as the purchase"
     if re.search(r"\b(halfway|half way|mid-?cycle|middle of (my|the) (cycle|month))\b", text):
         return ("halfway", 15), "halfway through a 30-day cycle, i.e. 15 days used"
@@ -246,7 +247,7 @@ QUOTA = r"\b(prompts?|quota|usage|limit|limits|allowance|requests?)\b|额度|次
 def intent_of(text: str, s: dict) -> str | None:
     """The rule intent, or None when the question is not one the rules answer exactly."""
     plans = s.get("plans", [])
-    if OTHER_PRODUCTS.search(text) and not _any(text, r"\b(compare|compared|vs|versus|than|times|×)\b"):
+    if OTHER_PRODUCTS.search(text) and not _any(text, r"\b(compare|compared|vs|versus|than|times|×|stack up|against)\b"):
         return None
     referral_words = _any(text, r"\b(refer|referral|referrals|referred|invite|invites|invited|inviting|invitation|"
                                 r"inviter)\b", "邀请", "推荐")
@@ -258,6 +259,11 @@ def intent_of(text: str, s: dict) -> str | None:
         if _any(text, r"\b(still no|not received|haven't (received|got)|didn't (get|receive)|no credits yet|"
                       r"not (arrived|shown|showing)|missing)\b", "没收到", "没有到账"):
             return "referral_issuing"
+        if _any(text, r"\b(objection|dispute|raise it|missed|missing referral|complain|appeal)\b", "申诉"):
+            return "referral_objection"
+        if _any(text, r"\b(already (had|paid)|paid (subscription|plan) (before|last)|existing (user|subscriber)|"
+                      r"not a new user|had a (paid )?subscription)\b"):
+            return "referral_qualifies"
         if _any(text, r"\b(cap|upper limit|maximum number|limit on how many|how many friends can)\b", "上限"):
             return "referral_cap"
         if _any(text, r"\b(have to pay|has to pay|must pay|pay within|deadline|time limit|how long does (my|the) "
@@ -284,7 +290,8 @@ def intent_of(text: str, s: dict) -> str | None:
     if len(plans) >= 2 and order[plans[0]] > order[plans[1]] and _any(text, r"\b(switch|move|go|going|change|"
                                                                           r"downgrad|drop)\w*"):
         return "downgrade"
-    if _any(text, r"\bupgrad", "升级") or (_any(text, r"\b(switch|move|go|going|change)\b.*\bto\b") and len(plans) >= 2):
+    if _any(text, r"\bupgrad", "升级") or (_any(text, r"\b(switch|move|moving|go|going|change|jump)\b.*\bto\b")
+                                          and len(plans) >= 2):
         if len(plans) >= 2 and plans[0] == plans[1] or (len(s.get("cycles", [])) >= 2 and len(set(plans)) <= 1
                                                         and not _any(text, COST)):
             return "same_tier_upgrade"
@@ -296,6 +303,9 @@ def intent_of(text: str, s: dict) -> str | None:
         if plans:
             return "upgrade_rules"
         return None
+    if _any(text, r"\b(auto-?renew\w*|renew\w* (by itself|automatically)|renew on its own|does (my|the) "
+                  r"(plan|subscription) renew)\b", "自动续费") and not _any(text, r"\b(feb|february|before|weekly)\b", QUOTA):
+        return "renewal"
     if len(s.get("cycles", [])) >= 2 and len(set(plans)) <= 1 and _any(
             text, r"\b(how long|how many months|validity|months in total|total months)\b"):
         return "same_tier_upgrade"
@@ -305,7 +315,8 @@ def intent_of(text: str, s: dict) -> str | None:
         return "cycle_change"
     if _any(text, r"\bcancel|unsubscribe|stop (the )?(auto-?)?renew", "取消") and not NOT_A_SUBSCRIPTION.search(text):
         return "cancel_deadline"
-    if _any(text, r"\brefund|money back|reimburse", "退款", "退钱"):
+    if _any(text, r"\brefund|money back|reimburse", "退款", "退钱") and not _any(
+            text, r"\b(app store|distributor|third-party|google play|play store)\b"):
         return "refund"
     if _any(text, r"\bcredits?\b") and _any(text, r"\b(before|first|priority)\b") and _any(
             text, r"\b(card|paypal|balance|cash)\b"):
@@ -315,21 +326,37 @@ def intent_of(text: str, s: dict) -> str | None:
         return "fee_order"
     if _any(text, r"\bminimum\b") and _any(text, r"\bcard\b"):
         return "card_minimum"
+    if _any(text, r"\bweb search\b") and _any(text, COST) and _any(text, r"\b(api|per (call|use)|tool|built-in)\b"):
+        return "api_tool_price"
     if _any(text, r"\b(web ?search|web ?reader|mcp|vision|zread|searches)\b", "联网搜索", "网页读取", "视觉"):
         if _any(text, QUOTA, r"\bhow many\b|\bper month\b|\bmonthly\b|\binclude", "多少", "每个月"):
             return "mcp_quota"
         return None
+    if _any(text, r"\b(rate limits?|requests? per (minute|second)|rpm|concurren\w*|in parallel|parallel|at once|"
+                  r"simultaneous\w*)\b", "并发", "速率"):
+        return "rate_limits"
+    if _any(text, r"\b(team|seats?|multiple (people|users)|share (my|the|a) (plan|subscription|account)|coworkers?|"
+                  r"colleagues?)\b") and _any(text, r"\b(plan|subscription|account|cost|price|share|use)\b"):
+        return "personal_plan"
+    if not plans and _any(text, QUOTA, r"\bcredits?\b") and _any(text, r"\b(balance|charg\w*|run out|runs out|used up|burn\w* "
+                                                   r"through|exhaust\w*|ran out)\b", "用完"):
+        return "quota_exhausted"
     if _any(text, r"\bweekly|per week|each week|7-day|7 day\b", "每周", "周额度") and _any(
             text, QUOTA, r"\b(cap|reset|restriction|restrictions|cycle)\b", "限制", "重置"):
         return "weekly_quota"
-    if _any(text, r"\b(before )?feb(ruary)?\.? 12\b|\b2026-02-12\b|\bgrandfather", "2月12"):
+    if _any(text, r"\b(before )?feb(ruary)?\.? 12\b|\b2026-02-12\b|\bgrandfather", "2月12") or (
+            _any(text, r"\b(feb|february)\b") and _any(text, QUOTA, r"\b(shrink|change|unchanged|old|cycle)\b")):
         return "grandfathering"
     if _any(text, r"\bmodel calls?\b|\bcalls? per prompt\b|\bcalls (per|in|every)\b", "模型调用"):
         return "model_calls"
     if _any(text, r"\b(opus|sonnet|haiku)\b") or (_any(text, r"\bclaude code\b") and _any(text, r"\bdefault model|model mapping|which models?\b")):
         return "claude_mapping"
-    if _any(text, r"\b(endpoint|base ?url|api url|api host|baseurl)\b", "地址", "端点"):
-        return "endpoint"
+    if _any(text, r"\b(what|which|where|give me)\b.{0,40}\b(endpoint|base ?url|api url|api host|baseurl|url)\b|"
+                  r"\b(endpoint|base ?url|api url|api host|baseurl)\b.{0,12}\b(for|of|in|to use|do i use)\b",
+                  "地址", "端点") or (_any(text, r"\b(endpoint|base ?url|api url|api host|baseurl)\b") and any(
+                      tool in text for tool in SUPPORTED_TOOL_NAMES)):
+        if not _any(text, r"\b(mcp|thinking|web search|reader|vision|zread)\b"):
+            return "endpoint"
     if _any(text, r"\bwhich (coding )?tools\b|\bsupported (coding )?tools\b|\btools (are )?supported\b|"
                   r"\b(what|which) (coding )?tools\b.*\bsupport", "支持哪些工具") or (
             _any(text, r"\b(work with|work in|works with|works in|support|supports|compatible with|use it (with|in))\b")
@@ -344,10 +371,13 @@ def intent_of(text: str, s: dict) -> str | None:
     if s.get("glm5") and _any(text, r"\bprompts?\b|\bquota\b") and _any(
             text, r"\bhow many\b|\beach plan\b|\bper plan\b|\bevery 5|\b5 hours?\b|\bget\b"):
         return "plan_quota"
-    if _any(text, r"\b(which|what) models?\b|\bglm-5\b.*\b(lite|pro|max|plan|available|access|use|support)|\b(lite|pro|max)\b.*\bglm-5\b", "哪些模型"):
+    if (s.get("glm5") and plans) and not _any(text, r"\bhow (do|can|to)\b", QUOTA):
+        return "models"
+    if not _any(text, r"\bhow (do|can|to)\b|\bswitch\b") and _any(text, r"\b(which|what) models?\b|\bglm-5\b.*\b(lite|pro|max|plan|available|access|use|support)|\b(lite|pro|max)\b.*\bglm-5\b", "哪些模型"):
         if not _any(text, QUOTA) or not plans:
             return "models"
-    if _any(text, r"\b(times|×|how much more|compared|compare|vs|versus|ratio|bigger|more than)\b", "倍") and (
+    if _any(text, r"\b(times|×|how much more|compared|compare|vs|versus|ratio|bigger|more than|stack up|against)\b",
+            "倍") and (
             len(plans) >= 2 or "claude pro" in text):
         return "plan_ratio"
     if _any(text, QUOTA) and (plans or _any(text, r"\b5[- ]?hours?|five hours|5h|per plan|each plan|the plan", "5小时",
