@@ -26,7 +26,8 @@ cached window month week year
 # Ordinary words one edit away from a domain word: never "correct" them (calling -> cancelling, change -> charge).
 PROTECTED = frozenset("""
 change changes changed changing calling called caller version versions running streaming channel chance share
-shared account accounts cache caching charging cancel prompt quote quoted upgrades refunded
+shared account accounts cache caching charging cancel prompt quote quoted upgrades refunded recharge recharged
+recharging recharges discharge
 """.split())
 WORD_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -338,7 +339,7 @@ def intent_of(text: str, s: dict) -> str | None:
     if _any(text, r"\b(team|seats?|multiple (people|users)|share (my|the|a) (plan|subscription|account)|coworkers?|"
                   r"colleagues?)\b") and _any(text, r"\b(plan|subscription|account|cost|price|share|use)\b"):
         return "personal_plan"
-    if not plans and _any(text, QUOTA, r"\bcredits?\b") and _any(text, r"\b(balance|charg\w*|run out|runs out|used up|burn\w* "
+    if not plans and _any(text, QUOTA) and _any(text, r"\b(balance|charg\w*|run out|runs out|used up|burn\w* "
                                                    r"through|exhaust\w*|ran out)\b", "用完"):
         return "quota_exhausted"
     if _any(text, r"\bweekly|per week|each week|7-day|7 day\b", "每周", "周额度") and _any(
