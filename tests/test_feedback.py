@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-import multiprocessing
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
 from helpdesk.cli import main
 from helpdesk.feedback import Feedback, FeedbackError, FeedbackStore
+from helpdesk.settings import PROJECT_ROOT
 
 
 def item(n: int, tab: str) -> Feedback:
@@ -27,13 +29,12 @@ def write_many(path: str, tab: str, count: int) -> None:
 def test_two_tabs_writing_at_once_lose_nothing(tmp_path):
     path = str(tmp_path / "feedback.sqlite3")
     FeedbackStore(path)
-    workers = [multiprocessing.get_context("spawn").Process(target=write_many, args=(path, tab, 150))
+    # Two separate processes, as two server workers or two Streamlit sessions would be.
+    code = "import sys; from tests.test_feedback import write_many; write_many(sys.argv[1], sys.argv[2], 150)"
+    workers = [subprocess.Popen([sys.executable, "-c", code, path, tab], cwd=PROJECT_ROOT)
                for tab in ("tab-a", "tab-b")]
     for w in workers:
-        w.start()
-    for w in workers:
-        w.join(timeout=120)
-        assert w.exitcode == 0
+        assert w.wait(timeout=120) == 0
     rows = FeedbackStore(path).rows()
     assert len(rows) == 300
     assert {r["session_id"] for r in rows} == {"tab-a", "tab-b"}
