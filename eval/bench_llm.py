@@ -19,7 +19,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from eval.bench import QUESTIONS, load_jsonl, percentile
+from eval.bench import QUESTIONS, load_jsonl
+from eval.metrics import percentile
 from helpdesk import llm
 from helpdesk.grounding import build_messages, source_of
 from helpdesk.schema import Answer

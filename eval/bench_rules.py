@@ -9,7 +9,9 @@ from __future__ import annotations
 import statistics
 import time
 
+from eval.metrics import percentile
 from helpdesk.answer import answer
+from helpdesk.embedding import _query_vector
 from helpdesk.retrieval import get_retriever
 from helpdesk.rules import answer_rules
 from helpdesk.settings import Settings
@@ -33,10 +35,14 @@ def main() -> int:
     rules_ms = [timed(lambda q=q, h=h: answer_rules(q, h, settings)) for q, h in cases]
     retriever = get_retriever(settings)
     retriever.search("warm up")
-    retrieval_ms = [timed(lambda q=q: retriever.search(q, k=settings.top_k), repeat=3) for q, _ in cases[:60]]
+    def fresh_search(question: str) -> None:
+        _query_vector.cache_clear()  # each timed search embeds its question, as a first-time question does
+        retriever.search(question, k=settings.top_k)
+
+    retrieval_ms = [timed(lambda q=q: fresh_search(q), repeat=3) for q, _ in cases[:60]]
     routed = [(q, h) for q, h in cases if answer_rules(q, h, settings) is not None]
     full_ms = [timed(lambda q=q, h=h: answer(q, h, settings), repeat=3) for q, h in routed[:60]]
-    p95 = lambda xs: statistics.quantiles(xs, n=20)[-1]  # noqa: E731
+    p95 = lambda xs: percentile(xs, 95)  # noqa: E731
     print(f"rules path (answer_rules) over {len(cases)} table questions: p50 {statistics.median(rules_ms):.3f} ms, "
           f"p95 {p95(rules_ms):.3f} ms")
     print(f"retrieval alone, same process, 60 of them: p50 {statistics.median(retrieval_ms):.2f} ms "

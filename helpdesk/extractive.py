@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from helpdesk.embedding import get_embedder
+from helpdesk.embedding import embed_query, get_embedder
 from helpdesk.schema import Passage
 
 _FAQ_PREFIX = re.compile(r"^\s*Q\s*[:：].*?\s+A\s*[:：]\s*", re.S)
@@ -153,12 +153,11 @@ def compose(question: str, passages: list[Passage], limit: int = 600) -> tuple[s
     candidates = [u for i, p in enumerate(passages[:PASSAGES]) for u in units(i, p.chunk.text)]
     if not candidates:
         return "", []
-    embedder = get_embedder()
-    question_vector = np.asarray(embedder.get_query_embedding(question))
+    question_vector = embed_query(question)
     faq = [(i, p) for i, p in enumerate(passages[:PASSAGES]) if p.chunk.question]
     if faq:
         # When the subscriber asked an FAQ's question in other words, the FAQ's own answer is the best answer.
-        asked = np.asarray(embedder.get_text_embedding_batch([p.chunk.question for _, p in faq])) @ question_vector
+        asked = _unit_vectors([p.chunk.question for _, p in faq]) @ question_vector
         top = int(np.argmax(asked))
         if asked[top] >= SAME_QUESTION:
             index, passage = faq[top]

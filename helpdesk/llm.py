@@ -125,7 +125,7 @@ class EndpointRefused(LLMError):
 
 # --- the client -----------------------------------------------------------------------------------------
 
-def _shown_url(url: str) -> str:
+def shown_url(url: str) -> str:
     """The base URL without user info or query string, which could carry a credential."""
     parts = urlsplit(url)
     try:
@@ -140,7 +140,7 @@ def check_endpoint(base_url: str) -> None:
     for refused in CODING_PLAN_PATHS:
         if refused + "/" in path:
             raise EndpointRefused(
-                f"HELPDESK_LLM_BASE_URL={_shown_url(base_url)} is a GLM Coding Plan endpoint ({refused}). The plan's "
+                f"HELPDESK_LLM_BASE_URL={shown_url(base_url)} is a GLM Coding Plan endpoint ({refused}). The plan's "
                 f'subscription terms ({TERMS_URL}) say: "{TERMS_QUOTE}". Plan quota may only be used inside '
                 f"supported coding tools, not to power this bot. Use Z.ai's general API ({ZAI_GENERAL_API}, billed "
                 "per token) with an API-platform key, or unset the key to answer offline.")
@@ -194,7 +194,7 @@ def _mapped(error: Exception, settings: Settings, streaming: bool = False) -> LL
     if isinstance(error, openai.APIConnectionError):
         if streaming:
             return LLMStreamBroken("the AI answer stream was cut off before it was complete; try again")
-        return LLMUnreachable(f"could not connect to the AI service at {_shown_url(settings.llm_base_url)}; check "
+        return LLMUnreachable(f"could not connect to the AI service at {shown_url(settings.llm_base_url)}; check "
                               "the network and HELPDESK_LLM_BASE_URL")
     if isinstance(error, (ValueError, openai.APIResponseValidationError)):  # JSON that is not JSON, or not a chunk
         return LLMStreamBroken("the AI service sent a malformed answer stream; try again")

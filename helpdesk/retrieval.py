@@ -16,7 +16,7 @@ import Stemmer
 
 from helpdesk import store
 from helpdesk.abstain import Evidence, evidence
-from helpdesk.embedding import get_embedder
+from helpdesk.embedding import embed_query, get_embedder
 from helpdesk.schema import Chunk, Passage
 from helpdesk.settings import Settings
 
@@ -111,7 +111,7 @@ class Retriever:
         return self.collection.name
 
     def embed(self, query: str) -> np.ndarray:
-        return np.asarray(get_embedder().get_query_embedding(query), dtype=np.float32)
+        return embed_query(query)
 
     def dense_ranking(self, query_vector: np.ndarray, n: int) -> list[int]:
         hits = self.collection.query(query_embeddings=[query_vector.tolist()], n_results=min(n, len(self.chunks)),

@@ -23,7 +23,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator, Literal, Mapping, Sequence
-from urllib.parse import urlsplit
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
@@ -321,16 +320,11 @@ def _redact(text: str, settings: Settings) -> str:
     return text.replace(settings.llm_api_key, "[redacted]") if settings.llm_api_key else text
 
 
-def _shown_url(url: str) -> str:
-    parts = urlsplit(url)  # no user info, query or fragment: any of them could carry a credential
-    return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
-
-
 def llm_problem(settings: Settings) -> str | None:
     """None when the AI service answers at the configured URL and accepts the key; otherwise why not."""
     import openai
 
-    from helpdesk.llm import LLMError, make_client
+    from helpdesk.llm import LLMError, make_client, shown_url
 
     try:
         client = make_client(settings).with_options(timeout=LLM_PROBE_TIMEOUT, max_retries=0)
@@ -338,9 +332,9 @@ def llm_problem(settings: Settings) -> str | None:
     except LLMError as exc:  # a Coding Plan endpoint, refused by policy
         return str(exc)
     except openai.APITimeoutError:
-        return f"the AI service at {_shown_url(settings.llm_base_url)} did not answer within {LLM_PROBE_TIMEOUT:g} s"
+        return f"the AI service at {shown_url(settings.llm_base_url)} did not answer within {LLM_PROBE_TIMEOUT:g} s"
     except openai.APIConnectionError:
-        return (f"cannot connect to the AI service at {_shown_url(settings.llm_base_url)}; check the network and "
+        return (f"cannot connect to the AI service at {shown_url(settings.llm_base_url)}; check the network and "
                 "HELPDESK_LLM_BASE_URL, or unset the API key to answer offline")
     except (openai.AuthenticationError, openai.PermissionDeniedError):
         return ("the AI service rejected the API key; set a valid key in ZAI_API_KEY (or HELPDESK_LLM_API_KEY), "

@@ -217,7 +217,7 @@ FILLER = " ".join(sentences(5))
         ("Guide", f"## A\n\n{FILLER}\n\n### B\n\n{FILLER}\n\n## C\n\n{FILLER}",
          ["Guide > A", "Guide > A > B", "Guide > C"]),
         ("Guide", f"{FILLER}\n\n## A\n\n{FILLER}\n\n#### Why?\n\nBecause.", ["Guide", "Guide > A", "Guide > A > Why?"]),
-        ("Help", f"# FAQ\n\n#### Is it free?\n\nNo.\n\n#### Can I pay?\n\nYes.",
+        ("Help", "# FAQ\n\n#### Is it free?\n\nNo.\n\n#### Can I pay?\n\nYes.",
          ["Help > FAQ > Is it free?", "Help > FAQ > Can I pay?"]),
     ],
 )
