@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -54,6 +55,11 @@ class Answer:
     confidence: float = 0.0
     offer_human: bool = False
     notes: tuple[str, ...] = field(default=())
+    # How the answer was reached: the query retrieval used, passage ids, the rules intent, the message analysis,
+    # timings. The evaluation reads it instead of re-running any step.
+    trace: dict = field(default_factory=dict, compare=False)
+    # Issued with every answer, so feedback and the conversation log can refer to the answer actually given.
+    id: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
 
     @property
     def as_of(self) -> str | None:

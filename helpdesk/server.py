@@ -250,6 +250,7 @@ class SourceOut(BaseModel):
 
 
 class AnswerOut(BaseModel):
+    id: str = Field(description="This answer's id: send it back with feedback")
     text: str
     route: Literal["rules", "retrieval", "llm", "abstain"]
     sources: list[SourceOut]
