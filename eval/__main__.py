@@ -2,6 +2,7 @@
 
     python -m eval                                   # offline run of eval/golden.jsonl, checked against eval/floors.json
     python -m eval --baseline --report eval/REPORT.md --out /tmp/results.jsonl
+    python -m eval --golden eval/real_users.jsonl   # real subscribers' messages, gated by eval/floors_real_users.json
     python -m eval --golden theirs.jsonl --out results.jsonl   # any file in ../shared/eval/FORMAT.md
     python -m eval --judge                           # + LLM-graded correctness and faithfulness (needs a key)
 
@@ -33,21 +34,11 @@ GATED = ("pass_rate", "hit@3")
 TOP_K = 5
 
 
-def _retrieval_query():
-    """The query answer() retrieves with (a short follow-up is read with the previous question), if it exposes it."""
-    try:
-        from helpdesk.answer import _retrieval_query as condense
-    except ImportError:  # answer() reorganised: fall back to the raw question and say so in the report
-        return (lambda question, history: question), "the raw question"
-    return condense, "the question condensed with its history as `answer()` does"
-
-
 def run_ours(items: list[GoldenItem], settings: Settings, want_passages: bool) -> tuple[list[Outcome], str, str]:
     from helpdesk.answer import answer
     from helpdesk.retrieval import get_retriever
 
     retriever = get_retriever(settings)
-    condense, described = _retrieval_query()
     answer(items[0].question, list(items[0].history), settings)  # warm: model, index and caches loaded, not timed
     outcomes = []
     for item in items:
@@ -55,14 +46,16 @@ def run_ours(items: list[GoldenItem], settings: Settings, want_passages: bool) -
         started = time.perf_counter()
         result = answer(item.question, history, settings)
         latency = (time.perf_counter() - started) * 1000
-        passages = (retriever.search(condense(item.question, history), k=TOP_K)
-                    if item.expected_sources or want_passages else [])
+        # Ranking is scored on the query the answer itself used (its trace), whichever layer answered.
+        query = result.trace.get("query") or item.question
+        passages = (retriever.search(query, k=TOP_K) if item.expected_sources or want_passages else [])
         outcomes.append(Outcome(
             item=item, text=result.text, route=result.route, cited=tuple(s.doc for s in result.sources),
             latency_ms=latency, ranked=tuple(p.chunk.doc_id for p in passages) if item.expected_sources else None,
             passages=tuple(p.chunk.text for p in passages),
-            sources=tuple({"doc": s.doc, "title": s.title, "url": s.url, "as_of": s.as_of} for s in result.sources)))
-    return outcomes, retriever.build, described
+            sources=tuple({"doc": s.doc, "title": s.title, "url": s.url, "as_of": s.as_of} for s in result.sources),
+            layer=result.trace.get("layer", result.route)))
+    return outcomes, retriever.build, "the query each answer's trace records (the ask, not pasted material)"
 
 
 def run_baseline(items: list[GoldenItem], settings: Settings) -> tuple[list[Outcome], float]:
@@ -125,6 +118,16 @@ def judge(outcomes: list[Outcome], settings: Settings) -> None:
 
 
 # --- regression gate ------------------------------------------------------------------------------------------------
+
+def shipped_floors(golden: Path) -> Path | None:
+    """The floors shipped for one of the project's own golden files: eval/floors.json for golden.jsonl,
+    eval/floors_<name>.json for eval/<name>.jsonl (the real-message set); none for anyone else's file."""
+    golden = golden.resolve()
+    if golden == DEFAULT_GOLDEN.resolve():
+        return DEFAULT_FLOORS
+    own = EVAL_DIR / f"floors_{golden.stem}.json"
+    return own if golden.parent == EVAL_DIR.resolve() and own.is_file() else None
+
 
 def load_floors(path: Path | None) -> dict | None:
     """The floors, read before the run so a broken file fails in a second, not after every question was asked."""
@@ -227,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.offline:
             settings = replace(settings, llm_api_key=None)
         items = load_golden(args.golden)
-        floors_path = args.floors or (DEFAULT_FLOORS if args.golden.resolve() == DEFAULT_GOLDEN.resolve() else None)
+        floors_path = args.floors or shipped_floors(args.golden)
         floors = load_floors(floors_path)
         judging = args.judge and judge_settings.llm_enabled
         if args.judge and not judging:

@@ -207,6 +207,7 @@ class Outcome:
     passages: tuple[str, ...] = ()  # their text, for the LLM judge
     sources: tuple[dict, ...] = ()  # as written to the results file
     judge: dict | None = None  # {"correct": bool, "faithful": bool} or {"error": "..."}
+    layer: str = ""  # the answer's trace: rules, troubleshoot, retrieval, ...
     problems: list[str] = field(default_factory=list)
 
     def __post_init__(self):
@@ -232,6 +233,9 @@ def summarize(outcomes: Sequence[Outcome]) -> dict:
     judged = [o.judge for o in outcomes if o.judge and "error" not in o.judge]
     return {
         "n": len(outcomes),
+        # A rules answer that fails its checks answered a question nobody asked (or answered it wrong): the worst
+        # failure a support bot has, counted on its own.
+        "rules_wrong": sum(1 for o in scored if o.route == "rules" and o.passed is False),
         "pass_rate": mean(o.passed for o in scored),
         "passed": sum(1 for o in scored if o.passed),
         "scored": len(scored),

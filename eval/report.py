@@ -10,6 +10,7 @@ from eval.metrics import Outcome
 # (key, label, kind): kind picks the format and says whether a ratio ours/baseline means anything.
 FIGURES = [
     ("pass_rate", "pass rate", "rate"),
+    ("rules_wrong", "rules answers that failed (a different question answered)", "count"),
     ("routing", "routing accuracy", "rate"),
     ("citation", "citation hit rate", "rate"),
     ("hit@1", "retrieval hit@1", "rate"),
@@ -34,11 +35,13 @@ def fmt(value: float | None, kind: str = "rate") -> str:
         return f"{value:.1f}"
     if kind == "speed":
         return f"{value:.1f}"
+    if kind == "count":
+        return str(int(value))
     return f"{value:.2f}"
 
 
 def ratio(ours: float | None, base: float | None) -> str:
-    if ours is None or base is None or base == 0:
+    if ours is None or base is None or base == 0 or isinstance(ours, int):
         return DASH
     return f"{ours / base:.2f}×"
 

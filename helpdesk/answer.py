@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+import time
+from dataclasses import replace
 from typing import Iterator, Sequence
 
 from helpdesk.extractive import compose
-from helpdesk.retrieval import Retriever, get_retriever, terms
+from helpdesk.message import Message, analyse
+from helpdesk.query import preferred_docs, retrieval_query
+from helpdesk.retrieval import Retriever, get_retriever
 from helpdesk.rules import answer_rules
 from helpdesk.rules.facts import FactsError
 from helpdesk.schema import Answer, Passage, Source, StreamEvent
@@ -17,14 +21,6 @@ log = logging.getLogger(__name__)
 HUMAN_PLEASE = re.compile(r"\b(talk|speak|chat) (to|with) (a |an )?(human|person|agent|someone|representative|support)\b|"
                           r"\b(human|real person|live agent|customer service)( please)?\s*[?!.]*$|人工客服|转人工")
 FOLLOW_UP_WORDS = 4  # a question this short ("and on Pro?") leans on the previous one
-
-
-def _retrieval_query(question: str, history: Sequence[dict]) -> str:
-    """Offline follow-ups: a very short question is read together with the user's previous question."""
-    previous = [turn["content"] for turn in history if turn.get("role") == "user" and turn.get("content")]
-    if previous and len(terms(question)) <= FOLLOW_UP_WORDS:
-        return f"{previous[-1]} {question}"
-    return question
 
 
 def _source(passage: Passage, snippet: str = "") -> Source:
@@ -42,11 +38,14 @@ def abstain(settings: Settings, off_topic: bool, confidence: float = 0.0) -> Ans
     return Answer(text=text, route="abstain", confidence=round(max(confidence, 0.0), 3), offer_human=True)
 
 
-def retrieve(query: str, settings: Settings, retriever: Retriever | None = None
+def retrieve(query: str, settings: Settings, retriever: Retriever | None = None, prefer: tuple[str, ...] = ()
              ) -> tuple[list[Passage], float, bool]:
-    """Passages for a standalone query, the abstention confidence, and whether the question looks off-topic."""
+    """Passages for a standalone query, the abstention confidence, and whether the question looks off-topic.
+
+    The query is the ask (helpdesk.query), so pasted logs and configs never make a question off-topic.
+    """
     retriever = retriever or get_retriever(settings)
-    passages = retriever.search(query, k=settings.top_k)
+    passages = retriever.search(query, k=settings.top_k, prefer=prefer)
     evidence = retriever.evidence(query, passages)
     confidence = evidence.confidence(settings.abstain_vocabulary_weight, settings.abstain_support_weight)
     return passages, confidence, evidence.vocabulary < 0.9 or evidence.closeness < 0.3
@@ -64,9 +63,33 @@ def offline_from(query: str, passages: list[Passage], confidence: float, off_top
 
 
 def answer_offline(question: str, history: Sequence[dict], settings: Settings,
-                   retriever: Retriever | None = None) -> Answer:
-    query = _retrieval_query(question, history)
-    return offline_from(query, *retrieve(query, settings, retriever), settings)
+                   retriever: Retriever | None = None, message: Message | None = None) -> Answer:
+    msg = message or analyse(question, settings.corpus_dir)
+    query = retrieval_query(msg, history, FOLLOW_UP_WORDS)
+    passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg))
+    if msg.other_vendor:  # another company's plan: these docs cannot answer it, however close the words
+        return _traced(abstain(settings, off_topic=True), query=query, message=msg.summary())
+    result = framed(offline_from(query, passages, confidence, off_topic, settings), msg, settings)
+    return _traced(result, query=query, passages=[p.chunk.id for p in passages],
+                   ranked=[p.chunk.doc_id for p in passages], message=msg.summary())
+
+
+def framed(result: Answer, msg: Message, settings: Settings) -> Answer:
+    """A docs passage is not a diagnosis: a failure no rule explained, or a model the docs never name, gets the
+    closest passage framed as such, and a person who can look at the case."""
+    if result.route != "retrieval" or not (msg.failing or msg.unknown_models):
+        return result
+    if msg.unknown_models:
+        names = ", ".join(m.upper().replace("GLM5V", "GLM-5.") for m in msg.unknown_models[:2])
+        lead = f"The docs don't mention {names}. The closest they say:"
+    else:
+        lead = "The docs don't cover this exact problem. The closest they say:"
+    text = (f"{lead}\n{result.text}\nZ.ai support can look at your case: {settings.support_url}")
+    return replace(result, text=text, offer_human=True)
+
+
+def _traced(result: Answer, **trace) -> Answer:
+    return replace(result, trace={**result.trace, **trace})
 
 
 def _single(result: Answer) -> Iterator[StreamEvent]:
@@ -89,31 +112,57 @@ def answer_stream(question: str, history: Sequence[dict] = (), settings: Setting
     if not question:
         yield from _single(Answer(text="Please type a question about the GLM Coding Plan.", route="abstain"))
         return
-    if HUMAN_PLEASE.search(question.lower()):
+    started = time.perf_counter()
+    msg = analyse(question, settings.corpus_dir)
+    if HUMAN_PLEASE.search(msg.ask.lower()):
         yield from _single(Answer(text=f"Of course: you can reach Z.ai support at {settings.support_url}. I can also "
                                        "try to answer here if you tell me what you need.", route="abstain",
                                   offer_human=True))
         return
     try:
-        ruled = answer_rules(question, history, settings)
+        ruled = answer_rules(question, history, settings, msg)
     except FactsError as exc:  # a broken facts file must not take the docs answers down with it
         log.error("rules layer skipped: %s", exc)
         ruled = None
     if ruled is not None:
-        yield from _single(ruled)
+        yield from _single(_traced(ruled, query=retrieval_query(msg, history, FOLLOW_UP_WORDS),
+                                   message=msg.summary(), ms=_ms(started)))
         return
     if not settings.llm_enabled:
-        yield from _single(answer_offline(question, history, settings))
+        yield from _single(_traced(answer_offline(question, history, settings, message=msg), ms=_ms(started)))
         return
     from helpdesk.llm import condense, stream_answer  # the openai client is only loaded when a key is set
 
-    query = condense(question, history, settings)  # standalone, English: retrieval works for follow-ups and Chinese
-    passages, confidence, off_topic = retrieve(query, settings)
-    offline = offline_from(query, passages, confidence, off_topic, settings)
+    # The model condenses the ask (not the paste) with the history into a standalone English query, told what
+    # the analysis found (tool, error, endpoint), so follow-ups and Chinese retrieve as well as English.
+    asked = _for_model(msg)
+    condensed = condense(asked, history, settings)
+    query = retrieval_query(msg, history, FOLLOW_UP_WORDS) if condensed == asked else condensed
+    passages, confidence, off_topic = retrieve(query, settings, prefer=preferred_docs(msg))
+    offline = _traced(offline_from(query, passages, confidence, off_topic, settings), query=query,
+                      passages=[p.chunk.id for p in passages], ranked=[p.chunk.doc_id for p in passages],
+                      message=msg.summary())
     if offline.route == "abstain":
         yield from _single(offline)  # nothing in the docs to ground a generated answer on
         return
-    yield from stream_answer(question, history, passages, offline, settings)
+    yield from stream_answer(asked, history, passages, offline, settings)
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
+def _for_model(msg: Message) -> str:
+    """The question as the model sees it: the ask, then what the analysis found, then the paste (shortened)."""
+    found = msg.summary()
+    notes = [f"{key}: {', '.join(value) if isinstance(value, list) else value}" for key, value in found.items()
+             if key in ("errors", "tools", "endpoints", "plans", "models", "mcp")]
+    text = msg.ask
+    if notes:
+        text += "\n[What the message names: " + "; ".join(notes) + "]"
+    if msg.pasted:
+        text += "\n[Pasted by the user:]\n" + msg.pasted[:1500]
+    return text
 
 
 def answer(question: str, history: Sequence[dict] = (), settings: Settings | None = None) -> Answer:

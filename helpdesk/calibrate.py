@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpdesk.abstain import Evidence
-from helpdesk.answer import _retrieval_query
+from helpdesk.message import analyse
+from helpdesk.query import preferred_docs, retrieval_query
 from helpdesk.retrieval import get_retriever
 from helpdesk.settings import PROJECT_ROOT, Settings
 
@@ -38,8 +39,10 @@ def collect(settings: Settings, rows: list[dict]) -> list[tuple[Evidence, str]]:
     retriever = get_retriever(settings)
     result = []
     for row in rows:
-        query = _retrieval_query(row["question"], [])
-        result.append((retriever.evidence(query, retriever.search(query, k=settings.top_k)), row["label"]))
+        msg = analyse(row["question"], settings.corpus_dir)
+        query = retrieval_query(msg)  # the query answer() retrieves with: the ask, never the paste
+        passages = retriever.search(query, k=settings.top_k, prefer=preferred_docs(msg))
+        result.append((retriever.evidence(query, passages), row["label"]))
     return result
 
 

@@ -96,8 +96,34 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORDS = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9]")
 
 
-def _bonus(question: str, unit: Unit) -> float:
-    """What the embedding misses: exact codes and figures the user typed ("1113"), and shared words."""
+# What a question asks for, and how a unit that holds it looks: "which endpoint" wants the unit with the URL, not
+# the introduction that names the topic; "how do I add" wants the command; "which Node version" the number.
+VALUE_KINDS = (
+    (re.compile(r"\b(url|urls|endpoint|base ?url|address|host|link)\b|地址|端点|链接", re.I),
+     re.compile(r"https?://|api\.z\.ai|/api/")),
+    (re.compile(r"\b(command|install|add|run|npx|npm|cli|set ?up|configure|hook|connect)\b|命令|安装|添加|配置", re.I),
+     re.compile(r"```|\bnpx\b|\bnpm\b|\bclaude mcp add\b|\bcurl\b|\"(url|command|args|env|type)\"|^\s*\$ ", re.M)),
+    (re.compile(r"\b(version|node(\.js)?|python|how old|which release)\b|版本", re.I),
+     re.compile(r"\b(v?\d+(\.\d+)+|\d{2}|>=\s*v?\d+)\b")),
+    (re.compile(r"\b(file|config(uration)? file|path|folder|directory|where is|where do|where are)\b|文件|路径", re.I),
+     re.compile(r"~/|\.json\b|\.toml\b|\.ya?ml\b|\.env\b|/\.[a-z]")),
+    (re.compile(r"\b(env(ironment)? var\w*|variable|variables|key name)\b|环境变量", re.I),
+     re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]{3,}\b")),
+    (re.compile(r"\b(provider|entrypoint|which option|select|choose|pick)\b|选择|提供商", re.I),
+     re.compile(r"\b(select|choose|pick)\b|provider", re.I)),
+)
+VALUE_BONUS = 0.2
+# A unit that only restates the problem ("Issue: connection closed") is no answer to it.
+RESTATEMENT = re.compile(r"^\s*(issue|problem|symptom|error|question|q)\s*[:：]", re.I)
+
+
+def asks_for(question: str) -> list[re.Pattern]:
+    return [holds for asks, holds in VALUE_KINDS if asks.search(question)]
+
+
+def _bonus(question: str, unit: Unit, wanted: list[re.Pattern] | None = None) -> float:
+    """What the embedding misses: exact codes and figures the user typed ("1113"), shared words, and the kind of
+    value the question asks for (a URL, a command, a version, a path, a variable)."""
     # Trust the ranking a little: the top passage is more likely the right page than a lucky sentence elsewhere.
     bonus = 0.06 * (PASSAGES - 1 - unit.passage) / (PASSAGES - 1)
     text = unit.text.lower()
@@ -107,6 +133,10 @@ def _bonus(question: str, unit: Unit) -> float:
     words = {w for w in _WORDS.findall(question.lower()) if len(w) > 3}
     if words:
         bonus += 0.1 * len(words & set(_WORDS.findall(text))) / len(words)
+    if wanted and any(p.search(unit.text) for p in wanted):
+        bonus += VALUE_BONUS
+    if RESTATEMENT.match(unit.text):
+        bonus -= VALUE_BONUS
     return bonus
 
 
@@ -163,7 +193,8 @@ def compose(question: str, passages: list[Passage], limit: int = 600) -> tuple[s
             index, passage = faq[top]
             return _whole_answer(index, passage, limit), [index]
     vectors = _unit_vectors([u.text for u in candidates])
-    scores = vectors @ question_vector + np.array([_bonus(question, u) for u in candidates])
+    wanted = asks_for(question)
+    scores = vectors @ question_vector + np.array([_bonus(question, u, wanted) for u in candidates])
     best = int(np.argmax(scores))
     lead = candidates[best]
     lead_passage = passages[lead.passage]

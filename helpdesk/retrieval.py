@@ -125,8 +125,12 @@ class Retriever:
         docs, scores = self.bm25.retrieve(tokens, k=min(n, len(self.chunks)), show_progress=False)
         return [int(d) for d, s in zip(docs[0], scores[0]) if s > 0]
 
-    def search(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Passage]:
-        """Top-k passages; `mode` is hybrid (the product), dense or keyword (for measuring the fusion)."""
+    def search(self, query: str, k: int = 5, mode: str = "hybrid", prefer: tuple[str, ...] = ()) -> list[Passage]:
+        """Top-k passages; `mode` is hybrid (the product), dense or keyword (for measuring the fusion).
+
+        `prefer`: documents the message names (the tool's page, the MCP server's page); their passages, ranked by
+        closeness, join the fusion as one more ranking, so the named tool's page wins over a look-alike page.
+        """
         query_vector = self.embed(query)
         rankings = []
         if mode in ("hybrid", "dense"):
@@ -134,6 +138,9 @@ class Retriever:
         if mode in ("hybrid", "keyword"):
             rankings.append(self.keyword_ranking(query, CANDIDATES))
         similarity = self.vectors @ query_vector
+        if prefer:
+            named = [n for n in np.argsort(-similarity) if self.chunks[n].doc_id in prefer]
+            rankings.append([int(n) for n in named[:CANDIDATES]])
         fused = rrf(rankings)
         passages: list[Passage] = []
         seen: set[int] = set()

@@ -19,7 +19,8 @@ from helpdesk.schema import Answer
     ("what does error 1113 mean", r"arrears", "api-reference-errors"),
     ("GLM-4.7 API price per million tokens", r"\$0\.6.*\$2\.2", "guides-api-pricing"),
     ("when do referral credits show up after my friend pays", r"24-48 hours", "devpack-faq"),
-    ("how many web searches per month does the Pro plan include", r"1,000", "devpack-faq"),
+    # The web search MCP server's own page states the same monthly quotas as the FAQ; the named server's page leads.
+    ("how many web searches per month does the Pro plan include", r"1,000", "devpack-faq|devpack-mcp-web-search"),
     ("does calling GLM-5 eat more of my quota?", r"3 times", "devpack-faq"),
 ])
 def test_offline_answers_are_short_correct_and_cited(real_settings, question, must, doc):
@@ -27,7 +28,7 @@ def test_offline_answers_are_short_correct_and_cited(real_settings, question, mu
     assert result.route == "retrieval"
     assert re.search(must, result.text, re.S), result.text
     assert len(result.text) <= real_settings.max_answer_chars
-    assert doc in [s.doc for s in result.sources]
+    assert any(re.fullmatch(doc, s.doc) for s in result.sources), [s.doc for s in result.sources]
     assert all(s.url.startswith("https://docs.z.ai/") and s.as_of for s in result.sources)
 
 

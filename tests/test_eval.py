@@ -256,6 +256,15 @@ def test_offline_evaluation_meets_the_floors(eval_env, tmp_path, capsys):
     assert [line["id"] for line in lines] == [i.id for i in load_golden(DEFAULT_GOLDEN)]
 
 
+def test_real_subscriber_messages_meet_their_floors(eval_env, tmp_path, capsys):
+    """The same gate on real subscribers' messages (eval/real_users.jsonl, gated by eval/floors_real_users.json)."""
+    real = DEFAULT_GOLDEN.with_name("real_users.jsonl")
+    status = main(["--offline", "--golden", str(real), "--index", str(eval_env.index_dir)])
+    printed = capsys.readouterr().out
+    assert status == 0, printed[-3000:]
+    assert "Gate passed" in printed and "rules answers that failed" in printed
+
+
 def test_any_golden_file_runs_with_baseline_results_and_report(eval_env, tmp_path, capsys):
     golden = _write(tmp_path / "theirs.jsonl", SMALL)
     out, report = tmp_path / "out" / "results.jsonl", tmp_path / "out" / "REPORT.md"

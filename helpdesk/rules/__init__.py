@@ -1,45 +1,92 @@
-"""The rules layer: exact quota, price, date and referral answers, computed from corpus/facts.toml.
+"""The rules layer: exact quota, price, date, referral and troubleshooting answers, computed from corpus/facts.toml.
 
-Runs before retrieval and never calls a model. `answer_rules` returns None for anything it does not cover,
-so the question falls through to retrieval untouched.
+Runs before retrieval and never calls a model. It reads the analysed message (helpdesk.message), never the raw
+text: a number in a pasted log is not a token count, and "prompts" in a pasted config is not a quota question.
+A rules answer requires that the ask IS that fact: the intent must come from the sentences that ask something;
+a long message that asks nothing (a story, a complaint) gets no rules answer. `answer_rules` returns None for
+anything it does not own, so the question falls through to retrieval untouched.
 """
 
 from __future__ import annotations
 
 from typing import Sequence
 
+from helpdesk.message import Message, analyse
 from helpdesk.rules.facts import Facts, load_facts
 from helpdesk.rules.respond import Reply, respond
+from helpdesk.rules.troubleshoot import Diagnosis, diagnose
 from helpdesk.rules.understand import Parsed, resolve
-from helpdesk.schema import Answer
+from helpdesk.schema import Answer, Source
 from helpdesk.settings import Settings
+
+# An ask this short is read whole (its statements carry the figures: "my friend paid 100 USD. How much do I get?");
+# a longer one only through its question sentences, and not at all when it asks nothing (a report, a complaint).
+SHORT_ASK_WORDS = 40
 
 
 def facts_for(settings: Settings) -> Facts:
     return load_facts(settings.facts_path)
 
 
-def explain(question: str, history: Sequence[dict], settings: Settings) -> tuple[Parsed, Reply | None]:
+def asked(msg: Message) -> str:
+    """The text the rules may read: the question sentences, or a short ask; never pasted material."""
+    if msg.has_paste and msg.failing and not msg.questions:
+        return ""
+    if len(msg.ask.split()) <= SHORT_ASK_WORDS:
+        return msg.ask
+    return " ".join(msg.questions)
+
+
+def explain(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None
+            ) -> tuple[Parsed, Reply | None]:
     """The parse and the reply with its working (facts used, calculations): what tests and audits look at."""
-    parsed = resolve(question, list(history))
+    msg = message or analyse(question, settings.corpus_dir)
+    parsed = resolve(asked(msg), list(history), plans=msg.plans)
     if parsed.intent is None:
         return parsed, None
     return parsed, respond(parsed, facts_for(settings))
 
 
-def answer_rules(question: str, history: Sequence[dict], settings: Settings) -> Answer | None:
-    parsed, reply = explain(question, history, settings)
-    if reply is None:
-        return None
-    facts = facts_for(settings)
-    sources = []
-    for fact_id in reply.fact_ids:
+def _sources(facts: Facts, fact_ids: list[str]) -> list[Source]:
+    sources: list[Source] = []
+    for fact_id in fact_ids:
         source = facts.source(fact_id)
         if all(s.doc != source.doc for s in sources):
             sources.append(source)
-    as_of = "截至" if parsed.language == "zh" else "as of"
-    cited = "; ".join(f"{s.title}, {as_of} {s.as_of}" for s in sources)
-    label = "来源" if parsed.language == "zh" else "Source"
-    text = reply.text if reply.clarify else f"{reply.text}\n({label}: {cited})"
+    return sources
+
+
+def _cited(text: str, sources: list[Source], chinese: bool) -> str:
+    as_of = "截至" if chinese else "as of"
+    label = "来源" if chinese else "Source"
+    return f"{text}\n({label}: {'; '.join(f'{s.title}, {as_of} {s.as_of}' for s in sources)})"
+
+
+def troubleshooting_answer(diagnosis: Diagnosis, msg: Message, settings: Settings, facts: Facts) -> Answer:
+    sources = _sources(facts, diagnosis.fact_ids)
+    text = "\n".join(diagnosis.lines)
+    if diagnosis.handoff:
+        text += f"\nIf this doesn't solve it, Z.ai support can look at your account: {settings.support_url}"
+    only_unlisted = set(diagnosis.kinds) <= {"unlisted"}
+    trace = {"layer": "troubleshoot", "diagnosis": diagnosis.kinds, "facts": list(diagnosis.fact_ids)}
+    if only_unlisted:
+        return Answer(text=text, route="abstain", confidence=0.0, offer_human=True, trace=trace)
+    return Answer(text=_cited(text, sources, False), route="rules", sources=tuple(sources), confidence=1.0,
+                  offer_human=diagnosis.handoff, notes=("troubleshooting", f"facts v{facts.version}"), trace=trace)
+
+
+def answer_rules(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None
+                 ) -> Answer | None:
+    msg = message or analyse(question, settings.corpus_dir)
+    facts = facts_for(settings)
+    diagnosis = diagnose(msg, facts)
+    if diagnosis is not None:
+        return troubleshooting_answer(diagnosis, msg, settings, facts)
+    parsed, reply = explain(question, history, settings, msg)
+    if reply is None:
+        return None
+    sources = _sources(facts, reply.fact_ids)
+    text = reply.text if reply.clarify else _cited(reply.text, sources, parsed.language == "zh")
     return Answer(text=text, route="rules", sources=tuple(sources), confidence=1.0,
-                  notes=(f"intent={parsed.intent}", f"facts v{facts.version}"))
+                  notes=(f"intent={parsed.intent}", f"facts v{facts.version}"),
+                  trace={"layer": "rules", "intent": parsed.intent, "facts": list(reply.fact_ids)})

@@ -341,8 +341,10 @@ def quota_exhausted(r: Reply, p: Parsed) -> str:
     r.fact("quota.refresh")
     if p.language == "zh":
         return "不会扣除账户余额。额度用完后需要等待下一个 5 小时周期刷新。"
+    quotas = "".join(f" {PLAN_NAMES[plan]} gives up to ~{r.fact(f'quota.{plan}')} prompts every 5 hours."
+                     for plan in _plans(p))
     return ("No, it never touches your account balance: once the plan quota is used up, wait for the next 5-hour "
-            "cycle, when it refreshes.")
+            "cycle, when it refreshes." + quotas)
 
 
 def rate_limits(r: Reply, p: Parsed) -> str:

@@ -39,7 +39,8 @@ CHINESE_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "
 OTHER_PRODUCTS = re.compile(
     r"\b(claude (pro|max)|cursor pro|chatgpt|openai (plus|subscription|plan|account)|my openai|copilot|netflix|"
     r"gemini (pro|advanced)|anthropic('s)? (price|pricing|plan|subscription)|spotify|aws|azure|github|stripe|"
-    r"my own (app|website|site|store|product)|my (app|customers?|users)'?s?)\b")
+    r"my own (app|website|site|store|product)|my (app|customers?|users)'?s?|kimi|moonshot|minimax|doubao|deepseek|"
+    r"qwen|qianfan|dashscope|volcengine|baidu|opencode go)\b|千帆|百度|豆包|通义|火山|月之暗面")
 NOT_A_SUBSCRIPTION = re.compile(r"\b(request|requests|task|tasks|stream|streaming|job|generation|call|calls|process|"
                                 r"command|operation|run|response|download|node|python|npm|package|library|sdk|version)\b")
 SUPPORTED_TOOL_NAMES = ("claude code", "open code", "opencode", "cline", "factory droid", "droid", "kilo code", "roo code",
@@ -94,6 +95,8 @@ def _chinese_numbers(text: str) -> str:
 def normalise(question: str) -> str:
     text = unicodedata.normalize("NFKC", question).lower().replace("’", "'").replace("‘", "'")
     text = _chinese_numbers(text)
+    # A later version ("GLM-5.1", "glm5.2") is not GLM-5: the docs say nothing of it, so no GLM-5 rule may answer.
+    text = re.sub(r"\bglm[\s-]?5\.(\d)", r"glm5v\1", text)
     text = re.sub(r"\bglm[\s-]?5\b", "glm-5", text)
     text = re.sub(r"\bglm[\s-]?4\.(\d)", r"glm-4.\1", text)
     text = re.sub(r"(\d)\s*(k)\b", lambda m: f"{m.group(1)}000", text)
@@ -243,7 +246,9 @@ def _any(text: str, *patterns: str) -> bool:
 
 COST = r"\b(cost|costs|price|prices|pricing|pay|paying|charge|charged|fee|much|expensive|cheap|cheaper)\b|多少钱|价格|费用|收费|付"
 QUOTA = r"\b(prompts?|quota|usage|limit|limits|allowance|requests?)\b|额度|次数|多少次|提示|用量"
-
+# A quota answer needs a question about an amount: "prompts" in a privacy question or "usage" in a story is not one.
+QUANTITY = (r"\bhow (many|much)\b|\b(quota|quotas|limit|limits|allowance|cap|caps)\b|\bper (5|five)|\bevery (5|five)|"
+            r"\b5[- ]?h(ours?)?\b|\bper month\b|\bmonthly\b|\binclude[sd]?\b|额度|次数|多少|几次|上限")
 
 def intent_of(text: str, s: dict) -> str | None:
     """The rule intent, or None when the question is not one the rules answer exactly."""
@@ -329,8 +334,8 @@ def intent_of(text: str, s: dict) -> str | None:
         return "card_minimum"
     if _any(text, r"\bweb search\b") and _any(text, COST) and _any(text, r"\b(api|per (call|use)|tool|built-in)\b"):
         return "api_tool_price"
-    if _any(text, r"\b(web ?search|web ?reader|mcp|vision|zread|searches)\b", "联网搜索", "网页读取", "视觉"):
-        if _any(text, QUOTA, r"\bhow many\b|\bper month\b|\bmonthly\b|\binclude", "多少", "每个月"):
+    if _any(text, r"\b(web ?search|web ?reader|mcp|vision|zread|searches)\b", "联网搜索", "网页读取", "视觉", "搜索"):
+        if _any(text, QUANTITY, "每个月"):
             return "mcp_quota"
         return None
     if _any(text, r"\b(rate limits?|requests? per (minute|second)|rpm|concurren\w*|in parallel|parallel|at once|"
@@ -339,8 +344,9 @@ def intent_of(text: str, s: dict) -> str | None:
     if _any(text, r"\b(team|seats?|multiple (people|users)|share (my|the|a) (plan|subscription|account)|coworkers?|"
                   r"colleagues?)\b") and _any(text, r"\b(plan|subscription|account|cost|price|share|use)\b"):
         return "personal_plan"
-    if not plans and _any(text, QUOTA) and _any(text, r"\b(balance|charg\w*|run out|runs out|used up|burn\w* "
-                                                   r"through|exhaust\w*|ran out)\b", "用完"):
+    # "Does running out touch my balance?": the question is about the balance, not a story of running out.
+    if _any(text, QUOTA) and _any(text, r"\b(balance|charg\w*|pay|billed)\b", "余额", "扣费", "扣钱") and _any(
+            text, r"\b(run out|runs out|used up|burn\w* through|exhaust\w*|ran out|go over|exceed\w*)\b", "用完"):
         return "quota_exhausted"
     if _any(text, r"\bweekly|per week|each week|7-day|7 day\b", "每周", "周额度") and _any(
             text, QUOTA, r"\b(cap|reset|restriction|restrictions|cycle)\b", "限制", "重置"):
@@ -350,7 +356,10 @@ def intent_of(text: str, s: dict) -> str | None:
         return "grandfathering"
     if _any(text, r"\bmodel calls?\b|\bcalls? per prompt\b|\bcalls (per|in|every)\b", "模型调用"):
         return "model_calls"
-    if _any(text, r"\b(opus|sonnet|haiku)\b") or (_any(text, r"\bclaude code\b") and _any(text, r"\bdefault model|model mapping|which models?\b")):
+    # "haiku" alone is a poem: the mapping question names a model, a mapping or Claude Code with it.
+    if (_any(text, r"\b(opus|sonnet|haiku)\b") and _any(text, r"\b(model|models|map|maps|mapped|mapping|glm|claude|"
+                                                       r"default|anthropic_\w+)\b")) or (
+            _any(text, r"\bclaude code\b") and _any(text, r"\bdefault model|model mapping|which models?\b")):
         return "claude_mapping"
     if _any(text, r"\b(what|which|where|give me)\b.{0,40}\b(endpoint|base ?url|api url|api host|baseurl|url)\b|"
                   r"\b(endpoint|base ?url|api url|api host|baseurl)\b.{0,12}\b(for|of|in|to use|do i use)\b",
@@ -381,8 +390,8 @@ def intent_of(text: str, s: dict) -> str | None:
             "倍") and (
             len(plans) >= 2 or "claude pro" in text):
         return "plan_ratio"
-    if _any(text, QUOTA) and (plans or _any(text, r"\b5[- ]?hours?|five hours|5h|per plan|each plan|the plan", "5小时",
-                                            "5 小时", "套餐")):
+    if _any(text, QUOTA) and _any(text, QUANTITY) and (plans or _any(
+            text, r"\b5[- ]?hours?|five hours|5h|per plan|each plan|the plan", "5小时", "5 小时", "套餐")):
         return "plan_quota"
     if _any(text, COST) and (plans or _any(text, r"\b(coding plan|subscription|plan)\b", "套餐")) and not s.get("tokens"):
         return "plan_price"
@@ -391,10 +400,13 @@ def intent_of(text: str, s: dict) -> str | None:
     return None
 
 
-def parse(question: str, today: dt.date | None = None) -> Parsed:
+def parse(question: str, today: dt.date | None = None, plans: tuple[str, ...] = ()) -> Parsed:
+    """`plans`: the plans the rest of the message names, for a question sentence that names none itself."""
     today = today or dt.date.today()
     text = normalise(question)
     s = slots(text, today)
+    if plans and not s.get("plans"):
+        s["plans"] = list(plans)
     return Parsed(intent=intent_of(text, s), slots=s, language="zh" if _is_chinese(question) else "en", text=text)
 
 
@@ -403,9 +415,10 @@ FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|and for|and on|and with|a
                        r"(lite|pro|max|day \d+|\d+ days?)\b.{0,20}\?*\s*$")
 
 
-def resolve(question: str, history: list[dict] | tuple = (), today: dt.date | None = None) -> Parsed:
+def resolve(question: str, history: list[dict] | tuple = (), today: dt.date | None = None,
+            plans: tuple[str, ...] = ()) -> Parsed:
     """The intent and slots for this turn, carrying the previous rule question's intent over a follow-up."""
-    parsed = parse(question, today)
+    parsed = parse(question, today, plans)
     if parsed.intent is not None or not history:
         return parsed
     previous = [t["content"] for t in history if t.get("role") == "user" and t.get("content")]

@@ -1,0 +1,389 @@
+"""Understand a subscriber's message before any layer answers it.
+
+Real messages are not one-line questions: they paste error output, JSON configs, base URLs and log lines,
+name their tool and plan, complain and ask in the same breath, and are often in Chinese. `analyse` reads the
+message once and every layer (rules, troubleshooting, abstention, retrieval, the LLM prompt) reads the result,
+so no layer re-reads the raw text with keywords of its own:
+
+- `ask`: the subscriber's own words, apart from pasted material (fenced code, JSON, log and stack-trace lines,
+  config assignments, issue-template headings);
+- `questions`: the sentences of the ask that ask something (a question mark, an interrogative, 吗/什么/怎么);
+- `errors`: error codes and messages, English or Chinese, matched against the error-code page;
+- `tools`, `endpoints`, `plans`, `models`, `mcp`: what the message names, from the ask and the paste alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import frontmatter
+
+# --- what a message can name --------------------------------------------------------------------------------------
+
+# Tool id -> (how subscribers write it, the page that sets it up). Order matters: longer names first, so
+# "claude code router" is not read as Claude Code.
+TOOLS: dict[str, tuple[tuple[str, ...], str]] = {
+    "claude-code-router": (("claude-code-router", "claude code router", "ccr"), "devpack-tool-others"),
+    "claude-code-ide": (("claude code ide", "claude code extension", "claude code plugin", "claude code for vs",
+                         "jetbrains"), "devpack-tool-claude-code-ide-plugin"),
+    "claude-code": (("claude code", "claude-code", "claudecode", "claude cli", "~/.claude", ".claude/settings"),
+                    "devpack-tool-claude-code"),
+    "opencode": (("opencode", "open code", "open-code", "opencode.json"), "devpack-tool-opencode"),
+    "kilo-code": (("kilo code", "kilocode", "kilo-code", "kilo"), "devpack-tool-kilo-code"),
+    "roo-code": (("roo code", "roocode", "roo-code", "roo"), "devpack-tool-roo-code"),
+    "cline": (("cline",), "devpack-tool-cline"),
+    "goose": (("goose",), "devpack-tool-goose"),
+    "crush": (("crush",), "devpack-tool-crush"),
+    "cursor": (("cursor",), "devpack-tool-cursor"),
+    "factory-droid": (("factory droid", "factory-droid", "droid"), "devpack-tool-factory-droid"),
+    "trae": (("trae",), "devpack-tool-trae"),
+    "eigent": (("eigent",), "devpack-tool-eigent"),
+    "gemini-cli": (("gemini cli", "gemini-cli"), "devpack-tool-others"),
+    "grok-cli": (("grok cli", "grok-cli"), "devpack-tool-others"),
+    "cherry-studio": (("cherry studio", "cherry-studio", "cherrystudio"), "devpack-tool-others"),
+}
+# Named by subscribers, not covered by a page of their own: the plan's "other tools" page is the closest.
+OTHER_TOOLS = ("zed", "codex", "aider", "continue.dev", "litellm", "openclaw", "windsurf", "copilot", "lobechat",
+               "chatbox", "sillytavern", "n8n", "dify", "openwebui", "open webui", "vscode", "vs code")
+PLAN_TOOLS = ("claude-code", "claude-code-ide", "opencode", "kilo-code", "roo-code", "cline", "goose", "crush",
+              "cursor", "factory-droid", "trae", "eigent", "gemini-cli", "grok-cli", "cherry-studio")
+ANTHROPIC_TOOLS = ("claude-code", "claude-code-ide", "goose")
+
+MCP_SERVERS = {
+    "web-search": (r"web[\s_-]?search|search[\s_-]?prime|联网搜索|网络搜索|搜索", "devpack-mcp-web-search"),
+    "web-reader": (r"web[\s_-]?reader|网页读取|网页阅读", "devpack-mcp-web-reader"),
+    "vision": (r"vision mcp|vision understanding|zai-mcp-server|mcp-server|视觉|图片理解|图像理解|图片识别|识图|识别图片",
+               "devpack-mcp-vision-understanding"),
+    "zread": (r"zread", "devpack-mcp-zread"),
+}
+
+ENDPOINTS = (  # (kind, pattern): the first that matches a URL names it
+    ("coding", r"api\.z\.ai/api/coding/paas/v4"),
+    ("anthropic", r"api\.z\.ai/api/anthropic"),
+    ("mcp", r"api\.z\.ai/api/mcp"),
+    ("general", r"api\.z\.ai/api/paas/v4"),
+    ("bigmodel-coding", r"bigmodel\.cn/api/coding/paas/v4"),
+    ("bigmodel-anthropic", r"bigmodel\.cn/api/anthropic"),
+    ("bigmodel-general", r"bigmodel\.cn/api/paas/v4"),
+)
+
+# The API returns some errors in words the error-code page does not use; each maps to the page's code.
+ERROR_ALIASES: dict[str, tuple[str, ...]] = {
+    "1113": ("insufficient balance", "no resource package", "余额不足", "无可用资源包", "欠费"),
+    "1302": ("并发数过高", "concurrency usage", "high concurrency"),
+    "1303": ("频率过高", "high frequency usage"),
+    "1305": ("访问量过大", "triggered a rate limit", "rate limit reached for requests"),
+    "1308": ("usage limit reached", "使用上限", "已达到", "limit will reset"),
+    "1309": ("package has expired", "套餐已到期", "套餐已过期", "has expired and is temporarily unavailable"),
+    "1211": ("model does not exist", "模型不存在", "unknown model", "model not found"),
+    "1301": ("unsafe or sensitive content", "敏感内容", "不安全"),
+    "1002": ("invalid authentication token", "令牌无效"),
+    "1003": ("token expired", "令牌已过期"),
+    "1000": ("authentication failed", "身份验证失败", "认证失败"),
+}
+FAILURE = re.compile(
+    r"\b(error|errors|fail|fails|failed|failing|failure|not working|doesn'?t work|does not work|won'?t work|"
+    r"isn'?t working|broken|can'?t connect|cannot connect|unable to|keeps? (saying|showing|returning|giving)|"
+    r"returns? (an? )?(error|4\d\d|5\d\d)|getting (an? )?(error|4\d\d)|exception|refused|rejected|denied|"
+    r"invalid|unauthori[sz]ed|timeout|timed out|stuck|hangs?|crash(es|ed)?)\b|报错|错误|失败|无法|不能用|用不了|不可用|"
+    r"异常|出错|提示.{0,6}(不足|错误)|连接不上|超时")
+QUESTION_START = re.compile(
+    r"^(how|what|what's|whats|which|where|when|why|who|is|are|am|was|were|do|does|did|can|could|should|would|will|"
+    r"may|has|have|any|anyone|is there|are there)\b", re.I)
+ZH_QUESTION = re.compile(r"吗|么|什么|怎么|怎样|如何|为何|为什么|哪|多少|几|是否|能否|可否|有没有|是不是|请问|求助|咋")
+# Issue templates put these above the real content; they are structure, not the subscriber's ask.
+TEMPLATE_HEADING = re.compile(
+    r"^(#+\s*|\*\*)?\s*(describe the bug|bug description|description|steps to reproduce|to reproduce|reproduction|"
+    r"expected( behaviou?r)?|actual( behaviou?r)?|environment|logs?|error output|screenshots?|additional "
+    r"(context|information)|version|what happened\??|what did you expect.*|operating system|os|self check|"
+    r"问题描述|复现步骤|期望(行为|结果)?|实际(行为|结果)?|环境|日志|截图|版本|补充(信息|说明)?)\s*(\*\*)?\s*[:：]?\s*$", re.I)
+_PASTED_LINE = re.compile(
+    r"^\s*([{}\[\]]|\"[^\"]+\"\s*:|'[^']+'\s*:|<[/a-z!]|at\s+\S+\s*\(|File \"|Traceback|\$\s|>>>|//|#!|"
+    r"\[?\d{4}[-/]\d{2}[-/]\d{2}[ T\]]|\[?\d{2}:\d{2}:\d{2}|\[?(ERROR|WARN|WARNING|INFO|DEBUG|TRACE)\b|"
+    r"(export\s+)?[A-Z][A-Z0-9_]{2,}\s*=|[\w.-]+\s*=\s*[\"'\[{]|(curl|npm|npx|pip|node|python|claude|opencode)\s+-|"
+    r"(API )?Error:|[A-Za-z]*(Error|Exception)\b[:(]|error(\[\w+\])?:|\s{4,}\S)")
+_FENCE = re.compile(r"```.*?(```|$)|~~~.*?(~~~|$)", re.S)
+_URL = re.compile(r"https?://[^\s\"'<>)\]，。]+|\b(?:api\.z\.ai|open\.bigmodel\.cn)/[^\s\"'<>)\]，。]*")
+_NUMBER_UNIT = re.compile(
+    r"(\$\s?\d+(?:\.\d+)?|\d+(?:[.,]\d+)?\s?(?:%|usd|dollars?|美元|元|prompts?|requests?|calls?|tokens?|k|m|hours?|h|"
+    r"days?|weeks?|months?|minutes?|次|小时|天|周|个月|月))", re.I)
+
+
+def _pages_errors(corpus_dir: Path | None) -> dict[str, str]:
+    """Business and HTTP codes with their message as the error-code page states them."""
+    if corpus_dir is None or not (corpus_dir / "api-reference-errors.md").is_file():
+        return {}
+    return error_table(str(corpus_dir / "api-reference-errors.md"))
+
+
+@lru_cache(maxsize=4)
+def error_table(path: str) -> dict[str, str]:
+    """Codes with their message as the error-code page states them: business codes ("1113") from the business
+    table; HTTP statuses ("429") from the status table, where one status has several reasons, joined by " / "."""
+    text = frontmatter.load(path).content
+    table: dict[str, str] = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and re.fullmatch(r"\d{4}", cells[1]):
+            table.setdefault(cells[1], cells[2])
+        elif len(cells) == 3 and re.fullmatch(r"[45]\d\d", cells[0]):
+            table[cells[0]] = f"{table[cells[0]]} / {cells[1]}" if cells[0] in table else cells[1]
+    return table
+
+
+@lru_cache(maxsize=4)
+def documented_models(corpus_dir: str) -> frozenset[str]:
+    """Every model name the docs mention ("glm-4.7", "glm-4.6v-flash", "glm-5"), to tell a later version apart."""
+    names: set[str] = set()
+    for path in Path(corpus_dir).glob("*.md"):
+        names.update(m.lower().rstrip(".") for m in re.findall(r"glm-[0-9][0-9a-z.-]*", path.read_text(encoding="utf-8"),
+                                                                   re.I))
+    return frozenset(names)
+
+
+@dataclass(frozen=True)
+class ErrorRef:
+    code: str  # business code ("1113") or HTTP status ("429")
+    kind: str  # "business" or "http"
+    said: str = ""  # the words of the message that named it, when it was named by its message
+
+
+@dataclass(frozen=True)
+class Message:
+    raw: str
+    ask: str
+    pasted: str = ""
+    questions: tuple[str, ...] = ()
+    language: str = "en"
+    errors: tuple[ErrorRef, ...] = ()
+    tools: tuple[str, ...] = ()
+    other_tools: tuple[str, ...] = ()
+    endpoints: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    plans: tuple[str, ...] = ()
+    models: tuple[str, ...] = ()
+    mcp: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+    failing: bool = False  # the subscriber reports something not working
+    subscriber: bool = False  # the message says they have the Coding Plan
+    protocol: str = ""  # "anthropic" when the tool speaks Anthropic's Messages API (/v1/messages, x-api-key, ...)
+    off_plan_use: bool = False  # a bot, a website, an app of their own: uses the plan's terms exclude
+    other_vendor: bool = False  # another company's plan or model (Kimi, Qianfan, MiniMax, ...), not Z.ai's
+    unknown_models: tuple[str, ...] = ()  # models the message names that the docs never mention (GLM-5.2, ...)
+
+    @property
+    def focus(self) -> str:
+        """The words the layers match on: the question sentences when there are any, else the whole ask."""
+        return " ".join(self.questions) if self.questions else self.ask
+
+    @property
+    def tool_docs(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(TOOLS[t][1] for t in self.tools))
+
+    @property
+    def business_codes(self) -> tuple[str, ...]:
+        return tuple(e.code for e in self.errors if e.kind == "business")
+
+    @property
+    def http_codes(self) -> tuple[str, ...]:
+        return tuple(e.code for e in self.errors if e.kind == "http")
+
+    @property
+    def has_paste(self) -> bool:
+        return bool(self.pasted.strip())
+
+    def summary(self) -> dict:
+        """What the analysis found, for the answer's trace and the LLM prompt (no raw text)."""
+        data = {"ask": self.ask[:500], "language": self.language, "errors": [e.code for e in self.errors],
+                "tools": list(self.tools), "endpoints": list(self.endpoints), "plans": list(self.plans),
+                "models": list(self.models), "mcp": list(self.mcp), "failing": self.failing,
+                "pasted_chars": len(self.pasted)}
+        return {k: v for k, v in data.items() if v not in ([], "", 0, False)}
+
+
+def is_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _is_pasted(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return False
+    if _PASTED_LINE.match(line):
+        return True
+    if _URL.fullmatch(stripped):
+        return True
+    letters = sum(ch.isalpha() or ch.isspace() or "\u4e00" <= ch <= "\u9fff" for ch in stripped)
+    return len(stripped) >= 24 and letters / len(stripped) < 0.62  # mostly punctuation and digits: machine output
+
+
+def split_paste(text: str) -> tuple[str, str]:
+    """(the subscriber's own words, the pasted material)."""
+    pasted: list[str] = []
+    text = _FENCE.sub(lambda m: pasted.append(m.group(0)) or "\n", text)
+    own: list[str] = []
+    depth = 0  # inside a multi-line JSON object or array
+    for line in text.splitlines():
+        stripped = line.strip()
+        balance = stripped.count("{") + stripped.count("[") - stripped.count("}") - stripped.count("]")
+        if depth > 0:
+            pasted.append(line)
+            depth = max(depth + balance, 0)
+            continue
+        if TEMPLATE_HEADING.match(stripped):
+            continue
+        if _is_pasted(line):
+            pasted.append(line)
+            depth = max(balance, 0)
+            continue
+        own.append(re.sub(r"^#+\s*", "", line))
+    ask = "\n".join(own).strip()
+    return ask, "\n".join(pasted).strip()
+
+
+_SENTENCE = re.compile(r"(?<=[?？!！。])\s*|(?<=[.])\s+(?=[A-Z\u4e00-\u9fff])|\n+")
+
+
+def question_sentences(ask: str) -> tuple[str, ...]:
+    sentences = [s.strip() for s in _SENTENCE.split(ask) if s and s.strip()]
+    asked = [s for s in sentences if s.endswith(("?", "？")) or QUESTION_START.match(s)
+             or (is_chinese(s) and ZH_QUESTION.search(s))]
+    return tuple(asked)
+
+
+def _errors(text: str, table: dict[str, str]) -> tuple[ErrorRef, ...]:
+    lowered = text.lower()
+    found: dict[tuple[str, str], ErrorRef] = {}
+    error_context = re.search(r"error|err\b|code|错误|报错|status|fail|mean|意思|提示", lowered)
+    for m in re.finditer(r"(?<![\d.$,/-])(1[0-3]\d\d)(?![\d,]|\.\d|\s?(?:%|tokens?|prompts?|usd|dollars?|ms|k\b|"
+                         r"requests?|calls?|次|元|美元))", text):
+        code = m.group(1)
+        if code not in table and code not in ERROR_ALIASES:  # "1500 tokens" is no error code
+            continue
+        before = lowered[max(0, m.start() - 24):m.start()]
+        if re.search(r"code|error|err|错误码?|报错|\"|'|\[|:", before) or error_context:
+            said = re.search(r"[\"']?message[\"']?\s*:\s*[\"']([^\"']{4,200})", text[m.end():m.end() + 260])
+            found.setdefault(("business", code), ErrorRef(code, "business", said.group(1).strip() if said else ""))
+    for m in re.finditer(r"(?<![\d.$/-])([45]\d\d)(?![\d.%/-])", lowered):
+        code = m.group(1)
+        before, after = lowered[max(0, m.start() - 16):m.start()], lowered[m.end():m.end() + 24]
+        if code in table and (
+                re.search(r"(http|status|code|error|upstream|says|returns?|returned|got|gives?|getting|a|an|with|"
+                          r"错误码?|状态码?|报)[\s:=(\"']*$", before)
+                or re.match(r"\s*[:{(\]]|\s*(too many|unauthori[sz]ed|forbidden|not found|bad request|internal server|"
+                            r"error|status)", after)):
+            found.setdefault(("http", code), ErrorRef(code, "http"))
+    for code, aliases in ERROR_ALIASES.items():
+        for alias in aliases:
+            if alias in lowered:
+                found.setdefault(("business", code), ErrorRef(code, "business", alias))
+                break
+    for code, message in table.items():
+        if len(code) != 4:
+            continue
+        words = re.sub(r"`?\$\{\w+\}`?|\{\w+\}", " ", message.lower()).split()
+        probe = " ".join(words[:5])
+        if len(probe) >= 18 and probe in lowered:
+            found.setdefault(("business", code), ErrorRef(code, "business", probe))
+    return tuple(found.values())
+
+
+def _tools(text: str, ask: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The tools named, the one the subscriber is using first: most mentions, then the first named in the ask."""
+    lowered = text.lower()
+    scrubbed = re.sub(r"claude[\s-]code[\s-]router", " ccr ", lowered)  # the router is not Claude Code
+    counts: dict[str, int] = {}
+    for tool, (aliases, _) in TOOLS.items():
+        source = lowered if tool == "claude-code-router" else scrubbed
+        n = sum(len(re.findall(rf"(?<![a-z0-9_-]){re.escape(alias)}(?![a-z0-9_-])", source)) for alias in aliases)
+        if n:
+            counts[tool] = n
+    if "kilo-code" in counts and not re.search(r"kilo[\s-]?code|kilocode|\bkilo\b.{0,30}\b(provider|extension|vs ?code|"
+                                                r"setting)", lowered):
+        del counts["kilo-code"]  # "kilo" alone is too often a unit
+    if "roo-code" in counts and not re.search(r"roo[\s-]?code|roocode|\broo\b.{0,30}\b(provider|mode|extension)", lowered):
+        del counts["roo-code"]
+    if "cursor" in counts and not re.search(r"\bcursor\b.{0,40}\b(ide|editor|settings?|model|pro|base url|override|"
+                                              r"custom|provider)|\b(in|with|use|using|on) cursor\b", lowered):
+        del counts["cursor"]  # "the cursor jumps" is not the editor
+    ask_lower = ask.lower()
+
+    def first_in_ask(tool: str) -> int:
+        positions = [ask_lower.find(a) for a in TOOLS[tool][0] if a in ask_lower]
+        return min(positions) if positions else len(ask_lower) + 1
+
+    named = sorted(counts, key=lambda t: (-counts[t], first_in_ask(t)))
+    others = [t for t in OTHER_TOOLS if re.search(rf"(?<![a-z0-9_-]){re.escape(t)}(?![a-z0-9_-])", lowered)]
+    return tuple(named), tuple(others)
+
+
+def _plans(text: str) -> tuple[str, ...]:
+    lowered = re.sub(r"\b(claude|cursor|chatgpt|copilot|gemini|openai|super ?grok)\s+(pro|max|plus)\b", " ",
+                     text.lower())
+    found = []
+    for m in re.finditer(r"\b(lite|pro|max)\b", lowered):
+        after = lowered[m.end():m.end() + 16]
+        if m.group(1) == "max" and re.match(r"\s*(output|tokens?|context|length|size|_|-)", after):
+            continue
+        if m.group(1) == "pro" and re.match(r"\s*(tip|-?tip)", after):
+            continue
+        found.append(m.group(1))
+    for word, plan in (("轻量", "lite"), ("专业", "pro"), ("旗舰", "max")):
+        if word in text:
+            found.append(plan)
+    return tuple(dict.fromkeys(found))
+
+
+def analyse(text: str, corpus_dir: Path | None = None) -> Message:
+    raw = unicodedata.normalize("NFKC", text or "").replace("\r\n", "\n")
+    ask, pasted = split_paste(raw)
+    if not ask.strip():  # only pasted material: the paste is the question ("what does this mean?")
+        ask = raw.strip()
+    table = _pages_errors(corpus_dir)
+    everything = raw.lower()
+    urls = tuple(dict.fromkeys(m.group(0).rstrip(".,;") for m in _URL.finditer(raw)))
+    endpoints = []
+    for url in urls:
+        for kind, pattern in ENDPOINTS:
+            if re.search(pattern, url.lower()):
+                endpoints.append(kind)
+                break
+    if re.search(r"\bcoding (plan )?(endpoint|base ?url|api)\b|编码(端点|接口)", everything):
+        endpoints.append("coding")
+    if re.search(r"\bgeneral (api )?(endpoint|base ?url|api)\b|通用(端点|接口)", everything):
+        endpoints.append("general")
+    tools, other_tools = _tools(raw, ask)
+    models = tuple(dict.fromkeys(m.group(0).lower().replace(" ", "-") for m in re.finditer(
+        r"\bglm[\s-]?(?:5(?:\.\d)?(?:-(?:turbo|flash|air))?|4\.\d(?:v)?(?:-(?:air|airx|flash|flashx|x|plan))?)(?![\w.]|\.\d)",
+        raw, re.I)))
+    mcp = tuple(name for name, (pattern, _) in MCP_SERVERS.items() if re.search(pattern, everything)
+                and (name != "web-search" or re.search(r"mcp|search[\s_-]?prime|联网|web[\s_-]?search|搜索", everything)))
+    if mcp == ("web-search",) and not re.search(r"mcp|联网|web[\s_-]?search|search[\s_-]?prime|搜索次数|搜索额度",
+                                                everything):
+        mcp = ()
+    own = ask.lower()
+    failing = bool(FAILURE.search(own)) or bool(pasted and FAILURE.search(pasted.lower()))
+    subscriber = bool(re.search(r"coding ?plan|glm coding|devpack|subscri|my plan|(lite|pro|max) plan|套餐|订阅|"
+                                r"coding ?套餐|编码套餐|包月", everything)) or any(e in ("coding", "anthropic") for e in endpoints)
+    protocol = "anthropic" if re.search(r"/v1/messages|anthropic messages api|@ai-sdk/anthropic|x-api-key|"
+                                        r"anthropic[_ ]compatible|anthropic transformer", everything) else ""
+    off_plan_use = bool(re.search(
+        r"\b(bot|bots|chatbot|discord|telegram|qq|wechat|whatsapp|slack bot|my (own )?(website|app|application|product|"
+        r"service|saas)|not (for )?coding|home assistant|customer service)\b|机器人|公众号|网站|客服系统", own)) and bool(
+        re.search(r"\bglm|coding ?plan|z\.ai|zhipu|智谱|套餐|api key", everything))
+    vendors = re.search(r"\b(kimi|moonshot|minimax|doubao|deepseek|qwen|qianfan|dashscope|volcengine|baidu|cerebras|"
+                        r"openrouter|opencode go|siliconflow)\b|千帆|百度|豆包|通义|火山|硅基", everything)
+    ours = re.search(r"z\.ai|zai|zhipu|bigmodel|智谱|glm coding|coding plan|devpack", everything)
+    other_vendor = bool(vendors) and not (ours and re.search(r"api\.z\.ai|open\.bigmodel\.cn|智谱|zhipu", everything))
+    return Message(
+        raw=raw, ask=ask, pasted=pasted, questions=question_sentences(ask),
+        language="zh" if is_chinese(ask) else "en", errors=_errors(raw, table), tools=tools,
+        other_tools=other_tools, endpoints=tuple(dict.fromkeys(endpoints)), urls=urls, plans=_plans(ask),
+        models=models, mcp=mcp, numbers=tuple(m.group(0) for m in _NUMBER_UNIT.finditer(ask)), failing=failing,
+        subscriber=subscriber, protocol=protocol, off_plan_use=off_plan_use, other_vendor=other_vendor,
+        unknown_models=tuple(m for m in models if corpus_dir is not None and m.replace("glm5", "glm-5") not in
+                             documented_models(str(corpus_dir))))

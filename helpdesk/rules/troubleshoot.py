@@ -1,0 +1,252 @@
+"""Troubleshooting: "it fails with X in tool Y" answered from what the docs explain, deterministically.
+
+Reads the analysed message (helpdesk.message): error codes and messages, the tool, the endpoint in a pasted
+config, the plan and model. Each line of a diagnosis rests on facts in corpus/facts.toml (every one a verbatim
+quote of its page, checked by tests/test_facts.py):
+
+- an error code the error-code page lists: what it means, and the page's solution for an HTTP status;
+- 1113 / "insufficient balance" with a plan: the FAQ's usage conditions (supported tool, plan endpoint, plan
+  models), and the general endpoint named when the message shows it;
+- the general endpoint in a plan subscriber's config, or the wrong kind of plan endpoint for the tool;
+- the plan expired (1309), the 5-hour/weekly quota used up (1308), rate limits (1302/1303/1305/429),
+  a model the plan does not serve (1211, GLM-5 on Lite), authentication (401, 1000-1004);
+- the tool's own setup (provider, base URL, settings file) when the subscriber names a tool and asks how to
+  set it up or reports it failing.
+
+A message that reports a failure the docs do not explain gets the parts they do explain and a way to a person;
+an error code the page does not list is said to be unlisted, never guessed at.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from helpdesk.message import ANTHROPIC_TOOLS, PLAN_TOOLS, TOOLS, Message
+from helpdesk.rules.facts import Facts
+
+# A question about setting a tool up: how/where/which + a setup word, not a setup word somewhere in a story.
+SETUP_ASK = re.compile(
+    r"\b(how|where|which|what)\b[^.?!\n]{0,60}\b(set ?up|setup|configur\w*|config|connect\w*|hook\w*|integrat\w*|"
+    r"base ?url|api ?url|api_base|baseurl|endpoint|provider|entrypoint|env(ironment)? var\w*|point \w+ at|plug\w* in|"
+    r"use (it|the plan|the coding plan|z\.?ai|glm|my plan)|make \w+ work|get \w+ (to )?work\w*|supposed to use|"
+    r"put)\b|\b(tutorial|guide|instructions?)\b|(怎么|如何|怎样|哪里|在哪)[^。？?]{0,12}(配置|接入|设置|使用|用|接)|"
+    r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)", re.I)
+GENERAL_KINDS = ("general", "bigmodel-general")
+RATE_CODES = ("1302", "1303", "1305")
+AUTH_CODES = ("1000", "1001", "1002", "1003", "1004")
+PLAN_MODELS_RE = re.compile(r"glm-?4\.7|glm-?4\.6|glm-?4\.5(-air)?|glm-?5", re.I)
+
+
+@dataclass
+class Diagnosis:
+    facts: Facts
+    lines: list[str] = field(default_factory=list)
+    fact_ids: list[str] = field(default_factory=list)
+    handoff: bool = False
+    unlisted: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+
+    def fact(self, fact_id: str):
+        if fact_id not in self.fact_ids:
+            self.fact_ids.append(fact_id)
+        return self.facts.value(fact_id)
+
+    def say(self, kind: str, line: str) -> None:
+        self.kinds.append(kind)
+        self.lines.append(line)
+
+
+def _tool_name(tool: str) -> str:
+    return {"claude-code": "Claude Code", "claude-code-ide": "the Claude Code IDE plugin", "opencode": "OpenCode",
+            "kilo-code": "Kilo Code", "roo-code": "Roo Code", "cline": "Cline", "goose": "Goose", "crush": "Crush",
+            "cursor": "Cursor", "factory-droid": "Factory Droid", "trae": "TRAE", "eigent": "Eigent",
+            "gemini-cli": "Gemini CLI", "grok-cli": "Grok CLI", "cherry-studio": "Cherry Studio",
+            "claude-code-router": "claude-code-router"}.get(tool, tool)
+
+
+def _plan_endpoint(d: Diagnosis, tool: str | None) -> str:
+    return d.fact("endpoint.anthropic") if tool in ANTHROPIC_TOOLS else d.fact("endpoint.coding")
+
+
+def tool_setup(d: Diagnosis, tool: str) -> None:
+    """The tool's own page, reduced to the values a subscriber types in."""
+    name = _tool_name(tool)
+    if tool in ("claude-code", "claude-code-ide"):
+        file, env = d.fact("tool.claude-code.file"), d.fact("tool.claude-code.env")
+        base = d.fact("tool.claude-code.base_url")
+        helper = d.fact("tool.claude-code.helper")
+        d.say("setup", f"{name}: set {env[1]}={base} and {env[0]}=<your Z.ai API key> in the env block of {file} "
+                       f"(or run `{helper}`, which writes them for you).")
+    elif tool == "opencode":
+        d.say("setup", f"OpenCode: run `{d.fact('tool.opencode.login')}` and pick the provider "
+                       f"\"{d.fact('tool.opencode.provider')}\" (the plain Z.AI provider is the pay-as-you-go API).")
+    elif tool == "cline":
+        d.say("setup", f"Cline: API Provider \"{d.fact('tool.cline.provider')}\", Base URL "
+                       f"{d.fact('tool.cline.base_url')}, and your Z.ai API key.")
+    elif tool in ("roo-code", "kilo-code"):
+        d.say("setup", f"{name}: API Provider \"{d.fact(f'tool.{tool}.provider')}\", Z AI Entrypoint "
+                       f"\"{d.fact(f'tool.{tool}.entrypoint')}\".")
+    elif tool == "goose":
+        d.say("setup", f"Goose: a new provider of type \"{d.fact('tool.goose.provider')}\" with Base URL "
+                       f"{d.fact('tool.goose.base_url')}.")
+    elif tool == "cursor":
+        d.say("setup", f"Cursor: in \"Override OpenAI Base URL\" put {d.fact('tool.cursor.base_url')} (custom "
+                       "models need Cursor's paid tier).")
+    elif tool == "crush":
+        d.say("setup", f"Crush: a provider whose base_url is {d.fact('tool.crush.base_url')}.")
+    elif tool == "factory-droid":
+        d.say("setup", f"Factory Droid: a custom model with baseUrl {d.fact('tool.factory-droid.base_url')} "
+                       f"(provider anthropic) or {d.fact('endpoint.coding')} (OpenAI-compatible).")
+    elif tool == "trae":
+        d.say("setup", f"TRAE: choose the provider \"{d.fact('tool.trae.provider')}\" (the plain \"Z.ai\" "
+                       "provider bills your balance at API prices).")
+    else:
+        d.say("setup", f"{name}: it speaks the OpenAI protocol, so set its base URL to "
+                       f"{d.fact('tool.others.base_url')} (not the general {d.fact('endpoint.general').rsplit('/chat', 1)[0]}) "
+                       "and use your Z.ai API key.")
+
+
+EXPLAINED_HTTP = ("401", "429", "500")  # the page's other reasons (fine-tuning, file uploads) are not a chat's
+
+
+def _error_meaning(d: Diagnosis, msg: Message) -> None:
+    business = [e for e in msg.errors if e.kind == "business"]
+    for error in business[:2]:
+        fact_id = f"error.{error.code}"
+        if fact_id in d.facts.by_id:
+            meaning = re.sub(r"\s*\[https?://[^\]]+\]\((https?://[^)]+)\)", r" \1", str(d.fact(fact_id)))
+            said = f" (yours says: \"{error.said}\")" if error.said and error.said.lower() not in meaning.lower() else ""
+            d.say("error", f"Error {error.code}{said} means: \"{meaning}\" (the API's error-code page).")
+    if business:
+        return
+    for code in [c for c in msg.http_codes if c in EXPLAINED_HTTP][:1]:
+        rows = [fid for fid in d.facts.by_id if fid.startswith(f"error.http.{code}.")]
+        if not rows:
+            continue
+        reasons = [d.fact(fid) for fid in rows]
+        if len(reasons) == 1:
+            reason, solution = reasons[0]
+            d.say("error", f"HTTP {code} means: {reason}" + (f". The page's fix: {solution}." if solution != "-" else "."))
+        else:
+            listed = "; ".join(f"{r} ({s.rstrip('.')})" for r, s in reasons)
+            d.say("error", f"HTTP {code} can mean any of: {listed}. The business code in the error body says which.")
+
+
+MODEL_MISSING = re.compile(r"unknown model|model (is )?not (found|available|supported)|model does not exist|"
+                           r"not (a )?valid (value|model)|(is|was) not found|模型不存在|不支持(该|此)?模型", re.I)
+VISION_MODEL = re.compile(r"glm-?4\.[56]v", re.I)
+
+
+def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
+    """The diagnosis for a troubleshooting or tool-setup message, or None when it is not one."""
+    if msg.other_vendor:
+        return None  # another company's plan: nothing in these docs diagnoses it
+    d = Diagnosis(facts)
+    tool = next((t for t in msg.tools if t in PLAN_TOOLS), None) or (msg.tools[0] if msg.tools else None)
+    known = {c for c in msg.business_codes if f"error.{c}" in facts.by_id}
+    unknown_codes = [m.group(1) for m in re.finditer(r"(?:error|code|错误码?)\D{0,12}\b([1-9]\d{3})\b", msg.raw, re.I)
+                     if f"error.{m.group(1)}" not in facts.by_id and not re.match(r"20\d\d$", m.group(1))]
+    # Setting up an MCP server inside a tool is the MCP page's question, not the tool's provider settings.
+    setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp
+    general_shown = any(e in GENERAL_KINDS for e in msg.endpoints)
+    balance = "1113" in known or bool(re.search(r"insufficient balance|余额不足|扣.{0,4}余额|deduct\w* (from )?(my )?"
+                                                  r"(account )?balance|balance (is )?(being )?(deducted|charged|used)",
+                                                  msg.raw, re.I))
+    model_missing = bool(msg.models and MODEL_MISSING.search(msg.raw)) or "1211" in known
+    if msg.mcp and not known:
+        return None  # an MCP server's setup or behaviour is its own page's question (retrieval finds it)
+    if not (known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use
+            or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
+            or (general_shown and msg.subscriber)):
+        return None
+
+    _error_meaning(d, msg)
+    if unknown_codes and not known:
+        d.unlisted = unknown_codes[:2]
+        d.say("unlisted", f"The error-code page does not list {' or '.join(d.unlisted)}, so the docs don't say what "
+                          "it means.")
+
+    plan_endpoint = (d.fact("endpoint.anthropic") if msg.protocol == "anthropic" and tool not in PLAN_TOOLS[2:]
+                     else _plan_endpoint(d, tool))
+    if msg.off_plan_use:
+        d.fact("terms.tools_only")
+        d.say("terms", "The plan's quota is only for coding tools: the subscription terms exclude \"directly invoking "
+                       "model APIs from your own applications, bots, websites, SaaS products or other systems\". Use "
+                       "the pay-as-you-go general API for that.")
+    if balance and (msg.subscriber or general_shown or tool or "1113" in known):
+        d.fact("diag.1113_plan")
+        tools = d.fact("tools.supported")
+        models = d.fact("models.four")
+        anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
+        d.say("diagnosis", "With the Coding Plan, this usually means the plan's usage conditions are not met (FAQ): "
+                           f"1) a supported tool ({', '.join(tools[:6])}, ...); 2) the plan's base URL: {anthropic} "
+                           f"for Claude Code and Goose, {coding} for other tools; 3) a plan model "
+                           f"({', '.join(models)}). Calls to the general API are billed to your balance instead.")
+    if general_shown and (msg.subscriber or balance or tool):
+        general = d.fact("endpoint.general").rsplit("/chat", 1)[0]
+        shown = "open.bigmodel.cn/api/paas/v4" if "bigmodel-general" in msg.endpoints and "general" not in msg.endpoints \
+            else general
+        d.say("endpoint", f"Your message shows the general endpoint ({shown}); the Coding Plan needs {plan_endpoint}"
+                          + (f" in {_tool_name(tool)}" if tool else "") + ".")
+    elif (tool in ANTHROPIC_TOOLS or msg.protocol == "anthropic") and "anthropic" not in msg.endpoints and (
+            msg.failing or msg.endpoints):
+        who = _tool_name(tool) if tool in ANTHROPIC_TOOLS else "Your tool"
+        d.say("endpoint", f"{who} talks the Anthropic protocol (Messages API): its base URL is "
+                          f"{d.fact('endpoint.anthropic')}, not the OpenAI-compatible {d.fact('endpoint.coding')}.")
+    if "1309" in known and re.search(r"balance|pay[- ]as[- ]you[- ]go|按量|余额|api billing", msg.raw, re.I):
+        general = d.fact("endpoint.general").rsplit("/chat", 1)[0]
+        d.say("endpoint", f"The plan endpoints serve only the plan; pay-as-you-go calls billed to your balance go to "
+                          f"the general API, {general}.")
+    if "1308" in known:
+        refresh = d.fact("quota.refresh")
+        days = d.fact("weekly.cycle")
+        d.say("diagnosis", "That is the plan's usage limit: wait until the reset time the error gives. The 5-hour "
+                           f"quota refreshes every 5 hours, the weekly quota every {days} days from your order time, "
+                           "and running out never touches your account balance.")
+    if known & set(RATE_CODES) or ("429" in msg.http_codes and not known):
+        page = d.fact("limits.rate_page")
+        d.say("diagnosis", "Reduce how many requests run at once or how fast they are sent (parallel agents and "
+                           f"sub-agents count). The docs give no number for the plan's rate limits; your account's "
+                           f"current limits are at {page}.")
+    if model_missing:
+        models = d.fact("models.four")
+        plans = d.fact("models.glm5_plans")
+        d.say("diagnosis", f"The plan serves {', '.join(models)}, and GLM-5 on {plans[1]} and {plans[0]}; check the "
+                           "model name your tool sends.")
+        if any(VISION_MODEL.search(m) for m in msg.models):
+            d.fact("mcp.vision_server")
+            d.say("diagnosis", "For images, the plan has the Vision MCP server (@z_ai/mcp-server), which draws on "
+                               "your plan's quota.")
+    if any(m == "glm-5" for m in msg.models) and (known or msg.failing) and not set(msg.plans) & {"pro", "max"} \
+            and "lite" not in msg.plans:
+        plans = d.fact("models.glm5_plans")
+        d.fact("models.lite_no_glm5")
+        d.say("diagnosis", f"GLM-5 is on {plans[1]} and {plans[0]} only; Lite does not include it (use GLM-4.7 there).")
+    if any(m.startswith("glm-5") for m in msg.models) and "lite" in msg.plans and (known or msg.failing):
+        d.fact("diag.lite_glm5_error")
+        d.fact("models.lite_no_glm5")
+        d.say("diagnosis", "Lite does not include GLM-5: calling GLM-5 through the plan endpoints on Lite returns an "
+                           "error.")
+    if known & set(AUTH_CODES) or "401" in msg.http_codes:
+        if tool in ("claude-code", "claude-code-ide"):
+            env = d.fact("tool.claude-code.env")
+            d.say("diagnosis", f"Check that {env[0]} holds your Z.ai API key, with no quotes or spaces around it.")
+        else:
+            d.say("diagnosis", "Check the API key your tool sends: a Z.ai API key, complete and current.")
+    # The tool's settings answer a setup question or a misconfiguration, not a model's behaviour or an account matter.
+    misconfigured = general_shown or balance or "endpoint" in d.kinds or bool(set(msg.http_codes) & {"401", "404"})
+    if tool and (setup_ask or misconfigured) and "setup" not in d.kinds:
+        if tool in TOOLS and tool != "claude-code-router":
+            tool_setup(d, tool)
+    if tool in ("claude-code", "claude-code-ide") and re.search(r"settings\.json", msg.raw) and msg.failing:
+        d.fact("tool.claude-code.restart")
+        d.fact("tool.claude-code.json")
+        d.fact("tool.claude-code.reset")
+        d.say("diagnosis", "If settings.json changes don't take effect: close all Claude Code windows and start "
+                           "`claude` in a new terminal; check the file is valid JSON (no missing or extra commas); "
+                           "if it still fails, delete ~/.claude/settings.json and set the variables again.")
+    if not d.lines:
+        return None
+    d.handoff = msg.failing or bool(known) or bool(d.unlisted)
+    return d

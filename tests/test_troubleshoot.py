@@ -1,0 +1,92 @@
+"""Troubleshooting as a table: a subscriber's message (pasted errors, configs, their tool) -> the diagnosis.
+
+Every row is written from the docs: the error-code page (api-reference-errors), the FAQ's 1113 answer (supported
+tool, plan endpoint, plan models), the tools' own setup pages. `must` are regexes the answer must contain,
+`must_not` ones it must not.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpdesk.message import analyse
+from helpdesk.rules import answer_rules
+from helpdesk.settings import Settings
+
+SETTINGS = Settings.from_env({})
+CODING = r"api\.z\.ai/api/coding/paas/v4"
+ANTHROPIC = r"api\.z\.ai/api/anthropic"
+
+CASES = [
+    ("What does error code 1113 mean?", [r"arrears", r"recharge"], []),
+    ("what is error 1302", [r"[Hh]igh concurrency", r"rate-limits"], []),
+    ('Cline keeps failing: {"error":{"code":"1113","message":"Insufficient balance or no resource package. '
+     'Please recharge."}} I have the Pro plan.', [r"1113", CODING, r"OpenAI Compatible"], [r"\$\d"]),
+    ("I'm on the coding plan. My config: base_url = https://api.z.ai/api/paas/v4 and opencode says insufficient "
+     "balance", [r"general endpoint", r"Z\.AI Coding Plan", r"opencode auth login"], []),
+    ("Claude Code: API Error: 429 {\"error\":{\"code\":\"1302\",\"message\":\"Rate limit reached for requests\"}}",
+     [r"1302", r"rate-limits"], [r"arrears"]),
+    ('报错 {"error":{"code":"1113","message":"余额不足或无可用资源包,请充值。"}} 我买了 coding plan 套餐',
+     [r"1113", CODING], []),
+    ("Error 1309 in Goose since this morning", [r"expired", r"z\.ai/subscribe", ANTHROPIC], []),
+    ("trae keeps failing with error code 4054, what is 4054?", [r"does not list 4054", r"z\.ai/contact"], [r"means:"]),
+    ("how do I set up Cline with the coding plan?", [r"OpenAI Compatible", CODING], []),
+    ("Claude Code with CODING endpoint https://api.z.ai/api/coding/paas/v4 gives 404, I'm on Lite",
+     [ANTHROPIC, r"ANTHROPIC_BASE_URL"], []),
+]
+
+
+@pytest.mark.parametrize("message, must, must_not", CASES, ids=[c[0][:48] for c in CASES])
+def test_troubleshooting_answers_from_the_docs(message, must, must_not):
+    result = answer_rules(message, [], SETTINGS)
+    assert result is not None, "no diagnosis"
+    for pattern in must:
+        assert re.search(pattern, result.text), f"{pattern!r} not in: {result.text}"
+    for pattern in must_not:
+        assert not re.search(pattern, result.text), f"{pattern!r} found in: {result.text}"
+
+
+# Messages the troubleshooting route must leave alone: nothing failing, no tool setup asked.
+NOT_MINE = [
+    "How many prompts do I get every 5 hours on Pro?",
+    "Does Cline share the quota with Claude Code?",
+    "how do I configure web search MCP in Cline",
+    "I wrote a haiku about my code, can you rate it?",
+    "What is the refund policy?",
+]
+
+
+@pytest.mark.parametrize("message", NOT_MINE)
+def test_troubleshooting_stays_out_of_other_questions(message):
+    result = answer_rules(message, [], SETTINGS)
+    assert result is None or result.trace.get("layer") != "troubleshoot", result.text
+
+
+ANALYSIS = [
+    # (message, the ask must contain, the ask must not contain, errors, tools, endpoints)
+    ("Getting this in opencode:\n```\n{\"error\":{\"code\":\"1113\",\"message\":\"Insufficient balance\"}}\n```\n"
+     "How do I fix it?", "How do I fix it", "Insufficient", ("1113",), ("opencode",), ()),
+    ("[2026-05-18][08:07:17][ERROR] Upstream 429: {\"error\":{\"code\":\"1302\"}}\nwhy does cline do this?",
+     "why does cline", "Upstream", ("1302", "429"), ("cline",), ()),
+    ("my config:\nexport ANTHROPIC_BASE_URL=https://api.z.ai/api/paas/v4\nclaude code says 401", "claude code says",
+     "export", ("401",), ("claude-code",), ("general",)),
+    ("我用 Roo Code 接入 https://api.z.ai/api/coding/paas/v4 报错 余额不足", "Roo Code", "", ("1113",),
+     ("roo-code",), ("coding",)),
+    ("How many prompts do I get on Lite? I send 1500 tokens per prompt.", "How many prompts", "", (), (), ()),
+]
+
+
+@pytest.mark.parametrize("message, in_ask, not_in_ask, errors, tools, endpoints", ANALYSIS,
+                         ids=[a[0][:40] for a in ANALYSIS])
+def test_the_analysis_separates_the_ask_from_the_paste(message, in_ask, not_in_ask, errors, tools, endpoints):
+    msg = analyse(message, SETTINGS.corpus_dir)
+    assert in_ask in msg.ask
+    if not_in_ask:
+        assert not_in_ask not in msg.ask
+    assert set(errors) <= {e.code for e in msg.errors}, msg.errors
+    if not errors:
+        assert not msg.errors, msg.errors  # "1500 tokens" is no error code
+    assert set(tools) <= set(msg.tools)
+    assert set(endpoints) <= set(msg.endpoints)
