@@ -112,7 +112,7 @@ VALUE_KINDS = (
     (re.compile(r"\b(provider|entrypoint|which option|select|choose|pick)\b|选择|提供商", re.I),
      re.compile(r"\b(select|choose|pick)\b|provider", re.I)),
 )
-VALUE_BONUS = 0.2
+VALUE_BONUS = 0.35
 # A unit that only restates the problem ("Issue: connection closed") is no answer to it.
 RESTATEMENT = re.compile(r"^\s*(issue|problem|symptom|error|question|q)\s*[:：]", re.I)
 
@@ -135,6 +135,8 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern] | None = None) ->
         bonus += 0.1 * len(words & set(_WORDS.findall(text))) / len(words)
     if wanted and any(p.search(unit.text) for p in wanted):
         bonus += VALUE_BONUS
+    elif wanted:
+        bonus -= VALUE_BONUS / 3  # names the topic, holds nothing asked for
     if RESTATEMENT.match(unit.text):
         bonus -= VALUE_BONUS
     return bonus

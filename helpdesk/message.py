@@ -56,7 +56,10 @@ ANTHROPIC_TOOLS = ("claude-code", "claude-code-ide", "goose")
 MCP_SERVERS = {
     "web-search": (r"web[\s_-]?search|search[\s_-]?prime|联网搜索|网络搜索|搜索", "devpack-mcp-web-search"),
     "web-reader": (r"web[\s_-]?reader|网页读取|网页阅读", "devpack-mcp-web-reader"),
-    "vision": (r"vision mcp|vision understanding|zai-mcp-server|mcp-server|视觉|图片理解|图像理解|图片识别|识图|识别图片",
+    "vision": (r"vision mcp|vision understanding|zai-mcp-server|mcp-server|视觉|图片理解|图像理解|图片识别|识图|识别图片|"
+               r"\b(images?|screenshots?|pictures?)\b.{0,60}\b(understand\w*|recogni\w*|analy\w*|read|see|drag\w*|drop\w*|"
+               r"paste\w*|upload\w*)|\b(drag\w*|drop\w*|paste\w*|upload\w*|read|analy\w*) (an? |the |my )?(images?|"
+               r"screenshots?|pictures?)\b",
                "devpack-mcp-vision-understanding"),
     "zread": (r"zread", "devpack-mcp-zread"),
 }
@@ -203,6 +206,11 @@ class Message:
                 "models": list(self.models), "mcp": list(self.mcp), "failing": self.failing,
                 "pasted_chars": len(self.pasted)}
         return {k: v for k, v in data.items() if v not in ([], "", 0, False)}
+
+
+def word_count(text: str) -> int:
+    """Words, with Chinese counted as about two characters a word (it has no spaces to split on)."""
+    return len(re.findall(r"[A-Za-z0-9_]+", text)) + len(re.findall(r"[\u4e00-\u9fff]", text)) // 2
 
 
 def is_chinese(text: str) -> bool:
@@ -371,10 +379,13 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
                                 r"coding ?套餐|编码套餐|包月", everything)) or any(e in ("coding", "anthropic") for e in endpoints)
     protocol = "anthropic" if re.search(r"/v1/messages|anthropic messages api|@ai-sdk/anthropic|x-api-key|"
                                         r"anthropic[_ ]compatible|anthropic transformer", everything) else ""
+    # Using the plan inside something that is not a coding tool: a bot, a website, an app, a relay of the API.
     off_plan_use = bool(re.search(
-        r"\b(bot|bots|chatbot|discord|telegram|qq|wechat|whatsapp|slack bot|my (own )?(website|app|application|product|"
-        r"service|saas)|not (for )?coding|home assistant|customer service)\b|机器人|公众号|网站|客服系统", own)) and bool(
-        re.search(r"\bglm|coding ?plan|z\.ai|zhipu|智谱|套餐|api key", everything))
+        r"\b(in|into|for|inside|behind|power\w*|integrat\w*( it)?( in| into| with)?|plug\w*( it)? into|use (it|the plan|"
+        r"glm|the key|my key) (in|for|with))\s+(my|our|a|the|company'?s?)\s+(own\s+)?(customer\s+)?(website|web ?app|"
+        r"app|application|product|service|saas|bot|chatbot|discord bot|telegram bot)\b|\b(chatbot|discord bot|telegram "
+        r"bot|qq (bot|channel)|wechat bot|not (for )?coding|new-?api|one-?api|api relay|api gateway)\b|机器人|公众号|"
+        r"中转|分发渠道|渠道", own)) and bool(re.search(r"\bglm|coding ?plan|z\.ai|zhipu|智谱|套餐|api key", everything))
     vendors = re.search(r"\b(kimi|moonshot|minimax|doubao|deepseek|qwen|qianfan|dashscope|volcengine|baidu|cerebras|"
                         r"openrouter|opencode go|siliconflow)\b|千帆|百度|豆包|通义|火山|硅基", everything)
     ours = re.search(r"z\.ai|zai|zhipu|bigmodel|智谱|glm coding|coding plan|devpack", everything)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from helpdesk.message import Message, analyse
+from helpdesk.message import Message, analyse, word_count
 from helpdesk.rules.facts import Facts, load_facts
 from helpdesk.rules.respond import Reply, respond
 from helpdesk.rules.troubleshoot import Diagnosis, diagnose
@@ -32,7 +32,7 @@ def asked(msg: Message) -> str:
     """The text the rules may read: the question sentences, or a short ask; never pasted material."""
     if msg.has_paste and msg.failing and not msg.questions:
         return ""
-    if len(msg.ask.split()) <= SHORT_ASK_WORDS:
+    if word_count(msg.ask) <= SHORT_ASK_WORDS:
         return msg.ask
     return " ".join(msg.questions)
 
@@ -77,16 +77,22 @@ def troubleshooting_answer(diagnosis: Diagnosis, msg: Message, settings: Setting
 
 def answer_rules(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None
                  ) -> Answer | None:
+    """A rules answer when the ask is a rule's fact or a failure the docs diagnose; both when it is both
+    ("what should haiku map to? I get 'model not found'": the mapping, then the diagnosis)."""
     msg = message or analyse(question, settings.corpus_dir)
     facts = facts_for(settings)
     diagnosis = diagnose(msg, facts)
-    if diagnosis is not None:
-        return troubleshooting_answer(diagnosis, msg, settings, facts)
     parsed, reply = explain(question, history, settings, msg)
+    if diagnosis is not None and (reply is None or reply.clarify or not msg.questions):
+        return troubleshooting_answer(diagnosis, msg, settings, facts)
     if reply is None:
         return None
-    sources = _sources(facts, reply.fact_ids)
-    text = reply.text if reply.clarify else _cited(reply.text, sources, parsed.language == "zh")
+    fact_ids = list(reply.fact_ids) + ([f for f in diagnosis.fact_ids if f not in reply.fact_ids] if diagnosis else [])
+    sources = _sources(facts, fact_ids)
+    body = reply.text + ("\n" + "\n".join(diagnosis.lines) if diagnosis else "")
+    text = body if reply.clarify else _cited(body, sources, parsed.language == "zh")
     return Answer(text=text, route="rules", sources=tuple(sources), confidence=1.0,
+                  offer_human=bool(diagnosis and diagnosis.handoff),
                   notes=(f"intent={parsed.intent}", f"facts v{facts.version}"),
-                  trace={"layer": "rules", "intent": parsed.intent, "facts": list(reply.fact_ids)})
+                  trace={"layer": "rules", "intent": parsed.intent, "facts": fact_ids,
+                         "diagnosis": diagnosis.kinds if diagnosis else []})

@@ -154,7 +154,7 @@ def models(r: Reply, p: Parsed) -> str:
             f"only for now, and each GLM-5 prompt counts {mult}× against your quota.")
     four = r.fact("models.four")
     listed = f" The FAQ lists the callable models as {', '.join(four[:-1])} and {four[-1]}, plus GLM-5 where included."
-    when = " The docs give no date for GLM-5 on Lite." if re.search(r"\b(when|what date|which date|date)\b", p.text) else ""
+    when = " The docs don't give a date for GLM-5 on Lite." if re.search(r"\b(when|what date|which date|date)\b", p.text) else ""
     if p.language == "zh":
         return (f"目前 GLM-5 仅支持 Pro 和 Max 套餐（每次调用按 {mult} 倍消耗额度）；Lite 套餐暂不包含 GLM-5，"
                 "如需使用只能通过按量付费的通用 API 调用。所有套餐都支持 GLM-4.7 及旧版文本模型。")
@@ -179,7 +179,12 @@ def mcp_quota(r: Reply, p: Parsed) -> str:
         return zh + "。视觉理解不单独计次，使用套餐每 5 小时的提示额度。"
     lines = [f"{PLAN_NAMES[plan]}: {number(v)} web searches and web reader calls per month in total."
              for plan, v in values.items()]
-    return "\n".join(lines) + "\nVision understanding has no separate count: it draws on the plan's 5-hour prompt pool."
+    shared = ""
+    if "zread" in p.text:
+        r.fact("mcp.zread_pool")
+        shared = "\nZread MCP calls count in that same monthly total with web searches and web reader calls."
+    return ("\n".join(lines) + shared +
+            "\nVision understanding has no separate count: it draws on the plan's 5-hour prompt pool.")
 
 
 # ---- prices and subscriptions ---------------------------------------------------------------------------
@@ -333,7 +338,7 @@ def refund(r: Reply, p: Parsed) -> str:
 def renewal(r: Reply, p: Parsed) -> str:
     r.fact("sub.auto_renew")
     hours = r.fact("sub.cancel")
-    return (f"Yes: your subscription renews automatically at the end of each billing cycle and is charged to your "
+    return (f"Yes: your subscription will automatically renew at the end of each billing cycle and is charged to your "
             f"saved payment method. To stop it, cancel at least {hours} hours before the next billing date.")
 
 
@@ -355,7 +360,7 @@ def rate_limits(r: Reply, p: Parsed) -> str:
 
 def personal_plan(r: Reply, p: Parsed) -> str:
     r.fact("sub.personal")
-    return ("The docs describe no team or per-seat plan: a GLM Coding Plan subscription is tied to one account and "
+    return ("The docs don't mention a team or per-seat plan: a GLM Coding Plan subscription is tied to one account and "
             "licensed only to the individual person who owns it, so it cannot be shared with a team. Ask Z.ai "
             "support about business or API options.")
 
@@ -394,7 +399,7 @@ def referral_reward(r: Reply, p: Parsed) -> str:
         r"(?:off\b|(?:first[- ]order |referral |instant )?discount)", p.text)]
     paid = re.search(r"\b(?:paid|pays|payment of|actually paid|actual payment(?: amount)?(?: (?:is|was|of))?)\s*\$?\s?"
                      r"(\d+(?:\.\d+)?)", p.text)
-    if paid and not percents:
+    if paid:  # the friend's actual payment, when stated, is what the reward is computed on
         payment = float(paid.group(1))
         credits = r.calc("payment * rate / 100", payment=(payment, "question"), rate=(rate, "fact:ref.inviter_reward"))
         return (f"{money(credits)} in credits: {rate}% of your friend's actual payment of {money(payment)} (campaign "
@@ -582,8 +587,10 @@ def endpoint(r: Reply, p: Parsed) -> str:
             return (f"Use the Coding Plan endpoint {coding} in {tool.title()} (not the general API), with your Z.ai "
                     "API key.")
     general = r.fact("endpoint.general")
+    r.fact("tool.others.openai")
     return (f"Claude Code and Goose: {anthropic}. Other coding tools (Cline, Kilo Code, Roo Code, OpenCode, Crush, "
-            f"Cursor, ...): {coding}. The general API ({general}) is billed separately and does not use the plan.")
+            f"Cursor, ...): {coding}; any tool that speaks the OpenAI protocol works with that base URL and the model "
+            f"GLM-4.7. The general API ({general}) is billed separately and does not use the plan.")
 
 
 def supported_tools(r: Reply, p: Parsed) -> str:

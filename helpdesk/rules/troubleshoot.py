@@ -94,7 +94,8 @@ def tool_setup(d: Diagnosis, tool: str) -> None:
         d.say("setup", f"Cursor: in \"Override OpenAI Base URL\" put {d.fact('tool.cursor.base_url')} (custom "
                        "models need Cursor's paid tier).")
     elif tool == "crush":
-        d.say("setup", f"Crush: a provider whose base_url is {d.fact('tool.crush.base_url')}.")
+        d.say("setup", f"Crush: in {d.fact('tool.crush.file')}, a provider whose base_url is "
+                       f"{d.fact('tool.crush.base_url')} and api_key is your Z.ai API key.")
     elif tool == "factory-droid":
         d.say("setup", f"Factory Droid: a custom model with baseUrl {d.fact('tool.factory-droid.base_url')} "
                        f"(provider anthropic) or {d.fact('endpoint.coding')} (OpenAI-compatible).")
@@ -171,9 +172,10 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
                      else _plan_endpoint(d, tool))
     if msg.off_plan_use:
         d.fact("terms.tools_only")
-        d.say("terms", "The plan's quota is only for coding tools: the subscription terms exclude \"directly invoking "
-                       "model APIs from your own applications, bots, websites, SaaS products or other systems\". Use "
-                       "the pay-as-you-go general API for that.")
+        d.say("terms", "No: the plan's quota can only be used in coding tools. The subscription terms: \"You shall not "
+                       "use the GLM Coding Plan quota for general-purpose API access or any scenarios outside such "
+                       "tools, including but not limited to directly invoking model APIs from your own applications, "
+                       "bots, websites, SaaS products or other systems\". Use the pay-as-you-go general API for that.")
     if balance and (msg.subscriber or general_shown or tool or "1113" in known):
         d.fact("diag.1113_plan")
         tools = d.fact("tools.supported")
@@ -235,7 +237,8 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
         else:
             d.say("diagnosis", "Check the API key your tool sends: a Z.ai API key, complete and current.")
     # The tool's settings answer a setup question or a misconfiguration, not a model's behaviour or an account matter.
-    misconfigured = general_shown or balance or "endpoint" in d.kinds or bool(set(msg.http_codes) & {"401", "404"})
+    misconfigured = (general_shown or balance or model_missing or "endpoint" in d.kinds
+                     or bool(set(msg.http_codes) & {"401", "404"}))
     if tool and (setup_ask or misconfigured) and "setup" not in d.kinds:
         if tool in TOOLS and tool != "claude-code-router":
             tool_setup(d, tool)

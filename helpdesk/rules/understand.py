@@ -248,7 +248,7 @@ COST = r"\b(cost|costs|price|prices|pricing|pay|paying|charge|charged|fee|much|e
 QUOTA = r"\b(prompts?|quota|usage|limit|limits|allowance|requests?)\b|额度|次数|多少次|提示|用量"
 # A quota answer needs a question about an amount: "prompts" in a privacy question or "usage" in a story is not one.
 QUANTITY = (r"\bhow (many|much)\b|\b(quota|quotas|limit|limits|allowance|cap|caps)\b|\bper (5|five)|\bevery (5|five)|"
-            r"\b5[- ]?h(ours?)?\b|\bper month\b|\bmonthly\b|\binclude[sd]?\b|额度|次数|多少|几次|上限")
+            r"\b5[- ]?h(ours?)?\b|\bper month\b|\bmonthly\b|\binclude[sd]?\b|多少|几次|上限|额度(是|有)")
 
 def intent_of(text: str, s: dict) -> str | None:
     """The rule intent, or None when the question is not one the rules answer exactly."""
