@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from helpdesk.rules import explain
@@ -102,3 +103,8 @@ def test_the_parser_never_raises_on_any_text(text):
                                  "套餐", "多少", "?", "-", "."]), max_size=12).map(" ".join))
 def test_rules_never_raise_on_domain_word_salad(text):
     explain(text, [], SETTINGS)
+
+
+@pytest.mark.parametrize("text", ["Version 0.9.0 tokens", "opencode 1.2.3.4 input tokens on glm-4.7", "1,2,3.4.5 m tokens"])
+def test_version_numbers_are_not_token_amounts(text):
+    parse(text)  # a version like 0.9.0 next to "tokens" once raised ValueError

@@ -5,6 +5,16 @@ text: a number in a pasted log is not a token count, and "prompts" in a pasted c
 A rules answer requires that the ask IS that fact: the intent must come from the sentences that ask something;
 a long message that asks nothing (a story, a complaint) gets no rules answer. `answer_rules` returns None for
 anything it does not own, so the question falls through to retrieval untouched.
+
+Layout:
+- understand.py: question -> normalised text, typed `Slots`, `Parsed`; `intent_of` asks the registry.
+- registry.py: `register` / `When` / `group`, the precedence, `first_intent`; one record per intent.
+- quota.py, pricing.py, referral.py, tools.py: the intents, each one unit (triggers, facts, handler).
+- respond.py: `Reply` (facts cited, calculations), `money` / `number`, `respond` dispatching through the registry.
+- facts.py: corpus/facts.toml loaded and checked against the docs; troubleshoot.py: diagnoses of failures.
+
+To add a rules intent, touch one family module (the one whose topic it is; registry.py shows the pattern); to add
+or change a fact, corpus/facts.toml (tests/test_facts.py checks its quote against the docs).
 """
 
 from __future__ import annotations

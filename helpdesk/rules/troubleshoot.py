@@ -151,13 +151,16 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
     # Setting up an MCP server inside a tool is the MCP page's question, not the tool's provider settings.
     setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp
     general_shown = any(e in GENERAL_KINDS for e in msg.endpoints)
-    balance = "1113" in known or bool(re.search(r"insufficient balance|余额不足|扣.{0,4}余额|deduct\w* (from )?(my )?"
+    balance = "1113" in known or bool(re.search(r"insufficient balance|余额不足|扣.{0,20}余额|deduct\w* (from )?(my )?"
                                                   r"(account )?balance|balance (is )?(being )?(deducted|charged|used)",
                                                   msg.raw, re.I))
     model_missing = bool(msg.models and MODEL_MISSING.search(msg.raw)) or "1211" in known
     if msg.mcp and not known:
         return None  # an MCP server's setup or behaviour is its own page's question (retrieval finds it)
-    if not (known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use
+    # A plan subscriber whose setup fails and who talks of base URLs, with no tool named: the plan's endpoints.
+    endpoint_trouble = msg.failing and msg.subscriber and not tool and bool(re.search(
+        r"base ?url|endpoint|api ?url|custom provider|自定义|地址|端点", msg.raw, re.I))
+    if not (known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber)):
         return None
@@ -196,6 +199,10 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
         who = _tool_name(tool) if tool in ANTHROPIC_TOOLS else "Your tool"
         d.say("endpoint", f"{who} talks the Anthropic protocol (Messages API): its base URL is "
                           f"{d.fact('endpoint.anthropic')}, not the OpenAI-compatible {d.fact('endpoint.coding')}.")
+    if endpoint_trouble and not balance and "endpoint" not in d.kinds:
+        d.say("endpoint", f"The plan needs its own base URL: {d.fact('endpoint.anthropic')} for Claude Code and Goose "
+                          f"(Anthropic protocol), {d.fact('endpoint.coding')} for other tools (OpenAI protocol); the "
+                          "general API endpoint does not use the plan.")
     if "1309" in known and re.search(r"balance|pay[- ]as[- ]you[- ]go|按量|余额|api billing", msg.raw, re.I):
         general = d.fact("endpoint.general").rsplit("/chat", 1)[0]
         d.say("endpoint", f"The plan endpoints serve only the plan; pay-as-you-go calls billed to your balance go to "

@@ -3,6 +3,11 @@
 Robust to case, word numbers ("ten days ago"), common typos (fuzzy-matched against a domain lexicon) and
 Chinese keywords. A question that names no rule intent, or names another company's product, is left alone
 (intent None) so it falls through to retrieval untouched.
+
+This module reads the question; it does not decide intents one by one. Each intent's trigger lives with its
+handler in a family module (quota.py, pricing.py, referral.py, tools.py) and `intent_of` asks the registry
+(registry.py) for the first that fires. To add an intent, touch that one family module; a new kind of slot is
+added here, to `Slots` and `slots()`.
 """
 
 from __future__ import annotations
@@ -11,7 +16,10 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
+
+from helpdesk.rules import registry
 
 PLANS = ("lite", "pro", "max")
 LEXICON = sorted(set("""
@@ -41,24 +49,58 @@ OTHER_PRODUCTS = re.compile(
     r"gemini (pro|advanced)|anthropic('s)? (price|pricing|plan|subscription)|spotify|aws|azure|github|stripe|"
     r"my own (app|website|site|store|product)|my (app|customers?|users)'?s?|kimi|moonshot|minimax|doubao|deepseek|"
     r"qwen|qianfan|dashscope|volcengine|baidu|opencode go)\b|千帆|百度|豆包|通义|火山|月之暗面")
-NOT_A_SUBSCRIPTION = re.compile(r"\b(request|requests|task|tasks|stream|streaming|job|generation|call|calls|process|"
-                                r"command|operation|run|response|download|node|python|npm|package|library|sdk|version)\b")
-SUPPORTED_TOOL_NAMES = ("claude code", "open code", "opencode", "cline", "factory droid", "droid", "kilo code", "roo code",
-                        "crush", "goose", "cursor", "gemini cli", "grok cli", "cherry studio", "trae", "eigent")
 MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), start=1)}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 
 
 @dataclass(frozen=True)
+class Slots(Mapping):
+    """What a question states, typed. A slot is *set* when the question states it (not None, False, [] or {});
+    read it as an attribute (`s.plans`, empty when unset) or, like a dict of the set slots, `s["plans"]`,
+    `"plans" in s`, `s.get("plans")`, `s.items()`. Lists stay lists: callers compare them with lists."""
+    plans: list[str] = field(default_factory=list)  # "lite" / "pro" / "max", in the order named, repeats kept
+    cycles: list[str] = field(default_factory=list)  # "monthly" / "quarterly" / "annual", in the order named
+    money: list[float] = field(default_factory=list)  # USD amounts
+    percent: list[float] = field(default_factory=list)
+    days_used: int | float | tuple[str, int] | None = None  # days of the cycle used; ("day", N) = the Nth day,
+    #                                                        ("halfway", 15) = an assumption, stated in the answer
+    days_said: str | None = None  # how the user put days_used, for the stated assumption
+    hours: list[float] = field(default_factory=list)  # durations in hours ("3 days" is 72.0)
+    tokens: dict[str, float] = field(default_factory=dict)  # "input" / "output" / "cached" -> token count
+    api_model: str | None = None  # a general-API model id, "glm-4.5-air"
+    glm5: bool = False  # GLM-5 itself named (a later GLM-5.x is not GLM-5)
+    date: dt.datetime | None = None
+    count: int | None = None  # friends / invites / referrals
+    other_currency: bool = False  # an amount in a currency other than USD
+
+    def _set(self) -> dict:
+        return {f.name: v for f in fields(self) if (v := getattr(self, f.name)) is not None and v is not False
+                and v != [] and v != {}}
+
+    def __getitem__(self, key: str):
+        return self._set()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._set())
+
+    def __len__(self) -> int:
+        return len(self._set())
+
+    def merged(self, later: "Slots") -> "Slots":
+        """These slots with every slot `later` sets replacing this one's."""
+        return replace(self, **later._set())
+
+
+@dataclass(frozen=True)
 class Parsed:
     intent: str | None
-    slots: dict = field(default_factory=dict)
+    slots: Slots = field(default_factory=Slots)
     language: str = "en"
     text: str = ""  # the normalised question the slots were read from
 
     def with_slots(self, **slots) -> "Parsed":
-        return replace(self, slots={**self.slots, **slots})
+        return replace(self, slots=replace(self.slots, **slots))
 
 
 def _is_chinese(text: str) -> bool:
@@ -179,7 +221,10 @@ def _tokens(text: str) -> dict[str, float]:
         before = text[max(0, m.start() - 4):m.start()]
         if "per" in before or (not kind and not re.search(r"\btokens?\b", m.group(0))):
             continue
-        amount = float(m.group(1).replace(",", "")) * scale[(m.group(2) or "")]
+        try:
+            amount = float(m.group(1).replace(",", "")) * scale[(m.group(2) or "")]
+        except ValueError:  # "0.9.0 tokens": a version number, not an amount
+            continue
         if not kind:
             after = text[m.end():m.end() + 14]
             kind = "output" if re.search(r"\b(out|output|completion)\b", after) else "input"
@@ -227,177 +272,34 @@ def _count(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def slots(text: str, today: dt.date) -> dict:
+def slots(text: str, today: dt.date) -> Slots:
     days, days_said = _days_used(text)
-    result = {
-        "plans": _plans(text), "cycles": _cycles(text), "money": _money(text), "percent": _percentages(text),
-        "days_used": days, "days_said": days_said, "hours": _hours(text), "tokens": _tokens(text),
-        "api_model": _api_model(text), "glm5": "glm-5" in text, "date": _date(text, today), "count": _count(text),
-        "other_currency": bool(re.search(r"(€|£|¥|\beuros?\b|\bgbp\b|\byen\b|\brmb\b|\bcny\b|\binr\b|人民币)", text)),
-    }
-    return {k: v for k, v in result.items() if v is not None and v is not False and v != [] and v != {}}
+    return Slots(
+        plans=_plans(text), cycles=_cycles(text), money=_money(text), percent=_percentages(text),
+        days_used=days, days_said=days_said, hours=_hours(text), tokens=_tokens(text),
+        api_model=_api_model(text), glm5="glm-5" in text, date=_date(text, today), count=_count(text),
+        other_currency=bool(re.search(r"(€|£|¥|\beuros?\b|\bgbp\b|\byen\b|\brmb\b|\bcny\b|\binr\b|人民币)", text)),
+    )
 
 
 # ---- intents --------------------------------------------------------------------------------------------
+# Each intent's trigger lives beside its handler in its family module (helpdesk/rules/registry.py says which);
+# what is here is the vocabulary several families share.
 
-def _any(text: str, *patterns: str) -> bool:
+def matches(text: str, *patterns: str) -> bool:
     return any(re.search(p, text) for p in patterns)
 
 
 COST = r"\b(cost|costs|price|prices|pricing|pay|paying|charge|charged|fee|much|expensive|cheap|cheaper)\b|多少钱|价格|费用|收费|付"
 QUOTA = r"\b(prompts?|quota|usage|limit|limits|allowance|requests?)\b|额度|次数|多少次|提示|用量"
-# A quota answer needs a question about an amount: "prompts" in a privacy question or "usage" in a story is not one.
-QUANTITY = (r"\bhow (many|much)\b|\b(quota|quotas|limit|limits|allowance|cap|caps)\b|\bper (5|five)|\bevery (5|five)|"
-            r"\b5[- ]?h(ours?)?\b|\bper month\b|\bmonthly\b|\binclude[sd]?\b|多少|几次|上限|额度(是|有)")
 
-def intent_of(text: str, s: dict) -> str | None:
-    """The rule intent, or None when the question is not one the rules answer exactly."""
-    plans = s.get("plans", [])
-    if OTHER_PRODUCTS.search(text) and not _any(text, r"\b(compare|compared|vs|versus|than|times|×|stack up|against)\b"):
+
+def intent_of(text: str, s: Slots) -> str | None:
+    """The rule intent, or None when the question is not one the rules answer exactly: the first registered intent,
+    by precedence, whose trigger fires; never one for a question about another company's product."""
+    if OTHER_PRODUCTS.search(text) and not matches(text, r"\b(compare|compared|vs|versus|than|times|×|stack up|against)\b"):
         return None
-    referral_words = _any(text, r"\b(refer|referral|referrals|referred|invite|invites|invited|inviting|invitation|"
-                                r"inviter)\b", "邀请", "推荐")
-    friend_money = _any(text, r"\bfriends?('s)?\b") and (s.get("money") or s.get("percent") or _any(
-        text, r"\bcredits?\b|\bpayment\b"))
-    if referral_words or friend_money:
-        if _any(text, r"\bwithdraw|cash out|transfer|bank\b", "提现"):
-            return "referral_withdraw"
-        if _any(text, r"\b(still no|not received|haven't (received|got)|didn't (get|receive)|no credits yet|"
-                      r"not (arrived|shown|showing)|missing)\b", "没收到", "没有到账"):
-            return "referral_issuing"
-        if _any(text, r"\b(objection|dispute|raise it|missed|missing referral|complain|appeal)\b", "申诉"):
-            return "referral_objection"
-        if _any(text, r"\b(already (had|paid)|paid (subscription|plan) (before|last)|existing (user|subscriber)|"
-                      r"not a new user|had a (paid )?subscription)\b"):
-            return "referral_qualifies"
-        if _any(text, r"\b(cap|upper limit|maximum number|limit on how many|how many friends can)\b", "上限"):
-            return "referral_cap"
-        if _any(text, r"\b(have to pay|has to pay|must pay|pay within|deadline|time limit|how long does (my|the) "
-                      r"friend have|window)\b", "多久内") and not _any(text, r"\bminimum|at least\b"):
-            return "referral_window"
-        if _any(text, r"\b(how long|when will|when do|arrive|show up|appear|issued|receive|get them|land)\b", "多久", "到账"):
-            if not s.get("money") and not s.get("hours"):
-                return "referral_issuing"
-        if s.get("hours") or _any(text, r"\b(qualify|qualif|count|counts|valid|eligible)\b", "有效", "算"):
-            if s.get("hours") or _any(text, r"\b(refund|refunded|paid|pay)\b"):
-                return "referral_qualifies"
-        if _any(text, r"\bminimum|at least\b", "最低") and _any(text, r"\bpay|payment|payable|amount\b"):
-            return "referral_minimum"
-        if s.get("count") and s["count"] >= 30 or _any(text, r"\bevery 30\b|\b30 (friends|invites)\b|\btier|extra reward|bonus"):
-            return "referral_tier"
-        if _any(text, r"\b(friend|invitee|invited user|they)\b.*\b(discount|off|save|pay)\b|\bdiscount\b", "折扣", "优惠"):
-            if not s.get("money"):
-                return "referral_friend_discount"
-        if s.get("money") or _any(text, r"\b(percent|percentage|%|how much|how many credits|reward|earn|get)\b",
-                                   "多少", "奖励", "返"):
-            return "referral_reward"
-        return None
-    order = {"lite": 0, "pro": 1, "max": 2}
-    if len(plans) >= 2 and order[plans[0]] > order[plans[1]] and _any(text, r"\b(switch|move|go|going|change|"
-                                                                          r"downgrad|drop)\w*"):
-        return "downgrade"
-    if _any(text, r"\bupgrad", "升级") or (_any(text, r"\b(switch|move|moving|go|going|change|jump)\b.*\bto\b")
-                                          and len(plans) >= 2):
-        if len(plans) >= 2 and plans[0] == plans[1] or (len(s.get("cycles", [])) >= 2 and len(set(plans)) <= 1
-                                                        and not _any(text, COST)):
-            return "same_tier_upgrade"
-        if _any(text, r"\b(how long|how many months|validity|valid|expire|months)\b", "多久", "有效期"):
-            if len(set(plans)) <= 1:
-                return "same_tier_upgrade"
-        if _any(text, COST) or s.get("days_used") is not None:
-            return "upgrade_cost"
-        if plans:
-            return "upgrade_rules"
-        return None
-    if _any(text, r"\b(auto-?renew\w*|renew\w* (by itself|automatically)|renew on its own|does (my|the) "
-                  r"(plan|subscription) renew)\b", "自动续费") and not _any(text, r"\b(feb|february|before|weekly)\b", QUOTA):
-        return "renewal"
-    if len(s.get("cycles", [])) >= 2 and len(set(plans)) <= 1 and _any(
-            text, r"\b(how long|how many months|validity|months in total|total months)\b"):
-        return "same_tier_upgrade"
-    if _any(text, r"\bdowngrad", "降级") and not NOT_A_SUBSCRIPTION.search(text):
-        return "downgrade"
-    if _any(text, r"\b(billing cycle|billing period|from monthly to|to annual|to yearly|to quarterly|switch to (annual|yearly|quarterly|monthly))\b") and not _any(text, COST):
-        return "cycle_change"
-    if _any(text, r"\bcancel|unsubscribe|stop (the )?(auto-?)?renew", "取消") and not NOT_A_SUBSCRIPTION.search(text):
-        return "cancel_deadline"
-    if _any(text, r"\brefund|money back|reimburse", "退款", "退钱") and not _any(
-            text, r"\b(app store|distributor|third-party|google play|play store)\b"):
-        return "refund"
-    if _any(text, r"\bcredits?\b") and _any(text, r"\b(before|first|priority)\b") and _any(
-            text, r"\b(card|paypal|balance|cash)\b"):
-        return "fee_order"
-    if _any(text, r"\b(deduct|deducted|deduction|charged first|which (balance|one) (is )?(used|charged)|order)\b") and _any(
-            text, r"\b(credits?|balance|card|paypal|fee|fees|renewal|subscription)\b"):
-        return "fee_order"
-    if _any(text, r"\bminimum\b") and _any(text, r"\bcard\b"):
-        return "card_minimum"
-    if _any(text, r"\bweb search\b") and _any(text, COST) and _any(text, r"\b(api|per (call|use)|tool|built-in)\b"):
-        return "api_tool_price"
-    if _any(text, r"\b(web ?search|web ?reader|mcp|vision|zread|searches)\b", "联网搜索", "网页读取", "视觉", "搜索"):
-        if _any(text, QUANTITY, "每个月"):
-            return "mcp_quota"
-        return None
-    if _any(text, r"\b(rate limits?|requests? per (minute|second)|rpm|concurren\w*|in parallel|parallel|at once|"
-                  r"simultaneous\w*)\b", "并发", "速率"):
-        return "rate_limits"
-    if _any(text, r"\b(team|seats?|multiple (people|users)|share (my|the|a) (plan|subscription|account)|coworkers?|"
-                  r"colleagues?)\b") and _any(text, r"\b(plan|subscription|account|cost|price|share|use)\b"):
-        return "personal_plan"
-    # "Does running out touch my balance?": the question is about the balance, not a story of running out.
-    if _any(text, QUOTA) and _any(text, r"\b(balance|charg\w*|pay|billed)\b", "余额", "扣费", "扣钱") and _any(
-            text, r"\b(run out|runs out|used up|burn\w* through|exhaust\w*|ran out|go over|exceed\w*)\b", "用完"):
-        return "quota_exhausted"
-    if _any(text, r"\bweekly|per week|each week|7-day|7 day\b", "每周", "周额度") and _any(
-            text, QUOTA, r"\b(cap|reset|restriction|restrictions|cycle)\b", "限制", "重置"):
-        return "weekly_quota"
-    if _any(text, r"\b(before )?feb(ruary)?\.? 12\b|\b2026-02-12\b|\bgrandfather", "2月12") or (
-            _any(text, r"\b(feb|february)\b") and _any(text, QUOTA, r"\b(shrink|change|unchanged|old|cycle)\b")):
-        return "grandfathering"
-    if _any(text, r"\bmodel calls?\b|\bcalls? per prompt\b|\bcalls (per|in|every)\b", "模型调用"):
-        return "model_calls"
-    # "haiku" alone is a poem: the mapping question names a model, a mapping or Claude Code with it.
-    if (_any(text, r"\b(opus|sonnet|haiku)\b") and _any(text, r"\b(model|models|map|maps|mapped|mapping|glm|claude|"
-                                                       r"default|anthropic_\w+)\b")) or (
-            _any(text, r"\bclaude code\b") and _any(text, r"\bdefault model|model mapping|which models?\b")):
-        return "claude_mapping"
-    if _any(text, r"\b(what|which|where|give me)\b.{0,40}\b(endpoint|base ?url|api url|api host|baseurl|url)\b|"
-                  r"\b(endpoint|base ?url|api url|api host|baseurl)\b.{0,12}\b(for|of|in|to use|do i use)\b",
-                  "地址", "端点") or (_any(text, r"\b(endpoint|base ?url|api url|api host|baseurl)\b") and any(
-                      tool in text for tool in SUPPORTED_TOOL_NAMES)):
-        if not _any(text, r"\b(mcp|thinking|web search|reader|vision|zread)\b"):
-            return "endpoint"
-    if _any(text, r"\bwhich (coding )?tools\b|\bsupported (coding )?tools\b|\btools (are )?supported\b|"
-                  r"\b(what|which) (coding )?tools\b.*\bsupport", "支持哪些工具") or (
-            _any(text, r"\b(work with|work in|works with|works in|support|supports|compatible with|use it (with|in))\b")
-            and any(tool in text for tool in SUPPORTED_TOOL_NAMES) and _any(text, r"\b(plan|coding plan|subscription)\b")):
-        return "supported_tools"
-    if s.get("glm5") and _any(text, r"\bapi\b") and _any(text, COST):
-        return "api_cost"
-    if s.get("tokens") and (s.get("api_model") or _any(text, COST)):
-        return "api_cost"
-    if s.get("api_model") and _any(text, r"\b(per (1m|million|mtok)|million tokens|per token|api price|api pricing|input price|output price)\b"):
-        return "api_cost"
-    if s.get("glm5") and _any(text, r"\bprompts?\b|\bquota\b") and _any(
-            text, r"\bhow many\b|\beach plan\b|\bper plan\b|\bevery 5|\b5 hours?\b|\bget\b"):
-        return "plan_quota"
-    if (s.get("glm5") and plans) and not _any(text, r"\bhow (do|can|to)\b", QUOTA):
-        return "models"
-    if not _any(text, r"\bhow (do|can|to)\b|\bswitch\b") and _any(text, r"\b(which|what) models?\b|\bglm-5\b.*\b(lite|pro|max|plan|available|access|use|support)|\b(lite|pro|max)\b.*\bglm-5\b", "哪些模型"):
-        if not _any(text, QUOTA) or not plans:
-            return "models"
-    if _any(text, r"\b(times|×|how much more|compared|compare|vs|versus|ratio|bigger|more than|stack up|against)\b",
-            "倍") and (
-            len(plans) >= 2 or "claude pro" in text):
-        return "plan_ratio"
-    if _any(text, QUOTA) and _any(text, QUANTITY) and (plans or _any(
-            text, r"\b5[- ]?hours?|five hours|5h|per plan|each plan|the plan", "5小时", "5 小时", "套餐")):
-        return "plan_quota"
-    if _any(text, COST) and (plans or _any(text, r"\b(coding plan|subscription|plan)\b", "套餐")) and not s.get("tokens"):
-        return "plan_price"
-    if _any(text, r"\$\s?\d|\b\d+(\.\d+)?\s?(usd|dollars?)\b") and _any(text, r"\b(a|per|/) ?month\b|\bmonthly\b"):
-        return "plan_price"
-    return None
+    return registry.first_intent(text, s)
 
 
 def parse(question: str, today: dt.date | None = None, plans: tuple[str, ...] = ()) -> Parsed:
@@ -405,8 +307,8 @@ def parse(question: str, today: dt.date | None = None, plans: tuple[str, ...] = 
     today = today or dt.date.today()
     text = normalise(question)
     s = slots(text, today)
-    if plans and not s.get("plans"):
-        s["plans"] = list(plans)
+    if plans and not s.plans:
+        s = replace(s, plans=list(plans))
     return Parsed(intent=intent_of(text, s), slots=s, language="zh" if _is_chinese(question) else "en", text=text)
 
 
@@ -429,10 +331,5 @@ def resolve(question: str, history: list[dict] | tuple = (), today: dt.date | No
     before = resolve(previous[-1], [{"role": "user", "content": p} for p in previous[:-1]], today)
     if before.intent is None:
         return parsed
-    merged = dict(before.slots)
-    for key, value in parsed.slots.items():
-        if key == "plans" and before.intent == "upgrade_cost" and len(value) == 1 and len(before.slots.get("plans", [])) >= 2:
-            merged["plans"] = [before.slots["plans"][0], value[0]]  # "and to Max?" changes the target plan
-        else:
-            merged[key] = value
+    merged = registry.intent(before.intent).carry(before.slots, parsed.slots)
     return Parsed(intent=before.intent, slots=merged, language=parsed.language, text=parsed.text)

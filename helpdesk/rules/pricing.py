@@ -1,0 +1,318 @@
+"""Price and subscription intents: plan prices, upgrades (cross-tier cost, same-tier validity, the rules),
+downgrades, billing-cycle changes, cancellation, refunds, renewal, the fee order, the card minimum, personal plans.
+
+Each intent is one unit here: its trigger(s), `@register(...)` with its precedence and the facts it may cite, and its
+handler. To add a pricing intent, add a unit to this module (helpdesk/rules/registry.py explains `When` and groups);
+to add or change a price or rule, corpus/facts.toml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+
+from helpdesk.rules.registry import When, group, register
+from helpdesk.rules.respond import PLAN_NAMES, Calculation, Reply, money, number, plans_of
+from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, matches
+
+SUBSCRIBE_PAGE = "https://z.ai/subscribe"
+STATED_PRICES = {("lite", "monthly"): "price.lite_monthly", ("pro", "monthly"): "price.pro_monthly"}
+PLAN_ORDER = {"lite": 0, "pro": 1, "max": 2}
+# "cancel a streaming request", "downgrade node": the thing cancelled or downgraded is not a subscription.
+NOT_A_SUBSCRIPTION = re.compile(r"\b(request|requests|task|tasks|stream|streaming|job|generation|call|calls|process|"
+                                r"command|operation|run|response|download|node|python|npm|package|library|sdk|version)\b")
+
+
+def price_asked(text: str, s: Slots) -> bool:
+    """The plan's price, or a monthly dollar figure ("is it $3 a month?"); a token count makes it an API question."""
+    if matches(text, COST) and (s.plans or matches(text, r"\b(coding plan|subscription|plan)\b", "套餐")) and not s.tokens:
+        return True
+    return matches(text, r"\$\s?\d|\b\d+(\.\d+)?\s?(usd|dollars?)\b") and matches(text, r"\b(a|per|/) ?month\b|\bmonthly\b")
+
+
+@register("plan_price", When(280, price_asked),
+          facts=("price.lite_monthly", "price.pro_monthly", "price.from_lite", "price.from_pro",
+                 "price.first_purchase_deal"))
+def plan_price(r: Reply, p: Parsed) -> str:
+    plans = plans_of(p) or list(PLAN_NAMES)
+    cycles = p.slots.get("cycles") or ["monthly"]
+    lite, pro = r.fact("price.lite_monthly"), r.fact("price.pro_monthly")
+    from_lite, from_pro = r.fact("price.from_lite"), r.fact("price.from_pro")
+    deal = r.fact("price.first_purchase_deal")
+    stated, missing = [], []
+    for plan, cycle in dict.fromkeys((plan, cycle) for plan in plans for cycle in cycles):
+        value = _price(r, plan, cycle)
+        (stated if value is not None else missing).append((plan, cycle, value))
+    if p.language == "zh":
+        parts = [f"{PLAN_NAMES[plan]} 包月 {money(v)}" for plan, _, v in stated]
+        text = ("文档中的价格：" + "，".join(parts) + "（来自 FAQ 的升级示例）。") if parts else ""
+        if missing:
+            text += ("文档没有写明 " + "、".join(f"{PLAN_NAMES[plan]} {cycle}" for plan, cycle, _ in missing)
+                     + f" 的价格，请以订阅页面为准：{SUBSCRIBE_PAGE}")
+        return text
+    lines = [f"{PLAN_NAMES[plan]} monthly: {money(value)} (the list price used in the FAQ's upgrade example)."
+             for plan, _, value in stated]
+    if missing:
+        names = ", ".join(f"{PLAN_NAMES[plan]} {cycle}" for plan, cycle, _ in missing)
+        lines.append(f"The docs do not state the price of {names}; the current prices are on the subscription page, "
+                     f"{SUBSCRIBE_PAGE}.")
+    if stated or re.search(r"\bfrom\b|\$\s?(3|15)\b|\b(3|15) (usd|dollars?)\b|overview|starting", p.text):
+        lines.append(f"The overview's \"from {number(from_lite)} USD per month\" (Lite) and \"from {number(from_pro)} USD "
+                     f"per month\" (Pro) are starting prices shown beside its {number(deal)}%-off first-purchase deal: "
+                     f"half of {money(lite)} and {money(pro)}.")
+    return "\n".join(lines)
+
+
+def _price(r: Reply, plan: str, cycle: str) -> float | None:
+    fact_id = STATED_PRICES.get((plan, cycle))
+    return r.fact(fact_id) if fact_id else None
+
+
+# ---- upgrades: a question that says "upgrade" (or "switch from X to Y") is this group's, answered or not ----------
+
+def higher_plan_first(text: str, s: Slots) -> bool:
+    """"Switch from Max to Pro": a higher plan named before a lower one is a downgrade, whatever else it says."""
+    plans = s.plans
+    return len(plans) >= 2 and PLAN_ORDER[plans[0]] > PLAN_ORDER[plans[1]] and matches(
+        text, r"\b(switch|move|go|going|change|downgrad|drop)\w*")
+
+
+def upgrade_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\bupgrad", "升级") or (matches(text, r"\b(switch|move|moving|go|going|change|jump)\b.*\bto\b")
+                                                and len(s.plans) >= 2)
+
+
+UPGRADE = group("upgrade", 30, upgrade_asked)  # "How do I upgrade Claude Code?" names no plan: no rule
+
+
+def upgrade_cost_asked(text: str, s: Slots) -> bool:
+    return matches(text, COST) or s.days_used is not None
+
+
+def target_plan_changes(before: Slots, now: Slots) -> Slots:
+    """A follow-up naming one plan ("and to Max?") changes the plan upgraded to, not the one upgraded from."""
+    merged = before.merged(now)
+    if len(now.plans) == 1 and len(before.plans) >= 2:
+        merged = replace(merged, plans=[before.plans[0], now.plans[0]])
+    return merged
+
+
+@register("upgrade_cost", When(3, upgrade_cost_asked, group=UPGRADE), carry=target_plan_changes,
+          facts=("sub.cross_tier", *STATED_PRICES.values()))
+def upgrade_cost(r: Reply, p: Parsed) -> str:
+    plans = plans_of(p)
+    cycles = p.slots.get("cycles") or []
+    if len(plans) < 2:
+        r.clarify = True
+        return "Which plan are you upgrading from and to (for example Lite monthly to Pro monthly)?"
+    old_plan, new_plan = plans[0], plans[1]
+    old_cycle = cycles[0] if cycles else "monthly"
+    new_cycle = cycles[1] if len(cycles) > 1 else old_cycle
+    days = p.slots.get("days_used")
+    if isinstance(days, tuple):  # ("day", N): the Nth day of the cycle; ("halfway", 15): an assumption
+        kind, value = days
+        days = (r.calc("max(day - 1, 0)", day=(value, "question")) if kind == "day"
+                else r.calc("half", half=(value, "assumption")))
+    r.fact("sub.cross_tier")
+    money_given = p.slots.get("money", [])
+    old_price = money_given[0] if len(money_given) >= 2 else _price(r, old_plan, old_cycle)
+    new_price = money_given[1] if len(money_given) >= 2 else _price(r, new_plan, new_cycle)
+    origin_old = "question" if len(money_given) >= 2 else f"fact:{STATED_PRICES.get((old_plan, old_cycle))}"
+    origin_new = "question" if len(money_given) >= 2 else f"fact:{STATED_PRICES.get((new_plan, new_cycle))}"
+    if old_price is None or new_price is None:
+        unknown = [f"{PLAN_NAMES[pl]} {cy}" for pl, cy, pr in ((old_plan, old_cycle, old_price),
+                                                              (new_plan, new_cycle, new_price)) if pr is None]
+        return (f"The docs do not state the price of {' or '.join(unknown)}, so I can't give an exact figure. The rule: "
+                "a cross-tier upgrade starts immediately and the unused part of your current plan is credited pro "
+                f"rata against the new price. Current prices are on {SUBSCRIBE_PAGE}; tell me both prices and how many "
+                "days into your cycle you are, and I'll work it out.")
+    if days is None:
+        r.clarify = True
+        same_day = r.calc("max(new - old, 0)", new=(new_price, origin_new), old=(old_price, origin_old))
+        return (f"How many days into your current {old_cycle} cycle are you? (Upgrading {PLAN_NAMES[old_plan]} → "
+                f"{PLAN_NAMES[new_plan]} on the day you bought it costs {money(same_day)}.)")
+    period = {"monthly": 30, "quarterly": 90, "annual": 365}[old_cycle]
+    days = min(days, period)
+    days_origin = "calculation" if isinstance(p.slots.get("days_used"), tuple) else "question"
+    remaining = r.calc("old * (period - days) / period", old=(old_price, origin_old), period=(period, "assumption"),
+                       days=(days, days_origin))
+    cost = r.calc("max(new - remaining, 0)", new=(new_price, origin_new), remaining=(remaining, "calculation"))
+    unused = r.calc("period - days", period=(period, "assumption"), days=(days, days_origin))
+    said = p.slots.get("days_said") or f"{number(days)} days used"
+    if isinstance(p.slots.get("days_used"), tuple) and p.slots["days_used"][0] == "day":
+        said = f"{number(days)} days used ({said})"
+    return (f"{money(cost)}: upgrading {PLAN_NAMES[old_plan]} {old_cycle} ({money(old_price)}) → {PLAN_NAMES[new_plan]} "
+            f"{new_cycle} ({money(new_price)}) with {said} takes effect immediately; the unused "
+            f"{number(unused)}/{period} days of your plan ({money(remaining)}) are credited pro rata, so you pay "
+            f"{money(new_price)} − {money(remaining)}. Assumes a {period}-day cycle; the checkout page shows the exact amount.")
+
+
+def same_plan_upgrade(text: str, s: Slots) -> bool:
+    """Lite to Lite, or two cycles of one plan without a price asked: the validity question."""
+    plans = s.plans
+    return len(plans) >= 2 and plans[0] == plans[1] or (len(s.cycles) >= 2 and len(set(plans)) <= 1
+                                                        and not matches(text, COST))
+
+
+def upgrade_validity_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\b(how long|how many months|validity|valid|expire|months)\b", "多久", "有效期") and len(
+        set(s.plans)) <= 1
+
+
+def cycles_validity_asked(text: str, s: Slots) -> bool:
+    """"Lite monthly to Lite annual, how many months in total?" without the word upgrade."""
+    return len(s.cycles) >= 2 and len(set(s.plans)) <= 1 and matches(
+        text, r"\b(how long|how many months|validity|months in total|total months)\b")
+
+
+@register("same_tier_upgrade", When(1, same_plan_upgrade, group=UPGRADE), When(2, upgrade_validity_asked, group=UPGRADE),
+          When(50, cycles_validity_asked), facts=("sub.same_tier",))
+def same_tier_upgrade(r: Reply, p: Parsed) -> str:
+    example = r.fact("sub.same_tier")  # months: Lite monthly then Lite annual
+    cycles = p.slots.get("cycles") or []
+    months = {"monthly": 1, "quarterly": 3, "annual": 12}
+    if len(cycles) >= 2:
+        old, new = cycles[0], cycles[1]
+        total = r.calc("old + new", old=(months[old], "assumption"), new=(months[new], "assumption"))
+        return (f"{number(total)} months in total: a same-tier upgrade ({old} → {new}) starts only when your current "
+                f"plan expires, so the validity periods add up ({months[old]} + {months[new]} months). The FAQ's "
+                f"example: Lite monthly → Lite annual gives {example} months.")
+    return ("The validity periods add up: a same-tier upgrade (e.g. monthly → annual) takes effect only after your "
+            f"current plan expires. The FAQ's example: Lite monthly → Lite annual gives {example} months of service.")
+
+
+def upgrade_between_plans(text: str, s: Slots) -> bool:
+    return bool(s.plans)
+
+
+@register("upgrade_rules", When(4, upgrade_between_plans, group=UPGRADE), facts=("sub.cross_tier", "sub.same_tier"))
+def upgrade_rules(r: Reply, p: Parsed) -> str:
+    r.fact("sub.cross_tier")
+    example = r.fact("sub.same_tier")
+    return ("A cross-tier upgrade (e.g. Lite → Pro) takes effect immediately, and the remaining value of your plan is "
+            "credited pro rata against the price difference. A same-tier upgrade (e.g. monthly → annual) starts when "
+            f"your current plan expires, so the validity adds up (Lite monthly → Lite annual = {example} months).")
+
+
+def downgrade_named(text: str, s: Slots) -> bool:
+    return matches(text, r"\bdowngrad", "降级") and not NOT_A_SUBSCRIPTION.search(text)
+
+
+@register("downgrade", When(20, higher_plan_first), When(60, downgrade_named), facts=("sub.downgrade",))
+def downgrade(r: Reply, p: Parsed) -> str:
+    r.fact("sub.downgrade")
+    return ("A downgrade takes effect after your current billing cycle ends: choose the new plan on the subscription "
+            "page and confirm; you keep your current plan until then.")
+
+
+def cycle_change_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\b(billing cycle|billing period|from monthly to|to annual|to yearly|to quarterly|switch to "
+                         r"(annual|yearly|quarterly|monthly))\b") and not matches(text, COST)
+
+
+@register("cycle_change", When(70, cycle_change_asked), facts=("sub.billing_cycle_change", "sub.same_tier"))
+def cycle_change(r: Reply, p: Parsed) -> str:
+    r.fact("sub.billing_cycle_change")
+    example = r.fact("sub.same_tier")
+    return ("A billing-cycle change takes effect after your current billing period ends: select the new cycle on the "
+            "subscription page and confirm. Upgrading within the same tier (monthly → annual) adds the new period "
+            f"after your current one (Lite monthly → Lite annual = {example} months).")
+
+
+def cancel_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\bcancel|unsubscribe|stop (the )?(auto-?)?renew", "取消") and not NOT_A_SUBSCRIPTION.search(text)
+
+
+@register("cancel_deadline", When(80, cancel_asked), facts=("sub.cancel",))
+def cancel_deadline(r: Reply, p: Parsed) -> str:
+    hours = r.fact("sub.cancel")
+    when: dt.datetime | None = p.slots.get("date")
+    if p.language == "zh":
+        return (f"请至少在下一个扣费日前 {hours} 小时在订阅管理页面取消，以免自动续费；取消后当前套餐仍可用到到期。"
+                "订阅一经购买不可退款。")
+    if when is not None:
+        latest = when - dt.timedelta(hours=hours)
+        r.calculations.append(Calculation("billing - 24h", {"billing": (when.isoformat(), "question"),
+                                                             "hours": (hours, "fact:sub.cancel")}, latest.timestamp()))
+        exact = when.hour or when.minute
+        moment = latest.strftime("%B %-d, %H:%M") if exact else latest.strftime("%B %-d")
+        hint = "" if exact else " at the same time of day as your renewal (the docs count 24 hours before it)"
+        return (f"Cancel by {moment}{hint}: cancellation must be at least {hours} hours before the next billing date "
+                f"({when.strftime('%B %-d')}). Your plan stays active until it expires.")
+    return (f"Cancel at least {hours} hours before your next billing date to avoid the renewal. After cancelling, "
+            "your plan stays active until it expires; there is no refund for the unused part.")
+
+
+def refund_asked(text: str, s: Slots) -> bool:
+    """A refund of the plan; an app store's or a distributor's refund is theirs to answer."""
+    return matches(text, r"\brefund|money back|reimburse", "退款", "退钱") and not matches(
+        text, r"\b(app store|distributor|third-party|google play|play store)\b")
+
+
+@register("refund", When(90, refund_asked), facts=("sub.refund",))
+def refund(r: Reply, p: Parsed) -> str:
+    r.fact("sub.refund")
+    if p.language == "zh":
+        return "不可以。订阅一经购买不可退款，即使没有用完套餐，费用也不予退还。建议选择最适合自己用量的套餐和计费周期。"
+    return ("No: subscriptions are non-refundable once purchased, even if you haven't used your full plan. You can "
+            "cancel to stop the next renewal; your plan stays active until it expires.")
+
+
+def renewal_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\b(auto-?renew\w*|renew\w* (by itself|automatically)|renew on its own|does (my|the) "
+                         r"(plan|subscription) renew)\b", "自动续费") and not matches(
+        text, r"\b(feb|february|before|weekly)\b", QUOTA)
+
+
+@register("renewal", When(40, renewal_asked), facts=("sub.auto_renew", "sub.cancel"))
+def renewal(r: Reply, p: Parsed) -> str:
+    r.fact("sub.auto_renew")
+    hours = r.fact("sub.cancel")
+    return (f"Yes: your subscription will automatically renew at the end of each billing cycle and is charged to your "
+            f"saved payment method. To stop it, cancel at least {hours} hours before the next billing date.")
+
+
+def fee_order_asked(text: str, s: Slots) -> bool:
+    """Which is charged first: credits, balance or card."""
+    if matches(text, r"\bcredits?\b") and matches(text, r"\b(before|first|priority)\b") and matches(
+            text, r"\b(card|paypal|balance|cash)\b"):
+        return True
+    return matches(text, r"\b(deduct|deducted|deduction|charged first|which (balance|one) (is )?(used|charged)|order)\b") and matches(
+        text, r"\b(credits?|balance|card|paypal|fee|fees|renewal|subscription)\b")
+
+
+@register("fee_order", When(100, fee_order_asked),
+          facts=("sub.fee_order", "sub.fee_order_cash", "sub.fee_order_card", "sub.card_minimum"))
+def fee_order(r: Reply, p: Parsed) -> str:
+    r.fact("sub.fee_order")
+    r.fact("sub.fee_order_cash")
+    r.fact("sub.fee_order_card")
+    r.fact("sub.card_minimum")
+    return ("Fees are deducted in this order: 1) your credits balance, 2) your cash balance, 3) your linked payment "
+            "method (card or PayPal) for the rest. A card charge has a small minimum (rounded up if less); the docs "
+            "do not state its amount.")
+
+
+def card_minimum_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\bminimum\b") and matches(text, r"\bcard\b")
+
+
+@register("card_minimum", When(110, card_minimum_asked), facts=("sub.card_minimum",))
+def card_minimum(r: Reply, p: Parsed) -> str:
+    r.fact("sub.card_minimum")
+    return ("The docs say a small minimum applies when charging a credit card and smaller remainders are rounded up, "
+            "but they do not state the amount; check the amount at checkout or ask Z.ai support.")
+
+
+def sharing_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\b(team|seats?|multiple (people|users)|share (my|the|a) (plan|subscription|account)|coworkers?|"
+                         r"colleagues?)\b") and matches(text, r"\b(plan|subscription|account|cost|price|share|use)\b")
+
+
+@register("personal_plan", When(150, sharing_asked), facts=("sub.personal",))
+def personal_plan(r: Reply, p: Parsed) -> str:
+    r.fact("sub.personal")
+    return ("The docs don't mention a team or per-seat plan: a GLM Coding Plan subscription is tied to one account and "
+            "licensed only to the individual person who owns it, so it cannot be shared with a team. Ask Z.ai "
+            "support about business or API options.")

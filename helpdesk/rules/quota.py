@@ -1,0 +1,231 @@
+"""Quota intents: prompts per 5 hours, model calls, plan ratios, the weekly quota, the February 12 grandfathering,
+models per plan, MCP (web search / reader / vision) quotas, running out, rate limits.
+
+Each intent is one unit here: its trigger(s), `@register(...)` with its precedence and the facts it may cite, and its
+handler. To add a quota intent, add a unit to this module (helpdesk/rules/registry.py explains `When` and groups);
+to add or change a figure, corpus/facts.toml.
+"""
+
+from __future__ import annotations
+
+import re
+
+from helpdesk.rules.registry import When, group, register
+from helpdesk.rules.respond import PLAN_NAMES, Reply, number, plans_of
+from helpdesk.rules.understand import QUOTA, Parsed, Slots, matches
+
+# A quota answer needs a question about an amount: "prompts" in a privacy question or "usage" in a story is not one.
+QUANTITY = (r"\bhow (many|much)\b|\b(quota|quotas|limit|limits|allowance|cap|caps)\b|\bper (5|five)|\bevery (5|five)|"
+            r"\b5[- ]?h(ours?)?\b|\bper month\b|\bmonthly\b|\binclude[sd]?\b|多少|几次|上限|额度(是|有)")
+PLAN_FACTS = ("quota.lite", "quota.pro", "quota.max")
+
+
+def glm5_prompts_asked(text: str, s: Slots) -> bool:
+    """"How many GLM-5 prompts does each plan get?": before `models`, which would take any GLM-5 + plan question."""
+    return s.glm5 and matches(text, r"\bprompts?\b|\bquota\b") and matches(
+        text, r"\bhow many\b|\beach plan\b|\bper plan\b|\bevery 5|\b5 hours?\b|\bget\b")
+
+
+def prompt_quota_asked(text: str, s: Slots) -> bool:
+    return matches(text, QUOTA) and matches(text, QUANTITY) and bool(s.plans or matches(
+        text, r"\b5[- ]?hours?|five hours|5h|per plan|each plan|the plan", "5小时", "5 小时", "套餐"))
+
+
+@register("plan_quota", When(240, glm5_prompts_asked), When(270, prompt_quota_asked),
+          facts=(*PLAN_FACTS, "models.lite_no_glm5", "models.glm5_multiplier", "quota.estimates", "quota.refresh"))
+def plan_quota(r: Reply, p: Parsed) -> str:
+    plans = plans_of(p) or list(PLAN_NAMES)
+    glm5 = p.slots.get("glm5")
+    lines = []
+    for plan in plans:
+        quota = r.fact(f"quota.{plan}")
+        if glm5 and plan == "lite":
+            r.fact("models.lite_no_glm5")
+            lines.append("Lite: GLM-5 is not included in the Lite plan yet (it can only be used through the paid general API).")
+        elif glm5:
+            mult = r.fact("models.glm5_multiplier")
+            effective = r.calc("round(quota / multiplier)", quota=(quota, f"fact:quota.{plan}"),
+                               multiplier=(mult, "fact:models.glm5_multiplier"))
+            lines.append(f"{PLAN_NAMES[plan]}: about {number(effective)} GLM-5 prompts every 5 hours "
+                         f"(~{quota} prompts, with GLM-5 counting {mult}× against the quota).")
+        else:
+            lines.append(f"{PLAN_NAMES[plan]}: up to ~{quota} prompts every 5 hours.")  # written as the FAQ writes it
+    r.fact("quota.estimates")
+    if p.language == "zh":
+        zh = {"lite": "Lite 套餐", "pro": "Pro 套餐", "max": "Max 套餐"}
+        body = "；".join(f"{zh[plan]}每 5 小时最多约 {r.facts.value(f'quota.{plan}')} 次提示" for plan in plans)
+        return body + "。以上为估算值，实际用量因任务复杂度而异；额度用完后等待下一个 5 小时周期刷新，不会扣除账户余额。"
+    r.fact("quota.refresh")
+    return ("\n".join(lines) + "\nThese are estimates; the quota refreshes every 5 hours, and running out never "
+            "touches your account balance.")
+
+
+def model_calls_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\bmodel calls?\b|\bcalls? per prompt\b|\bcalls (per|in|every)\b", "模型调用")
+
+
+@register("model_calls", When(190, model_calls_asked), facts=("calls_per_prompt", *PLAN_FACTS))
+def model_calls(r: Reply, p: Parsed) -> str:
+    low, high = r.fact("calls_per_prompt")
+    plans = plans_of(p)
+    if not plans:
+        return f"Each prompt typically allows {low}–{high} model calls."
+    lines = []
+    for plan in plans:
+        quota = r.fact(f"quota.{plan}")
+        lo = r.calc("quota * low", quota=(quota, f"fact:quota.{plan}"), low=(low, "fact:calls_per_prompt"))
+        hi = r.calc("quota * high", quota=(quota, f"fact:quota.{plan}"), high=(high, "fact:calls_per_prompt"))
+        lines.append(f"{PLAN_NAMES[plan]}: roughly {number(lo)}–{number(hi)} model calls per 5-hour window "
+                     f"(~{quota} prompts × {low}–{high} calls each).")
+    return "\n".join(lines) + "\nBoth figures are estimates; real usage varies with the task."
+
+
+def ratio_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\b(times|×|how much more|compared|compare|vs|versus|ratio|bigger|more than|stack up|against)\b",
+                   "倍") and (len(s.plans) >= 2 or "claude pro" in text)
+
+
+@register("plan_ratio", When(260, ratio_asked), facts=("ratio.lite_vs_claude_pro", *PLAN_FACTS))
+def plan_ratio(r: Reply, p: Parsed) -> str:
+    plans = plans_of(p)
+    if "claude pro" in p.text:
+        ratio = r.fact("ratio.lite_vs_claude_pro")
+        return f"About {ratio}×: the docs say Lite gives about {ratio}× the usage quota of the Claude Pro plan."
+    a, b = (plans + ["lite", "pro"])[:2]
+    order = {"lite": 0, "pro": 1, "max": 2}
+    big, small = (a, b) if order[a] > order[b] else (b, a)
+    q_big, q_small = r.fact(f"quota.{big}"), r.fact(f"quota.{small}")
+    ratio = r.calc("big / small", big=(q_big, f"fact:quota.{big}"), small=(q_small, f"fact:quota.{small}"))
+    return (f"About {number(ratio)}×: {PLAN_NAMES[big]} has ~{q_big} prompts every 5 hours against "
+            f"{PLAN_NAMES[small]}'s ~{q_small}.")
+
+
+def weekly_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\bweekly|per week|each week|7-day|7 day\b", "每周", "周额度") and matches(
+        text, QUOTA, r"\b(cap|reset|restriction|restrictions|cycle)\b", "限制", "重置")
+
+
+@register("weekly_quota", When(170, weekly_asked), facts=("weekly.cycle", "weekly.grandfathered"))
+def weekly_quota(r: Reply, p: Parsed) -> str:
+    days = r.fact("weekly.cycle")
+    r.fact("weekly.grandfathered")
+    if p.language == "zh":
+        return (f"有。每周额度从下单时间开始计算，每 {days} 天刷新重置一次；2 月 12 日前订阅并开启自动续费的用户，"
+                "在订阅期内不受每周额度限制。")
+    return (f"Yes: besides the 5-hour limit there is a weekly quota, counted from the time you placed your order and "
+            f"reset every {days} days. Subscribers who subscribed and enabled auto-renewal before February 12 keep "
+            "unlimited weekly usage for their subscription. The docs do not state the size of the weekly quota; "
+            "you can see its progress on your subscription page.")
+
+
+def february_12_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\b(before )?feb(ruary)?\.? 12\b|\b2026-02-12\b|\bgrandfather", "2月12") or (
+        matches(text, r"\b(feb|february)\b") and matches(text, QUOTA, r"\b(shrink|change|unchanged|old|cycle)\b"))
+
+
+@register("grandfathering", When(180, february_12_asked),
+          facts=("grandfather.current_cycle", "grandfather.auto_renewal", "weekly.grandfathered", *PLAN_FACTS))
+def grandfathering(r: Reply, p: Parsed) -> str:
+    r.fact("grandfather.current_cycle")
+    r.fact("grandfather.auto_renewal")
+    r.fact("weekly.grandfathered")
+    lite, pro, max_ = r.fact("quota.lite"), r.fact("quota.pro"), r.fact("quota.max")
+    return ("If you subscribed before February 12, your quota stays as shown at purchase for your current cycle. If "
+            "you also enabled auto-renewal before February 12, the renewal price and quota stay unchanged and you "
+            "keep unlimited weekly usage for your subscription. Otherwise the current limits apply: Lite ~"
+            f"{lite}, Pro ~{pro}, Max ~{max_} prompts every 5 hours.")
+
+
+def models_asked(text: str, s: Slots) -> bool:
+    """GLM-5 with a plan ("can I use GLM-5 on Lite?"), or which models a plan has; not how to switch models."""
+    if (s.glm5 and s.plans) and not matches(text, r"\bhow (do|can|to)\b", QUOTA):
+        return True
+    return not matches(text, r"\bhow (do|can|to)\b|\bswitch\b") and matches(
+        text, r"\b(which|what) models?\b|\bglm-5\b.*\b(lite|pro|max|plan|available|access|use|support)|"
+              r"\b(lite|pro|max)\b.*\bglm-5\b", "哪些模型") and (not matches(text, QUOTA) or not s.plans)
+
+
+@register("models", When(250, models_asked),
+          facts=("models.glm5_plans", "models.glm5_multiplier", "models.all_plans", "models.lite_no_glm5",
+                 "models.lite_glm5_api", "models.four"))
+def models(r: Reply, p: Parsed) -> str:
+    plans = r.fact("models.glm5_plans")
+    mult = r.fact("models.glm5_multiplier")
+    r.fact("models.all_plans")
+    if "lite" in plans_of(p) or not plans_of(p):
+        r.fact("models.lite_no_glm5")
+        r.fact("models.lite_glm5_api")
+    lite = ("Lite does not include GLM-5 yet; a Lite user can call GLM-5 only through the paid general API "
+            f"({r.facts.value('models.lite_glm5_api')}), billed to credits then account balance.")  # cited above when used
+    text = (f"All plans can use GLM-4.7 and the older text models. GLM-5 is available on {plans[1]} and {plans[0]} "
+            f"only for now, and each GLM-5 prompt counts {mult}× against your quota.")
+    four = r.fact("models.four")
+    listed = f" The FAQ lists the callable models as {', '.join(four[:-1])} and {four[-1]}, plus GLM-5 where included."
+    when = " The docs don't give a date for GLM-5 on Lite." if re.search(r"\b(when|what date|which date|date)\b", p.text) else ""
+    if p.language == "zh":
+        return (f"目前 GLM-5 仅支持 Pro 和 Max 套餐（每次调用按 {mult} 倍消耗额度）；Lite 套餐暂不包含 GLM-5，"
+                "如需使用只能通过按量付费的通用 API 调用。所有套餐都支持 GLM-4.7 及旧版文本模型。")
+    if plans_of(p) == ["lite"]:
+        return lite + " GLM-4.7 and the older text models are included in every plan." + when
+    return text + (" " + lite if "lite" in plans_of(p) or not plans_of(p) else "") + listed + when
+
+
+# ---- MCP: a question naming web search, the reader, vision or Zread is this group's, answered or not -------------
+
+def names_an_mcp_tool(text: str, s: Slots) -> bool:
+    return matches(text, r"\b(web ?search|web ?reader|mcp|vision|zread|searches)\b", "联网搜索", "网页读取", "视觉", "搜索")
+
+
+MCP = group("mcp", 130, names_an_mcp_tool)  # "how do I configure web search MCP?" is no quota question: no rule
+
+
+def mcp_amount_asked(text: str, s: Slots) -> bool:
+    return matches(text, QUANTITY, "每个月")
+
+
+@register("mcp_quota", When(1, mcp_amount_asked, group=MCP),
+          facts=("mcp.vision", "mcp.lite", "mcp.pro", "mcp.max", "mcp.zread_pool"))
+def mcp_quota(r: Reply, p: Parsed) -> str:
+    plans = plans_of(p) or list(PLAN_NAMES)
+    r.fact("mcp.vision")
+    values = {plan: r.fact(f"mcp.{plan}") for plan in plans}
+    if p.language == "zh":
+        zh = "；".join(f"{PLAN_NAMES[plan]} 套餐每月共 {number(v)} 次联网搜索和网页读取" for plan, v in values.items())
+        return zh + "。视觉理解不单独计次，使用套餐每 5 小时的提示额度。"
+    lines = [f"{PLAN_NAMES[plan]}: {number(v)} web searches and web reader calls per month in total."
+             for plan, v in values.items()]
+    shared = ""
+    if "zread" in p.text:
+        r.fact("mcp.zread_pool")
+        shared = "\nZread MCP calls count in that same monthly total with web searches and web reader calls."
+    return ("\n".join(lines) + shared +
+            "\nVision understanding has no separate count: it draws on the plan's 5-hour prompt pool.")
+
+
+def running_out_asked(text: str, s: Slots) -> bool:
+    """"Does running out touch my balance?": the question is about the balance, not a story of running out."""
+    return matches(text, QUOTA) and matches(text, r"\b(balance|charg\w*|pay|billed)\b", "余额", "扣费", "扣钱") and matches(
+        text, r"\b(run out|runs out|used up|burn\w* through|exhaust\w*|ran out|go over|exceed\w*)\b", "用完")
+
+
+@register("quota_exhausted", When(160, running_out_asked), facts=("quota.refresh", *PLAN_FACTS))
+def quota_exhausted(r: Reply, p: Parsed) -> str:
+    r.fact("quota.refresh")
+    if p.language == "zh":
+        return "不会扣除账户余额。额度用完后需要等待下一个 5 小时周期刷新。"
+    quotas = "".join(f" {PLAN_NAMES[plan]} gives up to ~{r.fact(f'quota.{plan}')} prompts every 5 hours."
+                     for plan in plans_of(p))
+    return ("No, it never touches your account balance: once the plan quota is used up, wait for the next 5-hour "
+            "cycle, when it refreshes." + quotas)
+
+
+def rate_limits_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\b(rate limits?|requests? per (minute|second)|rpm|concurren\w*|in parallel|parallel|at once|"
+                         r"simultaneous\w*)\b", "并发", "速率")
+
+
+@register("rate_limits", When(140, rate_limits_asked), facts=("limits.rate_page",))
+def rate_limits(r: Reply, p: Parsed) -> str:
+    page = r.fact("limits.rate_page")
+    return ("The docs do not state a number for rate limits or concurrent requests. Your account's current rate "
+            f"limits are shown at {page}. The plan's documented limits are prompts per 5 hours and a weekly quota.")

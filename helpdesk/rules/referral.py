@@ -1,0 +1,251 @@
+"""Referral intents: the inviter's reward, the friend's discount, the every-30 tier, whether an invite counts, the
+72-hour window, when credits arrive, withdrawal, the cap, objections, the 0.50 USD minimum.
+
+They form one group: a question about inviting or referring is this family's, and when none of its intents fires
+it gets no rule answer at all (it falls through to retrieval), never another family's. Members are tried in the
+order of their `When(n, ..., group=REFERRAL)`. To add a referral intent, add a unit to this module
+(helpdesk/rules/registry.py explains `When` and groups); to add or change a figure, corpus/facts.toml.
+"""
+
+from __future__ import annotations
+
+import re
+
+from helpdesk.rules.registry import When, group, register
+from helpdesk.rules.respond import Reply, money, number
+from helpdesk.rules.understand import Parsed, Slots, matches
+
+
+def about_referral(text: str, s: Slots) -> bool:
+    """Invite / refer words, or a friend with an amount, a percentage, credits or a payment."""
+    referral_words = matches(text, r"\b(refer|referral|referrals|referred|invite|invites|invited|inviting|invitation|"
+                                   r"inviter)\b", "邀请", "推荐")
+    friend_money = matches(text, r"\bfriends?('s)?\b") and bool(s.money or s.percent or matches(
+        text, r"\bcredits?\b|\bpayment\b"))
+    return referral_words or friend_money
+
+
+REFERRAL = group("referral", 10, about_referral)
+
+
+def withdrawal_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\bwithdraw|cash out|transfer|bank\b", "提现")
+
+
+@register("referral_withdraw", When(1, withdrawal_asked, group=REFERRAL), facts=("ref.no_withdraw",))
+def referral_withdraw(r: Reply, p: Parsed) -> str:
+    r.fact("ref.no_withdraw")
+    if p.language == "zh":
+        return "不可以。积分属于促销权益，不能提现、转让或退款，只能在 Z.ai 平台抵扣订阅、资源包、功能扩展和 API 调用费用。"
+    return ("No: credits are promotional and cannot be withdrawn, transferred or refunded. You can spend them on Z.ai "
+            "purchases: GLM Coding Plan subscriptions, resource packs, feature extensions and API calls.")
+
+
+def credits_missing(text: str, s: Slots) -> bool:
+    return matches(text, r"\b(still no|not received|haven't (received|got)|didn't (get|receive)|no credits yet|"
+                         r"not (arrived|shown|showing)|missing)\b", "没收到", "没有到账")
+
+
+def arrival_asked(text: str, s: Slots) -> bool:
+    """"When will I get them?"; with an amount or a delay stated it is a reward or a qualifying question."""
+    return matches(text, r"\b(how long|when will|when do|arrive|show up|appear|issued|receive|get them|land)\b", "多久",
+                   "到账") and not s.money and not s.hours
+
+
+@register("referral_issuing", When(2, credits_missing, group=REFERRAL), When(7, arrival_asked, group=REFERRAL),
+          facts=("ref.issuing",))
+def referral_issuing(r: Reply, p: Parsed) -> str:
+    low, high, wait = r.fact("ref.issuing")
+    if p.language == "zh":
+        return (f"积分通常在好友付款确认且订单审核通过后 {low}–{high} 小时内发放（在“财务 - 交易记录”中查看）；"
+                f"超过 {wait} 小时仍未收到，请联系客服。")
+    return (f"Usually within {low}–{high} hours after your friend's payment is confirmed and the order passes review "
+            f"(see Finance → Transaction History). If nothing has arrived after {wait} hours, contact support.")
+
+
+def objection_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\b(objection|dispute|raise it|missed|missing referral|complain|appeal)\b", "申诉")
+
+
+@register("referral_objection", When(3, objection_asked, group=REFERRAL), facts=("ref.objection",))
+def referral_objection(r: Reply, p: Parsed) -> str:
+    days = r.fact("ref.objection")
+    return (f"Within {days} days: objections about invitation records or credits must reach customer service within "
+            f"{days} days of the problem arising; later objections are considered waived.")
+
+
+def friend_paid_before(text: str, s: Slots) -> bool:
+    return matches(text, r"\b(already (had|paid)|paid (subscription|plan) (before|last)|existing (user|subscriber)|"
+                         r"not a new user|had a (paid )?subscription)\b")
+
+
+def invite_counts_asked(text: str, s: Slots) -> bool:
+    """A delay stated, or "does it count / qualify" about a payment or a refund."""
+    return bool(s.hours or matches(text, r"\b(qualify|qualif|count|counts|valid|eligible)\b", "有效", "算")) and bool(
+        s.hours or matches(text, r"\b(refund|refunded|paid|pay)\b"))
+
+
+@register("referral_qualifies", When(4, friend_paid_before, group=REFERRAL), When(8, invite_counts_asked, group=REFERRAL),
+          facts=("ref.window", "ref.no_refund_24h", "ref.new_user"))
+def referral_qualifies(r: Reply, p: Parsed) -> str:
+    window = r.fact("ref.window")
+    no_refund = r.fact("ref.no_refund_24h")
+    r.fact("ref.new_user")
+    hours = p.slots.get("hours", [])
+    text = p.text
+    problems = []
+    paid_after = hours[0] if hours else None
+    if paid_after is not None and paid_after > window:
+        problems.append(f"the payment came {number(paid_after)} hours after the invite, past the {window}-hour window")
+    refunded = any(w in text for w in ("refund", "refunded", "退款"))
+    if refunded and not any(w in text for w in ("not refund", "no refund", "didn't refund", "without refund")):
+        problems.append(f"an order refunded within {no_refund} hours does not count")
+    if any(w in text for w in ("already paid", "paid before", "had a subscription", "existing subscriber",
+                               "not a new user", "was subscribed", "subscribed before")):
+        problems.append("only new users (never paid for a subscription) qualify")
+    rule = (f"it qualifies when your friend joins through your link or code, is a new user, pays for their first "
+            f"GLM Coding Plan subscription within {window} hours, and the order is not refunded within {no_refund} hours")
+    if problems:
+        return "No: " + "; ".join(problems) + f". In short, {rule}."
+    if paid_after is not None:
+        return f"Yes, on timing: payment within {number(paid_after)} hours is inside the {window}-hour window. Overall, {rule}."
+    return "It depends on the details: " + rule + "."
+
+
+def cap_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\b(cap|upper limit|maximum number|limit on how many|how many friends can)\b", "上限")
+
+
+@register("referral_cap", When(5, cap_asked, group=REFERRAL), facts=("ref.no_cap", "ref.tier_extra"))
+def referral_cap(r: Reply, p: Parsed) -> str:
+    r.fact("ref.no_cap")
+    every, pct = r.fact("ref.tier_extra")
+    return (f"No cap: there is no upper limit on the number of invites, and each successful invite earns its reward. "
+            f"Every {every} successful invites also earn an extra {pct}% of those friends' total actual payments.")
+
+
+def payment_window_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\b(have to pay|has to pay|must pay|pay within|deadline|time limit|how long does (my|the) "
+                         r"friend have|window)\b", "多久内") and not matches(text, r"\bminimum|at least\b")
+
+
+@register("referral_window", When(6, payment_window_asked, group=REFERRAL), facts=("ref.window", "ref.no_refund_24h"))
+def referral_window(r: Reply, p: Parsed) -> str:
+    window = r.fact("ref.window")
+    no_refund = r.fact("ref.no_refund_24h")
+    return (f"{window} hours: your friend must complete their first GLM Coding Plan payment within {window} hours of "
+            f"joining through your link or code, and the order must not be refunded within {no_refund} hours.")
+
+
+def minimum_payment_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\bminimum|at least\b", "最低") and matches(text, r"\bpay|payment|payable|amount\b")
+
+
+@register("referral_minimum", When(9, minimum_payment_asked, group=REFERRAL), facts=("ref.minimum",))
+def referral_minimum(r: Reply, p: Parsed) -> str:
+    minimum = r.fact("ref.minimum")
+    return (f"{minimum:.2f} USD: after all discounts and credits, the amount payable must be at least {minimum:.2f} USD "
+            "(a payment processor requirement); the discount is adjusted if it would go below that.")
+
+
+def tier_asked(text: str, s: Slots) -> bool:
+    return bool(s.count and s.count >= 30) or matches(
+        text, r"\bevery 30\b|\b30 (friends|invites)\b|\btier|extra reward|bonus")
+
+
+@register("referral_tier", When(10, tier_asked, group=REFERRAL),
+          facts=("ref.tier_extra", "ref.no_cap", "ref.inviter_reward"))
+def referral_tier(r: Reply, p: Parsed) -> str:
+    every, pct = r.fact("ref.tier_extra")
+    r.fact("ref.no_cap")
+    count = p.slots.get("count")
+    text = (f"For every {every} successful invites you get an extra one-time reward of {pct}% of those {every} "
+            "friends' total actual payments, on top of the base reward; rounds repeat with no upper limit.")
+    amounts = p.slots.get("money", [])
+    if count and amounts:
+        rate = r.fact("ref.inviter_reward")
+        each = amounts[0]
+        base = r.calc("count * each * rate / 100", count=(count, "question"), each=(each, "question"),
+                      rate=(rate, "fact:ref.inviter_reward"))
+        rounds = r.calc("count // every", count=(count, "question"), every=(every, "fact:ref.tier_extra"))
+        extra = r.calc("rounds * every * each * pct / 100", rounds=(rounds, "calculation"),
+                       every=(every, "fact:ref.tier_extra"), each=(each, "question"), pct=(pct, "fact:ref.tier_extra"))
+        total = r.calc("base + extra", base=(base, "calculation"), extra=(extra, "calculation"))
+        return (f"{money(total)} in credits in total: {rate}% of each friend's {money(each)} is {money(base)}, plus "
+                f"{number(rounds)} bonus round(s) of {pct}% of {every} friends' payments ({money(extra)}). " + text)
+    if count:
+        rounds = r.calc("count // every", count=(count, "question"), every=(every, "fact:ref.tier_extra"))
+        text = f"{number(rounds)} extra reward round(s) for {count} invites. " + text
+    return text
+
+
+def friend_discount_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\b(friend|invitee|invited user|they)\b.*\b(discount|off|save|pay)\b|\bdiscount\b", "折扣",
+                   "优惠") and not s.money
+
+
+@register("referral_friend_discount", When(11, friend_discount_asked, group=REFERRAL),
+          facts=("ref.friend_discount", "ref.minimum"))
+def referral_friend_discount(r: Reply, p: Parsed) -> str:
+    pct = r.fact("ref.friend_discount")
+    minimum = r.fact("ref.minimum")
+    if p.language == "zh":
+        return (f"受邀好友首次订阅 GLM Coding Plan 可享 {pct}% 立减（仅限新用户首单，续费和升级不适用）；"
+                "扣除所有折扣和积分后的应付金额不得低于 0.50 美元。")
+    return (f"Your invited friend gets a {pct}% instant discount on their first GLM Coding Plan subscription (new "
+            "users only, first order only; renewals and upgrades don't qualify). The amount payable after all "
+            f"discounts and credits must still be at least {minimum:.2f} USD.")
+
+
+def reward_asked(text: str, s: Slots) -> bool:
+    return bool(s.money) or matches(text, r"\b(percent|percentage|%|how much|how many credits|reward|earn|get)\b",
+                                    "多少", "奖励", "返")
+
+
+@register("referral_reward", When(12, reward_asked, group=REFERRAL),
+          facts=("ref.inviter_reward", "ref.faq_example", "ref.minimum"))
+def referral_reward(r: Reply, p: Parsed) -> str:
+    rate = r.fact("ref.inviter_reward")
+    example = r.fact("ref.faq_example")
+    amounts = p.slots.get("money", [])
+    # Discounts are the percentages said with "off" or "discount"; "do I get 30%?" is about the reward, not a discount.
+    percents = [float(m.group(2) or m.group(3)) for m in re.finditer(
+        r"(?:(extra|additional|another|plus|my)\s+(\d+(?:\.\d+)?)\s?(?:%|percent))|(\d+(?:\.\d+)?)\s?(?:%|percent)\s?"
+        r"(?:off\b|(?:first[- ]order |referral |instant )?discount)", p.text)]
+    paid = re.search(r"\b(?:paid|pays|payment of|actually paid|actual payment(?: amount)?(?: (?:is|was|of))?)\s*\$?\s?"
+                     r"(\d+(?:\.\d+)?)", p.text)
+    if paid:  # the friend's actual payment, when stated, is what the reward is computed on
+        payment = float(paid.group(1))
+        credits = r.calc("payment * rate / 100", payment=(payment, "question"), rate=(rate, "fact:ref.inviter_reward"))
+        return (f"{money(credits)} in credits: {rate}% of your friend's actual payment of {money(payment)} (campaign "
+                f"rules; the FAQ's {example}% was only an example).")
+    if not amounts and p.language == "zh":
+        return (f"邀请人可获得好友首单实际支付金额 {rate}% 的积分（以活动规则页为准；FAQ 中“10% of 40 USD”只是计算示例）。"
+                "实际支付金额指好友最终实际支付的现金，不含优惠券、折扣和积分抵扣。")
+    if not amounts:
+        return (f"{rate}% of your friend's actual payment for their first order, as credits (campaign rules). The "
+                "FAQ's \"10% of 40 USD = 4 USD\" is only an example of the calculation. Actual payment means the cash "
+                "your friend really paid, after discounts and credits.")
+    price = amounts[0]
+    payment, working = friend_payment(r, p, price, percents, amounts[1:])
+    credits = r.calc("payment * rate / 100", payment=(payment, "calculation"), rate=(rate, "fact:ref.inviter_reward"))
+    return (f"{money(credits)} in credits: {rate}% of your friend's actual payment of {money(payment)} ({working}). "
+            f"The rules page's {rate}% applies; the FAQ's {example}% figure was only an example.")
+
+
+def friend_payment(r: Reply, p: Parsed, price: float, percents: list[float], credits: list[float]) -> tuple[float, str]:
+    """Price after each percentage discount in turn, then credits, never below the 0.50 USD minimum."""
+    value, steps = price, [money(price)]
+    for pct in percents:
+        value = r.calc("value * (100 - pct) / 100", value=(value, "calculation" if len(steps) > 1 else "question"),
+                       pct=(pct, "question"))
+        steps.append(f"−{number(pct)}%")
+    for credit in credits:
+        value = r.calc("max(value - credit, 0)", value=(value, "calculation" if len(steps) > 1 else "question"),
+                       credit=(credit, "question"))
+        steps.append(f"−{money(credit)} credits")
+    minimum = r.fact("ref.minimum")
+    if value < minimum:
+        value = r.calc("minimum", minimum=(minimum, "fact:ref.minimum"))
+        steps.append(f"raised to the {minimum:.2f} USD minimum")
+    return value, " ".join(steps)

@@ -1,0 +1,131 @@
+"""API and tool intents: general-API token prices and costs, the Web Search tool's price, the endpoint a coding tool
+needs, the supported tools, Claude Code's model mapping.
+
+Each intent is one unit here: its trigger(s), `@register(...)` with its precedence and the facts it may cite, and its
+handler. To add an API or tool intent, add a unit to this module (helpdesk/rules/registry.py explains `When` and
+groups); to add or change a price, an endpoint or a tool, corpus/facts.toml.
+"""
+
+from __future__ import annotations
+
+from helpdesk.rules.registry import When, register
+from helpdesk.rules.respond import Reply, money, number
+from helpdesk.rules.understand import COST, Parsed, Slots, matches
+
+SUPPORTED_TOOL_NAMES = ("claude code", "open code", "opencode", "cline", "factory droid", "droid", "kilo code", "roo code",
+                        "crush", "goose", "cursor", "gemini cli", "grok cli", "cherry studio", "trae", "eigent")
+
+
+API_MODELS = {"glm-4.7", "glm-4.7-flashx", "glm-4.6", "glm-4.6v", "glm-4.5", "glm-4.5v", "glm-4.5-x", "glm-4.5-air",
+              "glm-4.5-airx", "glm-4.7-flash", "glm-4.5-flash"}
+
+
+def api_cost_asked(text: str, s: Slots) -> bool:
+    """GLM-5's API price, tokens with a model or a price asked, or a model's per-token price."""
+    return bool(
+        (s.glm5 and matches(text, r"\bapi\b") and matches(text, COST))
+        or (s.tokens and (s.api_model or matches(text, COST)))
+        or (s.api_model and matches(text, r"\b(per (1m|million|mtok)|million tokens|per token|api price|api pricing|"
+                                          r"input price|output price)\b")))
+
+
+@register("api_cost", When(230, api_cost_asked),
+          facts=("api.pricing_page", *(f"api.{model}" for model in sorted(API_MODELS))))
+def api_cost(r: Reply, p: Parsed) -> str:
+    model = p.slots.get("api_model")
+    if p.slots.get("glm5") and not model:
+        r.fact("api.pricing_page")
+        return ("The pricing page in the docs does not list GLM-5; check the current price on the Z.ai pricing page "
+                "(https://docs.z.ai/guides/overview/pricing).")
+    if model not in API_MODELS:
+        r.clarify = True
+        return "Which model? The pricing page lists per-1M-token prices for GLM-4.7, GLM-4.6, GLM-4.5 and their variants."
+    fact_id = f"api.{model}"
+    price_in, price_cached, price_out = r.fact(fact_id)
+    tokens = p.slots.get("tokens", {})
+    name = model.upper().replace("GLM-", "GLM-").replace("FLASHX", "FlashX").replace("FLASH", "Flash").replace(
+        "AIRX", "AirX").replace("AIR", "Air")
+    if not tokens:
+        return (f"{name}: {money(price_in)} per 1M input tokens, {money(price_cached)} per 1M cached input tokens, "
+                f"{money(price_out)} per 1M output tokens (USD, general API pay-as-you-go).")
+    total = r.calc("inp / 1e6 * pin + out / 1e6 * pout + cached / 1e6 * pcached",
+                   inp=(tokens.get("input", 0), "question"), out=(tokens.get("output", 0), "question"),
+                   cached=(tokens.get("cached", 0), "question"), pin=(price_in, f"fact:{fact_id}"),
+                   pout=(price_out, f"fact:{fact_id}"), pcached=(price_cached, f"fact:{fact_id}"))
+    parts = [f"{number(tokens[k])} {k} tokens" for k in ("input", "cached", "output") if tokens.get(k)]
+    return (f"{money(total)}: {' + '.join(parts)} on {name} at {money(price_in)} input / {money(price_out)} output "
+            "per 1M tokens (general API list prices, USD). Coding Plan usage in supported tools is not billed this way.")
+
+
+def web_search_tool_price_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\bweb search\b") and matches(text, COST) and matches(
+        text, r"\b(api|per (call|use)|tool|built-in)\b")
+
+
+@register("api_tool_price", When(120, web_search_tool_price_asked), facts=("api.web_search",))
+def api_tool_price(r: Reply, p: Parsed) -> str:
+    price = r.fact("api.web_search")
+    return (f"{money(price)} per use: the built-in Web Search tool on the general API is billed at {money(price)} "
+            "per call (USD). The Coding Plan's web search MCP uses the plan's monthly quota instead.")
+
+
+CODING_TOOLS = ("cline", "roo code", "kilo code", "opencode", "open code", "crush", "cursor", "factory droid", "droid",
+                "trae", "eigent", "gemini cli", "grok cli", "cherry studio")
+
+
+def endpoint_asked(text: str, s: Slots) -> bool:
+    """Which base URL a tool needs; an MCP server's or thinking mode's endpoint is another page's question."""
+    asked = matches(text, r"\b(what|which|where|give me)\b.{0,40}\b(endpoint|base ?url|api url|api host|baseurl|url)\b|"
+                          r"\b(endpoint|base ?url|api url|api host|baseurl)\b.{0,12}\b(for|of|in|to use|do i use)\b",
+                    "地址", "端点") or (matches(text, r"\b(endpoint|base ?url|api url|api host|baseurl)\b") and any(
+                        tool in text for tool in SUPPORTED_TOOL_NAMES))
+    return asked and not matches(text, r"\b(mcp|thinking|web search|reader|vision|zread)\b")
+
+
+@register("endpoint", When(210, endpoint_asked),
+          facts=("endpoint.anthropic", "endpoint.coding", "endpoint.general", "tool.others.openai"))
+def endpoint(r: Reply, p: Parsed) -> str:
+    anthropic = r.fact("endpoint.anthropic")
+    coding = r.fact("endpoint.coding")
+    text = p.text
+    if "claude code" in text or "goose" in text:
+        tool = "Claude Code" if "claude code" in text else "Goose"
+        return f"{tool} uses the Anthropic-compatible endpoint {anthropic} with your Z.ai API key."
+    for tool in CODING_TOOLS:
+        if tool in text:
+            return (f"Use the Coding Plan endpoint {coding} in {tool.title()} (not the general API), with your Z.ai "
+                    "API key.")
+    general = r.fact("endpoint.general")
+    r.fact("tool.others.openai")
+    return (f"Claude Code and Goose: {anthropic}. Other coding tools (Cline, Kilo Code, Roo Code, OpenCode, Crush, "
+            f"Cursor, ...): {coding}; any tool that speaks the OpenAI protocol works with that base URL and the model "
+            f"GLM-4.7. The general API ({general}) is billed separately and does not use the plan.")
+
+
+def supported_tools_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\bwhich (coding )?tools\b|\bsupported (coding )?tools\b|\btools (are )?supported\b|"
+                         r"\b(what|which) (coding )?tools\b.*\bsupport", "支持哪些工具") or (
+        matches(text, r"\b(work with|work in|works with|works in|support|supports|compatible with|use it (with|in))\b")
+        and any(tool in text for tool in SUPPORTED_TOOL_NAMES) and matches(text, r"\b(plan|coding plan|subscription)\b"))
+
+
+@register("supported_tools", When(220, supported_tools_asked), facts=("tools.supported", "tools.shared_quota"))
+def supported_tools(r: Reply, p: Parsed) -> str:
+    tools = r.fact("tools.supported")
+    r.fact("tools.shared_quota")
+    return ("The Coding Plan supports " + ", ".join(tools) + ". All of them share your plan's quota.")
+
+
+def claude_mapping_asked(text: str, s: Slots) -> bool:
+    """"haiku" alone is a poem: the mapping question names a model, a mapping or Claude Code with it."""
+    return (matches(text, r"\b(opus|sonnet|haiku)\b") and matches(
+        text, r"\b(model|models|map|maps|mapped|mapping|glm|claude|default|anthropic_\w+)\b")) or (
+        matches(text, r"\bclaude code\b") and matches(text, r"\bdefault model|model mapping|which models?\b"))
+
+
+@register("claude_mapping", When(200, claude_mapping_asked), facts=("claude.opus", "claude.sonnet", "claude.haiku"))
+def claude_mapping(r: Reply, p: Parsed) -> str:
+    opus, sonnet, haiku = r.fact("claude.opus"), r.fact("claude.sonnet"), r.fact("claude.haiku")
+    return (f"Claude Code's default mapping: ANTHROPIC_DEFAULT_OPUS_MODEL → {opus}, ANTHROPIC_DEFAULT_SONNET_MODEL → "
+            f"{sonnet}, ANTHROPIC_DEFAULT_HAIKU_MODEL → {haiku}. On Pro or Max you can set a model to \"GLM-5\" "
+            "yourself in ~/.claude/settings.json.")
