@@ -32,7 +32,11 @@ class Evidence:
 QUESTION_WORDS = frozenset(
     "mani much everi get mean use need want pleas also would could possibl like know tell anyon someth thing "
     "still realli actual ok okay hi hello thank thanks "
-    "one two three four five six seven eight nine ten eleven twelv fifteen twenti thirti forti fifti hundr thousand".split())
+    "one two three four five six seven eight nine ten eleven twelv fifteen twenti thirti forti fifti hundr thousand "
+    # everyday verbs and adverbs of a support message ("keeps failing", "came back", "any idea why"): no topic
+    "keep kept idea came come back slight slightli everyday midway anyway left go goe went way thing stuff time "
+    "sure right wrong just even ever never alway usual sometim sudden recent today yesterday "
+    "tri tried seem look found find happen wonder guess think anymor again instead otherwis though".split())
 
 
 def _known(token: str, vocabulary: frozenset[str], words: tuple[str, ...]) -> bool:

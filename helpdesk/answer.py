@@ -11,7 +11,7 @@ from typing import Iterator, Sequence
 from helpdesk.extractive import compose
 from helpdesk.message import Message, analyse
 from helpdesk.query import preferred_docs, retrieval_query
-from helpdesk.retrieval import Retriever, get_retriever
+from helpdesk.retrieval import Retriever, get_retriever, terms
 from helpdesk.rules import answer_rules
 from helpdesk.rules.facts import FactsError
 from helpdesk.schema import Answer, Passage, Source, StreamEvent
@@ -113,7 +113,7 @@ def answer_stream(question: str, history: Sequence[dict] = (), settings: Setting
         yield from _single(Answer(text="Please type a question about the GLM Coding Plan.", route="abstain"))
         return
     started = time.perf_counter()
-    msg = analyse(question, settings.corpus_dir)
+    msg = understood(question, history, settings)
     if HUMAN_PLEASE.search(msg.ask.lower()):
         yield from _single(Answer(text=f"Of course: you can reach Z.ai support at {settings.support_url}. I can also "
                                        "try to answer here if you tell me what you need.", route="abstain",
@@ -145,7 +145,21 @@ def answer_stream(question: str, history: Sequence[dict] = (), settings: Setting
     if offline.route == "abstain":
         yield from _single(offline)  # nothing in the docs to ground a generated answer on
         return
-    yield from stream_answer(asked, history, passages, offline, settings)
+    for event in stream_answer(asked, history, passages, offline, settings):
+        if event.kind == "answer" and event.answer is not None:  # the trace of the retrieval the model was given
+            event = replace(event, answer=_traced(event.answer, **{**offline.trace, **event.answer.trace},
+                                                  layer=event.answer.route, ms=_ms(started)))
+        yield event
+
+
+def understood(question: str, history: Sequence[dict], settings: Settings) -> Message:
+    """The analysed message; a short follow-up also carries what the previous question named (its error code,
+    its tool), so "how do I fix it?" after "what does 1309 mean?" is still about 1309."""
+    msg = analyse(question, settings.corpus_dir)
+    previous = [t["content"] for t in history if t.get("role") == "user" and t.get("content")]
+    if previous and not (msg.errors or msg.tools or msg.mcp) and len(terms(msg.ask)) <= FOLLOW_UP_WORDS:
+        msg = msg.leaning_on(analyse(previous[-1], settings.corpus_dir))
+    return msg
 
 
 def _ms(started: float) -> float:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -177,6 +177,15 @@ class Message:
     off_plan_use: bool = False  # a bot, a website, an app of their own: uses the plan's terms exclude
     other_vendor: bool = False  # another company's plan or model (Kimi, Qianfan, MiniMax, ...), not Z.ai's
     unknown_models: tuple[str, ...] = ()  # models the message names that the docs never mention (GLM-5.2, ...)
+
+    def leaning_on(self, earlier: "Message") -> "Message":
+        """A short follow-up ("how do I fix it?") read with what the earlier message named: its errors, tools,
+        endpoints, models and MCP servers, never its words."""
+        merged = {name: tuple(dict.fromkeys(getattr(self, name) + getattr(earlier, name)))
+                  for name in ("errors", "tools", "endpoints", "urls", "plans", "models", "mcp", "unknown_models")}
+        return replace(self, **merged, subscriber=self.subscriber or earlier.subscriber,
+                       protocol=self.protocol or earlier.protocol,
+                       failing=self.failing or earlier.failing or bool(earlier.errors))
 
     @property
     def focus(self) -> str:
@@ -388,8 +397,9 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         r"中转|分发渠道|渠道", own)) and bool(re.search(r"\bglm|coding ?plan|z\.ai|zhipu|智谱|套餐|api key", everything))
     vendors = re.search(r"\b(kimi|moonshot|minimax|doubao|deepseek|qwen|qianfan|dashscope|volcengine|baidu|cerebras|"
                         r"openrouter|opencode go|siliconflow)\b|千帆|百度|豆包|通义|火山|硅基", everything)
-    ours = re.search(r"z\.ai|zai|zhipu|bigmodel|智谱|glm coding|coding plan|devpack", everything)
-    other_vendor = bool(vendors) and not (ours and re.search(r"api\.z\.ai|open\.bigmodel\.cn|智谱|zhipu", everything))
+    # Naming GLM or Z.ai makes it ours even beside other vendors ("plans for kimi and zai", "GLM-5, MiniMax, Kimi").
+    ours = re.search(r"\bglm|z\.ai|\bzai\b|zhipu|bigmodel|智谱|智普", everything)
+    other_vendor = bool(vendors) and not ours
     return Message(
         raw=raw, ask=ask, pasted=pasted, questions=question_sentences(ask),
         language="zh" if is_chinese(ask) else "en", errors=_errors(raw, table), tools=tools,

@@ -12,6 +12,7 @@ import re
 from typing import Sequence
 
 from helpdesk.message import MCP_SERVERS, Message, is_chinese
+from helpdesk.retrieval import terms
 
 # Subscribers' Chinese words for what the docs name in English. Longest first, so 余额不足 wins over 余额.
 GLOSSARY = {
@@ -32,6 +33,13 @@ GLOSSARY = {
     "邀请": "invite referral", "积分": "credits", "提现": "withdraw", "思考": "thinking", "深度思考": "thinking mode",
     "流式": "streaming", "插件": "plugin", "工具": "tools", "账号": "account", "账户": "account", "国际版": "international",
     "旗舰": "max", "专业": "pro", "轻量": "lite", "隐私": "privacy data", "数据": "data", "上下文": "context window",
+    "登录": "login log in", "登陆": "login log in", "余额": "account balance", "扣费": "deducted charged",
+    "扣": "deducted", "权限": "access permission", "开通": "subscribe enable", "文件": "file", "怎么办": "fix",
+    "要求": "asks requires", "查询": "query check", "剩余": "remaining", "使用量": "usage", "刷新": "refresh reset",
+    "重置": "reset", "限制": "limit", "上限": "limit", "图片识别": "image vision", "识别": "recognition",
+    "命令": "command", "安装": "install", "版本": "version", "更新": "update", "切换": "switch", "默认": "default",
+    "映射": "mapping", "环境": "environment", "终端": "terminal", "客服": "customer support", "人工": "support person",
+    "无权限": "no access permission", "不支持": "not supported", "支持": "supported", "兼容": "compatible",
 }
 _GLOSSARY = sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))
 TOOL_WORDS = {"claude-code": "Claude Code", "claude-code-ide": "Claude Code IDE plugin", "opencode": "OpenCode",
@@ -51,7 +59,7 @@ def translate(text: str) -> str:
         if zh in rest:
             found.append(en)
             rest = rest.replace(zh, " ")
-    ascii_words = re.findall(r"[A-Za-z][\w.+/-]*|\d+", rest)
+    ascii_words = re.findall(r"[A-Za-z][A-Za-z0-9.+/_-]*|\d+", rest)
     return " ".join(found + ascii_words)
 
 
@@ -66,7 +74,8 @@ def retrieval_query(msg: Message, history: Sequence[dict] = (), follow_up_words:
     extras += [MCP_WORDS[m] for m in msg.mcp if MCP_WORDS[m].split()[0] not in ask.lower()]
     query = " ".join([ask, *[e for e in extras if e.lower() not in ask.lower()]]).strip()
     previous = [t["content"] for t in history if t.get("role") == "user" and t.get("content")]
-    if previous and len(re.findall(r"\w+", query)) <= follow_up_words:  # "and on Pro?" leans on the last question
+    # "and on Pro?", "how do I fix it?": so few content words lean on the previous question.
+    if previous and len(terms(query)) <= follow_up_words:
         last = previous[-1]
         query = f"{translate(last) if is_chinese(last) else last} {query}"
     return query

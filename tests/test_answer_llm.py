@@ -49,3 +49,34 @@ def test_a_failing_model_falls_back_to_the_offline_answer_with_a_note(fake, sett
 def test_off_topic_questions_are_refused_without_calling_the_model(fake, settings):
     result = answer("give me a good lasagna recipe", settings=settings)
     assert result.route == "abstain" and fake.requests == []
+
+
+PASTED = ("I moved to a new laptop. My old Roo Code settings were:\n"
+          "{\n  \"apiProvider\": \"zai\",\n  \"zaiApiLine\": \"international_coding\",\n  \"apiModelId\": \"glm-4.7\"\n}\n"
+          "How do I install the Roo Code extension again from scratch?")
+
+
+def test_the_message_analysis_reaches_the_rewrite_and_the_prompt(fake, settings):
+    """The model is told the ask, what the analysis found (tool, error), and the paste apart from the ask; the
+    retrieval query it writes is what retrieval uses (the answer's trace records it)."""
+    fake.script(Reply(text="install Roo Code extension"),  # the condensed query
+                Reply(text="Search for Roo Code in the VS Code Extensions Marketplace and install it [1]."))
+    result = answer(PASTED, [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "Hello!"}],
+                    settings=settings)
+    assert len(fake.requests) == 2
+    rewrite = "\n".join(m["content"] for m in fake.requests[0].body["messages"])
+    prompt = "\n".join(m["content"] for m in fake.requests[1].body["messages"])
+    for sent in (rewrite, prompt):
+        assert "How do I install the Roo Code extension" in sent  # the ask
+        assert "tools: roo-code" in sent and "models: glm-4.7" in sent  # what the analysis found
+        assert "[Pasted by the user:]" in sent and sent.index("[Pasted by the user:]") > sent.index("How do I install")
+    assert result.trace["query"] == "install Roo Code extension"
+    assert "devpack-tool-roo-code" in result.trace["ranked"]
+
+
+def test_pasted_errors_never_make_the_model_skip_a_diagnosis(fake, settings):
+    """An error the docs explain is diagnosed by the rules from the analysis: no model call, no paste misread."""
+    result = answer('Cline: {"error":{"code":"1113","message":"Insufficient balance or no resource package."}} '
+                    "I have the Lite plan", settings=settings)
+    assert result.route == "rules" and "coding/paas/v4" in result.text
+    assert fake.requests == []
