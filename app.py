@@ -138,7 +138,7 @@ def chat() -> None:
         st.rerun()
 
 
-pages = [st.Page(chat, title="Support chat", icon="💬", default=True)]
+pages = [st.Page(chat, title="Support chat", icon=":material/chat:", default=True)]
 if settings.insights_password and not embedded:  # no password set: the page does not exist at all
-    pages.append(st.Page("helpdesk/insights_page.py", title="Insights", icon="📊", url_path="insights"))
+    pages.append(st.Page("helpdesk/insights_page.py", title="Insights", icon=":material/insights:", url_path="insights"))
 st.navigation(pages, position="sidebar" if len(pages) > 1 else "hidden").run()

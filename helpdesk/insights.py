@@ -118,7 +118,8 @@ def topics(entries: Sequence[dict], distance: float = TOPIC_DISTANCE) -> list[To
     for label in set(labels.tolist()):
         members = np.flatnonzero(labels == label)
         centre = vectors[members].mean(axis=0)
-        nearest = members[int(np.argmax(vectors[members] @ centre))]
+        closeness = vectors[members] @ centre  # ties (a pair is equally close to its middle) go to the fuller question
+        _, _, nearest = max((round(float(c), 3), len(entries[i]["question"]), i) for c, i in zip(closeness, members))
         found.append(Topic(label=entries[nearest]["question"], entries=tuple(entries[i] for i in members)))
     return sorted(found, key=lambda t: (-len(t.entries), t.label))
 
@@ -142,7 +143,12 @@ def expectation(text: str) -> list[str]:
     if found:
         return found
     opening = " ".join(re.findall(r"\S+", text)[:6])
-    return [re.escape(opening)] if opening else [PLACEHOLDER]
+    return [literal(opening)] if opening else [PLACEHOLDER]
+
+
+def literal(text: str) -> str:
+    """A regex matching the text as written (spaces left readable in the golden file)."""
+    return re.escape(text).replace("\\ ", " ")
 
 
 def golden_line(entry: dict, curated: Sequence[Curated] = (), settings: Settings | None = None,
@@ -165,7 +171,7 @@ def golden_line(entry: dict, curated: Sequence[Curated] = (), settings: Settings
             match = None
     if keywords:
         expect["all"] = [figure_pattern(k.replace(",", "").lstrip("$")) if re.fullmatch(r"\$?[\d,]+(?:\.\d+)?", k)
-                         else re.escape(k) for k in keywords]
+                         else literal(k) for k in keywords]
     elif match:
         expect["all"] = expectation(match[0].answer)
     else:

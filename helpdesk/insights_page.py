@@ -92,6 +92,23 @@ def filters(entries: list[dict]) -> tuple[list[dict], float]:
     return insights.select(entries, start, end, routes), below
 
 
+def rates_chart(daily):
+    """Grouped bars, one group per day: a line needs two days to show anything, a bar shows the first day too."""
+    import altair as alt
+
+    long = daily.reset_index(names="day").melt(id_vars=["day", "questions"], value_vars=list(insights.RATES),
+                                               var_name="rate", value_name="percent")
+    long["day"] = long["day"].dt.strftime("%Y-%m-%d")
+    colour = alt.Color("rate:N", title=None, sort=list(insights.RATES),
+                       scale=alt.Scale(domain=list(insights.RATES), range=["#2e7d32", "#c62828", "#ef6c00"]),
+                       legend=alt.Legend(orient="bottom"))
+    return alt.Chart(long, height=280).mark_bar().encode(
+        x=alt.X("day:N", title=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("rate:N", sort=list(insights.RATES)),
+        y=alt.Y("percent:Q", title="% of questions", scale=alt.Scale(domain=[0, 100])),
+        color=colour, tooltip=["day", "rate", "percent", "questions"])
+
+
 def overview(entries: list[dict]) -> None:
     numbers = insights.summary(entries)
     cells = st.columns(5)
@@ -103,8 +120,7 @@ def overview(entries: list[dict]) -> None:
     daily = insights.rates_by_day(entries)
     if len(daily):
         st.markdown("**Answered, refused and handed-over rates per day (%)**")
-        st.line_chart(daily[list(insights.RATES)], y_label="% of questions", x_label="day",
-                      color=["#2e7d32", "#c62828", "#ef6c00"])
+        st.altair_chart(rates_chart(daily), width="stretch")
         st.caption(f"{numbers['questions']} questions; median latency "
                    f"{numbers['median latency ms'] or 0:.0f} ms. A refused question is also handed over (the bot "
                    "offers a person), so the rates need not add up to 100.")
@@ -120,7 +136,7 @@ def topics_section(entries: list[dict], below: float) -> None:
     found = insights.topics(failing, distance)
     st.markdown(f"**{len(failing)} refused or low-confidence questions in {len(found)} topics**")
     chart = {t.label[:60]: len(t.entries) for t in found[:12]}
-    st.bar_chart(chart, horizontal=True, x_label="questions", y_label="", height=max(160, 32 * len(chart)))
+    st.bar_chart(chart, horizontal=True, x_label="", y_label="questions", height=max(160, 40 * len(chart)))
     for n, topic in enumerate(found):
         with st.expander(f"{topic.label} ({len(topic.entries)})", expanded=n < 3):
             for entry in topic.entries:
@@ -167,8 +183,8 @@ def curated_section() -> None:
         return
     for item_id, found in problems.items():
         st.warning(f"Curated answer #{item_id} is not served: it " + "; it ".join(found))
-    st.dataframe([{"id": c.id, "status": c.status, "questions": " / ".join(c.questions), "answer": c.answer,
-                   "doc": c.doc, "facts check": "stale" if c.id in problems else "ok", "updated": c.updated_at[:16]}
+    st.dataframe([{"id": c.id, "status": c.status, "facts check": "stale" if c.id in problems else "ok",
+                   "questions": " / ".join(c.questions), "doc": c.doc, "answer": c.answer, "updated": c.updated_at[:16]}
                   for c in items], hide_index=True, width="stretch")
     chosen = st.selectbox("Curated answer to edit or retire", [c.id for c in items], key="cur-pick",
                           format_func=lambda i: f"#{i} {next(c for c in items if c.id == i).questions[0][:80]}")

@@ -91,7 +91,7 @@ def test_the_right_password_shows_rates_topics_and_thumbs_down(env, monkeypatch)
     assert metrics == {"Questions": "4", "Answered": "50.0%", "Refused": "50.0%", "Handed over": "50.0%",
                        "Thumbs down": "1"}
     topics = [e.label for e in at.expander]
-    assert any("(2)" in label and "aypal" in label for label in topics), topics  # PayPal questions together
+    assert any("(2)" in label and "paypal" in label.lower() for label in topics), topics  # PayPal questions together
     assert any("student discount" in label for label in topics)
     down = at.dataframe[0].value
     assert list(down["question"]) == ["How many prompts on Lite?"]
