@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ import numpy as np
 from helpdesk.schema import Answer, Source
 from helpdesk.settings import Settings
 
+log = logging.getLogger(__name__)
 STATUSES = ("draft", "approved", "retired")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS curated (
@@ -289,7 +291,12 @@ def curated_answer(question: str, history: Sequence[dict], settings: Settings) -
         return None
     if history and len(re.findall(r"\w+", question)) <= 4:
         return None
-    items = approved(settings)
+    try:
+        items = approved(settings)
+    except (sqlite3.Error, OSError) as exc:  # an unreadable store must not take the other answers down with it
+        log.error("curated answers skipped: cannot read %s (%s); check the file or move it aside",
+                  settings.feedback_db, exc)
+        return None
     stale = check_curated(settings, items)
     live = [item for item in items if item.id not in stale]
     if not live:

@@ -151,8 +151,8 @@ def thumbs_down(entries: list[dict]) -> None:
     if not down:
         st.info("No thumbs-down answers in this period.")
         return
-    st.dataframe([{"when": e["created_at"][:16], "question": e["question"], "answer": e["answer"],
-                   "comment": e["comment"], "route": e["route"]} for e in reversed(down)],
+    st.dataframe([{"when": e["created_at"][:16], "question": e["question"], "comment": e["comment"],
+                   "route": e["route"], "answer": e["answer"]} for e in reversed(down)],
                  hide_index=True, width="stretch")
     for n, entry in enumerate(down[-10:]):
         st.button(f"Curate: {entry['question'][:70]}", key=f"down-curate-{n}", on_click=load_into_form,

@@ -38,12 +38,15 @@ def app_url(real_settings, tmp_path):
         process.wait(timeout=30)
 
 
-def ask(page, question: str, answered: int) -> None:
+def ask(page, question: str, asked_before: int):
+    """Ask, and wait until the answer is rendered with its thumbs (the run after the stream is finished)."""
     box = page.get_by_placeholder("Ask a question about the GLM Coding Plan")
     box.wait_for(timeout=120_000)
     box.fill(question)
     box.press("Enter")
-    page.get_by_text("Not in the docs").nth(answered).wait_for(timeout=120_000)
+    reply = page.locator('[data-testid="stChatMessage"]').nth(2 * asked_before + 1)
+    reply.locator('[data-testid="stFeedback"]').wait_for(timeout=120_000)
+    return reply
 
 
 def test_insights_page_in_a_real_browser(app_url):
@@ -54,10 +57,20 @@ def test_insights_page_in_a_real_browser(app_url):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         chat = browser.new_page(viewport={"width": 1100, "height": 900})
         chat.goto(url)
+        # Short questions lean on the one before (the offline follow-up rule), so the refused ones come first.
         for n, question in enumerate(["Can I pay with PayPal?", "do you take paypal", "Is there a student discount?"]):
             ask(chat, question, n)
+        reply = ask(chat, "How do I cancel my subscription?", 3)
+        comment = reply.get_by_placeholder("Optional comment, then rate the answer")
+        comment.fill("Where is the cancel button in the app?")
+        comment.press("Enter")
+        reply.get_by_role("radio", name="Thumbs down").click()
+        chat.get_by_text("Thanks for the feedback.").wait_for(timeout=30_000)
         chat.get_by_role("link", name="Insights").wait_for(timeout=30_000)  # the sidebar links to the page
-        assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM conversations").fetchone()[0] == 3
+        with sqlite3.connect(db) as store:
+            assert store.execute("SELECT COUNT(*) FROM conversations").fetchone()[0] == 4
+            assert store.execute("SELECT f.comment FROM feedback f JOIN conversations c ON c.answer_id = f.answer_id "
+                                 "WHERE f.rating = -1").fetchall() == [("Where is the cancel button in the app?",)]
 
         page = browser.new_page(viewport={"width": 1280, "height": 1700})  # Streamlit scrolls inside: no full_page
         page.goto(f"{url}/insights")
@@ -74,6 +87,11 @@ def test_insights_page_in_a_real_browser(app_url):
             timeout=30_000)
         page.wait_for_timeout(1500)  # let the chart draw
         page.screenshot(path=str(ARTIFACTS / "insights-overview.png"), full_page=True)
+
+        page.get_by_role("tab", name="Thumbs down").click()
+        page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+        page.wait_for_timeout(2000)
+        page.screenshot(path=str(ARTIFACTS / "insights-thumbs-down.png"))
 
         page.get_by_role("tab", name="Topics").click()
         topic_button = page.get_by_role("button", name="Write a curated answer for this topic").first
