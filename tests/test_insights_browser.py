@@ -5,12 +5,14 @@ Screenshots land in artifacts/insights-*.png."""
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 
 import pytest
 
+from eval.__main__ import main as eval_main
 from helpdesk.settings import PROJECT_ROOT
 from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, require_browser, wait_for_http
 
@@ -49,7 +51,15 @@ def ask(page, question: str, asked_before: int):
     return reply
 
 
-def test_insights_page_in_a_real_browser(app_url):
+def answer_calls_curated() -> bool:
+    import inspect
+
+    import helpdesk.answer
+
+    return "curated_answer(" in inspect.getsource(helpdesk.answer)
+
+
+def test_insights_page_in_a_real_browser(app_url, real_settings, tmp_path, monkeypatch):
     sync_api = require_browser()
     url, db = app_url
     ARTIFACTS.mkdir(exist_ok=True)
@@ -102,8 +112,7 @@ def test_insights_page_in_a_real_browser(app_url):
 
         page.get_by_role("tab", name="Curated answers").click()
         questions = page.get_by_label("Questions it answers (one per line; paraphrases help it match)")
-        questions.wait_for(timeout=30_000)
-        assert "paypal" in questions.input_value().lower()
+        sync_api.expect(questions).to_have_value(re.compile("paypal", re.IGNORECASE), timeout=30_000)  # after the rerun
         page.get_by_label("Answer (given word for word, followed by the citation)").fill(PAYPAL_ANSWER)
         page.get_by_role("button", name="Approve").click()
         page.get_by_text("approved: the bot now gives it").wait_for(timeout=30_000)
@@ -114,9 +123,23 @@ def test_insights_page_in_a_real_browser(app_url):
         assert (status, doc) == ("approved", "devpack-faq")
 
         page.get_by_role("tab", name="Export to evaluation").click()
-        page.get_by_role("button", name="Download golden lines (.jsonl)").wait_for(timeout=30_000)
+        download = page.get_by_role("button", name="Download golden lines (.jsonl)")
+        download.wait_for(timeout=30_000)
         page.wait_for_timeout(1000)
         page.screenshot(path=str(ARTIFACTS / "insights-export.png"), full_page=True)
+        with page.expect_download() as started:
+            download.click()
+        golden = tmp_path / "golden-from-log.jsonl"
+        started.value.save_as(golden)
+        monkeypatch.setenv("HELPDESK_FEEDBACK_DB", str(tmp_path / "eval-run.sqlite3"))
+        assert eval_main(["--golden", str(golden), "--index", str(real_settings.index_dir), "--offline"]) == 0
+
+        if answer_calls_curated():  # the loop closed: the same question in other words gets the curated answer
+            chat.reload()
+            reply = ask(chat, "Is PayPal accepted as a payment method?", 0)
+            reply.get_by_text("Answer written by the support team").wait_for(timeout=30_000)
+            assert "link a bank card or PayPal" in reply.inner_text()
+            chat.screenshot(path=str(ARTIFACTS / "insights-curated-in-chat.png"))
 
         embedded = browser.new_page(viewport={"width": 420, "height": 700})
         embedded.goto(f"{url}/?embed=true")
