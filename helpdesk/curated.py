@@ -277,6 +277,14 @@ def best_match(question: str, items: Sequence[Curated]) -> tuple[Curated, str, f
     return best
 
 
+FOLLOW_UP = re.compile(r"^\s*(and|also|but|what about|how about|same for|then|so)\b", re.IGNORECASE)
+
+
+def leans_on_history(question: str) -> bool:
+    """ "and on Pro?", "what about Max", "per month?": a question that is only complete with the one before it."""
+    return bool(FOLLOW_UP.match(question)) or len(re.findall(r"\w+", question)) <= 3
+
+
 def render(item: Curated, source: Source) -> str:
     return f"{item.answer}\n(Source: {source.title}, as of {source.as_of})"
 
@@ -284,12 +292,12 @@ def render(item: Curated, source: Source) -> str:
 def curated_answer(question: str, history: Sequence[dict], settings: Settings) -> Answer | None:
     """The approved curated answer for this question, or None to let the rules and retrieval answer it.
 
-    A short follow-up ("and on Pro?") leans on the conversation, so it is left to the layers that read it.
+    A follow-up ("and on Pro?") leans on the conversation, so it is left to the layers that read it.
     """
     question = (question or "").strip()
     if not question:
         return None
-    if history and len(re.findall(r"\w+", question)) <= 4:
+    if history and leans_on_history(question):
         return None
     try:
         items = approved(settings)

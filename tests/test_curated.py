@@ -76,10 +76,13 @@ def test_drafts_and_retired_answers_are_not_served_and_edits_are(store, settings
     assert [c.status for c in store.all()] == ["retired"]
 
 
-def test_a_short_follow_up_is_left_to_the_layers_that_read_the_conversation(store, settings):
-    store.add(["And on Pro?"], "Pro: ~400 prompts every 5 hours.", "devpack-faq")
+def test_a_follow_up_is_left_to_the_layers_that_read_the_conversation(store, settings):
+    store.add(["And on Pro?", "what about the Pro plan then"], "Pro: ~400 prompts every 5 hours.", "devpack-faq")
+    store.add(["Can I pay with PayPal?"], "Yes: link PayPal as your payment method.", "devpack-faq")
     history = [{"role": "user", "content": "Lite quota?"}, {"role": "assistant", "content": "~80"}]
     assert curated_answer("And on Pro?", history, settings) is None
+    assert curated_answer("what about the Pro plan then", history, settings) is None
+    assert curated_answer("do you take paypal", history, settings) is not None  # short, yet a question of its own
 
 
 @pytest.mark.parametrize("questions, answer, doc, message", [
