@@ -1,13 +1,19 @@
-"""Streamlit chat for the GLM Coding Plan support assistant. Renders; helpdesk/ decides."""
+"""Streamlit chat for the GLM Coding Plan support assistant. Renders; helpdesk/ decides.
+
+A second page, the support team's insights (helpdesk/insights_page.py), exists only when
+HELPDESK_INSIGHTS_PASSWORD is set, and never in the embedded chat (?embed=true).
+"""
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import streamlit as st
 
 from helpdesk import ui
 from helpdesk.answer import answer_stream
+from helpdesk.convlog import mask_secrets, record
 from helpdesk.feedback import Feedback, FeedbackStore
 from helpdesk.schema import Answer
 from helpdesk.settings import Settings
@@ -38,23 +44,6 @@ if not status.ready:
     status = ui.index_status(settings)
 
 state = st.session_state
-state.setdefault("messages", [])
-state.setdefault("session_id", uuid.uuid4().hex)
-state.setdefault("rated", {})
-
-if not embedded:
-    with st.sidebar:
-        st.subheader("Support assistant")
-        st.write(f"**Mode:** {ui.mode_label(settings)}")
-        st.write(f"**Docs current to:** {status.as_of or 'unknown'}")
-        st.write(f"**Index:** {status.detail}")
-        if st.button("Clear conversation", key="clear"):
-            state.messages = []
-            state.rated = {}
-            st.rerun()
-        st.caption(f"Need a person? [Contact Z.ai support]({settings.support_url})")
-    st.title("GLM Coding Plan support")
-    st.caption("Ask about quotas, prices, upgrades, referral credits, tool setup or error codes.")
 
 
 def save_feedback(index: int) -> None:
@@ -65,9 +54,9 @@ def save_feedback(index: int) -> None:
     result: Answer = message["answer"]
     comment = state.get(f"comment-{index}", "") or ""
     feedback_store(str(settings.feedback_db)).add(Feedback(
-        rating=1 if rating == 1 else -1, question=question, answer=result.text, route=result.route,
-        sources=tuple(s.url for s in result.sources), comment=comment, session_id=state.session_id,
-        surface="streamlit"))
+        rating=1 if rating == 1 else -1, question=mask_secrets(question, settings), answer=result.text,
+        route=result.route, sources=tuple(s.url for s in result.sources), comment=mask_secrets(comment, settings),
+        session_id=state.session_id, surface="streamlit", answer_id=result.id))
     state.rated[index] = rating
 
 
@@ -75,7 +64,7 @@ def render_answer(index: int, result: Answer) -> None:
     if result.sources:
         links = " · ".join(f"[{ui.escape_markdown(s.title)}]({s.url}) ({s.as_of})" for s in result.sources)
         st.markdown(f"Sources: {links}")
-    st.caption(ui.ROUTE_LABELS[result.route])
+    st.caption(ui.label(result))
     for note in result.notes:
         if note.startswith("AI answer unavailable"):
             st.info(note)
@@ -89,40 +78,67 @@ def render_answer(index: int, result: Answer) -> None:
         st.feedback("thumbs", key=f"thumbs-{index}", on_change=save_feedback, args=(index,))
 
 
-for i, message in enumerate(state.messages):
-    with st.chat_message(message["role"]):
-        st.markdown(ui.escape_markdown(message["content"]))
-        if message["role"] == "assistant":
-            render_answer(i, message["answer"])
+def chat() -> None:
+    state.setdefault("messages", [])
+    state.setdefault("session_id", uuid.uuid4().hex)
+    state.setdefault("rated", {})
 
-pending = None
-if not state.messages:
-    st.write("Try one of these:")
-    columns = st.columns(2)
-    for n, starter in enumerate(ui.STARTERS):
-        if columns[n % 2].button(starter, key=f"starter-{n}"):
-            pending = starter
+    if not embedded:
+        with st.sidebar:
+            st.subheader("Support assistant")
+            st.write(f"**Mode:** {ui.mode_label(settings)}")
+            st.write(f"**Docs current to:** {status.as_of or 'unknown'}")
+            st.write(f"**Index:** {status.detail}")
+            if st.button("Clear conversation", key="clear"):
+                state.messages = []
+                state.rated = {}
+                st.rerun()
+            st.caption(f"Need a person? [Contact Z.ai support]({settings.support_url})")
+        st.title("GLM Coding Plan support")
+        st.caption("Ask about quotas, prices, upgrades, referral credits, tool setup or error codes.")
 
-typed = st.chat_input("Ask a question about the GLM Coding Plan", max_chars=settings.max_question_chars + 1000)
-checked = ui.check_question(pending or typed, settings)
-if checked.problem:
-    st.warning(checked.problem)
-elif checked.question:
-    history = [{"role": m["role"], "content": m["content"]} for m in state.messages]
-    state.messages.append({"role": "user", "content": checked.question})
-    with st.chat_message("user"):
-        st.markdown(ui.escape_markdown(checked.question))
-    with st.chat_message("assistant"):
-        final: Answer | None = None
+    for i, message in enumerate(state.messages):
+        with st.chat_message(message["role"]):
+            st.markdown(ui.escape_markdown(message["content"]))
+            if message["role"] == "assistant":
+                render_answer(i, message["answer"])
 
-        def tokens():
-            global final
-            for event in answer_stream(checked.question, history, settings):
-                if event.kind == "token":
-                    yield ui.escape_markdown(event.text)
-                elif event.kind == "answer":
-                    final = event.answer
+    pending = None
+    if not state.messages:
+        st.write("Try one of these:")
+        columns = st.columns(2)
+        for n, starter in enumerate(ui.STARTERS):
+            if columns[n % 2].button(starter, key=f"starter-{n}"):
+                pending = starter
 
-        st.write_stream(tokens())
-    state.messages.append({"role": "assistant", "content": final.text, "answer": final})
-    st.rerun()
+    typed = st.chat_input("Ask a question about the GLM Coding Plan", max_chars=settings.max_question_chars + 1000)
+    checked = ui.check_question(pending or typed, settings)
+    if checked.problem:
+        st.warning(checked.problem)
+    elif checked.question:
+        history = [{"role": m["role"], "content": m["content"]} for m in state.messages]
+        state.messages.append({"role": "user", "content": checked.question})
+        with st.chat_message("user"):
+            st.markdown(ui.escape_markdown(checked.question))
+        with st.chat_message("assistant"):
+            final: list[Answer] = []
+            started = time.perf_counter()
+
+            def tokens():
+                for event in answer_stream(checked.question, history, settings):
+                    if event.kind == "token":
+                        yield ui.escape_markdown(event.text)
+                    elif event.kind == "answer":
+                        final.append(event.answer)
+
+            st.write_stream(tokens())
+        record(checked.question, history, final[0], settings, surface="streamlit", session_id=state.session_id,
+               latency_ms=(time.perf_counter() - started) * 1000)
+        state.messages.append({"role": "assistant", "content": final[0].text, "answer": final[0]})
+        st.rerun()
+
+
+pages = [st.Page(chat, title="Support chat", icon=":material/chat:", default=True)]
+if settings.insights_password and not embedded:  # no password set: the page does not exist at all
+    pages.append(st.Page("helpdesk/insights_page.py", title="Insights", icon=":material/insights:", url_path="insights"))
+st.navigation(pages, position="sidebar" if len(pages) > 1 else "hidden").run()

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
+import uuid
 
 from helpdesk.answer import answer
+from helpdesk.convlog import record
 from helpdesk.schema import Answer
 from helpdesk.settings import Settings, SettingsError
 from helpdesk.store import IndexUnavailable
@@ -20,12 +23,16 @@ def render(result: Answer) -> str:
     if result.sources:
         lines.append("Sources:")
         lines += [f"  - {s.title} ({s.url}), as of {s.as_of}" for s in result.sources]
-    lines.append(f"[{ROUTE_LABEL[result.route]}; confidence {result.confidence:.2f}]")
+    how = "written by the support team" if "curated" in result.notes else ROUTE_LABEL[result.route]
+    lines.append(f"[{how}; confidence {result.confidence:.2f}]")
     return "\n".join(lines)
 
 
-def _ask(question: str, history: list[dict], settings: Settings, as_json: bool) -> Answer:
+def _ask(question: str, history: list[dict], settings: Settings, as_json: bool, session_id: str = "") -> Answer:
+    started = time.perf_counter()
     result = answer(question, history, settings)
+    record(question, history, result, settings, surface="cli", session_id=session_id,
+           latency_ms=(time.perf_counter() - started) * 1000)
     print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if as_json else render(result), flush=True)
     return result
 
@@ -33,6 +40,7 @@ def _ask(question: str, history: list[dict], settings: Settings, as_json: bool) 
 def chat(settings: Settings, as_json: bool) -> None:
     print("Ask about the GLM Coding Plan (quotas, prices, upgrades, referrals, tools, errors). Ctrl-D or 'exit' quits.")
     history: list[dict] = []
+    session_id = uuid.uuid4().hex  # one interactive chat is one session in the conversation log
     while True:
         try:
             question = input("\n> ").strip()
@@ -43,7 +51,7 @@ def chat(settings: Settings, as_json: bool) -> None:
             return
         if not question:
             continue
-        result = _ask(question, history, settings, as_json)
+        result = _ask(question, history, settings, as_json, session_id)
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": result.text}]
 
 

@@ -25,10 +25,12 @@ CREATE TABLE IF NOT EXISTS feedback (
     route TEXT NOT NULL,
     sources TEXT NOT NULL DEFAULT '[]',
     session_id TEXT NOT NULL DEFAULT '',
-    surface TEXT NOT NULL DEFAULT ''
+    surface TEXT NOT NULL DEFAULT '',
+    answer_id TEXT NOT NULL DEFAULT ''
 )
 """
-COLUMNS = ("id", "created_at", "rating", "comment", "question", "answer", "route", "sources", "session_id", "surface")
+COLUMNS = ("id", "created_at", "rating", "comment", "question", "answer", "route", "sources", "session_id", "surface",
+           "answer_id")
 MAX_COMMENT = 2000
 
 
@@ -46,6 +48,7 @@ class Feedback:
     comment: str = ""
     session_id: str = ""
     surface: str = ""
+    answer_id: str = ""  # Answer.id: links the rating to its conversation log entry
 
 
 class FeedbackStore:
@@ -55,6 +58,11 @@ class FeedbackStore:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(SCHEMA)
+            if "answer_id" not in {row[1] for row in db.execute("PRAGMA table_info(feedback)")}:  # a store made before
+                try:
+                    db.execute("ALTER TABLE feedback ADD COLUMN answer_id TEXT NOT NULL DEFAULT ''")
+                except sqlite3.OperationalError:  # another process added it first
+                    pass
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -68,9 +76,9 @@ class FeedbackStore:
         with self._connect() as db:
             cursor = db.execute(
                 "INSERT INTO feedback (created_at, rating, comment, question, answer, route, sources, session_id, "
-                "surface) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "surface, answer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (now, item.rating, item.comment.strip(), item.question, item.answer, item.route,
-                 json.dumps(list(item.sources)), item.session_id, item.surface))
+                 json.dumps(list(item.sources)), item.session_id, item.surface, item.answer_id))
             return int(cursor.lastrowid)
 
     def rows(self) -> list[dict]:

@@ -34,6 +34,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from helpdesk.answer import answer, answer_stream
+from helpdesk.convlog import record
 from helpdesk.feedback import MAX_COMMENT, Feedback, FeedbackError, FeedbackStore
 from helpdesk.schema import Answer
 from helpdesk.settings import Settings, SettingsError
@@ -367,9 +368,10 @@ def _failed(settings: Settings) -> Answer:
                         f"Z.ai support at {settings.support_url}."), route="abstain", offer_human=True)
 
 
-def stream_events(question: str, history: list[dict], settings: Settings) -> Iterator[str]:
+def stream_events(question: str, history: list[dict], settings: Settings, session_id: str = "") -> Iterator[str]:
     """`answer_stream` as SSE text. Whatever fails, the stream ends with an error event and a final answer."""
     finished = False
+    started = time.perf_counter()
     try:
         for event in answer_stream(question, history, settings):
             if event.kind == "sources":
@@ -379,6 +381,8 @@ def stream_events(question: str, history: list[dict], settings: Settings) -> Ite
             elif event.kind == "error":
                 yield _sse("error", {"message": _redact(event.text, settings)})
             elif event.kind == "answer" and event.answer is not None:
+                record(question, history, event.answer, settings, surface="api-stream", session_id=session_id,
+                       latency_ms=(time.perf_counter() - started) * 1000)
                 yield _sse("answer", AnswerOut.of(_scrubbed(event.answer, settings)).model_dump())
                 finished = True
                 break
@@ -492,6 +496,8 @@ def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[st
             result = answer(question, history, settings)
         log.info("answer route=%s session=%s %.0f ms", result.route, body.session_id or "-",
                  (time.perf_counter() - started) * 1000)
+        record(question, history, result, settings, surface="api", session_id=body.session_id or "",
+               latency_ms=(time.perf_counter() - started) * 1000)
         return AnswerOut.of(_scrubbed(result, settings))
 
     @app.post("/v1/answer/stream", response_class=EventStream, tags=["answers"],
@@ -500,7 +506,7 @@ def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[st
         """The same answer, streamed as server-sent events (see the 200 response for the events)."""
         question, history = _questions(body, settings)  # a 422 here, before the stream starts
         # A sync iterator: Starlette pulls each event in its threadpool, so the event loop is never blocked.
-        return EventStream(limited(stream_events(question, history, settings), answer_slots),
+        return EventStream(limited(stream_events(question, history, settings, body.session_id or ""), answer_slots),
                            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     @app.post("/v1/feedback", response_model=FeedbackOut, status_code=201, responses=errors, tags=["feedback"])

@@ -75,6 +75,12 @@ class Settings:
     llm_thinking: bool = False
     llm_timeout: float = 20.0
     llm_max_retries: int = 2
+    conversation_log: bool = True  # log every answer (masked) in the feedback SQLite file for the insights page
+    conversation_log_days: int = 90  # log entries older than this are deleted on the next write; 0 keeps them
+    # The support team's insights page in the chat app; no password set means the page does not exist.
+    insights_password: str | None = field(default=None, repr=False)
+    # Cosine to a curated question for its curated answer; measured by `python -m helpdesk.curated` (0 false matches).
+    curated_threshold: float = 0.70
 
     @property
     def server_mode(self) -> bool:
@@ -110,5 +116,9 @@ class Settings:
             llm_thinking=_bool(env, "HELPDESK_LLM_THINKING", base.llm_thinking),
             llm_timeout=_float(env, "HELPDESK_LLM_TIMEOUT", base.llm_timeout),
             llm_max_retries=_int(env, "HELPDESK_LLM_MAX_RETRIES", base.llm_max_retries),
+            conversation_log=_bool(env, "HELPDESK_CONVERSATION_LOG", base.conversation_log),
+            conversation_log_days=_int(env, "HELPDESK_CONVERSATION_LOG_DAYS", base.conversation_log_days),
+            insights_password=env.get("HELPDESK_INSIGHTS_PASSWORD") or None,
+            curated_threshold=_float(env, "HELPDESK_CURATED_THRESHOLD", base.curated_threshold),
         )
         return replace(settings, **overrides) if overrides else settings

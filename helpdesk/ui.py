@@ -14,6 +14,14 @@ ROUTE_LABELS = {
     "llm": "AI-written answer from the docs",
     "abstain": "Not in the docs",
 }
+CURATED_LABEL = "Answer written by the support team"
+
+
+def label(result) -> str:
+    """How an answer was reached, for the caption under it; a curated answer says so rather than "exact figure"."""
+    return CURATED_LABEL if "curated" in result.notes else ROUTE_LABELS[result.route]
+
+
 STARTERS = (
     "How many prompts do I get every 5 hours on the Lite plan?",
     "What does upgrading from Lite to Pro cost 10 days into my month?",

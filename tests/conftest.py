@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
+# Answers given in tests are logged (the conversation log is on by default) into a throwaway file, never .data/.
+TEST_DATA = Path(tempfile.mkdtemp(prefix="helpdesk-tests-"))
+os.environ.setdefault("HELPDESK_FEEDBACK_DB", str(TEST_DATA / "feedback.sqlite3"))
+
+
 def settings_for(index_dir: Path, corpus_dir: Path = CORPUS, **overrides) -> Settings:
     """Settings from a clean environment (no developer's variables leak in), pointed at a test index."""
+    overrides.setdefault("feedback_db", TEST_DATA / "feedback.sqlite3")
     return Settings.from_env({}, index_dir=index_dir, corpus_dir=corpus_dir, **overrides)
 
 
