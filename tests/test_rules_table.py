@@ -394,6 +394,27 @@ RAW = [
     row("how do I cancel a running task in Claude Code", None),
     row("how do I cancel my openai subscription", None),
     row("how do I refund a Stripe payment in my own app", None),
+
+    # ---- near-misses real subscribers' messages produced: a word of a rule's topic, another question asked ------
+    row("Do you store my prompts or use them for training?", None),
+    row("I wrote a haiku about my code, any feedback?", None),
+    row("does this web search rename Web Search Prime to just Web Search? Or does it match the tool name?", None),
+    row("GLM-5.2 is missing from my model list. What are the steps to enable this specific model?", None),
+    row("what is the difference between the open-source GLM-5.2 and the one in the Coding Plan?", None),
+    row("国内的codingplan可以用吗 我用千帆的codingplan好像不可以", None),
+    row("智普coding plan选glm5.2 一次聊天问题会在控制台产生多次额度消耗是正常的吗？", None),
+
+    # ---- one pool, the helper, installing Claude Code, the first-purchase deal -----------------------------------
+    row("Do Claude Code and Cline each get their own quota, or is it one pool?", "shared_quota", {},
+        [r"share the same usage quota"]),
+    row("is the usage limit shared across all my tools or separate for each tool?", "shared_quota", {},
+        [r"One pool"]),
+    row("What's the quickest way to set all my coding tools up automatically?", "coding_helper", {},
+        [r"npx @z_ai/coding-helper"]),
+    row("How do I install Claude Code, and which Node version do I need?", "claude_install", {},
+        [r"npm install -g @anthropic-ai/claude-code", r"Node\.js 18"]),
+    row("Is there a discount on my first Coding Plan purchase?", "first_purchase_deal", {}, [r"50% off"]),
+    row("any promo for new users when i subscribe?", "first_purchase_deal", {}, [r"50% off", r"z\.ai/subscribe"]),
     row("does GLM-4.7 support function calling", None),
     row("how to downgrade node version", None),
     row("is there a weekly newsletter?", None),

@@ -316,3 +316,21 @@ def personal_plan(r: Reply, p: Parsed) -> str:
     return ("The docs don't mention a team or per-seat plan: a GLM Coding Plan subscription is tied to one account and "
             "licensed only to the individual person who owns it, so it cannot be shared with a team. Ask Z.ai "
             "support about business or API options.")
+
+
+def first_purchase_deal_asked(text: str, s: Slots) -> bool:
+    """A first-purchase discount for the subscriber themself; a friend's discount is the referral group's."""
+    return matches(text, r"\b(discount|deal|promo\w*|offer|coupon|sale|cheaper)\b", "优惠", "折扣") and matches(
+        text, r"\b(first|new (user|customer|subscriber)|when i (buy|subscribe)|sign ?up)\b", "首次", "首单", "新用户")
+
+
+@register("first_purchase_deal", When(275, first_purchase_deal_asked),
+          facts=("price.first_purchase_deal", "price.from_lite", "price.from_pro", "price.lite_monthly",
+                 "price.pro_monthly"))
+def first_purchase_deal(r: Reply, p: Parsed) -> str:
+    pct = r.fact("price.first_purchase_deal")
+    lite, pro = r.fact("price.lite_monthly"), r.fact("price.pro_monthly")
+    from_lite, from_pro = r.fact("price.from_lite"), r.fact("price.from_pro")
+    return (f"Yes: the overview offers {pct}% off your first GLM Coding Plan purchase, which is where its \"from "
+            f"{from_lite} USD per month\" (Lite, list {money(lite)}) and \"from {from_pro} USD per month\" (Pro, list "
+            f"{money(pro)}) come from. The current offer is shown on the subscription page, https://z.ai/subscribe.")

@@ -142,7 +142,7 @@ def models_asked(text: str, s: Slots) -> bool:
         return True
     return not matches(text, r"\bhow (do|can|to)\b|\bswitch\b") and matches(
         text, r"\b(which|what) models?\b|\bglm-5\b.*\b(lite|pro|max|plan|available|access|use|support)|"
-              r"\b(lite|pro|max)\b.*\bglm-5\b", "哪些模型") and (not matches(text, QUOTA) or not s.plans)
+              r"\b(lite|pro|max|tiers?|plans?|subscriptions?)\b.*\bglm-5\b", "哪些模型") and (not matches(text, QUOTA) or not s.plans)
 
 
 @register("models", When(250, models_asked),

@@ -129,3 +129,42 @@ def claude_mapping(r: Reply, p: Parsed) -> str:
     return (f"Claude Code's default mapping: ANTHROPIC_DEFAULT_OPUS_MODEL → {opus}, ANTHROPIC_DEFAULT_SONNET_MODEL → "
             f"{sonnet}, ANTHROPIC_DEFAULT_HAIKU_MODEL → {haiku}. On Pro or Max you can set a model to \"GLM-5\" "
             "yourself in ~/.claude/settings.json.")
+
+
+def shared_quota_asked(text: str, s: Slots) -> bool:
+    """"Do Claude Code and Cline each get their own quota, or is it one pool?" """
+    tools = sum(tool in text for tool in SUPPORTED_TOOL_NAMES)
+    return (tools >= 2 or matches(text, r"\b(each|every|all|different|multiple|several) (coding )?tools?\b", "多个工具")) and \
+        matches(text, r"\b(quota|quotas|pool|limit|limits|usage)\b", "额度") and \
+        matches(text, r"\b(own|separate|separately|share|shared|sharing|same|one pool|each|combined|together)\b", "共享", "共用")
+
+
+@register("shared_quota", When(215, shared_quota_asked), facts=("tools.shared_quota",))
+def shared_quota(r: Reply, p: Parsed) -> str:
+    r.fact("tools.shared_quota")
+    return ("One pool: all supported coding tools share the same usage quota under your subscription, so prompts from "
+            "Claude Code, Cline or any other tool count against the same 5-hour and weekly limits.")
+
+
+def coding_helper_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\b(automatic\w*|one command|all (of )?my (coding )?tools|every tool|quickest|fastest|easiest)\b",
+                   "自动", "一键") and matches(text, r"\b(set ?up|setup|configur\w*|install\w*|load)\b|\bset\b.{0,30}\bup\b",
+                                              "配置", "安装")
+
+
+@register("coding_helper", When(212, coding_helper_asked), facts=("tool.helper.command",))
+def coding_helper(r: Reply, p: Parsed) -> str:
+    command = r.fact("tool.helper.command")
+    return (f"Run `{command}`: the Coding Tool Helper detects, installs and configures your coding tools with the "
+            "GLM Coding Plan for you.")
+
+
+def claude_install_asked(text: str, s: Slots) -> bool:
+    return "claude code" in text and matches(text, r"\binstall\w*\b|\bnode(\.js)? version\b", "安装")
+
+
+@register("claude_install", When(205, claude_install_asked), facts=("tool.claude-code.install", "tool.claude-code.node"))
+def claude_install(r: Reply, p: Parsed) -> str:
+    command, node = r.fact("tool.claude-code.install"), r.fact("tool.claude-code.node")
+    return (f"Install Claude Code with `{command}`; it needs Node.js {node} or newer. Then point it at the plan "
+            "(ANTHROPIC_BASE_URL and ANTHROPIC_AUTH_TOKEN in ~/.claude/settings.json).")

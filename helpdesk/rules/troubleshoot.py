@@ -30,7 +30,8 @@ SETUP_ASK = re.compile(
     r"\b(how|where|which|what)\b[^.?!\n]{0,60}\b(set ?up|setup|configur\w*|config|connect\w*|hook\w*|integrat\w*|"
     r"base ?url|api ?url|api_base|baseurl|endpoint|provider|entrypoint|env(ironment)? var\w*|point \w+ at|plug\w* in|"
     r"use (it|the plan|the coding plan|z\.?ai|glm|my plan)|make \w+ work|get \w+ (to )?work\w*|supposed to use|"
-    r"put)\b|\b(tutorial|guide|instructions?)\b|(怎么|如何|怎样|哪里|在哪)[^。？?]{0,12}(配置|接入|设置|使用|用|接)|"
+    r"put)\b|\b(tutorial|guide|instructions?)\b|\bcan (i|we) use (it|the plan|the coding plan|glm|z\.?ai|my plan|"
+    r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(怎么|如何|怎样|哪里|在哪)[^。？?]{0,12}(配置|接入|设置|使用|用|接)|"
     r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)", re.I)
 GENERAL_KINDS = ("general", "bigmodel-general")
 RATE_CODES = ("1302", "1303", "1305")
@@ -91,8 +92,9 @@ def tool_setup(d: Diagnosis, tool: str) -> None:
         d.say("setup", f"Goose: a new provider of type \"{d.fact('tool.goose.provider')}\" with Base URL "
                        f"{d.fact('tool.goose.base_url')}.")
     elif tool == "cursor":
-        d.say("setup", f"Cursor: in \"Override OpenAI Base URL\" put {d.fact('tool.cursor.base_url')} (custom "
-                       "models need Cursor's paid tier).")
+        pro = d.fact("tool.cursor.pro")
+        d.say("setup", f"Cursor: in \"Override OpenAI Base URL\" put {d.fact('tool.cursor.base_url')}; custom "
+                       f"configuration is only supported in {pro} and higher, not on Cursor's free tier.")
     elif tool == "crush":
         d.say("setup", f"Crush: in {d.fact('tool.crush.file')}, a provider whose base_url is "
                        f"{d.fact('tool.crush.base_url')} and api_key is your Z.ai API key.")
