@@ -92,7 +92,9 @@ FAILURE = re.compile(
     r"\b(error|errors|fail|fails|failed|failing|failure|not working|doesn'?t work|does not work|won'?t work|"
     r"isn'?t working|broken|can'?t connect|cannot connect|unable to|keeps? (saying|showing|returning|giving)|"
     r"returns? (an? )?(error|4\d\d|5\d\d)|getting (an? )?(error|4\d\d)|exception|refused|rejected|denied|"
-    r"invalid|unauthori[sz]ed|timeout|timed out|stuck|hangs?|crash(es|ed)?)\b|报错|错误|失败|无法|不能用|用不了|不可用|"
+    r"invalid|unauthori[sz]ed|unusable|timeout|timed out|stuck|hangs?|crash(es|ed)?|(doing|done|went|goes|is) (something )?wrong|"
+    r"not (recogni[sz]ed|found|accepted|responding)|won'?t (accept|start|connect|load)|\w+(Error|Exception))\b|"
+    r"报错|错误|失败|无法|不能用|用不了|不可用|"
     r"异常|出错|提示.{0,6}(不足|错误)|连接不上|超时")
 QUESTION_START = re.compile(
     r"^(how|what|what's|whats|which|where|when|why|who|is|are|am|was|were|do|does|did|can|could|should|would|will|"

@@ -30,7 +30,7 @@ SETUP_ASK = re.compile(
     r"\b(how|where|which|what)\b[^.?!\n]{0,60}\b(set ?up|setup|configur\w*|config|connect\w*|hook\w*|integrat\w*|"
     r"base ?url|api ?url|api_base|baseurl|endpoint|provider|entrypoint|env(ironment)? var\w*|point \w+ at|plug\w* in|"
     r"use (it|the plan|the coding plan|z\.?ai|glm|my plan)|make \w+ work|get \w+ (to )?work\w*|supposed to use|"
-    r"put)\b|\b(tutorial|guide|instructions?)\b|\bcan (i|we) use (it|the plan|the coding plan|glm|z\.?ai|my plan|"
+    r"put)\b|\b(tutorial|guide|setup instructions)\b|\bcan (i|we) use (it|the plan|the coding plan|glm|z\.?ai|my plan|"
     r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(怎么|如何|怎样|哪里|在哪)[^。？?]{0,12}(配置|接入|设置|使用|用|接)|"
     r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)", re.I)
 GENERAL_KINDS = ("general", "bigmodel-general")
@@ -148,7 +148,8 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
     d = Diagnosis(facts)
     tool = next((t for t in msg.tools if t in PLAN_TOOLS), None) or (msg.tools[0] if msg.tools else None)
     known = {c for c in msg.business_codes if f"error.{c}" in facts.by_id}
-    unknown_codes = [m.group(1) for m in re.finditer(r"(?:error|code|错误码?)\D{0,12}\b([1-9]\d{3})\b", msg.raw, re.I)
+    unknown_codes = [m.group(1) for m in re.finditer(r"(?:error|code|错误码?|报错)\D{0,12}(?<!\d)([1-9]\d{3})(?!\d)", msg.raw,
+                                                     re.I)
                      if f"error.{m.group(1)}" not in facts.by_id and not re.match(r"20\d\d$", m.group(1))]
     # Setting up an MCP server inside a tool is the MCP page's question, not the tool's provider settings.
     setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp
@@ -160,9 +161,11 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
     if msg.mcp and not known:
         return None  # an MCP server's setup or behaviour is its own page's question (retrieval finds it)
     # A plan subscriber whose setup fails and who talks of base URLs, with no tool named: the plan's endpoints.
-    endpoint_trouble = msg.failing and msg.subscriber and not tool and bool(re.search(
-        r"base ?url|endpoint|api ?url|custom provider|自定义|地址|端点", msg.raw, re.I))
+    endpoint_trouble = msg.subscriber and not tool and not msg.other_tools and (
+        (msg.failing and bool(re.search(r"base ?url|endpoint|api ?url|custom provider|自定义|地址|端点", msg.raw, re.I)))
+        or setup_ask)
     if not (known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+            or (tool and msg.has_paste and msg.failing)
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber)):
         return None
@@ -202,9 +205,10 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
         d.say("endpoint", f"{who} talks the Anthropic protocol (Messages API): its base URL is "
                           f"{d.fact('endpoint.anthropic')}, not the OpenAI-compatible {d.fact('endpoint.coding')}.")
     if endpoint_trouble and not balance and "endpoint" not in d.kinds:
+        d.fact("tool.others.openai")
         d.say("endpoint", f"The plan needs its own base URL: {d.fact('endpoint.anthropic')} for Claude Code and Goose "
-                          f"(Anthropic protocol), {d.fact('endpoint.coding')} for other tools (OpenAI protocol); the "
-                          "general API endpoint does not use the plan.")
+                          f"(Anthropic protocol), {d.fact('endpoint.coding')} for any other tool that speaks the "
+                          "OpenAI-compatible protocol (model GLM-4.7); the general API endpoint does not use the plan.")
     if "1309" in known and re.search(r"balance|pay[- ]as[- ]you[- ]go|按量|余额|api billing", msg.raw, re.I):
         general = d.fact("endpoint.general").rsplit("/chat", 1)[0]
         d.say("endpoint", f"The plan endpoints serve only the plan; pay-as-you-go calls billed to your balance go to "
@@ -246,8 +250,9 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
         else:
             d.say("diagnosis", "Check the API key your tool sends: a Z.ai API key, complete and current.")
     # The tool's settings answer a setup question or a misconfiguration, not a model's behaviour or an account matter.
+    # A pasted config that fails is answered with the tool's documented settings to compare against.
     misconfigured = (general_shown or balance or model_missing or "endpoint" in d.kinds
-                     or bool(set(msg.http_codes) & {"401", "404"}))
+                     or bool(set(msg.http_codes) & {"401", "404"}) or (msg.has_paste and msg.failing))
     if tool and (setup_ask or misconfigured) and "setup" not in d.kinds:
         if tool in TOOLS and tool != "claude-code-router":
             tool_setup(d, tool)
