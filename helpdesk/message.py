@@ -99,7 +99,9 @@ FAILURE = re.compile(
 QUESTION_START = re.compile(
     r"^(how|what|what's|whats|which|where|when|why|who|is|are|am|was|were|do|does|did|can|could|should|would|will|"
     r"may|has|have|any|anyone|is there|are there)\b", re.I)
-ZH_QUESTION = re.compile(r"吗|么|什么|怎么|怎样|如何|为何|为什么|哪|多少|几|是否|能否|可否|有没有|是不是|请问|求助|咋")
+# A Chinese sentence asks when it ends on 吗/呢/么 or opens with an interrogative; 几 or 多少 inside a statement
+# ("发现没聊几个问题") does not make it a question.
+ZH_QUESTION = re.compile(r"[吗呢么嘛][\s?？!！。.…]*$|^\W*(请问|求助|为什么|为何|怎么|怎样|如何|是否|能否|可否|有没有|是不是|哪|什么|咋|多少|几)")
 # Issue templates put these above the real content; they are structure, not the subscriber's ask.
 TEMPLATE_HEADING = re.compile(
     r"^(#+\s*|\*\*)?\s*(describe the bug|bug description|description|steps to reproduce|to reproduce|reproduction|"

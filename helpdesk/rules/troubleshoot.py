@@ -31,7 +31,7 @@ SETUP_ASK = re.compile(
     r"base ?url|api ?url|api_base|baseurl|endpoint|provider|entrypoint|env(ironment)? var\w*|point \w+ at|plug\w* in|"
     r"use (it|the plan|the coding plan|z\.?ai|glm|my plan)|make \w+ work|get \w+ (to )?work\w*|supposed to use|"
     r"put)\b|\b(tutorial|guide|setup instructions)\b|\bcan (i|we) use (it|the plan|the coding plan|glm|z\.?ai|my plan|"
-    r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(怎么|如何|怎样|哪里|在哪)[^。？?]{0,12}(配置|接入|设置|使用|用|接)|"
+    r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(?<!不)(怎么|如何|怎样|哪里|在哪)[^。？?,，]{0,12}(配置|接入|设置|使用|接)|(?<!不)怎么用[?？吗呢]|"
     r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)", re.I)
 GENERAL_KINDS = ("general", "bigmodel-general")
 RATE_CODES = ("1302", "1303", "1305")
@@ -158,8 +158,8 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
                                                   r"(account )?balance|balance (is )?(being )?(deducted|charged|used)",
                                                   msg.raw, re.I))
     model_missing = bool(msg.models and MODEL_MISSING.search(msg.raw)) or "1211" in known
-    if msg.mcp and not known:
-        return None  # an MCP server's setup or behaviour is its own page's question (retrieval finds it)
+    if msg.mcp:
+        return None  # an MCP server's setup, behaviour or errors are its own page's question (retrieval finds it)
     # A plan subscriber whose setup fails and who talks of base URLs, with no tool named: the plan's endpoints.
     endpoint_trouble = msg.subscriber and not tool and not msg.other_tools and (
         (msg.failing and bool(re.search(r"base ?url|endpoint|api ?url|custom provider|自定义|地址|端点", msg.raw, re.I)))
