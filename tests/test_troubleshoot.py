@@ -90,3 +90,16 @@ def test_the_analysis_separates_the_ask_from_the_paste(message, in_ask, not_in_a
         assert not msg.errors, msg.errors  # "1500 tokens" is no error code
     assert set(tools) <= set(msg.tools)
     assert set(endpoints) <= set(msg.endpoints)
+
+
+def test_every_tool_setup_line_rests_on_facts_that_exist():
+    from helpdesk.rules import facts_for
+    from helpdesk.rules.troubleshoot import TOOL_SETUP, Diagnosis, tool_setup
+
+    facts = facts_for(SETTINGS)
+    for tool, template in TOOL_SETUP.items():
+        placeholders = set(re.findall(r"\{([\w.-]+)\}", template)) - {"name"}
+        assert placeholders and placeholders <= set(facts.by_id), (tool, placeholders - set(facts.by_id))
+        d = Diagnosis(facts)
+        tool_setup(d, tool)
+        assert "{" not in d.lines[0] and set(d.fact_ids) == placeholders

@@ -70,44 +70,39 @@ def _plan_endpoint(d: Diagnosis, tool: str | None) -> str:
     return d.fact("endpoint.anthropic") if tool in ANTHROPIC_TOOLS else d.fact("endpoint.coding")
 
 
+# Each tool's own page reduced to the values a subscriber types in; {fact.id} is replaced by the fact's value
+# (and the fact cited). A tool with no page of its own gets the "other tools" line.
+TOOL_SETUP = {
+    "claude-code": "{name}: set ANTHROPIC_BASE_URL={tool.claude-code.base_url} and ANTHROPIC_AUTH_TOKEN=<your Z.ai API "
+                   "key> in the env block of {tool.claude-code.file} (or run `{tool.claude-code.helper}`, which writes "
+                   "them for you).",
+    "opencode": "OpenCode: run `{tool.opencode.login}` and pick the provider \"{tool.opencode.provider}\" (the plain "
+                "Z.AI provider is the pay-as-you-go API).",
+    "cline": "Cline: API Provider \"{tool.cline.provider}\", Base URL {tool.cline.base_url}, and your Z.ai API key.",
+    "roo-code": "Roo Code: API Provider \"{tool.roo-code.provider}\", Z AI Entrypoint \"{tool.roo-code.entrypoint}\".",
+    "kilo-code": "Kilo Code: API Provider \"{tool.kilo-code.provider}\", Z AI Entrypoint \"{tool.kilo-code.entrypoint}\".",
+    "goose": "Goose: a new provider of type \"{tool.goose.provider}\" with Base URL {tool.goose.base_url}.",
+    "cursor": "Cursor: in \"Override OpenAI Base URL\" put {tool.cursor.base_url}; custom configuration is only "
+              "supported in {tool.cursor.pro} and higher, not on Cursor's free tier.",
+    "crush": "Crush: in {tool.crush.file}, a provider whose base_url is {tool.crush.base_url} and api_key is your Z.ai "
+             "API key.",
+    "factory-droid": "Factory Droid: a custom model with baseUrl {tool.factory-droid.base_url} (provider anthropic) or "
+                     "{endpoint.coding} (OpenAI-compatible).",
+    "trae": "TRAE: choose the provider \"{tool.trae.provider}\" (the plain \"Z.ai\" provider bills your balance at API "
+            "prices).",
+    "other": "{name}: it speaks the OpenAI protocol, so set its base URL to {tool.others.base_url} (not the general "
+             "API) and use your Z.ai API key.",
+}
+TOOL_SETUP["claude-code-ide"] = TOOL_SETUP["claude-code"]
+
+
 def tool_setup(d: Diagnosis, tool: str) -> None:
-    """The tool's own page, reduced to the values a subscriber types in."""
-    name = _tool_name(tool)
-    if tool in ("claude-code", "claude-code-ide"):
-        file, env = d.fact("tool.claude-code.file"), d.fact("tool.claude-code.env")
-        base = d.fact("tool.claude-code.base_url")
-        helper = d.fact("tool.claude-code.helper")
-        d.say("setup", f"{name}: set {env[1]}={base} and {env[0]}=<your Z.ai API key> in the env block of {file} "
-                       f"(or run `{helper}`, which writes them for you).")
-    elif tool == "opencode":
-        d.say("setup", f"OpenCode: run `{d.fact('tool.opencode.login')}` and pick the provider "
-                       f"\"{d.fact('tool.opencode.provider')}\" (the plain Z.AI provider is the pay-as-you-go API).")
-    elif tool == "cline":
-        d.say("setup", f"Cline: API Provider \"{d.fact('tool.cline.provider')}\", Base URL "
-                       f"{d.fact('tool.cline.base_url')}, and your Z.ai API key.")
-    elif tool in ("roo-code", "kilo-code"):
-        d.say("setup", f"{name}: API Provider \"{d.fact(f'tool.{tool}.provider')}\", Z AI Entrypoint "
-                       f"\"{d.fact(f'tool.{tool}.entrypoint')}\".")
-    elif tool == "goose":
-        d.say("setup", f"Goose: a new provider of type \"{d.fact('tool.goose.provider')}\" with Base URL "
-                       f"{d.fact('tool.goose.base_url')}.")
-    elif tool == "cursor":
-        pro = d.fact("tool.cursor.pro")
-        d.say("setup", f"Cursor: in \"Override OpenAI Base URL\" put {d.fact('tool.cursor.base_url')}; custom "
-                       f"configuration is only supported in {pro} and higher, not on Cursor's free tier.")
-    elif tool == "crush":
-        d.say("setup", f"Crush: in {d.fact('tool.crush.file')}, a provider whose base_url is "
-                       f"{d.fact('tool.crush.base_url')} and api_key is your Z.ai API key.")
-    elif tool == "factory-droid":
-        d.say("setup", f"Factory Droid: a custom model with baseUrl {d.fact('tool.factory-droid.base_url')} "
-                       f"(provider anthropic) or {d.fact('endpoint.coding')} (OpenAI-compatible).")
-    elif tool == "trae":
-        d.say("setup", f"TRAE: choose the provider \"{d.fact('tool.trae.provider')}\" (the plain \"Z.ai\" "
-                       "provider bills your balance at API prices).")
-    else:
-        d.say("setup", f"{name}: it speaks the OpenAI protocol, so set its base URL to "
-                       f"{d.fact('tool.others.base_url')} (not the general {d.fact('endpoint.general').rsplit('/chat', 1)[0]}) "
-                       "and use your Z.ai API key.")
+    template = TOOL_SETUP.get(tool, TOOL_SETUP["other"])
+
+    def value(match: re.Match) -> str:
+        return _tool_name(tool) if match.group(1) == "name" else str(d.fact(match.group(1)))
+
+    d.say("setup", re.sub(r"\{([\w.-]+)\}", value, template))
 
 
 EXPLAINED_HTTP = ("401", "429", "500")  # the page's other reasons (fine-tuning, file uploads) are not a chat's
