@@ -49,7 +49,9 @@ def retrieve(query: str, settings: Settings, retriever: Retriever | None = None,
     passages = retriever.search(query, k=settings.top_k, prefer=prefer)
     evidence = retriever.evidence(query, passages)
     confidence = evidence.confidence(settings.abstain_vocabulary_weight, settings.abstain_support_weight)
-    return passages, confidence, evidence.vocabulary < 0.9 or evidence.closeness < 0.3
+    off_topic = (evidence.vocabulary < settings.off_topic_vocabulary
+                 or evidence.closeness < settings.off_topic_closeness)
+    return passages, confidence, off_topic
 
 
 def offline_from(query: str, passages: list[Passage], confidence: float, off_topic: bool,

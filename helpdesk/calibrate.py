@@ -70,6 +70,30 @@ def fit(samples: list[tuple[Evidence, str]]) -> tuple[float, float, float, Score
     return best
 
 
+def off_topic_score(samples: list[tuple[Evidence, str]], kinds: list[str], vocabulary: float, closeness: float
+                    ) -> float:
+    """Balanced accuracy of the off-topic wording: off-topic rows called off-topic, answerable rows not."""
+    called = [e.vocabulary < vocabulary or e.closeness < closeness for e, _ in samples]
+    off = [c for c, k in zip(called, kinds) if k == "off-topic"]
+    on = [not c for c, k in zip(called, kinds) if k == "answer"]
+    return (sum(off) / (len(off) or 1) + sum(on) / (len(on) or 1)) / 2
+
+
+def fit_off_topic(samples: list[tuple[Evidence, str]], kinds: list[str]) -> tuple[float, float, float]:
+    """The (vocabulary, closeness) cut that best tells off-topic rows from answerable ones; ties keep the lower cut."""
+    best = None
+    for vocabulary in [step / 20 for step in range(10, 21)]:
+        for closeness in [step / 20 for step in range(0, 11)]:
+            value = off_topic_score(samples, kinds, vocabulary, closeness)
+            if best is None or value > best[2] + 1e-9:
+                best = (vocabulary, closeness, value)
+    return best
+
+
+def kind_of(row: dict) -> str:
+    return "off-topic" if str(row.get("why", "")).lower().startswith("off-topic") else row["label"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpdesk.calibrate", description=__doc__)
     parser.add_argument("--labelled", type=Path, action="append",
@@ -77,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
                              "sets in tests/data)")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
-    samples = collect(settings, [row for path in (args.labelled or [LABELLED, REAL_LABELLED]) for row in load(path)])
+    rows = [row for path in (args.labelled or [LABELLED, REAL_LABELLED]) for row in load(path)]
+    samples = collect(settings, rows)
     current = score(samples, settings.abstain_vocabulary_weight, settings.abstain_support_weight,
                     settings.abstain_threshold)
     vocabulary, support, threshold, best = fit(samples)
@@ -87,6 +112,13 @@ def main(argv: list[str] | None = None) -> int:
           f"(answered {current.answer_recall:.2f}, refused {current.abstain_recall:.2f})")
     print(f"best fit: vocabulary {vocabulary} support {support} threshold {threshold}: balanced accuracy "
           f"{best.balanced:.3f} (answered {best.answer_recall:.2f}, refused {best.abstain_recall:.2f})")
+    kinds = [kind_of(row) for row in rows]
+    now = off_topic_score(samples, kinds, settings.off_topic_vocabulary, settings.off_topic_closeness)
+    vocabulary_cut, closeness_cut, fitted = fit_off_topic(samples, kinds)
+    print(f"off-topic wording ({kinds.count('off-topic')} off-topic rows against {kinds.count('answer')} answerable): "
+          f"current vocabulary < {settings.off_topic_vocabulary} or closeness < {settings.off_topic_closeness}: "
+          f"balanced accuracy {now:.3f}; best fit vocabulary < {vocabulary_cut} or closeness < {closeness_cut}: "
+          f"{fitted:.3f}")
     return 0
 
 

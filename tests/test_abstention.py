@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpdesk.answer import answer
-from helpdesk.calibrate import collect, load, score
+from helpdesk.calibrate import REAL_LABELLED, collect, kind_of, load, off_topic_score, score
 
 # Measured at the calibrated defaults: balanced accuracy 0.85 (answered 0.92, refused 0.79) on 95 questions.
 BALANCED_FLOOR = 0.80
@@ -44,3 +44,20 @@ def test_abstention_is_one_sentence_with_a_way_to_a_human(real_settings, questio
     assert result.route == "abstain" and result.offer_human and not result.sources
     assert real_settings.support_url in result.text
     assert result.text.count(". ") == 0 and len(result.text) < 300
+
+
+def test_the_off_topic_wording_is_calibrated_on_clean_and_real_messages(real_settings):
+    """The cut between "I can only help with..." and "not in the docs" is fitted, not a literal (0.99 measured)."""
+    rows = load() + load(REAL_LABELLED)
+    samples = collect(real_settings, rows)
+    value = off_topic_score(samples, [kind_of(row) for row in rows], real_settings.off_topic_vocabulary,
+                            real_settings.off_topic_closeness)
+    assert value >= 0.95, value
+
+
+def test_pasted_material_never_makes_a_question_off_topic(real_settings):
+    """The same ask with a log pasted under it is judged on the ask."""
+    ask = "How do I set the base URL for Cline with the coding plan?"
+    pasted = ask + "\n```\n[2026-05-18 08:07:17] DEBUG xyzzy frobnicate quux 0x7f3a 443 ECONNRESET lorem ipsum\n```"
+    plain, noisy = answer(ask, settings=real_settings), answer(pasted, settings=real_settings)
+    assert plain.route != "abstain" and noisy.route != "abstain", noisy.text
