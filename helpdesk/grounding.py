@@ -262,7 +262,7 @@ def _plan_measure(parsed: _Parsed, figure: tuple) -> tuple[str, str] | None:
         measure = "prompts"
     elif re.match(r"\s*(?:次\s*)?(?:\w+\s+){0,3}(?:web[- ]?)?search|\s*次?\s*联网搜索", after):
         measure = "searches"
-    elif kind == "money" or re.match(r"\s*(?:/|per|a|每)\s*(?:month|mo\b|year|quarter|月|年)", after):
+    elif kind == "money":
         measure = "price"
     else:
         return None
@@ -392,13 +392,6 @@ class Facts:
             if parsed.entities:
                 carried = parsed.entities[-1][2]
         return list(dict.fromkeys(bad))
-
-
-def showable(text: str, start: int) -> int:
-    """How far `text` may be shown: up to the end of its last complete sentence (or line). A claim is checked
-    as a whole sentence, so nothing of a sentence is shown before its end has arrived and been checked."""
-    ends = [m.end() for m in re.finditer(r"[.!?](?=\s)|[。！？]|\n", text, flags=0) if m.end() > start]
-    return ends[-1] if ends else start
 
 
 def guard(text: str, passages: Sequence[Passage], rules_text: str | None = None, structured=None) -> list[str]:
