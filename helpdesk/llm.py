@@ -216,6 +216,31 @@ def collecting_notes() -> Iterator[list[tuple[str, str]]]:
         _notes.reset(token)
 
 
+# What to do while this thread waits on the network: the server releases its CPU answer slot, so that a slow
+# AI service never keeps a rules or offline answer waiting. A context manager factory, or None.
+_waiting: contextvars.ContextVar = contextvars.ContextVar("helpdesk_llm_waiting", default=None)
+
+
+@contextmanager
+def waiting_with(hook) -> Iterator[None]:
+    """Run the block with `hook()` (a context manager) wrapped around every wait on the AI service."""
+    token = _waiting.set(hook)
+    try:
+        yield
+    finally:
+        _waiting.reset(token)
+
+
+@contextmanager
+def _network_wait() -> Iterator[None]:
+    hook = _waiting.get()
+    if hook is None:
+        yield
+    else:
+        with hook():
+            yield
+
+
 def _note(operator: str, public: str) -> None:
     notes = _notes.get()
     if notes is not None:
@@ -353,7 +378,9 @@ def condense_noted(question: str, history: Sequence[dict], settings: Settings) -
         gate = _take_slot(settings)
         try:
             client = _client(settings).with_options(timeout=settings.llm_condense_timeout)
-            response = _create(client, settings, messages, retries=0, thinking=False, max_tokens=CONDENSE_MAX_TOKENS)
+            with _network_wait():
+                response = _create(client, settings, messages, retries=0, thinking=False,
+                                   max_tokens=CONDENSE_MAX_TOKENS)
         finally:
             gate.release()
         choice = response.choices[0] if response.choices else None
@@ -437,7 +464,8 @@ def _stream_tokens(settings: Settings, messages: list[dict], facts: Facts) -> It
     try:
         while True:
             try:
-                chunk = next(chunks)
+                with _network_wait():
+                    chunk = next(chunks)
             except StopIteration:
                 break
             except LLMError:

@@ -91,12 +91,16 @@ def test_readyz_with_a_reachable_ai_service_is_ready(settings):
     assert response.json()["llm"].startswith("reachable") and SECRET not in response.text
 
 
-def test_readyz_with_an_unreachable_ai_service_is_503_and_says_why(settings):
+def test_readyz_with_an_unreachable_ai_service_is_ready_and_says_so_apart(settings, caplog):
+    # Every answer still comes (offline), so the replica is ready; the AI service's state is reported apart,
+    # and why it is down (its internal URL, the settings to check) goes to the log, not to the public.
     unreachable = f"http://127.0.0.1:{free_port()}/api/paas/v4/"
     with make_client(replace(settings, llm_api_key=SECRET, llm_base_url=unreachable)) as client:
         response = client.get("/readyz")
-    assert response.status_code == 503
-    assert "cannot connect to the AI service at http://127.0.0.1" in response.json()["reason"]
+    assert response.status_code == 200 and response.json()["status"] == "ready"
+    assert response.json()["llm"].startswith("unavailable") and response.json()["reason"] is None
+    assert "127.0.0.1" not in response.text and "HELPDESK_" not in response.text
+    assert "cannot connect to the AI service at http://127.0.0.1" in caplog.text
 
 
 def test_answer_returns_the_answer_with_sources_and_date(client):
@@ -114,6 +118,7 @@ def test_answer_is_the_same_answer_every_surface_gets(client, settings):
     expected = json.loads(json.dumps(answer(question, [], settings).to_dict()))
     got = client.post("/v1/answer", json={"question": question}).json()
     assert re.fullmatch(r"[0-9a-f]{32}", got.pop("id"))  # each answer has its own id, for feedback
+    assert re.fullmatch(r"[0-9a-f]{64}", got.pop("feedback_token"))  # and a token that lets it be rated
     assert "trace" not in got  # the working stays server-side
     del expected["id"], expected["trace"]
     assert got == expected
@@ -144,6 +149,7 @@ def test_stream_sends_sources_then_tokens_then_the_whole_answer(client):
     assert "".join(data["text"] for kind, data in stream if kind == "token") == final["text"]
     again = client.post("/v1/answer", json={"question": question}).json()
     assert final.pop("id") != again.pop("id")  # the same answer, issued twice
+    assert final.pop("feedback_token") != again.pop("feedback_token")
     assert final == again
     assert stream[0][1]["sources"][0]["as_of"]
 
@@ -164,18 +170,24 @@ def test_answer_without_an_index_is_503_not_a_stack_trace(settings, tmp_path):
     assert response.status_code == 503 and "Traceback" not in response.text and "index" in response.json()["detail"]
 
 
+def rated(given: dict, rating: int = 1, **extra) -> dict:
+    """The feedback body a client sends for an answer it was given."""
+    return {"rating": rating, "answer_id": given["id"], "token": given["feedback_token"], "question": CANCEL,
+            "answer": given["text"], "route": given["route"], **extra}
+
+
 def test_feedback_lands_in_the_sqlite_store(client, settings):
-    response = client.post("/v1/feedback", json={
-        "rating": 1, "question": CANCEL, "answer": "Cancel 24 hours before.", "route": "rules",
-        "sources": ["https://docs.z.ai/devpack/faq", "https://docs.z.ai/devpack/faq"], "comment": "clear",
-        "session_id": "s-42", "surface": "widget"})
+    given = client.post("/v1/answer", json={"question": CANCEL}).json()
+    response = client.post("/v1/feedback", json=rated(
+        given, sources=["https://docs.z.ai/devpack/faq", "https://docs.z.ai/devpack/faq"], comment="clear",
+        session_id="s-42", surface="widget"))
     assert response.status_code == 201 and response.json()["stored"] is True
     with sqlite3.connect(settings.feedback_db) as db:
         db.row_factory = sqlite3.Row
         rows = [dict(r) for r in db.execute("SELECT * FROM feedback")]
     assert len(rows) == 1 and rows[0]["id"] == response.json()["id"]
-    assert (rows[0]["rating"], rows[0]["question"], rows[0]["route"], rows[0]["session_id"], rows[0]["surface"]) == \
-        (1, CANCEL, "rules", "s-42", "widget")
+    assert (rows[0]["rating"], rows[0]["question"], rows[0]["route"], rows[0]["session_id"], rows[0]["surface"],
+            rows[0]["answer_id"]) == (1, CANCEL, given["route"], "s-42", "widget", given["id"])
     assert json.loads(rows[0]["sources"]) == ["https://docs.z.ai/devpack/faq"]
 
 
@@ -310,13 +322,14 @@ def test_cors_default_allows_no_other_origin(settings):
 
 
 def test_cors_allowlist_and_limits_come_from_the_environment(settings):
-    env = {"HELPDESK_ALLOWED_ORIGINS": f"{ALLOWED}, https://docs.example.org/", "HELPDESK_RATE_LIMIT": "1/hour"}
+    env = {"HELPDESK_ALLOWED_ORIGINS": f"{ALLOWED}, https://docs.example.org/", "HELPDESK_RATE_LIMIT": "2/hour"}
     with TestClient(create_app(settings, env=env, warm_up=False)) as client:
         origin = client.get("/healthz", headers={"Origin": "https://docs.example.org"}).headers
-        first = client.post("/v1/feedback", json={"rating": 1, "question": "q", "answer": "a", "route": "rules"})
+        given = client.post("/v1/answer", json={"question": CANCEL})
+        first = client.post("/v1/feedback", json=rated(given.json()))
         second = client.post("/v1/answer", json={"question": CANCEL})
     assert origin["access-control-allow-origin"] == "https://docs.example.org"
-    assert first.status_code == 201 and second.status_code == 429
+    assert given.status_code == 200 and first.status_code == 201 and second.status_code == 429
 
 
 @pytest.mark.parametrize("env", [{"HELPDESK_ALLOWED_ORIGINS": "support.example.com"},
@@ -393,10 +406,11 @@ def test_the_api_key_is_never_in_any_response(settings):
             responses.append(client.post("/v1/answer/stream", json={"question": question}))
         responses.append(client.post("/v1/answer", json={"question": "q" * 5000}))  # 413
         responses.append(client.post("/v1/answer", json={"question": "q" * 3000}))  # 422
-        responses.append(client.post("/v1/feedback", json={"rating": 1, "question": "q", "answer": "a",
-                                                           "route": "llm"}))
-    assert responses[2].status_code == 503  # readiness names the unreachable service, not the key
-    assert {r.status_code for r in responses} >= {200, 201, 404, 413, 422, 503}
+        given = client.post("/v1/answer", json={"question": CANCEL}).json()
+        responses.append(client.post("/v1/feedback", json=rated(given)))
+        responses.append(client.post("/v1/feedback", json=rated(given, rating=-1) | {"answer": "forged"}))
+    assert responses[2].status_code == 200  # readiness: the AI service is down, answers still come (offline)
+    assert {r.status_code for r in responses} >= {200, 201, 403, 404, 413, 422}
     for response in responses:
         assert SECRET not in response.text, response.request.url
         assert not any(SECRET in value for value in response.headers.values())

@@ -280,7 +280,8 @@
         fetch(api + "/v1/feedback", {
           method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
           body: JSON.stringify({
-            rating: value, question: question, answer: answer.text, route: answer.route,
+            rating: value, answer_id: answer.id, token: answer.feedback_token,
+            question: question, answer: answer.text, route: answer.route,
             sources: (answer.sources || []).map(function (s) { return s.url; }),
             session_id: sessionId, surface: "widget"
           })
