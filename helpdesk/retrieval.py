@@ -155,20 +155,32 @@ class Retriever:
 
 
 _lock = threading.Lock()
-_cache: dict[tuple, Retriever] = {}
+_cache: dict[tuple, tuple[Retriever, object]] = {}  # key -> (retriever, identity of the index it was read from)
 
 
 def get_retriever(settings: Settings) -> Retriever:
-    """The retriever for the active build; reloaded when `python -m ingest` switches builds."""
+    """The retriever for the active build; reloaded when `python -m ingest` switches builds, and reconnected when
+    the embedded index was deleted and built again (`rm -rf .index && python -m ingest` while this process runs):
+    the old connection would go on reading the deleted files."""
+    key = (settings.index_dir, settings.chroma_host, settings.chroma_port, settings.collection)
+    identity = store.identity(settings)
+    with _lock:
+        cached = _cache.get(key)
+        if cached is not None and cached[1] != identity:
+            del _cache[key]
+            store.forget(settings)  # Chroma's shared client for the old files: close it, connect afresh
+            cached = None
+    if identity is None and not settings.server_mode:
+        raise store.IndexUnavailable(f"no index in {settings.index_dir}; build it with `python -m ingest` "
+                                     "(or `make index`)")
     client = store.connect(settings)
     collection = store.active_build(client, settings)
     if collection is None:
         where = (f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}" if settings.server_mode
                  else str(settings.index_dir))
         raise store.IndexUnavailable(f"no index in {where}; build it with `python -m ingest` (or `make index`)")
-    key = (settings.index_dir, settings.chroma_host, settings.chroma_port, settings.collection)
     with _lock:
         cached = _cache.get(key)
-        if cached is None or cached.build != collection.name:
-            cached = _cache[key] = Retriever.from_collection(collection)
-        return cached
+        if cached is None or cached[0].build != collection.name:
+            cached = _cache[key] = (Retriever.from_collection(collection), identity)
+        return cached[0]
