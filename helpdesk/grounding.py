@@ -1,8 +1,11 @@
-"""Keep a generated answer tied to the docs: the grounded prompt, the number/URL guard, and the citations.
+"""Keep a generated answer tied to the docs: the grounded prompt, the claim guard, and the citations.
 
-The guard is the defence against the hallucinated price: every number, price, percentage and URL the model
-writes must already be in the passages it was given (or in the rules layer's result). A figure the docs do
-not state is never shown as an answer; the caller falls back to the verbatim offline answer instead.
+The guard is the defence against the hallucinated price. It reads the answer sentence by sentence: every
+figure is a claim about something (the plan, model or tool named before it), and must be stated by a passage
+about that same thing, not merely appear somewhere (small numbers always do); a plan's price or quota must equal
+the structured fact; dates, e-mail addresses, phone numbers, domains, URLs and model names must appear in the
+passages (or the rules layer's result). An answer with anything else is never shown; the caller falls back to
+the verbatim offline answer instead.
 """
 
 from __future__ import annotations
