@@ -426,10 +426,10 @@ def with_ai(settings, fake, **changes):
 
 
 def test_a_slow_ai_service_holds_up_no_probe_rules_answer_or_feedback(settings):
-    # 48 docs questions at once, against an upstream that answers after 3 s: 16 take the model call slots and
+    # 48 docs questions at once, against an upstream that answers after 6 s: 16 take the model call slots and
     # wait, the other 32 get the offline answer at once; meanwhile health, readiness, an exact rules answer and
     # feedback are answered while all 16 are still waiting.
-    with FakeLLM(Reply(text="Install it from the marketplace [1].", delay=3.0)) as fake:
+    with FakeLLM(Reply(text="Install it from the marketplace [1].", delay=6.0)) as fake:
         app = create_app(with_ai(settings, fake, llm_timeout=10.0), env={}, warm_up=False, rate_limit="off")
 
         async def scenario():
