@@ -230,16 +230,18 @@ def _statements(text: str) -> list[str]:
     return found
 
 
-def _claim_subject(parsed: _Parsed, position: int, carried: str | None) -> str | None:
-    """What a figure in an answer is about: the entity nearest before it in its sentence, else the previous
-    sentence's last one, else the first one after it."""
-    before = [name for at, _, name in parsed.entities if at < position]
+def _claim_subjects(parsed: _Parsed, figure: tuple, carried: frozenset[str]) -> frozenset[str]:
+    """What a figure in an answer may be about: the entity nearest before it in its sentence; with none before
+    it, what the previous sentence named ("It costs ...") or the first entity after it. Empty: about nothing
+    named, like a unit basis ("per 1M tokens")."""
+    start = figure[0]
+    if re.search(r"\b(?:per|every|each)\s*$", parsed.text[max(0, start - 8):start], re.I):
+        return frozenset()
+    before = [name for at, _, name in parsed.entities if at < start]
     if before:
-        return before[-1]
-    if carried:
-        return carried
-    after = [name for at, _, name in parsed.entities if at > position]
-    return after[0] if after else None
+        return frozenset(before[-1:])
+    after = [name for at, _, name in parsed.entities if at > start]
+    return carried | frozenset(after[:1])
 
 
 def _passage_subjects(parsed: _Parsed, position: int, context: frozenset[str]) -> frozenset[str]:
@@ -336,8 +338,8 @@ class Facts:
                         (kind == "money" or money_text, kind == "percent" or percent_text, subjects))
                     if len(value) == 4 and value.isdigit():
                         years.add(int(value))
-                if parsed.entities:  # the next statement that names nothing is about what this one named last
-                    context = heading_names | {parsed.entities[-1][2]}
+                if parsed.entities:  # the next statement that names nothing is about what this one named
+                    context = heading_names | {name for _, _, name in parsed.entities}
         plan_facts = {}
         if structured is not None:
             for key, ids in PLAN_FACTS.items():
@@ -358,11 +360,11 @@ class Facts:
             return (None, month, day) in self.dates
         return date in self.dates or ((None, month, day) in self.dates and year in self.years)
 
-    def _figure_known(self, kind: str, value: str, subject: str | None) -> bool:
+    def _figure_known(self, kind: str, value: str, about: frozenset[str]) -> bool:
         for may_money, may_percent, subjects in self.figures.get(value, ()):
             if kind == "money" and not may_money or kind == "percent" and not may_percent:
                 continue
-            if subject is None or subject in subjects:
+            if not about or about & subjects:
                 return True
         return False
 
@@ -373,7 +375,7 @@ class Facts:
         bad: list[str] = []
         for match in CITATION.finditer(text):
             bad += [f"[{n}]" for n in _cited_numbers(match) if not 1 <= n <= self.passages]
-        carried: str | None = None
+        carried: frozenset[str] = frozenset()
         for statement in _statements(text):
             parsed = _parse(statement, list_markers=False)
             bad += [url.rstrip(_URL_TAIL) for url in parsed.urls if not self._url_known(url)]
@@ -390,10 +392,10 @@ class Facts:
                     if value not in self.plan_facts[claim]:
                         bad.append(written)
                     continue  # equal to the structured fact: stated by the docs, whatever the passages say
-                if not self._figure_known(kind, value, _claim_subject(parsed, start, carried)):
+                if not self._figure_known(kind, value, _claim_subjects(parsed, figure, carried)):
                     bad.append(written)
             if parsed.entities:
-                carried = parsed.entities[-1][2]
+                carried = frozenset(name for _, _, name in parsed.entities)
         return list(dict.fromkeys(bad))
 
 

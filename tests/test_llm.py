@@ -532,3 +532,24 @@ def test_public_notes_carry_no_operator_hints(fake, settings, searches, offline,
     assert operator.startswith("AI answer unavailable") and public.startswith("AI answer unavailable")
     for hint in ("recharge", "HELPDESK_", "ZAI_API_KEY", "127.0.0.1", "http", "API key", "code 1"):
         assert hint not in public
+
+
+@pytest.mark.parametrize("question, text, offending", [
+    # Answers a model writes in its own words, against the passages retrieval gives for the question.
+    ("How many prompts on Pro?", "On the Pro plan you get up to ~400 prompts every 5 hours [1].", []),
+    ("How much is Lite and Pro monthly?", "Lite costs $6 per month and Pro costs $30 per month [1].", []),
+    ("Is GLM-5 available on Lite?", "GLM-5 is available on Pro and Max. It uses 3 times the quota of GLM-4.7 [1].",
+     []),
+    ("GLM-4.7 API price", "GLM-4.7 costs $0.6 per 1M input tokens and $2.2 per 1M output tokens [1].", []),
+    ("How do I upgrade from Lite to Pro?", "Upgrading from Lite ($6) to Pro ($30) on the same day costs an extra "
+                                           "$24 [1].", []),
+    ("When did the weekly quota change?", "If you subscribed with auto-renewal before February 12, you keep "
+                                          "unlimited weekly usage [1].", []),
+    ("How many web searches on Pro?", "Pro includes 4,000 web searches per month [1].", ["4,000"]),
+    ("Is GLM-5 available on Lite?", "GLM-5 is on Max. It uses 4 times the quota [1].", ["4"]),
+    ("How many prompts on Pro?", "The Pro plan gives ~1600 prompts every 5 hours [1].", ["1600"]),
+    ("GLM-4.7 API price", "GLM-4.7 costs $0.07 per 1M input tokens [1].", ["$0.07"]),
+    ("How long do referral credits take?", "Credits are issued within 12 hours [1].", ["12"]),
+])
+def test_guard_on_paraphrased_answers_to_real_questions(retriever, structured, question, text, offending):
+    assert guard(text, retriever.search(question, k=5), structured=structured) == offending
