@@ -135,6 +135,9 @@ PLAN_FACTS = {
     ("lite", "prompts"): ("quota.lite",), ("pro", "prompts"): ("quota.pro",), ("max", "prompts"): ("quota.max",),
     ("lite", "searches"): ("mcp.lite",), ("pro", "searches"): ("mcp.pro",), ("max", "searches"): ("mcp.max",),
 }
+# A sentence about the weekly quota's start and who keeps unlimited use: its date must be the fact's date.
+WEEKLY_DATE_FACTS = ("weekly.grandfathered", "grandfather.current_cycle", "grandfather.auto_renewal")
+_WEEKLY_TOPIC = re.compile(r"weekly|auto-?renew|grandfather|每周|周限|自动续费", re.I)
 
 
 def _normal(text: str) -> str:
@@ -298,6 +301,7 @@ class Facts:
     text: str  # every passage, lower case: a domain or e-mail must be in it
     passages: int
     plan_facts: dict = field(default_factory=dict)  # (plan, measure) -> canonical values
+    weekly_dates: frozenset = frozenset()  # (year, month, day) of the weekly-quota change
 
     @classmethod
     def of(cls, passages: Sequence[Passage], rules_text: str | None = None, structured=None) -> "Facts":
@@ -340,14 +344,18 @@ class Facts:
                         years.add(int(value))
                 if parsed.entities:  # the next statement that names nothing is about what this one named
                     context = heading_names | {name for _, _, name in parsed.entities}
-        plan_facts = {}
+        plan_facts, weekly_dates = {}, set()
         if structured is not None:
             for key, ids in PLAN_FACTS.items():
                 values = {_value(structured.value(i)) for i in ids if i in structured.by_id}
                 if values:
                     plan_facts[key] = frozenset(values)
+            for fact_id in WEEKLY_DATE_FACTS:
+                if fact_id in structured.by_id:
+                    weekly_dates.update(filter(None, (_date(m) for m in _DATE.finditer(str(structured.value(fact_id))))))
         return cls(figures, frozenset(dates), frozenset(years), frozenset(urls), frozenset(emails),
-                   frozenset(phones), frozenset(models), "\n".join(texts), len(passages), plan_facts)
+                   frozenset(phones), frozenset(models), "\n".join(texts), len(passages), plan_facts,
+                   frozenset(weekly_dates))
 
     def _url_known(self, url: str) -> bool:
         key = _url_key(url)
@@ -382,7 +390,13 @@ class Facts:
             bad += [e for e in parsed.emails if e.lower() not in self.emails and e.lower() not in self.text]
             bad += [p for p in parsed.phones if re.sub(r"\D", "", p) not in self.phones]
             bad += [d for d in parsed.domains if d.lower().rstrip(".") not in self.text]
-            bad += [written for date, written in parsed.dates if not self._date_known(date)]
+            weekly = bool(self.weekly_dates) and bool(_WEEKLY_TOPIC.search(statement))
+            for (year, month, day), written in parsed.dates:
+                if weekly:  # about the weekly quota's change: the date must be the fact's, and that one is stated
+                    if not any((month, day) == (m, d) and year in (None, y) for y, m, d in self.weekly_dates):
+                        bad.append(written)
+                elif not self._date_known((year, month, day)):
+                    bad.append(written)
             bad += [name for _, kind, name in parsed.entities if kind == "model" and name not in self.models
                     and name not in self.text]
             for figure in parsed.figures:

@@ -287,7 +287,7 @@ class JsonLines(logging.Formatter):
 def log_config(level: str = "info") -> dict:
     """logging.config for `serve` (uvicorn's loggers too): JSON lines on stderr with time, level, request id."""
     handler = {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request"],
-               "stream": "ext://sys.stderr"}
+               "stream": "ext://sys.stderr", "level": level.upper()}  # a library's own DEBUG logger stays quiet
     return {"version": 1, "disable_existing_loggers": False,
             "filters": {"request": {"()": RequestContext}},
             "formatters": {"json": {"()": JsonLines}},

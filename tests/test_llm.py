@@ -453,6 +453,8 @@ def test_guard_checks_each_figure_against_its_subject(text, offending):
     ("The Lite plan gives ~80 prompts every 5 hours [1].", []),
     ("The Pro plan starts at 15 USD per month [1].", []),
     ("Lite starts at $3 a month and Pro at $15 [1].", []),
+    ("With auto-renewal on before January 24, weekly usage stays unlimited [1].", ["January 24"]),  # the as_of
+    ("With auto-renewal on before February 12, weekly usage stays unlimited [1].", []),
 ])
 def test_plan_prices_and_quotas_must_equal_the_structured_facts(retriever, structured, text, offending):
     overview = [Passage(c, score=1.0) for c in retriever.chunks if c.doc_id == "devpack-overview"]
