@@ -268,6 +268,9 @@
     }
 
     function notice(message, text) {
+      message.shown = message.shown || [];
+      if (message.shown.indexOf(text) >= 0) return; // the error event and the answer's note say the same
+      message.shown.push(text);
       message.meta.appendChild(el("p", { className: "notice", role: "status", text: text }));
     }
 
@@ -320,7 +323,7 @@
       }
       message.meta.appendChild(el("span", { className: "route", text: ROUTE_LABELS[answer.route] || "" }));
       (answer.notes || []).forEach(function (note) {
-        if (/^AI answer unavailable/.test(note)) notice(message, note);
+        if (/^AI (answer|question rewrite) unavailable/.test(note)) notice(message, note);
       });
       if (answer.offer_human) message.meta.appendChild(handoff());
       rating(question, answer, message);
