@@ -3,10 +3,13 @@
 `python -m helpdesk serve --host 127.0.0.1 --port 8000`, or `create_app(settings)` for any ASGI server.
 
 The limits live here because they are about HTTP clients, not answers: a CORS allowlist
-(HELPDESK_ALLOWED_ORIGINS), a token bucket per client address (HELPDESK_RATE_LIMIT), a request body cap
-(HELPDESK_MAX_BODY_BYTES) and the question length cap the chat UI uses too (HELPDESK_MAX_QUESTION_CHARS).
-The API key never leaves the process: no response carries it, and every message built from an error is
-scrubbed of it before it is sent.
+(HELPDESK_ALLOWED_ORIGINS), a token bucket per client address (HELPDESK_RATE_LIMIT; X-Forwarded-For only from
+HELPDESK_TRUSTED_PROXIES), a request body cap and read deadline (HELPDESK_MAX_BODY_BYTES, HELPDESK_BODY_TIMEOUT),
+the question length cap the chat UI uses too (HELPDESK_MAX_QUESTION_CHARS), and a cap on answers in progress
+(HELPDESK_ANSWER_QUEUE: beyond it, 503 with Retry-After). Answers run in their own threads, never in the
+threadpool health, readiness and feedback use. Feedback is taken only with the token issued with the answer
+(HELPDESK_SECRET). The API key never leaves the process: no response carries it, and every message built from
+an error is scrubbed of it before it is sent; a visitor reads public wording, the operator's detail is logged.
 """
 
 from __future__ import annotations

@@ -629,3 +629,26 @@ def test_log_lines_are_json_with_time_level_and_the_request_id(client):
     assert any(line["message"].startswith("POST /v1/answer 200") for line in ours)
     assert all({"time", "level", "logger", "message"} <= set(line) for line in lines)
     assert all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$", line["time"]) for line in lines)
+
+
+@pytest.mark.parametrize("env", [{"HELPDESK_TRUSTED_PROXIES": "proxy.internal"}, {"HELPDESK_ANSWER_QUEUE": "0"},
+                                 {"HELPDESK_LLM_CONCURRENCY": "0"}, {"HELPDESK_BODY_TIMEOUT": "soon"},
+                                 {"HELPDESK_LLM_DEADLINE": "1m"}])
+def test_bad_isolation_and_proxy_settings_name_the_variable(env):
+    from helpdesk.settings import Settings
+
+    with pytest.raises(SettingsError, match=next(iter(env))):
+        Settings.from_env(env)
+
+
+def test_isolation_and_proxy_settings_come_from_the_environment():
+    from helpdesk.settings import Settings
+
+    settings = Settings.from_env({"HELPDESK_TRUSTED_PROXIES": "10.0.0.5, 10.1.0.0/16", "HELPDESK_ANSWER_QUEUE": "8",
+                                  "HELPDESK_LLM_CONCURRENCY": "4", "HELPDESK_LLM_DEADLINE": "12",
+                                  "HELPDESK_LLM_CONDENSE_TIMEOUT": "1.5", "HELPDESK_BODY_TIMEOUT": "3",
+                                  "HELPDESK_SECRET": "s3cret-value"})
+    assert settings.trusted_proxies == ("10.0.0.5", "10.1.0.0/16") and settings.answer_queue == 8
+    assert (settings.llm_concurrency, settings.llm_deadline, settings.llm_condense_timeout) == (4, 12.0, 1.5)
+    assert settings.body_timeout == 3.0 and settings.secret == "s3cret-value" and "s3cret" not in repr(settings)
+    assert Settings.from_env({}).trusted_proxies == ()  # no proxy is trusted unless named
