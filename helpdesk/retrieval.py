@@ -155,7 +155,8 @@ class Retriever:
 
 
 _lock = threading.Lock()
-_cache: dict[tuple, tuple[Retriever, object]] = {}  # key -> (retriever, identity of the index it was read from)
+_cache: dict[tuple, Retriever] = {}
+_connected: dict[tuple, object] = {}  # key -> identity of the index files the process last connected to
 
 
 def get_retriever(settings: Settings) -> Retriever:
@@ -165,15 +166,16 @@ def get_retriever(settings: Settings) -> Retriever:
     key = (settings.index_dir, settings.chroma_host, settings.chroma_port, settings.collection)
     identity = store.identity(settings)
     with _lock:
-        cached = _cache.get(key)
-        if cached is not None and cached[1] != identity:
-            del _cache[key]
+        if key in _connected and _connected[key] != identity:
+            _cache.pop(key, None)
+            del _connected[key]
             store.forget(settings)  # Chroma's shared client for the old files: close it, connect afresh
-            cached = None
     if identity is None and not settings.server_mode:
         raise store.IndexUnavailable(f"no index in {settings.index_dir}; build it with `python -m ingest` "
                                      "(or `make index`)")
     client = store.connect(settings)
+    with _lock:
+        _connected.setdefault(key, identity)
     collection = store.active_build(client, settings)
     if collection is None:
         where = (f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}" if settings.server_mode
@@ -181,6 +183,6 @@ def get_retriever(settings: Settings) -> Retriever:
         raise store.IndexUnavailable(f"no index in {where}; build it with `python -m ingest` (or `make index`)")
     with _lock:
         cached = _cache.get(key)
-        if cached is None or cached[0].build != collection.name:
-            cached = _cache[key] = (Retriever.from_collection(collection), identity)
-        return cached[0]
+        if cached is None or cached.build != collection.name:
+            cached = _cache[key] = Retriever.from_collection(collection)
+        return cached
