@@ -30,7 +30,7 @@ __all__ = [
     "LLMError", "LLMTimeout", "LLMUnreachable", "LLMRateLimited", "LLMAuthError", "MissingKey", "LLMArrears",
     "LLMServerError", "LLMRequestRejected", "LLMStreamBroken", "LLMContentRefused", "LLMAnswerTruncated",
     "UngroundedAnswer", "EndpointRefused", "LLMBusy", "make_client", "condense", "condense_noted", "build_messages",
-    "guard", "stream_answer", "answer_with_llm", "collecting_notes",
+    "guard", "stream_answer", "answer_with_llm", "collecting_notes", "with_rewrite_note",
 ]
 
 log = logging.getLogger(__name__)
@@ -361,6 +361,18 @@ def condense(question: str, history: Sequence[dict], settings: Settings) -> str:
               f"AI question rewrite unavailable: {error.public}. The documentation was searched with your "
               "question as written.")
     return query
+
+
+def with_rewrite_note(result: Answer, error: LLMError | None) -> Answer:
+    """`result` with a note that the question rewrite failed (for `condense_noted` callers): the operator's
+    wording in `notes`, the visitor's in the trace, where `helpdesk.public.public_answer` finds it."""
+    if error is None:
+        return result
+    note = f"AI question rewrite unavailable: {error}. Searched with the question as asked."
+    public = (f"AI question rewrite unavailable: {error.public}. The documentation was searched with your question "
+              "as written.")
+    mapping = {**(result.trace.get("public_notes") or {}), note: public}
+    return replace(result, notes=(*result.notes, note), trace={**result.trace, "public_notes": mapping})
 
 
 def condense_noted(question: str, history: Sequence[dict], settings: Settings) -> tuple[str, LLMError | None]:

@@ -555,3 +555,16 @@ def test_public_notes_carry_no_operator_hints(fake, settings, searches, offline,
 ])
 def test_guard_on_paraphrased_answers_to_real_questions(retriever, structured, question, text, offending):
     assert guard(text, retriever.search(question, k=5), structured=structured) == offending
+
+
+def test_a_failed_rewrite_can_be_noted_on_any_answer(fake, settings, offline):
+    from helpdesk.public import public_answer
+
+    fake.script(Reply(status=500))
+    query, error = llm.condense_noted("and on Pro?", [{"role": "user", "content": "Lite quota?"}], settings)
+    assert query == "and on Pro?" and isinstance(error, llm.LLMServerError)
+    noted = llm.with_rewrite_note(offline, error)
+    assert noted.notes[-1].startswith("AI question rewrite unavailable: the AI service had an internal error")
+    assert public_answer(noted).notes[-1] == ("AI question rewrite unavailable: the AI service is not available "
+                                              "right now. The documentation was searched with your question as written.")
+    assert llm.with_rewrite_note(offline, None) is offline
