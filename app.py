@@ -15,6 +15,7 @@ from helpdesk import ui
 from helpdesk.answer import answer_stream
 from helpdesk.convlog import mask_secrets, record
 from helpdesk.feedback import Feedback, FeedbackStore
+from helpdesk.public import public_answer
 from helpdesk.schema import Answer
 from helpdesk.settings import Settings
 
@@ -65,8 +66,8 @@ def render_answer(index: int, result: Answer) -> None:
         links = " · ".join(f"[{ui.escape_markdown(s.title)}]({s.url}) ({s.as_of})" for s in result.sources)
         st.markdown(f"Sources: {links}")
     st.caption(ui.label(result))
-    for note in result.notes:
-        if note.startswith("AI answer unavailable"):
+    for note in public_answer(result).notes:  # visitors read the public wording, never operators' detail
+        if note.startswith(("AI answer unavailable", "AI question rewrite unavailable")):
             st.info(note)
     if result.offer_human:
         st.info(f"Want to talk to a person? Contact Z.ai support: {settings.support_url}")

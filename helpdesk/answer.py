@@ -138,24 +138,25 @@ def answer_stream(question: str, history: Sequence[dict] = (), settings: Setting
     if not settings.llm_enabled:
         yield from _single(_traced(answer_offline(question, history, settings, message=msg), ms=_ms(started)))
         return
-    from helpdesk.llm import condense, stream_answer  # the openai client is only loaded when a key is set
+    from helpdesk.llm import condense_noted, stream_answer, with_rewrite_note  # openai loads only with a key
 
     # The model condenses the ask (not the paste) with the history into a standalone English query, told what
     # the analysis found (tool, error, endpoint), so follow-ups and Chinese retrieve as well as English.
     asked = _for_model(msg)
-    condensed = condense(asked, history, settings)
+    condensed, rewrite_error = condense_noted(asked, history, settings)  # its failure is noted on the answer
     query = retrieval_query(msg, history, FOLLOW_UP_WORDS) if condensed == asked else condensed
     passages, confidence, off_topic = retrieve(query, settings, prefer=preferred_docs(msg))
     offline = _traced(offline_from(query, passages, confidence, off_topic, settings), query=query,
                       passages=[p.chunk.id for p in passages], ranked=[p.chunk.doc_id for p in passages],
                       message=msg.summary())
     if offline.route == "abstain":
-        yield from _single(offline)  # nothing in the docs to ground a generated answer on
+        yield from _single(with_rewrite_note(offline, rewrite_error))  # nothing in the docs to ground an answer on
         return
     for event in stream_answer(asked, history, passages, offline, settings):
         if event.kind == "answer" and event.answer is not None:  # the trace of the retrieval the model was given
-            event = replace(event, answer=_traced(event.answer, **{**offline.trace, **event.answer.trace},
-                                                  layer=event.answer.route, ms=_ms(started)))
+            traced = _traced(event.answer, **{**offline.trace, **event.answer.trace}, layer=event.answer.route,
+                             ms=_ms(started))
+            event = replace(event, answer=with_rewrite_note(traced, rewrite_error))
         yield event
 
 

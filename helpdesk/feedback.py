@@ -29,13 +29,21 @@ CREATE TABLE IF NOT EXISTS feedback (
     answer_id TEXT NOT NULL DEFAULT ''
 )
 """
+# One rating per answer the API issued (the chat UI's rows have no answer id and are not limited here).
+ONE_PER_ANSWER = "CREATE UNIQUE INDEX IF NOT EXISTS feedback_answer ON feedback (answer_id) WHERE answer_id != ''"
 COLUMNS = ("id", "created_at", "rating", "comment", "question", "answer", "route", "sources", "session_id", "surface",
            "answer_id")
+# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)", "+cmd|...", "@SUM(...)").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_COMMENT = 2000
 
 
 class FeedbackError(ValueError):
     pass
+
+
+class DuplicateFeedback(FeedbackError):
+    """This answer was already rated."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,7 @@ class Feedback:
     comment: str = ""
     session_id: str = ""
     surface: str = ""
-    answer_id: str = ""  # Answer.id: links the rating to its conversation log entry
+    answer_id: str = ""  # the id of the answer rated, when the surface issued one (the HTTP API)
 
 
 class FeedbackStore:
@@ -58,11 +66,13 @@ class FeedbackStore:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(SCHEMA)
-            if "answer_id" not in {row[1] for row in db.execute("PRAGMA table_info(feedback)")}:  # a store made before
+            columns = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
+            if "answer_id" not in columns:  # a store made before answers had ids
                 try:
                     db.execute("ALTER TABLE feedback ADD COLUMN answer_id TEXT NOT NULL DEFAULT ''")
-                except sqlite3.OperationalError:  # another process added it first
+                except sqlite3.OperationalError:  # another process added it a moment ago
                     pass
+            db.execute(ONE_PER_ANSWER)
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -74,11 +84,14 @@ class FeedbackStore:
             raise FeedbackError(f"comment is {len(item.comment)} characters; the limit is {MAX_COMMENT}")
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         with self._connect() as db:
-            cursor = db.execute(
-                "INSERT INTO feedback (created_at, rating, comment, question, answer, route, sources, session_id, "
-                "surface, answer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (now, item.rating, item.comment.strip(), item.question, item.answer, item.route,
-                 json.dumps(list(item.sources)), item.session_id, item.surface, item.answer_id))
+            try:
+                cursor = db.execute(
+                    "INSERT INTO feedback (created_at, rating, comment, question, answer, route, sources, session_id, "
+                    "surface, answer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (now, item.rating, item.comment.strip(), item.question, item.answer, item.route,
+                     json.dumps(list(item.sources)), item.session_id, item.surface, item.answer_id))
+            except sqlite3.IntegrityError:
+                raise DuplicateFeedback("This answer has already been rated; thank you.") from None
             return int(cursor.lastrowid)
 
     def rows(self) -> list[dict]:
@@ -87,11 +100,20 @@ class FeedbackStore:
             return [dict(row) for row in db.execute(f"SELECT {', '.join(COLUMNS)} FROM feedback ORDER BY id")]
 
     def export_csv(self, out: IO[str]) -> int:
+        """Every row as CSV, safe to open in a spreadsheet: a text cell that would start a formula is prefixed
+        with a single quote (OWASP's CSV injection advice); the csv module quotes what needs quoting."""
         rows = self.rows()
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: cell(v) for k, v in row.items()} for row in rows)
         return len(rows)
+
+
+def cell(value):
+    """A value as a spreadsheet may show it: text starting with = + - @ tab or CR gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def sources_of(urls: Iterable[str]) -> tuple[str, ...]:

@@ -8,9 +8,13 @@ writes against the passages, and on any failure hands back the offline answer wi
 
 from __future__ import annotations
 
+import contextvars
 import logging
+import queue
 import random
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache
 from typing import Iterator, Sequence
@@ -18,15 +22,15 @@ from urllib.parse import urlsplit
 
 import openai
 
-from helpdesk.grounding import Facts, build_messages, cited, guard, renumber, showable, source_of
+from helpdesk.grounding import Facts, build_messages, cited, guard, renumber, source_of
 from helpdesk.schema import Answer, Passage, StreamEvent
 from helpdesk.settings import ZAI_GENERAL_API, Settings
 
 __all__ = [
     "LLMError", "LLMTimeout", "LLMUnreachable", "LLMRateLimited", "LLMAuthError", "MissingKey", "LLMArrears",
     "LLMServerError", "LLMRequestRejected", "LLMStreamBroken", "LLMContentRefused", "LLMAnswerTruncated",
-    "UngroundedAnswer", "EndpointRefused", "make_client", "condense", "build_messages", "guard",
-    "stream_answer", "answer_with_llm",
+    "UngroundedAnswer", "EndpointRefused", "LLMBusy", "make_client", "condense", "condense_noted", "build_messages",
+    "guard", "stream_answer", "answer_with_llm", "collecting_notes", "with_rewrite_note",
 ]
 
 log = logging.getLogger(__name__)
@@ -35,7 +39,6 @@ MAX_ANSWER_TOKENS = 1024  # a support answer is a few sentences; "length" beyond
 TEMPERATURE = 0.2  # low: the answer restates the passages, it does not create
 BACKOFF_BASE = 0.5  # seconds before the first rate-limit retry, doubling after each (plus jitter)
 BACKOFF_MAX = 8.0
-STREAM_BUDGET = 3  # a whole streamed answer may take this many HELPDESK_LLM_TIMEOUTs, not more
 KEY_VARIABLES = "ZAI_API_KEY (or HELPDESK_LLM_API_KEY)"
 
 CODING_PLAN_PATHS = ("/api/coding/paas/v4", "/api/anthropic")
@@ -49,9 +52,11 @@ TERMS_QUOTE = ("You shall not use the GLM Coding Plan quota for general-purpose 
 # --- errors ---------------------------------------------------------------------------------------------
 
 class LLMError(Exception):
-    """The AI answer could not be had; `str(error)` tells a user or operator what to do. Never holds the key."""
+    """The AI answer could not be had. `str(error)` tells the operator what to do (it goes to the log, and to
+    the CLI); `public` is what a visitor may read: no URLs, settings or account hints. Neither holds the key."""
 
     reason = "the AI service failed"
+    public = "the AI service is not available right now"
     retryable = False
 
     def __init__(self, message: str | None = None):
@@ -60,6 +65,7 @@ class LLMError(Exception):
 
 class LLMTimeout(LLMError):
     reason = "the AI service did not answer in time; try again, or raise HELPDESK_LLM_TIMEOUT"
+    public = "the AI service did not answer in time"
 
 
 class LLMUnreachable(LLMError):
@@ -68,6 +74,7 @@ class LLMUnreachable(LLMError):
 
 class LLMRateLimited(LLMError):
     reason = "the AI service is rate-limiting requests; wait a moment and ask again"
+    public = "the AI service is busy right now"
     retryable = True
 
     def __init__(self, message: str | None = None, retry_after: float | None = None, retryable: bool = True):
@@ -101,18 +108,22 @@ class LLMRequestRejected(LLMError):
 
 class LLMStreamBroken(LLMError):
     reason = "the AI answer broke off before it was complete (malformed or truncated stream); try again"
+    public = "the AI answer broke off before it was complete"
 
 
 class LLMContentRefused(LLMError):
     reason = "the AI service declined to answer (its content filter flagged the text); try rephrasing"
+    public = "the AI service declined to answer this question"
 
 
 class LLMAnswerTruncated(LLMError):
     reason = "the AI answer hit its length limit and was cut off; try a narrower question"
+    public = "the AI answer was cut off before it was complete"
 
 
 class UngroundedAnswer(LLMError):
     reason = "the AI answer stated a figure or link that is not in the documentation, so it was withheld"
+    public = "the AI answer stated something the documentation does not support, so it was withheld"
 
     def __init__(self, tokens: Sequence[str]):
         super().__init__()
@@ -121,6 +132,12 @@ class UngroundedAnswer(LLMError):
 
 class EndpointRefused(LLMError):
     reason = "this base URL is a GLM Coding Plan endpoint, which may not power a bot"
+
+
+class LLMBusy(LLMError):
+    reason = ("every model call slot is taken (HELPDESK_LLM_CONCURRENCY); answered offline at once instead of "
+              "queueing behind a slow AI service")
+    public = "the AI service is busy right now"
 
 
 # --- the client -----------------------------------------------------------------------------------------
@@ -160,6 +177,74 @@ def make_client(settings: Settings) -> openai.OpenAI:
 def _client(settings: Settings) -> openai.OpenAI:
     # One client (and one connection pool) per configuration: a new TCP/TLS handshake per answer is waste.
     return make_client(settings)
+
+
+_gates: dict[int, threading.BoundedSemaphore] = {}
+_gates_lock = threading.Lock()
+
+
+def _gate(settings: Settings) -> threading.BoundedSemaphore:
+    """The process's model call slots (HELPDESK_LLM_CONCURRENCY). A call that finds them all taken is not
+    queued: the visitor gets the offline answer at once rather than a place in a line behind a slow upstream."""
+    with _gates_lock:
+        gate = _gates.get(settings.llm_concurrency)
+        if gate is None:
+            gate = _gates[settings.llm_concurrency] = threading.BoundedSemaphore(settings.llm_concurrency)
+        return gate
+
+
+def _take_slot(settings: Settings) -> threading.BoundedSemaphore:
+    gate = _gate(settings)
+    if not gate.acquire(blocking=False):
+        raise LLMBusy()
+    return gate
+
+
+# Notes about an answer that the AI layer could not attach itself (the query rewrite happens before there is an
+# answer): a caller that wants them runs the answer inside `collecting_notes()` and adds them.
+_notes: contextvars.ContextVar[list | None] = contextvars.ContextVar("helpdesk_llm_notes", default=None)
+
+
+@contextmanager
+def collecting_notes() -> Iterator[list[tuple[str, str]]]:
+    """(note for the operator, note for the visitor) pairs recorded while the block runs, in this context."""
+    notes: list[tuple[str, str]] = []
+    token = _notes.set(notes)
+    try:
+        yield notes
+    finally:
+        _notes.reset(token)
+
+
+# What to do while this thread waits on the network: the server releases its CPU answer slot, so that a slow
+# AI service never keeps a rules or offline answer waiting. A context manager factory, or None.
+_waiting: contextvars.ContextVar = contextvars.ContextVar("helpdesk_llm_waiting", default=None)
+
+
+@contextmanager
+def waiting_with(hook) -> Iterator[None]:
+    """Run the block with `hook()` (a context manager) wrapped around every wait on the AI service."""
+    token = _waiting.set(hook)
+    try:
+        yield
+    finally:
+        _waiting.reset(token)
+
+
+@contextmanager
+def _network_wait() -> Iterator[None]:
+    hook = _waiting.get()
+    if hook is None:
+        yield
+    else:
+        with hook():
+            yield
+
+
+def _note(operator: str, public: str) -> None:
+    notes = _notes.get()
+    if notes is not None:
+        notes.append((operator, public))
 
 
 # --- calls and error mapping ----------------------------------------------------------------------------
@@ -268,81 +353,162 @@ CONDENSE_MAX_TOKENS = 96
 
 def condense(question: str, history: Sequence[dict], settings: Settings) -> str:
     """A standalone English search query for a follow-up and/or a non-English question; the question itself
-    when nothing needs rewriting, when no key is set, or when the call fails in any way."""
+    when nothing needs rewriting, when no key is set, or when the call fails in any way (then a note is recorded
+    for `collecting_notes`)."""
+    query, error = condense_noted(question, history, settings)
+    if error is not None:
+        _note(f"AI question rewrite unavailable: {error}. Searched with the question as asked.",
+              f"AI question rewrite unavailable: {error.public}. The documentation was searched with your "
+              "question as written.")
+    return query
+
+
+def with_rewrite_note(result: Answer, error: LLMError | None) -> Answer:
+    """`result` with a note that the question rewrite failed (for `condense_noted` callers): the operator's
+    wording in `notes`, the visitor's in the trace, where `helpdesk.public.public_answer` finds it."""
+    if error is None:
+        return result
+    note = f"AI question rewrite unavailable: {error}. Searched with the question as asked."
+    public = (f"AI question rewrite unavailable: {error.public}. The documentation was searched with your question "
+              "as written.")
+    mapping = {**(result.trace.get("public_notes") or {}), note: public}
+    return replace(result, notes=(*result.notes, note), trace={**result.trace, "public_notes": mapping})
+
+
+def condense_noted(question: str, history: Sequence[dict], settings: Settings) -> tuple[str, LLMError | None]:
+    """`condense`, and the error when the rewrite was needed but failed (None otherwise). The rewrite has its
+    own short deadline (HELPDESK_LLM_CONDENSE_TIMEOUT) and no retries: it delays every follow-up and every
+    non-English question, and the question as asked is a fair search query."""
     turns = [t for t in history if t.get("role") in ("user", "assistant") and t.get("content")][-6:]
     if (not turns and question.isascii()) or not settings.llm_enabled:
-        return question
+        return question, None
     transcript = "\n".join(f"{t['role']}: {str(t['content'])[:800]}" for t in turns) or "(none)"
     messages = [{"role": "system", "content": CONDENSE_PROMPT},
                 {"role": "user", "content": f"<conversation>\n{transcript}\n</conversation>\n"
                                             f"<message>\n{question}\n</message>"}]
     try:
-        # No retries: a failed rewrite costs only some retrieval quality, a retry costs the user's time.
-        response = _create(_client(settings), settings, messages, retries=0, thinking=False,
-                           max_tokens=CONDENSE_MAX_TOKENS)
+        gate = _take_slot(settings)
+        try:
+            client = _client(settings).with_options(timeout=settings.llm_condense_timeout)
+            with _network_wait():
+                response = _create(client, settings, messages, retries=0, thinking=False,
+                                   max_tokens=CONDENSE_MAX_TOKENS)
+        finally:
+            gate.release()
         choice = response.choices[0] if response.choices else None
         query = ((choice.message.content if choice and choice.message else "") or "").strip()
     except LLMError as exc:
+        if isinstance(exc, LLMTimeout):
+            exc = LLMTimeout(f"the AI service did not rewrite the question within {settings.llm_condense_timeout:g} s "
+                             "(HELPDESK_LLM_CONDENSE_TIMEOUT)")
         log.warning("question rewrite failed, searching with the question as asked: %s", exc)
-        return question
+        return question, exc
     except Exception as exc:  # a malformed body must not stop the offline path
         log.warning("question rewrite failed (%s), searching with the question as asked", type(exc).__name__)
-        return question
+        return question, LLMStreamBroken(f"the AI service sent a malformed rewrite ({type(exc).__name__})")
     query = query.splitlines()[0].strip().strip('"“”') if query else ""
     if not query or len(query) > 400 or (choice.finish_reason not in (None, "stop")):
-        return question
-    return query
+        return question, None
+    return query, None
 
 
 # --- the streamed, grounded answer ----------------------------------------------------------------------
 
-def _stream_tokens(settings: Settings, messages: list[dict], facts: Facts) -> Iterator[StreamEvent]:
-    """Token events as the answer arrives; returns the whole text. Raises LLMError on any failure."""
-    stream = _create(_client(settings), settings, messages, retries=settings.llm_max_retries, stream=True,
-                     max_tokens=MAX_ANSWER_TOKENS)
-    deadline = time.monotonic() + STREAM_BUDGET * settings.llm_timeout
-    text, shown, finish = "", 0, None
+def _chunks(settings: Settings, messages: list[dict], deadline: float) -> Iterator:
+    """The SDK's stream chunks, read by a worker thread, so that the answer's deadline holds while the upstream
+    is silent (before the first token and between tokens) and not only when a chunk arrives. The worker holds a
+    model call slot until its connection is done; it stops at the next chunk once the reader has given up, and
+    an upstream that sends nothing more is cut by the SDK's read timeout."""
+    gate = _take_slot(settings)
+    pieces: queue.SimpleQueue = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def pump() -> None:
+        stream = None
+        try:
+            timeout = max(0.1, min(settings.llm_timeout, deadline - time.monotonic()))
+            stream = _create(_client(settings).with_options(timeout=timeout), settings, messages,
+                             retries=settings.llm_max_retries, stream=True, max_tokens=MAX_ANSWER_TOKENS)
+            for chunk in stream:
+                if stop.is_set():
+                    return
+                pieces.put(("chunk", chunk))
+            pieces.put(("end", None))
+        except BaseException as exc:
+            pieces.put(("error", exc))
+        finally:
+            try:
+                if stream is not None:
+                    stream.close()
+            finally:
+                gate.release()
+
+    worker = threading.Thread(target=pump, name="helpdesk-llm-stream", daemon=True)
+    worker.start()
     try:
-        chunks = iter(stream)
+        while True:
+            remaining = deadline - time.monotonic()
+            try:
+                kind, value = pieces.get(timeout=max(0.0, remaining))
+            except queue.Empty:
+                raise LLMTimeout(f"the AI answer took longer than {settings.llm_deadline:g} s in all "
+                                 "(HELPDESK_LLM_DEADLINE); try again, or raise it") from None
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+
+
+def _stream_tokens(settings: Settings, messages: list[dict], facts: Facts) -> Iterator[StreamEvent]:
+    """Token events for a checked answer; returns the whole text. Raises LLMError on any failure.
+
+    Nothing is shown before the whole answer has arrived, finished normally ("stop") and passed the guard: a
+    claim is checked as a whole sentence, a content filter or a length limit speaks only at the end, and text a
+    visitor has seen cannot be taken back. Then the pieces go out as they came, so the client still streams.
+    """
+    deadline = time.monotonic() + settings.llm_deadline
+    pieces: list[str] = []
+    finish = None
+    chunks = _chunks(settings, messages, deadline)
+    try:
         while True:
             try:
-                chunk = next(chunks)
+                with _network_wait():
+                    chunk = next(chunks)
             except StopIteration:
                 break
+            except LLMError:
+                raise
             except Exception as exc:  # the SDK's errors, and the JSON errors of a malformed event
                 error = _mapped(exc, settings, streaming=True)
                 if finish == "stop" and isinstance(error, LLMStreamBroken):
                     break  # the answer was complete; only the closing [DONE] went missing
                 raise error from None
-            if time.monotonic() > deadline:
-                raise LLMTimeout(f"the AI answer took longer than {STREAM_BUDGET * settings.llm_timeout:g} s; "
-                                 "try again, or raise HELPDESK_LLM_TIMEOUT")
             for choice in getattr(chunk, "choices", None) or ():  # a usage-only chunk has no choices
                 piece = getattr(getattr(choice, "delta", None), "content", None) or ""
                 if not isinstance(piece, str):
                     raise LLMStreamBroken("the AI service sent a malformed answer stream; try again")
-                text += piece
+                if piece:
+                    pieces.append(piece)
                 finish = getattr(choice, "finish_reason", None) or finish
-            visible = showable(text, shown)
-            if visible > shown:
-                if bad := facts.offending(text[:visible]):
-                    raise UngroundedAnswer(bad)
-                yield StreamEvent("token", text=text[shown:visible])
-                shown = visible
     finally:
-        stream.close()
+        chunks.close()
+    text = "".join(pieces)
     if finish in ("sensitive", "content_filter"):
         raise LLMContentRefused()
     if finish == "length":
         raise LLMAnswerTruncated()
     if finish != "stop":  # None: the stream ended without saying it was done; "network_error": Z.ai's own cut
         raise LLMStreamBroken()
-    if bad := facts.offending(text):
-        raise UngroundedAnswer(bad)
     if not text.strip():
         raise LLMStreamBroken("the AI service sent an empty answer; try again")
-    if text[shown:]:
-        yield StreamEvent("token", text=text[shown:])
+    if bad := facts.offending(text):
+        raise UngroundedAnswer(bad)
+    for piece in pieces:
+        yield StreamEvent("token", text=piece)
     return text
 
 
@@ -358,7 +524,20 @@ def _llm_answer(text: str, passages: Sequence[Passage], offline: Answer) -> Answ
 
 def _fallback(offline: Answer, error: LLMError) -> Answer:
     note = f"AI answer unavailable: {error}. Showing the offline answer from the documentation instead."
-    return replace(offline, notes=(*offline.notes, note))
+    public = (f"AI answer unavailable: {error.public}. Showing the answer quoted from the documentation "
+              "instead.")
+    return replace(offline, notes=(*offline.notes, note),
+                   trace={**offline.trace, "public_notes": {note: public}})
+
+
+def _structured_facts(settings: Settings):
+    from helpdesk.rules.facts import FactsError, load_facts
+
+    try:
+        return load_facts(settings.facts_path)
+    except FactsError as exc:  # the guard still checks against the passages; the rules layer says the same
+        log.error("structured facts unavailable to the guard: %s", exc)
+        return None
 
 
 def stream_answer(question: str, history: Sequence[dict], passages: Sequence[Passage], offline: Answer,
@@ -376,7 +555,8 @@ def stream_answer(question: str, history: Sequence[dict], passages: Sequence[Pas
         return
     try:
         messages = build_messages(question, history, passages, rules_text)
-        text = yield from _stream_tokens(settings, messages, Facts.of(passages, rules_text))
+        facts = Facts.of(passages, rules_text, _structured_facts(settings))
+        text = yield from _stream_tokens(settings, messages, facts)
         final = _llm_answer(text, passages, offline)
     except LLMError as exc:
         if isinstance(exc, UngroundedAnswer):

@@ -163,17 +163,31 @@ class Retriever:
 
 _lock = threading.Lock()
 _cache: dict[tuple, Retriever] = {}
+_connected: dict[tuple, object] = {}  # key -> identity of the index files the process last connected to
 
 
 def get_retriever(settings: Settings) -> Retriever:
-    """The retriever for the active build; reloaded when `python -m ingest` switches builds."""
+    """The retriever for the active build; reloaded when `python -m ingest` switches builds, and reconnected when
+    the embedded index was deleted and built again (`rm -rf .index && python -m ingest` while this process runs):
+    the old connection would go on reading the deleted files."""
+    key = (settings.index_dir, settings.chroma_host, settings.chroma_port, settings.collection)
+    identity = store.identity(settings)
+    with _lock:
+        if key in _connected and _connected[key] != identity:
+            _cache.pop(key, None)
+            del _connected[key]
+            store.forget(settings)  # Chroma's shared client for the old files: close it, connect afresh
+    if identity is None and not settings.server_mode:
+        raise store.IndexUnavailable(f"no index in {settings.index_dir}; build it with `python -m ingest` "
+                                     "(or `make index`)")
     client = store.connect(settings)
+    with _lock:
+        _connected.setdefault(key, identity)
     collection = store.active_build(client, settings)
     if collection is None:
         where = (f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}" if settings.server_mode
                  else str(settings.index_dir))
         raise store.IndexUnavailable(f"no index in {where}; build it with `python -m ingest` (or `make index`)")
-    key = (settings.index_dir, settings.chroma_host, settings.chroma_port, settings.collection)
     with _lock:
         cached = _cache.get(key)
         if cached is None or cached.build != collection.name:

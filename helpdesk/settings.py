@@ -50,6 +50,29 @@ def _bool(env: dict, name: str, default: bool) -> bool:
     raise SettingsError(f"{name}={value!r} is not a yes/no value; use 1 or 0")
 
 
+def _positive(env: dict, name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value < 1:
+        raise SettingsError(f"{name}={value!r} must be at least 1; unset it to use {default}")
+    return value
+
+
+def _addresses(env: dict, name: str) -> tuple[str, ...]:
+    """"10.0.0.5, 10.0.0.6" or "10.0.0.0/8": the proxies in front of this server; "*" trusts any peer."""
+    import ipaddress
+
+    found = tuple(a.strip() for a in (env.get(name) or "").split(",") if a.strip())
+    for address in found:
+        if address == "*":
+            continue
+        try:
+            ipaddress.ip_network(address, strict=False)
+        except ValueError:
+            raise SettingsError(f"{name} has {address!r}, which is not an IP address or network; list the "
+                                "addresses of your reverse proxies, comma-separated (e.g. 10.0.0.5,10.0.1.0/24)") from None
+    return found
+
+
 @dataclass(frozen=True)
 class Settings:
     corpus_dir: Path = PROJECT_ROOT / "corpus" / "docs"
@@ -85,6 +108,14 @@ class Settings:
     insights_password: str | None = field(default=None, repr=False)
     # Cosine to a curated question for its curated answer; measured by `python -m helpdesk.curated` (0 false matches).
     curated_threshold: float = 0.70
+    llm_concurrency: int = 16  # model calls at once in this process; beyond it the offline answer comes at once
+    llm_deadline: float = 30.0  # seconds a whole generated answer may take, waiting for every token included
+    llm_condense_timeout: float = 3.0  # seconds the follow-up/translation rewrite may take before it is skipped
+    # HTTP API (python -m helpdesk serve)
+    secret: str | None = field(default=None, repr=False)  # signs feedback tokens; None: a new one per process
+    trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed; none by default
+    answer_queue: int = 64  # answers in progress at once per process; beyond it a 503 with Retry-After
+    body_timeout: float = 10.0  # seconds a client may take to send its request body
 
     @property
     def server_mode(self) -> bool:
@@ -126,5 +157,12 @@ class Settings:
             conversation_log_days=_int(env, "HELPDESK_CONVERSATION_LOG_DAYS", base.conversation_log_days),
             insights_password=env.get("HELPDESK_INSIGHTS_PASSWORD") or None,
             curated_threshold=_float(env, "HELPDESK_CURATED_THRESHOLD", base.curated_threshold),
+            llm_concurrency=_positive(env, "HELPDESK_LLM_CONCURRENCY", base.llm_concurrency),
+            llm_deadline=_float(env, "HELPDESK_LLM_DEADLINE", base.llm_deadline),
+            llm_condense_timeout=_float(env, "HELPDESK_LLM_CONDENSE_TIMEOUT", base.llm_condense_timeout),
+            secret=env.get("HELPDESK_SECRET") or None,
+            trusted_proxies=_addresses(env, "HELPDESK_TRUSTED_PROXIES"),
+            answer_queue=_positive(env, "HELPDESK_ANSWER_QUEUE", base.answer_queue),
+            body_timeout=_float(env, "HELPDESK_BODY_TIMEOUT", base.body_timeout),
         )
         return replace(settings, **overrides) if overrides else settings

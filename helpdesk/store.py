@@ -30,6 +30,39 @@ def connect(settings: Settings):
     return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
 
 
+DATABASE = "chroma.sqlite3"
+
+
+def identity(settings: Settings):
+    """Which embedded index is on disk now: the database file's (device, inode), None when there is none. A
+    deleted and rebuilt index has a new one even at the same path. A Chroma server: always "server" (a rebuild
+    there is seen through the pointer, read afresh on every call)."""
+    if settings.server_mode:
+        return "server"
+    try:
+        stat = (settings.index_dir / DATABASE).stat()
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def forget(settings: Settings) -> None:
+    """Drop Chroma's shared client for the embedded index path (it is shared per path within a process), so that
+    the next `connect` opens the files now on disk. Answers still reading through the old client finish."""
+    if settings.server_mode:
+        return
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    path = str(settings.index_dir)
+    system = SharedSystemClient._identifier_to_system.pop(path, None)
+    SharedSystemClient._identifier_to_refcount.pop(path, None)
+    if system is not None:
+        try:
+            system.stop()  # closes the deleted files' descriptors
+        except Exception:  # already stopped, or half-closed by the deletion: nothing left to release
+            pass
+
+
 def pointer_name(settings: Settings) -> str:
     return f"{settings.collection}__active"
 

@@ -47,6 +47,8 @@ def check_question(raw: str | None, settings: Settings) -> Checked:
     question = (raw or "").strip()
     if not question:
         return Checked(None)
+    if re.search("[\ud800-\udfff]", question):  # valid JSON ("\ud800") but not text: it cannot be encoded
+        return Checked(None, "That message contains characters that are not valid text; please retype it.")
     if len(question) > settings.max_question_chars:
         return Checked(None, f"That message is {len(question):,} characters; please keep questions under "
                              f"{settings.max_question_chars:,} characters.")

@@ -9,6 +9,7 @@ from helpdesk.settings import Settings, SettingsError
 from helpdesk.store import IndexUnavailable
 from ingest.documents import CorpusError
 from ingest.indexer import run
+from ingest.lock import IngestBusy
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         if overrides:
             settings = Settings.from_env(**overrides)
         run(settings, log=lambda line: print(line, flush=True), progress=not args.quiet)
-    except (CorpusError, SettingsError, IndexUnavailable) as exc:
+    except (CorpusError, SettingsError, IndexUnavailable, IngestBusy) as exc:
         print(f"ingest failed: {exc}", file=sys.stderr)
         return 1
     return 0

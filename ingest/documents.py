@@ -47,7 +47,13 @@ def _parse_date(path: Path, value) -> str:
 
 
 def load_document(path: Path) -> Document:
-    raw = path.read_bytes()
+    if not path.is_file():
+        raise _fail(path, "is a folder (or not a regular file), not a Markdown document; rename it or move it out "
+                          "of the corpus")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _fail(path, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
     if b"\x00" in raw:
         raise _fail(path, "looks like a binary file (it contains NUL bytes), not Markdown text")
     try:

@@ -19,6 +19,7 @@ from helpdesk.embedding import get_embedder
 from helpdesk.settings import Settings
 from ingest.chunker import chunk_document, embedding_text
 from ingest.documents import load_corpus
+from ingest.lock import ingest_lock
 from ingest.supersede import mark_superseded
 
 
@@ -39,6 +40,12 @@ class Summary:
 
 
 def run(settings: Settings, log: Callable[[str], None] = print, progress: bool = True) -> Summary:
+    """Build or refresh the index; raises IngestBusy at once when another ingestion of it is running."""
+    with ingest_lock(settings):
+        return _run(settings, log, progress)
+
+
+def _run(settings: Settings, log: Callable[[str], None], progress: bool) -> Summary:
     started = time.perf_counter()
     documents = load_corpus(settings.corpus_dir)  # every file validated before the index is touched
     chunks = mark_superseded([chunk for doc in documents for chunk in chunk_document(doc)])

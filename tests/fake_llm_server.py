@@ -43,9 +43,37 @@ class Reply:
     malformed_after: int | None = None  # streamed pieces sent before a data line that is not JSON
     error_after: int | None = None  # streamed pieces sent before an in-stream {"error": {code, message}} event
     reasoning: str = ""  # streamed as delta.reasoning_content before the answer, as GLM does in thinking mode
+    drip: float = 0.0  # before every streamed piece, the first included: an upstream that sends a token every N s
 
     def pieces(self) -> list[str]:
         return self.chunks if self.chunks is not None else re.findall(r"\S+\s*|\s+", self.text)
+
+    # The modes a test names: what a misbehaving upstream does.
+    @classmethod
+    def fixed(cls, text: str) -> "Reply":
+        """This text, whatever was asked (a model that always says the same wrong thing)."""
+        return cls(text=text)
+
+    @classmethod
+    def dripping(cls, text: str, every: float) -> "Reply":
+        return cls(text=text, drip=every)
+
+    @classmethod
+    def cut(cls, text: str, after: int = 999) -> "Reply":
+        """The connection dropped after `after` pieces (999: after all of them, before the finish)."""
+        return cls(text=text, cut_after=after)
+
+    @classmethod
+    def sensitive(cls, text: str) -> "Reply":
+        return cls(text=text, finish_reason="sensitive")
+
+    @classmethod
+    def length(cls, text: str) -> "Reply":
+        return cls(text=text, finish_reason="length")
+
+    @classmethod
+    def no_finish(cls, text: str) -> "Reply":
+        return cls(text=text, finish_reason=None)
 
 
 @dataclass
@@ -204,6 +232,8 @@ class _Handler(BaseHTTPRequestHandler):
                 break
             if n and reply.chunk_delay:
                 time.sleep(reply.chunk_delay)
+            if reply.drip:
+                time.sleep(reply.drip)
             self._event(body, {"role": "assistant", "content": piece} if n == 0 else {"content": piece})
         else:
             if reply.cut_after is not None:  # cut after everything but the finish: no finish_reason, no [DONE]

@@ -172,3 +172,16 @@ def test_real_document_is_complete(corpus, name):
 def test_real_document_headers(corpus, name, title, source, as_of):
     doc = corpus[name]
     assert (doc.title, doc.source, doc.as_of) == (title, source, as_of)
+
+
+def test_a_folder_named_like_a_document_is_a_clear_error_not_a_traceback(tmp_path, capsys, monkeypatch):
+    from ingest.__main__ import main
+
+    write(tmp_path, "good.md", markdown())
+    (tmp_path / "x.md").mkdir()
+    with pytest.raises(CorpusError, match=r"x\.md: is a folder .*not a Markdown document"):
+        load_corpus(tmp_path)
+    monkeypatch.setenv("HELPDESK_INDEX_DIR", str(tmp_path / "index"))
+    assert main(["--quiet", "--corpus", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "x.md: is a folder" in err and "Traceback" not in err

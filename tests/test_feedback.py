@@ -62,3 +62,41 @@ def test_feedback_survives_a_restart_and_exports_to_csv(tmp_path, monkeypatch, c
 def test_bad_feedback_is_refused_with_the_reason(tmp_path, bad, message):
     with pytest.raises(FeedbackError, match=message):
         FeedbackStore(tmp_path / "f.sqlite3").add(bad)
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"https://evil.example\",\"click\")", "+cmd|' /C calc'!A0",
+                                  "-2+3", "@SUM(1+1)", "\tTAB", "\rCR"])
+def test_csv_export_defuses_spreadsheet_formulas(tmp_path, text):
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    store.add(Feedback(rating=-1, question=text, answer=text, route="rules", comment=text, session_id="s"))
+    out = io.StringIO()
+    store.export_csv(out)
+    [row] = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert row["question"] == row["answer"] == "'" + text
+    assert row["comment"] == ("'" + text if text.strip() == text else text.strip())  # comments are trimmed
+    assert row["rating"] == "-1"  # a number stays a number
+
+
+def test_one_rating_per_issued_answer(tmp_path):
+    from helpdesk.feedback import DuplicateFeedback
+
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    store.add(Feedback(rating=1, question="q", answer="a", route="rules", answer_id="a" * 32))
+    with pytest.raises(DuplicateFeedback, match="already been rated"):
+        store.add(Feedback(rating=-1, question="q", answer="a", route="rules", answer_id="a" * 32))
+    store.add(Feedback(rating=1, question="q", answer="a", route="rules"))  # the chat UI's rows have no id
+    store.add(Feedback(rating=1, question="q", answer="a", route="rules"))
+    assert len(store.rows()) == 3
+
+
+def test_a_store_from_before_answer_ids_gains_the_column(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, "
+                   "rating INTEGER NOT NULL, comment TEXT NOT NULL DEFAULT '', question TEXT NOT NULL, answer TEXT "
+                   "NOT NULL, route TEXT NOT NULL, sources TEXT NOT NULL DEFAULT '[]', session_id TEXT NOT NULL "
+                   "DEFAULT '', surface TEXT NOT NULL DEFAULT '')")
+        db.execute("INSERT INTO feedback (created_at, rating, question, answer, route) VALUES ('t', 1, 'q', 'a', 'rules')")
+    store = FeedbackStore(path)
+    store.add(Feedback(rating=-1, question="q2", answer="a", route="rules", answer_id="b" * 32))
+    assert [r["answer_id"] for r in store.rows()] == ["", "b" * 32]

@@ -130,3 +130,64 @@ def test_cli_prints_progress_and_summary(tmp_path, small_corpus):
     assert done.returncode == 0, done.stderr
     assert "Embedding" in done.stderr  # the progress bar
     assert "4 documents" in done.stdout and "added" in done.stdout and "removed" in done.stdout
+
+
+def test_a_second_ingest_at_once_says_so_and_touches_nothing(tmp_path, small_corpus):
+    from ingest.lock import ingest_lock
+
+    settings = settings_for(tmp_path / "index", small_corpus)
+    env = {**os.environ, "HELPDESK_INDEX_DIR": str(settings.index_dir), "HELPDESK_CORPUS_DIR": str(small_corpus)}
+    with ingest_lock(settings):  # an ingestion in progress, in this process
+        second = subprocess.run([sys.executable, "-m", "ingest", "--quiet"], cwd=PROJECT_ROOT, env=env,
+                                capture_output=True, text=True, timeout=300)
+    assert second.returncode == 1 and "Traceback" not in second.stderr
+    assert "another `python -m ingest` is already building the index" in second.stderr
+    assert f"pid {os.getpid()}" in second.stderr
+    assert not settings.index_dir.exists()  # it built nothing, dropped nothing
+    first = subprocess.run([sys.executable, "-m", "ingest", "--quiet"], cwd=PROJECT_ROOT, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr  # the lock is gone with its holder
+
+
+def deleted_files_open(under) -> list[str]:
+    links = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            links.append(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:
+            pass
+    return [link for link in links if str(under) in link and link.endswith("(deleted)")]
+
+
+def test_a_deleted_and_rebuilt_index_is_picked_up_by_a_running_server(tmp_path, small_corpus):
+    """`rm -rf .index && python -m ingest` while the server runs: it notices, says so, then serves the new build."""
+    import shutil
+    from dataclasses import replace
+
+    from fastapi.testclient import TestClient
+
+    from helpdesk.server import create_app
+
+    settings = settings_for(tmp_path / "index", small_corpus)
+    env = {**os.environ, "HELPDESK_INDEX_DIR": str(settings.index_dir), "HELPDESK_CORPUS_DIR": str(small_corpus)}
+    app = create_app(replace(settings, feedback_db=tmp_path / "fb.sqlite3"), env={}, warm_up=False, rate_limit="off")
+    question = {"question": "Why can I not recharge using a credit card?"}
+    with TestClient(app) as client:
+        subprocess.run([sys.executable, "-m", "ingest", "--quiet"], cwd=PROJECT_ROOT, env=env, check=True, timeout=300)
+        before = client.get("/readyz").json()
+        assert before["status"] == "ready" and client.post("/v1/answer", json=question).status_code == 200
+
+        shutil.rmtree(settings.index_dir)
+        gone = client.get("/readyz")
+        assert gone.status_code == 503 and "python -m ingest" in gone.json()["reason"]
+        assert client.post("/v1/answer", json=question).status_code == 503
+        assert not settings.index_dir.exists()  # the server did not make an empty index in its place
+
+        subprocess.run([sys.executable, "-m", "ingest", "--quiet"], cwd=PROJECT_ROOT, env=env, check=True, timeout=300)
+        after = client.get("/readyz").json()
+        result = client.post("/v1/answer", json=question).json()
+    assert after["status"] == "ready" and after["build"] != before["build"]
+    active = store.active_build(store.connect(settings), settings).name
+    assert after["build"] == active  # readiness names the build actually served: the one now on disk
+    assert result["route"] == "retrieval" and "3DS" in result["text"]
+    assert deleted_files_open(settings.index_dir) == []  # nothing still read from the deleted files

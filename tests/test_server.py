@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from helpdesk.answer import answer
 from helpdesk.server import Rate, RateLimiter, ServerConfig, create_app
 from helpdesk.settings import SettingsError
-from tests.fake_llm_server import FakeLLM
+from tests.fake_llm_server import FakeLLM, Reply
 
 SECRET = "sk-test-SECRET"
 CANCEL = "How do I cancel my subscription?"
@@ -91,12 +91,16 @@ def test_readyz_with_a_reachable_ai_service_is_ready(settings):
     assert response.json()["llm"].startswith("reachable") and SECRET not in response.text
 
 
-def test_readyz_with_an_unreachable_ai_service_is_503_and_says_why(settings):
+def test_readyz_with_an_unreachable_ai_service_is_ready_and_says_so_apart(settings, caplog):
+    # Every answer still comes (offline), so the replica is ready; the AI service's state is reported apart,
+    # and why it is down (its internal URL, the settings to check) goes to the log, not to the public.
     unreachable = f"http://127.0.0.1:{free_port()}/api/paas/v4/"
     with make_client(replace(settings, llm_api_key=SECRET, llm_base_url=unreachable)) as client:
         response = client.get("/readyz")
-    assert response.status_code == 503
-    assert "cannot connect to the AI service at http://127.0.0.1" in response.json()["reason"]
+    assert response.status_code == 200 and response.json()["status"] == "ready"
+    assert response.json()["llm"].startswith("unavailable") and response.json()["reason"] is None
+    assert "127.0.0.1" not in response.text and "HELPDESK_" not in response.text
+    assert "cannot connect to the AI service at http://127.0.0.1" in caplog.text
 
 
 def test_answer_returns_the_answer_with_sources_and_date(client):
@@ -114,6 +118,7 @@ def test_answer_is_the_same_answer_every_surface_gets(client, settings):
     expected = json.loads(json.dumps(answer(question, [], settings).to_dict()))
     got = client.post("/v1/answer", json={"question": question}).json()
     assert re.fullmatch(r"[0-9a-f]{32}", got.pop("id"))  # each answer has its own id, for feedback
+    assert re.fullmatch(r"[0-9a-f]{64}", got.pop("feedback_token"))  # and a token that lets it be rated
     assert "trace" not in got  # the working stays server-side
     del expected["id"], expected["trace"]
     assert got == expected
@@ -144,6 +149,7 @@ def test_stream_sends_sources_then_tokens_then_the_whole_answer(client):
     assert "".join(data["text"] for kind, data in stream if kind == "token") == final["text"]
     again = client.post("/v1/answer", json={"question": question}).json()
     assert final.pop("id") != again.pop("id")  # the same answer, issued twice
+    assert final.pop("feedback_token") != again.pop("feedback_token")
     assert final == again
     assert stream[0][1]["sources"][0]["as_of"]
 
@@ -164,18 +170,24 @@ def test_answer_without_an_index_is_503_not_a_stack_trace(settings, tmp_path):
     assert response.status_code == 503 and "Traceback" not in response.text and "index" in response.json()["detail"]
 
 
+def rated(given: dict, rating: int = 1, **extra) -> dict:
+    """The feedback body a client sends for an answer it was given."""
+    return {"rating": rating, "answer_id": given["id"], "token": given["feedback_token"], "question": CANCEL,
+            "answer": given["text"], "route": given["route"], **extra}
+
+
 def test_feedback_lands_in_the_sqlite_store(client, settings):
-    response = client.post("/v1/feedback", json={
-        "rating": 1, "question": CANCEL, "answer": "Cancel 24 hours before.", "route": "rules",
-        "sources": ["https://docs.z.ai/devpack/faq", "https://docs.z.ai/devpack/faq"], "comment": "clear",
-        "session_id": "s-42", "surface": "widget"})
+    given = client.post("/v1/answer", json={"question": CANCEL}).json()
+    response = client.post("/v1/feedback", json=rated(
+        given, sources=["https://docs.z.ai/devpack/faq", "https://docs.z.ai/devpack/faq"], comment="clear",
+        session_id="s-42", surface="widget"))
     assert response.status_code == 201 and response.json()["stored"] is True
     with sqlite3.connect(settings.feedback_db) as db:
         db.row_factory = sqlite3.Row
         rows = [dict(r) for r in db.execute("SELECT * FROM feedback")]
     assert len(rows) == 1 and rows[0]["id"] == response.json()["id"]
-    assert (rows[0]["rating"], rows[0]["question"], rows[0]["route"], rows[0]["session_id"], rows[0]["surface"]) == \
-        (1, CANCEL, "rules", "s-42", "widget")
+    assert (rows[0]["rating"], rows[0]["question"], rows[0]["route"], rows[0]["session_id"], rows[0]["surface"],
+            rows[0]["answer_id"]) == (1, CANCEL, given["route"], "s-42", "widget", given["id"])
     assert json.loads(rows[0]["sources"]) == ["https://docs.z.ai/devpack/faq"]
 
 
@@ -310,13 +322,14 @@ def test_cors_default_allows_no_other_origin(settings):
 
 
 def test_cors_allowlist_and_limits_come_from_the_environment(settings):
-    env = {"HELPDESK_ALLOWED_ORIGINS": f"{ALLOWED}, https://docs.example.org/", "HELPDESK_RATE_LIMIT": "1/hour"}
+    env = {"HELPDESK_ALLOWED_ORIGINS": f"{ALLOWED}, https://docs.example.org/", "HELPDESK_RATE_LIMIT": "2/hour"}
     with TestClient(create_app(settings, env=env, warm_up=False)) as client:
         origin = client.get("/healthz", headers={"Origin": "https://docs.example.org"}).headers
-        first = client.post("/v1/feedback", json={"rating": 1, "question": "q", "answer": "a", "route": "rules"})
+        given = client.post("/v1/answer", json={"question": CANCEL})
+        first = client.post("/v1/feedback", json=rated(given.json()))
         second = client.post("/v1/answer", json={"question": CANCEL})
     assert origin["access-control-allow-origin"] == "https://docs.example.org"
-    assert first.status_code == 201 and second.status_code == 429
+    assert given.status_code == 200 and first.status_code == 201 and second.status_code == 429
 
 
 @pytest.mark.parametrize("env", [{"HELPDESK_ALLOWED_ORIGINS": "support.example.com"},
@@ -393,10 +406,250 @@ def test_the_api_key_is_never_in_any_response(settings):
             responses.append(client.post("/v1/answer/stream", json={"question": question}))
         responses.append(client.post("/v1/answer", json={"question": "q" * 5000}))  # 413
         responses.append(client.post("/v1/answer", json={"question": "q" * 3000}))  # 422
-        responses.append(client.post("/v1/feedback", json={"rating": 1, "question": "q", "answer": "a",
-                                                           "route": "llm"}))
-    assert responses[2].status_code == 503  # readiness names the unreachable service, not the key
-    assert {r.status_code for r in responses} >= {200, 201, 404, 413, 422, 503}
+        given = client.post("/v1/answer", json={"question": CANCEL}).json()
+        responses.append(client.post("/v1/feedback", json=rated(given)))
+        responses.append(client.post("/v1/feedback", json=rated(given, rating=-1) | {"answer": "forged"}))
+    assert responses[2].status_code == 200  # readiness: the AI service is down, answers still come (offline)
+    assert {r.status_code for r in responses} >= {200, 201, 403, 404, 413, 422}
     for response in responses:
         assert SECRET not in response.text, response.request.url
         assert not any(SECRET in value for value in response.headers.values())
+
+
+# --- issue 13: isolation, readiness, feedback tokens, proxies, hostile input --------------------------------
+
+DOCS_QUESTION = "How do I install the Cline extension?"  # reaches the model (not rules, not abstained)
+
+
+def with_ai(settings, fake, **changes):
+    return replace(settings, llm_api_key=SECRET, llm_base_url=fake.base_url, llm_max_retries=0, **changes)
+
+
+def test_a_slow_ai_service_holds_up_no_probe_rules_answer_or_feedback(settings):
+    # 48 docs questions at once, against an upstream that answers after 20 s: 16 take the model call slots and
+    # wait, the other 32 get the offline answer at once; meanwhile health, readiness, an exact rules answer and
+    # feedback are answered while all 16 are still waiting. (20 s leaves room for a busy two-core CI machine.)
+    with FakeLLM(Reply(text="Install it from the marketplace [1].", delay=20.0)) as fake:
+        app = create_app(with_ai(settings, fake, llm_timeout=40.0, llm_deadline=60.0), env={}, warm_up=False,
+                         rate_limit="off")
+
+        async def scenario():
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://api", timeout=60) as client:
+                given = (await client.post("/v1/answer", json={"question": CANCEL})).json()
+                slow = [asyncio.create_task(client.post("/v1/answer", json={"question": DOCS_QUESTION}))
+                        for _ in range(48)]
+                while len(fake.requests) < 16:  # every model call slot is busy upstream
+                    await asyncio.sleep(0.05)
+                quick = [await client.get("/healthz"), await client.get("/readyz"),
+                         await client.post("/v1/answer", json={"question": CANCEL}),
+                         await client.post("/v1/feedback", json=rated(given))]
+                pending = sum(not task.done() for task in slow)
+                return quick, pending, await asyncio.gather(*slow)
+
+        quick, pending, slow = asyncio.run(scenario())
+    assert [r.status_code for r in quick] == [200, 200, 200, 201]
+    assert pending == 16
+    routes = [r.json()["route"] for r in slow]
+    assert routes.count("llm") == 16  # the model call slots (HELPDESK_LLM_CONCURRENCY)
+    busy = [r.json() for r in slow if r.json()["route"] != "llm"]  # the rest: offline at once, with a note
+    assert busy and all(any("busy" in n for n in b["notes"]) for b in busy)
+
+
+def test_a_full_answer_queue_sheds_load_with_retry_after(settings):
+    with FakeLLM(Reply(text="Install it from the marketplace [1].", delay=1.5)) as fake:
+        app = create_app(with_ai(settings, fake, answer_queue=1), env={}, warm_up=False, rate_limit="off")
+
+        async def scenario():
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://api", timeout=30) as client:
+                first = asyncio.create_task(client.post("/v1/answer", json={"question": DOCS_QUESTION}))
+                while not fake.requests:
+                    await asyncio.sleep(0.02)
+                shed = [await client.post("/v1/answer", json={"question": CANCEL}),
+                        await client.post("/v1/answer/stream", json={"question": CANCEL})]
+                health = await client.get("/healthz")
+                return await first, shed, health
+
+        first, shed, health = asyncio.run(scenario())
+    assert first.status_code == 200 and health.status_code == 200
+    for response in shed:
+        assert response.status_code == 503 and response.headers["retry-after"] == "5"
+        assert "busy" in response.json()["detail"]
+
+
+def test_ai_failures_reach_the_public_without_urls_or_operator_hints(settings):
+    with FakeLLM(Reply(status=429, code="1113", message="Your account is in arrears")) as fake, \
+            make_client(with_ai(settings, fake)) as client:
+        streamed = client.post("/v1/answer/stream", json={"question": DOCS_QUESTION}).text
+        whole = client.post("/v1/answer", json={"question": DOCS_QUESTION}).text
+        ready = client.get("/readyz").text
+    assert "AI answer unavailable" in streamed and "AI answer unavailable" in whole
+    for text in (streamed, whole, ready):
+        for hint in ("recharge", "arrears", "HELPDESK_", "ZAI_API_KEY", "127.0.0.1", "/api/paas"):
+            assert hint not in text, hint
+
+
+def test_a_slow_question_rewrite_is_skipped_and_the_answer_says_the_ai_failed(settings):
+    with FakeLLM(Reply(text="How do I install the Cline extension in VS Code?", delay=3.0)) as fake, \
+            make_client(with_ai(settings, fake, llm_condense_timeout=0.3, llm_timeout=10.0)) as client:
+        body = client.post("/v1/answer", json={"question": "如何在 VS Code 里安装 Cline 插件？"}).json()
+    assert any(note.startswith("AI question rewrite unavailable") for note in body["notes"]), body["notes"]
+    assert not any("HELPDESK_" in note for note in body["notes"])
+
+
+def test_feedback_is_taken_only_for_answers_this_service_gave(client, settings):
+    given = client.post("/v1/answer", json={"question": CANCEL}).json()
+    forged_token = rated(given) | {"token": "0" * 64}
+    other_text = rated(given) | {"answer": "Refunds are always granted."}
+    other_route = rated(given) | {"route": "llm" if given["route"] != "llm" else "rules"}
+    made_up = rated(given) | {"answer_id": "f" * 32}
+    for body in (forged_token, other_text, other_route, made_up):
+        response = client.post("/v1/feedback", json=body)
+        assert response.status_code == 403 and "does not match an answer" in response.json()["detail"]
+    assert client.post("/v1/feedback", json=rated(given)).status_code == 201
+    again = client.post("/v1/feedback", json=rated(given, rating=-1))
+    assert again.status_code == 409 and "already been rated" in again.json()["detail"]
+    assert sqlite3.connect(settings.feedback_db).execute("SELECT COUNT(*) FROM feedback").fetchone()[0] == 1
+
+
+def test_feedback_tokens_verify_across_replicas_sharing_the_secret(settings):
+    shared = replace(settings, secret="a-long-random-shared-secret")
+    with make_client(shared) as one, make_client(shared) as two, make_client(settings) as stranger:
+        given = one.post("/v1/answer", json={"question": CANCEL}).json()
+        assert stranger.post("/v1/feedback", json=rated(given)).status_code == 403
+        assert two.post("/v1/feedback", json=rated(given)).status_code == 201
+
+
+def test_forwarded_for_counts_only_from_a_configured_trusted_proxy(settings):
+    def statuses(app, forwarded):
+        client = TestClient(app, client=("127.0.0.1", 50000))
+        return [client.post("/v1/answer", json={"question": " "}, headers={"X-Forwarded-For": f}).status_code
+                for f in forwarded]
+
+    fresh = [f"203.0.113.{n}" for n in range(5)]
+    default = create_app(settings, env={}, warm_up=False, rate_limit="3/minute")
+    assert statuses(default, fresh) == [422, 422, 422, 429, 429]  # a new header per request changes nothing
+    proxied = create_app(replace(settings, trusted_proxies=("127.0.0.1",)), env={}, warm_up=False,
+                         rate_limit="3/minute")
+    assert statuses(proxied, fresh) == [422] * 5  # behind our proxy, each is a different client
+    assert statuses(proxied, ["198.51.100.7"] * 4)[-1] == 429  # and one client is still limited
+    spoofed = ["198.51.100.7, 203.0.113.99"] * 1 + ["10.9.9.9, 203.0.113.99"]  # only the proxy's own hop counts
+    assert statuses(proxied, spoofed) == [422, 422]
+
+
+class RunningServer:
+    """The app under real uvicorn, configured as `python -m helpdesk serve` configures it, on a free port."""
+
+    def __init__(self, settings, app):
+        import threading
+
+        import uvicorn
+
+        from helpdesk.server import uvicorn_config
+
+        self.port = free_port()
+        self.server = uvicorn.Server(uvicorn_config(settings, "127.0.0.1", self.port, "warning", app=app))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc):
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def test_uvicorn_does_not_believe_forwarded_for_from_localhost_by_default(settings):
+    app = create_app(settings, env={}, warm_up=False, rate_limit="3/minute")
+    with RunningServer(settings, app) as url:
+        codes = [httpx.post(f"{url}/v1/answer", json={"question": " "},
+                            headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(5)]
+    assert codes == [422, 422, 422, 429, 429]
+
+
+def test_a_half_sent_body_gets_408_and_the_connection_is_freed(settings):
+    app = create_app(replace(settings, body_timeout=0.5), env={}, warm_up=False, rate_limit="off")
+    with RunningServer(settings, app) as url, socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1]))) as s:
+        s.sendall(b"POST /v1/answer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: 100\r\n\r\n{\"question\": ")
+        s.settimeout(10)
+        reply = s.recv(4096).decode()
+    assert reply.startswith("HTTP/1.1 408") and "did not arrive within 0.5 s" in reply
+
+
+@pytest.mark.parametrize("path", ["/v1/answer", "/v1/answer/stream"])
+def test_a_lone_surrogate_is_a_clean_422_not_a_500(client, path):
+    raw = b'{"question": "What does error 1113 mean? \\ud800"}'
+    response = client.post(path, content=raw, headers={"content-type": "application/json"})
+    assert response.status_code == 422 and "not valid text" in response.json()["detail"]
+    history = b'{"question": "' + CANCEL.encode() + b'", "history": [{"role": "user", "content": "hi \\udfff"}]}'
+    assert client.post(path, content=history, headers={"content-type": "application/json"}).status_code == 200
+
+
+def test_a_lone_surrogate_in_feedback_is_a_clean_422(client):
+    given = client.post("/v1/answer", json={"question": CANCEL}).json()
+    body = json.dumps(rated(given, comment="x")).replace('"comment": "x"', '"comment": "\\ud800"')
+    response = client.post("/v1/feedback", content=body.encode(), headers={"content-type": "application/json"})
+    assert response.status_code == 422 and "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/widget.js"])
+def test_head_is_answered_on_probes_and_the_widget(client, path):
+    response = client.head(path)
+    assert response.status_code == 200 and response.content == b""
+
+
+def test_log_lines_are_json_with_time_level_and_the_request_id(client):
+    import io
+    import logging
+
+    from helpdesk.server import JsonLines, RequestContext
+
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(JsonLines())
+    handler.addFilter(RequestContext())
+    logger = logging.getLogger("helpdesk")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        response = client.post("/v1/answer", json={"question": CANCEL}, headers={"X-Request-ID": "req-42"})
+        other = client.get("/healthz")
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    ours = [line for line in lines if line["request_id"] == "req-42"]
+    assert response.headers["x-request-id"] == "req-42" and re.fullmatch(r"[0-9a-f]{16}", other.headers["x-request-id"])
+    assert any(line["message"].startswith("answer route=") for line in ours)  # from the answer's own thread
+    assert any(line["message"].startswith("POST /v1/answer 200") for line in ours)
+    assert all({"time", "level", "logger", "message"} <= set(line) for line in lines)
+    assert all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$", line["time"]) for line in lines)
+
+
+@pytest.mark.parametrize("env", [{"HELPDESK_TRUSTED_PROXIES": "proxy.internal"}, {"HELPDESK_ANSWER_QUEUE": "0"},
+                                 {"HELPDESK_LLM_CONCURRENCY": "0"}, {"HELPDESK_BODY_TIMEOUT": "soon"},
+                                 {"HELPDESK_LLM_DEADLINE": "1m"}])
+def test_bad_isolation_and_proxy_settings_name_the_variable(env):
+    from helpdesk.settings import Settings
+
+    with pytest.raises(SettingsError, match=next(iter(env))):
+        Settings.from_env(env)
+
+
+def test_isolation_and_proxy_settings_come_from_the_environment():
+    from helpdesk.settings import Settings
+
+    settings = Settings.from_env({"HELPDESK_TRUSTED_PROXIES": "10.0.0.5, 10.1.0.0/16", "HELPDESK_ANSWER_QUEUE": "8",
+                                  "HELPDESK_LLM_CONCURRENCY": "4", "HELPDESK_LLM_DEADLINE": "12",
+                                  "HELPDESK_LLM_CONDENSE_TIMEOUT": "1.5", "HELPDESK_BODY_TIMEOUT": "3",
+                                  "HELPDESK_SECRET": "s3cret-value"})
+    assert settings.trusted_proxies == ("10.0.0.5", "10.1.0.0/16") and settings.answer_queue == 8
+    assert (settings.llm_concurrency, settings.llm_deadline, settings.llm_condense_timeout) == (4, 12.0, 1.5)
+    assert settings.body_timeout == 3.0 and settings.secret == "s3cret-value" and "s3cret" not in repr(settings)
+    assert Settings.from_env({}).trusted_proxies == ()  # no proxy is trusted unless named

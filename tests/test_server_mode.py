@@ -72,3 +72,16 @@ def test_unreachable_server_is_a_clear_error(tmp_path):
     settings = settings_for(tmp_path, chroma_host="127.0.0.1", chroma_port=free_port())
     with pytest.raises(IndexUnavailable, match=r"cannot reach the Chroma server at 127\.0\.0\.1:\d+.*CHROMA_HOST"):
         connect(settings)
+
+
+def test_two_ingests_into_one_chroma_server_do_not_run_at_once(tmp_path, small_corpus, chroma_server):
+    from ingest.lock import IngestBusy, ingest_lock
+
+    settings = settings_for(tmp_path / "unused", small_corpus, chroma_host="127.0.0.1", chroma_port=chroma_server)
+    with ingest_lock(settings):  # the marker collection of a run in progress
+        with pytest.raises(IngestBusy, match=r"already building the index on the Chroma server at 127\.0\.0\.1"):
+            run(settings, log=lambda _: None, progress=False)
+    summary = run(settings, log=lambda _: None, progress=False)  # released: the next run goes ahead
+    assert summary.chunks > 0
+    names = [c if isinstance(c, str) else c.name for c in connect(settings).list_collections()]
+    assert not any(name.endswith("__ingest_lock") for name in names)

@@ -268,6 +268,9 @@
     }
 
     function notice(message, text) {
+      message.shown = message.shown || [];
+      if (message.shown.indexOf(text) >= 0) return; // the error event and the answer's note say the same
+      message.shown.push(text);
       message.meta.appendChild(el("p", { className: "notice", role: "status", text: text }));
     }
 
@@ -280,7 +283,8 @@
         fetch(api + "/v1/feedback", {
           method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
           body: JSON.stringify({
-            rating: value, question: question, answer: answer.text, route: answer.route,
+            rating: value, answer_id: answer.id, token: answer.feedback_token,
+            question: question, answer: answer.text, route: answer.route,
             sources: (answer.sources || []).map(function (s) { return s.url; }),
             session_id: sessionId, surface: "widget"
           })
@@ -319,7 +323,7 @@
       }
       message.meta.appendChild(el("span", { className: "route", text: ROUTE_LABELS[answer.route] || "" }));
       (answer.notes || []).forEach(function (note) {
-        if (/^AI answer unavailable/.test(note)) notice(message, note);
+        if (/^AI (answer|question rewrite) unavailable/.test(note)) notice(message, note);
       });
       if (answer.offer_human) message.meta.appendChild(handoff());
       rating(question, answer, message);
