@@ -377,7 +377,7 @@ RAW = [
     row("what is the price of an iPhone", None),
     row("what's the weather", None),
     row("how do I install the coding helper", None),
-    row("how do I configure web search MCP in Cline", None),
+    # ("how do I configure web search MCP in Cline" left this table: MCP setup is the troubleshooting route's.)
     row("How do I use Zread MCP?", None),
     row("how do I set max_tokens in the API", None),
     row("how do I enable thinking mode", None),

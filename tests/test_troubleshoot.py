@@ -52,7 +52,6 @@ def test_troubleshooting_answers_from_the_docs(message, must, must_not):
 NOT_MINE = [
     "How many prompts do I get every 5 hours on Pro?",
     "Does Cline share the quota with Claude Code?",
-    "how do I configure web search MCP in Cline",
     "I wrote a haiku about my code, can you rate it?",
     "What is the refund policy?",
 ]
@@ -103,3 +102,21 @@ def test_every_tool_setup_line_rests_on_facts_that_exist():
         d = Diagnosis(facts)
         tool_setup(d, tool)
         assert "{" not in d.lines[0] and set(d.fact_ids) == placeholders
+
+
+@pytest.mark.parametrize("message, must", [
+    ("What's the endpoint URL for the web search MCP?", [r"api\.z\.ai/api/mcp/web_search_prime/mcp", r"Bearer"]),
+    ("how do I configure web search MCP in Cline", [r"remote HTTP server", r"web_search_prime/mcp"]),
+    ("Give me the command to add the web reader MCP to Claude Code.", [r"claude mcp add", r"web_reader/mcp"]),
+    ("The vision MCP server fails to start in Zed: npx -y @z_ai/mcp-server exits", [r"Node\.js 22", r"Z_AI_API_KEY"]),
+])
+def test_mcp_servers_are_set_up_from_their_pages(message, must):
+    result = answer_rules(message, [], SETTINGS)
+    assert result is not None and result.trace["layer"] == "troubleshoot", result
+    for pattern in must:
+        assert re.search(pattern, result.text), f"{pattern!r} not in: {result.text}"
+
+
+def test_an_mcp_quota_question_is_not_a_setup_question():
+    result = answer_rules("How many web searches per month does the Pro plan include?", [], SETTINGS)
+    assert result is not None and "1,000" in result.text and "claude mcp add" not in result.text

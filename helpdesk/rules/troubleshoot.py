@@ -105,6 +105,35 @@ def tool_setup(d: Diagnosis, tool: str) -> None:
     d.say("setup", re.sub(r"\{([\w.-]+)\}", value, template))
 
 
+MCP_ASK = re.compile(r"\b(set ?up|setup|configur\w*|config|connect\w*|install\w*|add|adding|enable|endpoint|url|"
+                     r"command|node(\.js)?|start|run)\b|配置|安装|添加|地址|命令|启动", re.I)
+QUANTITY_ASK = re.compile(r"\bhow many\b|\bquota\b|\bper month\b|\bmonthly\b|\blimit\b|次数|额度|多少", re.I)
+MCP_SETUP = {
+    "web-search": "Web Search MCP: a remote HTTP server, {mcp.web-search.add}, with the header \"Authorization: Bearer "
+                  "<your Z.ai API key>\"; in Claude Code: `claude mcp add -s user -t http web-search-prime "
+                  "{mcp.web-search.add} --header \"Authorization: Bearer your_api_key\"`.",
+    "web-reader": "Web Reader MCP: a remote HTTP server, {mcp.web-reader.add}, with the header \"Authorization: Bearer "
+                  "<your Z.ai API key>\"; in Claude Code: `claude mcp add -s user -t http web-reader "
+                  "{mcp.web-reader.add} --header \"Authorization: Bearer your_api_key\"`.",
+    "zread": "Zread MCP: a remote HTTP server, {mcp.zread.add}, with the header \"Authorization: Bearer <your Z.ai API "
+             "key>\"; in Claude Code: `claude mcp add -s user -t http zread {mcp.zread.add} --header \"Authorization: "
+             "Bearer your_api_key\"`.",
+    "vision": "Vision MCP: a local server, `npx -y @z_ai/mcp-server` (package {mcp.vision_server}) with Z_AI_API_KEY set "
+              "to your Z.ai API key and Z_AI_MODE=ZAI; it needs Node.js {mcp.vision.node} or newer. In Claude Code: "
+              "`claude mcp add -s user zai-mcp-server --env Z_AI_API_KEY=your_api_key Z_AI_MODE=ZAI -- npx -y "
+              "\"@z_ai/mcp-server\"`.",
+}
+
+
+def mcp_setup(d: Diagnosis, msg: Message) -> Diagnosis | None:
+    """The MCP servers the message names, as their pages set them up (endpoint, header, command, Node version)."""
+    for server in msg.mcp[:2]:
+        template = MCP_SETUP[server]
+        d.say("mcp", re.sub(r"\{([\w.-]+)\}", lambda m: str(d.fact(m.group(1))), template))
+    d.handoff = msg.failing
+    return d if d.lines else None
+
+
 EXPLAINED_HTTP = ("401", "429", "500")  # the page's other reasons (fine-tuning, file uploads) are not a chat's
 
 
@@ -153,8 +182,9 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
                                                   r"(account )?balance|balance (is )?(being )?(deducted|charged|used)",
                                                   msg.raw, re.I))
     model_missing = bool(msg.models and MODEL_MISSING.search(msg.raw)) or "1211" in known
-    if msg.mcp:
-        return None  # an MCP server's setup, behaviour or errors are its own page's question (retrieval finds it)
+    if msg.mcp and not model_missing:  # an MCP server's setup: its page's values; anything else is retrieval's
+        return mcp_setup(d, msg) if (MCP_ASK.search(msg.ask) or msg.failing) and not QUANTITY_ASK.search(msg.ask) \
+            else None
     # A plan subscriber whose setup fails and who talks of base URLs, with no tool named: the plan's endpoints.
     endpoint_trouble = msg.subscriber and not tool and not msg.other_tools and (
         (msg.failing and bool(re.search(r"base ?url|endpoint|api ?url|custom provider|自定义|地址|端点", msg.raw, re.I)))
