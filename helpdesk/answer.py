@@ -19,6 +19,9 @@ from helpdesk.schema import Answer, Passage, Source, StreamEvent
 from helpdesk.settings import Settings
 
 log = logging.getLogger(__name__)
+# Asking for the bot's own instructions or secrets: never answered from the docs, never sent to a model.
+INJECTION = re.compile(r"\b(system prompt|your (system |hidden )?(instructions|prompt|api key|secret|key)|ignore (all |any )?"
+                       r"(the )?(previous|prior|above|earlier) (instructions|rules|prompts?))\b|系统提示词|忽略(之前|以上)的?(指令|提示)")
 HUMAN_PLEASE = re.compile(r"\b(talk|speak|chat) (to|with) (a |an )?(human|person|agent|someone|representative|support)\b|"
                           r"\b(human|real person|live agent|customer service)( please)?\s*[?!.]*$|人工客服|转人工")
 FOLLOW_UP_WORDS = 4  # a question this short ("and on Pro?") leans on the previous one
@@ -121,6 +124,9 @@ def answer_stream(question: str, history: Sequence[dict] = (), settings: Setting
         yield from _single(Answer(text=f"Of course: you can reach Z.ai support at {settings.support_url}. I can also "
                                        "try to answer here if you tell me what you need.", route="abstain",
                                   offer_human=True))
+        return
+    if INJECTION.search(msg.ask):
+        yield from _single(_traced(abstain(settings, off_topic=True), message=msg.summary(), layer="injection"))
         return
     curated = curated_answer(msg.ask, history, settings)
     if curated is not None:  # written and approved by the support team: served as written, never rewritten

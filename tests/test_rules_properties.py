@@ -14,7 +14,9 @@ from helpdesk.settings import Settings
 
 SETTINGS = Settings.from_env({})
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-FACT_NUMBERS = {float(n.replace(",", "")) for n in NUMBER.findall(SETTINGS.facts_path.read_text(encoding="utf-8"))}
+# Every number in the facts file, a version's parts too ("Node.js >= v22.0.0" states 22).
+FACT_NUMBERS = {float(part) for n in NUMBER.findall(SETTINGS.facts_path.read_text(encoding="utf-8"))
+                for part in ([n.replace(",", "")] if n.replace(",", "").count(".") <= 1 else n.split("."))}
 ASSUMPTIONS = {1.0, 3.0, 12.0, 15.0, 30.0, 90.0, 365.0}  # cycle lengths (days, months) and "halfway", stated in answers
 
 plans = st.sampled_from(["Lite", "Pro", "Max", "lite", "PRO", "max"])

@@ -503,3 +503,10 @@ def test_the_table_is_big_enough_and_covers_what_the_issue_asks():
     assert intents.count(None) >= 20, "near-misses"
     assert sum(1 for p in ROWS if p.values[1]) >= 8, "multi-turn follow-ups"
     assert sum(1 for p in ROWS if p.values[7]) >= 6, "Chinese questions"
+
+
+def test_a_short_follow_up_is_read_with_the_turn_that_set_the_scene():
+    parsed, reply = explain("They paid 50 dollars. How much do I get?",
+                            [user("I invited a friend and they subscribed with my link."),
+                             bot("Great, you earn credits once their first payment is confirmed.")], SETTINGS)
+    assert parsed.intent == "referral_reward" and re.search(usd("15"), reply.text), reply.text

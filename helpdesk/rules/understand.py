@@ -324,12 +324,20 @@ def resolve(question: str, history: list[dict] | tuple = (), today: dt.date | No
     if parsed.intent is not None or not history:
         return parsed
     previous = [t["content"] for t in history if t.get("role") == "user" and t.get("content")]
-    short_with_slots = len(parsed.text.split()) <= 8 and any(
-        k in parsed.slots for k in ("plans", "days_used", "money", "cycles", "date", "tokens", "hours", "count"))
-    if not previous or not (FOLLOW_UP.search(parsed.text) or short_with_slots) or len(parsed.text.split()) > 12:
+    words = len(parsed.text.split())
+    has_slots = any(k in parsed.slots for k in ("plans", "days_used", "money", "cycles", "date", "tokens", "hours", "count"))
+    follow_up = bool(FOLLOW_UP.search(parsed.text)) or (words <= 8 and has_slots)
+    if not previous or words > 12 or not (follow_up or has_slots):
         return parsed
     before = resolve(previous[-1], [{"role": "user", "content": p} for p in previous[:-1]], today)
     if before.intent is None:
+        # The previous turn was no rule question on its own, but may set the scene for this one ("I invited a
+        # friend." then "They paid 50 dollars. How much do I get?"): read the two together.
+        together = parse(f"{previous[-1]} {question}", today, plans)
+        if together.intent is not None and has_slots:
+            return Parsed(intent=together.intent, slots=together.slots, language=parsed.language, text=together.text)
+        return parsed
+    if not follow_up:
         return parsed
     merged = registry.intent(before.intent).carry(before.slots, parsed.slots)
     return Parsed(intent=before.intent, slots=merged, language=parsed.language, text=parsed.text)
