@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -42,3 +45,23 @@ def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 120) -> 
         except OSError:
             time.sleep(0.3)
     raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+@contextmanager
+def streamlit_app(index_dir: Path, feedback_db: Path, **env: str) -> Iterator[str]:
+    """The chat app (`streamlit run app.py`) offline on a free loopback port, with this index and store; its URL."""
+    root = Path(__file__).resolve().parent.parent
+    port = free_port()
+    environment = {**os.environ, "HELPDESK_INDEX_DIR": str(index_dir), "HELPDESK_FEEDBACK_DB": str(feedback_db), **env}
+    environment.pop("ZAI_API_KEY", None)
+    environment.pop("HELPDESK_LLM_API_KEY", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=root, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

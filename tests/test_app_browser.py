@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 
 import pytest
 
-from helpdesk.settings import PROJECT_ROOT
-from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, require_browser, wait_for_http
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit_app
 
 
 @pytest.fixture
 def streamlit_url(real_settings, tmp_path):
-    port = free_port()
-    env = {**os.environ, "HELPDESK_INDEX_DIR": str(real_settings.index_dir),
-           "HELPDESK_FEEDBACK_DB": str(tmp_path / "feedback.sqlite3")}
-    env.pop("ZAI_API_KEY", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with streamlit_app(real_settings.index_dir, tmp_path / "feedback.sqlite3") as url:
+        yield url
 
 
 def test_question_in_a_real_browser_gets_an_answer_with_a_source_link(streamlit_url):

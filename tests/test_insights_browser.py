@@ -4,17 +4,13 @@ Screenshots land in artifacts/insights-*.png."""
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 
 from eval.__main__ import main as eval_main
-from helpdesk.settings import PROJECT_ROOT
-from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, require_browser, wait_for_http
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit_app
 
 PASSWORD = "team-only-9f3a"
 PAYPAL_ANSWER = ("Yes. You can link a bank card or PayPal as your payment method (profile icon, then Payment "
@@ -23,21 +19,9 @@ PAYPAL_ANSWER = ("Yes. You can link a bank card or PayPal as your payment method
 
 @pytest.fixture
 def app_url(real_settings, tmp_path):
-    port = free_port()
-    env = {**os.environ, "HELPDESK_INDEX_DIR": str(real_settings.index_dir),
-           "HELPDESK_FEEDBACK_DB": str(tmp_path / "feedback.sqlite3"), "HELPDESK_INSIGHTS_PASSWORD": PASSWORD}
-    env.pop("ZAI_API_KEY", None)
-    env.pop("HELPDESK_LLM_API_KEY", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", process)
-        yield f"http://127.0.0.1:{port}", tmp_path / "feedback.sqlite3"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    db = tmp_path / "feedback.sqlite3"
+    with streamlit_app(real_settings.index_dir, db, HELPDESK_INSIGHTS_PASSWORD=PASSWORD) as url:
+        yield url, db
 
 
 def ask(page, question: str, asked_before: int):
