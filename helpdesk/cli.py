@@ -23,7 +23,8 @@ def render(result: Answer) -> str:
     if result.sources:
         lines.append("Sources:")
         lines += [f"  - {s.title} ({s.url}), as of {s.as_of}" for s in result.sources]
-    how = "written by the support team" if "curated" in result.notes else ROUTE_LABEL[result.route]
+    how = ("written by the support team" if "curated" in result.notes
+           else "diagnosis from the docs" if "troubleshooting" in result.notes else ROUTE_LABEL[result.route])
     lines.append(f"[{how}; confidence {result.confidence:.2f}]")
     return "\n".join(lines)
 

@@ -15,11 +15,15 @@ ROUTE_LABELS = {
     "abstain": "Not in the docs",
 }
 CURATED_LABEL = "Answer written by the support team"
+DIAGNOSIS_LABEL = "Diagnosis from the docs"
 
 
 def label(result) -> str:
-    """How an answer was reached, for the caption under it; a curated answer says so rather than "exact figure"."""
-    return CURATED_LABEL if "curated" in result.notes else ROUTE_LABELS[result.route]
+    """How an answer was reached, for the caption under it; a curated answer or a troubleshooting diagnosis says
+    so rather than "exact figure"."""
+    if "curated" in result.notes:
+        return CURATED_LABEL
+    return DIAGNOSIS_LABEL if "troubleshooting" in result.notes else ROUTE_LABELS[result.route]
 
 
 STARTERS = (

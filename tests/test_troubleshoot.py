@@ -120,3 +120,11 @@ def test_mcp_servers_are_set_up_from_their_pages(message, must):
 def test_an_mcp_quota_question_is_not_a_setup_question():
     result = answer_rules("How many web searches per month does the Pro plan include?", [], SETTINGS)
     assert result is not None and "1,000" in result.text and "claude mcp add" not in result.text
+
+
+
+def test_a_diagnosis_is_labelled_as_one():
+    from helpdesk.ui import DIAGNOSIS_LABEL, label
+
+    result = answer_rules("What does error code 1113 mean?", [], SETTINGS)
+    assert label(result) == DIAGNOSIS_LABEL
