@@ -46,16 +46,21 @@ def run_ours(items: list[GoldenItem], settings: Settings, want_passages: bool) -
         started = time.perf_counter()
         result = answer(item.question, history, settings)
         latency = (time.perf_counter() - started) * 1000
-        # Ranking is scored on the query the answer itself used (its trace), whichever layer answered.
-        query = result.trace.get("query") or item.question
-        passages = (retriever.search(query, k=TOP_K) if item.expected_sources or want_passages else [])
+        # Ranking is scored on the passages the answer itself retrieved (its trace); a rules answer retrieved none,
+        # so its ranking is the search for the query its trace records.
+        passages = []
+        if item.expected_sources or want_passages:
+            ids = [i for i in result.trace.get("passages", ()) if i in retriever.positions]
+            passages = ([retriever.chunks[retriever.positions[i]] for i in ids] if ids else
+                        [p.chunk for p in retriever.search(result.trace.get("query") or item.question, k=TOP_K)])
         outcomes.append(Outcome(
             item=item, text=result.text, route=result.route, cited=tuple(s.doc for s in result.sources),
-            latency_ms=latency, ranked=tuple(p.chunk.doc_id for p in passages) if item.expected_sources else None,
-            passages=tuple(p.chunk.text for p in passages),
+            latency_ms=latency, ranked=tuple(c.doc_id for c in passages) if item.expected_sources else None,
+            passages=tuple(c.text for c in passages),
             sources=tuple({"doc": s.doc, "title": s.title, "url": s.url, "as_of": s.as_of} for s in result.sources),
             layer=result.trace.get("layer", result.route)))
-    return outcomes, retriever.build, "the query each answer's trace records (the ask, not pasted material)"
+    return outcomes, retriever.build, ("the passages each answer's trace records (for a rules answer, the search for "
+                                       "the query its trace records: the ask, not pasted material)")
 
 
 def run_baseline(items: list[GoldenItem], settings: Settings) -> tuple[list[Outcome], float]:

@@ -20,8 +20,10 @@ from helpdesk.settings import Settings
 
 log = logging.getLogger(__name__)
 # Asking for the bot's own instructions or secrets: never answered from the docs, never sent to a model.
-INJECTION = re.compile(r"\b(system prompt|your (system |hidden )?(instructions|prompt|api key|secret|key)|ignore (all |any )?"
-                       r"(the )?(previous|prior|above|earlier) (instructions|rules|prompts?))\b|系统提示词|忽略(之前|以上)的?(指令|提示)")
+# "I followed your instructions" is about the docs; a request to print or reveal them, or to ignore them, is not.
+INJECTION = re.compile(r"\b(system prompt|ignore (all |any )?(the |your )?(previous|prior|above|earlier) (instructions|rules|"
+                       r"prompts?)|(print|show|reveal|repeat|output|leak|dump|tell me|give me)\b.{0,25}\byour (hidden |"
+                       r"system |secret )?(instructions|prompt|api key|key|secrets?))\b|系统提示词|忽略(之前|以上)的?(指令|提示)")
 HUMAN_PLEASE = re.compile(r"\b(talk|speak|chat) (to|with) (a |an )?(human|person|agent|someone|representative|support)\b|"
                           r"\b(human|real person|live agent|customer service)( please)?\s*[?!.]*$|人工客服|转人工")
 FOLLOW_UP_WORDS = 4  # a question this short ("and on Pro?") leans on the previous one
@@ -73,8 +75,6 @@ def answer_offline(question: str, history: Sequence[dict], settings: Settings,
     msg = message or analyse(question, settings.corpus_dir)
     query = retrieval_query(msg, history, FOLLOW_UP_WORDS)
     passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg))
-    if msg.other_vendor:  # another company's plan: these docs cannot answer it, however close the words
-        return _traced(abstain(settings, off_topic=True), query=query, message=msg.summary())
     result = framed(offline_from(query, passages, confidence, off_topic, settings), msg, settings)
     return _traced(result, query=query, passages=[p.chunk.id for p in passages],
                    ranked=[p.chunk.doc_id for p in passages], message=msg.summary())
@@ -108,7 +108,9 @@ def answer_stream(question: str, history: Sequence[dict] = (), settings: Setting
                   ) -> Iterator[StreamEvent]:
     """Every answer, as events: sources first, then text as it is written, then the final Answer (always last).
 
-    Order of precedence: a request for a person, the rules layer (exact, never rewritten by a model), then
+    The message is analysed once (helpdesk.message) and every step reads that analysis. Order of precedence: a
+    request for a person; a request for the bot's own prompt or keys, or another company's plan (refused in both
+    modes); a curated answer; the rules layer with troubleshooting (exact, never rewritten by a model); then
     retrieval, answered by GLM when a key is configured (any failure falls back to the offline answer inside
     `stream_answer`) and by the offline extractive answer otherwise.
     """
@@ -125,8 +127,9 @@ def answer_stream(question: str, history: Sequence[dict] = (), settings: Setting
                                        "try to answer here if you tell me what you need.", route="abstain",
                                   offer_human=True))
         return
-    if INJECTION.search(msg.ask):
-        yield from _single(_traced(abstain(settings, off_topic=True), message=msg.summary(), layer="injection"))
+    if INJECTION.search(msg.ask) or msg.other_vendor:  # these docs cannot answer it, however close the words
+        yield from _single(_traced(abstain(settings, off_topic=True), message=msg.summary(),
+                                   layer="injection" if not msg.other_vendor else "other_vendor"))
         return
     curated = curated_answer(msg.ask, history, settings)
     if curated is not None:  # written and approved by the support team: served as written, never rewritten
@@ -152,7 +155,7 @@ def answer_stream(question: str, history: Sequence[dict] = (), settings: Setting
     condensed, rewrite_error = condense_noted(asked, history, settings)  # its failure is noted on the answer
     query = retrieval_query(msg, history, FOLLOW_UP_WORDS) if condensed == asked else condensed
     passages, confidence, off_topic = retrieve(query, settings, prefer=preferred_docs(msg))
-    offline = _traced(offline_from(query, passages, confidence, off_topic, settings), query=query,
+    offline = _traced(framed(offline_from(query, passages, confidence, off_topic, settings), msg, settings), query=query,
                       passages=[p.chunk.id for p in passages], ranked=[p.chunk.doc_id for p in passages],
                       message=msg.summary())
     if offline.route == "abstain":

@@ -46,6 +46,12 @@ TOOLS: dict[str, tuple[tuple[str, ...], str]] = {
     "grok-cli": (("grok cli", "grok-cli"), "devpack-tool-others"),
     "cherry-studio": (("cherry studio", "cherry-studio", "cherrystudio"), "devpack-tool-others"),
 }
+# How the docs write each tool's name, for answers and for retrieval queries.
+TOOL_NAMES = {"claude-code": "Claude Code", "claude-code-ide": "the Claude Code IDE plugin", "opencode": "OpenCode",
+              "kilo-code": "Kilo Code", "roo-code": "Roo Code", "cline": "Cline", "goose": "Goose", "crush": "Crush",
+              "cursor": "Cursor", "factory-droid": "Factory Droid", "trae": "TRAE", "eigent": "Eigent",
+              "gemini-cli": "Gemini CLI", "grok-cli": "Grok CLI", "cherry-studio": "Cherry Studio",
+              "claude-code-router": "claude-code-router"}
 # Named by subscribers, not covered by a page of their own: the plan's "other tools" page is the closest.
 OTHER_TOOLS = ("zed", "codex", "aider", "continue.dev", "litellm", "openclaw", "windsurf", "copilot", "lobechat",
                "chatbox", "sillytavern", "n8n", "dify", "openwebui", "open webui", "vscode", "vs code")

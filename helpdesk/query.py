@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from helpdesk.message import MCP_SERVERS, Message, is_chinese
+from helpdesk.message import MCP_SERVERS, TOOL_NAMES, TOOLS, Message, is_chinese
 from helpdesk.retrieval import terms
 
 # Subscribers' Chinese words for what the docs name in English. Longest first, so 余额不足 wins over 余额.
@@ -42,11 +42,8 @@ GLOSSARY = {
     "无权限": "no access permission", "不支持": "not supported", "支持": "supported", "兼容": "compatible",
 }
 _GLOSSARY = sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))
-TOOL_WORDS = {"claude-code": "Claude Code", "claude-code-ide": "Claude Code IDE plugin", "opencode": "OpenCode",
-              "kilo-code": "Kilo Code", "roo-code": "Roo Code", "cline": "Cline", "goose": "Goose", "crush": "Crush",
-              "cursor": "Cursor", "factory-droid": "Factory Droid", "trae": "TRAE", "eigent": "Eigent",
-              "gemini-cli": "Gemini CLI other tools", "grok-cli": "Grok CLI other tools",
-              "cherry-studio": "Cherry Studio other tools", "claude-code-router": "other tools OpenAI protocol"}
+# Tools with no page of their own are set up on the "other tools" page: say so to the search.
+OTHER_TOOL_PAGE = "other tools OpenAI protocol"
 MCP_WORDS = {"web-search": "web search MCP server", "web-reader": "web reader MCP server",
              "vision": "vision understanding MCP server", "zread": "zread MCP server"}
 
@@ -68,7 +65,8 @@ def retrieval_query(msg: Message, history: Sequence[dict] = (), follow_up_words:
     ask = translate(msg.ask) if is_chinese(msg.ask) else msg.ask
     if len(ask) > 600 and msg.questions:  # a long story: its questions say what is wanted
         ask = " ".join(translate(q) if is_chinese(q) else q for q in msg.questions)
-    extras = [TOOL_WORDS.get(t, t) for t in msg.tools]
+    extras = [TOOL_NAMES.get(t, t) + (f" {OTHER_TOOL_PAGE}" if TOOLS[t][1] == "devpack-tool-others" else "")
+              for t in msg.tools]
     extras += [f"error {code}" for code in msg.business_codes[:2]]
     extras += [f"HTTP {code}" for code in msg.http_codes[:1] if not msg.business_codes]
     extras += [MCP_WORDS[m] for m in msg.mcp if MCP_WORDS[m].split()[0] not in ask.lower()]

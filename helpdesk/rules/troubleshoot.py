@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from helpdesk.message import ANTHROPIC_TOOLS, PLAN_TOOLS, TOOLS, Message
+from helpdesk.message import ANTHROPIC_TOOLS, PLAN_TOOLS, TOOL_NAMES, TOOLS, Message
 from helpdesk.rules.facts import Facts
 
 # A question about setting a tool up: how/where/which + a setup word, not a setup word somewhere in a story.
@@ -59,11 +59,7 @@ class Diagnosis:
 
 
 def _tool_name(tool: str) -> str:
-    return {"claude-code": "Claude Code", "claude-code-ide": "the Claude Code IDE plugin", "opencode": "OpenCode",
-            "kilo-code": "Kilo Code", "roo-code": "Roo Code", "cline": "Cline", "goose": "Goose", "crush": "Crush",
-            "cursor": "Cursor", "factory-droid": "Factory Droid", "trae": "TRAE", "eigent": "Eigent",
-            "gemini-cli": "Gemini CLI", "grok-cli": "Grok CLI", "cherry-studio": "Cherry Studio",
-            "claude-code-router": "claude-code-router"}.get(tool, tool)
+    return TOOL_NAMES.get(tool, tool)
 
 
 def _plan_endpoint(d: Diagnosis, tool: str | None) -> str:
