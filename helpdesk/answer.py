@@ -83,9 +83,11 @@ def answer_offline(question: str, history: Sequence[dict], settings: Settings,
 def framed(result: Answer, msg: Message, settings: Settings) -> Answer:
     """A docs passage is not a diagnosis: a failure no rule explained, or a model the docs never name, gets the
     closest passage framed as such, and a person who can look at the case."""
-    if result.route != "retrieval" or not (msg.failing or msg.unknown_models):
+    if result.route != "retrieval" or not (msg.failing or msg.unknown_models or msg.account_matter):
         return result
-    if msg.unknown_models:
+    if msg.account_matter:
+        lead = "The docs don't cover your account's charges or credits; Z.ai support can check them. What the docs say:"
+    elif msg.unknown_models:
         names = ", ".join(m.upper().replace("GLM5V", "GLM-5.") for m in msg.unknown_models[:2])
         lead = f"The docs don't mention {names}. The closest they say:"
     else:

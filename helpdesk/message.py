@@ -62,10 +62,12 @@ ANTHROPIC_TOOLS = ("claude-code", "claude-code-ide", "goose")
 MCP_SERVERS = {
     "web-search": (r"web[\s_-]?search|search[\s_-]?prime|联网搜索|网络搜索|搜索", "devpack-mcp-web-search"),
     "web-reader": (r"web[\s_-]?reader|网页读取|网页阅读", "devpack-mcp-web-reader"),
-    "vision": (r"vision mcp|vision understanding|zai-mcp-server|mcp-server|视觉|图片理解|图像理解|图片识别|识图|识别图片|"
+    "vision": (r"vision mcp|vision understanding|zai-mcp-server|mcp-server|视觉|图片理解|图像理解|图片识别|图像识别|识图|识别图片|"
                r"\b(images?|screenshots?|pictures?)\b.{0,60}\b(understand\w*|recogni\w*|analy\w*|read|see|drag\w*|drop\w*|"
                r"paste\w*|upload\w*)|\b(drag\w*|drop\w*|paste\w*|upload\w*|read|analy\w*) (an? |the |my )?(images?|"
-               r"screenshots?|pictures?)\b",
+               r"screenshots?|pictures?)\b|\b(support\w*|load\w*|send\w*|attach\w*|process\w*|handl\w*|recogni\w*|view|"
+               r"see|accept\w*) (an? |the |my |any )?(images?|screenshots?|pictures?|photos?)\b|(读|看|识别|上传|发送|粘贴)"
+               r"(不了)?(图片|图像|截图)|(图片|图像|截图).{0,8}(看不到|读不了|识别不了|不支持|无法)",
                "devpack-mcp-vision-understanding"),
     "zread": (r"zread", "devpack-mcp-zread"),
 }
@@ -99,9 +101,31 @@ FAILURE = re.compile(
     r"isn'?t working|broken|can'?t connect|cannot connect|unable to|keeps? (saying|showing|returning|giving)|"
     r"returns? (an? )?(error|4\d\d|5\d\d)|getting (an? )?(error|4\d\d)|exception|refused|rejected|denied|"
     r"invalid|unauthori[sz]ed|unusable|timeout|timed out|stuck|hangs?|crash(es|ed)?|(doing|done|went|goes|is) (something )?wrong|"
-    r"not (recogni[sz]ed|found|accepted|responding)|won'?t (accept|start|connect|load)|\w+(Error|Exception))\b|"
-    r"报错|错误|失败|无法|不能用|用不了|不可用|"
+    r"(not|\w+n't) (being )?(recogni[sz]ed|found|accepted|responding|available|supported|applied|credited)|won'?t (accept|start|connect|load)|"
+    r"(do|does|did)(n'?t| not) (seem to )?(work|support|take effect|apply)|still (asks?|prompts?|requires?|wants?) "
+    r"(me )?(to )?(log ?in|sign ?in|login)|keeps? asking|\w+(Error|Exception))\b|"
+    r"报错|错误|失败|无法|不能用|用不了|不可用|不支持|不生效|没生效|没有生效|未生效|(要求|提示|需要)(重新)?登录|"
     r"异常|出错|提示.{0,6}(不足|错误)|连接不上|超时")
+# Quota going fast: a quota word and a speed in one sentence ("my weekly quota reached 52% in 6 hours", "5小时额度
+# ... 用完", "usage grows fast"), not "what happens when I run out?".
+_USAGE_WORD = r"\b(quota|quotas|usage|limit|limits|allowance|credits?)\b"
+_SPEED = (r"\b(fast|faster|quickly|quick|rapidly|drain\w*|burn\w*|eat(s|ing)? (up|through)|abnormal\w*|excessive\w*|"
+          r"way more|much more|too much)\b|\b\d+ ?% (in|after|within)\b|\b(in|after|within) (just |only )?(\d+|a few|few|one|"
+          r"two|an?) (minutes?|hours?|prompts?|questions?|requests?|messages?)\b")
+QUOTA_DRAIN = re.compile(
+    rf"{_USAGE_WORD}[^.?!\n]{{0,100}}({_SPEED})|({_SPEED})[^.?!\n]{{0,60}}{_USAGE_WORD}|"
+    r"(额度|用量|使用量|限额|计费|配额)[^。?!\n]{0,30}(很快|太快|更快|变快|用完|消耗(大|快|多|很)|增长(很|得)?快|多次|变成 ?0|没了|"
+    r"就没|耗尽)|(多次|很快|太快)[^。?!\n]{0,10}(额度|用量)(消耗|扣)", re.I)
+USAGE_QUERY = re.compile(
+    r"\b(check|see|view|query|monitor|track|display|fetch|read)\w*\b.{0,40}\b(remaining|left|usage|quota)\b|"
+    r"\busage[\s_-]?(query|stats|statistics|dashboard|monitor)\b|\bremaining (quota|usage)\b|glm-plan-usage|"
+    r"(查看|查询|获取|显示|监控).{0,12}(额度|用量|使用量|余量|剩余)|剩余额度|用量查询|额度查询", re.I)
+# A matter of their account or money the docs cannot settle: a charge, a bonus or credit not received, a refund.
+ACCOUNT_MATTER = re.compile(
+    r"\b(charged|billed|paid|payment|invoice|bonus|credits?|refund\w*|promo\w*)\b[^.?!\n]{0,80}\b(not|never|without|missing|"
+    r"twice|double|wrong|no)\b|\b(not|never|without|missing)\b[^.?!\n]{0,40}\b(charged|billed|bonus|credited|refund\w*)\b|"
+    r"重复扣费|扣费.{0,10}(错误|异常|两次)|(没有|未)到账|没收到.{0,6}(赠送|奖励|额度)", re.I)
+MCP_OTHERS = re.compile(r"\bother (three|3|two|2|ones|servers|tools)\b|\bthe others\b|\bthe rest\b|另外|其他|其余", re.I)
 QUESTION_START = re.compile(
     r"^(how|what|what's|whats|which|where|when|why|who|is|are|am|was|were|do|does|did|can|could|should|would|will|"
     r"may|has|have|any|anyone|is there|are there)\b", re.I)
@@ -187,6 +211,10 @@ class Message:
     off_plan_use: bool = False  # a bot, a website, an app of their own: uses the plan's terms exclude
     other_vendor: bool = False  # another company's plan or model (Kimi, Qianfan, MiniMax, ...), not Z.ai's
     unknown_models: tuple[str, ...] = ()  # models the message names that the docs never mention (GLM-5.2, ...)
+    quota_drain: bool = False  # the plan's quota or usage is going faster than they expect
+    usage_query: bool = False  # about reading their usage or remaining quota (a command, a page, a query failing)
+    mcp_others: bool = False  # an MCP setup where some servers work and "the others" fail
+    account_matter: bool = False  # a charge, a bonus or credits not received: a person must look at the account
 
     def leaning_on(self, earlier: "Message") -> "Message":
         """A short follow-up ("how do I fix it?") read with what the earlier message named: its errors, tools,
@@ -223,7 +251,7 @@ class Message:
         data = {"ask": self.ask[:500], "language": self.language, "errors": [e.code for e in self.errors],
                 "tools": list(self.tools), "endpoints": list(self.endpoints), "plans": list(self.plans),
                 "models": list(self.models), "mcp": list(self.mcp), "failing": self.failing,
-                "pasted_chars": len(self.pasted)}
+                "quota_drain": self.quota_drain, "usage_query": self.usage_query, "pasted_chars": len(self.pasted)}
         return {k: v for k, v in data.items() if v not in ([], "", 0, False)}
 
 
@@ -329,6 +357,9 @@ def _tools(text: str, ask: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         n = sum(len(re.findall(rf"(?<![a-z0-9_-]){re.escape(alias)}(?![a-z0-9_-])", source)) for alias in aliases)
         if n:
             counts[tool] = n
+    if "claude-code" not in counts and re.search(r"settings?\.json", lowered) and re.search(
+            r"(?<![a-z0-9_-])claude(?![a-z0-9_-]|[\s-]+(desktop|\.ai|pro|max|opus|sonnet|haiku))", scrubbed):
+        counts["claude-code"] = 1  # "Claude" with its settings.json is Claude Code
     if "kilo-code" in counts and not re.search(r"kilo[\s-]?code|kilocode|\bkilo\b.{0,30}\b(provider|extension|vs ?code|"
                                                 r"setting)", lowered):
         del counts["kilo-code"]  # "kilo" alone is too often a unit
@@ -352,7 +383,7 @@ def _plans(text: str) -> tuple[str, ...]:
     lowered = re.sub(r"\b(claude|cursor|chatgpt|copilot|gemini|openai|super ?grok)\s+(pro|max|plus)\b", " ",
                      text.lower())
     found = []
-    for m in re.finditer(r"\b(lite|pro|max)\b", lowered):
+    for m in re.finditer(r"(?<![a-z0-9_])(lite|pro|max)(?![a-z0-9_])", lowered):  # ASCII edges: "lite老套餐" names Lite
         after = lowered[m.end():m.end() + 16]
         if m.group(1) == "max" and re.match(r"\s*(output|tokens?|context|length|size|_|-)", after):
             continue
@@ -385,7 +416,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         endpoints.append("general")
     tools, other_tools = _tools(raw, ask)
     models = tuple(dict.fromkeys(m.group(0).lower().replace(" ", "-") for m in re.finditer(
-        r"\bglm[\s-]?(?:5(?:\.\d)?(?:-(?:turbo|flash|air))?|4\.\d(?:v)?(?:-(?:air|airx|flash|flashx|x|plan))?)(?![\w.]|\.\d)",
+        r"(?<![a-z0-9_])glm[\s-]?(?:5(?:\.\d)?(?:-(?:turbo|flash|air))?|4\.\d(?:v)?(?:-(?:air|airx|flash|flashx|x|plan))?)"
+        r"(?![a-z0-9_.]|\.\d)",
         raw, re.I)))
     mcp = tuple(name for name, (pattern, _) in MCP_SERVERS.items() if re.search(pattern, everything)
                 and (name != "web-search" or re.search(r"mcp|search[\s_-]?prime|联网|web[\s_-]?search|搜索", everything)))
@@ -416,5 +448,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         other_tools=other_tools, endpoints=tuple(dict.fromkeys(endpoints)), urls=urls, plans=_plans(ask),
         models=models, mcp=mcp, numbers=tuple(m.group(0) for m in _NUMBER_UNIT.finditer(ask)), failing=failing,
         subscriber=subscriber, protocol=protocol, off_plan_use=off_plan_use, other_vendor=other_vendor,
+        quota_drain=bool(QUOTA_DRAIN.search(ask)), usage_query=bool(USAGE_QUERY.search(ask)),
+        account_matter=bool(ACCOUNT_MATTER.search(ask)),
+        mcp_others=failing and "mcp" in everything and bool(MCP_OTHERS.search(ask)),
         unknown_models=tuple(m for m in models if corpus_dir is not None and m.replace("glm5", "glm-5") not in
                              documented_models(str(corpus_dir))))

@@ -402,7 +402,6 @@ RAW = [
     row("GLM-5.2 is missing from my model list. What are the steps to enable this specific model?", None),
     row("what is the difference between the open-source GLM-5.2 and the one in the Coding Plan?", None),
     row("国内的codingplan可以用吗 我用千帆的codingplan好像不可以", None),
-    row("智普coding plan选glm5.2 一次聊天问题会在控制台产生多次额度消耗是正常的吗？", None),
 
     # ---- one pool, the helper, installing Claude Code, the first-purchase deal -----------------------------------
     row("Do Claude Code and Cline each get their own quota, or is it one pool?", "shared_quota", {},
@@ -415,6 +414,13 @@ RAW = [
         [r"npm install -g @anthropic-ai/claude-code", r"Node\.js 18"]),
     row("Is there a discount on my first Coding Plan purchase?", "first_purchase_deal", {}, [r"50% off"]),
     row("any promo for new users when i subscribe?", "first_purchase_deal", {}, [r"50% off", r"z\.ai/subscribe"]),
+    # ---- reading one's own usage --------------------------------------------------------------------------------
+    row("How can I check how much quota I have left?", "usage_check", {},
+        [r"subscription page", r"glm-plan-usage", r"/glm-plan-usage:usage-query", r"Node\.js 18"]),
+    row("is there an api endpoint to query my remaining usage?", "usage_check", {}, [r"no other way"]),
+    row("在哪里查看我的剩余额度？", "usage_check", {}, [r"订阅页面", r"glm-plan-usage"], zh=True),
+    row("I checked my usage this morning and it says 40%, is that a lot?", None),
+    row("why does the usage page show GLM-5 when I picked GLM-4.7?", None),
     row("does GLM-4.7 support function calling", None),
     row("how to downgrade node version", None),
     row("is there a weekly newsletter?", None),

@@ -35,6 +35,20 @@ CASES = [
     ("how do I set up Cline with the coding plan?", [r"OpenAI Compatible", CODING], []),
     ("Claude Code with CODING endpoint https://api.z.ai/api/coding/paas/v4 gives 404, I'm on Lite",
      [ANTHROPIC, r"ANTHROPIC_BASE_URL"], []),
+    # the quota going fast: calls per prompt, GLM-5's rate, the weekly cycle, where to watch it
+    ("我的5小时额度用得很快，两个问题就用了10%，用的是glm-5，正常吗？", [r"15–20 model calls", r"3 times"],
+     [r"weekly"]),
+    ("My weekly quota burned through 40% in one afternoon with Claude Code on GLM-5",
+     [r"3 times", r"every 7 days", r"ANTHROPIC_DEFAULT_SONNET_MODEL", r"glm-plan-usage"], []),
+    ("usage keeps draining way too fast on glm-5.3, is that expected?", [r"3 times", r"don't mention GLM-5\.3"], []),
+    ("CC Switch 里查询用量一直失败", [r"glm-plan-usage", r"subscription page"], [r"15–20"]),
+    # Claude Code still asking to log in; images; "the other" MCP servers
+    ("Claude still asks me to log in after I edited setting.json, what now?",
+     [r"Do you want to use this API key", r"new terminal", r"valid JSON"], []),
+    ("Claude Code can't read the screenshot I paste, are images not supported?",
+     [r"Vision MCP", r"@z_ai/mcp-server", r"Z_AI_API_KEY"], []),
+    ("The vision MCP works but the other two MCP servers fail to connect", [r"web_search_prime/mcp",
+                                                                            r"web_reader/mcp", r"Bearer"], []),
 ]
 
 
@@ -54,6 +68,9 @@ NOT_MINE = [
     "Does Cline share the quota with Claude Code?",
     "I wrote a haiku about my code, can you rate it?",
     "What is the refund policy?",
+    "What happens when I run out of quota, am I charged?",
+    "How many prompts do I get on Lite, and how fast does the quota refresh?",
+    "How much faster is GLM-5 than GLM-4.7?",
 ]
 
 

@@ -105,6 +105,36 @@ def weekly_asked(text: str, s: Slots) -> bool:
         text, QUOTA, r"\b(cap|reset|restriction|restrictions|cycle)\b", "限制", "重置")
 
 
+USAGE_NOUN = r"\b(remaining|left|usage|used|consumption|quota|quotas)\b"
+
+
+def usage_check_asked(text: str, s: Slots) -> bool:
+    """"How do I see how much quota I have left?": a way to read the usage, not a story about what it showed."""
+    english = matches(text, r"\b(check|see|view|query|monitor|track|display|fetch|look up|find out|know)\b.{0,40}"
+                            + USAGE_NOUN, r"\bhow much\b.{0,30}\b(quota|usage)\b.{0,30}\b(left|remaining|used)\b",
+                      r"\b(remaining|left over) (quota|usage)\b", r"\busage (stats|statistics|dashboard|query)\b") and \
+        matches(text, r"\b(how|where|way|ways|api|endpoint|command|plugin|tool|is there|can i|can we)\b")
+    chinese = matches(text, r"(查看|查询|查|获取|显示|监控|看).{0,12}(额度|用量|使用量|余量|剩余)",
+                      r"剩余额度|用量查询|额度查询|剩余用量")
+    return english or chinese
+
+
+@register("usage_check", When(165, usage_check_asked),
+          facts=("usage.subscription_page", "usage.plugin", "usage.plugin.marketplace", "usage.plugin.install",
+                 "usage.plugin.command", "usage.plugin.node"))
+def usage_check(r: Reply, p: Parsed) -> str:
+    r.fact("usage.subscription_page")
+    plugin, market = r.fact("usage.plugin"), r.fact("usage.plugin.marketplace")
+    install, command, node = r.fact("usage.plugin.install"), r.fact("usage.plugin.command"), r.fact("usage.plugin.node")
+    if p.language == "zh":
+        return (f"文档给出两种方式：在订阅页面（subscription）查看额度消耗进度；或在 Claude Code 中安装 {plugin} 插件："
+                f"`{market}`，然后 `{install}`，再运行 `{command}` 查询当前额度和用量（需要 Node.js {node} 或更高版本）。"
+                "文档没有说明其他查询方式。")
+    return (f"The docs give two ways: your subscription page shows the progress of your quota consumption; and in "
+            f"Claude Code, the {plugin} plugin: `{market}`, then `{install}`, then run `{command}` for your current "
+            f"quota and usage (it needs Node.js {node} or newer). The docs describe no other way to read it.")
+
+
 @register("weekly_quota", When(170, weekly_asked), facts=("weekly.cycle", "weekly.grandfathered"))
 def weekly_quota(r: Reply, p: Parsed) -> str:
     days = r.fact("weekly.cycle")

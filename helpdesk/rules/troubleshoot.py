@@ -121,13 +121,59 @@ MCP_SETUP = {
 }
 
 
+REMOTE_MCP = ("web-search", "web-reader", "zread")
+
+
 def mcp_setup(d: Diagnosis, msg: Message) -> Diagnosis | None:
-    """The MCP servers the message names, as their pages set them up (endpoint, header, command, Node version)."""
-    for server in msg.mcp[:2]:
+    """The MCP servers the message names, as their pages set them up (endpoint, header, command, Node version);
+    "only one works, the others fail" gets the remote servers too, which share one way of being added."""
+    servers = list(msg.mcp[:2])
+    if msg.mcp_others:
+        servers += [s for s in REMOTE_MCP if s not in servers]
+    if "vision" in servers and not re.search(r"vision|视觉|zai-mcp-server|mcp-server", msg.raw, re.I):
+        d.fact("mcp.vision.model")  # asked about images, not about the server by name: say what serves them
+        d.say("mcp", "For images, the plan's way is the Vision MCP server, which gives MCP clients such as Claude Code "
+                     "and Cline GLM-4.6V's image analysis:")
+    for server in servers:
         template = MCP_SETUP[server]
         d.say("mcp", re.sub(r"\{([\w.-]+)\}", lambda m: str(d.fact(m.group(1))), template))
     d.handoff = msg.failing
     return d if d.lines else None
+
+
+def quota_drain(d: Diagnosis, msg: Message) -> None:
+    """Quota going faster than expected: what the FAQ says makes it go (model calls per prompt, GLM-5's rate, the
+    weekly cycle) and where to watch it."""
+    low, high = d.fact("calls_per_prompt")
+    d.say("quota", f"One prompt in a coding tool is many model calls: the FAQ says each prompt typically allows "
+                   f"{low}–{high} model calls, so one question can show up as several deductions.")
+    rate = d.fact("models.glm5_multiplier")
+    glm5 = [m for m in msg.models if re.match(r"glm-?5", m)]
+    if glm5:
+        later = [m.upper().replace("GLM5", "GLM-5") for m in msg.unknown_models if re.match(r"glm-?5", m)]
+        d.say("quota", f"GLM-5 consumes the plan's quota {rate} times as fast as earlier models (FAQ); GLM-4.7 is "
+                       "enough for routine development, GLM-5 for the hardest tasks."
+                       + (f" The docs say this of GLM-5; they don't mention {', '.join(later[:2])}." if later else ""))
+    else:
+        d.say("quota", f"If your tool calls GLM-5, it consumes the quota {rate} times as fast as earlier models (FAQ).")
+    if glm5 and set(msg.tools) & {"claude-code", "claude-code-ide"}:
+        opus, sonnet, haiku = d.fact("glm5.saving.opus"), d.fact("glm5.saving.sonnet"), d.fact("glm5.saving.haiku")
+        d.say("quota", "In Claude Code, check the models that ANTHROPIC_DEFAULT_OPUS_MODEL, ANTHROPIC_DEFAULT_SONNET_MODEL "
+                       "and ANTHROPIC_DEFAULT_HAIKU_MODEL name in the env block of ~/.claude/settings.json: the FAQ's "
+                       f"quota-saving configuration maps Opus to {opus}, Sonnet to {sonnet} and Haiku to {haiku}.")
+    if re.search(r"\bweek|周", msg.raw, re.I):
+        days = d.fact("weekly.cycle")
+        d.say("quota", f"The weekly quota counts from the time you placed your order and resets every {days} days.")
+    usage_check(d)
+    d.handoff = True
+
+
+def usage_check(d: Diagnosis) -> None:
+    d.fact("usage.subscription_page")
+    plugin, command = d.fact("usage.plugin"), d.fact("usage.plugin.command")
+    install = d.fact("usage.plugin.install")
+    d.say("usage", f"Your subscription page shows the progress of your quota consumption; in Claude Code the {plugin} "
+                   f"plugin shows it too (`{install}`, then `{command}`).")
 
 
 EXPLAINED_HTTP = ("401", "429", "500")  # the page's other reasons (fine-tuning, file uploads) are not a chat's
@@ -178,6 +224,14 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
                                                   r"(account )?balance|balance (is )?(being )?(deducted|charged|used)",
                                                   msg.raw, re.I))
     model_missing = bool(msg.models and MODEL_MISSING.search(msg.raw)) or "1211" in known
+    claude_fix = tool in ("claude-code", "claude-code-ide") and bool(re.search(r"settings?\.json", msg.raw)) and msg.failing
+    if msg.quota_drain and not (known or msg.http_codes or msg.mcp or msg.usage_query):
+        quota_drain(d, msg)
+        return d
+    if msg.usage_query and msg.failing and not (known or msg.http_codes or msg.mcp):
+        usage_check(d)
+        d.handoff = True
+        return d
     if msg.mcp and not model_missing:  # an MCP server's setup: its page's values; anything else is retrieval's
         return mcp_setup(d, msg) if (MCP_ASK.search(msg.ask) or msg.failing) and not QUANTITY_ASK.search(msg.ask) \
             else None
@@ -186,7 +240,7 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
         (msg.failing and bool(re.search(r"base ?url|endpoint|api ?url|custom provider|自定义|地址|端点", msg.raw, re.I)))
         or setup_ask)
     if not (known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
-            or (tool and msg.has_paste and msg.failing)
+            or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber)):
         return None
@@ -277,7 +331,12 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
     if tool and (setup_ask or misconfigured) and "setup" not in d.kinds:
         if tool in TOOLS and tool != "claude-code-router":
             tool_setup(d, tool)
-    if tool in ("claude-code", "claude-code-ide") and re.search(r"settings\.json", msg.raw) and msg.failing:
+    if claude_fix:
+        if re.search(r"log ?in|sign ?in|登录|登陆", msg.raw, re.I):
+            d.fact("tool.claude-code.key_prompt")
+            d.say("diagnosis", "When Claude Code asks \"Do you want to use this API key\", select \"Yes\"; it reads "
+                               "ANTHROPIC_AUTH_TOKEN and ANTHROPIC_BASE_URL from the env block of ~/.claude/settings.json "
+                               "(the file name is settings.json).")
         d.fact("tool.claude-code.restart")
         d.fact("tool.claude-code.json")
         d.fact("tool.claude-code.reset")
