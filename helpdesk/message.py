@@ -125,6 +125,11 @@ ACCOUNT_MATTER = re.compile(
     r"\b(charged|billed|paid|payment|invoice|bonus|credits?|refund\w*|promo\w*)\b[^.?!\n]{0,80}\b(not|never|without|missing|"
     r"twice|double|wrong|no)\b|\b(not|never|without|missing)\b[^.?!\n]{0,40}\b(charged|billed|bonus|credited|refund\w*)\b|"
     r"重复扣费|扣费.{0,10}(错误|异常|两次)|(没有|未)到账|没收到.{0,6}(赠送|奖励|额度)", re.I)
+# Calling a plan service outside a coding tool: the REST API, curl, an SDK, their own script.
+DIRECT_CALL = re.compile(r"\b(rest ?api|rest one|rest endpoint|curl|python sdk|(python|node|js|typescript|go) (mcp )?sdk|"
+                         r"mcp (package|sdk)|sdk|my (own )?(script|code|app|program)|programmatic\w*|directly (call\w*|"
+                         r"invok\w*|via)|call\w* (it|them|the api) directly|testing the (rest )?api directly)\b|直接调用|"
+                         r"自己的(代码|程序|脚本)", re.I)
 MCP_OTHERS = re.compile(r"\bother (three|3|two|2|ones|servers|tools)\b|\bthe others\b|\bthe rest\b|另外|其他|其余", re.I)
 QUESTION_START = re.compile(
     r"^(how|what|what's|whats|which|where|when|why|who|is|are|am|was|were|do|does|did|can|could|should|would|will|"
@@ -215,6 +220,7 @@ class Message:
     usage_query: bool = False  # about reading their usage or remaining quota (a command, a page, a query failing)
     mcp_others: bool = False  # an MCP setup where some servers work and "the others" fail
     account_matter: bool = False  # a charge, a bonus or credits not received: a person must look at the account
+    direct_call: bool = False  # calling a plan service from an SDK, curl, the REST API or their own code
 
     def leaning_on(self, earlier: "Message") -> "Message":
         """A short follow-up ("how do I fix it?") read with what the earlier message named: its errors, tools,
@@ -449,7 +455,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         models=models, mcp=mcp, numbers=tuple(m.group(0) for m in _NUMBER_UNIT.finditer(ask)), failing=failing,
         subscriber=subscriber, protocol=protocol, off_plan_use=off_plan_use, other_vendor=other_vendor,
         quota_drain=bool(QUOTA_DRAIN.search(ask)), usage_query=bool(USAGE_QUERY.search(ask)),
-        account_matter=bool(ACCOUNT_MATTER.search(ask)),
+        account_matter=bool(ACCOUNT_MATTER.search(ask)), direct_call=bool(DIRECT_CALL.search(ask)),
         mcp_others=failing and "mcp" in everything and bool(MCP_OTHERS.search(ask)),
         unknown_models=tuple(m for m in models if corpus_dir is not None and m.replace("glm5", "glm-5") not in
                              documented_models(str(corpus_dir))))

@@ -47,6 +47,14 @@ CASES = [
      [r"Do you want to use this API key", r"new terminal", r"valid JSON"], []),
     ("Claude Code can't read the screenshot I paste, are images not supported?",
      [r"Vision MCP", r"@z_ai/mcp-server", r"Z_AI_API_KEY"], []),
+    # over the context window; the MCP tools called from one's own code; the two endpoints compared
+    ("OpenCode with glm-4.5-air: error 1210, input tokens exceeds the model's maximum context length",
+     [r"128K", r"GLM-4\.5-Air"], [r"200K"]),
+    ("上下文超出限制了怎么办", [r"200K"], []),
+    ("I call the web reader MCP from my own python script with the mcp sdk and get nothing back",
+     [r"do not provide any other access", r"billed separately"], [r"claude mcp add"]),
+    ("Why does Goose use https://api.z.ai/api/anthropic while my other tool uses https://api.z.ai/api/coding/paas/v4?",
+     [ANTHROPIC, CODING, r"one per protocol"], []),
     ("The vision MCP works but the other two MCP servers fail to connect", [r"web_search_prime/mcp",
                                                                             r"web_reader/mcp", r"Bearer"], []),
 ]

@@ -141,6 +141,21 @@ def mcp_setup(d: Diagnosis, msg: Message) -> Diagnosis | None:
     return d if d.lines else None
 
 
+def mcp_outside(d: Diagnosis, msg: Message, balance: bool) -> None:
+    """The plan's MCP tools called from an SDK, curl or the REST API: the FAQ gives no other way than the plan,
+    and API calls are billed to the balance."""
+    d.fact("mcp.no_other_access")
+    d.say("mcp", "The FAQ: \"Other than the resource package, we currently do not provide any other access solutions "
+                 "for calling these three MCP tools\" (Vision, Web Search, Web Reader).")
+    d.fact("api.billed_separately")
+    d.say("mcp", "API calls are billed separately and do not use the Coding Plan quota"
+                 + (", which is why a direct API call asks for account balance (1113)." if balance else "."))
+    d.fact("terms.tools_only")
+    d.say("terms", "The plan's quota is for use inside coding tools, not for calling the services from your own "
+                   "applications or scripts (subscription terms).")
+    d.handoff = True
+
+
 def quota_drain(d: Diagnosis, msg: Message) -> None:
     """Quota going faster than expected: what the FAQ says makes it go (model calls per prompt, GLM-5's rate, the
     weekly cycle) and where to watch it."""
@@ -207,6 +222,23 @@ MODEL_MISSING = re.compile(r"unknown model|model (is )?not (found|available|supp
 VISION_MODEL = re.compile(r"glm-?4\.[56]v", re.I)
 
 
+# Over the context window, as errors and subscribers say it; "what is the context window of GLM-4.6?" is a question.
+CONTEXT_OVER = re.compile(r"exceed\w* (the )?(model'?s? )?(maximum )?context|context (length|window|limit) (is )?(exceeded|"
+                          r"reached|overflow\w*)|input tokens exceed|prompt is too long|上下文(长度|窗口)?(超|溢出|已满|满了)|"
+                          r"超(出|过).{0,8}上下文", re.I)
+
+
+def context_over(d: Diagnosis, msg: Message) -> None:
+    """A request over the model's context window: the window the models overview gives for the model in use."""
+    named = [m.replace("glm4", "glm-4").lower() for m in msg.models]
+    model = next((m for m in named if f"context.{m}" in d.facts.by_id), "glm-4.7")
+    window = d.fact(f"context.{model}")
+    name = model.upper().replace("-AIR", "-Air")
+    d.say("context", f"{name}'s context window is {window} tokens (models overview), and a request over it "
+                     "fails: the conversation, files and tool (MCP) output together must fit, so start a new session or "
+                     "send less to get under it.")
+
+
 def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
     """The diagnosis for a troubleshooting or tool-setup message, or None when it is not one."""
     if msg.other_vendor:
@@ -232,6 +264,9 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
         usage_check(d)
         d.handoff = True
         return d
+    if msg.mcp and msg.direct_call and set(msg.mcp) & {"web-search", "web-reader", "vision"}:
+        mcp_outside(d, msg, "1113" in known or balance)
+        return d
     if msg.mcp and not model_missing:  # an MCP server's setup: its page's values; anything else is retrieval's
         return mcp_setup(d, msg) if (MCP_ASK.search(msg.ask) or msg.failing) and not QUANTITY_ASK.search(msg.ask) \
             else None
@@ -239,20 +274,28 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
     endpoint_trouble = msg.subscriber and not tool and not msg.other_tools and (
         (msg.failing and bool(re.search(r"base ?url|endpoint|api ?url|custom provider|自定义|地址|端点", msg.raw, re.I)))
         or setup_ask)
-    if not (known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+    over_context = bool(CONTEXT_OVER.search(msg.raw))
+    # "why the coding endpoint instead of the Anthropic one?": both of the plan's endpoints, compared
+    compared = {"coding", "anthropic"} <= set(msg.endpoints) and bool(
+        re.search(r"\bwhy\b|\binstead\b|\bdifference\b|\bwhich\b|\bvs\.?\b|区别|为什么|还是", msg.ask, re.I))
+    if not (over_context or compared or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber)):
         return None
 
     _error_meaning(d, msg)
+    if over_context:
+        context_over(d, msg)
     if unknown_codes and not known:
         d.unlisted = unknown_codes[:2]
         d.say("unlisted", f"The error-code page does not list {' or '.join(d.unlisted)}, so the docs don't say what "
                           "it means.")
 
-    plan_endpoint = (d.fact("endpoint.anthropic") if msg.protocol == "anthropic" and tool not in PLAN_TOOLS[2:]
-                     else _plan_endpoint(d, tool))
+    def plan_endpoint() -> str:  # cited only when said
+        return (d.fact("endpoint.anthropic") if msg.protocol == "anthropic" and tool not in PLAN_TOOLS[2:]
+                else _plan_endpoint(d, tool))
+
     if msg.off_plan_use:
         d.fact("terms.tools_only")
         d.say("terms", "No: the plan's quota can only be used in coding tools. The subscription terms: \"You shall not "
@@ -272,13 +315,18 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
         general = d.fact("endpoint.general").rsplit("/chat", 1)[0]
         shown = "open.bigmodel.cn/api/paas/v4" if "bigmodel-general" in msg.endpoints and "general" not in msg.endpoints \
             else general
-        d.say("endpoint", f"Your message shows the general endpoint ({shown}); the Coding Plan needs {plan_endpoint}"
+        d.say("endpoint", f"Your message shows the general endpoint ({shown}); the Coding Plan needs {plan_endpoint()}"
                           + (f" in {_tool_name(tool)}" if tool else "") + ".")
     elif (tool in ANTHROPIC_TOOLS or msg.protocol == "anthropic") and "anthropic" not in msg.endpoints and (
-            msg.failing or msg.endpoints):
+            (msg.failing and not over_context) or msg.endpoints):
         who = _tool_name(tool) if tool in ANTHROPIC_TOOLS else "Your tool"
         d.say("endpoint", f"{who} talks the Anthropic protocol (Messages API): its base URL is "
                           f"{d.fact('endpoint.anthropic')}, not the OpenAI-compatible {d.fact('endpoint.coding')}.")
+    if compared and "endpoint" not in d.kinds:
+        d.fact("tool.others.openai")
+        d.say("endpoint", f"The plan has two endpoints, one per protocol: {d.fact('endpoint.anthropic')} for tools that "
+                          f"speak the Anthropic protocol (Claude Code, Goose), {d.fact('endpoint.coding')} for tools that "
+                          "speak the OpenAI-compatible protocol; either uses the plan's quota.")
     if endpoint_trouble and not balance and "endpoint" not in d.kinds:
         d.fact("tool.others.openai")
         d.say("endpoint", f"The plan needs its own base URL: {d.fact('endpoint.anthropic')} for Claude Code and Goose "
@@ -327,7 +375,7 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
     # The tool's settings answer a setup question or a misconfiguration, not a model's behaviour or an account matter.
     # A pasted config that fails is answered with the tool's documented settings to compare against.
     misconfigured = (general_shown or balance or model_missing or "endpoint" in d.kinds
-                     or bool(set(msg.http_codes) & {"401", "404"}) or (msg.has_paste and msg.failing))
+                     or bool(set(msg.http_codes) & {"401", "404"}) or (msg.has_paste and msg.failing and not over_context))
     if tool and (setup_ask or misconfigured) and "setup" not in d.kinds:
         if tool in TOOLS and tool != "claude-code-router":
             tool_setup(d, tool)
