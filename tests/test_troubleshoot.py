@@ -142,6 +142,25 @@ def test_mcp_servers_are_set_up_from_their_pages(message, must):
         assert re.search(pattern, result.text), f"{pattern!r} not in: {result.text}"
 
 
+@pytest.mark.parametrize("message, must, must_not", [
+    # a named client gets its own section of the server's page; a client the page doesn't name, the general one
+    ("How do I add the Zread MCP in Goose?", [r"zread/sse\?Authorization=", r"Add custom extension"], [r"claude mcp add"]),
+    ("how to add web reader mcp to Zed", [r"other MCP-compatible clients", r"web_reader/mcp", r"Zed"], []),
+    ("web search mcp keeps returning empty results in cline", [r"different search keywords", r"technical support"],
+     []),
+    ("web reader MCP: invalid access token in OpenCode, what do I check?",
+     [r"copied correctly", r"Authorization header"], []),
+])
+def test_an_mcp_page_section_answers_for_a_client_or_a_symptom(message, must, must_not):
+    result = answer_rules(message, [], SETTINGS)
+    assert result is not None and result.trace["layer"] == "troubleshoot", result
+    for pattern in must:
+        assert re.search(pattern, result.text), f"{pattern!r} not in: {result.text}"
+    for pattern in must_not:
+        assert not re.search(pattern, result.text), f"{pattern!r} found in: {result.text}"
+    assert "MCP Server" in result.text.rsplit("(Source:", 1)[-1]  # the server's page is cited
+
+
 def test_an_mcp_quota_question_is_not_a_setup_question():
     result = answer_rules("How many web searches per month does the Pro plan include?", [], SETTINGS)
     assert result is not None and "1,000" in result.text and "claude mcp add" not in result.text

@@ -91,7 +91,7 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
     ("what should haiku map to? I get 'model not found'": the mapping, then the diagnosis)."""
     msg = message or analyse(question, settings.corpus_dir)
     facts = facts_for(settings)
-    diagnosis = diagnose(msg, facts)
+    diagnosis = diagnose(msg, facts, settings.corpus_dir)
     parsed, reply = explain(question, history, settings, msg)
     if diagnosis is not None and (reply is None or reply.clarify or not msg.questions):
         return troubleshooting_answer(diagnosis, msg, settings, facts)

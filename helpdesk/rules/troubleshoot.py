@@ -22,7 +22,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from helpdesk.message import ANTHROPIC_TOOLS, PLAN_TOOLS, TOOL_NAMES, TOOLS, Message
+from functools import lru_cache
+from pathlib import Path
+
+import frontmatter
+
+from helpdesk.message import ANTHROPIC_TOOLS, MCP_SERVERS, PLAN_TOOLS, TOOL_NAMES, TOOLS, Message
 from helpdesk.rules.facts import Facts
 
 # A question about setting a tool up: how/where/which + a setup word, not a setup word somewhere in a story.
@@ -59,7 +64,8 @@ class Diagnosis:
 
 
 def _tool_name(tool: str) -> str:
-    return TOOL_NAMES.get(tool, tool)
+    return TOOL_NAMES.get(tool) or {"vscode": "VS Code", "vs code": "VS Code", "litellm": "LiteLLM", "n8n": "n8n",
+                                    "openwebui": "Open WebUI", "open webui": "Open WebUI"}.get(tool, tool.title())
 
 
 def _plan_endpoint(d: Diagnosis, tool: str | None) -> str:
@@ -104,30 +110,87 @@ def tool_setup(d: Diagnosis, tool: str) -> None:
 MCP_ASK = re.compile(r"\b(set ?up|setup|configur\w*|config|connect\w*|install\w*|add|adding|enable|endpoint|url|"
                      r"command|node(\.js)?|start|run)\b|配置|安装|添加|地址|命令|启动", re.I)
 QUANTITY_ASK = re.compile(r"\bhow many\b|\bquota\b|\bper month\b|\bmonthly\b|\blimit\b|次数|额度|多少", re.I)
+# Each server as its page sets it up, and the Claude Code command the page gives (said unless another client is named).
 MCP_SETUP = {
-    "web-search": "Web Search MCP: a remote HTTP server, {mcp.web-search.add}, with the header \"Authorization: Bearer "
-                  "<your Z.ai API key>\"; in Claude Code: `claude mcp add -s user -t http web-search-prime "
-                  "{mcp.web-search.add} --header \"Authorization: Bearer your_api_key\"`.",
-    "web-reader": "Web Reader MCP: a remote HTTP server, {mcp.web-reader.add}, with the header \"Authorization: Bearer "
-                  "<your Z.ai API key>\"; in Claude Code: `claude mcp add -s user -t http web-reader "
-                  "{mcp.web-reader.add} --header \"Authorization: Bearer your_api_key\"`.",
-    "zread": "Zread MCP: a remote HTTP server, {mcp.zread.add}, with the header \"Authorization: Bearer <your Z.ai API "
-             "key>\"; in Claude Code: `claude mcp add -s user -t http zread {mcp.zread.add} --header \"Authorization: "
-             "Bearer your_api_key\"`.",
-    "vision": "Vision MCP: a local server, `npx -y @z_ai/mcp-server` (package {mcp.vision_server}) with Z_AI_API_KEY set "
-              "to your Z.ai API key and Z_AI_MODE=ZAI; it needs Node.js {mcp.vision.node} or newer. In Claude Code: "
-              "`claude mcp add -s user zai-mcp-server --env Z_AI_API_KEY=your_api_key Z_AI_MODE=ZAI -- npx -y "
-              "\"@z_ai/mcp-server\"`.",
+    "web-search": ("Web Search MCP: a remote HTTP server, {mcp.web-search.add}, with the header \"Authorization: Bearer "
+                   "<your Z.ai API key>\"", "`claude mcp add -s user -t http web-search-prime {mcp.web-search.add} "
+                   "--header \"Authorization: Bearer your_api_key\"`"),
+    "web-reader": ("Web Reader MCP: a remote HTTP server, {mcp.web-reader.add}, with the header \"Authorization: Bearer "
+                   "<your Z.ai API key>\"", "`claude mcp add -s user -t http web-reader {mcp.web-reader.add} --header "
+                   "\"Authorization: Bearer your_api_key\"`"),
+    "zread": ("Zread MCP: a remote HTTP server, {mcp.zread.add}, with the header \"Authorization: Bearer <your Z.ai API "
+              "key>\"", "`claude mcp add -s user -t http zread {mcp.zread.add} --header \"Authorization: Bearer "
+              "your_api_key\"`"),
+    "vision": ("Vision MCP: a local server, `npx -y @z_ai/mcp-server` (package {mcp.vision_server}) with Z_AI_API_KEY set "
+               "to your Z.ai API key and Z_AI_MODE=ZAI; it needs Node.js {mcp.vision.node} or newer",
+               "`claude mcp add -s user zai-mcp-server --env Z_AI_API_KEY=your_api_key Z_AI_MODE=ZAI -- npx -y "
+               "\"@z_ai/mcp-server\"`"),
 }
 
 
 REMOTE_MCP = ("web-search", "web-reader", "zread")
+SERVER_NAMES = {"web-search": "Web Search", "web-reader": "Web Reader", "zread": "Zread", "vision": "Vision"}
+SERVER_FACT = {"web-search": "mcp.web-search.add", "web-reader": "mcp.web-reader.add", "zread": "mcp.zread.add",
+               "vision": "mcp.vision_server"}
+# Each MCP page has a section per client ("#### Goose", "#### Roo Code, Kilo Code, Others") and a troubleshooting
+# section per symptom ("#### Empty Search Results"): the tool's or the symptom's section is the docs' own answer.
+CLIENT_HEADING = {"claude-code": r"^Claude Code$", "cline": r"^Cline\b", "opencode": r"^OpenCode$", "crush": r"^Crush$",
+                  "goose": r"^Goose$"}
+OTHER_CLIENTS = r"\bOthers?\b|Other MCP Clients"
+SYMPTOMS = (
+    (r"invalid (api[\s_-]?key|access[\s_-]?token)|\b401\b|unauthori[sz]ed|api key (is )?(wrong|invalid|rejected)",
+     r"^Invalid (API Key|access token)$"),
+    (r"\btimed out\b|\btimes out\b|connection timeout|timeout error|超时", r"^Connection timeout$"),
+    (r"empty (search )?results?|returns? (empty|nothing|no results|\[\])|\"\[\]\"|没有(结果|返回)|空结果", r"^Empty Search Results$"),
+    (r"connection closed", r"^Connection Closed$"),
+    (r"fetch\w* fail\w*|fail\w* to fetch|读取失败", r"^Webpage fetch failed$"),
+    (r"repo(sitory)? access|access (to )?(the )?repo", r"^Repository access failed$"),
+)
 
 
-def mcp_setup(d: Diagnosis, msg: Message) -> Diagnosis | None:
+def symptom_of(msg: Message) -> str | None:
+    """The heading of the MCP pages' troubleshooting section for what the message reports, if any."""
+    return next((heading for pattern, heading in SYMPTOMS if re.search(pattern, msg.raw, re.I)), None)
+
+
+@lru_cache(maxsize=32)
+def page_sections(path: str) -> tuple[tuple[str, str], ...]:
+    """A page's sections, (heading, text), in order; headings inside code blocks are code, not sections."""
+    heading, lines, found, fenced = None, [], [], False
+    for line in frontmatter.load(path).content.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        match = None if fenced else re.match(r"^#{2,4}\s+(.+?)\s*$", line)
+        if match:
+            if heading is not None:
+                found.append((heading, "\n".join(lines).strip()))
+            heading, lines = match.group(1), []
+        elif heading is not None:
+            lines.append(line)
+    if heading is not None:
+        found.append((heading, "\n".join(lines).strip()))
+    return tuple(found)
+
+
+def section(corpus_dir: Path | None, doc: str, heading: str) -> str | None:
+    if corpus_dir is None or not (Path(corpus_dir) / f"{doc}.md").is_file():
+        return None
+    for title, text in page_sections(str(Path(corpus_dir) / f"{doc}.md")):
+        if re.search(heading, title, re.I) and text:
+            text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+            return re.sub(r"\[([^\]]+)\]\((\S+?)\)", r"\1 (\2)", text)
+    return None
+
+
+def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Diagnosis | None:
     """The MCP servers the message names, as their pages set them up (endpoint, header, command, Node version);
-    "only one works, the others fail" gets the remote servers too, which share one way of being added."""
+    "only one works, the others fail" gets the remote servers too, which share one way of being added. A named
+    client gets its own section of the server's page, and a symptom the page troubleshoots gets that section."""
     servers = list(msg.mcp[:2])
+    tool = next((t for t in msg.tools + msg.other_tools if t != "claude-code"), None)
+    if symptom_section(d, msg, servers[:1], corpus_dir):
+        d.handoff = msg.failing
+        return d
     if msg.mcp_others:
         servers += [s for s in REMOTE_MCP if s not in servers]
     if "vision" in servers and not re.search(r"vision|视觉|zai-mcp-server|mcp-server", msg.raw, re.I):
@@ -135,10 +198,34 @@ def mcp_setup(d: Diagnosis, msg: Message) -> Diagnosis | None:
         d.say("mcp", "For images, the plan's way is the Vision MCP server, which gives MCP clients such as Claude Code "
                      "and Cline GLM-4.6V's image analysis:")
     for server in servers:
-        template = MCP_SETUP[server]
+        base, claude = MCP_SETUP[server]
+        template = f"{base}." if tool else f"{base}; in Claude Code: {claude}."
         d.say("mcp", re.sub(r"\{([\w.-]+)\}", lambda m: str(d.fact(m.group(1))), template))
+        if tool:
+            client_section(d, server, tool, corpus_dir)
     d.handoff = msg.failing
     return d if d.lines else None
+
+
+def symptom_section(d: Diagnosis, msg: Message, servers: list[str], corpus_dir: Path | None) -> bool:
+    """The server page's troubleshooting section for the symptom the message reports."""
+    symptom = symptom_of(msg)
+    for server in servers if symptom else ():
+        text = section(corpus_dir, MCP_SERVERS[server][1], symptom)
+        if text:
+            d.fact(SERVER_FACT[server])
+            d.say("mcp", f"The {SERVER_NAMES[server]} MCP page's troubleshooting for this:\n{text}")
+            return True
+    return False
+
+
+def client_section(d: Diagnosis, server: str, tool: str, corpus_dir: Path | None) -> None:
+    """The server page's section for the client named, or its section for other MCP clients."""
+    doc = MCP_SERVERS[server][1]
+    heading = CLIENT_HEADING.get(tool, OTHER_CLIENTS)
+    text = section(corpus_dir, doc, heading) or section(corpus_dir, doc, OTHER_CLIENTS)
+    if text:
+        d.say("mcp", f"In {_tool_name(tool)}, as the {SERVER_NAMES[server]} MCP page sets it up:\n{text}")
 
 
 def mcp_outside(d: Diagnosis, msg: Message, balance: bool) -> None:
@@ -239,7 +326,7 @@ def context_over(d: Diagnosis, msg: Message) -> None:
                      "send less to get under it.")
 
 
-def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
+def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diagnosis | None:
     """The diagnosis for a troubleshooting or tool-setup message, or None when it is not one."""
     if msg.other_vendor:
         return None  # another company's plan: nothing in these docs diagnoses it
@@ -268,7 +355,7 @@ def diagnose(msg: Message, facts: Facts) -> Diagnosis | None:
         mcp_outside(d, msg, "1113" in known or balance)
         return d
     if msg.mcp and not model_missing:  # an MCP server's setup: its page's values; anything else is retrieval's
-        return mcp_setup(d, msg) if (MCP_ASK.search(msg.ask) or msg.failing) and not QUANTITY_ASK.search(msg.ask) \
+        return mcp_setup(d, msg, corpus_dir) if (MCP_ASK.search(msg.ask) or msg.failing or symptom_of(msg)) and not QUANTITY_ASK.search(msg.ask) \
             else None
     # A plan subscriber whose setup fails and who talks of base URLs, with no tool named: the plan's endpoints.
     endpoint_trouble = msg.subscriber and not tool and not msg.other_tools and (
