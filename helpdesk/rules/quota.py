@@ -81,13 +81,18 @@ def model_calls(r: Reply, p: Parsed) -> str:
 
 
 def ratio_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\b(times|×|how much more|compared|compare|vs|versus|ratio|bigger|more than|stack up|against)\b",
-                   "倍") and (len(s.plans) >= 2 or "claude pro" in text)
+    return matches(text, r"\b(times|×|how much more|compar\w*|vs|versus|ratio|bigger|more than|stack up|against)\b",
+                   "倍") and (len(s.plans) >= 2 or "claude pro" in text or "claude max" in text)
 
 
-@register("plan_ratio", When(260, ratio_asked), facts=("ratio.lite_vs_claude_pro", *PLAN_FACTS))
+@register("plan_ratio", When(260, ratio_asked),
+          facts=("ratio.lite_vs_claude_pro", "ratio.pro_vs_lite", "ratio.max_vs_pro", *PLAN_FACTS))
 def plan_ratio(r: Reply, p: Parsed) -> str:
     plans = plans_of(p)
+    if "claude max" in p.text:  # the overview's comparison with Claude Max is superseded by the FAQ's
+        claude, pro, mx = r.fact("ratio.lite_vs_claude_pro"), r.fact("ratio.pro_vs_lite"), r.fact("ratio.max_vs_pro")
+        return (f"The current FAQ no longer compares the plans with Claude Max. It says: Lite gives about {claude}× the "
+                f"usage quota of the Claude Pro plan, Pro about {pro}× Lite's, and Max about {mx}× Pro's.")
     if "claude pro" in p.text:
         ratio = r.fact("ratio.lite_vs_claude_pro")
         return f"About {ratio}×: the docs say Lite gives about {ratio}× the usage quota of the Claude Pro plan."
@@ -166,6 +171,51 @@ def grandfathering(r: Reply, p: Parsed) -> str:
             f"{lite}, Pro ~{pro}, Max ~{max_} prompts every 5 hours.")
 
 
+def glm5_switch_asked(text: str, s: Slots) -> bool:
+    """"How do I switch Claude Code to GLM-5?": the FAQ's note on the custom configuration."""
+    return s.glm5 and matches(text, r"\b(switch\w*|change|changing|set|setting|enable|configure|select|use|using)\b",
+                              "切换", "设置", "配置", "使用") and matches(text, r"\bhow\b|\bwhere\b", "怎么", "如何")
+
+
+@register("glm5_switch", When(245, glm5_switch_asked), facts=("models.glm5_switch", "models.glm5_plans", "glm5.saving.opus",
+                                                              "models.glm5_multiplier", "models.lite_no_glm5"))
+def glm5_switch(r: Reply, p: Parsed) -> str:
+    r.fact("models.glm5_switch")
+    plans, mult = r.fact("models.glm5_plans"), r.fact("models.glm5_multiplier")
+    if plans_of(p) == ["lite"]:
+        r.fact("models.lite_no_glm5")
+        return "Lite does not include GLM-5 yet, so there is nothing to switch to on Lite; GLM-4.7 is the plan's model."
+    if p.language == "zh":
+        return (f"GLM-5 目前支持 {plans[1]} 和 {plans[0]} 套餐。需要在自定义配置中手动把模型改为 “GLM-5”（例如 Claude Code 的 "
+                f"~/.claude/settings.json）。GLM-5 按 {mult} 倍消耗额度。")
+    r.fact("glm5.saving.opus")
+    return (f"On {plans[1]} and {plans[0]}: change the model to \"GLM-5\" by hand in your tool's custom configuration; in "
+            "Claude Code that is ~/.claude/settings.json (e.g. ANTHROPIC_DEFAULT_OPUS_MODEL set to glm-5 in its env "
+            f"block). GLM-5 counts {mult}× against your quota. Lite does not include GLM-5 yet.")
+
+
+def glm_choice_asked(text: str, s: Slots) -> bool:
+    """"GLM-4.7 or GLM-5 for everyday coding?": the FAQ's advice on when each is enough."""
+    return s.glm5 and matches(text, r"\bglm-?4\.7\b") and matches(
+        text, r"\b(or|vs\.?|versus|which|should|better|choose|pick|prefer)\b", "还是", "哪个", "选") and not matches(
+        text, r"\b(context|window|price|prices|cost|costs|tokens?|quota|prompts?|rate|speed|available|availability)\b",
+        "价格", "上下文", "额度")  # a property of the two, not the choice between them
+
+
+@register("glm_choice", When(244, glm_choice_asked), facts=("models.glm47_daily", "models.glm5_hard",
+                                                            "models.glm5_multiplier"))
+def glm_choice(r: Reply, p: Parsed) -> str:
+    r.fact("models.glm47_daily")
+    r.fact("models.glm5_hard")
+    mult = r.fact("models.glm5_multiplier")
+    if p.language == "zh":
+        return (f"FAQ 的建议：GLM-4.7 相当于 Claude Sonnet 级别，足以胜任日常开发和常规任务；GLM-5 相当于 Opus 级别，用于复杂推理和"
+                f"大型工程等高难度场景。GLM-5 按 {mult} 倍消耗额度，搭配使用更省额度。")
+    return ("The FAQ's advice: GLM-4.7 (comparable to Claude's Sonnet level) is sufficient for daily development and "
+            "routine tasks; switch to GLM-5 (Opus level) for hard cases such as complex reasoning and large-scale "
+            f"engineering. GLM-5 consumes the quota {mult}× as fast, so combining them saves quota.")
+
+
 def models_asked(text: str, s: Slots) -> bool:
     """GLM-5 with a plan ("can I use GLM-5 on Lite?"), or which models a plan has; not how to switch models."""
     if (s.glm5 and s.plans) and not matches(text, r"\bhow (do|can|to)\b", QUOTA):
@@ -211,6 +261,27 @@ MCP = group("mcp", 130, names_an_mcp_tool)  # "how do I configure web search MCP
 
 def mcp_amount_asked(text: str, s: Slots) -> bool:
     return matches(text, QUANTITY, "每个月")
+
+
+def mcp_access_asked(text: str, s: Slots) -> bool:
+    """"Can I pay for more searches?", "is there another way to call them?": the plan is the only way."""
+    return matches(text, r"\b(pay|buy|purchase|top ?up|top-up|add-?on|extra|additional|more (searches|calls|quota)|"
+                         r"other (way|ways|method|methods|access)|separately|outside (the|my) plan|without (the|a) plan)\b",
+                   "购买", "额外", "单独", "其他方式")
+
+
+@register("mcp_access", When(0, mcp_access_asked, group=MCP), facts=("mcp.no_other_access", "mcp.lite", "mcp.pro",
+                                                                  "mcp.max"))
+def mcp_access(r: Reply, p: Parsed) -> str:
+    r.fact("mcp.no_other_access")
+    plans = plans_of(p)
+    quota = "".join(f" {PLAN_NAMES[plan]} includes {number(r.fact(f'mcp.{plan}'))} web searches and web reader calls "
+                    "a month." for plan in plans)
+    if p.language == "zh":
+        return "目前除了套餐资源包之外，没有其他调用这三个 MCP 工具（视觉理解、联网搜索、网页读取）的方式，也不能单独购买。"
+    return ("No: the FAQ says \"Other than the resource package, we currently do not provide any other access solutions "
+            "for calling these three MCP tools\" (Vision, Web Search, Web Reader): the monthly count comes with your "
+            "plan." + quota)
 
 
 @register("mcp_quota", When(1, mcp_amount_asked, group=MCP),

@@ -28,6 +28,21 @@ def about_referral(text: str, s: Slots) -> bool:
 REFERRAL = group("referral", 10, about_referral)
 
 
+def validity_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\b(expire[sd]?|expiry|expiration|validity|valid for|how long (are|do|will)|lapse)\b",
+                   "过期", "有效期") and matches(text, r"\b(credits?|rewards?|points?|bonus)\b", "积分", "奖励")
+
+
+@register("referral_validity", When(0, validity_asked, group=REFERRAL), facts=("ref.validity", "ref.validity_notice"))
+def referral_validity(r: Reply, p: Parsed) -> str:
+    r.fact("ref.validity")
+    notice = r.fact("ref.validity_notice")
+    if p.language == "zh":
+        return (f"积分长期有效，除非账户被注销或平台停止运营；平台将来如调整有效期，会提前 {notice} 天通知。")
+    return ("They don't expire: credits are long-term valid unless the account is deactivated or the platform ceases "
+            f"operation. If Z.ai ever changes their validity period, it gives {notice} days' notice.")
+
+
 def withdrawal_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\bwithdraw|cash out|transfer|bank\b", "提现")
 

@@ -192,7 +192,8 @@ def _days_used(text: str) -> tuple[int | None, str | None]:
     if m:
         days = float(m.group(1))
         return int(days) if days.is_integer() else days, f"{m.group(1)} days used"
-    if re.search(r"\b(same day|(bought|subscribed|purchased) [a-z ]{0,20}today|today i (bought|subscribed)|just "
+    if re.search(r"\b(same day|(bought|subscribed|purchased) [a-z ]{0,20}(today|this (morning|afternoon|evening))|"
+                 r"(today|this morning) i (bought|subscribed)|just "
                  r"(bought|subscribed|purchased)|right after (buying|purchase|subscribing)|immediately after)\b",
                  text) or "当天" in text:
         return 0, "the same day as the purchase"
@@ -297,7 +298,7 @@ QUOTA = r"\b(prompts?|quota|usage|limit|limits|allowance|requests?)\b|额度|次
 def intent_of(text: str, s: Slots) -> str | None:
     """The rule intent, or None when the question is not one the rules answer exactly: the first registered intent,
     by precedence, whose trigger fires; never one for a question about another company's product."""
-    if OTHER_PRODUCTS.search(text) and not matches(text, r"\b(compare|compared|vs|versus|than|times|×|stack up|against)\b"):
+    if OTHER_PRODUCTS.search(text) and not matches(text, r"\b(compar\w*|vs|versus|than|times|×|stack up|against)\b"):
         return None
     return registry.first_intent(text, s)
 
@@ -321,9 +322,16 @@ def resolve(question: str, history: list[dict] | tuple = (), today: dt.date | No
             plans: tuple[str, ...] = ()) -> Parsed:
     """The intent and slots for this turn, carrying the previous rule question's intent over a follow-up."""
     parsed = parse(question, today, plans)
+    previous = [t["content"] for t in history if t.get("role") == "user" and t.get("content")]
+    if parsed.intent is not None and previous and "?" not in previous[-1] and len(previous[-1].split()) <= 25 \
+            and parse(previous[-1], today).intent is None:
+        # A statement that set the scene ("I'm on Lite monthly, bought it this morning.") adds the plan they are on:
+        # "what would moving to Pro cost?" is then an upgrade from Lite, not Pro's list price.
+        together = parse(f"{previous[-1]} {question}", today, plans)
+        if together.intent is not None and len(together.slots.get("plans") or ()) > len(parsed.slots.get("plans") or ()):
+            return Parsed(intent=together.intent, slots=together.slots, language=parsed.language, text=together.text)
     if parsed.intent is not None or not history:
         return parsed
-    previous = [t["content"] for t in history if t.get("role") == "user" and t.get("content")]
     words = len(parsed.text.split())
     has_slots = any(k in parsed.slots for k in ("plans", "days_used", "money", "cycles", "date", "tokens", "hours", "count"))
     follow_up = bool(FOLLOW_UP.search(parsed.text)) or (words <= 8 and has_slots)
