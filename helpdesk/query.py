@@ -42,6 +42,16 @@ GLOSSARY = {
     "无权限": "no access permission", "不支持": "not supported", "支持": "supported", "兼容": "compatible",
 }
 _GLOSSARY = sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))
+# Subscribers' English for what the docs call otherwise ("top up" is the docs' "recharge"), added to the query.
+SYNONYMS = (
+    (re.compile(r"\btop(ping|ped)?[\s-]?ups?\b|\badd(ing)? (funds|money)\b|\breload\b", re.I), "recharge"),
+    (re.compile(r"\b(card|visa|mastercard)\b", re.I), "credit card"),
+    (re.compile(r"\b(sign(ed|ing)?[\s-]?in|log(ged|ging)?[\s-]?in)\b", re.I), "login"),
+    (re.compile(r"\b(cut off|stopp?(ed|s)? (midway|halfway|early)|truncated|incomplete (answer|response|output))\b", re.I),
+     "finish_reason stop length"),
+    (re.compile(r"\b(quota|limit) (resets?|refresh\w*)\b|\bwhen (does|will) (it|the quota|my quota) (reset|refresh)",
+                re.I), "refresh cycle"),
+)
 # Tools with no page of their own are set up on the "other tools" page: say so to the search.
 OTHER_TOOL_PAGE = "other tools OpenAI protocol"
 MCP_WORDS = {"web-search": "web search MCP server", "web-reader": "web reader MCP server",
@@ -70,6 +80,7 @@ def retrieval_query(msg: Message, history: Sequence[dict] = (), follow_up_words:
     extras += [f"error {code}" for code in msg.business_codes[:2]]
     extras += [f"HTTP {code}" for code in msg.http_codes[:1] if not msg.business_codes]
     extras += [MCP_WORDS[m] for m in msg.mcp if MCP_WORDS[m].split()[0] not in ask.lower()]
+    extras += [words for pattern, words in SYNONYMS if pattern.search(ask)]
     query = " ".join([ask, *[e for e in extras if e.lower() not in ask.lower()]]).strip()
     previous = [t["content"] for t in history if t.get("role") == "user" and t.get("content")]
     # "and on Pro?", "how do I fix it?": so few content words lean on the previous question.
