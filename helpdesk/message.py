@@ -101,10 +101,11 @@ FAILURE = re.compile(
     r"isn'?t working|broken|can'?t connect|cannot connect|unable to|keeps? (saying|showing|returning|giving)|"
     r"returns? (an? )?(error|4\d\d|5\d\d)|getting (an? )?(error|4\d\d)|exception|refused|rejected|denied|"
     r"invalid|unauthori[sz]ed|unusable|timeout|timed out|stuck|hangs?|crash(es|ed)?|(doing|done|went|goes|is) (something )?wrong|"
-    r"(not|\w+n't) (being )?(recogni[sz]ed|found|accepted|responding|available|supported|applied|credited)|won'?t (accept|start|connect|load)|"
+    r"(not|\w+n't) (being )?(recogni[sz]ed|found|accepted|responding|available|supported|applied|credited|compatible)|"
+    r"incompatible|garbled|scrambled|rate[\s-]?limited|throttled|won'?t (accept|start|connect|load)|"
     r"(do|does|did)(n'?t| not) (seem to )?(work|support|take effect|apply)|still (asks?|prompts?|requires?|wants?) "
     r"(me )?(to )?(log ?in|sign ?in|login)|keeps? asking|\w+(Error|Exception))\b|"
-    r"报错|错误|失败|无法|不能用|用不了|不可用|不支持|不生效|没生效|没有生效|未生效|(要求|提示|需要)(重新)?登录|"
+    r"报错|错误|失败|无法|不能用|用不了|不可用|不支持|不生效|没生效|没有生效|未生效|(要求|提示|需要)(重新)?登录|乱码|"
     r"异常|出错|提示.{0,6}(不足|错误)|连接不上|超时")
 # Quota going fast: a quota word and a speed in one sentence ("my weekly quota reached 52% in 6 hours", "5小时额度
 # ... 用完", "usage grows fast"), not "what happens when I run out?".
@@ -119,7 +120,22 @@ QUOTA_DRAIN = re.compile(
 USAGE_QUERY = re.compile(
     r"\b(check|see|view|query|monitor|track|display|fetch|read)\w*\b.{0,40}\b(remaining|left|usage|quota)\b|"
     r"\busage[\s_-]?(query|stats|statistics|dashboard|monitor)\b|\bremaining (quota|usage)\b|glm-plan-usage|"
-    r"(查看|查询|获取|显示|监控).{0,12}(额度|用量|使用量|余量|剩余)|剩余额度|用量查询|额度查询", re.I)
+    r"(查看|查询|获取|显示|监控).{0,12}(额度|用量|使用量|余量|剩余)|(额度|用量|余量|剩余).{0,6}(监控|查询|查看)|剩余额度|"
+    r"用量查询|额度查询", re.I)
+# A request to a tool's maintainers or to Z.ai ("please add", "[Feature]", "能否支持"): the docs document what is,
+# so what is asked for is rarely in them.
+FEATURE_REQUEST = re.compile(
+    r"\[\s*(feature|feat|enhancement|建议|功能请求|需求)|\bfeature[\s_-]?request|\b(please|pls|could you|can you|would you) "
+    r"(add|support|implement|include)\b|\badd support for\b|\b(would|it'?d) (love|like|be (nice|great|good))\b|"
+    r"\bplease add\b|能否(支持|增加|添加|加入)|希望(支持|增加|添加|加入)|建议(支持|增加|添加|加入)|(请|麻烦)(支持|增加|添加|加入)", re.I)
+# The tool changed, not the plan: "stopped working after the update", "downgraded to 1.0.134 and it works".
+REGRESSION = re.compile(
+    r"\b(after|since) (the |this |today'?s? |a |an )?(morning'?s? )?(latest |recent |last )?(update|upgrade|upgrading|"
+    r"updating|new version|release)\b|\bdowngrad\w*|\bregression\b|stopped work\w* (at|in|after|since|with) v?\d|"
+    r"升级(后|之后)|更新(后|之后)|降级", re.I)
+# Bans, suspensions, risk control: how the terms are enforced is not in the docs.
+ENFORCEMENT = re.compile(r"\b(ban|bans|banned|banning|suspend\w*|suspension|risk[\s-]control|blacklist\w*)\b|封号|封禁|"
+                         r"风控|被封", re.I)
 # A matter of their account or money the docs cannot settle: a charge, a bonus or credit not received, a refund.
 ACCOUNT_MATTER = re.compile(
     r"\b(charged|billed|paid|payment|invoice|bonus|credits?|refund\w*|promo\w*)\b[^.?!\n]{0,80}\b(not|never|without|missing|"
@@ -129,7 +145,7 @@ ACCOUNT_MATTER = re.compile(
 DIRECT_CALL = re.compile(r"\b(rest ?api|rest one|rest endpoint|curl|python sdk|(python|node|js|typescript|go) (mcp )?sdk|"
                          r"mcp (package|sdk)|sdk|my (own )?(script|code|app|program)|programmatic\w*|directly (call\w*|"
                          r"invok\w*|via)|call\w* (it|them|the api) directly|testing the (rest )?api directly)\b|直接调用|"
-                         r"自己的(代码|程序|脚本)", re.I)
+                         r"自己的(代码|程序|脚本)|运行代码|跑代码|在代码(里|中)|代码(里|中)调用", re.I)
 MCP_OTHERS = re.compile(r"\bother (three|3|two|2|ones|servers|tools)\b|\bthe others\b|\bthe rest\b|另外|其他|其余", re.I)
 QUESTION_START = re.compile(
     r"^(how|what|what's|whats|which|where|when|why|who|is|are|am|was|were|do|does|did|can|could|should|would|will|"
@@ -221,6 +237,9 @@ class Message:
     mcp_others: bool = False  # an MCP setup where some servers work and "the others" fail
     account_matter: bool = False  # a charge, a bonus or credits not received: a person must look at the account
     direct_call: bool = False  # calling a plan service from an SDK, curl, the REST API or their own code
+    feature_request: bool = False  # asks a tool's maintainers or Z.ai to add something
+    regression: bool = False  # it broke with a new version of their tool
+    enforcement: bool = False  # asks about bans, suspensions, risk control
 
     def leaning_on(self, earlier: "Message") -> "Message":
         """A short follow-up ("how do I fix it?") read with what the earlier message named: its errors, tools,
@@ -441,13 +460,20 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         r"\b(in|into|for|inside|behind|power\w*|integrat\w*( it)?( in| into| with)?|plug\w*( it)? into|use (it|the plan|"
         r"glm|the key|my key) (in|for|with))\s+(my|our|a|the|company'?s?)\s+(own\s+)?(customer\s+)?(website|web ?app|"
         r"app|application|product|service|saas|bot|chatbot|discord bot|telegram bot)\b|\b(chatbot|discord bot|telegram "
-        r"bot|qq (bot|channel)|wechat bot|not (for )?coding|new-?api|one-?api|api relay|api gateway)\b|机器人|公众号|"
+        r"bot|qq (bot|channel)|wechat bot|not (for )?coding(?! ?plan)|new-?api|one-?api|api relay|api gateway)\b|机器人|公众号|"
         r"中转|分发渠道|渠道", own)) and bool(re.search(r"\bglm|coding ?plan|z\.ai|zhipu|智谱|套餐|api key", everything))
     vendors = re.search(r"\b(kimi|moonshot|minimax|doubao|deepseek|qwen|qianfan|dashscope|volcengine|baidu|cerebras|"
                         r"openrouter|opencode go|siliconflow)\b|千帆|百度|豆包|通义|火山|硅基", everything)
     # Naming GLM or Z.ai makes it ours even beside other vendors ("plans for kimi and zai", "GLM-5, MiniMax, Kimi").
     ours = re.search(r"\bglm|z\.ai|\bzai\b|zhipu|bigmodel|智谱|智普", everything)
-    other_vendor = bool(vendors) and not ours
+    # Anthropic's own Claude Max / Pro plans ("Claude Code Max plan", OAuth) are another company's, unless compared.
+    anthropic_plan = re.search(r"\bclaude (code )?(max|pro)\b( plan| subscription)?|\banthropic'?s? (max|pro)\b", everything) \
+        and not re.search(r"\b(compar\w*|vs|versus|than|times|stack up|against|lite|max plan)\b|×|倍", everything)
+    other_vendor = bool(vendors or anthropic_plan) and not ours
+    direct_call = bool(DIRECT_CALL.search(ask))
+    # Calling the plan from their own code is a use the terms exclude (the MCP tools have their own answer).
+    off_plan_use = off_plan_use or (direct_call and not mcp and bool(ours) and not failing) or bool(
+        re.search(r"only available for coding (agents?|tools?)", everything))  # the API's own words for it
     return Message(
         raw=raw, ask=ask, pasted=pasted, questions=question_sentences(ask),
         language="zh" if is_chinese(ask) else "en", errors=_errors(raw, table), tools=tools,
@@ -455,7 +481,9 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         models=models, mcp=mcp, numbers=tuple(m.group(0) for m in _NUMBER_UNIT.finditer(ask)), failing=failing,
         subscriber=subscriber, protocol=protocol, off_plan_use=off_plan_use, other_vendor=other_vendor,
         quota_drain=bool(QUOTA_DRAIN.search(ask)), usage_query=bool(USAGE_QUERY.search(ask)),
-        account_matter=bool(ACCOUNT_MATTER.search(ask)), direct_call=bool(DIRECT_CALL.search(ask)),
+        account_matter=bool(ACCOUNT_MATTER.search(ask)), direct_call=direct_call,
+        feature_request=bool(FEATURE_REQUEST.search(raw)), regression=bool(REGRESSION.search(ask)),
+        enforcement=bool(ENFORCEMENT.search(ask)),
         mcp_others=failing and "mcp" in everything and bool(MCP_OTHERS.search(ask)),
         unknown_models=tuple(m for m in models if corpus_dir is not None and m.replace("glm5", "glm-5") not in
                              documented_models(str(corpus_dir))))

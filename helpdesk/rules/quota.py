@@ -197,7 +197,7 @@ def glm5_switch(r: Reply, p: Parsed) -> str:
 def glm_choice_asked(text: str, s: Slots) -> bool:
     """"GLM-4.7 or GLM-5 for everyday coding?": the FAQ's advice on when each is enough."""
     return s.glm5 and matches(text, r"\bglm-?4\.7\b") and matches(
-        text, r"\b(or|vs\.?|versus|which|should|better|choose|pick|prefer)\b", "还是", "哪个", "选") and not matches(
+        text, r"\b(or|vs\.?|versus|which|should|better|choose|pick|prefer)\b", "还是", "哪个", "选哪", "怎么选") and not matches(
         text, r"\b(context|window|price|prices|cost|costs|tokens?|quota|prompts?|rate|speed|available|availability)\b",
         "价格", "上下文", "额度")  # a property of the two, not the choice between them
 

@@ -309,6 +309,10 @@ MODEL_MISSING = re.compile(r"unknown model|model (is )?not (found|available|supp
 VISION_MODEL = re.compile(r"glm-?4\.[56]v", re.I)
 
 
+# Setting a model's parameters is not setting the tool up for the plan: the tool pages give provider, URL and key only.
+MODEL_PARAMS = re.compile(r"\b(temperature|top[_ ]?p|context (size|length|window)|reasoning (budget|effort|level)|"
+                          r"thinking (budget|level|mode)|output format|max[_ ]tokens)\b|温度|推理预算|上下文大小|输出格式|参数", re.I)
+RATE_LIMITED = re.compile(r"\brate[\s-]?limit(ed|ing)\b|\bthrottl\w*|too many requests|\bconcurren\w*|限流|限速|并发", re.I)
 # Over the context window, as errors and subscribers say it; "what is the context window of GLM-4.6?" is a question.
 CONTEXT_OVER = re.compile(r"exceed\w* (the )?(model'?s? )?(maximum )?context|context (length|window|limit) (is )?(exceeded|"
                           r"reached|overflow\w*)|input tokens exceed|prompt is too long|上下文(长度|窗口)?(超|溢出|已满|满了)|"
@@ -332,12 +336,21 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
         return None  # another company's plan: nothing in these docs diagnoses it
     d = Diagnosis(facts)
     tool = next((t for t in msg.tools if t in PLAN_TOOLS), None) or (msg.tools[0] if msg.tools else None)
+    asked_tools = " ".join(msg.questions).lower()
+    unlisted = re.search(r"\b(in|with|on|into|for)\s+(?!(it|this|that|the|my|a|an|your|our)\b)([A-Z][\w.-]*(\s[A-Z][\w.-]*)?)",
+                         " ".join(msg.questions)) if msg.questions and not msg.mcp else None
+    if unlisted and (any(a in asked_tools for t in msg.tools for a in TOOLS[t][0])
+                     or re.search(r"glm|z\.?ai|zhipu|coding plan|claude|anthropic|openai|api", unlisted.group(3), re.I)):
+        unlisted = None
+    if tool and unlisted:
+        tool = None  # the question names a tool the docs don't: another tool mentioned in passing is not the one asked
     known = {c for c in msg.business_codes if f"error.{c}" in facts.by_id}
     unknown_codes = [m.group(1) for m in re.finditer(r"(?:error|code|错误码?|报错)\D{0,12}(?<!\d)([1-9]\d{3})(?!\d)", msg.raw,
                                                      re.I)
                      if f"error.{m.group(1)}" not in facts.by_id and not re.match(r"20\d\d$", m.group(1))]
     # Setting up an MCP server inside a tool is the MCP page's question, not the tool's provider settings.
-    setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp
+    setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask)
+    rate_limited = bool(RATE_LIMITED.search(msg.ask)) and not known
     general_shown = any(e in GENERAL_KINDS for e in msg.endpoints)
     balance = "1113" in known or bool(re.search(r"insufficient balance|余额不足|扣.{0,20}余额|deduct\w* (from )?(my )?"
                                                   r"(account )?balance|balance (is )?(being )?(deducted|charged|used)",
@@ -365,12 +378,16 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
     # "why the coding endpoint instead of the Anthropic one?": both of the plan's endpoints, compared
     compared = {"coding", "anthropic"} <= set(msg.endpoints) and bool(
         re.search(r"\bwhy\b|\binstead\b|\bdifference\b|\bwhich\b|\bvs\.?\b|区别|为什么|还是", msg.ask, re.I))
-    if not (over_context or compared or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+    asked_for = bool(tool and msg.feature_request and msg.subscriber)  # "please add the plan to <tool>"
+    if not (over_context or compared or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber)):
         return None
 
+    if msg.regression:
+        d.say("scope", f"The docs don't cover changes between versions of {_tool_name(tool) if tool else 'your tool'}; "
+                       "what they say about this:")
     _error_meaning(d, msg)
     if over_context:
         context_over(d, msg)
@@ -385,10 +402,14 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
 
     if msg.off_plan_use:
         d.fact("terms.tools_only")
-        d.say("terms", "No: the plan's quota can only be used in coding tools. The subscription terms: \"You shall not "
+        d.say("terms", ("No: the" if msg.questions else "The") + " plan's quota can only be used in coding tools. The "
+                       "subscription terms: \"You shall not "
                        "use the GLM Coding Plan quota for general-purpose API access or any scenarios outside such "
                        "tools, including but not limited to directly invoking model APIs from your own applications, "
                        "bots, websites, SaaS products or other systems\". Use the pay-as-you-go general API for that.")
+        if msg.enforcement:
+            d.say("terms", "The docs don't say how the terms are enforced (bans, suspensions or risk control); Z.ai "
+                           "support can answer that.")
     if balance and (msg.subscriber or general_shown or tool or "1113" in known):
         d.fact("diag.1113_plan")
         tools = d.fact("tools.supported")
@@ -414,6 +435,9 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
         d.say("endpoint", f"The plan has two endpoints, one per protocol: {d.fact('endpoint.anthropic')} for tools that "
                           f"speak the Anthropic protocol (Claude Code, Goose), {d.fact('endpoint.coding')} for tools that "
                           "speak the OpenAI-compatible protocol; either uses the plan's quota.")
+    if unlisted and setup_ask and msg.subscriber:
+        listed = d.fact("tools.supported")
+        d.say("tools", f"The FAQ lists the supported tools as {', '.join(listed)}; it doesn't name {unlisted.group(3)}.")
     if endpoint_trouble and not balance and "endpoint" not in d.kinds:
         d.fact("tool.others.openai")
         d.say("endpoint", f"The plan needs its own base URL: {d.fact('endpoint.anthropic')} for Claude Code and Goose "
@@ -429,10 +453,10 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
         d.say("diagnosis", "That is the plan's usage limit: wait until the reset time the error gives. The 5-hour "
                            f"quota refreshes every 5 hours, the weekly quota every {days} days from your order time, "
                            "and running out never touches your account balance.")
-    if known & set(RATE_CODES) or ("429" in msg.http_codes and not known):
+    if known & set(RATE_CODES) or ("429" in msg.http_codes and not known) or rate_limited:
         page = d.fact("limits.rate_page")
         d.say("diagnosis", "Reduce how many requests run at once or how fast they are sent (parallel agents and "
-                           f"sub-agents count). The docs give no number for the plan's rate limits; your account's "
+                           f"sub-agents count). The docs don't give a number for the plan's rate limits; your account's "
                            f"current limits are at {page}.")
     if model_missing:
         models = d.fact("models.four")
@@ -463,7 +487,7 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
     # A pasted config that fails is answered with the tool's documented settings to compare against.
     misconfigured = (general_shown or balance or model_missing or "endpoint" in d.kinds
                      or bool(set(msg.http_codes) & {"401", "404"}) or (msg.has_paste and msg.failing and not over_context))
-    if tool and (setup_ask or misconfigured) and "setup" not in d.kinds:
+    if tool and (setup_ask or misconfigured or asked_for) and "setup" not in d.kinds:
         if tool in TOOLS and tool != "claude-code-router":
             tool_setup(d, tool)
     if claude_fix:
@@ -478,7 +502,7 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
         d.say("diagnosis", "If settings.json changes don't take effect: close all Claude Code windows and start "
                            "`claude` in a new terminal; check the file is valid JSON (no missing or extra commas); "
                            "if it still fails, delete ~/.claude/settings.json and set the variables again.")
-    if not d.lines:
+    if not d.lines or d.kinds == ["scope"]:
         return None
-    d.handoff = msg.failing or bool(known) or bool(d.unlisted)
+    d.handoff = msg.failing or bool(known) or bool(d.unlisted) or msg.regression or msg.enforcement
     return d
