@@ -298,10 +298,10 @@ def _error_meaning(d: Diagnosis, msg: Message) -> None:
         reasons = [d.fact(fid) for fid in rows]
         if len(reasons) == 1:
             reason, solution = reasons[0]
-            d.say("error", f"HTTP {code} means: {reason}" + (f". The page's fix: {solution}." if solution != "-" else "."))
+            d.say("http", f"HTTP {code} means: {reason}" + (f". The page's fix: {solution}." if solution != "-" else "."))
         else:
             listed = "; ".join(f"{r} ({s.rstrip('.')})" for r, s in reasons)
-            d.say("error", f"HTTP {code} can mean any of: {listed}. The business code in the error body says which.")
+            d.say("http", f"HTTP {code} can mean any of: {listed}. The business code in the error body says which.")
 
 
 MODEL_MISSING = re.compile(r"unknown model|model (is )?not (found|available|supported)|model does not exist|"
@@ -312,6 +312,7 @@ VISION_MODEL = re.compile(r"glm-?4\.[56]v", re.I)
 # Setting a model's parameters is not setting the tool up for the plan: the tool pages give provider, URL and key only.
 MODEL_PARAMS = re.compile(r"\b(temperature|top[_ ]?p|context (size|length|window)|reasoning (budget|effort|level)|"
                           r"thinking (budget|level|mode)|output format|max[_ ]tokens)\b|温度|推理预算|上下文大小|输出格式|参数", re.I)
+WEAK = {"setup", "http", "protocol"}  # kinds of line that explain no failure on their own
 RATE_LIMITED = re.compile(r"\brate[\s-]?limit(ed|ing)\b|\bthrottl\w*|too many requests|\bconcurren\w*|限流|限速|并发", re.I)
 # Over the context window, as errors and subscribers say it; "what is the context window of GLM-4.6?" is a question.
 CONTEXT_OVER = re.compile(r"exceed\w* (the )?(model'?s? )?(maximum )?context|context (length|window|limit) (is )?(exceeded|"
@@ -428,7 +429,7 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
     elif (tool in ANTHROPIC_TOOLS or msg.protocol == "anthropic") and "anthropic" not in msg.endpoints and (
             (msg.failing and not over_context) or msg.endpoints):
         who = _tool_name(tool) if tool in ANTHROPIC_TOOLS else "Your tool"
-        d.say("endpoint", f"{who} talks the Anthropic protocol (Messages API): its base URL is "
+        d.say("protocol", f"{who} talks the Anthropic protocol (Messages API): its base URL is "
                           f"{d.fact('endpoint.anthropic')}, not the OpenAI-compatible {d.fact('endpoint.coding')}.")
     if compared and "endpoint" not in d.kinds:
         d.fact("tool.others.openai")
@@ -485,7 +486,7 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
             d.say("diagnosis", "Check the API key your tool sends: a Z.ai API key, complete and current.")
     # The tool's settings answer a setup question or a misconfiguration, not a model's behaviour or an account matter.
     # A pasted config that fails is answered with the tool's documented settings to compare against.
-    misconfigured = (general_shown or balance or model_missing or "endpoint" in d.kinds
+    misconfigured = (general_shown or balance or model_missing or "endpoint" in d.kinds or "protocol" in d.kinds
                      or bool(set(msg.http_codes) & {"401", "404"}) or (msg.has_paste and msg.failing and not over_context))
     if tool and (setup_ask or misconfigured or asked_for) and "setup" not in d.kinds:
         if tool in TOOLS and tool != "claude-code-router":
@@ -504,5 +505,10 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
                            "if it still fails, delete ~/.claude/settings.json and set the variables again.")
     if not d.lines or d.kinds == ["scope"]:
         return None
+    if msg.failing and set(d.kinds) <= WEAK and "scope" not in d.kinds:
+        # Nothing in the message matched what the docs explain (a listed code, the wrong endpoint, ...): the tool's
+        # documented settings or a status code's generic reasons are something to compare against, not a diagnosis.
+        d.lines.insert(0, "The docs don't cover this exact problem; what they say that bears on it:")
+        d.kinds.insert(0, "scope")
     d.handoff = msg.failing or bool(known) or bool(d.unlisted) or msg.regression or msg.enforcement
     return d
