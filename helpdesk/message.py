@@ -102,7 +102,8 @@ FAILURE = re.compile(
     r"returns? (an? )?(error|4\d\d|5\d\d)|getting (an? )?(error|4\d\d)|exception|refused|rejected|denied|"
     r"invalid|unauthori[sz]ed|unusable|timeout|timed out|stuck|hangs?|crash(es|ed)?|(doing|done|went|goes|is) (something )?wrong|"
     r"(not|\w+n't) (being )?(recogni[sz]ed|found|accepted|responding|available|supported|applied|credited|compatible)|"
-    r"incompatible|garbled|scrambled|rate[\s-]?limited|throttled|won'?t (accept|start|connect|load)|"
+    r"incompatible|garbled|scrambled|rate[\s-]?limited|throttled|stopped work\w*|no longer work\w*|"
+    r"(doesn'?t|does not|don'?t) work anymore|won'?t (accept|start|connect|load)|"
     r"(do|does|did)(n'?t| not) (seem to )?(work|support|take effect|apply)|still (asks?|prompts?|requires?|wants?) "
     r"(me )?(to )?(log ?in|sign ?in|login)|keeps? asking|\w+(Error|Exception))\b|"
     r"报错|错误|失败|无法|不能用|用不了|不可用|不支持|不生效|没生效|没有生效|未生效|(要求|提示|需要)(重新)?登录|乱码|"
@@ -460,7 +461,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         r"\b(in|into|for|inside|behind|power\w*|integrat\w*( it)?( in| into| with)?|plug\w*( it)? into|use (it|the plan|"
         r"glm|the key|my key) (in|for|with))\s+(my|our|a|the|company'?s?)\s+(own\s+)?(customer\s+)?(website|web ?app|"
         r"app|application|product|service|saas|bot|chatbot|discord bot|telegram bot)\b|\b(chatbot|discord bot|telegram "
-        r"bot|qq (bot|channel)|wechat bot|not (for )?coding(?! ?plan)|new-?api|one-?api|api relay|api gateway)\b|机器人|公众号|"
+        r"bot|qq (bot|channel)|wechat bot|not (for )?coding(?! ?(plan|agents?|tools?))|new-?api|one-?api|api relay|api gateway)\b|机器人|公众号|"
         r"中转|分发渠道|渠道", own)) and bool(re.search(r"\bglm|coding ?plan|z\.ai|zhipu|智谱|套餐|api key", everything))
     vendors = re.search(r"\b(kimi|moonshot|minimax|doubao|deepseek|qwen|qianfan|dashscope|volcengine|baidu|cerebras|"
                         r"openrouter|opencode go|siliconflow)\b|千帆|百度|豆包|通义|火山|硅基", everything)
@@ -472,7 +473,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     other_vendor = bool(vendors or anthropic_plan) and not ours
     direct_call = bool(DIRECT_CALL.search(ask))
     # Calling the plan from their own code is a use the terms exclude (the MCP tools have their own answer).
-    off_plan_use = off_plan_use or (direct_call and not mcp and bool(ours) and not failing) or bool(
+    off_plan_use = off_plan_use or (direct_call and not mcp and (bool(ours) or subscriber) and not failing) or bool(
         re.search(r"only available for coding (agents?|tools?)", everything))  # the API's own words for it
     return Message(
         raw=raw, ask=ask, pasted=pasted, questions=question_sentences(ask),

@@ -55,6 +55,14 @@ CASES = [
      [r"do not provide any other access", r"billed separately"], [r"claude mcp add"]),
     ("Why does Goose use https://api.z.ai/api/anthropic while my other tool uses https://api.z.ai/api/coding/paas/v4?",
      [ANTHROPIC, CODING, r"one per protocol"], []),
+    # what the docs can't settle is said to be outside them, with what they do say
+    ("Web Reader MCP stopped working after the latest OpenCode update; downgrading fixed it",
+     [r"don't cover changes between versions of OpenCode", r"web_reader/mcp"], []),
+    ("Please add GLM Coding Plan support to Cline! I'm a Pro subscriber", [r"OpenAI Compatible", CODING], []),
+    ("Will my account get banned if I call the coding plan from my own app?",
+     [r"don't say how the terms are enforced", r"You shall not use"], []),
+    ("Kilo Code keeps failing on my coding plan:\n```\nUnexpected API Response: empty completion\n```",
+     [r"don't cover this exact problem", r"Kilo Code"], []),
     ("The vision MCP works but the other two MCP servers fail to connect", [r"web_search_prime/mcp",
                                                                             r"web_reader/mcp", r"Bearer"], []),
 ]
@@ -114,6 +122,33 @@ def test_the_analysis_separates_the_ask_from_the_paste(message, in_ask, not_in_a
         assert not msg.errors, msg.errors  # "1500 tokens" is no error code
     assert set(tools) <= set(msg.tools)
     assert set(endpoints) <= set(msg.endpoints)
+
+
+@pytest.mark.parametrize("message, flag", [
+    ("[Feature] please add glm-5v-turbo to the coding plan models", "feature_request"),
+    ("能否支持智谱 coding plan 的余量监控", "feature_request"),
+    ("it broke after the update to 1.0.137, downgraded and it works", "regression"),
+    ("升级后就用不了了", "regression"),
+    ("会不会被封号？", "enforcement"),
+    ("my weekly quota burned 40% in two hours", "quota_drain"),
+    ("5小时额度很快就用完了", "quota_drain"),
+    ("how do I query my remaining quota from a script", "usage_query"),
+    ("I was charged twice this month", "account_matter"),
+    ("calling web search MCP from the python sdk returns nothing", "direct_call"),
+])
+def test_the_analysis_reads_what_kind_of_message_it_is(message, flag):
+    assert getattr(analyse(message, SETTINGS.corpus_dir), flag)
+
+
+@pytest.mark.parametrize("message, flag", [
+    ("How many prompts do I get on Lite?", "quota_drain"),
+    ("What happens when I run out of quota?", "quota_drain"),
+    ("How do I update Claude Code?", "regression"),
+    ("Is the coding plan not for coding agents like Goose?", "off_plan_use"),
+    ("Can I get a refund?", "account_matter"),
+])
+def test_the_analysis_does_not_read_into_plain_questions(message, flag):
+    assert not getattr(analyse(message, SETTINGS.corpus_dir), flag)
 
 
 def test_every_tool_setup_line_rests_on_facts_that_exist():

@@ -21,7 +21,8 @@ STATED_PRICES = {("lite", "monthly"): "price.lite_monthly", ("pro", "monthly"): 
 PLAN_ORDER = {"lite": 0, "pro": 1, "max": 2}
 # "cancel a streaming request", "downgrade node": the thing cancelled or downgraded is not a subscription.
 NOT_A_SUBSCRIPTION = re.compile(r"\b(request|requests|task|tasks|stream|streaming|job|generation|call|calls|process|"
-                                r"command|operation|run|response|download|node|python|npm|package|library|sdk|version)\b")
+                                r"command|operation|run|response|download|node|python|npm|package|library|sdk|version|"
+                                r"update|updates|release|build|extension|plugin|cli|app|mcp)\b|降级(到|回)?\s*v?\d")
 
 
 def price_asked(text: str, s: Slots) -> bool:

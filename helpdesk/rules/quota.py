@@ -120,7 +120,7 @@ def usage_check_asked(text: str, s: Slots) -> bool:
                       r"\b(remaining|left over) (quota|usage)\b", r"\busage (stats|statistics|dashboard|query)\b") and \
         matches(text, r"\b(how|where|way|ways|api|endpoint|command|plugin|tool|is there|can i|can we)\b")
     chinese = matches(text, r"(查看|查询|查|获取|显示|监控|看).{0,12}(额度|用量|使用量|余量|剩余)",
-                      r"剩余额度|用量查询|额度查询|剩余用量")
+                      r"(额度|用量|余量|剩余).{0,6}(监控|查询|查看)", r"剩余额度|用量查询|额度查询|剩余用量")
     return english or chinese
 
 

@@ -332,7 +332,19 @@ def context_over(d: Diagnosis, msg: Message) -> None:
 
 
 def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diagnosis | None:
-    """The diagnosis for a troubleshooting or tool-setup message, or None when it is not one."""
+    """The diagnosis for a troubleshooting or tool-setup message, or None when it is not one. A failure that came
+    with a new version of their tool is first said to be outside the docs."""
+    d = _diagnose(msg, facts, corpus_dir)
+    if d is not None and msg.regression and "scope" not in d.kinds:
+        tool = next((t for t in msg.tools + msg.other_tools), None)
+        d.lines.insert(0, f"The docs don't cover changes between versions of {_tool_name(tool) if tool else 'your tool'}; "
+                          "what they say about this:")
+        d.kinds.insert(0, "scope")
+        d.handoff = True
+    return d
+
+
+def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diagnosis | None:
     if msg.other_vendor:
         return None  # another company's plan: nothing in these docs diagnoses it
     d = Diagnosis(facts)
@@ -386,9 +398,6 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
             or (general_shown and msg.subscriber)):
         return None
 
-    if msg.regression:
-        d.say("scope", f"The docs don't cover changes between versions of {_tool_name(tool) if tool else 'your tool'}; "
-                       "what they say about this:")
     _error_meaning(d, msg)
     if over_context:
         context_over(d, msg)
@@ -503,12 +512,12 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
         d.say("diagnosis", "If settings.json changes don't take effect: close all Claude Code windows and start "
                            "`claude` in a new terminal; check the file is valid JSON (no missing or extra commas); "
                            "if it still fails, delete ~/.claude/settings.json and set the variables again.")
-    if not d.lines or d.kinds == ["scope"]:
+    if not d.lines:
         return None
-    if msg.failing and set(d.kinds) <= WEAK and "scope" not in d.kinds:
+    if msg.failing and set(d.kinds) <= WEAK and not msg.regression:
         # Nothing in the message matched what the docs explain (a listed code, the wrong endpoint, ...): the tool's
         # documented settings or a status code's generic reasons are something to compare against, not a diagnosis.
         d.lines.insert(0, "The docs don't cover this exact problem; what they say that bears on it:")
         d.kinds.insert(0, "scope")
-    d.handoff = msg.failing or bool(known) or bool(d.unlisted) or msg.regression or msg.enforcement
+    d.handoff = msg.failing or bool(known) or bool(d.unlisted) or msg.enforcement
     return d
