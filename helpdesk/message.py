@@ -55,6 +55,7 @@ TOOL_NAMES = {"claude-code": "Claude Code", "claude-code-ide": "the Claude Code 
 # Named by subscribers, not covered by a page of their own: the plan's "other tools" page is the closest.
 OTHER_TOOLS = ("zed", "codex", "aider", "continue.dev", "litellm", "openclaw", "windsurf", "copilot", "lobechat",
                "chatbox", "sillytavern", "n8n", "dify", "openwebui", "open webui", "vscode", "vs code")
+NON_CODING_APPS = ("sillytavern", "lobechat", "chatbox", "openwebui", "open webui", "n8n", "dify")
 PLAN_TOOLS = ("claude-code", "claude-code-ide", "opencode", "kilo-code", "roo-code", "cline", "goose", "crush",
               "cursor", "factory-droid", "trae", "eigent", "gemini-cli", "grok-cli", "cherry-studio")
 ANTHROPIC_TOOLS = ("claude-code", "claude-code-ide", "goose")
@@ -126,9 +127,9 @@ USAGE_QUERY = re.compile(
 # A request to a tool's maintainers or to Z.ai ("please add", "[Feature]", "能否支持"): the docs document what is,
 # so what is asked for is rarely in them.
 FEATURE_REQUEST = re.compile(
-    r"\[\s*(feature|feat|enhancement|建议|功能请求|需求)|\bfeature[\s_-]?request|\b(please|pls|could you|can you|would you) "
+    r"\[\s*(feature|feat|enhancement|建议|功能请求|需求)|\bfeature[\s_-]?request|\b(please|pls|could you|can you|can we|would you) "
     r"(add|support|implement|include)\b|\badd support for\b|\b(would|it'?d) (love|like|be (nice|great|good))\b|"
-    r"\bplease add\b|能否(支持|增加|添加|加入)|希望(支持|增加|添加|加入)|建议(支持|增加|添加|加入)|(请|麻烦)(支持|增加|添加|加入)", re.I)
+    r"\bplease add\b|\b(get|have) ([\w-]+ ){0,3}(added|listed|included|approved|whitelisted) (to|in|on)\b|能否(支持|增加|添加|加入)|希望(支持|增加|添加|加入)|建议(支持|增加|添加|加入)|(请|麻烦)(支持|增加|添加|加入)", re.I)
 # The tool changed, not the plan: "stopped working after the update", "downgraded to 1.0.134 and it works".
 REGRESSION = re.compile(
     r"\b(after|since) (the |this |today'?s? |a |an )?(morning'?s? )?(latest |recent |last )?(update|upgrade|upgrading|"
@@ -473,6 +474,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     other_vendor = bool(vendors or anthropic_plan) and not ours
     direct_call = bool(DIRECT_CALL.search(ask))
     # Calling the plan from their own code is a use the terms exclude (the MCP tools have their own answer).
+    # Chat front-ends and workflow builders are not coding tools: the plan's quota is not for them.
+    off_plan_use = off_plan_use or (bool(set(other_tools) & set(NON_CODING_APPS)) and (subscriber or bool(ours)))
     off_plan_use = off_plan_use or (direct_call and not mcp and (bool(ours) or subscriber) and not failing) or bool(
         re.search(r"only available for coding (agents?|tools?)", everything))  # the API's own words for it
     return Message(

@@ -135,6 +135,8 @@ def test_the_analysis_separates_the_ask_from_the_paste(message, in_ask, not_in_a
     ("how do I query my remaining quota from a script", "usage_query"),
     ("I was charged twice this month", "account_matter"),
     ("calling web search MCP from the python sdk returns nothing", "direct_call"),
+    ("how would we get our open-source agent added to the supported tools list?", "feature_request"),
+    ("I'd like to use my GLM coding plan in LobeChat, possible?", "off_plan_use"),
 ])
 def test_the_analysis_reads_what_kind_of_message_it_is(message, flag):
     assert getattr(analyse(message, SETTINGS.corpus_dir), flag)
