@@ -135,6 +135,12 @@ REGRESSION = re.compile(
     r"\b(after|since) (the |this |today'?s? |a |an )?(morning'?s? )?(latest |recent |last )?(update|upgrade|upgrading|"
     r"updating|new version|release)\b|\bdowngrad\w*|\bregression\b|stopped work\w* (at|in|after|since|with) v?\d|"
     r"升级(后|之后)|更新(后|之后)|降级", re.I)
+# Their own order or payment, told as what happened: "I paid", "my subscription shows", "我买了".
+OWN_ACCOUNT = re.compile(
+    r"\b(i|we) (have |had |just |already )?(paid|bought|purchased|subscribed|upgraded|renewed|was charged|got charged|"
+    r"cancell?ed|topped up)\b[^.?!\n]{0,80}\b(but|still|not|never|no longer|wasn'?t|didn'?t|haven'?t|isn'?t|can'?t)\b|"
+    r"\bmy (account|subscription|order|payment|invoice|card)\b.{0,40}\b(shows?|says?|still|not|never)\b|"
+    r"我(已经|刚)?(买|购买|订阅|充值|付款|支付|升级|续费)了.{0,30}(但|却|还是|没有|不|显示)|我的(账号|账户|订阅|订单).{0,10}(显示|还是|没有|不)", re.I)
 # Bans, suspensions, risk control: how the terms are enforced is not in the docs.
 ENFORCEMENT = re.compile(r"\b(ban|bans|banned|banning|suspend\w*|suspension|risk[\s-]control|blacklist\w*)\b|封号|封禁|"
                          r"风控|被封", re.I)
@@ -242,6 +248,14 @@ class Message:
     feature_request: bool = False  # asks a tool's maintainers or Z.ai to add something
     regression: bool = False  # it broke with a new version of their tool
     enforcement: bool = False  # asks about bans, suspensions, risk control
+    own_account: bool = False  # tells what happened to their own order, payment or subscription
+
+    @property
+    def personal(self) -> bool:
+        """About their own case (something failing, a charge, a request, their account), not a general question:
+        whatever the docs say, a person who can look at the account is offered too."""
+        return (self.failing or self.account_matter or self.feature_request or self.regression or self.enforcement
+                or self.quota_drain or self.own_account)
 
     def leaning_on(self, earlier: "Message") -> "Message":
         """A short follow-up ("how do I fix it?") read with what the earlier message named: its errors, tools,
@@ -487,7 +501,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         quota_drain=bool(QUOTA_DRAIN.search(ask)), usage_query=bool(USAGE_QUERY.search(ask)),
         account_matter=bool(ACCOUNT_MATTER.search(ask)), direct_call=direct_call,
         feature_request=bool(FEATURE_REQUEST.search(raw)), regression=bool(REGRESSION.search(ask)),
-        enforcement=bool(ENFORCEMENT.search(ask)),
+        enforcement=bool(ENFORCEMENT.search(ask)), own_account=bool(OWN_ACCOUNT.search(ask)),
         mcp_others=failing and "mcp" in everything and bool(MCP_OTHERS.search(ask)),
         unknown_models=tuple(m for m in models if corpus_dir is not None and m.replace("glm5", "glm-5") not in
                              documented_models(str(corpus_dir))))

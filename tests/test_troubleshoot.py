@@ -209,3 +209,15 @@ def test_a_diagnosis_is_labelled_as_one():
 
     result = answer_rules("What does error code 1113 mean?", [], SETTINGS)
     assert label(result) == DIAGNOSIS_LABEL
+
+
+@pytest.mark.parametrize("message, personal", [
+    ("I upgraded from Lite to Pro yesterday and was charged $24, but my account still shows Lite. What does an "
+     "upgrade cost?", True),
+    ("我已经买了 Pro 套餐，但是还是显示 Lite，怎么取消自动续费？", True),
+    ("How much does it cost to upgrade from Lite to Pro on the day I bought Lite?", False),
+])
+def test_a_rules_answer_about_their_own_case_offers_a_person(message, personal):
+    result = answer_rules(message, [], SETTINGS)
+    assert result is not None and result.route == "rules", result
+    assert ("z.ai/contact" in result.text) is personal and result.offer_human is personal, result.text

@@ -100,9 +100,14 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
     fact_ids = list(reply.fact_ids) + ([f for f in diagnosis.fact_ids if f not in reply.fact_ids] if diagnosis else [])
     sources = _sources(facts, fact_ids)
     body = reply.text + ("\n" + "\n".join(diagnosis.lines) if diagnosis else "")
+    # Their own case (a failure, a charge, a complaint): the policy is what the docs say, not a check of the account.
+    handoff = bool(diagnosis and diagnosis.handoff) or msg.personal
+    if handoff and settings.support_url not in body:
+        body += ("\n如果这没有解决你的问题，Z.ai 客服可以查看你的账户：" if parsed.language == "zh" else
+                 "\nIf this doesn't settle your case, Z.ai support can look at your account: ") + settings.support_url
     text = body if reply.clarify else _cited(body, sources, parsed.language == "zh")
     return Answer(text=text, route="rules", sources=tuple(sources), confidence=1.0,
-                  offer_human=bool(diagnosis and diagnosis.handoff),
+                  offer_human=handoff,
                   notes=(f"intent={parsed.intent}", f"facts v{facts.version}"),
                   trace={"layer": "rules", "intent": parsed.intent, "facts": fact_ids,
                          "diagnosis": diagnosis.kinds if diagnosis else []})
