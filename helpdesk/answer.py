@@ -75,6 +75,7 @@ def answer_offline(question: str, history: Sequence[dict], settings: Settings,
     msg = message or analyse(question, settings.corpus_dir)
     query = retrieval_query(msg, history, FOLLOW_UP_WORDS)
     passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg))
+    off_topic = off_topic and not msg.on_topic
     result = framed(offline_from(query, passages, confidence, off_topic, settings), msg, settings)
     return _traced(result, query=query, passages=[p.chunk.id for p in passages],
                    ranked=[p.chunk.doc_id for p in passages], message=msg.summary())
@@ -165,6 +166,7 @@ def answer_stream(question: str, history: Sequence[dict] = (), settings: Setting
     condensed, rewrite_error = condense_noted(asked, history, settings)  # its failure is noted on the answer
     query = retrieval_query(msg, history, FOLLOW_UP_WORDS) if condensed == asked else condensed
     passages, confidence, off_topic = retrieve(query, settings, prefer=preferred_docs(msg))
+    off_topic = off_topic and not msg.on_topic
     offline = _traced(framed(offline_from(query, passages, confidence, off_topic, settings), msg, settings), query=query,
                       passages=[p.chunk.id for p in passages], ranked=[p.chunk.doc_id for p in passages],
                       message=msg.summary())

@@ -104,6 +104,7 @@ FAILURE = re.compile(
     r"invalid|unauthori[sz]ed|unusable|timeout|timed out|stuck|hangs?|crash(es|ed)?|(doing|done|went|goes|is) (something )?wrong|"
     r"(not|\w+n't) (being )?(recogni[sz]ed|found|accepted|responding|available|supported|applied|credited|compatible)|"
     r"incompatible|garbled|scrambled|rate[\s-]?limited|throttled|stopped work\w*|no longer work\w*|"
+    r"(is|are|was|shows?|went|stays?) (completely |still )?(blank|empty)|"
     r"(doesn'?t|does not|don'?t) work anymore|won'?t (accept|start|connect|load)|"
     r"(do|does|did)(n'?t| not) (seem to )?(work|support|take effect|apply)|still (asks?|prompts?|requires?|wants?) "
     r"(me )?(to )?(log ?in|sign ?in|login)|keeps? asking|\w+(Error|Exception))\b|"
@@ -249,6 +250,14 @@ class Message:
     regression: bool = False  # it broke with a new version of their tool
     enforcement: bool = False  # asks about bans, suspensions, risk control
     own_account: bool = False  # tells what happened to their own order, payment or subscription
+    names_zai: bool = False  # names GLM, Z.ai, Zhipu or bigmodel
+
+    @property
+    def on_topic(self) -> bool:
+        """Names the plan, Z.ai, a tool, an error, an endpoint or an MCP server: whatever the docs lack, it is no
+        question for another company, so an abstention says the docs don't answer it, not "I only help with..."."""
+        return bool(self.names_zai or self.subscriber or self.tools or self.mcp or self.errors or self.endpoints
+                    or self.plans)
 
     @property
     def personal(self) -> bool:
@@ -501,7 +510,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         quota_drain=bool(QUOTA_DRAIN.search(ask)), usage_query=bool(USAGE_QUERY.search(ask)),
         account_matter=bool(ACCOUNT_MATTER.search(ask)), direct_call=direct_call,
         feature_request=bool(FEATURE_REQUEST.search(raw)), regression=bool(REGRESSION.search(ask)),
-        enforcement=bool(ENFORCEMENT.search(ask)), own_account=bool(OWN_ACCOUNT.search(ask)),
+        enforcement=bool(ENFORCEMENT.search(ask)), own_account=bool(OWN_ACCOUNT.search(ask)), names_zai=bool(ours),
         mcp_others=failing and "mcp" in everything and bool(MCP_OTHERS.search(ask)),
         unknown_models=tuple(m for m in models if corpus_dir is not None and m.replace("glm5", "glm-5") not in
                              documented_models(str(corpus_dir))))

@@ -107,3 +107,20 @@ def test_mentioning_the_docs_instructions_is_no_injection(real_settings, message
 def test_asking_for_the_bots_own_prompt_or_keys_is_refused(real_settings, message):
     result = answer(message, settings=real_settings)
     assert result.route == "abstain" and result.trace.get("layer") == "injection"
+
+
+@pytest.mark.parametrize("message", [
+    "The subscribe page says 'sold out', when will the Lite plan be available again?",
+    "my GLM coding plan dashboard is blank after login, where did it go?",
+])
+def test_an_abstention_on_the_plan_says_the_docs_lack_it_not_that_it_is_off_topic(real_settings, message):
+    result = answer(message, [], real_settings)
+    if result.route == "abstain":
+        assert "only help with" not in result.text and real_settings.support_url in result.text
+    else:  # an answer is fine too, as long as it offers a person for their own case
+        assert result.offer_human
+
+
+def test_a_charge_complaint_is_not_answered_with_the_price(real_settings):
+    result = answer("I was charged twice for the Lite plan this month", [], real_settings)
+    assert result.trace.get("intent") != "plan_price" and real_settings.support_url in result.text

@@ -424,6 +424,8 @@ RAW = [
     row("will my invite credits expire if I don't use them?", "referral_validity", {}, [r"long-term valid", r"30 days"]),
     row("邀请获得的积分有有效期吗？", "referral_validity", {}, [r"长期有效"], zh=True),
     row("when does my friend's invite link expire?", None),
+    row("Is the Coding Plan available for teams, can several developers share one?", "personal_plan", {},
+        [r"individual"]),
     row("Can I buy extra web searches once the monthly ones run out?", "mcp_access", {},
         [r"do not provide any other access"]),
     row("is there another way to use the vision MCP without the plan?", "mcp_access", {}, [r"resource package"]),

@@ -51,6 +51,7 @@ CASES = [
     ("OpenCode with glm-4.5-air: error 1210, input tokens exceeds the model's maximum context length",
      [r"128K", r"GLM-4\.5-Air"], [r"200K"]),
     ("上下文超出限制了怎么办", [r"200K"], []),
+    ("订阅了 Pro 之后为什么还是按量扣费？", [r"usage conditions", CODING], []),
     ("I call the web reader MCP from my own python script with the mcp sdk and get nothing back",
      [r"do not provide any other access", r"billed separately"], [r"claude mcp add"]),
     ("Why does Goose use https://api.z.ai/api/anthropic while my other tool uses https://api.z.ai/api/coding/paas/v4?",

@@ -34,6 +34,9 @@ from helpdesk.settings import Settings
 SHORT_ASK_WORDS = 40
 
 
+PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
+
+
 def facts_for(settings: Settings) -> Facts:
     return load_facts(settings.facts_path)
 
@@ -97,6 +100,8 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
         return troubleshooting_answer(diagnosis, msg, settings, facts)
     if reply is None:
         return None
+    if msg.account_matter and parsed.intent in PRICE_INTENTS:
+        return None  # "I was charged twice for Lite" asks about their charge, not Lite's price
     fact_ids = list(reply.fact_ids) + ([f for f in diagnosis.fact_ids if f not in reply.fact_ids] if diagnosis else [])
     sources = _sources(facts, fact_ids)
     body = reply.text + ("\n" + "\n".join(diagnosis.lines) if diagnosis else "")

@@ -307,8 +307,10 @@ def card_minimum(r: Reply, p: Parsed) -> str:
 
 
 def sharing_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\b(team|seats?|multiple (people|users)|share (my|the|a) (plan|subscription|account)|coworkers?|"
-                         r"colleagues?)\b") and matches(text, r"\b(plan|subscription|account|cost|price|share|use)\b")
+    return matches(text, r"\b(teams?|seats?|(multiple|several|many|two|three|\d+) (people|users|developers|devs|engineers|"
+                         r"persons)|share (my|the|a|one|it|an) ?(plan|subscription|account|key)?|coworkers?|colleagues?)\b",
+                   "团队", "多人", "共享", "合租") and matches(text, r"\b(plan|subscription|account|cost|price|share|use)\b",
+                                                       "套餐", "订阅", "账号", "共享")
 
 
 @register("personal_plan", When(150, sharing_asked), facts=("sub.personal",))

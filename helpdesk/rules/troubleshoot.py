@@ -365,7 +365,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask)
     rate_limited = bool(RATE_LIMITED.search(msg.ask)) and not known
     general_shown = any(e in GENERAL_KINDS for e in msg.endpoints)
-    balance = "1113" in known or bool(re.search(r"insufficient balance|余额不足|扣.{0,20}余额|deduct\w* (from )?(my )?"
+    balance = "1113" in known or bool(re.search(r"insufficient balance|余额不足|扣.{0,20}余额|按量(扣费|计费|付费)|"
+                                                  r"(still|being|was|got) (charged|billed) (as )?(pay[- ]as[- ]you[- ]go|per "
+                                                  r"token|from (my )?balance)|deduct\w* (from )?(my )?"
                                                   r"(account )?balance|balance (is )?(being )?(deducted|charged|used)",
                                                   msg.raw, re.I))
     model_missing = bool(msg.models and MODEL_MISSING.search(msg.raw)) or "1211" in known
