@@ -838,7 +838,7 @@ def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[st
                                             "received (tokens from before a restart may no longer be valid).")
         with feedback_lock:
             if not feedback_store:
-                feedback_store.append(FeedbackStore(settings.feedback_db))
+                feedback_store.append(FeedbackStore(settings.database))
         try:
             row = feedback_store[0].add(Feedback(
                 rating=body.rating, question=body.question.strip(), answer=body.answer, route=body.route,
