@@ -114,10 +114,12 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 def run(bases: str | list[str], questions: list[str], total: int, clients: int, max_seconds: float,
-        stream: bool, feedback: bool = False, stop: threading.Event | None = None) -> dict:
+        stream: bool, feedback: bool = False, stop: threading.Event | None = None,
+        finished_at: list[float] | None = None) -> dict:
     """Send up to `total` questions (round robin over `bases`) from `clients` threads until done, `stop` is set
     or `max_seconds` pass. With `feedback`, every answer is rated once (its id and token sent back, as the
-    widget does); `rated` lists the answer ids whose rating was stored (201)."""
+    widget does); `rated` lists the answer ids whose rating was stored (201). `finished_at`, when given, gets the
+    time.monotonic() of every answer as it arrives (a caller can watch the run progress)."""
     bases = [bases] if isinstance(bases, str) else list(bases)
     path = "/v1/answer/stream" if stream else "/v1/answer"
     deadline = time.monotonic() + max_seconds
@@ -128,7 +130,7 @@ def run(bases: str | list[str], questions: list[str], total: int, clients: int, 
     routes: Counter[str] = Counter()
     per_base: Counter[str] = Counter()
     rated: list[str] = []
-    finished_at: list[float] = []  # when each answer came back (time.monotonic), for "before/after" questions
+    finished_at = [] if finished_at is None else finished_at  # when each answer came back, for before/after
 
     def rate(client: httpx.Client, question: str, given: dict, n: int) -> str | None:
         body = {"rating": 1 if n % 2 else -1, "answer_id": given["id"], "token": given["feedback_token"],
