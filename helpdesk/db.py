@@ -3,7 +3,7 @@
 `HELPDESK_DATABASE_URL` picks it: unset, the SQLite file at HELPDESK_FEEDBACK_DB (WAL, as before); a URL such as
 `postgresql+psycopg://helpdesk@db.internal/helpdesk` puts every replica's feedback and log in one PostgreSQL
 database. SQLAlchemy Core speaks to both; the schema is created on start and is safe to create from several
-replicas at once (PostgreSQL: under an advisory lock; SQLite: IF NOT EXISTS in one file).
+replicas at once (PostgreSQL: under an advisory lock; SQLite: under the file's write lock).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from sqlalchemy import (CheckConstraint, Column, Engine, Float, Index, Integer, MetaData, String, Table, Text, create_engine, event,
-                        inspect, text)
+from sqlalchemy import (CheckConstraint, Column, Engine, Float, Index, Integer, MetaData, String, Table, Text,
+                        create_engine, event, inspect, text)
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError  # noqa: F401 (re-exported for the stores' callers)
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
 metadata = MetaData()

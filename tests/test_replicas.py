@@ -64,8 +64,8 @@ def ready_build(base: str) -> str | None:
     return response.json().get("build") if response.status_code == 200 else None
 
 
-def test_two_replicas_switch_builds_under_load_without_a_failed_request(tmp_path, small_corpus, chroma_server,  # noqa: F811
-                                                                        postgres_server):
+def test_two_replicas_switch_builds_under_load_without_a_failed_request(
+        tmp_path, small_corpus, chroma_server, postgres_server):  # noqa: F811 (chroma_server: the fixture)
     database = new_database(postgres_server)
     settings = settings_for(tmp_path / "unused", small_corpus, chroma_host="127.0.0.1", chroma_port=chroma_server,
                             database_url=database)
