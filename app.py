@@ -54,7 +54,7 @@ def save_feedback(index: int) -> None:
     message, question = state.messages[index], state.messages[index - 1]["content"]
     result: Answer = message["answer"]
     comment = state.get(f"comment-{index}", "") or ""
-    feedback_store(str(settings.feedback_db)).add(Feedback(
+    feedback_store(str(settings.database)).add(Feedback(
         rating=1 if rating == 1 else -1, question=mask_secrets(question, settings), answer=result.text,
         route=result.route, sources=tuple(s.url for s in result.sources), comment=mask_secrets(comment, settings),
         session_id=state.session_id, surface="streamlit", answer_id=result.id))

@@ -59,7 +59,7 @@ def chat(settings: Settings, as_json: bool) -> None:
 def export_feedback(settings: Settings, out: str | None) -> int:
     from helpdesk.feedback import FeedbackStore
 
-    store = FeedbackStore(settings.feedback_db)
+    store = FeedbackStore(settings.database)
     if out:
         with open(out, "w", newline="", encoding="utf-8") as handle:
             count = store.export_csv(handle)

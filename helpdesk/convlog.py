@@ -1,5 +1,6 @@
 """The conversation log: every answer given, with its route, sources, confidence, latency and session, in the
-same SQLite file as feedback (WAL, one short transaction per write), so the support team can see what fails.
+same database as feedback (the SQLite file, or PostgreSQL with HELPDESK_DATABASE_URL; one short transaction per
+write), so the support team can see what fails.
 
 Every surface logs through one function, `record(...)`. Secrets in what a user typed are masked before
 anything is stored; entries older than HELPDESK_CONVERSATION_LOG_DAYS are deleted on the next write; with
@@ -12,36 +13,18 @@ import datetime as dt
 import json
 import logging
 import re
-import sqlite3
-import threading
 from pathlib import Path
 from typing import Sequence
 
-from helpdesk.feedback import FeedbackStore
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from helpdesk import db
 from helpdesk.schema import Answer
 from helpdesk.settings import Settings
 
 log = logging.getLogger(__name__)
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS conversations (
-    answer_id TEXT PRIMARY KEY,
-    created_at TEXT NOT NULL,
-    session_id TEXT NOT NULL DEFAULT '',
-    surface TEXT NOT NULL DEFAULT '',
-    question TEXT NOT NULL,
-    history TEXT NOT NULL DEFAULT '[]',
-    answer TEXT NOT NULL,
-    route TEXT NOT NULL,
-    sources TEXT NOT NULL DEFAULT '[]',
-    confidence REAL NOT NULL DEFAULT 0,
-    offer_human INTEGER NOT NULL DEFAULT 0,
-    latency_ms REAL,
-    notes TEXT NOT NULL DEFAULT '[]',
-    layer TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS conversations_created_at ON conversations (created_at);
-"""
 HISTORY_TURNS = 10  # enough to replay a follow-up as a golden case; older turns are not kept
 MAX_TEXT = 4000  # a pasted log can be long; the log keeps the start
 
@@ -81,25 +64,21 @@ def _stamp(moment: dt.datetime) -> str:
 
 
 class ConversationLog:
-    """The `conversations` table beside `feedback` in one SQLite file."""
+    """The `conversations` table beside `feedback`. `where`: the SQLite file path or a database URL."""
 
-    _prepared: set[Path] = set()
-    _lock = threading.Lock()
-
-    def __init__(self, path: Path, keep_days: int = 0):
-        self.path = Path(path)
+    def __init__(self, where: Path | str, keep_days: int = 0):
+        self.where = where
+        self.path = Path(where) if "://" not in str(where) else None  # the SQLite file, when it is one
         self.keep_days = keep_days
-        with self._lock:
-            if self.path not in self._prepared or not self.path.exists():
-                FeedbackStore(self.path)  # makes the folder and the feedback table (WAL), which entries join
-                with self._connect() as db:
-                    db.executescript(SCHEMA)
-                self._prepared.add(self.path)
+        self.engine = db.engine(where)  # the schema (both tables) is created here, once per process
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        return db
+    def _upsert(self):
+        """INSERT that replaces an entry with the same answer id (an answer logged twice is one entry)."""
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(db.conversations)
 
     def add(self, question: str, history: Sequence[dict], result: Answer, *, session_id: str = "",
             surface: str = "", latency_ms: float | None = None, settings: Settings | None = None,
@@ -109,20 +88,23 @@ class ConversationLog:
         turns = [{"role": t.get("role"), "content": mask_secrets(str(t.get("content", ""))[:MAX_TEXT], settings)}
                  for t in list(history)[-HISTORY_TURNS:] if t.get("role") in ("user", "assistant")]
         sources = [{"doc": s.doc, "title": s.title, "url": s.url, "as_of": s.as_of} for s in result.sources]
-        with self._connect() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO conversations (answer_id, created_at, session_id, surface, question, history, "
-                "answer, route, sources, confidence, offer_human, latency_ms, notes, layer) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (result.id, _stamp(now), session_id or "", surface, mask_secrets(question[:MAX_TEXT], settings),
-                 json.dumps(turns, ensure_ascii=False), mask_secrets(result.text[:MAX_TEXT], settings), result.route,
-                 json.dumps(sources, ensure_ascii=False), float(result.confidence), int(result.offer_human),
-                 None if latency_ms is None else round(float(latency_ms), 1),
-                 json.dumps([mask_secrets(n, settings) for n in result.notes], ensure_ascii=False),
-                 str((result.trace or {}).get("layer", ""))))
+        row = dict(answer_id=result.id, created_at=_stamp(now), session_id=session_id or "", surface=surface,
+                   question=mask_secrets(question[:MAX_TEXT], settings), history=json.dumps(turns, ensure_ascii=False),
+                   answer=mask_secrets(result.text[:MAX_TEXT], settings), route=result.route,
+                   sources=json.dumps(sources, ensure_ascii=False), confidence=float(result.confidence),
+                   offer_human=int(result.offer_human),
+                   latency_ms=None if latency_ms is None else round(float(latency_ms), 1),
+                   notes=json.dumps([mask_secrets(n, settings) for n in result.notes], ensure_ascii=False),
+                   layer=str((result.trace or {}).get("layer", "")))
+        statement = self._upsert().values(**row)
+        statement = statement.on_conflict_do_update(
+            index_elements=[db.conversations.c.answer_id],
+            set_={k: statement.excluded[k] for k in row if k != "answer_id"})
+        with self.engine.begin() as connection:
+            connection.execute(statement)
             if self.keep_days > 0:
-                db.execute("DELETE FROM conversations WHERE created_at < ?",
-                           (_stamp(now - dt.timedelta(days=self.keep_days)),))
+                connection.execute(delete(db.conversations).where(
+                    db.conversations.c.created_at < _stamp(now - dt.timedelta(days=self.keep_days))))
         return result.id
 
     def entries(self, since: dt.datetime | None = None, until: dt.datetime | None = None) -> list[dict]:
@@ -131,19 +113,20 @@ class ConversationLog:
         Feedback is matched by answer id; feedback sent without one (an older widget) is matched by session,
         question and answer text instead.
         """
-        clauses, params = [], []
+        clauses = []
         if since is not None:
-            clauses.append("created_at >= ?")
-            params.append(_stamp(since))
+            clauses.append(db.conversations.c.created_at >= _stamp(since))
         if until is not None:
-            clauses.append("created_at < ?")
-            params.append(_stamp(until))
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        with self._connect() as db:
-            rows = [dict(r) for r in db.execute(f"SELECT * FROM conversations {where} ORDER BY created_at, rowid",
-                                                params)]
-            ratings = [dict(r) for r in db.execute(
-                "SELECT rating, comment, answer_id, session_id, question, answer FROM feedback ORDER BY id")]
+            clauses.append(db.conversations.c.created_at < _stamp(until))
+        table, feedback = db.conversations, db.feedback
+        # Written order within one second: SQLite's rowid, PostgreSQL's identity column (see helpdesk/db.py).
+        written = text("conversations.rowid" if db.is_sqlite(self.engine) else "conversations.seq")
+        query = select(*table.c).where(*clauses).order_by(table.c.created_at, written)
+        with self.engine.connect() as connection:
+            rows = [dict(r._mapping) for r in connection.execute(query)]
+            ratings = [dict(r._mapping) for r in connection.execute(
+                select(feedback.c.rating, feedback.c.comment, feedback.c.answer_id, feedback.c.session_id,
+                       feedback.c.question, feedback.c.answer).order_by(feedback.c.id))]
         by_id = {f["answer_id"]: f for f in ratings if f["answer_id"]}
         by_text = {(f["session_id"], f["question"], f["answer"]): f for f in ratings if not f["answer_id"]}
         for row in rows:
@@ -157,8 +140,8 @@ class ConversationLog:
         return rows
 
     def count(self) -> int:
-        with self._connect() as db:
-            return int(db.execute("SELECT COUNT(*) FROM conversations").fetchone()[0])
+        with self.engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(db.conversations)).scalar_one())
 
 
 def record(question: str, history: Sequence[dict], result: Answer, settings: Settings, *, surface: str,
@@ -167,9 +150,11 @@ def record(question: str, history: Sequence[dict], result: Answer, settings: Set
     if not settings.conversation_log or result is None:
         return
     try:
-        ConversationLog(settings.feedback_db, settings.conversation_log_days).add(
+        ConversationLog(settings.database, settings.conversation_log_days).add(
             question, history, result, session_id=session_id, surface=surface, latency_ms=latency_ms,
             settings=settings)
-    except (sqlite3.Error, OSError) as exc:
+    except (SQLAlchemyError, OSError, db.DatabaseError) as exc:
         log.error("conversation log: could not write to %s (%s); the answer was given but not logged. Check the "
-                  "folder is writable, or set HELPDESK_CONVERSATION_LOG=0", settings.feedback_db, exc)
+                  "database (HELPDESK_DATABASE_URL) or that the folder is writable, or set "
+                  "HELPDESK_CONVERSATION_LOG=0", db.shown(db.url_for(settings.database)),
+                  getattr(exc, "orig", None) or exc)  # the driver's message: no SQL, no values

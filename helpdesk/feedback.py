@@ -1,7 +1,8 @@
-"""Thumbs up/down on answers, stored in SQLite (WAL, one short transaction per write) and exported to CSV.
+"""Thumbs up/down on answers, stored in the support team's database and exported to CSV.
 
 One store for every surface: the chat UI and the HTTP API write here, `python -m helpdesk feedback export`
-reads it. WAL mode plus a busy timeout lets two writers (two browser tabs, two server workers) both land.
+reads it. The database is a SQLite file by default (WAL plus a busy timeout lets two writers, two browser tabs or
+two server workers, both land) or PostgreSQL for several replicas (HELPDESK_DATABASE_URL; see helpdesk/db.py).
 """
 
 from __future__ import annotations
@@ -9,28 +10,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at TEXT NOT NULL,
-    rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
-    comment TEXT NOT NULL DEFAULT '',
-    question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    route TEXT NOT NULL,
-    sources TEXT NOT NULL DEFAULT '[]',
-    session_id TEXT NOT NULL DEFAULT '',
-    surface TEXT NOT NULL DEFAULT '',
-    answer_id TEXT NOT NULL DEFAULT ''
-)
-"""
-# One rating per answer the API issued (the chat UI's rows have no answer id and are not limited here).
-ONE_PER_ANSWER = "CREATE UNIQUE INDEX IF NOT EXISTS feedback_answer ON feedback (answer_id) WHERE answer_id != ''"
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from helpdesk import db
+
 COLUMNS = ("id", "created_at", "rating", "comment", "question", "answer", "route", "sources", "session_id", "surface",
            "answer_id")
 # A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)", "+cmd|...", "@SUM(...)").
@@ -60,22 +48,13 @@ class Feedback:
 
 
 class FeedbackStore:
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(SCHEMA)
-            columns = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
-            if "answer_id" not in columns:  # a store made before answers had ids
-                try:
-                    db.execute("ALTER TABLE feedback ADD COLUMN answer_id TEXT NOT NULL DEFAULT ''")
-                except sqlite3.OperationalError:  # another process added it a moment ago
-                    pass
-            db.execute(ONE_PER_ANSWER)
+    """`where`: a SQLite file path (the default, `settings.feedback_db`) or a database URL
+    (`settings.database`: HELPDESK_DATABASE_URL when set)."""
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30, isolation_level=None)
+    def __init__(self, where: Path | str):
+        self.where = where
+        self.path = Path(where) if "://" not in str(where) else None  # the SQLite file, when it is one
+        self.engine = db.engine(where)  # the schema is created (or brought up to date) here
 
     def add(self, item: Feedback) -> int:
         if item.rating not in (-1, 1):
@@ -83,21 +62,20 @@ class FeedbackStore:
         if len(item.comment) > MAX_COMMENT:
             raise FeedbackError(f"comment is {len(item.comment)} characters; the limit is {MAX_COMMENT}")
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        with self._connect() as db:
-            try:
-                cursor = db.execute(
-                    "INSERT INTO feedback (created_at, rating, comment, question, answer, route, sources, session_id, "
-                    "surface, answer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (now, item.rating, item.comment.strip(), item.question, item.answer, item.route,
-                     json.dumps(list(item.sources)), item.session_id, item.surface, item.answer_id))
-            except sqlite3.IntegrityError:
-                raise DuplicateFeedback("This answer has already been rated; thank you.") from None
-            return int(cursor.lastrowid)
+        row = dict(created_at=now, rating=item.rating, comment=item.comment.strip(), question=item.question,
+                   answer=item.answer, route=item.route, sources=json.dumps(list(item.sources)),
+                   session_id=item.session_id, surface=item.surface, answer_id=item.answer_id)
+        try:
+            with self.engine.begin() as connection:
+                return int(connection.execute(insert(db.feedback).values(**row).returning(db.feedback.c.id))
+                           .scalar_one())
+        except IntegrityError:
+            raise DuplicateFeedback("This answer has already been rated; thank you.") from None
 
     def rows(self) -> list[dict]:
-        with self._connect() as db:
-            db.row_factory = sqlite3.Row
-            return [dict(row) for row in db.execute(f"SELECT {', '.join(COLUMNS)} FROM feedback ORDER BY id")]
+        with self.engine.connect() as connection:
+            query = select(*(db.feedback.c[name] for name in COLUMNS)).order_by(db.feedback.c.id)
+            return [dict(row._mapping) for row in connection.execute(query)]
 
     def export_csv(self, out: IO[str]) -> int:
         """Every row as CSV, safe to open in a spreadsheet: a text cell that would start a formula is prefixed

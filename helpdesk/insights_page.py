@@ -220,7 +220,7 @@ def export_section(entries: list[dict], below: float) -> None:
 
 st.title("Insights")
 if allowed():
-    log_entries = ConversationLog(settings.feedback_db).entries()
+    log_entries = ConversationLog(settings.database).entries()
     if not settings.conversation_log:
         st.warning("The conversation log is off (HELPDESK_CONVERSATION_LOG=0): nothing new is recorded.")
     shown, low = filters(log_entries)

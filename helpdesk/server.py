@@ -3,9 +3,10 @@
 `python -m helpdesk serve --host 127.0.0.1 --port 8000`, or `create_app(settings)` for any ASGI server.
 
 The limits live here because they are about HTTP clients, not answers: a CORS allowlist
-(HELPDESK_ALLOWED_ORIGINS), a token bucket per client address (HELPDESK_RATE_LIMIT; X-Forwarded-For only from
-HELPDESK_TRUSTED_PROXIES), a request body cap and read deadline (HELPDESK_MAX_BODY_BYTES, HELPDESK_BODY_TIMEOUT),
-the question length cap the chat UI uses too (HELPDESK_MAX_QUESTION_CHARS), and a cap on answers in progress
+(HELPDESK_ALLOWED_ORIGINS), a token bucket per client address (HELPDESK_RATE_LIMIT, kept in this process: with
+several replicas it is per replica, and the proxy routes a client to one replica or keeps the global limit;
+X-Forwarded-For only from HELPDESK_TRUSTED_PROXIES), a request body cap and read deadline
+(HELPDESK_MAX_BODY_BYTES, HELPDESK_BODY_TIMEOUT), the question length cap the chat UI uses too (HELPDESK_MAX_QUESTION_CHARS), and a cap on answers in progress
 (HELPDESK_ANSWER_QUEUE: beyond it, 503 with Retry-After). Answers run in their own threads, never in the
 threadpool health, readiness and feedback use. Feedback is taken only with the token issued with the answer
 (HELPDESK_SECRET). The API key never leaves the process: no response carries it, and every message built from
@@ -734,6 +735,9 @@ def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[st
     # p99 of the threadpool's 40). An answer waiting on the AI service gives its slot up meanwhile.
     workers = answer_workers or config.answer_workers or (LLM_ANSWER_WORKERS if settings.llm_enabled
                                                           else max(1, os.cpu_count() or 1))
+    if rate:
+        log.info("rate limit: %d requests per %g s per client address, in this replica only (not shared between "
+                 "replicas: route each client to one replica, or limit in the proxy)", rate.requests, rate.seconds)
     if not settings.secret:
         log.info("HELPDESK_SECRET is not set: feedback tokens are signed with a key made for this process only")
     secret = (settings.secret or "").encode() or secrets.token_bytes(32)
@@ -827,7 +831,7 @@ def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[st
                          409: {"model": Problem, "description": "This answer was already rated"}})
     def post_feedback(body: FeedbackIn) -> FeedbackOut:
         """Thumbs up or down on an answer this service gave (its id and feedback_token, as received), into the
-        same SQLite store as the chat UI."""
+        same store as the chat UI (the SQLite file, or HELPDESK_DATABASE_URL's database)."""
         if len(body.question) > settings.max_question_chars:
             raise HTTPException(422, detail=f"The question is {len(body.question):,} characters; the limit is "
                                             f"{settings.max_question_chars:,}.")
@@ -838,7 +842,7 @@ def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[st
                                             "received (tokens from before a restart may no longer be valid).")
         with feedback_lock:
             if not feedback_store:
-                feedback_store.append(FeedbackStore(settings.feedback_db))
+                feedback_store.append(FeedbackStore(settings.database))
         try:
             row = feedback_store[0].add(Feedback(
                 rating=body.rating, question=body.question.strip(), answer=body.answer, route=body.route,

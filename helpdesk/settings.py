@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -73,6 +74,17 @@ def _addresses(env: dict, name: str) -> tuple[str, ...]:
     return found
 
 
+def _database_url(env: dict, name: str) -> str | None:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return None
+    if not re.match(r"^(postgresql(\+psycopg)?|sqlite)://", value):
+        raise SettingsError(f"{name} must be a database URL such as postgresql+psycopg://USER:PASSWORD@HOST:5432/"
+                            "DBNAME (or sqlite:////absolute/path.sqlite3); unset it to use the SQLite file at "
+                            "HELPDESK_FEEDBACK_DB")  # the value itself is not repeated: it may hold a password
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     corpus_dir: Path = PROJECT_ROOT / "corpus" / "docs"
@@ -94,6 +106,8 @@ class Settings:
     max_answer_chars: int = 600
     write_batch: int = 64  # chunks per Chroma write during ingestion
     feedback_db: Path = PROJECT_ROOT / ".data" / "feedback.sqlite3"
+    # Feedback and the conversation log in a shared database (postgresql+psycopg://...) instead of feedback_db.
+    database_url: str | None = field(default=None, repr=False)  # may hold a password: never printed
     max_question_chars: int = 2000
     # GLM through Z.ai's general API (or any OpenAI-compatible server). No key: offline answers only.
     llm_api_key: str | None = field(default=None, repr=False)  # never printed, logged or sent to a browser
@@ -122,6 +136,11 @@ class Settings:
         return bool(self.chroma_host)
 
     @property
+    def database(self) -> Path | str:
+        """Where feedback and the conversation log live: HELPDESK_DATABASE_URL, else the SQLite file."""
+        return self.database_url or self.feedback_db
+
+    @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_api_key)
 
@@ -146,6 +165,7 @@ class Settings:
             max_answer_chars=_int(env, "HELPDESK_MAX_ANSWER_CHARS", base.max_answer_chars),
             write_batch=_int(env, "HELPDESK_WRITE_BATCH", base.write_batch),
             feedback_db=_path(env, "HELPDESK_FEEDBACK_DB", base.feedback_db),
+            database_url=_database_url(env, "HELPDESK_DATABASE_URL"),
             max_question_chars=_int(env, "HELPDESK_MAX_QUESTION_CHARS", base.max_question_chars),
             llm_api_key=env.get("HELPDESK_LLM_API_KEY") or env.get("ZAI_API_KEY") or None,
             llm_base_url=env.get("HELPDESK_LLM_BASE_URL") or base.llm_base_url,

@@ -71,13 +71,16 @@ def build_prefix(settings: Settings) -> str:
     return f"{settings.collection}__build_"
 
 
+def _pointer(client, settings: Settings) -> dict:
+    try:
+        return dict(client.get_collection(pointer_name(settings)).metadata or {})
+    except Exception:
+        return {}
+
+
 def active_build(client, settings: Settings):
     """The collection readers should use, or None when nothing has been built yet."""
-    try:
-        pointer = client.get_collection(pointer_name(settings))
-    except Exception:
-        return None
-    name = (pointer.metadata or {}).get("active")
+    name = _pointer(client, settings).get("active")
     if not name:
         return None
     try:
@@ -92,19 +95,27 @@ def new_build(client, settings: Settings, build_id: str):
 
 
 def activate(client, settings: Settings, collection) -> None:
-    """The switch-over: one metadata write on the pointer. Everything before it is invisible to readers."""
-    pointer = client.get_or_create_collection(pointer_name(settings), metadata={"active": collection.name})
-    pointer.modify(metadata={"active": collection.name})
+    """The switch-over: one metadata write on the pointer. Everything before it is invisible to readers. The
+    build it replaces is named too: it is kept until the next switch (see drop_stale_builds)."""
+    replaced = _pointer(client, settings).get("active")
+    metadata = {"active": collection.name}
+    if replaced and replaced != collection.name:
+        metadata["previous"] = replaced
+    pointer = client.get_or_create_collection(pointer_name(settings), metadata=metadata)
+    pointer.modify(metadata=metadata)
 
 
 def drop_stale_builds(client, settings: Settings) -> list[str]:
-    """Remove every build but the active one: old generations and leftovers of interrupted runs."""
-    active = active_build(client, settings)
-    keep = active.name if active is not None else None
+    """Remove every build but the active one and the one it replaced: old generations and leftovers of
+    interrupted runs. The replaced build stays one generation: a server replica (or any reader in another
+    process) may have taken it a moment before the switch and still be reading it; its next request reads the
+    pointer again and moves to the new build, so by the next ingest nobody reads it any more."""
+    pointer = _pointer(client, settings)
+    keep = {pointer.get("active"), pointer.get("previous")} - {None}
     dropped = []
     for collection in client.list_collections():
         name = collection if isinstance(collection, str) else collection.name
-        if name.startswith(build_prefix(settings)) and name != keep:
+        if name.startswith(build_prefix(settings)) and name not in keep:
             client.delete_collection(name)
             dropped.append(name)
     return dropped

@@ -54,3 +54,12 @@ def small_corpus(tmp_path) -> Path:
     for name in ("devpack-faq.md", "devpack-overview.md", "devpack-tool-cline.md", "help-center-faq.md"):
         shutil.copy(CORPUS / name, folder / name)
     return folder
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throw-away PostgreSQL cluster for the session (tests/postgres.py); the URL of its `postgres` database."""
+    from tests.postgres import cluster
+
+    with cluster() as url:
+        yield url
