@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 import time
 import uuid
 
@@ -29,6 +30,33 @@ def render(result: Answer) -> str:
     return "\n".join(lines)
 
 
+class Loading:
+    """The index and the query embedder, loaded in a background thread from the start: an interactive chat is
+    ready by the time the first question is typed, and a one-shot question says what it is waiting for."""
+
+    def __init__(self, settings: Settings):
+        self.problem: Exception | None = None
+        self._done = threading.Event()
+        threading.Thread(target=self._load, args=(settings,), name="helpdesk-load", daemon=True).start()
+
+    def _load(self, settings: Settings) -> None:
+        try:
+            from helpdesk.embedding import get_encoder
+            from helpdesk.retrieval import get_retriever
+
+            get_retriever(settings)
+            get_encoder()
+        except Exception as exc:  # reported by the answer that needs the index, with its own clear message
+            self.problem = exc
+        finally:
+            self._done.set()
+
+    def wait(self) -> None:
+        if not self._done.is_set():
+            print("Loading the documentation index and the embedding model...", file=sys.stderr, flush=True)
+            self._done.wait()
+
+
 def _ask(question: str, history: list[dict], settings: Settings, as_json: bool, session_id: str = "") -> Answer:
     started = time.perf_counter()
     result = answer(question, history, settings)
@@ -38,8 +66,11 @@ def _ask(question: str, history: list[dict], settings: Settings, as_json: bool, 
     return result
 
 
-def chat(settings: Settings, as_json: bool) -> None:
+def chat(settings: Settings, as_json: bool, loading: Loading | None = None) -> None:
     print("Ask about the GLM Coding Plan (quotas, prices, upgrades, referrals, tools, errors). Ctrl-D or 'exit' quits.")
+    if loading is not None:
+        print("(Loading the documentation index and the embedding model in the background.)", file=sys.stderr,
+              flush=True)
     history: list[dict] = []
     session_id = uuid.uuid4().hex  # one interactive chat is one session in the conversation log
     while True:
@@ -52,6 +83,8 @@ def chat(settings: Settings, as_json: bool) -> None:
             return
         if not question:
             continue
+        if loading is not None:
+            loading.wait()
         result = _ask(question, history, settings, as_json, session_id)
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": result.text}]
 
@@ -91,10 +124,12 @@ def main(argv: list[str] | None = None) -> int:
 
             return serve(settings, args.host, args.port)
         if args.command == "ask":
+            loading = Loading(settings)
             if args.question:
+                loading.wait()
                 _ask(" ".join(args.question), [], settings, args.json)
             else:
-                chat(settings, args.json)
+                chat(settings, args.json, loading)
     except (SettingsError, IndexUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
