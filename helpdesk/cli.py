@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import threading
 import time
 import uuid
 
@@ -14,6 +13,7 @@ from helpdesk.convlog import record
 from helpdesk.schema import Answer
 from helpdesk.settings import Settings, SettingsError
 from helpdesk.store import IndexUnavailable
+from helpdesk.warmup import Loading
 
 ROUTE_LABEL = {"rules": "exact figure from the docs", "retrieval": "from the docs", "llm": "AI-written from the docs",
                "abstain": "not in the docs"}
@@ -28,33 +28,6 @@ def render(result: Answer) -> str:
            else "diagnosis from the docs" if "troubleshooting" in result.notes else ROUTE_LABEL[result.route])
     lines.append(f"[{how}; confidence {result.confidence:.2f}]")
     return "\n".join(lines)
-
-
-class Loading:
-    """The index and the query embedder, loaded in a background thread from the start: an interactive chat is
-    ready by the time the first question is typed, and a one-shot question says what it is waiting for."""
-
-    def __init__(self, settings: Settings):
-        self.problem: Exception | None = None
-        self._done = threading.Event()
-        threading.Thread(target=self._load, args=(settings,), name="helpdesk-load", daemon=True).start()
-
-    def _load(self, settings: Settings) -> None:
-        try:
-            from helpdesk.embedding import get_encoder
-            from helpdesk.retrieval import get_retriever
-
-            get_retriever(settings)
-            get_encoder()
-        except Exception as exc:  # reported by the answer that needs the index, with its own clear message
-            self.problem = exc
-        finally:
-            self._done.set()
-
-    def wait(self) -> None:
-        if not self._done.is_set():
-            print("Loading the documentation index and the embedding model...", file=sys.stderr, flush=True)
-            self._done.wait()
 
 
 def _ask(question: str, history: list[dict], settings: Settings, as_json: bool, session_id: str = "") -> Answer:
@@ -84,7 +57,7 @@ def chat(settings: Settings, as_json: bool, loading: Loading | None = None) -> N
         if not question:
             continue
         if loading is not None:
-            loading.wait()
+            loading.wait(say=lambda line: print(line, file=sys.stderr, flush=True))
         result = _ask(question, history, settings, as_json, session_id)
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": result.text}]
 
@@ -126,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "ask":
             loading = Loading(settings)
             if args.question:
-                loading.wait()
+                loading.wait(say=lambda line: print(line, file=sys.stderr, flush=True))
                 _ask(" ".join(args.question), [], settings, args.json)
             else:
                 chat(settings, args.json, loading)

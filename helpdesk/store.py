@@ -98,6 +98,8 @@ VECTOR_KEYS = (UNIT_VECTORS, QUESTION_VECTOR)
 # otherwise is re-embedded by the next ingestion instead of carried over.
 EMBEDDER = "embedder"
 UNITS_VERSION = "units_version"
+AS_OF = "as_of"  # the newest document date in the build
+CHUNKS = "chunks"
 
 
 def pack(vectors: np.ndarray) -> str:

@@ -97,6 +97,8 @@ def _run(settings: Settings, log: Callable[[str], None], progress: bool) -> Summ
         encoder = Encoder(settings.embedding_runtime, settings.model_cache_dir, threads=os.cpu_count() or 1)
         _embed(fresh, encoder, vectors, metadata, progress)
 
+    # What the chat app's sidebar shows, readable without fetching every chunk's metadata.
+    build_metadata |= {store.AS_OF: max(c.as_of for c in chunks), store.CHUNKS: len(chunks)}
     build = store.new_build(client, settings, time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6],
                             build_metadata)
     step = max(1, settings.write_batch)
