@@ -40,10 +40,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int, workdir: Path) -> tuple[subprocess.Popen, Path]:
+def start_server(port: int, workdir: Path, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen, Path]:
     env = {k: v for k, v in os.environ.items() if k not in ("ZAI_API_KEY", "HELPDESK_LLM_API_KEY")}
     env.update(HELPDESK_RATE_LIMIT="off", HELPDESK_FEEDBACK_DB=str(workdir / "feedback.sqlite3"),
-               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONUNBUFFERED="1")
+               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONUNBUFFERED="1", **(extra_env or {}))
     log = workdir / "server.log"
     with open(log, "wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "helpdesk", "serve", "--host", HOST, "--port", str(port)],
@@ -153,29 +153,50 @@ def report(result: dict, clients: int, ready_s: float) -> str:
     return "\n".join(lines)
 
 
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory (VmHWM, MB), from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure(total: int, clients: int, extra_env: dict[str, str] | None = None, max_seconds: float = 600.0,
+            stream: bool = False) -> dict:
+    """One server process on a free loopback port: time to ready, the run's result, and its peak RSS."""
+    questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()
+                 if line.strip()]
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+    with tempfile.TemporaryDirectory(prefix="helpdesk-load-") as tmp:
+        process, log = start_server(port, Path(tmp), extra_env)
+        try:
+            ready_s = wait_ready(base, process, log)
+            result = run(base, questions, total, clients, max_seconds, stream)
+            result["peak_rss_mb"] = peak_rss_mb(process.pid)
+        finally:
+            stop_server(process)
+        if result["errors"]:
+            print("server log (last lines):\n" + log.read_text(errors="replace")[-2000:], file=sys.stderr)
+    result["ready_s"] = ready_s
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.load_test", description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients (default 16)")
     parser.add_argument("--questions", type=int, default=2000, help="questions in all (default 2000)")
     parser.add_argument("--max-seconds", type=float, default=600.0, help="hard cap on the run (default 600)")
     parser.add_argument("--stream", action="store_true", help="use POST /v1/answer/stream instead of /v1/answer")
+    parser.add_argument("--runtime", choices=["onnx", "onnx-int8", "torch"],
+                        help="HELPDESK_EMBEDDING_RUNTIME for the server (default: the environment's)")
     args = parser.parse_args(argv)
     if not (1 <= args.clients <= 64 and 1 <= args.questions <= 20_000 and 0 < args.max_seconds <= 1800):
         parser.error("keep it bounded: 1-64 clients, 1-20,000 questions, at most 1,800 seconds")
-    questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()
-                 if line.strip()]
-    port = free_port()
-    base = f"http://{HOST}:{port}"
-    with tempfile.TemporaryDirectory(prefix="helpdesk-load-") as tmp:
-        process, log = start_server(port, Path(tmp))
-        try:
-            ready_s = wait_ready(base, process, log)
-            result = run(base, questions, args.questions, args.clients, args.max_seconds, args.stream)
-        finally:
-            stop_server(process)
-        print(report(result, args.clients, ready_s))
-        if result["errors"]:
-            print("server log (last lines):\n" + log.read_text(errors="replace")[-2000:], file=sys.stderr)
+    extra = {"HELPDESK_EMBEDDING_RUNTIME": args.runtime} if args.runtime else None
+    result = measure(args.questions, args.clients, extra, args.max_seconds, args.stream)
+    print(report(result, args.clients, result["ready_s"]))
+    print(f"server peak RSS    {result['peak_rss_mb']:.0f} MB")
     return 1 if result["errors"] or result["timed_out"] else 0
 
 
