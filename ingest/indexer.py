@@ -66,13 +66,13 @@ def _run(settings: Settings, log: Callable[[str], None], progress: bool) -> Summ
     store.drop_stale_builds(client, settings)  # leftovers of an interrupted run
     current = store.active_build(client, settings)
     build_metadata = {store.EMBEDDER: encoder_name(settings.embedding_runtime), store.UNITS_VERSION: UNITS_VERSION}
-    stored: dict[str, tuple[list[float], dict]] = {}
+    stored: dict[str, tuple[list[float], dict, str]] = {}  # chunk id -> (embedding, metadata, text)
     if current is not None:
         made = current.metadata or {}
         if all(made.get(key) == value for key, value in build_metadata.items()):
-            got = current.get(include=["embeddings", "metadatas"])
-            stored = {i: (e, m) for i, e, m in zip(got["ids"], got["embeddings"], got["metadatas"])
-                      if store.UNIT_VECTORS in m}
+            got = current.get(include=["embeddings", "metadatas", "documents"])
+            stored = {i: (e, m, d) for i, e, m, d in zip(got["ids"], got["embeddings"], got["metadatas"],
+                                                        got["documents"]) if store.UNIT_VECTORS in m}
         else:
             log(f"The index was built by {made.get(store.EMBEDDER) or 'an older version'}; re-embedding every "
                 f"chunk with {build_metadata[store.EMBEDDER]}")
@@ -89,13 +89,13 @@ def _run(settings: Settings, log: Callable[[str], None], progress: bool) -> Summ
 
     vectors: dict[str, np.ndarray] = {}  # chunk id -> the chunk's embedding
     metadata: dict[str, dict] = {}  # chunk id -> its packed unit and question vectors
-    for chunk_id, (embedding, meta) in stored.items():
+    for chunk_id, (embedding, meta, _) in stored.items():
         if chunk_id in wanted:
             vectors[chunk_id] = np.asarray(embedding, dtype=np.float32)
             metadata[chunk_id] = {key: meta[key] for key in store.VECTOR_KEYS if key in meta}
     if fresh:
         encoder = Encoder(settings.embedding_runtime, settings.model_cache_dir, threads=os.cpu_count() or 1)
-        _embed(fresh, encoder, vectors, metadata, progress)
+        _embed(fresh, encoder, vectors, metadata, _known_units(stored), progress)
 
     # What the chat app's sidebar shows, readable without fetching every chunk's metadata.
     build_metadata |= {store.AS_OF: max(c.as_of for c in chunks), store.CHUNKS: len(chunks)}
@@ -118,11 +118,21 @@ def _run(settings: Settings, log: Callable[[str], None], progress: bool) -> Summ
     return summary
 
 
-def _embed(fresh: list, encoder: Encoder, vectors: dict, metadata: dict, progress: bool) -> None:
-    """Embed the new chunks, their answer units and FAQ questions in one pass over the distinct texts, shortest
-    first; fill `vectors` (chunk embeddings) and `metadata` (packed unit and question vectors) for them."""
-    if not fresh:
-        return
+def _known_units(stored: dict) -> dict[str, np.ndarray]:
+    """Unit text -> vector, from the current build: an edited chunk's unchanged sentences are not embedded again."""
+    known: dict[str, np.ndarray] = {}
+    for _, meta, text in stored.values():
+        rows = store.unpack(meta.get(store.UNIT_VECTORS), DIMENSIONS)
+        texts = unit_texts(text)
+        if rows is not None and len(rows) == len(texts):
+            known.update(zip(texts, rows))
+    return known
+
+
+def _embed(fresh: list, encoder: Encoder, vectors: dict, metadata: dict, known: dict[str, np.ndarray],
+           progress: bool) -> None:
+    """Embed the new chunks, their answer units and FAQ questions in one pass over the distinct texts not
+    `known`, shortest first; fill `vectors` (chunk embeddings) and `metadata` (packed unit and question vectors)."""
     texts: dict[str, int] = {}  # distinct text -> row
 
     def row(text: str) -> int:
@@ -130,8 +140,11 @@ def _embed(fresh: list, encoder: Encoder, vectors: dict, metadata: dict, progres
 
     plan = [(chunk, row(embedding_text(chunk)), [row(t) for t in unit_texts(chunk.text)],
              row(chunk.question) if chunk.question else None) for chunk in fresh]
-    with tqdm(total=len(texts), desc="Embedding", unit="text", disable=not progress) as bar:
-        matrix = encoder.embed(list(texts), progress=bar.update)
+    wanted = [t for t in texts if t not in known]
+    with tqdm(total=len(wanted), desc="Embedding", unit="text", disable=not progress) as bar:
+        fresh_rows = dict(zip(wanted, encoder.embed(wanted, progress=bar.update)))
+    matrix = np.asarray([fresh_rows[t] if t in fresh_rows else known[t] for t in texts], dtype=np.float32)
+    matrix = matrix.reshape(len(texts), DIMENSIONS)
     for chunk, own, unit_rows, question_row in plan:
         vectors[chunk.id] = matrix[own]
         metadata[chunk.id] = {store.UNIT_VECTORS: store.pack(matrix[unit_rows].reshape(-1, DIMENSIONS))}

@@ -73,15 +73,20 @@ def test_every_answer_unit_and_faq_question_is_stored_with_the_build(real_settin
     assert collection.metadata[store.EMBEDDER] == encoder.name
 
 
-def test_unchanged_chunks_carry_their_answer_vectors_over(tmp_path, small_corpus):
+def test_unchanged_chunks_carry_their_answer_vectors_over(tmp_path, small_corpus, monkeypatch):
     settings = settings_for(tmp_path / "index", small_corpus)
     run(settings, log=lambda _: None, progress=False)
     before = _stored(settings)
     path = small_corpus / "devpack-tool-cline.md"
     path.write_text(path.read_text(encoding="utf-8").replace("204800", "131072"), encoding="utf-8")
+    embedded: list[str] = []
+    original = Encoder.embed
+    monkeypatch.setattr(Encoder, "embed", lambda self, texts, **kw: embedded.extend(texts) or original(self, texts, **kw))
     summary = run(settings, log=lambda _: None, progress=False)
     after = _stored(settings)
     assert summary.embedded == 1
+    # the edited chunk's own text and its one changed sentence; its other sentences were known already
+    assert len(embedded) == 2 and all("131072" in text for text in embedded)
     kept = set(before) & set(after)
     assert len(kept) == len(after) - 1
     assert all(before[i] == after[i] for i in kept)
