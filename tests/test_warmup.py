@@ -32,14 +32,14 @@ def loading_held():
 def test_the_api_is_not_ready_while_it_loads_then_ready(real_settings, tmp_path):
     settings = replace(real_settings, feedback_db=tmp_path / "feedback.sqlite3")
     app = create_app(settings, env={}, warm_up=True, rate_limit="off")
-    with TestClient(app) as client:
-        with loading_held():
-            response = client.get("/readyz")
-            assert response.status_code == 503
-            body = response.json()
-            assert body["status"] == "unavailable" and body["index"] == "loading"
-            assert "loading the documentation index and the embedding model" in body["reason"]
-            assert client.get("/healthz").status_code == 200  # alive all along
+    with loading_held(), TestClient(app) as client:  # held before the lifespan starts its warm-up
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        body = response.json()
+        assert body["status"] == "unavailable" and body["index"] == "loading"
+        assert "loading the documentation index and the embedding model" in body["reason"]
+        assert client.get("/healthz").status_code == 200  # alive all along
+    with TestClient(create_app(settings, env={}, warm_up=True, rate_limit="off")) as client:  # lock free now
         for _ in range(600):  # bounded: the warm-up thread finishes once the lock is free
             response = client.get("/readyz")
             if response.status_code == 200:
