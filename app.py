@@ -18,6 +18,7 @@ from helpdesk.feedback import Feedback, FeedbackStore
 from helpdesk.public import public_answer
 from helpdesk.schema import Answer
 from helpdesk.settings import Settings
+from helpdesk.warmup import Loading
 
 settings = Settings.from_env()
 # Streamlit itself strips its chrome for ?embed=true (and keeps the parameter out of st.query_params).
@@ -44,7 +45,25 @@ if not status.ready:
     build_index_with_progress()
     status = ui.index_status(settings)
 
+
+
+@st.cache_resource
+def background_load(index: str) -> Loading:
+    """Started once per process, when the page first shows: the first docs question finds the index and the
+    embedding model loaded instead of loading them."""
+    return Loading(settings)
+
+
+loading = background_load(str(settings.index_dir))
 state = st.session_state
+LOADING_NOTE = ("Loading the documentation index and the embedding model… Questions about plans, quotas, prices, "
+                "referrals and error codes are answered right away; others in a moment.")
+
+
+def loading_notice() -> None:
+    if loading.done:
+        st.rerun()  # once: the page without the notice, and without this fragment's timer
+    st.info(LOADING_NOTE)
 
 
 def save_feedback(index: int) -> None:
@@ -97,6 +116,9 @@ def chat() -> None:
             st.caption(f"Need a person? [Contact Z.ai support]({settings.support_url})")
         st.title("GLM Coding Plan support")
         st.caption("Ask about quotas, prices, upgrades, referral credits, tool setup or error codes.")
+
+    if not loading.done:  # polled by a fragment, so the note goes away on its own
+        st.fragment(loading_notice, run_every=1.0)()
 
     for i, message in enumerate(state.messages):
         with st.chat_message(message["role"]):

@@ -1,10 +1,13 @@
-"""`python -m eval.bench_app`: time from `streamlit run` to the first answer in a real browser, and the app's RSS.
+"""`python -m eval.bench_app`: the chat app in a real browser: time from the page showing to the first docs
+answer, time from `streamlit run` to the first answer, and the app's RSS. `make bench` runs it for each
+embedding runtime (eval/bench.py).
 
 Run twice in a row for the warm figure (the first run also warms the OS file cache). Prints figures only.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -13,6 +16,8 @@ from pathlib import Path
 
 from helpdesk.settings import PROJECT_ROOT, Settings
 
+DOCS_QUESTION = "How do I install the Cline extension?"
+
 
 def rss_mb(pid: int) -> tuple[float, float]:
     """Current and peak resident memory of a process, from /proc (MB)."""
@@ -20,19 +25,22 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-def main() -> int:
+def measure(index_dir: Path, env: dict[str, str] | None = None) -> dict[str, float]:
+    """One cold app process: the figures in seconds and MB. The docs question is typed the moment the chat box
+    shows, as an impatient visitor would, so any loading still going on is in the figure."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port, wait_for_http
 
-    settings = Settings.from_env()
     port = free_port()
+    environment = {**os.environ, "HELPDESK_INDEX_DIR": str(index_dir), **(env or {})}
+    for key in ("ZAI_API_KEY", "HELPDESK_LLM_API_KEY"):
+        environment.pop(key, None)
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_ROOT, env={**os.environ, "HELPDESK_INDEX_DIR": str(settings.index_dir)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        cwd=PROJECT_ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
         wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", process)
         healthy = time.perf_counter() - started
@@ -42,24 +50,36 @@ def main() -> int:
             page.goto(f"http://127.0.0.1:{port}")
             box = page.get_by_placeholder("Ask a question about the GLM Coding Plan")
             box.wait_for(timeout=180_000)
-            box.fill("How do I install the Cline extension?")
+            shown = time.perf_counter()
+            box.fill(DOCS_QUESTION)
             box.press("Enter")
             page.locator("text=Answer from the docs").first.wait_for(timeout=180_000)
-            first_answer = time.perf_counter() - started
-            t = time.perf_counter()
+            first_answer = time.perf_counter()
             box.fill("Why can I not recharge using a credit card?")
             box.press("Enter")
             page.locator("text=Answer from the docs").nth(1).wait_for(timeout=60_000)
-            second = time.perf_counter() - t
+            second = time.perf_counter() - first_answer
             browser.close()
         current, peak = rss_mb(process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)
-    print(f"streamlit run -> server healthy: {healthy:.1f} s")
-    print(f"streamlit run -> first answer in the browser (includes model and index load): {first_answer:.1f} s")
-    print(f"second answer, browser round trip: {second:.2f} s")
-    print(f"app RSS after two answers: {current:.0f} MB (peak {peak:.0f} MB)")
+    return {"healthy_s": healthy, "page_to_answer_s": first_answer - shown, "run_to_answer_s": first_answer - started,
+            "second_s": second, "rss_mb": current, "peak_mb": peak}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.bench_app", description=__doc__.splitlines()[0])
+    parser.add_argument("--runtime", choices=["onnx", "onnx-int8", "torch"],
+                        help="HELPDESK_EMBEDDING_RUNTIME for the app (default: the environment's)")
+    args = parser.parse_args(argv)
+    env = {"HELPDESK_EMBEDDING_RUNTIME": args.runtime} if args.runtime else {}
+    got = measure(Settings.from_env().index_dir, env)
+    print(f"streamlit run -> server healthy: {got['healthy_s']:.1f} s")
+    print(f"page shown -> first docs answer in the browser: {got['page_to_answer_s']:.1f} s")
+    print(f"streamlit run -> first answer in the browser: {got['run_to_answer_s']:.1f} s")
+    print(f"second answer, browser round trip: {got['second_s']:.2f} s")
+    print(f"app RSS after two answers: {got['rss_mb']:.0f} MB (peak {got['peak_mb']:.0f} MB)")
     return 0
 
 

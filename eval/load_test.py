@@ -234,6 +234,35 @@ def ingest_into(chroma_port: int, workdir: Path, **extra: str) -> None:
         raise SystemExit(f"python -m ingest failed ({done.returncode}):\n{done.stderr[-3000:]}")
 
 
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory (VmHWM, MB), from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure(total: int, clients: int, extra_env: dict[str, str] | None = None, max_seconds: float = 600.0,
+            stream: bool = False) -> dict:
+    """One server process on a free loopback port: time to ready, the run's result, and its peak RSS."""
+    questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()
+                 if line.strip()]
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+    with tempfile.TemporaryDirectory(prefix="helpdesk-load-") as tmp:
+        process, log = start_server(port, Path(tmp), server_env(Path(tmp), **(extra_env or {})))
+        try:
+            ready_s = wait_ready(base, process, log)
+            result = run(base, questions, total, clients, max_seconds, stream)
+            result["peak_rss_mb"] = peak_rss_mb(process.pid)
+        finally:
+            stop_server(process)
+        if result["errors"]:
+            print("server log (last lines):\n" + log.read_text(errors="replace")[-2000:], file=sys.stderr)
+    result["ready_s"] = ready_s
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.load_test", description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients (default 16)")
@@ -248,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="HELPDESK_DATABASE_URL for the replicas (default: a throw-away "
                                                "SQLite file shared by them)")
     parser.add_argument("--feedback", action="store_true", help="rate every answer (POST /v1/feedback)")
+    parser.add_argument("--runtime", choices=["onnx", "onnx-int8", "torch"],
+                        help="HELPDESK_EMBEDDING_RUNTIME for the servers (default: the environment's)")
     args = parser.parse_args(argv)
     if not (1 <= args.clients <= 64 and 1 <= args.questions <= 20_000 and 0 < args.max_seconds <= 1800
             and 1 <= args.replicas <= 8):
@@ -261,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
         extra = {"HELPDESK_SECRET": secrets.token_hex(32)}  # one key: any replica takes any answer's feedback
         if args.database_url:
             extra["HELPDESK_DATABASE_URL"] = args.database_url
+        if args.runtime:
+            extra["HELPDESK_EMBEDDING_RUNTIME"] = args.runtime
         chroma = None
         servers: list[tuple[subprocess.Popen, Path]] = []
         try:
@@ -273,12 +306,14 @@ def main(argv: list[str] | None = None) -> int:
             ready_s = max(wait_ready(base, process, log) for base, (process, log) in zip(bases, servers))
             result = run(bases, questions, args.questions, args.clients, args.max_seconds, args.stream,
                          feedback=args.feedback)
+            rss = [peak_rss_mb(process.pid) for process, _ in servers]
         finally:
             for process, _ in servers:
                 stop_server(process)
             if chroma is not None:
                 stop_server(chroma)
         print(report(result, args.clients, ready_s))
+        print("server peak RSS    " + ", ".join(f"{mb:.0f} MB" for mb in rss))
         if result["errors"]:
             for _, log in servers:
                 print(f"{log.name} (last lines):\n" + log.read_text(errors="replace")[-2000:], file=sys.stderr)

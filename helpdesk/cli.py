@@ -13,6 +13,7 @@ from helpdesk.convlog import record
 from helpdesk.schema import Answer
 from helpdesk.settings import Settings, SettingsError
 from helpdesk.store import IndexUnavailable
+from helpdesk.warmup import Loading
 
 ROUTE_LABEL = {"rules": "exact figure from the docs", "retrieval": "from the docs", "llm": "AI-written from the docs",
                "abstain": "not in the docs"}
@@ -38,8 +39,11 @@ def _ask(question: str, history: list[dict], settings: Settings, as_json: bool, 
     return result
 
 
-def chat(settings: Settings, as_json: bool) -> None:
+def chat(settings: Settings, as_json: bool, loading: Loading | None = None) -> None:
     print("Ask about the GLM Coding Plan (quotas, prices, upgrades, referrals, tools, errors). Ctrl-D or 'exit' quits.")
+    if loading is not None:
+        print("(Loading the documentation index and the embedding model in the background.)", file=sys.stderr,
+              flush=True)
     history: list[dict] = []
     session_id = uuid.uuid4().hex  # one interactive chat is one session in the conversation log
     while True:
@@ -52,6 +56,8 @@ def chat(settings: Settings, as_json: bool) -> None:
             return
         if not question:
             continue
+        if loading is not None:
+            loading.wait(say=lambda line: print(line, file=sys.stderr, flush=True))
         result = _ask(question, history, settings, as_json, session_id)
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": result.text}]
 
@@ -91,10 +97,12 @@ def main(argv: list[str] | None = None) -> int:
 
             return serve(settings, args.host, args.port)
         if args.command == "ask":
+            loading = Loading(settings)
             if args.question:
+                loading.wait(say=lambda line: print(line, file=sys.stderr, flush=True))
                 _ask(" ".join(args.question), [], settings, args.json)
             else:
-                chat(settings, args.json)
+                chat(settings, args.json, loading)
     except (SettingsError, IndexUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

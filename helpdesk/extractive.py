@@ -8,12 +8,11 @@ No generation, so no invented figure: every word of the answer is a word of the 
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 
-from helpdesk.embedding import embed_query, get_embedder
+from helpdesk.embedding import embed_query, get_encoder
 from helpdesk.schema import Passage
 
 _FAQ_PREFIX = re.compile(r"^\s*Q\s*[:：].*?\s+A\s*[:：]\s*", re.S)
@@ -88,6 +87,12 @@ def units(passage_index: int, text: str) -> list[Unit]:
     return result
 
 
+def unit_texts(text: str) -> list[str]:
+    """What ingestion embeds for a chunk: its answer units' texts, in the order `units` gives them (the one
+    splitting both use), so row n of a passage's stored unit vectors belongs to unit n."""
+    return [unit.text for unit in units(0, text)]
+
+
 def _introduces_list(unit: Unit) -> bool:
     return unit.text.rstrip().endswith(":")
 
@@ -142,24 +147,19 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern] | None = None) ->
     return bonus
 
 
-_VECTORS: dict[str, np.ndarray] = {}
-_VECTORS_MAX = 50_000  # units of the whole corpus fit many times over; the bound only guards a changing corpus
-_vectors_lock = threading.Lock()
+def _unit_matrix(passage: Passage, found: list[Unit]) -> np.ndarray:
+    """The passage's unit vectors as ingestion stored them; a passage built by hand (not by the retriever) has
+    none, and only then are its units embedded here."""
+    stored = passage.unit_vectors
+    if stored is not None and len(stored) == len(found):
+        return stored
+    return get_encoder().embed([u.text for u in found])
 
 
-def _unit_vectors(texts: list[str]) -> np.ndarray:
-    """Embeddings of answer units, cached: the same passages come back for many questions."""
-    with _vectors_lock:
-        known = {t: _VECTORS[t] for t in texts if t in _VECTORS}
-    missing = [t for t in dict.fromkeys(texts) if t not in known]
-    if missing:
-        fresh = dict(zip(missing, map(np.asarray, get_embedder().get_text_embedding_batch(missing))))
-        known.update(fresh)
-        with _vectors_lock:
-            if len(_VECTORS) + len(fresh) > _VECTORS_MAX:
-                _VECTORS.clear()
-            _VECTORS.update(fresh)
-    return np.asarray([known[t] for t in texts])
+def _question_vector(passage: Passage) -> np.ndarray:
+    if passage.question_vector is not None:
+        return passage.question_vector
+    return get_encoder().embed([passage.chunk.question])[0]
 
 
 def _render(chosen: list[Unit]) -> str:
@@ -182,19 +182,20 @@ def _whole_answer(index: int, passage: Passage, limit: int) -> str:
 
 def compose(question: str, passages: list[Passage], limit: int = 600) -> tuple[str, list[int]]:
     """The answer text and the indexes of the passages it quotes."""
-    candidates = [u for i, p in enumerate(passages[:PASSAGES]) for u in units(i, p.chunk.text)]
+    found = [(p, units(i, p.chunk.text)) for i, p in enumerate(passages[:PASSAGES])]
+    candidates = [u for _, passage_units in found for u in passage_units]
     if not candidates:
         return "", []
     question_vector = embed_query(question)
     faq = [(i, p) for i, p in enumerate(passages[:PASSAGES]) if p.chunk.question]
     if faq:
         # When the subscriber asked an FAQ's question in other words, the FAQ's own answer is the best answer.
-        asked = _unit_vectors([p.chunk.question for _, p in faq]) @ question_vector
+        asked = np.asarray([_question_vector(p) for _, p in faq]) @ question_vector
         top = int(np.argmax(asked))
         if asked[top] >= SAME_QUESTION:
             index, passage = faq[top]
             return _whole_answer(index, passage, limit), [index]
-    vectors = _unit_vectors([u.text for u in candidates])
+    vectors = np.vstack([_unit_matrix(p, passage_units) for p, passage_units in found if passage_units])
     wanted = asks_for(question)
     scores = vectors @ question_vector + np.array([_bonus(question, u, wanted) for u in candidates])
     best = int(np.argmax(scores))

@@ -7,6 +7,7 @@ ingest/supersede.py) never appear: their newer replacement takes their place.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -16,11 +17,14 @@ import Stemmer
 
 from helpdesk import store
 from helpdesk.abstain import Evidence, evidence
-from helpdesk.embedding import embed_query, get_embedder
+from helpdesk.embedding import embed_query, get_encoder
+from helpdesk.extractive import unit_texts
 from helpdesk.schema import Chunk, Passage
 from helpdesk.settings import Settings
 
+log = logging.getLogger(__name__)
 CANDIDATES = 30
+DIMENSIONS = 384
 RRF_K = 60
 _stemmer = Stemmer.Stemmer("english")
 
@@ -85,22 +89,22 @@ class Retriever:
     chunk_terms: list[set[str]]
     vocabulary: frozenset[str]
     question_vectors: dict[int, np.ndarray]  # FAQ chunks: the embedding of the question alone
+    unit_vectors: list[np.ndarray]  # per chunk: one row per answer unit (helpdesk.extractive.units), in order
 
     @classmethod
     def from_collection(cls, collection) -> "Retriever":
         got = collection.get(include=["documents", "metadatas", "embeddings"])
+        stored = [{key: m.pop(key, None) for key in store.VECTOR_KEYS} for m in got["metadatas"]]
         chunks = [Chunk(id=i, text=d, **m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        unit_vectors, question_vectors = _answer_vectors(collection.name, chunks, stored)
         tokens = _tokenize([_keyword_text(c) for c in chunks])
         bm25 = bm25s.BM25()
         bm25.index(tokens, show_progress=False)
         words = {n: w for w, n in tokens.vocab.items()}
         chunk_terms = [{words[n] for n in ids} for ids in tokens.ids]
-        faq = [n for n, c in enumerate(chunks) if c.question]
-        question_vectors = dict(zip(faq, np.asarray(
-            get_embedder().get_text_embedding_batch([chunks[n].question for n in faq]), dtype=np.float32)))
         return cls(collection=collection, chunks=chunks, vectors=np.asarray(got["embeddings"], dtype=np.float32),
                    bm25=bm25, positions={c.id: n for n, c in enumerate(chunks)}, chunk_terms=chunk_terms,
-                   vocabulary=frozenset(tokens.vocab), question_vectors=question_vectors)
+                   vocabulary=frozenset(tokens.vocab), question_vectors=question_vectors, unit_vectors=unit_vectors)
 
     def evidence(self, question: str, passages: list[Passage]) -> Evidence:
         return evidence(terms(translate(question)), self.vocabulary, passages,
@@ -148,7 +152,9 @@ class Retriever:
             for current in self._current(position):
                 if current not in seen:
                     seen.add(current)
-                    passages.append(Passage(self.chunks[current], score=score, dense=float(similarity[current])))
+                    passages.append(Passage(self.chunks[current], score=score, dense=float(similarity[current]),
+                                            unit_vectors=self.unit_vectors[current],
+                                            question_vector=self.question_vectors.get(current)))
             if len(passages) >= k:
                 break
         return passages[:k]
@@ -161,9 +167,35 @@ class Retriever:
         return [self.positions[i] for i in chunk.superseded_by.split(",") if i in self.positions]
 
 
+def _answer_vectors(build: str, chunks: list[Chunk], stored: list[dict]
+                    ) -> tuple[list[np.ndarray], dict[int, np.ndarray]]:
+    """The unit and FAQ-question vectors ingestion stored with each chunk. A build made before they were stored
+    (or by another unit splitting) gets the missing ones computed here, once per load, with a log line saying
+    that `python -m ingest` makes this unnecessary."""
+    units = [store.unpack(s[store.UNIT_VECTORS], DIMENSIONS) for s in stored]
+    questions = {n: store.unpack(s[store.QUESTION_VECTOR], DIMENSIONS) for n, s in enumerate(stored)}
+    texts = {n: unit_texts(c.text) for n, c in enumerate(chunks)}
+    stale_units = [n for n, v in enumerate(units) if v is None or len(v) != len(texts[n])]
+    stale_questions = [n for n, c in enumerate(chunks) if c.question and questions[n] is None]
+    if stale_units or stale_questions:
+        log.warning("the index %s lacks the answer vectors of %d chunks (built before they were stored); embedding "
+                    "them now, once. Run `python -m ingest` to store them and make loading fast.",
+                    build, len(set(stale_units) | set(stale_questions)))
+        encoder = get_encoder()
+        for n in stale_units:
+            units[n] = encoder.embed(texts[n]) if texts[n] else np.zeros((0, DIMENSIONS), dtype=np.float32)
+        if stale_questions:
+            for n, vector in zip(stale_questions, encoder.embed([chunks[n].question for n in stale_questions])):
+                questions[n] = vector
+    question_vectors = {n: np.asarray(v, dtype=np.float32).reshape(DIMENSIONS)
+                        for n, v in questions.items() if chunks[n].question and v is not None}
+    return units, question_vectors
+
+
 _lock = threading.Lock()
 _cache: dict[tuple, Retriever] = {}
 _connected: dict[tuple, object] = {}  # key -> identity of the index files the process last connected to
+_clients: dict[tuple, object] = {}  # key -> its Chroma client, reused: building one costs ~30 ms (settings parsing)
 
 
 def get_retriever(settings: Settings) -> Retriever:
@@ -175,14 +207,19 @@ def get_retriever(settings: Settings) -> Retriever:
     with _lock:
         if key in _connected and _connected[key] != identity:
             _cache.pop(key, None)
+            _clients.pop(key, None)
             del _connected[key]
             store.forget(settings)  # Chroma's shared client for the old files: close it, connect afresh
     if identity is None and not settings.server_mode:
         raise store.IndexUnavailable(f"no index in {settings.index_dir}; build it with `python -m ingest` "
                                      "(or `make index`)")
-    client = store.connect(settings)
+    with _lock:
+        client = _clients.get(key)
+    if client is None:
+        client = store.connect(settings)
     with _lock:
         _connected.setdefault(key, identity)
+        _clients.setdefault(key, client)
     collection = store.active_build(client, settings)
     if collection is None:
         where = (f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}" if settings.server_mode

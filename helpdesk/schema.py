@@ -36,6 +36,10 @@ class Passage:
     chunk: Chunk
     score: float
     dense: float = 0.0  # cosine similarity of the query to the chunk, used to decide abstention
+    # Embedded at ingestion (ingest/indexer.py), so answering embeds the question only: one row per answer unit of
+    # the chunk's text, in order, and for an FAQ pair the question alone. None for a passage built by hand.
+    unit_vectors: object = field(default=None, compare=False, repr=False)
+    question_vector: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -748,10 +748,13 @@ def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[st
     feedback_lock = threading.Lock()
     feedback_store: list[FeedbackStore] = []  # made on first use: an app that gets no feedback writes no file
 
+    warming = threading.Event()  # set while the warm-up loads the index and the model: /readyz says "loading"
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if warm_up:  # load the index and the embedding model now, not on the first visitor's question
-            threading.Thread(target=_warm, args=(settings,), name="helpdesk-warm-up", daemon=True).start()
+            warming.set()
+            threading.Thread(target=_warm, args=(settings, warming), name="helpdesk-warm-up", daemon=True).start()
         try:
             yield
         finally:
@@ -872,7 +875,10 @@ def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[st
     async def readyz() -> JSONResponse:
         """Ready when the index and the embedding model are loaded and the index is the current build. The AI
         service is reported apart (`llm`) and never makes the service unready: answers fall back to offline."""
-        index, build, problem = await run_in_threadpool(_index_state, settings)
+        if warming.is_set():  # a load balancer keeps traffic away until both are loaded, without waiting here
+            index, build, problem = "loading", None, "loading the documentation index and the embedding model"
+        else:
+            index, build, problem = await run_in_threadpool(_index_state, settings)
         state = Readiness(status="unavailable" if problem else "ready", index=index, build=build,
                           llm=await ai_state.describe(), reason=problem)
         return JSONResponse(json.loads(_redact(state.model_dump_json(), settings)),
@@ -894,10 +900,12 @@ def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[st
 def _index_state(settings: Settings) -> tuple[str, str | None, str | None]:
     """(what the index is, the build served, why not ready or None). Loading it here also loads the embedding
     model; `get_retriever` reconnects when the index was rebuilt, even deleted and made again."""
+    from helpdesk.embedding import get_encoder
     from helpdesk.retrieval import get_retriever
 
     try:
         retriever = get_retriever(settings)
+        get_encoder()  # the query embedder: the only model an answer runs
     except IndexUnavailable as exc:
         log.warning("not ready: %s", exc)
         return "missing", None, ("no documentation index is loaded; an operator needs to build it with "
@@ -908,8 +916,11 @@ def _index_state(settings: Settings) -> tuple[str, str | None, str | None]:
     return f"loaded ({len(retriever.chunks)} passages)", retriever.build, None
 
 
-def _warm(settings: Settings) -> None:
-    state, build, problem = _index_state(settings)
+def _warm(settings: Settings, warming: threading.Event) -> None:
+    try:
+        state, build, problem = _index_state(settings)
+    finally:
+        warming.clear()
     if not problem:
         log.info("index %s, build %s", state, build)
 

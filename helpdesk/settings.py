@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The exported ONNX embedding model is cached inside the environment that holds the model package (the venv).
+MODEL_CACHE = Path(sys.prefix) / "share" / "helpdesk-models"
 ZAI_GENERAL_API = "https://api.z.ai/api/paas/v4/"
 
 
@@ -55,6 +58,13 @@ def _positive(env: dict, name: str, default: int) -> int:
     value = _int(env, name, default)
     if value < 1:
         raise SettingsError(f"{name}={value!r} must be at least 1; unset it to use {default}")
+    return value
+
+
+def _choice(env: dict, name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = (env.get(name) or "").strip().lower() or default
+    if value not in allowed:
+        raise SettingsError(f"{name}={value!r} is not one of {', '.join(allowed)}; unset it to use {default}")
     return value
 
 
@@ -130,6 +140,9 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed; none by default
     answer_queue: int = 64  # answers in progress at once per process; beyond it a 503 with Retry-After
     body_timeout: float = 10.0  # seconds a client may take to send its request body
+    # How the embedding model runs: onnx (ONNX Runtime, no torch when answering), onnx-int8, or torch.
+    embedding_runtime: str = "onnx"
+    model_cache_dir: Path = MODEL_CACHE  # where the ONNX export of the packaged model is cached
 
     @property
     def server_mode(self) -> bool:
@@ -184,5 +197,8 @@ class Settings:
             trusted_proxies=_addresses(env, "HELPDESK_TRUSTED_PROXIES"),
             answer_queue=_positive(env, "HELPDESK_ANSWER_QUEUE", base.answer_queue),
             body_timeout=_float(env, "HELPDESK_BODY_TIMEOUT", base.body_timeout),
+            embedding_runtime=_choice(env, "HELPDESK_EMBEDDING_RUNTIME", base.embedding_runtime,
+                                      ("onnx", "onnx-int8", "torch")),
+            model_cache_dir=_path(env, "HELPDESK_MODEL_CACHE", base.model_cache_dir),
         )
         return replace(settings, **overrides) if overrides else settings

@@ -7,7 +7,10 @@ never see a half-written index and a failed run leaves the previous one answerin
 
 from __future__ import annotations
 
+import base64
+
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
 from helpdesk.settings import Settings
@@ -89,9 +92,33 @@ def active_build(client, settings: Settings):
         return None
 
 
-def new_build(client, settings: Settings, build_id: str):
-    return client.create_collection(f"{build_prefix(settings)}{build_id}", metadata={"hnsw:space": "cosine"},
-                                    embedding_function=None)
+# What a build stores beside each chunk's own embedding (chunk metadata, so a build switches in with its vectors
+# and an unchanged chunk carries them over): the answer units' vectors, and an FAQ question's vector.
+UNIT_VECTORS = "unit_vectors"
+QUESTION_VECTOR = "question_vector"
+VECTOR_KEYS = (UNIT_VECTORS, QUESTION_VECTOR)
+# Which model runtime made a build's vectors, and which version of the answer-unit splitting: a build made
+# otherwise is re-embedded by the next ingestion instead of carried over.
+EMBEDDER = "embedder"
+UNITS_VERSION = "units_version"
+AS_OF = "as_of"  # the newest document date in the build
+CHUNKS = "chunks"
+
+
+def pack(vectors: np.ndarray) -> str:
+    """float32 rows as one base64 string (Chroma metadata holds scalars only); exact, no rounding."""
+    return base64.b64encode(np.ascontiguousarray(vectors, dtype=np.float32).tobytes()).decode("ascii")
+
+
+def unpack(text: str | None, dimensions: int) -> np.ndarray | None:
+    if text is None:
+        return None
+    return np.frombuffer(base64.b64decode(text), dtype=np.float32).reshape(-1, dimensions)
+
+
+def new_build(client, settings: Settings, build_id: str, metadata: dict | None = None):
+    return client.create_collection(f"{build_prefix(settings)}{build_id}",
+                                    metadata={"hnsw:space": "cosine", **(metadata or {})}, embedding_function=None)
 
 
 def activate(client, settings: Settings, collection) -> None:

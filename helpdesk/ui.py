@@ -74,6 +74,10 @@ def index_status(settings: Settings) -> IndexStatus:
         return IndexStatus(False, str(exc))
     if collection is None:
         return IndexStatus(False, "no index yet")
+    made = collection.metadata or {}
+    if store.AS_OF in made:  # recorded by ingestion: no need to read every chunk (and its stored vectors)
+        return IndexStatus(True, f"{made[store.CHUNKS]} passages indexed", chunks=made[store.CHUNKS],
+                           as_of=made[store.AS_OF])
     metadatas = collection.get(include=["metadatas"])["metadatas"]
     newest = max((m["as_of"] for m in metadatas), default=None)
     return IndexStatus(True, f"{len(metadatas)} passages indexed", chunks=len(metadatas), as_of=newest)
