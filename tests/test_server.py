@@ -449,7 +449,9 @@ def test_a_slow_ai_service_holds_up_no_probe_rules_answer_or_feedback(settings):
 
         quick, pending, slow = asyncio.run(scenario())
     assert [r.status_code for r in quick] == [200, 200, 200, 201]
-    assert pending == 16
+    # Every model call is still waiting upstream when the quick requests are done (the offline answers may or
+    # may not have finished by then: that depends on how busy the machine is, not on the server).
+    assert pending >= 16
     routes = [r.json()["route"] for r in slow]
     assert routes.count("llm") == 16  # the model call slots (HELPDESK_LLM_CONCURRENCY)
     busy = [r.json() for r in slow if r.json()["route"] != "llm"]  # the rest: offline at once, with a note
