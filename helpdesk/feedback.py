@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable
 
+from helpdesk.errors import HelpdeskError
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -38,7 +40,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_COMMENT = 2000
 
 
-class FeedbackError(ValueError):
+class FeedbackError(HelpdeskError, ValueError):
     pass
 
 

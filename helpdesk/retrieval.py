@@ -8,7 +8,7 @@ ingest/supersede.py) never appear: their newer replacement takes their place.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import bm25s
 import numpy as np
@@ -20,8 +20,9 @@ from helpdesk.embedding import embed_query, get_embedder
 from helpdesk.schema import Chunk, Passage
 from helpdesk.settings import Settings
 
-CANDIDATES = 30
-RRF_K = 60
+# The defaults of HELPDESK_RETRIEVAL_CANDIDATES and HELPDESK_RRF_K (helpdesk/settings.py says why these values).
+CANDIDATES = Settings.default("retrieval_candidates")
+RRF_K = Settings.default("rrf_k")
 _stemmer = Stemmer.Stemmer("english")
 
 
@@ -85,6 +86,8 @@ class Retriever:
     chunk_terms: list[set[str]]
     vocabulary: frozenset[str]
     question_vectors: dict[int, np.ndarray]  # FAQ chunks: the embedding of the question alone
+    candidates: int = CANDIDATES  # per ranking, before the fusion
+    rrf_k: int = RRF_K
 
     @classmethod
     def from_collection(cls, collection) -> "Retriever":
@@ -134,14 +137,14 @@ class Retriever:
         query_vector = self.embed(query)
         rankings = []
         if mode in ("hybrid", "dense"):
-            rankings.append(self.dense_ranking(query_vector, CANDIDATES))
+            rankings.append(self.dense_ranking(query_vector, self.candidates))
         if mode in ("hybrid", "keyword"):
-            rankings.append(self.keyword_ranking(query, CANDIDATES))
+            rankings.append(self.keyword_ranking(query, self.candidates))
         similarity = self.vectors @ query_vector
         if prefer:
             named = [n for n in np.argsort(-similarity) if self.chunks[n].doc_id in prefer]
-            rankings.append([int(n) for n in named[:CANDIDATES]])
-        fused = rrf(rankings)
+            rankings.append([int(n) for n in named[:self.candidates]])
+        fused = rrf(rankings, self.rrf_k)
         passages: list[Passage] = []
         seen: set[int] = set()
         for position, score in fused:
@@ -192,4 +195,6 @@ def get_retriever(settings: Settings) -> Retriever:
         cached = _cache.get(key)
         if cached is None or cached.build != collection.name:
             cached = _cache[key] = Retriever.from_collection(collection)
-        return cached
+    if (cached.candidates, cached.rrf_k) != (settings.retrieval_candidates, settings.rrf_k):
+        return replace(cached, candidates=settings.retrieval_candidates, rrf_k=settings.rrf_k)  # shares the index
+    return cached

@@ -10,10 +10,11 @@ from __future__ import annotations
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 
+from helpdesk.errors import HelpdeskError
 from helpdesk.settings import Settings
 
 
-class IndexUnavailable(RuntimeError):
+class IndexUnavailable(HelpdeskError, RuntimeError):
     """No usable index; the message says how to build one or reach the server."""
 
 
