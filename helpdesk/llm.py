@@ -467,44 +467,6 @@ def _chunks(settings: Settings, messages: list[dict], deadline: float) -> Iterat
         stop.set()
 
 
-def _deltas(settings: Settings, messages: list[dict]) -> Iterator[tuple[str, str | None]]:
-    """(text piece, finish reason so far) for every choice of every chunk, under the answer's deadline, with
-    the SDK's errors (and a malformed event's) mapped to ours. A stream whose answer had finished ("stop") and
-    then lost only its closing [DONE] is complete."""
-    finish = None
-    chunks = _chunks(settings, messages, time.monotonic() + settings.llm_deadline)
-    try:
-        while True:
-            try:
-                with _network_wait():
-                    chunk = next(chunks)
-            except StopIteration:
-                return
-            except Exception as exc:
-                error = _mapped(exc, settings, streaming=True)
-                if finish == "stop" and error.kind == "stream_broken":
-                    return
-                raise error from None
-            for choice in getattr(chunk, "choices", None) or ():  # a usage-only chunk has no choices
-                piece = getattr(getattr(choice, "delta", None), "content", None) or ""
-                if not isinstance(piece, str):
-                    raise LLMError("stream_broken", "the AI service sent a malformed answer stream; try again")
-                finish = getattr(choice, "finish_reason", None) or finish
-                yield piece, finish
-    finally:
-        chunks.close()
-
-
-def _held_back(deltas: Iterator[tuple[str, str | None]]) -> tuple[list[str], str | None]:
-    """Every piece, and how the stream finished: nothing is shown until the answer is complete and checked."""
-    pieces: list[str] = []
-    finish = None
-    for piece, finish in deltas:
-        if piece:
-            pieces.append(piece)
-    return pieces, finish
-
-
 def _check_complete(text: str, finish: str | None) -> None:
     """Raise unless the model finished normally ("stop") with some text."""
     if finish != "stop":
@@ -526,7 +488,33 @@ def _stream_tokens(settings: Settings, messages: list[dict], facts: Facts) -> It
     claim is checked as a whole sentence, a content filter or a length limit speaks only at the end, and text a
     visitor has seen cannot be taken back. Then the pieces go out as they came, so the client still streams.
     """
-    pieces, finish = _held_back(_deltas(settings, messages))
+    deadline = time.monotonic() + settings.llm_deadline
+    pieces: list[str] = []
+    finish = None
+    chunks = _chunks(settings, messages, deadline)
+    try:
+        while True:
+            try:
+                with _network_wait():
+                    chunk = next(chunks)
+            except StopIteration:
+                break
+            except LLMError:
+                raise
+            except Exception as exc:  # the SDK's errors, and the JSON errors of a malformed event
+                error = _mapped(exc, settings, streaming=True)
+                if finish == "stop" and error.kind == "stream_broken":
+                    break  # the answer was complete; only the closing [DONE] went missing
+                raise error from None
+            for choice in getattr(chunk, "choices", None) or ():  # a usage-only chunk has no choices
+                piece = getattr(getattr(choice, "delta", None), "content", None) or ""
+                if not isinstance(piece, str):
+                    raise LLMError("stream_broken", "the AI service sent a malformed answer stream; try again")
+                if piece:
+                    pieces.append(piece)
+                finish = getattr(choice, "finish_reason", None) or finish
+    finally:
+        chunks.close()
     text = "".join(pieces)
     _check_complete(text, finish)
     _check_grounded(text, facts)
