@@ -24,8 +24,8 @@ from pathlib import Path
 
 from eval.metrics import GoldenError, GoldenItem, Outcome, by_category, by_split, floor2, load_golden, summarize
 from eval.report import chart, console, markdown
-from helpdesk.settings import PROJECT_ROOT, Settings, SettingsError
-from helpdesk.store import IndexUnavailable
+from helpdesk.errors import HelpdeskError, report_error
+from helpdesk.settings import PROJECT_ROOT, Settings
 
 EVAL_DIR = PROJECT_ROOT / "eval"
 DEFAULT_GOLDEN = EVAL_DIR / "golden.jsonl"
@@ -241,8 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.judge and not judging:
             print("--judge: no LLM key set (ZAI_API_KEY or HELPDESK_LLM_API_KEY), so judging is skipped.")
         ours, build, described = run_ours(items, settings, want_passages=judging)
-    except (GoldenError, SettingsError, IndexUnavailable) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except HelpdeskError as exc:  # the golden or floors file, a setting, the index, the model: unusable input
+        report_error(exc, "python -m eval")
         return 2
 
     offline = not settings.llm_enabled

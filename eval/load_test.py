@@ -48,7 +48,8 @@ def free_port() -> int:
 
 def server_env(workdir: Path, **extra: str) -> dict[str, str]:
     """The environment of a served replica: offline (no API key), rate limit off, a throw-away feedback file."""
-    env = {k: v for k, v in os.environ.items() if k not in ("ZAI_API_KEY", "HELPDESK_LLM_API_KEY")}
+    # Offline answers: an empty key in the environment also overrides a key in the developer's .env.
+    env = {**os.environ, "ZAI_API_KEY": "", "HELPDESK_LLM_API_KEY": ""}
     env.update(HELPDESK_RATE_LIMIT="off", HELPDESK_FEEDBACK_DB=str(workdir / "feedback.sqlite3"),
                HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONUNBUFFERED="1")
     env.update(extra)

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from helpdesk.errors import HelpdeskError
+
 ANSWER_WINDOW = 1000  # FORMAT.md: only the start of an answer is matched, so a dump of passages cannot pass
 ROUTES = ("rules", "retrieval", "abstain")
 HELD_OUT_DIGITS = "05"  # ids ending in 0 or 5: a fifth of the numbered golden set, scored but never tuned on
 
 
-class GoldenError(ValueError):
+class GoldenError(HelpdeskError, ValueError):
     """The golden file breaks the format; the message names the line and the field."""
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpdesk.abstain import Evidence
+from helpdesk.errors import HelpdeskError, report_error
 from helpdesk.message import analyse
 from helpdesk.query import preferred_docs, retrieval_query
 from helpdesk.retrieval import get_retriever
@@ -100,9 +101,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="labelled JSON Lines (question, label); repeatable (default: the clean and the real-message "
                              "sets in tests/data)")
     args = parser.parse_args(argv)
-    settings = Settings.from_env()
-    rows = [row for path in (args.labelled or [LABELLED, REAL_LABELLED]) for row in load(path)]
-    samples = collect(settings, rows)
+    try:
+        settings = Settings.from_env()
+        rows = [row for path in (args.labelled or [LABELLED, REAL_LABELLED]) for row in load(path)]
+        samples = collect(settings, rows)
+    except HelpdeskError as exc:  # a bad setting, no index, no model: one line that says what to do
+        report_error(exc, parser.prog)
+        return 2
     current = score(samples, settings.abstain_vocabulary_weight, settings.abstain_support_weight,
                     settings.abstain_threshold)
     vocabulary, support, threshold, best = fit(samples)

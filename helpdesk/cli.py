@@ -10,9 +10,9 @@ import uuid
 
 from helpdesk.answer import answer
 from helpdesk.convlog import record
+from helpdesk.errors import HelpdeskError, report_error
 from helpdesk.schema import Answer
-from helpdesk.settings import Settings, SettingsError
-from helpdesk.store import IndexUnavailable
+from helpdesk.settings import Settings
 from helpdesk.warmup import Loading
 
 ROUTE_LABEL = {"rules": "exact figure from the docs", "retrieval": "from the docs", "llm": "AI-written from the docs",
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                 _ask(" ".join(args.question), [], settings, args.json)
             else:
                 chat(settings, args.json, loading)
-    except (SettingsError, IndexUnavailable) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except HelpdeskError as exc:  # a bad setting, no index, no model...: one line that says what to do
+        report_error(exc, parser.prog)
         return 2
     return 0

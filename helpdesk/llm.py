@@ -1,9 +1,12 @@
 """GLM through Z.ai's general API (or any OpenAI-compatible server): grounded, cited, streamed, fail-safe.
 
 The official `openai` SDK does the HTTP; this module adds what a support bot needs on top: it refuses the
-Coding Plan endpoints, retries only rate limits (never a bad key or an unpaid account), maps every failure to
-a typed error whose message says what to do (and never contains the key), checks every figure the model
-writes against the passages, and on any failure hands back the offline answer with a note saying why.
+Coding Plan endpoints, retries only rate limits (never a bad key or an unpaid account), maps every failure
+through one table (Z.ai's error codes and HTTP statuses -> KINDS: retryable?, what the operator does, what a
+visitor reads; the message never contains the key), checks every figure the model writes against the passages,
+and on any failure hands back the offline answer with a note saying why.
+
+To add an error code: one line in CODES (a new kind of failure: one row in KINDS).
 """
 
 from __future__ import annotations
@@ -11,26 +14,26 @@ from __future__ import annotations
 import contextvars
 import logging
 import queue
-import random
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterator, Sequence
 from urllib.parse import urlsplit
 
 import openai
+import tenacity
 
+from helpdesk.errors import HelpdeskError
 from helpdesk.grounding import Facts, build_messages, cited, guard, renumber, source_of
 from helpdesk.schema import Answer, Passage, StreamEvent
 from helpdesk.settings import ZAI_GENERAL_API, Settings
 
 __all__ = [
-    "LLMError", "LLMTimeout", "LLMUnreachable", "LLMRateLimited", "LLMAuthError", "MissingKey", "LLMArrears",
-    "LLMServerError", "LLMRequestRejected", "LLMStreamBroken", "LLMContentRefused", "LLMAnswerTruncated",
-    "UngroundedAnswer", "EndpointRefused", "LLMBusy", "make_client", "condense", "condense_noted", "build_messages",
-    "guard", "stream_answer", "answer_with_llm", "collecting_notes", "with_rewrite_note",
+    "KINDS", "CODES", "STATUSES", "LLMError", "LLMConfigError", "UngroundedAnswer", "make_client", "condense",
+    "condense_noted", "build_messages", "guard", "stream_answer", "answer_with_llm", "collecting_notes",
+    "with_rewrite_note",
 ]
 
 log = logging.getLogger(__name__)
@@ -49,95 +52,114 @@ TERMS_QUOTE = ("You shall not use the GLM Coding Plan quota for general-purpose 
                "applications, bots, websites, SaaS products or other systems")
 
 
-# --- errors ---------------------------------------------------------------------------------------------
+# --- errors: a table, and the few classes a caller tells apart --------------------------------------------
 
-class LLMError(Exception):
-    """The AI answer could not be had. `str(error)` tells the operator what to do (it goes to the log, and to
-    the CLI); `public` is what a visitor may read: no URLs, settings or account hints. Neither holds the key."""
+@dataclass(frozen=True)
+class Kind:
+    """One kind of failure: whether the same request is worth repeating, what the operator is told (a template:
+    {said} is the HTTP status and Z.ai code, {detail} the code's meaning, {model}, {url} and {keys} the settings
+    to check), and what a visitor may read (no URLs, settings or account hints)."""
 
-    reason = "the AI service failed"
-    public = "the AI service is not available right now"
-    retryable = False
-
-    def __init__(self, message: str | None = None):
-        super().__init__(message or self.reason)
-
-
-class LLMTimeout(LLMError):
-    reason = "the AI service did not answer in time; try again, or raise HELPDESK_LLM_TIMEOUT"
-    public = "the AI service did not answer in time"
+    operator: str
+    public: str = "the AI service is not available right now"
+    retryable: bool = False
 
 
-class LLMUnreachable(LLMError):
-    reason = "could not connect to the AI service; check the network and HELPDESK_LLM_BASE_URL"
+KINDS: dict[str, Kind] = {
+    "failed": Kind("the AI answer failed unexpectedly; see the server log"),
+    "timeout": Kind("the AI service did not answer in time; try again, or raise HELPDESK_LLM_TIMEOUT",
+                    "the AI service did not answer in time"),
+    "unreachable": Kind("could not connect to the AI service at {url}; check the network and HELPDESK_LLM_BASE_URL"),
+    "rate_limited": Kind("the AI service is rate-limiting this key: {detail} ({said}); wait a moment and ask again",
+                         "the AI service is busy right now", retryable=True),
+    "quota": Kind("{detail} for this API key ({said}); wait for the limit to reset",
+                  "the AI service is busy right now"),
+    "auth": Kind("the AI service rejected the API key ({said}); set a valid key in {keys}, or unset it to use offline "
+                 "answers"),
+    "account": Kind("the Z.ai account behind the API key {detail} ({said}); check the account on z.ai or contact "
+                    "Z.ai support"),
+    "arrears": Kind("the Z.ai account behind the API key is in arrears (code 1113); recharge the account balance, "
+                    "then ask again"),
+    "content_refused": Kind("the AI service's content filter refused the request ({said}); try rephrasing",
+                            "the AI service declined to answer this question"),
+    "server": Kind("the AI service had an internal error ({said}); try again later"),
+    "unknown_model": Kind("the AI service does not know the model {model!r} or the URL ({said}); check "
+                          "HELPDESK_LLM_MODEL and HELPDESK_LLM_BASE_URL"),
+    "rejected": Kind("the AI service rejected the request ({said}); check HELPDESK_LLM_MODEL and "
+                     "HELPDESK_LLM_BASE_URL"),
+    "stream_broken": Kind("the AI answer broke off before it was complete (malformed or truncated stream); try again",
+                          "the AI answer broke off before it was complete"),
+    "truncated": Kind("the AI answer hit its length limit and was cut off; try a narrower question",
+                      "the AI answer was cut off before it was complete"),
+    "ungrounded": Kind("the AI answer stated a figure or link that is not in the documentation, so it was withheld",
+                       "the AI answer stated something the documentation does not support, so it was withheld"),
+    "busy": Kind("every model call slot is taken (HELPDESK_LLM_CONCURRENCY); answered offline at once instead of "
+                 "queueing behind a slow AI service", "the AI service is busy right now"),
+    "missing_key": Kind(f"no API key is set for the AI service; set {KEY_VARIABLES} to a key from the Z.ai API "
+                        "platform, or leave it unset and the assistant answers offline from the docs"),
+    "endpoint_refused": Kind("this base URL is a GLM Coding Plan endpoint, which may not power a bot"),
+}
+
+# Z.ai's business error codes (corpus/docs/api-reference-errors.md) -> (kind, what the code means). A code not
+# listed here falls back to its HTTP status in STATUSES, then to "server" (5xx) or "rejected".
+CODES: dict[int, tuple[str, str]] = {
+    500: ("server", "internal error"),
+    **{code: ("auth", "authentication failed") for code in range(1000, 1005)},
+    1110: ("account", "is inactive"),
+    1111: ("account", "does not exist"),
+    1112: ("account", "is locked"),
+    1113: ("arrears", "in arrears"),
+    1120: ("account", "cannot be reached right now"),
+    1121: ("account", "is locked for irregular activity"),
+    1211: ("unknown_model", "model does not exist"),
+    1220: ("account", "is not permitted to use this API"),
+    1221: ("unknown_model", "API taken offline"),
+    1222: ("unknown_model", "API does not exist"),
+    1300: ("content_refused", "blocked by policy"),
+    1301: ("content_refused", "unsafe or sensitive content"),
+    1302: ("rate_limited", "too many concurrent requests"),
+    1303: ("rate_limited", "requests too frequent"),
+    1304: ("quota", "the daily call limit for this API is reached"),
+    1305: ("rate_limited", "rate limit reached"),
+    1308: ("quota", "the usage limit is reached"),
+    1309: ("account", "is on an expired GLM Coding Plan package"),
+}
+STATUSES: dict[int, tuple[str, str]] = {401: ("auth", "authentication failed"), 404: ("unknown_model", "not found"),
+                                        429: ("rate_limited", "too many requests")}
+# How a stream that ended otherwise than "stop" is reported; any other reason (None: no finish at all;
+# "network_error": Z.ai's own cut) is a broken stream.
+FINISHES: dict[str, tuple[str, str | None]] = {
+    "sensitive": ("content_refused", "the AI service declined to answer (its content filter flagged the text); "
+                                     "try rephrasing"),
+    "content_filter": ("content_refused", "the AI service declined to answer (its content filter flagged the "
+                                          "text); try rephrasing"),
+    "length": ("truncated", None),
+}
 
 
-class LLMRateLimited(LLMError):
-    reason = "the AI service is rate-limiting requests; wait a moment and ask again"
-    public = "the AI service is busy right now"
-    retryable = True
+class LLMError(HelpdeskError):
+    """The AI answer could not be had: the caller answers offline (after retrying when `retryable`).
 
-    def __init__(self, message: str | None = None, retry_after: float | None = None, retryable: bool = True):
-        super().__init__(message)
-        self.retry_after = retry_after
-        self.retryable = retryable
+    `kind` names the row of KINDS; `str(error)` tells the operator what to do (it goes to the log, and to the
+    CLI); `public` is what a visitor may read. Neither ever holds the key."""
 
-
-class LLMAuthError(LLMError):
-    reason = (f"the AI service rejected the API key; set a valid key in {KEY_VARIABLES}, "
-              "or unset it to use offline answers")
+    def __init__(self, kind: str = "failed", message: str | None = None, retry_after: float | None = None):
+        spec = KINDS[kind]
+        super().__init__(message or spec.operator.format(said="no details", detail=kind, model="", url="",
+                                                         keys=KEY_VARIABLES))
+        self.kind, self.public, self.retryable, self.retry_after = kind, spec.public, spec.retryable, retry_after
 
 
-class MissingKey(LLMAuthError):
-    reason = (f"no API key is set for the AI service; set {KEY_VARIABLES} to a key from the Z.ai API platform, "
-              "or leave it unset and the assistant answers offline from the docs")
-
-
-class LLMArrears(LLMError):
-    reason = ("the Z.ai account behind the API key is in arrears (code 1113); recharge the account balance, "
-              "then ask again")
-
-
-class LLMServerError(LLMError):
-    reason = "the AI service had an internal error; try again later"
-
-
-class LLMRequestRejected(LLMError):
-    reason = "the AI service rejected the request; check HELPDESK_LLM_MODEL and HELPDESK_LLM_BASE_URL"
-
-
-class LLMStreamBroken(LLMError):
-    reason = "the AI answer broke off before it was complete (malformed or truncated stream); try again"
-    public = "the AI answer broke off before it was complete"
-
-
-class LLMContentRefused(LLMError):
-    reason = "the AI service declined to answer (its content filter flagged the text); try rephrasing"
-    public = "the AI service declined to answer this question"
-
-
-class LLMAnswerTruncated(LLMError):
-    reason = "the AI answer hit its length limit and was cut off; try a narrower question"
-    public = "the AI answer was cut off before it was complete"
+class LLMConfigError(LLMError):
+    """No request was made: a setting must change (no key, a Coding Plan endpoint). Raised by `make_client`."""
 
 
 class UngroundedAnswer(LLMError):
-    reason = "the AI answer stated a figure or link that is not in the documentation, so it was withheld"
-    public = "the AI answer stated something the documentation does not support, so it was withheld"
+    """The answer arrived but states something the passages do not; `tokens` are for the operator's log only."""
 
     def __init__(self, tokens: Sequence[str]):
-        super().__init__()
-        self.tokens = list(tokens)  # for the operator's log; not shown to a user, it is the invented figure
-
-
-class EndpointRefused(LLMError):
-    reason = "this base URL is a GLM Coding Plan endpoint, which may not power a bot"
-
-
-class LLMBusy(LLMError):
-    reason = ("every model call slot is taken (HELPDESK_LLM_CONCURRENCY); answered offline at once instead of "
-              "queueing behind a slow AI service")
-    public = "the AI service is busy right now"
+        super().__init__("ungrounded")
+        self.tokens = list(tokens)
 
 
 # --- the client -----------------------------------------------------------------------------------------
@@ -156,7 +178,7 @@ def check_endpoint(base_url: str) -> None:
     path = urlsplit(base_url).path.lower().rstrip("/") + "/"
     for refused in CODING_PLAN_PATHS:
         if refused + "/" in path:
-            raise EndpointRefused(
+            raise LLMConfigError("endpoint_refused",
                 f"HELPDESK_LLM_BASE_URL={shown_url(base_url)} is a GLM Coding Plan endpoint ({refused}). The plan's "
                 f'subscription terms ({TERMS_URL}) say: "{TERMS_QUOTE}". Plan quota may only be used inside '
                 f"supported coding tools, not to power this bot. Use Z.ai's general API ({ZAI_GENERAL_API}, billed "
@@ -168,7 +190,7 @@ def make_client(settings: Settings) -> openai.OpenAI:
     so that a bad key or an account in arrears is reported at once instead of being hammered."""
     check_endpoint(settings.llm_base_url)
     if not settings.llm_api_key:
-        raise MissingKey()
+        raise LLMConfigError("missing_key")
     return openai.OpenAI(base_url=settings.llm_base_url, api_key=settings.llm_api_key,
                          timeout=settings.llm_timeout, max_retries=0)
 
@@ -196,7 +218,7 @@ def _gate(settings: Settings) -> threading.BoundedSemaphore:
 def _take_slot(settings: Settings) -> threading.BoundedSemaphore:
     gate = _gate(settings)
     if not gate.acquire(blocking=False):
-        raise LLMBusy()
+        raise LLMError("busy")
     return gate
 
 
@@ -249,12 +271,6 @@ def _note(operator: str, public: str) -> None:
 
 # --- calls and error mapping ----------------------------------------------------------------------------
 
-_RATE_CODES = {1302: "too many concurrent requests", 1303: "requests too frequent", 1305: "rate limit reached"}
-_QUOTA_CODES = {1304: "the daily call limit for this API is reached", 1308: "the usage limit is reached"}
-_ACCOUNT_CODES = {1110: "inactive", 1111: "does not exist", 1112: "locked", 1120: "unreachable right now",
-                  1121: "locked for irregular activity"}
-
-
 def _code(error: openai.APIError) -> int | None:
     code = getattr(error, "code", None)
     return int(code) if isinstance(code, str) and code.isdigit() else None
@@ -270,74 +286,62 @@ def _retry_after(error: openai.APIError) -> float | None:
 
 
 def _mapped(error: Exception, settings: Settings, streaming: bool = False) -> LLMError:
-    """Our typed error for whatever the SDK raised; `streaming`: raised while reading an answer already begun."""
+    """Our error for whatever the SDK raised; `streaming`: raised while reading an answer already begun."""
     if isinstance(error, LLMError):
         return error
     if isinstance(error, openai.APITimeoutError):
-        return LLMTimeout(f"the AI service did not answer within {settings.llm_timeout:g} s; try again, or raise "
-                          "HELPDESK_LLM_TIMEOUT")
+        return LLMError("timeout", f"the AI service did not answer within {settings.llm_timeout:g} s; try again, "
+                                   "or raise HELPDESK_LLM_TIMEOUT")
     if isinstance(error, openai.APIConnectionError):
         if streaming:
-            return LLMStreamBroken("the AI answer stream was cut off before it was complete; try again")
-        return LLMUnreachable(f"could not connect to the AI service at {shown_url(settings.llm_base_url)}; check "
-                              "the network and HELPDESK_LLM_BASE_URL")
+            return LLMError("stream_broken", "the AI answer stream was cut off before it was complete; try again")
+        return LLMError("unreachable", KINDS["unreachable"].operator.format(url=shown_url(settings.llm_base_url)))
     if isinstance(error, (ValueError, openai.APIResponseValidationError)):  # JSON that is not JSON, or not a chunk
-        return LLMStreamBroken("the AI service sent a malformed answer stream; try again")
+        return LLMError("stream_broken", "the AI service sent a malformed answer stream; try again")
     if not isinstance(error, openai.APIError):
-        return LLMError(f"the AI answer failed unexpectedly ({type(error).__name__}); see the server log")
+        return LLMError("failed", f"the AI answer failed unexpectedly ({type(error).__name__}); see the server log")
     status = getattr(error, "status_code", None)
     code = _code(error)
-    said = f"HTTP {status}" if status else "in the stream"
-    said += f", code {code}" if code else ""
-    if code == 1113:
-        return LLMArrears()
-    if code in range(1000, 1005) or status == 401:
-        return LLMAuthError(f"the AI service rejected the API key ({said}); set a valid key in {KEY_VARIABLES}, "
-                            "or unset it to use offline answers")
-    if code in _ACCOUNT_CODES:
-        return LLMAuthError(f"the Z.ai account behind the API key is {_ACCOUNT_CODES[code]} ({said}); check the "
-                            "account on z.ai or contact Z.ai support")
-    if code in _QUOTA_CODES:
-        return LLMRateLimited(f"{_QUOTA_CODES[code]} for this API key ({said}); wait for the limit to reset",
-                              retryable=False)
-    if code in _RATE_CODES or status == 429:
-        what = _RATE_CODES.get(code, "too many requests")
-        return LLMRateLimited(f"the AI service is rate-limiting this key: {what} ({said}); wait a moment and "
-                              "ask again", retry_after=_retry_after(error))
-    if code == 1301:
-        return LLMContentRefused(f"the AI service's content filter refused the request ({said}); try rephrasing")
-    if (status or 0) >= 500 or code == 500:
-        return LLMServerError(f"the AI service had an internal error ({said}); try again later")
-    if code == 1211 or status == 404:
-        return LLMRequestRejected(f"the AI service does not know the model {settings.llm_model!r} or the URL "
-                                  f"({said}); check HELPDESK_LLM_MODEL and HELPDESK_LLM_BASE_URL")
-    return LLMRequestRejected(f"the AI service rejected the request ({said}); check HELPDESK_LLM_MODEL and "
-                              "HELPDESK_LLM_BASE_URL")
+    kind, detail = CODES.get(code) or STATUSES.get(status) or (
+        ("server", "internal error") if (status or 0) >= 500 else ("rejected", "rejected"))
+    said = (f"HTTP {status}" if status else "in the stream") + (f", code {code}" if code else "")
+    message = KINDS[kind].operator.format(said=said, detail=detail, model=settings.llm_model, keys=KEY_VARIABLES,
+                                          url=shown_url(settings.llm_base_url))
+    return LLMError(kind, message, retry_after=_retry_after(error) if KINDS[kind].retryable else None)
 
 
-def _backoff(attempt: int, retry_after: float | None) -> float:
-    if retry_after is not None:
-        return min(retry_after, BACKOFF_MAX)
-    return min(BACKOFF_BASE * 2 ** attempt * (1 + random.random() / 4), BACKOFF_MAX)
+def _wait(state: tenacity.RetryCallState) -> float:
+    """Before a retry: the server's Retry-After when it sent one, else exponential backoff with jitter."""
+    retry_after = getattr(state.outcome.exception(), "retry_after", None)
+    return min(retry_after, BACKOFF_MAX) if retry_after is not None else _BACKOFF(state)
+
+
+_BACKOFF = tenacity.wait_exponential_jitter(initial=BACKOFF_BASE, max=BACKOFF_MAX, jitter=BACKOFF_BASE / 4)
+
+
+def _log_retry(state: tenacity.RetryCallState) -> None:
+    log.info("AI service rate limit, retry %d in %.2f s: %s", state.attempt_number, state.upcoming_sleep,
+             state.outcome.exception())
 
 
 def _create(client: openai.OpenAI, settings: Settings, messages: list[dict], retries: int,
             thinking: bool | None = None, **options):
-    """One chat completion, retrying rate limits `retries` times with backoff; anything else raises at once."""
+    """One chat completion, retried `retries` times while the error is retryable (rate limits, per KINDS); any
+    other error raises at once, so a bad key or an account in arrears is reported instead of hammered."""
     thinking = "enabled" if (settings.llm_thinking if thinking is None else thinking) else "disabled"
-    for attempt in range(retries + 1):
+
+    def call():
         try:
             return client.chat.completions.create(model=settings.llm_model, messages=messages,
                                                   temperature=TEMPERATURE, extra_body={"thinking": {"type": thinking}},
                                                   **options)
         except openai.OpenAIError as exc:
-            error = _mapped(exc, settings)
-        if not (error.retryable and attempt < retries):
-            raise error from None  # the SDK's exception (request, body) stays out of tracebacks and logs
-        delay = _backoff(attempt, getattr(error, "retry_after", None))
-        log.info("AI service rate limit, retry %d of %d in %.2f s: %s", attempt + 1, retries, delay, error)
-        time.sleep(delay)
-    raise AssertionError("unreachable")  # pragma: no cover
+            raise _mapped(exc, settings) from None  # the SDK's exception (request, body) stays out of logs
+
+    retrying = tenacity.Retrying(retry=tenacity.retry_if_exception(lambda e: getattr(e, "retryable", False)),
+                                 stop=tenacity.stop_after_attempt(retries + 1), wait=_wait,
+                                 before_sleep=_log_retry, reraise=True)
+    return retrying(call)
 
 
 # --- follow-ups and other languages ---------------------------------------------------------------------
@@ -379,7 +383,8 @@ def condense_noted(question: str, history: Sequence[dict], settings: Settings) -
     """`condense`, and the error when the rewrite was needed but failed (None otherwise). The rewrite has its
     own short deadline (HELPDESK_LLM_CONDENSE_TIMEOUT) and no retries: it delays every follow-up and every
     non-English question, and the question as asked is a fair search query."""
-    turns = [t for t in history if t.get("role") in ("user", "assistant") and t.get("content")][-6:]
+    turns = [t for t in history if t.get("role") in ("user", "assistant") and t.get("content")]
+    turns = turns[-settings.prompt_history_turns:] if settings.prompt_history_turns else []
     if (not turns and question.isascii()) or not settings.llm_enabled:
         return question, None
     transcript = "\n".join(f"{t['role']}: {str(t['content'])[:800]}" for t in turns) or "(none)"
@@ -398,14 +403,14 @@ def condense_noted(question: str, history: Sequence[dict], settings: Settings) -
         choice = response.choices[0] if response.choices else None
         query = ((choice.message.content if choice and choice.message else "") or "").strip()
     except LLMError as exc:
-        if isinstance(exc, LLMTimeout):
-            exc = LLMTimeout(f"the AI service did not rewrite the question within {settings.llm_condense_timeout:g} s "
-                             "(HELPDESK_LLM_CONDENSE_TIMEOUT)")
+        if exc.kind == "timeout":
+            exc = LLMError("timeout", "the AI service did not rewrite the question within "
+                                      f"{settings.llm_condense_timeout:g} s (HELPDESK_LLM_CONDENSE_TIMEOUT)")
         log.warning("question rewrite failed, searching with the question as asked: %s", exc)
         return question, exc
     except Exception as exc:  # a malformed body must not stop the offline path
         log.warning("question rewrite failed (%s), searching with the question as asked", type(exc).__name__)
-        return question, LLMStreamBroken(f"the AI service sent a malformed rewrite ({type(exc).__name__})")
+        return question, LLMError("stream_broken", f"the AI service sent a malformed rewrite ({type(exc).__name__})")
     query = query.splitlines()[0].strip().strip('"“”') if query else ""
     if not query or len(query) > 400 or (choice.finish_reason not in (None, "stop")):
         return question, None
@@ -451,7 +456,7 @@ def _chunks(settings: Settings, messages: list[dict], deadline: float) -> Iterat
             try:
                 kind, value = pieces.get(timeout=max(0.0, remaining))
             except queue.Empty:
-                raise LLMTimeout(f"the AI answer took longer than {settings.llm_deadline:g} s in all "
+                raise LLMError("timeout", f"the AI answer took longer than {settings.llm_deadline:g} s in all "
                                  "(HELPDESK_LLM_DEADLINE); try again, or raise it") from None
             if kind == "end":
                 return
@@ -460,6 +465,20 @@ def _chunks(settings: Settings, messages: list[dict], deadline: float) -> Iterat
             yield value
     finally:
         stop.set()
+
+
+def _check_complete(text: str, finish: str | None) -> None:
+    """Raise unless the model finished normally ("stop") with some text."""
+    if finish != "stop":
+        kind, message = FINISHES.get(finish or "", ("stream_broken", None))
+        raise LLMError(kind, message)
+    if not text.strip():
+        raise LLMError("stream_broken", "the AI service sent an empty answer; try again")
+
+
+def _check_grounded(text: str, facts: Facts) -> None:
+    if bad := facts.offending(text):
+        raise UngroundedAnswer(bad)
 
 
 def _stream_tokens(settings: Settings, messages: list[dict], facts: Facts) -> Iterator[StreamEvent]:
@@ -484,29 +503,21 @@ def _stream_tokens(settings: Settings, messages: list[dict], facts: Facts) -> It
                 raise
             except Exception as exc:  # the SDK's errors, and the JSON errors of a malformed event
                 error = _mapped(exc, settings, streaming=True)
-                if finish == "stop" and isinstance(error, LLMStreamBroken):
+                if finish == "stop" and error.kind == "stream_broken":
                     break  # the answer was complete; only the closing [DONE] went missing
                 raise error from None
             for choice in getattr(chunk, "choices", None) or ():  # a usage-only chunk has no choices
                 piece = getattr(getattr(choice, "delta", None), "content", None) or ""
                 if not isinstance(piece, str):
-                    raise LLMStreamBroken("the AI service sent a malformed answer stream; try again")
+                    raise LLMError("stream_broken", "the AI service sent a malformed answer stream; try again")
                 if piece:
                     pieces.append(piece)
                 finish = getattr(choice, "finish_reason", None) or finish
     finally:
         chunks.close()
     text = "".join(pieces)
-    if finish in ("sensitive", "content_filter"):
-        raise LLMContentRefused()
-    if finish == "length":
-        raise LLMAnswerTruncated()
-    if finish != "stop":  # None: the stream ended without saying it was done; "network_error": Z.ai's own cut
-        raise LLMStreamBroken()
-    if not text.strip():
-        raise LLMStreamBroken("the AI service sent an empty answer; try again")
-    if bad := facts.offending(text):
-        raise UngroundedAnswer(bad)
+    _check_complete(text, finish)
+    _check_grounded(text, facts)
     for piece in pieces:
         yield StreamEvent("token", text=piece)
     return text
@@ -554,7 +565,7 @@ def stream_answer(question: str, history: Sequence[dict], passages: Sequence[Pas
         yield StreamEvent("answer", answer=offline)
         return
     try:
-        messages = build_messages(question, history, passages, rules_text)
+        messages = build_messages(question, history, passages, rules_text, settings.prompt_history_turns)
         facts = Facts.of(passages, rules_text, _structured_facts(settings))
         text = yield from _stream_tokens(settings, messages, facts)
         final = _llm_answer(text, passages, offline)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import bm25s
 import numpy as np
@@ -23,9 +23,10 @@ from helpdesk.schema import Chunk, Passage
 from helpdesk.settings import Settings
 
 log = logging.getLogger(__name__)
-CANDIDATES = 30
+# The defaults of HELPDESK_RETRIEVAL_CANDIDATES and HELPDESK_RRF_K (helpdesk/settings.py says why these values).
+CANDIDATES = Settings.default("retrieval_candidates")
 DIMENSIONS = 384
-RRF_K = 60
+RRF_K = Settings.default("rrf_k")
 _stemmer = Stemmer.Stemmer("english")
 
 
@@ -90,6 +91,8 @@ class Retriever:
     vocabulary: frozenset[str]
     question_vectors: dict[int, np.ndarray]  # FAQ chunks: the embedding of the question alone
     unit_vectors: list[np.ndarray]  # per chunk: one row per answer unit (helpdesk.extractive.units), in order
+    candidates: int = CANDIDATES  # per ranking, before the fusion
+    rrf_k: int = RRF_K
 
     @classmethod
     def from_collection(cls, collection) -> "Retriever":
@@ -138,14 +141,14 @@ class Retriever:
         query_vector = self.embed(query)
         rankings = []
         if mode in ("hybrid", "dense"):
-            rankings.append(self.dense_ranking(query_vector, CANDIDATES))
+            rankings.append(self.dense_ranking(query_vector, self.candidates))
         if mode in ("hybrid", "keyword"):
-            rankings.append(self.keyword_ranking(query, CANDIDATES))
+            rankings.append(self.keyword_ranking(query, self.candidates))
         similarity = self.vectors @ query_vector
         if prefer:
             named = [n for n in np.argsort(-similarity) if self.chunks[n].doc_id in prefer]
-            rankings.append([int(n) for n in named[:CANDIDATES]])
-        fused = rrf(rankings)
+            rankings.append([int(n) for n in named[:self.candidates]])
+        fused = rrf(rankings, self.rrf_k)
         passages: list[Passage] = []
         seen: set[int] = set()
         for position, score in fused:
@@ -229,4 +232,6 @@ def get_retriever(settings: Settings) -> Retriever:
         cached = _cache.get(key)
         if cached is None or cached.build != collection.name:
             cached = _cache[key] = Retriever.from_collection(collection)
-        return cached
+    if (cached.candidates, cached.rrf_k) != (settings.retrieval_candidates, settings.rrf_k):
+        return replace(cached, candidates=settings.retrieval_candidates, rrf_k=settings.rrf_k)  # shares the index
+    return cached

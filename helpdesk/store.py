@@ -13,10 +13,11 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
+from helpdesk.errors import HelpdeskError
 from helpdesk.settings import Settings
 
 
-class IndexUnavailable(RuntimeError):
+class IndexUnavailable(HelpdeskError, RuntimeError):
     """No usable index; the message says how to build one or reach the server."""
 
 

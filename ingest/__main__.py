@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from helpdesk.settings import Settings, SettingsError
-from helpdesk.store import IndexUnavailable
-from ingest.documents import CorpusError
+from helpdesk.errors import HelpdeskError, report_error
+from helpdesk.settings import Settings
 from ingest.indexer import run
-from ingest.lock import IngestBusy
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,8 +28,8 @@ def main(argv: list[str] | None = None) -> int:
         if overrides:
             settings = Settings.from_env(**overrides)
         run(settings, log=lambda line: print(line, flush=True), progress=not args.quiet)
-    except (CorpusError, SettingsError, IndexUnavailable, IngestBusy) as exc:
-        print(f"ingest failed: {exc}", file=sys.stderr)
+    except HelpdeskError as exc:  # a broken document, a bad setting, a busy index, no model: one clear line
+        report_error(exc, parser.prog)
         return 1
     return 0
 

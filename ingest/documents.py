@@ -10,10 +10,12 @@ from pathlib import Path
 import frontmatter
 import yaml
 
+from helpdesk.errors import HelpdeskError
+
 REQUIRED = ("title", "source", "as_of")
 
 
-class CorpusError(ValueError):
+class CorpusError(HelpdeskError, ValueError):
     """A corpus file cannot be indexed. The message names the file and what to change."""
 
 

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Iterator
 
 from helpdesk import store
+from helpdesk.errors import HelpdeskError
 from helpdesk.settings import Settings
 
 STALE_AFTER = 3600.0  # seconds; an ingest of this corpus takes well under a minute
 
 
-class IngestBusy(RuntimeError):
+class IngestBusy(HelpdeskError, RuntimeError):
     """Another ingestion holds the lock; the message says which and what to do."""
 
 

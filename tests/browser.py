@@ -53,8 +53,7 @@ def streamlit_app(index_dir: Path, feedback_db: Path, **env: str) -> Iterator[st
     root = Path(__file__).resolve().parent.parent
     port = free_port()
     environment = {**os.environ, "HELPDESK_INDEX_DIR": str(index_dir), "HELPDESK_FEEDBACK_DB": str(feedback_db), **env}
-    environment.pop("ZAI_API_KEY", None)
-    environment.pop("HELPDESK_LLM_API_KEY", None)
+    environment.update(ZAI_API_KEY="", HELPDESK_LLM_API_KEY="")  # offline, even with a key in a developer's .env
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],

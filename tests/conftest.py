@@ -24,6 +24,26 @@ TEST_DATA = Path(tempfile.mkdtemp(prefix="helpdesk-tests-"))
 os.environ.setdefault("HELPDESK_FEEDBACK_DB", str(TEST_DATA / "feedback.sqlite3"))
 
 
+# Test tiers (pytest.ini): `index` needs the built index and the embedding model, `browser` needs Chromium. A test
+# is in `index` when it uses a fixture below that builds or reads the real index (directly or through another
+# fixture), when its module is in MODEL_MODULES or it is marked itself; a module named test_*_browser.py is in
+# `browser`. `pytest -m "not index and not browser"` is the fast tier.
+INDEX_FIXTURES = {"real_settings", "retriever"}
+MODEL_MODULES = {  # modules whose tests embed on their own, without those fixtures
+    "test_ingest.py": "builds and rebuilds indexes of its own",
+    "test_server_mode.py": "ingests into a real Chroma server",
+    "test_curated.py": "embeds the curated questions",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if INDEX_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.name in MODEL_MODULES:
+            item.add_marker(pytest.mark.index)
+        if item.path.name.endswith("_browser.py"):
+            item.add_marker(pytest.mark.browser)
+
+
 def settings_for(index_dir: Path, corpus_dir: Path = CORPUS, **overrides) -> Settings:
     """Settings from a clean environment (no developer's variables leak in), pointed at a test index."""
     overrides.setdefault("feedback_db", TEST_DATA / "feedback.sqlite3")

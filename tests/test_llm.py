@@ -185,7 +185,16 @@ FAILURES = [  # (what the server does, what the user is told, requests made with
 ]
 
 
-@pytest.mark.parametrize("reply, says, requests", FAILURES)
+@pytest.mark.parametrize("reply, says, requests", FAILURES + [
+    pytest.param(Reply(status=403, code="1309"), "expired GLM Coding Plan package (HTTP 403, code 1309)", 1,
+                 id="1309-plan-expired"),
+    pytest.param(Reply(status=403, code="1220"), "not permitted to use this API", 1, id="1220-no-permission"),
+    pytest.param(Reply(status=400, code="1300"), "content filter refused the request (HTTP 400, code 1300)", 1,
+                 id="1300-policy-block"),
+    pytest.param(Reply(status=401, code="1111"), "account behind the API key does not exist", 1,
+                 id="1111-no-account"),
+    pytest.param(Reply(status=502), "internal error (HTTP 502", 1, id="502-status-only"),
+])
 def test_failures_fall_back_to_the_offline_answer(fake, settings, searches, offline, reply, says, requests):
     fake.script(reply, reply, reply)
     assert_offline(events(settings, searches, offline), offline, says)
@@ -285,14 +294,43 @@ def test_condense_rewrites_follow_ups_and_never_fails(fake, settings):
     assert llm.condense("and on Pro?", history, replace(settings, llm_api_key=None)) == "and on Pro?"
 
 
+# --- the error table ---------------------------------------------------------------------------------------
+
+def test_every_documented_business_code_is_in_the_table_or_deliberately_left_to_its_status():
+    """The error-code page is the source: a code it adds must be looked at (1200-1234 are generic call errors,
+    reported as "rejected the request" with their code)."""
+    import re
+
+    page = (PROJECT_ROOT / "corpus" / "docs" / "api-reference-errors.md").read_text(encoding="utf-8")
+    codes = {int(c) for c in re.findall(r"^\|[^|]*\|\s*(\d{3,4})\s*\|", page.split("## Business Error Codes")[1], re.M)}
+    generic = {1100, 1200, 1210, 1212, 1213, 1214, 1215, 1230, 1231, 1234}
+    assert len(codes) >= 30 and codes - set(llm.CODES) == generic  # 34 on the page as of 2026-01-24
+    assert set(llm.CODES) <= codes  # nothing invented
+    assert {kind for kind, _ in llm.CODES.values()} | {k for k, _ in llm.STATUSES.values()} <= set(llm.KINDS)
+
+
+def test_only_rate_limits_are_retried():
+    assert {kind for kind, spec in llm.KINDS.items() if spec.retryable} == {"rate_limited"}
+    assert {code for code, (kind, _) in llm.CODES.items() if llm.KINDS[kind].retryable} == {1302, 1303, 1305}
+
+
+def test_every_kind_has_a_public_wording_without_operator_hints():
+    for kind, spec in llm.KINDS.items():
+        error = llm.LLMError(kind)
+        assert error.public == spec.public and "{" not in str(error) and "{" not in spec.public, kind
+        for hint in ("HELPDESK_", "ZAI_API_KEY", "http", "API key", "code 1", "recharge"):
+            assert hint not in spec.public, (kind, hint)
+
+
 # --- endpoint, key, prompt ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", ["/api/coding/paas/v4", "/api/coding/paas/v4/", "/api/anthropic", "/API/Anthropic/"])
 def test_coding_plan_endpoints_are_refused_with_the_terms(fake, settings, searches, offline, path):
     refused = replace(settings, llm_base_url=f"https://user:{KEY}@api.z.ai{path}?key={KEY}")
-    with pytest.raises(llm.EndpointRefused) as caught:
+    with pytest.raises(llm.LLMConfigError) as caught:
         llm.make_client(refused)
     message = str(caught.value)
+    assert caught.value.kind == "endpoint_refused"
     assert llm.TERMS_QUOTE in message and "bots, websites" in message and KEY not in message
     assert "https://api.z.ai/api/paas/v4/" in message  # the way out
     result = assert_offline(events(refused, searches, offline), offline, "GLM Coding Plan endpoint")
@@ -305,8 +343,9 @@ def test_the_quoted_terms_are_the_documents_words():
 
 
 def test_missing_key_names_the_variable_and_makes_no_request(fake, settings, searches, offline):
-    with pytest.raises(llm.MissingKey, match="ZAI_API_KEY"):
+    with pytest.raises(llm.LLMConfigError, match="ZAI_API_KEY") as caught:
         llm.make_client(replace(settings, llm_api_key=None))
+    assert caught.value.kind == "missing_key"
     assert_offline(events(replace(settings, llm_api_key=None), searches, offline), offline, "ZAI_API_KEY")
     assert fake.requests == []
 
@@ -562,7 +601,7 @@ def test_a_failed_rewrite_can_be_noted_on_any_answer(fake, settings, offline):
 
     fake.script(Reply(status=500))
     query, error = llm.condense_noted("and on Pro?", [{"role": "user", "content": "Lite quota?"}], settings)
-    assert query == "and on Pro?" and isinstance(error, llm.LLMServerError)
+    assert query == "and on Pro?" and error.kind == "server"
     noted = llm.with_rewrite_note(offline, error)
     assert noted.notes[-1].startswith("AI question rewrite unavailable: the AI service had an internal error")
     assert public_answer(noted).notes[-1] == ("AI question rewrite unavailable: the AI service is not available "

@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from helpdesk.answer import answer
-from helpdesk.server import Rate, RateLimiter, ServerConfig, create_app
-from helpdesk.settings import SettingsError
+from helpdesk.server import Rate, RateLimiter, create_app
+from helpdesk.settings import Settings, SettingsError
 from tests.fake_llm_server import FakeLLM, Reply
 
 SECRET = "sk-test-SECRET"
@@ -323,7 +323,8 @@ def test_cors_default_allows_no_other_origin(settings):
 
 def test_cors_allowlist_and_limits_come_from_the_environment(settings):
     env = {"HELPDESK_ALLOWED_ORIGINS": f"{ALLOWED}, https://docs.example.org/", "HELPDESK_RATE_LIMIT": "2/hour"}
-    with TestClient(create_app(settings, env=env, warm_up=False)) as client:
+    from_env = Settings.from_env(env, index_dir=settings.index_dir, feedback_db=settings.feedback_db)
+    with TestClient(create_app(from_env, warm_up=False)) as client:
         origin = client.get("/healthz", headers={"Origin": "https://docs.example.org"}).headers
         given = client.post("/v1/answer", json={"question": CANCEL})
         first = client.post("/v1/feedback", json=rated(given.json()))
@@ -338,7 +339,7 @@ def test_cors_allowlist_and_limits_come_from_the_environment(settings):
                                  {"HELPDESK_MAX_BODY_BYTES": "12kb"}, {"HELPDESK_ANSWER_WORKERS": "0"}])
 def test_bad_server_settings_name_the_variable(env):
     with pytest.raises(SettingsError, match=next(iter(env))):
-        ServerConfig.from_env(env)
+        Settings.from_env(env)
 
 
 # --- rate limiting -------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import frontmatter
 
+from helpdesk.errors import HelpdeskError
 from helpdesk.schema import Source
 
 
@@ -41,7 +42,7 @@ class Facts:
         return Source(doc=base.doc, title=base.title, url=base.url, as_of=base.as_of, snippet=fact.quote)
 
 
-class FactsError(ValueError):
+class FactsError(HelpdeskError, ValueError):
     pass
 
 

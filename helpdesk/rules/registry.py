@@ -28,6 +28,8 @@ import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from helpdesk.errors import HelpdeskError
+
 if TYPE_CHECKING:
     from helpdesk.rules.respond import Reply
     from helpdesk.rules.understand import Parsed, Slots
@@ -39,7 +41,7 @@ Carry = Callable[["Slots", "Slots"], "Slots"]  # (the earlier turn's slots, the 
 FAMILIES = ("helpdesk.rules.referral", "helpdesk.rules.pricing", "helpdesk.rules.quota", "helpdesk.rules.tools")
 
 
-class RegistryError(RuntimeError):
+class RegistryError(HelpdeskError, RuntimeError):
     pass
 
 
