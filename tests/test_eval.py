@@ -256,9 +256,11 @@ def test_offline_evaluation_meets_the_floors(eval_env, tmp_path, capsys):
     assert [line["id"] for line in lines] == [i.id for i in load_golden(DEFAULT_GOLDEN)]
 
 
-def test_real_subscriber_messages_meet_their_floors(eval_env, tmp_path, capsys):
-    """The same gate on real subscribers' messages (eval/real_users.jsonl, gated by eval/floors_real_users.json)."""
-    real = DEFAULT_GOLDEN.with_name("real_users.jsonl")
+@pytest.mark.parametrize("name", ["real_users.jsonl", "real_users_fresh.jsonl"])
+def test_real_subscriber_messages_meet_their_floors(eval_env, tmp_path, capsys, name):
+    """The same gate on real subscribers' messages (eval/real_users.jsonl, gated by eval/floors_real_users.json) and
+    on the fresh held-out set no one tunes on (eval/real_users_fresh.jsonl, eval/floors_real_users_fresh.json)."""
+    real = DEFAULT_GOLDEN.with_name(name)
     status = main(["--offline", "--golden", str(real), "--index", str(eval_env.index_dir)])
     printed = capsys.readouterr().out
     assert status == 0, printed[-3000:]
