@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import logging
 import re
+import threading
 from pathlib import Path
 from typing import Sequence
 
@@ -63,6 +64,11 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+PRUNE_EVERY = dt.timedelta(hours=1)
+_LAST_PRUNE: dict[str, dt.datetime] = {}
+_PRUNE_LOCK = threading.Lock()
+
+
 class ConversationLog:
     """The `conversations` table beside `feedback`. `where`: the SQLite file path or a database URL."""
 
@@ -102,10 +108,21 @@ class ConversationLog:
             set_={k: statement.excluded[k] for k in row if k != "answer_id"})
         with self.engine.begin() as connection:
             connection.execute(statement)
-            if self.keep_days > 0:
+            if self.keep_days > 0 and self._prune_due(now):
                 connection.execute(delete(db.conversations).where(
                     db.conversations.c.created_at < _stamp(now - dt.timedelta(days=self.keep_days))))
         return result.id
+
+    def _prune_due(self, now: dt.datetime) -> bool:
+        """Expired entries are deleted at most once an hour per process and store: the DELETE scans the table, and
+        on every write it made each logged answer slower as the log grew."""
+        key = str(self.where)
+        with _PRUNE_LOCK:
+            last = _LAST_PRUNE.get(key)
+            if last is not None and abs((now - last).total_seconds()) < PRUNE_EVERY.total_seconds():
+                return False
+            _LAST_PRUNE[key] = now
+            return True
 
     def entries(self, since: dt.datetime | None = None, until: dt.datetime | None = None) -> list[dict]:
         """Log entries, oldest first, each with its feedback (the latest rating and comment, if any).

@@ -656,3 +656,17 @@ def test_isolation_and_proxy_settings_come_from_the_environment():
     assert (settings.llm_concurrency, settings.llm_deadline, settings.llm_condense_timeout) == (4, 12.0, 1.5)
     assert settings.body_timeout == 3.0 and settings.secret == "s3cret-value" and "s3cret" not in repr(settings)
     assert Settings.from_env({}).trusted_proxies == ()  # no proxy is trusted unless named
+
+
+def test_every_answer_is_logged_by_the_log_thread_before_the_app_stops(settings):
+    """The conversation log is written off the answer's thread; stopping the app writes what is pending."""
+    from helpdesk.convlog import ConversationLog
+
+    with make_client(settings) as client:
+        ids = [client.post("/v1/answer", json={"question": q}).json()["id"]
+               for q in ("How many prompts do I get on Lite?", CANCEL, DOCS_QUESTION)]
+        streamed = client.post("/v1/answer/stream", json={"question": CANCEL})
+        assert streamed.status_code == 200
+    logged = ConversationLog(settings.feedback_db).entries()
+    assert set(ids) <= {e["answer_id"] for e in logged} and len(logged) == 4
+    assert {e["surface"] for e in logged} == {"api", "api-stream"}
