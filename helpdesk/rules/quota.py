@@ -124,20 +124,27 @@ def usage_check_asked(text: str, s: Slots) -> bool:
     return english or chinese
 
 
-@register("usage_check", When(165, usage_check_asked),
-          facts=("usage.subscription_page", "usage.plugin", "usage.plugin.marketplace", "usage.plugin.install",
-                 "usage.plugin.command", "usage.plugin.node"))
-def usage_check(r: Reply, p: Parsed) -> str:
-    r.fact("usage.subscription_page")
-    plugin, market = r.fact("usage.plugin"), r.fact("usage.plugin.marketplace")
-    install, command, node = r.fact("usage.plugin.install"), r.fact("usage.plugin.command"), r.fact("usage.plugin.node")
-    if p.language == "zh":
+USAGE_FACTS = ("usage.subscription_page", "usage.plugin", "usage.plugin.marketplace", "usage.plugin.install",
+               "usage.plugin.command", "usage.plugin.node")
+
+
+def usage_ways(fact, zh: bool = False) -> str:
+    """The two ways the docs give to read one's usage; `fact` is the caller's citing lookup (Reply or Diagnosis)."""
+    fact("usage.subscription_page")
+    plugin, market = fact("usage.plugin"), fact("usage.plugin.marketplace")
+    install, command, node = fact("usage.plugin.install"), fact("usage.plugin.command"), fact("usage.plugin.node")
+    if zh:
         return (f"文档给出两种方式：在订阅页面（subscription）查看额度消耗进度；或在 Claude Code 中安装 {plugin} 插件："
                 f"`{market}`，然后 `{install}`，再运行 `{command}` 查询当前额度和用量（需要 Node.js {node} 或更高版本）。"
                 "文档没有说明其他查询方式。")
     return (f"The docs give two ways: your subscription page shows the progress of your quota consumption; and in "
             f"Claude Code, the {plugin} plugin: `{market}`, then `{install}`, then run `{command}` for your current "
             f"quota and usage (it needs Node.js {node} or newer). The docs describe no other way to read it.")
+
+
+@register("usage_check", When(165, usage_check_asked), facts=USAGE_FACTS)
+def usage_check(r: Reply, p: Parsed) -> str:
+    return usage_ways(r.fact, p.language == "zh")
 
 
 @register("weekly_quota", When(170, weekly_asked), facts=("weekly.cycle", "weekly.grandfathered"))

@@ -29,6 +29,7 @@ import frontmatter
 
 from helpdesk.message import ANTHROPIC_TOOLS, MCP_SERVERS, PLAN_TOOLS, TOOL_NAMES, TOOLS, Message
 from helpdesk.rules.facts import Facts
+from helpdesk.rules.quota import usage_ways
 
 # A question about setting a tool up: how/where/which + a setup word, not a setup word somewhere in a story.
 SETUP_ASK = re.compile(
@@ -271,11 +272,7 @@ def quota_drain(d: Diagnosis, msg: Message) -> None:
 
 
 def usage_check(d: Diagnosis) -> None:
-    d.fact("usage.subscription_page")
-    plugin, command = d.fact("usage.plugin"), d.fact("usage.plugin.command")
-    install = d.fact("usage.plugin.install")
-    d.say("usage", f"Your subscription page shows the progress of your quota consumption; in Claude Code the {plugin} "
-                   f"plugin shows it too (`{install}`, then `{command}`).")
+    d.say("usage", usage_ways(d.fact))  # the rules intent's own wording: one text for both routes
 
 
 EXPLAINED_HTTP = ("401", "429", "500")  # the page's other reasons (fine-tuning, file uploads) are not a chat's
