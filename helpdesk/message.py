@@ -212,6 +212,30 @@ def documented_models(corpus_dir: str) -> frozenset[str]:
     return frozenset(names)
 
 
+# Title words that say what kind of page it is, not what it is about ("Vision MCP Server" is about vision).
+_TITLE_KIND = re.compile(r"\b(mcp|server|mode|messages|policy|plugin|calls|sdk|overview|quick start|faq|faqs|"
+                         r"introduction|errors|pricing|new released|other tools)\b|[^a-z0-9 ]")
+
+
+@lru_cache(maxsize=4)
+def page_topics(corpus_dir: str) -> dict[str, str]:
+    """The topic each page is about, from its title ("thinking" -> guides-thinking-mode, "web search" ->
+    devpack-mcp-web-search): a page of its own on something the ask names. Titles that only say the page's kind
+    (FAQ, Overview, Errors, Pricing) or run several topics together ("Subscriptions, Fees, and Payment") name
+    none; nor do the coding tools' pages, which the analysis already reads as tools."""
+    topics: dict[str, str] = {}
+    for path in sorted(Path(corpus_dir).glob("*.md")):
+        if path.stem.startswith("devpack-tool-"):
+            continue
+        title = str(frontmatter.load(path).get("title", "")).lower()
+        if "," in title:
+            continue
+        topic = re.sub(r"\s+", " ", _TITLE_KIND.sub(" ", title)).strip()
+        if len(topic) >= 4:
+            topics.setdefault(topic, path.stem)
+    return topics
+
+
 @dataclass(frozen=True)
 class ErrorRef:
     code: str  # business code ("1113") or HTTP status ("429")
@@ -251,6 +275,7 @@ class Message:
     enforcement: bool = False  # asks about bans, suspensions, risk control
     own_account: bool = False  # tells what happened to their own order, payment or subscription
     names_zai: bool = False  # names GLM, Z.ai, Zhipu or bigmodel
+    topics: tuple[str, ...] = ()  # pages of their own on what the ask names ("deep thinking": guides-thinking-mode)
 
     @property
     def on_topic(self) -> bool:
@@ -301,7 +326,8 @@ class Message:
         data = {"ask": self.ask[:500], "language": self.language, "errors": [e.code for e in self.errors],
                 "tools": list(self.tools), "endpoints": list(self.endpoints), "plans": list(self.plans),
                 "models": list(self.models), "mcp": list(self.mcp), "failing": self.failing,
-                "quota_drain": self.quota_drain, "usage_query": self.usage_query, "pasted_chars": len(self.pasted)}
+                "quota_drain": self.quota_drain, "usage_query": self.usage_query, "pasted_chars": len(self.pasted),
+                "topics": list(self.topics)}
         return {k: v for k, v in data.items() if v not in ([], "", 0, False)}
 
 
@@ -513,4 +539,14 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         enforcement=bool(ENFORCEMENT.search(ask)), own_account=bool(OWN_ACCOUNT.search(ask)), names_zai=bool(ours),
         mcp_others=failing and "mcp" in everything and bool(MCP_OTHERS.search(ask)),
         unknown_models=tuple(m for m in models if corpus_dir is not None and m.replace("glm5", "glm-5") not in
-                             documented_models(str(corpus_dir))))
+                             documented_models(str(corpus_dir))),
+        topics=_topics_named(own, corpus_dir))
+
+
+def _topics_named(ask: str, corpus_dir: Path | None) -> tuple[str, ...]:
+    """The pages whose topic the ask (not the paste) names, as a phrase of its own."""
+    if corpus_dir is None:
+        return ()
+    return tuple(dict.fromkeys(doc for topic, doc in page_topics(str(corpus_dir)).items()
+                               if re.search(r"(?<![a-z0-9])" + re.escape(topic).replace(r"\ ", r"[\s_-]?") + r"(?![a-z0-9])",
+                                            ask)))

@@ -91,7 +91,9 @@ def retrieval_query(msg: Message, history: Sequence[dict] = (), follow_up_words:
 
 
 def preferred_docs(msg: Message) -> tuple[str, ...]:
-    """The pages of what the message names (its tool, its MCP server): their passages rank first on a tie."""
+    """The pages of what the message names (its tool, its MCP server, a topic with a page of its own): their
+    passages rank first on a tie."""
     docs = list(msg.tool_docs)
     docs += [MCP_SERVERS[m][1] for m in msg.mcp]
+    docs += list(msg.topics)
     return tuple(dict.fromkeys(docs))

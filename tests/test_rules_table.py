@@ -395,6 +395,29 @@ RAW = [
     row("how do I cancel my openai subscription", None),
     row("how do I refund a Stripe payment in my own app", None),
 
+    # ---- subscription questions in subscribers' words: a future price, a rollover, the old plan, stopping renewal --
+    row("Is the GLM Coding Plan price going up next month?", "price_change", {},
+        [r"notified in advance", r"no future price change"], [r"^Yes", NO_DOLLAR]),
+    row("套餐会涨价吗？", "price_change", {}, [r"提前通知"], zh=True),
+    row("will my renewal cost more after the GLM-5 launch?", "price_change", {}, [r"notified in advance"]),
+    row("how do I increase the concurrency limit for my API key", "rate_limits", {}, [r"do not state"]),
+    row("do unused prompts roll over to the next 5-hour window?", "quota_rollover", {},
+        [r"don't say that unused quota carries over", r"every 5 hours"], [r"\b80\b"]),
+    row("没用完的额度会累积到下个周期吗？", "quota_rollover", {}, [r"没有提到"], zh=True),
+    row("I'm on the old plan, will I be moved to the new weekly limits when I renew?", "grandfathering", {},
+        [r"renewal price and quota stay unchanged"], [r"^Yes"]),
+    row("我是老用户，续费后会按新的周额度限制吗？", "grandfathering", {}, [r"续费价格和额度保持不变"], zh=True),
+    row("How do I turn off auto-renew?", "cancel_deadline", {}, [r"subscription management page", r"24 hours"], [r"^Yes"]),
+    row("怎么关闭自动续费？", "cancel_deadline", {}, [r"订阅管理页面"], zh=True),
+    row("我买了季度的pro，现在想换成年付，怎么操作？", "cycle_change", {}, [r"计费周期结束后生效"], [r"价格"], zh=True),
+    # A yes/no lead only for a yes/no question; a charge of their own is support's before it is the policy's.
+    row("does my subscription renew automatically?", "renewal", {}, [r"^Yes"]),
+    row("what is the weekly limit?", "weekly_quota", {}, [r"every 7 days"], [r"^Yes"]),
+    row("How do I get a refund for my Lite plan?", "refund", {}, [r"^Subscriptions are non-refundable"], [r"^No"]),
+    row("can I get a refund for my Lite plan?", "refund", {}, [r"^No: subscriptions are non-refundable"]),
+    row("I was charged twice for my Pro plan this month, I want a refund", "refund", {},
+        [r"^A charge you did not expect .* is for Z\.ai support", r"general policy: subscriptions"]),
+
     # ---- near-misses real subscribers' messages produced: a word of a rule's topic, another question asked ------
     row("Do you store my prompts or use them for training?", None),
     row("I wrote a haiku about my code, any feedback?", None),
@@ -532,3 +555,26 @@ def test_a_short_follow_up_is_read_with_the_turn_that_set_the_scene():
                             [user("I invited a friend and they subscribed with my link."),
                              bot("Great, you earn credits once their first payment is confirmed.")], SETTINGS)
     assert parsed.intent == "referral_reward" and re.search(usd("15"), reply.text), reply.text
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("how do I set GLM-5 up with deep thinking in Claude Code?", "guides-thinking-mode"),
+    ("How do I switch to GLM-5 in Claude Code for streaming responses?", "guides-streaming"),
+])
+def test_a_rule_gives_way_when_the_ask_names_a_page_of_its_own(question, topic):
+    """GLM-5's switching rule fires on these words, but the ask is about thinking mode or streaming, which have pages
+    of their own that the rule neither cites nor mentions: retrieval, which prefers that page, answers instead."""
+    from helpdesk.message import analyse
+    from helpdesk.query import preferred_docs
+
+    parsed, reply = explain(question, [], SETTINGS)
+    assert parsed.intent is not None and reply is not None  # the trigger alone would have answered
+    msg = analyse(question, CORPUS)
+    assert topic in msg.topics and topic in preferred_docs(msg)
+    assert answer_rules(question, [], SETTINGS) is None
+
+
+def test_a_page_topic_the_rule_answers_does_not_block_it():
+    """"Web search" named in an MCP quota question is the rule's own topic: the answer cites that page or says it."""
+    result = answer_rules("How many web searches per month do I get on Lite?", [], SETTINGS)
+    assert result is not None and re.search(r"\b100\b", result.text), result

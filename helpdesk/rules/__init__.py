@@ -19,9 +19,11 @@ or change a fact, corpus/facts.toml (tests/test_facts.py checks its quote agains
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Sequence
 
-from helpdesk.message import Message, analyse, word_count
+from helpdesk.message import Message, analyse, page_topics, word_count
 from helpdesk.rules.facts import Facts, load_facts
 from helpdesk.rules.respond import Reply, respond
 from helpdesk.rules.troubleshoot import Diagnosis, diagnose
@@ -57,7 +59,10 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
     parsed = resolve(asked(msg), list(history), plans=msg.plans)
     if parsed.intent is None:
         return parsed, None
-    return parsed, respond(parsed, facts_for(settings))
+    reply = respond(parsed, facts_for(settings))
+    if not reply.clarify and not polar(asked(msg), parsed.language):  # "how do I get a refund?" is not answered "No:"
+        reply = replace(reply, text=without_polar_lead(reply.text))
+    return parsed, reply
 
 
 def _sources(facts: Facts, fact_ids: list[str]) -> list[Source]:
@@ -88,6 +93,40 @@ def troubleshooting_answer(diagnosis: Diagnosis, msg: Message, settings: Setting
                   offer_human=diagnosis.handoff, notes=("troubleshooting", f"facts v{facts.version}"), trace=trace)
 
 
+# A question that asks how, what, why or where is not answered "Yes:" or "No:" (that lead answers "is there...?").
+WH_QUESTION = re.compile(r"^\s*(how|what|what's|whats|why|where|when|which|who)\b|怎么|如何|怎样|为什么|为啥|什么|多少|哪", re.I)
+POLAR_QUESTION = re.compile(r"^\s*(is|are|am|was|were|do|does|did|can|could|will|would|should|may|has|have|shall)\b|"
+                            r"吗[?？]?\s*$|能否|是否|可否|可不可以|能不能|会不会|是不是|有没有", re.I)
+POLAR_LEAD = re.compile(r"^(Yes|No)[:,]\s+(?:on timing: )?|^(不可以|不会|会|有|可以)。")
+
+
+def polar(text: str, language: str) -> bool:
+    """Does the question ask yes or no? Judged clause by clause on its question sentences ("my friend paid 80 hours
+    after my invite, does it count?" is; "how do I cancel auto-renew?" is not); a statement asks neither."""
+    sentences = [s for s in re.split(r"(?<=[?？.!。！\n])\s*", text) if s.strip()]
+    asking = [s for s in sentences if s.rstrip().endswith(("?", "？"))] or sentences
+    for sentence in asking:
+        clauses = re.split(r"[,;:，；：]|\s[-–—]\s", sentence)
+        if any(POLAR_QUESTION.search(c) for c in clauses) and not any(WH_QUESTION.search(c) for c in clauses):
+            return True
+    return False
+
+
+def without_polar_lead(text: str) -> str:
+    stripped = POLAR_LEAD.sub("", text, count=1)
+    return stripped[:1].upper() + stripped[1:] if stripped != text else text
+
+
+def elsewhere(msg: Message, reply: Reply, facts: Facts, settings: Settings) -> list[str]:
+    """The pages of their own on what the ask names that the rule's answer neither cites nor mentions: "how do I
+    make sure GLM-5 uses deep thinking?" is a thinking-mode question, whatever the GLM-5 rule says about switching."""
+    if not msg.topics:
+        return []
+    cited = {facts.source(f).doc for f in reply.fact_ids}
+    phrase = {doc: topic for topic, doc in page_topics(str(settings.corpus_dir)).items()}
+    return [doc for doc in msg.topics if doc not in cited and phrase.get(doc, doc) not in reply.text.lower()]
+
+
 def answer_rules(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None
                  ) -> Answer | None:
     """A rules answer when the ask is a rule's fact or a failure the docs diagnose; both when it is both
@@ -102,6 +141,8 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
         return None
     if msg.account_matter and parsed.intent in PRICE_INTENTS:
         return None  # "I was charged twice for Lite" asks about their charge, not Lite's price
+    if elsewhere(msg, reply, facts, settings):
+        return None
     fact_ids = list(reply.fact_ids) + ([f for f in diagnosis.fact_ids if f not in reply.fact_ids] if diagnosis else [])
     sources = _sources(facts, fact_ids)
     body = reply.text + ("\n" + "\n".join(diagnosis.lines) if diagnosis else "")

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 
+from helpdesk.message import ACCOUNT_MATTER
 from helpdesk.rules.registry import When, group, register
 from helpdesk.rules.respond import PLAN_NAMES, Calculation, Reply, money, number, plans_of
 from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, matches
@@ -208,26 +209,39 @@ def downgrade(r: Reply, p: Parsed) -> str:
 
 
 def cycle_change_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\b(billing cycle|billing period|from monthly to|to annual|to yearly|to quarterly|switch to "
-                         r"(annual|yearly|quarterly|monthly))\b") and not matches(text, COST)
+    return (matches(text, r"\b(billing cycle|billing period|from monthly to|to annual|to yearly|to quarterly|switch to "
+                          r"(annual|yearly|quarterly|monthly))\b")
+            or matches(text, r"(换成|改成|转成|转为|切换(到|成|为)?|改为).{0,4}(年付|季付|月付|包年|包季|包月|年度|季度|月度)")
+            ) and not matches(text, COST)
 
 
 @register("cycle_change", When(70, cycle_change_asked), facts=("sub.billing_cycle_change", "sub.same_tier"))
 def cycle_change(r: Reply, p: Parsed) -> str:
     r.fact("sub.billing_cycle_change")
     example = r.fact("sub.same_tier")
+    if p.language == "zh":
+        return ("更换计费周期在当前计费周期结束后生效：在订阅页面选择新的周期并确认。同一档位内升级（如月付 → 年付）时，新周期接在"
+                f"当前周期之后（Lite 月付 → Lite 年付 = {example} 个月）。")
     return ("A billing-cycle change takes effect after your current billing period ends: select the new cycle on the "
             "subscription page and confirm. Upgrading within the same tier (monthly → annual) adds the new period "
             f"after your current one (Lite monthly → Lite annual = {example} months).")
+
+
+def stop_renewal_asked(text: str, s: Slots) -> bool:
+    """"How do I turn off auto-renew?": how to stop it is the cancellation's answer, not whether it renews."""
+    return matches(text, r"\b(cancel\w*|stop\w*|turn(ing)? off|disabl\w*|switch(ing)? off|opt(ing)? out)\b.{0,30}"
+                         r"\b(auto-?renew\w*|renew\w*|subscription)\b", r"(取消|关闭|停止).{0,6}(自动)?续费") and matches(
+        text, r"\b(how|where|can i|way to)\b", "怎么", "如何", "在哪")
 
 
 def cancel_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\bcancel|unsubscribe|stop (the )?(auto-?)?renew", "取消") and not NOT_A_SUBSCRIPTION.search(text)
 
 
-@register("cancel_deadline", When(80, cancel_asked), facts=("sub.cancel",))
+@register("cancel_deadline", When(38, stop_renewal_asked), When(80, cancel_asked), facts=("sub.cancel", "sub.cancel_page"))
 def cancel_deadline(r: Reply, p: Parsed) -> str:
     hours = r.fact("sub.cancel")
+    r.fact("sub.cancel_page")
     when: dt.datetime | None = p.slots.get("date")
     if p.language == "zh":
         return (f"请至少在下一个扣费日前 {hours} 小时在订阅管理页面取消，以免自动续费；取消后当前套餐仍可用到到期。"
@@ -241,8 +255,9 @@ def cancel_deadline(r: Reply, p: Parsed) -> str:
         hint = "" if exact else " at the same time of day as your renewal (the docs count 24 hours before it)"
         return (f"Cancel by {moment}{hint}: cancellation must be at least {hours} hours before the next billing date "
                 f"({when.strftime('%B %-d')}). Your plan stays active until it expires.")
-    return (f"Cancel at least {hours} hours before your next billing date to avoid the renewal. After cancelling, "
-            "your plan stays active until it expires; there is no refund for the unused part.")
+    return (f"Cancel on the subscription management page, at least {hours} hours before your next billing date, to "
+            "avoid the renewal. After cancelling, your plan stays active until it expires; there is no refund for the "
+            "unused part.")
 
 
 def refund_asked(text: str, s: Slots) -> bool:
@@ -254,10 +269,39 @@ def refund_asked(text: str, s: Slots) -> bool:
 @register("refund", When(90, refund_asked), facts=("sub.refund",))
 def refund(r: Reply, p: Parsed) -> str:
     r.fact("sub.refund")
+    own_charge = bool(ACCOUNT_MATTER.search(p.text))  # "charged twice, I want a refund": their charge comes first
     if p.language == "zh":
-        return "不可以。订阅一经购买不可退款，即使没有用完套餐，费用也不予退还。建议选择最适合自己用量的套餐和计费周期。"
-    return ("No: subscriptions are non-refundable once purchased, even if you haven't used your full plan. You can "
-            "cancel to stop the next renewal; your plan stays active until it expires.")
+        policy = "订阅一经购买不可退款，即使没有用完套餐，费用也不予退还。"
+        return (f"重复扣费或金额不对，需要 Z.ai 客服核查你的账户（链接见下）。一般规则：{policy}" if own_charge else
+                f"不可以。{policy}建议选择最适合自己用量的套餐和计费周期。")
+    policy = ("subscriptions are non-refundable once purchased, even if you haven't used your full plan. You can "
+              "cancel to stop the next renewal; your plan stays active until it expires.")
+    if own_charge:
+        return ("A charge you did not expect (a double charge, a wrong amount) is for Z.ai support to check on your "
+                f"account; the link is below. The general policy: {policy}")
+    return f"No: {policy}"
+
+
+def price_change_asked(text: str, s: Slots) -> bool:
+    """"Is the price going up?", "will my renewal cost more?": a future fee change, not today's price."""
+    return (matches(text, r"\b(price|prices|pricing|fee|fees|cost|costs|subscription|plan|renewal)\b.{0,40}\b("
+                          r"increas\w*|go(ing|es)? up|rais\w*|hik\w*|chang\w*|more expensive|went up)\b",
+                    r"\b(increas\w*|rais\w*|hik\w*)\b.{0,30}\b(price|prices|pricing|fee|fees)\b",
+                    r"\b(price|fee) (increase|hike|change)s?\b", r"\b(cost|costs|pay|charge) more\b", "涨价", "提价", r"(价格|费用|续费).{0,8}(上涨|涨|提高|变化|变)")
+            and not matches(text, r"\b(concurrency|limit|limits|quota|token|tokens|request|requests)\b", "并发", "额度"))
+
+
+@register("price_change", When(35, price_change_asked), facts=("terms.fee_increase", "grandfather.auto_renewal"))
+def price_change(r: Reply, p: Parsed) -> str:
+    r.fact("terms.fee_increase")
+    r.fact("grandfather.auto_renewal")
+    if p.language == "zh":
+        return ("文档没有公布任何未来的价格调整。订阅条款写明：如果费用上涨，会提前通知你；续费后继续订阅即视为接受新费用。"
+                f"2 月 12 日前开启自动续费的用户，续费价格和用量额度保持不变。当前价格以订阅页面为准：{SUBSCRIBE_PAGE}")
+    return ("The docs announce no future price change. The subscription terms say that if fees are increased, you "
+            "will be notified in advance, and continuing the subscription after renewal means accepting the new fees. "
+            "If you enabled auto-renewal before February 12, your renewal price and usage quota stay unchanged. "
+            f"Current prices are on the subscription page, {SUBSCRIBE_PAGE}.")
 
 
 def renewal_asked(text: str, s: Slots) -> bool:
@@ -270,6 +314,8 @@ def renewal_asked(text: str, s: Slots) -> bool:
 def renewal(r: Reply, p: Parsed) -> str:
     r.fact("sub.auto_renew")
     hours = r.fact("sub.cancel")
+    if p.language == "zh":
+        return f"会。订阅在每个计费周期结束时自动续费，费用从你保存的支付方式扣除。如需停止，请至少在下一个扣费日前 {hours} 小时取消。"
     return (f"Yes: your subscription will automatically renew at the end of each billing cycle and is charged to your "
             f"saved payment method. To stop it, cancel at least {hours} hours before the next billing date.")
 

@@ -165,13 +165,24 @@ def february_12_asked(text: str, s: Slots) -> bool:
         matches(text, r"\b(feb|february)\b") and matches(text, QUOTA, r"\b(shrink|change|unchanged|old|cycle)\b"))
 
 
-@register("grandfathering", When(180, february_12_asked),
+def legacy_plan_asked(text: str, s: Slots) -> bool:
+    """"I'm on the old plan, will I be moved to the new limits when I renew?": what existing subscribers keep."""
+    return matches(text, r"\b(old|existing|original|legacy|earlier) (plan|subscription|subscribers?|users?|quota|limits?|"
+                         r"pricing|price|terms)\b", "老套餐", "老用户", "老订阅", "旧套餐", "原套餐") and matches(
+        text, r"\b(renew\w*|keep|still|moved?|migrat\w*|switch\w*|chang\w*|affect\w*|new (limits?|quota|plan|pricing|"
+              r"rules?))\b", "续费", "续订", "保留", "不变", "影响", "变")
+
+
+@register("grandfathering", When(168, legacy_plan_asked), When(180, february_12_asked),
           facts=("grandfather.current_cycle", "grandfather.auto_renewal", "weekly.grandfathered", *PLAN_FACTS))
 def grandfathering(r: Reply, p: Parsed) -> str:
     r.fact("grandfather.current_cycle")
     r.fact("grandfather.auto_renewal")
     r.fact("weekly.grandfathered")
     lite, pro, max_ = r.fact("quota.lite"), r.fact("quota.pro"), r.fact("quota.max")
+    if p.language == "zh":
+        return ("2 月 12 日前订阅的用户，在当前订阅周期内额度保持购买时的标准；如果也在 2 月 12 日前开启了自动续费，续费价格和额度"
+                f"保持不变，并在订阅期内不受每周额度限制。否则按当前额度：Lite 约 {lite}、Pro 约 {pro}、Max 约 {max_} 次 / 每 5 小时。")
     return ("If you subscribed before February 12, your quota stays as shown at purchase for your current cycle. If "
             "you also enabled auto-renewal before February 12, the renewal price and quota stay unchanged and you "
             "keep unlimited weekly usage for your subscription. Otherwise the current limits apply: Lite ~"
@@ -314,6 +325,24 @@ def running_out_asked(text: str, s: Slots) -> bool:
     """"Does running out touch my balance?": the question is about the balance, not a story of running out."""
     return matches(text, QUOTA) and matches(text, r"\b(balance|charg\w*|pay|billed)\b", "余额", "扣费", "扣钱") and matches(
         text, r"\b(run out|runs out|used up|burn\w* through|exhaust\w*|ran out|go over|exceed\w*)\b", "用完")
+
+
+def rollover_asked(text: str, s: Slots) -> bool:
+    """"Do unused prompts roll over?": the docs describe refreshes, never a carry-over."""
+    return matches(text, r"\b(roll(s|ed)? ?over|rollover|carr(y|ies|ied) (over|forward)|accumulat\w*|bank(ed)?|"
+                         r"saved? up)\b", "累积", "累计", "结转", "叠加", "顺延") and matches(
+        text, QUOTA, r"\b(unused|leftover|left over|remaining)\b", "没用完", "剩余", "未使用")
+
+
+@register("quota_rollover", When(155, rollover_asked), facts=("quota.refresh", "weekly.cycle"))
+def quota_rollover(r: Reply, p: Parsed) -> str:
+    hours = r.fact("quota.refresh")
+    days = r.fact("weekly.cycle")
+    if p.language == "zh":
+        return (f"文档没有提到未用完的额度可以累积或结转：它们只说 5 小时额度每 {hours} 小时刷新一次，每周额度从下单时间起每 "
+                f"{days} 天重置一次。")
+    return (f"The docs don't say that unused quota carries over: they only say the 5-hour quota refreshes every {hours} "
+            f"hours and the weekly quota resets every {days} days from your order time.")
 
 
 @register("quota_exhausted", When(160, running_out_asked), facts=("quota.refresh", *PLAN_FACTS))
