@@ -66,6 +66,10 @@ CASES = [
      [r"don't cover this exact problem", r"Kilo Code"], []),
     ("The vision MCP works but the other two MCP servers fail to connect", [r"web_search_prime/mcp",
                                                                             r"web_reader/mcp", r"Bearer"], []),
+    # the plan against the pay-as-you-go API: its endpoints, and that the general one is billed separately
+    ("I have the zai monthly plan, what's the difference with the paid api, just the url?",
+     [CODING, ANTHROPIC, r"api\.z\.ai/api/paas/v4", r"billed separately"], [r"\$\d"]),
+    ("套餐和API按量付费有什么区别？", [CODING, r"billed separately"], [r"usage conditions", r"\$\d"]),
 ]
 
 
@@ -88,6 +92,8 @@ NOT_MINE = [
     "What happens when I run out of quota, am I charged?",
     "How many prompts do I get on Lite, and how fast does the quota refresh?",
     "How much faster is GLM-5 than GLM-4.7?",
+    "What is the difference between the Lite and Pro plans?",
+    "Is the Pro plan the same as Max, apart from the quota?",
 ]
 
 

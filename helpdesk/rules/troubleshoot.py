@@ -69,6 +69,14 @@ def _tool_name(tool: str) -> str:
                                     "openwebui": "Open WebUI", "open webui": "Open WebUI"}.get(tool, tool.title())
 
 
+# The plan compared with the pay-as-you-go API: "difference ... paid api", "same as the normal API?", "just the url?".
+_API_KIND = r"(paid|regular|normal|general|standard|pay[- ]as[- ]you[- ]go|payg|usual|plain|open ?platform) (api|endpoint)"
+PLAN_VS_API = re.compile(
+    rf"\b(differen\w*|differ|same as|vs\.?|versus|compared? (to|with))\b[^?]{{0,80}}\b({_API_KIND}|just the (base )?url|only "
+    rf"the (base )?url)\b|\b{_API_KIND}\b[^?]{{0,80}}\b(differen\w*|differ|same|vs\.?|versus)\b|"
+    r"(套餐|coding ?plan|编码套餐).{0,20}(和|与|跟|对比).{0,12}(api|API|按量|通用).{0,12}(区别|不同|一样|差别)", re.I)
+
+
 def _plan_endpoint(d: Diagnosis, tool: str | None) -> str:
     return d.fact("endpoint.anthropic") if tool in ANTHROPIC_TOOLS else d.fact("endpoint.coding")
 
@@ -390,8 +398,13 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     # "why the coding endpoint instead of the Anthropic one?": both of the plan's endpoints, compared
     compared = {"coding", "anthropic"} <= set(msg.endpoints) and bool(
         re.search(r"\bwhy\b|\binstead\b|\bdifference\b|\bwhich\b|\bvs\.?\b|区别|为什么|还是", msg.ask, re.I))
+    # "What's the difference between the coding plan and the paid API, just the URL?": the plan's endpoints against
+    # the pay-as-you-go one, whatever tool or request the message is about.
+    plan_vs_api = (msg.subscriber or msg.names_zai) and bool(PLAN_VS_API.search(msg.ask))
+    if plan_vs_api and not msg.failing and not known:
+        balance = False  # "pay-as-you-go" named in a comparison is no charge complaint
     asked_for = bool(tool and msg.feature_request and msg.subscriber)  # "please add the plan to <tool>"
-    if not (over_context or compared or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+    if not (over_context or compared or plan_vs_api or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber)):
@@ -444,6 +457,13 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         d.say("endpoint", f"The plan has two endpoints, one per protocol: {d.fact('endpoint.anthropic')} for tools that "
                           f"speak the Anthropic protocol (Claude Code, Goose), {d.fact('endpoint.coding')} for tools that "
                           "speak the OpenAI-compatible protocol; either uses the plan's quota.")
+    if plan_vs_api and "endpoint" not in d.kinds:
+        general = d.fact("endpoint.general").rsplit("/chat", 1)[0]
+        d.fact("api.billed_separately")
+        d.say("endpoint", f"The plan is used through its own endpoints: {d.fact('endpoint.coding')} for tools that speak "
+                          f"the OpenAI-compatible protocol, {d.fact('endpoint.anthropic')} for Claude Code and Goose. "
+                          f"The general endpoint, {general}, is the pay-as-you-go API: its calls are billed separately "
+                          "and do not use the Coding Plan quota.")
     if unlisted and setup_ask and msg.subscriber:
         listed = d.fact("tools.supported")
         d.say("tools", f"The FAQ lists the supported tools as {', '.join(listed)}; it doesn't name {unlisted.group(3)}.")
