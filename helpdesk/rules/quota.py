@@ -61,7 +61,11 @@ def plan_quota(r: Reply, p: Parsed) -> str:
 
 
 def model_calls_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\bmodel calls?\b|\bcalls? per prompt\b|\bcalls (per|in|every)\b", "模型调用")
+    """Also "how is a prompt counted?", "is every tool call a prompt?": what one prompt is, in model calls."""
+    return matches(text, r"\bmodel calls?\b|\bcalls? per prompt\b|\bcalls (per|in|every)\b", "模型调用") or matches(
+        text, r"\b(how|what)\b.{0,20}\bprompts?\b.{0,20}\b(counted|count|counts|defined|mean|measured)\b|\bwhat counts as "
+              r"(a|one) prompt\b|\b(every|each|a) (tool|api|model) (call|request)\b.{0,20}\b(a|one|count as( a)?) prompt\b",
+        r"(一次|一个)\s*(prompt|提示).{0,6}(怎么|如何)(算|计算|计)", r"(prompt|提示)(次数)?.{0,4}(怎么|如何)(算|计算|计)")
 
 
 @register("model_calls", When(190, model_calls_asked), facts=("calls_per_prompt", *PLAN_FACTS))
@@ -110,6 +114,14 @@ def weekly_asked(text: str, s: Slots) -> bool:
         text, QUOTA, r"\b(cap|reset|restriction|restrictions|cycle)\b", "限制", "重置")
 
 
+def other_limits_asked(text: str, s: Slots) -> bool:
+    """"Is there a daily limit, or just the 5-hour one?": the FAQ's "any other restrictions" answer, the weekly quota."""
+    return matches(text, r"\b(daily|per day|a day|monthly|per month) (limit|limits|cap|quota|usage limit)\b|\b(other|another|any "
+                         r"more|additional|extra|further) (limit|limits|restrictions?|caps?)\b|\b(apart from|besides|other than|"
+                         r"beyond) the 5[- ]?hours?\b", "每天限额", "每日限额", "日限额", "其他限制", "还有别的限制") and not matches(
+        text, r"\b(rate|concurrency|concurrent|token|tokens|context|web search|searches|mcp)\b", "并发", "搜索")
+
+
 USAGE_NOUN = r"\b(remaining|left|usage|used|consumption|quota|quotas)\b"
 
 
@@ -147,14 +159,15 @@ def usage_check(r: Reply, p: Parsed) -> str:
     return usage_ways(r.fact, p.language == "zh")
 
 
-@register("weekly_quota", When(170, weekly_asked), facts=("weekly.cycle", "weekly.grandfathered"))
+@register("weekly_quota", When(170, weekly_asked), When(171, other_limits_asked), facts=("weekly.cycle", "weekly.grandfathered"))
 def weekly_quota(r: Reply, p: Parsed) -> str:
     days = r.fact("weekly.cycle")
     r.fact("weekly.grandfathered")
+    daily = re.search(r"\b(daily|per day|a day)\b|每天|每日|日限额", p.text)
     if p.language == "zh":
-        return (f"有。每周额度从下单时间开始计算，每 {days} 天刷新重置一次；2 月 12 日前订阅并开启自动续费的用户，"
+        return (("文档没有提到每日限额。" if daily else "有。") + f"每周额度从下单时间开始计算，每 {days} 天刷新重置一次；2 月 12 日前订阅并开启自动续费的用户，"
                 "在订阅期内不受每周额度限制。")
-    return (f"Yes: besides the 5-hour limit there is a weekly quota, counted from the time you placed your order and "
+    return (("The docs mention no daily limit. B" if daily else "Yes: b") + f"esides the 5-hour limit there is a weekly quota, counted from the time you placed your order and "
             f"reset every {days} days. Subscribers who subscribed and enabled auto-renewal before February 12 keep "
             "unlimited weekly usage for their subscription. The docs do not state the size of the weekly quota; "
             "you can see its progress on your subscription page.")
@@ -313,6 +326,10 @@ def mcp_quota(r: Reply, p: Parsed) -> str:
         return zh + "。视觉理解不单独计次，使用套餐每 5 小时的提示额度。"
     lines = [f"{PLAN_NAMES[plan]}: {number(v)} web searches and web reader calls per month in total."
              for plan, v in values.items()]
+    if re.search(r"\b(vision|image|images|picture|screenshot)s?\b", p.text) and not re.search(r"\bsearch|reader\b", p.text):
+        return ("Vision understanding has no separate count: it draws on the plan's 5-hour prompt pool. (The monthly "
+                "counts are for web searches and web reader calls: " + "; ".join(lines).replace(" per month in total.", "")
+                + " a month.)")
     shared = ""
     if "zread" in p.text:
         r.fact("mcp.zread_pool")
@@ -325,6 +342,29 @@ def running_out_asked(text: str, s: Slots) -> bool:
     """"Does running out touch my balance?": the question is about the balance, not a story of running out."""
     return matches(text, QUOTA) and matches(text, r"\b(balance|charg\w*|pay|billed)\b", "余额", "扣费", "扣钱") and matches(
         text, r"\b(run out|runs out|used up|burn\w* through|exhaust\w*|ran out|go over|exceed\w*)\b", "用完")
+
+
+def reset_time_asked(text: str, s: Slots) -> bool:
+    """"Does the quota reset at midnight or 5 hours after my first prompt?": when the window starts."""
+    return matches(text, r"\b(when|what time|at what point)\b.{0,40}\b(reset|resets|refresh|refreshes|renew|renews|start|"
+                         r"starts|begin|begins)\b|\bfixed time\b|\bmidnight\b|\b(rolling|sliding) (window|5)\b|\breset time\b",
+                   r"什么时候.{0,6}(重置|刷新|恢复)", "重置时间", "刷新时间", "几点") and matches(
+        text, QUOTA, r"\b(5[- ]?hours?|window|cycle)\b", "5小时", "5 小时") and not matches(
+        text, r"\bweekly|per week|each week|7-day|7 day\b", "每周", "周额度")
+
+
+@register("quota_reset", When(158, reset_time_asked), facts=("quota.refresh", "weekly.cycle", "error.1308"))
+def quota_reset(r: Reply, p: Parsed) -> str:
+    hours = r.fact("quota.refresh")
+    days = r.fact("weekly.cycle")
+    r.fact("error.1308")
+    if p.language == "zh":
+        return (f"文档只说额度用完后要等到下一个 {hours} 小时周期刷新，没有说明这个周期从何时开始计算（固定时间还是第一次使用）。"
+                "达到上限时，错误 1308 会给出具体的重置时间。每周额度从下单时间开始计算，每 "
+                f"{days} 天重置一次。")
+    return (f"The docs say only that once the quota is used up you wait for the next {hours}-hour cycle; they don't say "
+            "when a cycle starts (a fixed time or your first prompt). When you hit the limit, error 1308 gives the "
+            f"exact reset time. The weekly quota counts from the time you placed your order and resets every {days} days.")
 
 
 def rollover_asked(text: str, s: Slots) -> bool:
