@@ -70,6 +70,12 @@ CASES = [
     ("I have the zai monthly plan, what's the difference with the paid api, just the url?",
      [CODING, ANTHROPIC, r"api\.z\.ai/api/paas/v4", r"billed separately"], [r"\$\d"]),
     ("套餐和API按量付费有什么区别？", [CODING, r"billed separately"], [r"usage conditions", r"\$\d"]),
+    # a tool the docs don't name: the supported list, and the Other Tools page's OpenAI-protocol route
+    ("Can I use the coding plan with GitHub Copilot?", [r"doesn't name GitHub Copilot", r"OpenAI protocol", CODING], []),
+    ("I set ANTHROPIC_BASE_URL to https://api.z.ai/api/anthropic but claude code still asks me to log in",
+     [r"Do you want to use this API key", r"settings\.json"], []),
+    ("opencode 里怎么选择 coding plan 的模型，我只看到 Z.AI 没有 coding plan", [r"Z\.AI Coding Plan", r"opencode auth login"],
+     []),
 ]
 
 

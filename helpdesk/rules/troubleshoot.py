@@ -37,7 +37,7 @@ SETUP_ASK = re.compile(
     r"base ?url|api ?url|api_base|baseurl|endpoint|provider|entrypoint|env(ironment)? var\w*|point \w+ at|plug\w* in|"
     r"use (it|the plan|the coding plan|z\.?ai|glm|my plan)|make \w+ work|get \w+ (to )?work\w*|supposed to use|"
     r"put)\b|\b(tutorial|guide|setup instructions)\b|\bcan (i|we) use (it|the plan|the coding plan|glm|z\.?ai|my plan|"
-    r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(?<!不)(怎么|如何|怎样|哪里|在哪)[^。？?,，]{0,12}(配置|接入|设置|使用|接)|(?<!不)怎么用[?？吗呢]|"
+    r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(?<!不)(怎么|如何|怎样|哪里|在哪)[^。？?,，]{0,12}(配置|接入|设置|使用|接|选择|选)|选(哪个|什么)|(?<!不)怎么用[?？吗呢]|"
     r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)", re.I)
 GENERAL_KINDS = ("general", "bigmodel-general")
 RATE_CODES = ("1302", "1303", "1305")
@@ -377,6 +377,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                   msg.raw, re.I))
     model_missing = bool(msg.models and MODEL_MISSING.search(msg.raw)) or "1211" in known
     claude_fix = tool in ("claude-code", "claude-code-ide") and bool(re.search(r"settings?\.json", msg.raw)) and msg.failing
+    # "I set ANTHROPIC_BASE_URL but Claude Code still asks me to log in": the key prompt, whatever else they set
+    claude_fix = claude_fix or tool in ("claude-code", "claude-code-ide") and bool(
+        re.search(r"log ?in|sign ?in|登录|登陆", msg.ask, re.I)) and bool(
+        re.search(r"settings?\.json|ANTHROPIC_(BASE_URL|AUTH_TOKEN|API_KEY)|api ?key|z\.?ai|glm", msg.raw, re.I))
     if msg.quota_drain and not (known or msg.http_codes or msg.mcp or msg.usage_query):
         quota_drain(d, msg)
         return d
@@ -407,7 +411,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if not (over_context or compared or plan_vs_api or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
-            or (general_shown and msg.subscriber)):
+            or (general_shown and msg.subscriber) or (unlisted and setup_ask and msg.subscriber)):
         return None
 
     _error_meaning(d, msg)
@@ -467,6 +471,11 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if unlisted and setup_ask and msg.subscriber:
         listed = d.fact("tools.supported")
         d.say("tools", f"The FAQ lists the supported tools as {', '.join(listed)}; it doesn't name {unlisted.group(3)}.")
+        if "endpoint" not in d.kinds:
+            d.fact("tool.others.openai")
+            d.say("tools", "The Other Tools page says any tool supporting the OpenAI protocol can run on GLM-4.7: "
+                           f"replace its OpenAI API URL with {d.fact('endpoint.coding')} and set your Z.ai API key. "
+                           f"Whether {unlisted.group(3)} lets you change that URL is for its own documentation.")
     if endpoint_trouble and not balance and "endpoint" not in d.kinds:
         d.fact("tool.others.openai")
         d.say("endpoint", f"The plan needs its own base URL: {d.fact('endpoint.anthropic')} for Claude Code and Goose "
