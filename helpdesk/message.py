@@ -150,9 +150,15 @@ ACCOUNT_MATTER = re.compile(
     r"\b(charged|billed|paid|payment|invoice|bonus|credits?|refund\w*|promo\w*)\b[^.?!\n]{0,80}\b(not|never|without|missing|"
     r"twice|double|wrong|no)\b|\b(not|never|without|missing)\b[^.?!\n]{0,40}\b(charged|billed|bonus|credited|refund\w*)\b|"
     r"重复扣费|扣费.{0,10}(错误|异常|两次)|(没有|未)到账|没收到.{0,6}(赠送|奖励|额度)", re.I)
+# What a subscriber asks a support desk about that is no other company's business: paying, invoices, their account.
+# An ask about these that the docs don't answer gets "not in the docs" and a person, never "I only help with...".
+SUPPORT_MATTER = re.compile(r"\b(invoices?|vat|receipts?|billing|payments?|pay with|alipay|wechat pay|paypal|refunds?|"
+                            r"my (z\.?ai )?account|account (email|password|deletion)|api keys?|quota|prompts? quota)\b|发票|付款|"
+                            r"支付|支付宝|微信支付|退款|我的账号|我的账户", re.I)
 # Calling a plan service outside a coding tool: the REST API, curl, an SDK, their own script.
 DIRECT_CALL = re.compile(r"\b(rest ?api|rest one|rest endpoint|curl|python sdk|(python|node|js|typescript|go) (mcp )?sdk|"
-                         r"mcp (package|sdk)|sdk|my (own )?(script|code|app|program)|programmatic\w*|directly (call\w*|"
+                         r"mcp (package|sdk)|sdk|(from|in|inside|within|via|through|into|with) my (own )?(script|code|app|program)|"
+                         r"my (own )?(script|code|app|program) (that )?(calls?|calling|uses?|using|invok\w*|hits?|sends?)|programmatic\w*|directly (call\w*|"
                          r"invok\w*|via)|call\w* (it|them|the api) directly|testing the (rest )?api directly)\b|直接调用|"
                          r"自己的(代码|程序|脚本)|运行代码|跑代码|在代码(里|中)|代码(里|中)调用", re.I)
 MCP_OTHERS = re.compile(r"\bother (three|3|two|2|ones|servers|tools)\b|\bthe others\b|\bthe rest\b|另外|其他|其余", re.I)
@@ -282,7 +288,7 @@ class Message:
         """Names the plan, Z.ai, a tool, an error, an endpoint or an MCP server: whatever the docs lack, it is no
         question for another company, so an abstention says the docs don't answer it, not "I only help with..."."""
         return bool(self.names_zai or self.subscriber or self.tools or self.mcp or self.errors or self.endpoints
-                    or self.plans)
+                    or self.plans or SUPPORT_MATTER.search(self.ask))
 
     @property
     def personal(self) -> bool:

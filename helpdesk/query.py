@@ -49,6 +49,9 @@ SYNONYMS = (
     (re.compile(r"\b(sign(ed|ing)?[\s-]?in|log(ged|ging)?[\s-]?in)\b", re.I), "login"),
     (re.compile(r"\b(cut off|stopp?(ed|s)? (midway|halfway|early)|truncated|incomplete (answer|response|output))\b", re.I),
      "finish_reason stop length"),
+    (re.compile(r"\btrain(s|ed|ing)? (your|the|their|its|on|with|models)\b|\b(store|stored|keep|kept|retain\w*|collect\w*|"
+                r"log|logged|share|shared|sell) (my|our|the|user) (code|data|prompts|conversations|repo\w*)\b|\bdata "
+                r"(retention|usage|privacy)\b|训练|隐私|数据安全", re.I), "privacy policy personal data train models"),
     (re.compile(r"\b(quota|limit) (resets?|refresh\w*)\b|\bwhen (does|will) (it|the quota|my quota) (reset|refresh)",
                 re.I), "refresh cycle"),
 )

@@ -431,6 +431,8 @@ RAW = [
     # ---- near-misses real subscribers' messages produced: a word of a rule's topic, another question asked ------
     row("Do you store my prompts or use them for training?", None),
     row("I wrote a haiku about my code, any feedback?", None),
+    row("glm-4.7 is really slow today, like 10 tokens/sec, is that expected?", None),
+    row("Does GLM-4.7 support parallel tool calls?", None),
     row("does this web search rename Web Search Prime to just Web Search? Or does it match the tool name?", None),
     row("GLM-5.2 is missing from my model list. What are the steps to enable this specific model?", None),
     row("what is the difference between the open-source GLM-5.2 and the one in the Coding Plan?", None),

@@ -99,6 +99,8 @@ NOT_MINE = [
     "How many prompts do I get on Lite, and how fast does the quota refresh?",
     "How much faster is GLM-5 than GLM-4.7?",
     "What is the difference between the Lite and Pro plans?",
+    "Is my code used to train your models if I use the coding plan?",
+    "Does GLM-4.7 support function calling in Claude Code with parallel tool calls?",
     "Is the Pro plan the same as Max, apart from the quota?",
 ]
 
@@ -150,6 +152,9 @@ def test_the_analysis_separates_the_ask_from_the_paste(message, in_ask, not_in_a
     ("calling web search MCP from the python sdk returns nothing", "direct_call"),
     ("how would we get our open-source agent added to the supported tools list?", "feature_request"),
     ("I'd like to use my GLM coding plan in LobeChat, possible?", "off_plan_use"),
+    ("the plan key fails when I call it from my own script", "direct_call"),
+    ("can I get an invoice with my company VAT number?", "on_topic"),
+    ("能开发票吗？", "on_topic"),
 ])
 def test_the_analysis_reads_what_kind_of_message_it_is(message, flag):
     assert getattr(analyse(message, SETTINGS.corpus_dir), flag)
@@ -161,6 +166,9 @@ def test_the_analysis_reads_what_kind_of_message_it_is(message, flag):
     ("How do I update Claude Code?", "regression"),
     ("Is the coding plan not for coding agents like Goose?", "off_plan_use"),
     ("Can I get a refund?", "account_matter"),
+    ("Is my code used to train your models if I use the coding plan?", "direct_call"),
+    ("Is my code used to train your models if I use the coding plan?", "off_plan_use"),
+    ("what's the weather like in Paris?", "on_topic"),
 ])
 def test_the_analysis_does_not_read_into_plain_questions(message, flag):
     assert not getattr(analyse(message, SETTINGS.corpus_dir), flag)

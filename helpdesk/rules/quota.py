@@ -398,7 +398,8 @@ def quota_exhausted(r: Reply, p: Parsed) -> str:
 
 def rate_limits_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\b(rate limits?|requests? per (minute|second)|rpm|concurren\w*|in parallel|parallel|at once|"
-                         r"simultaneous\w*)\b", "并发", "速率")
+                         r"simultaneous\w*)\b", "并发", "速率") and not matches(
+        text, r"\b(parallel|multiple|simultaneous) (tool|function)[ _-]?calls?\b|\b(function|tool)[ _-]?call\w*")  # a model feature
 
 
 @register("rate_limits", When(140, rate_limits_asked), facts=("limits.rate_page",))

@@ -222,6 +222,9 @@ def _tokens(text: str) -> dict[str, float]:
         before = text[max(0, m.start() - 4):m.start()]
         if "per" in before or (not kind and not re.search(r"\btokens?\b", m.group(0))):
             continue
+        if re.match(r"\s?(/|per |a |an |every |each )\s?(s\b|sec|second|min|minute|hour|h\b)|\s?(tok/s|t/s|tps)\b|/s\b|每秒",
+                    text[m.end():m.end() + 16]):
+            continue  # "10 tokens/sec": a speed, not an amount to price
         try:
             amount = float(m.group(1).replace(",", "")) * scale[(m.group(2) or "")]
         except ValueError:  # "0.9.0 tokens": a version number, not an amount
