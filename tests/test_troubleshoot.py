@@ -76,6 +76,12 @@ CASES = [
      [r"Do you want to use this API key", r"settings\.json"], []),
     ("opencode 里怎么选择 coding plan 的模型，我只看到 Z.AI 没有 coding plan", [r"Z\.AI Coding Plan", r"opencode auth login"],
      []),
+    # a timeout in Claude Code: the FAQ's API_TIMEOUT_MS; a server error on the coding endpoint is not a wrong URL
+    ("Claude Code: API Error (Request timed out.) · Retrying in 1 seconds… (attempt 3/10) with glm",
+     [r'"API_TIMEOUT_MS": "3000000"', r"50 minutes"], [r"talks the Anthropic protocol"]),
+    ("keep getting 500 internal server error from the coding endpoint randomly, is there an issue on your side?",
+     [r"HTTP 500", r"Try again later", r"z\.ai/contact"], [r"needs its own base URL"]),
+    ("Error 1261: Prompt exceeds max length - how do I fix this in opencode?", [r"context window is 200K"], []),
 ]
 
 

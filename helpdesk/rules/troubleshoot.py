@@ -321,7 +321,7 @@ WEAK = {"setup", "http", "protocol"}  # kinds of line that explain no failure on
 RATE_LIMITED = re.compile(r"\brate[\s-]?limit(ed|ing)\b|\bthrottl\w*|too many requests|\bconcurren\w*|限流|限速|并发", re.I)
 # Over the context window, as errors and subscribers say it; "what is the context window of GLM-4.6?" is a question.
 CONTEXT_OVER = re.compile(r"exceed\w* (the )?(model'?s? )?(maximum )?context|context (length|window|limit) (is )?(exceeded|"
-                          r"reached|overflow\w*)|input tokens exceed|prompt is too long|上下文(长度|窗口)?(超|溢出|已满|满了)|"
+                          r"reached|overflow\w*)|input tokens exceed|prompt is too long|(prompt|input|request|message)s? (exceeds?|is over|over) (the )?max(imum)? (length|tokens|context)|maximum context length|上下文(长度|窗口)?(超|溢出|已满|满了)|"
                           r"超(出|过).{0,8}上下文", re.I)
 
 
@@ -376,6 +376,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                   r"(account )?balance|balance (is )?(being )?(deducted|charged|used)",
                                                   msg.raw, re.I))
     model_missing = bool(msg.models and MODEL_MISSING.search(msg.raw)) or "1211" in known
+    claude_timeout = tool in ("claude-code", "claude-code-ide") and bool(
+        re.search(r"tim(ed|es)? ?out|timeout|超时", msg.raw, re.I)) and not msg.mcp
     claude_fix = tool in ("claude-code", "claude-code-ide") and bool(re.search(r"settings?\.json", msg.raw)) and msg.failing
     # "I set ANTHROPIC_BASE_URL but Claude Code still asks me to log in": the key prompt, whatever else they set
     claude_fix = claude_fix or tool in ("claude-code", "claude-code-ide") and bool(
@@ -395,7 +397,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         return mcp_setup(d, msg, corpus_dir) if (MCP_ASK.search(msg.ask) or msg.failing or symptom_of(msg)) and not QUANTITY_ASK.search(msg.ask) \
             else None
     # A plan subscriber whose setup fails and who talks of base URLs, with no tool named: the plan's endpoints.
-    endpoint_trouble = msg.subscriber and not tool and not msg.other_tools and (
+    uses_plan_endpoint = bool({"coding", "anthropic"} & set(msg.endpoints)) or bool(
+        re.search(r"\bcoding (endpoint|url|base ?url|api)\b", msg.ask, re.I))
+    endpoint_trouble = msg.subscriber and not tool and not msg.other_tools and not uses_plan_endpoint and (
         (msg.failing and bool(re.search(r"base ?url|endpoint|api ?url|custom provider|自定义|地址|端点", msg.raw, re.I)))
         or setup_ask)
     over_context = bool(CONTEXT_OVER.search(msg.raw))
@@ -408,7 +412,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if plan_vs_api and not msg.failing and not known:
         balance = False  # "pay-as-you-go" named in a comparison is no charge complaint
     asked_for = bool(tool and msg.feature_request and msg.subscriber)  # "please add the plan to <tool>"
-    if not (over_context or compared or plan_vs_api or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+    if not (over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber) or (unlisted and setup_ask and msg.subscriber)):
@@ -452,7 +456,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         d.say("endpoint", f"Your message shows the general endpoint ({shown}); the Coding Plan needs {plan_endpoint()}"
                           + (f" in {_tool_name(tool)}" if tool else "") + ".")
     elif (tool in ANTHROPIC_TOOLS or msg.protocol == "anthropic") and "anthropic" not in msg.endpoints and (
-            (msg.failing and not over_context) or msg.endpoints):
+            (msg.failing and not over_context and not claude_timeout) or msg.endpoints):
         who = _tool_name(tool) if tool in ANTHROPIC_TOOLS else "Your tool"
         d.say("protocol", f"{who} talks the Anthropic protocol (Messages API): its base URL is "
                           f"{d.fact('endpoint.anthropic')}, not the OpenAI-compatible {d.fact('endpoint.coding')}.")
@@ -528,6 +532,11 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if tool and (setup_ask or misconfigured or asked_for) and "setup" not in d.kinds:
         if tool in TOOLS and tool != "claude-code-router":
             tool_setup(d, tool)
+    if claude_timeout:
+        ms = d.fact("tool.claude-code.timeout")
+        d.say("diagnosis", f"The FAQ's recommended Claude Code configuration sets \"API_TIMEOUT_MS\": \"{ms}\" "
+                           f"({int(ms) // 60000} minutes) in the env block of ~/.claude/settings.json; check yours has it. "
+                           "The docs say nothing more about timeouts.")
     if claude_fix:
         if re.search(r"log ?in|sign ?in|登录|登陆", msg.raw, re.I):
             d.fact("tool.claude-code.key_prompt")
