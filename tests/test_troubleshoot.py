@@ -107,6 +107,9 @@ NOT_MINE = [
     "What is the difference between the Lite and Pro plans?",
     "Is my code used to train your models if I use the coding plan?",
     "Does GLM-4.7 support function calling in Claude Code with parallel tool calls?",
+    'my claude code settings.json: {"env": {"ANTHROPIC_BASE_URL": "https://api.z.ai/api/anthropic", "API_TIMEOUT_MS": '
+    '"3000000"}} how many prompts do I get on Pro?',
+    "Thanks, the coding plan works the same as the paid api for me, great work!",
     "Is the Pro plan the same as Max, apart from the quota?",
 ]
 

@@ -72,8 +72,8 @@ def _tool_name(tool: str) -> str:
 # The plan compared with the pay-as-you-go API: "difference ... paid api", "same as the normal API?", "just the url?".
 _API_KIND = r"(paid|regular|normal|general|standard|pay[- ]as[- ]you[- ]go|payg|usual|plain|open ?platform) (api|endpoint)"
 PLAN_VS_API = re.compile(
-    rf"\b(differen\w*|differ|same as|vs\.?|versus|compared? (to|with))\b[^?]{{0,80}}\b({_API_KIND}|just the (base )?url|only "
-    rf"the (base )?url)\b|\b{_API_KIND}\b[^?]{{0,80}}\b(differen\w*|differ|same|vs\.?|versus)\b|"
+    rf"\b(difference|differ|different from|same as|vs\.?|versus|compared? (to|with))\b[^?]{{0,80}}\b({_API_KIND}|just the (base )?url|only "
+    rf"the (base )?url)\b|\b{_API_KIND}\b[^?]{{0,80}}\b(difference|differ|same as|vs\.?|versus)\b|"
     r"(套餐|coding ?plan|编码套餐).{0,20}(和|与|跟|对比).{0,12}(api|API|按量|通用).{0,12}(区别|不同|一样|差别)", re.I)
 
 
@@ -376,8 +376,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                   r"(account )?balance|balance (is )?(being )?(deducted|charged|used)",
                                                   msg.raw, re.I))
     model_missing = bool(msg.models and MODEL_MISSING.search(msg.raw)) or "1211" in known
-    claude_timeout = tool in ("claude-code", "claude-code-ide") and bool(
-        re.search(r"tim(ed|es)? ?out|timeout|超时", msg.raw, re.I)) and not msg.mcp
+    # a request timing out, not the API_TIMEOUT_MS line of a pasted settings.json
+    claude_timeout = tool in ("claude-code", "claude-code-ide") and msg.failing and bool(
+        re.search(r"(?<![\w])(timed out|times out|time ?out)(?![\w])|超时", msg.raw, re.I)) and not msg.mcp
     claude_fix = tool in ("claude-code", "claude-code-ide") and bool(re.search(r"settings?\.json", msg.raw)) and msg.failing
     # "I set ANTHROPIC_BASE_URL but Claude Code still asks me to log in": the key prompt, whatever else they set
     claude_fix = claude_fix or tool in ("claude-code", "claude-code-ide") and bool(
@@ -408,7 +409,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         re.search(r"\bwhy\b|\binstead\b|\bdifference\b|\bwhich\b|\bvs\.?\b|区别|为什么|还是", msg.ask, re.I))
     # "What's the difference between the coding plan and the paid API, just the URL?": the plan's endpoints against
     # the pay-as-you-go one, whatever tool or request the message is about.
-    plan_vs_api = (msg.subscriber or msg.names_zai) and bool(PLAN_VS_API.search(msg.ask))
+    plan_vs_api = (msg.subscriber or msg.names_zai) and bool(PLAN_VS_API.search(" ".join(msg.questions))) and not msg.errors
     if plan_vs_api and not msg.failing and not known:
         balance = False  # "pay-as-you-go" named in a comparison is no charge complaint
     asked_for = bool(tool and msg.feature_request and msg.subscriber)  # "please add the plan to <tool>"
