@@ -130,6 +130,8 @@ USAGE_QUERY = re.compile(
 FEATURE_REQUEST = re.compile(
     r"\[\s*(feature|feat|enhancement|建议|功能请求|需求)|\bfeature[\s_-]?request|\b(please|pls|could you|can you|can we|would you) "
     r"(add|support|implement|include)\b|\badd support for\b|\b(would|it'?d) (love|like|be (nice|great|good))\b|"
+    r"^\s*\W?(feat|feature|enhancement|fr)\b|^\s*(add|support (for|of))\b|\bfeature\s*:|\bI (propose|suggest)\b|\bproposed "
+    r"(feature|solution|change)\b|\[\s*(提议|建议|需求)|考虑(支持|增加|添加|加入)|"
     r"\bplease add\b|\b(get|have) ([\w-]+ ){0,3}(added|listed|included|approved|whitelisted) (to|in|on)\b|能否(支持|增加|添加|加入)|希望(支持|增加|添加|加入)|建议(支持|增加|添加|加入)|(请|麻烦)(支持|增加|添加|加入)", re.I)
 # The tool changed, not the plan: "stopped working after the update", "downgraded to 1.0.134 and it works".
 REGRESSION = re.compile(
@@ -346,11 +348,17 @@ def is_chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
+# "[Feature Request] ...", "[Bug]: ...", "[提议]...": an issue title's tag, the subscriber's own words; a log line's
+# "[2026-05-18]" or "[ERROR]" and a JSON array are not.
+_TITLE_TAG = re.compile(r"^\s*\[\s*(?!\d)(?!(error|info|warn|warning|debug|trace|fatal|err|critical)\s*\])[^\]\[{}\"'\d:,]{1,24}\]\s*"
+                        r"[:：]?\s*[^\s\[{]", re.I)
+
+
 def _is_pasted(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
-    if _PASTED_LINE.match(line):
+    if _PASTED_LINE.match(line) and not _TITLE_TAG.match(line):
         return True
     if _URL.fullmatch(stripped):
         return True
@@ -518,11 +526,12 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         r"glm|the key|my key) (in|for|with))\s+(my|our|a|the|company'?s?)\s+(own\s+)?(customer\s+)?(website|web ?app|"
         r"app|application|product|service|saas|bot|chatbot|discord bot|telegram bot)\b|\b(chatbot|discord bot|telegram "
         r"bot|qq (bot|channel)|wechat bot|not (for )?coding(?! ?(plan|agents?|tools?))|new-?api|one-?api|api relay|api gateway)\b|机器人|公众号|"
-        r"中转|分发渠道|渠道", own)) and bool(re.search(r"\bglm|coding ?plan|z\.ai|zhipu|智谱|套餐|api key", everything))
+        r"中转|分发渠道|(api|中转|new-?api|one-?api)\s*渠道", own)) and bool(
+        re.search(r"(?<![a-z0-9])glm|coding ?plan|z\.ai|zhipu|智谱|套餐|api key", everything))
     vendors = re.search(r"\b(kimi|moonshot|minimax|doubao|deepseek|qwen|qianfan|dashscope|volcengine|baidu|cerebras|"
                         r"openrouter|opencode go|siliconflow)\b|千帆|百度|豆包|通义|火山|硅基", everything)
     # Naming GLM or Z.ai makes it ours even beside other vendors ("plans for kimi and zai", "GLM-5, MiniMax, Kimi").
-    ours = re.search(r"\bglm|z\.ai|\bzai\b|zhipu|bigmodel|智谱|智普", everything)
+    ours = re.search(r"(?<![a-z0-9])glm|z\.ai|(?<![a-z0-9])zai(?![a-z0-9])|zhipu|bigmodel|智谱|智普", everything)
     # Anthropic's own Claude Max / Pro plans ("Claude Code Max plan", OAuth) are another company's, unless compared.
     anthropic_plan = re.search(r"\bclaude (code )?(max|pro)\b( plan| subscription)?|\banthropic'?s? (max|pro)\b", everything) \
         and not re.search(r"\b(compar\w*|vs|versus|than|times|stack up|against|lite|max plan)\b|×|倍", everything)

@@ -82,6 +82,19 @@ CASES = [
     ("keep getting 500 internal server error from the coding endpoint randomly, is there an issue on your side?",
      [r"HTTP 500", r"Try again later", r"z\.ai/contact"], [r"needs its own base URL"]),
     ("Error 1261: Prompt exceeds max length - how do I fix this in opencode?", [r"context window is 200K"], []),
+    # feature requests: the request is a person's; the docs' word on its subject follows
+    ("[Feature Request] Support the GLM Coding Plan as a provider in MyAgent, I'm a subscriber",
+     [r"don't cover feature requests", r"designated or recognized", CODING, r"billed separately"], []),
+    ("[提议]希望加入GLM coding plan的额度监控", [r"don't cover feature requests", r"glm-plan-usage", r"every 7 days"], []),
+    ("Feature: share my coding plan quota with friends through a link", [r"single account"], [r"glm-plan-usage"]),
+    ("Feature: auto-configure the coding plan's MCP servers (web search, web reader, zread) and show their quota",
+     [r"web_search_prime/mcp", r"web_reader/mcp", r"zread/mcp", r"1,000"], []),
+    ("It would be great if OpenCode could add support for the GLM Coding Plan, I'm subscribed",
+     [r"Z\.AI Coding Plan", r"designated or recognized"], []),
+    ("Add https://z.ai/subscribe coding plans\nLite Plan: Up to ~120 prompts every 5 hours",
+     [r"Lite ~80, Pro ~400 and Max ~1600"], []),
+    ('zai-cli vision analyze fails: HTTP 400: {"error":{"code":"1210","message":"图片输入格式/解析错误"}} with the vision MCP',
+     [r"Error 1210", r"Vision MCP"], []),
 ]
 
 
@@ -121,6 +134,10 @@ def test_troubleshooting_stays_out_of_other_questions(message):
 
 
 ANALYSIS = [
+    # an issue title's tag is the subscriber's words; a log line's timestamp and level are not
+    ("[Feature Request] Promo account sharing\nShare quota with friends", "Promo account sharing", "", (), (), ()),
+    ("[提议]希望加入GLM coding plan的额度监控", "额度监控", "", (), (), ()),
+    ("[2026-05-18][08:07:17][ERROR] Upstream 429\nwhy?", "why", "Upstream", ("429",), (), ()),
     # (message, the ask must contain, the ask must not contain, errors, tools, endpoints)
     ("Getting this in opencode:\n```\n{\"error\":{\"code\":\"1113\",\"message\":\"Insufficient balance\"}}\n```\n"
      "How do I fix it?", "How do I fix it", "Insufficient", ("1113",), ("opencode",), ()),
@@ -164,6 +181,9 @@ def test_the_analysis_separates_the_ask_from_the_paste(message, in_ask, not_in_a
     ("the plan key fails when I call it from my own script", "direct_call"),
     ("can I get an invoice with my company VAT number?", "on_topic"),
     ("能开发票吗？", "on_topic"),
+    ("Feature: Expand the Z.AI adapter with the coding plan MCPs", "feature_request"),
+    ("[提议]希望加入GLM coding plan的额度监控", "feature_request"),
+    ("考虑支持模型订阅方式接入吗，例如智谱", "feature_request"),
 ])
 def test_the_analysis_reads_what_kind_of_message_it_is(message, flag):
     assert getattr(analyse(message, SETTINGS.corpus_dir), flag)

@@ -141,8 +141,8 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
         return None
     if msg.account_matter and parsed.intent in PRICE_INTENTS:
         return None  # "I was charged twice for Lite" asks about their charge, not Lite's price
-    if elsewhere(msg, reply, facts, settings):
-        return None
+    if elsewhere(msg, reply, facts, settings):  # the rule's answer is not the ask's subject; a diagnosis may be
+        return troubleshooting_answer(diagnosis, msg, settings, facts) if diagnosis is not None else None
     fact_ids = list(reply.fact_ids) + ([f for f in diagnosis.fact_ids if f not in reply.fact_ids] if diagnosis else [])
     sources = _sources(facts, fact_ids)
     body = reply.text + ("\n" + "\n".join(diagnosis.lines) if diagnosis else "")

@@ -286,6 +286,75 @@ def usage_check(d: Diagnosis) -> None:
 EXPLAINED_HTTP = ("401", "429", "500")  # the page's other reasons (fine-tuning, file uploads) are not a chat's
 
 
+SHARING = re.compile(r"\b(shar(e|es|ed|ing)|split|pool(ed|ing)?)\b.{0,40}\b(quota|plan|subscription|account|key)\b|"
+                     r"\b(quota|plan|subscription|account)\b.{0,40}\bshar(e|ed|ing)\b|共享|分享|合租", re.I)
+QUOTED_QUOTAS = re.compile(r"~?\d[\d,]* prompts every 5 hours", re.I)
+USAGE_WORDS = re.compile(r"\busage\b|\bquota\b|\bremaining\b|\blimits?\b|额度|用量|余量", re.I)
+
+
+def requested_tool(msg: Message) -> str | None:
+    """"It would be great if OpenCode could add support": the documented tool the request is about, not one named in
+    passing ("similar to the support in Cursor, Windsurf...", "I use it with opencode")."""
+    for tool in msg.tools:
+        for alias in TOOLS[tool][0]:
+            name = re.escape(alias)
+            if tool in TOOL_SETUP and re.search(
+                    rf"\b(if|could|can|please|pls|would)\b[^.\n]{{0,30}}\b{name}\b|\b{name}\b[^.\n]{{0,20}}\b(add|support|"
+                    rf"integrat)\w*|(让|希望|请)\s*{name}", msg.raw, re.I):
+                return tool
+    return None
+
+
+def feature_request(d: Diagnosis, msg: Message, tool: str | None) -> Diagnosis:
+    """A request to add something (a tool's support for the plan, a usage display, a model): the docs document
+    what is, so the request itself is for a person; what they say on its subject comes after."""
+    d.handoff = True
+    d.say("scope", "The docs don't cover feature requests like this one; Z.ai support (or the tool's own maintainers) "
+                   "would take it. What the docs say on the subject:")
+    if SHARING.search(msg.ask):
+        d.fact("sub.personal")
+        d.say("terms", "A GLM Coding Plan subscription is tied to a single account and licensed only to the individual "
+                       "person who owns it (subscription terms), so its quota is not shared with others.")
+        return d
+    if msg.mcp:
+        for server in [s for s in ("web-search", "web-reader", "zread", "vision") if s in msg.mcp or s != "vision"]:
+            base, _ = MCP_SETUP[server]
+            d.say("mcp", re.sub(r"\{([\w.-]+)\}", lambda m: str(d.fact(m.group(1))), f"{base}."))
+        if USAGE_WORDS.search(msg.ask):
+            counts = "; ".join(f"{plan} {d.fact(f'mcp.{plan.lower()}'):,}" for plan in ("Lite", "Pro", "Max"))
+            d.fact("mcp.vision")
+            d.say("mcp", f"Web searches and web reader calls per month in total: {counts}; vision understanding draws on "
+                         "the plan's 5-hour prompt pool.")
+        return d
+    if QUOTED_QUOTAS.search(msg.raw):  # the plans' figures quoted from a page: the current FAQ's, whatever they quote
+        lite, pro, max_ = d.fact("quota.lite"), d.fact("quota.pro"), d.fact("quota.max")
+        d.say("quota", f"The current FAQ gives Lite ~{lite}, Pro ~{pro} and Max ~{max_} prompts every 5 hours "
+                       "(estimates); older pages gave other figures.")
+    if msg.usage_query or USAGE_WORDS.search(msg.ask):
+        usage_check(d)
+        d.say("usage", f"The 5-hour quota refreshes every {d.fact('quota.refresh')} hours; the weekly quota counts from "
+                       f"your order time and resets every {d.fact('weekly.cycle')} days.")
+        return d
+    if "glm-5" in [m.replace("glm5", "glm-5") for m in msg.models]:
+        plans, mult = d.fact("models.glm5_plans"), d.fact("models.glm5_multiplier")
+        d.fact("models.lite_no_glm5")
+        d.say("models", f"GLM-5 is available on the {plans[1]} and {plans[0]} plans (each GLM-5 prompt counts {mult}× "
+                        "against the quota); Lite does not include it yet.")
+        return d
+    if tool:
+        tool_setup(d, tool)
+    d.fact("faq.designated")
+    d.fact("tool.others.openai")
+    general = d.fact("endpoint.general").rsplit("/chat", 1)[0]
+    d.fact("api.billed_separately")
+    d.say("scope", "The plan's quota is only intended to be used within coding/IDE tools designated or recognized by "
+                   "Z.ai (such as Claude Code, Kilo Code) for personal code assistance (FAQ). The Other Tools page says "
+                   f"any tool supporting the OpenAI protocol can run on GLM-4.7 with {d.fact('endpoint.coding')} and "
+                   f"your API key. Any other use goes through the pay-as-you-go general API ({general}), billed "
+                   "separately from the plan.")
+    return d
+
+
 def _error_meaning(d: Diagnosis, msg: Message) -> None:
     business = [e for e in msg.errors if e.kind == "business"]
     for error in business[:2]:
@@ -384,6 +453,11 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     claude_fix = claude_fix or tool in ("claude-code", "claude-code-ide") and bool(
         re.search(r"log ?in|sign ?in|登录|登陆", msg.ask, re.I)) and bool(
         re.search(r"settings?\.json|ANTHROPIC_(BASE_URL|AUTH_TOKEN|API_KEY)|api ?key|z\.?ai|glm", msg.raw, re.I))
+    own_pages = {MCP_SERVERS[m][1] for m in MCP_SERVERS}  # an MCP server's page is the request's own subject
+    if msg.feature_request and (msg.subscriber or msg.names_zai) and not (known or msg.http_codes or msg.failing
+                                                                         or set(msg.topics) - own_pages):
+        only = tool if tool in TOOL_SETUP and len(msg.tools) == 1 and not msg.other_tools else None
+        return feature_request(d, msg, (requested_tool(msg) or only) if tool else None)
     if msg.quota_drain and not (known or msg.http_codes or msg.mcp or msg.usage_query):
         quota_drain(d, msg)
         return d
@@ -395,6 +469,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         mcp_outside(d, msg, "1113" in known or balance)
         return d
     if msg.mcp and not model_missing:  # an MCP server's setup: its page's values; anything else is retrieval's
+        if known:
+            _error_meaning(d, msg)  # "vision fails with 1210": what the code means comes first
         return mcp_setup(d, msg, corpus_dir) if (MCP_ASK.search(msg.ask) or msg.failing or symptom_of(msg)) and not QUANTITY_ASK.search(msg.ask) \
             else None
     # A plan subscriber whose setup fails and who talks of base URLs, with no tool named: the plan's endpoints.
