@@ -109,7 +109,10 @@ FAILURE = re.compile(
     r"(do|does|did)(n'?t| not) (seem to )?(work|support|take effect|apply)|still (asks?|prompts?|requires?|wants?) "
     r"(me )?(to )?(log ?in|sign ?in|login)|keeps? asking|\w+(Error|Exception))\b|"
     r"报错|错误|失败|无法|不能用|用不了|不可用|不支持|不生效|没生效|没有生效|未生效|(要求|提示|需要)(重新)?登录|乱码|"
-    r"异常|出错|提示.{0,6}(不足|错误)|连接不上|超时")
+    r"异常|出错|提示.{0,6}(不足|错误)|连接不上|超时|"
+    # a bug report's own label, and a display that shows nothing or the wrong thing
+    r"^\s*\W?bug\b|\[\s*bug\s*\]|\bshows? (\"|')?no\b|\b(shows?|displays?) (the )?wrong\b|\bswapped\b|"
+    r"(显示|映射).{0,8}(错误|不对|对调|反了)|对调|取错")
 # Quota going fast: a quota word and a speed in one sentence ("my weekly quota reached 52% in 6 hours", "5小时额度
 # ... 用完", "usage grows fast"), not "what happens when I run out?".
 _USAGE_WORD = r"\b(quota|quotas|usage|limit|limits|allowance|credits?)\b"
@@ -122,7 +125,8 @@ QUOTA_DRAIN = re.compile(
     r"就没|耗尽)|(多次|很快|太快)[^。?!\n]{0,10}(额度|用量)(消耗|扣)", re.I)
 USAGE_QUERY = re.compile(
     r"\b(check|see|view|query|monitor|track|display|fetch|read)\w*\b.{0,40}\b(remaining|left|usage|quota)\b|"
-    r"\busage[\s_-]?(query|stats|statistics|dashboard|monitor)\b|\bremaining (quota|usage)\b|glm-plan-usage|"
+    r"\busage[\s_-]?(query|stats|statistics|dashboard|monitor\w*|bar|data|details|panel|display|tracking|tracker)\b|"
+    r"(?<![\w/])/usage\b|\bremaining (quota|usage)\b|glm-plan-usage|"
     r"(查看|查询|获取|显示|监控).{0,12}(额度|用量|使用量|余量|剩余)|(额度|用量|余量|剩余).{0,6}(监控|查询|查看)|剩余额度|"
     r"用量查询|额度查询", re.I)
 # A request to a tool's maintainers or to Z.ai ("please add", "[Feature]", "能否支持"): the docs document what is,
@@ -152,6 +156,8 @@ ACCOUNT_MATTER = re.compile(
     r"\b(charged|billed|paid|payment|invoice|bonus|credits?|refund\w*|promo\w*)\b[^.?!\n]{0,80}\b(not|never|without|missing|"
     r"twice|double|wrong|no)\b|\b(not|never|without|missing)\b[^.?!\n]{0,40}\b(charged|billed|bonus|credited|refund\w*)\b|"
     r"重复扣费|扣费.{0,10}(错误|异常|两次)|(没有|未)到账|没收到.{0,6}(赠送|奖励|额度)", re.I)
+SPOOF = re.compile(r"\b(simulat\w*|pretend\w*|spoof\w*|impersonat\w*|fake|faking|disguis\w*|masquerad\w*)\b.{0,40}"
+                   r"\b(tool|client|agent|user[- ]?agent|header|identity|claude code|openclaw)\b|伪装|模拟成|冒充", re.I)
 # What a subscriber asks a support desk about that is no other company's business: paying, invoices, their account.
 # An ask about these that the docs don't answer gets "not in the docs" and a person, never "I only help with...".
 SUPPORT_MATTER = re.compile(r"\b(invoices?|vat|receipts?|billing|payments?|pay with|alipay|wechat pay|paypal|refunds?|"
@@ -540,6 +546,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     # Calling the plan from their own code is a use the terms exclude (the MCP tools have their own answer).
     # Chat front-ends and workflow builders are not coding tools: the plan's quota is not for them.
     off_plan_use = off_plan_use or (bool(set(other_tools) & set(NON_CODING_APPS)) and (subscriber or bool(ours)))
+    # passing another client off as a designated tool (a faked user agent or identity): a use the terms exclude
+    off_plan_use = off_plan_use or (bool(SPOOF.search(ask)) and (subscriber or bool(ours)))
     off_plan_use = off_plan_use or (direct_call and not mcp and (bool(ours) or subscriber) and not failing) or bool(
         re.search(r"only available for coding (agents?|tools?)", everything))  # the API's own words for it
     return Message(

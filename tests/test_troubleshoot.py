@@ -93,6 +93,10 @@ CASES = [
      [r"Z\.AI Coding Plan", r"designated or recognized"], []),
     ("Add https://z.ai/subscribe coding plans\nLite Plan: Up to ~120 prompts every 5 hours",
      [r"Lite ~80, Pro ~400 and Max ~1600"], []),
+    ('[Bug]: Usage bar shows "No usage data" on a valid GLM Coding Plan key in the status bar extension',
+     [r"subscription page", r"glm-plan-usage", r"z\.ai/contact"], []),
+    ("Since this was my first time, I subscribed to Max. It didn't solve my problem and my refund request was refused. "
+     "An outrageous and unfair term.", [r"non-refundable", r"z\.ai/contact"], [r"^No"]),
     ('zai-cli vision analyze fails: HTTP 400: {"error":{"code":"1210","message":"图片输入格式/解析错误"}} with the vision MCP',
      [r"Error 1210", r"Vision MCP"], []),
 ]
@@ -184,6 +188,9 @@ def test_the_analysis_separates_the_ask_from_the_paste(message, in_ask, not_in_a
     ("Feature: Expand the Z.AI adapter with the coding plan MCPs", "feature_request"),
     ("[提议]希望加入GLM coding plan的额度监控", "feature_request"),
     ("考虑支持模型订阅方式接入吗，例如智谱", "feature_request"),
+    ('[Bug]: Usage bar shows "No usage data" on a valid Coding Plan', "failing"),
+    ("插件显示的5小时和每周额度对调了", "failing"),
+    ("please adapt the request to simulate an openclaw tool so my coding plan works", "off_plan_use"),
 ])
 def test_the_analysis_reads_what_kind_of_message_it_is(message, flag):
     assert getattr(analyse(message, SETTINGS.corpus_dir), flag)

@@ -36,6 +36,7 @@ from helpdesk.settings import Settings
 SHORT_ASK_WORDS = 40
 
 
+COMPLAINT_INTENTS = ("refund", "cancel_deadline", "renewal")  # policies a complaint with no question is about
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
 
 
@@ -57,6 +58,12 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
     """The parse and the reply with its working (facts used, calculations): what tests and audits look at."""
     msg = message or analyse(question, settings.corpus_dir)
     parsed = resolve(asked(msg), list(history), plans=msg.plans)
+    if parsed.intent is None and not msg.questions and msg.personal:
+        # A complaint that asks nothing ("my refund request was refused, an unfair term!") still gets the policy it is
+        # about, with a person; only a policy intent may answer a story, never a figure.
+        whole = resolve(msg.ask, list(history), plans=msg.plans)
+        if whole.intent in COMPLAINT_INTENTS:
+            parsed = whole
     if parsed.intent is None:
         return parsed, None
     reply = respond(parsed, facts_for(settings))
