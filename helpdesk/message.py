@@ -111,7 +111,7 @@ FAILURE = re.compile(
     r"报错|错误|失败|无法|不能用|用不了|不可用|不支持|不生效|没生效|没有生效|未生效|(要求|提示|需要)(重新)?登录|乱码|"
     r"异常|出错|提示.{0,6}(不足|错误)|连接不上|超时|"
     # a bug report's own label, and a display that shows nothing or the wrong thing
-    r"^\s*\W?bug\b|\[\s*bug\s*\]|\bshows? (\"|')?no\b|\b(shows?|displays?) (the )?wrong\b|\bswapped\b|"
+    r"^\s*\W?bug\b|\[\s*bug\s*\]|\bshows? (\"|')?[Nn]o (\w+ )?([Uu]sage|[Dd]ata|quota|models?|results?|output|limits?)\b|\b(shows?|displays?) (the )?wrong\b|\bswapped\b|"
     r"(显示|映射).{0,8}(错误|不对|对调|反了)|对调|取错")
 # Quota going fast: a quota word and a speed in one sentence ("my weekly quota reached 52% in 6 hours", "5小时额度
 # ... 用完", "usage grows fast"), not "what happens when I run out?".

@@ -199,6 +199,7 @@ def test_the_analysis_reads_what_kind_of_message_it_is(message, flag):
 @pytest.mark.parametrize("message, flag", [
     ("How many prompts do I get on Lite?", "quota_drain"),
     ("What happens when I run out of quota?", "quota_drain"),
+    ("The dashboard shows no warnings at all, how many prompts do I get on Lite?", "failing"),
     ("How do I update Claude Code?", "regression"),
     ("Is the coding plan not for coding agents like Goose?", "off_plan_use"),
     ("Can I get a refund?", "account_matter"),
