@@ -156,6 +156,10 @@ ACCOUNT_MATTER = re.compile(
     r"\b(charged|billed|paid|payment|invoice|bonus|credits?|refund\w*|promo\w*)\b[^.?!\n]{0,80}\b(not|never|without|missing|"
     r"twice|double|wrong|no)\b|\b(not|never|without|missing)\b[^.?!\n]{0,40}\b(charged|billed|bonus|credited|refund\w*)\b|"
     r"重复扣费|扣费.{0,10}(错误|异常|两次)|(没有|未)到账|没收到.{0,6}(赠送|奖励|额度)", re.I)
+# GLM's open weights run on their own hardware: the docs are about Z.ai's hosted API and the plan, not that.
+SELF_HOSTED = re.compile(r"\b(vllm|sglang|ollama|llama\.?cpp|lm ?studio|self[- ]?host\w*|locally hosted|gguf|awq|gptq|"
+                         r"exllama\w*|modelscope|tensor[- ]parallel|--tool-call-parser|--reasoning-parser)\b|本地部署|私有化部署|"
+                         r"自部署|自己部署", re.I)
 SPOOF = re.compile(r"\b(simulat\w*|pretend\w*|spoof\w*|impersonat\w*|fake|faking|disguis\w*|masquerad\w*)\b.{0,40}"
                    r"\b(tool|client|agent|user[- ]?agent|header|identity|claude code|openclaw)\b|伪装|模拟成|冒充", re.I)
 # What a subscriber asks a support desk about that is no other company's business: paying, invoices, their account.
@@ -289,6 +293,7 @@ class Message:
     enforcement: bool = False  # asks about bans, suspensions, risk control
     own_account: bool = False  # tells what happened to their own order, payment or subscription
     names_zai: bool = False  # names GLM, Z.ai, Zhipu or bigmodel
+    self_hosted: bool = False  # runs GLM's open weights themselves (vLLM, SGLang, Ollama, a quantised copy)
     topics: tuple[str, ...] = ()  # pages of their own on what the ask names ("deep thinking": guides-thinking-mode)
 
     @property
@@ -535,7 +540,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         r"中转|分发渠道|(api|中转|new-?api|one-?api)\s*渠道", own)) and bool(
         re.search(r"(?<![a-z0-9])glm|coding ?plan|z\.ai|zhipu|智谱|套餐|api key", everything))
     vendors = re.search(r"\b(kimi|moonshot|minimax|doubao|deepseek|qwen|qianfan|dashscope|volcengine|baidu|cerebras|"
-                        r"openrouter|opencode go|siliconflow)\b|千帆|百度|豆包|通义|火山|硅基", everything)
+                        r"openrouter|opencode go|siliconflow|alibaba|aliyun|bailian)\b|千帆|百度|豆包|通义|火山|硅基|阿里|百炼",
+                        everything)
     # Naming GLM or Z.ai makes it ours even beside other vendors ("plans for kimi and zai", "GLM-5, MiniMax, Kimi").
     ours = re.search(r"(?<![a-z0-9])glm|z\.ai|(?<![a-z0-9])zai(?![a-z0-9])|zhipu|bigmodel|智谱|智普", everything)
     # Anthropic's own Claude Max / Pro plans ("Claude Code Max plan", OAuth) are another company's, unless compared.
@@ -563,7 +569,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         mcp_others=failing and "mcp" in everything and bool(MCP_OTHERS.search(ask)),
         unknown_models=tuple(m for m in models if corpus_dir is not None and m.replace("glm5", "glm-5") not in
                              documented_models(str(corpus_dir))),
-        topics=_topics_named(own, corpus_dir))
+        topics=_topics_named(own, corpus_dir), self_hosted=bool(SELF_HOSTED.search(own)) and not endpoints)
 
 
 def _topics_named(ask: str, corpus_dir: Path | None) -> tuple[str, ...]:

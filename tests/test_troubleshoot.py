@@ -191,6 +191,9 @@ def test_the_analysis_separates_the_ask_from_the_paste(message, in_ask, not_in_a
     ('[Bug]: Usage bar shows "No usage data" on a valid Coding Plan', "failing"),
     ("插件显示的5小时和每周额度对调了", "failing"),
     ("please adapt the request to simulate an openclaw tool so my coding plan works", "off_plan_use"),
+    ("GLM-4.5-Air thinking can't be disabled, vllm serve cpatonn/GLM-4.5-Air-AWQ-4bit --reasoning-parser glm45",
+     "self_hosted"),
+    ("订阅了阿里的codingplan，API是sk-sp格式的，是否可以接入此工具？", "other_vendor"),
 ])
 def test_the_analysis_reads_what_kind_of_message_it_is(message, flag):
     assert getattr(analyse(message, SETTINGS.corpus_dir), flag)
@@ -200,6 +203,8 @@ def test_the_analysis_reads_what_kind_of_message_it_is(message, flag):
     ("How many prompts do I get on Lite?", "quota_drain"),
     ("What happens when I run out of quota?", "quota_drain"),
     ("The dashboard shows no warnings at all, how many prompts do I get on Lite?", "failing"),
+    ("https://api.z.ai/api/coding/paas/v4 fails: Endpoint not found. For Ollama, version 0.14+ is required.",
+     "self_hosted"),
     ("How do I update Claude Code?", "regression"),
     ("Is the coding plan not for coding agents like Goose?", "off_plan_use"),
     ("Can I get a refund?", "account_matter"),
@@ -279,3 +284,11 @@ def test_a_rules_answer_about_their_own_case_offers_a_person(message, personal):
     result = answer_rules(message, [], SETTINGS)
     assert result is not None and result.route == "rules", result
     assert ("z.ai/contact" in result.text) is personal and result.offer_human is personal, result.text
+
+
+def test_self_hosted_weights_are_outside_the_docs():
+    """Running GLM's open weights (vLLM, Ollama) is no question these docs answer: an abstention that says so."""
+    result = answer_rules("vllm serve zai-org/GLM-4.5-Air --tool-call-parser glm45: how do I turn thinking off?", [],
+                          SETTINGS)
+    assert result is not None and result.route == "abstain" and "don't cover this" in result.text
+

@@ -134,11 +134,23 @@ def elsewhere(msg: Message, reply: Reply, facts: Facts, settings: Settings) -> l
     return [doc for doc in msg.topics if doc not in cited and phrase.get(doc, doc) not in reply.text.lower()]
 
 
+def self_hosted(msg: Message) -> Answer:
+    """GLM's open weights run by the subscriber (vLLM, SGLang, Ollama): no rule, no passage of these docs applies."""
+    text = ("这些文档讲的是 Z.ai 托管的 API 和 GLM Coding Plan，不涉及自己部署 GLM 开源权重（vLLM、SGLang、Ollama 等），所以没有"
+            "这方面的答案；请参考你所用推理框架和模型仓库的文档。") if msg.language == "zh" else (
+            "The GLM Coding Plan docs cover Z.ai's hosted API and the plan, not running GLM's open weights yourself "
+            "(vLLM, SGLang, Ollama, a quantised copy), so they don't cover this; the inference server's and the "
+            "model repository's own documentation are the place for it.")
+    return Answer(text=text, route="abstain", confidence=0.0, trace={"layer": "self_hosted"})
+
+
 def answer_rules(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None
                  ) -> Answer | None:
     """A rules answer when the ask is a rule's fact or a failure the docs diagnose; both when it is both
     ("what should haiku map to? I get 'model not found'": the mapping, then the diagnosis)."""
     msg = message or analyse(question, settings.corpus_dir)
+    if msg.self_hosted:
+        return self_hosted(msg)
     facts = facts_for(settings)
     diagnosis = diagnose(msg, facts, settings.corpus_dir)
     parsed, reply = explain(question, history, settings, msg)
