@@ -36,7 +36,7 @@ from helpdesk.settings import Settings
 SHORT_ASK_WORDS = 40
 
 
-COMPLAINT_INTENTS = ("refund", "cancel_deadline", "renewal")  # policies a complaint with no question is about
+COMPLAINT_INTENTS = ("refund",)  # the policy a complaint with no question is about (a renewal complaint wants a person)
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
 
 
