@@ -287,9 +287,11 @@ def referral_reward(r: Reply, p: Parsed) -> str:
                 "your friend really paid, after discounts and credits.")
     price = amounts[0]
     payment, working = friend_payment(r, p, price, percents, amounts[1:])
-    credits = r.calc("payment * rate / 100", payment=(payment, "calculation"), rate=(rate, "fact:ref.inviter_reward"))
+    worked = working != money(price)  # no discount, credit or minimum: the payment is the amount the question gave
+    credits = r.calc("payment * rate / 100", payment=(payment, "calculation" if worked else "question"),
+                     rate=(rate, "fact:ref.inviter_reward"))
     if p.language == "zh":
-        working_zh = f"（{working}）" if working != money(price) else ""  # no discount or credit: nothing to show
+        working_zh = f"（{working}）" if worked else ""
         return (f"{money(credits)} 积分：好友实际支付 {money(payment)}{working_zh} 的 {rate}%。以活动规则页的 {rate}% 为准，"
                 f"FAQ 中的 {example}% 只是示例。")
     return (f"{money(credits)} in credits: {rate}% of your friend's actual payment of {money(payment)} ({working}). "
