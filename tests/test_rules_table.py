@@ -429,6 +429,10 @@ RAW = [
     row("多个工具是共享一个额度吗？", "shared_quota", {}, [r"共用一个额度"], zh=True),
     row("Claude Code 和 Cline 是各自有额度还是共用？", "shared_quota", {}, [r"共用一个额度"], zh=True),
     row("怎么一键配置所有编程工具？", "coding_helper", {}, [r"npx @z_ai/coding-helper"], zh=True),
+    row("那第20天呢？", "upgrade_cost", {"plans": ["lite", "pro"], "days_used": 19}, [usd("27.80"), r"第 20 天"],
+        history=[user("从 Lite 升级到 Pro，现在是第5天，要付多少钱？")], zh=True),
+    row("那 Max 呢？", "model_calls", {"plans": ["max"]}, [r"24,000\s*[–-]\s*32,000"],
+        history=[user("Pro 套餐每5小时有多少次模型调用？")], zh=True),
     row("怎么安装 Claude Code？需要什么版本的 Node？", "claude_install", {},
         [r"npm install -g @anthropic-ai/claude-code", r"Node\.js 18"], zh=True),
 
