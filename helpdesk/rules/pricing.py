@@ -20,6 +20,7 @@ from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, matches
 SUBSCRIBE_PAGE = "https://z.ai/subscribe"
 STATED_PRICES = {("lite", "monthly"): "price.lite_monthly", ("pro", "monthly"): "price.pro_monthly"}
 PLAN_ORDER = {"lite": 0, "pro": 1, "max": 2}
+CYCLE_ZH = {"monthly": "包月", "quarterly": "包季", "annual": "包年"}  # the words the Chinese subscription page uses
 # "cancel a streaming request", "downgrade node": the thing cancelled or downgraded is not a subscription.
 NOT_A_SUBSCRIPTION = re.compile(r"\b(request|requests|task|tasks|stream|streaming|job|generation|call|calls|process|"
                                 r"command|operation|run|response|download|node|python|npm|package|library|sdk|version|"
@@ -107,6 +108,8 @@ def upgrade_cost(r: Reply, p: Parsed) -> str:
     cycles = p.slots.get("cycles") or []
     if len(plans) < 2:
         r.clarify = True
+        if p.language == "zh":
+            return "你要从哪个套餐升级到哪个套餐？（例如从 Lite 包月升级到 Pro 包月）"
         return "Which plan are you upgrading from and to (for example Lite monthly to Pro monthly)?"
     old_plan, new_plan = plans[0], plans[1]
     old_cycle = cycles[0] if cycles else "monthly"
@@ -125,6 +128,12 @@ def upgrade_cost(r: Reply, p: Parsed) -> str:
     if old_price is None or new_price is None:
         unknown = [f"{PLAN_NAMES[pl]} {cy}" for pl, cy, pr in ((old_plan, old_cycle, old_price),
                                                               (new_plan, new_cycle, new_price)) if pr is None]
+        if p.language == "zh":
+            unknown_zh = [f"{PLAN_NAMES[pl]} {CYCLE_ZH[cy]}" for pl, cy, pr in ((old_plan, old_cycle, old_price),
+                                                                              (new_plan, new_cycle, new_price)) if pr is None]
+            return (f"文档没有写明 {'、'.join(unknown_zh)} 的价格，所以无法给出准确金额。规则是：跨档位升级立即生效，当前套餐未使用"
+                    f"部分的价值按比例折算抵扣新套餐的价格。当前价格请以订阅页面为准：{SUBSCRIBE_PAGE}；告诉我两个套餐的价格和你"
+                    "当前计费周期已用了多少天，我可以帮你算出来。")
         return (f"The docs do not state the price of {' or '.join(unknown)}, so I can't give an exact figure. The rule: "
                 "a cross-tier upgrade starts immediately and the unused part of your current plan is credited pro "
                 f"rata against the new price. Current prices are on {SUBSCRIBE_PAGE}; tell me both prices and how many "
@@ -132,6 +141,9 @@ def upgrade_cost(r: Reply, p: Parsed) -> str:
     if days is None:
         r.clarify = True
         same_day = r.calc("max(new - old, 0)", new=(new_price, origin_new), old=(old_price, origin_old))
+        if p.language == "zh":
+            return (f"你当前的{CYCLE_ZH[old_cycle]}计费周期已经用了多少天？（在购买当天从 {PLAN_NAMES[old_plan]} 升级到 "
+                    f"{PLAN_NAMES[new_plan]} 需支付 {money(same_day)}。）")
         return (f"How many days into your current {old_cycle} cycle are you? (Upgrading {PLAN_NAMES[old_plan]} → "
                 f"{PLAN_NAMES[new_plan]} on the day you bought it costs {money(same_day)}.)")
     period = {"monthly": 30, "quarterly": 90, "annual": 365}[old_cycle]
@@ -144,6 +156,15 @@ def upgrade_cost(r: Reply, p: Parsed) -> str:
     said = p.slots.get("days_said") or f"{number(days)} days used"
     if isinstance(p.slots.get("days_used"), tuple) and p.slots["days_used"][0] == "day":
         said = f"{number(days)} days used ({said})"
+    if p.language == "zh":
+        kind = p.slots["days_used"][0] if isinstance(p.slots.get("days_used"), tuple) else None
+        said_zh = (f"计费周期第 {number(p.slots['days_used'][1])} 天，即已用 {number(days)} 天" if kind == "day" else
+                   f"按 {period} 天周期过半计，即已用 {number(days)} 天" if kind == "halfway" else
+                   "购买当天升级" if days == 0 else f"已用 {number(days)} 天")
+        return (f"{money(cost)}：{PLAN_NAMES[old_plan]} {CYCLE_ZH[old_cycle]}（{money(old_price)}）升级到 "
+                f"{PLAN_NAMES[new_plan]} {CYCLE_ZH[new_cycle]}（{money(new_price)}），{said_zh}。跨档位升级立即生效，当前套餐"
+                f"未使用的 {number(unused)}/{period} 天（{money(remaining)}）按比例折算抵扣，所以你需支付 {money(new_price)} − "
+                f"{money(remaining)}。按 {period} 天计费周期估算，实际金额以结算页面为准。")
     return (f"{money(cost)}: upgrading {PLAN_NAMES[old_plan]} {old_cycle} ({money(old_price)}) → {PLAN_NAMES[new_plan]} "
             f"{new_cycle} ({money(new_price)}) with {said} takes effect immediately; the unused "
             f"{number(unused)}/{period} days of your plan ({money(remaining)}) are credited pro rata, so you pay "
@@ -177,9 +198,16 @@ def same_tier_upgrade(r: Reply, p: Parsed) -> str:
     if len(cycles) >= 2:
         old, new = cycles[0], cycles[1]
         total = r.calc("old + new", old=(months[old], "assumption"), new=(months[new], "assumption"))
+        if p.language == "zh":
+            return (f"一共 {number(total)} 个月：同档位升级（{CYCLE_ZH[old]} → {CYCLE_ZH[new]}）要等当前套餐到期后才开始生效，"
+                    f"所以有效期累加（{months[old]} + {months[new]} 个月）。FAQ 的例子：Lite 包月升级到 Lite 包年，共 "
+                    f"{example} 个月。")
         return (f"{number(total)} months in total: a same-tier upgrade ({old} → {new}) starts only when your current "
                 f"plan expires, so the validity periods add up ({months[old]} + {months[new]} months). The FAQ's "
                 f"example: Lite monthly → Lite annual gives {example} months.")
+    if p.language == "zh":
+        return ("有效期会累加：同档位升级（如包月 → 包年）要等当前套餐到期后才生效。FAQ 的例子：Lite 包月升级到 Lite 包年，"
+                f"共可使用 {example} 个月。")
     return ("The validity periods add up: a same-tier upgrade (e.g. monthly → annual) takes effect only after your "
             f"current plan expires. The FAQ's example: Lite monthly → Lite annual gives {example} months of service.")
 
@@ -192,6 +220,9 @@ def upgrade_between_plans(text: str, s: Slots) -> bool:
 def upgrade_rules(r: Reply, p: Parsed) -> str:
     r.fact("sub.cross_tier")
     example = r.fact("sub.same_tier")
+    if p.language == "zh":
+        return ("跨档位升级（如 Lite → Pro）立即生效，当前套餐的剩余价值按比例折算，抵扣两者的差价。同档位升级（如包月 → 包年）"
+                f"在当前套餐到期后开始，有效期累加（Lite 包月 → Lite 包年 = {example} 个月）。")
     return ("A cross-tier upgrade (e.g. Lite → Pro) takes effect immediately, and the remaining value of your plan is "
             "credited pro rata against the price difference. A same-tier upgrade (e.g. monthly → annual) starts when "
             f"your current plan expires, so the validity adds up (Lite monthly → Lite annual = {example} months).")
@@ -204,6 +235,8 @@ def downgrade_named(text: str, s: Slots) -> bool:
 @register("downgrade", When(20, higher_plan_first), When(60, downgrade_named), facts=("sub.downgrade",))
 def downgrade(r: Reply, p: Parsed) -> str:
     r.fact("sub.downgrade")
+    if p.language == "zh":
+        return "降级在当前计费周期结束后生效：在订阅页面选择新的套餐并确认即可；在此之前你仍可继续使用当前套餐。"
     return ("A downgrade takes effect after your current billing cycle ends: choose the new plan on the subscription "
             "page and confirm; you keep your current plan until then.")
 
@@ -325,8 +358,10 @@ def fee_order_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\bcredits?\b") and matches(text, r"\b(before|first|priority)\b") and matches(
             text, r"\b(card|paypal|balance|cash)\b"):
         return True
-    return matches(text, r"\b(deduct|deducted|deduction|charged first|which (balance|one) (is )?(used|charged)|order)\b") and matches(
-        text, r"\b(credits?|balance|card|paypal|fee|fees|renewal|subscription)\b")
+    return matches(text, r"\b(deduct|deducted|deduction|charged first|which (balance|one) (is )?(used|charged)|order)\b",
+                   "扣款顺序", "扣费顺序", "扣除顺序", "先扣", "优先扣", "哪个先") and matches(
+        text, r"\b(credits?|balance|card|paypal|fee|fees|renewal|subscription)\b", "积分", "余额", "信用卡", "银行卡", "费用",
+        "续费", "订阅")
 
 
 @register("fee_order", When(100, fee_order_asked),
@@ -336,18 +371,23 @@ def fee_order(r: Reply, p: Parsed) -> str:
     r.fact("sub.fee_order_cash")
     r.fact("sub.fee_order_card")
     r.fact("sub.card_minimum")
+    if p.language == "zh":
+        return ("费用按以下顺序扣除：1) 积分余额；2) 现金余额；3) 剩余部分从绑定的支付方式（银行卡或 PayPal）扣款。银行卡扣款有"
+                "一笔较小的最低金额（不足时向上取整），文档没有写明具体金额。")
     return ("Fees are deducted in this order: 1) your credits balance, 2) your cash balance, 3) your linked payment "
             "method (card or PayPal) for the rest. A card charge has a small minimum (rounded up if less); the docs "
             "do not state its amount.")
 
 
 def card_minimum_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\bminimum\b") and matches(text, r"\bcard\b")
+    return matches(text, r"\bminimum\b", "最低", "最少") and matches(text, r"\bcard\b", "信用卡", "银行卡", "刷卡")
 
 
 @register("card_minimum", When(110, card_minimum_asked), facts=("sub.card_minimum",))
 def card_minimum(r: Reply, p: Parsed) -> str:
     r.fact("sub.card_minimum")
+    if p.language == "zh":
+        return ("文档说信用卡扣款有一笔较小的最低金额，低于它的余额会向上取整，但没有写明具体金额；请在结算页面查看，或咨询 Z.ai 客服。")
     return ("The docs say a small minimum applies when charging a credit card and smaller remainders are rounded up, "
             "but they do not state the amount; check the amount at checkout or ask Z.ai support.")
 
@@ -356,12 +396,18 @@ def sharing_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\b(teams?|seats?|(multiple|several|many|two|three|\d+) (people|users|developers|devs|engineers|"
                          r"persons)|share (my|the|a|one|it|an) ?(plan|subscription|account|key)?|coworkers?|colleagues?)\b",
                    "团队", "多人", "共享", "合租") and matches(text, r"\b(plan|subscription|account|cost|price|share|use)\b",
-                                                       "套餐", "订阅", "账号", "共享")
+                                                       "套餐", "订阅", "账号", "共享") and not (
+        # "多个工具是共享一个额度吗？": tools sharing one quota, no people: shared_quota's question, not a team plan
+        matches(text, r"(多个|所有|不同|各个|每个|几个)(编程|编码)?工具|工具.{0,8}(共享|共用)")
+        and not matches(text, "团队", "多人", "合租", "同事", "别人", "朋友"))
 
 
 @register("personal_plan", When(150, sharing_asked), facts=("sub.personal",))
 def personal_plan(r: Reply, p: Parsed) -> str:
     r.fact("sub.personal")
+    if p.language == "zh":
+        return ("文档没有提到团队版或按席位计费的套餐：GLM Coding Plan 订阅绑定一个账号，只授权给购买它的个人使用，不能与团队"
+                "共享。企业或 API 方案请咨询 Z.ai 客服。")
     return ("The docs don't mention a team or per-seat plan: a GLM Coding Plan subscription is tied to one account and "
             "licensed only to the individual person who owns it, so it cannot be shared with a team. Ask Z.ai "
             "support about business or API options.")
@@ -380,6 +426,10 @@ def first_purchase_deal(r: Reply, p: Parsed) -> str:
     pct = r.fact("price.first_purchase_deal")
     lite, pro = r.fact("price.lite_monthly"), r.fact("price.pro_monthly")
     from_lite, from_pro = r.fact("price.from_lite"), r.fact("price.from_pro")
+    if p.language == "zh":
+        return (f"有。产品概览页写明首次购买 GLM Coding Plan 立减 {pct}%，这就是“from {from_lite} USD per month”（Lite，"
+                f"原价 {money(lite)}）和“from {from_pro} USD per month”（Pro，原价 {money(pro)}）的由来。当前优惠以订阅页面为准："
+                f"{SUBSCRIBE_PAGE}")
     return (f"Yes: the overview offers {pct}% off your first GLM Coding Plan purchase, which is where its \"from "
             f"{from_lite} USD per month\" (Lite, list {money(lite)}) and \"from {from_pro} USD per month\" (Pro, list "
             f"{money(pro)}) come from. The current offer is shown on the subscription page, https://z.ai/subscribe.")

@@ -36,51 +36,64 @@ def prompt_quota_asked(text: str, s: Slots) -> bool:
 def plan_quota(r: Reply, p: Parsed) -> str:
     plans = plans_of(p) or list(PLAN_NAMES)
     glm5 = p.slots.get("glm5")
-    lines = []
+    window = r.fact("quota.refresh") if p.language == "zh" else None
+    lines, lines_zh = [], []
     for plan in plans:
         quota = r.fact(f"quota.{plan}")
         if glm5 and plan == "lite":
             r.fact("models.lite_no_glm5")
             lines.append("Lite: GLM-5 is not included in the Lite plan yet (it can only be used through the paid general API).")
+            lines_zh.append("Lite 套餐暂不包含 GLM-5（只能通过按量付费的通用 API 使用）")
         elif glm5:
             mult = r.fact("models.glm5_multiplier")
             effective = r.calc("round(quota / multiplier)", quota=(quota, f"fact:quota.{plan}"),
                                multiplier=(mult, "fact:models.glm5_multiplier"))
             lines.append(f"{PLAN_NAMES[plan]}: about {number(effective)} GLM-5 prompts every 5 hours "
                          f"(~{quota} prompts, with GLM-5 counting {mult}× against the quota).")
+            lines_zh.append(f"{PLAN_NAMES[plan]} 套餐每 {window} 小时约可发送 {number(effective)} 次 GLM-5 提示（约 {quota} 次提示，"
+                            f"GLM-5 按 {mult} 倍消耗额度）")
         else:
             lines.append(f"{PLAN_NAMES[plan]}: up to ~{quota} prompts every 5 hours.")  # written as the FAQ writes it
+            lines_zh.append(f"{PLAN_NAMES[plan]} 套餐每 {window} 小时最多约 {quota} 次提示")
     r.fact("quota.estimates")
     if p.language == "zh":
-        zh = {"lite": "Lite 套餐", "pro": "Pro 套餐", "max": "Max 套餐"}
-        body = "；".join(f"{zh[plan]}每 5 小时最多约 {r.facts.value(f'quota.{plan}')} 次提示" for plan in plans)
-        return body + "。以上为估算值，实际用量因任务复杂度而异；额度用完后等待下一个 5 小时周期刷新，不会扣除账户余额。"
+        return ("；".join(lines_zh) + f"。以上为估算值，实际用量因任务复杂度而异；额度用完后等待下一个 {window} 小时周期刷新，"
+                "不会扣除账户余额。")
     r.fact("quota.refresh")
     return ("\n".join(lines) + "\nThese are estimates; the quota refreshes every 5 hours, and running out never "
             "touches your account balance.")
 
 
 def model_calls_asked(text: str, s: Slots) -> bool:
-    """Also "how is a prompt counted?", "is every tool call a prompt?": what one prompt is, in model calls."""
-    return matches(text, r"\bmodel calls?\b|\bcalls? per prompt\b|\bcalls (per|in|every)\b", "模型调用") or matches(
+    """Also "how is a prompt counted?", "is every tool call a prompt?", "是按 prompt 对话轮次计量吗": what one prompt is, in
+    model calls; "调用 GLM-5 模型要多少钱" is a price question."""
+    return matches(text, r"\bmodel calls?\b|\bcalls? per prompt\b|\bcalls (per|in|every)\b", "模型调用",
+                   r"调用(多少|几)次模型") or matches(
         text, r"\b(how|what)\b.{0,20}\bprompts?\b.{0,20}\b(counted|count|counts|defined|mean|measured)\b|\bwhat counts as "
               r"(a|one) prompt\b|\b(every|each|a) (tool|api|model) (call|request)\b.{0,20}\b(a|one|count as( a)?) prompt\b",
-        r"(一次|一个)\s*(prompt|提示).{0,6}(怎么|如何)(算|计算|计)", r"(prompt|提示)(次数)?.{0,4}(怎么|如何)(算|计算|计)")
+        r"(一次|一个)\s*(prompt|提示).{0,6}(怎么|如何)(算|计算|计)", r"(prompt|提示)(次数)?.{0,4}(怎么|如何)(算|计算|计)",
+        r"(prompt|提示|对话轮次).{0,12}(计量|计费|计次)|按.{0,8}(prompt|提示|对话轮次).{0,6}(计量|计费|计算)")
 
 
-@register("model_calls", When(190, model_calls_asked), facts=("calls_per_prompt", *PLAN_FACTS))
+@register("model_calls", When(190, model_calls_asked), facts=("calls_per_prompt", "quota.refresh", *PLAN_FACTS))
 def model_calls(r: Reply, p: Parsed) -> str:
     low, high = r.fact("calls_per_prompt")
     plans = plans_of(p)
+    zh = p.language == "zh"
     if not plans:
-        return f"Each prompt typically allows {low}–{high} model calls."
+        return f"每次提示通常可进行 {low}–{high} 次模型调用。" if zh else f"Each prompt typically allows {low}–{high} model calls."
+    window = r.fact("quota.refresh") if zh else None
     lines = []
     for plan in plans:
         quota = r.fact(f"quota.{plan}")
         lo = r.calc("quota * low", quota=(quota, f"fact:quota.{plan}"), low=(low, "fact:calls_per_prompt"))
         hi = r.calc("quota * high", quota=(quota, f"fact:quota.{plan}"), high=(high, "fact:calls_per_prompt"))
-        lines.append(f"{PLAN_NAMES[plan]}: roughly {number(lo)}–{number(hi)} model calls per 5-hour window "
+        lines.append(f"{PLAN_NAMES[plan]} 套餐：每 {window} 小时约 {number(lo)}–{number(hi)} 次模型调用（约 {quota} 次提示 × "
+                     f"每次 {low}–{high} 次调用）。" if zh else
+                     f"{PLAN_NAMES[plan]}: roughly {number(lo)}–{number(hi)} model calls per 5-hour window "
                      f"(~{quota} prompts × {low}–{high} calls each).")
+    if zh:
+        return "\n".join(lines) + "\n以上均为估算值，实际用量因任务而异。"
     return "\n".join(lines) + "\nBoth figures are estimates; real usage varies with the task."
 
 
@@ -90,21 +103,31 @@ def ratio_asked(text: str, s: Slots) -> bool:
 
 
 @register("plan_ratio", When(260, ratio_asked),
-          facts=("ratio.lite_vs_claude_pro", "ratio.pro_vs_lite", "ratio.max_vs_pro", *PLAN_FACTS))
+          facts=("ratio.lite_vs_claude_pro", "ratio.pro_vs_lite", "ratio.max_vs_pro", "quota.refresh", *PLAN_FACTS))
 def plan_ratio(r: Reply, p: Parsed) -> str:
     plans = plans_of(p)
+    zh = p.language == "zh"
     if "claude max" in p.text:  # the overview's comparison with Claude Max is superseded by the FAQ's
         claude, pro, mx = r.fact("ratio.lite_vs_claude_pro"), r.fact("ratio.pro_vs_lite"), r.fact("ratio.max_vs_pro")
+        if zh:
+            return (f"当前 FAQ 已不再与 Claude Max 比较。它的说法是：Lite 的用量额度约为 Claude Pro 套餐的 {claude} 倍，"
+                    f"Pro 约为 Lite 的 {pro} 倍，Max 约为 Pro 的 {mx} 倍。")
         return (f"The current FAQ no longer compares the plans with Claude Max. It says: Lite gives about {claude}× the "
                 f"usage quota of the Claude Pro plan, Pro about {pro}× Lite's, and Max about {mx}× Pro's.")
     if "claude pro" in p.text:
         ratio = r.fact("ratio.lite_vs_claude_pro")
+        if zh:
+            return f"约 {ratio} 倍：文档说 Lite 套餐的用量额度约为 Claude Pro 套餐的 {ratio} 倍。"
         return f"About {ratio}×: the docs say Lite gives about {ratio}× the usage quota of the Claude Pro plan."
     a, b = (plans + ["lite", "pro"])[:2]
     order = {"lite": 0, "pro": 1, "max": 2}
     big, small = (a, b) if order[a] > order[b] else (b, a)
     q_big, q_small = r.fact(f"quota.{big}"), r.fact(f"quota.{small}")
     ratio = r.calc("big / small", big=(q_big, f"fact:quota.{big}"), small=(q_small, f"fact:quota.{small}"))
+    if zh:
+        window = r.fact("quota.refresh")
+        return (f"约 {number(ratio)} 倍：{PLAN_NAMES[big]} 套餐每 {window} 小时约 {q_big} 次提示，{PLAN_NAMES[small]} 套餐约 "
+                f"{q_small} 次。")
     return (f"About {number(ratio)}×: {PLAN_NAMES[big]} has ~{q_big} prompts every 5 hours against "
             f"{PLAN_NAMES[small]}'s ~{q_small}.")
 
@@ -215,6 +238,8 @@ def glm5_switch(r: Reply, p: Parsed) -> str:
     plans, mult = r.fact("models.glm5_plans"), r.fact("models.glm5_multiplier")
     if plans_of(p) == ["lite"]:
         r.fact("models.lite_no_glm5")
+        if p.language == "zh":
+            return "Lite 套餐暂不包含 GLM-5，所以在 Lite 上无法切换到 GLM-5；Lite 套餐使用的模型是 GLM-4.7。"
         return "Lite does not include GLM-5 yet, so there is nothing to switch to on Lite; GLM-4.7 is the plan's model."
     if p.language == "zh":
         return (f"GLM-5 目前支持 {plans[1]} 和 {plans[0]} 套餐。需要在自定义配置中手动把模型改为 “GLM-5”（例如 Claude Code 的 "
@@ -387,9 +412,11 @@ def quota_rollover(r: Reply, p: Parsed) -> str:
 
 @register("quota_exhausted", When(160, running_out_asked), facts=("quota.refresh", *PLAN_FACTS))
 def quota_exhausted(r: Reply, p: Parsed) -> str:
-    r.fact("quota.refresh")
+    window = r.fact("quota.refresh")
     if p.language == "zh":
-        return "不会扣除账户余额。额度用完后需要等待下一个 5 小时周期刷新。"
+        quotas = "".join(f"{PLAN_NAMES[plan]} 套餐每 {window} 小时最多约 {r.fact(f'quota.{plan}')} 次提示。"
+                         for plan in plans_of(p))
+        return f"不会扣除账户余额。额度用完后需要等待下一个 {window} 小时周期刷新。" + quotas
     quotas = "".join(f" {PLAN_NAMES[plan]} gives up to ~{r.fact(f'quota.{plan}')} prompts every 5 hours."
                      for plan in plans_of(p))
     return ("No, it never touches your account balance: once the plan quota is used up, wait for the next 5-hour "
@@ -402,8 +429,12 @@ def rate_limits_asked(text: str, s: Slots) -> bool:
         text, r"\b(parallel|multiple|simultaneous) (tool|function)[ _-]?calls?\b|\b(function|tool)[ _-]?call\w*")  # a model feature
 
 
-@register("rate_limits", When(140, rate_limits_asked), facts=("limits.rate_page",))
+@register("rate_limits", When(140, rate_limits_asked), facts=("limits.rate_page", "quota.refresh"))
 def rate_limits(r: Reply, p: Parsed) -> str:
     page = r.fact("limits.rate_page")
+    if p.language == "zh":
+        window = r.fact("quota.refresh")
+        return (f"文档没有写明速率限制或并发请求数的具体数值。你账户当前的速率限制可以在 {page} 查看。文档写明的套餐限制是每 "
+                f"{window} 小时的提示次数额度和每周额度。")
     return ("The docs do not state a number for rate limits or concurrent requests. Your account's current rate "
             f"limits are shown at {page}. The plan's documented limits are prompts per 5 hours and a weekly quota.")

@@ -79,25 +79,31 @@ def referral_issuing(r: Reply, p: Parsed) -> str:
 
 
 def objection_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\b(objection|dispute|raise it|missed|missing referral|complain|appeal)\b", "申诉")
+    return matches(text, r"\b(objection|dispute|raise it|missed|missing referral|complain|appeal)\b", "申诉", "异议", "投诉")
 
 
 @register("referral_objection", When(3, objection_asked, group=REFERRAL), facts=("ref.objection",))
 def referral_objection(r: Reply, p: Parsed) -> str:
     days = r.fact("ref.objection")
+    if p.language == "zh":
+        return (f"{days} 天内：对邀请记录或积分有异议，须在问题出现后 {days} 天内向客服提出；逾期未提出视为放弃。")
     return (f"Within {days} days: objections about invitation records or credits must reach customer service within "
             f"{days} days of the problem arising; later objections are considered waived.")
 
 
+PAID_BEFORE_ZH = ("老用户", "不是新用户", r"(之前|以前|已经|曾经).{0,4}(付费|订阅|买|购买)过")
+NOT_REFUNDED_ZH = ("没有退款", "没退款", "未退款", "不退款", "没有申请退款")
+
+
 def friend_paid_before(text: str, s: Slots) -> bool:
     return matches(text, r"\b(already (had|paid)|paid (subscription|plan) (before|last)|existing (user|subscriber)|"
-                         r"not a new user|had a (paid )?subscription)\b")
+                         r"not a new user|had a (paid )?subscription)\b", *PAID_BEFORE_ZH)
 
 
 def invite_counts_asked(text: str, s: Slots) -> bool:
     """A delay stated, or "does it count / qualify" about a payment or a refund."""
     return bool(s.hours or matches(text, r"\b(qualify|qualif|count|counts|valid|eligible)\b", "有效", "算")) and bool(
-        s.hours or matches(text, r"\b(refund|refunded|paid|pay)\b"))
+        s.hours or matches(text, r"\b(refund|refunded|paid|pay)\b", "付款", "支付", "付费", "退款"))
 
 
 @register("referral_qualifies", When(4, friend_paid_before, group=REFERRAL), When(8, invite_counts_asked, group=REFERRAL),
@@ -110,14 +116,28 @@ def referral_qualifies(r: Reply, p: Parsed) -> str:
     text = p.text
     problems = []
     paid_after = hours[0] if hours else None
+    zh = p.language == "zh"
     if paid_after is not None and paid_after > window:
-        problems.append(f"the payment came {number(paid_after)} hours after the invite, past the {window}-hour window")
+        problems.append(f"付款发生在邀请后 {number(paid_after)} 小时，超过了 {window} 小时的期限" if zh else
+                        f"the payment came {number(paid_after)} hours after the invite, past the {window}-hour window")
     refunded = any(w in text for w in ("refund", "refunded", "退款"))
-    if refunded and not any(w in text for w in ("not refund", "no refund", "didn't refund", "without refund")):
-        problems.append(f"an order refunded within {no_refund} hours does not count")
+    if refunded and not any(w in text for w in ("not refund", "no refund", "didn't refund", "without refund",
+                                                *NOT_REFUNDED_ZH)):
+        problems.append(f"在 {no_refund} 小时内退款的订单不计入" if zh else
+                        f"an order refunded within {no_refund} hours does not count")
     if any(w in text for w in ("already paid", "paid before", "had a subscription", "existing subscriber",
-                               "not a new user", "was subscribed", "subscribed before")):
-        problems.append("only new users (never paid for a subscription) qualify")
+                               "not a new user", "was subscribed", "subscribed before")) or (
+            matches(text, *PAID_BEFORE_ZH)):
+        problems.append("只有新用户（从未付费订阅过）才符合条件" if zh else
+                        "only new users (never paid for a subscription) qualify")
+    if zh:
+        rule_zh = (f"好友需通过你的邀请链接或邀请码加入、是新用户、在 {window} 小时内完成首次 GLM Coding Plan 订阅付款，"
+                   f"且订单在 {no_refund} 小时内没有退款，邀请才有效")
+        if problems:
+            return "不符合条件：" + "；".join(problems) + f"。总之，{rule_zh}。"
+        if paid_after is not None:
+            return (f"就时间而言符合：{number(paid_after)} 小时内付款，在 {window} 小时期限之内。总体来说，{rule_zh}。")
+        return f"要看具体情况：{rule_zh}。"
     rule = (f"it qualifies when your friend joins through your link or code, is a new user, pays for their first "
             f"GLM Coding Plan subscription within {window} hours, and the order is not refunded within {no_refund} hours")
     if problems:
@@ -135,37 +155,49 @@ def cap_asked(text: str, s: Slots) -> bool:
 def referral_cap(r: Reply, p: Parsed) -> str:
     r.fact("ref.no_cap")
     every, pct = r.fact("ref.tier_extra")
+    if p.language == "zh":
+        return (f"没有上限：邀请人数不设上限，每成功邀请一位好友都能获得相应奖励。此外，每成功邀请 {every} 位，还可额外获得这 "
+                f"{every} 位好友实际支付总额 {pct}% 的奖励。")
     return (f"No cap: there is no upper limit on the number of invites, and each successful invite earns its reward. "
             f"Every {every} successful invites also earn an extra {pct}% of those friends' total actual payments.")
 
 
 def payment_window_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\b(have to pay|has to pay|must pay|pay within|deadline|time limit|how long does (my|the) "
-                         r"friend have|window)\b", "多久内") and not matches(text, r"\bminimum|at least\b")
+                         r"friend have|window)\b", "多久内", "多长时间内", "几天内", "多少小时内",
+                   r"(付款|支付|付费).{0,8}(时限|期限)|(时限|期限).{0,8}(付款|支付|付费)") and not matches(
+        text, r"\bminimum|at least\b", "最低")
 
 
 @register("referral_window", When(6, payment_window_asked, group=REFERRAL), facts=("ref.window", "ref.no_refund_24h"))
 def referral_window(r: Reply, p: Parsed) -> str:
     window = r.fact("ref.window")
     no_refund = r.fact("ref.no_refund_24h")
+    if p.language == "zh":
+        return (f"{window} 小时：好友需在通过你的链接或邀请码加入后 {window} 小时内完成首次 GLM Coding Plan 付款，且订单在 "
+                f"{no_refund} 小时内没有退款。")
     return (f"{window} hours: your friend must complete their first GLM Coding Plan payment within {window} hours of "
             f"joining through your link or code, and the order must not be refunded within {no_refund} hours.")
 
 
 def minimum_payment_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\bminimum|at least\b", "最低") and matches(text, r"\bpay|payment|payable|amount\b")
+    return matches(text, r"\bminimum|at least\b", "最低", "最少") and matches(text, r"\bpay|payment|payable|amount\b",
+                                                                          "支付", "付款", "应付", "金额", "付多少")
 
 
 @register("referral_minimum", When(9, minimum_payment_asked, group=REFERRAL), facts=("ref.minimum",))
 def referral_minimum(r: Reply, p: Parsed) -> str:
     minimum = r.fact("ref.minimum")
+    if p.language == "zh":
+        return (f"{minimum:.2f} 美元：扣除所有折扣和积分后，应付金额不得低于 {minimum:.2f} 美元（支付机构的要求）；如果折扣会让金额"
+                "低于这个数，折扣会相应调整。")
     return (f"{minimum:.2f} USD: after all discounts and credits, the amount payable must be at least {minimum:.2f} USD "
             "(a payment processor requirement); the discount is adjusted if it would go below that.")
 
 
 def tier_asked(text: str, s: Slots) -> bool:
     return bool(s.count and s.count >= 30) or matches(
-        text, r"\bevery 30\b|\b30 (friends|invites)\b|\btier|extra reward|bonus")
+        text, r"\bevery 30\b|\b30 (friends|invites)\b|\btier|extra reward|bonus", "额外奖励", "阶梯")
 
 
 @register("referral_tier", When(10, tier_asked, group=REFERRAL),
@@ -174,7 +206,12 @@ def referral_tier(r: Reply, p: Parsed) -> str:
     every, pct = r.fact("ref.tier_extra")
     r.fact("ref.no_cap")
     count = p.slots.get("count")
-    text = (f"For every {every} successful invites you get an extra one-time reward of {pct}% of those {every} "
+    zh = p.language == "zh"
+    if zh:
+        text = (f"每成功邀请 {every} 位好友，除基础奖励外，还可一次性额外获得这 {every} 位好友实际支付总额 {pct}% 的奖励；"
+                "不设上限，可以反复累计。")
+    else:
+        text = (f"For every {every} successful invites you get an extra one-time reward of {pct}% of those {every} "
             "friends' total actual payments, on top of the base reward; rounds repeat with no upper limit.")
     amounts = p.slots.get("money", [])
     if count and amounts:
@@ -186,11 +223,15 @@ def referral_tier(r: Reply, p: Parsed) -> str:
         extra = r.calc("rounds * every * each * pct / 100", rounds=(rounds, "calculation"),
                        every=(every, "fact:ref.tier_extra"), each=(each, "question"), pct=(pct, "fact:ref.tier_extra"))
         total = r.calc("base + extra", base=(base, "calculation"), extra=(extra, "calculation"))
+        if zh:
+            return (f"共 {money(total)} 积分：每位好友 {money(each)} 的 {rate}% 合计 {money(base)}，另加 {number(rounds)} 轮额外"
+                    f"奖励（每轮为 {every} 位好友付款的 {pct}%，共 {money(extra)}）。" + text)
         return (f"{money(total)} in credits in total: {rate}% of each friend's {money(each)} is {money(base)}, plus "
                 f"{number(rounds)} bonus round(s) of {pct}% of {every} friends' payments ({money(extra)}). " + text)
     if count:
         rounds = r.calc("count // every", count=(count, "question"), every=(every, "fact:ref.tier_extra"))
-        text = f"{number(rounds)} extra reward round(s) for {count} invites. " + text
+        text = (f"邀请 {count} 位好友可获得 {number(rounds)} 轮额外奖励。" if zh else
+                f"{number(rounds)} extra reward round(s) for {count} invites. ") + text
     return text
 
 
@@ -206,7 +247,7 @@ def referral_friend_discount(r: Reply, p: Parsed) -> str:
     minimum = r.fact("ref.minimum")
     if p.language == "zh":
         return (f"受邀好友首次订阅 GLM Coding Plan 可享 {pct}% 立减（仅限新用户首单，续费和升级不适用）；"
-                "扣除所有折扣和积分后的应付金额不得低于 0.50 美元。")
+                f"扣除所有折扣和积分后的应付金额不得低于 {minimum:.2f} 美元。")
     return (f"Your invited friend gets a {pct}% instant discount on their first GLM Coding Plan subscription (new "
             "users only, first order only; renewals and upgrades don't qualify). The amount payable after all "
             f"discounts and credits must still be at least {minimum:.2f} USD.")
@@ -232,6 +273,9 @@ def referral_reward(r: Reply, p: Parsed) -> str:
     if paid:  # the friend's actual payment, when stated, is what the reward is computed on
         payment = float(paid.group(1))
         credits = r.calc("payment * rate / 100", payment=(payment, "question"), rate=(rate, "fact:ref.inviter_reward"))
+        if p.language == "zh":
+            return (f"{money(credits)} 积分：好友实际支付 {money(payment)} 的 {rate}%（以活动规则为准；FAQ 中的 {example}% "
+                    "只是示例）。")
         return (f"{money(credits)} in credits: {rate}% of your friend's actual payment of {money(payment)} (campaign "
                 f"rules; the FAQ's {example}% was only an example).")
     if not amounts and p.language == "zh":
@@ -243,7 +287,13 @@ def referral_reward(r: Reply, p: Parsed) -> str:
                 "your friend really paid, after discounts and credits.")
     price = amounts[0]
     payment, working = friend_payment(r, p, price, percents, amounts[1:])
-    credits = r.calc("payment * rate / 100", payment=(payment, "calculation"), rate=(rate, "fact:ref.inviter_reward"))
+    worked = working != money(price)  # no discount, credit or minimum: the payment is the amount the question gave
+    credits = r.calc("payment * rate / 100", payment=(payment, "calculation" if worked else "question"),
+                     rate=(rate, "fact:ref.inviter_reward"))
+    if p.language == "zh":
+        working_zh = f"（{working}）" if worked else ""
+        return (f"{money(credits)} 积分：好友实际支付 {money(payment)}{working_zh} 的 {rate}%。以活动规则页的 {rate}% 为准，"
+                f"FAQ 中的 {example}% 只是示例。")
     return (f"{money(credits)} in credits: {rate}% of your friend's actual payment of {money(payment)} ({working}). "
             f"The rules page's {rate}% applies; the FAQ's {example}% figure was only an example.")
 
@@ -258,9 +308,9 @@ def friend_payment(r: Reply, p: Parsed, price: float, percents: list[float], cre
     for credit in credits:
         value = r.calc("max(value - credit, 0)", value=(value, "calculation" if len(steps) > 1 else "question"),
                        credit=(credit, "question"))
-        steps.append(f"−{money(credit)} credits")
+        steps.append(f"−{money(credit)} 积分" if p.language == "zh" else f"−{money(credit)} credits")
     minimum = r.fact("ref.minimum")
     if value < minimum:
         value = r.calc("minimum", minimum=(minimum, "fact:ref.minimum"))
-        steps.append(f"raised to the {minimum:.2f} USD minimum")
+        steps.append(f"按最低 {minimum:.2f} 美元计" if p.language == "zh" else f"raised to the {minimum:.2f} USD minimum")
     return value, " ".join(steps)

@@ -12,6 +12,8 @@ from helpdesk.rules.registry import When, register
 from helpdesk.rules.respond import Reply, money, number
 from helpdesk.rules.understand import COST, Parsed, Slots, matches
 
+TOKEN_KINDS_ZH = {"input": "输入", "cached": "缓存输入", "output": "输出"}
+
 SUPPORTED_TOOL_NAMES = ("claude code", "open code", "opencode", "cline", "factory droid", "droid", "kilo code", "roo code",
                         "crush", "goose", "cursor", "gemini cli", "grok cli", "cherry studio", "trae", "eigent")
 
@@ -26,7 +28,8 @@ def api_cost_asked(text: str, s: Slots) -> bool:
         (s.glm5 and matches(text, r"\bapi\b") and matches(text, COST))
         or (s.tokens and (s.api_model or matches(text, COST)))
         or (s.api_model and matches(text, r"\b(per (1m|million|mtok)|million tokens|per token|api price|api pricing|"
-                                          r"input price|output price)\b")))
+                                          r"input price|output price)\b", "每百万", r"百万\s?tokens?",
+                                    r"\bapi\s?(的)?\s?(价格|费用|收费|定价|单价)", "输入价格", "输出价格")))
 
 
 @register("api_cost", When(230, api_cost_asked),
@@ -35,16 +38,23 @@ def api_cost(r: Reply, p: Parsed) -> str:
     model = p.slots.get("api_model")
     if p.slots.get("glm5") and not model:
         r.fact("api.pricing_page")
+        if p.language == "zh":
+            return "文档中的价格页面没有列出 GLM-5；请在 Z.ai 价格页面查看当前价格（https://docs.z.ai/guides/overview/pricing）。"
         return ("The pricing page in the docs does not list GLM-5; check the current price on the Z.ai pricing page "
                 "(https://docs.z.ai/guides/overview/pricing).")
     if model not in API_MODELS:
         r.clarify = True
+        if p.language == "zh":
+            return "哪个模型？价格页面列出了 GLM-4.7、GLM-4.6、GLM-4.5 及其衍生版本每百万 tokens 的价格。"
         return "Which model? The pricing page lists per-1M-token prices for GLM-4.7, GLM-4.6, GLM-4.5 and their variants."
     fact_id = f"api.{model}"
     price_in, price_cached, price_out = r.fact(fact_id)
     tokens = p.slots.get("tokens", {})
     name = model.upper().replace("GLM-", "GLM-").replace("FLASHX", "FlashX").replace("FLASH", "Flash").replace(
         "AIRX", "AirX").replace("AIR", "Air")
+    if not tokens and p.language == "zh":
+        return (f"{name}：输入每百万 tokens {money(price_in)}，缓存输入每百万 tokens {money(price_cached)}，输出每百万 tokens "
+                f"{money(price_out)}（美元，通用 API 按量付费）。")
     if not tokens:
         return (f"{name}: {money(price_in)} per 1M input tokens, {money(price_cached)} per 1M cached input tokens, "
                 f"{money(price_out)} per 1M output tokens (USD, general API pay-as-you-go).")
@@ -52,19 +62,26 @@ def api_cost(r: Reply, p: Parsed) -> str:
                    inp=(tokens.get("input", 0), "question"), out=(tokens.get("output", 0), "question"),
                    cached=(tokens.get("cached", 0), "question"), pin=(price_in, f"fact:{fact_id}"),
                    pout=(price_out, f"fact:{fact_id}"), pcached=(price_cached, f"fact:{fact_id}"))
+    if p.language == "zh":
+        parts_zh = [f"{TOKEN_KINDS_ZH[k]} {number(tokens[k])} tokens" for k in ("input", "cached", "output") if tokens.get(k)]
+        return (f"{money(total)}：{' + '.join(parts_zh)}，按 {name} 的通用 API 标价计算（输入 {money(price_in)} / 输出 "
+                f"{money(price_out)} 每百万 tokens，美元）。在支持的编程工具中使用 Coding Plan 不按此计费。")
     parts = [f"{number(tokens[k])} {k} tokens" for k in ("input", "cached", "output") if tokens.get(k)]
     return (f"{money(total)}: {' + '.join(parts)} on {name} at {money(price_in)} input / {money(price_out)} output "
             "per 1M tokens (general API list prices, USD). Coding Plan usage in supported tools is not billed this way.")
 
 
 def web_search_tool_price_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\bweb search\b") and matches(text, COST) and matches(
-        text, r"\b(api|per (call|use)|tool|built-in)\b")
+    return matches(text, r"\bweb search\b", "联网搜索", "网络搜索") and matches(text, COST) and matches(
+        text, r"\b(api|per (call|use)|tool|built-in)\b", "每次", "工具", "内置")
 
 
 @register("api_tool_price", When(120, web_search_tool_price_asked), facts=("api.web_search",))
 def api_tool_price(r: Reply, p: Parsed) -> str:
     price = r.fact("api.web_search")
+    if p.language == "zh":
+        return (f"每次 {money(price)}：通用 API 内置的 Web Search 工具按每次调用 {money(price)}（美元）计费。Coding Plan 的联网"
+                "搜索 MCP 则使用套餐的每月额度。")
     return (f"{money(price)} per use: the built-in Web Search tool on the general API is billed at {money(price)} "
             "per call (USD). The Coding Plan's web search MCP uses the plan's monthly quota instead.")
 
@@ -90,13 +107,21 @@ def endpoint(r: Reply, p: Parsed) -> str:
     text = p.text
     if "claude code" in text or "goose" in text:
         tool = "Claude Code" if "claude code" in text else "Goose"
+        if p.language == "zh":
+            return f"{tool} 使用 Anthropic 兼容端点 {anthropic}，配合你的 Z.ai API Key。"
         return f"{tool} uses the Anthropic-compatible endpoint {anthropic} with your Z.ai API key."
     for tool in CODING_TOOLS:
         if tool in text:
+            if p.language == "zh":
+                return f"在 {tool.title()} 中使用 Coding Plan 端点 {coding}（不是通用 API），配合你的 Z.ai API Key。"
             return (f"Use the Coding Plan endpoint {coding} in {tool.title()} (not the general API), with your Z.ai "
                     "API key.")
     general = r.fact("endpoint.general")
     r.fact("tool.others.openai")
+    if p.language == "zh":
+        return (f"Claude Code 和 Goose：{anthropic}。其他编程工具（Cline、Kilo Code、Roo Code、OpenCode、Crush、Cursor 等）："
+                f"{coding}；任何支持 OpenAI 协议的工具都可以使用这个 base URL 和模型 GLM-4.7。通用 API（{general}）单独计费，"
+                "不使用套餐额度。")
     return (f"Claude Code and Goose: {anthropic}. Other coding tools (Cline, Kilo Code, Roo Code, OpenCode, Crush, "
             f"Cursor, ...): {coding}; any tool that speaks the OpenAI protocol works with that base URL and the model "
             f"GLM-4.7. The general API ({general}) is billed separately and does not use the plan.")
@@ -104,28 +129,39 @@ def endpoint(r: Reply, p: Parsed) -> str:
 
 def supported_tools_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\bwhich (coding )?tools\b|\bsupported (coding )?tools\b|\btools (are )?supported\b|"
-                         r"\b(what|which) (coding )?tools\b.*\bsupport", "支持哪些工具") or (
+                         r"\b(what|which) (coding )?tools\b.*\bsupport", r"支持哪些.{0,6}工具",
+                   r"哪些.{0,6}工具.{0,6}(支持|能用|可以用)") or (
         matches(text, r"\b(work with|work in|works with|works in|support|supports|compatible with|use it (with|in))\b")
-        and any(tool in text for tool in SUPPORTED_TOOL_NAMES) and matches(text, r"\b(plan|coding plan|subscription)\b"))
+        and any(tool in text for tool in SUPPORTED_TOOL_NAMES) and matches(text, r"\b(plan|coding plan|subscription)\b")) or (
+        # "Cursor 能用 Coding Plan 吗？"; a model named makes it a model question ("Claude Code 能用 Lite 套餐的 GLM-5 吗？")
+        matches(text, "能用", "可以用", "支持", "兼容", "适用") and any(tool in text for tool in SUPPORTED_TOOL_NAMES)
+        and matches(text, r"\b(plan|coding plan|subscription)\b", "套餐", "订阅") and not s.glm5 and not matches(text, "模型"))
 
 
 @register("supported_tools", When(220, supported_tools_asked), facts=("tools.supported", "tools.shared_quota"))
 def supported_tools(r: Reply, p: Parsed) -> str:
     tools = r.fact("tools.supported")
     r.fact("tools.shared_quota")
+    if p.language == "zh":
+        return "Coding Plan 支持 " + "、".join(tools) + "。这些工具共享你套餐的额度。"
     return ("The Coding Plan supports " + ", ".join(tools) + ". All of them share your plan's quota.")
 
 
 def claude_mapping_asked(text: str, s: Slots) -> bool:
     """"haiku" alone is a poem: the mapping question names a model, a mapping or Claude Code with it."""
     return (matches(text, r"\b(opus|sonnet|haiku)\b") and matches(
-        text, r"\b(model|models|map|maps|mapped|mapping|glm|claude|default|anthropic_\w+)\b")) or (
-        matches(text, r"\bclaude code\b") and matches(text, r"\bdefault model|model mapping|which models?\b"))
+        text, r"\b(model|models|map|maps|mapped|mapping|glm|claude|default|anthropic_\w+)\b", "模型", "映射")) or (
+        matches(text, r"\bclaude code\b") and matches(text, r"\bdefault model|model mapping|which models?\b", "默认模型",
+                                                       "模型映射", "映射"))
 
 
 @register("claude_mapping", When(200, claude_mapping_asked), facts=("claude.opus", "claude.sonnet", "claude.haiku"))
 def claude_mapping(r: Reply, p: Parsed) -> str:
     opus, sonnet, haiku = r.fact("claude.opus"), r.fact("claude.sonnet"), r.fact("claude.haiku")
+    if p.language == "zh":
+        return (f"Claude Code 的默认映射：ANTHROPIC_DEFAULT_OPUS_MODEL → {opus}，ANTHROPIC_DEFAULT_SONNET_MODEL → {sonnet}，"
+                f"ANTHROPIC_DEFAULT_HAIKU_MODEL → {haiku}。Pro 或 Max 套餐可以在 ~/.claude/settings.json 中自行把模型改为 "
+                "“GLM-5”。")
     return (f"Claude Code's default mapping: ANTHROPIC_DEFAULT_OPUS_MODEL → {opus}, ANTHROPIC_DEFAULT_SONNET_MODEL → "
             f"{sonnet}, ANTHROPIC_DEFAULT_HAIKU_MODEL → {haiku}. On Pro or Max you can set a model to \"GLM-5\" "
             "yourself in ~/.claude/settings.json.")
@@ -134,14 +170,20 @@ def claude_mapping(r: Reply, p: Parsed) -> str:
 def shared_quota_asked(text: str, s: Slots) -> bool:
     """"Do Claude Code and Cline each get their own quota, or is it one pool?" """
     tools = sum(tool in text for tool in SUPPORTED_TOOL_NAMES)
-    return (tools >= 2 or matches(text, r"\b(each|every|all|different|multiple|several) (coding )?tools?\b", "多个工具")) and \
-        matches(text, r"\b(quota|quotas|pool|limit|limits|usage)\b", "额度") and \
-        matches(text, r"\b(own|separate|separately|share|shared|sharing|same|one pool|each|combined|together)\b", "共享", "共用")
+    return (tools >= 2 or matches(text, r"\b(each|every|all|different|multiple|several) (coding )?tools?\b",
+                                  r"(多个|所有|不同|各个|每个|几个)(编程|编码)?工具")) and \
+        matches(text, r"\b(quota|quotas|pool|limit|limits|usage)\b", "额度", "用量") and \
+        matches(text, r"\b(own|separate|separately|share|shared|sharing|same|one pool|each|combined|together)\b", "共享",
+                "共用", "分开", "单独", "各自", "同一")
 
 
-@register("shared_quota", When(215, shared_quota_asked), facts=("tools.shared_quota",))
+@register("shared_quota", When(215, shared_quota_asked), facts=("tools.shared_quota", "quota.refresh"))
 def shared_quota(r: Reply, p: Parsed) -> str:
     r.fact("tools.shared_quota")
+    if p.language == "zh":
+        window = r.fact("quota.refresh")
+        return (f"共用一个额度：你订阅下所有支持的编程工具共享同一份用量额度，Claude Code、Cline 或其他任何工具发出的提示，都计入"
+                f"同样的每 {window} 小时额度和每周额度。")
     return ("One pool: all supported coding tools share the same usage quota under your subscription, so prompts from "
             "Claude Code, Cline or any other tool count against the same 5-hour and weekly limits.")
 
@@ -155,16 +197,22 @@ def coding_helper_asked(text: str, s: Slots) -> bool:
 @register("coding_helper", When(212, coding_helper_asked), facts=("tool.helper.command",))
 def coding_helper(r: Reply, p: Parsed) -> str:
     command = r.fact("tool.helper.command")
+    if p.language == "zh":
+        return f"运行 `{command}`：Coding Tool Helper 会自动检测、安装并配置你的编程工具，让它们使用 GLM Coding Plan。"
     return (f"Run `{command}`: the Coding Tool Helper detects, installs and configures your coding tools with the "
             "GLM Coding Plan for you.")
 
 
 def claude_install_asked(text: str, s: Slots) -> bool:
-    return "claude code" in text and matches(text, r"\binstall\w*\b|\bnode(\.js)? version\b", "安装")
+    return "claude code" in text and matches(text, r"\binstall\w*\b|\bnode(\.js)? version\b", "安装",
+                                             r"node(\.js)?\s?.{0,4}版本")
 
 
 @register("claude_install", When(205, claude_install_asked), facts=("tool.claude-code.install", "tool.claude-code.node"))
 def claude_install(r: Reply, p: Parsed) -> str:
     command, node = r.fact("tool.claude-code.install"), r.fact("tool.claude-code.node")
+    if p.language == "zh":
+        return (f"用 `{command}` 安装 Claude Code，需要 Node.js {node} 或更高版本。然后把它指向套餐（在 ~/.claude/settings.json "
+                "中设置 ANTHROPIC_BASE_URL 和 ANTHROPIC_AUTH_TOKEN）。")
     return (f"Install Claude Code with `{command}`; it needs Node.js {node} or newer. Then point it at the plan "
             "(ANTHROPIC_BASE_URL and ANTHROPIC_AUTH_TOKEN in ~/.claude/settings.json).")
