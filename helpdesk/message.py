@@ -187,7 +187,7 @@ TEMPLATE_HEADING = re.compile(
     r"(context|information)|version|what happened\??|what did you expect.*|operating system|os|self check|"
     r"问题描述|复现步骤|期望(行为|结果)?|实际(行为|结果)?|环境|日志|截图|版本|补充(信息|说明)?)\s*(\*\*)?\s*[:：]?\s*$", re.I)
 _PASTED_LINE = re.compile(
-    r"^\s*([{}\[\]]|\"[^\"]+\"\s*:|'[^']+'\s*:|<[/a-z!]|at\s+\S+\s*\(|File \"|Traceback|\$\s|>>>|//|#!|"
+    r"^\s*([{}\[\]]|\"[^\"]+\"\s*:|'[^']+'\s*:|<[/a-z!]|at\s+\S+\s*\(|File \"|Traceback|\$\s|>>>|>\s|//|#!|"
     r"\[?\d{4}[-/]\d{2}[-/]\d{2}[ T\]]|\[?\d{2}:\d{2}:\d{2}|\[?(ERROR|WARN|WARNING|INFO|DEBUG|TRACE)\b|"
     r"(export\s+)?[A-Z][A-Z0-9_]{2,}\s*=|[\w.-]+\s*=\s*[\"'\[{]|(curl|npm|npx|pip|node|python|claude|opencode)\s+-|"
     r"(API )?Error:|[A-Za-z]*(Error|Exception)\b[:(]|error(\[\w+\])?:|\s{4,}\S)")

@@ -142,6 +142,8 @@ ANALYSIS = [
     ("[Feature Request] Promo account sharing\nShare quota with friends", "Promo account sharing", "", (), (), ()),
     ("[提议]希望加入GLM coding plan的额度监控", "额度监控", "", (), (), ()),
     ("[2026-05-18][08:07:17][ERROR] Upstream 429\nwhy?", "why", "Upstream", ("429",), (), ()),
+    # a quoted line ("> ...") is someone else's words: MiniMax quoted is not the vendor asked about
+    ("> minimax 按 prompt 对话轮次计量\n\n是智谱用 prompt 对话轮次计量吧？", "是智谱", "minimax", (), (), ()),
     # (message, the ask must contain, the ask must not contain, errors, tools, endpoints)
     ("Getting this in opencode:\n```\n{\"error\":{\"code\":\"1113\",\"message\":\"Insufficient balance\"}}\n```\n"
      "How do I fix it?", "How do I fix it", "Insufficient", ("1113",), ("opencode",), ()),

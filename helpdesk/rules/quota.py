@@ -81,7 +81,7 @@ def model_calls(r: Reply, p: Parsed) -> str:
     plans = plans_of(p)
     zh = p.language == "zh"
     if not plans:
-        return f"每次提示通常可进行 {low}–{high} 次模型调用。" if zh else f"Each prompt typically allows {low}–{high} model calls."
+        return f"每个 prompt（提示）通常可进行 {low}–{high} 次模型调用。" if zh else f"Each prompt typically allows {low}–{high} model calls."
     window = r.fact("quota.refresh") if zh else None
     lines = []
     for plan in plans:
