@@ -578,4 +578,9 @@ def _topics_named(ask: str, corpus_dir: Path | None) -> tuple[str, ...]:
         return ()
     return tuple(dict.fromkeys(doc for topic, doc in page_topics(str(corpus_dir)).items()
                                if re.search(r"(?<![a-z0-9])" + re.escape(topic).replace(r"\ ", r"[\s_-]?") + r"(?![a-z0-9])",
-                                            ask)))
+                                            _VERB_USE.sub(" ", ask))))
+
+
+# "I'm thinking of trying it", "I was streaming a video": the word as a verb of their own, not the page's topic.
+_VERB_USE = re.compile(r"\b(i'?m|i am|am|i was|we were|we'?re|you'?re|they'?re|keep|kept|stop|start|"
+                       r"started)\s+\w+ing\b|\b\w+ing\s+(of|about|that|to|it|this|over)\b", re.I)

@@ -493,6 +493,10 @@ RAW = [
     row("How much quota does the vision MCP use per image?", "mcp_quota", {},
         [r"^Vision understanding has no separate count"]),
     row("what's the rate limit per day for the API", "rate_limits", {}, [r"do not state"]),
+    row("send me your invite link so I could get it cheaper and you also benefit", "referral_both_sides", {},
+        [r"10% off", r"30% of the friend's first-order actual payment"]),
+    row("how does the referral program work?", "referral_both_sides", {}, [r"10% off", r"30%"]),
+    row("邀请规则是怎么算的？", "referral_both_sides", {}, [r"10%", r"30%"], zh=True),
     # A yes/no lead only for a yes/no question; a charge of their own is support's before it is the policy's.
     row("does my subscription renew automatically?", "renewal", {}, [r"^Yes"]),
     row("what is the weekly limit?", "weekly_quota", {}, [r"every 7 days"], [r"^Yes"]),

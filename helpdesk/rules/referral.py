@@ -235,6 +235,28 @@ def referral_tier(r: Reply, p: Parsed) -> str:
     return text
 
 
+def both_sides_asked(text: str, s: Slots) -> bool:
+    """"Send me your invite link so I get it cheaper and you benefit too", "how does the invite program work?": what
+    each side gets, not one side's figure."""
+    return not s.money and (matches(
+        text, r"\b(send|share|give|dm|post)( me)? (me )?(your|a|an|the|ur)\b.{0,20}\b(invite|invitation|referral)\b.{0,10}"
+              r"\b(link|code)\b|\b(both|each of us|we both|you (also|too) (benefit|get)|you benefit)\b",
+        r"\bhow (does|do) (the |your )?(invite|invitation|referral)\b.{0,20}\b(program\w*|campaign|system|work)",
+        r"(邀请|推荐)(链接|码).{0,10}(发|给|分享)|(双方|我们都|你也)(能|可以)?(获得|得到|受益)|邀请.{0,6}(规则|怎么算)"))
+
+
+@register("referral_both_sides", When(-1, both_sides_asked, group=REFERRAL),
+          facts=("ref.friend_discount", "ref.inviter_reward"))
+def referral_both_sides(r: Reply, p: Parsed) -> str:
+    pct = r.fact("ref.friend_discount")
+    rate = r.fact("ref.inviter_reward")
+    if p.language == "zh":
+        return (f"通过邀请链接或邀请码：受邀好友（新用户）首次订阅 GLM Coding Plan 立减 {pct}%；邀请人获得好友首单实际支付金额 "
+                f"{rate}% 的积分。")
+    return (f"Through an invite link or code: the invited friend (a new user) gets {pct}% off their first GLM Coding Plan "
+            f"subscription, and the inviter gets credits worth {rate}% of the friend's first-order actual payment.")
+
+
 def friend_discount_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\b(friend|invitee|invited user|they)\b.*\b(discount|off|save|pay)\b|\bdiscount\b", "折扣",
                    "优惠") and not s.money
