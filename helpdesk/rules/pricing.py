@@ -433,3 +433,56 @@ def first_purchase_deal(r: Reply, p: Parsed) -> str:
     return (f"Yes: the overview offers {pct}% off your first GLM Coding Plan purchase, which is where its \"from "
             f"{from_lite} USD per month\" (Lite, list {money(lite)}) and \"from {from_pro} USD per month\" (Pro, list "
             f"{money(pro)}) come from. The current offer is shown on the subscription page, https://z.ai/subscribe.")
+
+
+OTHER_PAYMENT = r"\b(alipay|wechat ?pay|apple pay|google pay|crypto\w*|usdt|bank transfer|wire transfer|union ?pay)\b|支付宝|微信支付|银联"
+
+
+def billing_asked(text: str, s: Slots) -> bool:
+    """Invoices, receipts, billing history, how to pay: the overview's billing pages and the FAQ's payment methods."""
+    return matches(text, r"\b(invoices?|receipts?|vat|billing (history|details|page)|payment methods?|pay (with|by|via|using)|"
+                         r"paypal)\b", OTHER_PAYMENT, "发票", "收据", "账单", "付款方式", "支付方式", "怎么付款", "用什么支付")
+
+
+@register("billing_pages", When(112, billing_asked),
+          facts=("billing.history", "billing.payment_method", "billing.subscription", "sub.fee_order_card"))
+def billing_pages(r: Reply, p: Parsed) -> str:
+    history = r.fact("billing.history")
+    zh = p.language == "zh"
+    if re.search(r"\b(invoices?|receipts?|vat)\b|发票|收据", p.text):
+        r.fact("billing.subscription")
+        if zh:
+            return (f"文档只写了在哪里查看账单：Billing → Billing History（{history}），订阅在 Subscription 页面管理"
+                    f"（{r.facts.value('billing.subscription')}）；没有提到开具发票（例如带税号的发票），请联系 Z.ai 客服。")
+        return (f"The docs only say where your billing history is: Billing → Billing History ({history}); your "
+                f"subscription is managed on the Subscription page ({r.facts.value('billing.subscription')}). They say "
+                "nothing about issuing invoices (for example with a VAT number): ask Z.ai support.")
+    if re.search(r"\b(billing (history|details|page)|transactions?|past (charges|payments))\b|账单", p.text):
+        if zh:
+            return f"在 Billing → Billing History 查看账单记录：{history}"
+        return f"Your billing history is under Billing → Billing History: {history}"
+    page = r.fact("billing.payment_method")
+    r.fact("sub.fee_order_card")
+    other = re.search(OTHER_PAYMENT, p.text)
+    if zh:
+        return (f"支付方式在右上角头像 → Payment Method（{page}）管理；FAQ 提到的绑定支付方式是银行卡或 PayPal（先扣积分和现金余额）。"
+                + ("文档没有列出其他支付方式，能否使用请以结算页面为准。" if other else ""))
+    return (f"Payment methods are managed under your profile icon → Payment Method ({page}); the FAQ names a bank card "
+            "or PayPal as the linked payment method (credits and cash balance are used first)."
+            + (f" The docs list no other way to pay, such as {other.group(0).title()}: the checkout page shows what it accepts."
+               if other else ""))
+
+
+def trial_asked(text: str, s: Slots) -> bool:
+    return matches(text, r"\b(free trial|trial (period|version|plan)|try (it )?(for )?free|trial)\b", "试用", "免费体验") and not \
+        matches(text, r"\b(mcp|web search|searches|vision|reader)\b")
+
+
+@register("trial", When(274, trial_asked), facts=("price.first_purchase_deal",))
+def trial(r: Reply, p: Parsed) -> str:
+    pct = r.fact("price.first_purchase_deal")
+    if p.language == "zh":
+        return f"文档没有提到 GLM Coding Plan 的免费试用；产品概览页提供的是首次购买立减 {pct}%。当前优惠以订阅页面为准：{SUBSCRIBE_PAGE}"
+    return (f"The docs don't mention a free trial of the GLM Coding Plan; what the overview offers is {pct}% off your "
+            f"first purchase. The current offer is on the subscription page, {SUBSCRIBE_PAGE}.")
+
