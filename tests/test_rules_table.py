@@ -458,7 +458,7 @@ RAW = [
     row("how do I upgrade my python openai package", None),
     row("How do I invite teammates to my GitHub org?", None),
     row("how do I invite a teammate to my organization", None),
-    row("How do I get an API key?", None),
+    row("How do I get an API key?", "api_key_where", {}, [r"manage-apikey/apikey-list"]),  # the Quick Start's page
     row("what's the rate limit for the API", "rate_limits", {}, [r"manage-apikey/rate-limits", r"do not state"]),
     row("how much is glm-4.7 on openrouter", None),
     row("what's the weather like?", None,
@@ -509,6 +509,9 @@ RAW = [
     row("Is there a free trial of the coding plan?", "trial", {}, [r"don't mention a free trial", r"50% off"]),
     row("coding plan 可以免费试用吗？", "trial", {}, [r"没有提到", r"50%"], zh=True),
     row("Is the web search MCP on Lite only a trial quota?", "mcp_quota", {}, [r"\b100\b"]),
+    row("where do I get my API key for the coding plan?", "api_key_where", {}, [r"manage-apikey/apikey-list"]),
+    row("coding plan 的 API Key 在哪里获取？", "api_key_where", {}, [r"manage-apikey/apikey-list"], zh=True),
+    row("Can I use the same API key for the coding plan and the pay-as-you-go API?", None),
     # A yes/no lead only for a yes/no question; a charge of their own is support's before it is the policy's.
     row("does my subscription renew automatically?", "renewal", {}, [r"^Yes"]),
     row("what is the weekly limit?", "weekly_quota", {}, [r"every 7 days"], [r"^Yes"]),

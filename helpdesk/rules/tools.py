@@ -216,3 +216,22 @@ def claude_install(r: Reply, p: Parsed) -> str:
                 "中设置 ANTHROPIC_BASE_URL 和 ANTHROPIC_AUTH_TOKEN）。")
     return (f"Install Claude Code with `{command}`; it needs Node.js {node} or newer. Then point it at the plan "
             "(ANTHROPIC_BASE_URL and ANTHROPIC_AUTH_TOKEN in ~/.claude/settings.json).")
+
+
+def api_key_where_asked(text: str, s: Slots) -> bool:
+    """"Where do I get my API key for the coding plan?": the Quick Start's API Keys page."""
+    return matches(text, r"\b(where|how)\b.{0,30}\b(get|find|create|generate|obtain|make|see)\b.{0,25}\b(api[ _-]?keys?|keys?|"
+                         r"tokens?)\b|\bwhere\b.{0,20}\b(api[ _-]?keys?)\b",
+                   r"(在哪|哪里|怎么|如何).{0,8}(获取|创建|生成|拿到|找到|申请).{0,6}(api ?key|密钥|key)",
+                   r"(api ?key|密钥).{0,6}(在哪|哪里|怎么(获取|生成|创建))") and not matches(
+        text, r"\b(mcp|claude code|cline|opencode|roo|kilo|goose|crush|cursor|settings\.json|env)\b")
+
+
+@register("api_key_where", When(208, api_key_where_asked), facts=("api.keys_page",))
+def api_key_where(r: Reply, p: Parsed) -> str:
+    page = r.fact("api.keys_page")
+    if p.language == "zh":
+        return f"订阅后进入账户控制台，点击 API Keys（{page}）生成新的 API Key；同一个页面也用来管理你的 Key。"
+    return (f"After subscribing, go to your account dashboard and click API Keys ({page}) to generate a new API key; "
+            "the same page manages your keys.")
+
