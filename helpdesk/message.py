@@ -121,7 +121,7 @@ _SPEED = (r"\b(fast|faster|quickly|quick|rapidly|drain\w*|burn\w*|eat(s|ing)? (u
           r"two|an?) (minutes?|hours?|prompts?|questions?|requests?|messages?)\b")
 QUOTA_DRAIN = re.compile(
     rf"{_USAGE_WORD}[^.?!\n]{{0,100}}({_SPEED})|({_SPEED})[^.?!\n]{{0,60}}{_USAGE_WORD}|"
-    r"(额度|用量|使用量|限额|计费|配额)[^。?!\n]{0,30}(很快|太快|更快|变快|用完|消耗(大|快|多|很)|增长(很|得)?快|多次|变成 ?0|没了|"
+    r"(额度|用量|使用量|限额|计费|配额)[^。?!\n]{0,30}(很快|太快|更快|变快|这么快|那么快|用完|消耗(得)?(这么|那么|太|很|非常)?(大|快|多)|增长(很|得)?快|多次|变成 ?0|没了|"
     r"就没|耗尽)|(多次|很快|太快)[^。?!\n]{0,10}(额度|用量)(消耗|扣)", re.I)
 USAGE_QUERY = re.compile(
     r"\b(check|see|view|query|monitor|track|display|fetch|read)\w*\b.{0,40}\b(remaining|left|usage|quota)\b|"

@@ -1,0 +1,29 @@
+"""The message analysis on subscribers' own wording (helpdesk/message.py): what kind of message it is.
+
+Rows written from real messages' phrasings (development sets), each with the flag the layers read."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk.message import analyse
+from helpdesk.settings import Settings
+
+CORPUS = Settings.from_env({}).corpus_dir
+
+
+@pytest.mark.parametrize("message, flag", [
+    ("为什么我的额度消耗这么快，一个问题就用了 5%", "quota_drain"),
+    ("额度消耗得太快了", "quota_drain"),
+    ("Can I pay with Alipay?", "on_topic"),
+])
+def test_the_analysis_reads_it(message, flag):
+    assert getattr(analyse(message, CORPUS), flag)
+
+
+@pytest.mark.parametrize("message, flag", [
+    ("额度多少？", "quota_drain"),
+    ("Can I use the same API key for the coding plan and the pay-as-you-go API?", "failing"),
+])
+def test_the_analysis_does_not_read_into_it(message, flag):
+    assert not getattr(analyse(message, CORPUS), flag)
