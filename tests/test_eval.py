@@ -267,6 +267,18 @@ def test_real_subscriber_messages_meet_their_floors(eval_env, tmp_path, capsys, 
     assert "Gate passed" in printed and "rules answers that failed" in printed
 
 
+@pytest.mark.parametrize("name", ["real_messages_dev2", "real_messages_dev3"])
+def test_development_sets_of_real_messages_meet_their_floors(eval_env, capsys, name):
+    """The development sets (tests/data/real_messages_dev2.jsonl, ..._dev3.jsonl) are gated too, by the floors beside
+    them: what one set's mechanism gains must not be another set's loss."""
+    data = Path(__file__).parent / "data"
+    status = main(["--offline", "--golden", str(data / f"{name}.jsonl"), "--floors", str(data / f"floors_{name}.json"),
+                   "--index", str(eval_env.index_dir)])
+    printed = capsys.readouterr().out
+    assert status == 0, printed[-3000:]
+    assert "Gate passed" in printed
+
+
 def test_any_golden_file_runs_with_baseline_results_and_report(eval_env, tmp_path, capsys):
     golden = _write(tmp_path / "theirs.jsonl", SMALL)
     out, report = tmp_path / "out" / "results.jsonl", tmp_path / "out" / "REPORT.md"
