@@ -487,8 +487,11 @@ Answers = Annotated[Answering, Depends(_answering)]
 
 
 async def within_rate_limit(request: Request) -> None:
-    """429 with Retry-After for a client (by address: see TrustedProxies) that has spent its bucket. A dependency
-    of the routes it guards, the POST routes: it runs before the question is checked or an answer admitted."""
+    """429 with Retry-After for a client (by address: see TrustedProxies) that has spent its bucket.
+
+    A dependency that each guarded route (the POST routes) declares, rather than a middleware matching paths: it
+    runs before the question is checked or an answer admitted, after the body (at most HELPDESK_MAX_BODY_BYTES)
+    is read, so a body over the cap or not JSON at all is a 413 or 422 even from a client over its limit."""
     limiter: RateLimiter | None = request.app.state.limiter
     if limiter is None:
         return
@@ -507,6 +510,7 @@ class Asked:
 
 
 async def checked_question(body: AnswerRequest, settings: Config) -> Asked:
+    """The question checked like the chat UI checks it (a 422 with the same message) and the history to use."""
     question, history = _questions(body, settings)
     return Asked(question, history, body.session_id or "")
 
