@@ -63,7 +63,7 @@ def offline_from(query: str, passages: list[Passage], confidence: float, off_top
                  settings: Settings) -> Answer:
     if not passages or confidence < settings.abstain_threshold:
         return abstain(settings, off_topic=off_topic, confidence=confidence)
-    text, used = compose(query, passages, settings.max_answer_chars)
+    text, used = compose(query, passages, settings)
     if not text:
         return abstain(settings, off_topic=False, confidence=confidence)
     sources = tuple(_source(passages[i]) for i in used)

@@ -14,6 +14,7 @@ import numpy as np
 
 from helpdesk.embedding import embed_query, get_encoder
 from helpdesk.schema import Passage
+from helpdesk.settings import Settings
 
 _FAQ_PREFIX = re.compile(r"^\s*Q\s*[:：].*?\s+A\s*[:：]\s*", re.S)
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -21,9 +22,12 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"“])")
 _LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+\.|[a-z]\.)\s+")
+# Not a setting: ingestion stores one vector per unit, so the split must not change between ingestion and answers
+# (changing it means re-ingesting). 450 characters keeps an `npx ...` or JSON config block whole and leaves out a
+# whole script.
 MAX_CODE = 450
-PASSAGES = 3
-SAME_QUESTION = 0.7  # cosine between the user's question and an FAQ question that counts as "the same question"
+# The scoring knobs (how many passages, the bonuses, the FAQ match, the tie band) are settings: the
+# HELPDESK_EXTRACTIVE_* fields of helpdesk/settings.py, each with how its value was chosen.
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,6 @@ VALUE_KINDS = (
     (re.compile(r"\b(provider|entrypoint|which option|select|choose|pick)\b|选择|提供商", re.I),
      re.compile(r"\b(select|choose|pick)\b|provider", re.I)),
 )
-VALUE_BONUS = 0.35
 # A unit that only restates the problem ("Issue: connection closed") is no answer to it.
 RESTATEMENT = re.compile(r"^\s*(issue|problem|symptom|error|question|q)\s*[:：]", re.I)
 
@@ -126,24 +129,26 @@ def asks_for(question: str) -> list[re.Pattern]:
     return [holds for asks, holds in VALUE_KINDS if asks.search(question)]
 
 
-def _bonus(question: str, unit: Unit, wanted: list[re.Pattern] | None = None) -> float:
+def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settings) -> float:
     """What the embedding misses: exact codes and figures the user typed ("1113"), shared words, and the kind of
     value the question asks for (a URL, a command, a version, a path, a variable)."""
     # Trust the ranking a little: the top passage is more likely the right page than a lucky sentence elsewhere.
-    bonus = 0.06 * (PASSAGES - 1 - unit.passage) / (PASSAGES - 1)
+    last = max(1, settings.extractive_passages - 1)
+    bonus = settings.extractive_rank_bonus * (last - unit.passage) / last
     text = unit.text.lower()
     numbers = set(_NUMBER.findall(question))
     if numbers and numbers & set(_NUMBER.findall(text)):
-        bonus += 0.25
+        bonus += settings.extractive_number_bonus
     words = {w for w in _WORDS.findall(question.lower()) if len(w) > 3}
     if words:
-        bonus += 0.1 * len(words & set(_WORDS.findall(text))) / len(words)
+        bonus += settings.extractive_word_bonus * len(words & set(_WORDS.findall(text))) / len(words)
+    value = settings.extractive_value_bonus
     if wanted and any(p.search(unit.text) for p in wanted):
-        bonus += VALUE_BONUS
+        bonus += value
     elif wanted:
-        bonus -= VALUE_BONUS / 3  # names the topic, holds nothing asked for
+        bonus -= value / 3  # names the topic, holds nothing asked for
     if RESTATEMENT.match(unit.text):
-        bonus -= VALUE_BONUS
+        bonus -= value
     return bonus
 
 
@@ -180,24 +185,27 @@ def _whole_answer(index: int, passage: Passage, limit: int) -> str:
     return _render(chosen)
 
 
-def compose(question: str, passages: list[Passage], limit: int = 600) -> tuple[str, list[int]]:
-    """The answer text and the indexes of the passages it quotes."""
-    found = [(p, units(i, p.chunk.text)) for i, p in enumerate(passages[:PASSAGES])]
+def compose(question: str, passages: list[Passage], settings: Settings | None = None) -> tuple[str, list[int]]:
+    """The answer text (at most HELPDESK_MAX_ANSWER_CHARS) and the indexes of the passages it quotes, scored with
+    the settings' HELPDESK_EXTRACTIVE_* knobs (their defaults when no settings are given)."""
+    settings = settings or Settings()
+    limit, quoted = settings.max_answer_chars, settings.extractive_passages
+    found = [(p, units(i, p.chunk.text)) for i, p in enumerate(passages[:quoted])]
     candidates = [u for _, passage_units in found for u in passage_units]
     if not candidates:
         return "", []
     question_vector = embed_query(question)
-    faq = [(i, p) for i, p in enumerate(passages[:PASSAGES]) if p.chunk.question]
+    faq = [(i, p) for i, p in enumerate(passages[:quoted]) if p.chunk.question]
     if faq:
         # When the subscriber asked an FAQ's question in other words, the FAQ's own answer is the best answer.
         asked = np.asarray([_question_vector(p) for _, p in faq]) @ question_vector
         top = int(np.argmax(asked))
-        if asked[top] >= SAME_QUESTION:
+        if asked[top] >= settings.extractive_same_question:
             index, passage = faq[top]
             return _whole_answer(index, passage, limit), [index]
     vectors = np.vstack([_unit_matrix(p, passage_units) for p, passage_units in found if passage_units])
     wanted = asks_for(question)
-    scores = vectors @ question_vector + np.array([_bonus(question, u, wanted) for u in candidates])
+    scores = vectors @ question_vector + np.array([_bonus(question, u, wanted, settings) for u in candidates])
     best = int(np.argmax(scores))
     lead = candidates[best]
     lead_passage = passages[lead.passage]
@@ -240,6 +248,6 @@ def compose(question: str, passages: list[Passage], limit: int = 600) -> tuple[s
         ranked = sorted((i for i, u in enumerate(candidates) if u.passage == lead.passage and i != best),
                         key=lambda i: -scores[i])
         for i in ranked[:2]:
-            if scores[i] >= scores[best] - 0.08:
+            if scores[i] >= scores[best] - settings.extractive_tie_band:
                 add(candidates[i])
     return _render(chosen), sorted({u.passage for u in chosen})

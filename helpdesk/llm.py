@@ -481,6 +481,47 @@ def _check_grounded(text: str, facts: Facts) -> None:
         raise UngroundedAnswer(bad)
 
 
+def _deltas(chunks: Iterator, settings: Settings) -> Iterator[tuple[str, str | None]]:
+    """(content piece, finish reason) for each choice of each chunk, with the SDK's errors (and the JSON errors of
+    a malformed event) mapped to LLMError. The CPU slot is given up while a chunk is awaited."""
+    finish = None
+    while True:
+        try:
+            with _network_wait():
+                chunk = next(chunks)
+        except StopIteration:
+            return
+        except LLMError:
+            raise
+        except Exception as exc:
+            error = _mapped(exc, settings, streaming=True)
+            if finish == "stop" and error.kind == "stream_broken":
+                return  # the answer was complete; only the closing [DONE] went missing
+            raise error from None
+        for choice in getattr(chunk, "choices", None) or ():  # a usage-only chunk has no choices
+            piece = getattr(getattr(choice, "delta", None), "content", None) or ""
+            if not isinstance(piece, str):
+                raise LLMError("stream_broken", "the AI service sent a malformed answer stream; try again")
+            reason = getattr(choice, "finish_reason", None)
+            finish = reason or finish
+            yield piece, reason
+
+
+def _received(settings: Settings, messages: list[dict]) -> tuple[list[str], str | None]:
+    """The whole answer's pieces, in order, and how the model finished; within HELPDESK_LLM_DEADLINE."""
+    chunks = _chunks(settings, messages, time.monotonic() + settings.llm_deadline)
+    pieces: list[str] = []
+    finish = None
+    try:
+        for piece, reason in _deltas(chunks, settings):
+            if piece:
+                pieces.append(piece)
+            finish = reason or finish
+    finally:
+        chunks.close()
+    return pieces, finish
+
+
 def _stream_tokens(settings: Settings, messages: list[dict], facts: Facts) -> Iterator[StreamEvent]:
     """Token events for a checked answer; returns the whole text. Raises LLMError on any failure.
 
@@ -488,33 +529,7 @@ def _stream_tokens(settings: Settings, messages: list[dict], facts: Facts) -> It
     claim is checked as a whole sentence, a content filter or a length limit speaks only at the end, and text a
     visitor has seen cannot be taken back. Then the pieces go out as they came, so the client still streams.
     """
-    deadline = time.monotonic() + settings.llm_deadline
-    pieces: list[str] = []
-    finish = None
-    chunks = _chunks(settings, messages, deadline)
-    try:
-        while True:
-            try:
-                with _network_wait():
-                    chunk = next(chunks)
-            except StopIteration:
-                break
-            except LLMError:
-                raise
-            except Exception as exc:  # the SDK's errors, and the JSON errors of a malformed event
-                error = _mapped(exc, settings, streaming=True)
-                if finish == "stop" and error.kind == "stream_broken":
-                    break  # the answer was complete; only the closing [DONE] went missing
-                raise error from None
-            for choice in getattr(chunk, "choices", None) or ():  # a usage-only chunk has no choices
-                piece = getattr(getattr(choice, "delta", None), "content", None) or ""
-                if not isinstance(piece, str):
-                    raise LLMError("stream_broken", "the AI service sent a malformed answer stream; try again")
-                if piece:
-                    pieces.append(piece)
-                finish = getattr(choice, "finish_reason", None) or finish
-    finally:
-        chunks.close()
+    pieces, finish = _received(settings, messages)
     text = "".join(pieces)
     _check_complete(text, finish)
     _check_grounded(text, facts)
