@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import AsyncIterator, Callable, Iterator, Literal, Mapping, Sequence
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -46,8 +46,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from helpdesk.answer import answer, answer_stream
 from helpdesk.convlog import record
+from helpdesk.core import Helpdesk
 from helpdesk.public import PUBLIC_AI_UNAVAILABLE, public_answer
 from helpdesk.feedback import MAX_COMMENT, DuplicateFeedback, Feedback, FeedbackError, FeedbackStore
 from helpdesk.schema import Answer
@@ -555,24 +555,24 @@ class Answering:
         context = contextvars.copy_context()  # the request id follows the answer into its thread
         return asyncio.wrap_future(self.pool.submit(context.run, fn, *args))
 
-    def one(self, question: str, history: list[dict], session_id: str = "") -> AnswerOut:
+    def one(self, helpdesk: Helpdesk, question: str, history: list[dict], session_id: str = "") -> AnswerOut:
         started = time.perf_counter()
         with self.running() as notes:
-            result = answer(question, history, self.settings)
+            result = helpdesk.answer(question, history)
         latency = (time.perf_counter() - started) * 1000
         log.info("answer route=%s %.0f ms", result.route, latency)
         self.log_answer(question, history, result, self.settings, surface="api", session_id=session_id,
                         latency_ms=latency)
         return self.published(result, question, notes)
 
-    def events(self, question: str, history: list[dict], session_id: str = "") -> Iterator[str]:
+    def events(self, helpdesk: Helpdesk, question: str, history: list[dict], session_id: str = "") -> Iterator[str]:
         """`answer_stream` as SSE text. Whatever fails, the stream ends with an error event and a final answer.
         An error event is held until the final answer, so that it says what the visitor may read."""
         finished, error = False, None
         started = time.perf_counter()
         try:
             with self.running() as notes:
-                events = answer_stream(question, history, self.settings)
+                events = helpdesk.answer_stream(question, history)
                 try:
                     for event in events:
                         if event.kind == "sources":
@@ -601,7 +601,8 @@ class Answering:
         if not finished:
             yield _sse("answer", self.published(_failed(self.settings), question, ()).model_dump())
 
-    def stream(self, question: str, history: list[dict], session_id: str = "") -> AsyncIterator[str]:
+    def stream(self, helpdesk: Helpdesk, question: str, history: list[dict], session_id: str = ""
+               ) -> AsyncIterator[str]:
         """`events`, produced in an answer thread and handed to the event loop: no answer ever runs in the
         threadpool that health, readiness and feedback use. A visitor who leaves stops the answer."""
         loop = asyncio.get_running_loop()
@@ -615,7 +616,7 @@ class Answering:
                 gone.set()
 
         def produce() -> None:
-            events = self.events(question, history, session_id)
+            events = self.events(helpdesk, question, history, session_id)
             try:
                 for item in events:
                     if gone.is_set():
@@ -690,13 +691,24 @@ class AIServiceState:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
-def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[str] | None = None,
+def get_helpdesk(request: Request) -> Helpdesk:
+    """The app's Helpdesk, for routes (`Depends(get_helpdesk)`); a test swaps it with `app.dependency_overrides`."""
+    helpdesk = request.app.state.helpdesk
+    if helpdesk is None:
+        raise RuntimeError("the app's lifespan has not run, so it has no Helpdesk: drive it with `with TestClient(app)`"
+                           " (or an ASGI server), or pass one: create_app(settings, helpdesk=...)")
+    return helpdesk
+
+
+def create_app(settings: Settings | None = None, *, helpdesk: Helpdesk | None = None,
+               allowed_origins: Sequence[str] | None = None,
                rate_limit: str | None = None, max_body_bytes: int | None = None,
                answer_workers: int | None = None, env: Mapping[str, str] | None = None,
                clock: Callable[[], float] = time.monotonic, warm_up: bool = True) -> FastAPI:
     """The app, from `settings` (default: read from `env`, or from the environment and `.env`, here, once, and
     never at import). The keyword arguments override their settings (HELPDESK_ALLOWED_ORIGINS, HELPDESK_RATE_LIMIT,
-    HELPDESK_MAX_BODY_BYTES, HELPDESK_ANSWER_WORKERS)."""
+    HELPDESK_MAX_BODY_BYTES, HELPDESK_ANSWER_WORKERS). `helpdesk`: the one to answer with (a test's); by default
+    the lifespan builds one from the settings."""
     settings = settings or Settings.from_env(None if env is None else dict(env))
     origins = tuple(allowed_origins) if allowed_origins is not None else settings.allowed_origins
     given = {"allowed_origins": origins, "rate_limit": rate_limit, "answer_workers": answer_workers}
@@ -726,9 +738,12 @@ def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[st
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if app.state.helpdesk is None:  # cheap: the index and the model load on first use, or in the warm-up
+            app.state.helpdesk = Helpdesk.from_settings(settings)
         if warm_up:  # load the index and the embedding model now, not on the first visitor's question
             warming.set()
-            threading.Thread(target=_warm, args=(settings, warming), name="helpdesk-warm-up", daemon=True).start()
+            threading.Thread(target=_warm, args=(app.state.helpdesk, warming), name="helpdesk-warm-up",
+                             daemon=True).start()
         try:
             yield
         finally:
@@ -743,6 +758,7 @@ def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[st
     app.state.limiter = RateLimiter(rate, clock) if rate else None
     app.state.answer_workers = workers
     app.state.answering = answering
+    app.state.helpdesk = helpdesk
 
     # Outermost last: the request id wraps everything (so every log line has one); CORS answers preflights and
     # decorates every response (a 429 or 413 too, so that a page on an allowed origin can read it); then the
@@ -785,22 +801,22 @@ def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[st
                 "demo": "/demo", "widget": "/widget.js"}
 
     @app.post("/v1/answer", response_model=AnswerOut, responses=errors, tags=["answers"])
-    async def post_answer(body: AnswerRequest) -> AnswerOut:
+    async def post_answer(body: AnswerRequest, helpdesk: Helpdesk = Depends(get_helpdesk)) -> AnswerOut:
         """The answer to one question, with its sources and the date the docs are current to."""
         question, history = _questions(body, settings)
         answering.admit()
         try:
-            return await answering.submit(answering.one, question, history, body.session_id or "")
+            return await answering.submit(answering.one, helpdesk, question, history, body.session_id or "")
         finally:
             answering.admitted.release()
 
     @app.post("/v1/answer/stream", response_class=EventStream, tags=["answers"],
               responses={**errors, 200: {"description": STREAM_DOC, "content": {"text/event-stream": {}}}})
-    async def post_answer_stream(body: AnswerRequest) -> EventStream:
+    async def post_answer_stream(body: AnswerRequest, helpdesk: Helpdesk = Depends(get_helpdesk)) -> EventStream:
         """The same answer, streamed as server-sent events (see the 200 response for the events)."""
         question, history = _questions(body, settings)  # a 422 here, before the stream starts
         answering.admit()  # a 503 here, before the stream starts; released when the answer is done
-        return EventStream(answering.stream(question, history, body.session_id or ""),
+        return EventStream(answering.stream(helpdesk, question, history, body.session_id or ""),
                            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     @app.post("/v1/feedback", response_model=FeedbackOut, status_code=201, tags=["feedback"],
@@ -846,13 +862,13 @@ def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[st
     @app.head("/readyz", include_in_schema=False)
     @app.get("/readyz", response_model=Readiness, tags=["operations"],
              responses={503: {"model": Readiness, "description": "Not ready; `reason` says why"}})
-    async def readyz() -> JSONResponse:
+    async def readyz(helpdesk: Helpdesk = Depends(get_helpdesk)) -> JSONResponse:
         """Ready when the index and the embedding model are loaded and the index is the current build. The AI
         service is reported apart (`llm`) and never makes the service unready: answers fall back to offline."""
         if warming.is_set():  # a load balancer keeps traffic away until both are loaded, without waiting here
             index, build, problem = "loading", None, "loading the documentation index and the embedding model"
         else:
-            index, build, problem = await run_in_threadpool(_index_state, settings)
+            index, build, problem = await run_in_threadpool(_index_state, helpdesk)
         state = Readiness(status="unavailable" if problem else "ready", index=index, build=build,
                           llm=await ai_state.describe(), reason=problem)
         return JSONResponse(json.loads(_redact(state.model_dump_json(), settings)),
@@ -871,15 +887,11 @@ def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[st
     return app
 
 
-def _index_state(settings: Settings) -> tuple[str, str | None, str | None]:
+def _index_state(helpdesk: Helpdesk) -> tuple[str, str | None, str | None]:
     """(what the index is, the build served, why not ready or None). Loading it here also loads the embedding
-    model; `get_retriever` reconnects when the index was rebuilt, even deleted and made again."""
-    from helpdesk.embedding import get_encoder
-    from helpdesk.retrieval import get_retriever
-
+    model (the only model an answer runs); the index reconnects when it was rebuilt, even deleted and made again."""
     try:
-        retriever = get_retriever(settings)
-        get_encoder()  # the query embedder: the only model an answer runs
+        retriever = helpdesk.warm()
     except IndexUnavailable as exc:
         log.warning("not ready: %s", exc)
         return "missing", None, ("no documentation index is loaded; an operator needs to build it with "
@@ -890,9 +902,9 @@ def _index_state(settings: Settings) -> tuple[str, str | None, str | None]:
     return f"loaded ({len(retriever.chunks)} passages)", retriever.build, None
 
 
-def _warm(settings: Settings, warming: threading.Event) -> None:
+def _warm(helpdesk: Helpdesk, warming: threading.Event) -> None:
     try:
-        state, build, problem = _index_state(settings)
+        state, build, problem = _index_state(helpdesk)
     finally:
         warming.clear()
     if not problem:

@@ -37,8 +37,9 @@ SHORT_ASK_WORDS = 40
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
 
 
-def facts_for(settings: Settings) -> Facts:
-    return load_facts(settings.facts_path)
+def facts_for(settings: Settings, facts: Facts | None = None) -> Facts:
+    """`facts` (a Helpdesk's, loaded once), or the facts file read now for a caller that has none."""
+    return facts if facts is not None else load_facts(settings.facts_path)
 
 
 def asked(msg: Message) -> str:
@@ -50,14 +51,14 @@ def asked(msg: Message) -> str:
     return " ".join(msg.questions)
 
 
-def explain(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None
-            ) -> tuple[Parsed, Reply | None]:
+def explain(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None,
+            facts: Facts | None = None) -> tuple[Parsed, Reply | None]:
     """The parse and the reply with its working (facts used, calculations): what tests and audits look at."""
     msg = message or analyse(question, settings.corpus_dir)
     parsed = resolve(asked(msg), list(history), plans=msg.plans)
     if parsed.intent is None:
         return parsed, None
-    return parsed, respond(parsed, facts_for(settings))
+    return parsed, respond(parsed, facts_for(settings, facts))
 
 
 def _sources(facts: Facts, fact_ids: list[str]) -> list[Source]:
@@ -88,14 +89,14 @@ def troubleshooting_answer(diagnosis: Diagnosis, msg: Message, settings: Setting
                   offer_human=diagnosis.handoff, notes=("troubleshooting", f"facts v{facts.version}"), trace=trace)
 
 
-def answer_rules(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None
-                 ) -> Answer | None:
+def answer_rules(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None,
+                 facts: Facts | None = None) -> Answer | None:
     """A rules answer when the ask is a rule's fact or a failure the docs diagnose; both when it is both
     ("what should haiku map to? I get 'model not found'": the mapping, then the diagnosis)."""
     msg = message or analyse(question, settings.corpus_dir)
-    facts = facts_for(settings)
+    facts = facts_for(settings, facts)
     diagnosis = diagnose(msg, facts, settings.corpus_dir)
-    parsed, reply = explain(question, history, settings, msg)
+    parsed, reply = explain(question, history, settings, msg, facts)
     if diagnosis is not None and (reply is None or reply.clarify or not msg.questions):
         return troubleshooting_answer(diagnosis, msg, settings, facts)
     if reply is None:
