@@ -150,10 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings.from_env(index_dir=Path(tmp) / "index", chroma_host=None, chroma_port=None)
         ours = bench_ours(settings, questions, extra)
-        from helpdesk.embedding import get_embedder
+        from helpdesk.embedding import llamaindex_embedder
 
-        get_embedder()  # the defaults' torch model, loaded outside their build time as ours was before the change
-        base = bench_llamaindex_defaults(settings, questions)
+        # the defaults' torch model, loaded outside their build time as ours was before the change
+        base = bench_llamaindex_defaults(settings, questions, llamaindex_embedder())
         if not args.no_processes:
             browser = not args.no_browser and Path("/usr/bin/chromium").exists()
             for runtime in RUNTIMES:

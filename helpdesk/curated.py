@@ -1,10 +1,10 @@
 """Curated answers: written and approved by the support team, served word for word when a question matches.
 
 An agent writes the answer to a recurring question on the insights page, names the corpus document it rests
-on, and approves it. `curated_answer(question, history, settings)` runs before the rules layer: when a new
-question is close enough to one of an approved answer's questions (embedding cosine at or above
-HELPDESK_CURATED_THRESHOLD) and names the same plan, tool, period and numbers, the approved text is returned
-as it was written, cited from the document's front matter, never rewritten by a model.
+on, and approves it. `curated_answer(question, history, settings, embedder)` (a Helpdesk's `curated.answer`) runs
+before the rules layer: when a new question is close enough to one of an approved answer's questions (embedding
+cosine at or above HELPDESK_CURATED_THRESHOLD) and names the same plan, tool, period and numbers, the approved text
+is returned as it was written, cited from the document's front matter, never rewritten by a model.
 
 Curated answers are part of the facts check: an answer stating a figure (a number, price or percentage) that
 its document no longer states is flagged by `stale_figures` and not served until an agent fixes it.

@@ -55,10 +55,9 @@ def _offline_environment() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
-@lru_cache(maxsize=1)
-def get_embedder():
-    """llama-index's HuggingFace embedding over the packaged files (torch): what a LlamaIndex-defaults pipeline
-    uses (eval/baseline.py). The assistant itself embeds with an `Embedder` (a Helpdesk's)."""
+def llamaindex_embedder():
+    """llama-index's HuggingFace embedding over the packaged files (torch), loaded now: what a LlamaIndex-defaults
+    pipeline uses (eval/baseline.py). The assistant itself embeds with an `Embedder` (a Helpdesk's)."""
     _offline_environment()
     from transformers.utils import logging as transformers_logging
 
