@@ -44,6 +44,7 @@ if not status.ready:
     build_index_with_progress()
     status = ui.index_status(settings)
 
+
 helpdesk = helpdesk_for(settings)  # one per process (st.cache_resource): the index and model are loaded once
 loading = background_load(settings)
 state = st.session_state
