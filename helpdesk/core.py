@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 
 class Helpdesk:
+    """The assistant: its parts, and `answer` / `answer_stream`, the one way any surface answers a question."""
+
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None, index: Index | None = None,
                  facts: Facts | None = None, model: ModelClient | None = None):
         """The parts default to ones built from `settings`; pass a part to share it (see `using`) or replace it."""
