@@ -12,13 +12,12 @@ import uuid
 import streamlit as st
 
 from helpdesk import ui
-from helpdesk.answer import answer_stream
+from helpdesk.app_resources import background_load, helpdesk_for
 from helpdesk.convlog import mask_secrets, record
 from helpdesk.feedback import Feedback, FeedbackStore
 from helpdesk.public import public_answer
 from helpdesk.schema import Answer
 from helpdesk.settings import Settings
-from helpdesk.warmup import Loading
 
 settings = Settings.from_env()
 # Streamlit itself strips its chrome for ?embed=true (and keeps the parameter out of st.query_params).
@@ -46,15 +45,8 @@ if not status.ready:
     status = ui.index_status(settings)
 
 
-
-@st.cache_resource
-def background_load(index: str) -> Loading:
-    """Started once per process, when the page first shows: the first docs question finds the index and the
-    embedding model loaded instead of loading them."""
-    return Loading(settings)
-
-
-loading = background_load(str(settings.index_dir))
+helpdesk = helpdesk_for(settings)  # one per process (st.cache_resource): the index and model are loaded once
+loading = background_load(settings)
 state = st.session_state
 LOADING_NOTE = ("Loading the documentation index and the embedding model… Questions about plans, quotas, prices, "
                 "referrals and error codes are answered right away; others in a moment.")
@@ -148,7 +140,7 @@ def chat() -> None:
             started = time.perf_counter()
 
             def tokens():
-                for event in answer_stream(checked.question, history, settings):
+                for event in helpdesk.answer_stream(checked.question, history):
                     if event.kind == "token":
                         yield ui.escape_markdown(event.text)
                     elif event.kind == "answer":

@@ -35,16 +35,16 @@ TOP_K = 5
 
 
 def run_ours(items: list[GoldenItem], settings: Settings, want_passages: bool) -> tuple[list[Outcome], str, str]:
-    from helpdesk.answer import answer
-    from helpdesk.retrieval import get_retriever
+    from helpdesk.core import Helpdesk
 
-    retriever = get_retriever(settings)
-    answer(items[0].question, list(items[0].history), settings)  # warm: model, index and caches loaded, not timed
+    helpdesk = Helpdesk.from_settings(settings)
+    retriever = helpdesk.retriever()
+    helpdesk.answer(items[0].question, list(items[0].history))  # warm: model, index and caches loaded, not timed
     outcomes = []
     for item in items:
         history = list(item.history)
         started = time.perf_counter()
-        result = answer(item.question, history, settings)
+        result = helpdesk.answer(item.question, history)
         latency = (time.perf_counter() - started) * 1000
         # Ranking is scored on the passages the answer itself retrieved (its trace); a rules answer retrieved none,
         # so its ranking is the search for the query its trace records.

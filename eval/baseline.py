@@ -26,10 +26,11 @@ class BaselineAnswer:
 
 
 class LlamaIndexDefaults:
-    def __init__(self, settings: Settings, top_k: int = TOP_K):
+    def __init__(self, settings: Settings, top_k: int = TOP_K, embed_model=None):
+        """`embed_model`: the torch model, when the caller loaded it already (its load is then not build time)."""
         from llama_index.core import Document, VectorStoreIndex
 
-        from helpdesk.embedding import get_embedder
+        from helpdesk.embedding import llamaindex_embedder
         from ingest.documents import load_corpus
 
         started = time.perf_counter()
@@ -40,7 +41,7 @@ class LlamaIndexDefaults:
         # baseline changes nothing else in the process (and prints no "LLM is explicitly disabled" banner).
         self.index = VectorStoreIndex.from_documents(
             [Document(text=d.body, metadata={"doc_id": d.doc_id, "title": d.title}) for d in documents],
-            embed_model=get_embedder())
+            embed_model=embed_model or llamaindex_embedder())
         self.build_s = time.perf_counter() - started
         self.chunks = len(self.index.docstore.docs)
         self.retriever = self.index.as_retriever(similarity_top_k=top_k)
@@ -56,11 +57,11 @@ class LlamaIndexDefaults:
                               sources=tuple(self._meta[d] for d in cited))
 
 
-def bench_llamaindex_defaults(settings: Settings, questions: list[dict]) -> dict:
+def bench_llamaindex_defaults(settings: Settings, questions: list[dict], embed_model=None) -> dict:
     """`python -m eval.bench`'s figures for the baseline: build time, warm retrieval latency, ranking scores."""
     from eval.metrics import first_rank, hit_at, mrr
 
-    baseline = LlamaIndexDefaults(settings)
+    baseline = LlamaIndexDefaults(settings, embed_model=embed_model)
     baseline.search(questions[0]["question"])  # warm
     latency, ranks = [], []
     for q in questions:

@@ -44,8 +44,7 @@ def load_jsonl(path: Path) -> list[dict]:
 
 
 def bench_ours(settings: Settings, questions: list[dict], extra: list[str]) -> dict:
-    from helpdesk.answer import answer
-    from helpdesk.retrieval import get_retriever
+    from helpdesk.core import Helpdesk
     from ingest.indexer import run
 
     started = time.perf_counter()
@@ -54,8 +53,9 @@ def bench_ours(settings: Settings, questions: list[dict], extra: list[str]) -> d
     started = time.perf_counter()
     again = run(settings, log=lambda _: None, progress=False)
     again_s = time.perf_counter() - started
-    retriever = get_retriever(settings)
-    answer(questions[0]["question"], settings=settings)  # warm: model and index loaded
+    helpdesk = Helpdesk.from_settings(settings)
+    retriever = helpdesk.retriever()
+    helpdesk.answer(questions[0]["question"])  # warm: model and index loaded
 
     retrieval_ms, answer_ms, ranked = [], [], {"hybrid": [], "dense": [], "keyword": []}
     for q in questions:
@@ -65,12 +65,10 @@ def bench_ours(settings: Settings, questions: list[dict], extra: list[str]) -> d
             if mode == "hybrid":
                 retrieval_ms.append((time.perf_counter() - t) * 1000)
             ranked[mode].append([p.chunk.doc_id for p in passages])
-    from helpdesk.embedding import _query_vector
-
-    _query_vector.cache_clear()  # time answers as first asked, not replays of the retrieval loop above
+    helpdesk.embedder.forget()  # time answers as first asked, not replays of the retrieval loop above
     for text in [q["question"] for q in questions] + extra:
         t = time.perf_counter()
-        answer(text, settings=settings)
+        helpdesk.answer(text)
         answer_ms.append((time.perf_counter() - t) * 1000)
     expected = [q["docs"] for q in questions]
     return {
@@ -152,10 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings.from_env(index_dir=Path(tmp) / "index", chroma_host=None, chroma_port=None)
         ours = bench_ours(settings, questions, extra)
-        from helpdesk.embedding import get_embedder
+        from helpdesk.embedding import llamaindex_embedder
 
-        get_embedder()  # the defaults' torch model, loaded outside their build time as ours was before the change
-        base = bench_llamaindex_defaults(settings, questions)
+        # the defaults' torch model, loaded outside their build time as ours was before the change
+        base = bench_llamaindex_defaults(settings, questions, llamaindex_embedder())
         if not args.no_processes:
             browser = not args.no_browser and Path("/usr/bin/chromium").exists()
             for runtime in RUNTIMES:

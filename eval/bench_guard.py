@@ -22,8 +22,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from eval.bench_llm import retriever_for
-from helpdesk.answer import answer
+from eval.bench_llm import helpdesk_for
 from helpdesk.settings import Settings
 from tests.fake_llm_server import FakeLLM, Reply
 
@@ -74,13 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     rows = [json.loads(line) for line in args.golden.read_text(encoding="utf-8").splitlines() if line.strip()]
     replies = Replies()
     with tempfile.TemporaryDirectory() as tmp, FakeLLM(replies) as server:
-        settings, _ = retriever_for(Settings.from_env(), tmp)
-        settings = replace(settings, llm_api_key="sk-bench-not-a-key", llm_base_url=server.base_url,
-                           llm_max_retries=0, llm_timeout=10.0, llm_condense_timeout=10.0)
+        found = helpdesk_for(Settings.from_env(), tmp)
+        helpdesk = found.using(replace(found.settings, llm_api_key="sk-bench-not-a-key", llm_base_url=server.base_url,
+                                       llm_max_retries=0, llm_timeout=10.0, llm_condense_timeout=10.0))
         reaching = []
         for row in rows:  # which questions reach the model: ask once with the correct reply
             before = sum(1 for r in server.requests if r.body.get("stream"))
-            result = answer(row["question"], row.get("history", []), settings)
+            result = helpdesk.answer(row["question"], row.get("history", []))
             if sum(1 for r in server.requests if r.body.get("stream")) > before:
                 reaching.append((row, result))
         print(f"Golden questions: {len(rows)}; reaching the model (not rules, not abstained): {len(reaching)}")
@@ -89,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             replies.mode = mode
             passed = []
             for row, _ in reaching:
-                result = answer(row["question"], row.get("history", []), settings)
+                result = helpdesk.answer(row["question"], row.get("history", []))
                 if result.route == "llm":
                     passed.append(row["id"])
                     if args.show:

@@ -37,18 +37,21 @@ def grounded_reply(passage_text: str) -> str:
     return " ".join(words) + " [1]."
 
 
-def retriever_for(settings: Settings, tmp: str):
+def helpdesk_for(settings: Settings, tmp: str):
+    """A Helpdesk with its index loaded: the configured one, or one built in a temporary folder."""
     from helpdesk import store
-    from helpdesk.retrieval import get_retriever
+    from helpdesk.core import Helpdesk
 
     try:
-        return settings, get_retriever(settings)
+        helpdesk = Helpdesk.from_settings(settings)
+        helpdesk.retriever()
+        return helpdesk
     except store.IndexUnavailable:  # no index yet: build one in a temporary folder, as eval.bench does
         from ingest.indexer import run
 
         settings = replace(settings, index_dir=Path(tmp) / "index")
         run(settings, log=lambda _: None, progress=False)
-        return settings, get_retriever(settings)
+        return Helpdesk.from_settings(settings)
 
 
 def finished(record, wait: float = 1.0):
@@ -59,13 +62,14 @@ def finished(record, wait: float = 1.0):
     return record
 
 
-def run_ours(server: FakeLLM, settings: Settings, case: dict) -> dict:
+def run_ours(server: FakeLLM, helpdesk, case: dict) -> dict:
     server.script(Reply(text=case["reply"], chunk_delay=CHUNK_DELAY))
     seen = len(server.requests)
     started = time.perf_counter()
     first_token = None
     final = None
-    for event in llm.stream_answer(case["question"], [], case["passages"], case["offline"], settings):
+    for event in llm.stream_answer(case["question"], [], case["passages"], case["offline"], helpdesk.settings,
+                                   client=helpdesk.model, structured=helpdesk.facts):
         if event.kind == "token" and first_token is None:
             first_token = time.perf_counter()
         elif event.kind == "answer":
@@ -106,8 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     questions = [row["question"] for row in load_jsonl(QUESTIONS)][:args.n]
 
     with tempfile.TemporaryDirectory() as tmp, FakeLLM() as server:
-        settings, retriever = retriever_for(Settings.from_env(), tmp)
-        settings = replace(settings, llm_api_key="sk-bench-not-a-key", llm_base_url=server.base_url)
+        found = helpdesk_for(Settings.from_env(), tmp)
+        helpdesk = found.using(replace(found.settings, llm_api_key="sk-bench-not-a-key", llm_base_url=server.base_url))
+        settings, retriever = helpdesk.settings, helpdesk.retriever()
         cases = []
         for question in questions:
             passages = retriever.search(question, k=settings.top_k)
@@ -122,11 +127,11 @@ def main(argv: list[str] | None = None) -> int:
                           "messages": build_messages(question, [], passages)})
         client = llm.make_client(settings)
         for case in cases[:WARMUP]:  # connections, lazy imports, first-call caches
-            run_ours(server, settings, case)
+            run_ours(server, helpdesk, case)
             run_bare_sdk(server, client, settings, case)
         ours, bare = [], []
         for case in cases:
-            ours.append(run_ours(server, settings, case))
+            ours.append(run_ours(server, helpdesk, case))
             bare.append(run_bare_sdk(server, client, settings, case))
         server_ms = [(r.done - r.received) * 1000 for r in server.requests[-2 * len(cases):] if r.done]
         pieces = statistics.median(len(re.findall(r"\S+\s*", c["reply"])) for c in cases)

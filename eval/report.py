@@ -183,7 +183,7 @@ def markdown(run: dict, chart_name: str, dev_failures: Sequence[Outcome]) -> str
         f"`python -m eval{run['argv']}` on {run['date']}: {run['n']} questions from `{run['golden']}` "
         f"({run['n_dev']} dev, {run['n_held_out']} held out), index build `{run['build']}`, answers: {run['mode']}.",
         "",
-        "Every question goes through `helpdesk.answer.answer()`, the entry point the chat, the API and the CLI use. "
+        "Every question goes through `Helpdesk.answer()`, the entry point the chat, the API and the CLI use. "
         "An answer passes when its first 1,000 characters meet every `expect.all` / `any` / `none` pattern; "
         "routing, citations and retrieval are scored separately "
         f"(retrieval: top-5 passages for {run['retrieval_query']}, hit when a passage comes from an expected "

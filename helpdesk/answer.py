@@ -1,4 +1,5 @@
-"""The one entry point every surface calls: `answer(question, history, settings) -> Answer`."""
+"""How a Helpdesk answers: `answer_stream(helpdesk, question, history)`, behind `Helpdesk.answer_stream` and
+`Helpdesk.answer` (helpdesk/core.py), the entry point every surface calls."""
 
 from __future__ import annotations
 
@@ -6,17 +7,20 @@ import logging
 import re
 import time
 from dataclasses import replace
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
-from helpdesk.curated import curated_answer
+from helpdesk.embedding import Embedder
 from helpdesk.extractive import compose
 from helpdesk.message import Message, analyse
 from helpdesk.query import preferred_docs, retrieval_query
-from helpdesk.retrieval import Retriever, get_retriever, terms
+from helpdesk.retrieval import Retriever, terms
 from helpdesk.rules import answer_rules
 from helpdesk.rules.facts import FactsError
 from helpdesk.schema import Answer, Passage, Source, StreamEvent
 from helpdesk.settings import Settings
+
+if TYPE_CHECKING:
+    from helpdesk.core import Helpdesk
 
 log = logging.getLogger(__name__)
 # Asking for the bot's own instructions or secrets: never answered from the docs, never sent to a model.
@@ -44,13 +48,12 @@ def abstain(settings: Settings, off_topic: bool, confidence: float = 0.0) -> Ans
     return Answer(text=text, route="abstain", confidence=round(max(confidence, 0.0), 3), offer_human=True)
 
 
-def retrieve(query: str, settings: Settings, retriever: Retriever | None = None, prefer: tuple[str, ...] = ()
+def retrieve(query: str, settings: Settings, retriever: Retriever, prefer: tuple[str, ...] = ()
              ) -> tuple[list[Passage], float, bool]:
     """Passages for a standalone query, the abstention confidence, and whether the question looks off-topic.
 
     The query is the ask (helpdesk.query), so pasted logs and configs never make a question off-topic.
     """
-    retriever = retriever or get_retriever(settings)
     passages = retriever.search(query, k=settings.top_k, prefer=prefer)
     evidence = retriever.evidence(query, passages)
     confidence = evidence.confidence(settings.abstain_vocabulary_weight, settings.abstain_support_weight)
@@ -60,23 +63,23 @@ def retrieve(query: str, settings: Settings, retriever: Retriever | None = None,
 
 
 def offline_from(query: str, passages: list[Passage], confidence: float, off_topic: bool,
-                 settings: Settings) -> Answer:
+                 settings: Settings, embedder: Embedder) -> Answer:
     if not passages or confidence < settings.abstain_threshold:
         return abstain(settings, off_topic=off_topic, confidence=confidence)
-    text, used = compose(query, passages, settings)
+    text, used = compose(query, passages, embedder, settings)
     if not text:
         return abstain(settings, off_topic=False, confidence=confidence)
     sources = tuple(_source(passages[i]) for i in used)
     return Answer(text=text, route="retrieval", sources=sources, confidence=round(min(max(confidence, 0.0), 1.0), 3))
 
 
-def answer_offline(question: str, history: Sequence[dict], settings: Settings,
-                   retriever: Retriever | None = None, message: Message | None = None) -> Answer:
+def answer_offline(question: str, history: Sequence[dict], settings: Settings, retriever: Retriever,
+                   message: Message | None = None) -> Answer:
     msg = message or analyse(question, settings.corpus_dir)
     query = retrieval_query(msg, history, FOLLOW_UP_WORDS)
     passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg))
     off_topic = off_topic and not msg.on_topic
-    result = framed(offline_from(query, passages, confidence, off_topic, settings), msg, settings)
+    result = framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder), msg, settings)
     return _traced(result, query=query, passages=[p.chunk.id for p in passages],
                    ranked=[p.chunk.doc_id for p in passages], message=msg.summary())
 
@@ -115,8 +118,7 @@ def _single(result: Answer) -> Iterator[StreamEvent]:
     yield StreamEvent("answer", answer=result)
 
 
-def answer_stream(question: str, history: Sequence[dict] = (), settings: Settings | None = None
-                  ) -> Iterator[StreamEvent]:
+def answer_stream(helpdesk: Helpdesk, question: str, history: Sequence[dict] = ()) -> Iterator[StreamEvent]:
     """Every answer, as events: sources first, then text as it is written, then the final Answer (always last).
 
     The message is analysed once (helpdesk.message) and every step reads that analysis. Order of precedence: a
@@ -125,7 +127,7 @@ def answer_stream(question: str, history: Sequence[dict] = (), settings: Setting
     retrieval, answered by GLM when a key is configured (any failure falls back to the offline answer inside
     `stream_answer`) and by the offline extractive answer otherwise.
     """
-    settings = settings or Settings.from_env()
+    settings = helpdesk.settings
     question = (question or "").strip()
     history = list(history)
     if not question:
@@ -142,12 +144,12 @@ def answer_stream(question: str, history: Sequence[dict] = (), settings: Setting
         yield from _single(_traced(abstain(settings, off_topic=True), message=msg.summary(),
                                    layer="injection" if not msg.other_vendor else "other_vendor"))
         return
-    curated = curated_answer(msg.ask, history, settings)
+    curated = helpdesk.curated.answer(msg.ask, history)
     if curated is not None:  # written and approved by the support team: served as written, never rewritten
         yield from _single(_traced(curated, message=msg.summary(), ms=_ms(started)))
         return
     try:
-        ruled = answer_rules(question, history, settings, msg)
+        ruled = answer_rules(question, history, settings, msg, helpdesk.facts)
     except FactsError as exc:  # a broken facts file must not take the docs answers down with it
         log.error("rules layer skipped: %s", exc)
         ruled = None
@@ -156,24 +158,32 @@ def answer_stream(question: str, history: Sequence[dict] = (), settings: Setting
                                    message=msg.summary(), ms=_ms(started)))
         return
     if not settings.llm_enabled:
-        yield from _single(_traced(answer_offline(question, history, settings, message=msg), ms=_ms(started)))
+        yield from _single(_traced(answer_offline(question, history, settings, helpdesk.retriever(), message=msg),
+                                   ms=_ms(started)))
         return
     from helpdesk.llm import condense_noted, stream_answer, with_rewrite_note  # openai loads only with a key
 
     # The model condenses the ask (not the paste) with the history into a standalone English query, told what
     # the analysis found (tool, error, endpoint), so follow-ups and Chinese retrieve as well as English.
     asked = _for_model(msg)
-    condensed, rewrite_error = condense_noted(asked, history, settings)  # its failure is noted on the answer
+    condensed, rewrite_error = condense_noted(asked, history, settings, helpdesk.model)  # noted on the answer
     query = retrieval_query(msg, history, FOLLOW_UP_WORDS) if condensed == asked else condensed
-    passages, confidence, off_topic = retrieve(query, settings, prefer=preferred_docs(msg))
+    retriever = helpdesk.retriever()
+    passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg))
     off_topic = off_topic and not msg.on_topic
-    offline = _traced(framed(offline_from(query, passages, confidence, off_topic, settings), msg, settings), query=query,
+    offline = _traced(framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder), msg,
+                             settings), query=query,
                       passages=[p.chunk.id for p in passages], ranked=[p.chunk.doc_id for p in passages],
                       message=msg.summary())
     if offline.route == "abstain":
         yield from _single(with_rewrite_note(offline, rewrite_error))  # nothing in the docs to ground an answer on
         return
-    for event in stream_answer(asked, history, passages, offline, settings):
+    try:
+        structured = helpdesk.facts
+    except FactsError:  # stream_answer reads the file again and logs why the guard goes without them
+        structured = None
+    for event in stream_answer(asked, history, passages, offline, settings, client=helpdesk.model,
+                               structured=structured):
         if event.kind == "answer" and event.answer is not None:  # the trace of the retrieval the model was given
             traced = _traced(event.answer, **{**offline.trace, **event.answer.trace}, layer=event.answer.route,
                              ms=_ms(started))
@@ -206,12 +216,3 @@ def _for_model(msg: Message) -> str:
     if msg.pasted:
         text += "\n[Pasted by the user:]\n" + msg.pasted[:1500]
     return text
-
-
-def answer(question: str, history: Sequence[dict] = (), settings: Settings | None = None) -> Answer:
-    """The final Answer of `answer_stream`: what the CLI, the evaluation and the JSON API return."""
-    final = None
-    for event in answer_stream(question, history, settings):
-        if event.kind == "answer":
-            final = event.answer
-    return final

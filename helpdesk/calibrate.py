@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpdesk.abstain import Evidence
+from helpdesk.core import Helpdesk
 from helpdesk.errors import HelpdeskError, report_error
 from helpdesk.message import analyse
 from helpdesk.query import preferred_docs, retrieval_query
-from helpdesk.retrieval import get_retriever
 from helpdesk.settings import PROJECT_ROOT, Settings
 
 LABELLED = PROJECT_ROOT / "tests" / "data" / "abstention_labelled.jsonl"
@@ -38,8 +38,8 @@ def load(path: Path = LABELLED) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def collect(settings: Settings, rows: list[dict]) -> list[tuple[Evidence, str]]:
-    retriever = get_retriever(settings)
+def collect(helpdesk: Helpdesk, rows: list[dict]) -> list[tuple[Evidence, str]]:
+    settings, retriever = helpdesk.settings, helpdesk.retriever()
     result = []
     for row in rows:
         msg = analyse(row["question"], settings.corpus_dir)
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         rows = [row for path in (args.labelled or [LABELLED, REAL_LABELLED]) for row in load(path)]
-        samples = collect(settings, rows)
+        samples = collect(Helpdesk.from_settings(settings), rows)
     except HelpdeskError as exc:  # a bad setting, no index, no model: one line that says what to do
         report_error(exc, parser.prog)
         return 2

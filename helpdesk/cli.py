@@ -8,8 +8,8 @@ import sys
 import time
 import uuid
 
-from helpdesk.answer import answer
 from helpdesk.convlog import record
+from helpdesk.core import Helpdesk
 from helpdesk.errors import HelpdeskError, report_error
 from helpdesk.schema import Answer
 from helpdesk.settings import Settings
@@ -30,16 +30,16 @@ def render(result: Answer) -> str:
     return "\n".join(lines)
 
 
-def _ask(question: str, history: list[dict], settings: Settings, as_json: bool, session_id: str = "") -> Answer:
+def _ask(question: str, history: list[dict], helpdesk: Helpdesk, as_json: bool, session_id: str = "") -> Answer:
     started = time.perf_counter()
-    result = answer(question, history, settings)
-    record(question, history, result, settings, surface="cli", session_id=session_id,
+    result = helpdesk.answer(question, history)
+    record(question, history, result, helpdesk.settings, surface="cli", session_id=session_id,
            latency_ms=(time.perf_counter() - started) * 1000)
     print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if as_json else render(result), flush=True)
     return result
 
 
-def chat(settings: Settings, as_json: bool, loading: Loading | None = None) -> None:
+def chat(helpdesk: Helpdesk, as_json: bool, loading: Loading | None = None) -> None:
     print("Ask about the GLM Coding Plan (quotas, prices, upgrades, referrals, tools, errors). Ctrl-D or 'exit' quits.")
     if loading is not None:
         print("(Loading the documentation index and the embedding model in the background.)", file=sys.stderr,
@@ -58,7 +58,7 @@ def chat(settings: Settings, as_json: bool, loading: Loading | None = None) -> N
             continue
         if loading is not None:
             loading.wait(say=lambda line: print(line, file=sys.stderr, flush=True))
-        result = _ask(question, history, settings, as_json, session_id)
+        result = _ask(question, history, helpdesk, as_json, session_id)
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": result.text}]
 
 
@@ -97,12 +97,13 @@ def main(argv: list[str] | None = None) -> int:
 
             return serve(settings, args.host, args.port)
         if args.command == "ask":
-            loading = Loading(settings)
+            helpdesk = Helpdesk.from_settings(settings)
+            loading = Loading(helpdesk)
             if args.question:
                 loading.wait(say=lambda line: print(line, file=sys.stderr, flush=True))
-                _ask(" ".join(args.question), [], settings, args.json)
+                _ask(" ".join(args.question), [], helpdesk, args.json)
             else:
-                chat(settings, args.json, loading)
+                chat(helpdesk, args.json, loading)
     except HelpdeskError as exc:  # a bad setting, no index, no model...: one line that says what to do
         report_error(exc, parser.prog)
         return 2

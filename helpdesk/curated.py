@@ -1,10 +1,10 @@
 """Curated answers: written and approved by the support team, served word for word when a question matches.
 
 An agent writes the answer to a recurring question on the insights page, names the corpus document it rests
-on, and approves it. `curated_answer(question, history, settings)` runs before the rules layer: when a new
-question is close enough to one of an approved answer's questions (embedding cosine at or above
-HELPDESK_CURATED_THRESHOLD) and names the same plan, tool, period and numbers, the approved text is returned
-as it was written, cited from the document's front matter, never rewritten by a model.
+on, and approves it. `curated_answer(question, history, settings, embedder)` (a Helpdesk's `curated.answer`) runs
+before the rules layer: when a new question is close enough to one of an approved answer's questions (embedding
+cosine at or above HELPDESK_CURATED_THRESHOLD) and names the same plan, tool, period and numbers, the approved text
+is returned as it was written, cited from the document's front matter, never rewritten by a model.
 
 Curated answers are part of the facts check: an answer stating a figure (a number, price or percentage) that
 its document no longer states is flagged by `stale_figures` and not served until an agent fixes it.
@@ -28,6 +28,7 @@ from typing import Iterable, Sequence
 import frontmatter
 import numpy as np
 
+from helpdesk.embedding import Embedder
 from helpdesk.errors import HelpdeskError
 from helpdesk.schema import Answer, Source
 from helpdesk.settings import Settings
@@ -259,20 +260,18 @@ def comparable(question: str, variant: str) -> bool:
     return not (one and other and one != other)
 
 
-def similarity(question: str, variant: str) -> float:
-    from helpdesk.embedding import embed_query
-
-    return float(np.dot(embed_query(question), embed_query(variant)))
+def similarity(question: str, variant: str, embedder: Embedder) -> float:
+    return float(np.dot(embedder.query(question), embedder.query(variant)))
 
 
-def best_match(question: str, items: Sequence[Curated]) -> tuple[Curated, str, float] | None:
+def best_match(question: str, items: Sequence[Curated], embedder: Embedder) -> tuple[Curated, str, float] | None:
     """The curated answer whose question is most similar to this one (naming the same plan, tool, numbers)."""
     best = None
     for item in items:
         for variant in item.questions:
             if not comparable(question, variant):
                 continue
-            score = similarity(question, variant)
+            score = similarity(question, variant, embedder)
             if best is None or score > best[2]:
                 best = (item, variant, score)
     return best
@@ -290,7 +289,8 @@ def render(item: Curated, source: Source) -> str:
     return f"{item.answer}\n(Source: {source.title}, as of {source.as_of})"
 
 
-def curated_answer(question: str, history: Sequence[dict], settings: Settings) -> Answer | None:
+def curated_answer(question: str, history: Sequence[dict], settings: Settings, embedder: Embedder
+                   ) -> Answer | None:
     """The approved curated answer for this question, or None to let the rules and retrieval answer it.
 
     A follow-up ("and on Pro?") leans on the conversation, so it is left to the layers that read it.
@@ -310,7 +310,7 @@ def curated_answer(question: str, history: Sequence[dict], settings: Settings) -
     live = [item for item in items if item.id not in stale]
     if not live:
         return None
-    match = best_match(question, live)
+    match = best_match(question, live, embedder)
     if match is None or match[2] < settings.curated_threshold:
         return None
     item, variant, score = match
@@ -325,9 +325,23 @@ def curated_answer(question: str, history: Sequence[dict], settings: Settings) -
                          "similarity": round(score, 4)})
 
 
+class CuratedAnswers:
+    """The approved curated answers as one Helpdesk serves them: read from the store at each question (an agent's
+    approval takes effect at once, in every process), matched with the Helpdesk's embedder."""
+
+    def __init__(self, settings: Settings, embedder: Embedder):
+        self.settings, self.embedder = settings, embedder
+
+    def approved(self) -> list[Curated]:
+        return approved(self.settings)
+
+    def answer(self, question: str, history: Sequence[dict]) -> Answer | None:
+        return curated_answer(question, history, self.settings, self.embedder)
+
+
 # --- measuring the threshold ---------------------------------------------------------------------------------
 
-def measure(pairs: Sequence[dict]) -> dict:
+def measure(pairs: Sequence[dict], embedder: Embedder) -> dict:
     """How matching does on labelled pairs ({"curated", "question", "same"}), and the threshold it suggests.
 
     A pair the guard (`comparable`) keeps apart never matches, whatever its cosine. The suggested threshold is
@@ -336,7 +350,7 @@ def measure(pairs: Sequence[dict]) -> dict:
     """
     scored = []
     for p in pairs:
-        score = similarity(p["question"], p["curated"])
+        score = similarity(p["question"], p["curated"], embedder)
         scored.append((score if comparable(p["question"], p["curated"]) else None, bool(p["same"]), score))
     positives = sorted(s for s, same, _ in scored if same and s is not None)
     negatives = sorted(s for s, same, _ in scored if not same and s is not None)
@@ -354,9 +368,9 @@ def measure(pairs: Sequence[dict]) -> dict:
             "false_matches_at_threshold": sum(s >= threshold for s in negatives)}
 
 
-def evaluate(pairs: Sequence[dict], threshold: float) -> dict:
+def evaluate(pairs: Sequence[dict], threshold: float, embedder: Embedder) -> dict:
     """Matches and false matches of a given threshold on labelled pairs (guard included)."""
-    hits = [(comparable(p["question"], p["curated"]) and similarity(p["question"], p["curated"]) >= threshold,
+    hits = [(comparable(p["question"], p["curated"]) and similarity(p["question"], p["curated"], embedder) >= threshold,
              bool(p["same"])) for p in pairs]
     same_total = sum(same for _, same in hits)
     return {"threshold": threshold, "recall": round(sum(h and same for h, same in hits) / max(same_total, 1), 3),
@@ -371,8 +385,9 @@ def main() -> int:
     pairs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     try:
         settings = Settings.from_env()
-        print(json.dumps(measure(pairs), indent=2))
-        print(json.dumps(evaluate(pairs, settings.curated_threshold)))
+        embedder = Embedder.from_settings(settings)
+        print(json.dumps(measure(pairs, embedder), indent=2))
+        print(json.dumps(evaluate(pairs, settings.curated_threshold, embedder)))
     except HelpdeskError as exc:  # a bad setting or no embedding model: one line that says what to do
         report_error(exc, "python -m helpdesk.curated")
         return 2

@@ -55,10 +55,9 @@ def _offline_environment() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
-@lru_cache(maxsize=1)
-def get_embedder():
-    """llama-index's HuggingFace embedding over the packaged files (torch): what a LlamaIndex-defaults pipeline
-    uses (eval/baseline.py). The assistant itself embeds with `get_encoder()`."""
+def llamaindex_embedder():
+    """llama-index's HuggingFace embedding over the packaged files (torch), loaded now: what a LlamaIndex-defaults
+    pipeline uses (eval/baseline.py). The assistant itself embeds with an `Embedder` (a Helpdesk's)."""
     _offline_environment()
     from transformers.utils import logging as transformers_logging
 
@@ -213,32 +212,44 @@ class Encoder:
         return result
 
 
-def runtime_setting() -> tuple[str, Path]:
-    from helpdesk.settings import Settings
+class Embedder:
+    """The query side of the model, for one Helpdesk: the encoder of `runtime`, loaded on first use (once, even
+    when a warm-up thread and the first question ask for it at the same moment), and each question's vector
+    computed once: retrieval, abstention, the offline answer and curated matching all embed the same question."""
 
-    settings = Settings.from_env()
-    return settings.embedding_runtime, settings.model_cache_dir
+    def __init__(self, runtime: str, cache_dir: Path, remembered: int = 4096, encoder: Encoder | None = None):
+        """`encoder`: one already loaded (a test's that records what it embeds); by default loaded on first use."""
+        self.runtime, self.cache_dir = runtime, Path(cache_dir)
+        self._encoder: Encoder | None = encoder
+        self._lock = threading.Lock()
+        self._vectors = lru_cache(maxsize=remembered)(self._vector)  # per instance: dropped with the Helpdesk
 
+    @classmethod
+    def from_settings(cls, settings) -> "Embedder":
+        return cls(settings.embedding_runtime, settings.model_cache_dir)
 
-_encoders: dict[tuple[str, Path], Encoder] = {}
-_encoders_lock = threading.Lock()
+    @property
+    def encoder(self) -> Encoder:
+        with self._lock:
+            if self._encoder is None:
+                self._encoder = Encoder(self.runtime, self.cache_dir)
+            return self._encoder
 
+    @property
+    def loaded(self) -> bool:
+        return self._encoder is not None
 
-def get_encoder() -> Encoder:
-    """The process's query encoder (HELPDESK_EMBEDDING_RUNTIME), loaded once, even when a warm-up thread and the
-    first question ask for it at the same moment."""
-    key = runtime_setting()
-    with _encoders_lock:
-        if key not in _encoders:
-            _encoders[key] = Encoder(*key)
-        return _encoders[key]
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embeddings of several texts (not remembered): answer units of a passage built by hand, for instance."""
+        return self.encoder.embed(texts)
 
+    def _vector(self, text: str) -> tuple[float, ...]:
+        return tuple(self.encoder.embed([text])[0].tolist())
 
-@lru_cache(maxsize=4096)
-def _query_vector(text: str) -> tuple[float, ...]:
-    return tuple(get_encoder().embed([text])[0].tolist())
+    def query(self, text: str) -> np.ndarray:
+        """A question's embedding, computed once per question."""
+        return np.asarray(self._vectors(text), dtype=np.float32)
 
-
-def embed_query(text: str) -> np.ndarray:
-    """A question's embedding, computed once: retrieval, abstention and the offline answer all need it."""
-    return np.asarray(_query_vector(text), dtype=np.float32)
+    def forget(self) -> None:
+        """Drop the remembered question vectors (a benchmark timing questions as first asked)."""
+        self._vectors.cache_clear()

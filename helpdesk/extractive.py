@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from helpdesk.embedding import embed_query, get_encoder
+from helpdesk.embedding import Embedder
 from helpdesk.schema import Passage
 from helpdesk.settings import Settings
 
@@ -152,19 +152,19 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settin
     return bonus
 
 
-def _unit_matrix(passage: Passage, found: list[Unit]) -> np.ndarray:
+def _unit_matrix(passage: Passage, found: list[Unit], embedder: Embedder) -> np.ndarray:
     """The passage's unit vectors as ingestion stored them; a passage built by hand (not by the retriever) has
     none, and only then are its units embedded here."""
     stored = passage.unit_vectors
     if stored is not None and len(stored) == len(found):
         return stored
-    return get_encoder().embed([u.text for u in found])
+    return embedder.embed([u.text for u in found])
 
 
-def _question_vector(passage: Passage) -> np.ndarray:
+def _question_vector(passage: Passage, embedder: Embedder) -> np.ndarray:
     if passage.question_vector is not None:
         return passage.question_vector
-    return get_encoder().embed([passage.chunk.question])[0]
+    return embedder.embed([passage.chunk.question])[0]
 
 
 def _render(chosen: list[Unit]) -> str:
@@ -185,25 +185,27 @@ def _whole_answer(index: int, passage: Passage, limit: int) -> str:
     return _render(chosen)
 
 
-def compose(question: str, passages: list[Passage], settings: Settings | None = None) -> tuple[str, list[int]]:
+def compose(question: str, passages: list[Passage], embedder: Embedder, settings: Settings | None = None
+            ) -> tuple[str, list[int]]:
     """The answer text (at most HELPDESK_MAX_ANSWER_CHARS) and the indexes of the passages it quotes, scored with
-    the settings' HELPDESK_EXTRACTIVE_* knobs (their defaults when no settings are given)."""
+    the settings' HELPDESK_EXTRACTIVE_* knobs (their defaults when no settings are given); `embedder`: the
+    question's, and the units' of a passage that carries no stored vectors."""
     settings = settings or Settings()
     limit, quoted = settings.max_answer_chars, settings.extractive_passages
     found = [(p, units(i, p.chunk.text)) for i, p in enumerate(passages[:quoted])]
     candidates = [u for _, passage_units in found for u in passage_units]
     if not candidates:
         return "", []
-    question_vector = embed_query(question)
+    question_vector = embedder.query(question)
     faq = [(i, p) for i, p in enumerate(passages[:quoted]) if p.chunk.question]
     if faq:
         # When the subscriber asked an FAQ's question in other words, the FAQ's own answer is the best answer.
-        asked = np.asarray([_question_vector(p) for _, p in faq]) @ question_vector
+        asked = np.asarray([_question_vector(p, embedder) for _, p in faq]) @ question_vector
         top = int(np.argmax(asked))
         if asked[top] >= settings.extractive_same_question:
             index, passage = faq[top]
             return _whole_answer(index, passage, limit), [index]
-    vectors = np.vstack([_unit_matrix(p, passage_units) for p, passage_units in found if passage_units])
+    vectors = np.vstack([_unit_matrix(p, passage_units, embedder) for p, passage_units in found if passage_units])
     wanted = asks_for(question)
     scores = vectors @ question_vector + np.array([_bonus(question, u, wanted, settings) for u in candidates])
     best = int(np.argmax(scores))

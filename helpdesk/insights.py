@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from helpdesk.curated import Curated, best_match, figures
+from helpdesk.embedding import Embedder
 from helpdesk.settings import Settings
 
 LOW_CONFIDENCE = 0.5  # a docs answer below this is worth a look, though it cleared the abstention threshold
@@ -99,14 +100,12 @@ class Topic:
         return list(dict.fromkeys(e["question"] for e in self.entries))
 
 
-def topics(entries: Sequence[dict], distance: float = TOPIC_DISTANCE) -> list[Topic]:
+def topics(entries: Sequence[dict], embedder: Embedder, distance: float = TOPIC_DISTANCE) -> list[Topic]:
     """Entries grouped by what they ask: agglomerative clustering (average linkage, cosine) of the question
-    embeddings the retriever already uses, biggest topic first."""
+    embeddings the retriever already uses (`embedder`: a Helpdesk's), biggest topic first."""
     if not entries:
         return []
-    from helpdesk.embedding import embed_query
-
-    vectors = np.stack([embed_query(e["question"]) for e in entries])
+    vectors = np.stack([embedder.query(e["question"]) for e in entries])
     if len(entries) == 1:
         labels = np.zeros(1, dtype=int)
     else:
@@ -152,9 +151,10 @@ def literal(text: str) -> str:
 
 
 def golden_line(entry: dict, curated: Sequence[Curated] = (), settings: Settings | None = None,
-                keywords: Sequence[str] = (), category: str | None = None) -> dict:
+                keywords: Sequence[str] = (), category: str | None = None, embedder: Embedder | None = None) -> dict:
     """One log entry as a golden line. The expectation comes from, in order: keywords the agent typed, the
-    curated answer that now answers the question, or a placeholder that fails until someone writes it."""
+    curated answer that now answers the question (matched with `embedder`, a Helpdesk's), or a placeholder that
+    fails until someone writes it."""
     line = {"id": f"log-{entry['answer_id'][:12]}", "category": category or why_flagged(entry) or "log",
             "question": entry["question"]}
     if entry.get("history"):
@@ -165,8 +165,8 @@ def golden_line(entry: dict, curated: Sequence[Curated] = (), settings: Settings
     expect: dict = {}
     keywords = [k.strip() for k in keywords if k.strip()]
     match = None
-    if curated and settings is not None:
-        match = best_match(entry["question"], curated)
+    if curated and settings is not None and embedder is not None:
+        match = best_match(entry["question"], curated, embedder)
         if match and match[2] < settings.curated_threshold:
             match = None
     if keywords:

@@ -12,6 +12,7 @@ import hmac
 import streamlit as st
 
 from helpdesk import insights
+from helpdesk.app_resources import helpdesk_for
 from helpdesk.convlog import ConversationLog
 from helpdesk.curated import CuratedError, CuratedStore, check_curated, corpus_docs
 from helpdesk.settings import Settings
@@ -133,7 +134,7 @@ def topics_section(entries: list[dict], below: float) -> None:
         return
     distance = st.slider("Topic breadth (cosine distance)", 0.3, 0.9, insights.TOPIC_DISTANCE, 0.05,
                          key="topic-distance", help="Higher puts more questions together")
-    found = insights.topics(failing, distance)
+    found = insights.topics(failing, helpdesk_for(settings).embedder, distance)
     st.markdown(f"**{len(failing)} refused or low-confidence questions in {len(found)} topics**")
     chart = {t.label[:60]: len(t.entries) for t in found[:12]}
     st.bar_chart(chart, horizontal=True, x_label="", y_label="questions", height=max(160, 40 * len(chart)))
@@ -205,7 +206,8 @@ def export_section(entries: list[dict], below: float) -> None:
     chosen = st.multiselect("Log entries to export as golden Q&A lines", list(labels), default=list(labels),
                             format_func=labels.get, key="export-pick")
     approved = [c for c in curated_store().all("approved")]
-    lines = [insights.golden_line(e, approved, settings) for e in failing if e["answer_id"] in chosen]
+    lines = [insights.golden_line(e, approved, settings, embedder=helpdesk_for(settings).embedder) for e in failing
+             if e["answer_id"] in chosen]
     if not lines:
         return
     todo = sum("todo" in line for line in lines)

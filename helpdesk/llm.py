@@ -18,7 +18,6 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Iterator, Sequence
 from urllib.parse import urlsplit
 
@@ -31,7 +30,8 @@ from helpdesk.schema import Answer, Passage, StreamEvent
 from helpdesk.settings import ZAI_GENERAL_API, Settings
 
 __all__ = [
-    "KINDS", "CODES", "STATUSES", "LLMError", "LLMConfigError", "UngroundedAnswer", "make_client", "condense",
+    "KINDS", "CODES", "STATUSES", "LLMError", "LLMConfigError", "UngroundedAnswer", "make_client", "ModelClient",
+    "condense",
     "condense_noted", "build_messages", "guard", "stream_answer", "answer_with_llm", "collecting_notes",
     "with_rewrite_note",
 ]
@@ -195,31 +195,29 @@ def make_client(settings: Settings) -> openai.OpenAI:
                          timeout=settings.llm_timeout, max_retries=0)
 
 
-@lru_cache(maxsize=8)
-def _client(settings: Settings) -> openai.OpenAI:
-    # One client (and one connection pool) per configuration: a new TCP/TLS handshake per answer is waste.
-    return make_client(settings)
+class ModelClient:
+    """The AI service as one Helpdesk uses it: the SDK client, made on first use and then reused (one connection
+    pool: a new TCP/TLS handshake per answer is waste), and the model call slots (HELPDESK_LLM_CONCURRENCY). A
+    call that finds the slots all taken is not queued: the visitor gets the offline answer at once rather than a
+    place in a line behind a slow upstream."""
 
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.slots = threading.BoundedSemaphore(settings.llm_concurrency)
+        self._sdk: openai.OpenAI | None = None
+        self._lock = threading.Lock()
 
-_gates: dict[int, threading.BoundedSemaphore] = {}
-_gates_lock = threading.Lock()
+    @property
+    def sdk(self) -> openai.OpenAI:
+        with self._lock:
+            if self._sdk is None:
+                self._sdk = make_client(self.settings)
+            return self._sdk
 
-
-def _gate(settings: Settings) -> threading.BoundedSemaphore:
-    """The process's model call slots (HELPDESK_LLM_CONCURRENCY). A call that finds them all taken is not
-    queued: the visitor gets the offline answer at once rather than a place in a line behind a slow upstream."""
-    with _gates_lock:
-        gate = _gates.get(settings.llm_concurrency)
-        if gate is None:
-            gate = _gates[settings.llm_concurrency] = threading.BoundedSemaphore(settings.llm_concurrency)
-        return gate
-
-
-def _take_slot(settings: Settings) -> threading.BoundedSemaphore:
-    gate = _gate(settings)
-    if not gate.acquire(blocking=False):
-        raise LLMError("busy")
-    return gate
+    def take_slot(self) -> threading.BoundedSemaphore:
+        if not self.slots.acquire(blocking=False):
+            raise LLMError("busy")
+        return self.slots
 
 
 # Notes about an answer that the AI layer could not attach itself (the query rewrite happens before there is an
@@ -355,11 +353,11 @@ Reply with the query only, on one line, without quotes."""
 CONDENSE_MAX_TOKENS = 96
 
 
-def condense(question: str, history: Sequence[dict], settings: Settings) -> str:
+def condense(question: str, history: Sequence[dict], settings: Settings, client: ModelClient | None = None) -> str:
     """A standalone English search query for a follow-up and/or a non-English question; the question itself
     when nothing needs rewriting, when no key is set, or when the call fails in any way (then a note is recorded
     for `collecting_notes`)."""
-    query, error = condense_noted(question, history, settings)
+    query, error = condense_noted(question, history, settings, client)
     if error is not None:
         _note(f"AI question rewrite unavailable: {error}. Searched with the question as asked.",
               f"AI question rewrite unavailable: {error.public}. The documentation was searched with your "
@@ -379,10 +377,12 @@ def with_rewrite_note(result: Answer, error: LLMError | None) -> Answer:
     return replace(result, notes=(*result.notes, note), trace={**result.trace, "public_notes": mapping})
 
 
-def condense_noted(question: str, history: Sequence[dict], settings: Settings) -> tuple[str, LLMError | None]:
+def condense_noted(question: str, history: Sequence[dict], settings: Settings, client: ModelClient | None = None
+                   ) -> tuple[str, LLMError | None]:
     """`condense`, and the error when the rewrite was needed but failed (None otherwise). The rewrite has its
     own short deadline (HELPDESK_LLM_CONDENSE_TIMEOUT) and no retries: it delays every follow-up and every
-    non-English question, and the question as asked is a fair search query."""
+    non-English question, and the question as asked is a fair search query. `client`: the Helpdesk's (its
+    connection pool and call slots); without one, a client is made for this call."""
     turns = [t for t in history if t.get("role") in ("user", "assistant") and t.get("content")]
     turns = turns[-settings.prompt_history_turns:] if settings.prompt_history_turns else []
     if (not turns and question.isascii()) or not settings.llm_enabled:
@@ -391,12 +391,13 @@ def condense_noted(question: str, history: Sequence[dict], settings: Settings) -
     messages = [{"role": "system", "content": CONDENSE_PROMPT},
                 {"role": "user", "content": f"<conversation>\n{transcript}\n</conversation>\n"
                                             f"<message>\n{question}\n</message>"}]
+    client = client or ModelClient(settings)
     try:
-        gate = _take_slot(settings)
+        gate = client.take_slot()
         try:
-            client = _client(settings).with_options(timeout=settings.llm_condense_timeout)
+            sdk = client.sdk.with_options(timeout=settings.llm_condense_timeout)
             with _network_wait():
-                response = _create(client, settings, messages, retries=0, thinking=False,
+                response = _create(sdk, settings, messages, retries=0, thinking=False,
                                    max_tokens=CONDENSE_MAX_TOKENS)
         finally:
             gate.release()
@@ -419,12 +420,12 @@ def condense_noted(question: str, history: Sequence[dict], settings: Settings) -
 
 # --- the streamed, grounded answer ----------------------------------------------------------------------
 
-def _chunks(settings: Settings, messages: list[dict], deadline: float) -> Iterator:
+def _chunks(settings: Settings, client: ModelClient, messages: list[dict], deadline: float) -> Iterator:
     """The SDK's stream chunks, read by a worker thread, so that the answer's deadline holds while the upstream
     is silent (before the first token and between tokens) and not only when a chunk arrives. The worker holds a
     model call slot until its connection is done; it stops at the next chunk once the reader has given up, and
     an upstream that sends nothing more is cut by the SDK's read timeout."""
-    gate = _take_slot(settings)
+    gate = client.take_slot()
     pieces: queue.SimpleQueue = queue.SimpleQueue()
     stop = threading.Event()
 
@@ -432,7 +433,7 @@ def _chunks(settings: Settings, messages: list[dict], deadline: float) -> Iterat
         stream = None
         try:
             timeout = max(0.1, min(settings.llm_timeout, deadline - time.monotonic()))
-            stream = _create(_client(settings).with_options(timeout=timeout), settings, messages,
+            stream = _create(client.sdk.with_options(timeout=timeout), settings, messages,
                              retries=settings.llm_max_retries, stream=True, max_tokens=MAX_ANSWER_TOKENS)
             for chunk in stream:
                 if stop.is_set():
@@ -507,9 +508,9 @@ def _deltas(chunks: Iterator, settings: Settings) -> Iterator[tuple[str, str | N
             yield piece, reason
 
 
-def _received(settings: Settings, messages: list[dict]) -> tuple[list[str], str | None]:
+def _received(settings: Settings, client: ModelClient, messages: list[dict]) -> tuple[list[str], str | None]:
     """The whole answer's pieces, in order, and how the model finished; within HELPDESK_LLM_DEADLINE."""
-    chunks = _chunks(settings, messages, time.monotonic() + settings.llm_deadline)
+    chunks = _chunks(settings, client, messages, time.monotonic() + settings.llm_deadline)
     pieces: list[str] = []
     finish = None
     try:
@@ -522,14 +523,15 @@ def _received(settings: Settings, messages: list[dict]) -> tuple[list[str], str 
     return pieces, finish
 
 
-def _stream_tokens(settings: Settings, messages: list[dict], facts: Facts) -> Iterator[StreamEvent]:
+def _stream_tokens(settings: Settings, client: ModelClient, messages: list[dict], facts: Facts
+                   ) -> Iterator[StreamEvent]:
     """Token events for a checked answer; returns the whole text. Raises LLMError on any failure.
 
     Nothing is shown before the whole answer has arrived, finished normally ("stop") and passed the guard: a
     claim is checked as a whole sentence, a content filter or a length limit speaks only at the end, and text a
     visitor has seen cannot be taken back. Then the pieces go out as they came, so the client still streams.
     """
-    pieces, finish = _received(settings, messages)
+    pieces, finish = _received(settings, client, messages)
     text = "".join(pieces)
     _check_complete(text, finish)
     _check_grounded(text, facts)
@@ -557,6 +559,7 @@ def _fallback(offline: Answer, error: LLMError) -> Answer:
 
 
 def _structured_facts(settings: Settings):
+    """The structured facts for a caller that passed none (a Helpdesk passes its own)."""
     from helpdesk.rules.facts import FactsError, load_facts
 
     try:
@@ -567,13 +570,17 @@ def _structured_facts(settings: Settings):
 
 
 def stream_answer(question: str, history: Sequence[dict], passages: Sequence[Passage], offline: Answer,
-                  settings: Settings, rules_text: str | None = None) -> Iterator[StreamEvent]:
+                  settings: Settings, rules_text: str | None = None, *, client: ModelClient | None = None,
+                  structured=None) -> Iterator[StreamEvent]:
     """Sources first (before any network call), then tokens as they arrive, then exactly one final answer.
 
     While streaming, [n] in the tokens points at the n-th source of the "sources" event; the final answer's
     text is renumbered so that [n] points at its own n-th source (the passages it cites). On any failure an
     "error" event with a plain message comes before the final answer, which is then `offline` with a note:
     a caller that showed the tokens replaces them with the final answer's text.
+
+    `client` and `structured` (the facts of corpus/facts.toml, for the guard) are the Helpdesk's; without them a
+    client is made and the facts are read for this call.
     """
     yield StreamEvent("sources", sources=tuple(source_of(p) for p in passages))
     if not passages:  # nothing to ground an answer on: the offline answer (an abstention) is the answer
@@ -581,8 +588,8 @@ def stream_answer(question: str, history: Sequence[dict], passages: Sequence[Pas
         return
     try:
         messages = build_messages(question, history, passages, rules_text, settings.prompt_history_turns)
-        facts = Facts.of(passages, rules_text, _structured_facts(settings))
-        text = yield from _stream_tokens(settings, messages, facts)
+        facts = Facts.of(passages, rules_text, structured if structured is not None else _structured_facts(settings))
+        text = yield from _stream_tokens(settings, client or ModelClient(settings), messages, facts)
         final = _llm_answer(text, passages, offline)
     except LLMError as exc:
         if isinstance(exc, UngroundedAnswer):
@@ -601,10 +608,12 @@ def stream_answer(question: str, history: Sequence[dict], passages: Sequence[Pas
 
 
 def answer_with_llm(question: str, history: Sequence[dict], passages: Sequence[Passage], offline: Answer,
-                    settings: Settings, rules_text: str | None = None) -> Answer:
+                    settings: Settings, rules_text: str | None = None, *, client: ModelClient | None = None,
+                    structured=None) -> Answer:
     """The final answer of `stream_answer`, for callers that do not stream."""
     final = offline
-    for event in stream_answer(question, history, passages, offline, settings, rules_text):
+    for event in stream_answer(question, history, passages, offline, settings, rules_text, client=client,
+                               structured=structured):
         if event.kind == "answer" and event.answer is not None:
             final = event.answer
     return final

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import bm25s
 import numpy as np
@@ -17,7 +17,7 @@ import Stemmer
 
 from helpdesk import store
 from helpdesk.abstain import Evidence, evidence
-from helpdesk.embedding import embed_query, get_encoder
+from helpdesk.embedding import Embedder
 from helpdesk.extractive import unit_texts
 from helpdesk.schema import Chunk, Passage
 from helpdesk.settings import Settings
@@ -91,15 +91,16 @@ class Retriever:
     vocabulary: frozenset[str]
     question_vectors: dict[int, np.ndarray]  # FAQ chunks: the embedding of the question alone
     unit_vectors: list[np.ndarray]  # per chunk: one row per answer unit (helpdesk.extractive.units), in order
+    embedder: Embedder  # the query side of the model the build was embedded with
     candidates: int = CANDIDATES  # per ranking, before the fusion
     rrf_k: int = RRF_K
 
     @classmethod
-    def from_collection(cls, collection) -> "Retriever":
+    def from_collection(cls, collection, embedder: Embedder) -> "Retriever":
         got = collection.get(include=["documents", "metadatas", "embeddings"])
         stored = [{key: m.pop(key, None) for key in store.VECTOR_KEYS} for m in got["metadatas"]]
         chunks = [Chunk(id=i, text=d, **m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
-        unit_vectors, question_vectors = _answer_vectors(collection.name, chunks, stored)
+        unit_vectors, question_vectors = _answer_vectors(collection.name, chunks, stored, embedder)
         tokens = _tokenize([_keyword_text(c) for c in chunks])
         bm25 = bm25s.BM25()
         bm25.index(tokens, show_progress=False)
@@ -107,7 +108,8 @@ class Retriever:
         chunk_terms = [{words[n] for n in ids} for ids in tokens.ids]
         return cls(collection=collection, chunks=chunks, vectors=np.asarray(got["embeddings"], dtype=np.float32),
                    bm25=bm25, positions={c.id: n for n, c in enumerate(chunks)}, chunk_terms=chunk_terms,
-                   vocabulary=frozenset(tokens.vocab), question_vectors=question_vectors, unit_vectors=unit_vectors)
+                   vocabulary=frozenset(tokens.vocab), question_vectors=question_vectors, unit_vectors=unit_vectors,
+                   embedder=embedder)
 
     def evidence(self, question: str, passages: list[Passage]) -> Evidence:
         return evidence(terms(translate(question)), self.vocabulary, passages,
@@ -118,7 +120,7 @@ class Retriever:
         return self.collection.name
 
     def embed(self, query: str) -> np.ndarray:
-        return embed_query(query)
+        return self.embedder.query(query)
 
     def dense_ranking(self, query_vector: np.ndarray, n: int) -> list[int]:
         hits = self.collection.query(query_embeddings=[query_vector.tolist()], n_results=min(n, len(self.chunks)),
@@ -170,7 +172,7 @@ class Retriever:
         return [self.positions[i] for i in chunk.superseded_by.split(",") if i in self.positions]
 
 
-def _answer_vectors(build: str, chunks: list[Chunk], stored: list[dict]
+def _answer_vectors(build: str, chunks: list[Chunk], stored: list[dict], encoder: Embedder
                     ) -> tuple[list[np.ndarray], dict[int, np.ndarray]]:
     """The unit and FAQ-question vectors ingestion stored with each chunk. A build made before they were stored
     (or by another unit splitting) gets the missing ones computed here, once per load, with a log line saying
@@ -184,7 +186,6 @@ def _answer_vectors(build: str, chunks: list[Chunk], stored: list[dict]
         log.warning("the index %s lacks the answer vectors of %d chunks (built before they were stored); embedding "
                     "them now, once. Run `python -m ingest` to store them and make loading fast.",
                     build, len(set(stale_units) | set(stale_questions)))
-        encoder = get_encoder()
         for n in stale_units:
             units[n] = encoder.embed(texts[n]) if texts[n] else np.zeros((0, DIMENSIONS), dtype=np.float32)
         if stale_questions:
@@ -195,43 +196,54 @@ def _answer_vectors(build: str, chunks: list[Chunk], stored: list[dict]
     return units, question_vectors
 
 
-_lock = threading.Lock()
-_cache: dict[tuple, Retriever] = {}
-_connected: dict[tuple, object] = {}  # key -> identity of the index files the process last connected to
-_clients: dict[tuple, object] = {}  # key -> its Chroma client, reused: building one costs ~30 ms (settings parsing)
+class Index:
+    """One Helpdesk's connection to the index, and the retriever of its active build: reloaded when
+    `python -m ingest` switches builds, and reconnected when the embedded index was deleted and built again
+    (`rm -rf .index && python -m ingest` while this process runs): the old connection would go on reading the
+    deleted files."""
 
+    def __init__(self, settings: Settings, embedder: Embedder):
+        self.settings, self.embedder = settings, embedder
+        self.lock = threading.Lock()  # held while connecting and loading (a test holds it to keep loads waiting)
+        self._client = None  # reused: building a Chroma client costs ~30 ms (settings parsing)
+        self._identity = None  # identity of the index files the client connected to
+        self._retriever: Retriever | None = None
 
-def get_retriever(settings: Settings) -> Retriever:
-    """The retriever for the active build; reloaded when `python -m ingest` switches builds, and reconnected when
-    the embedded index was deleted and built again (`rm -rf .index && python -m ingest` while this process runs):
-    the old connection would go on reading the deleted files."""
-    key = (settings.index_dir, settings.chroma_host, settings.chroma_port, settings.collection)
-    identity = store.identity(settings)
-    with _lock:
-        if key in _connected and _connected[key] != identity:
-            _cache.pop(key, None)
-            _clients.pop(key, None)
-            del _connected[key]
-            store.forget(settings)  # Chroma's shared client for the old files: close it, connect afresh
-    if identity is None and not settings.server_mode:
-        raise store.IndexUnavailable(f"no index in {settings.index_dir}; build it with `python -m ingest` "
-                                     "(or `make index`)")
-    with _lock:
-        client = _clients.get(key)
-    if client is None:
-        client = store.connect(settings)
-    with _lock:
-        _connected.setdefault(key, identity)
-        _clients.setdefault(key, client)
-    collection = store.active_build(client, settings)
-    if collection is None:
-        where = (f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}" if settings.server_mode
-                 else str(settings.index_dir))
-        raise store.IndexUnavailable(f"no index in {where}; build it with `python -m ingest` (or `make index`)")
-    with _lock:
-        cached = _cache.get(key)
-        if cached is None or cached.build != collection.name:
-            cached = _cache[key] = Retriever.from_collection(collection)
-    if (cached.candidates, cached.rrf_k) != (settings.retrieval_candidates, settings.rrf_k):
-        return replace(cached, candidates=settings.retrieval_candidates, rrf_k=settings.rrf_k)  # shares the index
-    return cached
+    @property
+    def where(self) -> tuple:
+        """What tells two indexes apart: settings that agree on it can share one Index."""
+        s = self.settings
+        return (s.index_dir, s.chroma_host, s.chroma_port, s.collection)
+
+    @property
+    def loaded(self) -> Retriever | None:
+        """The retriever loaded last, without checking the index on disk (None before the first load)."""
+        return self._retriever
+
+    def retriever(self) -> Retriever:
+        settings = self.settings
+        identity = store.identity(settings)
+        with self.lock:
+            if self._client is not None and self._identity != identity:
+                self._client = self._retriever = self._identity = None
+                store.forget(settings)  # Chroma's shared client for the old files: close it, connect afresh
+        if identity is None and not settings.server_mode:
+            raise store.IndexUnavailable(f"no index in {settings.index_dir}; build it with `python -m ingest` "
+                                         "(or `make index`)")
+        with self.lock:
+            client = self._client
+        if client is None:
+            client = store.connect(settings)
+            with self.lock:
+                if self._client is None:
+                    self._client, self._identity = client, identity
+                client = self._client
+        collection = store.active_build(client, settings)
+        if collection is None:
+            where = (f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}" if settings.server_mode
+                     else str(settings.index_dir))
+            raise store.IndexUnavailable(f"no index in {where}; build it with `python -m ingest` (or `make index`)")
+        with self.lock:
+            if self._retriever is None or self._retriever.build != collection.name:
+                self._retriever = Retriever.from_collection(collection, self.embedder)
+            return self._retriever

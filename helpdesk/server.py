@@ -51,8 +51,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp
 
-from helpdesk.answer import answer, answer_stream
 from helpdesk.convlog import record
+from helpdesk.core import Helpdesk
 from helpdesk.public import PUBLIC_AI_UNAVAILABLE, public_answer
 from helpdesk.feedback import MAX_COMMENT, DuplicateFeedback, Feedback, FeedbackError, FeedbackStore
 from helpdesk.middleware import (BodySizeLimitMiddleware, JsonLines, RateLimiter, RequestContext,  # noqa: F401
@@ -337,24 +337,24 @@ class Answering:
         context = contextvars.copy_context()  # the request id follows the answer into its thread
         return asyncio.wrap_future(self.pool.submit(context.run, fn, *args))
 
-    def one(self, question: str, history: list[dict], session_id: str = "") -> AnswerOut:
+    def one(self, helpdesk: Helpdesk, question: str, history: list[dict], session_id: str = "") -> AnswerOut:
         started = time.perf_counter()
         with self.running() as notes:
-            result = answer(question, history, self.settings)
+            result = helpdesk.answer(question, history)
         latency = (time.perf_counter() - started) * 1000
         log.info("answer route=%s %.0f ms", result.route, latency)
         self.log_answer(question, history, result, self.settings, surface="api", session_id=session_id,
                         latency_ms=latency)
         return self.published(result, question, notes)
 
-    def events(self, question: str, history: list[dict], session_id: str = "") -> Iterator[bytes]:
+    def events(self, helpdesk: Helpdesk, question: str, history: list[dict], session_id: str = "") -> Iterator[bytes]:
         """`answer_stream` as SSE text. Whatever fails, the stream ends with an error event and a final answer.
         An error event is held until the final answer, so that it says what the visitor may read."""
         finished, error = False, None
         started = time.perf_counter()
         try:
             with self.running() as notes:
-                events = answer_stream(question, history, self.settings)
+                events = helpdesk.answer_stream(question, history)
                 try:
                     for event in events:
                         if event.kind == "sources":
@@ -383,7 +383,8 @@ class Answering:
         if not finished:
             yield _sse("answer", self.published(_failed(self.settings), question, ()).model_dump())
 
-    def stream(self, question: str, history: list[dict], session_id: str = "") -> AsyncIterator[bytes]:
+    def stream(self, helpdesk: Helpdesk, question: str, history: list[dict], session_id: str = ""
+               ) -> AsyncIterator[bytes]:
         """`events`, produced in an answer thread and handed to the event loop: no answer ever runs in the
         threadpool that health, readiness and feedback use. A visitor who leaves stops the answer."""
         loop = asyncio.get_running_loop()
@@ -397,7 +398,7 @@ class Answering:
                 gone.set()
 
         def produce() -> None:
-            events = self.events(question, history, session_id)
+            events = self.events(helpdesk, question, history, session_id)
             try:
                 for item in events:
                     if gone.is_set():
@@ -484,6 +485,18 @@ async def _answering(request: Request) -> Answering:
 
 Config = Annotated[Settings, Depends(_settings)]
 Answers = Annotated[Answering, Depends(_answering)]
+
+
+def get_helpdesk(request: Request) -> Helpdesk:
+    """The app's Helpdesk, for routes (`Depends(get_helpdesk)`); a test swaps it with `app.dependency_overrides`."""
+    helpdesk = request.app.state.helpdesk
+    if helpdesk is None:
+        raise RuntimeError("the app's lifespan has not run, so it has no Helpdesk: drive it with `with TestClient(app)`"
+                           " (or an ASGI server), or pass one: create_app(settings, helpdesk=...)")
+    return helpdesk
+
+
+Desk = Annotated[Helpdesk, Depends(get_helpdesk)]
 
 
 async def within_rate_limit(request: Request) -> None:
@@ -580,11 +593,11 @@ async def index() -> ServiceIndex:
 
 
 @router.post("/v1/answer", response_model=AnswerOut, responses=ERRORS, tags=["answers"], dependencies=RATE_LIMITED)
-async def post_answer(asked: Question, answering: Answers) -> AnswerOut:
+async def post_answer(asked: Question, answering: Answers, helpdesk: Desk) -> AnswerOut:
     """The answer to one question, with its sources and the date the docs are current to."""
     answering.admit()
     try:
-        return await answering.submit(answering.one, asked.question, asked.history, asked.session_id)
+        return await answering.submit(answering.one, helpdesk, asked.question, asked.history, asked.session_id)
     finally:
         answering.admitted.release()
 
@@ -597,10 +610,10 @@ async def post_answer(asked: Question, answering: Answers) -> AnswerOut:
 # FastAPI takes any route declared with EventSourceResponse for a generator route.)
 @router.post("/v1/answer/stream", response_class=StreamingResponse, tags=["answers"], dependencies=RATE_LIMITED,
              responses={**ERRORS, 200: {"description": STREAM_DOC, "content": {"text/event-stream": {}}}})
-async def post_answer_stream(asked: Question, answering: Answers) -> EventSourceResponse:
+async def post_answer_stream(asked: Question, answering: Answers, helpdesk: Desk) -> EventSourceResponse:
     """The same answer, streamed as server-sent events (see the 200 response for the events)."""
     answering.admit()  # a 503 here, before the stream starts; released when the answer's thread ends
-    return EventSourceResponse(answering.stream(asked.question, asked.history, asked.session_id),
+    return EventSourceResponse(answering.stream(helpdesk, asked.question, asked.history, asked.session_id),
                                headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
@@ -647,13 +660,13 @@ async def healthz() -> Health:
 @router.head("/readyz", include_in_schema=False)
 @router.get("/readyz", response_model=Readiness, tags=["operations"],
             responses={503: {"model": Readiness, "description": "Not ready; `reason` says why"}})
-async def readyz(request: Request, response: Response, settings: Config) -> Readiness:
+async def readyz(request: Request, response: Response, settings: Config, helpdesk: Desk) -> Readiness:
     """Ready when the index and the embedding model are loaded and the index is the current build. The AI
     service is reported apart (`llm`) and never makes the service unready: answers fall back to offline."""
     if request.app.state.warming.is_set():  # a load balancer keeps traffic away until both are loaded, at once
         index, build, why = "loading", None, "loading the documentation index and the embedding model"
     else:
-        index, build, why = await run_in_threadpool(_index_state, settings)
+        index, build, why = await run_in_threadpool(_index_state, helpdesk)
     llm = await request.app.state.ai_state.describe()
     response.status_code = 503 if why else 200
     shown = {"index": index, "build": build, "llm": llm, "reason": why}  # the key never leaves, even by mistake
@@ -675,13 +688,15 @@ async def demo() -> HTMLResponse:
 
 # --- the app: its settings, its parts, its middleware and the routes ---------------------------------------------
 
-def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[str] | None = None,
+def create_app(settings: Settings | None = None, *, helpdesk: Helpdesk | None = None,
+               allowed_origins: Sequence[str] | None = None,
                rate_limit: str | None = None, max_body_bytes: int | None = None,
                answer_workers: int | None = None, env: Mapping[str, str] | None = None,
                clock: Callable[[], float] = time.monotonic, warm_up: bool = True) -> FastAPI:
     """The app, from `settings` (default: read from `env`, or from the environment and `.env`, here, once, and
     never at import). The keyword arguments override their settings (HELPDESK_ALLOWED_ORIGINS, HELPDESK_RATE_LIMIT,
-    HELPDESK_MAX_BODY_BYTES, HELPDESK_ANSWER_WORKERS) and are validated like them."""
+    HELPDESK_MAX_BODY_BYTES, HELPDESK_ANSWER_WORKERS). `helpdesk`: the one to answer with (a test's); by default
+    the lifespan builds one from the settings."""
     settings = settings or Settings.from_env(None if env is None else dict(env))
     given = {"allowed_origins": None if allowed_origins is None else tuple(allowed_origins),
              "rate_limit": rate_limit, "max_body_bytes": max_body_bytes, "answer_workers": answer_workers}
@@ -699,9 +714,12 @@ def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[st
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if app.state.helpdesk is None:  # cheap: the index and the model load on first use, or in the warm-up
+            app.state.helpdesk = Helpdesk.from_settings(settings)
         if warm_up:  # load the index and the embedding model now, not on the first visitor's question
             warming.set()
-            threading.Thread(target=_warm, args=(settings, warming), name="helpdesk-warm-up", daemon=True).start()
+            threading.Thread(target=_warm, args=(app.state.helpdesk, warming), name="helpdesk-warm-up",
+                             daemon=True).start()
         try:
             yield
         finally:
@@ -721,6 +739,7 @@ def create_app(settings: Settings | None = None, *, allowed_origins: Sequence[st
     app.state.warming = warming
     app.state.secret = secret
     app.state.feedback = LazyFeedbackStore(settings.database)
+    app.state.helpdesk = helpdesk
 
     # Outermost last: the request id wraps everything (so every log line has one); CORS answers preflights and
     # decorates every response (a 429 or 413 too, so that a page on an allowed origin can read it); then the
@@ -743,15 +762,11 @@ def _answer_workers(settings: Settings) -> int:
 
 
 
-def _index_state(settings: Settings) -> tuple[str, str | None, str | None]:
+def _index_state(helpdesk: Helpdesk) -> tuple[str, str | None, str | None]:
     """(what the index is, the build served, why not ready or None). Loading it here also loads the embedding
-    model; `get_retriever` reconnects when the index was rebuilt, even deleted and made again."""
-    from helpdesk.embedding import get_encoder
-    from helpdesk.retrieval import get_retriever
-
+    model (the only model an answer runs); the index reconnects when it was rebuilt, even deleted and made again."""
     try:
-        retriever = get_retriever(settings)
-        get_encoder()  # the query embedder: the only model an answer runs
+        retriever = helpdesk.warm()
     except IndexUnavailable as exc:
         log.warning("not ready: %s", exc)
         return "missing", None, ("no documentation index is loaded; an operator needs to build it with "
@@ -762,9 +777,9 @@ def _index_state(settings: Settings) -> tuple[str, str | None, str | None]:
     return f"loaded ({len(retriever.chunks)} passages)", retriever.build, None
 
 
-def _warm(settings: Settings, warming: threading.Event) -> None:
+def _warm(helpdesk: Helpdesk, warming: threading.Event) -> None:
     try:
-        state, build, problem = _index_state(settings)
+        state, build, problem = _index_state(helpdesk)
     finally:
         warming.clear()
     if not problem:

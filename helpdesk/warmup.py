@@ -9,29 +9,26 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from helpdesk.settings import Settings
+if TYPE_CHECKING:
+    from helpdesk.core import Helpdesk
 
 log = logging.getLogger(__name__)
 MESSAGE = "Loading the documentation index and the embedding model..."
 
 
 class Loading:
-    def __init__(self, settings: Settings):
+    def __init__(self, helpdesk: Helpdesk):
         self.problem: Exception | None = None
         self.seconds: float | None = None
         self._done = threading.Event()
-        threading.Thread(target=self._load, args=(settings,), name="helpdesk-load", daemon=True).start()
+        threading.Thread(target=self._load, args=(helpdesk,), name="helpdesk-load", daemon=True).start()
 
-    def _load(self, settings: Settings) -> None:
+    def _load(self, helpdesk: Helpdesk) -> None:
         started = time.perf_counter()
         try:
-            from helpdesk.embedding import get_encoder
-            from helpdesk.retrieval import get_retriever
-
-            get_retriever(settings)
-            get_encoder()
+            helpdesk.warm()
         except Exception as exc:  # the answer that needs the index reports it, with its own clear message
             log.warning("loading the index failed: %s", exc)
             self.problem = exc

@@ -50,13 +50,15 @@ class Summary:
                 f"{self.removed} removed; {self.embedded} embedded in {self.seconds:.1f} s (collection {self.collection})")
 
 
-def run(settings: Settings, log: Callable[[str], None] = print, progress: bool = True) -> Summary:
-    """Build or refresh the index; raises IngestBusy at once when another ingestion of it is running."""
+def run(settings: Settings, log: Callable[[str], None] = print, progress: bool = True,
+        encoder: Encoder | None = None) -> Summary:
+    """Build or refresh the index; raises IngestBusy at once when another ingestion of it is running. `encoder`:
+    one already loaded (a test's that records what it embeds); by default the settings' runtime, loaded if needed."""
     with ingest_lock(settings):
-        return _run(settings, log, progress)
+        return _run(settings, log, progress, encoder)
 
 
-def _run(settings: Settings, log: Callable[[str], None], progress: bool) -> Summary:
+def _run(settings: Settings, log: Callable[[str], None], progress: bool, encoder: Encoder | None) -> Summary:
     started = time.perf_counter()
     documents = load_corpus(settings.corpus_dir)  # every file validated before the index is touched
     chunks = mark_superseded([chunk for doc in documents for chunk in chunk_document(doc)])
@@ -94,7 +96,7 @@ def _run(settings: Settings, log: Callable[[str], None], progress: bool) -> Summ
             vectors[chunk_id] = np.asarray(embedding, dtype=np.float32)
             metadata[chunk_id] = {key: meta[key] for key in store.VECTOR_KEYS if key in meta}
     if fresh:
-        encoder = Encoder(settings.embedding_runtime, settings.model_cache_dir, threads=os.cpu_count() or 1)
+        encoder = encoder or Encoder(settings.embedding_runtime, settings.model_cache_dir, threads=os.cpu_count() or 1)
         _embed(fresh, encoder, vectors, metadata, _known_units(stored), progress)
 
     # What the chat app's sidebar shows, readable without fetching every chunk's metadata.

@@ -28,7 +28,7 @@ os.environ.setdefault("HELPDESK_FEEDBACK_DB", str(TEST_DATA / "feedback.sqlite3"
 # is in `index` when it uses a fixture below that builds or reads the real index (directly or through another
 # fixture), when its module is in MODEL_MODULES or it is marked itself; a module named test_*_browser.py is in
 # `browser`. `pytest -m "not index and not browser"` is the fast tier.
-INDEX_FIXTURES = {"real_settings", "retriever"}
+INDEX_FIXTURES = {"real_settings", "retriever", "helpdesk"}
 MODEL_MODULES = {  # modules whose tests embed on their own, without those fixtures
     "test_ingest.py": "builds and rebuilds indexes of its own",
     "test_server_mode.py": "ingests into a real Chroma server",
@@ -60,10 +60,17 @@ def real_settings(tmp_path_factory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def retriever(real_settings):
-    from helpdesk.retrieval import get_retriever
+def helpdesk(real_settings):
+    """The assistant over the test index, built once for the session (a test wanting other settings takes
+    `helpdesk.using(its_settings)`, which shares the loaded index and model)."""
+    from helpdesk.core import Helpdesk
 
-    return get_retriever(real_settings)
+    return Helpdesk.from_settings(real_settings)
+
+
+@pytest.fixture(scope="session")
+def retriever(helpdesk):
+    return helpdesk.retriever()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.answer import answer
 from helpdesk.calibrate import REAL_LABELLED, collect, kind_of, load, off_topic_score, score
 
 # Measured at the calibrated defaults: balanced accuracy 0.85 (answered 0.92, refused 0.79) on 95 questions.
@@ -12,8 +11,8 @@ BALANCED_FLOOR = 0.80
 
 
 @pytest.fixture(scope="module")
-def samples(real_settings):
-    return collect(real_settings, load())
+def samples(helpdesk):
+    return collect(helpdesk, load())
 
 
 def test_labelled_set_is_balanced_and_large(samples):
@@ -27,10 +26,10 @@ def test_calibrated_defaults_separate_the_labelled_set(samples, real_settings):
     assert result.balanced >= BALANCED_FLOOR, result
 
 
-def test_plainly_off_topic_questions_are_refused(real_settings):
+def test_plainly_off_topic_questions_are_refused(helpdesk, real_settings):
     rows = [row for row in load() if row["why"].startswith("off-topic")]
     assert len(rows) >= 10
-    answered = [row["question"] for row in rows if answer(row["question"], settings=real_settings).route != "abstain"]
+    answered = [row["question"] for row in rows if helpdesk.answer(row["question"]).route != "abstain"]
     assert len(answered) <= len(rows) // 10, answered
 
 
@@ -39,25 +38,25 @@ def test_plainly_off_topic_questions_are_refused(real_settings):
     "who won the 2022 FIFA World Cup?",
     "convert 50 fahrenheit to celsius",
 ])
-def test_abstention_is_one_sentence_with_a_way_to_a_human(real_settings, question):
-    result = answer(question, settings=real_settings)
+def test_abstention_is_one_sentence_with_a_way_to_a_human(helpdesk, real_settings, question):
+    result = helpdesk.answer(question)
     assert result.route == "abstain" and result.offer_human and not result.sources
     assert real_settings.support_url in result.text
     assert result.text.count(". ") == 0 and len(result.text) < 300
 
 
-def test_the_off_topic_wording_is_calibrated_on_clean_and_real_messages(real_settings):
+def test_the_off_topic_wording_is_calibrated_on_clean_and_real_messages(helpdesk, real_settings):
     """The cut between "I can only help with..." and "not in the docs" is fitted, not a literal (0.99 measured)."""
     rows = load() + load(REAL_LABELLED)
-    samples = collect(real_settings, rows)
+    samples = collect(helpdesk, rows)
     value = off_topic_score(samples, [kind_of(row) for row in rows], real_settings.off_topic_vocabulary,
                             real_settings.off_topic_closeness)
     assert value >= 0.95, value
 
 
-def test_pasted_material_never_makes_a_question_off_topic(real_settings):
+def test_pasted_material_never_makes_a_question_off_topic(helpdesk, real_settings):
     """The same ask with a log pasted under it is judged on the ask."""
     ask = "How do I set the base URL for Cline with the coding plan?"
     pasted = ask + "\n```\n[2026-05-18 08:07:17] DEBUG xyzzy frobnicate quux 0x7f3a 443 ECONNRESET lorem ipsum\n```"
-    plain, noisy = answer(ask, settings=real_settings), answer(pasted, settings=real_settings)
+    plain, noisy = helpdesk.answer(ask), helpdesk.answer(pasted)
     assert plain.route != "abstain" and noisy.route != "abstain", noisy.text

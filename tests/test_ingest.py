@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from helpdesk import store
-from helpdesk.answer import answer
+from helpdesk.core import Helpdesk
 from helpdesk.settings import PROJECT_ROOT
 from ingest.__main__ import main as ingest_main
 from ingest.documents import CorpusError
@@ -89,7 +89,7 @@ def test_bad_file_fails_with_its_name_and_leaves_the_index_answering(tmp_path, s
     assert ingest_main(["--quiet"]) == 1
     assert "broken.md" in capsys.readouterr().err
     assert active_ids(settings) == before
-    result = answer("Why can I not recharge using a credit card?", settings=settings)
+    result = Helpdesk.from_settings(settings).answer("Why can I not recharge using a credit card?")
     assert result.route == "retrieval" and "3DS" in result.text
 
 
@@ -118,7 +118,7 @@ def test_killed_ingestion_leaves_the_previous_index_answering(tmp_path, small_co
     assert len(half_written) == 1  # the kill really landed mid-build
     assert 0 < client.get_collection(half_written[0]).count() < len(before) + 4
     assert active_ids(settings) == before
-    result = answer("Why can I not recharge using a credit card?", settings=settings)
+    result = Helpdesk.from_settings(settings).answer("Why can I not recharge using a credit card?")
     assert result.route == "retrieval" and "3DS" in result.text
     # The next run cleans up the half-written build and finishes the job.
     summary = run(settings, log=lambda _: None, progress=False)

@@ -12,7 +12,6 @@ import pytest
 
 from eval.__main__ import main as eval_main
 from eval.metrics import load_golden
-from helpdesk.answer import answer
 from helpdesk.convlog import ConversationLog, record
 from helpdesk.curated import CuratedStore
 from helpdesk.feedback import Feedback, FeedbackStore
@@ -58,10 +57,10 @@ def test_filters_by_date_and_route():
     assert len(select(LOG, None, DAY.date())) == 2
 
 
-def test_refused_and_low_confidence_questions_are_grouped_by_topic():
+def test_refused_and_low_confidence_questions_are_grouped_by_topic(embedder):
     failing = [e for e in LOG if why_flagged(e) in ("refused", "low confidence")]
     assert [why_flagged(e) for e in failing] == ["refused", "refused", "refused", "low confidence"]
-    found = topics(failing)
+    found = topics(failing, embedder)
     assert sorted(sorted(t.questions) for t in found) == [
         ["Can I pay with PayPal?", "do you take paypal"],
         ["Is there a student discount?", "any discount for students"]]
@@ -82,18 +81,28 @@ def test_a_golden_line_carries_the_question_history_and_a_placeholder_that_fails
     assert typed["expect"]["all"][1] == "prompts" and re.search(typed["expect"]["all"][0], "~400 prompts")
 
 
+@pytest.fixture(scope="module")
+def embedder():
+    """The query embedder, as a Helpdesk holds it: grouping questions needs no index."""
+    from helpdesk.embedding import Embedder
+    from helpdesk.settings import Settings
+
+    return Embedder.from_settings(Settings.from_env({}))
+
+
 @pytest.fixture
 def settings(real_settings, tmp_path):
     return replace(real_settings, feedback_db=tmp_path / "feedback.sqlite3")
 
 
-def test_exported_failures_run_unchanged_through_the_evaluation(settings, tmp_path, monkeypatch, capsys):
+def test_exported_failures_run_unchanged_through_the_evaluation(helpdesk, settings, tmp_path, monkeypatch, capsys):
     """Real answers, logged, voted on, one fixed by a curated answer, exported and run by `python -m eval`."""
+    helpdesk = helpdesk.using(settings)  # the shared index and model, this test's feedback and curated store
     asked = [("Can I pay with PayPal?", []), ("give me a lasagna recipe", []),
              ("and on Max?", [{"role": "user", "content": "How many web searches per month on Lite?"},
                               {"role": "assistant", "content": "100"}])]
     for question, history in asked:
-        result = answer(question, history, settings)
+        result = helpdesk.answer(question, history)
         record(question, history, result, settings, surface="test", session_id="s1")
     logged = ConversationLog(settings.feedback_db).entries()
     FeedbackStore(settings.feedback_db).add(Feedback(rating=-1, question=logged[2]["question"], route="rules",
@@ -101,7 +110,7 @@ def test_exported_failures_run_unchanged_through_the_evaluation(settings, tmp_pa
     store = CuratedStore(settings.feedback_db, settings.corpus_dir)
     store.add(["Can I pay with PayPal?"], "Yes: PayPal is accepted for the 3 USD plan.", "help-center-faq")
     logged = ConversationLog(settings.feedback_db).entries()
-    lines = [golden_line(e, store.all("approved"), settings) for e in logged if why_flagged(e)]
+    lines = [golden_line(e, store.all("approved"), settings, embedder=helpdesk.embedder) for e in logged if why_flagged(e)]
     assert len(lines) == 3
     by_question = {line["question"]: line for line in lines}
     paypal = by_question["Can I pay with PayPal?"]

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from helpdesk.convlog import ConversationLog
-from helpdesk.curated import CuratedStore, curated_answer
+from helpdesk.curated import CuratedStore
 from helpdesk.feedback import Feedback, FeedbackStore
 from helpdesk.schema import Answer, Source
 from helpdesk.settings import PROJECT_ROOT, Settings
@@ -106,7 +106,7 @@ def test_filtering_by_route_narrows_everything(env, monkeypatch):
     assert "No thumbs-down answers" in texts(at)
 
 
-def test_an_agent_curates_a_topic_and_the_bot_serves_it(env, monkeypatch, real_settings):
+def test_an_agent_curates_a_topic_and_the_bot_serves_it(env, monkeypatch, helpdesk, real_settings):
     monkeypatch.setenv("HELPDESK_INSIGHTS_PASSWORD", PASSWORD)
     at = open_page(PASSWORD)
     next(b for b in at.button if b.label == "Write a curated answer for this topic").click().run()
@@ -119,7 +119,7 @@ def test_an_agent_curates_a_topic_and_the_bot_serves_it(env, monkeypatch, real_s
     settings = Settings.from_env(feedback_db=env, index_dir=real_settings.index_dir)
     [item] = CuratedStore(env, settings.corpus_dir).all()
     assert item.status == "approved" and item.doc == "help-center-faq" and "do you take paypal" in item.questions
-    served = curated_answer("Is PayPal accepted as a payment method?", [], settings)
+    served = helpdesk.using(settings).curated.answer("Is PayPal accepted as a payment method?", [])
     assert served is not None and served.text.startswith("Payment is by credit card") and served.trace["layer"] == "curated"
 
     at.button(key="cur-edit").click().run()
@@ -128,7 +128,7 @@ def test_an_agent_curates_a_topic_and_the_bot_serves_it(env, monkeypatch, real_s
     assert CuratedStore(env, settings.corpus_dir).get(item.id).answer == "Edited: credit card only."
     at.button(key="cur-retire").click().run()
     assert "retired" in texts(at)
-    assert curated_answer("Is PayPal accepted as a payment method?", [], settings) is None
+    assert helpdesk.using(settings).curated.answer("Is PayPal accepted as a payment method?", []) is None
 
 
 def test_an_unusable_curated_answer_says_what_to_fix(env, monkeypatch):

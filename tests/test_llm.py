@@ -539,13 +539,14 @@ def test_when_every_model_slot_is_taken_the_offline_answer_comes_at_once(fake, s
     import threading
 
     one = replace(settings, llm_concurrency=1)
+    client = llm.ModelClient(one)  # one Helpdesk's client: its one model call slot
     fake.script(Reply(text=GROUNDED, delay=1.5))
     first: list = []
-    worker = threading.Thread(target=lambda: first.extend(events(one, searches, offline)))
+    worker = threading.Thread(target=lambda: first.extend(events(one, searches, offline, client=client)))
     worker.start()
     while not fake.requests:
         time.sleep(0.01)
-    second = events(one, searches, offline)  # the slot is taken: no request, no waiting in line
+    second = events(one, searches, offline, client=client)  # the slot is taken: no request, no waiting in line
     worker.join()
     result = assert_offline(second, offline, "every model call slot is taken")
     assert "busy" in result.trace["public_notes"][result.notes[-1]]

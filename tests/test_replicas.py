@@ -17,7 +17,7 @@ from eval import load_test
 from helpdesk import store
 from helpdesk.convlog import ConversationLog
 from helpdesk.feedback import FeedbackStore
-from helpdesk.retrieval import get_retriever
+from helpdesk.core import Helpdesk
 from helpdesk.settings import PROJECT_ROOT
 from ingest.indexer import run
 from tests.conftest import settings_for
@@ -46,12 +46,13 @@ def test_a_reader_of_the_replaced_build_finishes_after_a_reingest(tmp_path, smal
     reads it a moment after. The replaced build stays until the next ingest, so that read succeeds."""
     settings = settings_for(tmp_path / "unused", small_corpus, chroma_host="127.0.0.1", chroma_port=chroma_server)
     run(settings, log=lambda _: None, progress=False)
-    before = get_retriever(settings)  # what a replica's request holds
+    helpdesk = Helpdesk.from_settings(settings)  # a replica
+    before = helpdesk.retriever()  # what a replica's request holds
     change_a_document(small_corpus)
     switched = run(settings, log=lambda _: None, progress=False)
     assert switched.collection != before.build
     assert before.search("Why can I not recharge using a credit card?")  # the replaced build still answers
-    assert get_retriever(settings).build == switched.collection  # the next request reads the new one
+    assert helpdesk.retriever().build == switched.collection  # the next request reads the new one
     assert builds(settings) == sorted([before.build, switched.collection])
     page = small_corpus / "devpack-overview.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n\nOne more paragraph for a third build.\n", encoding="utf-8")

@@ -10,9 +10,11 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from helpdesk.rules import explain
 from helpdesk.rules.understand import normalise, parse
+from helpdesk.rules.facts import load_facts
 from helpdesk.settings import Settings
 
 SETTINGS = Settings.from_env({})
+FACTS = load_facts(SETTINGS.facts_path)  # read once, as a Helpdesk holds them
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Every number in the facts file, a version's parts too ("Node.js >= v22.0.0" states 22).
 FACT_NUMBERS = {float(part) for n in NUMBER.findall(SETTINGS.facts_path.read_text(encoding="utf-8"))
@@ -84,7 +86,7 @@ def check_calculations(reply, question: str) -> set[float]:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(questions)
 def test_every_number_in_a_rules_answer_is_a_fact_or_computed_from_the_question(question):
-    parsed, reply = explain(question, [], SETTINGS)
+    parsed, reply = explain(question, [], SETTINGS, facts=FACTS)
     assert parsed.intent is not None, question
     derived = check_calculations(reply, question)
     allowed = FACT_NUMBERS | question_numbers(question) | derived | ASSUMPTIONS
@@ -104,7 +106,7 @@ def test_the_parser_never_raises_on_any_text(text):
                                  "tokens", "glm-5", "%", "friend", "cancel", "march", "31", "0", "9999999999",
                                  "套餐", "多少", "?", "-", "."]), max_size=12).map(" ".join))
 def test_rules_never_raise_on_domain_word_salad(text):
-    explain(text, [], SETTINGS)
+    explain(text, [], SETTINGS, facts=FACTS)
 
 
 @pytest.mark.parametrize("text", ["Version 0.9.0 tokens", "opencode 1.2.3.4 input tokens on glm-4.7", "1,2,3.4.5 m tokens"])

@@ -22,9 +22,11 @@ import frontmatter
 import pytest
 
 from helpdesk.rules import answer_rules, explain
+from helpdesk.rules.facts import load_facts
 from helpdesk.settings import Settings
 
 SETTINGS = Settings.from_env({})  # the rules need no index: facts.toml and the corpus front matter are enough
+FACTS = load_facts(SETTINGS.facts_path)  # read once, as a Helpdesk holds them
 CORPUS = SETTINGS.corpus_dir
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -585,7 +587,7 @@ def _comparable(key: str, value):
 
 @pytest.mark.parametrize(FIELDS, ROWS)
 def test_rules_table(question, history, intent, slots, must, must_not, clarify, zh):
-    parsed, reply = explain(question, list(history), SETTINGS)
+    parsed, reply = explain(question, list(history), SETTINGS, facts=FACTS)
     assert parsed.intent == intent, f"intent {parsed.intent!r}, slots {parsed.slots}"
     for key, expected in slots.items():
         assert key in parsed.slots, f"slot {key!r} missing from {parsed.slots}"
@@ -593,7 +595,7 @@ def test_rules_table(question, history, intent, slots, must, must_not, clarify, 
 
     if intent is None:
         assert reply is None
-        assert answer_rules(question, list(history), SETTINGS) is None
+        assert answer_rules(question, list(history), SETTINGS, facts=FACTS) is None
         return
 
     assert reply is not None
@@ -624,7 +626,7 @@ CLARIFYING = [pytest.param(p.values[0], p.values[1], id=p.id) for p in ROWS if n
 
 @pytest.mark.parametrize("question, history", ANSWERED)
 def test_answer_ends_with_a_dated_citation_of_real_documents(question, history):
-    result = answer_rules(question, list(history), SETTINGS)
+    result = answer_rules(question, list(history), SETTINGS, facts=FACTS)
     assert result is not None
     assert result.route == "rules"
     assert result.sources
@@ -641,7 +643,7 @@ def test_answer_ends_with_a_dated_citation_of_real_documents(question, history):
 
 @pytest.mark.parametrize("question, history", CLARIFYING)
 def test_clarifying_question_is_a_rules_answer_without_a_figure_claimed_as_final(question, history):
-    result = answer_rules(question, list(history), SETTINGS)
+    result = answer_rules(question, list(history), SETTINGS, facts=FACTS)
     assert result is not None and result.route == "rules"
     assert re.search(r"[?？]", result.text)
 
@@ -666,7 +668,7 @@ def test_every_intent_answers_some_chinese_question_in_chinese():
 def test_a_short_follow_up_is_read_with_the_turn_that_set_the_scene():
     parsed, reply = explain("They paid 50 dollars. How much do I get?",
                             [user("I invited a friend and they subscribed with my link."),
-                             bot("Great, you earn credits once their first payment is confirmed.")], SETTINGS)
+                             bot("Great, you earn credits once their first payment is confirmed.")], SETTINGS, facts=FACTS)
     assert parsed.intent == "referral_reward" and re.search(usd("15"), reply.text), reply.text
 
 

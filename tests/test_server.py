@@ -14,8 +14,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from helpdesk.answer import answer
-from helpdesk.server import Rate, RateLimiter, create_app
+from helpdesk.core import Helpdesk
+from helpdesk.server import Rate, RateLimiter, create_app, get_helpdesk
 from helpdesk.settings import Settings, SettingsError
 from tests.fake_llm_server import FakeLLM, Reply
 
@@ -113,9 +113,9 @@ def test_answer_returns_the_answer_with_sources_and_date(client):
     assert body["as_of"] == max(s["as_of"] for s in body["sources"])
 
 
-def test_answer_is_the_same_answer_every_surface_gets(client, settings):
+def test_answer_is_the_same_answer_every_surface_gets(helpdesk, client, settings):
     question = "How many prompts do I get every 5 hours on the Lite plan?"
-    expected = json.loads(json.dumps(answer(question, [], settings).to_dict()))
+    expected = json.loads(json.dumps(helpdesk.using(settings).answer(question, []).to_dict()))
     got = client.post("/v1/answer", json={"question": question}).json()
     assert re.fullmatch(r"[0-9a-f]{32}", got.pop("id"))  # each answer has its own id, for feedback
     assert re.fullmatch(r"[0-9a-f]{64}", got.pop("feedback_token"))  # and a token that lets it be rated
@@ -215,17 +215,21 @@ def test_openapi_schema_is_served_with_typed_models(client):
     assert {"413", "422", "429"} <= set(schema["paths"]["/v1/answer"]["post"]["responses"])
 
 
-def test_a_slow_answer_does_not_block_the_event_loop_and_answers_queue_for_a_slot(settings, monkeypatch):
-    # `answer()` is synchronous and CPU-bound; here it is made slow (a blocking sleep) to show that it runs in
-    # a worker thread: /healthz answers at once meanwhile, and with one answer slot two answers take turns.
-    import helpdesk.server as server
+class SlowHelpdesk(Helpdesk):
+    """The real Helpdesk, each answer made slow by a blocking sleep (what a CPU-bound answer does to a thread)."""
 
-    def slow_answer(question, history, settings):
+    def answer(self, question, history=()):
         time.sleep(0.6)
-        return answer(question, history, settings)
+        return super().answer(question, history)
 
-    monkeypatch.setattr(server, "answer", slow_answer)
+
+def test_a_slow_answer_does_not_block_the_event_loop_and_answers_queue_for_a_slot(helpdesk, settings):
+    # An answer is synchronous and CPU-bound; here it is made slow to show that it runs in a worker thread:
+    # /healthz answers at once meanwhile, and with one answer slot two answers take turns. The app's Helpdesk is
+    # replaced the way any test replaces it: a dependency override.
     app = create_app(settings, env={}, warm_up=False, rate_limit="off", answer_workers=1)
+    slow = SlowHelpdesk(settings, embedder=helpdesk.embedder, index=helpdesk.index)
+    app.dependency_overrides[get_helpdesk] = lambda: slow
 
     async def scenario():
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api") as client:
@@ -426,13 +430,13 @@ def with_ai(settings, fake, **changes):
     return replace(settings, llm_api_key=SECRET, llm_base_url=fake.base_url, llm_max_retries=0, **changes)
 
 
-def test_a_slow_ai_service_holds_up_no_probe_rules_answer_or_feedback(settings):
+def test_a_slow_ai_service_holds_up_no_probe_rules_answer_or_feedback(helpdesk, settings):
     # 48 docs questions at once, against an upstream that answers after 20 s: 16 take the model call slots and
     # wait, the other 32 get the offline answer at once; meanwhile health, readiness, an exact rules answer and
     # feedback are answered while all 16 are still waiting. (20 s leaves room for a busy two-core CI machine.)
     with FakeLLM(Reply(text="Install it from the marketplace [1].", delay=20.0)) as fake:
-        app = create_app(with_ai(settings, fake, llm_timeout=40.0, llm_deadline=60.0), env={}, warm_up=False,
-                         rate_limit="off")
+        ai = with_ai(settings, fake, llm_timeout=40.0, llm_deadline=60.0)
+        app = create_app(ai, helpdesk=helpdesk.using(ai), env={}, warm_up=False, rate_limit="off")
 
         async def scenario():
             transport = httpx.ASGITransport(app=app)
@@ -459,9 +463,10 @@ def test_a_slow_ai_service_holds_up_no_probe_rules_answer_or_feedback(settings):
     assert busy and all(any("busy" in n for n in b["notes"]) for b in busy)
 
 
-def test_a_full_answer_queue_sheds_load_with_retry_after(settings):
+def test_a_full_answer_queue_sheds_load_with_retry_after(helpdesk, settings):
     with FakeLLM(Reply(text="Install it from the marketplace [1].", delay=1.5)) as fake:
-        app = create_app(with_ai(settings, fake, answer_queue=1), env={}, warm_up=False, rate_limit="off")
+        ai = with_ai(settings, fake, answer_queue=1)
+        app = create_app(ai, helpdesk=helpdesk.using(ai), env={}, warm_up=False, rate_limit="off")
 
         async def scenario():
             transport = httpx.ASGITransport(app=app)
@@ -524,16 +529,17 @@ def test_feedback_tokens_verify_across_replicas_sharing_the_secret(settings):
         assert two.post("/v1/feedback", json=rated(given)).status_code == 201
 
 
-def test_forwarded_for_counts_only_from_a_configured_trusted_proxy(settings):
+def test_forwarded_for_counts_only_from_a_configured_trusted_proxy(helpdesk, settings):
     def statuses(app, forwarded):
         client = TestClient(app, client=("127.0.0.1", 50000))
         return [client.post("/v1/answer", json={"question": " "}, headers={"X-Forwarded-For": f}).status_code
                 for f in forwarded]
 
     fresh = [f"203.0.113.{n}" for n in range(5)]
-    default = create_app(settings, env={}, warm_up=False, rate_limit="3/minute")
+    default = create_app(settings, helpdesk=helpdesk.using(settings), env={}, warm_up=False, rate_limit="3/minute")
     assert statuses(default, fresh) == [422, 422, 422, 429, 429]  # a new header per request changes nothing
-    proxied = create_app(replace(settings, trusted_proxies=("127.0.0.1",)), env={}, warm_up=False,
+    behind = replace(settings, trusted_proxies=("127.0.0.1",))
+    proxied = create_app(behind, helpdesk=helpdesk.using(behind), env={}, warm_up=False,
                          rate_limit="3/minute")
     assert statuses(proxied, fresh) == [422] * 5  # behind our proxy, each is a different client
     assert statuses(proxied, ["198.51.100.7"] * 4)[-1] == 429  # and one client is still limited
@@ -566,16 +572,17 @@ class RunningServer:
         self.thread.join(timeout=10)
 
 
-def test_uvicorn_does_not_believe_forwarded_for_from_localhost_by_default(settings):
-    app = create_app(settings, env={}, warm_up=False, rate_limit="3/minute")
+def test_uvicorn_does_not_believe_forwarded_for_from_localhost_by_default(helpdesk, settings):
+    app = create_app(settings, helpdesk=helpdesk.using(settings), env={}, warm_up=False, rate_limit="3/minute")
     with RunningServer(settings, app) as url:
         codes = [httpx.post(f"{url}/v1/answer", json={"question": " "},
                             headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(5)]
     assert codes == [422, 422, 422, 429, 429]
 
 
-def test_a_half_sent_body_gets_408_and_the_connection_is_freed(settings):
-    app = create_app(replace(settings, body_timeout=0.5), env={}, warm_up=False, rate_limit="off")
+def test_a_half_sent_body_gets_408_and_the_connection_is_freed(helpdesk, settings):
+    impatient = replace(settings, body_timeout=0.5)
+    app = create_app(impatient, helpdesk=helpdesk.using(impatient), env={}, warm_up=False, rate_limit="off")
     with RunningServer(settings, app) as url, socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1]))) as s:
         s.sendall(b"POST /v1/answer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                   b"Content-Length: 100\r\n\r\n{\"question\": ")

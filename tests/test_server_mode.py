@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpdesk.answer import answer
+from helpdesk.core import Helpdesk
 from helpdesk.cli import main as cli_main
 from helpdesk.store import IndexUnavailable, connect
 from ingest.indexer import run
@@ -55,7 +55,7 @@ def test_ingest_and_answer_through_a_chroma_server(tmp_path, small_corpus, chrom
     second = run(settings, log=lambda _: None, progress=False)
     assert first.embedded == first.chunks > 0 and second.embedded == 0
     assert not (tmp_path / "unused-local-index").exists()  # nothing went to the embedded store
-    result = answer("Why can I not recharge using a credit card?", settings=settings)
+    result = Helpdesk.from_settings(settings).answer("Why can I not recharge using a credit card?")
     assert result.route == "retrieval" and "3DS" in result.text
 
 

@@ -13,9 +13,11 @@ import pytest
 
 from helpdesk.message import analyse
 from helpdesk.rules import answer_rules
+from helpdesk.rules.facts import load_facts
 from helpdesk.settings import Settings
 
 SETTINGS = Settings.from_env({})
+FACTS = load_facts(SETTINGS.facts_path)  # read once, as a Helpdesk holds them
 CODING = r"api\.z\.ai/api/coding/paas/v4"
 ANTHROPIC = r"api\.z\.ai/api/anthropic"
 
@@ -104,7 +106,7 @@ CASES = [
 
 @pytest.mark.parametrize("message, must, must_not", CASES, ids=[c[0][:48] for c in CASES])
 def test_troubleshooting_answers_from_the_docs(message, must, must_not):
-    result = answer_rules(message, [], SETTINGS)
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
     assert result is not None, "no diagnosis"
     for pattern in must:
         assert re.search(pattern, result.text), f"{pattern!r} not in: {result.text}"
@@ -133,7 +135,7 @@ NOT_MINE = [
 
 @pytest.mark.parametrize("message", NOT_MINE)
 def test_troubleshooting_stays_out_of_other_questions(message):
-    result = answer_rules(message, [], SETTINGS)
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
     assert result is None or result.trace.get("layer") != "troubleshoot", result.text
 
 
@@ -242,7 +244,7 @@ def test_every_tool_setup_line_rests_on_facts_that_exist():
     ("The vision MCP server fails to start in Zed: npx -y @z_ai/mcp-server exits", [r"Node\.js 22", r"Z_AI_API_KEY"]),
 ])
 def test_mcp_servers_are_set_up_from_their_pages(message, must):
-    result = answer_rules(message, [], SETTINGS)
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
     assert result is not None and result.trace["layer"] == "troubleshoot", result
     for pattern in must:
         assert re.search(pattern, result.text), f"{pattern!r} not in: {result.text}"
@@ -258,7 +260,7 @@ def test_mcp_servers_are_set_up_from_their_pages(message, must):
      [r"copied correctly", r"Authorization header"], []),
 ])
 def test_an_mcp_page_section_answers_for_a_client_or_a_symptom(message, must, must_not):
-    result = answer_rules(message, [], SETTINGS)
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
     assert result is not None and result.trace["layer"] == "troubleshoot", result
     for pattern in must:
         assert re.search(pattern, result.text), f"{pattern!r} not in: {result.text}"
@@ -268,7 +270,7 @@ def test_an_mcp_page_section_answers_for_a_client_or_a_symptom(message, must, mu
 
 
 def test_an_mcp_quota_question_is_not_a_setup_question():
-    result = answer_rules("How many web searches per month does the Pro plan include?", [], SETTINGS)
+    result = answer_rules("How many web searches per month does the Pro plan include?", [], SETTINGS, facts=FACTS)
     assert result is not None and "1,000" in result.text and "claude mcp add" not in result.text
 
 
@@ -276,7 +278,7 @@ def test_an_mcp_quota_question_is_not_a_setup_question():
 def test_a_diagnosis_is_labelled_as_one():
     from helpdesk.ui import DIAGNOSIS_LABEL, label
 
-    result = answer_rules("What does error code 1113 mean?", [], SETTINGS)
+    result = answer_rules("What does error code 1113 mean?", [], SETTINGS, facts=FACTS)
     assert label(result) == DIAGNOSIS_LABEL
 
 
@@ -287,7 +289,7 @@ def test_a_diagnosis_is_labelled_as_one():
     ("How much does it cost to upgrade from Lite to Pro on the day I bought Lite?", False),
 ])
 def test_a_rules_answer_about_their_own_case_offers_a_person(message, personal):
-    result = answer_rules(message, [], SETTINGS)
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
     assert result is not None and result.route == "rules", result
     assert ("z.ai/contact" in result.text) is personal and result.offer_human is personal, result.text
 

@@ -1,8 +1,8 @@
 """Loading at startup: the API is not ready until the index and the model are loaded, the chat app says it is
 loading and answers rules questions meanwhile, the CLI says what it waits for.
 
-The load is held back deterministically by holding the retriever's lock (what a slow disk or a big index would
-do), never by sleeping; no timing is asserted.
+The load is held back deterministically by holding the Helpdesk's index lock (what a slow disk or a big index
+would do), never by sleeping; no timing is asserted.
 """
 
 from __future__ import annotations
@@ -14,25 +14,23 @@ from dataclasses import replace
 import pytest
 from fastapi.testclient import TestClient
 
-from helpdesk import retrieval
+from helpdesk.core import Helpdesk
 from helpdesk.server import create_app
 from helpdesk.warmup import MESSAGE, Loading
 
 
 @contextmanager
-def loading_held():
-    """While inside, nothing can load the index (get_retriever waits for this lock)."""
-    retrieval._lock.acquire()
-    try:
+def loading_held(helpdesk: Helpdesk):
+    """While inside, `helpdesk` cannot load its index (loading waits for this lock)."""
+    with helpdesk.index.lock:
         yield
-    finally:
-        retrieval._lock.release()
 
 
 def test_the_api_is_not_ready_while_it_loads_then_ready(real_settings, tmp_path):
     settings = replace(real_settings, feedback_db=tmp_path / "feedback.sqlite3")
-    app = create_app(settings, env={}, warm_up=True, rate_limit="off")
-    with loading_held(), TestClient(app) as client:  # held before the lifespan starts its warm-up
+    helpdesk = Helpdesk.from_settings(settings)  # the app's, nothing loaded yet
+    app = create_app(settings, helpdesk=helpdesk, env={}, warm_up=True, rate_limit="off")
+    with loading_held(helpdesk), TestClient(app) as client:  # held before the lifespan starts its warm-up
         response = client.get("/readyz")
         assert response.status_code == 503
         body = response.json()
@@ -51,8 +49,9 @@ def test_the_api_is_not_ready_while_it_loads_then_ready(real_settings, tmp_path)
 
 def test_the_cli_loader_says_what_it_waits_for(real_settings):
     said: list[str] = []
-    with loading_held():
-        loading = Loading(real_settings)
+    helpdesk = Helpdesk.from_settings(real_settings)
+    with loading_held(helpdesk):
+        loading = Loading(helpdesk)
         assert loading.wait(timeout=0.2, say=said.append) is False
         assert not loading.done
     assert loading.wait(timeout=120) is True
@@ -60,7 +59,7 @@ def test_the_cli_loader_says_what_it_waits_for(real_settings):
 
 
 def test_the_cli_loader_reports_a_missing_index_to_the_answer_not_as_a_crash(real_settings, tmp_path):
-    loading = Loading(replace(real_settings, index_dir=tmp_path / "none"))
+    loading = Loading(Helpdesk.from_settings(replace(real_settings, index_dir=tmp_path / "none")))
     assert loading.wait(timeout=120) is True
     assert "python -m ingest" in str(loading.problem)
 
@@ -79,8 +78,11 @@ def test_the_chat_app_says_it_is_loading_and_answers_rules_questions_meanwhile(a
 
     from tests.test_app import APP, page_text
 
+    from helpdesk.app_resources import helpdesk_for
+    from helpdesk.settings import Settings
+
     st.cache_resource.clear()  # a new app process: its background load starts with this first page view
-    with loading_held():
+    with loading_held(helpdesk_for(Settings.from_env())):  # the Helpdesk the app is about to get from the cache
         at = AppTest.from_file(APP, default_timeout=60)
         at.run()
         assert not at.exception

@@ -70,17 +70,18 @@ def allowed_site():
 
 
 @pytest.fixture(scope="module")
-def server(real_settings, tmp_path_factory, allowed_site):
+def server(helpdesk, real_settings, tmp_path_factory, allowed_site):
     """uvicorn in a thread on a free loopback port; `allowed_site` is an origin it lets call the API."""
     import uvicorn
 
-    from helpdesk.retrieval import get_retriever
     from helpdesk.server import create_app
 
     settings = replace(real_settings, feedback_db=tmp_path_factory.mktemp("feedback") / "feedback.sqlite3")
-    get_retriever(settings)  # load the index and the model before the browser starts waiting
+    helpdesk = helpdesk.using(settings)
+    helpdesk.warm()  # load the index and the model before the browser starts waiting
     port = free_port()
-    app = create_app(settings, env={}, rate_limit="off", allowed_origins=[allowed_site[1]], warm_up=False)
+    app = create_app(settings, helpdesk=helpdesk, env={}, rate_limit="off", allowed_origins=[allowed_site[1]],
+                     warm_up=False)
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=uv.run, name="uvicorn", daemon=True)
     thread.start()

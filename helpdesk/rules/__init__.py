@@ -40,8 +40,9 @@ COMPLAINT_INTENTS = ("refund",)  # the policy a complaint with no question is ab
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
 
 
-def facts_for(settings: Settings) -> Facts:
-    return load_facts(settings.facts_path)
+def facts_for(settings: Settings, facts: Facts | None = None) -> Facts:
+    """`facts` (a Helpdesk's, loaded once), or the facts file read now for a caller that has none."""
+    return facts if facts is not None else load_facts(settings.facts_path)
 
 
 def asked(msg: Message) -> str:
@@ -53,8 +54,8 @@ def asked(msg: Message) -> str:
     return " ".join(msg.questions)
 
 
-def explain(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None
-            ) -> tuple[Parsed, Reply | None]:
+def explain(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None,
+            facts: Facts | None = None) -> tuple[Parsed, Reply | None]:
     """The parse and the reply with its working (facts used, calculations): what tests and audits look at."""
     msg = message or analyse(question, settings.corpus_dir)
     parsed = resolve(asked(msg), list(history), plans=msg.plans)
@@ -66,7 +67,7 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             parsed = whole
     if parsed.intent is None:
         return parsed, None
-    reply = respond(parsed, facts_for(settings))
+    reply = respond(parsed, facts_for(settings, facts))
     if not reply.clarify and not polar(asked(msg), parsed.language):  # "how do I get a refund?" is not answered "No:"
         reply = replace(reply, text=without_polar_lead(reply.text))
     return parsed, reply
@@ -144,16 +145,16 @@ def self_hosted(msg: Message) -> Answer:
     return Answer(text=text, route="abstain", confidence=0.0, trace={"layer": "self_hosted"})
 
 
-def answer_rules(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None
-                 ) -> Answer | None:
+def answer_rules(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None,
+                 facts: Facts | None = None) -> Answer | None:
     """A rules answer when the ask is a rule's fact or a failure the docs diagnose; both when it is both
     ("what should haiku map to? I get 'model not found'": the mapping, then the diagnosis)."""
     msg = message or analyse(question, settings.corpus_dir)
     if msg.self_hosted:
         return self_hosted(msg)
-    facts = facts_for(settings)
+    facts = facts_for(settings, facts)
     diagnosis = diagnose(msg, facts, settings.corpus_dir)
-    parsed, reply = explain(question, history, settings, msg)
+    parsed, reply = explain(question, history, settings, msg, facts)
     if diagnosis is not None and (reply is None or reply.clarify or not msg.questions):
         return troubleshooting_answer(diagnosis, msg, settings, facts)
     if reply is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import frontmatter
@@ -46,8 +45,8 @@ class FactsError(HelpdeskError, ValueError):
     pass
 
 
-@lru_cache(maxsize=4)
 def load_facts(path: Path, corpus_dir: Path | None = None) -> Facts:
+    """The facts file, read now (a Helpdesk reads it once and keeps it: `Helpdesk.facts`)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
@@ -79,7 +78,6 @@ def verify(facts_path: Path, corpus_dir: Path) -> list[str]:
     Each quote must appear in its document (whitespace aside), and for each topic the cited document must be
     the newest document whose text matches the topic's pattern.
     """
-    load_facts.cache_clear()
     facts = load_facts(facts_path, corpus_dir)
     documents = {p.stem: frontmatter.load(p) for p in sorted(corpus_dir.glob("*.md"))}
     problems = []
