@@ -15,6 +15,7 @@ from helpdesk.message import analyse
 from helpdesk.rules import answer_rules
 from helpdesk.rules.facts import load_facts
 from helpdesk.settings import Settings
+from tests.test_rules_chinese import ENGLISH_RUN, VERBATIM
 
 SETTINGS = Settings.from_env({})
 FACTS = load_facts(SETTINGS.facts_path)  # read once, as a Helpdesk holds them
@@ -38,12 +39,13 @@ CASES = [
     ("Claude Code with CODING endpoint https://api.z.ai/api/coding/paas/v4 gives 404, I'm on Lite",
      [ANTHROPIC, r"ANTHROPIC_BASE_URL"], []),
     # the quota going fast: calls per prompt, GLM-5's rate, the weekly cycle, where to watch it
-    ("我的5小时额度用得很快，两个问题就用了10%，用的是glm-5，正常吗？", [r"15–20 model calls", r"3 times"],
-     [r"weekly"]),
+    # (a Chinese message is answered in Chinese: the same figures in the FAQ's terms)
+    ("我的5小时额度用得很快，两个问题就用了10%，用的是glm-5，正常吗？", [r"15–20 次模型调用", r"3 倍"],
+     [r"weekly", r"每周"]),
     ("My weekly quota burned through 40% in one afternoon with Claude Code on GLM-5",
      [r"3 times", r"every 7 days", r"ANTHROPIC_DEFAULT_SONNET_MODEL", r"glm-plan-usage"], []),
     ("usage keeps draining way too fast on glm-5.3, is that expected?", [r"3 times", r"don't mention GLM-5\.3"], []),
-    ("CC Switch 里查询用量一直失败", [r"glm-plan-usage", r"subscription page"], [r"15–20"]),
+    ("CC Switch 里查询用量一直失败", [r"glm-plan-usage", r"订阅页面"], [r"15–20"]),
     # Claude Code still asking to log in; images; "the other" MCP servers
     ("Claude still asks me to log in after I edited setting.json, what now?",
      [r"Do you want to use this API key", r"new terminal", r"valid JSON"], []),
@@ -53,7 +55,7 @@ CASES = [
     ("OpenCode with glm-4.5-air: error 1210, input tokens exceeds the model's maximum context length",
      [r"128K", r"GLM-4\.5-Air"], [r"200K"]),
     ("上下文超出限制了怎么办", [r"200K"], []),
-    ("订阅了 Pro 之后为什么还是按量扣费？", [r"usage conditions", CODING], []),
+    ("订阅了 Pro 之后为什么还是按量扣费？", [r"使用条件", CODING], []),
     ("I call the web reader MCP from my own python script with the mcp sdk and get nothing back",
      [r"do not provide any other access", r"billed separately"], [r"claude mcp add"]),
     ("Why does Goose use https://api.z.ai/api/anthropic while my other tool uses https://api.z.ai/api/coding/paas/v4?",
@@ -71,7 +73,7 @@ CASES = [
     # the plan against the pay-as-you-go API: its endpoints, and that the general one is billed separately
     ("I have the zai monthly plan, what's the difference with the paid api, just the url?",
      [CODING, ANTHROPIC, r"api\.z\.ai/api/paas/v4", r"billed separately"], [r"\$\d"]),
-    ("套餐和API按量付费有什么区别？", [CODING, r"billed separately"], [r"usage conditions", r"\$\d"]),
+    ("套餐和API按量付费有什么区别？", [CODING, r"单独计费"], [r"usage conditions", r"使用条件", r"\$\d"]),
     # a tool the docs don't name: the supported list, and the Other Tools page's OpenAI-protocol route
     ("Can I use the coding plan with GitHub Copilot?", [r"doesn't name GitHub Copilot", r"OpenAI protocol", CODING], []),
     ("I set ANTHROPIC_BASE_URL to https://api.z.ai/api/anthropic but claude code still asks me to log in",
@@ -87,7 +89,7 @@ CASES = [
     # feature requests: the request is a person's; the docs' word on its subject follows
     ("[Feature Request] Support the GLM Coding Plan as a provider in MyAgent, I'm a subscriber",
      [r"don't cover feature requests", r"designated or recognized", CODING, r"billed separately"], []),
-    ("[提议]希望加入GLM coding plan的额度监控", [r"don't cover feature requests", r"glm-plan-usage", r"every 7 days"], []),
+    ("[提议]希望加入GLM coding plan的额度监控", [r"不涉及这类功能需求", r"glm-plan-usage", r"每 7 天"], []),
     ("Feature: share my coding plan quota with friends through a link", [r"single account"], [r"glm-plan-usage"]),
     ("Feature: auto-configure the coding plan's MCP servers (web search, web reader, zread) and show their quota",
      [r"web_search_prime/mcp", r"web_reader/mcp", r"zread/mcp", r"1,000"], []),
@@ -300,3 +302,111 @@ def test_self_hosted_weights_are_outside_the_docs():
                           SETTINGS)
     assert result is not None and result.route == "abstain" and "don't cover this" in result.text
 
+
+
+# A Chinese message gets its diagnosis in Chinese: every kind of line, the same figures, URLs and sources as the
+# English message beside it. Quoted doc wording (“...”), commands, URLs and the MCP pages' sections stay as written.
+# (Chinese message, the English message that reaches the same lines, a kind of line the answer must have, patterns)
+ZH_PAIRS = [
+    ("错误码 1113 是什么意思？", "What does error code 1113 mean?", "error", [r"错误码 1113", r"“Your account is in arrears"]),
+    ("coding plan 一直报 HTTP 500 internal server error，你们那边有问题吗？",
+     "keep getting 500 internal server error from the coding endpoint randomly, is there an issue on your side?",
+     "http", [r"HTTP 500 的含义", r"“Try again later"]),
+    ("trae 报错 4054 是什么意思？", "trae keeps failing with error code 4054, what is 4054?", "unlisted",
+     [r"没有列出 4054"]),
+    ("我买了 Pro 套餐，Cline 报错 1113 余额不足", "I have the Pro plan and Cline fails with error 1113 insufficient balance",
+     "diagnosis", [r"使用条件", CODING, r"“OpenAI Compatible”"]),
+    ("我是 coding plan 用户，opencode 配置 base_url = https://api.z.ai/api/paas/v4 报余额不足",
+     "I'm on the coding plan. My config: base_url = https://api.z.ai/api/paas/v4 and opencode says insufficient balance",
+     "endpoint", [r"通用接口地址", r"opencode auth login"]),
+    ("Claude Code 用 https://api.z.ai/api/coding/paas/v4 报 404，我是 Lite 套餐",
+     "Claude Code with CODING endpoint https://api.z.ai/api/coding/paas/v4 gives 404, I'm on Lite",
+     "protocol", [r"Anthropic 协议", ANTHROPIC]),
+    ("怎么在 Cline 里配置 coding plan？", "how do I set up Cline with the coding plan?", "setup", [r"Base URL 填", CODING]),
+    ("用 OpenCode 和 glm-4.5-air 报错 1210，input tokens exceeds the model's maximum context length",
+     "OpenCode with glm-4.5-air: error 1210, input tokens exceeds the model's maximum context length",
+     "context", [r"上下文窗口是 128K"]),
+    ("每周额度消耗太快了，一个下午用掉 40%，我在 Claude Code 里用 GLM-5",
+     "My weekly quota burned through 40% in one afternoon with Claude Code on GLM-5",
+     "quota", [r"15–20 次模型调用", r"3 倍", r"每 7 天", r"ANTHROPIC_DEFAULT_SONNET_MODEL"]),
+    ("Claude Code 里 Request timed out 了，用的 glm", "Claude Code: API Error (Request timed out.) with glm",
+     "diagnosis", [r'"API_TIMEOUT_MS": "3000000"', r"50 分钟"]),
+    ("改了 settings.json 之后 Claude Code 还是让我登录，用不了，怎么办？",
+     "Claude Code still asks me to log in after I edited settings.json, what now?", "diagnosis",
+     [r"“Do you want to use this API key”", r"新的终端"]),
+    ("我可以在自己的网站里用 coding plan 的额度直接调用模型 API 吗？会被封号吗？",
+     "Will my account get banned if I call the coding plan from my own app?", "terms",
+     [r"“You shall not use", r"封号"]),
+    # (the unlisted tool is read from an English question; the Chinese around it makes the message Chinese)
+    ("我是 Pro 用户。Can I use the coding plan with GitHub Copilot?", "Can I use the coding plan with GitHub Copilot?",
+     "tools",
+     [r"没有 GitHub Copilot", CODING]),
+    ("[提议]希望 MyAgent 支持 GLM Coding Plan，我是订阅用户",
+     "[Feature Request] Support the GLM Coding Plan as a provider in MyAgent, I'm a subscriber", "scope",
+     [r"功能需求", r"指定或认可", CODING]),
+    ("我用自己的 python 脚本通过 mcp sdk 调用 web reader MCP，什么都没返回",
+     "I call the web reader MCP from my own python script with the mcp sdk and get nothing back", "mcp",
+     [r"“Other than the resource package", r"单独计费"]),
+    ("怎么在 Cline 里配置 web search MCP？", "how do I configure web search MCP in Cline", "mcp",
+     [r"远程 HTTP 服务", r"web_search_prime/mcp"]),
+    ("web search mcp 在 cline 里一直返回空结果，用不了", "web search mcp keeps returning empty results in cline", "mcp",
+     [r"排查说明", r"different search keywords"]),
+    ("CC Switch 里查询用量一直失败", "Checking my usage in CC Switch keeps failing", "usage", [r"订阅页面", r"glm-plan-usage"]),
+    ("Kilo Code 在我的 coding plan 上一直失败：\n```\nUnexpected API Response: empty completion\n```",
+     "Kilo Code keeps failing on my coding plan:\n```\nUnexpected API Response: empty completion\n```", "scope",
+     [r"文档没有涉及这个具体问题", r"Kilo Code"]),
+]
+FIGURE = re.compile(r"https?://[^\s)）,，;；。“”\"]+|\d[\d,.]*\d|\d")
+
+
+def figures(text: str) -> list[str]:
+    """The URLs and numbers in an answer, as a sorted list (a sentence's full stop is not part of a URL)."""
+    return sorted(f.rstrip(".") for f in FIGURE.findall(text))
+
+
+def _chinese_prose(text: str) -> str:
+    """The answer's own wording: without the citation (its titles are the pages'), the MCP pages' sections quoted
+    whole, and the quoted doc wording, commands and URLs that test_rules_chinese leaves as written."""
+    from helpdesk.message import MCP_SERVERS
+    from helpdesk.rules.troubleshoot import page_sections, section
+
+    body = text.rsplit("\n(来源", 1)[0]
+    for _, doc in MCP_SERVERS.values():
+        path = SETTINGS.corpus_dir / f"{doc}.md"
+        for title, _ in page_sections(str(path)) if path.is_file() else ():
+            quoted = section(SETTINGS.corpus_dir, doc, f"^{re.escape(title)}$")
+            body = body.replace(quoted, " ") if quoted else body
+    return VERBATIM.sub(" ", body)
+
+
+@pytest.mark.parametrize("chinese, english, kind, must", ZH_PAIRS, ids=[p[0][:32] for p in ZH_PAIRS])
+def test_a_chinese_message_gets_its_diagnosis_in_chinese(chinese, english, kind, must):
+    zh, en = answer_rules(chinese, [], SETTINGS), answer_rules(english, [], SETTINGS)
+    assert zh is not None and zh.trace["layer"] == "troubleshoot", zh
+    assert en is not None and en.trace["layer"] == "troubleshoot", en
+    assert kind in zh.trace["diagnosis"], zh.trace
+    for pattern in must:
+        assert re.search(pattern, zh.text), f"{pattern!r} not in: {zh.text}"
+    prose = _chinese_prose(zh.text)
+    assert re.search(r"[\u4e00-\u9fff]", prose)
+    assert not ENGLISH_RUN.search(prose), f"English in a Chinese answer: {ENGLISH_RUN.search(prose).group(0)!r}"
+    # the same diagnosis: the same lines, figures, URLs, sources and hand-off as the English message gets
+    assert zh.trace["diagnosis"] == en.trace["diagnosis"] and zh.sources == en.sources
+    assert figures(zh.text) == figures(en.text), (zh.text, en.text)
+    assert zh.offer_human == en.offer_human
+    assert ("如果这没有解决你的问题，Z.ai 客服可以查看你的账户" in zh.text) is zh.offer_human
+    if zh.route == "rules":
+        assert "(来源:" in zh.text and "截至" in zh.text
+
+
+def test_every_line_has_its_chinese_version():
+    """Every tool's and MCP server's setup template has a Chinese one with the same facts."""
+    from helpdesk.rules.troubleshoot import MCP_SETUP, MCP_SETUP_ZH, TOOL_SETUP, TOOL_SETUP_ZH
+
+    placeholders = lambda text: set(re.findall(r"\{([\w.-]+)\}", text))  # noqa: E731
+    assert TOOL_SETUP.keys() == TOOL_SETUP_ZH.keys() and MCP_SETUP.keys() == MCP_SETUP_ZH.keys()
+    for tool, template in TOOL_SETUP.items():
+        assert placeholders(TOOL_SETUP_ZH[tool]) == placeholders(template), tool
+        assert re.search(r"[\u4e00-\u9fff]", TOOL_SETUP_ZH[tool]), tool
+    for server, (base, _) in MCP_SETUP.items():
+        assert placeholders(MCP_SETUP_ZH[server]) == placeholders(base), server

@@ -88,16 +88,21 @@ def _cited(text: str, sources: list[Source], chinese: bool) -> str:
     return f"{text}\n({label}: {'; '.join(f'{s.title}, {as_of} {s.as_of}' for s in sources)})"
 
 
+HANDOFF = {"en": "If this doesn't solve it, Z.ai support can look at your account: ",
+           "zh": "如果这没有解决你的问题，Z.ai 客服可以查看你的账户："}
+
+
 def troubleshooting_answer(diagnosis: Diagnosis, msg: Message, settings: Settings, facts: Facts) -> Answer:
     sources = _sources(facts, diagnosis.fact_ids)
+    chinese = diagnosis.zh  # its lines are already in the subscriber's language
     text = "\n".join(diagnosis.lines)
     if diagnosis.handoff:
-        text += f"\nIf this doesn't solve it, Z.ai support can look at your account: {settings.support_url}"
+        text += f"\n{HANDOFF['zh' if chinese else 'en']}{settings.support_url}"
     only_unlisted = set(diagnosis.kinds) <= {"unlisted"}
     trace = {"layer": "troubleshoot", "diagnosis": diagnosis.kinds, "facts": list(diagnosis.fact_ids)}
     if only_unlisted:
         return Answer(text=text, route="abstain", confidence=0.0, offer_human=True, trace=trace)
-    return Answer(text=_cited(text, sources, False), route="rules", sources=tuple(sources), confidence=1.0,
+    return Answer(text=_cited(text, sources, chinese), route="rules", sources=tuple(sources), confidence=1.0,
                   offer_human=diagnosis.handoff, notes=("troubleshooting", f"facts v{facts.version}"), trace=trace)
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import frontmatter
 
-from helpdesk.message import ANTHROPIC_TOOLS, MCP_SERVERS, PLAN_TOOLS, TOOL_NAMES, TOOLS, Message
+from helpdesk.message import ANTHROPIC_TOOLS, MCP_SERVERS, PLAN_TOOLS, TOOL_NAMES, TOOLS, Message, is_chinese
 from helpdesk.rules.facts import Facts
 from helpdesk.rules.quota import usage_ways
 
@@ -53,15 +53,22 @@ class Diagnosis:
     handoff: bool = False
     unlisted: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
+    zh: bool = False  # the message is Chinese: every line is said in Chinese
 
     def fact(self, fact_id: str):
         if fact_id not in self.fact_ids:
             self.fact_ids.append(fact_id)
         return self.facts.value(fact_id)
 
-    def say(self, kind: str, line: str) -> None:
+    def say(self, kind: str, en: str, zh: str) -> None:
+        """A line in the message's language: every line has both, so no Chinese answer gets an English line."""
         self.kinds.append(kind)
-        self.lines.append(line)
+        self.lines.append(zh if self.zh else en)
+
+    def lead(self, kind: str, en: str, zh: str) -> None:
+        """A line said before the others (what the docs don't cover, then what they do say)."""
+        self.kinds.insert(0, kind)
+        self.lines.insert(0, zh if self.zh else en)
 
 
 def _tool_name(tool: str) -> str:
@@ -105,15 +112,37 @@ TOOL_SETUP = {
              "API) and use your Z.ai API key.",
 }
 TOOL_SETUP["claude-code-ide"] = TOOL_SETUP["claude-code"]
+# The same lines for a Chinese message: the same placeholders (tests/test_troubleshoot.py checks), the values and the
+# names of settings as the tools show them.
+TOOL_SETUP_ZH = {
+    "claude-code": "{name}：在 {tool.claude-code.file} 的 env 中设置 ANTHROPIC_BASE_URL={tool.claude-code.base_url} 和 "
+                   "ANTHROPIC_AUTH_TOKEN=<你的 Z.ai API Key>（或运行 `{tool.claude-code.helper}`，它会替你写好）。",
+    "opencode": "OpenCode：运行 `{tool.opencode.login}`，选择服务商“{tool.opencode.provider}”（普通的 Z.AI 服务商走的是按量"
+                "付费 API）。",
+    "cline": "Cline：API Provider 选“{tool.cline.provider}”，Base URL 填 {tool.cline.base_url}，再填入你的 Z.ai API Key。",
+    "roo-code": "Roo Code：API Provider 选“{tool.roo-code.provider}”，Z AI Entrypoint 选“{tool.roo-code.entrypoint}”。",
+    "kilo-code": "Kilo Code：API Provider 选“{tool.kilo-code.provider}”，Z AI Entrypoint 选“{tool.kilo-code.entrypoint}”。",
+    "goose": "Goose：新建一个类型为“{tool.goose.provider}”的服务商，Base URL 填 {tool.goose.base_url}。",
+    "cursor": "Cursor：在“Override OpenAI Base URL”中填 {tool.cursor.base_url}；自定义配置仅 {tool.cursor.pro} 及以上版本"
+              "支持，Cursor 免费版不支持。",
+    "crush": "Crush：在 {tool.crush.file} 中添加一个服务商，base_url 为 {tool.crush.base_url}，api_key 为你的 Z.ai API Key。",
+    "factory-droid": "Factory Droid：添加自定义模型，baseUrl 填 {tool.factory-droid.base_url}（provider 选 anthropic）或 "
+                     "{endpoint.coding}（OpenAI 兼容）。",
+    "trae": "TRAE：选择服务商“{tool.trae.provider}”（普通的“Z.ai”服务商按 API 价格从你的余额扣费）。",
+    "other": "{name}：它使用 OpenAI 协议，把 Base URL 设为 {tool.others.base_url}（不是通用 API 地址），并使用你的 Z.ai API Key。",
+}
+TOOL_SETUP_ZH["claude-code-ide"] = TOOL_SETUP_ZH["claude-code"]
+
+
+def _filled(d: Diagnosis, template: str, name: str = "") -> str:
+    """The template with each {fact.id} replaced by the fact's value (and the fact cited), {name} by the tool's."""
+    return re.sub(r"\{([\w.-]+)\}", lambda m: name if m.group(1) == "name" else str(d.fact(m.group(1))), template)
 
 
 def tool_setup(d: Diagnosis, tool: str) -> None:
-    template = TOOL_SETUP.get(tool, TOOL_SETUP["other"])
-
-    def value(match: re.Match) -> str:
-        return _tool_name(tool) if match.group(1) == "name" else str(d.fact(match.group(1)))
-
-    d.say("setup", re.sub(r"\{([\w.-]+)\}", value, template))
+    name = _tool_name(tool)
+    d.say("setup", _filled(d, TOOL_SETUP.get(tool, TOOL_SETUP["other"]), name),
+          _filled(d, TOOL_SETUP_ZH.get(tool, TOOL_SETUP_ZH["other"]), name))
 
 
 MCP_ASK = re.compile(r"\b(set ?up|setup|configur\w*|config|connect\w*|install\w*|add|adding|enable|endpoint|url|"
@@ -135,6 +164,21 @@ MCP_SETUP = {
                "`claude mcp add -s user zai-mcp-server --env Z_AI_API_KEY=your_api_key Z_AI_MODE=ZAI -- npx -y "
                "\"@z_ai/mcp-server\"`"),
 }
+MCP_SETUP_ZH = {  # the same, for a Chinese message; the commands as the pages give them
+    "web-search": "Web Search MCP：远程 HTTP 服务，地址 {mcp.web-search.add}，请求头 `Authorization: Bearer <你的 Z.ai API Key>`",
+    "web-reader": "Web Reader MCP：远程 HTTP 服务，地址 {mcp.web-reader.add}，请求头 `Authorization: Bearer <你的 Z.ai API Key>`",
+    "zread": "Zread MCP：远程 HTTP 服务，地址 {mcp.zread.add}，请求头 `Authorization: Bearer <你的 Z.ai API Key>`",
+    "vision": "Vision MCP：本地服务，`npx -y @z_ai/mcp-server`（包 {mcp.vision_server}），Z_AI_API_KEY 设为你的 Z.ai API Key，"
+              "Z_AI_MODE=ZAI；需要 Node.js {mcp.vision.node} 或更高版本",
+}
+
+
+def mcp_line(d: Diagnosis, server: str, command: bool) -> None:
+    """The server as its page sets it up, with the Claude Code command when no other client is named."""
+    base, claude = MCP_SETUP[server]
+    zh = MCP_SETUP_ZH[server]
+    d.say("mcp", _filled(d, f"{base}; in Claude Code: {claude}." if command else f"{base}."),
+          _filled(d, f"{zh}；在 Claude Code 中：{claude}。" if command else f"{zh}。"))
 
 
 REMOTE_MCP = ("web-search", "web-reader", "zread")
@@ -205,11 +249,10 @@ def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Dia
     if "vision" in servers and not re.search(r"vision|视觉|zai-mcp-server|mcp-server", msg.raw, re.I):
         d.fact("mcp.vision.model")  # asked about images, not about the server by name: say what serves them
         d.say("mcp", "For images, the plan's way is the Vision MCP server, which gives MCP clients such as Claude Code "
-                     "and Cline GLM-4.6V's image analysis:")
+                     "and Cline GLM-4.6V's image analysis:",
+              "处理图片，套餐提供的方式是 Vision MCP 服务，它让 Claude Code、Cline 等 MCP 客户端用上 GLM-4.6V 的图像分析能力：")
     for server in servers:
-        base, claude = MCP_SETUP[server]
-        template = f"{base}." if tool else f"{base}; in Claude Code: {claude}."
-        d.say("mcp", re.sub(r"\{([\w.-]+)\}", lambda m: str(d.fact(m.group(1))), template))
+        mcp_line(d, server, command=not tool)
         if tool:
             client_section(d, server, tool, corpus_dir)
     d.handoff = msg.failing
@@ -223,7 +266,8 @@ def symptom_section(d: Diagnosis, msg: Message, servers: list[str], corpus_dir: 
         text = section(corpus_dir, MCP_SERVERS[server][1], symptom)
         if text:
             d.fact(SERVER_FACT[server])
-            d.say("mcp", f"The {SERVER_NAMES[server]} MCP page's troubleshooting for this:\n{text}")
+            d.say("mcp", f"The {SERVER_NAMES[server]} MCP page's troubleshooting for this:\n{text}",
+                  f"{SERVER_NAMES[server]} MCP 页面对这个问题的排查说明（原文）：\n{text}")
             return True
     return False
 
@@ -234,7 +278,8 @@ def client_section(d: Diagnosis, server: str, tool: str, corpus_dir: Path | None
     heading = CLIENT_HEADING.get(tool, OTHER_CLIENTS)
     text = section(corpus_dir, doc, heading) or section(corpus_dir, doc, OTHER_CLIENTS)
     if text:
-        d.say("mcp", f"In {_tool_name(tool)}, as the {SERVER_NAMES[server]} MCP page sets it up:\n{text}")
+        d.say("mcp", f"In {_tool_name(tool)}, as the {SERVER_NAMES[server]} MCP page sets it up:\n{text}",
+              f"在 {_tool_name(tool)} 中的配置，{SERVER_NAMES[server]} MCP 页面原文如下：\n{text}")
 
 
 def mcp_outside(d: Diagnosis, msg: Message, balance: bool) -> None:
@@ -242,13 +287,18 @@ def mcp_outside(d: Diagnosis, msg: Message, balance: bool) -> None:
     and API calls are billed to the balance."""
     d.fact("mcp.no_other_access")
     d.say("mcp", "The FAQ: \"Other than the resource package, we currently do not provide any other access solutions "
-                 "for calling these three MCP tools\" (Vision, Web Search, Web Reader).")
+                 "for calling these three MCP tools\" (Vision, Web Search, Web Reader).",
+          "FAQ 原文：“Other than the resource package, we currently do not provide any other access solutions for "
+          "calling these three MCP tools”（Vision、Web Search、Web Reader），即除套餐资源包外，目前不提供调用这三个 MCP "
+          "工具的其他方式。")
     d.fact("api.billed_separately")
     d.say("mcp", "API calls are billed separately and do not use the Coding Plan quota"
-                 + (", which is why a direct API call asks for account balance (1113)." if balance else "."))
+                 + (", which is why a direct API call asks for account balance (1113)." if balance else "."),
+          "API 调用单独计费，不使用 Coding Plan 套餐额度" + ("，所以直接调用 API 会要求账户余额（1113）。" if balance else "。"))
     d.fact("terms.tools_only")
     d.say("terms", "The plan's quota is for use inside coding tools, not for calling the services from your own "
-                   "applications or scripts (subscription terms).")
+                   "applications or scripts (subscription terms).",
+          "套餐额度只能在编程工具中使用，不能用于从你自己的应用或脚本调用这些服务（订阅条款）。")
     d.handoff = True
 
 
@@ -257,30 +307,40 @@ def quota_drain(d: Diagnosis, msg: Message) -> None:
     weekly cycle) and where to watch it."""
     low, high = d.fact("calls_per_prompt")
     d.say("quota", f"One prompt in a coding tool is many model calls: the FAQ says each prompt typically allows "
-                   f"{low}–{high} model calls, so one question can show up as several deductions.")
+                   f"{low}–{high} model calls, so one question can show up as several deductions.",
+          f"在编程工具里，一次 prompt 会产生多次模型调用：FAQ 说每次 prompt 通常会有 {low}–{high} 次模型调用，所以一个问题"
+          "可能显示为多次扣减。")
     rate = d.fact("models.glm5_multiplier")
     glm5 = [m for m in msg.models if re.match(r"glm-?5", m)]
     if glm5:
         later = [m.upper().replace("GLM5", "GLM-5") for m in msg.unknown_models if re.match(r"glm-?5", m)]
         d.say("quota", f"GLM-5 consumes the plan's quota {rate} times as fast as earlier models (FAQ); GLM-4.7 is "
                        "enough for routine development, GLM-5 for the hardest tasks."
-                       + (f" The docs say this of GLM-5; they don't mention {', '.join(later[:2])}." if later else ""))
+                       + (f" The docs say this of GLM-5; they don't mention {', '.join(later[:2])}." if later else ""),
+              f"GLM-5 消耗套餐额度的速度是之前模型的 {rate} 倍（FAQ）；日常开发用 GLM-4.7 就够了，GLM-5 留给最难的任务。"
+              + (f"文档说的是 GLM-5，没有提到 {'、'.join(later[:2])}。" if later else ""))
     else:
-        d.say("quota", f"If your tool calls GLM-5, it consumes the quota {rate} times as fast as earlier models (FAQ).")
+        d.say("quota", f"If your tool calls GLM-5, it consumes the quota {rate} times as fast as earlier models (FAQ).",
+              f"如果你的工具调用的是 GLM-5，它消耗额度的速度是之前模型的 {rate} 倍（FAQ）。")
     if glm5 and set(msg.tools) & {"claude-code", "claude-code-ide"}:
         opus, sonnet, haiku = d.fact("glm5.saving.opus"), d.fact("glm5.saving.sonnet"), d.fact("glm5.saving.haiku")
         d.say("quota", "In Claude Code, check the models that ANTHROPIC_DEFAULT_OPUS_MODEL, ANTHROPIC_DEFAULT_SONNET_MODEL "
                        "and ANTHROPIC_DEFAULT_HAIKU_MODEL name in the env block of ~/.claude/settings.json: the FAQ's "
-                       f"quota-saving configuration maps Opus to {opus}, Sonnet to {sonnet} and Haiku to {haiku}.")
+                       f"quota-saving configuration maps Opus to {opus}, Sonnet to {sonnet} and Haiku to {haiku}.",
+              "在 Claude Code 中，检查 ~/.claude/settings.json 的 env 里 ANTHROPIC_DEFAULT_OPUS_MODEL、"
+              "ANTHROPIC_DEFAULT_SONNET_MODEL 和 ANTHROPIC_DEFAULT_HAIKU_MODEL 指定的模型：FAQ 的节省额度配置把 Opus 映射到 "
+              f"{opus}，Sonnet 映射到 {sonnet}，Haiku 映射到 {haiku}。")
     if re.search(r"\bweek|周", msg.raw, re.I):
         days = d.fact("weekly.cycle")
-        d.say("quota", f"The weekly quota counts from the time you placed your order and resets every {days} days.")
+        d.say("quota", f"The weekly quota counts from the time you placed your order and resets every {days} days.",
+              f"每周额度从你下单的时间开始计算，每 {days} 天重置一次。")
     usage_check(d)
     d.handoff = True
 
 
 def usage_check(d: Diagnosis) -> None:
-    d.say("usage", usage_ways(d.fact))  # the rules intent's own wording: one text for both routes
+    # the rules intent's own wording: one text for both routes
+    d.say("usage", *(usage_ways(d.fact, zh) for zh in (False, True)))
 
 
 EXPLAINED_HTTP = ("401", "429", "500")  # the page's other reasons (fine-tuning, file uploads) are not a chat's
@@ -310,36 +370,42 @@ def feature_request(d: Diagnosis, msg: Message, tool: str | None) -> Diagnosis:
     what is, so the request itself is for a person; what they say on its subject comes after."""
     d.handoff = True
     d.say("scope", "The docs don't cover feature requests like this one; Z.ai support (or the tool's own maintainers) "
-                   "would take it. What the docs say on the subject:")
+                   "would take it. What the docs say on the subject:",
+          "文档不涉及这类功能需求；这需要 Z.ai 客服（或该工具的维护者）来处理。文档中与此相关的内容：")
     if SHARING.search(msg.ask):
         d.fact("sub.personal")
         d.say("terms", "A GLM Coding Plan subscription is tied to a single account and licensed only to the individual "
-                       "person who owns it (subscription terms), so its quota is not shared with others.")
+                       "person who owns it (subscription terms), so its quota is not shared with others.",
+              "GLM Coding Plan 订阅绑定单个账户，只授权给拥有该账户的个人使用（订阅条款），所以额度不能与他人共享。")
         return d
     if msg.mcp:
         for server in [s for s in ("web-search", "web-reader", "zread", "vision") if s in msg.mcp or s != "vision"]:
-            base, _ = MCP_SETUP[server]
-            d.say("mcp", re.sub(r"\{([\w.-]+)\}", lambda m: str(d.fact(m.group(1))), f"{base}."))
+            mcp_line(d, server, command=False)
         if USAGE_WORDS.search(msg.ask):
-            counts = "; ".join(f"{plan} {d.fact(f'mcp.{plan.lower()}'):,}" for plan in ("Lite", "Pro", "Max"))
+            counts = [f"{plan} {d.fact(f'mcp.{plan.lower()}'):,}" for plan in ("Lite", "Pro", "Max")]
             d.fact("mcp.vision")
-            d.say("mcp", f"Web searches and web reader calls per month in total: {counts}; vision understanding draws on "
-                         "the plan's 5-hour prompt pool.")
+            d.say("mcp", f"Web searches and web reader calls per month in total: {'; '.join(counts)}; vision understanding "
+                         "draws on the plan's 5-hour prompt pool.",
+                  f"网络搜索和网页读取每月合计次数：{'；'.join(counts)}；视觉理解使用套餐的 5 小时 prompt 额度。")
         return d
     if QUOTED_QUOTAS.search(msg.raw):  # the plans' figures quoted from a page: the current FAQ's, whatever they quote
         lite, pro, max_ = d.fact("quota.lite"), d.fact("quota.pro"), d.fact("quota.max")
         d.say("quota", f"The current FAQ gives Lite ~{lite}, Pro ~{pro} and Max ~{max_} prompts every 5 hours "
-                       "(estimates); older pages gave other figures.")
+                       "(estimates); older pages gave other figures.",
+              f"当前 FAQ 给出的是每 5 小时 Lite 约 {lite} 次、Pro 约 {pro} 次、Max 约 {max_} 次 prompt（估算值）；旧页面给过别的数字。")
     if msg.usage_query or USAGE_WORDS.search(msg.ask):
         usage_check(d)
         d.say("usage", f"The 5-hour quota refreshes every {d.fact('quota.refresh')} hours; the weekly quota counts from "
-                       f"your order time and resets every {d.fact('weekly.cycle')} days.")
+                       f"your order time and resets every {d.fact('weekly.cycle')} days.",
+              f"5 小时额度每 {d.fact('quota.refresh')} 小时刷新一次；每周额度从下单时间开始计算，每 {d.fact('weekly.cycle')} "
+              "天重置一次。")
         return d
     if "glm-5" in [m.replace("glm5", "glm-5") for m in msg.models]:
         plans, mult = d.fact("models.glm5_plans"), d.fact("models.glm5_multiplier")
         d.fact("models.lite_no_glm5")
         d.say("models", f"GLM-5 is available on the {plans[1]} and {plans[0]} plans (each GLM-5 prompt counts {mult}× "
-                        "against the quota); Lite does not include it yet.")
+                        "against the quota); Lite does not include it yet.",
+              f"GLM-5 在 {plans[1]} 和 {plans[0]} 套餐中可用（每次 GLM-5 prompt 按 {mult} 倍计入额度）；Lite 目前不包含 GLM-5。")
         return d
     if tool:
         tool_setup(d, tool)
@@ -351,7 +417,10 @@ def feature_request(d: Diagnosis, msg: Message, tool: str | None) -> Diagnosis:
                    "Z.ai (such as Claude Code, Kilo Code) for personal code assistance (FAQ). The Other Tools page says "
                    f"any tool supporting the OpenAI protocol can run on GLM-4.7 with {d.fact('endpoint.coding')} and "
                    f"your API key. Any other use goes through the pay-as-you-go general API ({general}), billed "
-                   "separately from the plan.")
+                   "separately from the plan.",
+          "套餐额度仅限在 Z.ai 指定或认可的编程/IDE 工具（如 Claude Code、Kilo Code）中用于个人编程辅助（FAQ）。"
+          f"Other Tools 页面说，任何支持 OpenAI 协议的工具都可以通过 {d.fact('endpoint.coding')} 和你的 API Key 使用 "
+          f"GLM-4.7。其他用途请走按量付费的通用 API（{general}），与套餐分开计费。")
     return d
 
 
@@ -361,8 +430,11 @@ def _error_meaning(d: Diagnosis, msg: Message) -> None:
         fact_id = f"error.{error.code}"
         if fact_id in d.facts.by_id:
             meaning = re.sub(r"\s*\[https?://[^\]]+\]\((https?://[^)]+)\)", r" \1", str(d.fact(fact_id)))
-            said = f" (yours says: \"{error.said}\")" if error.said and error.said.lower() not in meaning.lower() else ""
-            d.say("error", f"Error {error.code}{said} means: \"{meaning}\" (the API's error-code page).")
+            said = error.said if error.said and error.said.lower() not in meaning.lower() else ""
+            d.say("error", f"Error {error.code}" + (f" (yours says: \"{said}\")" if said else "")
+                  + f" means: \"{meaning}\" (the API's error-code page).",
+                  f"错误码 {error.code}" + (f"（你收到的是：“{said}”）" if said else " ")
+                  + f"的含义，API 错误码页面原文：“{meaning}”。")
     if business:
         return
     for code in [c for c in msg.http_codes if c in EXPLAINED_HTTP][:1]:
@@ -372,10 +444,14 @@ def _error_meaning(d: Diagnosis, msg: Message) -> None:
         reasons = [d.fact(fid) for fid in rows]
         if len(reasons) == 1:
             reason, solution = reasons[0]
-            d.say("http", f"HTTP {code} means: {reason}" + (f". The page's fix: {solution}." if solution != "-" else "."))
+            d.say("http", f"HTTP {code} means: {reason}" + (f". The page's fix: {solution}." if solution != "-" else "."),
+                  f"HTTP {code} 的含义（错误码页面原文）：“{reason}”"
+                  + (f"。页面给出的解决办法：“{solution}”。" if solution != "-" else "。"))
         else:
             listed = "; ".join(f"{r} ({s.rstrip('.')})" for r, s in reasons)
-            d.say("http", f"HTTP {code} can mean any of: {listed}. The business code in the error body says which.")
+            listed_zh = "；".join(f"“{r}”（“{s.rstrip('.')}”）" for r, s in reasons)
+            d.say("http", f"HTTP {code} can mean any of: {listed}. The business code in the error body says which.",
+                  f"HTTP {code} 可能是以下任一情况（错误码页面原文）：{listed_zh}。具体是哪一种，看错误内容里的业务错误码。")
 
 
 MODEL_MISSING = re.compile(r"unknown model|model (is )?not (found|available|supported)|model does not exist|"
@@ -402,7 +478,9 @@ def context_over(d: Diagnosis, msg: Message) -> None:
     name = model.upper().replace("-AIR", "-Air")
     d.say("context", f"{name}'s context window is {window} tokens (models overview), and a request over it "
                      "fails: the conversation, files and tool (MCP) output together must fit, so start a new session or "
-                     "send less to get under it.")
+                     "send less to get under it.",
+          f"{name} 的上下文窗口是 {window} tokens（模型概览），超过它的请求会失败：对话、文件和工具（MCP）输出加起来必须放得下，"
+          "所以请开一个新会话，或者少发一些内容。")
 
 
 def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diagnosis | None:
@@ -411,17 +489,25 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
     d = _diagnose(msg, facts, corpus_dir)
     if d is not None and msg.regression and "scope" not in d.kinds:
         tool = next((t for t in msg.tools + msg.other_tools), None)
-        d.lines.insert(0, f"The docs don't cover changes between versions of {_tool_name(tool) if tool else 'your tool'}; "
-                          "what they say about this:")
-        d.kinds.insert(0, "scope")
+        d.lead("scope", f"The docs don't cover changes between versions of {_tool_name(tool) if tool else 'your tool'}; "
+                        "what they say about this:",
+               f"文档不涉及{f' {_tool_name(tool)} ' if tool else '你所用工具'}不同版本之间的变化；文档中与此相关的内容：")
         d.handoff = True
     return d
+
+
+def writes_chinese(msg: Message) -> bool:
+    """The subscriber writes in Chinese; a Chinese error message pasted in an English sentence is not their words."""
+    own = msg.ask
+    for error in msg.errors:
+        own = own.replace(error.said, " ") if error.said else own
+    return msg.language == "zh" and is_chinese(own)
 
 
 def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diagnosis | None:
     if msg.other_vendor:
         return None  # another company's plan: nothing in these docs diagnoses it
-    d = Diagnosis(facts)
+    d = Diagnosis(facts, zh=writes_chinese(msg))
     tool = next((t for t in msg.tools if t in PLAN_TOOLS), None) or (msg.tools[0] if msg.tools else None)
     asked_tools = " ".join(msg.questions).lower()
     unlisted = re.search(r"\b(in|with|on|into|for)\s+(?!(it|this|that|the|my|a|an|your|our)\b)([A-Z][\w.-]*(\s[A-Z][\w.-]*)?)",
@@ -501,7 +587,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if unknown_codes and not known:
         d.unlisted = unknown_codes[:2]
         d.say("unlisted", f"The error-code page does not list {' or '.join(d.unlisted)}, so the docs don't say what "
-                          "it means.")
+                          "it means.", f"错误码页面没有列出 {' 或 '.join(d.unlisted)}，所以文档没有说明它的含义。")
 
     def plan_endpoint() -> str:  # cited only when said
         return (d.fact("endpoint.anthropic") if msg.protocol == "anthropic" and tool not in PLAN_TOOLS[2:]
@@ -509,14 +595,18 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
 
     if msg.off_plan_use:
         d.fact("terms.tools_only")
+        terms = ("You shall not use the GLM Coding Plan quota for general-purpose API access or any scenarios outside "
+                 "such tools, including but not limited to directly invoking model APIs from your own applications, "
+                 "bots, websites, SaaS products or other systems")
         d.say("terms", ("No: the" if msg.questions else "The") + " plan's quota can only be used in coding tools. The "
-                       "subscription terms: \"You shall not "
-                       "use the GLM Coding Plan quota for general-purpose API access or any scenarios outside such "
-                       "tools, including but not limited to directly invoking model APIs from your own applications, "
-                       "bots, websites, SaaS products or other systems\". Use the pay-as-you-go general API for that.")
+                       f"subscription terms: \"{terms}\". Use the pay-as-you-go general API for that.",
+              ("不可以。" if msg.questions else "") + f"套餐额度只能在编程工具中使用。订阅条款原文：“{terms}”，即不得把套餐"
+              "额度用于通用 API 调用或这些工具以外的场景，包括从你自己的应用、机器人、网站、SaaS 产品或其他系统直接调用模型 "
+              "API。这类用途请使用按量付费的通用 API。")
         if msg.enforcement:
             d.say("terms", "The docs don't say how the terms are enforced (bans, suspensions or risk control); Z.ai "
-                           "support can answer that.")
+                           "support can answer that.",
+                  "文档没有说明条款如何执行（封号、暂停或风控）；这个问题请咨询 Z.ai 客服。")
     if balance and (msg.subscriber or general_shown or tool or "1113" in known):
         d.fact("diag.1113_plan")
         tools = d.fact("tools.supported")
@@ -525,83 +615,116 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         d.say("diagnosis", "With the Coding Plan, this usually means the plan's usage conditions are not met (FAQ): "
                            f"1) a supported tool ({', '.join(tools[:6])}, ...); 2) the plan's base URL: {anthropic} "
                            f"for Claude Code and Goose, {coding} for other tools; 3) a plan model "
-                           f"({', '.join(models)}). Calls to the general API are billed to your balance instead.")
+                           f"({', '.join(models)}). Calls to the general API are billed to your balance instead.",
+              "使用 Coding Plan 时，这通常说明没有满足套餐的使用条件（FAQ）：1）使用支持的编程工具"
+              f"（{'、'.join(tools[:6])} 等）；2）使用套餐的接口地址：Claude Code 和 Goose 用 {anthropic}，其他编程工具用 "
+              f"{coding}；3）使用套餐模型（{'、'.join(models)}）。调用通用 API 会改为从你的余额扣费。")
     if general_shown and (msg.subscriber or balance or tool):
         general = d.fact("endpoint.general").rsplit("/chat", 1)[0]
         shown = "open.bigmodel.cn/api/paas/v4" if "bigmodel-general" in msg.endpoints and "general" not in msg.endpoints \
             else general
-        d.say("endpoint", f"Your message shows the general endpoint ({shown}); the Coding Plan needs {plan_endpoint()}"
-                          + (f" in {_tool_name(tool)}" if tool else "") + ".")
+        needed = plan_endpoint()
+        d.say("endpoint", f"Your message shows the general endpoint ({shown}); the Coding Plan needs {needed}"
+                          + (f" in {_tool_name(tool)}" if tool else "") + ".",
+              f"你的消息里用的是通用接口地址（{shown}）；Coding Plan 需要" + (f"在 {_tool_name(tool)} 中" if tool else "")
+              + f"使用 {needed}。")
     elif (tool in ANTHROPIC_TOOLS or msg.protocol == "anthropic") and "anthropic" not in msg.endpoints and (
             (msg.failing and not over_context and not claude_timeout) or msg.endpoints):
-        who = _tool_name(tool) if tool in ANTHROPIC_TOOLS else "Your tool"
-        d.say("protocol", f"{who} talks the Anthropic protocol (Messages API): its base URL is "
-                          f"{d.fact('endpoint.anthropic')}, not the OpenAI-compatible {d.fact('endpoint.coding')}.")
+        who = _tool_name(tool) if tool in ANTHROPIC_TOOLS else None
+        anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
+        d.say("protocol", f"{who or 'Your tool'} talks the Anthropic protocol (Messages API): its base URL is "
+                          f"{anthropic}, not the OpenAI-compatible {coding}.",
+              f"{who + ' ' if who else '你的工具'}使用 Anthropic 协议（Messages API）：它的 Base URL 是 {anthropic}，"
+              f"而不是 OpenAI 兼容的 {coding}。")
     if compared and "endpoint" not in d.kinds:
         d.fact("tool.others.openai")
-        d.say("endpoint", f"The plan has two endpoints, one per protocol: {d.fact('endpoint.anthropic')} for tools that "
-                          f"speak the Anthropic protocol (Claude Code, Goose), {d.fact('endpoint.coding')} for tools that "
-                          "speak the OpenAI-compatible protocol; either uses the plan's quota.")
+        anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
+        d.say("endpoint", f"The plan has two endpoints, one per protocol: {anthropic} for tools that "
+                          f"speak the Anthropic protocol (Claude Code, Goose), {coding} for tools that "
+                          "speak the OpenAI-compatible protocol; either uses the plan's quota.",
+              f"套餐有两个接口地址，每种协议一个：使用 Anthropic 协议的编程工具（Claude Code、Goose）用 {anthropic}，使用 OpenAI "
+              f"兼容协议的编程工具用 {coding}；两者都使用套餐额度。")
     if plan_vs_api and "endpoint" not in d.kinds:
         general = d.fact("endpoint.general").rsplit("/chat", 1)[0]
         d.fact("api.billed_separately")
-        d.say("endpoint", f"The plan is used through its own endpoints: {d.fact('endpoint.coding')} for tools that speak "
-                          f"the OpenAI-compatible protocol, {d.fact('endpoint.anthropic')} for Claude Code and Goose. "
+        coding, anthropic = d.fact("endpoint.coding"), d.fact("endpoint.anthropic")
+        d.say("endpoint", f"The plan is used through its own endpoints: {coding} for tools that speak "
+                          f"the OpenAI-compatible protocol, {anthropic} for Claude Code and Goose. "
                           f"The general endpoint, {general}, is the pay-as-you-go API: its calls are billed separately "
-                          "and do not use the Coding Plan quota.")
+                          "and do not use the Coding Plan quota.",
+              f"套餐通过它自己的接口地址使用：使用 OpenAI 兼容协议的编程工具用 {coding}，Claude Code 和 Goose 用 {anthropic}。"
+              f"通用接口地址 {general} 是按量付费的 API：它的调用单独计费，不使用 Coding Plan 套餐额度。")
     if unlisted and setup_ask and msg.subscriber:
         listed = d.fact("tools.supported")
-        d.say("tools", f"The FAQ lists the supported tools as {', '.join(listed)}; it doesn't name {unlisted.group(3)}.")
+        named = unlisted.group(3)
+        d.say("tools", f"The FAQ lists the supported tools as {', '.join(listed)}; it doesn't name {named}.",
+              f"FAQ 列出的支持工具是 {'、'.join(listed)}；其中没有 {named}。")
         if "endpoint" not in d.kinds:
             d.fact("tool.others.openai")
+            coding = d.fact("endpoint.coding")
             d.say("tools", "The Other Tools page says any tool supporting the OpenAI protocol can run on GLM-4.7: "
-                           f"replace its OpenAI API URL with {d.fact('endpoint.coding')} and set your Z.ai API key. "
-                           f"Whether {unlisted.group(3)} lets you change that URL is for its own documentation.")
+                           f"replace its OpenAI API URL with {coding} and set your Z.ai API key. "
+                           f"Whether {named} lets you change that URL is for its own documentation.",
+                  f"Other Tools 页面说，任何支持 OpenAI 协议的工具都可以使用 GLM-4.7：把它的 OpenAI API 地址换成 {coding}，"
+                  f"并填入你的 Z.ai API Key。{named} 是否允许修改这个地址，请查看它自己的文档。")
     if endpoint_trouble and not balance and "endpoint" not in d.kinds:
         d.fact("tool.others.openai")
-        d.say("endpoint", f"The plan needs its own base URL: {d.fact('endpoint.anthropic')} for Claude Code and Goose "
-                          f"(Anthropic protocol), {d.fact('endpoint.coding')} for any other tool that speaks the "
-                          "OpenAI-compatible protocol (model GLM-4.7); the general API endpoint does not use the plan.")
+        anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
+        d.say("endpoint", f"The plan needs its own base URL: {anthropic} for Claude Code and Goose "
+                          f"(Anthropic protocol), {coding} for any other tool that speaks the "
+                          "OpenAI-compatible protocol (model GLM-4.7); the general API endpoint does not use the plan.",
+              f"套餐需要使用它自己的接口地址（Base URL）：Claude Code 和 Goose（Anthropic 协议）用 {anthropic}，其他使用 "
+              f"OpenAI 兼容协议的编程工具用 {coding}（模型 GLM-4.7）；通用 API 接口地址不走套餐。")
     if "1309" in known and re.search(r"balance|pay[- ]as[- ]you[- ]go|按量|余额|api billing", msg.raw, re.I):
         general = d.fact("endpoint.general").rsplit("/chat", 1)[0]
         d.say("endpoint", f"The plan endpoints serve only the plan; pay-as-you-go calls billed to your balance go to "
-                          f"the general API, {general}.")
+                          f"the general API, {general}.",
+              f"套餐接口地址只服务于套餐；从余额扣费的按量付费调用走通用 API：{general}。")
     if "1308" in known:
         refresh = d.fact("quota.refresh")
         days = d.fact("weekly.cycle")
         d.say("diagnosis", "That is the plan's usage limit: wait until the reset time the error gives. The 5-hour "
                            f"quota refreshes every 5 hours, the weekly quota every {days} days from your order time, "
-                           "and running out never touches your account balance.")
+                           "and running out never touches your account balance.",
+              "这是套餐的用量上限：请等到错误信息给出的重置时间。5 小时额度每 5 小时刷新一次，每周额度从你的下单时间起每 "
+              f"{days} 天重置一次；额度用完也不会扣你的账户余额。")
     if known & set(RATE_CODES) or ("429" in msg.http_codes and not known) or rate_limited:
         page = d.fact("limits.rate_page")
         d.say("diagnosis", "Reduce how many requests run at once or how fast they are sent (parallel agents and "
                            f"sub-agents count). The docs don't give a number for the plan's rate limits; your account's "
-                           f"current limits are at {page}.")
+                           f"current limits are at {page}.",
+              "请减少同时运行的请求数量或降低发送频率（并行的 agent 和 sub-agent 都算在内）。文档没有给出套餐速率限制的具体"
+              f"数字；你账户当前的限制可以在 {page} 查看。")
     if model_missing:
         models = d.fact("models.four")
         plans = d.fact("models.glm5_plans")
         d.say("diagnosis", f"The plan serves {', '.join(models)}, and GLM-5 on {plans[1]} and {plans[0]}; check the "
-                           "model name your tool sends.")
+                           "model name your tool sends.",
+              f"套餐提供 {'、'.join(models)}，{plans[1]} 和 {plans[0]} 套餐还提供 GLM-5；请检查你的工具发送的模型名称。")
         if any(VISION_MODEL.search(m) for m in msg.models):
-            d.fact("mcp.vision_server")
-            d.say("diagnosis", "For images, the plan has the Vision MCP server (@z_ai/mcp-server), which draws on "
-                               "your plan's quota.")
+            server = d.fact("mcp.vision_server")
+            d.say("diagnosis", f"For images, the plan has the Vision MCP server ({server}), which draws on "
+                               "your plan's quota.",
+                  f"处理图片，套餐提供 Vision MCP 服务（{server}），它使用你的套餐额度。")
     if any(m == "glm-5" for m in msg.models) and (known or msg.failing) and not set(msg.plans) & {"pro", "max"} \
             and "lite" not in msg.plans:
         plans = d.fact("models.glm5_plans")
         d.fact("models.lite_no_glm5")
-        d.say("diagnosis", f"GLM-5 is on {plans[1]} and {plans[0]} only; Lite does not include it (use GLM-4.7 there).")
+        d.say("diagnosis", f"GLM-5 is on {plans[1]} and {plans[0]} only; Lite does not include it (use GLM-4.7 there).",
+              f"GLM-5 只在 {plans[1]} 和 {plans[0]} 套餐中提供；Lite 不包含 GLM-5（Lite 请使用 GLM-4.7）。")
     if any(m.startswith("glm-5") for m in msg.models) and "lite" in msg.plans and (known or msg.failing):
         d.fact("diag.lite_glm5_error")
         d.fact("models.lite_no_glm5")
         d.say("diagnosis", "Lite does not include GLM-5: calling GLM-5 through the plan endpoints on Lite returns an "
-                           "error.")
+                           "error.", "Lite 不包含 GLM-5：在 Lite 上通过套餐接口地址调用 GLM-5 会返回错误。")
     if known & set(AUTH_CODES) or "401" in msg.http_codes:
         if tool in ("claude-code", "claude-code-ide"):
             env = d.fact("tool.claude-code.env")
-            d.say("diagnosis", f"Check that {env[0]} holds your Z.ai API key, with no quotes or spaces around it.")
+            d.say("diagnosis", f"Check that {env[0]} holds your Z.ai API key, with no quotes or spaces around it.",
+                  f"请检查 {env[0]} 填的是你的 Z.ai API Key，前后没有多余的引号或空格。")
         else:
-            d.say("diagnosis", "Check the API key your tool sends: a Z.ai API key, complete and current.")
+            d.say("diagnosis", "Check the API key your tool sends: a Z.ai API key, complete and current.",
+                  "请检查你的工具发送的 API Key：应是完整且有效的 Z.ai API Key。")
     # The tool's settings answer a setup question or a misconfiguration, not a model's behaviour or an account matter.
     # A pasted config that fails is answered with the tool's documented settings to compare against.
     misconfigured = (general_shown or balance or model_missing or "endpoint" in d.kinds or "protocol" in d.kinds
@@ -613,25 +736,31 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         ms = d.fact("tool.claude-code.timeout")
         d.say("diagnosis", f"The FAQ's recommended Claude Code configuration sets \"API_TIMEOUT_MS\": \"{ms}\" "
                            f"({int(ms) // 60000} minutes) in the env block of ~/.claude/settings.json; check yours has it. "
-                           "The docs say nothing more about timeouts.")
+                           "The docs say nothing more about timeouts.",
+              f"FAQ 推荐的 Claude Code 配置在 ~/.claude/settings.json 的 env 中设置了 \"API_TIMEOUT_MS\": \"{ms}\""
+              f"（{int(ms) // 60000} 分钟）；请检查你的配置里有这一项。关于超时，文档没有更多说明。")
     if claude_fix:
         if re.search(r"log ?in|sign ?in|登录|登陆", msg.raw, re.I):
             d.fact("tool.claude-code.key_prompt")
             d.say("diagnosis", "When Claude Code asks \"Do you want to use this API key\", select \"Yes\"; it reads "
                                "ANTHROPIC_AUTH_TOKEN and ANTHROPIC_BASE_URL from the env block of ~/.claude/settings.json "
-                               "(the file name is settings.json).")
+                               "(the file name is settings.json).",
+                  "当 Claude Code 询问“Do you want to use this API key”时，选择“Yes”；它从 ~/.claude/settings.json 的 env "
+                  "中读取 ANTHROPIC_AUTH_TOKEN 和 ANTHROPIC_BASE_URL（文件名是 settings.json）。")
         d.fact("tool.claude-code.restart")
         d.fact("tool.claude-code.json")
         d.fact("tool.claude-code.reset")
         d.say("diagnosis", "If settings.json changes don't take effect: close all Claude Code windows and start "
                            "`claude` in a new terminal; check the file is valid JSON (no missing or extra commas); "
-                           "if it still fails, delete ~/.claude/settings.json and set the variables again.")
+                           "if it still fails, delete ~/.claude/settings.json and set the variables again.",
+              "如果修改 settings.json 后没有生效：关闭所有 Claude Code 窗口，在新的终端中运行 `claude`；检查文件是有效的 JSON"
+              "（没有缺少或多余的逗号）；如果还是不行，删除 ~/.claude/settings.json 后重新设置这些变量。")
     if not d.lines:
         return None
     if msg.failing and set(d.kinds) <= WEAK and not msg.regression:
         # Nothing in the message matched what the docs explain (a listed code, the wrong endpoint, ...): the tool's
         # documented settings or a status code's generic reasons are something to compare against, not a diagnosis.
-        d.lines.insert(0, "The docs don't cover this exact problem; what they say that bears on it:")
-        d.kinds.insert(0, "scope")
+        d.lead("scope", "The docs don't cover this exact problem; what they say that bears on it:",
+               "文档没有涉及这个具体问题；文档中与之相关的内容：")
     d.handoff = msg.failing or bool(known) or bool(d.unlisted) or msg.enforcement
     return d
