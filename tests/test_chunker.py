@@ -10,7 +10,7 @@ import pytest
 
 from helpdesk.schema import Chunk
 from ingest.chunker import MAX_CHARS, chunk_document
-from ingest.documents import Document, load_corpus, load_document
+from ingest.documents import CorpusDocument, load_corpus, load_document
 from tests.conftest import CORPUS
 
 FENCE = re.compile(r"^\s*(```|~~~)")
@@ -18,9 +18,9 @@ SLACK = 150  # a sentence of overlap may push a piece a little over MAX_CHARS
 CORPUS_NAMES = sorted(p.stem for p in CORPUS.glob("*.md"))
 
 
-def synthetic(body: str, title: str = "Synthetic") -> Document:
-    return Document(doc_id="synthetic", title=title, source="https://docs.z.ai/x", as_of="2026-01-24",
-                    body=body.strip(), path=Path("synthetic.md"))
+def synthetic(body: str, title: str = "Synthetic") -> CorpusDocument:
+    return CorpusDocument.of(doc_id="synthetic", title=title, source="https://docs.z.ai/x", as_of="2026-01-24",
+                              body=body.strip(), path=Path("synthetic.md"))
 
 
 def sentences(count: int, word: str = "Sentence") -> list[str]:
