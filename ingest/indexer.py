@@ -176,7 +176,7 @@ class AnswerVectors(TransformComponent):
                 fresh.append(node)
                 continue
             embedding, meta, _ = kept
-            node.embedding = [float(x) for x in embedding]
+            node.embedding = np.asarray(embedding, dtype=np.float32).tolist()
             node.metadata.update({key: meta[key] for key in store.VECTOR_KEYS if key in meta})
         if fresh:
             encoder = Encoder(self.runtime, self.model_cache_dir, threads=os.cpu_count() or 1)
