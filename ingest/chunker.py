@@ -22,7 +22,7 @@ from llama_index.core.schema import BaseNode, NodeRelationship, TextNode
 from llama_index.core.utils import get_tqdm_iterable
 
 from helpdesk.schema import Chunk
-from ingest.documents import CorpusDocument as Document
+from ingest.documents import CorpusDocument
 
 MAX_CHARS = 1200
 SMALL_SECTION = 320
@@ -60,7 +60,7 @@ def _is_plain_title(line: str, prev_blank: bool, next_line: str | None) -> bool:
     return next_line is None or not next_line.strip() or _INLINE_Q.match(next_line) is not None
 
 
-def _sections(doc: Document) -> list[_Section]:
+def _sections(doc: CorpusDocument) -> list[_Section]:
     lines = doc.body.splitlines()
     inline_faq = sum(1 for line in lines if _INLINE_Q.match(line)) >= 2
     path: list[str] = []
@@ -220,13 +220,13 @@ def _merge_small(sections: list[_Section]) -> list[_Section]:
     return merged
 
 
-def chunk_id(doc: Document, section: str, text: str, occurrence: int) -> str:
+def chunk_id(doc: CorpusDocument, section: str, text: str, occurrence: int) -> str:
     """Same content and same document header -> same id, so an unchanged chunk is never embedded twice."""
     key = "\x1f".join((doc.doc_id, doc.title, doc.source, doc.as_of, section, text, str(occurrence)))
     return f"{doc.doc_id}:{hashlib.sha256(key.encode()).hexdigest()[:20]}"
 
 
-def chunk_document(doc: Document) -> list[Chunk]:
+def chunk_document(doc: CorpusDocument) -> list[Chunk]:
     chunks: list[Chunk] = []
     seen: dict[tuple[str, str], int] = {}
     for section in _merge_small(_sections(doc)):
@@ -267,7 +267,7 @@ class FAQNodeParser(NodeParser):
     def _parse_nodes(self, nodes: Sequence[BaseNode], show_progress: bool = False, **kwargs: Any) -> list[BaseNode]:
         parsed: list[BaseNode] = []
         for doc in get_tqdm_iterable(nodes, show_progress, "Chunking"):
-            if not isinstance(doc, Document):
+            if not isinstance(doc, CorpusDocument):
                 raise TypeError(f"FAQNodeParser chunks corpus documents (ingest.documents.load_document), "
                                 f"not {type(doc).__name__}")
             source = doc.as_related_node_info()

@@ -20,7 +20,7 @@ from llama_index.core.schema import BaseNode, TransformComponent
 from helpdesk.schema import Chunk
 from ingest.chunker import node_chunk
 
-SAME_STATEMENT = 0.75  # Jaccard overlap of words, numbers masked; measured on the corpus (tests/test_recency.py)
+SAME_STATEMENT = 0.75  # Jaccard overlap of words, numbers masked; measured on the corpus (tests/test_supersede.py)
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"[a-z]+|\d+(?:[.,]\d+)*")

@@ -57,9 +57,9 @@ def test_on_the_corpus_the_overviews_old_quota_is_overruled_by_the_faq():
     by_id = {n.node_id: n for n in nodes}
     old = [n for n in nodes if "~120 prompts" in n.get_content() and n.metadata["doc_id"] == "devpack-overview"]
     assert old and all(n.metadata["superseded_by"] for n in old)
-    overruling = {by_id[i].metadata["doc_id"] for n in old for i in n.metadata["superseded_by"].split(",")}
-    assert "devpack-faq" in overruling
-    assert all(by_id[i].metadata["as_of"] > n.metadata["as_of"] for n in old for i in n.metadata["superseded_by"].split(","))
+    pairs = [(n, by_id[i]) for n in old for i in n.metadata["superseded_by"].split(",")]
+    assert "devpack-faq" in {new.metadata["doc_id"] for _, new in pairs}
+    assert all(new.metadata["as_of"] > n.metadata["as_of"] for n, new in pairs)
     # the transformation marks exactly what the chunk-level function finds
     found = supersessions([node_chunk(n) for n in nodes])
     assert {n.node_id: n.metadata["superseded_by"] for n in nodes} == {
