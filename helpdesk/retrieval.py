@@ -99,7 +99,7 @@ class Retriever:
     def from_collection(cls, collection, embedder: Embedder) -> "Retriever":
         got = collection.get(include=["documents", "metadatas", "embeddings"])
         stored = [{key: m.pop(key, None) for key in store.VECTOR_KEYS} for m in got["metadatas"]]
-        chunks = [Chunk(id=i, text=d, **m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        chunks = [Chunk.from_stored(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
         unit_vectors, question_vectors = _answer_vectors(collection.name, chunks, stored, embedder)
         tokens = _tokenize([_keyword_text(c) for c in chunks])
         bm25 = bm25s.BM25()

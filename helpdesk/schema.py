@@ -30,6 +30,15 @@ class Chunk:
         del data["id"], data["text"]
         return data
 
+    @classmethod
+    def from_stored(cls, id: str, text: str, metadata: dict) -> Chunk:
+        """The chunk from a build's record. Keys that are not chunk fields are skipped: what llama-index's
+        ChromaVectorStore adds (`_node_content`, `_node_type`, `document_id`, `ref_doc_id`), the vectors."""
+        return cls(id=id, text=text, **{key: metadata[key] for key in _STORED if key in metadata})
+
+
+_STORED = tuple(name for name in Chunk.__dataclass_fields__ if name not in ("id", "text"))
+
 
 @dataclass(frozen=True)
 class Passage:

@@ -95,6 +95,8 @@ def active_build(client, settings: Settings):
 
 # What a build stores beside each chunk's own embedding (chunk metadata, so a build switches in with its vectors
 # and an unchanged chunk carries them over): the answer units' vectors, and an FAQ question's vector.
+# Ingestion writes them as an update after ChromaVectorStore has added the chunk, so that they are not stored a
+# second time in the JSON copy of the node the store keeps (`_node_content`).
 UNIT_VECTORS = "unit_vectors"
 QUESTION_VECTOR = "question_vector"
 VECTOR_KEYS = (UNIT_VECTORS, QUESTION_VECTOR)

@@ -4,6 +4,9 @@ Sections follow Markdown headings; an FAQ question stays with its answer (both `
 and the inline `Q: ... A: ...` style of devpack-faq.md); a code block or table is never cut; a long section is
 packed from whole blocks and, where a paragraph alone is too long, from whole sentences with one sentence of
 overlap. Chunk ids derive from content, so an unchanged chunk keeps its id (and its embedding) across runs.
+
+`FAQNodeParser` is this chunker as a llama-index `NodeParser`: Documents in, one `TextNode` per chunk out, with
+the chunk's id as node id and its stored fields (`Chunk.metadata()`) as node metadata.
 """
 
 from __future__ import annotations
@@ -11,11 +14,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import Any, Sequence
 
+from llama_index.core.node_parser import NodeParser
 from llama_index.core.node_parser.text.utils import split_by_sentence_tokenizer
+from llama_index.core.schema import BaseNode, NodeRelationship, TextNode
+from llama_index.core.utils import get_tqdm_iterable
 
 from helpdesk.schema import Chunk
-from ingest.documents import Document
+from ingest.documents import CorpusDocument
 
 MAX_CHARS = 1200
 SMALL_SECTION = 320
@@ -53,7 +60,7 @@ def _is_plain_title(line: str, prev_blank: bool, next_line: str | None) -> bool:
     return next_line is None or not next_line.strip() or _INLINE_Q.match(next_line) is not None
 
 
-def _sections(doc: Document) -> list[_Section]:
+def _sections(doc: CorpusDocument) -> list[_Section]:
     lines = doc.body.splitlines()
     inline_faq = sum(1 for line in lines if _INLINE_Q.match(line)) >= 2
     path: list[str] = []
@@ -213,13 +220,13 @@ def _merge_small(sections: list[_Section]) -> list[_Section]:
     return merged
 
 
-def chunk_id(doc: Document, section: str, text: str, occurrence: int) -> str:
+def chunk_id(doc: CorpusDocument, section: str, text: str, occurrence: int) -> str:
     """Same content and same document header -> same id, so an unchanged chunk is never embedded twice."""
     key = "\x1f".join((doc.doc_id, doc.title, doc.source, doc.as_of, section, text, str(occurrence)))
     return f"{doc.doc_id}:{hashlib.sha256(key.encode()).hexdigest()[:20]}"
 
 
-def chunk_document(doc: Document) -> list[Chunk]:
+def chunk_document(doc: CorpusDocument) -> list[Chunk]:
     chunks: list[Chunk] = []
     seen: dict[tuple[str, str], int] = {}
     for section in _merge_small(_sections(doc)):
@@ -241,3 +248,35 @@ def embedding_text(chunk: Chunk) -> str:
     """What the embedder sees: where the chunk sits, the question it answers, then the text."""
     head = chunk.section if not chunk.question else f"{chunk.section}\n{chunk.question}"
     return f"{head}\n{chunk.text}"
+
+
+class FAQNodeParser(NodeParser):
+    """The chunker above as a llama-index NodeParser: same boundaries, same ids, one TextNode per chunk.
+
+    The node's metadata is exactly what the index stores with a chunk (`Chunk.metadata()`: the document's front
+    matter, section, position, FAQ question, superseded_by), so `include_metadata` is off: the base class would
+    otherwise merge in the document's other metadata (its file path), which no reader of the index needs.
+    """
+
+    include_metadata: bool = False
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "FAQNodeParser"
+
+    def _parse_nodes(self, nodes: Sequence[BaseNode], show_progress: bool = False, **kwargs: Any) -> list[BaseNode]:
+        parsed: list[BaseNode] = []
+        for doc in get_tqdm_iterable(nodes, show_progress, "Chunking"):
+            if not isinstance(doc, CorpusDocument):
+                raise TypeError(f"FAQNodeParser chunks corpus documents (ingest.documents.load_document), "
+                                f"not {type(doc).__name__}")
+            source = doc.as_related_node_info()
+            parsed.extend(TextNode(id_=chunk.id, text=chunk.text, metadata=chunk.metadata(),
+                                   relationships={NodeRelationship.SOURCE: source})
+                          for chunk in chunk_document(doc))
+        return parsed
+
+
+def node_chunk(node: BaseNode) -> Chunk:
+    """The stored chunk a node parsed by FAQNodeParser stands for."""
+    return Chunk.from_stored(node.node_id, node.get_content(), node.metadata)

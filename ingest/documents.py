@@ -1,14 +1,18 @@
-"""Load corpus files into validated documents; every problem names the file and the fix."""
+"""Load corpus files into validated documents; every problem names the file and the fix.
+
+Each file becomes one llama-index `Document`: the body is its text, the front matter (title, source, as_of) its
+metadata, the file's stem its id (so the chunks' `ref_doc_id` is the `doc_id` the index has always stored).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import frontmatter
 import yaml
+from llama_index.core.schema import Document
 
 from helpdesk.errors import HelpdeskError
 
@@ -19,14 +23,35 @@ class CorpusError(HelpdeskError, ValueError):
     """A corpus file cannot be indexed. The message names the file and what to change."""
 
 
-@dataclass(frozen=True)
-class Document:
-    doc_id: str
-    title: str
-    source: str
-    as_of: str  # ISO date, so string order is date order
-    body: str
-    path: Path
+class CorpusDocument(Document):
+    """llama-index's `Document` for one corpus file, with its front matter readable by name."""
+
+    @classmethod
+    def of(cls, doc_id: str, title: str, source: str, as_of: str, body: str, path: Path) -> CorpusDocument:
+        # The file's path is for the people reading errors, not for retrieval: kept out of what gets embedded.
+        return cls(id_=doc_id, text=body, metadata={"title": title, "source": source, "as_of": as_of,
+                                                     "file_path": str(path)},
+                   excluded_embed_metadata_keys=["file_path"], excluded_llm_metadata_keys=["file_path"])
+
+    @property
+    def title(self) -> str:
+        return self.metadata["title"]
+
+    @property
+    def source(self) -> str:
+        return self.metadata["source"]
+
+    @property
+    def as_of(self) -> str:  # ISO date, so string order is date order
+        return self.metadata["as_of"]
+
+    @property
+    def body(self) -> str:
+        return self.text
+
+    @property
+    def path(self) -> Path:
+        return Path(self.metadata["file_path"])
 
 
 def _fail(path: Path, problem: str) -> CorpusError:
@@ -48,7 +73,7 @@ def _parse_date(path: Path, value) -> str:
         raise _fail(path, f"as_of {value!r} is not a date in YYYY-MM-DD form") from None
 
 
-def load_document(path: Path) -> Document:
+def load_document(path: Path) -> CorpusDocument:
     if not path.is_file():
         raise _fail(path, "is a folder (or not a regular file), not a Markdown document; rename it or move it out "
                           "of the corpus")
@@ -77,7 +102,7 @@ def load_document(path: Path) -> Document:
     body = post.content.strip()
     if not body:
         raise _fail(path, "has front matter but an empty body")
-    return Document(
+    return CorpusDocument.of(
         doc_id=path.stem,
         title=str(post.metadata["title"]).strip(),
         source=source,
@@ -87,7 +112,7 @@ def load_document(path: Path) -> Document:
     )
 
 
-def load_corpus(corpus_dir: Path) -> list[Document]:
+def load_corpus(corpus_dir: Path) -> list[CorpusDocument]:
     """Every `*.md` in the folder, validated; all bad files are reported together."""
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus folder {corpus_dir} does not exist; set HELPDESK_CORPUS_DIR or restore corpus/docs/")

@@ -7,10 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+from llama_index.core import Document
+from llama_index.core.ingestion import IngestionPipeline
+from llama_index.core.schema import TextNode
 
 from helpdesk.schema import Chunk
-from ingest.chunker import MAX_CHARS, chunk_document
-from ingest.documents import Document, load_corpus, load_document
+from ingest.chunker import MAX_CHARS, FAQNodeParser, chunk_document, node_chunk
+from ingest.documents import CorpusDocument, load_corpus, load_document
 from tests.conftest import CORPUS
 
 FENCE = re.compile(r"^\s*(```|~~~)")
@@ -18,9 +21,9 @@ SLACK = 150  # a sentence of overlap may push a piece a little over MAX_CHARS
 CORPUS_NAMES = sorted(p.stem for p in CORPUS.glob("*.md"))
 
 
-def synthetic(body: str, title: str = "Synthetic") -> Document:
-    return Document(doc_id="synthetic", title=title, source="https://docs.z.ai/x", as_of="2026-01-24",
-                    body=body.strip(), path=Path("synthetic.md"))
+def synthetic(body: str, title: str = "Synthetic") -> CorpusDocument:
+    return CorpusDocument.of(doc_id="synthetic", title=title, source="https://docs.z.ai/x", as_of="2026-01-24",
+                              body=body.strip(), path=Path("synthetic.md"))
 
 
 def sentences(count: int, word: str = "Sentence") -> list[str]:
@@ -252,3 +255,37 @@ def test_new_as_of_changes_every_id(tmp_path):
     before, after = chunk_document(load_document(CORPUS / "devpack-faq.md")), chunk_document(load_document(edited))
     assert [c.text for c in before] == [c.text for c in after]
     assert not {c.id for c in before} & {c.id for c in after}
+
+
+# The chunker as llama-index's NodeParser: the same chunks, as TextNodes, through llama-index's own entry points.
+
+
+def test_the_node_parser_gives_the_chunkers_chunks_as_nodes(corpus_chunks):
+    documents = load_corpus(CORPUS)
+    nodes = FAQNodeParser().get_nodes_from_documents(documents)
+    chunks = [c for doc in documents for c in corpus_chunks[doc.doc_id]]
+    assert [n.node_id for n in nodes] == [c.id for c in chunks]  # same boundaries, same ids: metrics cannot move
+    assert [n.get_content() for n in nodes] == [c.text for c in chunks]
+    assert [n.metadata for n in nodes] == [c.metadata() for c in chunks]  # what the index stores, nothing more
+    assert [node_chunk(n) for n in nodes] == chunks
+    bodies = {doc.doc_id: doc.text for doc in documents}
+    for node in nodes:
+        assert isinstance(node, TextNode) and node.ref_doc_id == node.metadata["doc_id"]
+        if node.start_char_idx is not None:  # llama-index locates a chunk that is a verbatim span of its document
+            assert bodies[node.ref_doc_id][node.start_char_idx:node.end_char_idx] == node.get_content()
+    assert sum(n.start_char_idx is not None for n in nodes) > len(nodes) / 2
+
+
+def test_the_node_parser_runs_as_an_ingestion_pipeline_step():
+    doc = load_document(CORPUS / "devpack-faq.md")
+    nodes = IngestionPipeline(transformations=[FAQNodeParser()], disable_cache=True).run(documents=[doc])
+    assert [n.node_id for n in nodes] == [c.id for c in chunk_document(doc)]
+    questions = [n for n in nodes if n.metadata["question"]]
+    assert len(questions) >= 20 and all(n.metadata["question"].endswith(("?", "？")) for n in questions)
+    # one document's nodes are linked in reading order, as llama-index's own parsers link theirs
+    assert all(a.next_node.node_id == b.node_id and b.prev_node.node_id == a.node_id for a, b in zip(nodes, nodes[1:]))
+
+
+def test_the_node_parser_takes_corpus_documents_only():
+    with pytest.raises(TypeError, match=r"load_document"):
+        FAQNodeParser()([Document(text="# Title\n\nBody.", metadata={"title": "T"})])

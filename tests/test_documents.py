@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.documents import CorpusError, Document, load_corpus, load_document
+from ingest.documents import CorpusDocument, CorpusError, load_corpus, load_document
 from tests.conftest import CORPUS
 
 GOOD_HEADER = {"title": "Plan limits", "source": "https://docs.z.ai/devpack/limits", "as_of": "2026-01-24"}
@@ -86,7 +86,7 @@ def test_as_of_is_normalised_to_iso(tmp_path, as_of, expected):
 def test_valid_document_fields(tmp_path):
     body = "\n\n# Limits\n\nThe Lite plan allows about 80 prompts.   \n\n"
     path = write(tmp_path, "plan-limits.md", markdown(body=body, title="  Plan limits  ", source="http://x.ai/p"))
-    assert load_document(path) == Document(
+    assert load_document(path) == CorpusDocument.of(
         doc_id="plan-limits", title="Plan limits", source="http://x.ai/p", as_of="2026-01-24",
         body="# Limits\n\nThe Lite plan allows about 80 prompts.", path=path,
     )
@@ -143,7 +143,7 @@ def test_load_corpus_ignores_other_files_and_sorts(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def corpus() -> dict[str, Document]:
+def corpus() -> dict[str, CorpusDocument]:
     return {doc.doc_id: doc for doc in load_corpus(CORPUS)}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -11,6 +12,7 @@ import pytest
 
 from helpdesk import store
 from helpdesk.core import Helpdesk
+from helpdesk.schema import Chunk
 from helpdesk.settings import PROJECT_ROOT
 from ingest.__main__ import main as ingest_main
 from ingest.documents import CorpusError
@@ -32,6 +34,26 @@ def test_real_corpus_is_indexed_with_metadata(real_settings):
     assert all(m["as_of"] == "2026-02-12" and m["source"] == "https://docs.z.ai/devpack/faq" for m in faq)
     assert sum(1 for m in faq if m["question"]) >= 20
     assert {"title", "section", "position"} <= set(faq[0])
+
+
+def test_the_build_is_a_llama_index_chroma_vector_store(real_settings):
+    """Written through ChromaVectorStore, a build reads back as llama-index nodes, with the chunk's fields."""
+    from llama_index.core.vector_stores import VectorStoreQuery
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    collection = store.active_build(store.connect(real_settings), real_settings)
+    got = collection.get(include=["embeddings", "metadatas", "documents"])
+    n = next(n for n, m in enumerate(got["metadatas"]) if m["doc_id"] == "devpack-faq" and m["question"])
+    meta = got["metadatas"][n]
+    found = ChromaVectorStore(chroma_collection=collection).query(
+        VectorStoreQuery(query_embedding=[float(x) for x in got["embeddings"][n]], similarity_top_k=3))
+    node = found.nodes[0]
+    assert (node.node_id, node.get_content(), node.ref_doc_id) == (got["ids"][n], got["documents"][n], "devpack-faq")
+    assert node.metadata == Chunk.from_stored(got["ids"][n], got["documents"][n], meta).metadata()
+    assert found.similarities[0] == pytest.approx(1.0, abs=1e-4)
+    # The answer vectors are stored once, beside the node, not again in the store's JSON copy of it.
+    assert store.UNIT_VECTORS in meta and store.QUESTION_VECTOR in meta
+    assert not set(store.VECTOR_KEYS) & set(json.loads(meta["_node_content"])["metadata"])
 
 
 def test_second_run_embeds_nothing_and_keeps_the_build(tmp_path, small_corpus):
