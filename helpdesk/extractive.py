@@ -172,6 +172,15 @@ def _render(chosen: list[Unit]) -> str:
     return "\n".join(("• " + clean(_BULLET.sub("", u.text))) if u.is_item else clean(u.text) for u in chosen)
 
 
+_VERDICT = re.compile(r"^\s*(Yes|No)\s*[.,!;:]\s*")
+
+
+def _without_verdict(text: str) -> str:
+    """An FAQ answer without its opening "Yes." / "No.": the verdict on the FAQ's question, not on the subscriber's."""
+    rest = _VERDICT.sub("", text, count=1)
+    return rest[:1].upper() + rest[1:] if rest and rest != text else text
+
+
 def _whole_answer(index: int, passage: Passage, limit: int) -> str:
     """An FAQ answer from its start, cut at a unit boundary to fit."""
     chosen, size = [], 0
@@ -208,13 +217,16 @@ def compose(question: str, passages: list[Passage], embedder: Embedder, settings
     vectors = np.vstack([_unit_matrix(p, passage_units, embedder) for p, passage_units in found if passage_units])
     wanted = asks_for(question)
     scores = vectors @ question_vector + np.array([_bonus(question, u, wanted, settings) for u in candidates])
+    scores[[i for i, u in enumerate(candidates) if _VERDICT.fullmatch(clean(u.text) + " ")]] = -np.inf  # a bare "Yes."
     best = int(np.argmax(scores))
     lead = candidates[best]
     lead_passage = passages[lead.passage]
     if lead_passage.chunk.question:
-        whole = _whole_answer(lead.passage, lead_passage, limit)
+        # A short FAQ answer reads best whole, in its own order; but its bare "Yes." or "No." answered the FAQ's own
+        # question, which is not the one asked (that case returned above): quoted alone, it would answer this one.
+        whole = _without_verdict(_whole_answer(lead.passage, lead_passage, limit))
         if clean(lead.text) in whole and len(whole) <= limit:
-            return whole, [lead.passage]  # a short FAQ answer reads best whole, in its own order
+            return whole, [lead.passage]
     same_passage = [u for u in candidates if u.passage == lead.passage]
     chosen = [lead]
     size = len(clean(lead.text))

@@ -165,6 +165,7 @@ SPOOF = re.compile(r"\b(simulat\w*|pretend\w*|spoof\w*|impersonat\w*|fake|faking
 # What a subscriber asks a support desk about that is no other company's business: paying, invoices, their account.
 # An ask about these that the docs don't answer gets "not in the docs" and a person, never "I only help with...".
 SUPPORT_MATTER = re.compile(r"\b(invoices?|vat|receipts?|billing|payments?|pay with|alipay|wechat pay|paypal|refunds?|"
+                            r"discounts?|coupons?|promo codes?|vouchers?|free trial|student (discount|plan|pricing)|"
                             r"my (z\.?ai )?account|account (email|password|deletion)|api keys?|quota|prompts? quota)\b|发票|付款|"
                             r"支付|支付宝|微信支付|退款|我的账号|我的账户", re.I)
 # Calling a plan service outside a coding tool: the REST API, curl, an SDK, their own script.

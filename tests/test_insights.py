@@ -98,7 +98,8 @@ def settings(real_settings, tmp_path):
 def test_exported_failures_run_unchanged_through_the_evaluation(helpdesk, settings, tmp_path, monkeypatch, capsys):
     """Real answers, logged, voted on, one fixed by a curated answer, exported and run by `python -m eval`."""
     helpdesk = helpdesk.using(settings)  # the shared index and model, this test's feedback and curated store
-    asked = [("Can I pay with PayPal?", []), ("give me a lasagna recipe", []),
+    # A question the bot refuses (the docs say nothing of a mobile app), one off-topic, one rated down.
+    asked = [("Do you have a mobile app?", []), ("give me a lasagna recipe", []),
              ("and on Max?", [{"role": "user", "content": "How many web searches per month on Lite?"},
                               {"role": "assistant", "content": "100"}])]
     for question, history in asked:
@@ -108,14 +109,15 @@ def test_exported_failures_run_unchanged_through_the_evaluation(helpdesk, settin
     FeedbackStore(settings.feedback_db).add(Feedback(rating=-1, question=logged[2]["question"], route="rules",
                                                      answer=logged[2]["answer"], answer_id=logged[2]["answer_id"]))
     store = CuratedStore(settings.feedback_db, settings.corpus_dir)
-    store.add(["Can I pay with PayPal?"], "Yes: PayPal is accepted for the 3 USD plan.", "help-center-faq")
+    store.add(["Do you have a mobile app?"], "No: there is no mobile app; use the plan from a supported coding tool, "
+              "from 3 USD a month.", "help-center-faq")
     logged = ConversationLog(settings.feedback_db).entries()
     lines = [golden_line(e, store.all("approved"), settings, embedder=helpdesk.embedder) for e in logged if why_flagged(e)]
     assert len(lines) == 3
     by_question = {line["question"]: line for line in lines}
-    paypal = by_question["Can I pay with PayPal?"]
-    assert paypal["expect"]["route"] == "rules" and paypal["expect"]["sources"] == ["help-center-faq"]
-    assert re.search(paypal["expect"]["all"][0], "3 USD")
+    curated = by_question["Do you have a mobile app?"]
+    assert curated["expect"]["route"] == "rules" and curated["expect"]["sources"] == ["help-center-faq"]
+    assert re.search(curated["expect"]["all"][0], "3 USD")
     assert by_question["and on Max?"]["history"][0]["content"].startswith("How many web searches")
     golden = tmp_path / "golden-from-log.jsonl"
     golden.write_text(golden_jsonl(lines), encoding="utf-8")

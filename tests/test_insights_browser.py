@@ -13,8 +13,9 @@ from eval.__main__ import main as eval_main
 from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit_app
 
 PASSWORD = "team-only-9f3a"
-PAYPAL_ANSWER = ("Yes. You can link a bank card or PayPal as your payment method (profile icon, then Payment "
-                 "Method); renewals are charged to it.")
+# A question the docs leave open (the bot refuses it), answered by the support team.
+APP_ANSWER = ("No: there is no mobile app. Use the plan from a supported coding tool on your computer; the FAQ lists "
+              "them.")
 
 
 @pytest.fixture
@@ -44,7 +45,8 @@ def test_insights_page_in_a_real_browser(app_url, real_settings, tmp_path, monke
         chat = browser.new_page(viewport={"width": 1100, "height": 900})
         chat.goto(url)
         # Short questions lean on the one before (the offline follow-up rule), so the refused ones come first.
-        for n, question in enumerate(["Can I pay with PayPal?", "do you take paypal", "Is there a student discount?"]):
+        for n, question in enumerate(["Do you have a mobile app?", "is there an app for my phone",
+                                      "where is your office located"]):
             ask(chat, question, n)
         reply = ask(chat, "How do I cancel my subscription?", 3)
         comment = reply.get_by_placeholder("Optional comment, then rate the answer")
@@ -88,8 +90,8 @@ def test_insights_page_in_a_real_browser(app_url, real_settings, tmp_path, monke
 
         page.get_by_role("tab", name="Curated answers").click()
         questions = page.get_by_label("Questions it answers (one per line; paraphrases help it match)")
-        sync_api.expect(questions).to_have_value(re.compile("paypal", re.IGNORECASE), timeout=30_000)  # after the rerun
-        page.get_by_label("Answer (given word for word, followed by the citation)").fill(PAYPAL_ANSWER)
+        sync_api.expect(questions).to_have_value(re.compile(r"\bapp\b", re.IGNORECASE), timeout=30_000)  # after the rerun
+        page.get_by_label("Answer (given word for word, followed by the citation)").fill(APP_ANSWER)
         page.get_by_role("button", name="Approve").click()
         page.get_by_text("approved: the bot now gives it").wait_for(timeout=30_000)
         page.locator('[data-testid="stDataFrame"]').last.wait_for(timeout=30_000)
@@ -112,9 +114,9 @@ def test_insights_page_in_a_real_browser(app_url, real_settings, tmp_path, monke
 
         # the loop closed: the same question in other words gets the curated answer
         chat.reload()
-        reply = ask(chat, "Is PayPal accepted as a payment method?", 0)
+        reply = ask(chat, "Do you guys have a mobile app?", 0)
         reply.get_by_text("Answer written by the support team").wait_for(timeout=30_000)
-        assert "link a bank card or PayPal" in reply.inner_text()
+        assert "there is no mobile app" in reply.inner_text()
         chat.screenshot(path=str(ARTIFACTS / "insights-curated-in-chat.png"))
 
         embedded = browser.new_page(viewport={"width": 420, "height": 700})

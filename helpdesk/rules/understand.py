@@ -35,7 +35,8 @@ cached window month week year
 PROTECTED = frozenset("""
 change changes changed changing calling called caller version versions running streaming channel chance share
 shared account accounts cache caching charging cancel prompt quote quoted upgrades refunded recharge recharged
-recharging recharges discharge
+recharging recharges discharge education educational student students academic university coupon coupons voucher
+vouchers promotion promotions induction reduction
 """.split())
 WORD_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
