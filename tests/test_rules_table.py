@@ -514,10 +514,7 @@ RAW = [
     row("where do I get my API key for the coding plan?", "api_key_where", {}, [r"manage-apikey/apikey-list"]),
     row("coding plan 的 API Key 在哪里获取？", "api_key_where", {}, [r"manage-apikey/apikey-list"], zh=True),
     row("Can I use the same API key for the coding plan and the pay-as-you-go API?", None),
-    row("Is there a student discount?", "other_discount", {},
-        [r"don't mention student, education or coupon discounts", r"50% off", r"10% off"]),
-    row("do you have a promo code for the coding plan?", "other_discount", {}, [r"don't mention"]),
-    row("有学生优惠吗？", "other_discount", {}, [r"没有提到学生"], zh=True),
+    row("do you have a promo code for the coding plan?", None),
     # A yes/no lead only for a yes/no question; a charge of their own is support's before it is the policy's.
     row("does my subscription renew automatically?", "renewal", {}, [r"^Yes"]),
     row("what is the weekly limit?", "weekly_quota", {}, [r"every 7 days"], [r"^Yes"]),

@@ -485,24 +485,3 @@ def trial(r: Reply, p: Parsed) -> str:
         return f"文档没有提到 GLM Coding Plan 的免费试用；产品概览页提供的是首次购买立减 {pct}%。当前优惠以订阅页面为准：{SUBSCRIBE_PAGE}"
     return (f"The docs don't mention a free trial of the GLM Coding Plan; what the overview offers is {pct}% off your "
             f"first purchase. The current offer is on the subscription page, {SUBSCRIBE_PAGE}.")
-
-
-def other_discount_asked(text: str, s: Slots) -> bool:
-    """A student, education or coupon discount: the docs know only the first-purchase deal and the invited friend's."""
-    return matches(text, r"\b(students?|educat\w*|edu|academic|universit\w*|non-?profit|open[- ]source (maintainer|developer)s?|"
-                         r"coupons?|promo(tion)? codes?|vouchers?|discount codes?)\b", "学生", "教育", "优惠码", "折扣码",
-                   "优惠券") and matches(text, r"\b(discount|cheaper|price|pricing|plan|coupon|code|voucher|offer|deal)\w*",
-                                        "优惠", "折扣", "价格", "便宜")
-
-
-@register("other_discount", When(273, other_discount_asked), facts=("price.first_purchase_deal", "ref.friend_discount"))
-def other_discount(r: Reply, p: Parsed) -> str:
-    pct = r.fact("price.first_purchase_deal")
-    friend = r.fact("ref.friend_discount")
-    if p.language == "zh":
-        return (f"文档没有提到学生、教育或优惠码之类的折扣。文档里的优惠只有：首次购买立减 {pct}%（产品概览页），以及通过邀请链接首次订阅的"
-                f"好友立减 {friend}%（邀请活动规则）。当前优惠以订阅页面为准：{SUBSCRIBE_PAGE}")
-    return (f"The docs don't mention student, education or coupon discounts. The discounts they do describe: {pct}% off "
-            f"your first purchase (overview), and {friend}% off a friend's first subscription through an invite link "
-            f"(the referral campaign). The current offers are on the subscription page, {SUBSCRIBE_PAGE}.")
-
