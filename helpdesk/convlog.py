@@ -14,11 +14,12 @@ import json
 import logging
 import re
 import threading
+import time
 from pathlib import Path
 from typing import Sequence
 
 from sqlalchemy import delete, func, select, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from helpdesk import db
 from helpdesk.schema import Answer
@@ -54,6 +55,10 @@ def mask_secrets(text: str, settings: Settings | None = None) -> str:
     for pattern, replacement in SECRET_PATTERNS:
         text = pattern.sub(replacement, text)
     return text
+
+
+# Waits before retrying a write SQLite refused as locked; None: the last attempt, which raises (and is reported).
+_LOCKED_RETRIES = (0.05, 0.2, 0.5, None)
 
 
 def _now() -> dt.datetime:
@@ -106,11 +111,19 @@ class ConversationLog:
         statement = statement.on_conflict_do_update(
             index_elements=[db.conversations.c.answer_id],
             set_={k: statement.excluded[k] for k in row if k != "answer_id"})
-        with self.engine.begin() as connection:
-            connection.execute(statement)
-            if self.keep_days > 0 and self._prune_due(now):
-                connection.execute(delete(db.conversations).where(
-                    db.conversations.c.created_at < _stamp(now - dt.timedelta(days=self.keep_days))))
+        prune = self.keep_days > 0 and self._prune_due(now)
+        for attempt in _LOCKED_RETRIES:  # SQLite can refuse a write at once ("database is locked") when another
+            try:                        # process's write or checkpoint is in the way, busy timeout or not
+                with self.engine.begin() as connection:
+                    connection.execute(statement)
+                    if prune:
+                        connection.execute(delete(db.conversations).where(
+                            db.conversations.c.created_at < _stamp(now - dt.timedelta(days=self.keep_days))))
+                break
+            except OperationalError as exc:
+                if "locked" not in str(exc) or attempt is None:
+                    raise
+                time.sleep(attempt)
         return result.id
 
     def _prune_due(self, now: dt.datetime) -> bool:
