@@ -217,7 +217,7 @@ def compose(question: str, passages: list[Passage], embedder: Embedder, settings
     vectors = np.vstack([_unit_matrix(p, passage_units, embedder) for p, passage_units in found if passage_units])
     wanted = asks_for(question)
     scores = vectors @ question_vector + np.array([_bonus(question, u, wanted, settings) for u in candidates])
-    scores[[i for i, u in enumerate(candidates) if _VERDICT.fullmatch(clean(u.text) + " ")]] = -np.inf  # a bare "Yes."
+    scores[[i for i, u in enumerate(candidates) if _VERDICT.fullmatch(clean(u.text))]] = -np.inf  # a bare "Yes."
     best = int(np.argmax(scores))
     lead = candidates[best]
     lead_passage = passages[lead.passage]

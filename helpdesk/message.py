@@ -577,9 +577,15 @@ def _topics_named(ask: str, corpus_dir: Path | None) -> tuple[str, ...]:
     """The pages whose topic the ask (not the paste) names, as a phrase of its own."""
     if corpus_dir is None:
         return ()
-    return tuple(dict.fromkeys(doc for topic, doc in page_topics(str(corpus_dir)).items()
-                               if re.search(r"(?<![a-z0-9])" + re.escape(topic).replace(r"\ ", r"[\s_-]?") + r"(?![a-z0-9])",
-                                            _VERB_USE.sub(" ", ask))))
+    own_words = _VERB_USE.sub(" ", ask)
+    return tuple(dict.fromkeys(doc for pattern, doc in _topic_patterns(str(corpus_dir)) if pattern.search(own_words)))
+
+
+@lru_cache(maxsize=4)
+def _topic_patterns(corpus_dir: str) -> tuple[tuple[re.Pattern, str], ...]:
+    """Each page topic as a phrase of its own ("web search", "web-search", "websearch"), compiled once."""
+    return tuple((re.compile(r"(?<![a-z0-9])" + re.escape(topic).replace(r"\ ", r"[\s_-]?") + r"(?![a-z0-9])"), doc)
+                 for topic, doc in page_topics(corpus_dir).items())
 
 
 # "I'm thinking of trying it", "I was streaming a video": the word as a verb of their own, not the page's topic.

@@ -68,7 +68,7 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
     if parsed.intent is None:
         return parsed, None
     reply = respond(parsed, facts_for(settings, facts))
-    if not reply.clarify and not polar(asked(msg), parsed.language):  # "how do I get a refund?" is not answered "No:"
+    if not reply.clarify and not polar(asked(msg)):  # "how do I get a refund?" is not answered "No:"
         reply = replace(reply, text=without_polar_lead(reply.text))
     return parsed, reply
 
@@ -113,7 +113,7 @@ POLAR_QUESTION = re.compile(r"^\s*(is|are|am|was|were|do|does|did|can|could|will
 POLAR_LEAD = re.compile(r"^(Yes|No)[:,]\s+(?:on timing: )?|^(不可以|不会|会|有|可以)。")
 
 
-def polar(text: str, language: str) -> bool:
+def polar(text: str) -> bool:
     """Does the question ask yes or no? Judged clause by clause on its question sentences ("my friend paid 80 hours
     after my invite, does it count?" is; "how do I cancel auto-renew?" is not); a statement asks neither."""
     sentences = [s for s in re.split(r"(?<=[?？.!。！\n])\s*", text) if s.strip()]
@@ -174,8 +174,8 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
     # Their own case (a failure, a charge, a complaint): the policy is what the docs say, not a check of the account.
     handoff = bool(diagnosis and diagnosis.handoff) or msg.personal
     if handoff and settings.support_url not in body:
-        body += ("\n如果这没有解决你的问题，Z.ai 客服可以查看你的账户：" if parsed.language == "zh" else
-                 "\nIf this doesn't settle your case, Z.ai support can look at your account: ") + settings.support_url
+        body += "\n" + (HANDOFF["zh"] if parsed.language == "zh" else
+                        "If this doesn't settle your case, Z.ai support can look at your account: ") + settings.support_url
     text = body if reply.clarify else _cited(body, sources, parsed.language == "zh")
     return Answer(text=text, route="rules", sources=tuple(sources), confidence=1.0,
                   offer_human=handoff,

@@ -39,6 +39,7 @@ SETUP_ASK = re.compile(
     r"put)\b|\b(tutorial|guide|setup instructions)\b|\bcan (i|we) use (it|the plan|the coding plan|glm|z\.?ai|my plan|"
     r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(?<!不)(怎么|如何|怎样|哪里|在哪)[^。？?,，]{0,12}(配置|接入|设置|使用|接|选择|选)|选(哪个|什么)|(?<!不)怎么用[?？吗呢]|"
     r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)", re.I)
+MCP_PAGES = frozenset(doc for _, doc in MCP_SERVERS.values())  # a request naming one is about that server
 GENERAL_KINDS = ("general", "bigmodel-general")
 RATE_CODES = ("1302", "1303", "1305")
 AUTH_CODES = ("1000", "1001", "1002", "1003", "1004")
@@ -539,9 +540,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     claude_fix = claude_fix or tool in ("claude-code", "claude-code-ide") and bool(
         re.search(r"log ?in|sign ?in|登录|登陆", msg.ask, re.I)) and bool(
         re.search(r"settings?\.json|ANTHROPIC_(BASE_URL|AUTH_TOKEN|API_KEY)|api ?key|z\.?ai|glm", msg.raw, re.I))
-    own_pages = {MCP_SERVERS[m][1] for m in MCP_SERVERS}  # an MCP server's page is the request's own subject
     if msg.feature_request and (msg.subscriber or msg.names_zai) and not (known or msg.http_codes or msg.failing
-                                                                         or set(msg.topics) - own_pages):
+                                                                         or set(msg.topics) - MCP_PAGES):
         only = tool if tool in TOOL_SETUP and len(msg.tools) == 1 and not msg.other_tools else None
         return feature_request(d, msg, (requested_tool(msg) or only) if tool else None)
     if msg.quota_drain and not (known or msg.http_codes or msg.mcp or msg.usage_query):
