@@ -87,7 +87,7 @@ def answer_offline(question: str, history: Sequence[dict], settings: Settings, r
 def framed(result: Answer, msg: Message, settings: Settings) -> Answer:
     """A docs passage is not a diagnosis: a failure no rule explained, or a model the docs never name, gets the
     closest passage framed as such, and a person who can look at the case."""
-    if result.route != "retrieval" or not (msg.personal or msg.unknown_models):
+    if result.route != "retrieval" or not (msg.personal or msg.unknown_models or msg.unknown_names):
         return result
     if msg.enforcement:
         lead = "The docs don't say how the plan's terms are enforced (bans, suspensions, risk control). What they say:"
@@ -99,8 +99,9 @@ def framed(result: Answer, msg: Message, settings: Settings) -> Answer:
         lead = "The docs don't cover your account's charges or credits; Z.ai support can check them. What the docs say:"
     elif (msg.own_account or msg.quota_drain) and not msg.failing:
         lead = "The docs can't check your account; Z.ai support can. What the docs say:"
-    elif msg.unknown_models:
-        names = ", ".join(m.upper().replace("GLM5V", "GLM-5.") for m in msg.unknown_models[:2])
+    elif msg.unknown_models or msg.unknown_names:
+        names = ", ".join([m.upper().replace("GLM5V", "GLM-5.") for m in msg.unknown_models[:2]]
+                          + list(msg.unknown_names[:2]))
         lead = f"The docs don't mention {names}. The closest they say:"
     else:
         lead = "The docs don't cover this exact problem. The closest they say:"

@@ -231,6 +231,36 @@ def documented_models(corpus_dir: str) -> frozenset[str]:
     return frozenset(names)
 
 
+@lru_cache(maxsize=4)
+def documented_words(corpus_dir: str) -> frozenset[str]:
+    """Every word the docs use, lowercased: a product name outside it is one the docs never mention."""
+    words: set[str] = set()
+    for path in Path(corpus_dir).glob("*.md"):
+        words.update(re.findall(r"[a-z0-9][a-z0-9.+_-]*[a-z0-9+]|[a-z0-9]", path.read_text(encoding="utf-8").lower()))
+    return frozenset(words)
+
+
+# A product's name as subscribers write it: CamelCase ("ZCode", "RepoPrompt"), or a capitalised word after "in",
+# "from", "with", "using", "via", "into" ("from Zen"); a class name ("RateLimitError") is no product.
+_PRODUCT_NAME = re.compile(r"(?<![\w./@-])(?:[A-Z][a-z]+[A-Z][A-Za-z0-9]*|(?:(?<=\bin )|(?<=\bfrom )|(?<=\bwith )|"
+                           r"(?<=\busing )|(?<=\bvia )|(?<=\binto ))[A-Z][A-Za-z0-9]+)(?![\w./@-])")
+_NOT_PRODUCT = re.compile(r"(error|exception|session|client|request|response|config|settings?)$|^(zhipu\w*|bigmodel\w*|"
+                          r"zai|glm\w*|chinese|english|china|mac|macos|windows|linux|ubuntu|wsl|docker|json|yaml|python|"
+                          r"node|npm|github|google|chrome|vpn|pro|max|lite|plan|plus|team)$", re.I)
+
+
+def _unknown_names(ask: str, corpus_dir: Path | None) -> tuple[str, ...]:
+    """Products the ask names that the docs never mention (ZCode, Zen, RepoPrompt): whatever passage comes closest,
+    the docs don't cover them, and the answer says so."""
+    if corpus_dir is None:
+        return ()
+    known = documented_words(str(corpus_dir))
+    aliases = {a for names, _ in TOOLS.values() for a in names}
+    return tuple(dict.fromkeys(
+        name for name in _PRODUCT_NAME.findall(ask) if name.lower() not in known and name.lower() not in aliases
+        and name.lower() not in OTHER_TOOLS and not _NOT_PRODUCT.search(name)))
+
+
 # Title words that say what kind of page it is, not what it is about ("Vision MCP Server" is about vision).
 _TITLE_KIND = re.compile(r"\b(mcp|server|mode|messages|policy|plugin|calls|sdk|overview|quick start|faq|faqs|"
                          r"introduction|errors|pricing|new released|other tools)\b|[^a-z0-9 ]")
@@ -284,6 +314,7 @@ class Message:
     off_plan_use: bool = False  # a bot, a website, an app of their own: uses the plan's terms exclude
     other_vendor: bool = False  # another company's plan or model (Kimi, Qianfan, MiniMax, ...), not Z.ai's
     unknown_models: tuple[str, ...] = ()  # models the message names that the docs never mention (GLM-5.2, ...)
+    unknown_names: tuple[str, ...] = ()  # products the ask names that the docs never mention (ZCode, Zen, ...)
     quota_drain: bool = False  # the plan's quota or usage is going faster than they expect
     usage_query: bool = False  # about reading their usage or remaining quota (a command, a page, a query failing)
     mcp_others: bool = False  # an MCP setup where some servers work and "the others" fail
@@ -347,7 +378,7 @@ class Message:
                 "tools": list(self.tools), "endpoints": list(self.endpoints), "plans": list(self.plans),
                 "models": list(self.models), "mcp": list(self.mcp), "failing": self.failing,
                 "quota_drain": self.quota_drain, "usage_query": self.usage_query, "pasted_chars": len(self.pasted),
-                "topics": list(self.topics)}
+                "topics": list(self.topics), "unknown_names": list(self.unknown_names)}
         return {k: v for k, v in data.items() if v not in ([], "", 0, False)}
 
 
@@ -570,6 +601,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         mcp_others=failing and "mcp" in everything and bool(MCP_OTHERS.search(ask)),
         unknown_models=tuple(m for m in models if corpus_dir is not None and m.replace("glm5", "glm-5") not in
                              documented_models(str(corpus_dir))),
+        unknown_names=_unknown_names(ask, corpus_dir) if not other_vendor else (),
         topics=_topics_named(own, corpus_dir), self_hosted=bool(SELF_HOSTED.search(own)) and not endpoints)
 
 

@@ -124,3 +124,15 @@ def test_an_abstention_on_the_plan_says_the_docs_lack_it_not_that_it_is_off_topi
 def test_a_charge_complaint_is_not_answered_with_the_price(helpdesk, real_settings):
     result = helpdesk.answer("I was charged twice for the Lite plan this month", [])
     assert result.trace.get("intent") != "plan_price" and real_settings.support_url in result.text
+
+
+@pytest.mark.parametrize("question, name", [
+    ("How to disable thinking in GLM-4.6 from Zen?", "Zen"),
+    ("Whenever I log into ZCode with my Z.ai account the Start Plan quota is not applied", "ZCode"),
+])
+def test_a_docs_passage_for_a_product_the_docs_never_mention_says_so(helpdesk, question, name):
+    result = helpdesk.answer(question)
+    if result.route == "retrieval":  # the closest passage is framed as such, never as the product's answer
+        assert result.text.startswith(f"The docs don't mention {name}."), result.text
+    else:
+        assert result.route == "abstain", (result.route, result.text)

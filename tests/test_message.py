@@ -27,3 +27,16 @@ def test_the_analysis_reads_it(message, flag):
 ])
 def test_the_analysis_does_not_read_into_it(message, flag):
     assert not getattr(analyse(message, CORPUS), flag)
+
+
+@pytest.mark.parametrize("message, names", [
+    ("How to disable thinking in GLM-4.6 from Zen?", ("Zen",)),
+    ("Whenever I log into ZCode with my Z.ai account the Start Plan quota is not applied", ("ZCode",)),
+    ("Is the coding plan usable in RepoPrompt?", ("RepoPrompt",)),
+    # what the docs name, the tools the analysis knows, Z.ai's own names and class names are no unknown product
+    ("How do I set up the coding plan in OpenCode with Claude Code's settings?", ()),
+    ("I get RateLimitError with ZhipuAI from Python on Windows", ()),
+    ("Can I use it with Cline via OpenRouter or in Zed?", ()),
+])
+def test_the_analysis_names_the_products_the_docs_never_mention(message, names):
+    assert analyse(message, CORPUS).unknown_names == names
