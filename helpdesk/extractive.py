@@ -37,6 +37,7 @@ class Unit:
     text: str
     is_item: bool
     is_row: bool = False
+    heading: str = ""  # the section heading it stands under: "This capability is enabled..." is about its heading
 
 
 def clean(text: str) -> str:
@@ -52,12 +53,14 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in line.strip().strip("|").split("|")]
 
 
-def units(passage_index: int, text: str) -> list[Unit]:
-    """Sentences, list items, table rows (with their column names) and short code blocks, in document order."""
+def units(passage_index: int, text: str, section: str = "") -> list[Unit]:
+    """Sentences, list items, table rows (with their column names) and short code blocks, in document order, each
+    with the heading it stands under (`section`, the chunk's own, until the text starts another)."""
     text = _FAQ_PREFIX.sub("", text, count=1)
     result: list[Unit] = []
     code: list[str] | None = None
     header: list[str] | None = None
+    heading = clean(section)
     for line in text.splitlines():
         if line.lstrip().startswith("|") and code is None:
             cells = _cells(line)
@@ -65,7 +68,7 @@ def units(passage_index: int, text: str) -> list[Unit]:
                 header = cells
             elif not set("".join(cells)) <= set("-: "):
                 row = "; ".join(f"{h}: {c}" for h, c in zip(header, cells) if c and c != "-" and h)
-                result.append(Unit(passage_index, len(result), row, True, is_row=True))
+                result.append(Unit(passage_index, len(result), row, True, is_row=True, heading=heading))
             continue
         header = None
         if _FENCE.match(line):
@@ -75,19 +78,22 @@ def units(passage_index: int, text: str) -> list[Unit]:
                 code.append(line)
                 block = "\n".join(code)
                 if len(block) <= MAX_CODE:
-                    result.append(Unit(passage_index, len(result), block, False))
+                    result.append(Unit(passage_index, len(result), block, False, heading=heading))
                 code = None
             continue
         if code is not None:
             code.append(line)
             continue
         stripped = line.strip()
-        if not stripped or stripped.startswith((">", "#")) or set(stripped) <= set("-:|* "):
+        if stripped.startswith("#"):
+            heading = clean(stripped.lstrip("# "))
+            continue
+        if not stripped or stripped.startswith(">") or set(stripped) <= set("-:|* "):
             continue
         is_item = bool(_BULLET.match(line))
         for sentence in _SENTENCE_END.split(stripped) if not is_item else [stripped]:
             if len(sentence) > 3:
-                result.append(Unit(passage_index, len(result), sentence, is_item))
+                result.append(Unit(passage_index, len(result), sentence, is_item, heading=heading))
     return result
 
 
@@ -97,8 +103,13 @@ def unit_texts(text: str) -> list[str]:
     return [unit.text for unit in units(0, text)]
 
 
+_INTRODUCES = re.compile(r"\b(the following|as follows|these steps|steps below)\b[^.]*\.?\s*$", re.I)
+
+
 def _introduces_list(unit: Unit) -> bool:
-    return unit.text.rstrip().endswith(":")
+    """"...as follows:", "refer to the following troubleshooting steps.": no answer without what follows."""
+    text = unit.text.rstrip()
+    return text.endswith(":") or bool(_INTRODUCES.search(text))
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -125,7 +136,14 @@ VALUE_KINDS = (
 RESTATEMENT = re.compile(r"^\s*(issue|problem|symptom|error|question|q)\s*[:：]", re.I)
 
 
+# "Is preserved thinking on by default when I use the coding endpoint?" names an endpoint but asks yes or no: a
+# polar question wants the statement, not a unit holding a URL (unless it asks to be given or shown one).
+_POLAR = re.compile(r"^\s*(is|are|does|do|did|will|would|should|has|have|was|were)\b(?!.*\b(give|show|tell|send)\b)", re.I)
+
+
 def asks_for(question: str) -> list[re.Pattern]:
+    if _POLAR.match(question):
+        return []
     return [holds for asks, holds in VALUE_KINDS if asks.search(question)]
 
 
@@ -141,7 +159,8 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settin
         bonus += settings.extractive_number_bonus
     words = {w for w in _WORDS.findall(question.lower()) if len(w) > 3}
     if words:
-        bonus += settings.extractive_word_bonus * len(words & set(_WORDS.findall(text))) / len(words)
+        shared = words & set(_WORDS.findall(f"{text} {unit.heading.lower()}"))
+        bonus += settings.extractive_word_bonus * len(shared) / len(words)
     value = settings.extractive_value_bonus
     if wanted and any(p.search(unit.text) for p in wanted):
         bonus += value
@@ -201,7 +220,7 @@ def compose(question: str, passages: list[Passage], embedder: Embedder, settings
     question's, and the units' of a passage that carries no stored vectors."""
     settings = settings or Settings()
     limit, quoted = settings.max_answer_chars, settings.extractive_passages
-    found = [(p, units(i, p.chunk.text)) for i, p in enumerate(passages[:quoted])]
+    found = [(p, units(i, p.chunk.text, p.chunk.section)) for i, p in enumerate(passages[:quoted])]
     candidates = [u for _, passage_units in found for u in passage_units]
     if not candidates:
         return "", []

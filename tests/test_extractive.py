@@ -1,0 +1,38 @@
+"""The offline answer's pieces (helpdesk/extractive.py) on hand-written doc text: no index needed."""
+
+from __future__ import annotations
+
+from helpdesk.extractive import _introduces_list, asks_for, units
+
+DOC = """Intro sentence about the page.
+
+## Preserved thinking
+
+This capability is enabled by default on the Coding Plan endpoint. If you want it elsewhere, set a flag.
+
+If the changes did not take effect, refer to the following troubleshooting steps.
+
+* Close all windows.
+* Open a new terminal.
+"""
+
+
+def test_a_unit_knows_the_heading_it_stands_under():
+    found = units(0, DOC, section="Thinking Mode")
+    assert found[0].heading == "Thinking Mode"  # before any heading of its own: the chunk's section
+    capability = next(u for u in found if u.text.startswith("This capability"))
+    assert capability.heading == "Preserved thinking"
+    assert not any(u.text.startswith("#") for u in found)
+
+
+def test_the_following_steps_introduce_what_follows():
+    found = units(0, DOC)
+    intro = next(u for u in found if "the following" in u.text)
+    assert _introduces_list(intro)
+    assert not _introduces_list(next(u for u in found if u.text.startswith("This capability")))
+
+
+def test_a_yes_or_no_question_that_names_an_endpoint_asks_for_no_url():
+    assert asks_for("Which endpoint does the coding plan use?")
+    assert not asks_for("Is preserved thinking on by default when I use the coding endpoint?")
+    assert asks_for("Is there a command to install it? Show me the command")
