@@ -87,9 +87,13 @@ def answer_offline(question: str, history: Sequence[dict], settings: Settings, r
 def framed(result: Answer, msg: Message, settings: Settings) -> Answer:
     """A docs passage is not a diagnosis: a failure no rule explained, or a model the docs never name, gets the
     closest passage framed as such, and a person who can look at the case."""
-    if result.route != "retrieval" or not (msg.personal or msg.unknown_models or msg.unknown_names):
+    if result.route != "retrieval" or not (msg.personal or msg.unknown_models or msg.unknown_names
+                                           or msg.topic_outside_tool):
         return result
-    if msg.enforcement:
+    if msg.topic_outside_tool:
+        tool, topic = msg.topic_outside_tool
+        lead = f"The docs don't cover {topic} in {tool}; what they say about {topic} (for the API):"
+    elif msg.enforcement:
         lead = "The docs don't say how the plan's terms are enforced (bans, suspensions, risk control). What they say:"
     elif msg.regression:
         lead = "The docs don't cover changes between versions of your tool. The closest they say:"
@@ -105,6 +109,8 @@ def framed(result: Answer, msg: Message, settings: Settings) -> Answer:
         lead = f"The docs don't mention {names}. The closest they say:"
     else:
         lead = "The docs don't cover this exact problem. The closest they say:"
+    if not msg.personal:  # a how-to the docs answer for the API only: no case for a person to look at
+        return replace(result, text=f"{lead}\n{result.text}")
     text = (f"{lead}\n{result.text}\nZ.ai support can look at your case: {settings.support_url}")
     return replace(result, text=text, offer_human=True)
 

@@ -38,6 +38,7 @@ class Unit:
     is_item: bool
     is_row: bool = False
     heading: str = ""  # the section heading it stands under: "This capability is enabled..." is about its heading
+    is_heading: bool = False  # a title line ("Claude Code", "Quick Start"): context for what follows, no answer
 
 
 def clean(text: str) -> str:
@@ -91,10 +92,24 @@ def units(passage_index: int, text: str, section: str = "") -> list[Unit]:
         if not stripped or stripped.startswith(">") or set(stripped) <= set("-:|* "):
             continue
         is_item = bool(_BULLET.match(line))
-        for sentence in _SENTENCE_END.split(stripped) if not is_item else [stripped]:
+        sentences = _SENTENCE_END.split(stripped) if not is_item else [stripped]
+        title = not is_item and len(sentences) == 1 and _is_title(stripped)
+        if title:
+            heading = clean(stripped)
+        for sentence in sentences:  # the same units as ingestion stored vectors for: a title is one, flagged
             if len(sentence) > 3:
-                result.append(Unit(passage_index, len(result), sentence, is_item, heading=heading))
+                result.append(Unit(passage_index, len(result), sentence, is_item, heading=heading, is_heading=title))
     return result
+
+
+# Ingestion keeps a page's headings as plain lines ("Claude Code", "Configure MCP Server"): a short Title Case line
+# without sentence punctuation, a colon, code or a link ("Run opencode auth login" is an instruction).
+_TITLE_LINE = re.compile(r"^(?!.*[.;?!。：`]\s*$)(?!.*(https?://|`|:|\|))(\S+\s+){0,5}\S+$")
+_TITLE_WORD = re.compile(r"^\W*([A-Z0-9]|(a|an|the|and|or|of|to|in|for|with|on|via|vs)$)")
+
+
+def _is_title(line: str) -> bool:
+    return bool(_TITLE_LINE.match(line)) and all(_TITLE_WORD.match(word) for word in line.split())
 
 
 def unit_texts(text: str) -> list[str]:
@@ -236,7 +251,7 @@ def compose(question: str, passages: list[Passage], embedder: Embedder, settings
     vectors = np.vstack([_unit_matrix(p, passage_units, embedder) for p, passage_units in found if passage_units])
     wanted = asks_for(question)
     scores = vectors @ question_vector + np.array([_bonus(question, u, wanted, settings) for u in candidates])
-    scores[[i for i, u in enumerate(candidates) if _VERDICT.fullmatch(clean(u.text))]] = -np.inf  # a bare "Yes."
+    scores[[i for i, u in enumerate(candidates) if _VERDICT.fullmatch(clean(u.text)) or u.is_heading]] = -np.inf
     best = int(np.argmax(scores))
     lead = candidates[best]
     lead_passage = passages[lead.passage]

@@ -285,6 +285,28 @@ def page_topics(corpus_dir: str) -> dict[str, str]:
     return topics
 
 
+@lru_cache(maxsize=4)
+def _page_texts(corpus_dir: str) -> dict[str, str]:
+    return {path.stem: path.read_text(encoding="utf-8").lower() for path in Path(corpus_dir).glob("*.md")}
+
+
+def _topic_outside_tool(tools: tuple[str, ...], topics: tuple[str, ...], corpus_dir: Path | None) -> tuple[str, ...]:
+    """(tool, topic) when the ask wants a feature inside the tool it uses ("deep thinking for GLM-5 in Claude Code")
+    and the docs never put the two together: the tool's page never names the topic and the topic's page never
+    names the tool. The docs then explain the feature for the API only, and the answer says so."""
+    if corpus_dir is None or not tools or not topics:
+        return ()
+    texts, topic_of = _page_texts(str(corpus_dir)), {doc: topic for topic, doc in page_topics(str(corpus_dir)).items()}
+    tool, doc = tools[0], TOOLS[tools[0]][1]
+    for page in topics:
+        if not page.startswith(("guides-", "devpack-mcp-")) or page not in topic_of:
+            continue
+        topic = topic_of[page]
+        if topic not in texts.get(doc, "") and not any(alias in texts.get(page, "") for alias in TOOLS[tool][0]):
+            return TOOL_NAMES.get(tool, tool), topic
+    return ()
+
+
 @dataclass(frozen=True)
 class ErrorRef:
     code: str  # business code ("1113") or HTTP status ("429")
@@ -327,6 +349,7 @@ class Message:
     names_zai: bool = False  # names GLM, Z.ai, Zhipu or bigmodel
     self_hosted: bool = False  # runs GLM's open weights themselves (vLLM, SGLang, Ollama, a quantised copy)
     topics: tuple[str, ...] = ()  # pages of their own on what the ask names ("deep thinking": guides-thinking-mode)
+    topic_outside_tool: tuple[str, ...] = ()  # (tool, topic) the docs never put together ("Claude Code", "thinking")
 
     @property
     def on_topic(self) -> bool:
@@ -602,7 +625,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         unknown_models=tuple(m for m in models if corpus_dir is not None and m.replace("glm5", "glm-5") not in
                              documented_models(str(corpus_dir))),
         unknown_names=_unknown_names(ask, corpus_dir) if not other_vendor else (),
-        topics=_topics_named(own, corpus_dir), self_hosted=bool(SELF_HOSTED.search(own)) and not endpoints)
+        topics=(topics := _topics_named(own, corpus_dir)), topic_outside_tool=_topic_outside_tool(tools, topics, corpus_dir),
+        self_hosted=bool(SELF_HOSTED.search(own)) and not endpoints)
 
 
 def _topics_named(ask: str, corpus_dir: Path | None) -> tuple[str, ...]:

@@ -96,6 +96,8 @@ def retrieval_query(msg: Message, history: Sequence[dict] = (), follow_up_words:
 def preferred_docs(msg: Message) -> tuple[str, ...]:
     """The pages of what the message names (its tool, its MCP server, a topic with a page of its own): their
     passages rank first on a tie."""
+    if msg.topic_outside_tool:  # the tool's page says nothing on the topic; the topic's page is what the docs say
+        return tuple(msg.topics)
     docs = list(msg.tool_docs)
     docs += [MCP_SERVERS[m][1] for m in msg.mcp]
     docs += list(msg.topics)

@@ -136,3 +136,15 @@ def test_a_docs_passage_for_a_product_the_docs_never_mention_says_so(helpdesk, q
         assert result.text.startswith(f"The docs don't mention {name}."), result.text
     else:
         assert result.route == "abstain", (result.route, result.text)
+
+
+def test_a_feature_asked_for_inside_a_tool_the_docs_never_pair_it_with_says_so(helpdesk):
+    result = helpdesk.answer("how do I make sure GLM-5 uses deep thinking in Claude Code?")
+    assert result.route == "retrieval", result.text
+    assert result.text.startswith("The docs don't cover thinking in Claude Code"), result.text
+    assert [s.doc for s in result.sources] == ["guides-thinking-mode"]  # the topic's page, not the tool's
+
+
+def test_a_title_line_is_never_the_whole_answer(helpdesk):
+    result = helpdesk.answer("How do I use web search in Claude Code?")
+    assert result.text.strip() != "Claude Code" and len(result.text) > 40, result.text

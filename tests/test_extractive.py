@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpdesk.extractive import _introduces_list, asks_for, units
+from helpdesk.extractive import _introduces_list, asks_for, unit_texts, units
 
 DOC = """Intro sentence about the page.
 
@@ -36,3 +36,12 @@ def test_a_yes_or_no_question_that_names_an_endpoint_asks_for_no_url():
     assert asks_for("Which endpoint does the coding plan use?")
     assert not asks_for("Is preserved thinking on by default when I use the coding endpoint?")
     assert asks_for("Is there a command to install it? Show me the command")
+
+
+def test_a_title_line_is_context_never_the_answer():
+    found = units(0, "Configure MCP Server\nClaude Code\nRun opencode auth login\nEdit the file. Then restart.\n")
+    assert [u.is_heading for u in found] == [True, True, False, False, False]
+    assert found[2].heading == "Claude Code"
+    # the same units ingestion stored vectors for: a title is flagged, not dropped
+    assert [u.text for u in found] == unit_texts("Configure MCP Server\nClaude Code\nRun opencode auth login\n"
+                                                 "Edit the file. Then restart.\n")

@@ -40,3 +40,13 @@ def test_the_analysis_does_not_read_into_it(message, flag):
 ])
 def test_the_analysis_names_the_products_the_docs_never_mention(message, names):
     assert analyse(message, CORPUS).unknown_names == names
+
+
+@pytest.mark.parametrize("message, gap", [
+    ("how do I make sure GLM-5 uses deep thinking in Claude Code?", ("Claude Code", "thinking")),
+    ("How do I turn on streaming in Cline?", ("Cline", "streaming")),
+    ("How do I use web search in Claude Code?", ()),  # the web search page sets it up in Claude Code
+    ("Is thinking on by default for GLM-4.7?", ()),  # no tool: the thinking page answers it
+])
+def test_a_feature_the_docs_never_explain_inside_the_named_tool(message, gap):
+    assert analyse(message, CORPUS).topic_outside_tool == gap
