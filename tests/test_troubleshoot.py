@@ -36,6 +36,13 @@ CASES = [
     ("Error 1309 in Goose since this morning", [r"expired", r"z\.ai/subscribe", ANTHROPIC], []),
     ("trae keeps failing with error code 4054, what is 4054?", [r"does not list 4054", r"z\.ai/contact"], [r"means:"]),
     ("how do I set up Cline with the coding plan?", [r"OpenAI Compatible", CODING], []),
+    # "set it up", "怎么弄", Cursor named in a Chinese message: the tool's own settings
+    ("can I use cursor with the coding plan? how do I set it up", [r"Override OpenAI Base URL", CODING], []),
+    ("我想在 opencode 里用 coding plan，怎么弄", [r"opencode auth login", r"Z\.AI Coding Plan"], []),
+    ("cursor 能用 coding plan 吗？怎么配置", [r"Override OpenAI Base URL"], []),
+    # a tool the docs have no page for: the supported list doesn't name it; the Other Tools page's OpenAI route
+    ("Is Zed supported by the coding plan?", [r"doesn't name Zed", CODING], []),
+    ("does the coding plan work with LiteLLM?", [r"doesn't name LiteLLM", CODING], []),
     ("Claude Code with CODING endpoint https://api.z.ai/api/coding/paas/v4 gives 404, I'm on Lite",
      [ANTHROPIC, r"ANTHROPIC_BASE_URL"], []),
     # the quota going fast: calls per prompt, GLM-5's rate, the weekly cycle, where to watch it

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import frontmatter
 
-from helpdesk.message import ANTHROPIC_TOOLS, MCP_SERVERS, PLAN_TOOLS, TOOL_NAMES, TOOLS, Message, is_chinese
+from helpdesk.message import (ANTHROPIC_TOOLS, MCP_SERVERS, NON_CODING_APPS, PLAN_TOOLS, TOOL_NAMES, TOOLS, Message,
+                               is_chinese)
 from helpdesk.rules.facts import Facts
 from helpdesk.rules.quota import usage_ways
 
@@ -36,9 +37,11 @@ SETUP_ASK = re.compile(
     r"\b(how|where|which|what)\b[^.?!\n]{0,60}\b(set ?up|setup|configur\w*|config|connect\w*|hook\w*|integrat\w*|"
     r"base ?url|api ?url|api_base|baseurl|endpoint|provider|entrypoint|env(ironment)? var\w*|point \w+ at|plug\w* in|"
     r"use (it|the plan|the coding plan|z\.?ai|glm|my plan)|make \w+ work|get \w+ (to )?work\w*|supposed to use|"
-    r"put)\b|\b(tutorial|guide|setup instructions)\b|\bcan (i|we) use (it|the plan|the coding plan|glm|z\.?ai|my plan|"
-    r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(?<!不)(怎么|如何|怎样|哪里|在哪)[^。？?,，]{0,12}(配置|接入|设置|使用|接|选择|选)|选(哪个|什么)|(?<!不)怎么用[?？吗呢]|"
+    r"put|set (it|this|that|them|everything) up)\b|\b(tutorial|guide|setup instructions)\b|\bcan (i|we) use (it|the plan|the coding plan|glm|z\.?ai|my plan|"
+    r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(?<!不)(怎么|如何|怎样|哪里|在哪)[^。？?,，]{0,12}(配置|接入|设置|使用|接|选择|选|弄|搞|填)|选(哪个|什么)|(?<!不)怎么用[?？吗呢]|"
     r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)", re.I)
+# "Is Zed supported?", "does it work with aider?", "Zed 能用吗": whether a tool can be used at all.
+SUPPORT_ASK = re.compile(r"\b(support(ed|s)?|works? (with|in|on)|compatible|can (i|we|you) use)\b|支持|能用|可以用|兼容", re.I)
 MCP_PAGES = frozenset(doc for _, doc in MCP_SERVERS.values())  # a request naming one is about that server
 GENERAL_KINDS = ("general", "bigmodel-general")
 RATE_CODES = ("1302", "1303", "1305")
@@ -353,6 +356,17 @@ QUOTED_QUOTAS = re.compile(r"~?\d[\d,]* prompts every 5 hours", re.I)
 USAGE_WORDS = re.compile(r"\busage\b|\bquota\b|\bremaining\b|\blimits?\b|额度|用量|余量", re.I)
 
 
+def _unlisted_tool(msg: Message) -> str | None:
+    """A coding tool or product the message names that the docs have no page for (Zed, aider, LiteLLM, RepoPrompt),
+    as the subscriber wrote it; a chat front-end or workflow builder is no coding tool (the terms answer those)."""
+    for name in msg.other_tools:
+        if name in NON_CODING_APPS:
+            continue
+        written = re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", msg.raw, re.I)
+        return written.group(0) if written else name
+    return msg.unknown_names[0] if msg.unknown_names else None
+
+
 def requested_tool(msg: Message) -> str | None:
     """"It would be great if OpenCode could add support": the documented tool the request is about, not one named in
     passing ("similar to the support in Cursor, Windsurf...", "I use it with opencode")."""
@@ -518,6 +532,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         unlisted = None
     if tool and unlisted:
         tool = None  # the question names a tool the docs don't: another tool mentioned in passing is not the one asked
+    # The tool asked about, when the docs have no page for it: "Is Zed supported?", "in RepoPrompt", "with LiteLLM".
+    unlisted_name = unlisted.group(3) if unlisted else (None if tool else _unlisted_tool(msg))
+    support_ask = bool(SUPPORT_ASK.search(" ".join(msg.questions))) if msg.questions else False
     known = {c for c in msg.business_codes if f"error.{c}" in facts.by_id}
     unknown_codes = [m.group(1) for m in re.finditer(r"(?:error|code|错误码?|报错)\D{0,12}(?<!\d)([1-9]\d{3})(?!\d)", msg.raw,
                                                      re.I)
@@ -578,7 +595,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if not (over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
-            or (general_shown and msg.subscriber) or (unlisted and setup_ask and msg.subscriber)):
+            or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask)
+                                                      and (msg.subscriber or msg.names_zai))):
         return None
 
     _error_meaning(d, msg)
@@ -654,9 +672,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                           "and do not use the Coding Plan quota.",
               f"套餐通过它自己的接口地址使用：使用 OpenAI 兼容协议的编程工具用 {coding}，Claude Code 和 Goose 用 {anthropic}。"
               f"通用接口地址 {general} 是按量付费的 API：它的调用单独计费，不使用 Coding Plan 套餐额度。")
-    if unlisted and setup_ask and msg.subscriber:
+    if unlisted_name and (setup_ask or support_ask) and (msg.subscriber or msg.names_zai):
         listed = d.fact("tools.supported")
-        named = unlisted.group(3)
+        named = unlisted_name
         d.say("tools", f"The FAQ lists the supported tools as {', '.join(listed)}; it doesn't name {named}.",
               f"FAQ 列出的支持工具是 {'、'.join(listed)}；其中没有 {named}。")
         if "endpoint" not in d.kinds:
