@@ -456,7 +456,9 @@ def split_paste(text: str) -> tuple[str, str]:
     return ask, "\n".join(pasted).strip()
 
 
-_SENTENCE = re.compile(r"(?<=[?？!！。])\s*|(?<=[.])\s+(?=[A-Z\u4e00-\u9fff])|\n+")
+# Subscribers often don't capitalise: "...I didn't want that. can I get my money back?" is two sentences.
+_SENTENCE = re.compile(r"(?<=[?？!！。])\s*|(?<=[.])\s+(?=[A-Z\u4e00-\u9fff])|(?<=[a-z]{3}[.])\s+(?=(?:can|could|how|what|"
+                       r"why|when|where|which|who|is|are|do|does|did|will|would|should|any|pls|please)\b)|\n+")
 
 
 def question_sentences(ask: str) -> tuple[str, ...]:

@@ -36,6 +36,10 @@ from helpdesk.settings import Settings
 SHORT_ASK_WORDS = 40
 
 
+# Answers of policy, not of figures: what a question sentence asks for, whatever its story's words trigger.
+POLICY_INTENTS = ("refund", "cancel_deadline", "renewal", "downgrade", "personal_plan", "billing_pages", "trial",
+                  "price_change", "quota_rollover", "quota_reset", "usage_check", "api_key_where", "supported_tools",
+                  "referral_validity", "referral_withdraw", "referral_qualifies")
 COMPLAINT_INTENTS = ("refund",)  # the policy a complaint with no question is about (a renewal complaint wants a person)
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
 
@@ -59,6 +63,12 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
     """The parse and the reply with its working (facts used, calculations): what tests and audits look at."""
     msg = message or analyse(question, settings.corpus_dir)
     parsed = resolve(asked(msg), list(history), plans=msg.plans)
+    if msg.questions and asked(msg) == msg.ask and " ".join(msg.questions) != msg.ask:
+        # A short ask read whole may take its intent from the story ("my plan renewed automatically. can I get my
+        # money back?" is a refund question, not a renewal one): a policy the question sentences ask for wins.
+        only = resolve(" ".join(msg.questions), list(history), plans=msg.plans)
+        if only.intent in POLICY_INTENTS and only.intent != parsed.intent:
+            parsed = only
     if parsed.intent is None and not msg.questions and msg.personal:
         # A complaint that asks nothing ("my refund request was refused, an unfair term!") still gets the policy it is
         # about, with a person; only a policy intent may answer a story, never a figure.

@@ -82,7 +82,8 @@ def higher_plan_first(text: str, s: Slots) -> bool:
 
 
 def upgrade_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\bupgrad", "升级") or (matches(text, r"\b(switch|move|moving|go|going|change|jump)\b.*\bto\b")
+    return matches(text, r"\bupgrad", "升级") or (matches(text, r"\b(switch|move|moving|go|going|change|jump)\b.*\bto\b",
+                                                         "换成", "换到", "改成", "转成", "切换到", "换")
                                                 and len(s.plans) >= 2)
 
 
@@ -106,11 +107,15 @@ def target_plan_changes(before: Slots, now: Slots) -> Slots:
 def upgrade_cost(r: Reply, p: Parsed) -> str:
     plans = plans_of(p)
     cycles = p.slots.get("cycles") or []
-    if len(plans) < 2:
+    if len(plans) < 2:  # the rule answers "full price or the difference?"; the amount needs the two plans
         r.clarify = True
+        r.fact("sub.cross_tier")
         if p.language == "zh":
-            return "你要从哪个套餐升级到哪个套餐？（例如从 Lite 包月升级到 Pro 包月）"
-        return "Which plan are you upgrading from and to (for example Lite monthly to Pro monthly)?"
+            return ("跨档位升级立即生效，当前套餐未使用部分的价值按比例折算抵扣差价，所以不需要再付全价。你要从哪个套餐升级到"
+                    "哪个套餐？（例如从 Lite 包月升级到 Pro 包月）告诉我，我可以算出金额。")
+        return ("A cross-tier upgrade takes effect immediately and the unused value of your current plan is credited "
+                "pro rata against the price difference, so you don't pay the full price again. Which plan are you "
+                "upgrading from and to (for example Lite monthly to Pro monthly)? I can work out the amount.")
     old_plan, new_plan = plans[0], plans[1]
     old_cycle = cycles[0] if cycles else "monthly"
     new_cycle = cycles[1] if len(cycles) > 1 else old_cycle
@@ -142,10 +147,13 @@ def upgrade_cost(r: Reply, p: Parsed) -> str:
         r.clarify = True
         same_day = r.calc("max(new - old, 0)", new=(new_price, origin_new), old=(old_price, origin_old))
         if p.language == "zh":
-            return (f"你当前的{CYCLE_ZH[old_cycle]}计费周期已经用了多少天？（在购买当天从 {PLAN_NAMES[old_plan]} 升级到 "
-                    f"{PLAN_NAMES[new_plan]} 需支付 {money(same_day)}。）")
-        return (f"How many days into your current {old_cycle} cycle are you? (Upgrading {PLAN_NAMES[old_plan]} → "
-                f"{PLAN_NAMES[new_plan]} on the day you bought it costs {money(same_day)}.)")
+            return (f"跨档位升级立即生效，当前套餐未使用部分的价值按比例折算抵扣差价。你当前的{CYCLE_ZH[old_cycle]}计费周期已经用"
+                    f"了多少天？告诉我就能算出金额。（在购买当天从 {PLAN_NAMES[old_plan]} 升级到 {PLAN_NAMES[new_plan]} 需支付 "
+                    f"{money(same_day)}。）")
+        return (f"A cross-tier upgrade takes effect immediately and the unused value of your plan is credited pro rata "
+                f"against the price difference. How many days into your current {old_cycle} cycle are you? Then I can "
+                f"work out the amount. (Upgrading {PLAN_NAMES[old_plan]} → {PLAN_NAMES[new_plan]} on the day you bought "
+                f"it costs {money(same_day)}.)")
     period = {"monthly": 30, "quarterly": 90, "annual": 365}[old_cycle]
     days = min(days, period)
     days_origin = "calculation" if isinstance(p.slots.get("days_used"), tuple) else "question"
