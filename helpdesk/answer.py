@@ -88,9 +88,12 @@ def framed(result: Answer, msg: Message, settings: Settings) -> Answer:
     """A docs passage is not a diagnosis: a failure no rule explained, or a model the docs never name, gets the
     closest passage framed as such, and a person who can look at the case."""
     if result.route != "retrieval" or not (msg.personal or msg.unknown_models or msg.unknown_names
-                                           or msg.topic_outside_tool):
+                                           or msg.topic_outside_tool or msg.china_platform):
         return result
-    if msg.topic_outside_tool:
+    if msg.china_platform:
+        lead = ("The docs cover Z.ai's platform (api.z.ai), not Zhipu's China platform (open.bigmodel.cn), so they "
+                "don't cover its endpoints or accounts. The closest they say:")
+    elif msg.topic_outside_tool:
         tool, topic = msg.topic_outside_tool
         lead = f"The docs don't cover {topic} in {tool}; what they say about {topic} (for the API):"
     elif msg.enforcement:

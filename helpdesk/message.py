@@ -350,6 +350,7 @@ class Message:
     self_hosted: bool = False  # runs GLM's open weights themselves (vLLM, SGLang, Ollama, a quantised copy)
     topics: tuple[str, ...] = ()  # pages of their own on what the ask names ("deep thinking": guides-thinking-mode)
     topic_outside_tool: tuple[str, ...] = ()  # (tool, topic) the docs never put together ("Claude Code", "thinking")
+    china_platform: bool = False  # asks about Zhipu's China platform (open.bigmodel.cn), which the docs don't cover
 
     @property
     def on_topic(self) -> bool:
@@ -430,6 +431,11 @@ def _is_pasted(line: str) -> bool:
         return True
     letters = sum(ch.isalpha() or ch.isspace() or "\u4e00" <= ch <= "\u9fff" for ch in stripped)
     return len(stripped) >= 24 and letters / len(stripped) < 0.62  # mostly punctuation and digits: machine output
+
+
+# Zhipu's China platform, as subscribers name it: its domain, "the CN version", 国内版 / 国内站 / 开放平台.
+CHINA_PLATFORM = re.compile(r"bigmodel\.cn|\b(cn|china|chinese|mainland) (version|platform|site|endpoint|api)\b|国内(版|站|平台)|"
+                            r"智谱开放平台|bigmodel 平台", re.I)
 
 
 def split_paste(text: str) -> tuple[str, str]:
@@ -628,6 +634,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         unknown_models=tuple(m for m in models if corpus_dir is not None and m.replace("glm5", "glm-5") not in
                              documented_models(str(corpus_dir))),
         unknown_names=_unknown_names(ask, corpus_dir) if not other_vendor else (),
+        china_platform=bool(CHINA_PLATFORM.search(ask)) or any(e.startswith("bigmodel") for e in endpoints),
         topics=(topics := _topics_named(own, corpus_dir)), topic_outside_tool=_topic_outside_tool(tools, topics, corpus_dir),
         self_hosted=bool(SELF_HOSTED.search(own)) and not endpoints)
 

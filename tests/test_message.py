@@ -50,3 +50,13 @@ def test_the_analysis_names_the_products_the_docs_never_mention(message, names):
 ])
 def test_a_feature_the_docs_never_explain_inside_the_named_tool(message, gap):
     assert analyse(message, CORPUS).topic_outside_tool == gap
+
+
+@pytest.mark.parametrize("message, china", [
+    ("Will there be support for the CN version? it uses https://open.bigmodel.cn/api/coding/paas/v4", True),
+    ("智谱开放平台的 coding plan 怎么配置", True),
+    ("What is the coding plan base URL?", False),
+    ("Does the plan work in China?", False),  # where they are is not which platform they use
+])
+def test_the_analysis_knows_the_china_platform_is_another_one(message, china):
+    assert analyse(message, CORPUS).china_platform is china

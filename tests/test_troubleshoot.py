@@ -43,6 +43,11 @@ CASES = [
     # a tool the docs have no page for: the supported list doesn't name it; the Other Tools page's OpenAI route
     ("Is Zed supported by the coding plan?", [r"doesn't name Zed", CODING], []),
     ("does the coding plan work with LiteLLM?", [r"doesn't name LiteLLM", CODING], []),
+    # the key in ANTHROPIC_API_KEY (the docs use ANTHROPIC_AUTH_TOKEN); the China platform's general endpoint
+    ('My tool still uses Claude after setup: {"ANTHROPIC_BASE_URL": "https://api.z.ai/api/anthropic", '
+     '"ANTHROPIC_API_KEY": "xxxx"} what is wrong?', [r"sets ANTHROPIC_API_KEY", r"ANTHROPIC_AUTH_TOKEN"], []),
+    ("I have the coding plan, base url https://open.bigmodel.cn/api/paas/v4 in Cline gives insufficient balance",
+     [r"China platform", r"don't list open\.bigmodel\.cn", CODING], []),
     ("Claude Code with CODING endpoint https://api.z.ai/api/coding/paas/v4 gives 404, I'm on Lite",
      [ANTHROPIC, r"ANTHROPIC_BASE_URL"], []),
     # the quota going fast: calls per prompt, GLM-5's rate, the weekly cycle, where to watch it

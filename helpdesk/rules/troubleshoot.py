@@ -527,7 +527,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     asked_tools = " ".join(msg.questions).lower()
     unlisted = re.search(r"\b(in|with|on|into|for)\s+(?!(it|this|that|the|my|a|an|your|our)\b)([A-Z][\w.-]*(\s[A-Z][\w.-]*)?)",
                          " ".join(msg.questions)) if msg.questions and not msg.mcp else None
-    if unlisted and (any(a in asked_tools for t in msg.tools for a in TOOLS[t][0])
+    if unlisted and (any(a in asked_tools for t in msg.tools for a in TOOLS[t][0]) or len(unlisted.group(3)) < 4
+                     or unlisted.group(3).lower() in ("china", "chinese", "cn", "version", "windows", "mac", "linux")
                      or re.search(r"glm|z\.?ai|zhipu|coding plan|claude|anthropic|openai|api", unlisted.group(3), re.I)):
         unlisted = None
     if tool and unlisted:
@@ -583,6 +584,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         (msg.failing and bool(re.search(r"base ?url|endpoint|api ?url|custom provider|自定义|地址|端点", msg.raw, re.I)))
         or setup_ask)
     over_context = bool(CONTEXT_OVER.search(msg.raw))
+    # A Claude-Code-style config with the key in ANTHROPIC_API_KEY: the docs put it in ANTHROPIC_AUTH_TOKEN.
+    key_variable = bool(re.search(r"\bANTHROPIC_API_KEY\b", msg.raw)) and "ANTHROPIC_AUTH_TOKEN" not in msg.raw and (
+        msg.failing or setup_ask)
     # "why the coding endpoint instead of the Anthropic one?": both of the plan's endpoints, compared
     compared = {"coding", "anthropic"} <= set(msg.endpoints) and bool(
         re.search(r"\bwhy\b|\binstead\b|\bdifference\b|\bwhich\b|\bvs\.?\b|区别|为什么|还是", msg.ask, re.I))
@@ -592,7 +596,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if plan_vs_api and not msg.failing and not known:
         balance = False  # "pay-as-you-go" named in a comparison is no charge complaint
     asked_for = bool(tool and msg.feature_request and msg.subscriber)  # "please add the plan to <tool>"
-    if not (over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+    if not (key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask)
@@ -642,10 +646,19 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         shown = "open.bigmodel.cn/api/paas/v4" if "bigmodel-general" in msg.endpoints and "general" not in msg.endpoints \
             else general
         needed = plan_endpoint()
-        d.say("endpoint", f"Your message shows the general endpoint ({shown}); the Coding Plan needs {needed}"
-                          + (f" in {_tool_name(tool)}" if tool else "") + ".",
-              f"你的消息里用的是通用接口地址（{shown}）；Coding Plan 需要" + (f"在 {_tool_name(tool)} 中" if tool else "")
-              + f"使用 {needed}。")
+        if shown.startswith("open.bigmodel.cn"):  # the China platform: the docs give Z.ai's endpoints only
+            d.say("endpoint", f"Your message shows the China platform's general endpoint ({shown}). The plan is used "
+                              "through a coding endpoint, not the general one; these docs give Z.ai's (api.z.ai): "
+                              f"{needed}" + (f" in {_tool_name(tool)}" if tool else "") + ". They don't list "
+                              "open.bigmodel.cn's endpoints.",
+                  f"你的消息里用的是国内平台的通用接口地址（{shown}）。套餐要通过编码专用接口地址使用，而不是通用地址；这些文档"
+                  f"给出的是 Z.ai（api.z.ai）的地址：" + (f"在 {_tool_name(tool)} 中" if tool else "") + f"使用 {needed}。"
+                  "文档没有列出 open.bigmodel.cn 的接口地址。")
+        else:
+            d.say("endpoint", f"Your message shows the general endpoint ({shown}); the Coding Plan needs {needed}"
+                              + (f" in {_tool_name(tool)}" if tool else "") + ".",
+                  f"你的消息里用的是通用接口地址（{shown}）；Coding Plan 需要" + (f"在 {_tool_name(tool)} 中" if tool else "")
+                  + f"使用 {needed}。")
     elif (tool in ANTHROPIC_TOOLS or msg.protocol == "anthropic") and "anthropic" not in msg.endpoints and (
             (msg.failing and not over_context and not claude_timeout) or msg.endpoints):
         who = _tool_name(tool) if tool in ANTHROPIC_TOOLS else None
@@ -750,6 +763,13 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if tool and (setup_ask or misconfigured or asked_for) and "setup" not in d.kinds:
         if tool in TOOLS and tool != "claude-code-router":
             tool_setup(d, tool)
+    if key_variable:
+        token, base = d.fact("tool.claude-code.env")
+        anthropic = d.fact("endpoint.anthropic")
+        d.say("diagnosis", f"Your configuration sets ANTHROPIC_API_KEY; the docs' Claude Code configuration puts your "
+                           f"Z.ai API key in {token}, with {base}={anthropic}.",
+              f"你的配置设置的是 ANTHROPIC_API_KEY；文档中的 Claude Code 配置把 Z.ai API Key 放在 {token} 中，并设置 "
+              f"{base}={anthropic}。")
     if claude_timeout:
         ms = d.fact("tool.claude-code.timeout")
         d.say("diagnosis", f"The FAQ's recommended Claude Code configuration sets \"API_TIMEOUT_MS\": \"{ms}\" "
