@@ -133,7 +133,7 @@ USAGE_QUERY = re.compile(
 # so what is asked for is rarely in them.
 FEATURE_REQUEST = re.compile(
     r"\[\s*(feature|feat|enhancement|建议|功能请求|需求)|\bfeature[\s_-]?request|\b(please|pls|could you|can you|can we|would you) "
-    r"(add|support|implement|include)\b|\badd support for\b|\b(would|it'?d) (love|like|be (nice|great|good))\b|"
+    r"(add|support|implement|include)\b|\bwould it be (ok|okay|possible|fine|alright) to (add|support|implement|include)\b|\badd support for\b|\b(would|it'?d) (love|like|be (nice|great|good))\b|"
     r"^\s*\W?(feat|feature|enhancement|fr)\b|^\s*(add|support (for|of))\b|\bfeature\s*:|\bI (propose|suggest)\b|\bproposed "
     r"(feature|solution|change)\b|\[\s*(提议|建议|需求)|考虑(支持|增加|添加|加入)|"
     r"\bplease add\b|\b(get|have) ([\w-]+ ){0,3}(added|listed|included|approved|whitelisted) (to|in|on)\b|能否(支持|增加|添加|加入)|希望(支持|增加|添加|加入)|建议(支持|增加|添加|加入)|(请|麻烦)(支持|增加|添加|加入)", re.I)
@@ -246,7 +246,8 @@ _PRODUCT_NAME = re.compile(r"(?<![\w./@-])(?:[A-Z][a-z]+[A-Z][A-Za-z0-9]*|(?:(?<
                            r"(?<=\busing )|(?<=\bvia )|(?<=\binto ))[A-Z][A-Za-z0-9]+)(?![\w./@-])")
 _NOT_PRODUCT = re.compile(r"(error|exception|session|client|request|response|config|settings?)$|^(zhipu\w*|bigmodel\w*|"
                           r"zai|glm\w*|chinese|english|china|mac|macos|windows|linux|ubuntu|wsl|docker|json|yaml|python|"
-                          r"node|npm|github|google|chrome|vpn|pro|max|lite|plan|plus|team)$", re.I)
+                          r"node|npm|github|google|chrome|vpn|pro|max|lite|plan|plus|team|utc|gmt|cst|pst|est|beijing|shanghai|singapore|"
+                          r"japan|europe|usa|asia|hong|kong|taiwan|korea|india|russia)$", re.I)
 
 
 def _unknown_names(ask: str, corpus_dir: Path | None) -> tuple[str, ...]:
@@ -351,6 +352,7 @@ class Message:
     topics: tuple[str, ...] = ()  # pages of their own on what the ask names ("deep thinking": guides-thinking-mode)
     topic_outside_tool: tuple[str, ...] = ()  # (tool, topic) the docs never put together ("Claude Code", "thinking")
     china_platform: bool = False  # asks about Zhipu's China platform (open.bigmodel.cn), which the docs don't cover
+    mistyped: tuple[str, ...] = ()  # URLs on Z.ai's API host that are none of its endpoints (a typo: ".../pass/v4")
 
     @property
     def on_topic(self) -> bool:
@@ -431,6 +433,20 @@ def _is_pasted(line: str) -> bool:
         return True
     letters = sum(ch.isalpha() or ch.isspace() or "\u4e00" <= ch <= "\u9fff" for ch in stripped)
     return len(stripped) >= 24 and letters / len(stripped) < 0.62  # mostly punctuation and digits: machine output
+
+
+# Another product's own limits ("Claude limits are too fussy", "Cursor's usage cap") are not the plan's quota,
+# unless the two are compared ("how does Lite compare to Claude Pro's usage?").
+_FOREIGN_QUOTA = re.compile(r"\b(claude|anthropic|cursor|copilot|chatgpt|openai|gemini|kimi|codex|windsurf)('s)?"
+                            r"( code| pro| max| plus)?('s)? (usage )?(limits?|quotas?|usage|rate[ -]limits?|caps?)\b", re.I)
+_COMPARED = re.compile(r"compar|\bvs\.?\b|\bthan\b|\btimes\b|×|倍|相比|对比", re.I)
+
+
+def without_foreign_quota(text: str) -> str:
+    """The text with another product's quota words taken out ("Claude limits" -> "Claude")."""
+    if _COMPARED.search(text):
+        return text
+    return _FOREIGN_QUOTA.sub(lambda m: m.group(1), text)
 
 
 # Zhipu's China platform, as subscribers name it: its domain, "the CN version", 国内版 / 国内站 / 开放平台.
@@ -575,12 +591,17 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
             if re.search(pattern, url.lower()):
                 endpoints.append(kind)
                 break
+    # A base URL on Z.ai's API host that is none of its endpoints ("/api/coding/pass/v4", "/api/paas/v3"): a typo
+    mistyped = tuple(url for url in urls if re.search(r"(?<![\w.-])api\.z\.ai/", url, re.I)
+                     and not any(re.search(pattern, url.lower()) for _, pattern in ENDPOINTS)
+                     and not re.search(r"api\.z\.ai/?$|/v1/messages", url.lower()))
     if re.search(r"\bcoding (plan )?(endpoint|base ?url|api)\b|编码(端点|接口)", everything):
         endpoints.append("coding")
     if re.search(r"\bgeneral (api )?(endpoint|base ?url|api)\b|通用(端点|接口)", everything):
         endpoints.append("general")
     tools, other_tools = _tools(raw, ask)
-    models = tuple(dict.fromkeys(m.group(0).lower().replace(" ", "-") for m in re.finditer(
+    # "GLM4.7", "glm 4.7", "GLM-4.7" are one model: written the docs' way ("glm-4.7")
+    models = tuple(dict.fromkeys(re.sub(r"^glm[\s-]?", "glm-", m.group(0).lower()) for m in re.finditer(
         r"(?<![a-z0-9_])glm[\s-]?(?:5(?:\.\d)?(?:-(?:turbo|flash|air))?|4\.\d(?:v)?(?:-(?:air|airx|flash|flashx|x|plan))?)"
         r"(?![a-z0-9_.]|\.\d)",
         raw, re.I)))
@@ -634,6 +655,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         unknown_models=tuple(m for m in models if corpus_dir is not None and m.replace("glm5", "glm-5") not in
                              documented_models(str(corpus_dir))),
         unknown_names=_unknown_names(ask, corpus_dir) if not other_vendor else (),
+        mistyped=mistyped,
         china_platform=bool(CHINA_PLATFORM.search(ask)) or any(e.startswith("bigmodel") for e in endpoints),
         topics=(topics := _topics_named(own, corpus_dir)), topic_outside_tool=_topic_outside_tool(tools, topics, corpus_dir),
         self_hosted=bool(SELF_HOSTED.search(own)) and not endpoints)

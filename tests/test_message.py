@@ -60,3 +60,12 @@ def test_a_feature_the_docs_never_explain_inside_the_named_tool(message, gap):
 ])
 def test_the_analysis_knows_the_china_platform_is_another_one(message, china):
     assert analyse(message, CORPUS).china_platform is china
+
+
+def test_a_model_written_without_its_hyphen_is_the_docs_model():
+    msg = analyse("ccusage shows nothing with the GLM4.7 model and glm 4.5 air", CORPUS)
+    assert msg.models[0] == "glm-4.7" and not msg.unknown_models
+
+
+def test_a_request_phrased_would_it_be_okay_to_add_is_a_feature_request():
+    assert analyse("Would it be okay to add basic HUD support for api.z.ai?", CORPUS).feature_request

@@ -46,6 +46,15 @@ CASES = [
     # the key in ANTHROPIC_API_KEY (the docs use ANTHROPIC_AUTH_TOKEN); the China platform's general endpoint
     ('My tool still uses Claude after setup: {"ANTHROPIC_BASE_URL": "https://api.z.ai/api/anthropic", '
      '"ANTHROPIC_API_KEY": "xxxx"} what is wrong?', [r"sets ANTHROPIC_API_KEY", r"ANTHROPIC_AUTH_TOKEN"], []),
+    # a base URL on Z.ai's host that is none of its endpoints: a typo, with the plan's two
+    ("export OPENAI_BASE_URL=https://api.z.ai/api/coding/pass/v4/ and I get 404 NOT_FOUND, unable to connect",
+     [r"coding/pass/v4/ is none of the documented endpoints", CODING], []),
+    # a feature request whose words name the quota asks maintainers for something, not for the plans' figures;
+    # another product's limits are not the plan's quota
+    ("Would it be okay to add basic HUD support (e.g. last 5 hours / monthly usage) for api.z.ai?",
+     [r"feature requests", r"glm-plan-usage"], [r"~80 prompts"]),
+    ("Support for GLM 4.x\nIs there a way to integrate it into AutoCoder? Claude limits are too fussy these days",
+     [r"feature requests|designated", CODING], [r"~80 prompts", r"glm-plan-usage"]),
     ("I have the coding plan, base url https://open.bigmodel.cn/api/paas/v4 in Cline gives insufficient balance",
      [r"China platform", r"don't list open\.bigmodel\.cn", CODING], []),
     ("Claude Code with CODING endpoint https://api.z.ai/api/coding/paas/v4 gives 404, I'm on Lite",

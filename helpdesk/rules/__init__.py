@@ -172,6 +172,10 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
     parsed, reply = explain(question, history, settings, msg, facts)
     if diagnosis is not None and (reply is None or reply.clarify or not msg.questions):
         return troubleshooting_answer(diagnosis, msg, settings, facts)
+    if diagnosis is not None and msg.feature_request and parsed.intent not in POLICY_INTENTS:
+        # "Would it be okay to add HUD support (last 5 hours / monthly usage)?" asks a tool's maintainers for a
+        # feature; the quota's figures are not what it asks (the request's answer says what the docs say on it)
+        return troubleshooting_answer(diagnosis, msg, settings, facts)
     if reply is None:
         return None
     if msg.account_matter and parsed.intent in PRICE_INTENTS:

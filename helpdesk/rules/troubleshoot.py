@@ -28,7 +28,7 @@ from pathlib import Path
 import frontmatter
 
 from helpdesk.message import (ANTHROPIC_TOOLS, MCP_SERVERS, NON_CODING_APPS, PLAN_TOOLS, TOOL_NAMES, TOOLS, Message,
-                               is_chinese)
+                               is_chinese, without_foreign_quota)
 from helpdesk.rules.facts import Facts
 from helpdesk.rules.quota import usage_ways
 
@@ -396,7 +396,7 @@ def feature_request(d: Diagnosis, msg: Message, tool: str | None) -> Diagnosis:
     if msg.mcp:
         for server in [s for s in ("web-search", "web-reader", "zread", "vision") if s in msg.mcp or s != "vision"]:
             mcp_line(d, server, command=False)
-        if USAGE_WORDS.search(msg.ask):
+        if USAGE_WORDS.search(without_foreign_quota(msg.ask)):
             counts = [f"{plan} {d.fact(f'mcp.{plan.lower()}'):,}" for plan in ("Lite", "Pro", "Max")]
             d.fact("mcp.vision")
             d.say("mcp", f"Web searches and web reader calls per month in total: {'; '.join(counts)}; vision understanding "
@@ -408,7 +408,7 @@ def feature_request(d: Diagnosis, msg: Message, tool: str | None) -> Diagnosis:
         d.say("quota", f"The current FAQ gives Lite ~{lite}, Pro ~{pro} and Max ~{max_} prompts every 5 hours "
                        "(estimates); older pages gave other figures.",
               f"当前 FAQ 给出的是每 5 小时 Lite 约 {lite} 次、Pro 约 {pro} 次、Max 约 {max_} 次 prompt（估算值）；旧页面给过别的数字。")
-    if msg.usage_query or USAGE_WORDS.search(msg.ask):
+    if msg.usage_query or USAGE_WORDS.search(without_foreign_quota(msg.ask)):
         usage_check(d)
         d.say("usage", f"The 5-hour quota refreshes every {d.fact('quota.refresh')} hours; the weekly quota counts from "
                        f"your order time and resets every {d.fact('weekly.cycle')} days.",
@@ -596,7 +596,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if plan_vs_api and not msg.failing and not known:
         balance = False  # "pay-as-you-go" named in a comparison is no charge complaint
     asked_for = bool(tool and msg.feature_request and msg.subscriber)  # "please add the plan to <tool>"
-    if not (key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+    if not (msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask)
@@ -667,6 +667,13 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                           f"{anthropic}, not the OpenAI-compatible {coding}.",
               f"{who + ' ' if who else '你的工具'}使用 Anthropic 协议（Messages API）：它的 Base URL 是 {anthropic}，"
               f"而不是 OpenAI 兼容的 {coding}。")
+    if msg.mistyped and "endpoint" not in d.kinds:
+        wrong = msg.mistyped[0]
+        anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
+        d.say("endpoint", f"{wrong} is none of the documented endpoints: the plan's are {coding} (OpenAI-compatible "
+                          f"tools) and {anthropic} (Claude Code, Goose); check the base URL for a typo.",
+              f"{wrong} 不是文档中的任何一个接口地址：套餐的地址是 {coding}（OpenAI 兼容的工具）和 {anthropic}（Claude Code、"
+              "Goose）；请检查 Base URL 是否有拼写错误。")
     if compared and "endpoint" not in d.kinds:
         d.fact("tool.others.openai")
         anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")

@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 
+from helpdesk.message import without_foreign_quota
 from helpdesk.rules import registry
 
 PLANS = ("lite", "pro", "max")
@@ -136,7 +137,7 @@ def _chinese_numbers(text: str) -> str:
 
 
 def normalise(question: str) -> str:
-    text = unicodedata.normalize("NFKC", question).lower().replace("’", "'").replace("‘", "'")
+    text = without_foreign_quota(unicodedata.normalize("NFKC", question).lower().replace("’", "'").replace("‘", "'"))
     text = _chinese_numbers(text)
     # A later version ("GLM-5.1", "glm5.2") is not GLM-5: the docs say nothing of it, so no GLM-5 rule may answer.
     text = re.sub(r"\bglm[\s-]?5\.(\d)", r"glm5v\1", text)
