@@ -508,6 +508,9 @@ RAW = [
     row("Where can I see my billing history?", "billing_pages", {}, [r"Billing History: https://z\.ai/manage-apikey/billing"]),
     row("在哪里看账单？", "billing_pages", {}, [r"Billing History"], zh=True),
     row("可以用支付宝付款吗", "billing_pages", {}, [r"银行卡或 PayPal", r"没有列出其他支付方式"], zh=True),
+    row("Is GLM-5 better than Claude Sonnet 4.5?", None),  # a comparison, not Claude Code's model mapping
+    row("Does the Lite plan support GLM-4.6V?", "vision_model", {}, [r"Vision MCP", r"all users", r"GLM-4\.6V"]),
+    row("lite 套餐能用 glm-4.6v 吗", "vision_model", {}, [r"Vision MCP", r"所有用户"], zh=True),
     row("Is there a free trial of the coding plan?", "trial", {}, [r"don't mention a free trial", r"50% off"]),
     row("coding plan 可以免费试用吗？", "trial", {}, [r"没有提到", r"50%"], zh=True),
     row("Is the web search MCP on Lite only a trial quota?", "mcp_quota", {}, [r"\b100\b"]),

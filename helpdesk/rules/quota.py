@@ -281,6 +281,27 @@ def models_asked(text: str, s: Slots) -> bool:
               r"\b(lite|pro|max|tiers?|plans?|subscriptions?)\b.*\bglm-5\b", "哪些模型") and (not matches(text, QUOTA) or not s.plans)
 
 
+def vision_model_asked(text: str, s: Slots) -> bool:
+    """"Does Lite support GLM-4.6V?": a vision model with the plan, not the Vision MCP server's own questions."""
+    return matches(text, r"\bglm-4\.\dv\b|\bglm-?4v\b|\bvision models?\b", "视觉模型") and matches(
+        text, r"\b(lite|pro|max|plans?|subscriptions?|support\w*|available|include\w*|access|use)\b", "套餐", "支持",
+        "能用", "可以用") and not matches(text, r"\bmcp\b|\bhow (do|can|to)\b|\binstall|\bconfigur", "配置", "安装")
+
+
+@register("vision_model", When(248, vision_model_asked), facts=("models.vision_mcp", "mcp.vision", "models.four",
+                                                                  "models.glm5_plans"))
+def vision_model(r: Reply, p: Parsed) -> str:
+    model = r.fact("models.vision_mcp")
+    r.fact("mcp.vision")
+    four, plans = r.fact("models.four"), r.fact("models.glm5_plans")
+    if p.language == "zh":
+        return (f"在套餐中，{model} 通过 Vision MCP 服务使用：所有用户都可以使用它（Quick Start），它使用套餐的 5 小时 prompt 额度。"
+                f"工具可直接调用的套餐模型是 {'、'.join(four)}（{plans[1]} 和 {plans[0]} 套餐另有 GLM-5）。")
+    return (f"On the plan, {model} is used through the Vision MCP server: all users can use it (Quick Start), and it "
+            f"draws on the plan's 5-hour prompt pool. The models a tool can call directly on the plan are "
+            f"{', '.join(four[:-1])} and {four[-1]} (and GLM-5 on {plans[1]} and {plans[0]}).")
+
+
 @register("models", When(250, models_asked),
           facts=("models.glm5_plans", "models.glm5_multiplier", "models.all_plans", "models.lite_no_glm5",
                  "models.lite_glm5_api", "models.four"))

@@ -149,8 +149,12 @@ def supported_tools(r: Reply, p: Parsed) -> str:
 
 def claude_mapping_asked(text: str, s: Slots) -> bool:
     """"haiku" alone is a poem: the mapping question names a model, a mapping or Claude Code with it."""
-    return (matches(text, r"\b(opus|sonnet|haiku)\b") and matches(
-        text, r"\b(model|models|map|maps|mapped|mapping|glm|claude|default|anthropic_\w+)\b", "模型", "映射")) or (
+    mapping = matches(text, r"\b(map|maps|mapped|mapping|default|anthropic_\w+)\b", "映射", "默认")
+    # "Is GLM-5 better than Claude Sonnet 4.5?" compares the models; it asks nothing about Claude Code's mapping
+    compared = matches(text, r"\b(better|worse|compar\w*|vs\.?|versus|than|benchmark\w*|smarter|stronger)\b", "对比",
+                       "相比", "比")
+    return (matches(text, r"\b(opus|sonnet|haiku)\b") and (mapping or (matches(
+        text, r"\b(model|models|glm|claude)\b", "模型") and not compared))) or (
         matches(text, r"\bclaude code\b") and matches(text, r"\bdefault model|model mapping|which models?\b", "默认模型",
                                                        "模型映射", "映射"))
 
