@@ -508,7 +508,12 @@ RAW = [
     row("Where can I see my billing history?", "billing_pages", {}, [r"Billing History: https://z\.ai/manage-apikey/billing"]),
     row("在哪里看账单？", "billing_pages", {}, [r"Billing History"], zh=True),
     row("可以用支付宝付款吗", "billing_pages", {}, [r"银行卡或 PayPal", r"没有列出其他支付方式"], zh=True),
-    row("Is GLM-5 better than Claude Sonnet 4.5?", None),  # a comparison, not Claude Code's model mapping
+    row("Is GLM-5 better than Claude Sonnet 4.5?", None),
+    row("does z.ai store my code or use it to train models?", "data_use", {},
+        [r"doesn't say in so many words", r"processed in real time", r"not User Content"]),
+    row("Will my prompts be used for training?", "data_use", {}, [r"User Content"]),
+    row("我的代码会被拿去训练模型吗？", "data_use", {}, [r"没有直接说明", r"实时处理"], zh=True),
+    row("How do I fine-tune a model on my own data with the API?", None),  # a comparison, not Claude Code's model mapping
     row("Does the Lite plan support GLM-4.6V?", "vision_model", {}, [r"Vision MCP", r"all users", r"GLM-4\.6V"]),
     row("lite 套餐能用 glm-4.6v 吗", "vision_model", {}, [r"Vision MCP", r"所有用户"], zh=True),
     row("Is there a free trial of the coding plan?", "trial", {}, [r"don't mention a free trial", r"50% off"]),
@@ -527,7 +532,8 @@ RAW = [
         [r"^A charge you did not expect .* is for Z\.ai support", r"general policy: subscriptions"]),
 
     # ---- near-misses real subscribers' messages produced: a word of a rule's topic, another question asked ------
-    row("Do you store my prompts or use them for training?", None),
+    # a privacy question with "prompts" in it is the privacy policy's (data_use), never the prompt quota
+    row("Do you store my prompts or use them for training?", "data_use", {}, [r"User Content"], [r"every 5 hours"]),
     row("I wrote a haiku about my code, any feedback?", None),
     row("glm-4.7 is really slow today, like 10 tokens/sec, is that expected?", None),
     row("Does GLM-4.7 support parallel tool calls?", None),

@@ -410,6 +410,36 @@ def sharing_asked(text: str, s: Slots) -> bool:
         and not matches(text, "团队", "多人", "合租", "同事", "别人", "朋友"))
 
 
+def data_use_asked(text: str, s: Slots) -> bool:
+    """"Does z.ai train on my code?", "do they store my prompts?", "代码会被拿去训练吗": what happens to what they send.
+    Training or fine-tuning a model of their own is not this question."""
+    theirs = r"(my|our|user|users'?|customers?'?|your|the)\s+(own\s+)?(code|codebase|data|prompts?|conversations?|chats?|inputs?|repos?\w*|content|files)"
+    return (matches(text, rf"\btrain\w*\b.{{0,40}}\b{theirs}\b|\b{theirs}\b.{{0,60}}\btrain\w*\b|"
+                          rf"\b(store|stored|keep|kept|retain\w*|log|logged|save|saved|collect\w*|read|access|look at|share|"
+                          rf"sell|use|used)\s+{theirs}\b|\bdata (retention|privacy|usage policy)\b",
+                    r"(代码|数据|提示词|对话|输入).{0,12}(训练|存储|保存|留存|收集|泄露|上传)", r"(训练|收集|存储|保存).{0,8}(我的|用户的?)?(代码|数据|提示词|对话)",
+                    "隐私", "数据安全")
+            and not matches(text, r"\b(fine-?tun\w*|train (a|my|our|your own) (own )?model)\b", "微调"))
+
+
+@register("data_use", When(152, data_use_asked), facts=("privacy.user_content", "privacy.improve",
+                                                         "privacy.public_training"))
+def data_use(r: Reply, p: Parsed) -> str:
+    r.fact("privacy.user_content")
+    kinds = r.fact("privacy.improve")
+    r.fact("privacy.public_training")
+    if p.language == "zh":
+        return ("隐私政策没有直接说明你的代码或提示词是否会被用于训练模型。它的说法是：你输入的文本提示、图片等数据（User "
+                f"Content）会被实时处理以提供服务；用于“改进和开发服务、开展研究”的数据列表（共 {len(kinds)} 类：账户信息、通信信息、"
+                "从其他来源获得的数据、日志信息、使用信息、设备和网络信息、Cookie 等）中没有 User Content；模型训练使用的是可从互联网"
+                "获取的公开信息。具体情况请咨询 Z.ai 客服。")
+    return ("The privacy policy doesn't say in so many words whether your code or prompts train the models. What it "
+            "says: the text prompts, images and other data you input (User Content) are processed in real time to provide "
+            "the Service; the data it lists for improving and developing the Services and research is "
+            + ", ".join(kinds[:-1]) + f" and {kinds[-1]}, not User Content; and it may use publicly available "
+            "information from the Internet to train its models. For anything more definite, ask Z.ai support.")
+
+
 @register("personal_plan", When(150, sharing_asked), facts=("sub.personal",))
 def personal_plan(r: Reply, p: Parsed) -> str:
     r.fact("sub.personal")
