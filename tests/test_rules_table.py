@@ -509,6 +509,10 @@ RAW = [
     row("在哪里看账单？", "billing_pages", {}, [r"Billing History"], zh=True),
     row("可以用支付宝付款吗", "billing_pages", {}, [r"银行卡或 PayPal", r"没有列出其他支付方式"], zh=True),
     row("Is GLM-5 better than Claude Sonnet 4.5?", None),
+    # two rule questions in one message: both answered
+    row("How many prompts does Lite get every 5 hours? Is there a weekly cap too?", "weekly_quota", {},
+        [r"every 7 days", r"~80 prompts every 5 hours"]),
+    row("我是 lite 套餐，5小时能用多少次？一周有上限吗", "weekly_quota", {}, [r"约 80 次", r"每 7 天"], zh=True),
     row("does z.ai store my code or use it to train models?", "data_use", {},
         [r"doesn't say in so many words", r"processed in real time", r"not User Content"]),
     row("Will my prompts be used for training?", "data_use", {}, [r"User Content"]),

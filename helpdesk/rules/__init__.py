@@ -80,7 +80,31 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
     reply = respond(parsed, facts_for(settings, facts))
     if not reply.clarify and not polar(asked(msg)):  # "how do I get a refund?" is not answered "No:"
         reply = replace(reply, text=without_polar_lead(reply.text))
+    if not reply.clarify and len(msg.questions) >= 2:
+        reply = with_other_questions(reply, parsed, msg, history, facts_for(settings, facts))
     return parsed, reply
+
+
+MORE_QUESTIONS = 2  # a message asking three or more rule questions gets the first three answered
+
+
+def with_other_questions(reply: Reply, parsed: Parsed, msg: Message, history: Sequence[dict], facts: Facts) -> Reply:
+    """"How many prompts does Lite get every 5 hours? Is there a weekly cap too?": each question sentence that is
+    another rule's own question is answered after the first, in the order asked."""
+    seen, texts, fact_ids = {parsed.intent}, [reply.text], list(reply.fact_ids)
+    for sentence in msg.questions:
+        other = resolve(sentence, list(history), plans=msg.plans)
+        if other.intent is None or other.intent in seen or len(seen) > MORE_QUESTIONS:
+            continue
+        extra = respond(other, facts)
+        if extra.clarify:
+            continue
+        seen.add(other.intent)
+        texts.append(extra.text if polar(sentence) else without_polar_lead(extra.text))
+        fact_ids += [f for f in extra.fact_ids if f not in fact_ids]
+    if len(texts) == 1:
+        return reply
+    return replace(reply, text="\n".join(texts), fact_ids=fact_ids, also=sorted(seen - {parsed.intent}))
 
 
 def _sources(facts: Facts, fact_ids: list[str]) -> list[Source]:

@@ -133,8 +133,9 @@ def plan_ratio(r: Reply, p: Parsed) -> str:
 
 
 def weekly_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\bweekly|per week|each week|7-day|7 day\b", "每周", "周额度") and matches(
-        text, QUOTA, r"\b(cap|reset|restriction|restrictions|cycle)\b", "限制", "重置")
+    return matches(text, r"\bweekly|per week|each week|7-day|7 day\b", "每周", "周额度", r"[1一] ?周", "周限额", "周用量",
+                   "周上限") and matches(text, QUOTA, r"\b(cap|reset|restriction|restrictions|cycle)\b", "限制", "重置",
+                                        "上限", "限额")
 
 
 def other_limits_asked(text: str, s: Slots) -> bool:

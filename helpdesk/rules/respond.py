@@ -34,6 +34,7 @@ class Reply:
     fact_ids: list[str] = field(default_factory=list)
     calculations: list[Calculation] = field(default_factory=list)
     clarify: bool = False
+    also: list[str] = field(default_factory=list)  # other intents answered after this one (other question sentences)
 
     def fact(self, fact_id: str):
         if fact_id not in self.fact_ids:
