@@ -117,7 +117,8 @@ FAILURE = re.compile(
 # ... 用完", "usage grows fast"), not "what happens when I run out?".
 _USAGE_WORD = r"\b(quota|quotas|usage|limit|limits|allowance|credits?)\b"
 _SPEED = (r"\b(fast|faster|quickly|quick|rapidly|drain\w*|burn\w*|eat(s|ing)? (up|through)|abnormal\w*|excessive\w*|"
-          r"way more|much more|too much)\b|\b\d+ ?% (in|after|within)\b|\b(in|after|within) (just |only )?(\d+|a few|few|one|"
+          r"(way|much|far) more than (expected|usual|before|normal)|(uses?|using|used|consum\w*|takes?|taking|eats?) "
+          r"(way|much|far) more|too much)\b|\b\d+ ?% (in|after|within)\b|\b(in|after|within) (just |only )?(\d+|a few|few|one|"
           r"two|an?) (minutes?|hours?|prompts?|questions?|requests?|messages?)\b")
 QUOTA_DRAIN = re.compile(
     rf"{_USAGE_WORD}[^.?!\n]{{0,100}}({_SPEED})|({_SPEED})[^.?!\n]{{0,60}}{_USAGE_WORD}|"
@@ -414,7 +415,8 @@ def word_count(text: str) -> int:
 
 
 def is_chinese(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    """Han characters and no kana: Japanese writes kanji too, and is not answered in Chinese."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text) and not any("\u3040" <= ch <= "\u30ff" for ch in text)
 
 
 # "[Feature Request] ...", "[Bug]: ...", "[提议]...": an issue title's tag, the subscriber's own words; a log line's
@@ -503,7 +505,7 @@ def _errors(text: str, table: dict[str, str]) -> tuple[ErrorRef, ...]:
         if re.search(r"code|error|err|错误码?|报错|\"|'|\[|:", before) or error_context:
             said = re.search(r"[\"']?message[\"']?\s*:\s*[\"']([^\"']{4,200})", text[m.end():m.end() + 260])
             found.setdefault(("business", code), ErrorRef(code, "business", said.group(1).strip() if said else ""))
-    for m in re.finditer(r"(?<![\d.$/-])([45]\d\d)(?![\d.%/-])", lowered):
+    for m in re.finditer(r"(?<![\d.$/-])([45]\d\d)(?![\d%/-])(?!\.\d)", lowered):  # "fails with 429." ends a sentence
         code = m.group(1)
         before, after = lowered[max(0, m.start() - 16):m.start()], lowered[m.end():m.end() + 24]
         if code in table and (

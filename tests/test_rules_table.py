@@ -509,6 +509,10 @@ RAW = [
     row("在哪里看账单？", "billing_pages", {}, [r"Billing History"], zh=True),
     row("可以用支付宝付款吗", "billing_pages", {}, [r"银行卡或 PayPal", r"没有列出其他支付方式"], zh=True),
     row("Is GLM-5 better than Claude Sonnet 4.5?", None),
+    row("Kilo Code shows invalid API key with my coding plan key. The same key works in Claude Code.", None),
+    row("any discounts? also does the first-purchase 50% apply to annual plans?", "first_purchase_deal", {}, [r"50% off"],
+        [r"billing-cycle change"]),
+    row("is the coding plan worth it vs claude pro? how much more usage do i get", "plan_ratio", {}, [r"3×"]),
     # two rule questions in one message: both answered
     row("How many prompts does Lite get every 5 hours? Is there a weekly cap too?", "weekly_quota", {},
         [r"every 7 days", r"~80 prompts every 5 hours"]),

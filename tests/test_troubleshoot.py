@@ -46,6 +46,10 @@ CASES = [
     # the key in ANTHROPIC_API_KEY (the docs use ANTHROPIC_AUTH_TOKEN); the China platform's general endpoint
     ('My tool still uses Claude after setup: {"ANTHROPIC_BASE_URL": "https://api.z.ai/api/anthropic", '
      '"ANTHROPIC_API_KEY": "xxxx"} what is wrong?', [r"sets ANTHROPIC_API_KEY", r"ANTHROPIC_AUTH_TOKEN"], []),
+    # a status code at the end of a sentence; a Japanese how-to with its tool
+    ("When using the GLM Coding Plan with Roo Code, every request after ~10 minutes fails with 429.",
+     [r"HTTP 429", r"rate-limits"], []),
+    ("GLM-4.7をClaude Codeで使う方法を教えてください。", [r"ANTHROPIC_BASE_URL", ANTHROPIC], [r"使用"]),
     # a base URL on Z.ai's host that is none of its endpoints: a typo, with the plan's two
     ("export OPENAI_BASE_URL=https://api.z.ai/api/coding/pass/v4/ and I get 404 NOT_FOUND, unable to connect",
      [r"coding/pass/v4/ is none of the documented endpoints", CODING], []),

@@ -250,8 +250,8 @@ def downgrade(r: Reply, p: Parsed) -> str:
 
 
 def cycle_change_asked(text: str, s: Slots) -> bool:
-    return (matches(text, r"\b(billing cycle|billing period|from monthly to|to annual|to yearly|to quarterly|switch to "
-                          r"(annual|yearly|quarterly|monthly))\b")
+    return (matches(text, r"\b(billing cycle|billing period|from (monthly|quarterly|annual|yearly) to|(switch|chang|mov|go|"
+                          r"convert|turn)\w* (\w+ ){0,3}to (an )?(annual|yearly|quarterly|monthly))\b")
             or matches(text, r"(换成|改成|转成|转为|切换(到|成|为)?|改为).{0,4}(年付|季付|月付|包年|包季|包月|年度|季度|月度)")
             ) and not matches(text, COST)
 

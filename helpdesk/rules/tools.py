@@ -132,7 +132,9 @@ def supported_tools_asked(text: str, s: Slots) -> bool:
                          r"\b(what|which) (coding )?tools\b.*\bsupport", r"支持哪些.{0,6}工具",
                    r"哪些.{0,6}工具.{0,6}(支持|能用|可以用)") or (
         matches(text, r"\b(work with|work in|works with|works in|support|supports|compatible with|use it (with|in))\b")
-        and any(tool in text for tool in SUPPORTED_TOOL_NAMES) and matches(text, r"\b(plan|coding plan|subscription)\b")) or (
+        and any(tool in text for tool in SUPPORTED_TOOL_NAMES) and matches(text, r"\b(plan|coding plan|subscription)\b")
+        # asked, not told: "the same key works in Claude Code" reports a failure elsewhere
+        and matches(text, r"\?|^\s*(does|do|will|would|can|could|is|are)\b|\b(which|whether|if)\b")) or (
         # "Cursor 能用 Coding Plan 吗？"; a model named makes it a model question ("Claude Code 能用 Lite 套餐的 GLM-5 吗？")
         matches(text, "能用", "可以用", "支持", "兼容", "适用") and any(tool in text for tool in SUPPORTED_TOOL_NAMES)
         and matches(text, r"\b(plan|coding plan|subscription)\b", "套餐", "订阅") and not s.glm5 and not matches(text, "模型"))

@@ -39,7 +39,8 @@ SETUP_ASK = re.compile(
     r"use (it|the plan|the coding plan|z\.?ai|glm|my plan)|make \w+ work|get \w+ (to )?work\w*|supposed to use|"
     r"put|set (it|this|that|them|everything) up)\b|\b(tutorial|guide|setup instructions)\b|\bcan (i|we) use (it|the plan|the coding plan|glm|z\.?ai|my plan|"
     r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(?<!不)(怎么|如何|怎样|哪里|在哪)[^。？?,，]{0,12}(配置|接入|设置|使用|接|选择|选|弄|搞|填)|选(哪个|什么)|(?<!不)怎么用[?？吗呢]|"
-    r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)", re.I)
+    r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)|"
+    r"(使う|使い|設定|接続|導入)(方法|手順)|使い方|設定方法|どうやって|どう(すれば|したら)", re.I)  # Japanese
 # "Is Zed supported?", "does it work with aider?", "Zed 能用吗": whether a tool can be used at all.
 SUPPORT_ASK = re.compile(r"\b(support(ed|s)?|works? (with|in|on)|compatible|can (i|we|you) use)\b|支持|能用|可以用|兼容", re.I)
 MCP_PAGES = frozenset(doc for _, doc in MCP_SERVERS.values())  # a request naming one is about that server
