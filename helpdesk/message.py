@@ -109,7 +109,7 @@ FAILURE = re.compile(
     r"(do|does|did)(n'?t| not) (seem to )?(work|support|take effect|apply)|still (asks?|prompts?|requires?|wants?) "
     r"(me )?(to )?(log ?in|sign ?in|login)|keeps? asking|\w+(Error|Exception))\b|"
     r"报错|错误|失败|无法|不能用|用不了|不可用|不支持|不生效|没生效|没有生效|未生效|(要求|提示|需要)(重新)?登录|乱码|"
-    r"异常|出错|提示.{0,6}(不足|错误)|连接不上|超时|"
+    r"异常|出错|提示.{0,6}(不足|错误)|连接不上|超时|无权限|权限不足|没有权限|"
     # a bug report's own label, and a display that shows nothing or the wrong thing
     r"^\s*\W?bug\b|\[\s*bug\s*\]|\bshows? (\"|')?[Nn]o (\w+ )?([Uu]sage|[Dd]ata|quota|models?|results?|output|limits?)\b|\b(shows?|displays?) (the )?wrong\b|\bswapped\b|"
     r"(显示|映射).{0,8}(错误|不对|对调|反了)|对调|取错")
@@ -133,7 +133,8 @@ USAGE_QUERY = re.compile(
 # A request to a tool's maintainers or to Z.ai ("please add", "[Feature]", "能否支持"): the docs document what is,
 # so what is asked for is rarely in them.
 FEATURE_REQUEST = re.compile(
-    r"\[\s*(feature|feat|enhancement|建议|功能请求|需求)|\bfeature[\s_-]?request|\b(please|pls|could you|can you|can we|would you) "
+    r"\[\s*(feature|feat|enhancement|建议|功能请求|需求)|\bfeature[\s_-]?request|\b(is there|are there|any) (any )?"
+    r"(plans?|planned)\b.{0,40}\bsupport\b|\bsupport (planned|coming)\b|\b(please|pls|could you|can you|can we|would you) "
     r"(add|support|implement|include)\b|\bwould it be (ok|okay|possible|fine|alright) to (add|support|implement|include)\b|\badd support for\b|\b(would|it'?d) (love|like|be (nice|great|good))\b|"
     r"^\s*\W?(feat|feature|enhancement|fr)\b|^\s*(add|support (for|of))\b|\bfeature\s*:|\bI (propose|suggest)\b|\bproposed "
     r"(feature|solution|change)\b|\[\s*(提议|建议|需求)|考虑(支持|增加|添加|加入)|"
@@ -452,8 +453,8 @@ def without_foreign_quota(text: str) -> str:
 
 
 # Zhipu's China platform, as subscribers name it: its domain, "the CN version", 国内版 / 国内站 / 开放平台.
-CHINA_PLATFORM = re.compile(r"bigmodel\.cn|\b(cn|china|chinese|mainland) (version|platform|site|endpoint|api)\b|国内(版|站|平台)|"
-                            r"智谱开放平台|bigmodel 平台", re.I)
+CHINA_PLATFORM = re.compile(r"bigmodel\.cn|\b(cn|china|chinese|mainland) (version|platform|site|endpoint|api)\b|"
+                            r"(国内|内地|大陆)的?(版|站|平台)|智谱开放平台|bigmodel 平台", re.I)
 
 
 def split_paste(text: str) -> tuple[str, str]:
@@ -674,8 +675,13 @@ def _topics_named(ask: str, corpus_dir: Path | None) -> tuple[str, ...]:
 @lru_cache(maxsize=4)
 def _topic_patterns(corpus_dir: str) -> tuple[tuple[re.Pattern, str], ...]:
     """Each page topic as a phrase of its own ("web search", "web-search", "websearch"), compiled once."""
-    return tuple((re.compile(r"(?<![a-z0-9])" + re.escape(topic).replace(r"\ ", r"[\s_-]?") + r"(?![a-z0-9])"), doc)
+    return tuple((re.compile(r"(?<![a-z0-9])(" + re.escape(topic).replace(r"\ ", r"[\s_-]?") + TOPIC_WORDS.get(topic, "")
+                             + r")(?![a-z0-9])"), doc)
                  for topic, doc in page_topics(corpus_dir).items())
+
+
+# Subscribers' own words for a page's topic, beside the title's: GLM's "reasoning" is the thinking page's subject.
+TOPIC_WORDS = {"thinking": r"|reasoning(?![_ ]content)|思考模式|深度思考|推理模式"}
 
 
 # "I'm thinking of trying it", "I was streaming a video": the word as a verb of their own, not the page's topic.

@@ -54,6 +54,8 @@ SYNONYMS = (
                 r"(retention|usage|privacy)\b|训练|隐私|数据安全", re.I), "privacy policy personal data train models"),
     (re.compile(r"\b(quota|limit) (resets?|refresh\w*)\b|\bwhen (does|will) (it|the quota|my quota) (reset|refresh)",
                 re.I), "refresh cycle"),
+    # GLM's "reasoning" is what the docs call thinking (the thinking mode page)
+    (re.compile(r"\breasoning\b(?![_ ]content)|思考模式|深度思考|推理模式", re.I), "thinking mode"),
     # "the MCP usage resets every month": the MCP servers' own allowance, counted in web searches and readers
     (re.compile(r"\bmcp\b.{0,30}\b(usage|quota|limits?|allowance|calls|count)\b|\b(usage|quota|limits?)\b.{0,20}\bmcp\b|"
                 r"mcp.{0,10}(额度|次数|用量)", re.I), "MCP quotas web searches web readers per month"),

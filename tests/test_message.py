@@ -55,6 +55,7 @@ def test_a_feature_the_docs_never_explain_inside_the_named_tool(message, gap):
 @pytest.mark.parametrize("message, china", [
     ("Will there be support for the CN version? it uses https://open.bigmodel.cn/api/coding/paas/v4", True),
     ("智谱开放平台的 coding plan 怎么配置", True),
+    ("大家接入的是国际版还是内地的版本呢？", True),
     ("What is the coding plan base URL?", False),
     ("Does the plan work in China?", False),  # where they are is not which platform they use
 ])
@@ -69,3 +70,16 @@ def test_a_model_written_without_its_hyphen_is_the_docs_model():
 
 def test_a_request_phrased_would_it_be_okay_to_add_is_a_feature_request():
     assert analyse("Would it be okay to add basic HUD support for api.z.ai?", CORPUS).feature_request
+
+
+@pytest.mark.parametrize("message, flag", [
+    ("调度到GLM时说权限不足", "failing"),
+    ("Is there planned any glm (z.AI) support?", "feature_request"),
+])
+def test_more_of_the_ways_subscribers_write_it(message, flag):
+    assert getattr(analyse(message, CORPUS), flag)
+
+
+def test_reasoning_is_the_thinking_pages_topic():
+    assert "guides-thinking-mode" in analyse("how do I use glm reasoning in claude-code-router?", CORPUS).topics
+    assert not analyse("my request fails with reasoning_content missing", CORPUS).topics
