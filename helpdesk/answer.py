@@ -48,6 +48,16 @@ def abstain(settings: Settings, off_topic: bool, confidence: float = 0.0) -> Ans
     return Answer(text=text, route="abstain", confidence=round(max(confidence, 0.0), 3), offer_human=True)
 
 
+def incident(settings: Settings, msg: Message) -> Answer:
+    if msg.language == "zh":
+        text = ("文档不涉及服务的速度或故障，所以我无法判断 Z.ai 那边现在是否有问题；Z.ai 客服可以确认："
+                f"{settings.support_url}")
+    else:
+        text = ("The docs don't cover the service's speed or outages, so I can't tell whether something is wrong on "
+                f"Z.ai's side right now; Z.ai support can: {settings.support_url}")
+    return Answer(text=text, route="abstain", confidence=0.0, offer_human=True)
+
+
 def retrieve(query: str, settings: Settings, retriever: Retriever, prefer: tuple[str, ...] = ()
              ) -> tuple[list[Passage], float, bool]:
     """Passages for a standalone query, the abstention confidence, and whether the question looks off-topic.
@@ -166,6 +176,9 @@ def answer_stream(helpdesk: Helpdesk, question: str, history: Sequence[dict] = (
     if ruled is not None:
         yield from _single(_traced(ruled, query=retrieval_query(msg, history, FOLLOW_UP_WORDS),
                                    message=msg.summary(), ms=_ms(started)))
+        return
+    if msg.outage and not msg.errors:  # slow or down right now: an incident is for support to confirm, not the docs
+        yield from _single(_traced(incident(settings, msg), message=msg.summary(), layer="outage", ms=_ms(started)))
         return
     if not settings.llm_enabled:
         yield from _single(_traced(answer_offline(question, history, settings, helpdesk.retriever(), message=msg),

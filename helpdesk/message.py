@@ -354,6 +354,7 @@ class Message:
     topics: tuple[str, ...] = ()  # pages of their own on what the ask names ("deep thinking": guides-thinking-mode)
     topic_outside_tool: tuple[str, ...] = ()  # (tool, topic) the docs never put together ("Claude Code", "thinking")
     china_platform: bool = False  # asks about Zhipu's China platform (open.bigmodel.cn), which the docs don't cover
+    outage: bool = False  # the service is slow or down right now: no page covers an incident
     mistyped: tuple[str, ...] = ()  # URLs on Z.ai's API host that are none of its endpoints (a typo: ".../pass/v4")
 
     @property
@@ -450,6 +451,14 @@ def without_foreign_quota(text: str) -> str:
     if _COMPARED.search(text):
         return text
     return _FOREIGN_QUOTA.sub(lambda m: m.group(1), text)
+
+
+# The service slow or down right now ("z.ai is super slow today", "is glm down?", "服务挂了"): an incident, which no page
+# covers; "which model is faster?" is not one.
+OUTAGE = re.compile(r"\b(is (z\.?ai|glm|it|the (api|service|server|coding plan)) (down|so slow|slow)|(very|super|so|really|"
+                    r"extremely|insanely|painfully|too) slow|slow (today|now|lately|recently|this (morning|week))|"
+                    r"(outage|downtime)|(service|api|server|servers|z\.?ai|glm) (is |are )?(down|unavailable|unreachable)"
+                    r"( today| now| again)?)\b|很慢|好慢|太慢|变慢|宕机|挂了|服务不可用", re.I)
 
 
 # Zhipu's China platform, as subscribers name it: its domain, "the CN version", 国内版 / 国内站 / 开放平台.
@@ -659,6 +668,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
                              documented_models(str(corpus_dir))),
         unknown_names=_unknown_names(ask, corpus_dir) if not other_vendor else (),
         mistyped=mistyped,
+        outage=bool(OUTAGE.search(ask)),
         china_platform=bool(CHINA_PLATFORM.search(ask)) or any(e.startswith("bigmodel") for e in endpoints),
         topics=(topics := _topics_named(own, corpus_dir)), topic_outside_tool=_topic_outside_tool(tools, topics, corpus_dir),
         self_hosted=bool(SELF_HOSTED.search(own)) and not endpoints)

@@ -148,3 +148,11 @@ def test_a_feature_asked_for_inside_a_tool_the_docs_never_pair_it_with_says_so(h
 def test_a_title_line_is_never_the_whole_answer(helpdesk):
     result = helpdesk.answer("How do I use web search in Claude Code?")
     assert result.text.strip() != "Claude Code" and len(result.text) > 40, result.text
+
+
+@pytest.mark.parametrize("question", ["z.ai is super slow today, anyone else? responses take 2 minutes",
+                                      "今天 glm 好慢啊，是服务挂了吗"])
+def test_the_service_slow_or_down_right_now_is_for_support_not_a_docs_passage(helpdesk, question):
+    result = helpdesk.answer(question)
+    assert result.route == "abstain" and result.offer_human and result.trace.get("layer") == "outage", result
+    assert "z.ai/contact" in result.text and not result.sources

@@ -325,8 +325,10 @@ def refund(r: Reply, p: Parsed) -> str:
 
 def price_change_asked(text: str, s: Slots) -> bool:
     """"Is the price going up?", "will my renewal cost more?": a future fee change, not today's price."""
-    return (matches(text, r"\b(price|prices|pricing|fee|fees|cost|costs|subscription|plan|renewal)\b.{0,40}\b("
+    return (matches(text, r"\b(price|prices|pricing|fee|fees|cost|costs|renewal)\b.{0,40}\b("
                           r"increas\w*|go(ing|es)? up|rais\w*|hik\w*|chang\w*|more expensive|went up)\b",
+                    # "my plan ... change my email" is no price change: a plan itself must get dearer
+                    r"\b(subscription|plan)\b.{0,40}\b(increas\w*|go(ing|es)? up|rais\w*|hik\w*|more expensive|went up)\b",
                     r"\b(increas\w*|rais\w*|hik\w*)\b.{0,30}\b(price|prices|pricing|fee|fees)\b",
                     r"\b(price|fee) (increase|hike|change)s?\b", r"\b(cost|costs|pay|charge) more\b", "涨价", "提价", r"(价格|费用|续费).{0,8}(上涨|涨|提高|变化|变)")
             and not matches(text, r"\b(concurrency|limit|limits|quota|token|tokens|request|requests)\b", "并发", "额度"))
@@ -401,7 +403,9 @@ def card_minimum(r: Reply, p: Parsed) -> str:
 
 
 def sharing_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\b(teams?|seats?|(multiple|several|many|two|three|\d+) (people|users|developers|devs|engineers|"
+    return matches(text, r"\btransfer\w* (my |the |a )?(plan|subscription)\b|\b(plan|subscription)\b.{0,20}\bto (another|a "
+                         r"different|someone else'?s?) (account|person|user)\b", r"(套餐|订阅).{0,10}(转让|转移|过户)") or matches(
+        text, r"\b(teams?|seats?|(multiple|several|many|two|three|\d+) (people|users|developers|devs|engineers|"
                          r"persons)|share (my|the|a|one|it|an) ?(plan|subscription|account|key)?|coworkers?|colleagues?)\b",
                    "团队", "多人", "共享", "合租") and matches(text, r"\b(plan|subscription|account|cost|price|share|use)\b",
                                                        "套餐", "订阅", "账号", "共享") and not (
@@ -440,9 +444,17 @@ def data_use(r: Reply, p: Parsed) -> str:
             "information from the Internet to train its models. For anything more definite, ask Z.ai support.")
 
 
-@register("personal_plan", When(150, sharing_asked), facts=("sub.personal",))
+@register("personal_plan", When(150, sharing_asked), facts=("sub.personal", "sub.no_transfer"))
 def personal_plan(r: Reply, p: Parsed) -> str:
     r.fact("sub.personal")
+    if re.search(r"\btransfer|转让|转移|过户", p.text):
+        r.fact("sub.no_transfer")
+        if p.language == "zh":
+            return ("不能转让：GLM Coding Plan 订阅绑定一个账号，只授权给该账号的个人使用；订阅条款禁止以共享凭据、出租、出借、转让、"
+                    "再许可等任何方式让他人使用你的套餐额度。账号变更等具体情况请联系 Z.ai 客服。")
+        return ("No: a GLM Coding Plan subscription is tied to a single account and licensed only to its owner, and the "
+                "subscription terms forbid letting anyone else use its quota by sharing, renting, lending, transferring "
+                "or sublicensing. For a change to your own account, ask Z.ai support.")
     if p.language == "zh":
         return ("文档没有提到团队版或按席位计费的套餐：GLM Coding Plan 订阅绑定一个账号，只授权给购买它的个人使用，不能与团队"
                 "共享。企业或 API 方案请咨询 Z.ai 客服。")

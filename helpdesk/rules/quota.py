@@ -277,6 +277,8 @@ def models_asked(text: str, s: Slots) -> bool:
     """GLM-5 with a plan ("can I use GLM-5 on Lite?"), or which models a plan has; not how to switch models."""
     if (s.glm5 and s.plans) and not matches(text, r"\bhow (do|can|to)\b", QUOTA):
         return True
+    if matches(text, r"\b(faster|slower|better|worse|smarter|stronger|cheaper|best|fastest)\b", "更快", "更好", "哪个好"):
+        return False  # "which model is faster?" compares models; it does not ask which ones a plan has
     return not matches(text, r"\bhow (do|can|to)\b|\bswitch\b") and matches(
         text, r"\b(which|what) models?\b|\bglm-5\b.*\b(lite|pro|max|plan|available|access|use|support)|"
               r"\b(lite|pro|max|tiers?|plans?|subscriptions?)\b.*\bglm-5\b", "哪些模型") and (not matches(text, QUOTA) or not s.plans)

@@ -8,6 +8,8 @@ groups); to add or change a price, an endpoint or a tool, corpus/facts.toml.
 
 from __future__ import annotations
 
+import re
+
 from helpdesk.rules.registry import When, register
 from helpdesk.rules.respond import Reply, money, number
 from helpdesk.rules.understand import COST, Parsed, Slots, matches
@@ -241,3 +243,39 @@ def api_key_where(r: Reply, p: Parsed) -> str:
     return (f"After subscribing, go to your account dashboard and click API Keys ({page}) to generate a new API key; "
             "the same page manages your keys.")
 
+
+
+CONTEXT_MODELS = ("glm-4.7", "glm-4.6", "glm-4.5-air", "glm-4.5", "glm-4.6v")
+
+
+def context_window_asked(text: str, s: Slots) -> bool:
+    """"What's GLM-4.7's context length on the plan?", "What context window size should I set in Cline?"."""
+    size = r"context (window|length|size|limit)s?"
+    return matches(text, rf"\b(what|what's|whats|how (big|large|long|much)|which|is there|any|max\w*|set|size of)\b.{{0,40}}"
+                         rf"\b{size}\b|\b{size}\b.{{0,12}}\b(of|for|on|in) (the )?(glm|model|plan|coding plan|cline)|"
+                         r"\bmax(imum)? (input |context )?(tokens|length) (of|for) glm",
+                   r"上下文(窗口|长度)?.{0,6}(多大|多少|多长|是多少|上限)") and not matches(
+        text, r"\b(exceed\w*|over|too long|exceeds|differen\w*|same model|identical)\b", "超出", "超过", "超长", "区别")
+
+
+@register("context_window", When(236, context_window_asked), facts=(*(f"context.{m}" for m in CONTEXT_MODELS),
+                                                                     "tool.cline.context"))
+def context_window(r: Reply, p: Parsed) -> str:
+    named = [m for m in CONTEXT_MODELS if re.search(rf"\b{re.escape(m)}(?![\w.-])", p.text)] or ["glm-4.7", "glm-4.6",
+                                                                                                "glm-4.5", "glm-4.5-air"]
+    windows = [(m.upper().replace("-AIR", "-Air"), r.fact(f"context.{m}")) for m in named]
+    # a model the models overview gives no window for (GLM-5, a later version): said, never guessed
+    unstated = list(dict.fromkeys(m.group(0).upper().replace("GLM5V", "GLM-5.") for m in re.finditer(
+        r"\bglm-5(?:v\d)?\b|\bglm5v\d\b", p.text)))
+    missing_zh = f"文档没有给出 {'、'.join(unstated)} 的上下文窗口。" if unstated else ""
+    missing = f" The docs don't state the context window of {' or '.join(unstated)}." if unstated else ""
+    cline = ""
+    if "cline" in p.text:
+        size = r.fact("tool.cline.context")
+        cline = (f" Cline 的设置页要求把 Context Window Size 设为 {size}。" if p.language == "zh" else
+                 f" The Cline page says to set Context Window Size to {size}.")
+    if p.language == "zh":
+        return (cline.strip() + " " if cline else "") + "上下文窗口（模型概览）：" + "；".join(
+            f"{name} {window}" for name, window in windows) + "。" + missing_zh
+    return ((cline.strip() + " " if cline else "") + "Context windows (models overview): " + "; ".join(
+        f"{name} {window} tokens" for name, window in windows) + "." + missing)
