@@ -70,7 +70,12 @@ def model_calls_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\bmodel calls?\b|\bcalls? per prompt\b|\bcalls (per|in|every)\b", "模型调用",
                    r"调用(多少|几)次模型") or matches(
         text, r"\b(how|what)\b.{0,20}\bprompts?\b.{0,20}\b(counted|count|counts|defined|mean|measured)\b|\bwhat counts as "
-              r"(a|one) prompt\b|\b(every|each|a) (tool|api|model) (call|request)\b.{0,20}\b(a|one|count as( a)?) prompt\b",
+              r"(a|one) prompt\b|\b(every|each|a) (tool|api|model) (call|request)\b.{0,20}\b(a|one|count as( a)?) prompt\b|"
+              # "what exactly counts as one prompt?", "is a prompt counted per message or per API call?",
+              # "do subagent calls count toward my prompt quota?"
+              r"\bwhat (exactly |really )?counts as (a|one|1) prompt\b|\bprompts?\b.{0,10}\b(counted|count(ed)? as)\b.{0,20}"
+              r"\b(per|by|each)\b|\b(sub-?agents?|tool calls?|api calls?|requests?)( calls)? (count|counted) (toward|towards|"
+              r"against|as|in)\b",
         r"(一次|一个)\s*(prompt|提示).{0,6}(怎么|如何)(算|计算|计)", r"(prompt|提示)(次数)?.{0,4}(怎么|如何)(算|计算|计)",
         r"(prompt|提示|对话轮次).{0,12}(计量|计费|计次)|按.{0,8}(prompt|提示|对话轮次).{0,6}(计量|计费|计算)")
 
@@ -190,7 +195,7 @@ def weekly_quota(r: Reply, p: Parsed) -> str:
     daily = re.search(r"\b(daily|per day|a day)\b|每天|每日|日限额", p.text)
     if p.language == "zh":
         return (("文档没有提到每日限额。" if daily else "有。") + f"每周额度从下单时间开始计算，每 {days} 天刷新重置一次；2 月 12 日前订阅并开启自动续费的用户，"
-                "在订阅期内不受每周额度限制。")
+                "在订阅期内不受每周额度限制。文档没有给出每周额度的具体数量；你可以在订阅页面查看它的消耗进度。")
     return (("The docs mention no daily limit. B" if daily else "Yes: b") + f"esides the 5-hour limit there is a weekly quota, counted from the time you placed your order and "
             f"reset every {days} days. Subscribers who subscribed and enabled auto-renewal before February 12 keep "
             "unlimited weekly usage for their subscription. The docs do not state the size of the weekly quota; "
@@ -389,15 +394,18 @@ def mcp_quota(r: Reply, p: Parsed) -> str:
 
 def running_out_asked(text: str, s: Slots) -> bool:
     """"Does running out touch my balance?": the question is about the balance, not a story of running out."""
-    return matches(text, QUOTA) and matches(text, r"\b(balance|charg\w*|pay|billed)\b", "余额", "扣费", "扣钱") and matches(
-        text, r"\b(run out|runs out|used up|burn\w* through|exhaust\w*|ran out|go over|exceed\w*)\b", "用完")
+    return matches(text, QUOTA) and matches(text, r"\b(balance|charg\w*|pay|paying|billed)\b", "余额", "扣费", "扣钱") and matches(
+        text, r"\b(run out|runs out|used up|burn\w* through|exhaust\w*|ran out|go over|exceed\w*|hit (the|my|a) ([\w-]+ )?"
+              r"limit|reach(ed)? (the|my) ([\w-]+ )?limit|limit (is )?reached)\b", "用完")
 
 
 def reset_time_asked(text: str, s: Slots) -> bool:
     """"Does the quota reset at midnight or 5 hours after my first prompt?": when the window starts."""
     return matches(text, r"\b(when|what time|at what point)\b.{0,40}\b(reset|resets|refresh|refreshes|renew|renews|start|"
-                         r"starts|begin|begins)\b|\bfixed time\b|\bmidnight\b|\b(rolling|sliding) (window|5)\b|\breset time\b",
-                   r"什么时候.{0,6}(重置|刷新|恢复)", "重置时间", "刷新时间", "几点") and matches(
+                         r"starts|begin|begins)\b|\bfixed time\b|\bmidnight\b|\b(rolling|sliding) (window|5)\b|\breset time\b|"
+                         r"\bwindow\b.{0,20}\b(rolling|sliding|fixed)\b",
+                   r"什么时候.{0,6}(重置|刷新|恢复)", "重置时间", "刷新时间", "几点", r"从.{0,8}(第一次|首次|开始).{0,10}(算|计算|计时)",
+                   "滚动", "固定时间") and matches(
         text, QUOTA, r"\b(5[- ]?hours?|window|cycle)\b", "5小时", "5 小时") and not matches(
         text, r"\bweekly|per week|each week|7-day|7 day\b", "每周", "周额度")
 
@@ -434,15 +442,29 @@ def quota_rollover(r: Reply, p: Parsed) -> str:
             f"hours and the weekly quota resets every {days} days from your order time.")
 
 
-@register("quota_exhausted", When(160, running_out_asked), facts=("quota.refresh", *PLAN_FACTS))
+@register("quota_exhausted", When(160, running_out_asked), facts=("quota.refresh", "api.billed_separately",
+                                                                   "endpoint.general", *PLAN_FACTS))
 def quota_exhausted(r: Reply, p: Parsed) -> str:
     window = r.fact("quota.refresh")
     if p.language == "zh":
         quotas = "".join(f"{PLAN_NAMES[plan]} 套餐每 {window} 小时最多约 {r.fact(f'quota.{plan}')} 次提示。"
                          for plan in plans_of(p))
+    else:
+        quotas = "".join(f" {PLAN_NAMES[plan]} gives up to ~{r.fact(f'quota.{plan}')} prompts every 5 hours."
+                         for plan in plans_of(p))
+    # "can I keep working by paying per token?": the plan never switches to the balance; the general API is apart
+    paygo = re.search(r"\b(per token|pay[- ]as[- ]you[- ]go|keep (working|going|using)|continue|top up|recharge)\b|按量|继续",
+                      p.text)
+    if paygo:
+        r.fact("api.billed_separately")
+        general = r.fact("endpoint.general").rsplit("/chat", 1)[0]
+        if p.language == "zh":
+            quotas += f"按量付费的通用 API（{general}）与套餐分开计费，不使用套餐额度。"
+        else:
+            quotas += (f" The pay-as-you-go general API ({general}) is billed separately and does not use the plan's "
+                       "quota.")
+    if p.language == "zh":
         return f"不会扣除账户余额。额度用完后需要等待下一个 {window} 小时周期刷新。" + quotas
-    quotas = "".join(f" {PLAN_NAMES[plan]} gives up to ~{r.fact(f'quota.{plan}')} prompts every 5 hours."
-                     for plan in plans_of(p))
     return ("No, it never touches your account balance: once the plan quota is used up, wait for the next 5-hour "
             "cycle, when it refreshes." + quotas)
 
