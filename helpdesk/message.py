@@ -558,7 +558,7 @@ def _tools(text: str, ask: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if "roo-code" in counts and not re.search(r"roo[\s-]?code|roocode|\broo\b.{0,30}\b(provider|mode|extension)", lowered):
         del counts["roo-code"]
     if "cursor" in counts and not re.search(r"\bcursor\b.{0,40}\b(ide|editor|settings?|model|pro|base url|override|"
-                                              r"custom|provider)|\b(in|with|use|using|on) cursor\b", lowered) \
+                                              r"custom|provider)|\b(in|with|use|using|on|to|into) cursor\b", lowered) \
             and not is_chinese(ask):  # a Chinese message calls the pointer 光标: "cursor" there is the editor
         del counts["cursor"]  # "the cursor jumps" is not the editor
     ask_lower = ask.lower()

@@ -46,6 +46,9 @@ CASES = [
     # the key in ANTHROPIC_API_KEY (the docs use ANTHROPIC_AUTH_TOKEN); the China platform's general endpoint
     ('My tool still uses Claude after setup: {"ANTHROPIC_BASE_URL": "https://api.z.ai/api/anthropic", '
      '"ANTHROPIC_API_KEY": "xxxx"} what is wrong?', [r"sets ANTHROPIC_API_KEY", r"ANTHROPIC_AUTH_TOKEN"], []),
+    # an MCP server added "to Cursor" gets the page's section for other clients; "how do I use" Zread gets its setup
+    ("How do I add the vision MCP to Cursor?", [r"In Cursor", r"other clients"], []),
+    ("zread mcp what is it for? how do I use it with my github repo", [r"api\.z\.ai/api/mcp/zread/mcp"], []),
     # a status code at the end of a sentence; a Japanese how-to with its tool
     ("When using the GLM Coding Plan with Roo Code, every request after ~10 minutes fails with 429.",
      [r"HTTP 429", r"rate-limits"], []),
