@@ -453,8 +453,8 @@ RAW = [
     row("what is the price of an iPhone", None),
     row("what's the weather", None),
     row("how do I install the coding helper", None),
-    # ("how do I configure web search MCP in Cline" left this table: MCP setup is the troubleshooting route's.)
-    row("How do I use Zread MCP?", None),
+    # ("how do I configure web search MCP in Cline" and "How do I use Zread MCP?" left this table: MCP setup is the
+    # troubleshooting route's, tests/test_troubleshoot.py.)
     row("how do I set max_tokens in the API", None),
     row("how do I enable thinking mode", None),
     row("how do I stream responses with the openai python sdk", None),

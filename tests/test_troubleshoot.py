@@ -49,6 +49,7 @@ CASES = [
     # an MCP server added "to Cursor" gets the page's section for other clients; "how do I use" Zread gets its setup
     ("How do I add the vision MCP to Cursor?", [r"In Cursor", r"other clients"], []),
     ("zread mcp what is it for? how do I use it with my github repo", [r"api\.z\.ai/api/mcp/zread/mcp"], []),
+    ("How do I use Zread MCP?", [r"claude mcp add .*zread"], []),
     # a status code at the end of a sentence; a Japanese how-to with its tool
     ("When using the GLM Coding Plan with Roo Code, every request after ~10 minutes fails with 429.",
      [r"HTTP 429", r"rate-limits"], []),
