@@ -517,6 +517,11 @@ RAW = [
     row("套餐可以转让给别人吗", "personal_plan", {}, [r"不能转让"], zh=True),
     row("what happens to my plan if i change my email?", None),
     row("which model is faster, glm-4.5-air or glm-4.7?", None),
+    row("Does my friend get a discount if they use my link?", "referral_friend_discount", {}, [r"10% instant discount"]),
+    row("是否可以邀请自己的小号获得返利", "referral_self", {}, [r"单一账号原则", r"收回"], zh=True),
+    row("Can I invite my own second account to get the credits?", "referral_self", {}, [r"^No: .*one platform account"]),
+    row("is the price in USD or can I pay in RMB?", "currency", {}, [r"in USD", r"don't mention paying in another"]),
+    row("可以用人民币支付吗", "currency", {}, [r"美元", r"没有提到用人民币"], zh=True),
     # quota questions as subscribers write them
     row("what exactly counts as one prompt?", "model_calls", {}, [r"15–20 model calls"]),
     row("Do subagent calls count toward my prompt quota?", "model_calls", {}, [r"15–20 model calls"]),

@@ -523,6 +523,26 @@ def billing_pages(r: Reply, p: Parsed) -> str:
                if other else ""))
 
 
+def currency_asked(text: str, s: Slots) -> bool:
+    """"Is the price in USD or can I pay in RMB?": the currency prices are in, not an amount to convert."""
+    return matches(text, r"\b(currency|currencies|usd|us dollars?|rmb|cny|yuan|euros?|eur|gbp|inr|local currency)\b", "人民币",
+                   "美元", "币种", "货币") and matches(text, r"\b(pay|paying|price|prices|priced|charged|billed|in)\b", "支付",
+                                                   "付款", "价格", "计价", "结算") and not s.money
+
+
+@register("currency", When(276, currency_asked), facts=("api.currency", "billing.payment_method", "sub.fee_order_card"))
+def currency(r: Reply, p: Parsed) -> str:
+    r.fact("api.currency")
+    page = r.fact("billing.payment_method")
+    r.fact("sub.fee_order_card")
+    if p.language == "zh":
+        return (f"文档中的价格以美元（USD）计（定价页：“All prices are in USD.”）；没有提到用人民币或其他货币支付。支付方式在 Payment "
+                f"Method（{page}）管理，FAQ 提到的是银行卡或 PayPal；结算页面显示实际接受的方式。")
+    return (f"The docs give prices in USD (the pricing page: \"All prices are in USD.\") and don't mention paying in "
+            f"another currency. Payment methods are managed under Payment Method ({page}); the FAQ names a bank card or "
+            "PayPal, and the checkout page shows what it accepts.")
+
+
 def trial_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\b(free trial|trial (period|version|plan)|try (it )?(for )?free|trial)\b", "试用", "免费体验") and not \
         matches(text, r"\b(mcp|web search|searches|vision|reader)\b")

@@ -22,10 +22,32 @@ def about_referral(text: str, s: Slots) -> bool:
                                    r"inviter)\b", "邀请", "推荐")
     friend_money = matches(text, r"\bfriends?('s)?\b") and bool(s.money or s.percent or matches(
         text, r"\bcredits?\b|\bpayment\b"))
-    return referral_words or friend_money
+    # "does my friend get a discount if they use my link?"
+    friend_link = matches(text, r"\bfriends?('s)?\b") and matches(text, r"\b(my|your|their|invite|referral) (link|code)\b|"
+                                                                   r"\bdiscount\b")
+    return referral_words or friend_money or friend_link
 
 
 REFERRAL = group("referral", 10, about_referral)
+
+
+def self_invite_asked(text: str, s: Slots) -> bool:
+    """"Can I invite my own second account?", "邀请自己的小号": the campaign's single-account principle."""
+    return matches(text, r"\b(my )?(own|second|another|alt|alternate|other|2nd) (account|email|phone)s?\b|\bmyself\b",
+                   "小号", "自己的(另一个|其他|第二个)?(账号|帐号)", "邀请自己", "多个账号", "多账号")
+
+
+@register("referral_self", When(12, self_invite_asked, group=REFERRAL), facts=("ref.single_account",
+                                                                             "ref.associated_accounts"))
+def referral_self(r: Reply, p: Parsed) -> str:
+    r.fact("ref.single_account")
+    r.fact("ref.associated_accounts")
+    if p.language == "zh":
+        return ("不可以：活动规则的“单一账号原则”规定每个自然人只能使用一个平台账号参与，平台会根据手机号、邮箱、设备、IP、支付账号等"
+                "判断是否为同一用户；发现作弊的，平台有权取消所有关联账号的活动资格并收回已获得的奖励。")
+    return ("No: the campaign's Single Account Principle lets each natural person take part with only one platform account "
+            "(the platform judges identity by phone number, email, device, IP address and payment account), and accounts "
+            "found cheating lose eligibility, with all associated accounts disqualified and their rewards reclaimed.")
 
 
 def validity_asked(text: str, s: Slots) -> bool:
@@ -280,7 +302,7 @@ def reward_asked(text: str, s: Slots) -> bool:
                                     "多少", "奖励", "返")
 
 
-@register("referral_reward", When(12, reward_asked, group=REFERRAL),
+@register("referral_reward", When(14, reward_asked, group=REFERRAL),
           facts=("ref.inviter_reward", "ref.faq_example", "ref.minimum"))
 def referral_reward(r: Reply, p: Parsed) -> str:
     rate = r.fact("ref.inviter_reward")
