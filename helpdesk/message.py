@@ -155,6 +155,10 @@ ENFORCEMENT = re.compile(r"\b(ban|bans|banned|banning|suspend\w*|suspension|risk
                          r"风控|被封", re.I)
 # A matter of their account or money the docs cannot settle: a charge, a bonus or credit not received, a refund.
 ACCOUNT_MATTER = re.compile(
+    r"\bwhy (was|were|am|did) (i|we|you|they) (get )?(charged|billed)\b|\bcharged (me )?(\$|usd ?)?\d|"
+    r"\b(paid|renewed|bought|purchased|subscribed)\b[^.?!\n]{0,40}\b(but|yet)\b[^.?!\n]{0,40}\b(expired|not active|inactive)\b|"
+    r"\b(expired|not active|inactive)\b[^.?!\n]{0,40}\b(but|yet|though|although)\b[^.?!\n]{0,40}\b(paid|renewed|bought|"
+    r"purchased|subscribed)\b|"
     r"\b(charged|billed|paid|payment|invoice|bonus|credits?|refund\w*|promo\w*)\b[^.?!\n]{0,80}\b(not|never|without|missing|"
     r"twice|double|wrong|no)\b|\b(not|never|without|missing)\b[^.?!\n]{0,40}\b(charged|billed|bonus|credited|refund\w*)\b|"
     r"重复扣费|扣费.{0,10}(错误|异常|两次)|(没有|未)到账|没收到.{0,6}(赠送|奖励|额度)", re.I)
@@ -167,6 +171,7 @@ SPOOF = re.compile(r"\b(simulat\w*|pretend\w*|spoof\w*|impersonat\w*|fake|faking
 # What a subscriber asks a support desk about that is no other company's business: paying, invoices, their account.
 # An ask about these that the docs don't answer gets "not in the docs" and a person, never "I only help with...".
 SUPPORT_MATTER = re.compile(r"\b(invoices?|vat|receipts?|billing|payments?|pay with|alipay|wechat pay|paypal|refunds?|"
+                            r"upgrad\w*|downgrad\w*|subscription|renew\w*|"
                             r"discounts?|coupons?|promo codes?|vouchers?|free trial|student (discount|plan|pricing)|"
                             r"my (z\.?ai )?account|account (email|password|deletion)|api keys?|quota|prompts? quota)\b|发票|付款|"
                             r"支付|支付宝|微信支付|退款|我的账号|我的账户", re.I)

@@ -522,6 +522,14 @@ RAW = [
     row("Can I invite my own second account to get the credits?", "referral_self", {}, [r"^No: .*one platform account"]),
     row("is the price in USD or can I pay in RMB?", "currency", {}, [r"in USD", r"don't mention paying in another"]),
     row("可以用人民币支付吗", "currency", {}, [r"美元", r"没有提到用人民币"], zh=True),
+    # subscription questions as subscribers write them
+    row("What's the difference between Lite, Pro and Max besides the number of prompts?", "plan_compare", {},
+        [r"~80", r"~400", r"~1600", r"GLM-5 on Max and Pro", r"100 / 1,000 / 4,000", r"don't state Max's"]),
+    row("Lite和Pro有什么区别", "plan_compare", {}, [r"80（Lite）", r"没有写明 Max 的价格"], zh=True),
+    row("What happens when my subscription expires? Do I lose access immediately?", "plan_expiry", {},
+        [r"error 1309", r"no grace period"]),
+    row("套餐过期了还能用吗", "plan_expiry", {}, [r"1309", r"宽限期"], zh=True),
+    row("How do I change the credit card for my subscription?", "billing_pages", {}, [r"Payment Method"]),
     # quota questions as subscribers write them
     row("what exactly counts as one prompt?", "model_calls", {}, [r"15–20 model calls"]),
     row("Do subagent calls count toward my prompt quota?", "model_calls", {}, [r"15–20 model calls"]),

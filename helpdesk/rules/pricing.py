@@ -491,7 +491,8 @@ OTHER_PAYMENT = r"\b(alipay|wechat ?pay|apple pay|google pay|crypto\w*|usdt|bank
 def billing_asked(text: str, s: Slots) -> bool:
     """Invoices, receipts, billing history, how to pay: the overview's billing pages and the FAQ's payment methods."""
     return matches(text, r"\b(invoices?|receipts?|vat|billing (history|details|page)|payment methods?|pay (with|by|via|using)|"
-                         r"paypal)\b", OTHER_PAYMENT, "发票", "收据", "账单", "付款方式", "支付方式", "怎么付款", "用什么支付")
+                         r"paypal|(change|update|replace|remove)\w* (my |the )?(credit |debit |bank )?(card|payment))\b",
+                   OTHER_PAYMENT, "发票", "收据", "账单", "付款方式", "支付方式", "怎么付款", "用什么支付", r"(换|更换|修改).{0,4}(卡|银行卡|信用卡)")
 
 
 @register("billing_pages", When(112, billing_asked),
@@ -541,6 +542,24 @@ def currency(r: Reply, p: Parsed) -> str:
     return (f"The docs give prices in USD (the pricing page: \"All prices are in USD.\") and don't mention paying in "
             f"another currency. Payment methods are managed under Payment Method ({page}); the FAQ names a bank card or "
             "PayPal, and the checkout page shows what it accepts.")
+
+
+def expiry_asked(text: str, s: Slots) -> bool:
+    """"What happens when my subscription expires?", "套餐过期了还能用吗": the 1309 error, and renewing."""
+    return matches(text, r"\b(plan|subscription|package)s?\b.{0,40}\b(expire[sd]?|expiry|expiration|lapse[sd]?|ends?)\b|"
+                         r"\bafter (it|my plan|the plan|my subscription) (expires|ends)\b",
+                   r"(套餐|订阅).{0,6}(过期|到期)") and not matches(text, r"\b(credits?|rewards?|referral)\b", "积分", "奖励") \
+        and not matches(text, r"\b(renew\w*|auto[- ]?renew\w*|cancel\w*|upgrad\w*)\b", "续费", "取消", "升级")
+
+
+@register("plan_expiry", When(153, expiry_asked), facts=("error.1309",))
+def plan_expiry(r: Reply, p: Parsed) -> str:
+    message = r.fact("error.1309").split(" [")[0]
+    if p.language == "zh":
+        return (f"套餐到期后就不能再用套餐额度调用了：请求会返回错误 1309（套餐已过期、暂时不可用，在官网续订后即可恢复使用）；"
+                f"续订地址：{SUBSCRIBE_PAGE}。文档没有提到到期后的宽限期。")
+    return (f"Once the plan expires it stops serving calls: requests return error 1309 (\"{message}\"), and you can "
+            f"resume after renewing at {SUBSCRIBE_PAGE}. The docs mention no grace period.")
 
 
 def trial_asked(text: str, s: Slots) -> bool:

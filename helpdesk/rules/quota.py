@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from helpdesk.rules.registry import When, group, register
-from helpdesk.rules.respond import PLAN_NAMES, Reply, number, plans_of
+from helpdesk.rules.respond import PLAN_NAMES, Reply, money, number, plans_of
 from helpdesk.rules.understand import QUOTA, Parsed, Slots, matches
 
 # A quota answer needs a question about an amount: "prompts" in a privacy question or "usage" in a story is not one.
@@ -105,6 +105,37 @@ def model_calls(r: Reply, p: Parsed) -> str:
 def ratio_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\b(times|×|how much more|compar\w*|vs|versus|ratio|bigger|more than|stack up|against)\b",
                    "倍") and (len(s.plans) >= 2 or "claude pro" in text or "claude max" in text)
+
+
+def compare_asked(text: str, s: Slots) -> bool:
+    """"What's the difference between Lite, Pro and Max?", "Lite和Pro有什么区别": what each plan includes."""
+    return matches(text, r"\b(differences?|differ|different|compare the plans|which plan (should|to))\b", "区别", "差别",
+                   "不同", "差异") and (len(s.plans) >= 2 or matches(text, r"\b(plans|tiers)\b", "套餐")) and not matches(
+        text, r"\b(times|×|ratio|how much more)\b", "倍", r"\b(glm-\d|open[- ]source)\b|(?<![a-z])api(?![a-z])")
+
+
+@register("plan_compare", When(258, compare_asked),
+          facts=(*PLAN_FACTS, "ratio.pro_vs_lite", "ratio.max_vs_pro", "models.glm5_plans", "mcp.lite", "mcp.pro", "mcp.max",
+                 "mcp.vision", "price.lite_monthly", "price.pro_monthly", "quota.estimates"))
+def plan_compare(r: Reply, p: Parsed) -> str:
+    lite, pro, mx = (r.fact(f"quota.{plan}") for plan in ("lite", "pro", "max"))
+    pro_x, max_x = r.fact("ratio.pro_vs_lite"), r.fact("ratio.max_vs_pro")
+    glm5 = r.fact("models.glm5_plans")
+    searches = [r.fact(f"mcp.{plan}") for plan in ("lite", "pro", "max")]
+    r.fact("mcp.vision")
+    lite_price, pro_price = r.fact("price.lite_monthly"), r.fact("price.pro_monthly")
+    r.fact("quota.estimates")
+    if p.language == "zh":
+        # the prices first: no figure after a "Max" may read as Max's price
+        return (f"FAQ 示例中的包月价格：Lite {money(lite_price)}，Pro {money(pro_price)}（文档没有写明 Max 的价格）。三个套餐的其他区别"
+                f"（FAQ）：每 5 小时约 {lite}（Lite）/ {pro}（Pro）/ {mx}（Max）次提示（Pro 约为 Lite 的 {pro_x} 倍，Max 约为 Pro 的 "
+                f"{max_x} 倍）；GLM-5 仅 {glm5[1]} 和 {glm5[0]} 提供；网络搜索和网页读取每月合计 {searches[0]:,} / {searches[1]:,} / "
+                f"{searches[2]:,} 次；视觉理解所有套餐都有，使用 5 小时 prompt 额度。以上额度为估算值。")
+    return (f"What differs between the plans (FAQ): prompts every 5 hours, Lite ~{lite}, Pro ~{pro}, Max ~{mx} (Pro about "
+            f"{pro_x}× Lite, Max about {max_x}× Pro); GLM-5 on {glm5[1]} and {glm5[0]} only; web searches and web reader "
+            f"calls per month, {searches[0]:,} / {searches[1]:,} / {searches[2]:,}; vision understanding on every plan, from "
+            f"the 5-hour prompt pool. Monthly list prices in the FAQ's example: Lite {money(lite_price)}, Pro "
+            f"{money(pro_price)}; the docs don't state Max's. The quotas are estimates.")
 
 
 @register("plan_ratio", When(260, ratio_asked),
