@@ -530,6 +530,8 @@ RAW = [
         [r"error 1309", r"no grace period"]),
     row("套餐过期了还能用吗", "plan_expiry", {}, [r"1309", r"宽限期"], zh=True),
     row("How do I change the credit card for my subscription?", "billing_pages", {}, [r"Payment Method"]),
+    row("Can I pause my subscription for a month?", "cancel_deadline", {}, [r"don't mention pausing", r"24 hours"]),
+    row("可以暂停订阅一个月吗", "cancel_deadline", {}, [r"没有提到暂停"], zh=True),
     # quota questions as subscribers write them
     row("what exactly counts as one prompt?", "model_calls", {}, [r"15–20 model calls"]),
     row("Do subagent calls count toward my prompt quota?", "model_calls", {}, [r"15–20 model calls"]),

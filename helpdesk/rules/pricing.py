@@ -276,7 +276,9 @@ def stop_renewal_asked(text: str, s: Slots) -> bool:
 
 
 def cancel_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\bcancel|unsubscribe|stop (the )?(auto-?)?renew", "取消") and not NOT_A_SUBSCRIPTION.search(text)
+    return matches(text, r"\bcancel|unsubscribe|stop (the )?(auto-?)?renew|\b(pause|freeze|suspend|put on hold)\b.{0,30}\b"
+                         r"(plan|subscription|account|billing)\b|\b(plan|subscription)\b.{0,20}\b(pause|freeze|suspend)\b",
+                   "取消", r"(暂停|冻结).{0,6}(套餐|订阅)") and not NOT_A_SUBSCRIPTION.search(text)
 
 
 @register("cancel_deadline", When(38, stop_renewal_asked), When(80, cancel_asked), facts=("sub.cancel", "sub.cancel_page"))
@@ -284,6 +286,13 @@ def cancel_deadline(r: Reply, p: Parsed) -> str:
     hours = r.fact("sub.cancel")
     r.fact("sub.cancel_page")
     when: dt.datetime | None = p.slots.get("date")
+    if re.search(r"\b(pause|freeze|suspend|on hold)\b|暂停|冻结", p.text):  # what the docs offer instead of a pause
+        if p.language == "zh":
+            return (f"文档没有提到暂停或冻结订阅。它们描述的是取消：至少在下一个扣费日前 {hours} 小时在订阅管理页面取消，之后当前套餐"
+                    "仍可用到到期，需要时再重新订阅。")
+        return (f"The docs don't mention pausing a subscription. What they describe is cancelling: cancel on the "
+                f"subscription management page at least {hours} hours before the next billing date, your plan stays "
+                "active until it expires, and you can subscribe again later.")
     if p.language == "zh":
         return (f"请至少在下一个扣费日前 {hours} 小时在订阅管理页面取消，以免自动续费；取消后当前套餐仍可用到到期。"
                 "订阅一经购买不可退款。")

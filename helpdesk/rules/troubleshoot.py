@@ -101,7 +101,8 @@ TOOL_SETUP = {
                    "them for you).",
     "opencode": "OpenCode: run `{tool.opencode.login}` and pick the provider \"{tool.opencode.provider}\" (the plain "
                 "Z.AI provider is the pay-as-you-go API).",
-    "cline": "Cline: API Provider \"{tool.cline.provider}\", Base URL {tool.cline.base_url}, and your Z.ai API key.",
+    "cline": "Cline: API Provider \"{tool.cline.provider}\", Base URL {tool.cline.base_url}, your Z.ai API key, and under "
+             "Model \"Use custom\" with the model name (e.g. {tool.cline.model}).",
     "roo-code": "Roo Code: API Provider \"{tool.roo-code.provider}\", Z AI Entrypoint \"{tool.roo-code.entrypoint}\".",
     "kilo-code": "Kilo Code: API Provider \"{tool.kilo-code.provider}\", Z AI Entrypoint \"{tool.kilo-code.entrypoint}\".",
     "goose": "Goose: a new provider of type \"{tool.goose.provider}\" with Base URL {tool.goose.base_url}.",
@@ -124,7 +125,8 @@ TOOL_SETUP_ZH = {
                    "ANTHROPIC_AUTH_TOKEN=<你的 Z.ai API Key>（或运行 `{tool.claude-code.helper}`，它会替你写好）。",
     "opencode": "OpenCode：运行 `{tool.opencode.login}`，选择服务商“{tool.opencode.provider}”（普通的 Z.AI 服务商走的是按量"
                 "付费 API）。",
-    "cline": "Cline：API Provider 选“{tool.cline.provider}”，Base URL 填 {tool.cline.base_url}，再填入你的 Z.ai API Key。",
+    "cline": "Cline：API Provider 选“{tool.cline.provider}”，Base URL 填 {tool.cline.base_url}，填入你的 Z.ai API Key，Model 选"
+             "“Use custom”并填写模型名（如 {tool.cline.model}）。",
     "roo-code": "Roo Code：API Provider 选“{tool.roo-code.provider}”，Z AI Entrypoint 选“{tool.roo-code.entrypoint}”。",
     "kilo-code": "Kilo Code：API Provider 选“{tool.kilo-code.provider}”，Z AI Entrypoint 选“{tool.kilo-code.entrypoint}”。",
     "goose": "Goose：新建一个类型为“{tool.goose.provider}”的服务商，Base URL 填 {tool.goose.base_url}。",
