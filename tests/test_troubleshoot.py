@@ -54,6 +54,10 @@ CASES = [
     ("When using the GLM Coding Plan with Roo Code, every request after ~10 minutes fails with 429.",
      [r"HTTP 429", r"rate-limits"], []),
     ("GLM-4.7をClaude Codeで使う方法を教えてください。", [r"ANTHROPIC_BASE_URL", ANTHROPIC], [r"使用"]),
+    # a server-side status the page does not list: said so, with the page's 500 and a person
+    ('API Error: 529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
+     [r"does not list HTTP 529", r"Try again later", r"z\.ai/contact"], []),
+    ("getting 502 Bad Gateway from api.z.ai/api/anthropic in claude code", [r"does not list HTTP 502"], []),
     # a base URL on Z.ai's host that is none of its endpoints: a typo, with the plan's two
     ("export OPENAI_BASE_URL=https://api.z.ai/api/coding/pass/v4/ and I get 404 NOT_FOUND, unable to connect",
      [r"coding/pass/v4/ is none of the documented endpoints", CODING], []),

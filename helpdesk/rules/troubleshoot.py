@@ -541,6 +541,11 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     unlisted_name = unlisted.group(3) if unlisted else (None if tool else _unlisted_tool(msg))
     support_ask = bool(SUPPORT_ASK.search(" ".join(msg.questions))) if msg.questions else False
     known = {c for c in msg.business_codes if f"error.{c}" in facts.by_id}
+    # A server-side status the error page does not list (502, 503, 529 "Overloaded"): unlisted, with the page's 500
+    server_status = [m.group(1) for m in re.finditer(r"(?<![\d.])(5\d\d)(?![\d.])", msg.raw)
+                     if m.group(1) != "500" and re.search(r"api error|status|http|error|bad gateway|gateway|overloaded|"
+                                                            r"unavailable|错误", msg.raw, re.I)
+                     and not any(e.code == m.group(1) for e in msg.errors)][:1]
     unknown_codes = [m.group(1) for m in re.finditer(r"(?:error|code|错误码?|报错)\D{0,12}(?<!\d)([1-9]\d{3})(?!\d)", msg.raw,
                                                      re.I)
                      if f"error.{m.group(1)}" not in facts.by_id and not re.match(r"20\d\d$", m.group(1))]
@@ -600,7 +605,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if plan_vs_api and not msg.failing and not known:
         balance = False  # "pay-as-you-go" named in a comparison is no charge complaint
     asked_for = bool(tool and msg.feature_request and msg.subscriber)  # "please add the plan to <tool>"
-    if not (msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+    if not (server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask)
@@ -614,6 +619,14 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         d.unlisted = unknown_codes[:2]
         d.say("unlisted", f"The error-code page does not list {' or '.join(d.unlisted)}, so the docs don't say what "
                           "it means.", f"错误码页面没有列出 {' 或 '.join(d.unlisted)}，所以文档没有说明它的含义。")
+    if server_status and not known and not msg.http_codes:
+        code = server_status[0]
+        meaning, fix = d.fact("error.http.500.1")
+        d.unlisted = [code]
+        d.say("http", f"The error-code page does not list HTTP {code}. It is a server-side status; the page's "
+                          f"closest entry, HTTP 500, means \"{meaning}\", and its fix: {fix}.",
+              f"错误码页面没有列出 HTTP {code}。它是服务器端的状态码；页面上最接近的是 HTTP 500，含义为“{meaning}”，处理办法："
+              f"{fix}。")
 
     def plan_endpoint() -> str:  # cited only when said
         return (d.fact("endpoint.anthropic") if msg.protocol == "anthropic" and tool not in PLAN_TOOLS[2:]
