@@ -532,6 +532,11 @@ RAW = [
     row("How do I change the credit card for my subscription?", "billing_pages", {}, [r"Payment Method"]),
     row("Can I pause my subscription for a month?", "cancel_deadline", {}, [r"don't mention pausing", r"24 hours"]),
     row("可以暂停订阅一个月吗", "cancel_deadline", {}, [r"没有提到暂停"], zh=True),
+    row("Is GLM-4.6 still available on the coding plan or only 4.7?", "model_included", {},
+        [r"GLM-4\.6 is among", r"only these four"]),
+    row("Can I use GLM-4.5-Flash with my plan key?", "model_included", {}, [r"GLM-4\.5-Flash is not among them"],
+        [r"^Yes"]),
+    row("lite 套餐能用 glm-4.5-air 吗", "model_included", {}, [r"可以：GLM-4\.5-Air"], zh=True),
     # quota questions as subscribers write them
     row("what exactly counts as one prompt?", "model_calls", {}, [r"15–20 model calls"]),
     row("Do subagent calls count toward my prompt quota?", "model_calls", {}, [r"15–20 model calls"]),

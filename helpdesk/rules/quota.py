@@ -341,6 +341,40 @@ def vision_model(r: Reply, p: Parsed) -> str:
             f"{', '.join(four[:-1])} and {four[-1]} (and GLM-5 on {plans[1]} and {plans[0]}).")
 
 
+# "Is GLM-4.6 still on the plan?", "Can I use GLM-4.5-Flash with my plan key?": one named model, in or out of the FAQ's four
+# ("GLM-4.7-plan" is TRAE's label for the plan's GLM-4.7, no model of its own)
+_ONE_MODEL = re.compile(r"\bglm-4\.\d(?:-(?:air|airx|flash|flashx|x))?(?![\w.-])")
+
+
+def model_included_asked(text: str, s: Slots) -> bool:
+    named = _ONE_MODEL.findall(text)
+    return bool(named) and not s.glm5 and not any(re.search(r"\d(v)$", m) for m in named) and matches(
+        text, r"\b(plan|plans|coding plan|subscription|lite|pro|max|plan key)\b", "套餐", "订阅") and matches(
+        text, r"\b(available|use|using|support\w*|include\w*|access|call|still)\b", "能用", "可以用", "支持", "包含") \
+        and matches(text, r"\?|^\s*(is|are|can|could|does|do|will)\b", "吗", "么") and not matches(text, r"\bhow (do|can|to)\b|\b(price|cost|context|tokens?)\b", "怎么", "如何", "价格", "上下文")
+
+
+@register("model_included", When(249, model_included_asked), facts=("models.four", "models.glm5_plans"))
+def model_included(r: Reply, p: Parsed) -> str:
+    four = r.fact("models.four")
+    plans = r.fact("models.glm5_plans")
+    named = list(dict.fromkeys(_ONE_MODEL.findall(p.text)))
+    listed = {m.lower() for m in four}
+    inside = [m for m in named if m in listed]
+    outside = [m for m in named if m not in listed]
+    show = {m.lower(): m for m in four}
+    if p.language == "zh":
+        parts = ([f"可以：{'、'.join(show[m] for m in inside)} 在 FAQ 列出的套餐可调用模型中" ] if inside else []) + (
+            [f"{'、'.join(m.upper().replace('-AIR', '-Air').replace('-FLASH', '-Flash') for m in outside)} 不在其中"] if outside else [])
+        return "；".join(parts) + f"。FAQ 说套餐只能调用这四个模型：{'、'.join(four)}（{plans[1]} 和 {plans[0]} 套餐另有 GLM-5）。"
+    parts = ([f"Yes: {', '.join(show[m] for m in inside)} {'is' if len(inside) == 1 else 'are'} among the models the FAQ "
+              "says the plan can call"] if inside else []) + (
+        [f"{', '.join(m.upper().replace('-AIR', '-Air').replace('-FLASH', '-Flash') for m in outside)} "
+         f"{'is' if len(outside) == 1 else 'are'} not among them"] if outside else [])
+    return ("; ".join(parts) + f". The FAQ: only these four models can be called, {', '.join(four[:-1])} and {four[-1]} "
+            f"(plus GLM-5 on {plans[1]} and {plans[0]}).")
+
+
 @register("models", When(250, models_asked),
           facts=("models.glm5_plans", "models.glm5_multiplier", "models.all_plans", "models.lite_no_glm5",
                  "models.lite_glm5_api", "models.four"))

@@ -546,9 +546,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                      if m.group(1) != "500" and re.search(r"api error|status|http|error|bad gateway|gateway|overloaded|"
                                                             r"unavailable|错误", msg.raw, re.I)
                      and not any(e.code == m.group(1) for e in msg.errors)][:1]
-    unknown_codes = [m.group(1) for m in re.finditer(r"(?:error|code|错误码?|报错)\D{0,12}(?<!\d)([1-9]\d{3})(?!\d)", msg.raw,
+    unknown_codes = [*dict.fromkeys(m.group(1) for m in re.finditer(r"(?:error|code|错误码?|报错)\D{0,12}(?<!\d)([1-9]\d{3})(?!\d)", msg.raw,
                                                      re.I)
-                     if f"error.{m.group(1)}" not in facts.by_id and not re.match(r"20\d\d$", m.group(1))]
+                     if f"error.{m.group(1)}" not in facts.by_id and not re.match(r"20\d\d$", m.group(1)))]
     # Setting up an MCP server inside a tool is the MCP page's question, not the tool's provider settings.
     setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask)
     rate_limited = bool(RATE_LIMITED.search(msg.ask)) and not known
