@@ -178,6 +178,7 @@ SUPPORT_MATTER = re.compile(r"\b(invoices?|vat|receipts?|billing|payments?|pay w
                             r"支付|支付宝|微信支付|退款|我的账号|我的账户", re.I)
 # Calling a plan service outside a coding tool: the REST API, curl, an SDK, their own script.
 DIRECT_CALL = re.compile(r"\b(rest ?api|rest one|rest endpoint|curl|python sdk|(python|node|js|typescript|go) (mcp )?sdk|"
+                         r"langchain|langgraph|llama[- ]?index|autogen|crewai|semantic kernel|vercel ai sdk|"
                          r"mcp (package|sdk)|sdk|(from|in|inside|within|via|through|into|with) my (own )?(script|code|app|program)|"
                          r"my (own )?(script|code|app|program) (that )?(calls?|calling|uses?|using|invok\w*|hits?|sends?)|programmatic\w*|directly (call\w*|"
                          r"invok\w*|via)|call\w* (it|them|the api) directly|testing the (rest )?api directly)\b|直接调用|"
