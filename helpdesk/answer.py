@@ -100,32 +100,50 @@ def framed(result: Answer, msg: Message, settings: Settings) -> Answer:
     if result.route != "retrieval" or not (msg.personal or msg.unknown_models or msg.unknown_names
                                            or msg.topic_outside_tool or msg.china_platform):
         return result
-    if msg.china_platform:
-        lead = ("The docs cover Z.ai's platform (api.z.ai), not Zhipu's China platform (open.bigmodel.cn), so they "
-                "don't cover its endpoints or accounts. The closest they say:")
-    elif msg.topic_outside_tool:
-        tool, topic = msg.topic_outside_tool
-        lead = f"The docs don't cover {topic} in {tool}; what they say about {topic} (for the API):"
-    elif msg.enforcement:
-        lead = "The docs don't say how the plan's terms are enforced (bans, suspensions, risk control). What they say:"
-    elif msg.regression:
-        lead = "The docs don't cover changes between versions of your tool. The closest they say:"
-    elif msg.feature_request and not msg.failing:
-        lead = "The docs don't cover this request. The closest they say:"
-    elif msg.account_matter:
-        lead = "The docs don't cover your account's charges or credits; Z.ai support can check them. What the docs say:"
-    elif (msg.own_account or msg.quota_drain) and not msg.failing:
-        lead = "The docs can't check your account; Z.ai support can. What the docs say:"
-    elif msg.unknown_models or msg.unknown_names:
-        names = ", ".join([m.upper().replace("GLM5V", "GLM-5.") for m in msg.unknown_models[:2]]
-                          + list(msg.unknown_names[:2]))
-        lead = f"The docs don't mention {names}. The closest they say:"
-    else:
-        lead = "The docs don't cover this exact problem. The closest they say:"
+    lead, lead_zh = _lead(msg)
+    zh = msg.language == "zh"  # the passage stays as the docs wrote it; what we say is in the subscriber's language
+    lead = lead_zh if zh else lead
     if not msg.personal:  # a how-to the docs answer for the API only: no case for a person to look at
         return replace(result, text=f"{lead}\n{result.text}")
-    text = (f"{lead}\n{result.text}\nZ.ai support can look at your case: {settings.support_url}")
+    person = "Z.ai 客服可以查看你的具体情况：" if zh else "Z.ai support can look at your case: "
+    text = f"{lead}\n{result.text}\n{person}{settings.support_url}"
     return replace(result, text=text, offer_human=True)
+
+
+def _lead(msg: Message) -> tuple[str, str]:
+    """What the closest passage is, said before it: (English, Chinese)."""
+    if msg.china_platform:
+        return ("The docs cover Z.ai's platform (api.z.ai), not Zhipu's China platform (open.bigmodel.cn), so they "
+                "don't cover its endpoints or accounts. The closest they say:",
+                "文档没有涉及智谱国内平台（open.bigmodel.cn）的接口地址和账户，它讲的是 Z.ai 平台（api.z.ai）。最接近的内容：")
+    if msg.topic_outside_tool:
+        tool, topic = msg.topic_outside_tool
+        topic_zh = TOPIC_ZH.get(topic, topic)
+        return (f"The docs don't cover {topic} in {tool}; what they say about {topic} (for the API):",
+                f"文档没有讲在 {tool} 中如何使用{topic_zh}；文档（针对 API）关于{topic_zh}的说明：")
+    if msg.enforcement:
+        return ("The docs don't say how the plan's terms are enforced (bans, suspensions, risk control). What they say:",
+                "文档没有说明套餐条款如何执行（封号、暂停、风控）。文档的说法：")
+    if msg.regression:
+        return ("The docs don't cover changes between versions of your tool. The closest they say:",
+                "文档没有涉及你所用工具不同版本之间的变化。最接近的内容：")
+    if msg.feature_request and not msg.failing:
+        return ("The docs don't cover this request. The closest they say:", "文档没有涉及这个需求。最接近的内容：")
+    if msg.account_matter:
+        return ("The docs don't cover your account's charges or credits; Z.ai support can check them. What the docs say:",
+                "文档没有涉及你账户的扣费或积分，Z.ai 客服可以核查。文档的说法：")
+    if (msg.own_account or msg.quota_drain) and not msg.failing:
+        return ("The docs can't check your account; Z.ai support can. What the docs say:",
+                "文档无法查看你的账户，Z.ai 客服可以。文档的说法：")
+    if msg.unknown_models or msg.unknown_names:
+        names = ", ".join([m.upper().replace("GLM5V", "GLM-5.") for m in msg.unknown_models[:2]]
+                          + list(msg.unknown_names[:2]))
+        return f"The docs don't mention {names}. The closest they say:", f"文档没有提到 {names}。最接近的内容："
+    return ("The docs don't cover this exact problem. The closest they say:", "文档没有涉及这个具体问题。最接近的内容：")
+
+
+TOPIC_ZH = {"thinking": "思考模式", "streaming": "流式输出", "vision": "视觉理解", "web search": "网络搜索",
+            "web reader": "网页读取"}
 
 
 def _traced(result: Answer, **trace) -> Answer:

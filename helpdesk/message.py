@@ -135,7 +135,7 @@ USAGE_QUERY = re.compile(
 # so what is asked for is rarely in them.
 FEATURE_REQUEST = re.compile(
     r"\[\s*(feature|feat|enhancement|建议|功能请求|需求)|\bfeature[\s_-]?request|\b(is there|are there|any) (any )?"
-    r"(plans?|planned)\b.{0,40}\bsupport\b|\bsupport (planned|coming)\b|\b(please|pls|could you|can you|can we|would you) "
+    r"planned\b.{0,40}\bsupport\b|\b(is there|are there) (any )?plans? to (add|support)\b|\bsupport (planned|coming)\b|\b(please|pls|could you|can you|can we|would you) "
     r"(add|support|implement|include)\b|\bwould it be (ok|okay|possible|fine|alright) to (add|support|implement|include)\b|\badd support for\b|\b(would|it'?d) (love|like|be (nice|great|good))\b|"
     r"^\s*\W?(feat|feature|enhancement|fr)\b|^\s*(add|support (for|of))\b|\bfeature\s*:|\bI (propose|suggest)\b|\bproposed "
     r"(feature|solution|change)\b|\[\s*(提议|建议|需求)|考虑(支持|增加|添加|加入)|"
@@ -175,7 +175,7 @@ SUPPORT_MATTER = re.compile(r"\b(invoices?|vat|receipts?|billing|payments?|pay w
                             r"upgrad\w*|downgrad\w*|subscription|renew\w*|"
                             r"discounts?|coupons?|promo codes?|vouchers?|free trial|student (discount|plan|pricing)|"
                             r"my (z\.?ai )?account|account (email|password|deletion)|api keys?|quota|prompts? quota)\b|发票|付款|"
-                            r"支付|支付宝|微信支付|退款|我的账号|我的账户", re.I)
+                            r"支付|支付宝|微信支付|退款|我的账号|我的账户|上限|限额|额度|套餐", re.I)
 # Calling a plan service outside a coding tool: the REST API, curl, an SDK, their own script.
 DIRECT_CALL = re.compile(r"\b(rest ?api|rest one|rest endpoint|curl|python sdk|(python|node|js|typescript|go) (mcp )?sdk|"
                          r"langchain|langgraph|llama[- ]?index|autogen|crewai|semantic kernel|vercel ai sdk|"
@@ -251,12 +251,12 @@ def documented_words(corpus_dir: str) -> frozenset[str]:
 
 # A product's name as subscribers write it: CamelCase ("ZCode", "RepoPrompt"), or a capitalised word after "in",
 # "from", "with", "using", "via", "into" ("from Zen"); a class name ("RateLimitError") is no product.
-_PRODUCT_NAME = re.compile(r"(?<![\w./@-])(?:[A-Z][a-z]+[A-Z][A-Za-z0-9]*|(?:(?<=\bin )|(?<=\bfrom )|(?<=\bwith )|"
+_PRODUCT_NAME = re.compile(r"(?<![\w./@-])(?:[A-Z][a-z]+[A-Z][A-Za-z0-9]*|[A-Z]{1,3}[A-Z][a-z]{2,}[A-Za-z0-9]*|(?:(?<=\bin )|(?<=\bfrom )|(?<=\bwith )|"
                            r"(?<=\busing )|(?<=\bvia )|(?<=\binto ))[A-Z][A-Za-z0-9]+)(?![\w./@-])")
-_NOT_PRODUCT = re.compile(r"(error|exception|session|client|request|response|config|settings?)$|^(zhipu\w*|bigmodel\w*|"
+_NOT_PRODUCT = re.compile(r"(error|exception|session|client|request|response|config|settings?|key|keys|token|url)$|^(zhipu\w*|bigmodel\w*|"
                           r"zai|glm\w*|chinese|english|china|mac|macos|windows|linux|ubuntu|wsl|docker|json|yaml|python|"
                           r"node|npm|github|google|chrome|vpn|pro|max|lite|plan|plus|team|utc|gmt|cst|pst|est|beijing|shanghai|singapore|"
-                          r"japan|europe|usa|asia|hong|kong|taiwan|korea|india|russia)$", re.I)
+                          r"japan|europe|usa|asia|hong|kong|taiwan|korea|india|russia|oauth|brazil|germany|france|canada|visa|mastercard)$", re.I)
 
 
 def _unknown_names(ask: str, corpus_dir: Path | None) -> tuple[str, ...]:
@@ -267,7 +267,7 @@ def _unknown_names(ask: str, corpus_dir: Path | None) -> tuple[str, ...]:
     known = documented_words(str(corpus_dir))
     aliases = {a for names, _ in TOOLS.values() for a in names}
     return tuple(dict.fromkeys(
-        name for name in _PRODUCT_NAME.findall(ask) if name.lower() not in known and name.lower() not in aliases
+        name for name in _PRODUCT_NAME.findall(ask) if len(name) > 2 and name.lower() not in known and name.lower() not in aliases
         and name.lower() not in OTHER_TOOLS and not _NOT_PRODUCT.search(name)))
 
 
@@ -462,15 +462,40 @@ def without_foreign_quota(text: str) -> str:
 
 # The service slow or down right now ("z.ai is super slow today", "is glm down?", "服务挂了"): an incident, which no page
 # covers; "which model is faster?" is not one.
-OUTAGE = re.compile(r"\b(is (z\.?ai|glm|it|the (api|service|server|coding plan)) (down|so slow|slow)|(very|super|so|really|"
-                    r"extremely|insanely|painfully|too) slow|slow (today|now|lately|recently|this (morning|week))|"
+OUTAGE = re.compile(r"\b(is (z\.?ai|glm|it|the (api|service|server|coding plan)) (down|so slow|slow)|(z\.?ai|glm[\w.-]*|"
+                    r"the (api|service|server|model)|responses?) (is |are )?(very |super |so |really |extremely |insanely |"
+                    r"too )?slow (today|now|lately|recently|this (morning|week))|(z\.?ai|glm[\w.-]*|the (api|service|server)|"
+                    r"responses?) (is |are )(very|super|so|really|extremely|insanely|painfully|too) slow|"
                     r"(outage|downtime)|(service|api|server|servers|z\.?ai|glm) (is |are )?(down|unavailable|unreachable)"
-                    r"( today| now| again)?)\b|很慢|好慢|太慢|变慢|宕机|挂了|服务不可用", re.I)
+                    r"( today| now| again)?)\b|(z\.?ai|glm|智谱|服务|接口|模型).{0,8}(很慢|好慢|太慢|变慢)|宕机|挂了|服务不可用", re.I)
+_HOW_TO = re.compile(r"\bhow (do|can|to|should)\b|\bmake it faster\b|怎么办|怎么|如何", re.I)
 
 
 # Zhipu's China platform, as subscribers name it: its domain, "the CN version", 国内版 / 国内站 / 开放平台.
-CHINA_PLATFORM = re.compile(r"bigmodel\.cn|\b(cn|china|chinese|mainland) (version|platform|site|endpoint|api)\b|"
+CHINA_PLATFORM = re.compile(r"bigmodel\.cn|\b(cn|china|mainland) (version|platform|site|endpoint|api)\b|\bchinese (platform|"
+                            r"endpoint|api)\b|"
                             r"(国内|内地|大陆)的?(版|站|平台)|智谱开放平台|bigmodel 平台", re.I)
+
+
+_DOCUMENTED_PATHS = ("/api/coding/paas/v4", "/api/anthropic", "/api/paas/v4")
+
+
+def _near_endpoint(url: str) -> bool:
+    """A path within two edits of a documented endpoint's ("/api/coding/pass/v4", "/api/paas/v3"): a typo, not another
+    service's URL ("/api/monitor/usage/quota/limit")."""
+    path = "/" + url.split("api.z.ai/", 1)[-1].split("?")[0].rstrip("/")
+    path = re.sub(r"/chat/completions$", "", path)
+    return any(0 < _edits(path.lower(), known) <= 2 for known in _DOCUMENTED_PATHS)
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (a short path against a short path)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+    return row[-1]
 
 
 def split_paste(text: str) -> tuple[str, str]:
@@ -613,7 +638,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     # A base URL on Z.ai's API host that is none of its endpoints ("/api/coding/pass/v4", "/api/paas/v3"): a typo
     mistyped = tuple(url for url in urls if re.search(r"(?<![\w.-])api\.z\.ai/", url, re.I)
                      and not any(re.search(pattern, url.lower()) for _, pattern in ENDPOINTS)
-                     and not re.search(r"api\.z\.ai/?$|/v1/messages", url.lower()))
+                     and not re.search(r"api\.z\.ai/?$|/v1/messages", url.lower()) and _near_endpoint(url))
     if re.search(r"\bcoding (plan )?(endpoint|base ?url|api)\b|编码(端点|接口)", everything):
         endpoints.append("coding")
     if re.search(r"\bgeneral (api )?(endpoint|base ?url|api)\b|通用(端点|接口)", everything):
@@ -675,7 +700,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
                              documented_models(str(corpus_dir))),
         unknown_names=_unknown_names(ask, corpus_dir) if not other_vendor else (),
         mistyped=mistyped,
-        outage=bool(OUTAGE.search(ask)),
+        outage=bool(OUTAGE.search(ask)) and not _HOW_TO.search(ask),
         china_platform=bool(CHINA_PLATFORM.search(ask)) or any(e.startswith("bigmodel") for e in endpoints),
         topics=(topics := _topics_named(own, corpus_dir)), topic_outside_tool=_topic_outside_tool(tools, topics, corpus_dir),
         self_hosted=bool(SELF_HOSTED.search(own)) and not endpoints)

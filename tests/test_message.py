@@ -83,3 +83,18 @@ def test_more_of_the_ways_subscribers_write_it(message, flag):
 def test_reasoning_is_the_thinking_pages_topic():
     assert "guides-thinking-mode" in analyse("how do I use glm reasoning in claude-code-router?", CORPUS).topics
     assert not analyse("my request fails with reasoning_content missing", CORPUS).topics
+
+
+@pytest.mark.parametrize("message, flag", [
+    ("Claude Code is so slow with GLM-4.7, how do I make it faster?", "outage"),
+    ("Claude Code 启动很慢，怎么办？", "outage"),
+    ("Is there a Chinese version of the Z.ai website?", "china_platform"),
+    ("I query https://api.z.ai/api/monitor/usage/quota/limit with my key and it returns 401", "mistyped"),
+])
+def test_what_the_new_flags_do_not_read_into_a_message(message, flag):
+    assert not getattr(analyse(message, CORPUS), flag)
+
+
+def test_a_base_url_two_edits_from_an_endpoint_is_a_typo():
+    assert analyse("OPENAI_BASE_URL=https://api.z.ai/api/coding/pass/v4/ gives 404", CORPUS).mistyped
+    assert analyse("z.ai is super slow today, anyone else?", CORPUS).outage

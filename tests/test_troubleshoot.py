@@ -446,3 +446,19 @@ def test_every_line_has_its_chinese_version():
         assert re.search(r"[\u4e00-\u9fff]", TOOL_SETUP_ZH[tool]), tool
     for server, (base, _) in MCP_SETUP.items():
         assert placeholders(MCP_SETUP_ZH[server]) == placeholders(base), server
+
+
+@pytest.mark.parametrize("message", [
+    "Cline shows an error when max_tokens is set to 512, why?",
+    "Traceback error at line 523 in my script when calling the coding plan",
+    "I got an error after about 550 prompts today, is that the limit?",
+])
+def test_a_number_in_the_500s_is_no_server_status_unless_written_as_one(message):
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert result is None or not re.search(r"HTTP 5\d\d", result.text), result.text
+
+
+@pytest.mark.parametrize("message", ["Does the GLM Coding Plan work in Brazil?", "Is the coding plan supported with Visa cards?"])
+def test_a_place_or_a_card_is_no_unlisted_tool(message):
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert result is None or "supported tools" not in result.text, result.text

@@ -67,7 +67,7 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         # A short ask read whole may take its intent from the story ("my plan renewed automatically. can I get my
         # money back?" is a refund question, not a renewal one): a policy the question sentences ask for wins.
         only = resolve(" ".join(msg.questions), list(history), plans=msg.plans)
-        if parsed.intent is not None and only.intent in POLICY_INTENTS and only.intent != parsed.intent:
+        if parsed.intent in POLICY_INTENTS and only.intent in POLICY_INTENTS and only.intent != parsed.intent:
             parsed = only
     if parsed.intent is None and not msg.questions and msg.personal:
         # A complaint that asks nothing ("my refund request was refused, an unfair term!") still gets the policy it is

@@ -427,11 +427,13 @@ def data_use_asked(text: str, s: Slots) -> bool:
     """"Does z.ai train on my code?", "do they store my prompts?", "代码会被拿去训练吗": what happens to what they send.
     Training or fine-tuning a model of their own is not this question."""
     theirs = r"(my|our|user|users'?|customers?'?|your|the)\s+(own\s+)?(code|codebase|data|prompts?|conversations?|chats?|inputs?|repos?\w*|content|files)"
+    # Z.ai (or "you", "they") keeping or using it; "can Claude Code read my files?" is a tool how-to
+    provider = r"\b(z\.?ai|zhipu|you|they|glm|the (service|provider|company|platform))\b"
     return (matches(text, rf"\btrain\w*\b.{{0,40}}\b{theirs}\b|\b{theirs}\b.{{0,60}}\btrain\w*\b|"
-                          rf"\b(store|stored|keep|kept|retain\w*|log|logged|save|saved|collect\w*|read|access|look at|share|"
-                          rf"sell|use|used)\s+{theirs}\b|\bdata (retention|privacy|usage policy)\b",
-                    r"(代码|数据|提示词|对话|输入).{0,12}(训练|存储|保存|留存|收集|泄露|上传)", r"(训练|收集|存储|保存).{0,8}(我的|用户的?)?(代码|数据|提示词|对话)",
-                    "隐私", "数据安全")
+                          rf"{provider}.{{0,20}}\b(store|stores|stored|keep|keeps|kept|retain\w*|log|logs|logged|save|saves|"
+                          rf"saved|collect\w*|share|shares|sell|sells)\s+{theirs}\b|\bdata (retention|privacy|usage policy)\b",
+                    r"(代码|数据|提示词|对话|输入).{0,12}(训练|留存|收集|泄露)", r"(训练|收集).{0,8}(我的|用户的?)?(代码|数据|提示词|对话)",
+                    r"(智谱|z\.?ai|你们|平台).{0,8}(存储|保存|留存|收集).{0,8}(代码|数据|提示词|对话)", "隐私", "数据安全")
             and not matches(text, r"\b(fine-?tun\w*|train (a|my|our|your own) (own )?model)\b", "微调"))
 
 
@@ -535,9 +537,12 @@ def billing_pages(r: Reply, p: Parsed) -> str:
 
 def currency_asked(text: str, s: Slots) -> bool:
     """"Is the price in USD or can I pay in RMB?": the currency prices are in, not an amount to convert."""
+    # a choice of currency ("USD or RMB?", "pay in euros", "人民币支付"), not a price asked in USD ("how much is Pro in USD?")
     return matches(text, r"\b(currency|currencies|usd|us dollars?|rmb|cny|yuan|euros?|eur|gbp|inr|local currency)\b", "人民币",
-                   "美元", "币种", "货币") and matches(text, r"\b(pay|paying|price|prices|priced|charged|billed|in)\b", "支付",
-                                                   "付款", "价格", "计价", "结算") and not s.money
+                   "美元", "币种", "货币") and matches(
+        text, r"\b(pay|paying|charged|billed) (in|with)\b|\bor\b|\b(another|other|local|my) currenc|\bcurrencies\b|\bwhich "
+              r"currency\b|\bonly (in )?usd\b", r"(人民币|美元|其他货币).{0,4}(支付|付款|结算)", "币种", "还是") and not matches(
+        text, r"\bhow much\b", "多少") and not s.money
 
 
 @register("currency", When(276, currency_asked), facts=("api.currency", "billing.payment_method", "sub.fee_order_card"))
@@ -555,10 +560,15 @@ def currency(r: Reply, p: Parsed) -> str:
 
 def expiry_asked(text: str, s: Slots) -> bool:
     """"What happens when my subscription expires?", "套餐过期了还能用吗": the 1309 error, and renewing."""
-    return matches(text, r"\b(plan|subscription|package)s?\b.{0,40}\b(expire[sd]?|expiry|expiration|lapse[sd]?|ends?)\b|"
-                         r"\bafter (it|my plan|the plan|my subscription) (expires|ends)\b",
-                   r"(套餐|订阅).{0,6}(过期|到期)") and not matches(text, r"\b(credits?|rewards?|referral)\b", "积分", "奖励") \
-        and not matches(text, r"\b(renew\w*|auto[- ]?renew\w*|cancel\w*|upgrad\w*)\b", "续费", "取消", "升级")
+    # what happens then, not where to see the date ("where can I see when my plan expires?") or a rollover
+    return matches(text, r"\bwhat happens\b.{0,40}\b(expire[sd]?|expiry|expiration|lapse[sd]?)\b|\b(plan|subscription|package)"
+                         r"s?\b.{0,30}\b(expired|has expired|lapsed)\b.{0,40}\b(still|can i|use|access|work)\b|\b(lose|keep) "
+                         r"access\b.{0,40}\b(expire[sd]?|expiry)\b|\b(after|when|once) (it|my plan|the plan|my subscription) "
+                         r"(expires|has expired|lapses)\b.{0,40}\b(still|can i|use|access|happens)\b",
+                   r"(套餐|订阅).{0,6}(过期|到期)(了|后|之后).{0,8}(还能|能不能|能否|可以|怎么办|会怎样)") and not matches(
+        text, r"\b(credits?|rewards?|referral|carry over|roll ?over|unused|where|check|see when|date)\b", "积分", "奖励", "哪里",
+        "在哪", "查看", "时间") and not matches(text, r"\b(renew\w*|auto[- ]?renew\w*|cancel\w*|upgrad\w*)\b", "续费", "取消",
+                                             "升级")
 
 
 @register("plan_expiry", When(153, expiry_asked), facts=("error.1309",))

@@ -110,8 +110,10 @@ def ratio_asked(text: str, s: Slots) -> bool:
 def compare_asked(text: str, s: Slots) -> bool:
     """"What's the difference between Lite, Pro and Max?", "Lite和Pro有什么区别": what each plan includes."""
     return matches(text, r"\b(differences?|differ|different|compare the plans|which plan (should|to))\b", "区别", "差别",
-                   "不同", "差异") and (len(s.plans) >= 2 or matches(text, r"\b(plans|tiers)\b", "套餐")) and not matches(
-        text, r"\b(times|×|ratio|how much more)\b", "倍", r"\b(glm-\d|open[- ]source)\b|(?<![a-z])api(?![a-z])")
+                   "不同", "差异") and (len(s.plans) >= 2 or matches(text, r"\b(the|these|three|your) (plans|tiers)\b",
+                                                                 "(三|几)个套餐", "套餐之间")) and not matches(
+        text, r"\b(times|×|ratio|how much more|speed|latency|faster|slower|response time)\b", "倍", "速度",
+        r"\b(glm-\d|open[- ]source|claude code|cursor|cline|opencode|kilo|roo)\b|(?<![a-z])api(?![a-z])")
 
 
 @register("plan_compare", When(258, compare_asked),
@@ -169,7 +171,7 @@ def plan_ratio(r: Reply, p: Parsed) -> str:
 
 
 def weekly_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\bweekly|per week|each week|7-day|7 day\b", "每周", "周额度", r"[1一] ?周", "周限额", "周用量",
+    return matches(text, r"\bweekly|per week|each week|7-day|7 day\b", "每周", "周额度", r"[1一] ?周.{0,4}(有没有|有|是多少|多少).{0,4}(上限|限额|限制|额度)", "周限额", "周用量",
                    "周上限") and matches(text, QUOTA, r"\b(cap|reset|restriction|restrictions|cycle)\b", "限制", "重置",
                                         "上限", "限额")
 
@@ -324,7 +326,9 @@ def vision_model_asked(text: str, s: Slots) -> bool:
     """"Does Lite support GLM-4.6V?": a vision model with the plan, not the Vision MCP server's own questions."""
     return matches(text, r"\bglm-4\.\dv\b|\bglm-?4v\b|\bvision models?\b", "视觉模型") and matches(
         text, r"\b(lite|pro|max|plans?|subscriptions?|support\w*|available|include\w*|access|use)\b", "套餐", "支持",
-        "能用", "可以用") and not matches(text, r"\bmcp\b|\bhow (do|can|to)\b|\binstall|\bconfigur", "配置", "安装")
+        "能用", "可以用") and not matches(text, r"\bmcp\b|\bhow (do|can|to|much)\b|\binstall|\bconfigur|\b(cost|price|"
+                                            r"pricing|per token|tokens)\b|(?<![a-z])api(?![a-z])", "配置", "安装", "价格",
+                                            "多少钱")
 
 
 @register("vision_model", When(248, vision_model_asked), facts=("models.vision_mcp", "mcp.vision", "models.four",

@@ -23,8 +23,7 @@ def about_referral(text: str, s: Slots) -> bool:
     friend_money = matches(text, r"\bfriends?('s)?\b") and bool(s.money or s.percent or matches(
         text, r"\bcredits?\b|\bpayment\b"))
     # "does my friend get a discount if they use my link?"
-    friend_link = matches(text, r"\bfriends?('s)?\b") and matches(text, r"\b(my|your|their|invite|referral) (link|code)\b|"
-                                                                   r"\bdiscount\b")
+    friend_link = matches(text, r"\bfriends?('s)?\b") and matches(text, r"\b(my|your|their|invite|referral) (link|code)\b")
     return referral_words or friend_money or friend_link
 
 
@@ -33,8 +32,9 @@ REFERRAL = group("referral", 10, about_referral)
 
 def self_invite_asked(text: str, s: Slots) -> bool:
     """"Can I invite my own second account?", "邀请自己的小号": the campaign's single-account principle."""
-    return matches(text, r"\b(my )?(own|second|another|alt|alternate|other|2nd) (account|email|phone)s?\b|\bmyself\b",
-                   "小号", "自己的(另一个|其他|第二个)?(账号|帐号)", "邀请自己", "多个账号", "多账号")
+    return matches(text, r"\b(invite|invit\w*|refer\w*)\b.{0,20}\b(my )?(own|second|alt|alternate|2nd) (account|email|phone)s?\b|"
+                         r"\b(invite|refer) myself\b|\bmy (own )?(second|alt|alternate|2nd) account\b",
+                   "小号", r"邀请自己的?(另一个|其他|第二个)?(账号|帐号)?", "自己邀请自己")
 
 
 @register("referral_self", When(12, self_invite_asked, group=REFERRAL), facts=("ref.single_account",

@@ -251,11 +251,12 @@ CONTEXT_MODELS = ("glm-4.7", "glm-4.6", "glm-4.5-air", "glm-4.5", "glm-4.6v")
 def context_window_asked(text: str, s: Slots) -> bool:
     """"What's GLM-4.7's context length on the plan?", "What context window size should I set in Cline?"."""
     size = r"context (window|length|size|limit)s?"
-    return matches(text, rf"\b(what|what's|whats|how (big|large|long|much)|which|is there|any|max\w*|set|size of)\b.{{0,40}}"
-                         rf"\b{size}\b|\b{size}\b.{{0,12}}\b(of|for|on|in) (the )?(glm|model|plan|coding plan|cline)|"
-                         r"\bmax(imum)? (input |context )?(tokens|length) (of|for) glm",
-                   r"上下文(窗口|长度)?.{0,6}(多大|多少|多长|是多少|上限)") and not matches(
-        text, r"\b(exceed\w*|over|too long|exceeds|differen\w*|same model|identical)\b", "超出", "超过", "超长", "区别")
+    return matches(text, rf"\b(what('s| is)|whats|how (big|large|long|much)|which|is there a|max\w*|size of|what .{{0,10}}"
+                         rf"size)\b.{{0,30}}\b{size}\b|\b{size}\b.{{0,12}}\b(of|for|on|in) (the )?(glm|model|plan|coding plan|"
+                         rf"cline)|\bmax(imum)? (input |context )?(tokens|length) (of|for) glm|\b{size} (size )?should i set\b",
+                   r"上下文(窗口|长度)?.{0,4}(多大|多长|是多少|上限)") and not matches(
+        text, r"\b(exceed\w*|over|too long|exceeds|differen\w*|same model|identical|clear|full|compact\w*|reset|free up|"
+              r"happens)\b", "超出", "超过", "超长", "区别", "怎么看", "清空", "用了多少")
 
 
 @register("context_window", When(236, context_window_asked), facts=(*(f"context.{m}" for m in CONTEXT_MODELS),

@@ -41,8 +41,13 @@ SETUP_ASK = re.compile(
     r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(?<!不)(怎么|如何|怎样|哪里|在哪)[^。？?,，]{0,12}(配置|接入|设置|使用|接|选择|选|弄|搞|填)|选(哪个|什么)|(?<!不)怎么用[?？吗呢]|"
     r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)|"
     r"(使う|使い|設定|接続|導入)(方法|手順)|使い方|設定方法|どうやって|どう(すれば|したら)", re.I)  # Japanese
+# A 5xx status the error page does not list, written as one ("API Error: 529", "status 502", "502 Bad Gateway"), not
+# any number from 500 to 599 in a message that says "error" ("max_tokens 512", "line 523", "550 prompts").
+SERVER_STATUS = re.compile(r"(?:api error:?|status(?: code)?:?|http/?[\d.]*|error(?: code)?:|\")\s*(5\d\d)(?![\d.])|"
+                           r"(?<![\d.])(5\d\d)\s+(?:bad gateway|gateway|service unavailable|overloaded)", re.I)
 # "Is Zed supported?", "does it work with aider?", "Zed 能用吗": whether a tool can be used at all.
-SUPPORT_ASK = re.compile(r"\b(support(ed|s)?|works? (with|in|on)|compatible|can (i|we|you) use)\b|支持|能用|可以用|兼容", re.I)
+SUPPORT_ASK = re.compile(r"\b(support(ed|s)?|works? (with|in|on)|compatible|can (i|we|you) use|usable|available)\b"
+                         r"|支持|能用|可以用|兼容", re.I)
 MCP_PAGES = frozenset(doc for _, doc in MCP_SERVERS.values())  # a request naming one is about that server
 GENERAL_KINDS = ("general", "bigmodel-general")
 RATE_CODES = ("1302", "1303", "1305")
@@ -368,7 +373,8 @@ def _unlisted_tool(msg: Message) -> str | None:
             continue
         written = re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", msg.raw, re.I)
         return written.group(0) if written else name
-    return msg.unknown_names[0] if msg.unknown_names else None
+    # a product's name looks like one (RepoPrompt, AiderDesk); "in Brazil", "with Visa" are a place and a card
+    return next((name for name in msg.unknown_names if re.search(r"[a-z][A-Z]|\d", name)), None)
 
 
 def requested_tool(msg: Message) -> str | None:
@@ -542,15 +548,15 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     support_ask = bool(SUPPORT_ASK.search(" ".join(msg.questions))) if msg.questions else False
     known = {c for c in msg.business_codes if f"error.{c}" in facts.by_id}
     # A server-side status the error page does not list (502, 503, 529 "Overloaded"): unlisted, with the page's 500
-    server_status = [m.group(1) for m in re.finditer(r"(?<![\d.])(5\d\d)(?![\d.])", msg.raw)
-                     if m.group(1) != "500" and re.search(r"api error|status|http|error|bad gateway|gateway|overloaded|"
-                                                            r"unavailable|错误", msg.raw, re.I)
-                     and not any(e.code == m.group(1) for e in msg.errors)][:1]
+    server_status = [code for m in SERVER_STATUS.finditer(msg.raw) for code in m.groups()
+                     if code and code != "500" and not any(e.code == code for e in msg.errors)][:1]
     unknown_codes = [*dict.fromkeys(m.group(1) for m in re.finditer(r"(?:error|code|错误码?|报错)\D{0,12}(?<!\d)([1-9]\d{3})(?!\d)", msg.raw,
                                                      re.I)
                      if f"error.{m.group(1)}" not in facts.by_id and not re.match(r"20\d\d$", m.group(1)))]
     # Setting up an MCP server inside a tool is the MCP page's question, not the tool's provider settings.
     setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask)
+    if unlisted_name and unlisted and not setup_ask:
+        unlisted_name = _unlisted_tool(msg)  # "does it work in Brazil?" names no tool; only a known or CamelCase one
     rate_limited = bool(RATE_LIMITED.search(msg.ask)) and not known
     general_shown = any(e in GENERAL_KINDS for e in msg.endpoints)
     balance = "1113" in known or bool(re.search(r"insufficient balance|余额不足|扣.{0,20}余额|按量(扣费|计费|付费)|"
