@@ -551,6 +551,12 @@ RAW = [
     row("How much does GLM-4.6V cost per token if I use the API?", None),
     row("Are there plans that support GLM-5?", "models", {}, [r"GLM-5 is available on Max and Pro"]),
     row("用了一周就到上限了，正常吗？", None),
+    row("Can I buy two Lite plans on the same account to double my quota?", "plan_stacking", {},
+        [r"don't say whether one account can hold several"], [r"~80"]),
+    row("同一个账号可以买两个套餐叠加额度吗", "plan_stacking", {}, [r"没有说明"], zh=True),
+    row("Is the 50% first purchase discount still available?", "first_purchase_deal", {},
+        [r"can't say whether it is still on"], [r"^Yes"]),
+    row("My subscription renewed at a higher price than before, why?", "price_change", {}, [r"notified in advance"]),
     # quota questions as subscribers write them
     row("what exactly counts as one prompt?", "model_calls", {}, [r"15–20 model calls"]),
     row("Do subagent calls count toward my prompt quota?", "model_calls", {}, [r"15–20 model calls"]),

@@ -334,7 +334,9 @@ def refund(r: Reply, p: Parsed) -> str:
 
 def price_change_asked(text: str, s: Slots) -> bool:
     """"Is the price going up?", "will my renewal cost more?": a future fee change, not today's price."""
-    return (matches(text, r"\b(price|prices|pricing|fee|fees|cost|costs|renewal)\b.{0,40}\b("
+    return (matches(text, r"\b(renew\w*|charged|billed)\b.{0,30}\b(a )?(higher|bigger) (price|amount|fee)\b|\b(higher|"
+                          r"increased) (price|fee|renewal)\b",
+                    r"\b(price|prices|pricing|fee|fees|cost|costs|renewal)\b.{0,40}\b("
                           r"increas\w*|go(ing|es)? up|rais\w*|hik\w*|chang\w*|more expensive|went up)\b",
                     # "my plan ... change my email" is no price change: a plan itself must get dearer
                     r"\b(subscription|plan)\b.{0,40}\b(increas\w*|go(ing|es)? up|rais\w*|hik\w*|more expensive|went up)\b",
@@ -487,6 +489,13 @@ def first_purchase_deal(r: Reply, p: Parsed) -> str:
     pct = r.fact("price.first_purchase_deal")
     lite, pro = r.fact("price.lite_monthly"), r.fact("price.pro_monthly")
     from_lite, from_pro = r.fact("price.from_lite"), r.fact("price.from_pro")
+    if re.search(r"\b(still|currently|right now|now|anymore|today|ended|over|expired?)\b|还有|现在|目前|结束", p.text):
+        # whether an offer is still on today is the subscription page's to say, not a page dated weeks ago
+        if p.language == "zh":
+            return (f"产品概览页（截至其更新日期）写的是首次购买 GLM Coding Plan 立减 {pct}%；文档无法确认它现在是否仍然有效，"
+                    f"请以订阅页面为准：{SUBSCRIBE_PAGE}")
+        return (f"The overview (as of its last update) offers {pct}% off your first GLM Coding Plan purchase; the docs can't "
+                f"say whether it is still on today: the subscription page shows the current offer, {SUBSCRIBE_PAGE}.")
     if p.language == "zh":
         return (f"有。产品概览页写明首次购买 GLM Coding Plan 立减 {pct}%，这就是“from {from_lite} USD per month”（Lite，"
                 f"原价 {money(lite)}）和“from {from_pro} USD per month”（Pro，原价 {money(pro)}）的由来。当前优惠以订阅页面为准："
@@ -579,6 +588,26 @@ def plan_expiry(r: Reply, p: Parsed) -> str:
                 f"续订地址：{SUBSCRIBE_PAGE}。文档没有提到到期后的宽限期。")
     return (f"Once the plan expires it stops serving calls: requests return error 1309 (\"{message}\"), and you can "
             f"resume after renewing at {SUBSCRIBE_PAGE}. The docs mention no grace period.")
+
+
+def stacking_asked(text: str, s: Slots) -> bool:
+    """"Can I buy two Lite plans on one account?", "同一个账号能买两个套餐吗": the docs never say."""
+    return matches(text, r"\b(buy|purchase|subscribe to|get|stack|combine|have)\b.{0,20}\b(two|2|multiple|several|another|a "
+                         r"second|more than one)\b.{0,20}\b(plans?|subscriptions?|lite|pro|max)\b",
+                   r"(买|订阅|开通)(两|2|多)个.{0,6}(套餐|订阅)|(套餐|订阅).{0,6}(叠加|多买)") and matches(
+        text, r"\b(same|one|my|single) account\b|\b(double|stack\w*|combin\w*|add up|together|more quota)\b",
+        "同一个账号", "一个账号", "叠加", "翻倍")
+
+
+@register("plan_stacking", When(148, stacking_asked), facts=("sub.personal",))
+def plan_stacking(r: Reply, p: Parsed) -> str:
+    r.fact("sub.personal")
+    if p.language == "zh":
+        return ("文档没有说明能否在同一个账号上同时订阅多个套餐、把额度叠加；它只说明一个订阅绑定一个账号，只授权给该账号的个人使用。"
+                "要更多额度，文档给出的方式是升级到更高档位；多个订阅的问题请咨询 Z.ai 客服。")
+    return ("The docs don't say whether one account can hold several subscriptions or add their quotas together; they "
+            "only say a subscription is tied to a single account and licensed to that one person. For more quota they "
+            "describe upgrading to a higher tier; for several subscriptions, ask Z.ai support.")
 
 
 def trial_asked(text: str, s: Slots) -> bool:

@@ -26,7 +26,12 @@ def glm5_prompts_asked(text: str, s: Slots) -> bool:
         text, r"\bhow many\b|\beach plan\b|\bper plan\b|\bevery 5|\b5 hours?\b|\bget\b")
 
 
+STACKING = r"\b(buy|purchase|subscribe to|get|stack|combine)\b.{0,20}\b(two|2|multiple|several|another|a second|more than one)\b.{0,20}\b(plans?|subscriptions?|lite|pro|max)\b"
+
+
 def prompt_quota_asked(text: str, s: Slots) -> bool:
+    if matches(text, STACKING, r"(买|订阅)(两|2|多)个.{0,6}(套餐|订阅)"):
+        return False  # "can I buy two Lite plans to double my quota?" asks about stacking, not Lite's quota
     return matches(text, QUOTA) and matches(text, QUANTITY) and bool(s.plans or matches(
         text, r"\b5[- ]?hours?|five hours|5h|per plan|each plan|the plan", "5小时", "5 小时", "套餐"))
 
