@@ -557,6 +557,8 @@ RAW = [
     row("Is the 50% first purchase discount still available?", "first_purchase_deal", {},
         [r"can't say whether it is still on"], [r"^Yes"]),
     row("My subscription renewed at a higher price than before, why?", "price_change", {}, [r"notified in advance"]),
+    row("what does npx @z_ai/coding-helper do?", "coding_helper", {}, [r"detects, installs and configures"]),
+    row("Do I need Node.js for Claude Code? which version?", "claude_install", {}, [r"Node\.js 18"]),
     # quota questions as subscribers write them
     row("what exactly counts as one prompt?", "model_calls", {}, [r"15–20 model calls"]),
     row("Do subagent calls count toward my prompt quota?", "model_calls", {}, [r"15–20 model calls"]),

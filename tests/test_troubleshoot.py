@@ -50,6 +50,8 @@ CASES = [
     ("How do I add the vision MCP to Cursor?", [r"In Cursor", r"other clients"], []),
     ("zread mcp what is it for? how do I use it with my github repo", [r"api\.z\.ai/api/mcp/zread/mcp"], []),
     ("How do I use Zread MCP?", [r"claude mcp add .*zread"], []),
+    ("Gemini CLI with GLM coding plan setup?", [r"Gemini CLI: it speaks the OpenAI protocol", CODING], []),
+    ("opencode: which model id should I use for glm 4.7 on the coding plan?", [r"opencode auth login"], []),
     # a status code at the end of a sentence; a Japanese how-to with its tool
     ("When using the GLM Coding Plan with Roo Code, every request after ~10 minutes fails with 429.",
      [r"HTTP 429", r"rate-limits"], []),

@@ -320,7 +320,8 @@ def models_asked(text: str, s: Slots) -> bool:
     """GLM-5 with a plan ("can I use GLM-5 on Lite?"), or which models a plan has; not how to switch models."""
     if (s.glm5 and s.plans) and not matches(text, r"\bhow (do|can|to)\b", QUOTA):
         return True
-    if matches(text, r"\b(faster|slower|better|worse|smarter|stronger|cheaper|best|fastest)\b", "更快", "更好", "哪个好"):
+    if matches(text, r"\b(faster|slower|better|worse|smarter|stronger|cheaper|best|fastest)\b|\bmodel (id|name|string)\b",
+               "更快", "更好", "哪个好", "模型名"):
         return False  # "which model is faster?" compares models; it does not ask which ones a plan has
     return not matches(text, r"\bhow (do|can|to)\b|\bswitch\b") and matches(
         text, r"\b(which|what) models?\b|\bglm-5\b.*\b(lite|pro|max|plan|available|access|use|support)|"
@@ -360,7 +361,9 @@ def model_included_asked(text: str, s: Slots) -> bool:
     return bool(named) and not s.glm5 and not any(re.search(r"\d(v)$", m) for m in named) and matches(
         text, r"\b(plan|plans|coding plan|subscription|lite|pro|max|plan key)\b", "套餐", "订阅") and matches(
         text, r"\b(available|use|using|support\w*|include\w*|access|call|still)\b", "能用", "可以用", "支持", "包含") \
-        and matches(text, r"\?|^\s*(is|are|can|could|does|do|will)\b", "吗", "么") and not matches(text, r"\bhow (do|can|to)\b|\b(price|cost|context|tokens?)\b", "怎么", "如何", "价格", "上下文")
+        and matches(text, r"\?|^\s*(is|are|can|could|does|do|will)\b", "吗", "么") and not matches(
+            text, r"\bhow (do|can|to)\b|\b(price|cost|context|tokens?)\b|\bmodel (id|name)\b|\bwhich model\b", "怎么", "如何",
+            "价格", "上下文", "模型名")
 
 
 @register("model_included", When(249, model_included_asked), facts=("models.four", "models.glm5_plans"))

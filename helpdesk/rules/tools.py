@@ -197,9 +197,11 @@ def shared_quota(r: Reply, p: Parsed) -> str:
 
 
 def coding_helper_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\b(automatic\w*|one command|all (of )?my (coding )?tools|every tool|quickest|fastest|easiest)\b",
-                   "自动", "一键") and matches(text, r"\b(set ?up|setup|configur\w*|install\w*|load)\b|\bset\b.{0,30}\bup\b",
-                                              "配置", "安装")
+    return (matches(text, r"\b(automatic\w*|one command|all (of )?my (coding )?tools|every tool|quickest|fastest|easiest)\b",
+                    "自动", "一键") and matches(text, r"\b(set ?up|setup|configur\w*|install\w*|load)\b|\bset\b.{0,30}\bup\b",
+                                               "配置", "安装")) or matches(  # "what does npx @z_ai/coding-helper do?"
+        text, r"\bwhat\b.{0,20}\bcoding[- ]helper\b|\bcoding[- ]helper\b.{0,20}\b(do|does|for)\b\s*\??$",
+        r"coding.?helper.{0,10}(是什么|干什么|做什么)")
 
 
 @register("coding_helper", When(212, coding_helper_asked), facts=("tool.helper.command",))
@@ -212,8 +214,8 @@ def coding_helper(r: Reply, p: Parsed) -> str:
 
 
 def claude_install_asked(text: str, s: Slots) -> bool:
-    return "claude code" in text and matches(text, r"\binstall\w*\b|\bnode(\.js)? version\b", "安装",
-                                             r"node(\.js)?\s?.{0,4}版本")
+    return "claude code" in text and matches(text, r"\binstall\w*\b|\bnode(\.js)? version\b|\bneed node(\.js)?\b|"
+                                                   r"\bnode(\.js)?\b.{0,30}\bversion\b", "安装", r"node(\.js)?\s?.{0,4}版本")
 
 
 @register("claude_install", When(205, claude_install_asked), facts=("tool.claude-code.install", "tool.claude-code.node"))

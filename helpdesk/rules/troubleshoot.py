@@ -40,7 +40,8 @@ SETUP_ASK = re.compile(
     r"put|set (it|this|that|them|everything) up)\b|\b(tutorial|guide|setup instructions)\b|\bcan (i|we) use (it|the plan|the coding plan|glm|z\.?ai|my plan|"
     r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(?<!不)(怎么|如何|怎样|哪里|在哪)[^。？?,，]{0,12}(配置|接入|设置|使用|接|选择|选|弄|搞|填)|选(哪个|什么)|(?<!不)怎么用[?？吗呢]|"
     r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)|"
-    r"(使う|使い|設定|接続|導入)(方法|手順)|使い方|設定方法|どうやって|どう(すれば|したら)", re.I)  # Japanese
+    r"(使う|使い|設定|接続|導入)(方法|手順)|使い方|設定方法|どうやって|どう(すれば|したら)|"  # Japanese
+    r"\b(set ?up|setup|config|configuration|integration)\s*\?|\b(which|what) model (id|name|string)\b", re.I)
 # A 5xx status the error page does not list, written as one ("API Error: 529", "status 502", "502 Bad Gateway"), not
 # any number from 500 to 599 in a message that says "error" ("max_tokens 512", "line 523", "550 prompts").
 SERVER_STATUS = re.compile(r"(?:api error:?|status(?: code)?:?|http/?[\d.]*|error(?: code)?:|\")\s*(5\d\d)(?![\d.])|"
