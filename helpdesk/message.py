@@ -309,7 +309,8 @@ def _topic_outside_tool(tools: tuple[str, ...], topics: tuple[str, ...], corpus_
     texts, topic_of = _page_texts(str(corpus_dir)), {doc: topic for topic, doc in page_topics(str(corpus_dir)).items()}
     tool, doc = tools[0], TOOLS[tools[0]][1]
     for page in topics:
-        if not page.startswith(("guides-", "devpack-mcp-")) or page not in topic_of:
+        # an MCP server's page sets it up for any MCP client ("other MCP clients"): only the API guides are API-only
+        if not page.startswith("guides-") or page not in topic_of:
             continue
         topic = topic_of[page]
         if topic not in texts.get(doc, "") and not any(alias in texts.get(page, "") for alias in TOOLS[tool][0]):

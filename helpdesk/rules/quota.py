@@ -421,6 +421,25 @@ def names_an_mcp_tool(text: str, s: Slots) -> bool:
 MCP = group("mcp", 130, names_an_mcp_tool)  # "how do I configure web search MCP?" is no quota question: no rule
 
 
+def mcp_list_asked(text: str, s: Slots) -> bool:
+    """"What MCP servers come with the coding plan?": which servers, not how many calls."""
+    return matches(text, r"\b(what|which)\b.{0,20}\bmcp (servers?|tools?)\b|\bmcp (servers?|tools?)\b.{0,30}\b(include\w*|come "
+                         r"with|available|do i get|are there)\b|\blist of mcp\b", r"(哪些|什么).{0,6}mcp", r"mcp.{0,10}(有哪些|包括)")
+
+
+@register("mcp_list", When(2, mcp_list_asked, group=MCP), facts=("mcp.servers", "mcp.zread_pool", "mcp.vision"))
+def mcp_list(r: Reply, p: Parsed) -> str:
+    servers = r.fact("mcp.servers")
+    r.fact("mcp.zread_pool")
+    r.fact("mcp.vision")
+    if p.language == "zh":
+        return (f"套餐用户专属的 MCP 服务：{'、'.join(servers)}（产品概览），另有 Zread MCP 服务（开源仓库的文档和代码）。网络搜索、网页"
+                "读取和 Zread 共用每月的调用次数，视觉理解使用套餐的 5 小时 prompt 额度。")
+    return (f"The plan's own MCP servers: {', '.join(servers)} (the overview), and the Zread MCP server (open-source "
+            "repositories' docs and code). Web search, web reader and Zread calls share the monthly count; vision "
+            "understanding draws on the plan's 5-hour prompt pool.")
+
+
 def mcp_amount_asked(text: str, s: Slots) -> bool:
     return matches(text, QUANTITY, "每个月")
 

@@ -159,7 +159,8 @@ def tool_setup(d: Diagnosis, tool: str) -> None:
 
 
 MCP_ASK = re.compile(r"\b(set ?up|setup|configur\w*|config|connect\w*|install\w*|add|adding|enable|endpoint|url|"
-                     r"command|node(\.js)?|start|run)\b|\bhow (do|can|should|to) (i |we )?use\b|配置|安装|添加|地址|命令|启动|"
+                     r"command|node(\.js)?|start|run)\b|\bhow (do|can|should|to) (i |we )?use\b|\b(can|could) (i|we) use\b|"
+                     r"配置|安装|添加|地址|命令|启动|"
                      r"怎么用|如何使用", re.I)
 QUANTITY_ASK = re.compile(r"\bhow many\b|\bquota\b|\bper month\b|\bmonthly\b|\blimit\b|次数|额度|多少", re.I)
 # Each server as its page sets it up, and the Claude Code command the page gives (said unless another client is named).
