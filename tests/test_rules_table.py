@@ -561,6 +561,8 @@ RAW = [
     row("Do I need Node.js for Claude Code? which version?", "claude_install", {}, [r"Node\.js 18"]),
     row("what MCP servers come with the coding plan?", "mcp_list", {}, [r"Vision Understanding MCP Server", r"Zread"]),
     row("coding plan 有哪些 mcp 服务", "mcp_list", {}, [r"网络搜索"], zh=True),
+    row("Are the web search and vision MCP tools available on Lite, or only on the bigger plans?", "mcp_list", {},
+        [r"All plans include", r"Lite 100"]),
     # quota questions as subscribers write them
     row("what exactly counts as one prompt?", "model_calls", {}, [r"15–20 model calls"]),
     row("Do subagent calls count toward my prompt quota?", "model_calls", {}, [r"15–20 model calls"]),

@@ -427,11 +427,21 @@ def mcp_list_asked(text: str, s: Slots) -> bool:
                          r"with|available|do i get|are there)\b|\blist of mcp\b", r"(哪些|什么).{0,6}mcp", r"mcp.{0,10}(有哪些|包括)")
 
 
-@register("mcp_list", When(2, mcp_list_asked, group=MCP), facts=("mcp.servers", "mcp.zread_pool", "mcp.vision"))
+@register("mcp_list", When(2, mcp_list_asked, group=MCP), facts=("mcp.servers", "mcp.zread_pool", "mcp.vision",
+                                                                "mcp.all_plans", "mcp.lite", "mcp.pro", "mcp.max"))
 def mcp_list(r: Reply, p: Parsed) -> str:
     servers = r.fact("mcp.servers")
     r.fact("mcp.zread_pool")
     r.fact("mcp.vision")
+    if plans_of(p) or re.search(r"\b(which plans?|only|available on|bigger|higher)\b|哪些套餐|哪个套餐", p.text):
+        r.fact("mcp.all_plans")  # "available on Lite, or only on the bigger plans?": all plans, in different amounts
+        counts = [r.fact(f"mcp.{plan}") for plan in ("lite", "pro", "max")]
+        if p.language == "zh":
+            return (f"所有套餐都有视觉理解、网络搜索和网页读取 MCP（产品概览）；区别在次数：网络搜索和网页读取每月合计 Lite {counts[0]:,}、"
+                    f"Pro {counts[1]:,}、Max {counts[2]:,} 次，视觉理解使用套餐的 5 小时 prompt 额度。")
+        return (f"All plans include Vision Understanding, Web Search MCP and Web Reader MCP (the overview); what differs is "
+                f"the amount: web searches and web reader calls per month, Lite {counts[0]:,}, Pro {counts[1]:,}, Max "
+                f"{counts[2]:,}, and vision understanding draws on each plan's 5-hour prompt pool.")
     if p.language == "zh":
         return (f"套餐用户专属的 MCP 服务：{'、'.join(servers)}（产品概览），另有 Zread MCP 服务（开源仓库的文档和代码）。网络搜索、网页"
                 "读取和 Zread 共用每月的调用次数，视觉理解使用套餐的 5 小时 prompt 额度。")
