@@ -563,6 +563,9 @@ RAW = [
     row("coding plan 有哪些 mcp 服务", "mcp_list", {}, [r"网络搜索"], zh=True),
     row("Are the web search and vision MCP tools available on Lite, or only on the bigger plans?", "mcp_list", {},
         [r"All plans include", r"Lite 100"]),
+    row("About how many tokens a month does a subscription work out to?", "token_allowance", {},
+        [r"tens of billions of tokens", r"~80"]),
+    row("lite 套餐每个月有多少 tokens", "token_allowance", {}, [r"数百亿"], zh=True),
     # quota questions as subscribers write them
     row("what exactly counts as one prompt?", "model_calls", {}, [r"15–20 model calls"]),
     row("Do subagent calls count toward my prompt quota?", "model_calls", {}, [r"15–20 model calls"]),

@@ -12,7 +12,7 @@ import re
 
 from helpdesk.rules.registry import When, group, register
 from helpdesk.rules.respond import PLAN_NAMES, Reply, money, number, plans_of
-from helpdesk.rules.understand import QUOTA, Parsed, Slots, matches
+from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, matches
 
 # A quota answer needs a question about an amount: "prompts" in a privacy question or "usage" in a story is not one.
 QUANTITY = (r"\bhow (many|much)\b|\b(quota|quotas|limit|limits|allowance|cap|caps)\b|\bper (5|five)|\bevery (5|five)|"
@@ -83,6 +83,27 @@ def model_calls_asked(text: str, s: Slots) -> bool:
               r"against|as|in)\b",
         r"(一次|一个)\s*(prompt|提示).{0,6}(怎么|如何)(算|计算|计)", r"(prompt|提示)(次数)?.{0,4}(怎么|如何)(算|计算|计)",
         r"(prompt|提示|对话轮次).{0,12}(计量|计费|计次)|按.{0,8}(prompt|提示|对话轮次).{0,6}(计量|计费|计算)")
+
+
+def token_allowance_asked(text: str, s: Slots) -> bool:
+    """"How many tokens a month does a subscription work out to?": the plan counts prompts; the FAQ's token estimate."""
+    return matches(text, r"\b(how many|how much|what|token (limit|quota|allowance|budget))\b.{0,30}\btokens?\b.{0,40}\b(month|"
+                         r"monthly|plan|subscription|lite|pro|max|get|include\w*|work out)\b|\btokens? (limit|quota|allowance|"
+                         r"budget)\b", r"多少.{0,4}(token|tokens)", r"(token|tokens).{0,6}(额度|上限|限制)") and not s.tokens \
+        and not s.api_model and not matches(text, COST, r"\b(context|output|input|max_tokens)\b", "上下文")
+
+
+@register("token_allowance", When(188, token_allowance_asked), facts=("tokens.monthly", "calls_per_prompt", *PLAN_FACTS))
+def token_allowance(r: Reply, p: Parsed) -> str:
+    total = r.fact("tokens.monthly")
+    low, high = r.fact("calls_per_prompt")
+    lite, pro, mx = (r.fact(f"quota.{plan}") for plan in ("lite", "pro", "max"))
+    if p.language == "zh":
+        return (f"文档没有给出按 token 计的套餐额度：套餐按 prompt 计（每 5 小时 Lite 约 {lite}、Pro 约 {pro}、Max 约 {mx} 次），每次 prompt "
+                f"通常包含 {low}–{high} 次模型调用，FAQ 把它概括为每月“tens of billions of tokens”（数百亿 tokens）的总量。")
+    return (f"The docs give no token quota per plan: the plan counts prompts (Lite ~{lite}, Pro ~{pro}, Max ~{mx} every 5 "
+            f"hours), each typically {low}–{high} model calls, which the FAQ sums up as \"a total monthly allowance of "
+            f"{total}\".")
 
 
 @register("model_calls", When(190, model_calls_asked), facts=("calls_per_prompt", "quota.refresh", *PLAN_FACTS))
