@@ -566,6 +566,9 @@ RAW = [
     row("About how many tokens a month does a subscription work out to?", "token_allowance", {},
         [r"tens of billions of tokens", r"~80"]),
     row("lite 套餐每个月有多少 tokens", "token_allowance", {}, [r"数百亿"], zh=True),
+    row("hi team, i have the pro plan and want to use it with both claude code at work and opencode at home at the same "
+        "time. is that allowed or will my account get banned?", "shared_quota", {}, [r"share the same quota"],
+        [r"team or per-seat"]),
     # quota questions as subscribers write them
     row("what exactly counts as one prompt?", "model_calls", {}, [r"15–20 model calls"]),
     row("Do subagent calls count toward my prompt quota?", "model_calls", {}, [r"15–20 model calls"]),

@@ -52,6 +52,9 @@ CASES = [
     ("How do I use Zread MCP?", [r"claude mcp add .*zread"], []),
     ("Gemini CLI with GLM coding plan setup?", [r"Gemini CLI: it speaks the OpenAI protocol", CODING], []),
     ("opencode: which model id should I use for glm 4.7 on the coding plan?", [r"opencode auth login"], []),
+    # the quota's own code: no protocol advice for a configuration that works
+    ('Claude Code fails: API Error: 429 {"error":{"code":"1308","message":"Usage limit reached for 5 hour."}} on Max',
+     [r"1308", r"usage limit"], [r"talks the Anthropic protocol"]),
     # a status code at the end of a sentence; a Japanese how-to with its tool
     ("When using the GLM Coding Plan with Roo Code, every request after ~10 minutes fails with 429.",
      [r"HTTP 429", r"rate-limits"], []),

@@ -414,6 +414,7 @@ def card_minimum(r: Reply, p: Parsed) -> str:
 
 
 def sharing_asked(text: str, s: Slots) -> bool:
+    text = re.sub(r"\b(hi|hello|hey|dear|thanks|thank you)[,!]? (z\.?ai |support |dev |glm )?team\b", " ", text)  # a greeting
     return matches(text, r"\btransfer\w* (my |the |a )?(plan|subscription)\b|\b(plan|subscription)\b.{0,20}\bto (another|a "
                          r"different|someone else'?s?) (account|person|user)\b", r"(套餐|订阅).{0,10}(转让|转移|过户)") or matches(
         text, r"\b(teams?|seats?|(multiple|several|many|two|three|\d+) (people|users|developers|devs|engineers|"

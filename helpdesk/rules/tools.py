@@ -178,8 +178,12 @@ def claude_mapping(r: Reply, p: Parsed) -> str:
 def shared_quota_asked(text: str, s: Slots) -> bool:
     """"Do Claude Code and Cline each get their own quota, or is it one pool?" """
     tools = sum(tool in text for tool in SUPPORTED_TOOL_NAMES)
-    return (tools >= 2 or matches(text, r"\b(each|every|all|different|multiple|several) (coding )?tools?\b",
-                                  r"(多个|所有|不同|各个|每个|几个)(编程|编码)?工具")) and \
+    several = tools >= 2 or matches(text, r"\b(each|every|all|different|multiple|several) (coding )?tools?\b",
+                                    r"(多个|所有|不同|各个|每个|几个)(编程|编码)?工具")
+    # "use it with both Claude Code and OpenCode at the same time, is that allowed?": one person, several tools
+    at_once = tools >= 2 and matches(text, r"\b(at the same time|simultaneously|both|in parallel)\b", "同时") and matches(
+        text, r"\b(allowed|ok|okay|can i|permitted|fine|banned)\b", "可以", "允许")
+    return at_once or several and \
         matches(text, r"\b(quota|quotas|pool|limit|limits|usage)\b", "额度", "用量") and \
         matches(text, r"\b(own|separate|separately|share|shared|sharing|same|one pool|each|combined|together)\b", "共享",
                 "共用", "分开", "单独", "各自", "同一")
@@ -188,6 +192,13 @@ def shared_quota_asked(text: str, s: Slots) -> bool:
 @register("shared_quota", When(215, shared_quota_asked), facts=("tools.shared_quota", "quota.refresh"))
 def shared_quota(r: Reply, p: Parsed) -> str:
     r.fact("tools.shared_quota")
+    if re.search(r"\b(allowed|permitted|banned|ban|ok|okay)\b|允许|封号", p.text):  # several tools at once, allowed?
+        if p.language == "zh":
+            return ("文档描述的就是在多个支持的编程工具中使用套餐：这些工具共用你订阅的同一份额度（5 小时额度和每周额度）。"
+                    "文档没有提到因同时使用多个工具而封号。")
+        return ("Using the plan in several supported coding tools is what the docs describe: they all share the same "
+                "quota under your subscription (the 5-hour and weekly limits). The docs say nothing about bans for "
+                "using more than one tool.")
     if p.language == "zh":
         window = r.fact("quota.refresh")
         return (f"共用一个额度：你订阅下所有支持的编程工具共享同一份用量额度，Claude Code、Cline 或其他任何工具发出的提示，都计入"

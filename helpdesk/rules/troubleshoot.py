@@ -51,6 +51,8 @@ SUPPORT_ASK = re.compile(r"\b(support(ed|s)?|works? (with|in|on)|compatible|can 
                          r"|支持|能用|可以用|兼容", re.I)
 MCP_PAGES = frozenset(doc for _, doc in MCP_SERVERS.values())  # a request naming one is about that server
 GENERAL_KINDS = ("general", "bigmodel-general")
+# Codes that a working configuration returns (the quota, rate limits, content): no protocol advice
+NOT_CONFIG = frozenset({"1301", "1302", "1303", "1304", "1305", "1308"})
 RATE_CODES = ("1302", "1303", "1305")
 AUTH_CODES = ("1000", "1001", "1002", "1003", "1004")
 PLAN_MODELS_RE = re.compile(r"glm-?4\.7|glm-?4\.6|glm-?4\.5(-air)?|glm-?5", re.I)
@@ -684,7 +686,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                               + (f" in {_tool_name(tool)}" if tool else "") + ".",
                   f"你的消息里用的是通用接口地址（{shown}）；Coding Plan 需要" + (f"在 {_tool_name(tool)} 中" if tool else "")
                   + f"使用 {needed}。")
-    elif (tool in ANTHROPIC_TOOLS or msg.protocol == "anthropic") and "anthropic" not in msg.endpoints and (
+    elif (tool in ANTHROPIC_TOOLS or msg.protocol == "anthropic") and "anthropic" not in msg.endpoints and not (
+            known & NOT_CONFIG) and (
             (msg.failing and not over_context and not claude_timeout) or msg.endpoints):
         who = _tool_name(tool) if tool in ANTHROPIC_TOOLS else None
         anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
