@@ -569,6 +569,8 @@ RAW = [
     row("hi team, i have the pro plan and want to use it with both claude code at work and opencode at home at the same "
         "time. is that allowed or will my account get banned?", "shared_quota", {}, [r"share the same quota"],
         [r"team or per-seat"]),
+    row("I'm deciding between Lite and Pro. I code ~4 hours a day with Claude Code. Will Lite be enough?", "plan_compare",
+        {}, [r"can't tell how much you will use", r"~80"]),
     # quota questions as subscribers write them
     row("what exactly counts as one prompt?", "model_calls", {}, [r"15–20 model calls"]),
     row("Do subagent calls count toward my prompt quota?", "model_calls", {}, [r"15–20 model calls"]),

@@ -135,6 +135,9 @@ def ratio_asked(text: str, s: Slots) -> bool:
 
 def compare_asked(text: str, s: Slots) -> bool:
     """"What's the difference between Lite, Pro and Max?", "Lite和Pro有什么区别": what each plan includes."""
+    if matches(text, r"\b(deciding|decide|choose|choosing|pick|picking) between\b|\b(is|will|would) (the )?(lite|pro|max)"
+                     r"( plan)? (be )?enough\b", r"(lite|pro|max).{0,6}够(用|吗)") and s.plans:
+        return True  # "deciding between Lite and Pro, will Lite be enough?"
     return matches(text, r"\b(differences?|differ|different|compare the plans|which plan (should|to))\b", "区别", "差别",
                    "不同", "差异") and (len(s.plans) >= 2 or matches(text, r"\b(the|these|three|your) (plans|tiers)\b",
                                                                  "(三|几)个套餐", "套餐之间")) and not matches(
@@ -153,6 +156,13 @@ def plan_compare(r: Reply, p: Parsed) -> str:
     r.fact("mcp.vision")
     lite_price, pro_price = r.fact("price.lite_monthly"), r.fact("price.pro_monthly")
     r.fact("quota.estimates")
+    if re.search(r"\benough\b|够", p.text):  # how much they will use is theirs to judge; the figures are the docs'
+        if p.language == "zh":
+            return (f"文档无法判断你的用量是否够用；它给出的是：每 5 小时约 {lite}（Lite）/ {pro}（Pro）/ {mx}（Max）次 prompt（Pro 约为 "
+                    f"Lite 的 {pro_x} 倍），每次 prompt 通常包含多次模型调用；GLM-5 仅 {glm5[1]} 和 {glm5[0]} 提供。以上均为估算值。")
+        return (f"The docs can't tell how much you will use; what they give: prompts every 5 hours, Lite ~{lite}, Pro "
+                f"~{pro}, Max ~{mx} (Pro about {pro_x}× Lite), one prompt being several model calls; GLM-5 on {glm5[1]} "
+                f"and {glm5[0]} only. These are estimates.")
     if p.language == "zh":
         # the prices first: no figure after a "Max" may read as Max's price
         return (f"FAQ 示例中的包月价格：Lite {money(lite_price)}，Pro {money(pro_price)}（文档没有写明 Max 的价格）。三个套餐的其他区别"
