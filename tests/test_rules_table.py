@@ -571,6 +571,7 @@ RAW = [
         [r"team or per-seat"]),
     row("I'm deciding between Lite and Pro. I code ~4 hours a day with Claude Code. Will Lite be enough?", "plan_compare",
         {}, [r"can't tell how much you will use", r"~80"]),
+    row("Does the coding plan include Claude models?", "model_included", {}, [r"^No: .*four GLM models"]),
     # quota questions as subscribers write them
     row("what exactly counts as one prompt?", "model_calls", {}, [r"15–20 model calls"]),
     row("Do subagent calls count toward my prompt quota?", "model_calls", {}, [r"15–20 model calls"]),

@@ -387,7 +387,14 @@ def vision_model(r: Reply, p: Parsed) -> str:
 _ONE_MODEL = re.compile(r"\bglm-4\.\d(?:-(?:air|airx|flash|flashx|x))?(?![\w.-])")
 
 
+# "Does the plan include Claude models?": another company's models asked about with the plan
+_OTHER_MODELS = re.compile(r"\b(claude|gpt(-?\d[\w.]*)?|gemini|openai|o\d|llama|mistral) models?\b|\b(sonnet|opus)\b")
+
+
 def model_included_asked(text: str, s: Slots) -> bool:
+    if _OTHER_MODELS.search(text) and matches(text, r"\b(plan|coding plan|subscription)\b", "套餐") and matches(
+            text, r"\b(include\w*|come with|offer\w*|have|get|access)\b", "包含", "包括") and matches(text, r"\?", "吗"):
+        return True
     named = _ONE_MODEL.findall(text)
     return bool(named) and not s.glm5 and not any(re.search(r"\d(v)$", m) for m in named) and matches(
         text, r"\b(plan|plans|coding plan|subscription|lite|pro|max|plan key)\b", "套餐", "订阅") and matches(
@@ -397,11 +404,18 @@ def model_included_asked(text: str, s: Slots) -> bool:
             "价格", "上下文", "模型名")
 
 
-@register("model_included", When(249, model_included_asked), facts=("models.four", "models.glm5_plans"))
+@register("model_included", When(249, model_included_asked), facts=("models.four", "models.glm5_plans", "claude.sonnet"))
 def model_included(r: Reply, p: Parsed) -> str:
     four = r.fact("models.four")
     plans = r.fact("models.glm5_plans")
     named = list(dict.fromkeys(_ONE_MODEL.findall(p.text)))
+    if not named:  # another company's models: the plan's are GLM's
+        r.fact("claude.sonnet")  # the mapping of Claude Code's model names
+        if p.language == "zh":
+            return (f"不包含。FAQ 说套餐只能调用这四个 GLM 模型：{'、'.join(four)}（{plans[1]} 和 {plans[0]} 套餐另有 GLM-5）；在 "
+                    "Claude Code 中显示的 Claude 模型名会映射到这些 GLM 模型。")
+        return (f"No: the FAQ says the plan can call only these four GLM models, {', '.join(four[:-1])} and {four[-1]} "
+                f"(plus GLM-5 on {plans[1]} and {plans[0]}); in Claude Code the Claude model names are mapped to them.")
     listed = {m.lower() for m in four}
     inside = [m for m in named if m in listed]
     outside = [m for m in named if m not in listed]
