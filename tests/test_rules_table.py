@@ -572,6 +572,9 @@ RAW = [
     row("I'm deciding between Lite and Pro. I code ~4 hours a day with Claude Code. Will Lite be enough?", "plan_compare",
         {}, [r"can't tell how much you will use", r"~80"]),
     row("Does the coding plan include Claude models?", "model_included", {}, [r"^No: .*four GLM models"]),
+    row("lite 套餐一天能用多少次", "weekly_quota", {}, [r"没有提到每日限额", r"每 7 天"], zh=True),
+    row("为什么我的 claude code 显示的还是 claude 的模型名", "claude_mapping", {}, [r"ANTHROPIC_DEFAULT_SONNET_MODEL"], zh=True),
+    row("智谱的 glm-4.7 支持多模态吗", "vision_model", {}, [r"Vision MCP"], zh=True),
     # quota questions as subscribers write them
     row("what exactly counts as one prompt?", "model_calls", {}, [r"15–20 model calls"]),
     row("Do subagent calls count toward my prompt quota?", "model_calls", {}, [r"15–20 model calls"]),

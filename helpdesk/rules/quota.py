@@ -216,7 +216,8 @@ def other_limits_asked(text: str, s: Slots) -> bool:
     """"Is there a daily limit, or just the 5-hour one?": the FAQ's "any other restrictions" answer, the weekly quota."""
     return matches(text, r"\b(daily|per day|a day|monthly|per month) (limit|limits|cap|quota|usage limit)\b|\b(other|another|any "
                          r"more|additional|extra|further) (limit|limits|restrictions?|caps?)\b|\b(apart from|besides|other than|"
-                         r"beyond) the 5[- ]?hours?\b", "每天限额", "每日限额", "日限额", "其他限制", "还有别的限制") and not matches(
+                         r"beyond) the 5[- ]?hours?\b", "每天限额", "每日限额", "日限额", "其他限制", "还有别的限制",
+                   r"(1天|一天|每天|每日).{0,6}(多少次|能用多少|上限|限额|限制)") and not matches(
         text, r"\b(rate|concurrency|concurrent|token|tokens|context|web search|searches|mcp)\b", "并发", "搜索")
 
 
@@ -261,7 +262,7 @@ def usage_check(r: Reply, p: Parsed) -> str:
 def weekly_quota(r: Reply, p: Parsed) -> str:
     days = r.fact("weekly.cycle")
     r.fact("weekly.grandfathered")
-    daily = re.search(r"\b(daily|per day|a day)\b|每天|每日|日限额", p.text)
+    daily = re.search(r"\b(daily|per day|a day)\b|每天|每日|日限额|[1一]天", p.text)
     if p.language == "zh":
         return (("文档没有提到每日限额。" if daily else "有。") + f"每周额度从下单时间开始计算，每 {days} 天刷新重置一次；2 月 12 日前订阅并开启自动续费的用户，"
                 "在订阅期内不受每周额度限制。文档没有给出每周额度的具体数量；你可以在订阅页面查看它的消耗进度。")
@@ -361,7 +362,7 @@ def models_asked(text: str, s: Slots) -> bool:
 
 def vision_model_asked(text: str, s: Slots) -> bool:
     """"Does Lite support GLM-4.6V?": a vision model with the plan, not the Vision MCP server's own questions."""
-    return matches(text, r"\bglm-4\.\dv\b|\bglm-?4v\b|\bvision models?\b", "视觉模型") and matches(
+    return matches(text, r"\bglm-4\.\dv\b|\bglm-?4v\b|\bvision models?\b|\bmultimodal\b", "视觉模型", "多模态") and matches(
         text, r"\b(lite|pro|max|plans?|subscriptions?|support\w*|available|include\w*|access|use)\b", "套餐", "支持",
         "能用", "可以用") and not matches(text, r"\bmcp\b|\bhow (do|can|to|much)\b|\binstall|\bconfigur|\b(cost|price|"
                                             r"pricing|per token|tokens)\b|(?<![a-z])api(?![a-z])", "配置", "安装", "价格",

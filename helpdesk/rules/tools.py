@@ -157,7 +157,11 @@ def claude_mapping_asked(text: str, s: Slots) -> bool:
     # "Is GLM-5 better than Claude Sonnet 4.5?" compares the models; it asks nothing about Claude Code's mapping
     compared = matches(text, r"\b(better|worse|compar\w*|vs\.?|versus|than|benchmark\w*|smarter|stronger)\b", "对比",
                        "相比", "比")
-    return (matches(text, r"\b(opus|sonnet|haiku)\b") and (mapping or (matches(
+    # "为什么 claude code 显示的还是 claude 的模型名", "Claude Code still shows a Claude model name"
+    shown = "claude code" in text and matches(text, r"\b(shows?|showing|displays?|still says)\b.{0,30}\b(claude|sonnet|opus|"
+                                                     r"haiku)\b.{0,20}\bmodel", r"(显示|看到).{0,10}(claude|sonnet|opus|haiku)"
+                                                     r".{0,8}(模型)")
+    return shown or (matches(text, r"\b(opus|sonnet|haiku)\b") and (mapping or (matches(
         text, r"\b(model|models|glm|claude)\b", "模型") and not compared))) or (
         matches(text, r"\bclaude code\b") and matches(text, r"\bdefault model|model mapping|which models?\b", "默认模型",
                                                        "模型映射", "映射"))

@@ -554,7 +554,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     # A server-side status the error page does not list (502, 503, 529 "Overloaded"): unlisted, with the page's 500
     server_status = [code for m in SERVER_STATUS.finditer(msg.raw) for code in m.groups()
                      if code and code != "500" and not any(e.code == code for e in msg.errors)][:1]
-    unknown_codes = [*dict.fromkeys(m.group(1) for m in re.finditer(r"(?:error|code|错误码?|报错)\D{0,12}(?<!\d)([1-9]\d{3})(?!\d)", msg.raw,
+    unknown_codes = [*dict.fromkeys(m.group(1) for m in re.finditer(r"(?:error|code|错误码?|报错|提示|返回)\D{0,12}(?<!\d)([1-9]\d{3})(?!\d)", msg.raw,
                                                      re.I)
                      if f"error.{m.group(1)}" not in facts.by_id and not re.match(r"20\d\d$", m.group(1)))]
     # Setting up an MCP server inside a tool is the MCP page's question, not the tool's provider settings.
