@@ -176,10 +176,12 @@ SUPPORT_MATTER = re.compile(r"\b(invoices?|vat|receipts?|billing|payments?|pay w
                             r"discounts?|coupons?|promo codes?|vouchers?|free trial|student (discount|plan|pricing)|"
                             r"my (z\.?ai )?account|account (email|password|deletion)|api keys?|quota|prompts? quota)\b|发票|付款|"
                             r"支付|支付宝|微信支付|退款|我的账号|我的账户|上限|限额|额度|套餐|"
-                            r"\b((the|my|your) (coding )?plan|enterprise|sso|business plan)\b", re.I)
+                            r"\b(the|my|your) (coding |glm |z\.?ai )?plan\b(?! for)|\b(enterprise|sso)\b.{0,30}\b(z\.?ai|glm|"
+                            r"coding plan|subscription)\b", re.I)
 # Calling a plan service outside a coding tool: the REST API, curl, an SDK, their own script.
 DIRECT_CALL = re.compile(r"\b(rest ?api|rest one|rest endpoint|curl|python sdk|(python|node|js|typescript|go) (mcp )?sdk|"
                          r"langchain|langgraph|llama[- ]?index|autogen|crewai|semantic kernel|vercel ai sdk|"
+                         r"(from|in|with) (my|our) own (python |node |js )?(script|app|code|program|service)|"
                          r"mcp (package|sdk)|sdk|(from|in|inside|within|via|through|into|with) my (own )?(script|code|app|program)|"
                          r"my (own )?(script|code|app|program) (that )?(calls?|calling|uses?|using|invok\w*|hits?|sends?)|programmatic\w*|directly (call\w*|"
                          r"invok\w*|via)|call\w* (it|them|the api) directly|testing the (rest )?api directly)\b|直接调用|"

@@ -98,3 +98,9 @@ def test_what_the_new_flags_do_not_read_into_a_message(message, flag):
 def test_a_base_url_two_edits_from_an_endpoint_is_a_typo():
     assert analyse("OPENAI_BASE_URL=https://api.z.ai/api/coding/pass/v4/ gives 404", CORPUS).mistyped
     assert analyse("z.ai is super slow today, anyone else?", CORPUS).outage
+
+
+@pytest.mark.parametrize("message", ["Can you help me write a business plan for my startup?",
+                                     "What is SSO in Okta and how do I configure SAML?"])
+def test_a_business_plan_or_sso_alone_is_not_the_coding_plan(message):
+    assert not analyse(message, CORPUS).on_topic

@@ -575,6 +575,17 @@ RAW = [
     row("lite 套餐一天能用多少次", "weekly_quota", {}, [r"没有提到每日限额", r"每 7 天"], zh=True),
     row("为什么我的 claude code 显示的还是 claude 的模型名", "claude_mapping", {}, [r"ANTHROPIC_DEFAULT_SONNET_MODEL"], zh=True),
     row("智谱的 glm-4.7 支持多模态吗", "vision_model", {}, [r"Vision MCP"], zh=True),
+    # near-misses the second review found
+    row("Is there a higher price for the annual plan compared to monthly?", "plan_price", {}, [], [r"notified in advance"]),
+    row("为什么 MCP 调用失败？", None),
+    row("How many tokens can I send in one request with the Lite plan?", "plan_quota", {}, [], [r"tens of billions"]),
+    row("Does the Pro plan offer faster models than Sonnet?", None),
+    row("I'm choosing between Cursor and Claude Code with the Pro plan, which is better?", None),
+    row("What's the coding-helper error \"ENOENT\" when I run it, what should I do?", None),
+    row("I have a Pro plan on my account. Can I get another Pro plan for my colleague on a different account?",
+        "personal_plan", {}, [r"licensed only to the individual"]),
+    row("Thanks team! Can my teammates use my subscription?", "personal_plan", {}, [r"cannot be shared"]),
+    row("I bought a second Pro plan on my account, will the quota add up?", "plan_stacking", {}, [r"don't say whether"]),
     # quota questions as subscribers write them
     row("what exactly counts as one prompt?", "model_calls", {}, [r"15–20 model calls"]),
     row("Do subagent calls count toward my prompt quota?", "model_calls", {}, [r"15–20 model calls"]),

@@ -334,8 +334,9 @@ def refund(r: Reply, p: Parsed) -> str:
 
 def price_change_asked(text: str, s: Slots) -> bool:
     """"Is the price going up?", "will my renewal cost more?": a future fee change, not today's price."""
-    return (matches(text, r"\b(renew\w*|charged|billed)\b.{0,30}\b(a )?(higher|bigger) (price|amount|fee)\b|\b(higher|"
-                          r"increased) (price|fee|renewal)\b",
+    return ((matches(text, r"\brenew\w*\b.{0,30}\b(a )?(higher|bigger) (price|amount|fee)\b|\b(higher|increased) "
+                           r"(renewal|price at renewal)\b") and not matches(
+                text, r"\b(compared|vs\.?)\b|\bthan (?!before|last|previous|usual|it was|i paid)")) or matches(text,
                     r"\b(price|prices|pricing|fee|fees|cost|costs|renewal)\b.{0,40}\b("
                           r"increas\w*|go(ing|es)? up|rais\w*|hik\w*|chang\w*|more expensive|went up)\b",
                     # "my plan ... change my email" is no price change: a plan itself must get dearer
@@ -415,7 +416,7 @@ def card_minimum(r: Reply, p: Parsed) -> str:
 
 def sharing_asked(text: str, s: Slots) -> bool:
     text = re.sub(r"\b(hi|hello|hey|dear|thanks|thank you)[,!]? (z\.?ai |support |dev |glm )?team\b", " ", text)  # a greeting
-    return matches(text, r"\btransfer\w* (my |the |a )?(plan|subscription)\b|\b(plan|subscription)\b.{0,20}\bto (another|a "
+    return matches(text, r"\b(teammates?|colleagues?|coworkers?)\b.{0,30}\b(use|share|access)\b|\btransfer\w* (my |the |a )?(plan|subscription)\b|\b(plan|subscription)\b.{0,20}\bto (another|a "
                          r"different|someone else'?s?) (account|person|user)\b", r"(套餐|订阅).{0,10}(转让|转移|过户)") or matches(
         text, r"\b(teams?|seats?|(multiple|several|many|two|three|\d+) (people|users|developers|devs|engineers|"
                          r"persons)|share (my|the|a|one|it|an) ?(plan|subscription|account|key)?|coworkers?|colleagues?)\b",
@@ -593,11 +594,12 @@ def plan_expiry(r: Reply, p: Parsed) -> str:
 
 def stacking_asked(text: str, s: Slots) -> bool:
     """"Can I buy two Lite plans on one account?", "同一个账号能买两个套餐吗": the docs never say."""
-    return matches(text, r"\b(buy|purchase|subscribe to|get|stack|combine|have)\b.{0,20}\b(two|2|multiple|several|another|a "
-                         r"second|more than one)\b.{0,20}\b(plans?|subscriptions?|lite|pro|max)\b",
+    return matches(text, r"\b(buy|bought|purchase|purchased|subscribe to|get|stack|combine|have)\b.{0,20}\b(two|2|multiple|"
+                         r"several|another|a second|more than one)\b.{0,20}\b(plans?|subscriptions?|lite|pro|max)\b",
                    r"(买|订阅|开通)(两|2|多)个.{0,6}(套餐|订阅)|(套餐|订阅).{0,6}(叠加|多买)") and matches(
-        text, r"\b(same|one|my|single) account\b|\b(double|stack\w*|combin\w*|add up|together|more quota)\b",
-        "同一个账号", "一个账号", "叠加", "翻倍")
+        text, r"\b(same|one|single) account\b|\b(double|stack\w*|combin\w*|add up|together|more quota)\b",
+        "同一个账号", "一个账号", "叠加", "翻倍") and not matches(
+        text, r"\b(different|another|other|colleague'?s?|friend'?s?|someone else'?s?) account\b", "别人的账号", "另一个账号")
 
 
 @register("plan_stacking", When(148, stacking_asked), facts=("sub.personal",))

@@ -26,7 +26,7 @@ def glm5_prompts_asked(text: str, s: Slots) -> bool:
         text, r"\bhow many\b|\beach plan\b|\bper plan\b|\bevery 5|\b5 hours?\b|\bget\b")
 
 
-STACKING = r"\b(buy|purchase|subscribe to|get|stack|combine)\b.{0,20}\b(two|2|multiple|several|another|a second|more than one)\b.{0,20}\b(plans?|subscriptions?|lite|pro|max)\b"
+STACKING = r"\b(buy|bought|purchase|purchased|subscribe to|get|stack|combine)\b.{0,20}\b(two|2|multiple|several|another|a second|more than one)\b.{0,20}\b(plans?|subscriptions?|lite|pro|max)\b"
 
 
 def prompt_quota_asked(text: str, s: Slots) -> bool:
@@ -90,7 +90,9 @@ def token_allowance_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\b(how many|how much|what|token (limit|quota|allowance|budget))\b.{0,30}\btokens?\b.{0,40}\b(month|"
                          r"monthly|plan|subscription|lite|pro|max|get|include\w*|work out)\b|\btokens? (limit|quota|allowance|"
                          r"budget)\b", r"多少.{0,4}(token|tokens)", r"(token|tokens).{0,6}(额度|上限|限制)") and not s.tokens \
-        and not s.api_model and not matches(text, COST, r"\b(context|output|input|max_tokens)\b", "上下文")
+        and not s.api_model and not matches(text, COST, r"\b(context|output|input|max_tokens|per request|(one|1|a single) request|single "
+                                               r"(prompt|request)|did i use|used|hit|limit per)\b", "上下文", "单次", "输出",
+                                               "消耗了", "用了多少")
 
 
 @register("token_allowance", When(188, token_allowance_asked), facts=("tokens.monthly", "calls_per_prompt", *PLAN_FACTS))
@@ -135,8 +137,9 @@ def ratio_asked(text: str, s: Slots) -> bool:
 
 def compare_asked(text: str, s: Slots) -> bool:
     """"What's the difference between Lite, Pro and Max?", "Lite和Pro有什么区别": what each plan includes."""
-    if matches(text, r"\b(deciding|decide|choose|choosing|pick|picking) between\b|\b(is|will|would) (the )?(lite|pro|max)"
-                     r"( plan)? (be )?enough\b", r"(lite|pro|max).{0,6}够(用|吗)") and s.plans:
+    if (matches(text, r"\b(deciding|decide|choose|choosing|pick|picking) between\b") and len(set(s.plans)) >= 2) or (
+            matches(text, r"\b(is|will|would) (the )?(lite|pro|max)( plan)? (be )?enough\b", r"(lite|pro|max).{0,6}够(用|吗)")
+            and s.plans):
         return True  # "deciding between Lite and Pro, will Lite be enough?"
     return matches(text, r"\b(differences?|differ|different|compare the plans|which plan (should|to))\b", "区别", "差别",
                    "不同", "差异") and (len(s.plans) >= 2 or matches(text, r"\b(the|these|three|your) (plans|tiers)\b",
@@ -394,7 +397,8 @@ _OTHER_MODELS = re.compile(r"\b(claude|gpt(-?\d[\w.]*)?|gemini|openai|o\d|llama|
 
 def model_included_asked(text: str, s: Slots) -> bool:
     if _OTHER_MODELS.search(text) and matches(text, r"\b(plan|coding plan|subscription)\b", "套餐") and matches(
-            text, r"\b(include\w*|come with|offer\w*|have|get|access)\b", "包含", "包括") and matches(text, r"\?", "吗"):
+            text, r"\b(include\w*|come with|access to|give (me )?access)\b", "包含", "包括") and matches(text, r"\?", "吗") \
+            and not matches(text, r"\b(limit|limits|quota|usage|faster|better|than|compared)\b", "额度", "限制"):
         return True
     named = _ONE_MODEL.findall(text)
     return bool(named) and not s.glm5 and not any(re.search(r"\d(v)$", m) for m in named) and matches(
@@ -469,8 +473,12 @@ MCP = group("mcp", 130, names_an_mcp_tool)  # "how do I configure web search MCP
 
 def mcp_list_asked(text: str, s: Slots) -> bool:
     """"What MCP servers come with the coding plan?": which servers, not how many calls."""
-    return matches(text, r"\b(what|which)\b.{0,20}\bmcp (servers?|tools?)\b|\bmcp (servers?|tools?)\b.{0,30}\b(include\w*|come "
-                         r"with|available|do i get|are there)\b|\blist of mcp\b", r"(哪些|什么).{0,6}mcp", r"mcp.{0,10}(有哪些|包括)")
+    return matches(text, r"\b(what|which)\b.{0,20}\bmcp (servers?|tools?)\b.{0,30}\b(include\w*|come with|available|do i "
+                         r"get|are there|does the plan|do i have|on (the|my) plan)\b|\bmcp (servers?|tools?)\b.{0,30}\b(include\w*|"
+                         r"come with|available on|do i get)\b|\blist of mcp\b", r"(哪些|(?<!为)什么).{0,6}mcp.{0,8}(服务|工具)",
+                   r"mcp.{0,10}(有哪些|包括)") and not matches(
+        text, r"\b(fail\w*|error|errors|401|403|429|recommend\w*|install\w*|how (do|to|can))\b", "失败", "报错", "用不了",
+        "怎么", "如何")
 
 
 @register("mcp_list", When(2, mcp_list_asked, group=MCP), facts=("mcp.servers", "mcp.zread_pool", "mcp.vision",

@@ -185,8 +185,10 @@ def shared_quota_asked(text: str, s: Slots) -> bool:
     several = tools >= 2 or matches(text, r"\b(each|every|all|different|multiple|several) (coding )?tools?\b",
                                     r"(多个|所有|不同|各个|每个|几个)(编程|编码)?工具")
     # "use it with both Claude Code and OpenCode at the same time, is that allowed?": one person, several tools
-    at_once = tools >= 2 and matches(text, r"\b(at the same time|simultaneously|both|in parallel)\b", "同时") and matches(
-        text, r"\b(allowed|ok|okay|can i|permitted|fine|banned)\b", "可以", "允许")
+    at_once = tools >= 2 and matches(text, r"\buse (them |it |the plan )?(both|at the same time|simultaneously|in parallel)\b|"
+                                           r"\b(both|at the same time|simultaneously)\b.{0,40}\b(allowed|permitted|banned)\b",
+                                     "同时") and matches(text, r"\b(allowed|ok|okay|can i|permitted|fine|banned)\b", "可以",
+                                                        "允许") and not matches(text, r"\b(api keys?|better|which is)\b", "哪个")
     return at_once or several and \
         matches(text, r"\b(quota|quotas|pool|limit|limits|usage)\b", "额度", "用量") and \
         matches(text, r"\b(own|separate|separately|share|shared|sharing|same|one pool|each|combined|together)\b", "共享",
@@ -196,7 +198,7 @@ def shared_quota_asked(text: str, s: Slots) -> bool:
 @register("shared_quota", When(215, shared_quota_asked), facts=("tools.shared_quota", "quota.refresh"))
 def shared_quota(r: Reply, p: Parsed) -> str:
     r.fact("tools.shared_quota")
-    if re.search(r"\b(allowed|permitted|banned|ban|ok|okay)\b|允许|封号", p.text):  # several tools at once, allowed?
+    if re.search(r"\b(allowed|permitted|banned|ban|ok|okay)\b|允许|封号|可以", p.text):  # several tools at once, allowed?
         if p.language == "zh":
             return ("文档描述的就是在多个支持的编程工具中使用套餐：这些工具共用你订阅的同一份额度（5 小时额度和每周额度）。"
                     "文档没有提到因同时使用多个工具而封号。")
@@ -215,8 +217,9 @@ def coding_helper_asked(text: str, s: Slots) -> bool:
     return (matches(text, r"\b(automatic\w*|one command|all (of )?my (coding )?tools|every tool|quickest|fastest|easiest)\b",
                     "自动", "一键") and matches(text, r"\b(set ?up|setup|configur\w*|install\w*|load)\b|\bset\b.{0,30}\bup\b",
                                                "配置", "安装")) or matches(  # "what does npx @z_ai/coding-helper do?"
-        text, r"\bwhat\b.{0,20}\bcoding[- ]helper\b|\bcoding[- ]helper\b.{0,20}\b(do|does|for)\b\s*\??$",
-        r"coding.?helper.{0,10}(是什么|干什么|做什么)")
+        text, r"\bwhat (does|is) (the |npx )?(@z_ai/)?coding[- ]helper( do| for)?\b|\bcoding[- ]helper\b.{0,20}\b(do|does|for)"
+              r"\b\s*\??$", r"coding.?helper.{0,10}(是什么|干什么|做什么)") and not matches(text, r"\b(error|fail\w*|enoent)\b",
+                                                                                "报错", "失败")
 
 
 @register("coding_helper", When(212, coding_helper_asked), facts=("tool.helper.command",))
