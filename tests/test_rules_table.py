@@ -584,7 +584,7 @@ RAW = [
     row("What's the coding-helper error \"ENOENT\" when I run it, what should I do?", None),
     row("I have a Pro plan on my account. Can I get another Pro plan for my colleague on a different account?",
         "personal_plan", {}, [r"licensed only to the individual"]),
-    row("Thanks team! Can my teammates use my subscription?", "personal_plan", {}, [r"cannot be shared"]),
+    row("Thanks team! Can my teammates use my subscription?", "personal_plan", {}, [r"shall not share"]),
     row("I bought a second Pro plan on my account, will the quota add up?", "plan_stacking", {}, [r"don't say whether"]),
     # quota questions as subscribers write them
     row("what exactly counts as one prompt?", "model_calls", {}, [r"15–20 model calls"]),

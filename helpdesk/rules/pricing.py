@@ -462,6 +462,17 @@ def data_use(r: Reply, p: Parsed) -> str:
 @register("personal_plan", When(150, sharing_asked), facts=("sub.personal", "sub.no_transfer"))
 def personal_plan(r: Reply, p: Parsed) -> str:
     r.fact("sub.personal")
+    if re.search(r"\b(teammates?|colleagues?|coworkers?|friends?|someone else)\b.{0,30}\b(use|share|access)\b|"
+                 r"\b(use|share|access)\b.{0,30}\b(teammates?|colleagues?|coworkers?|friends?)\b|(同事|朋友|别人).{0,6}(用|使用|共用)",
+                 p.text) and not re.search(r"\b(teams|team (plan|subscription|account)|seats?|per[- ]seat|buy|purchase|another plan|transfer\w*)\b|团队|多人|"
+                                           r"转让|转移|过户", p.text):
+        r.fact("sub.no_transfer")  # letting another person use it: the terms' own words
+        if p.language == "zh":
+            return ("不可以：订阅条款规定，不得共享你的账号或订阅，也不得让任何其他人（包括同事、朋友、客户或任何组织）以共享凭据、"
+                    "出租、出借、转让等任何方式使用你的 GLM Coding Plan 额度；订阅绑定一个账号，只授权给该账号的个人使用。")
+        return ("No: the subscription terms say \"You shall not share your account or subscription, or allow any other "
+                "person (including but not limited to your colleagues, friends, customers or any organization) to use your "
+                "GLM Coding Plan quota\"; a subscription is tied to a single account and licensed only to its owner.")
     if re.search(r"\btransfer|转让|转移|过户", p.text):
         r.fact("sub.no_transfer")
         if p.language == "zh":
