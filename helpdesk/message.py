@@ -642,7 +642,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     # A base URL on Z.ai's API host that is none of its endpoints ("/api/coding/pass/v4", "/api/paas/v3"): a typo
     mistyped = tuple(url for url in urls if re.search(r"(?<![\w.-])api\.z\.ai/", url, re.I)
                      and not any(re.search(pattern, url.lower()) for _, pattern in ENDPOINTS)
-                     and not re.search(r"api\.z\.ai/?$|/v1/messages", url.lower()) and _near_endpoint(url))
+                     and not re.search(r"api\.z\.ai/?$|/v1/messages", url.lower()) and _near_endpoint(url)) + tuple(
+        url for url in urls if re.search(r"api\.z\.ai/api/(coding/)?paas/v4/v1\b", url.lower()))  # a tool's "/v1" added
     if re.search(r"\bcoding (plan )?(endpoint|base ?url|api)\b|编码(端点|接口)", everything):
         endpoints.append("coding")
     if re.search(r"\bgeneral (api )?(endpoint|base ?url|api)\b|通用(端点|接口)", everything):

@@ -55,6 +55,11 @@ CASES = [
     # the quota's own code: no protocol advice for a configuration that works
     ('Claude Code fails: API Error: 429 {"error":{"code":"1308","message":"Usage limit reached for 5 hour."}} on Max',
      [r"1308", r"usage limit"], [r"talks the Anthropic protocol"]),
+    # the tool's "/v1" after the base URL; the Anthropic endpoint in an OpenAI-compatible provider
+    ("404 page not found when calling https://api.z.ai/api/coding/paas/v4/v1/chat/completions from my tool",
+     [r'adds "/v1"', CODING], []),
+    ('zed: "Failed to connect to API: 404 Not Found" using base URL https://api.z.ai/api/anthropic with OpenAI '
+     "compatible provider", [r"speaks the Anthropic protocol", CODING], []),
     # a status code at the end of a sentence; a Japanese how-to with its tool
     ("When using the GLM Coding Plan with Roo Code, every request after ~10 minutes fails with 429.",
      [r"HTTP 429", r"rate-limits"], []),

@@ -603,6 +603,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         (msg.failing and bool(re.search(r"base ?url|endpoint|api ?url|custom provider|自定义|地址|端点", msg.raw, re.I)))
         or setup_ask)
     over_context = bool(CONTEXT_OVER.search(msg.raw))
+    # the Anthropic endpoint put in an OpenAI-compatible provider: the other protocol's URL
+    openai_on_anthropic = "anthropic" in msg.endpoints and bool(re.search(
+        r"openai[- ]compatible|openai (protocol|provider|api)|OPENAI_(BASE_URL|API_BASE)|/chat/completions", msg.raw, re.I)) \
+        and tool not in ANTHROPIC_TOOLS and (msg.failing or bool(msg.http_codes))
     # A Claude-Code-style config with the key in ANTHROPIC_API_KEY: the docs put it in ANTHROPIC_AUTH_TOKEN.
     key_variable = bool(re.search(r"\bANTHROPIC_API_KEY\b", msg.raw)) and "ANTHROPIC_AUTH_TOKEN" not in msg.raw and (
         msg.failing or setup_ask)
@@ -615,7 +619,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if plan_vs_api and not msg.failing and not known:
         balance = False  # "pay-as-you-go" named in a comparison is no charge complaint
     asked_for = bool(tool and msg.feature_request and msg.subscriber)  # "please add the plan to <tool>"
-    if not (server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+    if not (openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask)
@@ -698,10 +702,21 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if msg.mistyped and "endpoint" not in d.kinds:
         wrong = msg.mistyped[0]
         anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
-        d.say("endpoint", f"{wrong} is none of the documented endpoints: the plan's are {coding} (OpenAI-compatible "
-                          f"tools) and {anthropic} (Claude Code, Goose); check the base URL for a typo.",
-              f"{wrong} 不是文档中的任何一个接口地址：套餐的地址是 {coding}（OpenAI 兼容的工具）和 {anthropic}（Claude Code、"
-              "Goose）；请检查 Base URL 是否有拼写错误。")
+        if re.search(r"/paas/v4/v1\b", wrong.lower()):  # the tool appends /v1 (or the user did) after the base URL
+            d.say("endpoint", f"{wrong} adds \"/v1\" after the endpoint: the plan's base URL is {coding} exactly (the "
+                              "tool adds the rest of the path).",
+                  f"{wrong} 在接口地址后面多了“/v1”：套餐的 Base URL 就是 {coding}（后面的路径由工具自己加）。")
+        else:
+            d.say("endpoint", f"{wrong} is none of the documented endpoints: the plan's are {coding} (OpenAI-compatible "
+                              f"tools) and {anthropic} (Claude Code, Goose); check the base URL for a typo.",
+                  f"{wrong} 不是文档中的任何一个接口地址：套餐的地址是 {coding}（OpenAI 兼容的工具）和 {anthropic}（Claude Code、"
+                  "Goose）；请检查 Base URL 是否有拼写错误。")
+    if openai_on_anthropic and "endpoint" not in d.kinds:
+        anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
+        d.fact("tool.others.openai")
+        d.say("endpoint", f"{anthropic} speaks the Anthropic protocol (for Claude Code and Goose); an OpenAI-compatible "
+                          f"provider needs {coding}.",
+              f"{anthropic} 使用 Anthropic 协议（用于 Claude Code 和 Goose）；OpenAI 兼容的服务商需要使用 {coding}。")
     if compared and "endpoint" not in d.kinds:
         d.fact("tool.others.openai")
         anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
