@@ -664,7 +664,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     subscriber = bool(re.search(r"coding ?plan|glm coding|devpack|subscri|my plan|(lite|pro|max) plan|套餐|订阅|"
                                 r"coding ?套餐|编码套餐|包月", everything)) or any(e in ("coding", "anthropic") for e in endpoints)
     protocol = "anthropic" if re.search(r"/v1/messages|anthropic messages api|@ai-sdk/anthropic|x-api-key|"
-                                        r"anthropic[_ ]compatible|anthropic transformer", everything) else ""
+                                        r"anthropic[_ ]compatible|anthropic transformer|anthropic_base_url", everything) else ""
     # Using the plan inside something that is not a coding tool: a bot, a website, an app, a relay of the API.
     off_plan_use = bool(re.search(
         r"\b(in|into|for|inside|behind|power\w*|integrat\w*( it)?( in| into| with)?|plug\w*( it)? into|use (it|the plan|"

@@ -60,6 +60,8 @@ CASES = [
      [r'adds "/v1"', CODING], []),
     ('zed: "Failed to connect to API: 404 Not Found" using base URL https://api.z.ai/api/anthropic with OpenAI '
      "compatible provider", [r"speaks the Anthropic protocol", CODING], []),
+    ("ANTHROPIC_BASE_URL=https://api.z.ai/api/coding/paas/v4 in my agent gives 404, what is wrong?",
+     [r"^Your tool talks the Anthropic protocol", ANTHROPIC], [r"don't cover this exact problem"]),
     # a status code at the end of a sentence; a Japanese how-to with its tool
     ("When using the GLM Coding Plan with Roo Code, every request after ~10 minutes fails with 429.",
      [r"HTTP 429", r"rate-limits"], []),

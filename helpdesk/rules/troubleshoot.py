@@ -845,7 +845,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
               "（没有缺少或多余的逗号）；如果还是不行，删除 ~/.claude/settings.json 后重新设置这些变量。")
     if not d.lines:
         return None
-    if msg.failing and set(d.kinds) <= WEAK and not msg.regression:
+    # the Anthropic protocol told while the message shows an OpenAI-compatible endpoint: that mismatch is the diagnosis
+    shown_mismatch = "protocol" in d.kinds and bool(set(msg.endpoints) & {"coding", "general"})
+    if msg.failing and set(d.kinds) <= WEAK and not msg.regression and not shown_mismatch:
         # Nothing in the message matched what the docs explain (a listed code, the wrong endpoint, ...): the tool's
         # documented settings or a status code's generic reasons are something to compare against, not a diagnosis.
         d.lead("scope", "The docs don't cover this exact problem; what they say that bears on it:",
