@@ -48,6 +48,20 @@ def abstain(settings: Settings, off_topic: bool, confidence: float = 0.0) -> Ans
     return Answer(text=text, route="abstain", confidence=round(max(confidence, 0.0), 3), offer_human=True)
 
 
+def elsewhere_host(settings: Settings, msg: Message) -> Answer:
+    names = {"openrouter": "OpenRouter", "siliconflow": "SiliconFlow", "modelscope": "ModelScope", "groq": "Groq",
+             "cerebras": "Cerebras", "volcengine": "Volcengine", "bedrock": "Amazon Bedrock", "vertex": "Vertex AI"}
+    host = names.get(msg.hosted_elsewhere, msg.hosted_elsewhere)
+    if msg.language == "zh":
+        text = (f"你使用的是其他公司的服务（{host}）：它的限额、报错和计费由它自己决定。这些文档讲的是 Z.ai 自己的 API 和 GLM Coding "
+                f"Plan，不涉及第三方平台；如需了解 Z.ai 的套餐，可以咨询 Z.ai 客服：{settings.support_url}")
+    else:
+        text = (f"You're using another company's service ({host}): its limits, errors and billing are its own. These docs "
+                "cover Z.ai's own API and the GLM Coding Plan, not third-party hosts; for Z.ai's plan, Z.ai support can "
+                f"help: {settings.support_url}")
+    return Answer(text=text, route="abstain", confidence=0.0, offer_human=True)
+
+
 def incident(settings: Settings, msg: Message) -> Answer:
     if msg.language == "zh":
         text = ("文档不涉及服务的速度或故障，所以我无法判断 Z.ai 那边现在是否有问题；Z.ai 客服可以确认："
@@ -177,6 +191,9 @@ def answer_stream(helpdesk: Helpdesk, question: str, history: Sequence[dict] = (
         yield from _single(Answer(text=f"Of course: you can reach Z.ai support at {settings.support_url}. I can also "
                                        "try to answer here if you tell me what you need.", route="abstain",
                                   offer_human=True))
+        return
+    if msg.hosted_elsewhere and not INJECTION.search(msg.ask):  # GLM from another company's service
+        yield from _single(_traced(elsewhere_host(settings, msg), message=msg.summary(), layer="other_vendor"))
         return
     if INJECTION.search(msg.ask) or msg.other_vendor:  # these docs cannot answer it, however close the words
         yield from _single(_traced(abstain(settings, off_topic=True), message=msg.summary(),

@@ -366,6 +366,7 @@ class Message:
     topic_outside_tool: tuple[str, ...] = ()  # (tool, topic) the docs never put together ("Claude Code", "thinking")
     china_platform: bool = False  # asks about Zhipu's China platform (open.bigmodel.cn), which the docs don't cover
     outage: bool = False  # the service is slow or down right now: no page covers an incident
+    hosted_elsewhere: str = ""  # another company's service the message calls (OpenRouter, SiliconFlow, ModelScope...)
     mistyped: tuple[str, ...] = ()  # URLs on Z.ai's API host that are none of its endpoints (a typo: ".../pass/v4")
 
     @property
@@ -682,6 +683,15 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     anthropic_plan = re.search(r"\bclaude (code )?(max|pro)\b( plan| subscription)?|\banthropic'?s? (max|pro)\b", everything) \
         and not re.search(r"\b(compar\w*|vs|versus|than|times|stack up|against|lite|max plan)\b|×|倍", everything)
     other_vendor = bool(vendors or anthropic_plan) and not ours
+    # GLM served by another company (OpenRouter, SiliconFlow, ModelScope, ...): its limits, errors and billing are that
+    # company's, unless the message is about Z.ai's own plan or endpoints too
+    hosts = r"(openrouter|siliconflow|modelscope|together\.?ai|fireworks|groq|cerebras|deepinfra|novita|chutes|nvidia nim|" \
+            r"build\.nvidia|volcengine|bedrock|vertex)"
+    host = re.search(rf"\b(via|through|on|from|using|with|at)\s+(the\s+)?(?P<a>{hosts})\b|(?P<b>{hosts})[\w.-]*\.(ai|cn|com|"
+                     rf"io)/|(?P<c>{hosts})('s)? (api|provider|endpoint)|(通过|用|在)(?P<d>硅基流动|硅基|魔搭|火山引擎)", everything)
+    hosted_elsewhere = "" if not host or subscriber or re.search(r"z\.ai|zai|智谱", everything) else next(
+        name for name in (host.group("a"), host.group("b"), host.group("c"), host.group("d")) if name)
+    other_vendor = other_vendor or bool(hosted_elsewhere)
     direct_call = bool(DIRECT_CALL.search(ask))
     # Calling the plan from their own code is a use the terms exclude (the MCP tools have their own answer).
     # Chat front-ends and workflow builders are not coding tools: the plan's quota is not for them.
@@ -706,6 +716,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         unknown_names=_unknown_names(ask, corpus_dir) if not other_vendor else (),
         mistyped=mistyped,
         outage=bool(OUTAGE.search(ask)) and not _HOW_TO.search(ask),
+        hosted_elsewhere=hosted_elsewhere,
         china_platform=bool(CHINA_PLATFORM.search(ask)) or any(e.startswith("bigmodel") for e in endpoints),
         topics=(topics := _topics_named(own, corpus_dir)), topic_outside_tool=_topic_outside_tool(tools, topics, corpus_dir),
         self_hosted=bool(SELF_HOSTED.search(own)) and not endpoints)

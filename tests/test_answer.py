@@ -158,3 +158,15 @@ def test_the_service_slow_or_down_right_now_is_for_support_not_a_docs_passage(he
     result = helpdesk.answer(question)
     assert result.route == "abstain" and result.offer_human and result.trace.get("layer") == "outage", result
     assert "z.ai/contact" in result.text and not result.sources
+
+
+@pytest.mark.parametrize("question, host", [("Using GLM-4.6 via OpenRouter I keep getting 429 rate limit errors", "OpenRouter"),
+                                            ("通过硅基流动调用 glm-4.7 报错 429", "硅基流动")])
+def test_glm_from_another_companys_service_is_said_to_be_theirs(helpdesk, question, host):
+    result = helpdesk.answer(question)
+    assert result.route == "abstain" and host in result.text and "429" not in result.text, result.text
+
+
+def test_glm_named_beside_another_host_in_a_feature_request_is_still_ours(helpdesk):
+    msg = helpdesk.answer("[FEATURE]: Add disable_reasoning parameter for GLM/Cerebras thinking toggle in OpenCode")
+    assert msg.trace.get("layer") != "other_vendor", msg.text

@@ -405,8 +405,8 @@ def model_included_asked(text: str, s: Slots) -> bool:
         text, r"\b(plan|plans|coding plan|subscription|lite|pro|max|plan key)\b", "套餐", "订阅") and matches(
         text, r"\b(available|use|using|support\w*|include\w*|access|call|still)\b", "能用", "可以用", "支持", "包含") \
         and matches(text, r"\?|^\s*(is|are|can|could|does|do|will)\b", "吗", "么") and not matches(
-            text, r"\bhow (do|can|to)\b|\b(price|cost|context|tokens?)\b|\bmodel (id|name)\b|\bwhich model\b", "怎么", "如何",
-            "价格", "上下文", "模型名")
+            text, r"\bhow (do|can|to)\b|\b(price|cost|context|tokens?|cheaper|better|compared|vs)\b|\bmodel (id|name)\b|"
+                  r"\bwhich (model|is)\b", "怎么", "如何", "价格", "上下文", "模型名", "哪个")
 
 
 @register("model_included", When(249, model_included_asked), facts=("models.four", "models.glm5_plans", "claude.sonnet"))
