@@ -586,6 +586,8 @@ RAW = [
         "personal_plan", {}, [r"licensed only to the individual"]),
     row("Thanks team! Can my teammates use my subscription?", "personal_plan", {}, [r"shall not share"]),
     row("I bought a second Pro plan on my account, will the quota add up?", "plan_stacking", {}, [r"don't say whether"]),
+    row("I have the Max plan. Why do I only see GLM-4.7 and not GLM-5 in Claude Code?", "glm5_switch", {},
+        [r"by hand", r"settings\.json"]),
     # quota questions as subscribers write them
     row("what exactly counts as one prompt?", "model_calls", {}, [r"15–20 model calls"]),
     row("Do subagent calls count toward my prompt quota?", "model_calls", {}, [r"15–20 model calls"]),

@@ -306,8 +306,12 @@ def grandfathering(r: Reply, p: Parsed) -> str:
 
 def glm5_switch_asked(text: str, s: Slots) -> bool:
     """"How do I switch Claude Code to GLM-5?": the FAQ's note on the custom configuration."""
-    return s.glm5 and matches(text, r"\b(switch\w*|change|changing|set|setting|enable|configure|select|use|using)\b",
-                              "切换", "设置", "配置", "使用") and matches(text, r"\bhow\b|\bwhere\b", "怎么", "如何")
+    # also "on Max, why do I only see GLM-4.7 and not GLM-5 in Claude Code?": it is set by hand
+    missing = s.glm5 and matches(text, r"\b(only see|don'?t see|do not see|can'?t see|cannot see|not see|missing|where is|"
+                                       r"doesn'?t (show|appear)|not (showing|shown|listed))\b", "看不到", "没有 ?glm-5", "找不到") \
+        and bool(set(s.plans) & {"pro", "max"})
+    return missing or s.glm5 and matches(text, r"\b(switch\w*|change|changing|set|setting|enable|configure|select|use|using)\b",
+                                         "切换", "设置", "配置", "使用") and matches(text, r"\bhow\b|\bwhere\b", "怎么", "如何")
 
 
 @register("glm5_switch", When(245, glm5_switch_asked), facts=("models.glm5_switch", "models.glm5_plans", "glm5.saving.opus",
