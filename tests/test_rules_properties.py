@@ -112,3 +112,11 @@ def test_rules_never_raise_on_domain_word_salad(text):
 @pytest.mark.parametrize("text", ["Version 0.9.0 tokens", "opencode 1.2.3.4 input tokens on glm-4.7", "1,2,3.4.5 m tokens"])
 def test_version_numbers_are_not_token_amounts(text):
     parse(text)  # a version like 0.9.0 next to "tokens" once raised ValueError
+
+
+
+def test_the_typo_fixer_keeps_real_words_and_negations():
+    from helpdesk.rules.understand import _fix_typos
+    assert _fix_typos("multiple dedicated header manual unsupported unsubscribe") == \
+        "multiple dedicated header manual unsupported unsubscribe"
+    assert _fix_typos("subscripton pricng refnd") == "subscription pricing refund"

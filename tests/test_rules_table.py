@@ -588,6 +588,10 @@ RAW = [
     row("I bought a second Pro plan on my account, will the quota add up?", "plan_stacking", {}, [r"don't say whether"]),
     row("I have the Max plan. Why do I only see GLM-4.7 and not GLM-5 in Claude Code?", "glm5_switch", {},
         [r"by hand", r"settings\.json"]),
+    row("Can I have multiple API keys?", "api_key_where", {}, [r"don't say how many keys"]),
+    row("my api key was leaked, how do I rotate it?", "api_key_where", {}, [r"API Keys"]),
+    # the typo fixer keeps words the docs use and negations ("multiple" had become "multiplier", "unsupported"
+    # "supported")
     # quota questions as subscribers write them
     row("what exactly counts as one prompt?", "model_calls", {}, [r"15–20 model calls"]),
     row("Do subagent calls count toward my prompt quota?", "model_calls", {}, [r"15–20 model calls"]),

@@ -62,6 +62,9 @@ CASES = [
      "compatible provider", [r"speaks the Anthropic protocol", CODING], []),
     ("ANTHROPIC_BASE_URL=https://api.z.ai/api/coding/paas/v4 in my agent gives 404, what is wrong?",
      [r"^Your tool talks the Anthropic protocol", ANTHROPIC], [r"don't cover this exact problem"]),
+    # the option a tool's page names is missing from the tool; logging out of Claude Code's own account
+    ('opencode auth login doesn\'t show "Z.AI Coding Plan", only "Z.AI"', [r"Z\.AI Coding Plan", r"opencode auth login"], []),
+    ("How do I log out of my Anthropic account in Claude Code so it uses z.ai?", [r"Do you want to use this API key"], []),
     # a status code at the end of a sentence; a Japanese how-to with its tool
     ("When using the GLM Coding Plan with Roo Code, every request after ~10 minutes fails with 429.",
      [r"HTTP 429", r"rate-limits"], []),

@@ -415,6 +415,8 @@ def card_minimum(r: Reply, p: Parsed) -> str:
 
 
 def sharing_asked(text: str, s: Slots) -> bool:
+    if re.search(r"\bapi keys?\b", text):  # several keys of one's own account: no sharing with people
+        return False
     text = re.sub(r"\b(hi|hello|hey|dear|thanks|thank you)[,!]? (z\.?ai |support |dev |glm )?team\b", " ", text)  # a greeting
     return matches(text, r"\b(teammates?|colleagues?|coworkers?)\b.{0,30}\b(use|share|access)\b|\btransfer\w* (my |the |a )?(plan|subscription)\b|\b(plan|subscription)\b.{0,20}\bto (another|a "
                          r"different|someone else'?s?) (account|person|user)\b", r"(套餐|订阅).{0,10}(转让|转移|过户)") or matches(

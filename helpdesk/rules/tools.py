@@ -249,7 +249,9 @@ def claude_install(r: Reply, p: Parsed) -> str:
 def api_key_where_asked(text: str, s: Slots) -> bool:
     """"Where do I get my API key for the coding plan?": the Quick Start's API Keys page."""
     return matches(text, r"\b(where|how)\b.{0,30}\b(get|find|create|generate|obtain|make|see)\b.{0,25}\b(api[ _-]?keys?|keys?|"
-                         r"tokens?)\b|\bwhere\b.{0,20}\b(api[ _-]?keys?)\b",
+                         r"tokens?)\b|\bwhere\b.{0,20}\b(api[ _-]?keys?)\b|\b(multiple|several|more than one|another|a new|"
+                         r"second|two|2) api[ _-]?keys\b|\b(rotate|regenerate|revoke|replace|reset)\b.{0,15}\b(api[ _-]?)?keys?\b|"
+                         r"\b(api[ _-]?)?keys?\b.{0,20}\b(leaked|exposed|compromised)\b",
                    r"(在哪|哪里|怎么|如何).{0,8}(获取|创建|生成|拿到|找到|申请).{0,6}(api ?key|密钥|key)",
                    r"(api ?key|密钥).{0,6}(在哪|哪里|怎么(获取|生成|创建))") and not matches(
         text, r"\b(mcp|claude code|cline|opencode|roo|kilo|goose|crush|cursor|settings\.json|env)\b")
@@ -258,6 +260,13 @@ def api_key_where_asked(text: str, s: Slots) -> bool:
 @register("api_key_where", When(208, api_key_where_asked), facts=("api.keys_page",))
 def api_key_where(r: Reply, p: Parsed) -> str:
     page = r.fact("api.keys_page")
+    several = re.search(r"\b(multiple|several|more than one|another|second|two|2) api[ _-]?keys\b", p.text)
+    if several:  # how many keys, and how they divide the quota, is not stated
+        if p.language == "zh":
+            return (f"API Key 在账户控制台的 API Keys 页面（{page}）生成和管理；文档没有说明一个账户可以有几个 Key，也没有说明"
+                    "多个 Key 之间如何分配套餐额度。")
+        return (f"API keys are generated and managed on the API Keys page of your account dashboard ({page}); the docs "
+                "don't say how many keys an account may have or how several keys divide the plan's quota.")
     if p.language == "zh":
         return f"订阅后进入账户控制台，点击 API Keys（{page}）生成新的 API Key；同一个页面也用来管理你的 Key。"
     return (f"After subscribing, go to your account dashboard and click API Keys ({page}) to generate a new API key; "

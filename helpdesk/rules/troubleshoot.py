@@ -46,6 +46,11 @@ SETUP_ASK = re.compile(
 # any number from 500 to 599 in a message that says "error" ("max_tokens 512", "line 523", "550 prompts").
 SERVER_STATUS = re.compile(r"(?:api error:?|status(?: code)?:?|http/?[\d.]*|error(?: code)?:|\")\s*(5\d\d)(?![\d.])|"
                            r"(?<![\d.])(5\d\d)\s+(?:bad gateway|gateway|service unavailable|overloaded)", re.I)
+# The option a tool's page names is not offered: "doesn't show 'Z.AI Coding Plan', only 'Z.AI'", "找不到 coding plan 选项"
+OPTION_MISSING = re.compile(
+    r"\b(doesn'?t|does not|don'?t|won'?t|can'?t|cannot) (show|list|appear|display|see|find|have)\b.{0,50}\b(provider|option|"
+    r"entrypoint|coding plan)|\b(provider|option|entrypoint|coding plan)s?\b.{0,30}\b(missing|not (showing|shown|listed|there))\b|"
+    r"\bonly (shows?|lists?|see|has)\b\s*[\"“']|(找不到|没有|看不到).{0,10}(coding ?plan|选项|提供商|服务商)", re.I)
 # "Is Zed supported?", "does it work with aider?", "Zed 能用吗": whether a tool can be used at all.
 SUPPORT_ASK = re.compile(r"\b(support(ed|s)?|works? (with|in|on)|compatible|can (i|we|you) use|usable|available)\b"
                          r"|支持|能用|可以用|兼容", re.I)
@@ -575,7 +580,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     claude_fix = tool in ("claude-code", "claude-code-ide") and bool(re.search(r"settings?\.json", msg.raw)) and msg.failing
     # "I set ANTHROPIC_BASE_URL but Claude Code still asks me to log in": the key prompt, whatever else they set
     claude_fix = claude_fix or tool in ("claude-code", "claude-code-ide") and bool(
-        re.search(r"log ?in|sign ?in|登录|登陆", msg.ask, re.I)) and bool(
+        re.search(r"log ?in|sign ?in|log ?out|sign ?out|登录|登陆|退出登录", msg.ask, re.I)) and bool(
         re.search(r"settings?\.json|ANTHROPIC_(BASE_URL|AUTH_TOKEN|API_KEY)|api ?key|z\.?ai|glm", msg.raw, re.I))
     if msg.feature_request and (msg.subscriber or msg.names_zai) and not (known or msg.http_codes or msg.failing
                                                                          or set(msg.topics) - MCP_PAGES):
@@ -619,7 +624,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if plan_vs_api and not msg.failing and not known:
         balance = False  # "pay-as-you-go" named in a comparison is no charge complaint
     asked_for = bool(tool and msg.feature_request and msg.subscriber)  # "please add the plan to <tool>"
-    if not (openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+    # "opencode auth login doesn't show 'Z.AI Coding Plan', only 'Z.AI'": the option the tool's page names is missing
+    option_missing = bool(tool) and bool(OPTION_MISSING.search(msg.ask))
+    if not (option_missing or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask)
@@ -810,7 +817,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     # A pasted config that fails is answered with the tool's documented settings to compare against.
     misconfigured = (general_shown or balance or model_missing or "endpoint" in d.kinds or "protocol" in d.kinds
                      or bool(set(msg.http_codes) & {"401", "404"}) or (msg.has_paste and msg.failing and not over_context))
-    if tool and (setup_ask or misconfigured or asked_for) and "setup" not in d.kinds:
+    if tool and (setup_ask or misconfigured or asked_for or option_missing) and "setup" not in d.kinds:
         if tool in TOOLS and tool != "claude-code-router":
             tool_setup(d, tool)
     if key_variable:
@@ -828,7 +835,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
               f"FAQ 推荐的 Claude Code 配置在 ~/.claude/settings.json 的 env 中设置了 \"API_TIMEOUT_MS\": \"{ms}\""
               f"（{int(ms) // 60000} 分钟）；请检查你的配置里有这一项。关于超时，文档没有更多说明。")
     if claude_fix:
-        if re.search(r"log ?in|sign ?in|登录|登陆", msg.raw, re.I):
+        if re.search(r"log ?in|sign ?in|log ?out|sign ?out|登录|登陆", msg.raw, re.I):
             d.fact("tool.claude-code.key_prompt")
             d.say("diagnosis", "When Claude Code asks \"Do you want to use this API key\", select \"Yes\"; it reads "
                                "ANTHROPIC_AUTH_TOKEN and ANTHROPIC_BASE_URL from the env block of ~/.claude/settings.json "

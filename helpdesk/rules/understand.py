@@ -19,7 +19,9 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 
-from helpdesk.message import without_foreign_quota
+from functools import lru_cache
+
+from helpdesk.message import documented_words, without_foreign_quota
 from helpdesk.rules import registry
 
 PLANS = ("lite", "pro", "max")
@@ -37,7 +39,8 @@ PROTECTED = frozenset("""
 change changes changed changing calling called caller version versions running streaming channel chance share
 shared account accounts cache caching charging cancel prompt quote quoted upgrades refunded recharge recharged
 recharging recharges discharge education educational student students academic university coupon coupons voucher
-vouchers promotion promotions induction reduction
+vouchers promotion promotions induction reduction plain early willing regard picking reads edits grade modes const
+supposed friendly balanced manual manually multiple dedicated header headers windows research readme
 """.split())
 WORD_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -121,13 +124,31 @@ def _word_numbers(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1)
+def _real_words() -> frozenset[str]:
+    """Words the docs themselves use ("dedicated", "multiple", "header", "windows"): no typo of a rule word.
+    Read from the configured corpus once; without it, only the lexicon and PROTECTED count."""
+    try:
+        from helpdesk.settings import Settings
+        return documented_words(str(Settings.from_env().corpus_dir))
+    except Exception:  # noqa: BLE001 - a missing corpus must not break parsing; the typo fixer is a convenience
+        return frozenset()
+
+
 def _fix_typos(text: str) -> str:
     def fix(match: re.Match) -> str:
         word = match.group(0)
         if len(word) < 5 or word in LEXICON or word in PROTECTED or word.isdigit():
             return word
+        if re.match(r"(un|non|dis|re|in)", word) and any(word[n:] in LEXICON for n in (2, 3)):
+            return word  # "unsupported", "unsubscribe", "resubscribed" are not "supported" or "subscribe"
         close = difflib.get_close_matches(word, LEXICON, n=1, cutoff=0.82)
-        return close[0] if close else word
+        if not close:
+            return word
+        stem = close[0]
+        inflection = word.startswith(stem[:-1]) or stem.startswith(word[:-1])  # "endpoints" -> "endpoint": kept as before
+        # a word the docs use ("dedicated", "multiple", "header") is no typo of another rule word ("deducted")
+        return stem if inflection or word not in _real_words() else word
     return re.sub(r"[a-z]+", fix, text)
 
 
