@@ -244,12 +244,16 @@ def documented_models(corpus_dir: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4)
+def _page_texts(corpus_dir: str) -> dict[str, str]:
+    """Each page's text, lowercased, by document id: read once for the word list and the topic checks."""
+    return {path.stem: path.read_text(encoding="utf-8").lower() for path in Path(corpus_dir).glob("*.md")}
+
+
+@lru_cache(maxsize=4)
 def documented_words(corpus_dir: str) -> frozenset[str]:
     """Every word the docs use, lowercased: a product name outside it is one the docs never mention."""
-    words: set[str] = set()
-    for path in Path(corpus_dir).glob("*.md"):
-        words.update(re.findall(r"[a-z0-9][a-z0-9.+_-]*[a-z0-9+]|[a-z0-9]", path.read_text(encoding="utf-8").lower()))
-    return frozenset(words)
+    return frozenset(word for text in _page_texts(corpus_dir).values()
+                     for word in re.findall(r"[a-z0-9][a-z0-9.+_-]*[a-z0-9+]|[a-z0-9]", text))
 
 
 # A product's name as subscribers write it: CamelCase ("ZCode", "RepoPrompt"), or a capitalised word after "in",
@@ -296,11 +300,6 @@ def page_topics(corpus_dir: str) -> dict[str, str]:
         if len(topic) >= 4:
             topics.setdefault(topic, path.stem)
     return topics
-
-
-@lru_cache(maxsize=4)
-def _page_texts(corpus_dir: str) -> dict[str, str]:
-    return {path.stem: path.read_text(encoding="utf-8").lower() for path in Path(corpus_dir).glob("*.md")}
 
 
 def _topic_outside_tool(tools: tuple[str, ...], topics: tuple[str, ...], corpus_dir: Path | None) -> tuple[str, ...]:

@@ -199,9 +199,8 @@ def log_config(level: str = "info") -> dict:
                         for name in ("uvicorn", "uvicorn.error", "uvicorn.access")}}
 
 
-class RequestIdMiddleware:
-    """An id per request (the client's X-Request-ID when it is a sane one), in every log line and echoed back;
-    one access line per request, with its status and time."""
+class _HttpMiddleware:
+    """Pure ASGI middleware that acts on HTTP requests only (websockets and lifespan pass straight through)."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -210,6 +209,17 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RequestIdMiddleware(_HttpMiddleware):
+    """An id per request (the client's X-Request-ID when it is a sane one), in every log line and echoed back;
+    one access line per request, with its status and time."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         rid = given if REQUEST_ID.match(given) else uuid.uuid4().hex[:16]
         token = request_id.set(rid)
@@ -230,19 +240,12 @@ class RequestIdMiddleware:
             request_id.reset(token)
 
 
-class SecurityHeadersMiddleware:
+class SecurityHeadersMiddleware(_HttpMiddleware):
     """nosniff and a strict referrer policy on every response, the problem responses of the middleware too."""
 
     HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"strict-origin-when-cross-origin")]
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", []), *self.HEADERS]
