@@ -123,7 +123,7 @@ _SPEED = (r"\b(fast|faster|quickly|quick|rapidly|drain\w*|burn\w*|eat(s|ing)? (u
           r"two|an?) (minutes?|hours?|prompts?|questions?|requests?|messages?)\b")
 QUOTA_DRAIN = re.compile(
     rf"{_USAGE_WORD}[^.?!\n]{{0,100}}({_SPEED})|({_SPEED})[^.?!\n]{{0,60}}{_USAGE_WORD}|"
-    r"(额度|用量|使用量|限额|计费|配额)[^。?!\n]{0,30}(很快|太快|更快|变快|这么快|那么快|用完|消耗(得)?(这么|那么|太|很|非常)?(大|快|多)|增长(很|得)?快|多次|变成 ?0|没了|"
+    r"(额度|用量|使用量|限额|计费|配额)[^。?!\n]{0,30}(很快|太快|更快|变快|这么快|那么快|(就|马上|一下子?|没多久|半小时|一小时|几分钟)(就)?用完|消耗(得)?(这么|那么|太|很|非常)?(大|快|多)|增长(很|得)?快|多次|变成 ?0|没了|"
     r"就没|耗尽)|(多次|很快|太快)[^。?!\n]{0,10}(额度|用量)(消耗|扣)", re.I)
 USAGE_QUERY = re.compile(
     r"\b(check|see|view|query|monitor|track|display|fetch|read)\w*\b.{0,40}\b(remaining|left|usage|quota)\b|"
@@ -145,6 +145,18 @@ REGRESSION = re.compile(
     r"\b(after|since) (the |this |today'?s? |a |an )?(morning'?s? )?(latest |recent |last )?(update|upgrade|upgrading|"
     r"updating|new version|release)\b|\bdowngrad\w*|\bregression\b|stopped work\w* (at|in|after|since|with) v?\d|"
     r"升级(后|之后)|更新(后|之后)|降级", re.I)
+# What was upgraded is the subscription, not the tool: "after upgrading from Lite to Pro", "套餐升级后".
+PLAN_CHANGE = re.compile(r"\b(lite|pro|max|plan|subscription|tier|annual|yearly|quarterly|monthly)\b|套餐|订阅|包月|包年", re.I)
+
+
+def _tool_regression(ask: str) -> bool:
+    """A failure that came with a new version of their tool; an upgrade of the plan (its name or "plan" within a few
+    words of the upgrade) is not one."""
+    for m in REGRESSION.finditer(ask):
+        near = ask[max(0, m.start() - 30):m.end() + 40]
+        if not (re.search(r"upgrad|downgrad|升级|降级", m.group(0), re.I) and PLAN_CHANGE.search(near)):
+            return True
+    return False
 # Their own order or payment, told as what happened: "I paid", "my subscription shows", "我买了".
 OWN_ACCOUNT = re.compile(
     r"\b(i|we) (have |had |just |already )?(paid|bought|purchased|subscribed|upgraded|renewed|was charged|got charged|"
@@ -707,7 +719,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         subscriber=subscriber, protocol=protocol, off_plan_use=off_plan_use, other_vendor=other_vendor,
         quota_drain=bool(QUOTA_DRAIN.search(ask)), usage_query=bool(USAGE_QUERY.search(ask)),
         account_matter=bool(ACCOUNT_MATTER.search(ask)), direct_call=direct_call,
-        feature_request=bool(FEATURE_REQUEST.search(raw)), regression=bool(REGRESSION.search(ask)),
+        feature_request=bool(FEATURE_REQUEST.search(raw)), regression=_tool_regression(ask),
         enforcement=bool(ENFORCEMENT.search(ask)), own_account=bool(OWN_ACCOUNT.search(ask)), names_zai=bool(ours),
         mcp_others=failing and "mcp" in everything and bool(MCP_OTHERS.search(ask)),
         unknown_models=tuple(m for m in models if corpus_dir is not None and m.replace("glm5", "glm-5") not in

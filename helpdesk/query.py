@@ -40,6 +40,10 @@ GLOSSARY = {
     "命令": "command", "安装": "install", "版本": "version", "更新": "update", "切换": "switch", "默认": "default",
     "映射": "mapping", "环境": "environment", "终端": "terminal", "客服": "customer support", "人工": "support person",
     "无权限": "no access permission", "不支持": "not supported", "支持": "supported", "兼容": "compatible",
+    "月付": "monthly", "年付": "annual", "季付": "quarterly", "连续包月": "monthly auto-renewal", "生效": "take effect",
+    "立即": "immediately", "马上": "immediately", "合用": "share account", "轮流用": "share account",
+    "一起用": "share account", "借给": "share lend account", "同事": "colleagues", "朋友": "friends",
+    "室友": "friends share", "变成": "changed", "同时": "at the same time", "团队": "team",
 }
 _GLOSSARY = sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))
 # Subscribers' English for what the docs call otherwise ("top up" is the docs' "recharge"), added to the query.
@@ -54,6 +58,11 @@ SYNONYMS = (
                 r"(retention|usage|privacy)\b|训练|隐私|数据安全", re.I), "privacy policy personal data train models"),
     (re.compile(r"\b(quota|limit) (resets?|refresh\w*)\b|\bwhen (does|will) (it|the quota|my quota) (reset|refresh)",
                 re.I), "refresh cycle"),
+    (re.compile(r"\byearly\b|\bper year\b|\ba year\b", re.I), "annual"),
+    (re.compile(r"\b(month|plan|subscription|cycle) (is|was) (over|done|finished|up)\b|\bruns? out\b.{0,20}\b(month|plan)\b",
+                re.I), "expiration expires"),
+    (re.compile(r"\bcents?\b.{0,30}\b(more|extra)\b|\b(more|extra)\b.{0,30}\bcents?\b|\bcharged (more|extra)\b",
+                re.I), "minimum charge round up deduction"),
     # GLM's "reasoning" is what the docs call thinking (the thinking mode page)
     (re.compile(r"\breasoning\b(?![_ ]content)|思考模式|深度思考|推理模式", re.I), "thinking mode"),
     # "the MCP usage resets every month": the MCP servers' own allowance, counted in web searches and readers

@@ -15,6 +15,8 @@ CORPUS = Settings.from_env({}).corpus_dir
 @pytest.mark.parametrize("message, flag", [
     ("为什么我的额度消耗这么快，一个问题就用了 5%", "quota_drain"),
     ("额度消耗得太快了", "quota_drain"),
+    ("额度半小时就用完了", "quota_drain"),
+    ("after the upgrade to 2.1 claude code can't connect", "regression"),
     ("Can I pay with Alipay?", "on_topic"),
 ])
 def test_the_analysis_reads_it(message, flag):
@@ -23,6 +25,9 @@ def test_the_analysis_reads_it(message, flag):
 
 @pytest.mark.parametrize("message, flag", [
     ("额度多少？", "quota_drain"),
+    ("额度用完了可以单独购买加油包吗？", "quota_drain"),  # used up is not draining fast
+    ("After upgrading from Lite to Pro, my claude code still shows error 1308", "regression"),  # the plan, not the tool
+    ("套餐升级后额度什么时候生效", "regression"),
     ("Can I use the same API key for the coding plan and the pay-as-you-go API?", "failing"),
 ])
 def test_the_analysis_does_not_read_into_it(message, flag):

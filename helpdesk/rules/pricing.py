@@ -194,7 +194,10 @@ def upgrade_validity_asked(text: str, s: Slots) -> bool:
 def cycles_validity_asked(text: str, s: Slots) -> bool:
     """"Lite monthly to Lite annual, how many months in total?" without the word upgrade."""
     return len(s.cycles) >= 2 and len(set(s.plans)) <= 1 and matches(
-        text, r"\b(how long|how many months|validity|months in total|total months)\b")
+        text, r"\b(how long|how many months|validity|months in total|total months)\b",
+        # "does it start now or after the month is over?": when the second cycle begins
+        r"\b(start|starts|begin|begins|take effect|takes effect|kick in|kicks in|activate|active)\b.{0,40}\b(now|"
+        r"immediately|right away|straight away|after|until|once|when)\b", r"(马上|立即|立刻|何时|什么时候|等).{0,12}生效|生效")
 
 
 @register("same_tier_upgrade", When(1, same_plan_upgrade, group=UPGRADE), When(2, upgrade_validity_asked, group=UPGRADE),
@@ -271,7 +274,7 @@ def cycle_change(r: Reply, p: Parsed) -> str:
 def stop_renewal_asked(text: str, s: Slots) -> bool:
     """"How do I turn off auto-renew?": how to stop it is the cancellation's answer, not whether it renews."""
     return matches(text, r"\b(cancel\w*|stop\w*|turn(ing)? off|disabl\w*|switch(ing)? off|opt(ing)? out)\b.{0,30}"
-                         r"\b(auto-?renew\w*|renew\w*|subscription)\b", r"(取消|关闭|停止).{0,6}(自动)?续费") and matches(
+                         r"\b(auto-?renew\w*|renew\w*|subscription)\b", r"(取消|关闭|关掉|停止|停掉).{0,6}(自动)?续费|(自动)?续费.{0,6}(怎么|如何|在哪)(关|取消|停)") and matches(
         text, r"\b(how|where|can i|way to)\b", "怎么", "如何", "在哪")
 
 
@@ -376,7 +379,12 @@ def renewal(r: Reply, p: Parsed) -> str:
 
 
 def fee_order_asked(text: str, s: Slots) -> bool:
-    """Which is charged first: credits, balance or card."""
+    """Which is charged first: credits, balance or card; "will my balance pay for the subscription?" too."""
+    if matches(text, r"\b(balance|credits?)\b.{0,60}\b(used|use|pay|paid|cover|covers|applied|apply|go towards?)\b.{0,30}"
+                     r"\b(subscription|plan|coding plan|renewal)\b|\bpay (for )?(the |my )?(subscription|plan|renewal) (with|using|"
+                     r"from|out of) (my |the )?(account )?(balance|credits?)\b",
+               r"(余额|积分).{0,12}(支付|付款|抵扣|买|购买|用来|用于).{0,8}(套餐|订阅|续费)"):
+        return True
     if matches(text, r"\bcredits?\b") and matches(text, r"\b(before|first|priority)\b") and matches(
             text, r"\b(card|paypal|balance|cash)\b"):
         return True
@@ -402,7 +410,10 @@ def fee_order(r: Reply, p: Parsed) -> str:
 
 
 def card_minimum_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\bminimum\b", "最低", "最少") and matches(text, r"\bcard\b", "信用卡", "银行卡", "刷卡")
+    return (matches(text, r"\bminimum\b", "最低", "最少") or matches(
+        # "my credits covered it but the card was charged a few cents extra": the minimum card charge, rounded up
+        text, r"\bcredits?\b") and matches(text, r"\bcents?\b|\b(more|extra) than\b|\bround\w*\b|\bcharged \d|\b0\.\d\d\b")
+    ) and matches(text, r"\bcard\b", "信用卡", "银行卡", "刷卡")
 
 
 @register("card_minimum", When(110, card_minimum_asked), facts=("sub.card_minimum",))
@@ -422,8 +433,9 @@ def sharing_asked(text: str, s: Slots) -> bool:
                          r"different|someone else'?s?) (account|person|user)\b", r"(套餐|订阅).{0,10}(转让|转移|过户)") or matches(
         text, r"\b(teams?|seats?|(multiple|several|many|two|three|\d+) (people|users|developers|devs|engineers|"
                          r"persons)|share (my|the|a|one|it|an) ?(plan|subscription|account|key)?|coworkers?|colleagues?)\b",
-                   "团队", "多人", "共享", "合租") and matches(text, r"\b(plan|subscription|account|cost|price|share|use)\b",
-                                                       "套餐", "订阅", "账号", "共享") and not (
+                   "团队", "多人", "共享", "合租", "合用", "轮流用", "借给", r"(给|和|跟|与)(同事|朋友|室友|家人|别人|其他人).{0,8}(一起)?(用|使用)",
+                   r"(同事|朋友|室友|家人|别人).{0,6}(一起|共同|轮流)(用|使用)") and matches(text, r"\b(plan|subscription|account|cost|price|share|use)\b",
+                                                       "套餐", "订阅", "账号", "账户", "共享", "合用", "轮流用", "借给") and not (
         # "多个工具是共享一个额度吗？": tools sharing one quota, no people: shared_quota's question, not a team plan
         matches(text, r"(多个|所有|不同|各个|每个|几个)(编程|编码)?工具|工具.{0,8}(共享|共用)")
         and not matches(text, "团队", "多人", "合租", "同事", "别人", "朋友"))
@@ -465,7 +477,7 @@ def data_use(r: Reply, p: Parsed) -> str:
 def personal_plan(r: Reply, p: Parsed) -> str:
     r.fact("sub.personal")
     if re.search(r"\b(teammates?|colleagues?|coworkers?|friends?|someone else)\b.{0,30}\b(use|share|access)\b|"
-                 r"\b(use|share|access)\b.{0,30}\b(teammates?|colleagues?|coworkers?|friends?)\b|(同事|朋友|别人).{0,6}(用|使用|共用)",
+                 r"\b(use|share|access)\b.{0,30}\b(teammates?|colleagues?|coworkers?|friends?)\b|(同事|朋友|室友|家人|别人).{0,6}(用|使用|共用)|合用|轮流用|借给",
                  p.text) and not re.search(r"\b(teams|team (plan|subscription|account)|seats?|per[- ]seat|buy|purchase|another plan|transfer\w*)\b|团队|多人|"
                                            r"转让|转移|过户", p.text):
         r.fact("sub.no_transfer")  # letting another person use it: the terms' own words
@@ -525,16 +537,24 @@ OTHER_PAYMENT = r"\b(alipay|wechat ?pay|apple pay|google pay|crypto\w*|usdt|bank
 
 def billing_asked(text: str, s: Slots) -> bool:
     """Invoices, receipts, billing history, how to pay: the overview's billing pages and the FAQ's payment methods."""
-    return matches(text, r"\b(invoices?|receipts?|vat|billing (history|details|page)|payment methods?|pay (with|by|via|using)|"
+    return matches(text, r"\b(invoices?|receipts?|vat|(sales )?tax(es)?|gst|billing (history|details|page)|payment methods?|pay (with|by|via|using)|"
                          r"paypal|(change|update|replace|remove)\w* (my |the )?(credit |debit |bank )?(card|payment))\b",
                    OTHER_PAYMENT, "发票", "收据", "账单", "付款方式", "支付方式", "怎么付款", "用什么支付", r"(换|更换|修改).{0,4}(卡|银行卡|信用卡)")
 
 
 @register("billing_pages", When(112, billing_asked),
-          facts=("billing.history", "billing.payment_method", "billing.subscription", "sub.fee_order_card"))
+          facts=("billing.history", "billing.payment_method", "billing.subscription", "sub.fee_order_card", "sub.taxes"))
 def billing_pages(r: Reply, p: Parsed) -> str:
-    history = r.fact("billing.history")
     zh = p.language == "zh"
+    if re.search(r"\b(tax|taxes|sales tax|gst)\b|税", p.text) and not re.search(r"\b(invoices?|receipts?)\b|发票|收据", p.text):
+        r.fact("sub.taxes")  # "am I charged VAT?": the terms' own words, no rate
+        if zh:
+            return ("订阅条款写的是：你授权对你的支付方式收取相应费用及任何税费（“the applicable fees and any taxes”）；文档没有写明"
+                    "税率或哪些地区收税，具体请在结算页面查看或咨询 Z.ai 客服。")
+        return ("The subscription terms say you authorize Z.ai to charge your payment method \"for the applicable fees and "
+                "any taxes\"; the docs don't state a tax rate or where tax applies: the checkout page or Z.ai support can "
+                "tell you for your country.")
+    history = r.fact("billing.history")
     if re.search(r"\b(invoices?|receipts?|vat)\b|发票|收据", p.text):
         r.fact("billing.subscription")
         if zh:

@@ -81,6 +81,11 @@ def model_calls_asked(text: str, s: Slots) -> bool:
               r"\bwhat (exactly |really )?counts as (a|one|1) prompt\b|\bprompts?\b.{0,10}\b(counted|count(ed)? as)\b.{0,20}"
               r"\b(per|by|each)\b|\b(sub-?agents?|tool calls?|api calls?|requests?)( calls)? (count|counted) (toward|towards|"
               r"against|as|in)\b",
+        # "does the 5-hour quota count tokens or requests?", "how many tokens is one prompt?"
+        r"\b(quota|limit|limits|usage)\b.{0,20}\b(count|counts|counted|measured|based on)\b.{0,10}\b(tokens?|requests?|"
+        r"messages?|calls?)\b|\btokens? or (requests?|prompts?|messages?|calls?)\b|\b(requests?|prompts?|messages?|calls?) or "
+        r"tokens?\b|\bhow many tokens\b.{0,12}\b(is|in|per|does)\b.{0,8}\b(one|a|each|1|single)\b.{0,6}\bprompt\b",
+        r"按.{0,4}(token|tokens).{0,4}还是.{0,4}(次|请求|prompt)|按.{0,4}(次|请求|prompt).{0,4}还是.{0,4}(token|tokens)",
         r"(一次|一个)\s*(prompt|提示).{0,6}(怎么|如何)(算|计算|计)", r"(prompt|提示)(次数)?.{0,4}(怎么|如何)(算|计算|计)",
         r"(prompt|提示|对话轮次).{0,12}(计量|计费|计次)|按.{0,8}(prompt|提示|对话轮次).{0,6}(计量|计费|计算)")
 
@@ -114,6 +119,11 @@ def model_calls(r: Reply, p: Parsed) -> str:
     plans = plans_of(p)
     zh = p.language == "zh"
     if not plans:
+        if re.search(r"\btokens?\b|token", p.text):  # "count tokens or requests?": prompts, and no token size stated
+            return (f"套餐按 prompt（提示）次数计算额度，而不是按 token：每个 prompt 通常可进行 {low}–{high} 次模型调用；文档没有给出"
+                    "单个 prompt 对应多少 token。" if zh else
+                    f"The plan's quota counts prompts, not tokens: each prompt typically allows {low}–{high} model calls. "
+                    "The docs don't say how many tokens one prompt may use.")
         return f"每个 prompt（提示）通常可进行 {low}–{high} 次模型调用。" if zh else f"Each prompt typically allows {low}–{high} model calls."
     window = r.fact("quota.refresh") if zh else None
     lines = []
@@ -514,6 +524,8 @@ def mcp_amount_asked(text: str, s: Slots) -> bool:
 
 def mcp_access_asked(text: str, s: Slots) -> bool:
     """"Can I pay for more searches?", "is there another way to call them?": the plan is the only way."""
+    if matches(text, r"\bseparate (count|limit|quota|pool|allowance)\b", r"单独的?(次数|限制|额度|上限|配额)"):
+        return False  # "does vision have a separate limit?" asks the amount, not how to buy more
     return matches(text, r"\b(pay|buy|purchase|top ?up|top-up|add-?on|extra|additional|more (searches|calls|quota)|"
                          r"other (way|ways|method|methods|access)|separately|outside (the|my) plan|without (the|a) plan)\b",
                    "购买", "额外", "单独", "其他方式")
@@ -560,7 +572,8 @@ def running_out_asked(text: str, s: Slots) -> bool:
     """"Does running out touch my balance?": the question is about the balance, not a story of running out."""
     return matches(text, QUOTA) and matches(text, r"\b(balance|charg\w*|pay|paying|billed)\b", "余额", "扣费", "扣钱") and matches(
         text, r"\b(run out|runs out|used up|burn\w* through|exhaust\w*|ran out|go over|exceed\w*|hit (the|my|a) ([\w-]+ )?"
-              r"limit|reach(ed)? (the|my) ([\w-]+ )?limit|limit (is )?reached)\b", "用完")
+              r"limit|reach(ed)? (the|my) ([\w-]+ )?limit|limit (is )?reached|beyond|over (the|my) (quota|limit)|extra "
+              r"(calls|prompts|requests|usage))\b|\b100 ?%", "用完", "用满", "超出", "超过", "额外")
 
 
 def reset_time_asked(text: str, s: Slots) -> bool:
@@ -631,6 +644,42 @@ def quota_exhausted(r: Reply, p: Parsed) -> str:
         return f"不会扣除账户余额。额度用完后需要等待下一个 {window} 小时周期刷新。" + quotas
     return ("No, it never touches your account balance: once the plan quota is used up, wait for the next 5-hour "
             "cycle, when it refreshes." + quotas)
+
+
+TOPUP = (r"\b(buy|purchase|pay for|get|add|top ?up|refill|extend)\b.{0,25}\b(more|extra|additional)\b.{0,15}"
+         r"\b(prompts?|quota|usage|requests?|limits?|capacity)\b|"
+         r"\b(extra|additional|more)\s+(prompts?|quota|usage)\b.{0,40}\b(buy|purchase|pay|paid|for sale|sold)\b|"
+         r"\b(add-?on|booster|top-?up|refill)s?\b.{0,30}\b(quota|prompts?|usage|limits?)\b|"
+         r"\b(quota|prompt|usage)\s+(add-?ons?|boosters?|packs?|packages?|top-?ups?|refills?)\b|"
+         r"\b(increase|raise|expand|extend|lift)\b.{0,12}\b(quota|limits?|prompts?)\b")
+TOPUP_ZH = (r"加油包|加量包|额度包|扩容|(单独|额外|另外|再)(购买|买|充值).{0,4}(额度|次数|用量)|"
+            r"(购买|买|充值|(?<![叠追])加|增加|提高|提升|扩充)(更多|额外的?|点|些|一些)?(的)?(额度|次数|用量|上限)")
+
+
+def topup_asked(text: str, s: Slots) -> bool:
+    """"Can I buy more prompts when I run out?", "额度用完能买加油包吗": the docs describe no add-on, only the
+    refreshes, a higher plan and the separately billed API. MCP calls ("more searches") are the mcp group's."""
+    return matches(text, TOPUP, TOPUP_ZH) and not matches(text, STACKING) and not matches(
+        text, r"\b(mcp|web ?search\w*|searches|reader|zread|vision)\b|搜索|读取|视觉", r"\b(referral|invite|credits?)\b|邀请")
+
+
+@register("quota_topup", When(25, topup_asked), facts=("quota.refresh", "weekly.cycle", "sub.cross_tier",
+                                                        "api.billed_separately", "endpoint.general"))
+def quota_topup(r: Reply, p: Parsed) -> str:
+    hours = r.fact("quota.refresh")
+    days = r.fact("weekly.cycle")
+    r.fact("sub.cross_tier")
+    r.fact("api.billed_separately")
+    general = r.fact("endpoint.general").rsplit("/chat", 1)[0]
+    if p.language == "zh":
+        return (f"文档没有提到可以单独购买额外额度或加油包。文档说明的是：5 小时额度每 {hours} 小时刷新一次，每周额度从下单时间起每 "
+                f"{days} 天重置一次；要更多额度可以升级到更高档位（跨档位升级立即生效，当前套餐剩余价值按比例抵扣差价）；"
+                f"按量付费的通用 API（{general}）与套餐分开计费。是否有其他购买方式，请咨询 Z.ai 客服。")
+    return (f"The docs don't mention buying extra quota or an add-on pack for the plan. What they describe: the 5-hour "
+            f"quota refreshes every {hours} hours and the weekly quota resets every {days} days from your order time; "
+            "for more quota you upgrade to a higher tier (a cross-tier upgrade takes effect immediately, and what is "
+            "left of your plan is credited pro rata against the difference); and the pay-as-you-go general API "
+            f"({general}) is billed separately from the plan. Z.ai support can say whether anything else is offered.")
 
 
 def rate_limits_asked(text: str, s: Slots) -> bool:
