@@ -194,7 +194,9 @@ SUPPORT_MATTER = re.compile(r"\b(invoices?|vat|receipts?|billing|payments?|pay w
 DIRECT_CALL = re.compile(r"\b(rest ?api|rest one|rest endpoint|curl|python sdk|(python|node|js|typescript|go) (mcp )?sdk|"
                          r"langchain|langgraph|llama[- ]?index|autogen|crewai|semantic kernel|vercel ai sdk|"
                          r"(from|in|with) (my|our) own (python |node |js )?(script|app|code|program|service)|"
-                         r"mcp (package|sdk)|sdk|(from|in|inside|within|via|through|into|with) my (own )?(script|code|app|program)|"
+                         r"mcp (package|sdk)|(?<![/@\w-])sdk(?![/\w.-])|(from|in|inside|within|via|through|into|with) my (own )?(script|code|app|program)|"
+                         r"(my|our) (own |small |little |simple |python |node |nightly )?(script|cron ?job)s?|it'?s a (small |little |"
+                         r"simple |python |nightly )?script|"
                          r"my (own )?(script|code|app|program) (that )?(calls?|calling|uses?|using|invok\w*|hits?|sends?)|programmatic\w*|directly (call\w*|"
                          r"invok\w*|via)|call\w* (it|them|the api) directly|testing the (rest )?api directly)\b|直接调用|"
                          r"自己的(代码|程序|脚本)|运行代码|跑代码|在代码(里|中)|代码(里|中)调用", re.I)
@@ -215,7 +217,12 @@ _PASTED_LINE = re.compile(
     r"^\s*([{}\[\]]|\"[^\"]+\"\s*:|'[^']+'\s*:|<[/a-z!]|at\s+\S+\s*\(|File \"|Traceback|\$\s|>>>|>\s|//|#!|"
     r"\[?\d{4}[-/]\d{2}[-/]\d{2}[ T\]]|\[?\d{2}:\d{2}:\d{2}|\[?(ERROR|WARN|WARNING|INFO|DEBUG|TRACE)\b|"
     r"(export\s+)?[A-Z][A-Z0-9_]{2,}\s*=|[\w.-]+\s*=\s*[\"'\[{]|(curl|npm|npx|pip|node|python|claude|opencode)\s+-|"
-    r"(API )?Error:|[A-Za-z]*(Error|Exception)\b[:(]|error(\[\w+\])?:|\s{4,}\S)")
+    r"(API )?Error:|[A-Za-z]*(Error|Exception)\b[:(]|error(\[\w+\])?:|\s{4,}\S|"
+    # a tool's own output: npm's log, a file:// frame, a CLI wizard's prompts and status marks, a runtime's banner
+    r"npm (ERR!|WARN|error|notice)|file:///|\?\s[A-Z][^?]{2,60}:\s|[✖✔✓✗⎿●◇◆│└├]\s|Node\.js v\d|"
+    # a line of code: an import, a definition, an assignment from a call
+    r"(import\s+[\w{*]|from\s+[\w.]+\s+import\b|def\s+\w+\(|class\s+\w+[(:]|(const|let|var)\s+\w+\s*=|"
+    r"[\w.\[\]]+\s*=\s*[\w.]+\())")
 _FENCE = re.compile(r"```.*?(```|$)|~~~.*?(~~~|$)", re.S)
 _URL = re.compile(r"https?://[^\s\"'<>)\]，。]+|\b(?:api\.z\.ai|open\.bigmodel\.cn)/[^\s\"'<>)\]，。]*")
 _NUMBER_UNIT = re.compile(

@@ -87,6 +87,27 @@ def translate(text: str) -> str:
     return " ".join(found + ascii_words)
 
 
+# An error line of a tool's own output ("✖ Network Error, please check your connection", "npm ERR! Error: EACCES:
+# permission denied"): the docs' troubleshooting sections are titled with these words.
+_ERROR_LINE = re.compile(r"(error|err!|failed|failure|denied|refused|timed? ?out|not found|invalid|✖|✗|失败|错误)", re.I)
+
+
+def pasted_error_lines(pasted: str, limit: int = 2) -> list[str]:
+    """The words of the first error lines of the paste, without paths, URLs, ids or numbers."""
+    found = []
+    for line in pasted.splitlines():
+        if not _ERROR_LINE.search(line) or line.strip().startswith(("{", "[", "\"", "'")):
+            continue
+        words = re.sub(r"(file://)?(/[\w@.:-]+)+|https?://\S+|\b[\w-]*\d[\w-]*\b|[^\w\s,.'’-]", " ", line)
+        words = re.sub(r"\b(npm|ERR|code|syscall|path)\b", " ", words)
+        words = " ".join(words.split())[:120]
+        if len(words.split()) >= 2 and words not in found:
+            found.append(words)
+        if len(found) >= limit:
+            break
+    return found
+
+
 def retrieval_query(msg: Message, history: Sequence[dict] = (), follow_up_words: int = 4) -> str:
     """What retrieval searches for: the ask (in English), and the tool, error and MCP server the message names."""
     ask = translate(msg.ask) if is_chinese(msg.ask) else msg.ask
@@ -97,6 +118,7 @@ def retrieval_query(msg: Message, history: Sequence[dict] = (), follow_up_words:
     extras += [f"error {code}" for code in msg.business_codes[:2]]
     extras += [f"HTTP {code}" for code in msg.http_codes[:1] if not msg.business_codes]
     extras += [MCP_WORDS[m] for m in msg.mcp if MCP_WORDS[m].split()[0] not in ask.lower()]
+    extras += [] if msg.errors else pasted_error_lines(msg.pasted)  # a code found says it better than its line
     extras += [words for pattern, words in SYNONYMS if pattern.search(ask)]
     query = " ".join([ask, *[e for e in extras if e.lower() not in ask.lower()]]).strip()
     previous = [t["content"] for t in history if t.get("role") == "user" and t.get("content")]

@@ -33,7 +33,8 @@ CASES = [
      [r"1302", r"rate-limits"], [r"arrears"]),
     ('报错 {"error":{"code":"1113","message":"余额不足或无可用资源包,请充值。"}} 我买了 coding plan 套餐',
      [r"1113", CODING], []),
-    ("Error 1309 in Goose since this morning", [r"expired", r"z\.ai/subscribe", ANTHROPIC], []),
+    # an expired plan is the whole diagnosis: no endpoint lecture without an endpoint shown (it used to add one)
+    ("Error 1309 in Goose since this morning", [r"expired", r"z\.ai/subscribe"], [r"Anthropic protocol"]),
     ("trae keeps failing with error code 4054, what is 4054?", [r"does not list 4054", r"z\.ai/contact"], [r"means:"]),
     ("how do I set up Cline with the coding plan?", [r"OpenAI Compatible", CODING], []),
     # "set it up", "怎么弄", Cursor named in a Chinese message: the tool's own settings
@@ -151,6 +152,18 @@ CASES = [
      "An outrageous and unfair term.", [r"non-refundable", r"z\.ai/contact"], [r"^No"]),
     ('zai-cli vision analyze fails: HTTP 400: {"error":{"code":"1210","message":"图片输入格式/解析错误"}} with the vision MCP',
      [r"Error 1210", r"Vision MCP"], []),
+    # a diagnosis line needs evidence: no endpoint lecture for an install error or an expired plan
+    ("$ npm install -g @anthropic-ai/claude-code\nnpm ERR! code EACCES\nfirst step of the guide and it already fails",
+     [r"don't cover this exact problem"], [r"Anthropic protocol"]),
+    ('API Error: 429 {"error":{"code":"1309","message":"Your GLM Coding Plan package has expired"}} in claude code this '
+     "morning. my plan should auto renew??", [r"1309"], [r"Anthropic protocol"]),
+    ("claude code can't connect, it says 404 on every request", [r"Anthropic protocol", ANTHROPIC], []),
+    # the MCP SDK's module path in a stack trace is no call from one's own code; "my small script" is
+    ("$ npx -y @z_ai/mcp-server\nimport { McpServer } from \"@modelcontextprotocol/sdk/server/mcp.js\";\n"
+     "SyntaxError: The requested module 'node:util' does not provide an export named 'styleText'\nNode.js v18.19.0",
+     [r"Node\.js 22"], [r"own applications"]),
+    ("is this allowed with the coding plan?\nfrom openai import OpenAI\nclient = OpenAI(base_url=\"https://api.z.ai/api/"
+     "coding/paas/v4\")\nit's a small script that summarizes our support tickets every night", [r"You shall not use"], []),
 ]
 
 
@@ -206,6 +219,14 @@ ANALYSIS = [
     ("我用 Roo Code 接入 https://api.z.ai/api/coding/paas/v4 报错 余额不足", "Roo Code", "", ("1113",),
      ("roo-code",), ("coding",)),
     ("How many prompts do I get on Lite? I send 1500 tokens per prompt.", "How many prompts", "", (), (), ()),
+    # a tool's own output is pasted too: npm's log, a CLI wizard's prompts and marks, a runtime banner, lines of code
+    ("$ npm install -g @anthropic-ai/claude-code\nnpm ERR! code EACCES\nnpm ERR! syscall mkdir\n"
+     "first step of the guide and it already fails", "first step", "syscall", (), ("claude-code",), ()),
+    ("$ npx @z_ai/coding-helper\n? Choose a coding plan: GLM Coding Plan (Global)\n? Enter API key: ****\n"
+     "✖ Network Error, please check your connection\nI'm behind a corporate proxy", "corporate proxy",
+     "Choose a coding plan", (), (), ()),
+    ("is this allowed?\nfrom openai import OpenAI\nclient = OpenAI(api_key=\"x\")\nit's a small script for our tickets",
+     "small script", "import", (), (), ()),
 ]
 
 

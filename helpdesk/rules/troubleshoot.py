@@ -538,6 +538,20 @@ def writes_chinese(msg: Message) -> bool:
     return msg.language == "zh" and is_chinese(own)
 
 
+# A failure that may come from the base URL or protocol: the connection, the URL, the key or a status a wrong endpoint
+# gives. "npm install fails with EACCES" or "my plan expired (1309)" says nothing about the endpoint.
+CONFIG_FAILURE = re.compile(r"base ?url|endpoint|\bapi ?url\b|connect\w*|\b(401|404|405)\b|not found|unauthori[sz]ed|"
+                            r"invalid (url|api|key|token)|api ?key|token|ENOTFOUND|ECONNREFUSED|ECONNRESET|protocol|provider|"
+                            r"doesn'?t (work|respond)|not (work|respond)\w*|no (response|reply)|can'?t (use|get it)|"
+                            r"地址|端点|连接|连不上|不能用|用不了|无法使用|没反应|没有反应|密钥|协议", re.I)
+
+
+def _config_failure(msg: Message, known: set[str]) -> bool:
+    """The failure could be the endpoint's: none of the codes the docs list explains it, and the message speaks of a
+    connection, a URL, a key or a tool that does not work at all (not of an install step or a quota)."""
+    return not known and bool(CONFIG_FAILURE.search(msg.ask) or CONFIG_FAILURE.search(msg.pasted or ""))
+
+
 def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diagnosis | None:
     if msg.other_vendor:
         return None  # another company's plan: nothing in these docs diagnoses it
@@ -699,7 +713,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                   + f"使用 {needed}。")
     elif (tool in ANTHROPIC_TOOLS or msg.protocol == "anthropic") and "anthropic" not in msg.endpoints and not (
             known & NOT_CONFIG) and (
-            (msg.failing and not over_context and not claude_timeout) or msg.endpoints):
+            (msg.failing and not over_context and not claude_timeout and not claude_fix and _config_failure(msg, known))
+            or msg.endpoints):
         who = _tool_name(tool) if tool in ANTHROPIC_TOOLS else None
         anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
         d.say("protocol", f"{who or 'Your tool'} talks the Anthropic protocol (Messages API): its base URL is "
