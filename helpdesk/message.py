@@ -208,11 +208,15 @@ QUESTION_START = re.compile(
 # ("发现没聊几个问题") does not make it a question.
 ZH_QUESTION = re.compile(r"[吗呢么嘛][\s?？!！。.…]*$|^\W*(请问|求助|为什么|为何|怎么|怎样|如何|是否|能否|可否|有没有|是不是|哪|什么|咋|多少|几)")
 # Issue templates put these above the real content; they are structure, not the subscriber's ask.
-TEMPLATE_HEADING = re.compile(
-    r"^(#+\s*|\*\*)?\s*(describe the bug|bug description|description|steps to reproduce|to reproduce|reproduction|"
-    r"expected( behaviou?r)?|actual( behaviou?r)?|environment|logs?|error output|screenshots?|additional "
-    r"(context|information)|version|what happened\??|what did you expect.*|operating system|os|self check|"
-    r"问题描述|复现步骤|期望(行为|结果)?|实际(行为|结果)?|环境|日志|截图|版本|补充(信息|说明)?)\s*(\*\*)?\s*[:：]?\s*$", re.I)
+_TEMPLATE_WORDS = (r"(describe the bug|bug description|description|steps to reproduce|to reproduce|reproduction|"
+                   r"expected( behaviou?r)?|actual( behaviou?r)?|environment|logs?|error output|screenshots?|additional "
+                   r"(context|information)|version|what happened\??|what did you expect.*|operating system|os|self check|"
+                   r"system info(rmation)?|problem|motivation|"
+                   r"问题描述|复现步骤|期望(行为|结果)?|实际(行为|结果)?|环境|日志|截图|版本|补充(信息|说明)?|系[统統]信息|问题或动机)")
+# An issue template's heading, in one language or both ("System Info / 系統信息", "问题描述 · Description"): neither the
+# ask nor a sign of the subscriber's language.
+TEMPLATE_HEADING = re.compile(rf"^(#+\s*|\*\*)?\s*{_TEMPLATE_WORDS}(\s*[/·|]\s*{_TEMPLATE_WORDS})*\s*(\*\*)?\s*[:：]?\s*$",
+                              re.I)
 _PASTED_LINE = re.compile(
     r"^\s*([{}\[\]]|\"[^\"]+\"\s*:|'[^']+'\s*:|<[/a-z!]|at\s+\S+\s*\(|File \"|Traceback|\$\s|>>>|>\s|//|#!|"
     r"\[?\d{4}[-/]\d{2}[-/]\d{2}[ T\]]|\[?\d{2}:\d{2}:\d{2}|\[?(ERROR|WARN|WARNING|INFO|DEBUG|TRACE)\b|"
@@ -724,7 +728,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         other_tools=other_tools, endpoints=tuple(dict.fromkeys(endpoints)), urls=urls, plans=_plans(ask),
         models=models, mcp=mcp, numbers=tuple(m.group(0) for m in _NUMBER_UNIT.finditer(ask)), failing=failing,
         subscriber=subscriber, protocol=protocol, off_plan_use=off_plan_use, other_vendor=other_vendor,
-        quota_drain=bool(QUOTA_DRAIN.search(ask)), usage_query=bool(USAGE_QUERY.search(ask)),
+        quota_drain=bool(QUOTA_DRAIN.search(ask)), usage_query=bool(USAGE_QUERY.search(re.sub(r"\S*/\S*/\S*", " ", ask))),  # not an API path
         account_matter=bool(ACCOUNT_MATTER.search(ask)), direct_call=direct_call,
         feature_request=bool(FEATURE_REQUEST.search(raw)), regression=_tool_regression(ask),
         enforcement=bool(ENFORCEMENT.search(ask)), own_account=bool(OWN_ACCOUNT.search(ask)), names_zai=bool(ours),

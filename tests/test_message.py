@@ -26,6 +26,7 @@ def test_the_analysis_reads_it(message, flag):
 @pytest.mark.parametrize("message, flag", [
     ("额度多少？", "quota_drain"),
     ("额度用完了可以单独购买加油包吗？", "quota_drain"),  # used up is not draining fast
+    ("`GET /api/monitor/usage/quota/limit` fails repeatedly with timeouts", "usage_query"),  # an API path, not a wish
     ("After upgrading from Lite to Pro, my claude code still shows error 1308", "regression"),  # the plan, not the tool
     ("套餐升级后额度什么时候生效", "regression"),
     ("Can I use the same API key for the coding plan and the pay-as-you-go API?", "failing"),
@@ -109,3 +110,8 @@ def test_a_base_url_two_edits_from_an_endpoint_is_a_typo():
                                      "What is SSO in Okta and how do I configure SAML?"])
 def test_a_business_plan_or_sso_alone_is_not_the_coding_plan(message):
     assert not analyse(message, CORPUS).on_topic
+
+
+def test_a_bilingual_template_heading_does_not_make_an_english_message_chinese():
+    msg = analyse("ZCode stays stuck on Connecting\n### System Info / 系統信息\n**Problem:** it returns HTTP 529", CORPUS)
+    assert msg.language == "en" and "系統信息" not in msg.ask

@@ -710,6 +710,8 @@ RAW = [
     row("how many tokens is one prompt actually?", "model_calls", {}, [r"don't say how many tokens"]),
     row("why was my card charged 0.50 when only 0.12 was left after my credits were applied?", "card_minimum", {},
         [r"small minimum"]),
+    row("智谱AI的请求数和官网不一致", "model_calls", {}, [r"15–20"], zh=True),
+    row("my request count doesn't match the prompts on the usage page", "model_calls", {}, [r"15–20 model calls"]),
 ]
 
 FIELDS = "question, history, intent, slots, must, must_not, clarify, zh"
@@ -834,3 +836,20 @@ def test_a_page_topic_the_rule_answers_does_not_block_it():
     """"Web search" named in an MCP quota question is the rule's own topic: the answer cites that page or says it."""
     result = answer_rules("How many web searches per month do I get on Lite?", [], SETTINGS)
     assert result is not None and re.search(r"\b100\b", result.text), result
+
+
+@pytest.mark.parametrize("message", [
+    "I tested GLM 4.6 with Kilo Code and Roo Code. Honestly it's just average. I'm planning to seek a refund through "
+    "the proper channels.",
+    "用了两天感觉一般，我要退款",
+])
+def test_a_refund_wished_for_in_a_story_gets_the_refund_policy(message):
+    """No question sentence, no charge of their own: the wish for a refund is still the refund policy's."""
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert result is not None and result.trace["intent"] == "refund", result
+    assert re.search(r"non-refundable|不可退款|不支持退款|不予退款|不能退", result.text), result.text
+
+
+def test_a_story_that_mentions_no_refund_gets_no_refund_answer():
+    result = answer_rules("I tested GLM 4.6 with Kilo Code. Honestly it's just average.", [], SETTINGS, facts=FACTS)
+    assert result is None or result.trace.get("intent") != "refund"

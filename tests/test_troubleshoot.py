@@ -152,6 +152,9 @@ CASES = [
      "An outrageous and unfair term.", [r"non-refundable", r"z\.ai/contact"], [r"^No"]),
     ('zai-cli vision analyze fails: HTTP 400: {"error":{"code":"1210","message":"图片输入格式/解析错误"}} with the vision MCP',
      [r"Error 1210", r"Vision MCP"], []),
+    # a vision model asked for in a feature request: the plan's vision is its Vision MCP server
+    ("feat: add glm-4.6v support for the zhipu-coding-plan provider. It only has text models; GLM-4.6V has image input",
+     [r"Vision MCP", r"@z_ai/mcp-server"], [r"GLM-5 is available"]),
     # a diagnosis line needs evidence: no endpoint lecture for an install error or an expired plan
     ("$ npm install -g @anthropic-ai/claude-code\nnpm ERR! code EACCES\nfirst step of the guide and it already fails",
      [r"don't cover this exact problem"], [r"Anthropic protocol"]),
@@ -219,6 +222,8 @@ ANALYSIS = [
     ("我用 Roo Code 接入 https://api.z.ai/api/coding/paas/v4 报错 余额不足", "Roo Code", "", ("1113",),
      ("roo-code",), ("coding",)),
     ("How many prompts do I get on Lite? I send 1500 tokens per prompt.", "How many prompts", "", (), (), ()),
+    # an issue template's heading in two languages is no ask, and says nothing of the subscriber's language
+    ("ZCode hangs on Connecting\n### System Info / 系統信息\nIt returns HTTP 429", "hangs", "系統信息", ("429",), (), ()),
     # a tool's own output is pasted too: npm's log, a CLI wizard's prompts and marks, a runtime banner, lines of code
     ("$ npm install -g @anthropic-ai/claude-code\nnpm ERR! code EACCES\nnpm ERR! syscall mkdir\n"
      "first step of the guide and it already fails", "first step", "syscall", (), ("claude-code",), ()),

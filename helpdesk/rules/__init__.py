@@ -41,6 +41,9 @@ POLICY_INTENTS = ("refund", "cancel_deadline", "renewal", "downgrade", "personal
                   "price_change", "quota_rollover", "quota_reset", "usage_check", "api_key_where", "supported_tools",
                   "referral_validity", "referral_withdraw", "referral_qualifies")
 COMPLAINT_INTENTS = ("refund",)  # the policy a complaint with no question is about (a renewal complaint wants a person)
+# "I'm planning to seek a refund", "我要退款": a refund wished for in a story with no question is the refund policy's
+REFUND_WISH = re.compile(r"\b(seek\w*|want\w*|request\w*|get(ting)?|ask(ing)? for|demand\w*|apply(ing)? for|claim\w*) (a |my )?"
+                         r"(full )?refund\b|\bmoney back\b|申请退款|要退款|想退款|退钱", re.I)
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
 
 
@@ -69,7 +72,7 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         only = resolve(" ".join(msg.questions), list(history), plans=msg.plans)
         if parsed.intent in POLICY_INTENTS and only.intent in POLICY_INTENTS and only.intent != parsed.intent:
             parsed = only
-    if parsed.intent is None and not msg.questions and msg.personal:
+    if parsed.intent is None and not msg.questions and (msg.personal or REFUND_WISH.search(msg.ask)):
         # A complaint that asks nothing ("my refund request was refused, an unfair term!") still gets the policy it is
         # about, with a person; only a policy intent may answer a story, never a figure.
         whole = resolve(msg.ask, list(history), plans=msg.plans)

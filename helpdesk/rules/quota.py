@@ -86,6 +86,9 @@ def model_calls_asked(text: str, s: Slots) -> bool:
         r"messages?|calls?)\b|\btokens? or (requests?|prompts?|messages?|calls?)\b|\b(requests?|prompts?|messages?|calls?) or "
         r"tokens?\b|\bhow many tokens\b.{0,12}\b(is|in|per|does)\b.{0,8}\b(one|a|each|1|single)\b.{0,6}\bprompt\b",
         r"按.{0,4}(token|tokens).{0,4}还是.{0,4}(次|请求|prompt)|按.{0,4}(次|请求|prompt).{0,4}还是.{0,4}(token|tokens)",
+        # "the request count doesn't match the site's": requests are model calls, the quota counts prompts
+        r"\brequest (count|numbers?)\b.{0,40}\b(doesn'?t|don'?t|not|never) (match|add up|agree)|\brequests?\b.{0,30}\b(more|higher) "
+        r"than (the )?(prompts?|quota)\b", r"请求(数|次数|数量).{0,12}(不一致|对不上|不一样|不符|不对|差很多)",
         r"(一次|一个)\s*(prompt|提示).{0,6}(怎么|如何)(算|计算|计)", r"(prompt|提示)(次数)?.{0,4}(怎么|如何)(算|计算|计)",
         r"(prompt|提示|对话轮次).{0,12}(计量|计费|计次)|按.{0,8}(prompt|提示|对话轮次).{0,6}(计量|计费|计算)")
 

@@ -434,6 +434,9 @@ def feature_request(d: Diagnosis, msg: Message, tool: str | None) -> Diagnosis:
               f"5 小时额度每 {d.fact('quota.refresh')} 小时刷新一次；每周额度从下单时间开始计算，每 {d.fact('weekly.cycle')} "
               "天重置一次。")
         return d
+    if re.search(r"\b(vision|multi-?modal|image (input|understanding)|glm-?4\.\dv)\b|多模态|视觉|识图|图片理解", msg.raw, re.I):
+        mcp_line(d, "vision", command=False)  # a vision model asked for: the plan's vision is its Vision MCP server
+        return d
     if "glm-5" in [m.replace("glm5", "glm-5") for m in msg.models]:
         plans, mult = d.fact("models.glm5_plans"), d.fact("models.glm5_multiplier")
         d.fact("models.lite_no_glm5")
