@@ -151,6 +151,17 @@ VALUE_KINDS = (
 RESTATEMENT = re.compile(r"^\s*(issue|problem|symptom|error|question|q)\s*[:：]", re.I)
 
 
+# A unit shaped like a section's name: no sentence punctuation and a few words, or a restated problem.
+_LABEL_END = re.compile(r"[.!?。！？:：)]\s*$")
+LABEL_FOLLOW = 7  # the label, "Solutions:" and up to five steps
+
+
+def _label(unit: Unit) -> bool:
+    if unit.is_item or _FENCE.match(unit.text):
+        return False
+    return bool(RESTATEMENT.match(unit.text)) or (not _LABEL_END.search(unit.text) and len(unit.text.split()) <= 8)
+
+
 # "Is preserved thinking on by default when I use the coding endpoint?" names an endpoint but asks yes or no: a
 # polar question wants the statement, not a unit holding a URL (unless it asks to be given or shown one).
 _POLAR = re.compile(r"^\s*(is|are|does|do|did|will|would|should|has|have|was|were)\b(?!.*\b(give|show|tell|send)\b)", re.I)
@@ -274,7 +285,13 @@ def compose(question: str, passages: list[Passage], embedder: Embedder, settings
         size += extra
         return True
 
-    if _introduces_list(lead):
+    if _label(lead):
+        # "Webpage fetch failed", "Issue: Search returns empty results": a troubleshooting section's name or its
+        # restated problem answers nothing; its section does ("Solutions:" and the steps), so it follows.
+        for unit in same_passage[lead.order + 1:]:
+            if unit.heading != lead.heading and not _label(unit) or not add(unit) or len(chosen) >= LABEL_FOLLOW:
+                break
+    elif _introduces_list(lead):
         # "as follows:" is no answer without what follows: the list items or the code block.
         for unit in same_passage[lead.order + 1:]:
             if not (unit.is_item or _FENCE.match(unit.text)) or not add(unit):

@@ -44,6 +44,14 @@ GLOSSARY = {
     "立即": "immediately", "马上": "immediately", "合用": "share account", "轮流用": "share account",
     "一起用": "share account", "借给": "share lend account", "同事": "colleagues", "朋友": "friends",
     "室友": "friends share", "变成": "changed", "同时": "at the same time", "团队": "team",
+    # the docs' own troubleshooting and setup words, so a Chinese ask can pick the sentence that holds its answer
+    "私有": "private", "公开": "public open source", "开源": "open source", "仓库": "repository", "空": "empty",
+    "抓取": "fetch", "网页": "webpage", "视频": "video", "大小": "size", "格式": "format", "模型名": "model name",
+    "大写": "uppercase", "小写": "lowercase", "路径": "path", "代理": "proxy", "网络": "network", "超时": "timeout",
+    "勾选": "check uncheck", "免费版": "free version", "结果": "results", "缓存": "cache", "截图": "screenshot image",
+    "粘贴": "paste", "本地": "local", "目录": "directory", "权限不足": "permission", "管理员": "administrator",
+    "连接": "connection", "断开": "connection closed", "关键词": "keywords", "最新版": "latest version",
+    "旧版": "older version", "重启": "restart", "插件市场": "marketplace", "扩展": "extension",
 }
 _GLOSSARY = sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))
 # Subscribers' English for what the docs call otherwise ("top up" is the docs' "recharge"), added to the query.

@@ -170,3 +170,14 @@ def test_glm_from_another_companys_service_is_said_to_be_theirs(helpdesk, questi
 def test_glm_named_beside_another_host_in_a_feature_request_is_still_ours(helpdesk):
     msg = helpdesk.answer("[FEATURE]: Add disable_reasoning parameter for GLM/Cerebras thinking toggle in OpenCode")
     assert msg.trace.get("layer") != "other_vendor", msg.text
+
+
+@pytest.mark.parametrize("question, doc, steps", [
+    ("Web Reader MCP 抓取网页一直返回空内容，怎么办", "devpack-mcp-web-reader", r"Confirm the target URL is accessible"),
+    ("联网搜索 MCP 搜索结果一直是空的，怎么回事", "devpack-mcp-web-search", r"Try using different search keywords"),
+])
+def test_a_troubleshooting_section_name_brings_its_solutions(helpdesk, question, doc, steps):
+    """"Webpage fetch failed" or "Issue: Search returns empty results" answers nothing alone: its steps follow."""
+    result = helpdesk.answer(question)
+    assert result.route == "retrieval" and doc in [s.doc for s in result.sources], result
+    assert re.search(steps, result.text) and "Solutions" in result.text, result.text
