@@ -139,7 +139,8 @@ VALUE_KINDS = (
     (re.compile(r"\b(command|install|add|run|npx|npm|cli|set ?up|configure|hook|connect)\b|命令|安装|添加|配置", re.I),
      re.compile(r"```|\bnpx\b|\bnpm\b|\bclaude mcp add\b|\bcurl\b|\"(url|command|args|env|type)\"|^\s*\$ ", re.M)),
     (re.compile(r"\b(version|node(\.js)?|python|how old|which release)\b|版本", re.I),
-     re.compile(r"\b(v?\d+(\.\d+)+|\d{2}|>=\s*v?\d+)\b")),
+     # a version, not a model's number ("GLM-4.7" holds no version of a tool); "Pro and higher versions" holds one
+     re.compile(r"(?<![\w-])(v?\d+(\.\d+)+|\d{2}|>=\s*v?\d+)\b|\b(higher|newer|later|latest) versions?\b|\bor (newer|higher|later)\b")),
     (re.compile(r"\b(file|config(uration)? file|path|folder|directory|where is|where do|where are)\b|文件|路径", re.I),
      re.compile(r"~/|\.json\b|\.toml\b|\.ya?ml\b|\.env\b|/\.[a-z]")),
     (re.compile(r"\b(env(ironment)? var\w*|variable|variables|key name)\b|环境变量", re.I),

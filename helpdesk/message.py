@@ -29,7 +29,8 @@ import frontmatter
 TOOLS: dict[str, tuple[tuple[str, ...], str]] = {
     "claude-code-router": (("claude-code-router", "claude code router", "ccr"), "devpack-tool-others"),
     "claude-code-ide": (("claude code ide", "claude code extension", "claude code plugin", "claude code for vs",
-                         "jetbrains"), "devpack-tool-claude-code-ide-plugin"),
+                         "jetbrains", "claude code 插件", "claude code 扩展", "claude code插件", "pycharm", "intellij",
+                         "webstorm"), "devpack-tool-claude-code-ide-plugin"),
     "claude-code": (("claude code", "claude-code", "claudecode", "claude cli", "~/.claude", ".claude/settings"),
                     "devpack-tool-claude-code"),
     "opencode": (("opencode", "open code", "open-code", "opencode.json"), "devpack-tool-opencode"),
@@ -54,6 +55,7 @@ TOOL_NAMES = {"claude-code": "Claude Code", "claude-code-ide": "the Claude Code 
               "claude-code-router": "claude-code-router"}
 # Named by subscribers, not covered by a page of their own: the plan's "other tools" page is the closest.
 OTHER_TOOLS = ("zed", "codex", "aider", "continue.dev", "litellm", "openclaw", "windsurf", "copilot", "lobechat",
+               "jetbrains ai", "junie", "cc-switch", "new-api", "newapi", "one-api", "oneapi",
                "chatbox", "sillytavern", "n8n", "dify", "openwebui", "open webui", "vscode", "vs code")
 NON_CODING_APPS = ("sillytavern", "lobechat", "chatbox", "openwebui", "open webui", "n8n", "dify")
 PLAN_TOOLS = ("claude-code", "claude-code-ide", "opencode", "kilo-code", "roo-code", "cline", "goose", "crush",
@@ -602,6 +604,7 @@ def _tools(text: str, ask: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The tools named, the one the subscriber is using first: most mentions, then the first named in the ask."""
     lowered = text.lower()
     scrubbed = re.sub(r"claude[\s-]code[\s-]router", " ccr ", lowered)  # the router is not Claude Code
+    scrubbed = re.sub(r"jetbrains[\s-]ai\b( assistant)?|\bjunie\b", " jb-ai ", scrubbed)  # nor is JetBrains' own AI the plugin
     counts: dict[str, int] = {}
     for tool, (aliases, _) in TOOLS.items():
         source = lowered if tool == "claude-code-router" else scrubbed
@@ -617,7 +620,7 @@ def _tools(text: str, ask: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if "roo-code" in counts and not re.search(r"roo[\s-]?code|roocode|\broo\b.{0,30}\b(provider|mode|extension)", lowered):
         del counts["roo-code"]
     if "cursor" in counts and not re.search(r"\bcursor\b.{0,40}\b(ide|editor|settings?|model|pro|base url|override|"
-                                              r"custom|provider)|\b(in|with|use|using|on|to|into) cursor\b", lowered) \
+                                              r"custom|provider)|\b(in|inside|within|with|use|using|on|to|into) cursor\b", lowered) \
             and not is_chinese(ask):  # a Chinese message calls the pointer 光标: "cursor" there is the editor
         del counts["cursor"]  # "the cursor jumps" is not the editor
     ask_lower = ask.lower()
@@ -677,7 +680,10 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         r"(?<![a-z0-9_])glm[\s-]?(?:5(?:\.\d)?(?:-(?:turbo|flash|air))?|4\.\d(?:v)?(?:-(?:air|airx|flash|flashx|x|plan))?)"
         r"(?![a-z0-9_.]|\.\d)",
         raw, re.I)))
-    mcp = tuple(name for name, (pattern, _) in MCP_SERVERS.items() if re.search(pattern, everything)
+    # a tool's "Support Images" checkbox is its own setting, not the Vision MCP server
+    everything_mcp = re.sub(r"[\"'“]?support images[\"'”]?(?=.{0,30}(勾选|tick|check|checkbox|option|setting|box|要不要|吗))|"
+                            r"(勾选|tick|untick|check|uncheck)\w*.{0,20}support images", " ", everything)
+    mcp = tuple(name for name, (pattern, _) in MCP_SERVERS.items() if re.search(pattern, everything_mcp)
                 and (name != "web-search" or re.search(r"mcp|search[\s_-]?prime|联网|web[\s_-]?search|搜索", everything)))
     if mcp == ("web-search",) and not re.search(r"mcp|联网|web[\s_-]?search|search[\s_-]?prime|搜索次数|搜索额度",
                                                 everything):

@@ -115,3 +115,19 @@ def test_a_business_plan_or_sso_alone_is_not_the_coding_plan(message):
 def test_a_bilingual_template_heading_does_not_make_an_english_message_chinese():
     msg = analyse("ZCode stays stuck on Connecting\n### System Info / 系統信息\n**Problem:** it returns HTTP 529", CORPUS)
     assert msg.language == "en" and "系統信息" not in msg.ask
+
+
+@pytest.mark.parametrize("message, tools, others", [
+    ("Can I use the coding plan in JetBrains AI Assistant?", (), ("jetbrains ai",)),
+    ("PyCharm 里能用 Claude Code 插件配合 coding plan 吗", ("claude-code-ide",), ()),
+    ("Can I use the Web Search MCP server inside Cursor?", ("cursor",), ()),
+    ("cc-switch 里面怎么添加智谱 coding plan？", (), ("cc-switch",)),
+])
+def test_the_tools_a_message_names(message, tools, others):
+    msg = analyse(message, CORPUS)
+    assert msg.tools[:len(tools)] == tools and set(others) <= set(msg.other_tools), (msg.tools, msg.other_tools)
+
+
+def test_a_tools_support_images_checkbox_is_not_the_vision_server():
+    assert "vision" not in analyse("Should I tick Support Images when setting up Cline?", CORPUS).mcp
+    assert "vision" in analyse("Cline can't see the screenshot I paste, does it support images?", CORPUS).mcp

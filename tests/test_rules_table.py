@@ -711,6 +711,7 @@ RAW = [
     row("why was my card charged 0.50 when only 0.12 was left after my credits were applied?", "card_minimum", {},
         [r"small minimum"]),
     row("智谱AI的请求数和官网不一致", "model_calls", {}, [r"15–20"], zh=True),
+    row("Cline 的 Context Window 应该设多少？Support Images 要不要勾选？", "context_window", {}, [r"204800"], zh=True),
     row("my request count doesn't match the prompts on the usage page", "model_calls", {}, [r"15–20 model calls"]),
 ]
 

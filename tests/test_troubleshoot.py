@@ -48,7 +48,8 @@ CASES = [
     ('My tool still uses Claude after setup: {"ANTHROPIC_BASE_URL": "https://api.z.ai/api/anthropic", '
      '"ANTHROPIC_API_KEY": "xxxx"} what is wrong?', [r"sets ANTHROPIC_API_KEY", r"ANTHROPIC_AUTH_TOKEN"], []),
     # an MCP server added "to Cursor" gets the page's section for other clients; "how do I use" Zread gets its setup
-    ("How do I add the vision MCP to Cursor?", [r"In Cursor", r"other clients"], []),
+    # the page has no Cursor section: said so (it had read "In Cursor, as the page sets it up"), then its other-clients one
+    ("How do I add the vision MCP to Cursor?", [r"no section for Cursor", r"other clients"], [r"In Cursor, as"]),
     ("zread mcp what is it for? how do I use it with my github repo", [r"api\.z\.ai/api/mcp/zread/mcp"], []),
     ("How do I use Zread MCP?", [r"claude mcp add .*zread"], []),
     ("Gemini CLI with GLM coding plan setup?", [r"Gemini CLI: it speaks the OpenAI protocol", CODING], []),
@@ -152,6 +153,9 @@ CASES = [
      "An outrageous and unfair term.", [r"non-refundable", r"z\.ai/contact"], [r"^No"]),
     ('zai-cli vision analyze fails: HTTP 400: {"error":{"code":"1210","message":"图片输入格式/解析错误"}} with the vision MCP',
      [r"Error 1210", r"Vision MCP"], []),
+    ("我在 Cherry Studio 里能用智谱的 web search MCP 吗，怎么填", [r"没有 Cherry Studio 的专门说明", r"streamable-http"], []),
+    ("how do I add the web search MCP to Roo Code?", [r"In Roo Code, as the Web Search MCP page sets it up"], []),
+    ("Can I use the Web Search MCP server inside Cursor?", [r"no section for Cursor"], [r"claude mcp add"]),
     # a vision model asked for in a feature request: the plan's vision is its Vision MCP server
     ("feat: add glm-4.6v support for the zhipu-coding-plan provider. It only has text models; GLM-4.6V has image input",
      [r"Vision MCP", r"@z_ai/mcp-server"], [r"GLM-5 is available"]),

@@ -283,7 +283,7 @@ def context_window_asked(text: str, s: Slots) -> bool:
     return matches(text, rf"\b(what('s| is)|whats|how (big|large|long|much)|which|is there a|max\w*|size of|what .{{0,10}}"
                          rf"size)\b.{{0,30}}\b{size}\b|\b{size}\b.{{0,12}}\b(of|for|on|in) (the )?(glm|model|plan|coding plan|"
                          rf"cline)|\bmax(imum)? (input |context )?(tokens|length) (of|for) glm|\b{size} (size )?should i set\b",
-                   r"上下文(窗口|长度)?.{0,4}(多大|多长|是多少|上限)") and not matches(
+                   r"上下文(窗口|长度)?.{0,4}(多大|多长|是多少|上限)", rf"\b{size}\b.{{0,8}}(应该|要|该)?(设|设置|填|调)(成|为|到)?多少") and not matches(
         text, r"\b(exceed\w*|over|too long|exceeds|differen\w*|same model|identical|clear|full|compact\w*|reset|free up|"
               r"happens)\b", "超出", "超过", "超长", "区别", "怎么看", "清空", "用了多少")
 

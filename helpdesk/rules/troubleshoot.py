@@ -167,8 +167,8 @@ def tool_setup(d: Diagnosis, tool: str) -> None:
 
 MCP_ASK = re.compile(r"\b(set ?up|setup|configur\w*|config|connect\w*|install\w*|add|adding|enable|endpoint|url|"
                      r"command|node(\.js)?|start|run)\b|\bhow (do|can|should|to) (i |we )?use\b|\b(can|could) (i|we) use\b|"
-                     r"配置|安装|添加|地址|命令|启动|"
-                     r"怎么用|如何使用", re.I)
+                     r"配置|安装|添加|地址|命令|启动|接入|"
+                     r"怎么用|如何使用|怎么填|怎么设置|能用.{0,12}吗|可以用.{0,12}吗", re.I)
 QUANTITY_ASK = re.compile(r"\bhow many\b|\bquota\b|\bper month\b|\bmonthly\b|\blimit\b|次数|额度|多少", re.I)
 # Each server as its page sets it up, and the Claude Code command the page gives (said unless another client is named).
 MCP_SETUP = {
@@ -298,10 +298,15 @@ def client_section(d: Diagnosis, server: str, tool: str, corpus_dir: Path | None
     """The server page's section for the client named, or its section for other MCP clients."""
     doc = MCP_SERVERS[server][1]
     heading = CLIENT_HEADING.get(tool, OTHER_CLIENTS)
-    text = section(corpus_dir, doc, heading) or section(corpus_dir, doc, OTHER_CLIENTS)
-    if text:
+    own = section(corpus_dir, doc, heading) if heading != OTHER_CLIENTS else ""
+    text = own or section(corpus_dir, doc, OTHER_CLIENTS)
+    if own or (text and _tool_name(tool).lower() in text.lower()):  # "For Roo Code, Kilo Code and other clients"
         d.say("mcp", f"In {_tool_name(tool)}, as the {SERVER_NAMES[server]} MCP page sets it up:\n{text}",
               f"在 {_tool_name(tool)} 中的配置，{SERVER_NAMES[server]} MCP 页面原文如下：\n{text}")
+    elif text:  # the page has no section for this client: say so, and give its configuration for any other client
+        d.say("mcp", f"The {SERVER_NAMES[server]} MCP page has no section for {_tool_name(tool)}; its configuration for "
+                     f"other MCP clients:\n{text}",
+              f"{SERVER_NAMES[server]} MCP 页面没有 {_tool_name(tool)} 的专门说明；它给其他 MCP 客户端的通用配置（原文）：\n{text}")
 
 
 def mcp_outside(d: Diagnosis, msg: Message, balance: bool) -> None:
