@@ -138,7 +138,7 @@ PLAN_FACTS = {
 }
 # A sentence about the weekly quota's start and who keeps unlimited use: its date must be the fact's date.
 WEEKLY_DATE_FACTS = ("weekly.grandfathered", "grandfather.current_cycle", "grandfather.auto_renewal")
-_WEEKLY_TOPIC = re.compile(r"weekly|auto-?renew|grandfather|每周|周限|自动续费", re.I)
+_WEEKLY_TOPIC = re.compile(r"weekly|auto[\s-]?renew|grandfather|每周|周限|自动续费", re.I)
 
 
 def _normal(text: str) -> str:

@@ -108,7 +108,8 @@ RAW = [
         [r"February 12", r"current cycle"]),
     row("what does the feb 12 change mean for auto-renewal users", "grandfathering", {},
         [r"renewal price and quota stay unchanged", r"unlimited weekly"]),
-    row("I turned on auto renew in january, before feb 12 - am I affected by the weekly limit?", "weekly_quota", {},
+    # whether the weekly limit applies to them is the February 12 rule's answer (it was the weekly quota's)
+    row("I turned on auto renew in january, before feb 12 - am I affected by the weekly limit?", "grandfathering", {},
         [r"before February 12", r"unlimited weekly"]),
 
     # ---- models per plan, Claude Code mapping ----------------------------------------------------------------
@@ -712,6 +713,11 @@ RAW = [
         [r"small minimum"]),
     row("智谱AI的请求数和官网不一致", "model_calls", {}, [r"15–20"], zh=True),
     row("Cline 的 Context Window 应该设多少？Support Images 要不要勾选？", "context_window", {}, [r"204800"], zh=True),
+    row("Does the weekly limit apply to me? I subscribed on Feb 3 with auto renew on.", "grandfathering", {},
+        [r"enabled auto-renewal before February 12"]),
+    row("每周限额对我适用吗？我1月份买的Max，开了自动续费", "grandfathering", {}, [r"2 月 12 日前"], zh=True),
+    row("is there a weekly limit on Pro?", "weekly_quota", {"plans": ["pro"]}, [r"weekly quota"]),
+    row("Will my coding plan subscription auto renew? I paid with paypal.", "renewal", {}, [r"automatically renew"]),
     row("my request count doesn't match the prompts on the usage page", "model_calls", {}, [r"15–20 model calls"]),
 ]
 

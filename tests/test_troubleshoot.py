@@ -124,6 +124,8 @@ CASES = [
     ("I have the zai monthly plan, what's the difference with the paid api, just the url?",
      [CODING, ANTHROPIC, r"api\.z\.ai/api/paas/v4", r"billed separately"], [r"\$\d"]),
     ("套餐和API按量付费有什么区别？", [CODING, r"单独计费"], [r"usage conditions", r"使用条件", r"\$\d"]),
+    ("What's the difference between GLM coding plan and buying API credits?", [CODING, r"billed separately"], [r"\$\d"]),
+    ("coding plan vs pay per token api, which is better for me?", [CODING, r"billed separately"], [r"\$\d"]),
     # a tool the docs don't name: the supported list, and the Other Tools page's OpenAI-protocol route
     ("Can I use the coding plan with GitHub Copilot?", [r"doesn't name GitHub Copilot", r"OpenAI protocol", CODING], []),
     ("I set ANTHROPIC_BASE_URL to https://api.z.ai/api/anthropic but claude code still asks me to log in",

@@ -274,7 +274,7 @@ def cycle_change(r: Reply, p: Parsed) -> str:
 def stop_renewal_asked(text: str, s: Slots) -> bool:
     """"How do I turn off auto-renew?": how to stop it is the cancellation's answer, not whether it renews."""
     return matches(text, r"\b(cancel\w*|stop\w*|turn(ing)? off|disabl\w*|switch(ing)? off|opt(ing)? out)\b.{0,30}"
-                         r"\b(auto-?renew\w*|renew\w*|subscription)\b", r"(取消|关闭|关掉|停止|停掉).{0,6}(自动)?续费|(自动)?续费.{0,6}(怎么|如何|在哪)(关|取消|停)") and matches(
+                         r"\b(auto[\s-]?renew\w*|renew\w*|subscription)\b", r"(取消|关闭|关掉|停止|停掉).{0,6}(自动)?续费|(自动)?续费.{0,6}(怎么|如何|在哪)(关|取消|停)") and matches(
         text, r"\b(how|where|can i|way to)\b", "怎么", "如何", "在哪")
 
 
@@ -363,9 +363,9 @@ def price_change(r: Reply, p: Parsed) -> str:
 
 
 def renewal_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\b(auto-?renew\w*|renew\w* (by itself|automatically)|renew on its own|does (my|the) "
+    return matches(text, r"\b(auto[\s-]?renew\w*|renew\w* (by itself|automatically)|renew on its own|does (my|the) "
                          r"(plan|subscription) renew)\b", "自动续费") and not matches(
-        text, r"\b(feb|february|before|weekly)\b", QUOTA)
+        text, r"\b(feb|february|before|weekly)\b", QUOTA, "每周", "周限", "限额", "2月12", "2 月 12")
 
 
 @register("renewal", When(40, renewal_asked), facts=("sub.auto_renew", "sub.cancel"))

@@ -301,7 +301,16 @@ def legacy_plan_asked(text: str, s: Slots) -> bool:
               r"rules?))\b", "续费", "续订", "保留", "不变", "影响", "变")
 
 
-@register("grandfathering", When(168, legacy_plan_asked), When(180, february_12_asked),
+def weekly_applies_asked(text: str, s: Slots) -> bool:
+    """"Does the weekly limit apply to me? I bought Max in January with auto-renew on": whether they are exempt is the
+    February 12 rule, which turns on when they subscribed and enabled auto-renewal."""
+    return weekly_asked(text, s) and matches(
+        text, r"\bauto[\s-]?renew\w*", "自动续费", "自动续订") or weekly_asked(text, s) and matches(
+        text, r"\b(subscribed|bought|purchased|signed up|joined)\b.{0,30}\b(in|on|before|since|last)\b", r"\b(apply|applies) to me\b",
+        r"(1|一|12|十二)月.{0,4}(买|订阅|开通)", r"(买|订阅|开通)的?时候")
+
+
+@register("grandfathering", When(168, legacy_plan_asked), When(169, weekly_applies_asked), When(180, february_12_asked),
           facts=("grandfather.current_cycle", "grandfather.auto_renewal", "weekly.grandfathered", *PLAN_FACTS))
 def grandfathering(r: Reply, p: Parsed) -> str:
     r.fact("grandfather.current_cycle")

@@ -95,7 +95,8 @@ def _tool_name(tool: str) -> str:
 
 
 # The plan compared with the pay-as-you-go API: "difference ... paid api", "same as the normal API?", "just the url?".
-_API_KIND = r"(paid|regular|normal|general|standard|pay[- ]as[- ]you[- ]go|payg|usual|plain|open ?platform) (api|endpoint)"
+_API_KIND = (r"((paid|regular|normal|general|standard|pay[- ]as[- ]you[- ]go|payg|usual|plain|open ?platform) (api|endpoint)|"
+             r"(buying |paying for |prepaid )?api (credits?|billing|usage|access)|pay[- ]per[- ]token( api)?)")
 PLAN_VS_API = re.compile(
     rf"\b(difference|differ|different from|same as|vs\.?|versus|compared? (to|with))\b[^?]{{0,80}}\b({_API_KIND}|just the (base )?url|only "
     rf"the (base )?url)\b|\b{_API_KIND}\b[^?]{{0,80}}\b(difference|differ|same as|vs\.?|versus)\b|"
