@@ -158,6 +158,13 @@ CASES = [
     ("我在 Cherry Studio 里能用智谱的 web search MCP 吗，怎么填", [r"没有 Cherry Studio 的专门说明", r"streamable-http"], []),
     ("how do I add the web search MCP to Roo Code?", [r"In Roo Code, as the Web Search MCP page sets it up"], []),
     ("Can I use the Web Search MCP server inside Cursor?", [r"no section for Cursor"], [r"claude mcp add"]),
+    # the plan asked for in a tool the docs have a page for: that page's setup, not "the docs don't cover requests"
+    ("[Feature] Eigent support for GLM coding plan\nIs there a way to use my z.ai GLM coding plan in Eigent?",
+     [r"page for using the plan in Eigent", r"Z\.ai Config", r"api\.z\.ai/api/coding/paas/v4/"], [r"feature requests"]),
+    ("[FEATURE] Support z.ai coding plan\nTo be able to provide a z.ai coding plan API key. Can take inspiration from "
+     "OpenCode", [r"feature requests"], [r"page for using the plan in OpenCode"]),
+    ("Crush: I set ZAI_API_KEY but crush still uses the normal z.ai endpoint and I get charged from balance. How do I "
+     "make it use the coding plan?", [CODING, r"usage conditions"], [r"deducted in this order"]),
     # a vision model asked for in a feature request: the plan's vision is its Vision MCP server
     ("feat: add glm-4.6v support for the zhipu-coding-plan provider. It only has text models; GLM-4.6V has image input",
      [r"Vision MCP", r"@z_ai/mcp-server"], [r"GLM-5 is available"]),

@@ -380,7 +380,7 @@ def renewal(r: Reply, p: Parsed) -> str:
 
 def fee_order_asked(text: str, s: Slots) -> bool:
     """Which is charged first: credits, balance or card; "will my balance pay for the subscription?" too."""
-    if matches(text, r"\b(balance|credits?)\b.{0,60}\b(used|use|pay|paid|cover|covers|applied|apply|go towards?)\b.{0,30}"
+    if matches(text, r"\b(balance|credits?)\b[^.?!\n]{0,60}\b(used|use|pay|paid|cover|covers|applied|apply|go towards?)\b[^.?!\n]{0,30}"
                      r"\b(subscription|plan|coding plan|renewal)\b|\bpay (for )?(the |my )?(subscription|plan|renewal) (with|using|"
                      r"from|out of) (my |the )?(account )?(balance|credits?)\b",
                r"(余额|积分).{0,12}(支付|付款|抵扣|买|购买|用来|用于).{0,8}(套餐|订阅|续费)"):

@@ -128,6 +128,8 @@ TOOL_SETUP = {
                      "{endpoint.coding} (OpenAI-compatible).",
     "trae": "TRAE: choose the provider \"{tool.trae.provider}\" (the plain \"Z.ai\" provider bills your balance at API "
             "prices).",
+    "eigent": "Eigent: Settings → Models → Custom Model, the \"{tool.eigent.card}\" card: your Z.ai API key and API Host "
+              "{tool.eigent.host}, then \"Set as Default\".",
     "other": "{name}: it speaks the OpenAI protocol, so set its base URL to {tool.others.base_url} (not the general "
              "API) and use your Z.ai API key.",
 }
@@ -150,6 +152,8 @@ TOOL_SETUP_ZH = {
     "factory-droid": "Factory Droid：添加自定义模型，baseUrl 填 {tool.factory-droid.base_url}（provider 选 anthropic）或 "
                      "{endpoint.coding}（OpenAI 兼容）。",
     "trae": "TRAE：选择服务商“{tool.trae.provider}”（普通的“Z.ai”服务商按 API 价格从你的余额扣费）。",
+    "eigent": "Eigent：Settings → Models → Custom Model 中的“{tool.eigent.card}”卡片：填入你的 Z.ai API Key，API Host 填 "
+              "{tool.eigent.host}，然后点“Set as Default”。",
     "other": "{name}：它使用 OpenAI 协议，把 Base URL 设为 {tool.others.base_url}（不是通用 API 地址），并使用你的 Z.ai API Key。",
 }
 TOOL_SETUP_ZH["claude-code-ide"] = TOOL_SETUP_ZH["claude-code"]
@@ -392,6 +396,13 @@ def _unlisted_tool(msg: Message) -> str | None:
     return next((name for name in msg.unknown_names if re.search(r"[a-z][A-Z]|\d", name)), None)
 
 
+def _asked_in(tool: str, msg: Message) -> bool:
+    """The plan asked for in this very tool ("Eigent support for the coding plan", "use my plan in Eigent?"), not a
+    tool named as an example ("can take inspiration from OpenCode")."""
+    return any(re.search(rf"\b{re.escape(a)}\s+(support|integration)\b|\b(support|integrat\w*|use)\b[^.\n]{{0,30}}\b(in|for|"
+                         rf"with|into)\s+{re.escape(a)}\b", msg.raw, re.I) for a in TOOLS[tool][0])
+
+
 def requested_tool(msg: Message) -> str | None:
     """"It would be great if OpenCode could add support": the documented tool the request is about, not one named in
     passing ("similar to the support in Cursor, Windsurf...", "I use it with opencode")."""
@@ -408,6 +419,13 @@ def requested_tool(msg: Message) -> str | None:
 def feature_request(d: Diagnosis, msg: Message, tool: str | None) -> Diagnosis:
     """A request to add something (a tool's support for the plan, a usage display, a model): the docs document
     what is, so the request itself is for a person; what they say on its subject comes after."""
+    if tool in TOOL_SETUP and TOOLS[tool][1] != "devpack-tool-others" and _asked_in(tool, msg) and not (
+            msg.mcp or SHARING.search(msg.ask) or msg.usage_query or USAGE_WORDS.search(without_foreign_quota(msg.ask))):
+        # "Support the coding plan in Eigent": the docs have that tool's page, so its setup is the answer
+        name = _tool_name(tool)
+        d.say("scope", f"The docs have a page for using the plan in {name}:", f"文档有在 {name} 中使用套餐的说明：")
+        tool_setup(d, tool)
+        return d
     d.handoff = True
     d.say("scope", "The docs don't cover feature requests like this one; Z.ai support (or the tool's own maintainers) "
                    "would take it. What the docs say on the subject:",
@@ -592,7 +610,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     rate_limited = bool(RATE_LIMITED.search(msg.ask)) and not known
     general_shown = any(e in GENERAL_KINDS for e in msg.endpoints)
     balance = "1113" in known or bool(re.search(r"insufficient balance|余额不足|扣.{0,20}余额|按量(扣费|计费|付费)|"
-                                                  r"(still|being|was|got) (charged|billed) (as )?(pay[- ]as[- ]you[- ]go|per "
+                                                  r"(still|being|was|got|get|getting|gets) (charged|billed) (as )?(pay[- ]as[- ]you[- ]go|per "
                                                   r"token|from (my )?balance)|deduct\w* (from )?(my )?"
                                                   r"(account )?balance|balance (is )?(being )?(deducted|charged|used)",
                                                   msg.raw, re.I))
