@@ -165,6 +165,19 @@ CASES = [
      "OpenCode", [r"feature requests"], [r"page for using the plan in OpenCode"]),
     ("Crush: I set ZAI_API_KEY but crush still uses the normal z.ai endpoint and I get charged from balance. How do I "
      "make it use the coding plan?", [CODING, r"usage conditions"], [r"deducted in this order"]),
+    # a tool's page values the probe found missing: Cursor's uppercase model name, Crush's Windows path, Kilo's update
+    ("cursor keeps telling me the model doesnt exist, i typed glm-4.7 in the custom model box. whats the right model name",
+     [r"uppercase, such as GLM-4\.7"], []),
+    ("where is the crush config file on windows? cant find it anywhere", [r"%USERPROFILE%"], []),
+    ("kilo code doesnt show any \"international coding plan\" option in the entrypoint dropdown?? what do i do",
+     [r"update the plugin to the latest version"], []),
+    # a router or a tool without a page, however the setup is asked: the supported list and the OpenAI route
+    ("how do I configure claude-code-router for the GLM coding plan? which transformer do I use?",
+     [r"doesn't name claude-code-router", CODING], []),
+    ("can i run claude-code-router with the coding plan key or is that gonna get me banned lol",
+     [r"doesn't name claude-code-router", r"don't say how the terms are enforced"], []),
+    ("using aider with my glm coding plan, what do i set OPENAI_API_BASE to?", [r"doesn't name aider", CODING], []),
+    ("anyone got a continue.dev config for glm 4.7 on the coding plan?", [r"doesn't name continue\.dev", CODING], []),
     # a vision model asked for in a feature request: the plan's vision is its Vision MCP server
     ("feat: add glm-4.6v support for the zhipu-coding-plan provider. It only has text models; GLM-4.6V has image input",
      [r"Vision MCP", r"@z_ai/mcp-server"], [r"GLM-5 is available"]),

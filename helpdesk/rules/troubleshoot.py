@@ -35,13 +35,15 @@ from helpdesk.rules.quota import usage_ways
 # A question about setting a tool up: how/where/which + a setup word, not a setup word somewhere in a story.
 SETUP_ASK = re.compile(
     r"\b(how|where|which|what)\b[^.?!\n]{0,60}\b(set ?up|setup|configur\w*|config|connect\w*|hook\w*|integrat\w*|"
-    r"base ?url|api ?url|api_base|baseurl|endpoint|provider|entrypoint|env(ironment)? var\w*|point \w+ at|plug\w* in|"
+    r"base ?url|api ?url|[a-z_]*api_base|[a-z_]*base_url|baseurl|endpoint|provider|entrypoint|env(ironment)? var\w*|point \w+ at|plug\w* in|"
     r"use (it|the plan|the coding plan|z\.?ai|glm|my plan)|make \w+ work|get \w+ (to )?work\w*|supposed to use|"
     r"put|set (it|this|that|them|everything) up)\b|\b(tutorial|guide|setup instructions)\b|\bcan (i|we) use (it|the plan|the coding plan|glm|z\.?ai|my plan|"
     r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(?<!不)(怎么|如何|怎样|哪里|在哪)[^。？?,，]{0,12}(配置|接入|设置|使用|接|选择|选|弄|搞|填)|选(哪个|什么)|(?<!不)怎么用[?？吗呢]|"
     r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)|"
     r"(使う|使い|設定|接続|導入)(方法|手順)|使い方|設定方法|どうやって|どう(すれば|したら)|"  # Japanese
-    r"\b(set ?up|setup|config|configuration|integration)\s*\?|\b(which|what) model (id|name|string)\b", re.I)
+    r"\b(set ?up|setup|config|configuration|integration)\s*\?|\b(which|what) model (id|name|string)\b|"
+    r"\b(any ?one|has anyone|does anyone|anybody)\b[^?!\n]{0,20}\b(got|have|has|share)\b[^?!\n]{0,40}\b(config\w*|setup)\b|"
+    r"\b(which|what'?s?|whats)\b( is)?( the)?( right| correct| exact| proper)? model (id|name|string)\b", re.I)
 # A 5xx status the error page does not list, written as one ("API Error: 529", "status 502", "502 Bad Gateway"), not
 # any number from 500 to 599 in a message that says "error" ("max_tokens 512", "line 523", "550 prompts").
 SERVER_STATUS = re.compile(r"(?:api error:?|status(?: code)?:?|http/?[\d.]*|error(?: code)?:|\")\s*(5\d\d)(?![\d.])|"
@@ -52,7 +54,7 @@ OPTION_MISSING = re.compile(
     r"entrypoint|coding plan)|\b(provider|option|entrypoint|coding plan)s?\b.{0,30}\b(missing|not (showing|shown|listed|there))\b|"
     r"\bonly (shows?|lists?|see|has)\b\s*[\"“']|(找不到|没有|看不到).{0,10}(coding ?plan|选项|提供商|服务商)", re.I)
 # "Is Zed supported?", "does it work with aider?", "Zed 能用吗": whether a tool can be used at all.
-SUPPORT_ASK = re.compile(r"\b(support(ed|s)?|works? (with|in|on)|compatible|can (i|we|you) use|usable|available)\b"
+SUPPORT_ASK = re.compile(r"\b(support(ed|s)?|works? (with|in|on)|compatible|can (i|we|you) (use|run)|usable|available)\b"
                          r"|支持|能用|可以用|兼容", re.I)
 MCP_PAGES = frozenset(doc for _, doc in MCP_SERVERS.values())  # a request naming one is about that server
 GENERAL_KINDS = ("general", "bigmodel-general")
@@ -120,10 +122,11 @@ TOOL_SETUP = {
     "roo-code": "Roo Code: API Provider \"{tool.roo-code.provider}\", Z AI Entrypoint \"{tool.roo-code.entrypoint}\".",
     "kilo-code": "Kilo Code: API Provider \"{tool.kilo-code.provider}\", Z AI Entrypoint \"{tool.kilo-code.entrypoint}\".",
     "goose": "Goose: a new provider of type \"{tool.goose.provider}\" with Base URL {tool.goose.base_url}.",
-    "cursor": "Cursor: in \"Override OpenAI Base URL\" put {tool.cursor.base_url}; custom configuration is only "
-              "supported in {tool.cursor.pro} and higher, not on Cursor's free tier.",
-    "crush": "Crush: in {tool.crush.file}, a provider whose base_url is {tool.crush.base_url} and api_key is your Z.ai "
-             "API key.",
+    "cursor": "Cursor: in \"Override OpenAI Base URL\" put {tool.cursor.base_url}, and type the model name in uppercase, "
+              "such as {tool.cursor.uppercase}; custom configuration is only supported in {tool.cursor.pro} and higher, "
+              "not on Cursor's free tier.",
+    "crush": "Crush: in {tool.crush.file} (on Windows {tool.crush.file_windows}), a provider whose base_url is "
+             "{tool.crush.base_url} and api_key is your Z.ai API key.",
     "factory-droid": "Factory Droid: a custom model with baseUrl {tool.factory-droid.base_url} (provider anthropic) or "
                      "{endpoint.coding} (OpenAI-compatible).",
     "trae": "TRAE: choose the provider \"{tool.trae.provider}\" (the plain \"Z.ai\" provider bills your balance at API "
@@ -146,9 +149,10 @@ TOOL_SETUP_ZH = {
     "roo-code": "Roo Code：API Provider 选“{tool.roo-code.provider}”，Z AI Entrypoint 选“{tool.roo-code.entrypoint}”。",
     "kilo-code": "Kilo Code：API Provider 选“{tool.kilo-code.provider}”，Z AI Entrypoint 选“{tool.kilo-code.entrypoint}”。",
     "goose": "Goose：新建一个类型为“{tool.goose.provider}”的服务商，Base URL 填 {tool.goose.base_url}。",
-    "cursor": "Cursor：在“Override OpenAI Base URL”中填 {tool.cursor.base_url}；自定义配置仅 {tool.cursor.pro} 及以上版本"
-              "支持，Cursor 免费版不支持。",
-    "crush": "Crush：在 {tool.crush.file} 中添加一个服务商，base_url 为 {tool.crush.base_url}，api_key 为你的 Z.ai API Key。",
+    "cursor": "Cursor：在“Override OpenAI Base URL”中填 {tool.cursor.base_url}，模型名要用大写，例如 {tool.cursor.uppercase}；"
+              "自定义配置仅 {tool.cursor.pro} 及以上版本支持，Cursor 免费版不支持。",
+    "crush": "Crush：在 {tool.crush.file}（Windows 上是 {tool.crush.file_windows}）中添加一个服务商，base_url 为 "
+             "{tool.crush.base_url}，api_key 为你的 Z.ai API Key。",
     "factory-droid": "Factory Droid：添加自定义模型，baseUrl 填 {tool.factory-droid.base_url}（provider 选 anthropic）或 "
                      "{endpoint.coding}（OpenAI 兼容）。",
     "trae": "TRAE：选择服务商“{tool.trae.provider}”（普通的“Z.ai”服务商按 API 价格从你的余额扣费）。",
@@ -584,6 +588,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         return None  # another company's plan: nothing in these docs diagnoses it
     d = Diagnosis(facts, zh=writes_chinese(msg))
     tool = next((t for t in msg.tools if t in PLAN_TOOLS), None) or (msg.tools[0] if msg.tools else None)
+    router = tool == "claude-code-router"  # a router in front of Claude Code: no page of its own, like any unlisted tool
+    if router:
+        tool = None
     asked_tools = " ".join(msg.questions).lower()
     unlisted = re.search(r"\b(in|with|on|into|for)\s+(?!(it|this|that|the|my|a|an|your|our)\b)([A-Z][\w.-]*(\s[A-Z][\w.-]*)?)",
                          " ".join(msg.questions)) if msg.questions and not msg.mcp else None
@@ -594,7 +601,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if tool and unlisted:
         tool = None  # the question names a tool the docs don't: another tool mentioned in passing is not the one asked
     # The tool asked about, when the docs have no page for it: "Is Zed supported?", "in RepoPrompt", "with LiteLLM".
-    unlisted_name = unlisted.group(3) if unlisted else (None if tool else _unlisted_tool(msg))
+    unlisted_name = unlisted.group(3) if unlisted else (None if tool else ("claude-code-router" if router else
+                                                                           _unlisted_tool(msg)))
     support_ask = bool(SUPPORT_ASK.search(" ".join(msg.questions))) if msg.questions else False
     known = {c for c in msg.business_codes if f"error.{c}" in facts.by_id}
     # A server-side status the error page does not list (502, 503, 529 "Overloaded"): unlisted, with the page's 500
@@ -797,6 +805,13 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                            f"Whether {named} lets you change that URL is for its own documentation.",
                   f"Other Tools 页面说，任何支持 OpenAI 协议的工具都可以使用 GLM-4.7：把它的 OpenAI API 地址换成 {coding}，"
                   f"并填入你的 Z.ai API Key。{named} 是否允许修改这个地址，请查看它自己的文档。")
+        if msg.enforcement and "terms" not in d.kinds:  # "...or will I get banned?": the terms' scope, not enforcement
+            d.fact("faq.designated")
+            d.say("terms", "The docs don't say how the terms are enforced (bans or suspensions); the FAQ says the plan's "
+                           "quota is only intended for coding/IDE tools designated or recognized by Z.ai, for personal "
+                           "code assistance. Z.ai support can say whether a given tool counts.",
+                  "文档没有说明条款如何执行（封号或暂停）；FAQ 说套餐额度仅限在 Z.ai 指定或认可的编程/IDE 工具中用于个人编程辅助。"
+                  "某个工具是否算在内，请咨询 Z.ai 客服。")
     if endpoint_trouble and not balance and "endpoint" not in d.kinds:
         d.fact("tool.others.openai")
         anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
@@ -862,6 +877,11 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if tool and (setup_ask or misconfigured or asked_for or option_missing) and "setup" not in d.kinds:
         if tool in TOOLS and tool != "claude-code-router":
             tool_setup(d, tool)
+    if option_missing and tool == "kilo-code":  # the page's own advice for the missing entrypoint
+        d.fact("tool.kilo-code.update")
+        d.say("setup", "If your Kilo Code version lacks the \"International Coding Plan\" option, the page says to "
+                       "update the plugin to the latest version.",
+              "如果你的 Kilo Code 版本没有“International Coding Plan”选项，页面说要把插件更新到最新版本。")
     if key_variable:
         token, base = d.fact("tool.claude-code.env")
         anthropic = d.fact("endpoint.anthropic")
