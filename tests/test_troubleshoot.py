@@ -178,6 +178,18 @@ CASES = [
      [r"doesn't name claude-code-router", r"don't say how the terms are enforced"], []),
     ("using aider with my glm coding plan, what do i set OPENAI_API_BASE to?", [r"doesn't name aider", CODING], []),
     ("anyone got a continue.dev config for glm 4.7 on the coding plan?", [r"doesn't name continue\.dev", CODING], []),
+    # MCP reports the pages answer: no top-up for MCP (every plan has it), a header without Bearer, a stale Vision
+    # server, an image pasted into a client other than Claude Code
+    ('调用 web search mcp 报错 {"code":"1113","message":"余额不足"}，我明明买了 Pro 套餐啊，是不是 MCP 要另外充值',
+     [r"所有套餐都包含", r"Pro 1,000", r"z\.ai/contact"], [r"claude mcp add"]),
+    ('$ claude mcp list\nweb-search-prime: https://api.z.ai/api/mcp/web_search_prime/mcp (HTTP) - ✗ Failed to connect\n'
+     'I added it with --header "Authorization: 3c9e1b7f.xxxxx" . search doesn\'t work', [r"has no \"Bearer \""], []),
+    ("vision mcp only shows image_analysis and video_analysis tools in my client, am I on an old version?",
+     [r"cached older version", r"@latest"], []),
+    ("i pasted a screenshot into cline and asked what's wrong but the vision mcp never got called??",
+     [r"Except in Claude Code", r"name or path"], []),
+    ("I pasted a screenshot into Claude Code and the vision mcp read it fine, how do I set it up in Cline too?",
+     [r"Vision MCP"], [r"Except in Claude Code"]),
     # a vision model asked for in a feature request: the plan's vision is its Vision MCP server
     ("feat: add glm-4.6v support for the zhipu-coding-plan provider. It only has text models; GLM-4.6V has image input",
      [r"Vision MCP", r"@z_ai/mcp-server"], [r"GLM-5 is available"]),

@@ -174,7 +174,7 @@ def tool_setup(d: Diagnosis, tool: str) -> None:
           _filled(d, TOOL_SETUP_ZH.get(tool, TOOL_SETUP_ZH["other"]), name))
 
 
-MCP_ASK = re.compile(r"\b(set ?up|setup|configur\w*|config|connect\w*|install\w*|add|adding|enable|endpoint|url|"
+MCP_ASK = re.compile(r"\b(set ?up|set (it|them|this|that) up|setup|configur\w*|config|connect\w*|install\w*|add|adding|enable|endpoint|url|"
                      r"command|node(\.js)?|start|run)\b|\bhow (do|can|should|to) (i |we )?use\b|\b(can|could) (i|we) use\b|"
                      r"配置|安装|添加|地址|命令|启动|接入|"
                      r"怎么用|如何使用|怎么填|怎么设置|能用.{0,12}吗|可以用.{0,12}吗", re.I)
@@ -225,10 +225,12 @@ SYMPTOMS = (
     (r"invalid (api[\s_-]?key|access[\s_-]?token)|\b401\b|unauthori[sz]ed|api key (is )?(wrong|invalid|rejected)",
      r"^Invalid (API Key|access token)$"),
     (r"\btimed out\b|\btimes out\b|connection timeout|timeout error|超时", r"^Connection timeout$"),
-    (r"empty (search )?results?|returns? (empty|nothing|no results|\[\])|\"\[\]\"|没有(结果|返回)|空结果", r"^Empty Search Results$"),
+    (r"empty (search )?results?|returns? (empty|nothing|no results|\[\])|\"\[\]\"|没有(结果|返回)|空结果|结果.{0,6}空",
+     r"^Empty Search Results$"),
     (r"connection closed", r"^Connection Closed$"),
-    (r"fetch\w* fail\w*|fail\w* to fetch|读取失败", r"^Webpage fetch failed$"),
-    (r"repo(sitory)? access|access (to )?(the )?repo", r"^Repository access failed$"),
+    (r"fetch\w* fail\w*|fail\w* to fetch|读取失败|抓取.{0,8}(失败|空)", r"^Webpage fetch failed$"),
+    (r"repo(sitory)? access|access (to )?(the )?repo|repo(sitory)? not found|仓库.{0,8}(失败|找不到|不存在)",
+     r"^Repository access failed$"),
 )
 
 
@@ -648,6 +650,42 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if msg.mcp and not model_missing:  # an MCP server's setup: its page's values; anything else is retrieval's
         if known:
             _error_meaning(d, msg)  # "vision fails with 1210": what the code means comes first
+        if "1113" in known or balance:  # "do the MCP tools need a separate top-up?": they come with every plan
+            d.fact("mcp.all_plans")
+            d.fact("mcp.no_other_access")
+            counts = [f"{plan} {d.fact(f'mcp.{plan.lower()}'):,}" for plan in ("Lite", "Pro", "Max")]
+            d.say("mcp", "All plans include the Vision, Web Search and Web Reader MCP servers (web searches and reader "
+                         f"calls a month: {'; '.join(counts)}), and the FAQ gives no other way to pay for them, so there "
+                         "is nothing separate to top up: Z.ai support can check why your account got this error.",
+                  "所有套餐都包含视觉理解、联网搜索和网页读取 MCP 服务（每月网络搜索和网页读取合计次数："
+                  f"{'；'.join(counts)}），FAQ 也没有其他付费方式，所以不需要另外充值：账户为什么出现这个错误，请 Z.ai 客服查看。")
+            d.handoff = True
+            return d
+        bare = re.search(r"Authorization:\s*(?!Bearer\b)[\w.<]", msg.raw, re.I)
+        if bare and set(msg.mcp) & set(REMOTE_MCP):  # the header without "Bearer ": the page's format has it
+            d.say("mcp", "Your Authorization header has no \"Bearer \": the MCP pages set it as \"Authorization: Bearer "
+                         "<your Z.ai API key>\".",
+                  "你的 Authorization 请求头缺少“Bearer ”：MCP 页面的写法是“Authorization: Bearer <你的 Z.ai API Key>”。")
+        pasted_image = re.search(r"\b(past\w*|drag\w*|drop\w*|attach\w*)\b.{0,30}\b(images?|screenshots?|pictures?)\b|"
+                                 r"(粘贴|拖).{0,8}(图片|截图)", msg.ask, re.I)
+        if "vision" in msg.mcp and pasted_image and "claude-code" not in msg.tools[:1]:
+            d.fact("mcp.vision_paste")  # an image pasted into another client never reaches the server
+            d.say("mcp", "The Vision MCP page: \"Except in Claude Code, pasting an image directly into the client cannot "
+                         "call this MCP Server\" (the client sends the image to the model itself); put the image in a "
+                         "local folder and ask for it by its name or path.",
+                  "Vision MCP 页面说：除了 Claude Code，直接把图片粘贴到客户端无法调用这个 MCP 服务（客户端会自己把图片转码后直接"
+                  "调用模型接口）；请把图片放在本地目录中，并通过图片名或路径让它调用。")
+        if "vision" in msg.mcp and re.search(r"\b(old(er)? version|cached?|only (shows?|lists?|has)|missing tools?|tools? "
+                                             r"(are )?missing|ui_to_artifact|image_analysis|latest)\b|旧版|缓存|工具.{0,6}(少|缺)",
+                                             msg.raw, re.I):
+            d.fact("mcp.vision_latest")
+            d.say("mcp", "The Vision MCP page: existing users may still run a cached older version; clear the npx cache, "
+                         "or install `@z_ai/mcp-server@latest`.",
+                  "Vision MCP 页面说：老用户可能仍在用缓存的旧版本；请清除 npx 缓存，或安装 `@z_ai/mcp-server@latest`"
+                  "。")
+        if d.lines and not QUANTITY_ASK.search(msg.ask):  # a page's own answer to what they report: then the setup
+            d.handoff = msg.failing
+            return mcp_setup(d, msg, corpus_dir) or d
         return mcp_setup(d, msg, corpus_dir) if (MCP_ASK.search(msg.ask) or msg.failing or symptom_of(msg)) and not QUANTITY_ASK.search(msg.ask) \
             else None
     # A plan subscriber whose setup fails and who talks of base URLs, with no tool named: the plan's endpoints.
