@@ -109,6 +109,7 @@ FAILURE = re.compile(
     r"(is|are|was|shows?|went|stays?) (completely |still )?(blank|empty)|(returned|returns|got|gets|getting) (an? )?"
     r"(empty|blank|no) (response|reply|output|answer)|"
     r"(doesn'?t|does not|don'?t) work anymore|won'?t (accept|start|connect|load)|"
+    r"still (shows?|uses?|says|displays?|lists?) (me )?(the )?(old|previous|same|default|original)\b|"
     r"(do|does|did)(n'?t| not) (seem to )?(work|support|take effect|apply)|still (asks?|prompts?|requires?|wants?) "
     r"(me )?(to )?(log ?in|sign ?in|login)|keeps? asking|\w+(Error|Exception))\b|"
     r"报错|错误|失败|无法|不能用|用不了|不可用|不支持|不生效|没生效|没有生效|未生效|(要求|提示|需要)(重新)?登录|乱码|"

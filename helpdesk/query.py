@@ -67,6 +67,8 @@ SYNONYMS = (
     (re.compile(r"\b(quota|limit) (resets?|refresh\w*)\b|\bwhen (does|will) (it|the quota|my quota) (reset|refresh)",
                 re.I), "refresh cycle"),
     (re.compile(r"\byearly\b|\bper year\b|\ba year\b", re.I), "annual"),
+    (re.compile(r"\b(screen ?recording|recording|screencast|clip)s?\b|\.(webm|mp4|mov|m4v|avi)\b|录屏|视频", re.I),
+     "video size format"),
     (re.compile(r"\b(month|plan|subscription|cycle) (is|was) (over|done|finished|up)\b|\bruns? out\b.{0,20}\b(month|plan)\b",
                 re.I), "expiration expires"),
     (re.compile(r"\bcents?\b.{0,30}\b(more|extra)\b|\b(more|extra)\b.{0,30}\bcents?\b|\bcharged (more|extra)\b",
@@ -74,7 +76,7 @@ SYNONYMS = (
     # GLM's "reasoning" is what the docs call thinking (the thinking mode page)
     (re.compile(r"\breasoning\b(?![_ ]content)|思考模式|深度思考|推理模式", re.I), "thinking mode"),
     # "the MCP usage resets every month": the MCP servers' own allowance, counted in web searches and readers
-    (re.compile(r"\bmcp\b.{0,30}\b(usage|quota|limits?|allowance|calls|count)\b|\b(usage|quota|limits?)\b.{0,20}\bmcp\b|"
+    (re.compile(r"\bmcp\b.{0,30}\b(usage|quota|(?<!size )limits?|allowance|calls|count)\b|\b(usage|quota|(?<!size )limits?)\b.{0,20}\bmcp\b|"
                 r"mcp.{0,10}(额度|次数|用量)", re.I), "MCP quotas web searches web readers per month"),
 )
 # Tools with no page of their own are set up on the "other tools" page: say so to the search.

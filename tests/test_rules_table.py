@@ -719,6 +719,7 @@ RAW = [
     row("is there a weekly limit on Pro?", "weekly_quota", {"plans": ["pro"]}, [r"weekly quota"]),
     row("Will my coding plan subscription auto renew? I paid with paypal.", "renewal", {}, [r"automatically renew"]),
     row("my request count doesn't match the prompts on the usage page", "model_calls", {}, [r"15–20 model calls"]),
+    row("can the vision mcp analyze videos? what size limit?", None),  # a file's size limit is no monthly count
 ]
 
 FIELDS = "question, history, intent, slots, must, must_not, clarify, zh"

@@ -190,6 +190,10 @@ CASES = [
      [r"Except in Claude Code", r"name or path"], []),
     ("I pasted a screenshot into Claude Code and the vision mcp read it fine, how do I set it up in Cline too?",
      [r"Vision MCP"], [r"Except in Claude Code"]),
+    ("In Goose, do I use the coding/paas/v4 URL like the other tools?", [ANTHROPIC, r"Anthropic Compatible"], []),
+    ("Trae 里面有 Z.ai 和 Z.ai-plan 两个 provider，选哪个？选错了会扣余额吗", [r"Z\.ai-plan"], [r"使用条件"]),
+    ('edited ~/.claude/settings.json to switch models but /status still shows the old sonnet mapping. file: { "env": '
+     '{ "ANTHROPIC_DEFAULT_OPUS_MODEL": "glm-5", } } restarted the terminal twice', [r"valid JSON"], []),
     # a vision model asked for in a feature request: the plan's vision is its Vision MCP server
     ("feat: add glm-4.6v support for the zhipu-coding-plan provider. It only has text models; GLM-4.6V has image input",
      [r"Vision MCP", r"@z_ai/mcp-server"], [r"GLM-5 is available"]),

@@ -531,7 +531,9 @@ def mcp_list(r: Reply, p: Parsed) -> str:
 
 
 def mcp_amount_asked(text: str, s: Slots) -> bool:
-    return matches(text, QUANTITY, "每个月")
+    """"How many searches a month?"; a file's size limit ("what size limit for videos?") is the server page's."""
+    return matches(text, QUANTITY, "每个月") and not matches(
+        text, r"\b(size|sizes|\d+ ?(mb|gb|kb)|mb|format|formats|resolution|file ?size|duration|length of)\b", "大小", "格式", "分辨率")
 
 
 def mcp_access_asked(text: str, s: Slots) -> bool:

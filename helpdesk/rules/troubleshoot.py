@@ -42,6 +42,7 @@ SETUP_ASK = re.compile(
     r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)|"
     r"(使う|使い|設定|接続|導入)(方法|手順)|使い方|設定方法|どうやって|どう(すれば|したら)|"  # Japanese
     r"\b(set ?up|setup|config|configuration|integration)\s*\?|\b(which|what) model (id|name|string)\b|"
+    r"\bdo (i|we) (use|need|put|set)\b[^.?!\n]{0,40}\b(url|endpoint|base ?url|provider|coding/paas|anthropic)\b|"
     r"\b(any ?one|has anyone|does anyone|anybody)\b[^?!\n]{0,20}\b(got|have|has|share)\b[^?!\n]{0,40}\b(config\w*|setup)\b|"
     r"\b(which|what'?s?|whats)\b( is)?( the)?( right| correct| exact| proper)? model (id|name|string)\b", re.I)
 # A 5xx status the error page does not list, written as one ("API Error: 529", "status 502", "502 Bad Gateway"), not
@@ -619,7 +620,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         unlisted_name = _unlisted_tool(msg)  # "does it work in Brazil?" names no tool; only a known or CamelCase one
     rate_limited = bool(RATE_LIMITED.search(msg.ask)) and not known
     general_shown = any(e in GENERAL_KINDS for e in msg.endpoints)
-    balance = "1113" in known or bool(re.search(r"insufficient balance|余额不足|扣.{0,20}余额|按量(扣费|计费|付费)|"
+    balance = "1113" in known or bool(re.search(r"insufficient balance|余额不足|(?<!会)扣(?!.{0,20}余额[^。，,\n]{0,4}[吗？?]).{0,20}余额|按量(扣费|计费|付费)|"
                                                   r"(still|being|was|got|get|getting|gets) (charged|billed) (as )?(pay[- ]as[- ]you[- ]go|per "
                                                   r"token|from (my )?balance)|deduct\w* (from )?(my )?"
                                                   r"(account )?balance|balance (is )?(being )?(deducted|charged|used)",
@@ -911,7 +912,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     # The tool's settings answer a setup question or a misconfiguration, not a model's behaviour or an account matter.
     # A pasted config that fails is answered with the tool's documented settings to compare against.
     misconfigured = (general_shown or balance or model_missing or "endpoint" in d.kinds or "protocol" in d.kinds
-                     or bool(set(msg.http_codes) & {"401", "404"}) or (msg.has_paste and msg.failing and not over_context))
+                     or bool(set(msg.http_codes) & {"401", "404"}) or (msg.has_paste and msg.failing and not over_context
+                                                                        and not known & (NOT_CONFIG | {"1309"})))
     if tool and (setup_ask or misconfigured or asked_for or option_missing) and "setup" not in d.kinds:
         if tool in TOOLS and tool != "claude-code-router":
             tool_setup(d, tool)
