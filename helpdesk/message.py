@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 import frontmatter
 
@@ -55,7 +56,7 @@ TOOL_NAMES = {"claude-code": "Claude Code", "claude-code-ide": "the Claude Code 
               "claude-code-router": "claude-code-router"}
 # Named by subscribers, not covered by a page of their own: the plan's "other tools" page is the closest.
 OTHER_TOOLS = ("zed", "codex", "aider", "continue.dev", "litellm", "openclaw", "windsurf", "copilot", "lobechat",
-               "jetbrains ai", "junie", "cc-switch", "new-api", "newapi", "one-api", "oneapi",
+               "jetbrains ai", "junie", "cc-switch", "new-api", "newapi", "one-api", "oneapi", "kimi cli", "kimi-cli",
                "chatbox", "sillytavern", "n8n", "dify", "openwebui", "open webui", "vscode", "vs code")
 NON_CODING_APPS = ("sillytavern", "lobechat", "chatbox", "openwebui", "open webui", "n8n", "dify")
 PLAN_TOOLS = ("claude-code", "claude-code-ide", "opencode", "kilo-code", "roo-code", "cline", "goose", "crush",
@@ -363,6 +364,7 @@ class Message:
     errors: tuple[ErrorRef, ...] = ()
     tools: tuple[str, ...] = ()
     other_tools: tuple[str, ...] = ()
+    compared_tools: tuple[str, ...] = ()  # named only as a comparison ("works in Cursor", "like in Cline")
     endpoints: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()
     plans: tuple[str, ...] = ()
@@ -601,6 +603,22 @@ def _errors(text: str, table: dict[str, str]) -> tuple[ErrorRef, ...]:
     return tuple(found.values())
 
 
+_COMPARED_BEFORE = re.compile(r"\b(works?|worked|working|fine|well|like|same as|as in|unlike|than|expected\b[^\n]{0,40})\s*"
+                              r"(fine |well |perfectly )?(in|with|on|for)?\s*$", re.I)
+
+
+def compared_tools(text: str, tools: Sequence[str]) -> tuple[str, ...]:
+    """The tools named only as a comparison: every mention follows "works in", "like in", "Expected ..."."""
+    lowered = text.lower()
+    found = []
+    for tool in tools:
+        mentions = [m for alias in TOOLS[tool][0]
+                    for m in re.finditer(rf"(?<![a-z0-9_-]){re.escape(alias)}(?![a-z0-9_-])", lowered)]
+        if mentions and all(_COMPARED_BEFORE.search(lowered[max(0, m.start() - 60):m.start()]) for m in mentions):
+            found.append(tool)
+    return tuple(found)
+
+
 def _tools(text: str, ask: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The tools named, the one the subscriber is using first: most mentions, then the first named in the ask."""
     lowered = text.lower()
@@ -732,7 +750,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     return Message(
         raw=raw, ask=ask, pasted=pasted, questions=question_sentences(ask),
         language="zh" if is_chinese(ask) else "en", errors=_errors(raw, table), tools=tools,
-        other_tools=other_tools, endpoints=tuple(dict.fromkeys(endpoints)), urls=urls, plans=_plans(ask),
+        other_tools=other_tools, compared_tools=compared_tools(raw, tools) if other_tools else (), endpoints=tuple(dict.fromkeys(endpoints)), urls=urls, plans=_plans(ask),
         models=models, mcp=mcp, numbers=tuple(m.group(0) for m in _NUMBER_UNIT.finditer(ask)), failing=failing,
         subscriber=subscriber, protocol=protocol, off_plan_use=off_plan_use, other_vendor=other_vendor,
         quota_drain=bool(QUOTA_DRAIN.search(ask)), usage_query=bool(USAGE_QUERY.search(re.sub(r"\S*/\S*/\S*", " ", ask))),  # not an API path

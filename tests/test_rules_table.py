@@ -720,6 +720,21 @@ RAW = [
     row("Will my coding plan subscription auto renew? I paid with paypal.", "renewal", {}, [r"automatically renew"]),
     row("my request count doesn't match the prompts on the usage page", "model_calls", {}, [r"15–20 model calls"]),
     row("can the vision mcp analyze videos? what size limit?", None),  # a file's size limit is no monthly count
+    # GitHub-issue-style messages the third probe found answered by a neighbouring rule
+    row("Is there a student / edu pricing for the GLM Coding Plan? I'm a university student.", "special_discount", {},
+        [r"don't mention a student"], [r"\$6"]),
+    row("请问 GLM Coding Plan 有学生优惠或者教育折扣吗？", "special_discount", {}, [r"没有提到学生"], zh=True),
+    row("Trying to subscribe to Pro with Visa. The bank shows a 3DS prompt and then the payment fails.", "payment_failed",
+        {}, [r"3DS verification"], [r"carries over"]),
+    row("信用卡支付失败怎么办", "payment_failed", {}, [r"3DS"], zh=True),
+    row("I need a proper invoice with my company name for reimbursement. Where can I download one?", "billing_pages", {},
+        [r"issuing invoices"], [r"non-refundable"]),
+    row("Can we share one coding plan API key in our team of 3 developers?", "personal_plan", {}, [r"individual"]),
+    row("Can I have two API keys for my own projects?", "api_key_where", {}, []),
+    row("Which MCP tools does Z.ai provide for the coding plan?", "mcp_list", {}, [r"Vision Understanding MCP Server"]),
+    row("Which MCP servers are included with the GLM Coding Plan?", "mcp_list", {}, [r"Web Reader MCP Server"],
+        [r"100 web searches"]),
+    row("Does the coding plan quota get used when I call the API from Python?", None),
 ]
 
 FIELDS = "question, history, intent, slots, must, must_not, clarify, zh"

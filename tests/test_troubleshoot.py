@@ -194,6 +194,15 @@ CASES = [
     ("Trae 里面有 Z.ai 和 Z.ai-plan 两个 provider，选哪个？选错了会扣余额吗", [r"Z\.ai-plan"], [r"使用条件"]),
     ('edited ~/.claude/settings.json to switch models but /status still shows the old sonnet mapping. file: { "env": '
      '{ "ANTHROPIC_DEFAULT_OPUS_MODEL": "glm-5", } } restarted the terminal twice', [r"valid JSON"], []),
+    # an unlisted tool asked about with a model named: the tool's question, not "Yes, GLM-4.7 is included"
+    ("Windsurf 支持 GLM Coding Plan 吗？想在 Windsurf 里用 GLM-4.7", [r"其中没有 Windsurf"], [r"^可以"]),
+    ("Zed: works in Cursor but not in Zed. Same key and base url https://api.z.ai/api/coding/paas/v4 work in Cursor, "
+     "but Zed returns `401 Unauthorized`.", [r"HTTP 401"], [r"Override OpenAI Base URL"]),
+    ('[Bug] claude-code-router: zai provider returns 404\n```json\n{"Providers":[{"name":"zai","api_base_url":'
+     '"https://api.z.ai/api/coding/paas/v4"}]}\n```\n`ccr code` → `API Error: 404`', [r"doesn't name claude-code-router"],
+     [r"Claude Code talks the Anthropic protocol"]),
+    ("TRAE what model name do I type for the plan?", [r"GLM-4\.7-plan"], []),
+    ("I'm on Cursor Hobby (free). Is the free Cursor plan supported with the coding endpoint?", [r"Cursor Pro"], []),
     # a vision model asked for in a feature request: the plan's vision is its Vision MCP server
     ("feat: add glm-4.6v support for the zhipu-coding-plan provider. It only has text models; GLM-4.6V has image input",
      [r"Vision MCP", r"@z_ai/mcp-server"], [r"GLM-5 is available"]),

@@ -26,7 +26,7 @@ from typing import Sequence
 from helpdesk.message import Message, analyse, page_topics, word_count
 from helpdesk.rules.facts import Facts, load_facts
 from helpdesk.rules.respond import Reply, respond
-from helpdesk.rules.troubleshoot import Diagnosis, diagnose
+from helpdesk.rules.troubleshoot import TOOL_SETUP, Diagnosis, diagnose, tool_setup, writes_chinese
 from helpdesk.rules.understand import Parsed, resolve
 from helpdesk.schema import Answer, Source
 from helpdesk.settings import Settings
@@ -44,6 +44,7 @@ COMPLAINT_INTENTS = ("refund",)  # the policy a complaint with no question is ab
 # "I'm planning to seek a refund", "我要退款": a refund wished for in a story with no question is the refund policy's
 REFUND_WISH = re.compile(r"\b(seek\w*|want\w*|request\w*|get(ting)?|ask(ing)? for|demand\w*|apply(ing)? for|claim\w*) (a |my )?"
                          r"(full )?refund\b|\bmoney back\b|申请退款|要退款|想退款|退钱", re.I)
+TOOL_INTENTS = ("endpoint", "supported_tools")  # general answers a named tool's page completes
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
 
 
@@ -209,6 +210,13 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
         return None  # "I was charged twice for Lite" asks about their charge, not Lite's price
     if elsewhere(msg, reply, facts, settings):  # the rule's answer is not the ask's subject; a diagnosis may be
         return troubleshooting_answer(diagnosis, msg, settings, facts) if diagnosis is not None else None
+    if diagnosis is None and parsed.intent in TOOL_INTENTS:
+        # "Is the free Cursor plan supported?", "does the Claude Code plugin in IntelliJ work?": the general answer,
+        # then the named tool's own page values (its caveats, its model name)
+        tool = next((t for t in msg.tools if t in TOOL_SETUP and t not in msg.compared_tools), None)
+        if tool:
+            diagnosis = Diagnosis(facts, zh=writes_chinese(msg))
+            tool_setup(diagnosis, tool)
     fact_ids = list(reply.fact_ids) + ([f for f in diagnosis.fact_ids if f not in reply.fact_ids] if diagnosis else [])
     sources = _sources(facts, fact_ids)
     body = reply.text + ("\n" + "\n".join(diagnosis.lines) if diagnosis else "")

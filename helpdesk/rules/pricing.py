@@ -315,7 +315,7 @@ def cancel_deadline(r: Reply, p: Parsed) -> str:
 
 def refund_asked(text: str, s: Slots) -> bool:
     """A refund of the plan; an app store's or a distributor's refund is theirs to answer."""
-    return matches(text, r"\brefund|money back|reimburse", "退款", "退钱") and not matches(
+    return matches(text, r"\brefund|money back|reimburse(?!ment)", "退款", "退钱") and not matches(
         text, r"\b(app store|distributor|third-party|google play|play store)\b")
 
 
@@ -426,7 +426,8 @@ def card_minimum(r: Reply, p: Parsed) -> str:
 
 
 def sharing_asked(text: str, s: Slots) -> bool:
-    if re.search(r"\bapi keys?\b", text):  # several keys of one's own account: no sharing with people
+    people = r"\b(team|teams|teammates?|colleagues?|coworkers?|friends?|developers|devs|engineers|people|users|\d+ of us|between us)\b"
+    if re.search(r"\bapi keys?\b", text) and not re.search(people, text):  # several keys of one's own account
         return False
     text = re.sub(r"\b(hi|hello|hey|dear|thanks|thank you)[,!]? (z\.?ai |support |dev |glm )?team\b", " ", text)  # a greeting
     return matches(text, r"\b(teammates?|colleagues?|coworkers?)\b.{0,30}\b(use|share|access)\b|\btransfer\w* (my |the |a )?(plan|subscription)\b|\b(plan|subscription)\b.{0,20}\bto (another|a "
@@ -455,18 +456,23 @@ def data_use_asked(text: str, s: Slots) -> bool:
             and not matches(text, r"\b(fine-?tun\w*|train (a|my|our|your own) (own )?model)\b", "微调"))
 
 
-@register("data_use", When(152, data_use_asked), facts=("privacy.user_content", "privacy.improve",
+@register("data_use", When(152, data_use_asked), facts=("privacy.not_stored", "privacy.user_content", "privacy.improve",
                                                          "privacy.public_training"))
 def data_use(r: Reply, p: Parsed) -> str:
     r.fact("privacy.user_content")
     kinds = r.fact("privacy.improve")
     r.fact("privacy.public_training")
+    r.fact("privacy.not_stored")
     if p.language == "zh":
-        return ("隐私政策没有直接说明你的代码或提示词是否会被用于训练模型。它的说法是：你输入的文本提示、图片等数据（User "
+        return ("产品概览页说：“We do not store any of the content you provide or generate while using our Services”（不存储你"
+                "提供或生成的任何内容，包括文本提示、图片等输入数据）。"
+                "隐私政策没有直接说明你的代码或提示词是否会被用于训练模型。它的说法是：你输入的文本提示、图片等数据（User "
                 f"Content）会被实时处理以提供服务；用于“改进和开发服务、开展研究”的数据列表（共 {len(kinds)} 类：账户信息、通信信息、"
                 "从其他来源获得的数据、日志信息、使用信息、设备和网络信息、Cookie 等）中没有 User Content；模型训练使用的是可从互联网"
                 "获取的公开信息。具体情况请咨询 Z.ai 客服。")
-    return ("The privacy policy doesn't say in so many words whether your code or prompts train the models. What it "
+    return ("The overview says: \"We do not store any of the content you provide or generate while using our Services. "
+            "This includes any text prompts, images, or other data you input.\" "
+            "The privacy policy doesn't say in so many words whether your code or prompts train the models. What it "
             "says: the text prompts, images and other data you input (User Content) are processed in real time to provide "
             "the Service; the data it lists for improving and developing the Services and research is "
             + ", ".join(kinds[:-1]) + f" and {kinds[-1]}, not User Content; and it may use publicly available "
@@ -644,6 +650,44 @@ def plan_stacking(r: Reply, p: Parsed) -> str:
     return ("The docs don't say whether one account can hold several subscriptions or add their quotas together; they "
             "only say a subscription is tied to a single account and licensed to that one person. For more quota they "
             "describe upgrading to a higher tier; for several subscriptions, ask Z.ai support.")
+
+
+def special_discount_asked(text: str, s: Slots) -> bool:
+    """"Is there a student or education discount?": the docs name no discount for any group of people."""
+    return matches(text, r"\b(students?|edu(cation\w*)?|academic|universit\w*|teachers?|non-?profits?|ngo|open[- ]source "
+                         r"maintainers?|military|veterans?)\b.{0,30}\b(discount\w*|pricing|price|plan|offer|deal|coupon)\b|"
+                         r"\b(discount\w*|pricing|offer|deal|coupon)\b.{0,30}\b(students?|edu(cation\w*)?|academic|non-?profits?)\b",
+                   r"(学生|教育|校园|高校|非营利).{0,6}(优惠|折扣|价|套餐|认证)") and not matches(text, r"\b(referral|invite)\b", "邀请")
+
+
+@register("special_discount", When(273, special_discount_asked), facts=("price.first_purchase_deal",))
+def special_discount(r: Reply, p: Parsed) -> str:
+    pct = r.fact("price.first_purchase_deal")
+    if p.language == "zh":
+        return (f"文档没有提到学生、教育或其他群体的专门优惠；它描述的优惠只有首次购买立减 {pct}% 和邀请好友的奖励。其他优惠请咨询 "
+                "Z.ai 客服，当前价格以订阅页面为准：" + SUBSCRIBE_PAGE)
+    return (f"The docs don't mention a student, education or other group discount; the offers they describe are {pct}% off "
+            "your first purchase and the invite-a-friend rewards. Z.ai support can say whether anything else exists; "
+            f"current prices are on {SUBSCRIBE_PAGE}.")
+
+
+def payment_failed_asked(text: str, s: Slots) -> bool:
+    """"My card is declined after the bank's verification page": the help center says 3DS is not supported."""
+    return matches(text, r"\b(payment|card|visa|mastercard|checkout|charge|transaction)\b.{0,40}\b(fail\w*|declined|rejected|"
+                         r"refused|doesn'?t go through|not go(ing)? through|won'?t go through)\b|\b(declined|rejected)\b.{0,30}"
+                         r"\b(card|payment)\b|\b3ds\b|3-?d secure",
+                   r"(支付|付款|扣款|信用卡|银行卡).{0,8}(失败|被拒|不成功|不了)") and not matches(
+        text, r"\b(paypal|alipay|wechat)\b", "支付宝", "微信")
+
+
+@register("payment_failed", When(108, payment_failed_asked), facts=("billing.no_3ds",))
+def payment_failed(r: Reply, p: Parsed) -> str:
+    r.fact("billing.no_3ds")
+    if p.language == "zh":
+        return "帮助中心 FAQ 说：用信用卡支付时请确保没有使用 3DS 验证，平台目前不支持 3DS 验证。如果不是这个原因，文档没有更多说明。"
+    return ("The help center FAQ says: \"When using a credit card to recharge, please ensure that you are not using 3DS "
+            "verification. 3DS verfication is not supported in our platform at this moment.\" If that isn't it, the docs "
+            "say nothing more about failed payments.")
 
 
 def trial_asked(text: str, s: Slots) -> bool:

@@ -32,6 +32,9 @@ STACKING = r"\b(buy|bought|purchase|purchased|subscribe to|get|stack|combine)\b.
 def prompt_quota_asked(text: str, s: Slots) -> bool:
     if matches(text, STACKING, r"(买|订阅)(两|2|多)个.{0,6}(套餐|订阅)"):
         return False  # "can I buy two Lite plans to double my quota?" asks about stacking, not Lite's quota
+    if matches(text, r"\b(get|gets|is|be|being) (used|consumed|charged|deducted|touched)\b|\buses? (up )?(the |my )?(plan'?s? )?"
+                     r"quota\b", r"(会|是否).{0,4}(消耗|使用|扣).{0,4}(套餐)?额度"):
+        return False  # "does the quota get used when I call the API?" asks what draws on it, not how much there is
     return matches(text, QUOTA) and matches(text, QUANTITY) and bool(s.plans or matches(
         text, r"\b5[- ]?hours?|five hours|5h|per plan|each plan|the plan", "5小时", "5 小时", "套餐"))
 
@@ -427,6 +430,8 @@ def model_included_asked(text: str, s: Slots) -> bool:
             and not matches(text, r"\b(limit|limits|quota|usage|faster|better|than|compared)\b", "额度", "限制"):
         return True
     named = _ONE_MODEL.findall(text)
+    if matches(text, r"\bsupports? (the )?(glm )?(coding plan|plan)\b", r"支持.{0,6}(coding ?plan|套餐)"):
+        return False  # "does Windsurf support the coding plan? (to use GLM-4.7)": a tool's question, not a model's
     return bool(named) and not s.glm5 and not any(re.search(r"\d(v)$", m) for m in named) and matches(
         text, r"\b(plan|plans|coding plan|subscription|lite|pro|max|plan key)\b", "套餐", "订阅") and matches(
         text, r"\b(available|use|using|support\w*|include\w*|access|call|still)\b", "能用", "可以用", "支持", "包含") \
@@ -500,7 +505,8 @@ MCP = group("mcp", 130, names_an_mcp_tool)  # "how do I configure web search MCP
 def mcp_list_asked(text: str, s: Slots) -> bool:
     """"What MCP servers come with the coding plan?": which servers, not how many calls."""
     return matches(text, r"\b(what|which)\b.{0,20}\bmcp (servers?|tools?)\b.{0,30}\b(include\w*|come with|available|do i "
-                         r"get|are there|does the plan|do i have|on (the|my) plan)\b|\bmcp (servers?|tools?)\b.{0,30}\b(include\w*|"
+                         r"get|are there|does the plan|do i have|on (the|my) plan|does z\.?ai (provide|offer|have)|(are|is) "
+                         r"(provided|offered))\b|\bmcp (servers?|tools?)\b.{0,30}\b(include\w*|"
                          r"come with|available on|do i get)\b|\blist of mcp\b", r"(哪些|(?<!为)什么).{0,6}mcp.{0,8}(服务|工具)",
                    r"mcp.{0,10}(有哪些|包括)") and not matches(
         text, r"\b(fail\w*|error|errors|401|403|429|recommend\w*|install\w*|how (do|to|can))\b", "失败", "报错", "用不了",
@@ -532,7 +538,7 @@ def mcp_list(r: Reply, p: Parsed) -> str:
 
 def mcp_amount_asked(text: str, s: Slots) -> bool:
     """"How many searches a month?"; a file's size limit ("what size limit for videos?") is the server page's."""
-    return matches(text, QUANTITY, "每个月") and not matches(
+    return matches(text, QUANTITY, "每个月") and not mcp_list_asked(text, s) and not matches(
         text, r"\b(size|sizes|\d+ ?(mb|gb|kb)|mb|format|formats|resolution|file ?size|duration|length of)\b", "大小", "格式", "分辨率")
 
 
@@ -617,7 +623,8 @@ def quota_reset(r: Reply, p: Parsed) -> str:
 
 def rollover_asked(text: str, s: Slots) -> bool:
     """"Do unused prompts roll over?": the docs describe refreshes, never a carry-over."""
-    return matches(text, r"\b(roll(s|ed)? ?over|rollover|carr(y|ies|ied) (over|forward)|accumulat\w*|bank(ed)?|"
+    return matches(text, r"\b(roll(s|ed)? ?over|rollover|carr(y|ies|ied) (over|forward)|accumulat\w*|bank(ed)? (my |the |unused |"
+                         r"leftover )?(prompts?|quota)|"
                          r"saved? up)\b", "累积", "累计", "结转", "叠加", "顺延") and matches(
         text, QUOTA, r"\b(unused|leftover|left over|remaining)\b", "没用完", "剩余", "未使用")
 

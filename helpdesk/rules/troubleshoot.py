@@ -130,14 +130,16 @@ TOOL_SETUP = {
              "{tool.crush.base_url} and api_key is your Z.ai API key.",
     "factory-droid": "Factory Droid: a custom model with baseUrl {tool.factory-droid.base_url} (provider anthropic) or "
                      "{endpoint.coding} (OpenAI-compatible).",
-    "trae": "TRAE: choose the provider \"{tool.trae.provider}\" (the plain \"Z.ai\" provider bills your balance at API "
-            "prices).",
+    "trae": "TRAE: choose the provider \"{tool.trae.provider}\" and the model \"{tool.trae.model}\" (the plain \"Z.ai\" "
+            "provider bills your balance at API prices).",
     "eigent": "Eigent: Settings → Models → Custom Model, the \"{tool.eigent.card}\" card: your Z.ai API key and API Host "
               "{tool.eigent.host}, then \"Set as Default\".",
     "other": "{name}: it speaks the OpenAI protocol, so set its base URL to {tool.others.base_url} (not the general "
              "API) and use your Z.ai API key.",
 }
-TOOL_SETUP["claude-code-ide"] = TOOL_SETUP["claude-code"]
+TOOL_SETUP["claude-code-ide"] = ("The Claude Code IDE plugin {tool.claude-code-ide.cli}: set up Claude Code first "
+                                  "(ANTHROPIC_BASE_URL={tool.claude-code.base_url} and ANTHROPIC_AUTH_TOKEN=<your Z.ai API key> "
+                                  "in {tool.claude-code.file}), then install the plugin from your IDE's marketplace.")
 # The same lines for a Chinese message: the same placeholders (tests/test_troubleshoot.py checks), the values and the
 # names of settings as the tools show them.
 TOOL_SETUP_ZH = {
@@ -156,12 +158,14 @@ TOOL_SETUP_ZH = {
              "{tool.crush.base_url}，api_key 为你的 Z.ai API Key。",
     "factory-droid": "Factory Droid：添加自定义模型，baseUrl 填 {tool.factory-droid.base_url}（provider 选 anthropic）或 "
                      "{endpoint.coding}（OpenAI 兼容）。",
-    "trae": "TRAE：选择服务商“{tool.trae.provider}”（普通的“Z.ai”服务商按 API 价格从你的余额扣费）。",
+    "trae": "TRAE：选择服务商“{tool.trae.provider}”，模型选“{tool.trae.model}”（普通的“Z.ai”服务商按 API 价格从你的余额扣费）。",
     "eigent": "Eigent：Settings → Models → Custom Model 中的“{tool.eigent.card}”卡片：填入你的 Z.ai API Key，API Host 填 "
               "{tool.eigent.host}，然后点“Set as Default”。",
     "other": "{name}：它使用 OpenAI 协议，把 Base URL 设为 {tool.others.base_url}（不是通用 API 地址），并使用你的 Z.ai API Key。",
 }
-TOOL_SETUP_ZH["claude-code-ide"] = TOOL_SETUP_ZH["claude-code"]
+TOOL_SETUP_ZH["claude-code-ide"] = ("Claude Code IDE 插件依赖 Claude Code CLI（{tool.claude-code-ide.cli}）：先配置好 Claude Code"
+                                     "（在 {tool.claude-code.file} 中设置 ANTHROPIC_BASE_URL={tool.claude-code.base_url} 和 "
+                                     "ANTHROPIC_AUTH_TOKEN=<你的 Z.ai API Key>），再从 IDE 的插件市场安装插件。")
 
 
 def _filled(d: Diagnosis, template: str, name: str = "") -> str:
@@ -175,7 +179,7 @@ def tool_setup(d: Diagnosis, tool: str) -> None:
           _filled(d, TOOL_SETUP_ZH.get(tool, TOOL_SETUP_ZH["other"]), name))
 
 
-MCP_ASK = re.compile(r"\b(set ?up|set (it|them|this|that) up|setup|configur\w*|config|connect\w*|install\w*|add|adding|enable|endpoint|url|"
+MCP_ASK = re.compile(r"\b(set ?up|set (it|them|this|that) up|setting (it |them )?up|setup|configur\w*|config|connect\w*|install\w*|add|adding|enable|endpoint|url|"
                      r"command|node(\.js)?|start|run)\b|\bhow (do|can|should|to) (i |we )?use\b|\b(can|could) (i|we) use\b|"
                      r"配置|安装|添加|地址|命令|启动|接入|"
                      r"怎么用|如何使用|怎么填|怎么设置|能用.{0,12}吗|可以用.{0,12}吗", re.I)
@@ -590,8 +594,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if msg.other_vendor:
         return None  # another company's plan: nothing in these docs diagnoses it
     d = Diagnosis(facts, zh=writes_chinese(msg))
-    tool = next((t for t in msg.tools if t in PLAN_TOOLS), None) or (msg.tools[0] if msg.tools else None)
-    router = tool == "claude-code-router"  # a router in front of Claude Code: no page of its own, like any unlisted tool
+    subject_tools = [t for t in msg.tools if t not in msg.compared_tools]  # "works in Cursor but not in Zed": Zed's
+    tool = next((t for t in subject_tools if t in PLAN_TOOLS), None) or (subject_tools[0] if subject_tools else None)
+    # a router in front of Claude Code: no page of its own, like any unlisted tool
+    router = tool == "claude-code-router" or subject_tools[:1] == ["claude-code-router"]
     if router:
         tool = None
     asked_tools = " ".join(msg.questions).lower()
@@ -616,6 +622,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                      if f"error.{m.group(1)}" not in facts.by_id and not re.match(r"20\d\d$", m.group(1)))]
     # Setting up an MCP server inside a tool is the MCP page's question, not the tool's provider settings.
     setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask)
+    unlisted_config = msg.failing and msg.has_paste  # an unlisted tool's pasted config that fails: the same answer
     if unlisted_name and unlisted and not setup_ask:
         unlisted_name = _unlisted_tool(msg)  # "does it work in Brazil?" names no tool; only a known or CamelCase one
     rate_limited = bool(RATE_LIMITED.search(msg.ask)) and not known
@@ -717,7 +724,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if not (option_missing or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
-            or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask)
+            or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask or unlisted_config)
                                                       and (msg.subscriber or msg.names_zai))):
         return None
 
@@ -831,7 +838,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                           "and do not use the Coding Plan quota.",
               f"套餐通过它自己的接口地址使用：使用 OpenAI 兼容协议的编程工具用 {coding}，Claude Code 和 Goose 用 {anthropic}。"
               f"通用接口地址 {general} 是按量付费的 API：它的调用单独计费，不使用 Coding Plan 套餐额度。")
-    if unlisted_name and (setup_ask or support_ask) and (msg.subscriber or msg.names_zai):
+    if unlisted_name and (setup_ask or support_ask or unlisted_config) and (msg.subscriber or msg.names_zai):
         listed = d.fact("tools.supported")
         named = unlisted_name
         d.say("tools", f"The FAQ lists the supported tools as {', '.join(listed)}; it doesn't name {named}.",
