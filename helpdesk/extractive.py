@@ -140,7 +140,7 @@ VALUE_KINDS = (
      re.compile(r"```|\bnpx\b|\bnpm\b|\bclaude mcp add\b|\bcurl\b|\"(url|command|args|env|type)\"|^\s*\$ ", re.M)),
     (re.compile(r"\b(version|node(\.js)?|python|how old|which release)\b|版本", re.I),
      # a version, not a model's number ("GLM-4.7" holds no version of a tool); "Pro and higher versions" holds one
-     re.compile(r"(?<![\w-])(v?\d+(\.\d+)+|\d{2}|>=\s*v?\d+)\b|\b(higher|newer|later|latest) versions?\b|\bor (newer|higher|later)\b")),
+     re.compile(r"(?<![\w-])(v?\d+(\.\d+)+|>=\s*v?\d+)\b|\b(higher|newer|later|latest) versions?\b|\bor (newer|higher|later)\b")),
     (re.compile(r"\b(file|config(uration)? file|path|folder|directory|where is|where do|where are)\b|文件|路径", re.I),
      re.compile(r"~/|\.json\b|\.toml\b|\.ya?ml\b|\.env\b|/\.[a-z]")),
     (re.compile(r"\b(env(ironment)? var\w*|variable|variables|key name)\b|环境变量", re.I),

@@ -56,7 +56,7 @@ TOOL_NAMES = {"claude-code": "Claude Code", "claude-code-ide": "the Claude Code 
               "claude-code-router": "claude-code-router"}
 # Named by subscribers, not covered by a page of their own: the plan's "other tools" page is the closest.
 OTHER_TOOLS = ("zed", "codex", "aider", "continue.dev", "litellm", "openclaw", "windsurf", "copilot", "lobechat",
-               "jetbrains ai", "junie", "cc-switch", "new-api", "newapi", "one-api", "oneapi", "kimi cli", "kimi-cli",
+               "jetbrains ai", "junie", "ai assistant", "cc-switch", "new-api", "newapi", "one-api", "oneapi", "kimi cli", "kimi-cli",
                "chatbox", "sillytavern", "n8n", "dify", "openwebui", "open webui", "vscode", "vs code")
 NON_CODING_APPS = ("sillytavern", "lobechat", "chatbox", "openwebui", "open webui", "n8n", "dify")
 PLAN_TOOLS = ("claude-code", "claude-code-ide", "opencode", "kilo-code", "roo-code", "cline", "goose", "crush",
@@ -68,7 +68,7 @@ MCP_SERVERS = {
     "web-reader": (r"web[\s_-]?reader|网页读取|网页阅读", "devpack-mcp-web-reader"),
     "vision": (r"vision mcp|vision understanding|zai-mcp-server|mcp-server|视觉|图片理解|图像理解|图片识别|图像识别|识图|识别图片|"
                r"\b(images?|screenshots?|pictures?)\b.{0,60}\b(understand\w*|recogni\w*|analy\w*|read|see|drag\w*|drop\w*|"
-               r"paste\w*|upload\w*)|\b(drag\w*|drop\w*|paste\w*|upload\w*|read|analy\w*) (an? |the |my )?(images?|"
+               r"past(e|ing)\w*|upload\w*)|\b(drag\w*|drop\w*|past(e|ing)\w*|upload\w*|read|analy\w*) (an? |the |my )?(images?|"
                r"screenshots?|pictures?)\b|\b(support\w*|load\w*|send\w*|attach\w*|process\w*|handl\w*|recogni\w*|view|"
                r"see|accept\w*) (an? |the |my |any )?(images?|screenshots?|pictures?|photos?)\b|(读|看|识别|上传|发送|粘贴)"
                r"(不了)?(图片|图像|截图)|(图片|图像|截图).{0,8}(看不到|读不了|识别不了|不支持|无法)",
@@ -113,7 +113,7 @@ FAILURE = re.compile(
     r"still (shows?|uses?|says|displays?|lists?) (me )?(the )?(old|previous|same|default|original)\b|"
     r"(do|does|did)(n'?t| not) (seem to )?(work|support|take effect|apply)|still (asks?|prompts?|requires?|wants?) "
     r"(me )?(to )?(log ?in|sign ?in|login)|keeps? asking|\w+(Error|Exception))\b|"
-    r"报错|错误|失败|无法|不能用|用不了|不可用|不支持|不生效|没生效|没有生效|未生效|(要求|提示|需要)(重新)?登录|乱码|"
+    r"报错|错误|失败|无法|不能用|用不了|不可用|不支持|不生效|没生效|没有生效|未生效|(要求|提示|需要)(重新)?登录|乱码|不显示|消失|不见了|"
     r"异常|出错|提示.{0,6}(不足|错误)|连接不上|超时|无权限|权限不足|没有权限|"
     # a bug report's own label, and a display that shows nothing or the wrong thing
     r"^\s*\W?bug\b|\[\s*bug\s*\]|\bshows? (\"|')?[Nn]o (\w+ )?([Uu]sage|[Dd]ata|quota|models?|results?|output|limits?)\b|\b(shows?|displays?) (the )?wrong\b|\bswapped\b|"
@@ -158,8 +158,12 @@ def _tool_regression(ask: str) -> bool:
     words of the upgrade) is not one."""
     for m in REGRESSION.finditer(ask):
         near = ask[max(0, m.start() - 30):m.end() + 40]
-        if not (re.search(r"upgrad|downgrad|升级|降级", m.group(0), re.I) and PLAN_CHANGE.search(near)):
-            return True
+        if re.search(r"upgrad|downgrad|升级|降级", m.group(0), re.I) and PLAN_CHANGE.search(near):
+            continue
+        if re.match(r"\s*(of|to|on)\s+(the\s+)?(plan|pricing|subscription|website|site|docs?|z\.?ai|usage|dashboard)",
+                    ask[m.end():m.end() + 40], re.I):
+            continue  # "since the last update of the plan page": the site changed, not their tool
+        return True
     return False
 # Their own order or payment, told as what happened: "I paid", "my subscription shows", "我买了".
 OWN_ACCOUNT = re.compile(
@@ -227,9 +231,10 @@ _PASTED_LINE = re.compile(
     r"(export\s+)?[A-Z][A-Z0-9_]{2,}\s*=|[\w.-]+\s*=\s*[\"'\[{]|(curl|npm|npx|pip|node|python|claude|opencode)\s+-|"
     r"(API )?Error:|[A-Za-z]*(Error|Exception)\b[:(]|error(\[\w+\])?:|\s{4,}\S|"
     # a tool's own output: npm's log, a file:// frame, a CLI wizard's prompts and status marks, a runtime's banner
-    r"npm (ERR!|WARN|error|notice)|file:///|\?\s[A-Z][^?]{2,60}:\s|[✖✔✓✗⎿●◇◆│└├]\s|Node\.js v\d|"
+    r"npm (ERR!|WARN|error|notice)|file:///|\?\s[A-Z][^?]{2,60}:\s|[✖✔✓✗⎿◇◆│└├]\s|Node\.js v\d|"
     # a line of code: an import, a definition, an assignment from a call
-    r"(import\s+[\w{*]|from\s+[\w.]+\s+import\b|def\s+\w+\(|class\s+\w+[(:]|(const|let|var)\s+\w+\s*=|"
+    r"(import\s+(\{|\*|[\w.]+\s*(;|$|,|\s+from\b|\s+as\b))|from\s+[\w.]+\s+import\b|def\s+\w+\(|class\s+\w+[(:]|"
+    r"(const|let|var)\s+\w+\s*=|"
     r"[\w.\[\]]+\s*=\s*[\w.]+\())")
 _FENCE = re.compile(r"```.*?(```|$)|~~~.*?(~~~|$)", re.S)
 _URL = re.compile(r"https?://[^\s\"'<>)\]，。]+|\b(?:api\.z\.ai|open\.bigmodel\.cn)/[^\s\"'<>)\]，。]*")
@@ -623,7 +628,9 @@ def _tools(text: str, ask: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The tools named, the one the subscriber is using first: most mentions, then the first named in the ask."""
     lowered = text.lower()
     scrubbed = re.sub(r"claude[\s-]code[\s-]router", " ccr ", lowered)  # the router is not Claude Code
-    scrubbed = re.sub(r"jetbrains[\s-]ai\b( assistant)?|\bjunie\b", " jb-ai ", scrubbed)  # nor is JetBrains' own AI the plugin
+    # nor is JetBrains' own AI (in any of its IDEs) the Claude Code plugin
+    scrubbed = re.sub(r"jetbrains[\s-]ai\b( assistant)?|\bjunie\b|\b(pycharm|intellij( idea)?|webstorm|goland)('s)?( built-in)? ai "
+                      r"assistant\b", " jb-ai ", scrubbed)
     counts: dict[str, int] = {}
     for tool, (aliases, _) in TOOLS.items():
         source = lowered if tool == "claude-code-router" else scrubbed

@@ -131,3 +131,15 @@ def test_the_tools_a_message_names(message, tools, others):
 def test_a_tools_support_images_checkbox_is_not_the_vision_server():
     assert "vision" not in analyse("Should I tick Support Images when setting up Cline?", CORPUS).mcp
     assert "vision" in analyse("Cline can't see the screenshot I paste, does it support images?", CORPUS).mcp
+
+
+@pytest.mark.parametrize("message, in_ask", [
+    ("import my settings from cline into roo code, is that possible?", "import my settings"),
+    ("● 怎么在 Claude Code 里配置 coding plan？\n● 需要设置哪些环境变量？", "环境变量"),
+])
+def test_a_prose_line_is_never_taken_for_pasted_code(message, in_ask):
+    assert in_ask in analyse(message, CORPUS).ask
+
+
+def test_an_update_of_the_plan_page_is_no_regression_of_the_tool():
+    assert not analyse("Since the last update of the plan page my Cline shows 'model not found'", CORPUS).regression

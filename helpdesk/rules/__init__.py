@@ -42,8 +42,10 @@ POLICY_INTENTS = ("refund", "cancel_deadline", "renewal", "downgrade", "personal
                   "referral_validity", "referral_withdraw", "referral_qualifies")
 COMPLAINT_INTENTS = ("refund",)  # the policy a complaint with no question is about (a renewal complaint wants a person)
 # "I'm planning to seek a refund", "我要退款": a refund wished for in a story with no question is the refund policy's
-REFUND_WISH = re.compile(r"\b(seek\w*|want\w*|request\w*|get(ting)?|ask(ing)? for|demand\w*|apply(ing)? for|claim\w*) (a |my )?"
-                         r"(full )?refund\b|\bmoney back\b|申请退款|要退款|想退款|退钱", re.I)
+REFUND_WISH = re.compile(r"\b(i|we)('m| am| are|'d| would| will|'ll)? (really |just )?(want\w*|wanna|need|plan\w* to|going to|gonna|"
+                         r"seek\w*|request\w*|ask\w* for|demand\w*|apply\w* for|claim\w*|get|deserve)\b.{0,20}\b(a |my |full )?"
+                         r"(refund|money back)\b|\bgive me (a refund|my money back)\b|(我|我们).{0,4}(申请退款|要退款|想退款|要退钱|想退钱)",
+                         re.I)
 TOOL_INTENTS = ("endpoint", "supported_tools")  # general answers a named tool's page completes
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
 

@@ -193,7 +193,7 @@ def upgrade_validity_asked(text: str, s: Slots) -> bool:
 
 def cycles_validity_asked(text: str, s: Slots) -> bool:
     """"Lite monthly to Lite annual, how many months in total?" without the word upgrade."""
-    return len(s.cycles) >= 2 and len(set(s.plans)) <= 1 and matches(
+    return len(s.cycles) >= 2 and len(set(s.plans)) <= 1 and not s.glm5 and not matches(text, COST) and matches(
         text, r"\b(how long|how many months|validity|months in total|total months)\b",
         # "does it start now or after the month is over?": when the second cycle begins
         r"\b(start|starts|begin|begins|take effect|takes effect|kick in|kicks in|activate|active)\b.{0,40}\b(now|"
@@ -281,7 +281,8 @@ def stop_renewal_asked(text: str, s: Slots) -> bool:
 def cancel_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\bcancel|unsubscribe|stop (the )?(auto-?)?renew|\b(pause|freeze|suspend|put on hold)\b.{0,30}\b"
                          r"(plan|subscription|account|billing)\b|\b(plan|subscription)\b.{0,20}\b(pause|freeze|suspend)\b",
-                   "取消", r"(暂停|冻结).{0,6}(套餐|订阅)") and not NOT_A_SUBSCRIPTION.search(text)
+                   "取消", r"(暂停|冻结).{0,6}(套餐|订阅)", r"(关掉|关闭|停掉)(自动)?(续费|订阅)|(自动)?续费(关掉|关闭|停掉)") and \
+        not NOT_A_SUBSCRIPTION.search(text)
 
 
 @register("cancel_deadline", When(38, stop_renewal_asked), When(80, cancel_asked), facts=("sub.cancel", "sub.cancel_page"))
@@ -315,6 +316,12 @@ def cancel_deadline(r: Reply, p: Parsed) -> str:
 
 def refund_asked(text: str, s: Slots) -> bool:
     """A refund of the plan; an app store's or a distributor's refund is theirs to answer."""
+    if matches(text, r"\bnot (asking|looking|requesting|wanting|here) (for )?(a )?refund|\bno refund (needed|wanted)\b",
+               "不是要退款", "不要退款", "不退款"):
+        return False
+    if matches(text, r"\b(his|her|their|friend'?s?|someone'?s?|others'?) (money back|refund)\b|\b(money back|refund)\b.{0,20}\bfrom "
+                     r"(cursor|anthropic|claude|openai|github|copilot|windsurf|google|kimi|moonshot|minimax)\b"):
+        return False  # another person's refund, or another company's: not ours to state
     return matches(text, r"\brefund|money back|reimburse(?!ment)", "退款", "退钱") and not matches(
         text, r"\b(app store|distributor|third-party|google play|play store)\b")
 
@@ -365,7 +372,9 @@ def price_change(r: Reply, p: Parsed) -> str:
 def renewal_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\b(auto[\s-]?renew\w*|renew\w* (by itself|automatically)|renew on its own|does (my|the) "
                          r"(plan|subscription) renew)\b", "自动续费") and not matches(
-        text, r"\b(feb|february|before|weekly)\b", QUOTA, "每周", "周限", "限额", "2月12", "2 月 12")
+        text, r"\b(feb|february|before|weekly)\b", QUOTA, "每周", "周限", "限额", "2月12", "2 月 12") and not matches(
+        # a renewal that failed, or its price: a person's case and the price rules, not "does it renew?"
+        text, r"\b(fail\w*|declin\w*|expired|didn'?t|did not|discount\w*|price|cheaper|more expensive)\b", "失败", "价格", "优惠")
 
 
 @register("renewal", When(40, renewal_asked), facts=("sub.auto_renew", "sub.cancel"))
@@ -380,9 +389,10 @@ def renewal(r: Reply, p: Parsed) -> str:
 
 def fee_order_asked(text: str, s: Slots) -> bool:
     """Which is charged first: credits, balance or card; "will my balance pay for the subscription?" too."""
-    if matches(text, r"\b(balance|credits?)\b[^.?!\n]{0,60}\b(used|use|pay|paid|cover|covers|applied|apply|go towards?)\b[^.?!\n]{0,30}"
-                     r"\b(subscription|plan|coding plan|renewal)\b|\bpay (for )?(the |my )?(subscription|plan|renewal) (with|using|"
-                     r"from|out of) (my |the )?(account )?(balance|credits?)\b",
+    if matches(text, r"\b(balance|credits?)\b[^.?!\n]{0,60}\b(used (to|for) (pay|buy|purchase)\w*|pay for|paid for|cover|covers|go "
+                     r"towards?|buy|purchase)\b[^.?!\n]{0,30}\b(subscription|plan|coding plan|renewal|lite|pro|max)\b|"
+                     r"\b(pay|paid|buy|purchase)\b (for )?(the |my |a )?(subscription|plan|renewal|lite|pro|max)( plan)? (with|using|"
+                     r"from|out of) (my |the )?(existing )?(account )?(balance|credits?)\b",
                r"(余额|积分).{0,12}(支付|付款|抵扣|买|购买|用来|用于).{0,8}(套餐|订阅|续费)"):
         return True
     if matches(text, r"\bcredits?\b") and matches(text, r"\b(before|first|priority)\b") and matches(
@@ -426,9 +436,17 @@ def card_minimum(r: Reply, p: Parsed) -> str:
 
 
 def sharing_asked(text: str, s: Slots) -> bool:
-    people = r"\b(team|teams|teammates?|colleagues?|coworkers?|friends?|developers|devs|engineers|people|users|\d+ of us|between us)\b"
+    people = (r"\b(team|teams|teammates?|colleagues?|coworkers?|friends?|developers|devs|engineers|people|users|\d+ of us|"
+              r"between us|wife|husband|partner|brother|sister|son|daughter|kids?|family|roommates?|flatmates?)\b|同事|朋友|"
+              r"室友|家人|别人|弟弟|哥哥|妹妹|姐姐|老婆|老公|孩子|父母")
     if re.search(r"\bapi keys?\b", text) and not re.search(people, text):  # several keys of one's own account
         return False
+    if re.search(r"\b(devices?|computers?|machines?|laptops?|pcs?)\b|电脑|设备|机器", text) and not re.search(people, text):
+        return False  # one person on two machines shares nothing with anyone
+    if re.search(r"\b(can|may|could) my (wife|husband|partner|brother|sister|son|daughter|kids?|roommate|friend|colleague)\b"
+                 r".{0,30}\buse\b|(分给|给|让|借给).{0,4}(弟弟|哥哥|妹妹|姐姐|老婆|老公|孩子|父母|家人|朋友|同事|室友).{0,4}(用|使用)",
+                 text):
+        return True
     text = re.sub(r"\b(hi|hello|hey|dear|thanks|thank you)[,!]? (z\.?ai |support |dev |glm )?team\b", " ", text)  # a greeting
     return matches(text, r"\b(teammates?|colleagues?|coworkers?)\b.{0,30}\b(use|share|access)\b|\btransfer\w* (my |the |a )?(plan|subscription)\b|\b(plan|subscription)\b.{0,20}\bto (another|a "
                          r"different|someone else'?s?) (account|person|user)\b", r"(套餐|订阅).{0,10}(转让|转移|过户)") or matches(
@@ -482,8 +500,10 @@ def data_use(r: Reply, p: Parsed) -> str:
 @register("personal_plan", When(150, sharing_asked), facts=("sub.personal", "sub.no_transfer"))
 def personal_plan(r: Reply, p: Parsed) -> str:
     r.fact("sub.personal")
-    if re.search(r"\b(teammates?|colleagues?|coworkers?|friends?|someone else)\b.{0,30}\b(use|share|access)\b|"
-                 r"\b(use|share|access)\b.{0,30}\b(teammates?|colleagues?|coworkers?|friends?)\b|(同事|朋友|室友|家人|别人).{0,6}(用|使用|共用)|合用|轮流用|借给",
+    if re.search(r"\b(teammates?|colleagues?|coworkers?|friends?|someone else|wife|husband|partner|brother|sister|son|daughter|"
+                 r"kids?|family|roommates?)\b.{0,30}\b(use|share|access)\b|"
+                 r"\b(use|share|access)\b.{0,30}\b(teammates?|colleagues?|coworkers?|friends?)\b|"
+                 r"(同事|朋友|室友|家人|别人|弟弟|哥哥|妹妹|姐姐|老婆|老公|孩子|父母).{0,6}(用|使用|共用)|合用|轮流用|借给|分给",
                  p.text) and not re.search(r"\b(teams|team (plan|subscription|account)|seats?|per[- ]seat|buy|purchase|another plan|transfer\w*)\b|团队|多人|"
                                            r"转让|转移|过户", p.text):
         r.fact("sub.no_transfer")  # letting another person use it: the terms' own words
@@ -543,7 +563,9 @@ OTHER_PAYMENT = r"\b(alipay|wechat ?pay|apple pay|google pay|crypto\w*|usdt|bank
 
 def billing_asked(text: str, s: Slots) -> bool:
     """Invoices, receipts, billing history, how to pay: the overview's billing pages and the FAQ's payment methods."""
-    return matches(text, r"\b(invoices?|receipts?|vat|(sales )?tax(es)?|gst|billing (history|details|page)|payment methods?|pay (with|by|via|using)|"
+    return matches(text, r"\b(charged|charge|pay|paying|included?|add(ed)?|any)\b.{0,30}\btax(es)?\b|\btax(es)?\b.{0,30}\b(included|"
+                         r"charged|on (the|my) (subscription|plan|order))\b", "税费", "含税", "交税") or matches(
+        text, r"\b(invoices?|receipts?|vat|sales tax|gst|billing (history|details|page)|payment methods?|pay (with|by|via|using)|"
                          r"paypal|(change|update|replace|remove)\w* (my |the )?(credit |debit |bank )?(card|payment))\b",
                    OTHER_PAYMENT, "发票", "收据", "账单", "付款方式", "支付方式", "怎么付款", "用什么支付", r"(换|更换|修改).{0,4}(卡|银行卡|信用卡)")
 

@@ -35,6 +35,9 @@ def prompt_quota_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\b(get|gets|is|be|being) (used|consumed|charged|deducted|touched)\b|\buses? (up )?(the |my )?(plan'?s? )?"
                      r"quota\b", r"(会|是否).{0,4}(消耗|使用|扣).{0,4}(套餐)?额度"):
         return False  # "does the quota get used when I call the API?" asks what draws on it, not how much there is
+    if len(text.split()) >= 8 and not matches(text, r"\?|\b(how|what|which|is|are|does|do|can|will|tell me)\b", "多少", "几",
+                                              "吗", "么"):
+        return False  # "just reporting that my 5h limit reset late" states something; a figure answers no statement
     return matches(text, QUOTA) and matches(text, QUANTITY) and bool(s.plans or matches(
         text, r"\b5[- ]?hours?|five hours|5h|per plan|each plan|the plan", "5小时", "5 小时", "套餐"))
 
@@ -74,7 +77,9 @@ def plan_quota(r: Reply, p: Parsed) -> str:
 
 def model_calls_asked(text: str, s: Slots) -> bool:
     """Also "how is a prompt counted?", "is every tool call a prompt?", "是按 prompt 对话轮次计量吗": what one prompt is, in
-    model calls; "调用 GLM-5 模型要多少钱" is a price question."""
+    model calls; "调用 GLM-5 模型要多少钱" is a price question, a context limit and one's own SDK calls are others."""
+    if matches(text, r"\bcontext\b|\b(sdk|script|curl|api calls? from)\b", "上下文"):
+        return False
     return matches(text, r"\bmodel calls?\b|\bcalls? per prompt\b|\bcalls (per|in|every)\b", "模型调用",
                    r"调用(多少|几)次模型") or matches(
         text, r"\b(how|what)\b.{0,20}\bprompts?\b.{0,20}\b(counted|count|counts|defined|mean|measured)\b|\bwhat counts as "
@@ -226,7 +231,7 @@ def plan_ratio(r: Reply, p: Parsed) -> str:
 
 
 def weekly_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\bweekly|per week|each week|7-day|7 day\b", "每周", "周额度", r"[1一] ?周.{0,4}(有没有|有|是多少|多少).{0,4}(上限|限额|限制|额度)", "周限额", "周用量",
+    return matches(text, r"\bweekly|per[- ]week|each week|7-day|7 day\b", "每周", "周额度", r"[1一] ?周.{0,4}(有没有|有|是多少|多少).{0,4}(上限|限额|限制|额度)", "周限额", "周用量",
                    "周上限") and matches(text, QUOTA, r"\b(cap|reset|restriction|restrictions|cycle)\b", "限制", "重置",
                                         "上限", "限额")
 
@@ -308,9 +313,10 @@ def weekly_applies_asked(text: str, s: Slots) -> bool:
     """"Does the weekly limit apply to me? I bought Max in January with auto-renew on": whether they are exempt is the
     February 12 rule, which turns on when they subscribed and enabled auto-renewal."""
     return weekly_asked(text, s) and matches(
-        text, r"\bauto[\s-]?renew\w*", "自动续费", "自动续订") or weekly_asked(text, s) and matches(
-        text, r"\b(subscribed|bought|purchased|signed up|joined)\b.{0,30}\b(in|on|before|since|last)\b", r"\b(apply|applies) to me\b",
-        r"(1|一|12|十二)月.{0,4}(买|订阅|开通)", r"(买|订阅|开通)的?时候")
+        text, r"\bauto[\s-]?renew\w*|\brenewal\b", "自动续费", "自动续订", r"\b(subscribed|bought|purchased|signed up|joined|been on)\b",
+        r"\bsince\b", r"(月|年).{0,4}(买|订阅|开通)", r"(买|订阅|开通)的?时候") and matches(
+        text, r"\b(appl(y|ies)|exempt\w*|affect\w*|subject to|still (unlimited|have unlimited|get unlimited)|count for me)\b",
+        "适用", "影响", r"受.{0,4}限制", "不限", "无限")
 
 
 @register("grandfathering", When(168, legacy_plan_asked), When(169, weekly_applies_asked), When(180, february_12_asked),
@@ -592,8 +598,11 @@ def running_out_asked(text: str, s: Slots) -> bool:
     """"Does running out touch my balance?": the question is about the balance, not a story of running out."""
     return matches(text, QUOTA) and matches(text, r"\b(balance|charg\w*|pay|paying|billed)\b", "余额", "扣费", "扣钱") and matches(
         text, r"\b(run out|runs out|used up|burn\w* through|exhaust\w*|ran out|go over|exceed\w*|hit (the|my|a) ([\w-]+ )?"
-              r"limit|reach(ed)? (the|my) ([\w-]+ )?limit|limit (is )?reached|beyond|over (the|my) (quota|limit)|extra "
-              r"(calls|prompts|requests|usage))\b|\b100 ?%", "用完", "用满", "超出", "超过", "额外")
+              r"limit|reach(ed)? (the|my) ([\w-]+ )?limit|limit (is )?reached|over (the|my) (quota|limit)|(these|those) extra "
+              r"(calls|prompts|requests))\b|\b100 ?%", "用完", "用满", "超出", "超过", "额外扣费") or matches(
+        # "will my balance be used up by the coding plan in Claude Code?": the plan never draws on it
+        text, r"\bbalance\b.{0,40}\b(used|consumed|deducted|touched|charged|drained)\b.{0,30}\b(by|when|while|for) (the |my )?"
+              r"(coding plan|plan|claude code|coding tools?|using)")
 
 
 def reset_time_asked(text: str, s: Slots) -> bool:
@@ -672,7 +681,9 @@ TOPUP = (r"\b(buy|purchase|pay for|get|add|top ?up|refill|extend)\b.{0,25}\b(mor
          r"\b(extra|additional|more)\s+(prompts?|quota|usage)\b.{0,40}\b(buy|purchase|pay|paid|for sale|sold)\b|"
          r"\b(add-?on|booster|top-?up|refill)s?\b.{0,30}\b(quota|prompts?|usage|limits?)\b|"
          r"\b(quota|prompt|usage)\s+(add-?ons?|boosters?|packs?|packages?|top-?ups?|refills?)\b|"
-         r"\b(increase|raise|expand|extend|lift)\b.{0,12}\b(quota|limits?|prompts?)\b")
+         r"\b(increase|raise|expand|extend|lift)\b.{0,12}\b(quota|(5[- ]?hours?|weekly|prompt|usage) limits?|prompts?)\b|"
+         # "can I pay to reset my 5-hour window early?": no way to buy one back either
+         r"\b(pay|buy|purchase)\b.{0,15}\b(reset|refresh|skip)\b|\breset\b.{0,30}\bearly\b")
 TOPUP_ZH = (r"加油包|加量包|额度包|扩容|(单独|额外|另外|再)(购买|买|充值).{0,4}(额度|次数|用量)|"
             r"(购买|买|充值|(?<![叠追])加|增加|提高|提升|扩充)(更多|额外的?|点|些|一些)?(的)?(额度|次数|用量|上限)")
 
@@ -681,6 +692,10 @@ def topup_asked(text: str, s: Slots) -> bool:
     """"Can I buy more prompts when I run out?", "额度用完能买加油包吗": the docs describe no add-on, only the
     refreshes, a higher plan and the separately billed API. MCP calls ("more searches") are the mcp group's."""
     return matches(text, TOPUP, TOPUP_ZH) and not matches(text, STACKING) and not matches(
+        # an output, context or concurrency limit, a comparison of plans, a campaign: other questions
+        text, r"\b(output|context|tokens?|max_tokens|parallel|concurren\w*|at once|simultaneous\w*|rate)\b|\bthan\b|\bvs\b|"
+              r"compar\w*|\b(campaign|promotion|event)\b", "输出", "上下文", "并发", "活动", "对比", "比") \
+        and not matches(
         text, r"\b(mcp|web ?search\w*|searches|reader|zread|vision)\b|搜索|读取|视觉", r"\b(referral|invite|credits?)\b|邀请")
 
 

@@ -182,7 +182,7 @@ def tool_setup(d: Diagnosis, tool: str) -> None:
 MCP_ASK = re.compile(r"\b(set ?up|set (it|them|this|that) up|setting (it |them )?up|setup|configur\w*|config|connect\w*|install\w*|add|adding|enable|endpoint|url|"
                      r"command|node(\.js)?|start|run)\b|\bhow (do|can|should|to) (i |we )?use\b|\b(can|could) (i|we) use\b|"
                      r"配置|安装|添加|地址|命令|启动|接入|"
-                     r"怎么用|如何使用|怎么填|怎么设置|能用.{0,12}吗|可以用.{0,12}吗", re.I)
+                     r"怎么用|如何使用|怎么填|怎么设置", re.I)
 QUANTITY_ASK = re.compile(r"\bhow many\b|\bquota\b|\bper month\b|\bmonthly\b|\blimit\b|次数|额度|多少", re.I)
 # Each server as its page sets it up, and the Claude Code command the page gives (said unless another client is named).
 MCP_SETUP = {
@@ -410,8 +410,9 @@ def _unlisted_tool(msg: Message) -> str | None:
 def _asked_in(tool: str, msg: Message) -> bool:
     """The plan asked for in this very tool ("Eigent support for the coding plan", "use my plan in Eigent?"), not a
     tool named as an example ("can take inspiration from OpenCode")."""
-    return any(re.search(rf"\b{re.escape(a)}\s+(support|integration)\b|\b(support|integrat\w*|use)\b[^.\n]{{0,30}}\b(in|for|"
-                         rf"with|into)\s+{re.escape(a)}\b", msg.raw, re.I) for a in TOOLS[tool][0])
+    return any(re.search(rf"\b{re.escape(a)}\s+(support|integration)\b(?! for (image|vision|screenshot|video|paste))|"
+                         rf"\b(support|integrat\w*|use (the |my )?(glm |z\.?ai )?(coding )?plan)\b[^.\n]{{0,30}}\b(in|for|with|into)\s+"
+                         rf"{re.escape(a)}\b", msg.raw, re.I) for a in TOOLS[tool][0])
 
 
 def requested_tool(msg: Message) -> str | None:
@@ -448,7 +449,8 @@ def feature_request(d: Diagnosis, msg: Message, tool: str | None) -> Diagnosis:
               "GLM Coding Plan 订阅绑定单个账户，只授权给拥有该账户的个人使用（订阅条款），所以额度不能与他人共享。")
         return d
     if msg.mcp:
-        for server in [s for s in ("web-search", "web-reader", "zread", "vision") if s in msg.mcp or s != "vision"]:
+        order = ("web-search", "web-reader", "zread", "vision")
+        for server in [s for s in order if s in msg.mcp] or [s for s in order if s != "vision"]:
             mcp_line(d, server, command=False)
         if USAGE_WORDS.search(without_foreign_quota(msg.ask)):
             counts = [f"{plan} {d.fact(f'mcp.{plan.lower()}'):,}" for plan in ("Lite", "Pro", "Max")]
