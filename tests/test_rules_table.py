@@ -721,8 +721,9 @@ RAW = [
     row("my request count doesn't match the prompts on the usage page", "model_calls", {}, [r"15–20 model calls"]),
     row("can the vision mcp analyze videos? what size limit?", None),  # a file's size limit is no monthly count
     # GitHub-issue-style messages the third probe found answered by a neighbouring rule
+    # a "not stated" answer offers no unrelated figure (the first-purchase percentage is not a student discount)
     row("Is there a student / edu pricing for the GLM Coding Plan? I'm a university student.", "special_discount", {},
-        [r"don't mention a student"], [r"\$6"]),
+        [r"don't mention a student"], [r"\$6", r"\d+ ?%"]),
     row("请问 GLM Coding Plan 有学生优惠或者教育折扣吗？", "special_discount", {}, [r"没有提到学生"], zh=True),
     row("Trying to subscribe to Pro with Visa. The bank shows a 3DS prompt and then the payment fails.", "payment_failed",
         {}, [r"3DS verification"], [r"carries over"]),

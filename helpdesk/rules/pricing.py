@@ -684,13 +684,13 @@ def special_discount_asked(text: str, s: Slots) -> bool:
 
 @register("special_discount", When(273, special_discount_asked), facts=("price.first_purchase_deal",))
 def special_discount(r: Reply, p: Parsed) -> str:
-    pct = r.fact("price.first_purchase_deal")
+    r.fact("price.first_purchase_deal")  # the one deal the docs describe, for any first purchase: not this one
     if p.language == "zh":
-        return (f"文档没有提到学生、教育或其他群体的专门优惠；它描述的优惠只有首次购买立减 {pct}% 和邀请好友的奖励。其他优惠请咨询 "
-                "Z.ai 客服，当前价格以订阅页面为准：" + SUBSCRIBE_PAGE)
-    return (f"The docs don't mention a student, education or other group discount; the offers they describe are {pct}% off "
-            "your first purchase and the invite-a-friend rewards. Z.ai support can say whether anything else exists; "
-            f"current prices are on {SUBSCRIBE_PAGE}.")
+        return ("文档没有提到学生、教育或其他群体的专门优惠；它描述的只有面向所有人的首次购买优惠和邀请好友的奖励。有没有其他优惠，"
+                "请咨询 Z.ai 客服；当前价格以订阅页面为准：" + SUBSCRIBE_PAGE)
+    return ("The docs don't mention a student, education or other group discount; the only deals they describe are the "
+            "first-purchase offer open to everyone and the invite-a-friend rewards. Z.ai support can say whether anything "
+            f"else exists; current prices are on {SUBSCRIBE_PAGE}.")
 
 
 def payment_failed_asked(text: str, s: Slots) -> bool:
@@ -706,10 +706,11 @@ def payment_failed_asked(text: str, s: Slots) -> bool:
 def payment_failed(r: Reply, p: Parsed) -> str:
     r.fact("billing.no_3ds")
     if p.language == "zh":
-        return "帮助中心 FAQ 说：用信用卡支付时请确保没有使用 3DS 验证，平台目前不支持 3DS 验证。如果不是这个原因，文档没有更多说明。"
+        return ("帮助中心 FAQ 说：用信用卡支付时请确保没有使用 3DS 验证，平台目前不支持 3DS 验证。如果不是这个原因，文档没有说明其他"
+                "支付失败的原因，请联系 Z.ai 客服查看。")
     return ("The help center FAQ says: \"When using a credit card to recharge, please ensure that you are not using 3DS "
             "verification. 3DS verfication is not supported in our platform at this moment.\" If that isn't it, the docs "
-            "say nothing more about failed payments.")
+            "don't state other reasons a payment fails: Z.ai support can look at yours.")
 
 
 def trial_asked(text: str, s: Slots) -> bool:

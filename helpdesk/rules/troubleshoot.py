@@ -624,7 +624,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                      if f"error.{m.group(1)}" not in facts.by_id and not re.match(r"20\d\d$", m.group(1)))]
     # Setting up an MCP server inside a tool is the MCP page's question, not the tool's provider settings.
     setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask)
-    unlisted_config = msg.failing and msg.has_paste  # an unlisted tool's pasted config that fails: the same answer
+    unlisted_config = msg.failing and msg.has_paste and router  # the router's pasted config that fails: the same answer
     if unlisted_name and unlisted and not setup_ask:
         unlisted_name = _unlisted_tool(msg)  # "does it work in Brazil?" names no tool; only a known or CamelCase one
     rate_limited = bool(RATE_LIMITED.search(msg.ask)) and not known
