@@ -97,6 +97,16 @@ def offline_from(query: str, passages: list[Passage], confidence: float, off_top
     return Answer(text=text, route="retrieval", sources=sources, confidence=round(min(max(confidence, 0.0), 1.0), 3))
 
 
+def hedged(result: Answer, msg: Message, settings: Settings) -> Answer:
+    """An answer barely above abstaining is the closest passage, said to be so, with a person who can answer."""
+    if result.route != "retrieval" or result.confidence >= settings.hedge_below or result.offer_human:
+        return result  # a framed answer (their own case, an unknown product) already says what the passage is
+    zh = msg.language == "zh"
+    lead = "文档没有直接回答这个问题，最接近的内容：" if zh else "The docs don't answer this directly; the closest they say:"
+    person = "Z.ai 客服可以确认：" if zh else "Z.ai support can confirm: "
+    return replace(result, text=f"{lead}\n{result.text}\n{person}{settings.support_url}", offer_human=True)
+
+
 def answer_offline(question: str, history: Sequence[dict], settings: Settings, retriever: Retriever,
                    message: Message | None = None) -> Answer:
     msg = message or analyse(question, settings.corpus_dir)
@@ -104,6 +114,7 @@ def answer_offline(question: str, history: Sequence[dict], settings: Settings, r
     passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg))
     off_topic = off_topic and not msg.on_topic
     result = framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder), msg, settings)
+    result = hedged(result, msg, settings)
     return _traced(result, query=query, passages=[p.chunk.id for p in passages],
                    ranked=[p.chunk.doc_id for p in passages], message=msg.summary())
 
@@ -229,8 +240,8 @@ def answer_stream(helpdesk: Helpdesk, question: str, history: Sequence[dict] = (
     retriever = helpdesk.retriever()
     passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg))
     off_topic = off_topic and not msg.on_topic
-    offline = _traced(framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder), msg,
-                             settings), query=query,
+    offline = _traced(hedged(framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder),
+                                    msg, settings), msg, settings), query=query,
                       passages=[p.chunk.id for p in passages], ranked=[p.chunk.doc_id for p in passages],
                       message=msg.summary())
     if offline.route == "abstain":

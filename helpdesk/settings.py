@@ -157,6 +157,10 @@ class Settings:
     # Abstention: fitted on tests/data/abstention_labelled.jsonl by `python -m helpdesk.calibrate` (see abstain.py)
     abstain_threshold: float = variable(
         "HELPDESK_ABSTAIN_THRESHOLD", 0.391, "confidence below which the bot says the docs do not answer (fitted)")
+    # Between the abstention threshold and this, an offline answer is the closest passage, said to be so, with a person
+    # to ask: on the development sets every answer in that band still passed with the lead (it adds words, removes none).
+    hedge_below: float = variable(
+        "HELPDESK_HEDGE_BELOW", 0.45, "confidence below which an offline answer is framed as the closest the docs say")
     abstain_vocabulary_weight: float = variable(
         "HELPDESK_ABSTAIN_VOCABULARY_WEIGHT", 0.7, "weight of the share of the question's words the corpus knows")
     abstain_support_weight: float = variable(

@@ -181,3 +181,20 @@ def test_a_troubleshooting_section_name_brings_its_solutions(helpdesk, question,
     result = helpdesk.answer(question)
     assert result.route == "retrieval" and doc in [s.doc for s in result.sources], result
     assert re.search(steps, result.text) and "Solutions" in result.text, result.text
+
+
+def test_an_answer_barely_above_abstaining_is_framed_as_the_closest_passage_with_a_person():
+    from helpdesk.answer import hedged
+    from helpdesk.settings import Settings
+    from helpdesk.message import analyse
+    settings = Settings.from_env({})
+    weak = Answer(text="Some passage.", route="retrieval", confidence=round(settings.hedge_below - 0.03, 3))
+    strong = Answer(text="Some passage.", route="retrieval", confidence=round(settings.hedge_below + 0.1, 3))
+    en, zh = analyse("can my plan do this?", settings.corpus_dir), analyse("套餐可以这样用吗？", settings.corpus_dir)
+    framed_en = hedged(weak, en, settings)
+    assert framed_en.text.startswith("The docs don't answer this directly") and "Some passage." in framed_en.text
+    assert framed_en.offer_human and settings.support_url in framed_en.text
+    assert hedged(weak, zh, settings).text.startswith("文档没有直接回答")
+    assert hedged(strong, en, settings) == strong  # a confident answer is left as it is
+    already = Answer(text="The docs don't cover X.\nSome passage.", route="retrieval", confidence=0.41, offer_human=True)
+    assert hedged(already, en, settings) == already  # a framed answer says what the passage is already

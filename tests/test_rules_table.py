@@ -760,9 +760,20 @@ RAW = [
     row("同一个账号在公司电脑和家里电脑轮流用可以吗？", None),
     row("我能不能把 Pro 套餐分给我弟弟用？", "personal_plan", {}, [r"不得共享"], zh=True),
     row("Can my wife use my Lite subscription on her laptop?", "personal_plan", {}, [r"shall not share"]),
-    row("Can I use the coding plan to build tax software for my clients?", None),
+    row("Can I use the coding plan to build tax software for my clients?", "use_scope", {}, [r"personal code-assistance"],
+        [r"any taxes"]),
     row("My friend got his money back from Cursor after a week. Anyway GLM has been great so far.", None),
     row("I'm not asking for a refund, just reporting that my 5h limit reset late today.", None),
+    # a use the docs don't name: the FAQ's designated-tools sentence, the listed tools, the API for the rest
+    row("Is it allowed to use the coding plan API key in an Obsidian plugin for note summaries?", "use_scope", {},
+        [r"designated or\s+recognized by Z\.ai", r"don't say whether other tools"], [r"^No"]),
+    row("使用 coding plan 的 key 在沉浸式翻译里可以吗", "use_scope", {}, [r"指定或认可"], zh=True),
+    row("Will using the GLM coding plan with Raycast AI get me banned?", "use_scope", {}, [r"Z\.ai support can say"]),
+    row("Can the coding plan be used in a browser extension I'm building for my company?", "use_scope", {},
+        [r"pay-as-you-go API"]),
+    row("Can I use the plan with the Anthropic endpoint?", None),
+    row("Lite套餐每5小时可以用多少次提示？", "plan_quota", {}, [r"80"], zh=True),
+    row("Lite套餐可以用GLM-5吗？", "models", {}, [], zh=True),
 ]
 
 FIELDS = "question, history, intent, slots, must, must_not, clarify, zh"

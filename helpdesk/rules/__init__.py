@@ -46,6 +46,7 @@ REFUND_WISH = re.compile(r"\b(i|we)('m| am| are|'d| would| will|'ll)? (really |j
                          r"seek\w*|request\w*|ask\w* for|demand\w*|apply\w* for|claim\w*|get|deserve)\b.{0,20}\b(a |my |full )?"
                          r"(refund|money back)\b|\bgive me (a refund|my money back)\b|(我|我们).{0,4}(申请退款|要退款|想退款|要退钱|想退钱)",
                          re.I)
+DEFERS_TO_TERMS = ("use_scope",)  # "is this use allowed?" when the terms name the use outright: their answer instead
 TOOL_INTENTS = ("endpoint", "supported_tools")  # general answers a named tool's page completes
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
 
@@ -201,6 +202,9 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
     diagnosis = diagnose(msg, facts, settings.corpus_dir)
     parsed, reply = explain(question, history, settings, msg, facts)
     if diagnosis is not None and (reply is None or reply.clarify or not msg.questions):
+        return troubleshooting_answer(diagnosis, msg, settings, facts)
+    if diagnosis is not None and parsed.intent in DEFERS_TO_TERMS and "terms" in diagnosis.kinds:
+        # a use the terms name outright (a bot, a workflow app, one's own code): their "No" is the answer
         return troubleshooting_answer(diagnosis, msg, settings, facts)
     if diagnosis is not None and msg.feature_request and parsed.intent not in POLICY_INTENTS:
         # "Would it be okay to add HUD support (last 5 hours / monthly usage)?" asks a tool's maintainers for a

@@ -142,6 +142,50 @@ def supported_tools_asked(text: str, s: Slots) -> bool:
         and matches(text, r"\b(plan|coding plan|subscription)\b", "套餐", "订阅") and not s.glm5 and not matches(text, "模型"))
 
 
+_USE_ASK = (r"\b(can|could|may) (i|we) (use|run|connect|plug|integrate|put)\b|\b(is|are) (it|this|that) (allowed|ok|okay|fine|"
+            r"permitted|against the (terms|rules))\b|\ballowed to use\b|\b(does|will|would) (the |my )?(coding )?plan work (with|in|for|"
+            r"on)\b|\bis (the |my )?(coding )?plan (ok|okay|allowed|fine|suitable|usable|meant) (for|to|in|with)\b|"
+            r"\b(can|could|may) (the |my )?(coding )?plan( key)? be used\b|\b(using|use) (the |my )?(glm )?(coding )?plan (with|in|for|on)\b"
+            r".{0,40}\b(banned|ban|allowed|ok|okay|against|violat\w*)\b")
+_USE_ASK_ZH = (r"在.{1,15}(里|中).{0,8}(用|使用|接入).{0,8}(coding ?plan|套餐)", r"(coding ?plan|套餐).{0,10}(接入|用在|用于).{1,15}(吗|么|？|\?)",
+               r"(coding ?plan|套餐).{0,4}(的)?\s*(key|密钥|api ?key).{0,6}在.{1,15}(里|中)")
+_PLAN_WORDS = r"\b(coding plan|the plan|my plan|plan key|plan'?s key|subscription|glm coding)\b"
+
+
+def use_scope_asked(text: str, s: Slots) -> bool:
+    """"Can I use the plan in an Obsidian plugin?", "沉浸式翻译里可以用 coding plan 吗": a use the docs don't name. Their FAQ
+    says what the quota is for; a named coding tool, a model, a device, a person or a time is another rule's question."""
+    if not (matches(text, _USE_ASK) and matches(text, _PLAN_WORDS) and matches(text, r"\b(in|inside|for|with|on|into|to)\b")
+            or matches(text, *_USE_ASK_ZH)):
+        return False
+    return not matches(
+        text, *(rf"(?<![a-z]){re.escape(t)}(?![a-z])" for t in SUPPORTED_TOOL_NAMES),
+        r"(?<![a-z])(glm-?\d|models?|mcp|vision|web search|reader|zread)(?![a-z])", r"\b(endpoints?|urls?|base ?url|protocol|"
+        r"anthropic|openai|same (api )?key|pay[- ]as[- ]you[- ]go)\b", r"\b(which|what) (coding )?tools\b", "哪些工具",
+        r"\b(computers?|devices?|machines?|laptops?|accounts?|"
+        r"team|colleagues?|friends?|family|wife|husband)\b", r"\b(after|before|when|expire\w*|renew\w*|cancel\w*|refund\w*|"
+        r"upgrad\w*|downgrad\w*|trial)\b", r"\bin (china|europe|russia|iran|india|the us|usa|my country)\b",
+        "模型", "电脑", "设备", "同事", "朋友", "国内", "海外", "过期", "续费", "退款", "升级", "多少", "几次", "额度", "次数")
+
+
+@register("use_scope", When(219, use_scope_asked), facts=("faq.designated", "tools.supported", "api.billed_separately",
+                                                           "endpoint.general"))
+def use_scope(r: Reply, p: Parsed) -> str:
+    r.fact("faq.designated")
+    tools = r.fact("tools.supported")
+    r.fact("api.billed_separately")
+    general = r.fact("endpoint.general").rsplit("/chat", 1)[0]
+    if p.language == "zh":
+        return ("FAQ 说：GLM Coding Plan 的额度仅限在 Z.ai 指定或认可的编程/IDE 工具（如 Claude Code、Kilo Code 等）中，用于本地 IDE 或"
+                f"终端里的个人编程辅助。它列出的支持工具是 {'、'.join(tools)}；文档没有说明其他工具或用途是否算在内。把模型接入你自己的"
+                f"应用、机器人或其他系统，文档给出的是按量付费的 API（{general}），与套餐分开计费。你的用法是否可以，请咨询 Z.ai 客服。")
+    return ("The FAQ: \"The GLM Coding Plan quota is only intended to be used within coding/IDE tools designated or "
+            "recognized by Z.ai (such as Claude Code, Kilo Code, etc.) for personal code-assistance scenarios in your local "
+            f"IDE or terminal.\" The supported tools it lists are {', '.join(tools)}; the docs don't say whether other tools "
+            "or uses count. For your own applications, bots or other systems, the docs point to the pay-as-you-go API "
+            f"({general}), billed separately from the plan. Z.ai support can say whether your use counts.")
+
+
 @register("supported_tools", When(220, supported_tools_asked), facts=("tools.supported", "tools.shared_quota"))
 def supported_tools(r: Reply, p: Parsed) -> str:
     tools = r.fact("tools.supported")
