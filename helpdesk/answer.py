@@ -99,7 +99,8 @@ def offline_from(query: str, passages: list[Passage], confidence: float, off_top
 
 def hedged(result: Answer, msg: Message, settings: Settings) -> Answer:
     """An answer barely above abstaining is the closest passage, said to be so, with a person who can answer."""
-    if result.route != "retrieval" or result.confidence >= settings.hedge_below or result.offer_human:
+    if result.route != "retrieval" or result.confidence >= settings.hedge_below or result.offer_human or (
+            msg.unknown_models or msg.unknown_names or msg.topic_outside_tool or msg.china_platform):
         return result  # a framed answer (their own case, an unknown product) already says what the passage is
     zh = msg.language == "zh"
     lead = "文档没有直接回答这个问题，最接近的内容：" if zh else "The docs don't answer this directly; the closest they say:"

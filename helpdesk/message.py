@@ -207,7 +207,8 @@ DIRECT_CALL = re.compile(r"\b(rest ?api|rest one|rest endpoint|curl|python sdk|(
                          r"simple |python |nightly )?script|"
                          r"my (own )?(script|code|app|program) (that )?(calls?|calling|uses?|using|invok\w*|hits?|sends?)|programmatic\w*|directly (call\w*|"
                          r"invok\w*|via)|call\w* (it|them|the api) directly|testing the (rest )?api directly)\b|直接调用|"
-                         r"自己的(代码|程序|脚本)|运行代码|跑代码|在代码(里|中)|代码(里|中)调用", re.I)
+                         r"自己的(代码|程序|脚本)|自己写的.{0,10}(脚本|代码|程序)|(python|node|java|go) ?(脚本|程序)|运行代码|跑代码|"
+                         r"在代码(里|中)|代码(里|中)调用", re.I)
 MCP_OTHERS = re.compile(r"\bother (three|3|two|2|ones|servers|tools)\b|\bthe others\b|\bthe rest\b|另外|其他|其余", re.I)
 QUESTION_START = re.compile(
     r"^(how|what|what's|whats|which|where|when|why|who|is|are|am|was|were|do|does|did|can|could|should|would|will|"

@@ -203,6 +203,11 @@ CASES = [
      [r"Claude Code talks the Anthropic protocol"]),
     ("TRAE what model name do I type for the plan?", [r"GLM-4\.7-plan"], []),
     ("I'm on Cursor Hobby (free). Is the free Cursor plan supported with the coding endpoint?", [r"Cursor Pro"], []),
+    # an HTTP status the error page does not list is said to be unlisted; a failing script of one's own gets the
+    # plan's usage conditions (a supported tool first)
+    ("Codex 使用智谱 CodingPlan 请求返回 405 错误\nunexpected status 405 Method Not Allowed", [r"没有列出 405"], [r"含义，API"]),
+    ('使用 coding plan 的 key 调用接口报错：{"error":{"code":"1113","message":"余额不足"}}，我自己写的 python 脚本',
+     [r"使用条件", r"支持的编程工具", r"1113"], []),
     # a vision model asked for in a feature request: the plan's vision is its Vision MCP server
     ("feat: add glm-4.6v support for the zhipu-coding-plan provider. It only has text models; GLM-4.6V has image input",
      [r"Vision MCP", r"@z_ai/mcp-server"], [r"GLM-5 is available"]),

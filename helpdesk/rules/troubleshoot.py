@@ -622,6 +622,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     unknown_codes = [*dict.fromkeys(m.group(1) for m in re.finditer(r"(?:error|code|错误码?|报错|提示|返回)\D{0,12}(?<!\d)([1-9]\d{3})(?!\d)", msg.raw,
                                                      re.I)
                      if f"error.{m.group(1)}" not in facts.by_id and not re.match(r"20\d\d$", m.group(1)))]
+    # an HTTP 4xx status the error page's table does not have ("405 Method Not Allowed"): said to be unlisted
+    listed_http = {e.code for e in msg.errors if e.kind == "http"} | set(EXPLAINED_HTTP) | {"400", "404", "434", "435"}
+    unknown_codes += [c for c in dict.fromkeys(re.findall(r"(?:status|error|http|code|返回|报错|请求)\D{0,8}(?<!\d)(4[0-9]{2})(?!\d)",
+                                                         msg.raw, re.I)) if c not in listed_http][:1]
     # Setting up an MCP server inside a tool is the MCP page's question, not the tool's provider settings.
     setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask)
     unlisted_config = msg.failing and msg.has_paste and router  # the router's pasted config that fails: the same answer
