@@ -127,6 +127,9 @@ _SPEED = (r"\b(fast|faster|quickly|quick|rapidly|drain\w*|burn\w*|eat(s|ing)? (u
           r"two|an?) (minutes?|hours?|prompts?|questions?|requests?|messages?)\b")
 QUOTA_DRAIN = re.compile(
     rf"{_USAGE_WORD}[^.?!\n]{{0,100}}({_SPEED})|({_SPEED})[^.?!\n]{{0,60}}{_USAGE_WORD}|"
+    # "why does one question consume 20 prompts?": one ask counted as many
+    r"\b(one|a single|each|every|1) (question|message|request|prompt|task)\b[^.?!\n]{0,20}\b(consumes?|uses?|takes?|eats?|"
+    r"costs?|counts? as|burns?)\b[^.?!\n]{0,15}\d+ ?(prompts|requests|calls|%)|"
     r"(额度|用量|使用量|限额|计费|配额)[^。?!\n]{0,30}(很快|太快|更快|变快|这么快|那么快|(就|马上|一下子?|没多久|半小时|一小时|几分钟)(就)?用完|消耗(得)?(这么|那么|太|很|非常)?(大|快|多)|增长(很|得)?快|多次|变成 ?0|没了|"
     r"就没|耗尽)|(多次|很快|太快)[^。?!\n]{0,10}(额度|用量)(消耗|扣)", re.I)
 USAGE_QUERY = re.compile(
@@ -582,7 +585,8 @@ def _errors(text: str, table: dict[str, str]) -> tuple[ErrorRef, ...]:
         if code not in table and code not in ERROR_ALIASES:  # "1500 tokens" is no error code
             continue
         before = lowered[max(0, m.start() - 24):m.start()]
-        if re.search(r"code|error|err|错误码?|报错|\"|'|\[|:", before) or error_context:
+        if re.search(r"code|error|err|错误码?|报错|\"|'|\[|:|\b(getting|got|gets|get|returns?|returned|receiv\w*|hit|收到|返回|提示)\s*$",
+                     before) or error_context:
             said = re.search(r"[\"']?message[\"']?\s*:\s*[\"']([^\"']{4,200})", text[m.end():m.end() + 260])
             found.setdefault(("business", code), ErrorRef(code, "business", said.group(1).strip() if said else ""))
     for m in re.finditer(r"(?<![\d.$/-])([45]\d\d)(?![\d%/-])(?!\.\d)", lowered):  # "fails with 429." ends a sentence

@@ -208,6 +208,10 @@ CASES = [
     ("Codex 使用智谱 CodingPlan 请求返回 405 错误\nunexpected status 405 Method Not Allowed", [r"没有列出 405"], [r"含义，API"]),
     ('使用 coding plan 的 key 调用接口报错：{"error":{"code":"1113","message":"余额不足"}}，我自己写的 python 脚本',
      [r"使用条件", r"支持的编程工具", r"1113"], []),
+    # a code after "getting" is an error; one ask counted as many prompts is the drain explanation
+    ("GLM Coding Plan quota reset not happening\nI hit the 5 hour limit at 2pm, it's now 8pm and still getting 1308",
+     [r"Error 1308 means", r"reset time"], []),
+    ("why does one question consume like 20 prompts of my quota??", [r"15–20 model calls"], []),
     # a vision model asked for in a feature request: the plan's vision is its Vision MCP server
     ("feat: add glm-4.6v support for the zhipu-coding-plan provider. It only has text models; GLM-4.6V has image input",
      [r"Vision MCP", r"@z_ai/mcp-server"], [r"GLM-5 is available"]),
