@@ -579,7 +579,7 @@ def _errors(text: str, table: dict[str, str]) -> tuple[ErrorRef, ...]:
     lowered = text.lower()
     found: dict[tuple[str, str], ErrorRef] = {}
     error_context = re.search(r"error|err\b|code|错误|报错|status|fail|mean|意思|提示", lowered)
-    for m in re.finditer(r"(?<![\d.$,/-])(1[0-3]\d\d)(?![\d,]|\.\d|\s?(?:%|tokens?|prompts?|usd|dollars?|ms|k\b|"
+    for m in re.finditer(r"(?<![\d.$,/-])(1[0-3]\d\d)(?!\d|,\d|\.\d|\s?(?:%|tokens?|prompts?|usd|dollars?|ms|k\b|"
                          r"requests?|calls?|次|元|美元))", text):
         code = m.group(1)
         if code not in table and code not in ERROR_ALIASES:  # "1500 tokens" is no error code
@@ -613,18 +613,33 @@ def _errors(text: str, table: dict[str, str]) -> tuple[ErrorRef, ...]:
     return tuple(found.values())
 
 
-_COMPARED_BEFORE = re.compile(r"\b(works?|worked|working|fine|well|like|same as|as in|unlike|than|expected\b[^\n]{0,40})\s*"
-                              r"(fine |well |perfectly )?(in|with|on|for)?\s*$", re.I)
+_COMPARED_BEFORE = re.compile(r"\b(works?|worked|working|fine|well|like|same as|as in|as with|unlike|than|expected\b[^\n]{0,40}|"
+                              r"not using|don'?t use|do not use|no longer use|switched from|moved from|instead of)\s*"
+                              r"(fine |well |perfectly |great )?(in|with|on|for)?\s*$", re.I)
+# "It works fine with X", "X is fine", "在 X 里正常": X is named as the comparison, not as the tool that fails
+_COMPARED_AFTER = re.compile(r"^\s*('s|is|was)?\s*(is )?(fine|ok|okay|works?( fine| great| well)?|working)\b|^\s*(里|中)?(正常|没问题|可以用|能用)", re.I)
 
 
-def compared_tools(text: str, tools: Sequence[str]) -> tuple[str, ...]:
-    """The tools named only as a comparison: every mention follows "works in", "like in", "Expected ..."."""
+_NOT_USED = re.compile(r"\b(not using|don'?t use|do not use|no longer use|switched from|moved from|instead of)\s*(in|with)?\s*$", re.I)
+
+
+def compared_tools(text: str, tools: Sequence[str], only_not_used: bool = False) -> tuple[str, ...]:
+    """The tools named only as a comparison: every mention follows "works in", "like in", "Expected ..." (or, with
+    one tool named, only "I don't use X": "X works fine until 1308" is still about X)."""
     lowered = text.lower()
     found = []
     for tool in tools:
         mentions = [m for alias in TOOLS[tool][0]
                     for m in re.finditer(rf"(?<![a-z0-9_-]){re.escape(alias)}(?![a-z0-9_-])", lowered)]
-        if mentions and all(_COMPARED_BEFORE.search(lowered[max(0, m.start() - 60):m.start()]) for m in mentions):
+        # "roo" inside "roo code" is the same mention: keep the longest
+        mentions = [m for m in mentions if not any(o is not m and o.start() <= m.start() and m.end() <= o.end()
+                                                   and o.end() - o.start() > m.end() - m.start() for o in mentions)]
+        if only_not_used:
+            compared = all(_NOT_USED.search(lowered[max(0, m.start() - 40):m.start()]) for m in mentions)
+        else:
+            compared = all(_COMPARED_BEFORE.search(lowered[max(0, m.start() - 60):m.start()])
+                           or _COMPARED_AFTER.search(lowered[m.end():m.end() + 20]) for m in mentions)
+        if mentions and compared:
             found.append(tool)
     return tuple(found)
 
@@ -762,7 +777,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     return Message(
         raw=raw, ask=ask, pasted=pasted, questions=question_sentences(ask),
         language="zh" if is_chinese(ask) else "en", errors=_errors(raw, table), tools=tools,
-        other_tools=other_tools, compared_tools=compared_tools(raw, tools) if other_tools else (), endpoints=tuple(dict.fromkeys(endpoints)), urls=urls, plans=_plans(ask),
+        other_tools=other_tools, compared_tools=compared_tools(raw, tools, only_not_used=len(tools) + len(other_tools) < 2),
+        endpoints=tuple(dict.fromkeys(endpoints)), urls=urls, plans=_plans(ask),
         models=models, mcp=mcp, numbers=tuple(m.group(0) for m in _NUMBER_UNIT.finditer(ask)), failing=failing,
         subscriber=subscriber, protocol=protocol, off_plan_use=off_plan_use, other_vendor=other_vendor,
         quota_drain=bool(QUOTA_DRAIN.search(ask)), usage_query=bool(USAGE_QUERY.search(re.sub(r"\S*/\S*/\S*", " ", ask))),  # not an API path

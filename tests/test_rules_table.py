@@ -691,7 +691,6 @@ RAW = [
     row("When I hit the weekly limit, can I buy extra quota to continue?", "quota_topup", {}, [r"every 7 days"]),
     row("额度用完了可以单独购买加油包吗？", "quota_topup", {}, [r"没有提到可以单独购买"], zh=True),
     row("can I pay for more web searches?", "mcp_access", {}, [r"do not provide any other access"]),
-    row("I topped up my balance but still get 1113", None),
     # wordings the subscription probe found answered by a neighbouring rule (or by none)
     row("i bought the monthly lite and now want yearly lite, does it start now or after the month is over?",
         "same_tier_upgrade", {}, [r"13 months"]),
@@ -774,6 +773,26 @@ RAW = [
     row("Can I use the plan with the Anthropic endpoint?", None),
     row("Lite套餐每5小时可以用多少次提示？", "plan_quota", {}, [r"80"], zh=True),
     row("Lite套餐可以用GLM-5吗？", "models", {}, [], zh=True),
+    # the fourth review's misfires and the Chinese probe's wrong facts
+    row("好友 72 小时后才付款还算邀请成功吗", "referral_qualifies", {}, [r"超过了 72 小时"], [r"符合：72"], zh=True),
+    row("my friend paid 2 days after signing up with my link, do I get credit?", "referral_qualifies", {},
+        [r"inside the 72-hour window"]),
+    row("我 2 月 12 号之前就订阅了 Pro 包年而且开了自动续费，现在额度和价格会变吗", "grandfathering", {}, [r"保持不变"], zh=True),
+    row("Signed up for Max back in January with renewal on. Is the new weekly cap going to hit me?", "grandfathering",
+        {}, [r"unlimited weekly usage"], [r"^Yes"]),
+    row("我去年开通的 Pro 一直自动续费，现在也有周限额吗？", "grandfathering", {}, [r"不受每周额度限制"], zh=True),
+    row("Will auto-renew charge my account balance or my card?", "fee_order", {}, [r"credits balance"], [r"^Yes"]),
+    row("Does auto-renew use the same discounted price as my first month?", None),
+    row("我同时在 Cline 和 Claude Code 里用同一个套餐，额度是分开算还是共享的", "shared_quota", {}, [r"共享"], [r"不能与团队"],
+        zh=True),
+    row("I wanted a refund last week but decided to keep the plan. Great work on GLM-4.7.", None),
+    row("我这边想把钱退回来，刚买两天，没怎么用。", "refund", {}, [r"不可退款|不支持退款|不予退款|不能退"], zh=True),
+    row("My card payment failed but the money was taken from my account anyway, what now?", None),
+    row("3DS is off on my card and it still fails at checkout. What else could it be?", None),
+    row("How many tokens can GLM-4.7 output at most in one response?", None),
+    row("Can I use the coding plan in Japan? I'm travelling there next month.", None),
+    row("Can I use the coding plan on Windows through WSL?", None),
+    row("I'm a teacher; can my students share one Pro plan in class?", "personal_plan", {}, [r"individual"]),
 ]
 
 FIELDS = "question, history, intent, slots, must, must_not, clarify, zh"

@@ -212,6 +212,12 @@ CASES = [
     ("GLM Coding Plan quota reset not happening\nI hit the 5 hour limit at 2pm, it's now 8pm and still getting 1308",
      [r"Error 1308 means", r"reset time"], []),
     ("why does one question consume like 20 prompts of my quota??", [r"15–20 model calls"], []),
+    # the tool named as the one that works is not the one to set up; a code before a comma is still a code
+    ("Roo Code is fine, Kilo Code gives 401 with the same key.", [r"Kilo Code: API Provider"], [r"Roo Code: API"]),
+    ("在 Cursor 里正常，但是在 Cline 里报 401", [r"Cline"], [r"Override OpenAI Base URL"]),
+    ("Works great in OpenCode. How do I set up Crush now?", [r"crush\.json"], [r"opencode auth login"]),
+    ("Claude Code works fine until I hit 1308, then it stops", [r"Error 1308 means"], []),
+    ("I topped up my balance but still get 1113", [r"Error 1113 means"], [r"add-on"]),
     # a vision model asked for in a feature request: the plan's vision is its Vision MCP server
     ("feat: add glm-4.6v support for the zhipu-coding-plan provider. It only has text models; GLM-4.6V has image input",
      [r"Vision MCP", r"@z_ai/mcp-server"], [r"GLM-5 is available"]),

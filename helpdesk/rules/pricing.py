@@ -316,13 +316,15 @@ def cancel_deadline(r: Reply, p: Parsed) -> str:
 
 def refund_asked(text: str, s: Slots) -> bool:
     """A refund of the plan; an app store's or a distributor's refund is theirs to answer."""
-    if matches(text, r"\bnot (asking|looking|requesting|wanting|here) (for )?(a )?refund|\bno refund (needed|wanted)\b",
+    if matches(text, r"\bnot (asking|looking|requesting|wanting|here) (for )?(a )?refund|\bno refund (needed|wanted)\b|"
+                     r"\b(wanted|was going to ask for|thought about) a refund\b.{0,40}\b(decided|keep|but)\b|\b(got|received) (our|my|the) "
+                     r"money back\b.{0,40}\b(already|all good|resolved)\b|\b(i'?d|would) deserve a refund if\b",
                "不是要退款", "不要退款", "不退款"):
         return False
     if matches(text, r"\b(his|her|their|friend'?s?|someone'?s?|others'?) (money back|refund)\b|\b(money back|refund)\b.{0,20}\bfrom "
                      r"(cursor|anthropic|claude|openai|github|copilot|windsurf|google|kimi|moonshot|minimax)\b"):
         return False  # another person's refund, or another company's: not ours to state
-    return matches(text, r"\brefund|money back|reimburse(?!ment)", "退款", "退钱") and not matches(
+    return matches(text, r"\brefund|money back|reimburse(?!ment)", "退款", "退钱", "把钱退", "退费", r"钱.{0,4}退回") and not matches(
         text, r"\b(app store|distributor|third-party|google play|play store)\b")
 
 
@@ -374,7 +376,8 @@ def renewal_asked(text: str, s: Slots) -> bool:
                          r"(plan|subscription) renew)\b", "自动续费") and not matches(
         text, r"\b(feb|february|before|weekly)\b", QUOTA, "每周", "周限", "限额", "2月12", "2 月 12") and not matches(
         # a renewal that failed, or its price: a person's case and the price rules, not "does it renew?"
-        text, r"\b(fail\w*|declin\w*|expired|didn'?t|did not|discount\w*|price|cheaper|more expensive)\b", "失败", "价格", "优惠")
+        text, r"\b(fail\w*|declin\w*|expired|didn'?t|did not|discount\w*|price|cheaper|more expensive|balance|credits?)\b", "失败",
+        "价格", "优惠", "余额", "积分")
 
 
 @register("renewal", When(40, renewal_asked), facts=("sub.auto_renew", "sub.cancel"))
@@ -389,6 +392,10 @@ def renewal(r: Reply, p: Parsed) -> str:
 
 def fee_order_asked(text: str, s: Slots) -> bool:
     """Which is charged first: credits, balance or card; "will my balance pay for the subscription?" too."""
+    if matches(text, r"\b(auto[\s-]?renew\w*|renewal)\b[^.?!\n]{0,40}\b(balance|credits?|card)\b|\b(balance|credits?)\b[^.?!\n]{0,40}"
+                     r"\b(auto[\s-]?renew\w*|renewal)\b", r"(续费|自动续费).{0,12}(余额|积分|信用卡)|(余额|积分).{0,12}(续费|自动续费)") and not \
+            matches(text, r"\b(fail\w*|declin\w*|expired|lose)\b", "失败", "过期"):
+        return True  # "will auto-renew charge my balance or my card?": which source pays
     if matches(text, r"\b(balance|credits?)\b[^.?!\n]{0,60}\b(used (to|for) (pay|buy|purchase)\w*|pay for|paid for|cover|covers|go "
                      r"towards?|buy|purchase)\b[^.?!\n]{0,30}\b(subscription|plan|coding plan|renewal|lite|pro|max)\b|"
                      r"\b(pay|paid|buy|purchase)\b (for )?(the |my |a )?(subscription|plan|renewal|lite|pro|max)( plan)? (with|using|"
@@ -437,12 +444,17 @@ def card_minimum(r: Reply, p: Parsed) -> str:
 
 def sharing_asked(text: str, s: Slots) -> bool:
     people = (r"\b(team|teams|teammates?|colleagues?|coworkers?|friends?|developers|devs|engineers|people|users|\d+ of us|"
-              r"between us|wife|husband|partner|brother|sister|son|daughter|kids?|family|roommates?|flatmates?)\b|同事|朋友|"
+              r"between us|wife|husband|partner|brother|sister|son|daughter|kids?|family|roommates?|flatmates?|students|"
+              r"classmates)\b|同事|朋友|学生|同学|"
               r"室友|家人|别人|弟弟|哥哥|妹妹|姐姐|老婆|老公|孩子|父母")
     if re.search(r"\bapi keys?\b", text) and not re.search(people, text):  # several keys of one's own account
         return False
     if re.search(r"\b(devices?|computers?|machines?|laptops?|pcs?)\b|电脑|设备|机器", text) and not re.search(people, text):
         return False  # one person on two machines shares nothing with anyone
+    named_tools = sum(1 for t in ("claude code", "cline", "opencode", "open code", "roo code", "kilo code", "cursor", "crush",
+                                  "goose", "trae", "cherry studio", "gemini cli", "droid") if t in text)
+    if named_tools >= 2 and not re.search(people, text):
+        return False  # "the same plan in Cline and Claude Code": the tools' shared quota, no other person
     if re.search(r"\b(can|may|could) my (wife|husband|partner|brother|sister|son|daughter|kids?|roommate|friend|colleague)\b"
                  r".{0,30}\buse\b|(分给|给|让|借给).{0,4}(弟弟|哥哥|妹妹|姐姐|老婆|老公|孩子|父母|家人|朋友|同事|室友).{0,4}(用|使用)",
                  text):
@@ -451,7 +463,7 @@ def sharing_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\b(teammates?|colleagues?|coworkers?)\b.{0,30}\b(use|share|access)\b|\btransfer\w* (my |the |a )?(plan|subscription)\b|\b(plan|subscription)\b.{0,20}\bto (another|a "
                          r"different|someone else'?s?) (account|person|user)\b", r"(套餐|订阅).{0,10}(转让|转移|过户)") or matches(
         text, r"\b(teams?|seats?|(multiple|several|many|two|three|\d+) (people|users|developers|devs|engineers|"
-                         r"persons)|share (my|the|a|one|it|an) ?(plan|subscription|account|key)?|coworkers?|colleagues?)\b",
+                         r"persons)|share (my|the|a|one|1|it|an|our) ?(plan|subscription|account|key)?|coworkers?|colleagues?)\b",
                    "团队", "多人", "共享", "合租", "合用", "轮流用", "借给", r"(给|和|跟|与)(同事|朋友|室友|家人|别人|其他人).{0,8}(一起)?(用|使用)",
                    r"(同事|朋友|室友|家人|别人).{0,6}(一起|共同|轮流)(用|使用)") and matches(text, r"\b(plan|subscription|account|cost|price|share|use)\b",
                                                        "套餐", "订阅", "账号", "账户", "共享", "合用", "轮流用", "借给") and not (
@@ -532,7 +544,8 @@ def personal_plan(r: Reply, p: Parsed) -> str:
 def first_purchase_deal_asked(text: str, s: Slots) -> bool:
     """A first-purchase discount for the subscriber themself; a friend's discount is the referral group's."""
     return matches(text, r"\b(discount|deal|promo\w*|offer|coupon|sale|cheaper)\b", "优惠", "折扣") and matches(
-        text, r"\b(first|new (user|customer|subscriber)|when i (buy|subscribe)|sign ?up)\b", "首次", "首单", "新用户")
+        text, r"\b(first|new (user|customer|subscriber)|when i (buy|subscribe)|sign ?up)\b", "首次", "首单", "新用户") and not matches(
+        text, r"\b(renew\w*|auto[\s-]?renew\w*|next month|subsequent|again)\b", "续费", "续订", "下个月")
 
 
 @register("first_purchase_deal", When(275, first_purchase_deal_asked),
@@ -679,7 +692,8 @@ def special_discount_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\b(students?|edu(cation\w*)?|academic|universit\w*|teachers?|non-?profits?|ngo|open[- ]source "
                          r"maintainers?|military|veterans?)\b.{0,30}\b(discount\w*|pricing|price|plan|offer|deal|coupon)\b|"
                          r"\b(discount\w*|pricing|offer|deal|coupon)\b.{0,30}\b(students?|edu(cation\w*)?|academic|non-?profits?)\b",
-                   r"(学生|教育|校园|高校|非营利).{0,6}(优惠|折扣|价|套餐|认证)") and not matches(text, r"\b(referral|invite)\b", "邀请")
+                   r"(学生|教育|校园|高校|非营利).{0,6}(优惠|折扣|价|套餐|认证)") and not matches(text, r"\b(referral|invite|shar\w*)\b",
+                                                                                "邀请", "共享", "合用", "一起用")
 
 
 @register("special_discount", When(273, special_discount_asked), facts=("price.first_purchase_deal",))
@@ -695,6 +709,10 @@ def special_discount(r: Reply, p: Parsed) -> str:
 
 def payment_failed_asked(text: str, s: Slots) -> bool:
     """"My card is declined after the bank's verification page": the help center says 3DS is not supported."""
+    if matches(text, r"\b(will|would) (my )?(plan|subscription)\b.{0,20}\b(stop|end|expire|be cancell?ed)\b|\b(charged|billed|"
+                     r"taken)\b.{0,20}\b(anyway|twice|still|double)\b|\bmoney was taken\b|\b3ds\b.{0,15}\b(off|disabled|not (on|enabled))\b|"
+                     r"\b(not|don'?t) (using|use) 3ds\b", r"(关闭|关了|没开).{0,4}3ds", "扣了钱", "重复扣"):
+        return False  # a consequence (plan stops, charged anyway) or a cause they ruled out: not the 3DS note
     return matches(text, r"\b(payment|card|visa|mastercard|checkout|charge|transaction)\b.{0,40}\b(fail\w*|declined|rejected|"
                          r"refused|doesn'?t go through|not go(ing)? through|won'?t go through)\b|\b(declined|rejected)\b.{0,30}"
                          r"\b(card|payment)\b|\b3ds\b|3-?d secure",

@@ -297,7 +297,7 @@ def weekly_quota(r: Reply, p: Parsed) -> str:
 
 
 def february_12_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\b(before )?feb(ruary)?\.? 12\b|\b2026-02-12\b|\bgrandfather", "2月12") or (
+    return matches(text, r"\b(before )?feb(ruary)?\.? 12\b|\b2026-02-12\b|\bgrandfather", r"2\s*月\s*12") or (
         matches(text, r"\b(feb|february)\b") and matches(text, QUOTA, r"\b(shrink|change|unchanged|old|cycle)\b"))
 
 
@@ -315,8 +315,10 @@ def weekly_applies_asked(text: str, s: Slots) -> bool:
     return weekly_asked(text, s) and matches(
         text, r"\bauto[\s-]?renew\w*|\brenewal\b", "自动续费", "自动续订", r"\b(subscribed|bought|purchased|signed up|joined|been on)\b",
         r"\bsince\b", r"(月|年).{0,4}(买|订阅|开通)", r"(买|订阅|开通)的?时候") and matches(
-        text, r"\b(appl(y|ies)|exempt\w*|affect\w*|subject to|still (unlimited|have unlimited|get unlimited)|count for me)\b",
-        "适用", "影响", r"受.{0,4}限制", "不限", "无限")
+        text, r"\b(appl(y|ies)|exempt\w*|affect\w*|subject to|still (unlimited|have unlimited|get unlimited)|count for me|hit me|"
+              r"worry|have to|do i (have|get)|am i)\b", "适用", "影响", r"受.{0,4}限制", "不限", "无限", "也有", "有没有", "有周") and not matches(
+        text, r"\b(when|reset\w*|how (big|much|many|large)|size|api|pay[- ]as[- ]you[- ]go|5[- ]?hours?|mcp|searches)\b", "多少",
+        "什么时候", "重置", "按量", "5小时", "5 小时")
 
 
 @register("grandfathering", When(168, legacy_plan_asked), When(169, weekly_applies_asked), When(180, february_12_asked),

@@ -138,8 +138,16 @@ def referral_qualifies(r: Reply, p: Parsed) -> str:
     text = p.text
     problems = []
     paid_after = hours[0] if hours else None
+    days = re.search(r"(\d+|[一二两三四五六七八九十])\s*(days?|天)", text)
+    if paid_after is None and days:  # "paid three days later" is hours past the window too
+        count = days.group(1)
+        paid_after = float(count if count.isdigit() else "一二三四五六七八九十".find(count) + 1 or 2) * 24
+    # "after 72 hours", "72 小时后", "超过 72 小时": past the window, even at exactly its length
+    late = paid_after is not None and (paid_after > window or re.search(
+        rf"\b(after|past|over|more than|beyond)\s+{number(window)}\b|{number(window)}\s*(小时|个小时)\s*(后|以后|之后)|(超过|过了)\s*{number(window)}",
+        text))
     zh = p.language == "zh"
-    if paid_after is not None and paid_after > window:
+    if late:
         problems.append(f"付款发生在邀请后 {number(paid_after)} 小时，超过了 {window} 小时的期限" if zh else
                         f"the payment came {number(paid_after)} hours after the invite, past the {window}-hour window")
     refunded = any(w in text for w in ("refund", "refunded", "退款"))

@@ -395,6 +395,12 @@ QUOTED_QUOTAS = re.compile(r"~?\d[\d,]* prompts every 5 hours", re.I)
 USAGE_WORDS = re.compile(r"\busage\b|\bquota\b|\bremaining\b|\blimits?\b|额度|用量|余量", re.I)
 
 
+# "in Japan", "with Python 3.8", "on WSL", "through a VPN": a place, a runtime or a network, never a coding tool
+PLACES_AND_PLATFORMS = re.compile(r"(japan|brazil|korea|germany|france|uk|canada|australia|singapore|vietnam|indonesia|turkey|"
+                                  r"mexico|europe|asia|africa|america|russia|india|iran|hong kong|taiwan|python( \d[\w.]*)?|"
+                                  r"node(\.js)?( \d[\w.]*)?|java|wsl|vpn|macos|ubuntu|debian|docker|powershell|cmd)", re.I)
+
+
 def _unlisted_tool(msg: Message) -> str | None:
     """A coding tool or product the message names that the docs have no page for (Zed, aider, LiteLLM, RepoPrompt),
     as the subscriber wrote it; a chat front-end or workflow builder is no coding tool (the terms answer those)."""
@@ -607,6 +613,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                          " ".join(msg.questions)) if msg.questions and not msg.mcp else None
     if unlisted and (any(a in asked_tools for t in msg.tools for a in TOOLS[t][0]) or len(unlisted.group(3)) < 4
                      or unlisted.group(3).lower() in ("china", "chinese", "cn", "version", "windows", "mac", "linux")
+                     or PLACES_AND_PLATFORMS.fullmatch(unlisted.group(3))
                      or re.search(r"glm|z\.?ai|zhipu|coding plan|claude|anthropic|openai|api", unlisted.group(3), re.I)):
         unlisted = None
     if tool and unlisted:
@@ -627,7 +634,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     unknown_codes += [c for c in dict.fromkeys(re.findall(r"(?:status|error|http|code|返回|报错|请求)\D{0,8}(?<!\d)(4[0-9]{2})(?!\d)",
                                                          msg.raw, re.I)) if c not in listed_http][:1]
     # Setting up an MCP server inside a tool is the MCP page's question, not the tool's provider settings.
-    setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask)
+    setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask) and not re.search(
+        rf"\b(in|with|on|through|via|from)\s+(a |the |my )?{PLACES_AND_PLATFORMS.pattern}\b", msg.ask, re.I)  # "use it in Japan"
     unlisted_config = msg.failing and msg.has_paste and router  # the router's pasted config that fails: the same answer
     if unlisted_name and unlisted and not setup_ask:
         unlisted_name = _unlisted_tool(msg)  # "does it work in Brazil?" names no tool; only a known or CamelCase one

@@ -243,6 +243,8 @@ def _tokens(text: str) -> dict[str, float]:
         if not kind and not unit:
             continue
         before = text[max(0, m.start() - 4):m.start()]
+        if re.search(r"glm[\s-]?$|v$", text[max(0, m.start() - 5):m.start()]):
+            continue  # "GLM-4.7 output tokens": the model's number, not an amount
         if "per" in before or (not kind and not re.search(r"\btokens?\b", m.group(0))):
             continue
         if re.match(r"\s?(/|per |a |an |every |each )\s?(s\b|sec|second|min|minute|hour|h\b)|\s?(tok/s|t/s|tps)\b|/s\b|每秒",
