@@ -38,7 +38,12 @@ def _source(passage: Passage, snippet: str = "") -> Source:
     return Source(doc=c.doc_id, title=c.title, url=c.source, as_of=c.as_of, snippet=snippet or c.text[:200])
 
 
-def abstain(settings: Settings, off_topic: bool, confidence: float = 0.0) -> Answer:
+def abstain(settings: Settings, off_topic: bool, confidence: float = 0.0, language: str = "en") -> Answer:
+    if language == "zh":  # the refusal in the subscriber's language
+        text = (f"我只能解答 Z.ai GLM Coding Plan 的问题（套餐、额度、计费、邀请、API 和支持的编程工具）；其他问题请联系 Z.ai 客服："
+                f"{settings.support_url}" if off_topic else
+                f"GLM Coding Plan 的文档中没有找到这个问题的答案，我不做猜测；请咨询 Z.ai 客服：{settings.support_url}")
+        return Answer(text=text, route="abstain", confidence=round(max(confidence, 0.0), 3), offer_human=True)
     if off_topic:
         text = ("I can only help with the Z.ai GLM Coding Plan (plans, quotas, billing, referrals, the API and the "
                 f"supported coding tools); for anything else, please contact Z.ai support at {settings.support_url}.")
@@ -87,12 +92,12 @@ def retrieve(query: str, settings: Settings, retriever: Retriever, prefer: tuple
 
 
 def offline_from(query: str, passages: list[Passage], confidence: float, off_topic: bool,
-                 settings: Settings, embedder: Embedder) -> Answer:
+                 settings: Settings, embedder: Embedder, language: str = "en") -> Answer:
     if not passages or confidence < settings.abstain_threshold:
-        return abstain(settings, off_topic=off_topic, confidence=confidence)
+        return abstain(settings, off_topic=off_topic, confidence=confidence, language=language)
     text, used = compose(query, passages, embedder, settings)
     if not text:
-        return abstain(settings, off_topic=False, confidence=confidence)
+        return abstain(settings, off_topic=False, confidence=confidence, language=language)
     sources = tuple(_source(passages[i]) for i in used)
     return Answer(text=text, route="retrieval", sources=sources, confidence=round(min(max(confidence, 0.0), 1.0), 3))
 
@@ -114,7 +119,8 @@ def answer_offline(question: str, history: Sequence[dict], settings: Settings, r
     query = retrieval_query(msg, history, FOLLOW_UP_WORDS)
     passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg))
     off_topic = off_topic and not msg.on_topic
-    result = framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder), msg, settings)
+    result = framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder, msg.language), msg,
+                    settings)
     result = hedged(result, msg, settings)
     return _traced(result, query=query, passages=[p.chunk.id for p in passages],
                    ranked=[p.chunk.doc_id for p in passages], message=msg.summary())
@@ -241,8 +247,8 @@ def answer_stream(helpdesk: Helpdesk, question: str, history: Sequence[dict] = (
     retriever = helpdesk.retriever()
     passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg))
     off_topic = off_topic and not msg.on_topic
-    offline = _traced(hedged(framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder),
-                                    msg, settings), msg, settings), query=query,
+    offline = _traced(hedged(framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder,
+                                                 msg.language), msg, settings), msg, settings), query=query,
                       passages=[p.chunk.id for p in passages], ranked=[p.chunk.doc_id for p in passages],
                       message=msg.summary())
     if offline.route == "abstain":

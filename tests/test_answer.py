@@ -198,3 +198,13 @@ def test_an_answer_barely_above_abstaining_is_framed_as_the_closest_passage_with
     assert hedged(strong, en, settings) == strong  # a confident answer is left as it is
     already = Answer(text="The docs don't cover X.\nSome passage.", route="retrieval", confidence=0.41, offer_human=True)
     assert hedged(already, en, settings) == already  # a framed answer says what the passage is already
+
+
+def test_a_refusal_to_a_chinese_message_is_in_chinese():
+    from helpdesk.answer import abstain
+    from helpdesk.settings import Settings
+    settings = Settings.from_env({})
+    for off_topic in (True, False):
+        zh, en = abstain(settings, off_topic, language="zh"), abstain(settings, off_topic)
+        assert re.search(r"[\u4e00-\u9fff]", zh.text) and settings.support_url in zh.text and zh.offer_human
+        assert not re.search(r"[\u4e00-\u9fff]", en.text) and zh.route == en.route == "abstain"

@@ -793,6 +793,10 @@ RAW = [
     row("Can I use the coding plan in Japan? I'm travelling there next month.", None),
     row("Can I use the coding plan on Windows through WSL?", None),
     row("I'm a teacher; can my students share one Pro plan in class?", "personal_plan", {}, [r"individual"]),
+    row("Claude Code used 450 prompts in one day? that seems like a lot for Lite", None),
+    row("国内版的编码套餐 5 小时多少次？", "plan_quota", {}, [r"80"], zh=True),
+    row("我是 Pro 套餐，Claude Code 里想切到 GLM-5，settings.json 具体改哪几行？", "glm5_switch", {}, [r"settings\.json"],
+        zh=True),
 ]
 
 FIELDS = "question, history, intent, slots, must, must_not, clarify, zh"

@@ -218,6 +218,16 @@ CASES = [
     ("Works great in OpenCode. How do I set up Crush now?", [r"crush\.json"], [r"opencode auth login"]),
     ("Claude Code works fine until I hit 1308, then it stops", [r"Error 1308 means"], []),
     ("I topped up my balance but still get 1113", [r"Error 1113 means"], [r"add-on"]),
+    # the China platform named: the docs' word on api.z.ai, said to be Z.ai's
+    ("Cline 里 base url 填 https://open.bigmodel.cn/api/coding/paas/v4 报 401", [r"不涉及智谱国内平台"], []),
+    ("联网搜索 MCP 的地址能换成 open.bigmodel.cn 的吗", [r"不涉及智谱国内平台", r"web_search_prime"], []),
+    ("国内版的编码套餐 5 小时多少次？", [r"不涉及智谱国内平台", r"80", r"z\.ai/contact"], []),
+    # a 4xx number is a status only when written as one
+    ("Cline 一直提示 403，在 Roo Code 里也一样", [r"没有列出 403"], []),
+    # Chinese setup phrasing: 选 A 还是 B, 怎么配, 地址是多少
+    ("Goose 配置 GLM 编码套餐，provider 选 Anthropic 还是 OpenAI？", [r"Anthropic Compatible", ANTHROPIC], []),
+    ("Cherry Studio 里怎么配 web reader MCP", [r"web_reader/mcp"], []),
+    ("zread MCP 的地址是多少，Claude Code 里怎么加", [r"api\.z\.ai/api/mcp/zread/mcp", r"claude mcp add"], []),
     # a vision model asked for in a feature request: the plan's vision is its Vision MCP server
     ("feat: add glm-4.6v support for the zhipu-coding-plan provider. It only has text models; GLM-4.6V has image input",
      [r"Vision MCP", r"@z_ai/mcp-server"], [r"GLM-5 is available"]),

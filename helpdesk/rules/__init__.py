@@ -47,6 +47,9 @@ REFUND_WISH = re.compile(r"\b(i|we)('m| am| are|'d| would| will|'ll)? (really |j
                          r"(refund|money back)\b|\bgive me (a refund|my money back)\b|(我|我们).{0,4}(申请退款|要退款|想退款|要退钱|想退钱)",
                          re.I)
 DEFERS_TO_TERMS = ("use_scope",)  # "is this use allowed?" when the terms name the use outright: their answer instead
+CHINA_LEAD = {"en": "The docs cover Z.ai's platform (api.z.ai), not Zhipu's China platform (open.bigmodel.cn); for Z.ai's "
+                     "plan they say:",
+              "zh": "文档讲的是 Z.ai 平台（api.z.ai），不涉及智谱国内平台（open.bigmodel.cn）；关于 Z.ai 的套餐，文档的说法是："}
 TOOL_INTENTS = ("endpoint", "supported_tools")  # general answers a named tool's page completes
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
 
@@ -226,8 +229,11 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
     fact_ids = list(reply.fact_ids) + ([f for f in diagnosis.fact_ids if f not in reply.fact_ids] if diagnosis else [])
     sources = _sources(facts, fact_ids)
     body = reply.text + ("\n" + "\n".join(diagnosis.lines) if diagnosis else "")
+    if msg.china_platform and not (diagnosis and "scope" in diagnosis.kinds):
+        # "国内版的 Lite 5 小时多少次？": the docs' figures are Z.ai's; said so before them, with a person
+        body = (CHINA_LEAD["zh"] if parsed.language == "zh" else CHINA_LEAD["en"]) + "\n" + body
     # Their own case (a failure, a charge, a complaint): the policy is what the docs say, not a check of the account.
-    handoff = bool(diagnosis and diagnosis.handoff) or msg.personal
+    handoff = bool(diagnosis and diagnosis.handoff) or msg.personal or msg.china_platform
     if handoff and settings.support_url not in body:
         body += "\n" + (HANDOFF["zh"] if parsed.language == "zh" else
                         "If this doesn't settle your case, Z.ai support can look at your account: ") + settings.support_url

@@ -344,7 +344,8 @@ def glm5_switch_asked(text: str, s: Slots) -> bool:
                                        r"doesn'?t (show|appear)|not (showing|shown|listed))\b", "看不到", "没有 ?glm-5", "找不到") \
         and bool(set(s.plans) & {"pro", "max"})
     return missing or s.glm5 and matches(text, r"\b(switch\w*|change|changing|set|setting|enable|configure|select|use|using)\b",
-                                         "切换", "设置", "配置", "使用") and matches(text, r"\bhow\b|\bwhere\b", "怎么", "如何")
+                                         "切换", "设置", "配置", "使用", "切到", "改成", "改为", "换成", "改") and matches(
+        text, r"\bhow\b|\bwhere\b|\bwhich lines?\b", "怎么", "如何", "哪几行", "哪一行", "改啥", "改什么", "填啥", "填什么")
 
 
 @register("glm5_switch", When(245, glm5_switch_asked), facts=("models.glm5_switch", "models.glm5_plans", "glm5.saving.opus",

@@ -39,7 +39,7 @@ SETUP_ASK = re.compile(
     r"use (it|the plan|the coding plan|z\.?ai|glm|my plan)|make \w+ work|get \w+ (to )?work\w*|supposed to use|"
     r"put|set (it|this|that|them|everything) up)\b|\b(tutorial|guide|setup instructions)\b|\bcan (i|we) use (it|the plan|the coding plan|glm|z\.?ai|my plan|"
     r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(?<!不)(怎么|如何|怎样|哪里|在哪)[^。？?,，]{0,12}(配置|接入|设置|使用|接|选择|选|弄|搞|填)|选(哪个|什么)|(?<!不)怎么用[?？吗呢]|"
-    r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)|"
+    r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)|选.{1,20}还是|(怎么|如何)(配|加|写|接)|"
     r"(使う|使い|設定|接続|導入)(方法|手順)|使い方|設定方法|どうやって|どう(すれば|したら)|"  # Japanese
     r"\b(set ?up|setup|config|configuration|integration)\s*\?|\b(which|what) model (id|name|string)\b|"
     r"\bdo (i|we) (use|need|put|set)\b[^.?!\n]{0,40}\b(url|endpoint|base ?url|provider|coding/paas|anthropic)\b|"
@@ -182,8 +182,8 @@ def tool_setup(d: Diagnosis, tool: str) -> None:
 MCP_ASK = re.compile(r"\b(set ?up|set (it|them|this|that) up|setting (it |them )?up|setup|configur\w*|config|connect\w*|install\w*|add|adding|enable|endpoint|url|"
                      r"command|node(\.js)?|start|run)\b|\bhow (do|can|should|to) (i |we )?use\b|\b(can|could) (i|we) use\b|"
                      r"配置|安装|添加|地址|命令|启动|接入|"
-                     r"怎么用|如何使用|怎么填|怎么设置", re.I)
-QUANTITY_ASK = re.compile(r"\bhow many\b|\bquota\b|\bper month\b|\bmonthly\b|\blimit\b|次数|额度|多少", re.I)
+                     r"怎么用|如何使用|怎么填|怎么设置|怎么配|怎么加|怎么写|怎么接|地址是多少", re.I)
+QUANTITY_ASK = re.compile(r"\bhow many\b|\bquota\b|\bper month\b|\bmonthly\b|\blimit\b|次数|额度|(?<!地址是)(?<!地址)多少", re.I)
 # Each server as its page sets it up, and the Claude Code command the page gives (said unless another client is named).
 MCP_SETUP = {
     "web-search": ("Web Search MCP: a remote HTTP server, {mcp.web-search.add}, with the header \"Authorization: Bearer "
@@ -567,6 +567,11 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
     """The diagnosis for a troubleshooting or tool-setup message, or None when it is not one. A failure that came
     with a new version of their tool is first said to be outside the docs."""
     d = _diagnose(msg, facts, corpus_dir)
+    if d is not None and msg.china_platform and "scope" not in d.kinds and not any("open.bigmodel.cn" in x for x in d.lines):
+        d.lead("scope", "The docs cover Z.ai's platform (api.z.ai), not Zhipu's China platform (open.bigmodel.cn), whose "
+                        "endpoints and accounts they don't describe; for api.z.ai they say:",
+               "文档讲的是 Z.ai 平台（api.z.ai），不涉及智谱国内平台（open.bigmodel.cn）的接口地址和账户；关于 api.z.ai，文档的说法是：")
+        d.handoff = True
     if d is not None and msg.regression and "scope" not in d.kinds:
         tool = next((t for t in msg.tools + msg.other_tools), None)
         d.lead("scope", f"The docs don't cover changes between versions of {_tool_name(tool) if tool else 'your tool'}; "
@@ -631,8 +636,12 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                      if f"error.{m.group(1)}" not in facts.by_id and not re.match(r"20\d\d$", m.group(1)))]
     # an HTTP 4xx status the error page's table does not have ("405 Method Not Allowed"): said to be unlisted
     listed_http = {e.code for e in msg.errors if e.kind == "http"} | set(EXPLAINED_HTTP) | {"400", "404", "434", "435"}
-    unknown_codes += [c for c in dict.fromkeys(re.findall(r"(?:status|error|http|code|返回|报错|请求)\D{0,8}(?<!\d)(4[0-9]{2})(?!\d)",
-                                                         msg.raw, re.I)) if c not in listed_http][:1]
+    # only as a status ("status 405", "HTTP 403", "error: 405", "405 Method Not Allowed"), never a count ("450 prompts")
+    unknown_codes += [c for c in dict.fromkeys(
+        m.group(1) or m.group(2) for m in re.finditer(
+            r"(?:\bstatus(?: code)?|\bhttp(?:/\d(?:\.\d)?)?|\berror|返回|报错|提示)\s*[:=]?\s*(4\d\d)\b(?!\s*(?:prompts?|requests?|calls?|"
+            r"times|tokens?|次|个))|\b(4\d\d) (?:method not allowed|forbidden|conflict|gone|payload too large|not acceptable|"
+            r"request timeout|too early|unprocessable)", msg.raw, re.I)) if c not in listed_http][:1]
     # Setting up an MCP server inside a tool is the MCP page's question, not the tool's provider settings.
     setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask) and not re.search(
         rf"\b(in|with|on|through|via|from)\s+(a |the |my )?{PLACES_AND_PLATFORMS.pattern}\b", msg.ask, re.I)  # "use it in Japan"
