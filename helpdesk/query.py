@@ -50,7 +50,7 @@ GLOSSARY = {
     "大写": "uppercase", "小写": "lowercase", "路径": "path", "代理": "proxy", "网络": "network", "超时": "timeout",
     "勾选": "check uncheck", "免费版": "free version", "结果": "results", "缓存": "cache", "截图": "screenshot image",
     "粘贴": "paste", "本地": "local", "目录": "directory", "权限不足": "permission", "管理员": "administrator",
-    "连接": "connection", "断开": "connection closed", "关键词": "keywords", "最新版": "latest version",
+    "断开": "connection closed", "关键词": "keywords", "最新版": "latest version",
     "旧版": "older version", "重启": "restart", "插件市场": "marketplace", "扩展": "extension",
 }
 _GLOSSARY = sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))

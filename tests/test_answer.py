@@ -178,8 +178,8 @@ def test_glm_named_beside_another_host_in_a_feature_request_is_still_ours(helpde
 ])
 def test_a_troubleshooting_section_name_brings_its_solutions(helpdesk, question, doc, steps):
     """"Webpage fetch failed" or "Issue: Search returns empty results" answers nothing alone: its steps follow."""
-    result = helpdesk.answer(question)
-    assert result.route == "retrieval" and doc in [s.doc for s in result.sources], result
+    result = helpdesk.answer(question)  # retrieval's section, or the troubleshooting route's copy of the same section
+    assert result.route in ("retrieval", "rules") and doc in [s.doc for s in result.sources], result
     assert re.search(steps, result.text) and "Solutions" in result.text, result.text
 
 
