@@ -78,11 +78,11 @@ def higher_plan_first(text: str, s: Slots) -> bool:
     """"Switch from Max to Pro": a higher plan named before a lower one is a downgrade, whatever else it says."""
     plans = s.plans
     return len(plans) >= 2 and PLAN_ORDER[plans[0]] > PLAN_ORDER[plans[1]] and matches(
-        text, r"\b(switch|move|go|going|change|downgrad|drop)\w*")
+        text, r"\b(switch|move|go|going|change|downgrad|drop)\w*", "降", "换", "改成")
 
 
 def upgrade_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\bupgrad", "升级") or (matches(text, r"\b(switch|move|moving|go|going|change|jump)\b.*\bto\b",
+    return matches(text, r"\bupgrad", "升级", r"升\s*(到)?\s*(pro|max)", "跨档") or (matches(text, r"\b(switch|move|moving|go|going|change|jump)\b.*\bto\b",
                                                          "换成", "换到", "改成", "转成", "切换到", "换")
                                                 and len(s.plans) >= 2)
 

@@ -401,6 +401,13 @@ def models_asked(text: str, s: Slots) -> bool:
               r"\b(lite|pro|max|tiers?|plans?|subscriptions?)\b.*\bglm-5\b", "哪些模型") and (not matches(text, QUOTA) or not s.plans)
 
 
+def glm5_rate_asked(text: str, s: Slots) -> bool:
+    """"Does GLM-5 eat more quota than 4.7?", "用 GLM-5 是不是特别费额度": the FAQ's 3× rate."""
+    return s.glm5 and matches(text, r"\b(consum\w*|eat\w*|burn\w*|use[sd]? up|counts?|cost\w*) (more|faster|extra|\d|three|3)|"
+                                    r"\b(how many times|as fast|faster|multiplier|rate)\b", "费额度", "多耗", "消耗", "扣额度", "倍") and not matches(
+        text, r"\b(price|usd|\$|per token|api)\b", "价格", "多少钱")
+
+
 def vision_model_asked(text: str, s: Slots) -> bool:
     """"Does Lite support GLM-4.6V?": a vision model with the plan, not the Vision MCP server's own questions."""
     return matches(text, r"\bglm-4\.\dv\b|\bglm-?4v\b|\bvision models?\b|\bmultimodal\b", "视觉模型", "多模态") and matches(
@@ -477,7 +484,7 @@ def model_included(r: Reply, p: Parsed) -> str:
             f"(plus GLM-5 on {plans[1]} and {plans[0]}).")
 
 
-@register("models", When(250, models_asked),
+@register("models", When(239, glm5_rate_asked), When(250, models_asked),
           facts=("models.glm5_plans", "models.glm5_multiplier", "models.all_plans", "models.lite_no_glm5",
                  "models.lite_glm5_api", "models.four"))
 def models(r: Reply, p: Parsed) -> str:
