@@ -102,6 +102,13 @@ def offline_from(query: str, passages: list[Passage], confidence: float, off_top
     return Answer(text=text, route="retrieval", sources=sources, confidence=round(min(max(confidence, 0.0), 1.0), 3))
 
 
+def introduced(result: Answer, msg: Message) -> Answer:
+    """A Chinese message answered by the docs' English words gets a Chinese line saying what follows."""
+    if result.route != "retrieval" or msg.language != "zh" or re.search(r"[\u4e00-\u9fff]", result.text):
+        return result
+    return replace(result, text="文档（英文原文）的说法：\n" + result.text)
+
+
 def hedged(result: Answer, msg: Message, settings: Settings) -> Answer:
     """An answer barely above abstaining is the closest passage, said to be so, with a person who can answer."""
     if result.route != "retrieval" or result.confidence >= settings.hedge_below or result.offer_human or (
@@ -121,7 +128,7 @@ def answer_offline(question: str, history: Sequence[dict], settings: Settings, r
     off_topic = off_topic and not msg.on_topic
     result = framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder, msg.language), msg,
                     settings)
-    result = hedged(result, msg, settings)
+    result = introduced(hedged(result, msg, settings), msg)
     return _traced(result, query=query, passages=[p.chunk.id for p in passages],
                    ranked=[p.chunk.doc_id for p in passages], message=msg.summary())
 
@@ -247,8 +254,9 @@ def answer_stream(helpdesk: Helpdesk, question: str, history: Sequence[dict] = (
     retriever = helpdesk.retriever()
     passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg))
     off_topic = off_topic and not msg.on_topic
-    offline = _traced(hedged(framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder,
-                                                 msg.language), msg, settings), msg, settings), query=query,
+    offline = _traced(introduced(hedged(framed(offline_from(query, passages, confidence, off_topic, settings,
+                                                            retriever.embedder, msg.language), msg, settings), msg,
+                                         settings), msg), query=query,
                       passages=[p.chunk.id for p in passages], ranked=[p.chunk.doc_id for p in passages],
                       message=msg.summary())
     if offline.route == "abstain":

@@ -208,3 +208,14 @@ def test_a_refusal_to_a_chinese_message_is_in_chinese():
         zh, en = abstain(settings, off_topic, language="zh"), abstain(settings, off_topic)
         assert re.search(r"[\u4e00-\u9fff]", zh.text) and settings.support_url in zh.text and zh.offer_human
         assert not re.search(r"[\u4e00-\u9fff]", en.text) and zh.route == en.route == "abstain"
+
+
+def test_a_chinese_message_answered_in_the_docs_english_gets_a_chinese_line_first():
+    from helpdesk.answer import introduced
+    from helpdesk.message import analyse
+    from helpdesk.settings import Settings
+    settings = Settings.from_env({})
+    english = Answer(text="Run opencode auth login.", route="retrieval", confidence=0.7)
+    zh = introduced(english, analyse("opencode 怎么登录？", settings.corpus_dir))
+    assert zh.text.startswith("文档（英文原文）的说法：") and zh.text.endswith("Run opencode auth login.")
+    assert introduced(english, analyse("how do I log in to opencode?", settings.corpus_dir)) == english
