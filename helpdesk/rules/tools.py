@@ -148,7 +148,10 @@ _USE_ASK = (r"\b(can|could|may) (i|we) (use|run|connect|plug|integrate|put)\b|\b
             r"\b(can|could|may) (the |my )?(coding )?plan( key)? be used\b|\b(using|use) (the |my )?(glm )?(coding )?plan (with|in|for|on)\b"
             r".{0,40}\b(banned|ban|allowed|ok|okay|against|violat\w*)\b")
 _USE_ASK_ZH = (r"在.{1,15}(里|中).{0,8}(用|使用|接入).{0,8}(coding ?plan|套餐)", r"(coding ?plan|套餐).{0,10}(接入|用在|用于).{1,15}(吗|么|？|\?)",
-               r"(coding ?plan|套餐).{0,4}(的)?\s*(key|密钥|api ?key).{0,6}在.{1,15}(里|中)")
+               r"(coding ?plan|套餐).{0,4}(的)?\s*(key|密钥|api ?key).{0,6}在.{1,15}(里|中)",
+               # "请问可以用 coding plan 的 api 吗", "是否能支持智谱的 Coding Plan": whether it may be used here at all
+               r"(可以|能|能否|是否能|是否可以|能不能)(用|使用|接入|支持)\s*(智谱|zhipu|z\.?ai)?的?\s*(glm)?\s*(coding ?plan|编码套餐|编程套餐)(的)?"
+               r"\s*(api|key|密钥)?\s*(吗|么|[？?]|$)")
 _PLAN_WORDS = r"\b(coding plan|the plan|my plan|plan key|plan'?s key|subscription|glm coding)\b"
 
 
