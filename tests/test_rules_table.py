@@ -801,6 +801,8 @@ RAW = [
     row("请问可以用coding plan的api吗，我试了一下不行", "use_scope", {}, [r"指定或认可"], zh=True),
     row("是否能支持智谱的 Coding Plan", "use_scope", {}, [r"指定或认可"], zh=True),
     row("能用智谱的编码套餐吗？", "use_scope", {}, [r"指定或认可"], zh=True),
+    row("Does this support the GLM coding plan?", "use_scope", {}, [r"designated or\s+recognized"]),
+    row("Is GLM coding plan supported?", "use_scope", {}, [r"designated or\s+recognized"]),
     row("Lite 套餐能用多少次？", "plan_quota", {}, [r"80"], zh=True),
     row("国内版的编码套餐 5 小时多少次？", "plan_quota", {}, [r"80"], zh=True),
     row("我是 Pro 套餐，Claude Code 里想切到 GLM-5，settings.json 具体改哪几行？", "glm5_switch", {}, [r"settings\.json"],

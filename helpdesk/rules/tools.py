@@ -147,6 +147,10 @@ _USE_ASK = (r"\b(can|could|may) (i|we) (use|run|connect|plug|integrate|put)\b|\b
             r"on)\b|\bis (the |my )?(coding )?plan (ok|okay|allowed|fine|suitable|usable|meant) (for|to|in|with)\b|"
             r"\b(can|could|may) (the |my )?(coding )?plan( key)? be used\b|\b(using|use) (the |my )?(glm )?(coding )?plan (with|in|for|on)\b"
             r".{0,40}\b(banned|ban|allowed|ok|okay|against|violat\w*)\b")
+# "Does this support the GLM coding plan?", "Is the coding plan supported?": whether it may be used here at all
+_SUPPORT_HERE = (r"^\W*(does|do|will|can) (this|it|the (app|tool|project|plugin|extension))( \w+)? support(ed|s)? (the |a )?(glm |z\.?ai |"
+                 r"zhipu )?coding plan\s*\??\s*$|^\W*(is|are) (the )?(glm |z\.?ai |zhipu )?coding plans? (supported|usable)\s*(here|yet|"
+                 r"in this \w+|by this \w+)?\s*\??\s*$")
 _USE_ASK_ZH = (r"在.{1,15}(里|中).{0,8}(用|使用|接入).{0,8}(coding ?plan|套餐)", r"(coding ?plan|套餐).{0,10}(接入|用在|用于).{1,15}(吗|么|？|\?)",
                r"(coding ?plan|套餐).{0,4}(的)?\s*(key|密钥|api ?key).{0,6}在.{1,15}(里|中)",
                # "请问可以用 coding plan 的 api 吗", "是否能支持智谱的 Coding Plan": whether it may be used here at all
@@ -159,7 +163,7 @@ def use_scope_asked(text: str, s: Slots) -> bool:
     """"Can I use the plan in an Obsidian plugin?", "沉浸式翻译里可以用 coding plan 吗": a use the docs don't name. Their FAQ
     says what the quota is for; a named coding tool, a model, a device, a person or a time is another rule's question."""
     if not (matches(text, _USE_ASK) and matches(text, _PLAN_WORDS) and matches(text, r"\b(in|inside|for|with|on|into|to)\b")
-            or matches(text, *_USE_ASK_ZH)):
+            or matches(text, _SUPPORT_HERE, *_USE_ASK_ZH)):
         return False
     return not matches(
         text, *(rf"(?<![a-z]){re.escape(t)}(?![a-z])" for t in SUPPORTED_TOOL_NAMES),
