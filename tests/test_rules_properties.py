@@ -120,3 +120,9 @@ def test_the_typo_fixer_keeps_real_words_and_negations():
     assert _fix_typos("multiple dedicated header manual unsupported unsubscribe") == \
         "multiple dedicated header manual unsupported unsubscribe"
     assert _fix_typos("subscripton pricng refnd") == "subscription pricing refund"
+
+
+def test_the_typo_fixer_never_lengthens_a_word_into_another_form():
+    from helpdesk.rules.understand import _fix_typos
+    assert _fix_typos("does this support it") == "does this support it"  # not "supported"
+    assert _fix_typos("how many promts") == "how many prompts"  # a slip is still mended

@@ -147,6 +147,8 @@ def _fix_typos(text: str) -> str:
             return word
         stem = close[0]
         inflection = word.startswith(stem[:-1]) or stem.startswith(word[:-1])  # "endpoints" -> "endpoint": kept as before
+        if inflection and len(stem) > len(word) + 1:
+            return word  # "support" is no typo of "supported": a longer ending changes the word, it mends no slip
         # a word the docs use ("dedicated", "multiple", "header") is no typo of another rule word ("deducted")
         return stem if inflection or word not in _real_words() else word
     return re.sub(r"[a-z]+", fix, text)
