@@ -279,6 +279,8 @@ def stop_renewal_asked(text: str, s: Slots) -> bool:
 
 
 def cancel_asked(text: str, s: Slots) -> bool:
+    if matches(text, r"\b(back on|re-?enable|turn (it )?(back )?on|resume|undo)\b", "重新开启", "恢复"):
+        return False  # turning renewal back on is not cancelling: the docs don't say how
     return matches(text, r"\bcancel|unsubscribe|stop (the )?(auto-?)?renew|\b(pause|freeze|suspend|put on hold)\b.{0,30}\b"
                          r"(plan|subscription|account|billing)\b|\b(plan|subscription)\b.{0,20}\b(pause|freeze|suspend)\b",
                    "取消", r"(暂停|冻结).{0,6}(套餐|订阅)", r"(关掉|关闭|停掉)(自动)?(续费|订阅)|(自动)?续费(关掉|关闭|停掉)") and \
@@ -376,7 +378,8 @@ def renewal_asked(text: str, s: Slots) -> bool:
                          r"(plan|subscription) renew)\b", "自动续费") and not matches(
         text, r"\b(feb|february|before|weekly)\b", QUOTA, "每周", "周限", "限额", "2月12", "2 月 12") and not matches(
         # a renewal that failed, or its price: a person's case and the price rules, not "does it renew?"
-        text, r"\b(fail\w*|declin\w*|expired|didn'?t|did not|discount\w*|price|cheaper|more expensive|balance|credits?)\b", "失败",
+        text, r"\b(fail\w*|declin\w*|expired|didn'?t|did not|discount\w*|price|cheaper|more expensive|balance|credits?|more than|"
+              r"why did|back on|re-?enable|turn (it )?on|resume)\b|\$\d", "失败",
         "价格", "优惠", "余额", "积分")
 
 
@@ -397,7 +400,8 @@ def fee_order_asked(text: str, s: Slots) -> bool:
             matches(text, r"\b(fail\w*|declin\w*|expired|lose)\b", "失败", "过期"):
         return True  # "will auto-renew charge my balance or my card?": which source pays
     if matches(text, r"\b(balance|credits?)\b[^.?!\n]{0,60}\b(used (to|for) (pay|buy|purchase)\w*|pay for|paid for|cover|covers|go "
-                     r"towards?|buy|purchase)\b[^.?!\n]{0,30}\b(subscription|plan|coding plan|renewal|lite|pro|max)\b|"
+                     r"towards?|buy|purchase)\b(?![^.?!\n]{0,20}\b(more|extra) quota)[^.?!\n]{0,30}\b(subscription|plan|coding plan|"
+                     r"renewal|lite|pro|max)\b(?![^.?!\n]{0,10}\bruns? out)|"
                      r"\b(pay|paid|buy|purchase)\b (for )?(the |my |a )?(subscription|plan|renewal|lite|pro|max)( plan)? (with|using|"
                      r"from|out of) (my |the )?(existing )?(account )?(balance|credits?)\b",
                r"(余额|积分).{0,12}(支付|付款|抵扣|买|购买|用来|用于).{0,8}(套餐|订阅|续费)"):
@@ -460,11 +464,13 @@ def sharing_asked(text: str, s: Slots) -> bool:
                  text):
         return True
     text = re.sub(r"\b(hi|hello|hey|dear|thanks|thank you)[,!]? (z\.?ai |support |dev |glm )?team\b", " ", text)  # a greeting
-    return matches(text, r"\b(teammates?|colleagues?|coworkers?)\b.{0,30}\b(use|share|access)\b|\btransfer\w* (my |the |a )?(plan|subscription)\b|\b(plan|subscription)\b.{0,20}\bto (another|a "
+    return matches(text, r"\b(teammates?|colleagues?|coworkers?|roommates?|flatmates?|wife|husband|partner|brother|sister|"
+                         r"son|daughter|kids?|family)\b.{0,30}\b(use|uses|using|share|access)\b|\btransfer\w* (my |the |a )?(plan|subscription)\b|\b(plan|subscription)\b.{0,20}\bto (another|a "
                          r"different|someone else'?s?) (account|person|user)\b", r"(套餐|订阅).{0,10}(转让|转移|过户)") or matches(
         text, r"\b(teams?|seats?|(multiple|several|many|two|three|\d+) (people|users|developers|devs|engineers|"
                          r"persons)|share (my|the|a|one|1|it|an|our) ?(plan|subscription|account|key)?|coworkers?|colleagues?)\b",
-                   "团队", "多人", "共享", "合租", "合用", "轮流用", "借给", r"(给|和|跟|与)(同事|朋友|室友|家人|别人|其他人).{0,8}(一起)?(用|使用)",
+                   "团队", "多人", "共享", "合租", "合用", "轮流用", "借给",
+                   r"(老婆|老公|家人|朋友|同事|室友|弟弟|哥哥|妹妹|姐姐|孩子|父母).{0,4}(想|要|能|可以)?(用|使用)(我的)", r"(给|和|跟|与)(同事|朋友|室友|家人|别人|其他人).{0,8}(一起)?(用|使用)",
                    r"(同事|朋友|室友|家人|别人).{0,6}(一起|共同|轮流)(用|使用)") and matches(text, r"\b(plan|subscription|account|cost|price|share|use)\b",
                                                        "套餐", "订阅", "账号", "账户", "共享", "合用", "轮流用", "借给") and not (
         # "多个工具是共享一个额度吗？": tools sharing one quota, no people: shared_quota's question, not a team plan
@@ -513,7 +519,7 @@ def data_use(r: Reply, p: Parsed) -> str:
 def personal_plan(r: Reply, p: Parsed) -> str:
     r.fact("sub.personal")
     if re.search(r"\b(teammates?|colleagues?|coworkers?|friends?|someone else|wife|husband|partner|brother|sister|son|daughter|"
-                 r"kids?|family|roommates?)\b.{0,30}\b(use|share|access)\b|"
+                 r"kids?|family|roommates?|flatmates?)\b.{0,30}\b(use|uses|using|share|access)\b|"
                  r"\b(use|share|access)\b.{0,30}\b(teammates?|colleagues?|coworkers?|friends?)\b|"
                  r"(同事|朋友|室友|家人|别人|弟弟|哥哥|妹妹|姐姐|老婆|老公|孩子|父母).{0,6}(用|使用|共用)|合用|轮流用|借给|分给",
                  p.text) and not re.search(r"\b(teams|team (plan|subscription|account)|seats?|per[- ]seat|buy|purchase|another plan|transfer\w*)\b|团队|多人|"
