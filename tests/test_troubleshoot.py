@@ -232,8 +232,11 @@ CASES = [
     ("feat: add glm-4.6v support for the zhipu-coding-plan provider. It only has text models; GLM-4.6V has image input",
      [r"Vision MCP", r"@z_ai/mcp-server"], [r"GLM-5 is available"]),
     # a diagnosis line needs evidence: no endpoint lecture for an install error or an expired plan
+    # ... and the page's own advice for a permission error while installing (sudo, or an administrator prompt)
     ("$ npm install -g @anthropic-ai/claude-code\nnpm ERR! code EACCES\nfirst step of the guide and it already fails",
-     [r"don't cover this exact problem"], [r"Anthropic protocol"]),
+     [r"sudo", r"administrator"], [r"Anthropic protocol", r"don't cover this exact problem"]),
+    ("npm install -g @anthropic-ai/claude-code gives EACCES permission denied on mac, what do i do", [r"sudo"], []),
+    ("Windows 上 Claude Code 怎么配置环境变量", [r"setx ANTHROPIC_BASE_URL https://api\.z\.ai/api/anthropic"], []),
     ('API Error: 429 {"error":{"code":"1309","message":"Your GLM Coding Plan package has expired"}} in claude code this '
      "morning. my plan should auto renew??", [r"1309"], [r"Anthropic protocol"]),
     ("claude code can't connect, it says 404 on every request", [r"Anthropic protocol", ANTHROPIC], []),

@@ -744,7 +744,11 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     asked_for = bool(tool and msg.feature_request and msg.subscriber)  # "please add the plan to <tool>"
     # "opencode auth login doesn't show 'Z.AI Coding Plan', only 'Z.AI'": the option the tool's page names is missing
     option_missing = bool(tool) and bool(OPTION_MISSING.search(msg.ask))
-    if not (option_missing or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+    # installing Claude Code fails for want of permissions: the page's own advice
+    install_permission = tool in ("claude-code", "claude-code-ide") and bool(re.search(
+        r"\beacces\b|permission (denied|issue|error)|权限(不足|问题|错误)|拒绝访问", msg.raw, re.I)) and bool(re.search(
+            r"\b(npm|install\w*)\b|安装", msg.raw, re.I))
+    if not (install_permission or option_missing or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask or unlisted_config)
@@ -943,10 +947,26 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     # A pasted config that fails is answered with the tool's documented settings to compare against.
     misconfigured = (general_shown or balance or model_missing or "endpoint" in d.kinds or "protocol" in d.kinds
                      or bool(set(msg.http_codes) & {"401", "404"}) or (msg.has_paste and msg.failing and not over_context
-                                                                        and not known & (NOT_CONFIG | {"1309"})))
+                                                                        and not known & (NOT_CONFIG | {"1309"})
+                                                                        and not install_permission))
     if tool and (setup_ask or misconfigured or asked_for or option_missing) and "setup" not in d.kinds:
         if tool in TOOLS and tool != "claude-code-router":
             tool_setup(d, tool)
+    if tool in ("claude-code", "claude-code-ide") and re.search(r"\b(windows|powershell|cmd|setx|win(10|11))\b", msg.raw, re.I) \
+            and (setup_ask or misconfigured or msg.failing or "setup" in d.kinds):
+        d.fact("tool.claude-code.setx")  # the page's own Windows commands
+        d.say("setup", "On Windows the Claude Code page sets the variables with `setx ANTHROPIC_AUTH_TOKEN your_zai_api_key` "
+                       "and `setx ANTHROPIC_BASE_URL https://api.z.ai/api/anthropic` in Cmd (or "
+                       "[System.Environment]::SetEnvironmentVariable(..., 'User') in PowerShell), then a new terminal.",
+              "在 Windows 上，Claude Code 页面用 Cmd 命令 `setx ANTHROPIC_AUTH_TOKEN your_zai_api_key` 和 "
+              "`setx ANTHROPIC_BASE_URL https://api.z.ai/api/anthropic` 设置变量（PowerShell 用 "
+              "[System.Environment]::SetEnvironmentVariable(..., 'User')），然后打开新的终端。")
+    if install_permission:
+        d.fact("tool.claude-code.permission")
+        d.say("diagnosis", "The Claude Code page: \"If you encounter permission issues during installation, try using `sudo` "
+                       "(MacOS/Linux) or running the command prompt as an administrator (Windows) to re-execute the "
+                       "installation command.\"",
+              "Claude Code 页面说：安装时遇到权限问题，可以用 `sudo`（macOS/Linux）或以管理员身份运行命令提示符（Windows）重新执行安装命令。")
     if option_missing and tool == "kilo-code":  # the page's own advice for the missing entrypoint
         d.fact("tool.kilo-code.update")
         d.say("setup", "If your Kilo Code version lacks the \"International Coding Plan\" option, the page says to "
