@@ -156,6 +156,16 @@ REGRESSION = re.compile(
 PLAN_CHANGE = re.compile(r"\b(lite|pro|max|plan|subscription|tier|annual|yearly|quarterly|monthly)\b|套餐|订阅|包月|包年", re.I)
 
 
+def _on_china_platform(ask: str) -> bool:
+    """The China platform is theirs: named, and not ruled out ("不是 open.bigmodel.cn", "moved over from it")."""
+    for m in CHINA_PLATFORM.finditer(ask):
+        before = ask[max(0, m.start() - 25):m.start()].lower()
+        if not re.search(r"(不是|不用|没用|并非|而不是|not|n't use|don'?t use|moved (over )?from|switched from|instead of)\s*"
+                         r"(the |https?://)?(open\.)?$", before):
+            return True
+    return False
+
+
 def _tool_regression(ask: str) -> bool:
     """A failure that came with a new version of their tool; an upgrade of the plan (its name or "plan" within a few
     words of the upgrade) is not one."""
@@ -792,7 +802,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         mistyped=mistyped,
         outage=bool(OUTAGE.search(ask)) and not _HOW_TO.search(ask),
         hosted_elsewhere=hosted_elsewhere,
-        china_platform=bool(CHINA_PLATFORM.search(ask)) or any(e.startswith("bigmodel") for e in endpoints),
+        china_platform=_on_china_platform(ask) or any(e.startswith("bigmodel") for e in endpoints),
         topics=(topics := _topics_named(own, corpus_dir)), topic_outside_tool=_topic_outside_tool(tools, topics, corpus_dir),
         self_hosted=bool(SELF_HOSTED.search(own)) and not endpoints)
 

@@ -228,6 +228,8 @@ CASES = [
     ("Goose 配置 GLM 编码套餐，provider 选 Anthropic 还是 OpenAI？", [r"Anthropic Compatible", ANTHROPIC], []),
     ("Cherry Studio 里怎么配 web reader MCP", [r"web_reader/mcp"], []),
     ("zread MCP 的地址是多少，Claude Code 里怎么加", [r"api\.z\.ai/api/mcp/zread/mcp", r"claude mcp add"], []),
+    # the China platform ruled out is not theirs
+    ("我用的是 z.ai，不是 open.bigmodel.cn。Claude Code 报 1113 怎么办？", [r"1113"], [r"不涉及智谱国内平台"]),
     # a vision model asked for in a feature request: the plan's vision is its Vision MCP server
     ("feat: add glm-4.6v support for the zhipu-coding-plan provider. It only has text models; GLM-4.6V has image input",
      [r"Vision MCP", r"@z_ai/mcp-server"], [r"GLM-5 is available"]),
@@ -275,6 +277,11 @@ NOT_MINE = [
     '"3000000"}} how many prompts do I get on Pro?',
     "Thanks, the coding plan works the same as the paid api for me, great work!",
     "Is the Pro plan the same as Max, apart from the quota?",
+    # a money amount is no status; a runtime permission is no install step; a plan choice or a conversation is no setup
+    "续费提示 468 元，是对的吗？",
+    "After installing Claude Code I get 'permission denied' when it tries to edit files in my project",
+    "我用 Claude Code，选 Pro 还是 Max 比较划算？",
+    "Cursor 里怎么接着上次的对话继续？",
 ]
 
 

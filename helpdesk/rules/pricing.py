@@ -78,7 +78,7 @@ def higher_plan_first(text: str, s: Slots) -> bool:
     """"Switch from Max to Pro": a higher plan named before a lower one is a downgrade, whatever else it says."""
     plans = s.plans
     return len(plans) >= 2 and PLAN_ORDER[plans[0]] > PLAN_ORDER[plans[1]] and matches(
-        text, r"\b(switch|move|go|going|change|downgrad|drop)\w*", "降", "换", "改成")
+        text, r"\b(switch|move|go|going|change|downgrad|drop)\w*", "降到", "降级", "降回", "换成", "换到", "改成")
 
 
 def upgrade_asked(text: str, s: Slots) -> bool:
@@ -273,6 +273,8 @@ def cycle_change(r: Reply, p: Parsed) -> str:
 
 def stop_renewal_asked(text: str, s: Slots) -> bool:
     """"How do I turn off auto-renew?": how to stop it is the cancellation's answer, not whether it renews."""
+    if matches(text, r"\b(back on|re-?enable|turn (it )?(back )?on|resume|undo)\b", "重新开启", "恢复"):
+        return False  # turning it back on: the docs don't say how
     return matches(text, r"\b(cancel\w*|stop\w*|turn(ing)? off|disabl\w*|switch(ing)? off|opt(ing)? out)\b.{0,30}"
                          r"\b(auto[\s-]?renew\w*|renew\w*|subscription)\b", r"(取消|关闭|关掉|停止|停掉).{0,6}(自动)?续费|(自动)?续费.{0,6}(怎么|如何|在哪)(关|取消|停)") and matches(
         text, r"\b(how|where|can i|way to)\b", "怎么", "如何", "在哪")

@@ -287,16 +287,22 @@ def weekly_quota(r: Reply, p: Parsed) -> str:
     days = r.fact("weekly.cycle")
     r.fact("weekly.grandfathered")
     daily = re.search(r"\b(daily|per day|a day)\b|每天|每日|日限额|[1一]天", p.text)
+    # "Yes" answers whether there is one; "does it reset on Feb 12?", "is it bigger on Max?" get the facts alone
+    exists = re.search(r"\b(is there|are there|there is|do(es)? (it|the plan|my plan|lite|pro|max|\w+ plan) have|any)\b.{0,30}"
+                       r"\bweekly\b|\bweekly (limit|quota|cap)s?\b\s*\??\s*$|有没有|有.{0,10}吗|也有", p.text)
     if p.language == "zh":
-        return (("文档没有提到每日限额。" if daily else "有。") + f"每周额度从下单时间开始计算，每 {days} 天刷新重置一次；2 月 12 日前订阅并开启自动续费的用户，"
+        return (("文档没有提到每日限额。" if daily else "有。" if exists else "") + f"每周额度从下单时间开始计算，每 {days} 天刷新重置一次；2 月 12 日前订阅并开启自动续费的用户，"
                 "在订阅期内不受每周额度限制。文档没有给出每周额度的具体数量；你可以在订阅页面查看它的消耗进度。")
-    return (("The docs mention no daily limit. B" if daily else "Yes: b") + f"esides the 5-hour limit there is a weekly quota, counted from the time you placed your order and "
+    return (("The docs mention no daily limit. B" if daily else "Yes: b" if exists else "B") + f"esides the 5-hour limit there is a weekly quota, counted from the time you placed your order and "
             f"reset every {days} days. Subscribers who subscribed and enabled auto-renewal before February 12 keep "
             "unlimited weekly usage for their subscription. The docs do not state the size of the weekly quota; "
             "you can see its progress on your subscription page.")
 
 
 def february_12_asked(text: str, s: Slots) -> bool:
+    if matches(text, r"\b(general api|api pricing|pay[- ]as[- ]you[- ]go|still buy|can i (still )?buy|resume|re-?subscribe|"
+                     r"after cancell?ing)\b", "还能买", "按量", "恢复", "重新订阅"):
+        return False  # the date named, another question asked (the docs don't answer these)
     return matches(text, r"\b(before )?feb(ruary)?\.? 12\b|\b2026-02-12\b|\bgrandfather", r"2\s*月\s*12") or (
         matches(text, r"\b(feb|february)\b") and matches(text, QUOTA, r"\b(shrink|change|unchanged|old|cycle)\b"))
 

@@ -123,7 +123,11 @@ def friend_paid_before(text: str, s: Slots) -> bool:
 
 
 def invite_counts_asked(text: str, s: Slots) -> bool:
-    """A delay stated, or "does it count / qualify" about a payment or a refund."""
+    """A delay stated, or "does it count / qualify" about a payment or a refund; the friend's own discount, or a
+    question whether a deadline is required, is another one."""
+    if matches(text, r"\b(discount|% off|percent off)\b|\b(require|requires|need|needs|have to|has to|must)\b.{0,20}\bwithin\b",
+               "折", "优惠"):
+        return False
     return bool(s.hours or matches(text, r"\b(qualify|qualif|count|counts|valid|eligible)\b", "有效", "算")) and bool(
         s.hours or matches(text, r"\b(refund|refunded|paid|pay)\b", "付款", "支付", "付费", "退款"))
 

@@ -98,7 +98,8 @@ def endpoint_asked(text: str, s: Slots) -> bool:
                           r"\b(endpoint|base ?url|api url|api host|baseurl)\b.{0,12}\b(for|of|in|to use|do i use)\b",
                     "地址", "端点") or (matches(text, r"\b(endpoint|base ?url|api url|api host|baseurl)\b") and any(
                         tool in text for tool in SUPPORTED_TOOL_NAMES))
-    return asked and not matches(text, r"\b(mcp|thinking|web search|reader|vision|zread)\b")
+    return asked and not matches(text, r"\b(mcp|thinking|web search|reader|vision|zread|e-?mail|page|website)\b", "邮箱", "页面",
+                                 "网页", "官网", "邮寄")
 
 
 @register("endpoint", When(210, endpoint_asked),
@@ -285,6 +286,9 @@ def coding_helper(r: Reply, p: Parsed) -> str:
 
 
 def claude_install_asked(text: str, s: Slots) -> bool:
+    if matches(text, r"\b(after|since) (installing|i installed|install)\b|\b(is|was|got) installed\b|\binstalled it\b", "安装后",
+               "装好", "安装了"):
+        return False  # installing sets the scene; the ask is something else
     return "claude code" in text and matches(text, r"\binstall\w*\b|\bnode(\.js)? version\b|\bneed node(\.js)?\b|"
                                                    r"\bnode(\.js)?\b.{0,30}\bversion\b", "安装", r"node(\.js)?\s?.{0,4}版本")
 

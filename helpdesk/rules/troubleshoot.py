@@ -38,8 +38,9 @@ SETUP_ASK = re.compile(
     r"base ?url|api ?url|[a-z_]*api_base|[a-z_]*base_url|baseurl|endpoint|provider|entrypoint|env(ironment)? var\w*|point \w+ at|plug\w* in|"
     r"use (it|the plan|the coding plan|z\.?ai|glm|my plan)|make \w+ work|get \w+ (to )?work\w*|supposed to use|"
     r"put|set (it|this|that|them|everything) up)\b|\b(tutorial|guide|setup instructions)\b|\bcan (i|we) use (it|the plan|the coding plan|glm|z\.?ai|my plan|"
-    r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(?<!不)(怎么|如何|怎样|哪里|在哪)[^。？?,，]{0,12}(配置|接入|设置|使用|接|选择|选|弄|搞|填)|选(哪个|什么)|(?<!不)怎么用[?？吗呢]|"
-    r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)|选.{1,20}还是|(怎么|如何)(配|加|写|接)|"
+    r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(?<!不)(怎么|如何|怎样|哪里|在哪)[^。？?,，]{0,12}(配置|接入|设置|使用|接(?!着)|选择|选|弄|搞|填)|选(哪个|什么)|(?<!不)怎么用[?？吗呢]|"
+    r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)|选(?![^。？?]{0,20}(lite|pro|max|套餐|glm|模型))[^。？?]{1,20}还是|(怎么|如何)配|"
+    r"(怎么|如何)(加|写|接入?)\s*(mcp|provider|服务商|模型|key|密钥|api|base ?url|地址|配置|环境变量)|"
     r"(使う|使い|設定|接続|導入)(方法|手順)|使い方|設定方法|どうやって|どう(すれば|したら)|"  # Japanese
     r"\b(set ?up|setup|config|configuration|integration)\s*\?|\b(which|what) model (id|name|string)\b|"
     r"\bdo (i|we) (use|need|put|set)\b[^.?!\n]{0,40}\b(url|endpoint|base ?url|provider|coding/paas|anthropic)\b|"
@@ -182,7 +183,7 @@ def tool_setup(d: Diagnosis, tool: str) -> None:
 MCP_ASK = re.compile(r"\b(set ?up|set (it|them|this|that) up|setting (it |them )?up|setup|configur\w*|config|connect\w*|install\w*|add|adding|enable|endpoint|url|"
                      r"command|node(\.js)?|start|run)\b|\bhow (do|can|should|to) (i |we )?use\b|\b(can|could) (i|we) use\b|"
                      r"配置|安装|添加|地址|命令|启动|接入|"
-                     r"怎么用|如何使用|怎么填|怎么设置|怎么配|怎么加|怎么写|怎么接|地址是多少", re.I)
+                     r"怎么用|如何使用|怎么填|怎么设置|怎么配|怎么加|怎么写|怎么接入?|(?<!邮箱)(?<!页面)地址是多少", re.I)
 QUANTITY_ASK = re.compile(r"\bhow many\b|\bquota\b|\bper month\b|\bmonthly\b|\blimit\b|次数|额度|(?<!地址是)(?<!地址)多少", re.I)
 # Each server as its page sets it up, and the Claude Code command the page gives (said unless another client is named).
 MCP_SETUP = {
@@ -640,7 +641,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     unknown_codes += [c for c in dict.fromkeys(
         m.group(1) or m.group(2) for m in re.finditer(
             r"(?:\bstatus(?: code)?|\bhttp(?:/\d(?:\.\d)?)?|\berror|返回|报错|提示)\s*[:=]?\s*(4\d\d)\b(?!\s*(?:prompts?|requests?|calls?|"
-            r"times|tokens?|次|个))|\b(4\d\d) (?:method not allowed|forbidden|conflict|gone|payload too large|not acceptable|"
+            r"times|tokens?|次|个|元|美元|块|usd|dollars?|rmb|cny|%))(?<![$¥￥]\d\d\d)|\b(4\d\d) (?:method not allowed|forbidden|conflict|gone|payload too large|not acceptable|"
             r"request timeout|too early|unprocessable)", msg.raw, re.I)) if c not in listed_http][:1]
     # Setting up an MCP server inside a tool is the MCP page's question, not the tool's provider settings.
     setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask) and not re.search(
@@ -747,7 +748,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     # installing Claude Code fails for want of permissions: the page's own advice
     install_permission = tool in ("claude-code", "claude-code-ide") and bool(re.search(
         r"\beacces\b|permission (denied|issue|error)|权限(不足|问题|错误)|拒绝访问", msg.raw, re.I)) and bool(re.search(
-            r"\b(npm|install\w*)\b|安装", msg.raw, re.I))
+            r"\bnpm\b|\binstall(ing)? (claude|it|the)|\b(when|while) install\w*|安装", msg.raw, re.I)) and not re.search(
+            r"\b(after|since) (installing|i installed)|\bis installed\b|\b(edit|write|access)\w* (files?|folders?)", msg.raw, re.I)
     if not (install_permission or option_missing or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
