@@ -111,8 +111,8 @@ def introduced(result: Answer, msg: Message) -> Answer:
 
 def hedged(result: Answer, msg: Message, settings: Settings) -> Answer:
     """An answer barely above abstaining is the closest passage, said to be so, with a person who can answer."""
-    if result.route != "retrieval" or result.confidence >= settings.hedge_below or result.offer_human or (
-            msg.unknown_models or msg.unknown_names or msg.topic_outside_tool or msg.china_platform):
+    if result.route != "retrieval" or result.confidence >= settings.hedge_below or result.offer_human or \
+            _said_before_passage(msg):
         return result  # a framed answer (their own case, an unknown product) already says what the passage is
     zh = msg.language == "zh"
     lead = "文档没有直接回答这个问题，最接近的内容：" if zh else "The docs don't answer this directly; the closest they say:"
@@ -133,11 +133,16 @@ def answer_offline(question: str, history: Sequence[dict], settings: Settings, r
                    ranked=[p.chunk.doc_id for p in passages], message=msg.summary())
 
 
+def _said_before_passage(msg: Message) -> bool:
+    """What the passage is not about gets said first (`_lead`): an unknown model or product, a topic the named tool's
+    page lacks, the China platform."""
+    return bool(msg.unknown_models or msg.unknown_names or msg.topic_outside_tool or msg.china_platform)
+
+
 def framed(result: Answer, msg: Message, settings: Settings) -> Answer:
     """A docs passage is not a diagnosis: a failure no rule explained, or a model the docs never name, gets the
     closest passage framed as such, and a person who can look at the case."""
-    if result.route != "retrieval" or not (msg.personal or msg.unknown_models or msg.unknown_names
-                                           or msg.topic_outside_tool or msg.china_platform):
+    if result.route != "retrieval" or not (msg.personal or _said_before_passage(msg)):
         return result
     lead, lead_zh = _lead(msg)
     zh = msg.language == "zh"  # the passage stays as the docs wrote it; what we say is in the subscriber's language

@@ -156,6 +156,14 @@ REGRESSION = re.compile(
 PLAN_CHANGE = re.compile(r"\b(lite|pro|max|plan|subscription|tier|annual|yearly|quarterly|monthly)\b|套餐|订阅|包月|包年", re.I)
 
 
+# "in Japan", "with Python 3.8", "on WSL", "through a VPN": a place, a runtime or a network, never a coding tool nor a
+# use of the plan (an operating system is a setup detail: "Claude Code on Windows" is still Claude Code's setup)
+PLACES_AND_PLATFORMS = re.compile(r"(japan|brazil|korea|germany|france|uk|canada|australia|singapore|vietnam|indonesia|turkey|"
+                                  r"mexico|europe|asia|africa|america|russia|india|iran|hong kong|taiwan|"
+                                  r"python( ?\d[\w.]*)?|node(\.js)?( ?\d[\w.]*)?|java|wsl|vpn|macos|ubuntu|debian|docker|"
+                                  r"powershell|cmd)", re.I)
+
+
 def _on_china_platform(ask: str) -> bool:
     """The China platform is theirs: named, and not ruled out ("不是 open.bigmodel.cn", "moved over from it")."""
     for m in CHINA_PLATFORM.finditer(ask):

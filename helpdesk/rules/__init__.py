@@ -26,7 +26,7 @@ from typing import Sequence
 from helpdesk.message import Message, analyse, page_topics, word_count
 from helpdesk.rules.facts import Facts, load_facts
 from helpdesk.rules.respond import Reply, respond
-from helpdesk.rules.troubleshoot import TOOL_SETUP, Diagnosis, diagnose, tool_setup, writes_chinese
+from helpdesk.rules.troubleshoot import CHINA_LEAD, TOOL_SETUP, Diagnosis, diagnose, tool_setup, writes_chinese
 from helpdesk.rules.understand import Parsed, resolve
 from helpdesk.schema import Answer, Source
 from helpdesk.settings import Settings
@@ -47,9 +47,6 @@ REFUND_WISH = re.compile(r"\b(i|we)('m| am| are|'d| would| will|'ll)? (really |j
                          r"(refund|money back)\b|\bgive me (a refund|my money back)\b|(我|我们).{0,4}(申请退款|要退款|想退款|要退钱|想退钱)",
                          re.I)
 DEFERS_TO_TERMS = ("use_scope",)  # "is this use allowed?" when the terms name the use outright: their answer instead
-CHINA_LEAD = {"en": "The docs cover Z.ai's platform (api.z.ai), not Zhipu's China platform (open.bigmodel.cn); for Z.ai's "
-                     "plan they say:",
-              "zh": "文档讲的是 Z.ai 平台（api.z.ai），不涉及智谱国内平台（open.bigmodel.cn）；关于 Z.ai 的套餐，文档的说法是："}
 TOOL_INTENTS = ("endpoint", "supported_tools")  # general answers a named tool's page completes
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
 

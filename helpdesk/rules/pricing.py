@@ -15,6 +15,7 @@ from dataclasses import replace
 from helpdesk.message import ACCOUNT_MATTER
 from helpdesk.rules.registry import When, group, register
 from helpdesk.rules.respond import PLAN_NAMES, Calculation, Reply, money, number, plans_of
+from helpdesk.rules.tools import SUPPORTED_TOOL_NAMES
 from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, matches
 
 SUBSCRIBE_PAGE = "https://z.ai/subscribe"
@@ -271,9 +272,13 @@ def cycle_change(r: Reply, p: Parsed) -> str:
             f"after your current one (Lite monthly → Lite annual = {example} months).")
 
 
+# Turning renewal back on after cancelling: neither "does it renew" nor cancelling, and the docs don't say how.
+BACK_ON = r"\b(back on|re-?enable|turn (it )?(back )?on|resume|undo)\b"
+
+
 def stop_renewal_asked(text: str, s: Slots) -> bool:
     """"How do I turn off auto-renew?": how to stop it is the cancellation's answer, not whether it renews."""
-    if matches(text, r"\b(back on|re-?enable|turn (it )?(back )?on|resume|undo)\b", "重新开启", "恢复"):
+    if matches(text, BACK_ON, "重新开启", "恢复"):
         return False  # turning it back on: the docs don't say how
     return matches(text, r"\b(cancel\w*|stop\w*|turn(ing)? off|disabl\w*|switch(ing)? off|opt(ing)? out)\b.{0,30}"
                          r"\b(auto[\s-]?renew\w*|renew\w*|subscription)\b", r"(取消|关闭|关掉|停止|停掉).{0,6}(自动)?续费|(自动)?续费.{0,6}(怎么|如何|在哪)(关|取消|停)") and matches(
@@ -281,7 +286,7 @@ def stop_renewal_asked(text: str, s: Slots) -> bool:
 
 
 def cancel_asked(text: str, s: Slots) -> bool:
-    if matches(text, r"\b(back on|re-?enable|turn (it )?(back )?on|resume|undo)\b", "重新开启", "恢复"):
+    if matches(text, BACK_ON, "重新开启", "恢复"):
         return False  # turning renewal back on is not cancelling: the docs don't say how
     return matches(text, r"\bcancel|unsubscribe|stop (the )?(auto-?)?renew|\b(pause|freeze|suspend|put on hold)\b.{0,30}\b"
                          r"(plan|subscription|account|billing)\b|\b(plan|subscription)\b.{0,20}\b(pause|freeze|suspend)\b",
@@ -381,7 +386,7 @@ def renewal_asked(text: str, s: Slots) -> bool:
         text, r"\b(feb|february|before|weekly)\b", QUOTA, "每周", "周限", "限额", "2月12", "2 月 12") and not matches(
         # a renewal that failed, or its price: a person's case and the price rules, not "does it renew?"
         text, r"\b(fail\w*|declin\w*|expired|didn'?t|did not|discount\w*|price|cheaper|more expensive|balance|credits?|more than|"
-              r"why did|back on|re-?enable|turn (it )?on|resume)\b|\$\d", "失败",
+              r"why did)\b|\$\d", BACK_ON, "失败",
         "价格", "优惠", "余额", "积分")
 
 
@@ -448,33 +453,34 @@ def card_minimum(r: Reply, p: Parsed) -> str:
             "but they do not state the amount; check the amount at checkout or ask Z.ai support.")
 
 
+# Another person, as subscribers name them: the one list every sharing pattern below reads.
+HOUSEHOLD_AND_PEERS = (r"teammates?|colleagues?|coworkers?|wife|husband|partner|brother|sister|son|daughter|kids?|family|"
+                       r"roommates?|flatmates?")
+OTHER_PERSON = rf"{HOUSEHOLD_AND_PEERS}|students|classmates"  # a class is a group: the no-team-plan answer, not one lender's
+OTHER_PERSON_ZH = r"同事|朋友|室友|家人|别人|其他人|弟弟|哥哥|妹妹|姐姐|老婆|老公|孩子|父母|学生|同学"
+PEOPLE = (rf"\b(team|teams|friends?|developers|devs|engineers|people|users|\d+ of us|between us|{OTHER_PERSON})\b|"
+          rf"{OTHER_PERSON_ZH}")
+
+
 def sharing_asked(text: str, s: Slots) -> bool:
-    people = (r"\b(team|teams|teammates?|colleagues?|coworkers?|friends?|developers|devs|engineers|people|users|\d+ of us|"
-              r"between us|wife|husband|partner|brother|sister|son|daughter|kids?|family|roommates?|flatmates?|students|"
-              r"classmates)\b|同事|朋友|学生|同学|"
-              r"室友|家人|别人|弟弟|哥哥|妹妹|姐姐|老婆|老公|孩子|父母")
-    if re.search(r"\bapi keys?\b", text) and not re.search(people, text):  # several keys of one's own account
-        return False
-    if re.search(r"\b(devices?|computers?|machines?|laptops?|pcs?)\b|电脑|设备|机器", text) and not re.search(people, text):
-        return False  # one person on two machines shares nothing with anyone
-    named_tools = sum(1 for t in ("claude code", "cline", "opencode", "open code", "roo code", "kilo code", "cursor", "crush",
-                                  "goose", "trae", "cherry studio", "gemini cli", "droid") if t in text)
-    if named_tools >= 2 and not re.search(people, text):
+    people = re.search(PEOPLE, text)
+    if not people and re.search(r"\bapi keys?\b|\b(devices?|computers?|machines?|laptops?|pcs?)\b|电脑|设备|机器", text):
+        return False  # several keys of one's own, or one person on two machines: nobody else
+    if not people and sum(tool in text for tool in SUPPORTED_TOOL_NAMES) >= 2:
         return False  # "the same plan in Cline and Claude Code": the tools' shared quota, no other person
-    if re.search(r"\b(can|may|could) my (wife|husband|partner|brother|sister|son|daughter|kids?|roommate|friend|colleague)\b"
-                 r".{0,30}\buse\b|(分给|给|让|借给).{0,4}(弟弟|哥哥|妹妹|姐姐|老婆|老公|孩子|父母|家人|朋友|同事|室友).{0,4}(用|使用)",
-                 text):
+    if re.search(rf"\b(can|may|could) my (friend|{OTHER_PERSON})\b.{{0,30}}\buse\b|(分给|给|让|借给).{{0,4}}({OTHER_PERSON_ZH}).{{0,4}}"
+                 r"(用|使用)", text):
         return True
     text = re.sub(r"\b(hi|hello|hey|dear|thanks|thank you)[,!]? (z\.?ai |support |dev |glm )?team\b", " ", text)  # a greeting
-    return matches(text, r"\b(teammates?|colleagues?|coworkers?|roommates?|flatmates?|wife|husband|partner|brother|sister|"
-                         r"son|daughter|kids?|family)\b.{0,30}\b(use|uses|using|share|access)\b|\btransfer\w* (my |the |a )?(plan|subscription)\b|\b(plan|subscription)\b.{0,20}\bto (another|a "
-                         r"different|someone else'?s?) (account|person|user)\b", r"(套餐|订阅).{0,10}(转让|转移|过户)") or matches(
+    return matches(text, rf"\b({OTHER_PERSON})\b.{{0,30}}\b(use|uses|using|share|access)\b|\btransfer\w* (my |the |a )?(plan|"
+                         r"subscription)\b|\b(plan|subscription)\b.{0,20}\bto (another|a different|someone else'?s?) (account|person|"
+                         r"user)\b", r"(套餐|订阅).{0,10}(转让|转移|过户)") or matches(
         text, r"\b(teams?|seats?|(multiple|several|many|two|three|\d+) (people|users|developers|devs|engineers|"
-                         r"persons)|share (my|the|a|one|1|it|an|our) ?(plan|subscription|account|key)?|coworkers?|colleagues?)\b",
-                   "团队", "多人", "共享", "合租", "合用", "轮流用", "借给",
-                   r"(老婆|老公|家人|朋友|同事|室友|弟弟|哥哥|妹妹|姐姐|孩子|父母).{0,4}(想|要|能|可以)?(用|使用)(我的)", r"(给|和|跟|与)(同事|朋友|室友|家人|别人|其他人).{0,8}(一起)?(用|使用)",
-                   r"(同事|朋友|室友|家人|别人).{0,6}(一起|共同|轮流)(用|使用)") and matches(text, r"\b(plan|subscription|account|cost|price|share|use)\b",
-                                                       "套餐", "订阅", "账号", "账户", "共享", "合用", "轮流用", "借给") and not (
+              r"persons)|share (my|the|a|one|1|it|an|our) ?(plan|subscription|account|key)?|coworkers?|colleagues?)\b",
+        "团队", "多人", "共享", "合租", "合用", "轮流用", "借给", rf"({OTHER_PERSON_ZH}).{{0,4}}(想|要|能|可以)?(用|使用)(我的)",
+        rf"(给|和|跟|与)({OTHER_PERSON_ZH}).{{0,8}}(一起)?(用|使用)", rf"({OTHER_PERSON_ZH}).{{0,6}}(一起|共同|轮流)(用|使用)") and matches(
+        text, r"\b(plan|subscription|account|cost|price|share|use)\b", "套餐", "订阅", "账号", "账户", "共享", "合用", "轮流用",
+        "借给") and not (
         # "多个工具是共享一个额度吗？": tools sharing one quota, no people: shared_quota's question, not a team plan
         matches(text, r"(多个|所有|不同|各个|每个|几个)(编程|编码)?工具|工具.{0,8}(共享|共用)")
         and not matches(text, "团队", "多人", "合租", "同事", "别人", "朋友"))
@@ -520,10 +526,9 @@ def data_use(r: Reply, p: Parsed) -> str:
 @register("personal_plan", When(150, sharing_asked), facts=("sub.personal", "sub.no_transfer"))
 def personal_plan(r: Reply, p: Parsed) -> str:
     r.fact("sub.personal")
-    if re.search(r"\b(teammates?|colleagues?|coworkers?|friends?|someone else|wife|husband|partner|brother|sister|son|daughter|"
-                 r"kids?|family|roommates?|flatmates?)\b.{0,30}\b(use|uses|using|share|access)\b|"
+    if re.search(rf"\b(friends?|someone else|{HOUSEHOLD_AND_PEERS})\b.{{0,30}}\b(use|uses|using|share|access)\b|"
                  r"\b(use|share|access)\b.{0,30}\b(teammates?|colleagues?|coworkers?|friends?)\b|"
-                 r"(同事|朋友|室友|家人|别人|弟弟|哥哥|妹妹|姐姐|老婆|老公|孩子|父母).{0,6}(用|使用|共用)|合用|轮流用|借给|分给",
+                 rf"({OTHER_PERSON_ZH}).{{0,6}}(用|使用|共用)|合用|轮流用|借给|分给",
                  p.text) and not re.search(r"\b(teams|team (plan|subscription|account)|seats?|per[- ]seat|buy|purchase|another plan|transfer\w*)\b|团队|多人|"
                                            r"转让|转移|过户", p.text):
         r.fact("sub.no_transfer")  # letting another person use it: the terms' own words

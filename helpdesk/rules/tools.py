@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from helpdesk.message import PLACES_AND_PLATFORMS
 from helpdesk.rules.registry import When, register
 from helpdesk.rules.respond import Reply, money, number
 from helpdesk.rules.understand import COST, Parsed, Slots, matches
@@ -172,9 +173,9 @@ def use_scope_asked(text: str, s: Slots) -> bool:
         r"anthropic|openai|same (api )?key|pay[- ]as[- ]you[- ]go)\b", r"\b(which|what) (coding )?tools\b", "哪些工具",
         r"\b(computers?|devices?|machines?|laptops?|accounts?|"
         r"team|colleagues?|friends?|family|wife|husband)\b", r"\b(after|before|when|expire\w*|renew\w*|cancel\w*|refund\w*|"
-        r"upgrad\w*|downgrad\w*|trial)\b", r"\bin (china|europe|russia|iran|india|the us|usa|my country)\b",
-        r"\b(japan|brazil|korea|germany|france|uk|canada|australia|singapore|vietnam|indonesia|turkey|mexico|country|region|"
-        r"abroad|travel\w*|windows|wsl|mac ?os|macos|linux|ubuntu|python ?\d|node ?\d|vpn|proxy)\b", "日本", "国外", "出国",
+        r"upgrad\w*|downgrad\w*|trial)\b", rf"\b({PLACES_AND_PLATFORMS.pattern})\b",
+        r"\bin (china|the us|usa)\b|\b(my country|country|region|abroad|travel\w*|windows|linux|mac ?os|proxy)\b", "日本", "国外",
+        "出国",
         "模型", "电脑", "设备", "同事", "朋友", "国内", "海外", "过期", "续费", "退款", "升级", "多少", "几次", "额度", "次数")
 
 

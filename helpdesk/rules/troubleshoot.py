@@ -27,7 +27,8 @@ from pathlib import Path
 
 import frontmatter
 
-from helpdesk.message import (ANTHROPIC_TOOLS, MCP_SERVERS, NON_CODING_APPS, PLAN_TOOLS, TOOL_NAMES, TOOLS, Message,
+from helpdesk.message import (ANTHROPIC_TOOLS, MCP_SERVERS, NON_CODING_APPS, PLACES_AND_PLATFORMS, PLAN_TOOLS, TOOL_NAMES, TOOLS,
+                              Message,
                                is_chinese, without_foreign_quota)
 from helpdesk.rules.facts import Facts
 from helpdesk.rules.quota import usage_ways
@@ -311,6 +312,11 @@ def symptom_section(d: Diagnosis, msg: Message, servers: list[str], corpus_dir: 
     return False
 
 
+def mcp_counts(d: Diagnosis) -> list[str]:
+    """Each plan's monthly web searches and reader calls, cited: ["Lite 100", "Pro 1,000", "Max 4,000"]."""
+    return [f"{plan} {d.fact(f'mcp.{plan.lower()}'):,}" for plan in ("Lite", "Pro", "Max")]
+
+
 def client_section(d: Diagnosis, server: str, tool: str, corpus_dir: Path | None) -> None:
     """The server page's section for the client named, or its section for other MCP clients."""
     doc = MCP_SERVERS[server][1]
@@ -396,12 +402,6 @@ QUOTED_QUOTAS = re.compile(r"~?\d[\d,]* prompts every 5 hours", re.I)
 USAGE_WORDS = re.compile(r"\busage\b|\bquota\b|\bremaining\b|\blimits?\b|额度|用量|余量", re.I)
 
 
-# "in Japan", "with Python 3.8", "on WSL", "through a VPN": a place, a runtime or a network, never a coding tool
-PLACES_AND_PLATFORMS = re.compile(r"(japan|brazil|korea|germany|france|uk|canada|australia|singapore|vietnam|indonesia|turkey|"
-                                  r"mexico|europe|asia|africa|america|russia|india|iran|hong kong|taiwan|python( \d[\w.]*)?|"
-                                  r"node(\.js)?( \d[\w.]*)?|java|wsl|vpn|macos|ubuntu|debian|docker|powershell|cmd)", re.I)
-
-
 def _unlisted_tool(msg: Message) -> str | None:
     """A coding tool or product the message names that the docs have no page for (Zed, aider, LiteLLM, RepoPrompt),
     as the subscriber wrote it; a chat front-end or workflow builder is no coding tool (the terms answer those)."""
@@ -460,7 +460,7 @@ def feature_request(d: Diagnosis, msg: Message, tool: str | None) -> Diagnosis:
         for server in [s for s in order if s in msg.mcp] or [s for s in order if s != "vision"]:
             mcp_line(d, server, command=False)
         if USAGE_WORDS.search(without_foreign_quota(msg.ask)):
-            counts = [f"{plan} {d.fact(f'mcp.{plan.lower()}'):,}" for plan in ("Lite", "Pro", "Max")]
+            counts = mcp_counts(d)
             d.fact("mcp.vision")
             d.say("mcp", f"Web searches and web reader calls per month in total: {'; '.join(counts)}; vision understanding "
                          "draws on the plan's 5-hour prompt pool.",
@@ -569,9 +569,7 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
     with a new version of their tool is first said to be outside the docs."""
     d = _diagnose(msg, facts, corpus_dir)
     if d is not None and msg.china_platform and "scope" not in d.kinds and not any("open.bigmodel.cn" in x for x in d.lines):
-        d.lead("scope", "The docs cover Z.ai's platform (api.z.ai), not Zhipu's China platform (open.bigmodel.cn), whose "
-                        "endpoints and accounts they don't describe; for api.z.ai they say:",
-               "文档讲的是 Z.ai 平台（api.z.ai），不涉及智谱国内平台（open.bigmodel.cn）的接口地址和账户；关于 api.z.ai，文档的说法是：")
+        d.lead("scope", CHINA_LEAD["en"], CHINA_LEAD["zh"])
         d.handoff = True
     if d is not None and msg.regression and "scope" not in d.kinds:
         tool = next((t for t in msg.tools + msg.other_tools), None)
@@ -580,6 +578,12 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
                f"文档不涉及{f' {_tool_name(tool)} ' if tool else '你所用工具'}不同版本之间的变化；文档中与此相关的内容：")
         d.handoff = True
     return d
+
+
+# A message about Zhipu's China platform: the docs' word on Z.ai's, said to be Z.ai's (rules and diagnoses alike)
+CHINA_LEAD = {"en": "The docs cover Z.ai's platform (api.z.ai), not Zhipu's China platform (open.bigmodel.cn), whose "
+                    "endpoints, accounts and plans they don't describe; for Z.ai's they say:",
+              "zh": "文档讲的是 Z.ai 平台（api.z.ai），不涉及智谱国内平台（open.bigmodel.cn）的接口地址、账户和套餐；关于 Z.ai，文档的说法是："}
 
 
 def writes_chinese(msg: Message) -> bool:
@@ -685,7 +689,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         if "1113" in known or balance:  # "do the MCP tools need a separate top-up?": they come with every plan
             d.fact("mcp.all_plans")
             d.fact("mcp.no_other_access")
-            counts = [f"{plan} {d.fact(f'mcp.{plan.lower()}'):,}" for plan in ("Lite", "Pro", "Max")]
+            counts = mcp_counts(d)
             d.say("mcp", "All plans include the Vision, Web Search and Web Reader MCP servers (web searches and reader "
                          f"calls a month: {'; '.join(counts)}), and the FAQ gives no other way to pay for them, so there "
                          "is nothing separate to top up: Z.ai support can check why your account got this error.",
