@@ -10,11 +10,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from helpdesk.embedding import Embedder
-from helpdesk.extractive import compose
+from helpdesk.extractive import PROMOTION, VERSION_VALUE, asks_for, compose, composed
 from helpdesk.message import Message, analyse
 from helpdesk.query import preferred_docs, retrieval_query
-from helpdesk.retrieval import Retriever, terms
-from helpdesk.rules import answer_rules
+from helpdesk.retrieval import Retriever, terms, translate
+from helpdesk.rules import answer_rules, cited
 from helpdesk.rules.facts import FactsError
 from helpdesk.schema import Answer, Passage, Source, StreamEvent
 from helpdesk.settings import Settings
@@ -98,7 +98,7 @@ def offline_from(query: str, passages: list[Passage], confidence: float, off_top
     text, used = compose(query, passages, embedder, settings)
     if not text:
         return abstain(settings, off_topic=False, confidence=confidence, language=language)
-    sources = tuple(_source(passages[i]) for i in used)
+    sources = tuple({passages[i].chunk.doc_id: _source(passages[i]) for i in used}.values())  # one per page
     return Answer(text=text, route="retrieval", sources=sources, confidence=round(min(max(confidence, 0.0), 1.0), 3))
 
 
@@ -239,6 +239,8 @@ def answer_stream(helpdesk: Helpdesk, question: str, history: Sequence[dict] = (
         log.error("rules layer skipped: %s", exc)
         ruled = None
     if ruled is not None:
+        loaded = helpdesk.retriever_if_loaded()  # never waits for the index: rules answer while it loads
+        ruled = with_page_quote(ruled, msg, history, settings, loaded) if loaded is not None else ruled
         yield from _single(_traced(ruled, query=retrieval_query(msg, history, FOLLOW_UP_WORDS),
                                    message=msg.summary(), ms=_ms(started)))
         return
@@ -278,6 +280,63 @@ def answer_stream(helpdesk: Helpdesk, question: str, history: Sequence[dict] = (
                              ms=_ms(started))
             event = replace(event, answer=with_rewrite_note(traced, rewrite_error))
         yield event
+
+
+_CITATION = re.compile(r"\n\((Source|来源): [^\n]*\)$")
+
+
+# A setting the message names: quoted ("provider", 'API Host') or written as a variable (Z_AI_MODE)
+_SETTING = re.compile(r"[\"'“`]([A-Za-z][\w .-]{1,30})[\"'”`]|\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b")
+
+
+def _new_values(ask: str, quote: str, said: str) -> set[str]:
+    """Values the page sentence gives that the rules answer does not: the value of a setting the message names
+    ("provider": "generic-chat-completion-api", Z_AI_MODE: ZAI), or the kind of value it asks for (a version)."""
+    found = set()
+    for match in _SETTING.finditer(ask):
+        name = re.escape(match.group(1) or match.group(2))
+        for value in re.finditer(rf"{name}\W{{0,3}}\s*[:=：]\s*[\"'`]?([^\"'`,\n]{{1,60}})", quote, re.I):
+            if value.group(1).strip() and value.group(1).strip() not in said:
+                found.add(value.group(1).strip())
+    for holds in asks_for(ask):
+        if holds is VERSION_VALUE:  # "do I need the new version?": the page's version number, if not said
+            found |= {m.group(0) for m in holds.finditer(quote) if m.group(0) not in said}
+    return found
+
+
+def with_page_quote(ruled: Answer, msg: Message, history: Sequence[dict], settings: Settings, retriever: Retriever
+                    ) -> Answer:
+    """A rules answer about a named tool or MCP server gives its settings in a line; the message may ask for
+    something else its page says (a context window, a key to press, a provider value, a size limit): the page's
+    closest sentence, when it is close and not already said, follows the rules answer, quoted and cited."""
+    docs = preferred_docs(msg)
+    citation = _CITATION.search(ruled.text)  # a question back (no sources' line) gets no quote
+    if ruled.route != "rules" or not docs or not citation or settings.page_quote_closeness >= 1:
+        return ruled
+    query = retrieval_query(msg, history, FOLLOW_UP_WORDS)
+    passages = [p for p in retriever.search(query, k=settings.top_k, prefer=docs) if p.chunk.doc_id in docs]
+    if not passages:
+        return ruled
+    text, used, closeness = composed(query, passages, retriever.embedder, replace(
+        settings, extractive_fill=0, max_answer_chars=350))
+    if not text or closeness < settings.page_quote_closeness:
+        return ruled
+    if PROMOTION.search(text):
+        return ruled
+    # the page sentence must hold a rare word of the ask that the rules answer lacks ("entrypoint", "Z_AI_MODE")
+    fresh = {t for t in set(terms(translate(query))) & set(terms(text)) - set(terms(ruled.text)) if retriever.rare(t)}
+    fresh |= _new_values(msg.ask, text, ruled.text)
+    if not fresh:
+        return ruled
+    lines = ruled.text[:citation.start()].split("\n")
+    handoff = lines.pop() if len(lines) > 1 and settings.support_url in lines[-1] else None  # the person stays last
+    zh = citation.group(1) == "来源"
+    title = passages[used[0]].chunk.title
+    lines += [f"{title} 页面的相关说明（原文）：" if zh else f"The {title} page also says:", text] + [handoff] * bool(handoff)
+    sources = ruled.sources + tuple({passages[i].chunk.doc_id: _source(passages[i]) for i in used
+                                     if all(s.doc != passages[i].chunk.doc_id for s in ruled.sources)}.values())
+    return replace(ruled, text=cited("\n".join(lines), sources, zh), sources=sources,
+                   trace={**ruled.trace, "page_quote": round(closeness, 3), "page_quote_terms": sorted(fresh)})
 
 
 def understood(question: str, history: Sequence[dict], settings: Settings) -> Message:

@@ -86,6 +86,15 @@ class Helpdesk:
             return replace(loaded, candidates=wanted[0], rrf_k=wanted[1])  # shares the loaded index
         return loaded
 
+    def retriever_if_loaded(self) -> Retriever | None:
+        """The retriever if the index is loaded already, else None, without waiting: for what only enriches an answer
+        that does not need the index (a rules answer is given while the index loads)."""
+        loaded = self.index.loaded
+        wanted = (self.settings.retrieval_candidates, self.settings.rrf_k)
+        if loaded is not None and (loaded.candidates, loaded.rrf_k) != wanted:
+            return replace(loaded, candidates=wanted[0], rrf_k=wanted[1])
+        return loaded
+
     def warm(self) -> Retriever:
         """Load the index and the query embedder now rather than on the first question."""
         retriever = self.retriever()

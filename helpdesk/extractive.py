@@ -131,6 +131,9 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORDS = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9]")
 
 
+# a version, not a model's number ("GLM-4.7" holds no version of a tool); "Pro and higher versions" holds one
+VERSION_VALUE = re.compile(r"(?<![\w-])(v?\d+(\.\d+)+|>=\s*v?\d+)\b|\b(higher|newer|later|latest) versions?\b|"
+                           r"\bor (newer|higher|later)\b")
 # What a question asks for, and how a unit that holds it looks: "which endpoint" wants the unit with the URL, not
 # the introduction that names the topic; "how do I add" wants the command; "which Node version" the number.
 VALUE_KINDS = (
@@ -138,9 +141,7 @@ VALUE_KINDS = (
      re.compile(r"https?://|api\.z\.ai|/api/")),
     (re.compile(r"\b(command|install|add|run|npx|npm|cli|set ?up|configure|hook|connect)\b|命令|安装|添加|配置", re.I),
      re.compile(r"```|\bnpx\b|\bnpm\b|\bclaude mcp add\b|\bcurl\b|\"(url|command|args|env|type)\"|^\s*\$ ", re.M)),
-    (re.compile(r"\b(version|node(\.js)?|python|how old|which release)\b|版本", re.I),
-     # a version, not a model's number ("GLM-4.7" holds no version of a tool); "Pro and higher versions" holds one
-     re.compile(r"(?<![\w-])(v?\d+(\.\d+)+|>=\s*v?\d+)\b|\b(higher|newer|later|latest) versions?\b|\bor (newer|higher|later)\b")),
+    (re.compile(r"\b(version|node(\.js)?|python|how old|which release)\b|版本", re.I), VERSION_VALUE),
     (re.compile(r"\b(file|config(uration)? file|path|folder|directory|where is|where do|where are)\b|文件|路径", re.I),
      re.compile(r"~/|\.json\b|\.toml\b|\.ya?ml\b|\.env\b|/\.[a-z]")),
     (re.compile(r"\b(env(ironment)? var\w*|variable|variables|key name)\b|环境变量", re.I),
@@ -245,12 +246,20 @@ def compose(question: str, passages: list[Passage], embedder: Embedder, settings
     """The answer text (at most HELPDESK_MAX_ANSWER_CHARS) and the indexes of the passages it quotes, scored with
     the settings' HELPDESK_EXTRACTIVE_* knobs (their defaults when no settings are given); `embedder`: the
     question's, and the units' of a passage that carries no stored vectors."""
+    text, used, _ = composed(question, passages, embedder, settings)
+    return text, used
+
+
+def composed(question: str, passages: list[Passage], embedder: Embedder, settings: Settings | None = None
+             ) -> tuple[str, list[int], float]:
+    """`compose`, and the cosine of the question to the unit that leads the answer (1.0 for an FAQ's own answer to
+    the same question, 0.0 for no answer): how close the closest sentence is, for a caller deciding to quote it."""
     settings = settings or Settings()
     limit, quoted = settings.max_answer_chars, settings.extractive_passages
     found = [(p, units(i, p.chunk.text, p.chunk.section)) for i, p in enumerate(passages[:quoted])]
     candidates = [u for _, passage_units in found for u in passage_units]
     if not candidates:
-        return "", []
+        return "", [], 0.0
     question_vector = embedder.query(question)
     faq = [(i, p) for i, p in enumerate(passages[:quoted]) if p.chunk.question]
     if faq:
@@ -259,10 +268,11 @@ def compose(question: str, passages: list[Passage], embedder: Embedder, settings
         top = int(np.argmax(asked))
         if asked[top] >= settings.extractive_same_question:
             index, passage = faq[top]
-            return _whole_answer(index, passage, limit), [index]
+            return _whole_answer(index, passage, limit), [index], 1.0
     vectors = np.vstack([_unit_matrix(p, passage_units, embedder) for p, passage_units in found if passage_units])
     wanted = asks_for(question)
-    scores = vectors @ question_vector + np.array([_bonus(question, u, wanted, settings) for u in candidates])
+    cosines = vectors @ question_vector
+    scores = cosines + np.array([_bonus(question, u, wanted, settings) for u in candidates])
     scores[[i for i, u in enumerate(candidates) if _VERDICT.fullmatch(clean(u.text)) or u.is_heading]] = -np.inf
     best = int(np.argmax(scores))
     lead = candidates[best]
@@ -272,7 +282,7 @@ def compose(question: str, passages: list[Passage], embedder: Embedder, settings
         # question, which is not the one asked (that case returned above): quoted alone, it would answer this one.
         whole = _without_verdict(_whole_answer(lead.passage, lead_passage, limit))
         if clean(lead.text) in whole and len(whole) <= limit:
-            return whole, [lead.passage]
+            return whole, [lead.passage], float(cosines[best])
     same_passage = [u for u in candidates if u.passage == lead.passage]
     chosen = [lead]
     size = len(clean(lead.text))
@@ -316,4 +326,49 @@ def compose(question: str, passages: list[Passage], embedder: Embedder, settings
         for i in ranked[:2]:
             if scores[i] >= scores[best] - settings.extractive_tie_band:
                 add(candidates[i])
-    return _render(chosen), sorted({u.passage for u in chosen})
+    main = len(chosen)
+    _fill(chosen, add, candidates, scores, cosines, best, passages[:quoted], settings)
+    order = {u: i for i, u in enumerate(sorted(chosen[:main], key=lambda u: u.order))}
+    rest = sorted(chosen[main:], key=lambda u: (u.passage != lead.passage, u.passage, u.order))
+    return (_render_in_order(sorted(chosen[:main], key=order.get) + rest), sorted({u.passage for u in chosen}),
+            float(cosines[best]))
+
+
+_TOKENS = re.compile(r"\w+")
+# A page's banner ("Christmas Deal: Enjoy 50% off ... Subscribe (https://z.ai/subscribe?utm_source=...)"): it may lead
+# when asked about, never tag along.
+PROMOTION = re.compile(r"utm_source=|\b\d+%\s*off\b", re.I)
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Two units that say nearly the same thing (a second copy of a code block, one step restated)."""
+    x, y = set(_TOKENS.findall(a.lower())), set(_TOKENS.findall(b.lower()))
+    return bool(x and y) and len(x & y) / len(x | y) >= 0.6
+
+
+def _fill(chosen: list[Unit], add, candidates: list[Unit], scores: np.ndarray, cosines: np.ndarray, best: int,
+          passages: list[Passage], settings: Settings) -> None:
+    """Real messages ask more than one thing, and the sentence that answers is often the lead's neighbour on the same
+    page ("enabled by default on the Coding Plan endpoint" beside "turn it on for the API"): the best other units of
+    the lead's document, each nearly as close to the question as the lead, follow while the answer stays short. A
+    list's introduction without its list, a title, a restated problem, a banner or a second copy of a chosen unit adds
+    nothing."""
+    band, room = settings.extractive_fill_band, settings.extractive_fill
+    if not band or not room:
+        return
+    doc = passages[candidates[best].passage].chunk.doc_id
+    ranked = sorted((i for i, u in enumerate(candidates) if passages[u.passage].chunk.doc_id == doc
+                     and np.isfinite(scores[i]) and u not in chosen), key=lambda i: -scores[i])
+    for i in ranked:
+        if room <= 0 or scores[i] < scores[best] - band:
+            return
+        unit = candidates[i]
+        if cosines[i] < cosines[best] - band or _introduces_list(unit) or _label(unit) or unit.is_heading \
+                or PROMOTION.search(unit.text) or any(_same_words(unit.text, c.text) for c in chosen):
+            continue
+        if add(unit):
+            room -= 1
+
+
+def _render_in_order(chosen: list[Unit]) -> str:
+    return "\n".join(("• " + clean(_BULLET.sub("", u.text))) if u.is_item else clean(u.text) for u in chosen)

@@ -52,6 +52,9 @@ def expand(query: str) -> str:
     return f"{query} {' '.join(extra)}" if extra else query
 
 
+RARE_SHARE = 0.02  # a term in at most 2% of the passages (or 3) is a rare one
+
+
 def translate(query: str) -> str:
     """The query in the docs' words ("money back" -> "refund"), so the user's phrasing is not counted as unknown."""
     lowered = query.lower()
@@ -94,6 +97,7 @@ class Retriever:
     embedder: Embedder  # the query side of the model the build was embedded with
     candidates: int = CANDIDATES  # per ranking, before the fusion
     rrf_k: int = RRF_K
+    _frequency: dict[str, int] | None = None  # passages holding each term, counted on first use
 
     @classmethod
     def from_collection(cls, collection, embedder: Embedder) -> "Retriever":
@@ -114,6 +118,17 @@ class Retriever:
     def evidence(self, question: str, passages: list[Passage]) -> Evidence:
         return evidence(terms(translate(question)), self.vocabulary, passages,
                         [self.chunk_terms[self.positions[p.chunk.id]] for p in passages])
+
+    def rare(self, term: str) -> bool:
+        """A stemmed word few passages hold ("entrypoint", "z_ai_mode", "mp4"), unlike "plan" or "key": a word the
+        message and a sentence share that says they are about the same thing."""
+        if self._frequency is None:
+            counts: dict[str, int] = {}
+            for chunk_terms in self.chunk_terms:
+                for word in chunk_terms:
+                    counts[word] = counts.get(word, 0) + 1
+            self._frequency = counts
+        return 0 < self._frequency.get(term, 0) <= max(3, len(self.chunks) * RARE_SHARE)
 
     @property
     def build(self) -> str:

@@ -209,6 +209,24 @@ class Settings:
     extractive_tie_band: float = variable(
         "HELPDESK_EXTRACTIVE_TIE_BAND", 0.08, "a runner-up from the lead's passage this close to its score is added")
 
+    # Added for real messages, which ask more than one thing and whose answer is often the lead's neighbour: on the six
+    # development sets 0.1 to 0.4 pass the same (q037, q039, h24d more than without); a wider band adds more
+    # neighbours to the answers, not more passes.
+    extractive_fill_band: float = variable(
+        "HELPDESK_EXTRACTIVE_FILL_BAND", 0.2, "other units of the lead's document this close to it (in score and in "
+        "cosine) follow it; 0 turns this off")
+    extractive_fill: int = variable(
+        "HELPDESK_EXTRACTIVE_FILL", 2, "how many such units may follow the lead's own", ge=0)
+
+    # A rules answer about a named tool or MCP server may be followed by its page's closest sentence (helpdesk/answer.py
+    # with_page_quote), when that sentence holds a rare word or a value the message asks for that the rules answer
+    # lacks. Measured on the development sets and 120 probe messages: at 0 the words-and-values test alone quotes 51
+    # answers, many of them a config block nobody asked for; at 0.4 it quotes 19, each on the asked setting, and gains
+    # 7 probe answers with no development answer lost; 1 turns it off.
+    page_quote_closeness: float = variable(
+        "HELPDESK_PAGE_QUOTE_CLOSENESS", 0.4, "cosine of the question to the named page's closest sentence at which it "
+        "follows a rules answer; 1 turns this off", ge=0, le=1)
+
     # Ingestion
     write_batch: int = variable("HELPDESK_WRITE_BATCH", 64, "chunks per Chroma write during ingestion", ge=1)
     # ONNX Runtime answers without importing torch (half the memory, a quarter of the start-up), with vectors equal

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -219,3 +220,66 @@ def test_a_chinese_message_answered_in_the_docs_english_gets_a_chinese_line_firs
     zh = introduced(english, analyse("opencode 怎么登录？", settings.corpus_dir))
     assert zh.text.startswith("文档（英文原文）的说法：") and zh.text.endswith("Run opencode auth login.")
     assert introduced(english, analyse("how do I log in to opencode?", settings.corpus_dir)) == english
+
+
+def test_the_answer_adds_the_leads_close_neighbours_from_its_page(helpdesk):
+    # "turn it on for the API" is the closest sentence; the one that answers ("enabled by default on the Coding Plan
+    # endpoint") is its neighbour on the same page
+    result = helpdesk.answer("does the coding plan endpoint keep preserved thinking switched on by default?")
+    assert result.route == "retrieval"
+    assert "enabled by default on the Coding Plan endpoint" in result.text, result.text
+    assert [s.doc for s in result.sources] == ["guides-thinking-mode"]  # one citation per page
+
+
+def test_a_neighbour_is_never_a_banner_a_dangling_list_introduction_or_a_repeat(retriever, real_settings):
+    chunk = next(c for c in retriever.chunks if c.doc_id == "devpack-tool-crush")
+    text = ("Crush reads its providers from crush.json in your config folder.\n\n"
+            "Crush looks for crush.json in the config folder of your user account.\n\n"
+            "Crush also reads crush.json from the config folder of your user account.\n\n"
+            "Christmas Deal: Enjoy 50% off your crush.json setup! Subscribe (https://z.ai/subscribe?utm_source=z.ai) now.\n\n"
+            "Further crush.json options are described as follows:\n")
+    hand_made = Passage(replace(chunk, text=text, question=""), score=1.0)
+    wide = replace(real_settings, extractive_fill_band=1.0, extractive_fill=5, extractive_tie_band=0.0)
+    answer, _ = compose("where does crush keep crush.json?", [hand_made], retriever.embedder, wide)
+    assert answer.startswith("Crush"), answer
+    assert "Deal" not in answer and "as follows" not in answer, answer
+    assert not ("looks for" in answer and "also reads" in answer), answer  # nearly the same words: one of them
+    off = replace(wide, extractive_fill=0)
+    assert len(compose("where does crush keep crush.json?", [hand_made], retriever.embedder, off)[0]) < len(answer)
+
+
+@pytest.mark.parametrize("question, value, page", [
+    # a value the rules answer does not hold: the named page's own line for the setting the message names
+    ("in the zai-mcp-server env block, what value should Z_AI_MODE have? mine is blank and I get invalid api key",
+     r'"Z_AI_MODE": "ZAI"', "Vision MCP Server"),
+    ('Droid custom model over the OpenAI chat completions protocol: what do I write for "provider"? "openai" is '
+     'rejected', r"generic-chat-completion-api", "Factory Droid"),
+])
+def test_a_rules_answer_about_a_named_page_is_followed_by_the_pages_line_for_what_was_asked(helpdesk, question, value,
+                                                                                            page):
+    helpdesk.warm()  # the page's line needs the loaded index (a rules answer never waits for it)
+    result = helpdesk.answer(question)
+    assert result.route == "rules", result.text
+    head, said, quote = result.text.partition(f"The {page} page also says:")
+    assert said and re.search(value, quote) and not re.search(value, head), result.text
+    assert result.text.index("z.ai/contact") > result.text.index(said)  # the person stays last
+    assert result.text.rstrip().endswith(")") and page in result.text.splitlines()[-1]  # and the page is cited
+    assert result.trace["page_quote"] >= helpdesk.settings.page_quote_closeness
+
+
+def test_no_page_line_when_the_rules_answer_already_says_it_or_names_no_page(helpdesk):
+    helpdesk.warm()
+    for question in ("Roo Code: which API provider and Z AI Entrypoint do I pick for the coding plan?",  # said already
+                     "How many prompts does the Pro plan give every 5 hours?"):  # no tool or server named
+        result = helpdesk.answer(question)
+        assert result.route == "rules" and "page also says" not in result.text and "page_quote" not in result.trace
+    off = helpdesk.using(replace(helpdesk.settings, page_quote_closeness=1.0))
+    result = off.answer("in the zai-mcp-server env block, what value should Z_AI_MODE have? mine is blank")
+    assert "page also says" not in result.text
+
+
+def test_a_rare_word_is_one_few_passages_hold(retriever):
+    from helpdesk.retrieval import terms
+
+    assert retriever.rare(terms("entrypoint")[0])
+    assert not retriever.rare(terms("plan")[0]) and not retriever.rare("no-such-word")

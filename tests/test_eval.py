@@ -268,10 +268,11 @@ def test_real_subscriber_messages_meet_their_floors(eval_env, tmp_path, capsys, 
 
 
 @pytest.mark.parametrize("name", ["real_messages_dev2", "real_messages_dev3", "real_messages_dev4", "real_messages_dev5",
-                                  "real_messages_dev6"])
+                                  "real_messages_dev6", "probe_messages"])
 def test_development_sets_of_real_messages_meet_their_floors(eval_env, capsys, name):
-    """The development sets (tests/data/real_messages_dev2.jsonl ... _dev6.jsonl) are gated too, by the floors beside
-    them: what one set's mechanism gains must not be another set's loss."""
+    """The development sets (tests/data/real_messages_dev2.jsonl ... _dev6.jsonl, and the labelled probe messages
+    written in their style, probe_messages.jsonl) are gated too, by the floors beside them: what one set's mechanism
+    gains must not be another set's loss."""
     data = Path(__file__).parent / "data"
     status = main(["--offline", "--golden", str(data / f"{name}.jsonl"), "--floors", str(data / f"floors_{name}.json"),
                    "--index", str(eval_env.index_dir)])

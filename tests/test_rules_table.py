@@ -827,6 +827,32 @@ RAW = [
     row("国内版的编码套餐 5 小时多少次？", "plan_quota", {}, [r"80"], zh=True),
     row("我是 Pro 套餐，Claude Code 里想切到 GLM-5，settings.json 具体改哪几行？", "glm5_switch", {}, [r"settings\.json"],
         zh=True),
+    # labelled probe messages (tests/data/probe_messages.jsonl): a question that points back at the story, fee order
+    # asked of the referral family, 合买/共用, a purchase before the change, asides that are not the ask
+    row("The plan renewed itself again and charged my card although I hardly used it this month. how do I switch it off "
+        "before the next one, and by when?", "cancel_deadline", {}, [r"24 hours"]),
+    row("Claude Code keeps asking permission for every command since I installed it, and it is annoying me a lot. how "
+        "do I turn it off?", None),
+    row("续费的时候是先扣我邀请好友得的积分还是先扣余额？", "fee_order", {}, [r"积分余额"], zh=True),
+    row("Renewal took my invite rewards. Why does it use my credits first? Can I choose which one pays?", "fee_order", {},
+        [r"credits balance"]),
+    row("My friend paid 60 USD on his first order with my invite link. How many credits will I get for it?",
+        "referral_reward", {}, [r"\b18\b"]),
+    row("我和朋友合买了一个 Pro，key 共用可以吗？", "personal_plan", {}, [], zh=True),
+    row("I bought Max back in December, before the change. How many prompts do I get every 5 hours now?",
+        "grandfathering", {}, [r"before February 12"]),
+    row("How many prompts per 5 hours does Pro give? I want to know if I can run two agents in parallel all day",
+        "plan_quota", {}, [r"400"]),
+    row("What's the rate limit on concurrent requests? how many prompts can I even send at once?", "rate_limits"),
+    row("Any date for GLM-5 on Lite? I'm trying to decide whether to upgrade to Pro or wait", "models", {},
+        [r"don't give a date"]),
+    row("Can I buy more web reader calls from my balance instead of upgrading to Pro?", "mcp_access", {},
+        [r"resource package"]),
+    row("My Lite web searches are used up. Can the web search MCP bill my API balance for the rest of the month?",
+        "mcp_access", {}, [r"resource package"], [r"\$0\.01"]),
+    row("How much does the built-in web search tool cost per call on the general API?", "api_tool_price", {},
+        [r"\$0\.01"]),
+    row("I am thinking about upgrading from Lite to Pro, what would it cost me today?", "upgrade_cost", clarify=True),
 ]
 
 FIELDS = "question, history, intent, slots, must, must_not, clarify, zh"

@@ -49,6 +49,13 @@ REFUND_WISH = re.compile(r"\b(i|we)('m| am| are|'d| would| will|'ll)? (really |j
 DEFERS_TO_TERMS = ("use_scope",)  # "is this use allowed?" when the terms name the use outright: their answer instead
 TOOL_INTENTS = ("endpoint", "supported_tools")  # general answers a named tool's page completes
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
+# A subscriber who says they bought before the February 12 change: the quota they keep, not today's figure
+QUOTA_FIGURES = ("plan_quota",)  # the weekly answer states the February 12 exemption itself
+EARLY_SUBSCRIBER = re.compile(
+    r"\b(subscribed|bought|purchased|signed up|joined|paid|got (it|the plan|pro|lite|max))\b[^.?!\n]{0,40}\b(in|since|on|"
+    r"back in|during) (jan(uary)?|dec(ember)?|nov(ember)?|oct(ober)?|sep(tember)?|2025|early feb(ruary)?)\b|"
+    r"\bbefore (the|this) (change|update|new (limits?|quota|rules?))\b|"
+    r"(1|一|12|十二|11|十一)\s*月.{0,6}(买|订阅|开通|购买)|(改版|调整|变更)(之|以)?前.{0,8}(买|订阅|开通|购买)", re.I)
 
 
 def facts_for(settings: Settings, facts: Facts | None = None) -> Facts:
@@ -56,13 +63,46 @@ def facts_for(settings: Settings, facts: Facts | None = None) -> Facts:
     return facts if facts is not None else load_facts(settings.facts_path)
 
 
+# A question that points back at the story ("got auto-charged again. how do I turn this off?", "这个怎么关？"): what
+# "this" is stands in the sentence before it.
+REFERS_BACK = re.compile(r"\b(turn|switch|shut) (this|it|that) off\b|\b(stop|cancel|disable|prevent) (this|it|that)\b|"
+                         r"(关掉|关闭|取消|停掉|停止)(它|这个)|(这个|它)(怎么|如何|在哪)(关|取消|停)", re.I)
+_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
+
+
 def asked(msg: Message) -> str:
-    """The text the rules may read: the question sentences, or a short ask; never pasted material."""
+    """The text the rules may read: the question sentences (each pointing back at the story with the sentence before
+    it), or a short ask; never pasted material."""
     if msg.has_paste and msg.failing and not msg.questions:
         return ""
     if word_count(msg.ask) <= SHORT_ASK_WORDS:
-        return msg.ask
-    return " ".join(msg.questions)
+        return without_asides(msg.ask)
+    return without_asides(" ".join(_with_referent(question, msg.ask) for question in msg.questions))
+
+
+# What the subscriber weighs, not what they ask: an alternative turned down ("instead of upgrading"), and, once the
+# question is asked, what they will do with the answer ("...? thinking about whether to upgrade or wait", "I want to
+# compare with Claude Max", "before I decide to renew"). The question before it is the ask.
+ALTERNATIVE = re.compile(r"\b(instead of|rather than|without having to) \w+ing\b[^.?!,\n]*", re.I)
+PURPOSE = re.compile(r"\b((i'?m |i am |we'?re )?(thinking (about|of)|deciding|trying to decide) (whether|if)|(before|so|until) (i|we) "
+                     r"(can )?decide|i (want|need) to compare|to compare (it |this |that )?with)\b[^.?!\n]*|"
+                     r"(再决定|决定要不要|考虑要不要|纠结要不要|好决定)[^。？！\n]*", re.I)
+
+
+def without_asides(text: str) -> str:
+    text = ALTERNATIVE.sub(" ", text)
+    marks = [i for i in (text.find("?"), text.find("？")) if i >= 0]
+    if not marks:
+        return text
+    return text[:min(marks) + 1] + PURPOSE.sub(" ", text[min(marks) + 1:])
+
+
+def _with_referent(question: str, ask: str) -> str:
+    if not REFERS_BACK.search(question):
+        return question
+    sentences = [m.group(0).strip() for m in _SENTENCE.finditer(ask)]
+    at = next((i for i, sentence in enumerate(sentences) if sentence and sentence in question or question in sentence), None)
+    return f"{sentences[at - 1]} {question}" if at else question
 
 
 def explain(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None,
@@ -76,6 +116,9 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         only = resolve(" ".join(msg.questions), list(history), plans=msg.plans)
         if parsed.intent in POLICY_INTENTS and only.intent in POLICY_INTENTS and only.intent != parsed.intent:
             parsed = only
+    if parsed.intent in QUOTA_FIGURES and EARLY_SUBSCRIBER.search(msg.ask):
+        # "I subscribed Pro in January, before the change. Do I now get 400 or 600?": what an early subscriber keeps
+        parsed = replace(parsed, intent="grandfathering")
     if parsed.intent is None and not msg.questions and (msg.personal or REFUND_WISH.search(msg.ask)):
         # A complaint that asks nothing ("my refund request was refused, an unfair term!") still gets the policy it is
         # about, with a person; only a policy intent may answer a story, never a figure.
@@ -123,11 +166,18 @@ def _sources(facts: Facts, fact_ids: list[str]) -> list[Source]:
     return sources
 
 
-def _cited(text: str, sources: list[Source], chinese: bool) -> str:
+def cited(text: str, sources: list[Source] | tuple[Source, ...], chinese: bool) -> str:
+    """The answer with its sources' line: each page's title and the date it is current as of."""
     as_of = "截至" if chinese else "as of"
     label = "来源" if chinese else "Source"
     return f"{text}\n({label}: {'; '.join(f'{s.title}, {as_of} {s.as_of}' for s in sources)})"
 
+
+# A rules answer that says the docs leave something open ("the docs don't mention a free trial")
+UNSTATED = re.compile(r"\b(docs|documentation|FAQ|page)s? (do(es)?n't|do(es)? not) (mention|list|state|say|give|cover|name|"
+                      r"specify)|\bnot (stated|documented|listed|mentioned) in the docs|文档(没有|未|并未)(提到|列出|写明|说明|"
+                      r"提及|给出|涉及)|没有(提到|列出|写明)")
+ASK_SUPPORT = {"en": "Z.ai support can answer what the docs leave open: ", "zh": "文档没有写明的内容，可以咨询 Z.ai 客服："}
 
 HANDOFF = {"en": "If this doesn't solve it, Z.ai support can look at your account: ",
            "zh": "如果这没有解决你的问题，Z.ai 客服可以查看你的账户："}
@@ -143,7 +193,7 @@ def troubleshooting_answer(diagnosis: Diagnosis, msg: Message, settings: Setting
     trace = {"layer": "troubleshoot", "diagnosis": diagnosis.kinds, "facts": list(diagnosis.fact_ids)}
     if only_unlisted:
         return Answer(text=text, route="abstain", confidence=0.0, offer_human=True, trace=trace)
-    return Answer(text=_cited(text, sources, chinese), route="rules", sources=tuple(sources), confidence=1.0,
+    return Answer(text=cited(text, sources, chinese), route="rules", sources=tuple(sources), confidence=1.0,
                   offer_human=diagnosis.handoff, notes=("troubleshooting", f"facts v{facts.version}"), trace=trace)
 
 
@@ -178,7 +228,13 @@ def elsewhere(msg: Message, reply: Reply, facts: Facts, settings: Settings) -> l
         return []
     cited = {facts.source(f).doc for f in reply.fact_ids}
     phrase = {doc: topic for topic, doc in page_topics(str(settings.corpus_dir)).items()}
-    return [doc for doc in msg.topics if doc not in cited and phrase.get(doc, doc) not in reply.text.lower()]
+    said = reply.text.lower()
+    return [doc for doc in msg.topics if doc not in cited and phrase.get(doc, doc) not in said
+            and TOPIC_ZH.get(phrase.get(doc, doc), "\0") not in said]
+
+
+# A page's topic as a Chinese answer names it ("Pro 套餐每月共 1,000 次联网搜索" is about the web search server's page)
+TOPIC_ZH = {"web search": "联网搜索", "web reader": "网页读取", "vision": "视觉理解", "zread": "zread"}
 
 
 def self_hosted(msg: Message) -> Answer:
@@ -234,7 +290,10 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
     if handoff and settings.support_url not in body:
         body += "\n" + (HANDOFF["zh"] if parsed.language == "zh" else
                         "If this doesn't settle your case, Z.ai support can look at your account: ") + settings.support_url
-    text = body if reply.clarify else _cited(body, sources, parsed.language == "zh")
+    elif not reply.clarify and UNSTATED.search(reply.text) and settings.support_url not in body:
+        # "the docs don't mention a free trial": what the docs leave open, a person can answer
+        body += "\n" + (ASK_SUPPORT["zh"] if parsed.language == "zh" else ASK_SUPPORT["en"]) + settings.support_url
+    text = body if reply.clarify else cited(body, sources, parsed.language == "zh")
     return Answer(text=text, route="rules", sources=tuple(sources), confidence=1.0,
                   offer_human=handoff,
                   notes=(f"intent={parsed.intent}", f"facts v{facts.version}"),

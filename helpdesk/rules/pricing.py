@@ -281,7 +281,8 @@ def stop_renewal_asked(text: str, s: Slots) -> bool:
     if matches(text, BACK_ON, "重新开启", "恢复"):
         return False  # turning it back on: the docs don't say how
     return matches(text, r"\b(cancel\w*|stop\w*|turn(ing)? off|disabl\w*|switch(ing)? off|opt(ing)? out)\b.{0,30}"
-                         r"\b(auto[\s-]?renew\w*|renew\w*|subscription)\b", r"(取消|关闭|关掉|停止|停掉).{0,6}(自动)?续费|(自动)?续费.{0,6}(怎么|如何|在哪)(关|取消|停)") and matches(
+                         r"\b(auto[\s-]?renew\w*|renew\w*|subscription)\b|\b(auto[\s-]?(renew|charg)\w*|renew\w*)\b.{0,160}"
+                         r"\b((turn|switch|shut) (this|it) off|(stop|cancel|disable) (this|it))\b", r"(取消|关闭|关掉|停止|停掉).{0,6}(自动)?续费|(自动)?续费.{0,6}(怎么|如何|在哪)(关|取消|停)") and matches(
         text, r"\b(how|where|can i|way to)\b", "怎么", "如何", "在哪")
 
 
@@ -416,13 +417,18 @@ def fee_order_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\bcredits?\b") and matches(text, r"\b(before|first|priority)\b") and matches(
             text, r"\b(card|paypal|balance|cash)\b"):
         return True
+    if matches(text, r"\b(takes?|uses?|charges?|spends?|deducts?|eats?|drains?) (my |the )?credits?( balance)? first\b|"
+                     r"\bwhich (one|source|of them) (pays|is charged|gets charged|is used)\b"):
+        return True  # "why does it take credits first?", "can I choose which one pays?"
     return matches(text, r"\b(deduct|deducted|deduction|charged first|which (balance|one) (is )?(used|charged)|order)\b",
                    "扣款顺序", "扣费顺序", "扣除顺序", "先扣", "优先扣", "哪个先") and matches(
         text, r"\b(credits?|balance|card|paypal|fee|fees|renewal|subscription)\b", "积分", "余额", "信用卡", "银行卡", "费用",
         "续费", "订阅")
 
 
-@register("fee_order", When(100, fee_order_asked),
+# In the referral group too: "is the renewal paid from my referral credits or my balance first?" is the referral
+# family's question (it names inviting friends) that only the fee order answers.
+@register("fee_order", When(100, fee_order_asked), When(16, fee_order_asked, group="referral"),
           facts=("sub.fee_order", "sub.fee_order_cash", "sub.fee_order_card", "sub.card_minimum"))
 def fee_order(r: Reply, p: Parsed) -> str:
     r.fact("sub.fee_order")
@@ -477,10 +483,10 @@ def sharing_asked(text: str, s: Slots) -> bool:
                          r"user)\b", r"(套餐|订阅).{0,10}(转让|转移|过户)") or matches(
         text, r"\b(teams?|seats?|(multiple|several|many|two|three|\d+) (people|users|developers|devs|engineers|"
               r"persons)|share (my|the|a|one|1|it|an|our) ?(plan|subscription|account|key)?|coworkers?|colleagues?)\b",
-        "团队", "多人", "共享", "合租", "合用", "轮流用", "借给", rf"({OTHER_PERSON_ZH}).{{0,4}}(想|要|能|可以)?(用|使用)(我的)",
+        "团队", "多人", "共享", "合租", "合用", "合买", "共用", "轮流用", "借给", rf"({OTHER_PERSON_ZH}).{{0,4}}(想|要|能|可以)?(用|使用)(我的)",
         rf"(给|和|跟|与)({OTHER_PERSON_ZH}).{{0,8}}(一起)?(用|使用)", rf"({OTHER_PERSON_ZH}).{{0,6}}(一起|共同|轮流)(用|使用)") and matches(
-        text, r"\b(plan|subscription|account|cost|price|share|use)\b", "套餐", "订阅", "账号", "账户", "共享", "合用", "轮流用",
-        "借给") and not (
+        text, r"\b(plan|subscription|account|cost|price|share|use)\b", "套餐", "订阅", "账号", "账户", "共享", "合用", "合买",
+        "共用", "轮流用", "借给") and not (
         # "多个工具是共享一个额度吗？": tools sharing one quota, no people: shared_quota's question, not a team plan
         matches(text, r"(多个|所有|不同|各个|每个|几个)(编程|编码)?工具|工具.{0,8}(共享|共用)")
         and not matches(text, "团队", "多人", "合租", "同事", "别人", "朋友"))

@@ -569,7 +569,9 @@ def mcp_access_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\bseparate (count|limit|quota|pool|allowance)\b", r"单独的?(次数|限制|额度|上限|配额)"):
         return False  # "does vision have a separate limit?" asks the amount, not how to buy more
     return matches(text, r"\b(pay|buy|purchase|top ?up|top-up|add-?on|extra|additional|more (searches|calls|quota)|"
-                         r"other (way|ways|method|methods|access)|separately|outside (the|my) plan|without (the|a) plan)\b",
+                         r"other (way|ways|method|methods|access)|separately|outside (the|my) plan|without (the|a) plan|"
+                         r"(bill|charge)\w* (to )?(my|the) (api |account )?balance|(from|with|using) (my|the) (normal |api |account )?"
+                         r"balance)\b",
                    "购买", "额外", "单独", "其他方式")
 
 
@@ -737,7 +739,9 @@ def quota_topup(r: Reply, p: Parsed) -> str:
 def rate_limits_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\b(rate limits?|requests? per (minute|second)|rpm|concurren\w*|in parallel|parallel|at once|"
                          r"simultaneous\w*)\b", "并发", "速率") and not matches(
-        text, r"\b(parallel|multiple|simultaneous) (tool|function)[ _-]?calls?\b|\b(function|tool)[ _-]?call\w*")  # a model feature
+        text, r"\b(parallel|multiple|simultaneous) (tool|function)[ _-]?calls?\b|\b(function|tool)[ _-]?call\w*") and not (
+        # "how many prompts per 5h do I get? want to know if I can run two sessions in parallel": the quota is asked
+        matches(text, r"\bhow many prompts\b") and not matches(text, r"\b(rate limits?|concurren\w*|requests? per)\b", "并发"))
 
 
 @register("rate_limits", When(140, rate_limits_asked), facts=("limits.rate_page", "quota.refresh"))

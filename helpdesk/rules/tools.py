@@ -75,6 +75,8 @@ def api_cost(r: Reply, p: Parsed) -> str:
 
 
 def web_search_tool_price_asked(text: str, s: Slots) -> bool:
+    if matches(text, r"\bmcp\b") and not matches(text, r"\b(built-in|general api|per (call|use))\b", "内置", "通用"):
+        return False  # the plan's web search MCP server ("pay extra for the web search MCP"), not the API's built-in tool
     return matches(text, r"\bweb search\b", "联网搜索", "网络搜索") and matches(text, COST) and matches(
         text, r"\b(api|per (call|use)|tool|built-in)\b", "每次", "工具", "内置")
 
