@@ -166,8 +166,8 @@ def _lead(msg: Message) -> tuple[str, str]:
         return (f"The docs don't cover {topic} in {tool}; what they say about {topic} (for the API):",
                 f"文档没有讲在 {tool} 中如何使用{topic_zh}；文档（针对 API）关于{topic_zh}的说明：")
     if msg.enforcement:
-        return ("The docs don't say how the plan's terms are enforced (bans, suspensions, risk control). What they say:",
-                "文档没有说明套餐条款如何执行（封号、暂停、风控）。文档的说法：")
+        return ("The docs don't cover a single account's ban or suspension, or an appeal; Z.ai support handles those. What "
+                "they say:", "文档不涉及单个账号的封禁、暂停或申诉，这些由 Z.ai 客服处理。文档的说法：")
     if msg.regression:
         return ("The docs don't cover changes between versions of your tool. The closest they say:",
                 "文档没有涉及你所用工具不同版本之间的变化。最接近的内容：")

@@ -194,7 +194,9 @@ OWN_ACCOUNT = re.compile(
     r"我(已经|刚)?(买|购买|订阅|充值|付款|支付|升级|续费)了.{0,30}(但|却|还是|没有|不|显示)|我的(账号|账户|订阅|订单).{0,10}(显示|还是|没有|不)", re.I)
 # Bans, suspensions, risk control: how the terms are enforced is not in the docs.
 ENFORCEMENT = re.compile(r"\b(ban|bans|banned|banning|suspend\w*|suspension|risk[\s-]control|blacklist\w*)\b|封号|封禁|"
-                         r"风控|被封", re.I)
+                         r"风控|被封|\b(account|plan|subscription)\b[^.?!\n]{0,30}\b(locked|disabled|deactivated|terminated|"
+                         r"restricted|frozen)\b|\blocked (me )?out\b|\bappeal\w*\b|(账号|账户|套餐).{0,6}(被)?(锁|冻结|停用|限制使用)|"
+                         r"申诉", re.I)
 # A matter of their account or money the docs cannot settle: a charge, a bonus or credit not received, a refund.
 ACCOUNT_MATTER = re.compile(
     r"\bwhy (was|were|am|did) (i|we|you|they) (get )?(charged|billed)\b|\bcharged (me )?(\$|usd ?)?\d|"

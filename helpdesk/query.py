@@ -147,4 +147,9 @@ def preferred_docs(msg: Message) -> tuple[str, ...]:
     docs = list(msg.tool_docs)
     docs += [MCP_SERVERS[m][1] for m in msg.mcp]
     docs += list(msg.topics)
+    if msg.enforcement:  # a ban, a suspension, a locked account: the subscription terms say what may happen
+        docs.insert(0, TERMS_DOC)
     return tuple(dict.fromkeys(docs))
+
+
+TERMS_DOC = "legal-subscription-terms"

@@ -114,8 +114,14 @@ CASES = [
     ("Web Reader MCP stopped working after the latest OpenCode update; downgrading fixed it",
      [r"don't cover changes between versions of OpenCode", r"web_reader/mcp"], []),
     ("Please add GLM Coding Plan support to Cline! I'm a Pro subscriber", [r"OpenAI Compatible", CODING], []),
+    # a ban, a locked account, an appeal: what the plan is for, what the terms say may happen, no appeal in the docs
+    ("Our account got locked with error 1121 (irregular activities) and we only use Cline. How do we appeal, and how long does "
+     "the review take?", [r"1121", r"designated or recognized", r"suspension or termination of services",
+                          r"don't say how a single case is reviewed or appealed"], []),
+    ("Are people getting suspended for using the plan for role-play chats? is that allowed at all?",
+     [r"designated or recognized", r"reclaim remaining quota"], []),
     ("Will my account get banned if I call the coding plan from my own app?",
-     [r"don't say how the terms are enforced", r"You shall not use"], []),
+     [r"suspension or termination of services", r"You shall not use", r"don't say how a single case is reviewed"], []),
     ("Kilo Code keeps failing on my coding plan:\n```\nUnexpected API Response: empty completion\n```",
      [r"don't cover this exact problem", r"Kilo Code"], []),
     ("The vision MCP works but the other two MCP servers fail to connect", [r"web_search_prime/mcp",
@@ -175,7 +181,7 @@ CASES = [
     ("how do I configure claude-code-router for the GLM coding plan? which transformer do I use?",
      [r"doesn't name claude-code-router", CODING], []),
     ("can i run claude-code-router with the coding plan key or is that gonna get me banned lol",
-     [r"doesn't name claude-code-router", r"don't say how the terms are enforced"], []),
+     [r"doesn't name claude-code-router", r"designated or recognized", r"suspension or termination of services"], []),
     ("using aider with my glm coding plan, what do i set OPENAI_API_BASE to?", [r"doesn't name aider", CODING], []),
     ("anyone got a continue.dev config for glm 4.7 on the coding plan?", [r"doesn't name continue\.dev", CODING], []),
     # MCP reports the pages answer: no top-up for MCP (every plan has it), a header without Bearer, a stale Vision
@@ -497,9 +503,11 @@ ZH_PAIRS = [
     ("改了 settings.json 之后 Claude Code 还是让我登录，用不了，怎么办？",
      "Claude Code still asks me to log in after I edited settings.json, what now?", "diagnosis",
      [r"“Do you want to use this API key”", r"新的终端"]),
+    ("我的账号被封了，说是风控，我只在 Claude Code 里用，怎么申诉？", "How do I appeal a ban?", "terms",
+     [r"指定或认可", r"暂停或终止服务", r"申诉方式"]),
     ("我可以在自己的网站里用 coding plan 的额度直接调用模型 API 吗？会被封号吗？",
      "Will my account get banned if I call the coding plan from my own app?", "terms",
-     [r"“You shall not use", r"封号"]),
+     [r"“You shall not use", r"暂停或终止服务"]),
     # (the unlisted tool is read from an English question; the Chinese around it makes the message Chinese)
     ("我是 Pro 用户。Can I use the coding plan with GitHub Copilot?", "Can I use the coding plan with GitHub Copilot?",
      "tools",

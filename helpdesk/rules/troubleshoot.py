@@ -505,6 +505,29 @@ def feature_request(d: Diagnosis, msg: Message, tool: str | None) -> Diagnosis:
     return d
 
 
+def enforcement_terms(d: Diagnosis) -> None:
+    """A ban, a suspension, a locked account: what the plan may be used for, what the subscription terms say may
+    happen, and that a single case is for Z.ai support (the docs describe no appeal or review). Said once."""
+    if "terms.measures" in d.fact_ids:
+        return
+    if not {"faq.designated", "terms.tools_only"} & set(d.fact_ids):
+        d.fact("faq.designated")
+        d.say("terms", "The FAQ says the plan's quota is only intended for coding/IDE tools designated or recognized by "
+                       "Z.ai (such as Claude Code, Kilo Code), for personal code assistance.",
+              "FAQ 说套餐额度仅限在 Z.ai 指定或认可的编程/IDE 工具（如 Claude Code、Kilo Code）中用于个人编程辅助。")
+    d.fact("terms.violation")
+    d.fact("terms.measures")
+    d.say("terms", "The subscription terms say a violation \"may result in the suspension or termination of services, and "
+                   "paid fees will not be refunded\", and that if Z.ai reasonably suspects account sharing, bulk or "
+                   "automated usage on behalf of others or resale of access, it may restrict features, reduce or limit "
+                   "your quota, suspend or terminate the service or reclaim remaining quota. The docs don't say how a "
+                   "single case is reviewed or appealed; Z.ai support handles that.",
+          "订阅条款说，违反协议“may result in the suspension or termination of services, and paid fees will not be "
+          "refunded”（可能导致服务被暂停或终止，已付费用不予退还）；如果 Z.ai 有理由怀疑账号共享、代他人批量或自动化使用、"
+          "转售访问权限，可以限制部分功能、降低或限制额度、暂停或终止服务、收回剩余额度。文档没有说明申诉方式或审核流程，"
+          "这需要联系 Z.ai 客服。")
+
+
 def _error_meaning(d: Diagnosis, msg: Message) -> None:
     business = [e for e in msg.errors if e.kind == "business"]
     for error in business[:2]:
@@ -754,7 +777,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         r"\beacces\b|permission (denied|issue|error)|权限(不足|问题|错误)|拒绝访问", msg.raw, re.I)) and bool(re.search(
             r"\bnpm\b|\binstall(ing)? (claude|it|the)|\b(when|while) install\w*|安装", msg.raw, re.I)) and not re.search(
             r"\b(after|since) (installing|i installed)|\bis installed\b|\b(edit|write|access)\w* (files?|folders?)", msg.raw, re.I)
-    if not (install_permission or option_missing or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+    banned = msg.enforcement and bool(msg.personal or msg.questions)  # a ban asked about or reported
+    if not (banned or install_permission or option_missing or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask or unlisted_config)
@@ -792,9 +816,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
               "额度用于通用 API 调用或这些工具以外的场景，包括从你自己的应用、机器人、网站、SaaS 产品或其他系统直接调用模型 "
               "API。这类用途请使用按量付费的通用 API。")
         if msg.enforcement:
-            d.say("terms", "The docs don't say how the terms are enforced (bans, suspensions or risk control); Z.ai "
-                           "support can answer that.",
-                  "文档没有说明条款如何执行（封号、暂停或风控）；这个问题请咨询 Z.ai 客服。")
+            enforcement_terms(d)
     if balance and (msg.subscriber or general_shown or tool or "1113" in known):
         d.fact("diag.1113_plan")
         tools = d.fact("tools.supported")
@@ -884,13 +906,12 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                            f"Whether {named} lets you change that URL is for its own documentation.",
                   f"Other Tools 页面说，任何支持 OpenAI 协议的工具都可以使用 GLM-4.7：把它的 OpenAI API 地址换成 {coding}，"
                   f"并填入你的 Z.ai API Key。{named} 是否允许修改这个地址，请查看它自己的文档。")
-        if msg.enforcement and "terms" not in d.kinds:  # "...or will I get banned?": the terms' scope, not enforcement
+        if msg.enforcement and "terms" not in d.kinds:  # "...or will I get banned?": the terms' scope, and their measures
             d.fact("faq.designated")
-            d.say("terms", "The docs don't say how the terms are enforced (bans or suspensions); the FAQ says the plan's "
-                           "quota is only intended for coding/IDE tools designated or recognized by Z.ai, for personal "
-                           "code assistance. Z.ai support can say whether a given tool counts.",
-                  "文档没有说明条款如何执行（封号或暂停）；FAQ 说套餐额度仅限在 Z.ai 指定或认可的编程/IDE 工具中用于个人编程辅助。"
-                  "某个工具是否算在内，请咨询 Z.ai 客服。")
+            d.say("terms", "The FAQ says the plan's quota is only intended for coding/IDE tools designated or recognized "
+                           "by Z.ai, for personal code assistance; Z.ai support can say whether a given tool counts.",
+                  "FAQ 说套餐额度仅限在 Z.ai 指定或认可的编程/IDE 工具中用于个人编程辅助；某个工具是否算在内，请咨询 Z.ai 客服。")
+            enforcement_terms(d)
     if endpoint_trouble and not balance and "endpoint" not in d.kinds:
         d.fact("tool.others.openai")
         anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
@@ -1008,6 +1029,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                            "if it still fails, delete ~/.claude/settings.json and set the variables again.",
               "如果修改 settings.json 后没有生效：关闭所有 Claude Code 窗口，在新的终端中运行 `claude`；检查文件是有效的 JSON"
               "（没有缺少或多余的逗号）；如果还是不行，删除 ~/.claude/settings.json 后重新设置这些变量。")
+    if msg.enforcement:  # "locked with 1121, how do I appeal?", "我的账号被封了，怎么申诉", "will I get banned for RP?"
+        enforcement_terms(d)
     if not d.lines:
         return None
     # the Anthropic protocol told while the message shows an OpenAI-compatible endpoint: that mismatch is the diagnosis
