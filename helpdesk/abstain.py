@@ -36,7 +36,9 @@ QUESTION_WORDS = frozenset(
     # everyday verbs and adverbs of a support message ("keeps failing", "came back", "any idea why"): no topic
     "keep kept idea came come back slight slightli everyday midway anyway left go goe went way thing stuff time "
     "sure right wrong just even ever never alway usual sometim sudden recent today yesterday "
-    "tri tried seem look found find happen wonder guess think anymor again instead otherwis though".split())
+    "tri tried seem look found find happen wonder guess think anymor again instead otherwis though "
+    # chat register ("quick q", "mine defaults to", "lol", "the convo", "should I tick it"): no topic either
+    "quick mine lol lmao convo btw plz pl guy folk tick untick minut".split())
 
 
 def _known(token: str, vocabulary: frozenset[str], words: tuple[str, ...]) -> bool:

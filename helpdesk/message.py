@@ -73,7 +73,10 @@ MCP_SERVERS = {
                r"see|accept\w*) (an? |the |my |any )?(images?|screenshots?|pictures?|photos?)\b|(读|看|识别|上传|发送|粘贴)"
                r"(不了)?(图片|图像|截图)|(图片|图像|截图).{0,8}(看不到|读不了|识别不了|不支持|无法)",
                "devpack-mcp-vision-understanding"),
-    "zread": (r"zread", "devpack-mcp-zread"),
+    # Zread reads public GitHub repositories: "an MCP for reading github repos" names it without its name
+    "zread": (r"zread|\b(read\w*|search\w*|understand\w*|explor\w*|analy[sz]\w*|brows\w*|query\w*)\b.{0,25}\b(github|"
+              r"open[- ]source|public) (repos?|repositor\w+|projects?|codebases?)\b|(读|看|查|分析|理解|搜索).{0,8}(github|开源)\s*"
+              r"(的)?(仓库|项目|代码)", "devpack-mcp-zread"),
 }
 
 ENDPOINTS = (  # (kind, pattern): the first that matches a URL names it

@@ -81,6 +81,9 @@ def test_a_request_phrased_would_it_be_okay_to_add_is_a_feature_request():
 @pytest.mark.parametrize("message, flag", [
     ("调度到GLM时说权限不足", "failing"),
     ("Is there planned any glm (z.AI) support?", "feature_request"),
+    # a locked account or an appeal is about enforcement, like a ban
+    ("my account got locked yesterday, how do I appeal?", "enforcement"),
+    ("账号被冻结了，怎么申诉", "enforcement"),
 ])
 def test_more_of_the_ways_subscribers_write_it(message, flag):
     assert getattr(analyse(message, CORPUS), flag)
@@ -143,3 +146,13 @@ def test_a_prose_line_is_never_taken_for_pasted_code(message, in_ask):
 
 def test_an_update_of_the_plan_page_is_no_regression_of_the_tool():
     assert not analyse("Since the last update of the plan page my Cline shows 'model not found'", CORPUS).regression
+
+
+@pytest.mark.parametrize("message, found", [
+    ("Is there a MCP in the plan for reading github repos? how do I add it to opencode?", True),
+    ("有没有能读 GitHub 仓库的 MCP？", True),
+    ("zread keeps timing out", True),
+    ("Claude Code reads my repo fine but the web search MCP fails", False),  # their own repository, another server
+])
+def test_an_mcp_for_reading_github_repositories_is_zread(message, found):
+    assert ("zread" in analyse(message, CORPUS).mcp) is found

@@ -853,6 +853,13 @@ RAW = [
     row("How much does the built-in web search tool cost per call on the general API?", "api_tool_price", {},
         [r"\$0\.01"]),
     row("I am thinking about upgrading from Lite to Pro, what would it cost me today?", "upgrade_cost", clarify=True),
+    # a vague question reads its story; an install as the scene; a checkbox's quoted label is not the ask
+    row("I upgraded to Max to get GLM-5 but Claude Code still shows glm-4.7 in /status. What should I do?", "glm5_switch",
+        {}, [r"GLM-5"]),
+    row("I installed the Claude Code plugin in PyCharm and it only asks me to log in to Anthropic. Can I use the plan?",
+        None),
+    row('which context window size do you use for glm-4.7 in Cline? and should I tick "Support Images"?',
+        "context_window", {}, [r"204800"]),
 ]
 
 FIELDS = "question, history, intent, slots, must, must_not, clarify, zh"

@@ -114,6 +114,8 @@ CASES = [
     ("Web Reader MCP stopped working after the latest OpenCode update; downgrading fixed it",
      [r"don't cover changes between versions of OpenCode", r"web_reader/mcp"], []),
     ("Please add GLM Coding Plan support to Cline! I'm a Pro subscriber", [r"OpenAI Compatible", CODING], []),
+    ("Roo Code has no Coding Plan option under Z AI Entrypoint, only International and China API. Is my version too "
+     "old?", [r"update the plugin to the latest version", r"International Coding Plan"], []),
     # a ban, a locked account, an appeal: what the plan is for, what the terms say may happen, no appeal in the docs
     ("Our account got locked with error 1121 (irregular activities) and we only use Cline. How do we appeal, and how long does "
      "the review take?", [r"1121", r"designated or recognized", r"suspension or termination of services",

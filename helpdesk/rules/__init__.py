@@ -65,9 +65,13 @@ def facts_for(settings: Settings, facts: Facts | None = None) -> Facts:
 
 # A question that points back at the story ("got auto-charged again. how do I turn this off?", "这个怎么关？"): what
 # "this" is stands in the sentence before it.
+# A bare "do I have to do something?" or "怎么办" says nothing without the story either.
 REFERS_BACK = re.compile(r"\b(turn|switch|shut) (this|it|that) off\b|\b(stop|cancel|disable|prevent) (this|it|that)\b|"
-                         r"(关掉|关闭|取消|停掉|停止)(它|这个)|(这个|它)(怎么|如何|在哪)(关|取消|停)", re.I)
-_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
+                         r"(关掉|关闭|取消|停掉|停止)(它|这个)|(这个|它)(怎么|如何|在哪)(关|取消|停)|"
+                         r"^\W*(so )?(do|must|should) i (have|need) to do (something|anything)( else)?\W*$|"
+                         r"^\W*(so )?what (should|do|can) i do( now| about (it|this))?\W*$|^\W*(what now|any fix|any ideas?)\W*$|"
+                         r"^\W*(那)?(该)?(怎么办|咋办|怎么弄|咋整)\W*$", re.I)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])|\n+")  # "glm-4.7" is no sentence end
 
 
 def asked(msg: Message) -> str:
@@ -89,8 +93,13 @@ PURPOSE = re.compile(r"\b((i'?m |i am |we'?re )?(thinking (about|of)|deciding|tr
                      r"(再决定|决定要不要|考虑要不要|纠结要不要|好决定)[^。？！\n]*", re.I)
 
 
+# A checkbox's label quoted from a tool's screen ("Support Images", "Enable Thinking") names a toggle; its verb is not
+# the ask's ("should I tick "Support Images"?" asks nothing about supported tools)
+UI_LABEL = re.compile(r"[\"“'](Support|Supports|Enable|Allow|Use)( [A-Z][\w.-]*){1,3}[\"”']")
+
+
 def without_asides(text: str) -> str:
-    text = ALTERNATIVE.sub(" ", text)
+    text = UI_LABEL.sub(" that setting ", ALTERNATIVE.sub(" ", text))
     marks = [i for i in (text.find("?"), text.find("？")) if i >= 0]
     if not marks:
         return text
@@ -100,7 +109,7 @@ def without_asides(text: str) -> str:
 def _with_referent(question: str, ask: str) -> str:
     if not REFERS_BACK.search(question):
         return question
-    sentences = [m.group(0).strip() for m in _SENTENCE.finditer(ask)]
+    sentences = [part.strip() for part in _SENTENCE_BREAK.split(ask)]
     at = next((i for i, sentence in enumerate(sentences) if sentence and sentence in question or question in sentence), None)
     return f"{sentences[at - 1]} {question}" if at else question
 

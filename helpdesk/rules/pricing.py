@@ -83,6 +83,9 @@ def higher_plan_first(text: str, s: Slots) -> bool:
 
 
 def upgrade_asked(text: str, s: Slots) -> bool:
+    if s.glm5 and matches(text, r"\bstill (shows?|showing|says|uses?|using|on) glm-?4|\b(don'?t|can'?t|cannot) see glm-?5|"
+                               r"\bglm-?5\b.{0,30}\b(missing|not (showing|shown|listed))", r"(还是|仍然|依然).{0,6}glm-?4"):
+        return False  # "upgraded to Pro for GLM-5 but it still shows glm-4.7": switching the model is the ask
     return matches(text, r"\bupgrad", "升级", r"升\s*(到)?\s*(pro|max)", "跨档") or (matches(text, r"\b(switch|move|moving|go|going|change|jump)\b.*\bto\b",
                                                          "换成", "换到", "改成", "转成", "切换到", "换")
                                                 and len(s.plans) >= 2)

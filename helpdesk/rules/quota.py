@@ -343,18 +343,26 @@ def grandfathering(r: Reply, p: Parsed) -> str:
             f"{lite}, Pro ~{pro}, Max ~{max_} prompts every 5 hours.")
 
 
+def glm5_missing_asked(text: str, s: Slots) -> bool:
+    """"On Max, why do I only see GLM-4.7 and not GLM-5 in Claude Code?", "upgraded for GLM-5 but it still shows
+    glm-4.7, what should I do?": it is set by hand (before "which model should I use", which it is not)."""
+    return s.glm5 and matches(text, r"\b(only see|don'?t see|do not see|can'?t see|cannot see|not see|missing|where is|"
+                                       r"doesn'?t (show|appear)|not (showing|shown|listed)|still (shows?|showing|says|uses?|using|"
+                                       r"on) (glm-?4))\b", "看不到", "没有 ?glm-5", "找不到", r"(还是|仍然|依然).{0,6}glm-?4") \
+        and bool(set(s.plans) & {"pro", "max"})
+
+
 def glm5_switch_asked(text: str, s: Slots) -> bool:
     """"How do I switch Claude Code to GLM-5?": the FAQ's note on the custom configuration."""
-    # also "on Max, why do I only see GLM-4.7 and not GLM-5 in Claude Code?": it is set by hand
-    missing = s.glm5 and matches(text, r"\b(only see|don'?t see|do not see|can'?t see|cannot see|not see|missing|where is|"
-                                       r"doesn'?t (show|appear)|not (showing|shown|listed))\b", "看不到", "没有 ?glm-5", "找不到") \
-        and bool(set(s.plans) & {"pro", "max"})
-    return missing or s.glm5 and matches(text, r"\b(switch\w*|change|changing|set|setting|enable|configure|select|use|using)\b",
-                                         "切换", "设置", "配置", "使用", "切到", "改成", "改为", "换成", "改") and matches(
+    if glm5_missing_asked(text, s):
+        return True
+    return s.glm5 and matches(text, r"\b(switch\w*|change|changing|set|setting|enable|configure|select|use|using)\b",
+                              "切换", "设置", "配置", "使用", "切到", "改成", "改为", "换成", "改") and matches(
         text, r"\bhow\b|\bwhere\b|\bwhich lines?\b", "怎么", "如何", "哪几行", "哪一行", "改啥", "改什么", "填啥", "填什么")
 
 
-@register("glm5_switch", When(245, glm5_switch_asked), facts=("models.glm5_switch", "models.glm5_plans", "glm5.saving.opus",
+@register("glm5_switch", When(243, glm5_missing_asked), When(245, glm5_switch_asked),
+          facts=("models.glm5_switch", "models.glm5_plans", "glm5.saving.opus",
                                                               "models.glm5_multiplier", "models.lite_no_glm5"))
 def glm5_switch(r: Reply, p: Parsed) -> str:
     r.fact("models.glm5_switch")

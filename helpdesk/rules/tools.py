@@ -289,8 +289,8 @@ def coding_helper(r: Reply, p: Parsed) -> str:
 
 
 def claude_install_asked(text: str, s: Slots) -> bool:
-    if matches(text, r"\b(after|since) (installing|i installed|install)\b|\b(is|was|got) installed\b|\binstalled it\b", "安装后",
-               "装好", "安装了"):
+    if matches(text, r"\b(after|since) (installing|i installed|install)\b|\b(is|was|got) installed\b|\binstalled it\b|"
+                     r"\bi('ve| have)? installed\b", "安装后", "装好", "安装了"):
         return False  # installing sets the scene; the ask is something else
     return "claude code" in text and matches(text, r"\binstall\w*\b|\bnode(\.js)? version\b|\bneed node(\.js)?\b|"
                                                    r"\bnode(\.js)?\b.{0,30}\bversion\b", "安装", r"node(\.js)?\s?.{0,4}版本")
@@ -342,7 +342,8 @@ def context_window_asked(text: str, s: Slots) -> bool:
     size = r"context (window|length|size|limit)s?"
     return matches(text, rf"\b(what('s| is)|whats|how (big|large|long|much)|which|is there a|max\w*|size of|what .{{0,10}}"
                          rf"size)\b.{{0,30}}\b{size}\b|\b{size}\b.{{0,12}}\b(of|for|on|in) (the )?(glm|model|plan|coding plan|"
-                         rf"cline)|\bmax(imum)? (input |context )?(tokens|length) (of|for) glm|\b{size} (size )?should i set\b",
+                         rf"cline)|\bmax(imum)? (input |context )?(tokens|length) (of|for) glm|\b{size} (size )?(should|do|would|did) (i|you|we) "
+                         r"(set|use|put)\b",
                    r"上下文(窗口|长度)?.{0,4}(多大|多长|是多少|上限)", rf"\b{size}\b.{{0,8}}(应该|要|该)?(设|设置|填|调)(成|为|到)?多少") and not matches(
         text, r"\b(exceed\w*|over|too long|exceeds|differen\w*|same model|identical|clear|full|compact\w*|reset|free up|"
               r"happens)\b", "超出", "超过", "超长", "区别", "怎么看", "清空", "用了多少")

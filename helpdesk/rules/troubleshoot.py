@@ -55,7 +55,8 @@ SERVER_STATUS = re.compile(r"(?:api error:?|status(?: code)?:?|http/?[\d.]*|erro
 OPTION_MISSING = re.compile(
     r"\b(doesn'?t|does not|don'?t|won'?t|can'?t|cannot) (show|list|appear|display|see|find|have)\b.{0,50}\b(provider|option|"
     r"entrypoint|coding plan)|\b(provider|option|entrypoint|coding plan)s?\b.{0,30}\b(missing|not (showing|shown|listed|there))\b|"
-    r"\bonly (shows?|lists?|see|has)\b\s*[\"“']|(找不到|没有|看不到).{0,10}(coding ?plan|选项|提供商|服务商)", re.I)
+    r"\bonly (shows?|lists?|see|has)\b\s*[\"“']|(找不到|没有|看不到).{0,10}(coding ?plan|选项|提供商|服务商)|"
+    r"\b(has|have|there'?s|there is) no\b.{0,30}\b(option|entrypoint|coding plan|provider)", re.I)
 # "Is Zed supported?", "does it work with aider?", "Zed 能用吗": whether a tool can be used at all.
 SUPPORT_ASK = re.compile(r"\b(support(ed|s)?|works? (with|in|on)|compatible|can (i|we|you) (use|run)|usable|available)\b"
                          r"|支持|能用|可以用|兼容", re.I)
@@ -994,11 +995,12 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                        "(MacOS/Linux) or running the command prompt as an administrator (Windows) to re-execute the "
                        "installation command.\"",
               "Claude Code 页面说：安装时遇到权限问题，可以用 `sudo`（macOS/Linux）或以管理员身份运行命令提示符（Windows）重新执行安装命令。")
-    if option_missing and tool == "kilo-code":  # the page's own advice for the missing entrypoint
-        d.fact("tool.kilo-code.update")
-        d.say("setup", "If your Kilo Code version lacks the \"International Coding Plan\" option, the page says to "
-                       "update the plugin to the latest version.",
-              "如果你的 Kilo Code 版本没有“International Coding Plan”选项，页面说要把插件更新到最新版本。")
+    if option_missing and tool in ("kilo-code", "roo-code"):  # the page's own advice for a missing entrypoint option
+        d.fact(f"tool.{tool}.update")
+        name = _tool_name(tool)
+        d.say("setup", f"If your {name} version lacks the Coding Plan option in the Z AI Entrypoint list, the {name} page "
+                       "says to update the plugin to the latest version.",
+              f"如果你的 {name} 版本的 Z AI Entrypoint 里没有 Coding Plan 选项，{name} 页面说要先把插件更新到最新版本。")
     if key_variable:
         token, base = d.fact("tool.claude-code.env")
         anthropic = d.fact("endpoint.anthropic")
