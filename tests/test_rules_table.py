@@ -105,7 +105,7 @@ RAW = [
 
     # ---- February 12 grandfathering --------------------------------------------------------------------------
     row("I subscribed before February 12, does my quota change?", "grandfathering", {},
-        [r"February 12", r"current cycle"]),
+        [r"February 12", r"current (subscription )?cycle"]),
     row("what does the feb 12 change mean for auto-renewal users", "grandfathering", {},
         [r"renewal price and quota stay unchanged", r"unlimited weekly"]),
     # whether the weekly limit applies to them is the February 12 rule's answer (it was the weekly quota's)
@@ -860,6 +860,18 @@ RAW = [
         None),
     row('which context window size do you use for glm-4.7 in Cline? and should I tick "Support Images"?',
         "context_window", {}, [r"204800"]),
+    # the second labelled probe round: a story told before the question is not the question
+    row("I invited my brother and we both subscribed last week. When do my credits show up?", "referral_issuing", {},
+        [r"24.48 hours"]),
+    row("Can I withdraw my credits to PayPal?", "referral_withdraw", {}, [r"cannot be withdrawn"]),
+    row("credits covered all but 40 cents of my renewal and my card was charged more than that, why?", "card_minimum", {},
+        [r"rounded up"]),
+    row("Lite 升 Max 额度多几倍？", "plan_ratio", {}, [], zh=True),
+    row("If I let it auto-renew after the price goes up, am I agreeing to the new price?", "price_change", {},
+        [r"accepting the new fees"]),
+    row("I installed the glm-plan-usage plugin from the marketplace, how do I install it on a second machine?", None),
+    row("I bought Pro on Feb 3, before the change. How many prompts do I get every 5 hours now?", "grandfathering", {},
+        [r"remains unchanged"]),
 ]
 
 FIELDS = "question, history, intent, slots, must, must_not, clarify, zh"

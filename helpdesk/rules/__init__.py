@@ -50,11 +50,12 @@ DEFERS_TO_TERMS = ("use_scope",)  # "is this use allowed?" when the terms name t
 TOOL_INTENTS = ("endpoint", "supported_tools")  # general answers a named tool's page completes
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
 # A subscriber who says they bought before the February 12 change: the quota they keep, not today's figure
-QUOTA_FIGURES = ("plan_quota",)  # the weekly answer states the February 12 exemption itself
+QUOTA_FIGURES = ("plan_quota", "quota_reset")  # the weekly answer states the February 12 exemption itself
 EARLY_SUBSCRIBER = re.compile(
     r"\b(subscribed|bought|purchased|signed up|joined|paid|got (it|the plan|pro|lite|max))\b[^.?!\n]{0,40}\b(in|since|on|"
     r"back in|during) (jan(uary)?|dec(ember)?|nov(ember)?|oct(ober)?|sep(tember)?|2025|early feb(ruary)?)\b|"
-    r"\bbefore (the|this) (change|update|new (limits?|quota|rules?))\b|"
+    r"\b(subscribed|bought|purchased|signed up|joined|paid)\b[^.?!\n]{0,40}\bon (feb(ruary)?\.? ([1-9]|1[01])|([1-9]|1[01]) feb(ruary)?)"
+    r"(st|nd|rd|th)?\b|\bbefore (the|this) (change|update|new (limits?|quota|rules?))\b|"
     r"(1|一|12|十二|11|十一)\s*月.{0,6}(买|订阅|开通|购买)|(改版|调整|变更)(之|以)?前.{0,8}(买|订阅|开通|购买)", re.I)
 
 

@@ -86,6 +86,8 @@ def upgrade_asked(text: str, s: Slots) -> bool:
     if s.glm5 and matches(text, r"\bstill (shows?|showing|says|uses?|using|on) glm-?4|\b(don'?t|can'?t|cannot) see glm-?5|"
                                r"\bglm-?5\b.{0,30}\b(missing|not (showing|shown|listed))", r"(还是|仍然|依然).{0,6}glm-?4"):
         return False  # "upgraded to Pro for GLM-5 but it still shows glm-4.7": switching the model is the ask
+    if matches(text, r"\bhow many times (more|the)\b|\bhow much more (quota|usage|prompts)\b", "几倍", "多少倍", "多少条"):
+        return False  # "Lite 升 Pro 到底多几倍额度？": the plans' ratio, not the upgrade rules
     return matches(text, r"\bupgrad", "升级", r"升\s*(到)?\s*(pro|max)", "跨档") or (matches(text, r"\b(switch|move|moving|go|going|change|jump)\b.*\bto\b",
                                                          "换成", "换到", "改成", "转成", "切换到", "换")
                                                 and len(s.plans) >= 2)
@@ -367,7 +369,8 @@ def price_change_asked(text: str, s: Slots) -> bool:
                     # "my plan ... change my email" is no price change: a plan itself must get dearer
                     r"\b(subscription|plan)\b.{0,40}\b(increas\w*|go(ing|es)? up|rais\w*|hik\w*|more expensive|went up)\b",
                     r"\b(increas\w*|rais\w*|hik\w*)\b.{0,30}\b(price|prices|pricing|fee|fees)\b",
-                    r"\b(price|fee) (increase|hike|change)s?\b", r"\b(cost|costs|pay|charge) more\b", "涨价", "提价", r"(价格|费用|续费).{0,8}(上涨|涨|提高|变化|变)")
+                    r"\b(price|fee) (increase|hike|change)s?\b", r"\b(cost|costs|pay|charge) more\b",
+                    r"\b(agree\w*|accept\w*) (to )?the (new|higher) (price|fee)s?\b", "涨价", "提价", r"(价格|费用|续费).{0,8}(上涨|涨|提高|变化|变)")
             and not matches(text, r"\b(concurrency|limit|limits|quota|token|tokens|request|requests)\b", "并发", "额度"))
 
 
@@ -406,6 +409,8 @@ def renewal(r: Reply, p: Parsed) -> str:
 
 def fee_order_asked(text: str, s: Slots) -> bool:
     """Which is charged first: credits, balance or card; "will my balance pay for the subscription?" too."""
+    if card_minimum_asked(text, s):
+        return False  # "credits covered all but 40 cents and the card was charged more": the card's minimum says why
     if matches(text, r"\b(auto[\s-]?renew\w*|renewal)\b[^.?!\n]{0,40}\b(balance|credits?|card)\b|\b(balance|credits?)\b[^.?!\n]{0,40}"
                      r"\b(auto[\s-]?renew\w*|renewal)\b", r"(续费|自动续费).{0,12}(余额|积分|信用卡)|(余额|积分).{0,12}(续费|自动续费)") and not \
             matches(text, r"\b(fail\w*|declin\w*|expired|lose)\b", "失败", "过期"):
@@ -449,7 +454,8 @@ def fee_order(r: Reply, p: Parsed) -> str:
 def card_minimum_asked(text: str, s: Slots) -> bool:
     return (matches(text, r"\bminimum\b", "最低", "最少") or matches(
         # "my credits covered it but the card was charged a few cents extra": the minimum card charge, rounded up
-        text, r"\bcredits?\b") and matches(text, r"\bcents?\b|\b(more|extra) than\b|\bround\w*\b|\bcharged \d|\b0\.\d\d\b")
+        text, r"\bcredits?\b", "积分", "赠金") and matches(text, r"\bcents?\b|\b(more|extra) than\b|\bround\w*\b|\bcharged \d|"
+                                                        r"\b0\.\d\d\b", "几毛", "几分钱", r"比.{0,6}(多|差额)")
     ) and matches(text, r"\bcard\b", "信用卡", "银行卡", "刷卡")
 
 

@@ -337,7 +337,8 @@ def grandfathering(r: Reply, p: Parsed) -> str:
     if p.language == "zh":
         return ("2 月 12 日前订阅的用户，在当前订阅周期内额度保持购买时的标准；如果也在 2 月 12 日前开启了自动续费，续费价格和额度"
                 f"保持不变，并在订阅期内不受每周额度限制。否则按当前额度：Lite 约 {lite}、Pro 约 {pro}、Max 约 {max_} 次 / 每 5 小时。")
-    return ("If you subscribed before February 12, your quota stays as shown at purchase for your current cycle. If "
+    return ("If you subscribed before February 12, your quota remains unchanged (as shown at purchase) for the duration "
+            "of your current subscription cycle. If "
             "you also enabled auto-renewal before February 12, the renewal price and quota stay unchanged and you "
             "keep unlimited weekly usage for your subscription. Otherwise the current limits apply: Lite ~"
             f"{lite}, Pro ~{pro}, Max ~{max_} prompts every 5 hours.")

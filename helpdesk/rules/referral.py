@@ -69,7 +69,14 @@ def withdrawal_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\bwithdraw|cash out|transfer|bank\b", "提现")
 
 
-@register("referral_withdraw", When(1, withdrawal_asked, group=REFERRAL), facts=("ref.no_withdraw",))
+def credits_withdrawal_asked(text: str, s: Slots) -> bool:
+    """"Can I withdraw the credits to PayPal?": credits named, whatever earned them."""
+    return matches(text, r"\bcredits?\b", "积分", "赠金") and matches(text, r"\bwithdraw\w*|cash (them |it )?out|paid out|pay (them |it )?"
+                                                                r"out\b", "提现")
+
+
+@register("referral_withdraw", When(1, withdrawal_asked, group=REFERRAL), When(12, credits_withdrawal_asked),
+          facts=("ref.no_withdraw",))
 def referral_withdraw(r: Reply, p: Parsed) -> str:
     r.fact("ref.no_withdraw")
     if p.language == "zh":
@@ -274,7 +281,8 @@ def both_sides_asked(text: str, s: Slots) -> bool:
     each side gets, not one side's figure."""
     return not s.money and (matches(
         text, r"\b(send|share|give|dm|post)( me)? (me )?(your|a|an|the|ur)\b.{0,20}\b(invite|invitation|referral)\b.{0,10}"
-              r"\b(link|code)\b|\b(both|each of us|we both|you (also|too) (benefit|get)|you benefit)\b",
+              r"\b(link|code)\b|\b(both|each of us|we both|you (also|too) (benefit|get)|you benefit)\b(?! (subscribed|paid|"
+              r"signed up|registered|joined|bought))",
         r"\bhow (does|do) (the |your )?(invite|invitation|referral)\b.{0,20}\b(program\w*|campaign|system|work)",
         r"(邀请|推荐)(链接|码).{0,10}(发|给|分享)|(双方|我们都|你也)(能|可以)?(获得|得到|受益)|邀请.{0,6}(规则|怎么算)"))
 

@@ -290,7 +290,7 @@ def coding_helper(r: Reply, p: Parsed) -> str:
 
 def claude_install_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\b(after|since) (installing|i installed|install)\b|\b(is|was|got) installed\b|\binstalled it\b|"
-                     r"\bi('ve| have)? installed\b", "安装后", "装好", "安装了"):
+                     r"\bi('ve| have)? installed\b|\bplugins?\b|\bmarketplace\b|glm-plan-usage", "安装后", "装好", "安装了", "插件"):
         return False  # installing sets the scene; the ask is something else
     return "claude code" in text and matches(text, r"\binstall\w*\b|\bnode(\.js)? version\b|\bneed node(\.js)?\b|"
                                                    r"\bnode(\.js)?\b.{0,30}\bversion\b", "安装", r"node(\.js)?\s?.{0,4}版本")
