@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from helpdesk.embedding import Embedder
-from helpdesk.extractive import PROMOTION, VERSION_VALUE, asks_for, compose, composed
+from helpdesk.extractive import FILE_VALUE, PROMOTION, VARIABLE_VALUE, VERSION_VALUE, asks_for, compose, composed
 from helpdesk.message import Message, analyse
 from helpdesk.query import preferred_docs, retrieval_query
 from helpdesk.retrieval import Retriever, terms, translate
@@ -289,6 +289,11 @@ _CITATION = re.compile(r"\n\((Source|来源): [^\n]*\)$")
 _SETTING = re.compile(r"[\"'“`]([A-Za-z][\w .-]{1,30})[\"'”`]|\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b")
 
 
+SWITCH_MODEL = re.compile(r"\b(switch|select|pick|choose|change|use)\w*\b.{0,40}\b(model|glm)|切换模型|切到|换成|选择模型|切模型",
+                          re.I)
+SLASH_COMMAND = re.compile(r"(?<![\w/.:])/[a-z][\w:-]+\b")
+
+
 def _new_values(ask: str, quote: str, said: str) -> set[str]:
     """Values the page sentence gives that the rules answer does not: the value of a setting the message names
     ("provider": "generic-chat-completion-api", Z_AI_MODE: ZAI), or the kind of value it asks for (a version)."""
@@ -299,8 +304,10 @@ def _new_values(ask: str, quote: str, said: str) -> set[str]:
             if value.group(1).strip() and value.group(1).strip() not in said:
                 found.add(value.group(1).strip())
     for holds in asks_for(ask):
-        if holds is VERSION_VALUE:  # "do I need the new version?": the page's version number, if not said
+        if holds in (VERSION_VALUE, FILE_VALUE, VARIABLE_VALUE):  # "the new version?", "where is the file on Windows?"
             found |= {m.group(0) for m in holds.finditer(quote) if m.group(0) not in said}
+    if SWITCH_MODEL.search(ask):  # "how do I switch to GLM-4.7 in it?": the page's slash command for picking a model
+        found |= {m.group(0) for m in SLASH_COMMAND.finditer(quote) if m.group(0) not in said}
     return found
 
 

@@ -134,6 +134,9 @@ _WORDS = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9]")
 # a version, not a model's number ("GLM-4.7" holds no version of a tool); "Pro and higher versions" holds one
 VERSION_VALUE = re.compile(r"(?<![\w-])(v?\d+(\.\d+)+|>=\s*v?\d+)\b|\b(higher|newer|later|latest) versions?\b|"
                            r"\bor (newer|higher|later)\b")
+# a file or folder path ("~/.factory/settings.json", "%USERPROFILE%\\.config\\crush\\crush.json", "crush.json")
+FILE_VALUE = re.compile(r"(~|%\w+%)[\\/][^\s,;)`'\"]+|\b[\w.-]+\.(json|toml|ya?ml|env)\b|/\.[a-z][\w./-]*")
+VARIABLE_VALUE = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]{3,}\b")  # an environment variable's name
 # What a question asks for, and how a unit that holds it looks: "which endpoint" wants the unit with the URL, not
 # the introduction that names the topic; "how do I add" wants the command; "which Node version" the number.
 VALUE_KINDS = (
@@ -143,9 +146,8 @@ VALUE_KINDS = (
      re.compile(r"```|\bnpx\b|\bnpm\b|\bclaude mcp add\b|\bcurl\b|\"(url|command|args|env|type)\"|^\s*\$ ", re.M)),
     (re.compile(r"\b(version|node(\.js)?|python|how old|which release)\b|版本", re.I), VERSION_VALUE),
     (re.compile(r"\b(file|config(uration)? file|path|folder|directory|where is|where do|where are)\b|文件|路径", re.I),
-     re.compile(r"~/|\.json\b|\.toml\b|\.ya?ml\b|\.env\b|/\.[a-z]")),
-    (re.compile(r"\b(env(ironment)? var\w*|variable|variables|key name)\b|环境变量", re.I),
-     re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]{3,}\b")),
+     FILE_VALUE),
+    (re.compile(r"\b(env(ironment)? var\w*|variable|variables|key name)\b|环境变量", re.I), VARIABLE_VALUE),
     (re.compile(r"\b(provider|entrypoint|which option|select|choose|pick)\b|选择|提供商", re.I),
      re.compile(r"\b(select|choose|pick)\b|provider", re.I)),
 )
