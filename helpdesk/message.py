@@ -221,7 +221,8 @@ SUPPORT_MATTER = re.compile(r"\b(invoices?|vat|receipts?|billing|payments?|pay w
                             r"upgrad\w*|downgrad\w*|subscription|renew\w*|"
                             r"discounts?|coupons?|promo codes?|vouchers?|free trial|student (discount|plan|pricing)|"
                             r"my (z\.?ai )?account|account (email|password|deletion)|api keys?|quota|prompts? quota)\b|发票|付款|"
-                            r"支付|支付宝|微信支付|退款|我的账号|我的账户|上限|限额|额度|套餐|"
+                            r"支付|支付宝|微信支付|退款|我的账号|我的账户|上限|限额|额度|套餐|包月|包季|包年|订阅|续费|转让|退订|"
+                            r"能订|怎么订|订不了|验证码|注册|"
                             r"\b(the|my|your) (coding |glm |z\.?ai )?plan\b(?! for)|\b(enterprise|sso)\b.{0,30}\b(z\.?ai|glm|"
                             r"coding plan|subscription)\b", re.I)
 # Calling a plan service outside a coding tool: the REST API, curl, an SDK, their own script.
@@ -601,7 +602,7 @@ def question_sentences(ask: str) -> tuple[str, ...]:
 def _errors(text: str, table: dict[str, str]) -> tuple[ErrorRef, ...]:
     lowered = text.lower()
     found: dict[tuple[str, str], ErrorRef] = {}
-    error_context = re.search(r"error|err\b|code|错误|报错|status|fail|mean|意思|提示", lowered)
+    error_context = re.search(r"error|err\b|code|错误|报错|status|fail|mean|意思|提示|报\s*\d", lowered)  # "一直报 1309"
     for m in re.finditer(r"(?<![\d.$,/-])(1[0-3]\d\d)(?!\d|,\d|\.\d|\s?(?:%|tokens?|prompts?|usd|dollars?|ms|k\b|"
                          r"requests?|calls?|次|元|美元))", text):
         code = m.group(1)

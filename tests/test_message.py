@@ -156,3 +156,15 @@ def test_an_update_of_the_plan_page_is_no_regression_of_the_tool():
 ])
 def test_an_mcp_for_reading_github_repositories_is_zread(message, found):
     assert ("zread" in analyse(message, CORPUS).mcp) is found
+
+
+@pytest.mark.parametrize("message", ["包年能转让吗", "人在香港，能订吗", "注册一直收不到验证码", "续费失败怎么办"])
+def test_short_chinese_plan_and_account_words_are_on_topic(message):
+    """Whatever the docs lack, these are questions for Z.ai: the answer says the docs don't cover it, not "I only help
+    with the plan"."""
+    assert analyse(message, CORPUS).on_topic
+
+
+def test_a_listed_code_after_bao_is_an_error():
+    assert [e.code for e in analyse("一直报 1309", CORPUS).errors] == ["1309"]
+    assert not analyse("报名了 1309 人", CORPUS).errors  # 1309 people signed up: no code, no 报 before it

@@ -872,6 +872,9 @@ RAW = [
     row("I installed the glm-plan-usage plugin from the marketplace, how do I install it on a second machine?", None),
     row("I bought Pro on Feb 3, before the change. How many prompts do I get every 5 hours now?", "grandfathering", {},
         [r"remains unchanged"]),
+    # very short Chinese messages: the plan's words without 套餐
+    row("包季能转让吗", "personal_plan", {}, [r"不能转让"], zh=True),
+    row("Max 降 Pro", "downgrade", {}, [], zh=True),
 ]
 
 FIELDS = "question, history, intent, slots, must, must_not, clarify, zh"

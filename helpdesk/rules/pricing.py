@@ -79,7 +79,8 @@ def higher_plan_first(text: str, s: Slots) -> bool:
     """"Switch from Max to Pro": a higher plan named before a lower one is a downgrade, whatever else it says."""
     plans = s.plans
     return len(plans) >= 2 and PLAN_ORDER[plans[0]] > PLAN_ORDER[plans[1]] and matches(
-        text, r"\b(switch|move|go|going|change|downgrad|drop)\w*", "降到", "降级", "降回", "换成", "换到", "改成")
+        text, r"\b(switch|move|go|going|change|downgrad|drop)\w*", "降到", "降级", "降回", "换成", "换到", "改成",
+        r"降\s*(到)?\s*(lite|pro)")
 
 
 def upgrade_asked(text: str, s: Slots) -> bool:
@@ -489,7 +490,7 @@ def sharing_asked(text: str, s: Slots) -> bool:
     text = re.sub(r"\b(hi|hello|hey|dear|thanks|thank you)[,!]? (z\.?ai |support |dev |glm )?team\b", " ", text)  # a greeting
     return matches(text, rf"\b({OTHER_PERSON})\b.{{0,30}}\b(use|uses|using|share|access)\b|\btransfer\w* (my |the |a )?(plan|"
                          r"subscription)\b|\b(plan|subscription)\b.{0,20}\bto (another|a different|someone else'?s?) (account|person|"
-                         r"user)\b", r"(套餐|订阅).{0,10}(转让|转移|过户)") or matches(
+                         r"user)\b", r"(套餐|订阅|包年|包月|包季).{0,10}(转让|转移|过户)") or matches(
         text, r"\b(teams?|seats?|(multiple|several|many|two|three|\d+) (people|users|developers|devs|engineers|"
               r"persons)|share (my|the|a|one|1|it|an|our) ?(plan|subscription|account|key)?|coworkers?|colleagues?)\b",
         "团队", "多人", "共享", "合租", "合用", "合买", "共用", "轮流用", "借给", rf"({OTHER_PERSON_ZH}).{{0,4}}(想|要|能|可以)?(用|使用)(我的)",
