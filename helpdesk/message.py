@@ -198,7 +198,7 @@ OWN_ACCOUNT = re.compile(
 # Bans, suspensions, risk control: how the terms are enforced is not in the docs.
 ENFORCEMENT = re.compile(r"\b(ban|bans|banned|banning|suspend\w*|suspension|risk[\s-]control|blacklist\w*)\b|封号|封禁|"
                          r"风控|被封|\b(account|plan|subscription)\b[^.?!\n]{0,30}\b(locked|disabled|deactivated|terminated|"
-                         r"restricted|frozen)\b|\blocked (me )?out\b|\bappeal\w*\b|(账号|账户|套餐).{0,6}(被)?(锁|冻结|停用|限制使用)|"
+                         r"restricted|frozen)\b|\blocked (me )?out\b|\bappeal\w*\b|\brestriction (notice|warning|email)\b|(账号|账户|套餐).{0,6}(被)?(锁|冻结|停用|限制使用)|"
                          r"申诉", re.I)
 # A matter of their account or money the docs cannot settle: a charge, a bonus or credit not received, a refund.
 ACCOUNT_MATTER = re.compile(

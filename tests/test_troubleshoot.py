@@ -120,6 +120,8 @@ CASES = [
     ("Our account got locked with error 1121 (irregular activities) and we only use Cline. How do we appeal, and how long does "
      "the review take?", [r"1121", r"designated or recognized", r"suspension or termination of services",
                           r"don't say how a single case is reviewed or appealed"], []),
+    ("Got a restriction notice for account sharing. My brother and I use the same Z.ai login for Claude Code.",
+     [r"reasonably suspects account sharing", r"suspension or termination"], [r"Do you want to use this API key"]),
     ("Are people getting suspended for using the plan for role-play chats? is that allowed at all?",
      [r"designated or recognized", r"reclaim remaining quota"], []),
     ("Will my account get banned if I call the coding plan from my own app?",

@@ -690,7 +690,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         re.search(r"(?<![\w])(timed out|times out|time ?out)(?![\w])|超时", msg.raw, re.I)) and not msg.mcp
     claude_fix = tool in ("claude-code", "claude-code-ide") and bool(re.search(r"settings?\.json", msg.raw)) and msg.failing
     # "I set ANTHROPIC_BASE_URL but Claude Code still asks me to log in": the key prompt, whatever else they set
-    claude_fix = claude_fix or tool in ("claude-code", "claude-code-ide") and bool(
+    claude_fix = claude_fix or tool in ("claude-code", "claude-code-ide") and not msg.enforcement and bool(
+        # (a shared or restricted account's login is the Z.ai account's, not Claude Code's prompt)
         re.search(r"log ?in|sign ?in|log ?out|sign ?out|登录|登陆|退出登录", msg.ask, re.I)) and bool(
         re.search(r"settings?\.json|ANTHROPIC_(BASE_URL|AUTH_TOKEN|API_KEY)|api ?key|z\.?ai|glm", msg.raw, re.I))
     if msg.feature_request and (msg.subscriber or msg.names_zai) and not (known or msg.http_codes or msg.failing
