@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 
 from helpdesk.embedding import Embedder
 from helpdesk.extractive import FILE_VALUE, PROMOTION, VARIABLE_VALUE, VERSION_VALUE, asks_for, compose, composed
-from helpdesk.message import Message, analyse
+from helpdesk.message import TOPIC_ZH, Message, analyse
 from helpdesk.query import preferred_docs, retrieval_query
 from helpdesk.retrieval import Retriever, terms, translate
 from helpdesk.rules import answer_rules, cited
@@ -184,10 +184,6 @@ def _lead(msg: Message) -> tuple[str, str]:
                           + list(msg.unknown_names[:2]))
         return f"The docs don't mention {names}. The closest they say:", f"文档没有提到 {names}。最接近的内容："
     return ("The docs don't cover this exact problem. The closest they say:", "文档没有涉及这个具体问题。最接近的内容：")
-
-
-TOPIC_ZH = {"thinking": "思考模式", "streaming": "流式输出", "vision": "视觉理解", "web search": "网络搜索",
-            "web reader": "网页读取"}
 
 
 def _traced(result: Answer, **trace) -> Answer:

@@ -80,19 +80,18 @@ class Helpdesk:
     def retriever(self) -> Retriever:
         """The retriever of the index's active build (loaded on first use; reloaded after an ingest switched builds),
         with this Helpdesk's fusion settings."""
-        loaded = self.index.retriever()
-        wanted = (self.settings.retrieval_candidates, self.settings.rrf_k)
-        if (loaded.candidates, loaded.rrf_k) != wanted:
-            return replace(loaded, candidates=wanted[0], rrf_k=wanted[1])  # shares the loaded index
-        return loaded
+        return self._tuned(self.index.retriever())
 
     def retriever_if_loaded(self) -> Retriever | None:
         """The retriever if the index is loaded already, else None, without waiting: for what only enriches an answer
         that does not need the index (a rules answer is given while the index loads)."""
         loaded = self.index.loaded
+        return self._tuned(loaded) if loaded is not None else None
+
+    def _tuned(self, loaded: Retriever) -> Retriever:
         wanted = (self.settings.retrieval_candidates, self.settings.rrf_k)
-        if loaded is not None and (loaded.candidates, loaded.rrf_k) != wanted:
-            return replace(loaded, candidates=wanted[0], rrf_k=wanted[1])
+        if (loaded.candidates, loaded.rrf_k) != wanted:
+            return replace(loaded, candidates=wanted[0], rrf_k=wanted[1])  # shares the loaded index
         return loaded
 
     def warm(self) -> Retriever:

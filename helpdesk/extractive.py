@@ -217,7 +217,7 @@ def _question_vector(passage: Passage, embedder: Embedder) -> np.ndarray:
 
 
 def _render(chosen: list[Unit]) -> str:
-    chosen = sorted(chosen, key=lambda u: u.order)
+    """Units as lines, in the order given; a list item as a bullet."""
     return "\n".join(("• " + clean(_BULLET.sub("", u.text))) if u.is_item else clean(u.text) for u in chosen)
 
 
@@ -328,12 +328,10 @@ def composed(question: str, passages: list[Passage], embedder: Embedder, setting
         for i in ranked[:2]:
             if scores[i] >= scores[best] - settings.extractive_tie_band:
                 add(candidates[i])
-    main = len(chosen)
+    main = sorted(chosen, key=lambda u: u.order)  # the lead's own block, in document order
     _fill(chosen, add, candidates, scores, cosines, best, passages[:quoted], settings)
-    order = {u: i for i, u in enumerate(sorted(chosen[:main], key=lambda u: u.order))}
-    rest = sorted(chosen[main:], key=lambda u: (u.passage != lead.passage, u.passage, u.order))
-    return (_render_in_order(sorted(chosen[:main], key=order.get) + rest), sorted({u.passage for u in chosen}),
-            float(cosines[best]))
+    neighbours = sorted(chosen[len(main):], key=lambda u: (u.passage != lead.passage, u.passage, u.order))
+    return _render(main + neighbours), sorted({u.passage for u in chosen}), float(cosines[best])
 
 
 _TOKENS = re.compile(r"\w+")
@@ -370,7 +368,3 @@ def _fill(chosen: list[Unit], add, candidates: list[Unit], scores: np.ndarray, c
             continue
         if add(unit):
             room -= 1
-
-
-def _render_in_order(chosen: list[Unit]) -> str:
-    return "\n".join(("• " + clean(_BULLET.sub("", u.text))) if u.is_item else clean(u.text) for u in chosen)

@@ -343,6 +343,11 @@ _TITLE_KIND = re.compile(r"\b(mcp|server|mode|messages|policy|plugin|calls|sdk|o
                          r"introduction|errors|pricing|new released|other tools)\b|[^a-z0-9 ]")
 
 
+# A page's topic as a Chinese message or answer names it: the lead's words, and what a Chinese rules answer says
+TOPIC_ZH = {"thinking": "思考模式", "streaming": "流式输出", "vision": "视觉理解", "web search": "联网搜索",
+            "web reader": "网页读取", "zread": "zread"}
+
+
 @lru_cache(maxsize=4)
 def page_topics(corpus_dir: str) -> dict[str, str]:
     """The topic each page is about, from its title ("thinking" -> guides-thinking-mode, "web search" ->

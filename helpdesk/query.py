@@ -139,6 +139,9 @@ def retrieval_query(msg: Message, history: Sequence[dict] = (), follow_up_words:
     return query
 
 
+TERMS_DOC = "legal-subscription-terms"  # where the plan's usage rules and their enforcement stand
+
+
 def preferred_docs(msg: Message) -> tuple[str, ...]:
     """The pages of what the message names (its tool, its MCP server, a topic with a page of its own): their
     passages rank first on a tie."""
@@ -150,6 +153,3 @@ def preferred_docs(msg: Message) -> tuple[str, ...]:
     if msg.enforcement:  # a ban, a suspension, a locked account: the subscription terms say what may happen
         docs.insert(0, TERMS_DOC)
     return tuple(dict.fromkeys(docs))
-
-
-TERMS_DOC = "legal-subscription-terms"

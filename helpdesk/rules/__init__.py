@@ -23,7 +23,7 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
-from helpdesk.message import Message, analyse, page_topics, word_count
+from helpdesk.message import TOPIC_ZH, Message, analyse, page_topics, word_count
 from helpdesk.rules.facts import Facts, load_facts
 from helpdesk.rules.respond import Reply, respond
 from helpdesk.rules.troubleshoot import CHINA_LEAD, TOOL_SETUP, Diagnosis, diagnose, tool_setup, writes_chinese
@@ -241,10 +241,6 @@ def elsewhere(msg: Message, reply: Reply, facts: Facts, settings: Settings) -> l
     said = reply.text.lower()
     return [doc for doc in msg.topics if doc not in cited and phrase.get(doc, doc) not in said
             and TOPIC_ZH.get(phrase.get(doc, doc), "\0") not in said]
-
-
-# A page's topic as a Chinese answer names it ("Pro 套餐每月共 1,000 次联网搜索" is about the web search server's page)
-TOPIC_ZH = {"web search": "联网搜索", "web reader": "网页读取", "vision": "视觉理解", "zread": "zread"}
 
 
 def self_hosted(msg: Message) -> Answer:

@@ -15,6 +15,7 @@ from dataclasses import replace
 from helpdesk.message import ACCOUNT_MATTER
 from helpdesk.rules.registry import When, group, register
 from helpdesk.rules.respond import PLAN_NAMES, Calculation, Reply, money, number, plans_of
+from helpdesk.rules.quota import GLM5_NOT_SHOWN
 from helpdesk.rules.tools import SUPPORTED_TOOL_NAMES
 from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, matches
 
@@ -84,8 +85,7 @@ def higher_plan_first(text: str, s: Slots) -> bool:
 
 
 def upgrade_asked(text: str, s: Slots) -> bool:
-    if s.glm5 and matches(text, r"\bstill (shows?|showing|says|uses?|using|on) glm-?4|\b(don'?t|can'?t|cannot) see glm-?5|"
-                               r"\bglm-?5\b.{0,30}\b(missing|not (showing|shown|listed))", r"(还是|仍然|依然).{0,6}glm-?4"):
+    if s.glm5 and matches(text, *GLM5_NOT_SHOWN):
         return False  # "upgraded to Pro for GLM-5 but it still shows glm-4.7": switching the model is the ask
     if matches(text, r"\bhow many times (more|the)\b|\bhow much more (quota|usage|prompts)\b", "几倍", "多少倍", "多少条"):
         return False  # "Lite 升 Pro 到底多几倍额度？": the plans' ratio, not the upgrade rules

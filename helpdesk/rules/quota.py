@@ -344,13 +344,17 @@ def grandfathering(r: Reply, p: Parsed) -> str:
             f"{lite}, Pro ~{pro}, Max ~{max_} prompts every 5 hours.")
 
 
+# "I only see GLM-4.7", "GLM-5 is missing", "still shows glm-4.7", "看不到": GLM-5 not where they look (the upgrade rules
+# read it too: "upgraded for GLM-5 but it still shows glm-4.7" is no upgrade question)
+GLM5_NOT_SHOWN = (r"\b(only see|don'?t see|do not see|can'?t see|cannot see|not see|missing|where is|doesn'?t (show|appear)|"
+                  r"not (showing|shown|listed)|still (shows?|showing|says|uses?|using|on) (glm-?4))\b", "看不到", "没有 ?glm-5",
+                  "找不到", r"(还是|仍然|依然).{0,6}glm-?4")
+
+
 def glm5_missing_asked(text: str, s: Slots) -> bool:
     """"On Max, why do I only see GLM-4.7 and not GLM-5 in Claude Code?", "upgraded for GLM-5 but it still shows
     glm-4.7, what should I do?": it is set by hand (before "which model should I use", which it is not)."""
-    return s.glm5 and matches(text, r"\b(only see|don'?t see|do not see|can'?t see|cannot see|not see|missing|where is|"
-                                       r"doesn'?t (show|appear)|not (showing|shown|listed)|still (shows?|showing|says|uses?|using|"
-                                       r"on) (glm-?4))\b", "看不到", "没有 ?glm-5", "找不到", r"(还是|仍然|依然).{0,6}glm-?4") \
-        and bool(set(s.plans) & {"pro", "max"})
+    return s.glm5 and matches(text, *GLM5_NOT_SHOWN) and bool(set(s.plans) & {"pro", "max"})
 
 
 def glm5_switch_asked(text: str, s: Slots) -> bool:
