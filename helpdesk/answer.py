@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from helpdesk.embedding import Embedder
-from helpdesk.extractive import FILE_VALUE, PROMOTION, VARIABLE_VALUE, VERSION_VALUE, asks_for, compose, composed
+from helpdesk.extractive import FILE_VALUE, MODEL_PICKER, PROMOTION, VARIABLE_VALUE, VERSION_VALUE, asks_for, compose, composed
 from helpdesk.message import TOPIC_ZH, Message, analyse
 from helpdesk.query import preferred_docs, retrieval_query
 from helpdesk.retrieval import Retriever, terms, translate
@@ -303,7 +303,8 @@ def _new_values(ask: str, quote: str, said: str) -> set[str]:
         if holds in (VERSION_VALUE, FILE_VALUE, VARIABLE_VALUE):  # "the new version?", "where is the file on Windows?"
             found |= {m.group(0) for m in holds.finditer(quote) if m.group(0) not in said}
     if SWITCH_MODEL.search(ask):  # "how do I switch to GLM-4.7 in it?": the page's slash command for picking a model
-        found |= {m.group(0) for m in SLASH_COMMAND.finditer(quote) if m.group(0) not in said}
+        found |= {m.group(0) for pattern in (SLASH_COMMAND, MODEL_PICKER) for m in pattern.finditer(quote)
+                  if m.group(0) not in said}
     return found
 
 

@@ -137,6 +137,8 @@ VERSION_VALUE = re.compile(r"(?<![\w-])(v?\d+(\.\d+)+|>=\s*v?\d+)\b|\b(higher|ne
 # a file or folder path ("~/.factory/settings.json", "%USERPROFILE%\\.config\\crush\\crush.json", "crush.json")
 FILE_VALUE = re.compile(r"(~|%\w+%)[\\/][^\s,;)`'\"]+|\b[\w.-]+\.(json|toml|ya?ml|env)\b|/\.[a-z][\w./-]*")
 VARIABLE_VALUE = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]{3,}\b")  # an environment variable's name
+# A tool's own way to pick a model: a slash command (/model, /models), a key (ctrl+p), its "Switch Models" button
+MODEL_PICKER = re.compile(r"(?<![\w/.:])/models?\b|\bctrl\s*\+\s*\w\b|\bswitch models?\b", re.I)
 # What a question asks for, and how a unit that holds it looks: "which endpoint" wants the unit with the URL, not
 # the introduction that names the topic; "how do I add" wants the command; "which Node version" the number.
 VALUE_KINDS = (
@@ -150,7 +152,14 @@ VALUE_KINDS = (
     (re.compile(r"\b(env(ironment)? var\w*|variable|variables|key name)\b|环境变量", re.I), VARIABLE_VALUE),
     (re.compile(r"\b(provider|entrypoint|which option|select|choose|pick)\b|选择|提供商", re.I),
      re.compile(r"\b(select|choose|pick)\b|provider", re.I)),
+    # "how do I switch to GLM-4.7 inside crush?", "怎么切模型": the tool's own way to pick a model, not its config
+    (re.compile(r"\b(switch|change|pick|select|choose)\w*\b.{0,30}\bmodels?\b|\bmodels?\b.{0,20}\b(switch|picker|selector)\b|"
+                r"\b(switch|change) (it )?to glm|(切换?|换|选).{0,6}模型", re.I),
+     MODEL_PICKER),
 )
+# The branch of a step written for plan subscribers ("If you are subscribed to the GLM Coding Plan, select Z.AI Coding
+# Plan") is the one every subscriber of this help desk needs, before the unconditional step beside it ("select Z.AI").
+FOR_SUBSCRIBERS = re.compile(r"^\W*if you(?:'re| are) (?:subscribed to|on|using) the \W*glm coding plan", re.I)
 # A unit that only restates the problem ("Issue: connection closed") is no answer to it.
 RESTATEMENT = re.compile(r"^\s*(issue|problem|symptom|error|question|q)\s*[:：]", re.I)
 
@@ -192,12 +201,14 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settin
         shared = words & set(_WORDS.findall(f"{text} {unit.heading.lower()}"))
         bonus += settings.extractive_word_bonus * len(shared) / len(words)
     value = settings.extractive_value_bonus
-    if wanted and any(p.search(unit.text) for p in wanted):
+    if wanted and any(p.search(unit.text) for p in wanted) and not _label(unit):  # a step's title names, holds nothing
         bonus += value
     elif wanted:
         bonus -= value / 3  # names the topic, holds nothing asked for
     if RESTATEMENT.match(unit.text):
         bonus -= value
+    if FOR_SUBSCRIBERS.match(unit.text) and unit.passage == 0:  # on the page retrieval put first, never pulling another in
+        bonus += value / 2
     return bonus
 
 

@@ -254,6 +254,10 @@ def test_a_neighbour_is_never_a_banner_a_dangling_list_introduction_or_a_repeat(
      r'"Z_AI_MODE": "ZAI"', "Vision MCP Server"),
     ('Droid custom model over the OpenAI chat completions protocol: what do I write for "provider"? "openai" is '
      'rejected', r"generic-chat-completion-api", "Factory Droid"),
+    # the tool's own way to pick a model, when the message asks how to switch to it
+    ("droid: custom GLM model configured but how do I use it? Added the customModels block to ~/.factory/settings.json, "
+     "launched droid, but it's still using the default Factory model. Where do I pick my GLM one?", r"/model\b",
+     "Factory Droid"),
 ])
 def test_a_rules_answer_about_a_named_page_is_followed_by_the_pages_line_for_what_was_asked(helpdesk, question, value,
                                                                                             page):
@@ -262,9 +266,19 @@ def test_a_rules_answer_about_a_named_page_is_followed_by_the_pages_line_for_wha
     assert result.route == "rules", result.text
     head, said, quote = result.text.partition(f"The {page} page also says:")
     assert said and re.search(value, quote) and not re.search(value, head), result.text
-    assert result.text.index("z.ai/contact") > result.text.index(said)  # the person stays last
+    # the person, when offered (a failure, their own case), stays last
+    assert "z.ai/contact" not in result.text or result.text.index("z.ai/contact") > result.text.index(said)
     assert result.text.rstrip().endswith(")") and page in result.text.splitlines()[-1]  # and the page is cited
     assert result.trace["page_quote"] >= helpdesk.settings.page_quote_closeness
+
+
+def test_the_step_for_plan_subscribers_leads_the_unconditional_one(helpdesk):
+    """OpenCode's page says "select Z.AI", then "If you are subscribed to the GLM Coding Plan, select Z.AI Coding
+    Plan": a subscriber asking which of the two to pick gets the second first (plain Z.AI bills the balance)."""
+    result = helpdesk.answer("opencode auth login shows both Z.AI and Z.AI Coding Plan. I have the GLM Coding Plan. "
+                             "Which of the two do I pick?")
+    assert result.route == "retrieval" and "devpack-tool-opencode" in [s.doc for s in result.sources], result
+    assert result.text.index("select Z.AI Coding Plan") < result.text.index("select Z.AI."), result.text
 
 
 def test_no_page_line_when_the_rules_answer_already_says_it_or_names_no_page(helpdesk):

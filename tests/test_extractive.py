@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpdesk.extractive import _introduces_list, asks_for, unit_texts, units
+from helpdesk.extractive import FOR_SUBSCRIBERS, MODEL_PICKER, _introduces_list, asks_for, unit_texts, units
 
 DOC = """Intro sentence about the page.
 
@@ -45,3 +45,20 @@ def test_a_title_line_is_context_never_the_answer():
     # the same units ingestion stored vectors for: a title is flagged, not dropped
     assert [u.text for u in found] == unit_texts("Configure MCP Server\nClaude Code\nRun opencode auth login\n"
                                                  "Edit the file. Then restart.\n")
+
+
+def test_switching_the_model_in_a_tool_asks_for_the_tools_picker():
+    """"how do I switch it to GLM-4.7 inside opencode?": the page's /models, ctrl+p or "Switch Models", not its config."""
+    for question in ("how do I actually switch it to GLM-4.7 inside opencode?", "Crush 里改完 crush.json 之后怎么切模型",
+                     "Where do I pick my GLM model in droid?"):
+        assert MODEL_PICKER in asks_for(question), question
+    assert MODEL_PICKER not in asks_for("Which model is best for refactoring?")
+    for line in ("Use the /models command to select a model like GLM-4.7.", 'Press `ctrl+p`, choose "Switch Model"',
+                 'Locate and click "Switch Models" at the bottom of the main interface'):
+        assert MODEL_PICKER.search(line), line
+    assert not MODEL_PICKER.search("Set the model to glm-4.7 in ~/.config/crush/crush.json")
+
+
+def test_the_step_written_for_plan_subscribers_is_known():
+    assert FOR_SUBSCRIBERS.match("If you are subscribed to the **GLM Coding Plan**, select **Z.AI Coding Plan**.")
+    assert not FOR_SUBSCRIBERS.match("Run opencode auth login and select Z.AI.")
