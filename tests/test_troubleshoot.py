@@ -389,6 +389,7 @@ def test_the_analysis_reads_what_kind_of_message_it_is(message, flag):
     ("https://api.z.ai/api/coding/paas/v4 fails: Endpoint not found. For Ollama, version 0.14+ is required.",
      "self_hosted"),
     ("How do I update Claude Code?", "regression"),
+    ("can zread read our repos on a self-hosted GitLab? read_file keeps failing", "self_hosted"),  # their Git, not GLM
     ("Is the coding plan not for coding agents like Goose?", "off_plan_use"),
     ("Can I get a refund?", "account_matter"),
     ("Is my code used to train your models if I use the coding plan?", "direct_call"),
@@ -601,3 +602,12 @@ def test_a_number_in_the_500s_is_no_server_status_unless_written_as_one(message)
 def test_a_place_or_a_card_is_no_unlisted_tool(message):
     result = answer_rules(message, [], SETTINGS, facts=FACTS)
     assert result is None or "supported tools" not in result.text, result.text
+
+
+@pytest.mark.parametrize("message", ["Does the 5 hours window on Pro reset at fixed clock times or 5 hours after my first "
+                                     "prompt?", "5 小时额度是整点刷新还是从第一条请求开始算"])
+def test_a_rules_answer_that_says_the_docs_leave_it_open_offers_a_person(message):
+    """"they don't say when a cycle starts", "没有说明...": what the docs leave open, support can answer."""
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert result is not None and result.route == "rules", result
+    assert re.search(r"don't say|没有说明", result.text) and "z.ai/contact" in result.text, result.text

@@ -184,9 +184,9 @@ def cited(text: str, sources: list[Source] | tuple[Source, ...], chinese: bool) 
 
 
 # A rules answer that says the docs leave something open ("the docs don't mention a free trial")
-UNSTATED = re.compile(r"\b(docs|documentation|FAQ|page)s? (do(es)?n't|do(es)? not) (mention|list|state|say|give|cover|name|"
-                      r"specify)|\bnot (stated|documented|listed|mentioned) in the docs|文档(没有|未|并未)(提到|列出|写明|说明|"
-                      r"提及|给出|涉及)|没有(提到|列出|写明)")
+UNSTATED = re.compile(r"\b(docs|documentation|FAQ|page|they)s? (do(es)?n't|do(es)? not) (mention|list|state|say|give|cover|name|"
+                      r"specify)|\b(docs|documentation|FAQ|page)s? (give|list|describe|name|state|publish) no\b|\bnot (stated|documented|listed|mentioned) in the docs|文档(没有|未|并未)(提到|列出|写明|说明|"
+                      r"提及|给出|涉及)|没有(提到|列出|写明|说明)")
 ASK_SUPPORT = {"en": "Z.ai support can answer what the docs leave open: ", "zh": "文档没有写明的内容，可以咨询 Z.ai 客服："}
 
 HANDOFF = {"en": "If this doesn't solve it, Z.ai support can look at your account: ",
