@@ -200,6 +200,10 @@ ENFORCEMENT = re.compile(r"\b(ban|bans|banned|banning|suspend\w*|suspension|risk
                          r"风控|被封|\b(account|plan|subscription)\b[^.?!\n]{0,30}\b(locked|disabled|deactivated|terminated|"
                          r"restricted|frozen)\b|\blocked (me )?out\b|\bappeal\w*\b|\brestriction (notice|warning|email)\b|(账号|账户|套餐).{0,6}(被)?(锁|冻结|停用|限制使用)|"
                          r"申诉", re.I)
+# An appeal about referral credits ("返利发少了，还能申诉吗") is the campaign's objection window, not an appeal of a ban
+APPEAL_OF_CREDITS = re.compile(r"(返利|返佣|邀请|积分|赠金|credits?|referrals?|invit\w*|rewards?)[^.?!。？！\n]{0,40}(申诉|\bappeal\w*)|"
+                               r"(申诉|\bappeal\w*)[^.?!。？！\n]{0,30}(返利|返佣|邀请|积分|赠金|credits?|referrals?|invit\w*|rewards?)",
+                               re.I)
 # A matter of their account or money the docs cannot settle: a charge, a bonus or credit not received, a refund.
 ACCOUNT_MATTER = re.compile(
     r"\bwhy (was|were|am|did) (i|we|you|they) (get )?(charged|billed)\b|\bcharged (me )?(\$|usd ?)?\d|"
@@ -223,7 +227,7 @@ SUPPORT_MATTER = re.compile(r"\b(invoices?|vat|receipts?|billing|payments?|pay w
                             r"discounts?|coupons?|promo codes?|vouchers?|free trial|student (discount|plan|pricing)|"
                             r"my (z\.?ai )?account|account (email|password|deletion)|api keys?|quota|prompts? quota)\b|发票|付款|"
                             r"支付|支付宝|微信支付|退款|我的账号|我的账户|上限|限额|额度|套餐|包月|包季|包年|订阅|续费|转让|退订|"
-                            r"能订|怎么订|订不了|验证码|注册|"
+                            r"能订|怎么订|订不了|验证码|注册|返利|返佣|邀请|积分|赠金|"
                             r"\b(the|my|your) (coding |glm |z\.?ai )?plan\b(?! for)|\b(enterprise|sso)\b.{0,30}\b(z\.?ai|glm|"
                             r"coding plan|subscription)\b", re.I)
 # Calling a plan service outside a coding tool: the REST API, curl, an SDK, their own script.
@@ -814,7 +818,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         quota_drain=bool(QUOTA_DRAIN.search(ask)), usage_query=bool(USAGE_QUERY.search(re.sub(r"\S*/\S*/\S*", " ", ask))),  # not an API path
         account_matter=bool(ACCOUNT_MATTER.search(ask)), direct_call=direct_call,
         feature_request=bool(FEATURE_REQUEST.search(raw)), regression=_tool_regression(ask),
-        enforcement=bool(ENFORCEMENT.search(ask)), own_account=bool(OWN_ACCOUNT.search(ask)), names_zai=bool(ours),
+        enforcement=bool(ENFORCEMENT.search(APPEAL_OF_CREDITS.sub(" ", ask))), own_account=bool(OWN_ACCOUNT.search(ask)), names_zai=bool(ours),
         mcp_others=failing and "mcp" in everything and bool(MCP_OTHERS.search(ask)),
         unknown_models=tuple(m for m in models if corpus_dir is not None and m.replace("glm5", "glm-5") not in
                              documented_models(str(corpus_dir))),

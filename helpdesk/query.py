@@ -52,6 +52,11 @@ GLOSSARY = {
     "粘贴": "paste", "本地": "local", "目录": "directory", "权限不足": "permission", "管理员": "administrator",
     "断开": "connection closed", "关键词": "keywords", "最新版": "latest version",
     "旧版": "older version", "重启": "restart", "插件市场": "marketplace", "扩展": "extension",
+    # the referral campaign's words
+    "返利": "credits rewards invitation", "返佣": "credits rewards invitation", "奖励": "rewards credits",
+    "邀请码": "referral code", "邀请链接": "referral link", "链接": "link", "明细": "details transaction history",
+    "记录": "records history", "查看": "view check", "在哪看": "view where", "去哪查": "view check where",
+    "申诉": "objection", "异议": "objection", "多个": "multiple", "最后": "last", "点了": "clicks", "点击": "clicks",
 }
 _GLOSSARY = sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))
 # Subscribers' English for what the docs call otherwise ("top up" is the docs' "recharge"), added to the query.

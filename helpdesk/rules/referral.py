@@ -19,7 +19,7 @@ from helpdesk.rules.understand import Parsed, Slots, matches
 def about_referral(text: str, s: Slots) -> bool:
     """Invite / refer words, or a friend with an amount, a percentage, credits or a payment."""
     referral_words = matches(text, r"\b(refer|referral|referrals|referred|invite|invites|invited|inviting|invitation|"
-                                   r"inviter)\b", "邀请", "推荐")
+                                   r"inviter)\b", "邀请", "推荐", "返利", "返佣")
     friend_money = matches(text, r"\bfriends?('s)?\b") and bool(s.money or s.percent or matches(
         text, r"\bcredits?\b|\bpayment\b"))
     # "does my friend get a discount if they use my link?"
@@ -317,9 +317,18 @@ def referral_friend_discount(r: Reply, p: Parsed) -> str:
             f"discounts and credits must still be at least {minimum:.2f} USD.")
 
 
+# Where to see the credits, whose invite counts: questions about the reward that its rate does not answer
+WHERE_OR_WHOSE = (r"\bwhere (can|do|does|should|is|are|to)\b|\bwho (gets|got|receives?|earns?)\b|\bwhose\b|"
+                  r"去哪|在哪|哪里|哪儿|算谁|归谁|给谁|谁的")
+# "had about 18 USD in credits": the subscriber's own credit balance, not a friend's payment to compute a reward on
+OWN_CREDITS = r"\d\s?(usd|dollars?|bucks|刀|美元)?\s?(in|of|worth of) (my )?(referral |invite )?credits\b|\bcredits? (balance )?of \$?\d"
+
+
 def reward_asked(text: str, s: Slots) -> bool:
-    return bool(s.money) or matches(text, r"\b(percent|percentage|%|how much|how many credits|reward|earn|get)\b",
-                                    "多少", "奖励", "返")
+    if matches(text, WHERE_OR_WHOSE):
+        return False
+    asked = matches(text, r"\b(percent|percentage|%|how much|how many credits|reward|earn|get)\b", "多少", "奖励", "返")
+    return asked or (bool(s.money) and not matches(text, OWN_CREDITS))
 
 
 @register("referral_reward", When(14, reward_asked, group=REFERRAL),
