@@ -875,6 +875,20 @@ RAW = [
     # very short Chinese messages: the plan's words without 套餐
     row("包季能转让吗", "personal_plan", {}, [r"不能转让"], zh=True),
     row("Max 降 Pro", "downgrade", {}, [], zh=True),
+    # the fourth labelled probe round: where and whose are no reward rate; own credits are no friend's payment; a
+    # how-to names its own task; the term already paid; GLM-5's rate coming down; prices in another currency
+    row("邀请返利明细去哪查", None),
+    row("朋友先点了别人的邀请链接又点了我的，返利算谁的", None),
+    row("had about 18 USD in credits from inviting two colleagues, today it shows 0. my Pro renewed yesterday", None),
+    row("返利发少了，已经过去一个多月了还能申诉吗", "referral_objection", {}, [r"15 天"], zh=True),
+    row("Just upgraded to Max. How do I actually get Claude Code to use GLM-5?", "glm5_switch", {}, [r"GLM-5"]),
+    row("I'm 5 months into an annual Max plan. Will they raise the price for the rest of my year?", "price_change", {},
+        [r"not increase fees during your current term"]),
+    row("包年期间会涨价吗", "price_change", {}, [r"不会在你当前的订阅期内"], zh=True),
+    row("When will the GLM-5 3x rate go down?", "models", {}, [r"adjust it downward", r"no date"]),
+    row("GLM-5 三倍消耗啥时候能降下来", "models", {}, [r"下调", r"没有给出时间"], zh=True),
+    row("is there regional pricing for India? Pro in USD is a lot, a friend said it is cheaper in INR", "plan_price", {},
+        [r"USD only", r"don't mention regional prices"]),
 ]
 
 FIELDS = "question, history, intent, slots, must, must_not, clarify, zh"

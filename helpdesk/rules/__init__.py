@@ -126,6 +126,10 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         only = resolve(" ".join(msg.questions), list(history), plans=msg.plans)
         if parsed.intent in POLICY_INTENTS and only.intent in POLICY_INTENTS and only.intent != parsed.intent:
             parsed = only
+        elif only.intent is not None and only.intent != parsed.intent and any(HOW_DO_I.search(q) for q in msg.questions):
+            # "Just upgraded to Max. How do I get Claude Code to use GLM-5?": a how-to names its own task; the story
+            # before it ("upgraded") is what happened, not what is asked
+            parsed = only
     if parsed.intent in QUOTA_FIGURES and EARLY_SUBSCRIBER.search(msg.ask):
         # "I subscribed Pro in January, before the change. Do I now get 400 or 600?": what an early subscriber keeps
         parsed = replace(parsed, intent="grandfathering")
@@ -143,6 +147,9 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
     if not reply.clarify and len(msg.questions) >= 2:
         reply = with_other_questions(reply, parsed, msg, history, facts_for(settings, facts))
     return parsed, reply
+
+
+HOW_DO_I = re.compile(r"^\W*(so |and |but |ok )?(how (do|can|should|would) (i|we)|how to)\b|^\W*(那|请问)?(我)?(该)?(怎么|如何)", re.I)
 
 
 MORE_QUESTIONS = 2  # a message asking three or more rule questions gets the first three answered

@@ -46,18 +46,23 @@ def plan_price(r: Reply, p: Parsed) -> str:
     from_lite, from_pro = r.fact("price.from_lite"), r.fact("price.from_pro")
     deal = r.fact("price.first_purchase_deal")
     stated, missing = [], []
+    # "regional pricing for India?", "billed in EUR instead": the docs give USD only, and say so before the prices
+    local = p.slots.other_currency or bool(re.search(LOCAL_PRICING, p.text))
     for plan, cycle in dict.fromkeys((plan, cycle) for plan in plans for cycle in cycles):
         value = _price(r, plan, cycle)
         (stated if value is not None else missing).append((plan, cycle, value))
     if p.language == "zh":
         parts = [f"{PLAN_NAMES[plan]} 包月 {money(v)}" for plan, _, v in stated]
-        text = ("文档中的价格：" + "，".join(parts) + "（来自 FAQ 的升级示例）。") if parts else ""
+        text = ("文档只给出美元价格，没有提到地区定价或用其他货币支付。" if local else "") + (
+            ("文档中的价格：" + "，".join(parts) + "（来自 FAQ 的升级示例）。") if parts else "")
         if missing:
             text += ("文档没有写明 " + "、".join(f"{PLAN_NAMES[plan]} {cycle}" for plan, cycle, _ in missing)
                      + f" 的价格，请以订阅页面为准：{SUBSCRIBE_PAGE}")
         return text
-    lines = [f"{PLAN_NAMES[plan]} monthly: {money(value)} (the list price used in the FAQ's upgrade example)."
-             for plan, _, value in stated]
+    lines = ["The docs give the plan's prices in USD only; they don't mention regional prices or paying in another "
+             "currency."] if local else []
+    lines += [f"{PLAN_NAMES[plan]} monthly: {money(value)} (the list price used in the FAQ's upgrade example)."
+              for plan, _, value in stated]
     if missing:
         names = ", ".join(f"{PLAN_NAMES[plan]} {cycle}" for plan, cycle, _ in missing)
         lines.append(f"The docs do not state the price of {names}; the current prices are on the subscription page, "
@@ -67,6 +72,11 @@ def plan_price(r: Reply, p: Parsed) -> str:
                      f"per month\" (Pro) are starting prices shown beside its {number(deal)}%-off first-purchase deal: "
                      f"half of {money(lite)} and {money(pro)}.")
     return "\n".join(lines)
+
+
+LOCAL_PRICING = (r"\b(regional|local|country|countries|ppp|purchasing power|localized|localised)\b.{0,20}\b(pric\w*|prices?)\b|"
+                 r"\b(pric\w*|billed|charged|pay|paid)\b.{0,20}\bin (eur|euros?|inr|rupees?|gbp|pounds?|rmb|cny|yuan|yen|jpy|"
+                 r"local currency)\b|\bother currenc\w*|地区(定)?价|本地货币|人民币(价格|付款|支付)")
 
 
 def _price(r: Reply, plan: str, cycle: str) -> float | None:
@@ -375,17 +385,21 @@ def price_change_asked(text: str, s: Slots) -> bool:
             and not matches(text, r"\b(concurrency|limit|limits|quota|token|tokens|request|requests)\b", "并发", "额度"))
 
 
-@register("price_change", When(35, price_change_asked), facts=("terms.fee_increase", "grandfather.auto_renewal"))
+@register("price_change", When(35, price_change_asked), facts=("terms.fee_in_term", "terms.fee_increase",
+                                                               "grandfather.auto_renewal"))
 def price_change(r: Reply, p: Parsed) -> str:
+    r.fact("terms.fee_in_term")  # the term already paid is safe: what "will they charge me more?" asks first
     r.fact("terms.fee_increase")
     r.fact("grandfather.auto_renewal")
     if p.language == "zh":
-        return ("文档没有公布任何未来的价格调整。订阅条款写明：如果费用上涨，会提前通知你；续费后继续订阅即视为接受新费用。"
-                f"2 月 12 日前开启自动续费的用户，续费价格和用量额度保持不变。当前价格以订阅页面为准：{SUBSCRIBE_PAGE}")
-    return ("The docs announce no future price change. The subscription terms say that if fees are increased, you "
-            "will be notified in advance, and continuing the subscription after renewal means accepting the new fees. "
-            "If you enabled auto-renewal before February 12, your renewal price and usage quota stay unchanged. "
-            f"Current prices are on the subscription page, {SUBSCRIBE_PAGE}.")
+        return ("当前订阅期内不会涨价：订阅条款写明 Z.ai 可能不时调整订阅费用，但不会在你当前的订阅期内提高费用。文档没有公布任何"
+                "未来的价格调整；如果费用上涨，会提前通知你，续费后继续订阅即视为接受新费用。2 月 12 日前开启自动续费的用户，续费价格"
+                f"和用量额度保持不变。当前价格以订阅页面为准：{SUBSCRIBE_PAGE}")
+    return ("Not during your current term: the subscription terms say Z.ai may adjust fees from time to time but will "
+            "not increase fees during your current term. The docs announce no future price change; if fees are "
+            "increased, you will be notified in advance, and continuing the subscription after renewal means accepting "
+            "the new fees. If you enabled auto-renewal before February 12, your renewal price and usage quota stay "
+            f"unchanged. Current prices are on the subscription page, {SUBSCRIBE_PAGE}.")
 
 
 def renewal_asked(text: str, s: Slots) -> bool:

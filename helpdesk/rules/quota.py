@@ -420,6 +420,12 @@ def models_asked(text: str, s: Slots) -> bool:
               r"\b(lite|pro|max|tiers?|plans?|subscriptions?)\b.*\bglm-5\b", "哪些模型") and (not matches(text, QUOTA) or not s.plans)
 
 
+# "when will the 3x go down?", "三倍消耗啥时候能降下来": a lower GLM-5 rate asked for
+RATE_DOWN = (r"\b(go(es|ing)? down|lower(ed)?|reduc\w*|decreas\w*|drop\w*|come down|adjust\w*)\b.{0,40}\b(rate|multiplier|"
+             r"consumption|3x|3×|three times|quota)\b|\b(rate|multiplier|consumption|3x|3×)\b.{0,40}\b(go(es|ing)? down|lower(ed)?|"
+             r"reduc\w*|decreas\w*|drop\w*|come down)\b|(倍|消耗).{0,12}(降|下调|减少)|(降|下调|减少).{0,8}(倍|消耗)")
+
+
 def glm5_rate_asked(text: str, s: Slots) -> bool:
     """"Does GLM-5 eat more quota than 4.7?", "用 GLM-5 是不是特别费额度": the FAQ's 3× rate."""
     return s.glm5 and matches(text, r"\b(consum\w*|eat\w*|burn\w*|use[sd]? up|counts?|cost\w*) (more|faster|extra|\d|three|3)|"
@@ -505,8 +511,17 @@ def model_included(r: Reply, p: Parsed) -> str:
 
 @register("models", When(239, glm5_rate_asked), When(250, models_asked),
           facts=("models.glm5_plans", "models.glm5_multiplier", "models.all_plans", "models.lite_no_glm5",
-                 "models.lite_glm5_api", "models.four"))
+                 "models.lite_glm5_api", "models.four", "models.glm5_adjust"))
 def models(r: Reply, p: Parsed) -> str:
+    if p.slots.glm5 and re.search(RATE_DOWN, p.text):
+        # "When will GLM-5's 3x go down?": the FAQ's promise, which gives no date
+        mult = r.fact("models.glm5_multiplier")
+        r.fact("models.glm5_adjust")
+        if p.language == "zh":
+            return (f"目前每次调用 GLM-5 按 {mult} 倍消耗套餐额度。FAQ 说之后会根据资源扩充情况下调这个倍数（“Subsequently, we will "
+                    "adjust it downward based on resource expansion.”），但文档没有给出时间。")
+        return (f"For now each GLM-5 prompt counts {mult}× against your quota. The FAQ says \"Subsequently, we will adjust "
+                "it downward based on resource expansion\", and the docs give no date for it.")
     plans = r.fact("models.glm5_plans")
     mult = r.fact("models.glm5_multiplier")
     r.fact("models.all_plans")
