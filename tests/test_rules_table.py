@@ -1030,3 +1030,25 @@ def test_a_refund_wished_for_in_a_story_gets_the_refund_policy(message):
 def test_a_story_that_mentions_no_refund_gets_no_refund_answer():
     result = answer_rules("I tested GLM 4.6 with Kilo Code. Honestly it's just average.", [], SETTINGS, facts=FACTS)
     assert result is None or result.trace.get("intent") != "refund"
+
+
+@pytest.mark.parametrize("message, intent, pattern", [
+    ("Subject: downgrade did nothing\n\nHello, on Saturday I switched my plan from Max to Pro on the subscription page "
+     "and confirmed it. It's Wednesday and I still have Max and nothing changed on my bill. Can you check my account?",
+     "downgrade", r"after your current billing cycle ends"),
+    ("bug: Reset time shows 10 hrs window instead of 5 hours (again in 0.49.2). This issue was fixed but came back in "
+     "version 0.49.2", "quota_reset", r"5-hour cycle"),
+])
+def test_a_story_that_asks_only_for_a_person_gets_the_policy_it_is_about(message, intent, pattern):
+    """"...I still have Max. Can you check my account?": the story is the ask; the policy that explains it, with a
+    person who can look at the account. Never a figure or an upgrade's rules from a story's plan words."""
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert result is not None and result.trace["intent"] == intent, result
+    assert re.search(pattern, result.text) and "z.ai/contact" in result.text, result.text
+
+
+def test_a_story_about_an_upgrade_gets_no_upgrade_rules_answer():
+    message = ("Charged twice for Starter to Pro upgrade, but plan did not change. I tried twice to upgrade my "
+               "subscription from the Starter plan to the Pro plan, and both payments went through. Can you help?")
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert result is None or result.trace.get("intent") not in ("same_tier_upgrade", "upgrade_rules"), result.text

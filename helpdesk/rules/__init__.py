@@ -40,7 +40,12 @@ SHORT_ASK_WORDS = 40
 POLICY_INTENTS = ("refund", "cancel_deadline", "renewal", "downgrade", "personal_plan", "billing_pages", "trial",
                   "price_change", "quota_rollover", "quota_reset", "usage_check", "api_key_where", "supported_tools",
                   "referral_validity", "referral_withdraw", "referral_qualifies")
-COMPLAINT_INTENTS = ("refund",)  # the policy a complaint with no question is about (a renewal complaint wants a person)
+# The policies a story that asks nothing of the rules is about: "I switched from Max to Pro on Saturday and still have
+# Max" is the downgrade's timing, "the reset timer shows 10 hours" the quota's cycle, "my renewal took my credits" the
+# order fees are paid in. Never an upgrade's rules or a price: a story's plan words are no upgrade asked for.
+COMPLAINT_INTENTS = ("refund", "downgrade", "cancel_deadline", "renewal", "fee_order", "card_minimum", "plan_expiry",
+                     "referral_window", "referral_qualifies", "referral_issuing", "referral_objection", "grandfathering",
+                     "quota_reset")
 # "I'm planning to seek a refund", "我要退款": a refund wished for in a story with no question is the refund policy's
 REFUND_WISH = re.compile(r"\b(i|we)('m| am| are|'d| would| will|'ll)? (really |just )?(want\w*|wanna|need|plan\w* to|going to|gonna|"
                          r"seek\w*|request\w*|ask\w* for|demand\w*|apply\w* for|claim\w*|get|deserve)\b.{0,20}\b(a |my |full )?"
@@ -57,6 +62,11 @@ EARLY_SUBSCRIBER = re.compile(
     r"\b(subscribed|bought|purchased|signed up|joined|paid)\b[^.?!\n]{0,40}\bon (feb(ruary)?\.? ([1-9]|1[01])|([1-9]|1[01]) feb(ruary)?)"
     r"(st|nd|rd|th)?\b|\bbefore (the|this) (change|update|new (limits?|quota|rules?))\b|"
     r"(1|一|12|十二|11|十一)\s*月.{0,6}(买|订阅|开通|购买)|(改版|调整|变更)(之|以)?前.{0,8}(买|订阅|开通|购买)", re.I)
+
+
+# A question that asks a person to act, not the docs to say something: the story before it is the ask
+PERSON_REQUEST = re.compile(r"^\W*(can|could|would) (you|someone|somebody|support) (please )?(check|look|help|fix|investigate|sort)|"
+                            r"^\W*(please )?(check|help|fix|look into)\b|what('s| is) going on\W*$|^\W*any (update|idea|help)s?\W*$", re.I)
 
 
 def facts_for(settings: Settings, facts: Facts | None = None) -> Facts:
@@ -133,7 +143,12 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
     if parsed.intent in QUOTA_FIGURES and EARLY_SUBSCRIBER.search(msg.ask):
         # "I subscribed Pro in January, before the change. Do I now get 400 or 600?": what an early subscriber keeps
         parsed = replace(parsed, intent="grandfathering")
-    if parsed.intent is None and not msg.questions and (msg.personal or REFUND_WISH.search(msg.ask)):
+    asks_only_a_person = all(PERSON_REQUEST.search(q) for q in msg.questions)  # "Can you check my account?"
+    if msg.questions and asks_only_a_person and parsed.intent not in COMPLAINT_INTENTS:
+        # "...upgraded from Starter to Pro, both payments went through. Can you help?": a short story read whole asks a
+        # person, not the rule its plan words trigger; only the policy the story is about may answer it (below)
+        parsed = replace(parsed, intent=None)
+    if parsed.intent is None and asks_only_a_person and (msg.personal or REFUND_WISH.search(msg.ask)):
         # A complaint that asks nothing ("my refund request was refused, an unfair term!") still gets the policy it is
         # about, with a person; only a policy intent may answer a story, never a figure.
         whole = resolve(msg.ask, list(history), plans=msg.plans)
