@@ -57,6 +57,11 @@ GLOSSARY = {
     "邀请码": "referral code", "邀请链接": "referral link", "链接": "link", "明细": "details transaction history",
     "记录": "records history", "查看": "view check", "在哪看": "view where", "去哪查": "view check where",
     "申诉": "objection", "异议": "objection", "多个": "multiple", "最后": "last", "点了": "clicks", "点击": "clicks",
+    # plan state, setup actions and the MCP pools, as short Chinese questions put them
+    "升了": "upgraded upgrade", "升到": "upgrade to", "没变": "not changed", "一天": "per day daily", "每天": "daily per day",
+    "几次": "how many times quota", "重装": "reinstall uninstall remove", "卸载": "uninstall remove",
+    "重新加载": "reload load latest", "切模型": "switch model", "换模型": "switch model", "在哪输入": "where enter", "在哪填": "where enter",
+    "提醒": "reminder notification", "邮件": "email", "共用": "shared total", "弹出": "prompted asks",
 }
 _GLOSSARY = sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))
 # Subscribers' English for what the docs call otherwise ("top up" is the docs' "recharge"), added to the query.
@@ -78,6 +83,8 @@ SYNONYMS = (
                 re.I), "expiration expires"),
     (re.compile(r"\bcents?\b.{0,30}\b(more|extra)\b|\b(more|extra)\b.{0,30}\bcents?\b|\bcharged (more|extra)\b",
                 re.I), "minimum charge round up deduction"),
+    # the coding helper's short command name
+    (re.compile(r"\bchelper\b", re.I), "coding-helper Coding Tool Helper"),
     # GLM's "reasoning" is what the docs call thinking (the thinking mode page)
     (re.compile(r"\breasoning\b(?![_ ]content)|思考模式|深度思考|推理模式", re.I), "thinking mode"),
     # "the MCP usage resets every month": the MCP servers' own allowance, counted in web searches and readers

@@ -231,8 +231,9 @@ RAW = [
     row("what order are subscription fees charged in", "fee_order", {}, [r"1\) your credits", r"2\) your cash"]),
     row("do credits get used before my paypal when renewing?", "fee_order", {},
         [r"credits balance.*cash balance.*(card|PayPal)"]),
-    row("what is the minimum card charge", "card_minimum", {}, [r"do(es)? not state the amount"], [NO_DOLLAR]),
-    row("is there a minimum charge on my credit card?", "card_minimum", {}, [r"do(es)? not state"], [NO_DOLLAR]),
+    # the FAQ gives no figure for the card minimum; the campaign rules' $0.50 after credits is quoted as theirs
+    row("what is the minimum card charge", "card_minimum", {}, [r"FAQ itself gives no figure", r"at least \$0\.50"]),
+    row("is there a minimum charge on my credit card?", "card_minimum", {}, [r"gives no figure", r"Stripe"]),
 
     # ---- referral: percentages, worked payments, tiers --------------------------------------------------------
     row("what discount does my friend get with my referral link?", "referral_friend_discount", {},
@@ -399,7 +400,7 @@ RAW = [
         zh=True),
     row("降级什么时候生效？", "downgrade", {}, [r"当前计费周期结束后生效"], zh=True),
     row("续费时先扣积分还是先扣信用卡？", "fee_order", {}, [r"积分余额.*现金余额.*(银行卡|PayPal)", r"没有写明"], zh=True),
-    row("信用卡扣款有最低金额吗？", "card_minimum", {}, [r"没有写明具体金额"], [NO_DOLLAR], zh=True),
+    row("信用卡扣款有最低金额吗？", "card_minimum", {}, [r"FAQ 本身没有写出", r"至少为 \$0\.50"], zh=True),
     row("团队可以多人共享一个套餐吗？", "personal_plan", {}, [r"个人", r"不能与团队共享"], zh=True),
     row("新用户首次购买有优惠吗？", "first_purchase_deal", {}, [r"50%", r"z\.ai/subscribe"], zh=True),
     row("邀请记录有问题，多久内可以申诉？", "referral_objection", {}, [r"15 天内"], zh=True),
@@ -889,6 +890,13 @@ RAW = [
     row("GLM-5 三倍消耗啥时候能降下来", "models", {}, [r"下调", r"没有给出时间"], zh=True),
     row("is there regional pricing for India? Pro in USD is a lot, a friend said it is cheaper in INR", "plan_price", {},
         [r"USD only", r"don't mention regional prices"]),
+    # short Chinese plan questions: 升了, 一天几次, credits 抵完还要付, zread 共用
+    row("lite 刚升了 max，额度怎么看着没变", "upgrade_rules", {}, [r"立即生效"], zh=True),
+    row("lite 一天大概能用几次", "plan_quota", {}, [r"80", r"没有给出每天的次数"], zh=True),
+    row("How many prompts a day does Pro give?", "plan_quota", {}, [r"400", r"not per day"]),
+    row("credits 抵完了为啥还要付 0.5 刀", "card_minimum", {}, [r"\$0\.50", r"Stripe"], zh=True),
+    row("lite 的 zread 调用是跟联网搜索共用那 100 次吗", "mcp_quota", {}, [r"100", r"Zread MCP 的调用也计入"], zh=True),
+    row("On Lite, do zread calls come out of the same pool as web search?", "mcp_quota", {}, [r"same monthly total"]),
 ]
 
 FIELDS = "question, history, intent, slots, must, must_not, clarify, zh"

@@ -99,7 +99,7 @@ def upgrade_asked(text: str, s: Slots) -> bool:
         return False  # "upgraded to Pro for GLM-5 but it still shows glm-4.7": switching the model is the ask
     if matches(text, r"\bhow many times (more|the)\b|\bhow much more (quota|usage|prompts)\b", "几倍", "多少倍", "多少条"):
         return False  # "Lite 升 Pro 到底多几倍额度？": the plans' ratio, not the upgrade rules
-    return matches(text, r"\bupgrad", "升级", r"升\s*(到)?\s*(pro|max)", "跨档") or (matches(text, r"\b(switch|move|moving|go|going|change|jump)\b.*\bto\b",
+    return matches(text, r"\bupgrad", "升级", r"升\s*(到|了)?\s*(pro|max)", "跨档") or (matches(text, r"\b(switch|move|moving|go|going|change|jump)\b.*\bto\b",
                                                          "换成", "换到", "改成", "转成", "切换到", "换")
                                                 and len(s.plans) >= 2)
 
@@ -471,16 +471,22 @@ def card_minimum_asked(text: str, s: Slots) -> bool:
         # "my credits covered it but the card was charged a few cents extra": the minimum card charge, rounded up
         text, r"\bcredits?\b", "积分", "赠金") and matches(text, r"\bcents?\b|\b(more|extra) than\b|\bround\w*\b|\bcharged \d|"
                                                         r"\b0\.\d\d\b", "几毛", "几分钱", r"比.{0,6}(多|差额)")
-    ) and matches(text, r"\bcard\b", "信用卡", "银行卡", "刷卡")
+    ) and matches(text, r"\bcard\b", "信用卡", "银行卡", "刷卡") or matches(
+        # "credits 抵完了为啥还要付 0.5 刀": a remainder charged after the credits is the card's minimum
+        text, r"(credits?|积分|赠金).{0,12}(抵完|用完|抵扣完).{0,12}(还要|还得|又|还)(付|扣|交)")
 
 
-@register("card_minimum", When(110, card_minimum_asked), facts=("sub.card_minimum",))
+@register("card_minimum", When(110, card_minimum_asked), facts=("sub.card_minimum", "ref.minimum"))
 def card_minimum(r: Reply, p: Parsed) -> str:
     r.fact("sub.card_minimum")
+    least = r.fact("ref.minimum")  # the campaign rules' figure for what is left to pay after discounts and credits
     if p.language == "zh":
-        return ("文档说信用卡扣款有一笔较小的最低金额，低于它的余额会向上取整，但没有写明具体金额；请在结算页面查看，或咨询 Z.ai 客服。")
-    return ("The docs say a small minimum applies when charging a credit card and smaller remainders are rounded up, "
-            "but they do not state the amount; check the amount at checkout or ask Z.ai support.")
+        return (f"FAQ 说信用卡扣款有一笔较小的最低金额，不足时会向上取整扣款；邀请活动规则写明，由于支付服务商（Stripe）的要求，使用所有"
+                f"折扣和积分后的最终应付金额至少为 {money(least)}。FAQ 本身没有写出卡扣款的最低金额，具体以结算页面为准。")
+    return ("The FAQ says a small minimum applies when charging a credit card and a smaller remainder is rounded up to it; "
+            f"the referral campaign rules say that, as the payment processor (Stripe) requires, the final amount payable "
+            f"after all discounts and credits must be at least {money(least)}. The FAQ itself gives no figure for the "
+            "card minimum; the checkout page shows the amount.")
 
 
 # Another person, as subscribers name them: the one list every sharing pattern below reads.

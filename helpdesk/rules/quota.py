@@ -67,12 +67,15 @@ def plan_quota(r: Reply, p: Parsed) -> str:
             lines.append(f"{PLAN_NAMES[plan]}: up to ~{quota} prompts every 5 hours.")  # written as the FAQ writes it
             lines_zh.append(f"{PLAN_NAMES[plan]} 套餐每 {window} 小时最多约 {quota} 次提示")
     r.fact("quota.estimates")
+    # "how many a day?": the docs count per 5 hours (and weekly), and say so rather than multiply it out
+    per_day = bool(re.search(r"\b(per|a|each|every) day\b|\bdaily\b|一天|(?<!\d)1\s*天|每天|每日|一日", p.text))
     if p.language == "zh":
         return ("；".join(lines_zh) + f"。以上为估算值，实际用量因任务复杂度而异；额度用完后等待下一个 {window} 小时周期刷新，"
-                "不会扣除账户余额。")
+                "不会扣除账户余额。" + ("文档按每 5 小时（另有每周额度）说明额度，没有给出每天的次数。" if per_day else ""))
     r.fact("quota.refresh")
     return ("\n".join(lines) + "\nThese are estimates; the quota refreshes every 5 hours, and running out never "
-            "touches your account balance.")
+            "touches your account balance." + (" The docs give the quota per 5 hours (and a weekly quota), not per "
+                                              "day." if per_day else ""))
 
 
 def model_calls_asked(text: str, s: Slots) -> bool:
@@ -588,7 +591,8 @@ def mcp_list(r: Reply, p: Parsed) -> str:
 
 def mcp_amount_asked(text: str, s: Slots) -> bool:
     """"How many searches a month?"; a file's size limit ("what size limit for videos?") is the server page's."""
-    return matches(text, QUANTITY, "每个月") and not mcp_list_asked(text, s) and not matches(
+    return matches(text, QUANTITY, "每个月", r"共用|一起算|合并计算|同一个?(池|额度)|分开(算|计)",
+                   r"\b(same|shared|one) (pool|quota|count|total|allowance)\b|\bcount(ed)? together\b") and not mcp_list_asked(text, s) and not matches(
         text, r"\b(size|sizes|\d+ ?(mb|gb|kb)|mb|format|formats|resolution|file ?size|duration|length of)\b", "大小", "格式", "分辨率")
 
 
@@ -624,8 +628,12 @@ def mcp_quota(r: Reply, p: Parsed) -> str:
     r.fact("mcp.vision")
     values = {plan: r.fact(f"mcp.{plan}") for plan in plans}
     if p.language == "zh":
+        zread = "zread" in p.text
+        if zread:
+            r.fact("mcp.zread_pool")
         zh = "；".join(f"{PLAN_NAMES[plan]} 套餐每月共 {number(v)} 次联网搜索和网页读取" for plan, v in values.items())
-        return zh + "。视觉理解不单独计次，使用套餐每 5 小时的提示额度。"
+        return zh + ("。Zread MCP 的调用也计入这同一个每月总数（与联网搜索、网页读取共用）" if zread else "") + \
+            "。视觉理解不单独计次，使用套餐每 5 小时的提示额度。"
     lines = [f"{PLAN_NAMES[plan]}: {number(v)} web searches and web reader calls per month in total."
              for plan, v in values.items()]
     if re.search(r"\b(vision|image|images|picture|screenshot)s?\b", p.text) and not re.search(r"\bsearch|reader\b", p.text):

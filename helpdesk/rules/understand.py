@@ -322,7 +322,7 @@ def matches(text: str, *patterns: str) -> bool:
 
 
 COST = r"\b(cost|costs|price|prices|pricing|pay(?![- ]as[- ]you[- ]go|[- ]per[- ]token)|paying|charge|charged|fee|much|expensive|cheap|cheaper)\b|多少钱|价格|费用|收费|(?<![年季月量])付"
-QUOTA = r"\b(prompts?|quota|usage|limit|limits|allowance|requests?)\b|额度|次数|多少次|提示|用量"
+QUOTA = r"\b(prompts?|quota|usage|limit|limits|allowance|requests?)\b|额度|次数|多少次|几次|提示|用量"
 
 
 def intent_of(text: str, s: Slots) -> str | None:
