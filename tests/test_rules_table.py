@@ -897,6 +897,9 @@ RAW = [
     row("credits 抵完了为啥还要付 0.5 刀", "card_minimum", {}, [r"\$0\.50", r"Stripe"], zh=True),
     row("lite 的 zread 调用是跟联网搜索共用那 100 次吗", "mcp_quota", {}, [r"100", r"Zread MCP 的调用也计入"], zh=True),
     row("On Lite, do zread calls come out of the same pool as web search?", "mcp_quota", {}, [r"same monthly total"]),
+    # "got the receipt" is no "go": a Pro-then-Lite story is no downgrade asked for
+    row("paid for Pro this morning, got the confirmation email, but my subscription page still says Lite", None, must_not=[
+        r"downgrade"]),
 ]
 
 FIELDS = "question, history, intent, slots, must, must_not, clarify, zh"

@@ -90,7 +90,8 @@ def higher_plan_first(text: str, s: Slots) -> bool:
     """"Switch from Max to Pro": a higher plan named before a lower one is a downgrade, whatever else it says."""
     plans = s.plans
     return len(plans) >= 2 and PLAN_ORDER[plans[0]] > PLAN_ORDER[plans[1]] and matches(
-        text, r"\b(switch|move|go|going|change|downgrad|drop)\w*", "降到", "降级", "降回", "换成", "换到", "改成",
+        # "switched", "moving", "go" — never "got" or "good"
+        text, r"\b(switch\w*|mov(e|es|ed|ing)|go|goes|going|chang\w*|downgrad\w*|drop\w*)\b", "降到", "降级", "降回", "换成", "换到", "改成",
         r"降\s*(到)?\s*(lite|pro)")
 
 
