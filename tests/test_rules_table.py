@@ -227,7 +227,7 @@ RAW = [
 
     # ---- fee deduction order and the unstated card minimum ---------------------------------------------------------
     row("How are fees deducted, credits first or card?", "fee_order", {},
-        [r"credits balance.*cash balance.*(card|PayPal)", r"do(es)? not state"]),
+        [r"credits balance.*cash balance.*(card|PayPal)", r"FAQ gives no figure", r"at least \$0\.50"]),
     row("what order are subscription fees charged in", "fee_order", {}, [r"1\) your credits", r"2\) your cash"]),
     row("do credits get used before my paypal when renewing?", "fee_order", {},
         [r"credits balance.*cash balance.*(card|PayPal)"]),
@@ -399,7 +399,7 @@ RAW = [
     row("怎么从 Max 降级到 Pro？", "downgrade", {"plans": ["max", "pro"]}, [r"当前计费周期结束后生效"], [NO_DOLLAR],
         zh=True),
     row("降级什么时候生效？", "downgrade", {}, [r"当前计费周期结束后生效"], zh=True),
-    row("续费时先扣积分还是先扣信用卡？", "fee_order", {}, [r"积分余额.*现金余额.*(银行卡|PayPal)", r"没有写明"], zh=True),
+    row("续费时先扣积分还是先扣信用卡？", "fee_order", {}, [r"积分余额.*现金余额.*(银行卡|PayPal)", r"FAQ 没有写出金额"], zh=True),
     row("信用卡扣款有最低金额吗？", "card_minimum", {}, [r"FAQ 本身没有写出", r"至少为 \$0\.50"], zh=True),
     row("团队可以多人共享一个套餐吗？", "personal_plan", {}, [r"个人", r"不能与团队共享"], zh=True),
     row("新用户首次购买有优惠吗？", "first_purchase_deal", {}, [r"50%", r"z\.ai/subscribe"], zh=True),
@@ -898,6 +898,16 @@ RAW = [
     row("lite 的 zread 调用是跟联网搜索共用那 100 次吗", "mcp_quota", {}, [r"100", r"Zread MCP 的调用也计入"], zh=True),
     row("On Lite, do zread calls come out of the same pool as web search?", "mcp_quota", {}, [r"same monthly total"]),
     # "got the receipt" is no "go": a Pro-then-Lite story is no downgrade asked for
+    # bare 返 / 推荐 / 单独 / 试用 inside other words are no referral, MCP-purchase or trial question; "reverse it" is a refund
+    row("Kilo Code 里 glm-4.7 的 temperature 推荐设多少？", None),
+    row("我是 Lite 用户，想临时用一下 glm-5，会扣我邀请返利的 credits 吗还是直接扣余额？", None, must_not=[r"30%"]),
+    row("视觉理解不是单独算的吗？", None),
+    row("视觉理解 MCP 能单独购买吗？", "mcp_access"),
+    row("让 claude code 帮我写一个内网渗透测试用的端口扫描脚本，为什么报错", None),
+    row("I clicked Max annual instead of Pro monthly by mistake 10 minutes ago. Please reverse it", "refund"),
+    row("how do I reverse it and go back to the old config?", None),
+    row("I have ~$12 of referral credits sitting there. can I spend them on the API?", None, must_not=[r"30%"]),
+    row("how many prompts does Lite give per 5h? the landing page says 3x Claude Pro", "plan_quota", {}, [r"80"]),
     row("paid for Pro this morning, got the confirmation email, but my subscription page still says Lite", None, must_not=[
         r"downgrade"]),
 ]

@@ -351,7 +351,11 @@ def refund_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\b(his|her|their|friend'?s?|someone'?s?|others'?) (money back|refund)\b|\b(money back|refund)\b.{0,20}\bfrom "
                      r"(cursor|anthropic|claude|openai|github|copilot|windsurf|google|kimi|moonshot|minimax)\b"):
         return False  # another person's refund, or another company's: not ours to state
-    return matches(text, r"\brefund|money back|reimburse(?!ment)", "退款", "退钱", "把钱退", "退费", r"钱.{0,4}退回") and not matches(
+    # "Please reverse this charge", "undo the purchase": a refund asked for in other words
+    reversal = matches(text, r"\b(reverse|undo|void)\b.{0,20}\b(charge|purchase|payment|order|transaction)\b") or (matches(
+        text, r"\b(reverse|undo) (it|this|that)\W*$") and matches(text, r"\b(charged|bought|purchased|paid|subscribed|clicked)\b"))
+    return (reversal or matches(text, r"\brefund|money back|reimburse(?!ment)", "退款", "退钱", "把钱退", "退费",
+                                r"钱.{0,4}退回")) and not matches(
         text, r"\b(app store|distributor|third-party|google play|play store)\b")
 
 
@@ -453,18 +457,20 @@ def fee_order_asked(text: str, s: Slots) -> bool:
 # In the referral group too: "is the renewal paid from my referral credits or my balance first?" is the referral
 # family's question (it names inviting friends) that only the fee order answers.
 @register("fee_order", When(100, fee_order_asked), When(16, fee_order_asked, group="referral"),
-          facts=("sub.fee_order", "sub.fee_order_cash", "sub.fee_order_card", "sub.card_minimum"))
+          facts=("sub.fee_order", "sub.fee_order_cash", "sub.fee_order_card", "sub.card_minimum", "ref.minimum"))
 def fee_order(r: Reply, p: Parsed) -> str:
     r.fact("sub.fee_order")
     r.fact("sub.fee_order_cash")
     r.fact("sub.fee_order_card")
     r.fact("sub.card_minimum")
+    least = r.fact("ref.minimum")
     if p.language == "zh":
         return ("费用按以下顺序扣除：1) 积分余额；2) 现金余额；3) 剩余部分从绑定的支付方式（银行卡或 PayPal）扣款。银行卡扣款有"
-                "一笔较小的最低金额（不足时向上取整），文档没有写明具体金额。")
+                f"一笔较小的最低金额（不足时向上取整），FAQ 没有写出金额；邀请活动规则写明使用折扣和积分后的最终应付金额至少为 {money(least)}（Stripe 的要求）。")
     return ("Fees are deducted in this order: 1) your credits balance, 2) your cash balance, 3) your linked payment "
-            "method (card or PayPal) for the rest. A card charge has a small minimum (rounded up if less); the docs "
-            "do not state its amount.")
+            "method (card or PayPal) for the rest. A card charge has a small minimum (rounded up if less); the FAQ "
+            f"gives no figure, and the referral campaign rules say the amount payable after discounts and credits must be "
+            f"at least {money(least)} (Stripe's requirement).")
 
 
 def card_minimum_asked(text: str, s: Slots) -> bool:
@@ -782,7 +788,7 @@ def payment_failed(r: Reply, p: Parsed) -> str:
 
 
 def trial_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\b(free trial|trial (period|version|plan)|try (it )?(for )?free|trial)\b", "试用", "免费体验") and not \
+    return matches(text, r"\b(free trial|trial (period|version|plan)|try (it )?(for )?free|trial)\b", r"(?<!测)试用", "免费体验") and not \
         matches(text, r"\b(mcp|web search|searches|vision|reader)\b")
 
 

@@ -604,7 +604,7 @@ def mcp_access_asked(text: str, s: Slots) -> bool:
                          r"other (way|ways|method|methods|access)|separately|outside (the|my) plan|without (the|a) plan|"
                          r"(bill|charge)\w* (to )?(my|the) (api |account )?balance|(from|with|using) (my|the) (normal |api |account )?"
                          r"balance)\b",
-                   "购买", "额外", "单独", "其他方式")
+                   "购买", "额外", r"单独(购买|买|付费|付|充值|开通)", "其他方式")
 
 
 @register("mcp_access", When(0, mcp_access_asked, group=MCP), facts=("mcp.no_other_access", "mcp.lite", "mcp.pro",

@@ -19,7 +19,7 @@ from helpdesk.rules.understand import Parsed, Slots, matches
 def about_referral(text: str, s: Slots) -> bool:
     """Invite / refer words, or a friend with an amount, a percentage, credits or a payment."""
     referral_words = matches(text, r"\b(refer|referral|referrals|referred|invite|invites|invited|inviting|invitation|"
-                                   r"inviter)\b", "邀请", "推荐", "返利", "返佣")
+                                   r"inviter)\b", "邀请", r"推荐(链接|码|人|好友|朋友|奖励)", "返利", "返佣")
     friend_money = matches(text, r"\bfriends?('s)?\b") and bool(s.money or s.percent or matches(
         text, r"\bcredits?\b|\bpayment\b"))
     # "does my friend get a discount if they use my link?"
@@ -321,13 +321,19 @@ def referral_friend_discount(r: Reply, p: Parsed) -> str:
 WHERE_OR_WHOSE = (r"\bwhere (can|do|does|should|is|are|to)\b|\bwho (gets|got|receives?|earns?)\b|\bwhose\b|"
                   r"去哪|在哪|哪里|哪儿|算谁|归谁|给谁|谁的")
 # "had about 18 USD in credits": the subscriber's own credit balance, not a friend's payment to compute a reward on
+FRIEND_PAID = (r"\b(paid|pays|spent|payment of)\b\s*(\$|usd )?\s?\d|\b(friend|invitee|colleague|coworker|he|she|they)\b.{0,40}"
+               r"\b(paid|pays|spent|bought|purchased)\b")
 OWN_CREDITS = r"\d\s?(usd|dollars?|bucks|刀|美元)?\s?(in|of|worth of) (my )?(referral |invite )?credits\b|\bcredits? (balance )?of \$?\d"
 
 
 def reward_asked(text: str, s: Slots) -> bool:
     if matches(text, WHERE_OR_WHOSE):
         return False
-    asked = matches(text, r"\b(percent|percentage|%|how much|how many credits|reward|earn|get)\b", "多少", "奖励", "返")
+    if matches(text, OWN_CREDITS) and not matches(text, FRIEND_PAID):
+        return False  # "I have ~$12 of referral credits, can I spend them on GLM-5?": their balance, no reward to compute
+    # "返利多少", "返几个点": the amount; a bare 返 (返利 in a story about a refund, a GLM-5 call) asks no rate
+    asked = matches(text, r"\b(percent|percentage|%|how much|how many credits|reward|earn|get)\b", "多少", "奖励",
+                    r"返(利|佣)?.{0,8}(多少|几|百分之|比例|点|按|怎么算|如何(计)?算)")
     return asked or (bool(s.money) and not matches(text, OWN_CREDITS))
 
 

@@ -328,7 +328,8 @@ QUOTA = r"\b(prompts?|quota|usage|limit|limits|allowance|requests?)\b|额度|次
 def intent_of(text: str, s: Slots) -> str | None:
     """The rule intent, or None when the question is not one the rules answer exactly: the first registered intent,
     by precedence, whose trigger fires; never one for a question about another company's product."""
-    if OTHER_PRODUCTS.search(text) and not matches(text, r"\b(compar\w*|vs|versus|than|times|×|stack up|against)\b"):
+    # "the landing page says '3x Claude Pro'": the docs' own comparison, not a question about Claude
+    if OTHER_PRODUCTS.search(text) and not matches(text, r"\b(compar\w*|vs|versus|than|times|×|stack up|against)\b|\b\d+\s?(x|×)"):
         return None
     return registry.first_intent(text, s)
 
