@@ -287,6 +287,11 @@ _SETTING = re.compile(r"[\"'“`]([A-Za-z][\w .-]{1,30})[\"'”`]|\b([A-Z][A-Z0-
 
 SWITCH_MODEL = re.compile(r"\b(switch|select|pick|choose|change|use)\w*\b.{0,40}\b(model|glm)|切换模型|切到|换成|选择模型|切模型",
                           re.I)
+# Running a server or tool by hand to see whether it starts: "test it directly from PowerShell", "在 cmd 里单独跑一下"
+RUN_BY_HAND = re.compile(r"\b(test|run|start|launch|try)\w*\b.{0,40}\b(directly|manually|by hand|standalone|on its own|from "
+                         r"(the )?(terminal|cmd|powershell|shell|command line|console))\b|(单独|手动|直接)(跑|运行|启动|执行)|"
+                         r"(cmd|powershell|终端|命令行)\s*(里|中)?.{0,6}(跑|运行|启动|执行)", re.I)
+COMMAND_LINE = re.compile(r"\bnpx\b|\bnpm\b|^\s*\$\s|\$env:|^\s*set \w+=", re.I)
 SLASH_COMMAND = re.compile(r"(?<![\w/.:])/[a-z][\w:-]+\b")
 
 
@@ -302,6 +307,8 @@ def _new_values(ask: str, quote: str, said: str) -> set[str]:
     for holds in asks_for(ask):
         if holds in (VERSION_VALUE, FILE_VALUE, VARIABLE_VALUE):  # "the new version?", "where is the file on Windows?"
             found |= {m.group(0) for m in holds.finditer(quote) if m.group(0) not in said}
+    if RUN_BY_HAND.search(ask):  # "how can I test it directly from PowerShell?": the page's command to run it by hand
+        found |= {line.strip() for line in quote.splitlines() if COMMAND_LINE.search(line) and line.strip() not in said}
     if SWITCH_MODEL.search(ask):  # "how do I switch to GLM-4.7 in it?": the page's slash command for picking a model
         found |= {m.group(0) for pattern in (SLASH_COMMAND, MODEL_PICKER) for m in pattern.finditer(quote)
                   if m.group(0) not in said}

@@ -161,7 +161,7 @@ VALUE_KINDS = (
 # Plan") is the one every subscriber of this help desk needs, before the unconditional step beside it ("select Z.AI").
 FOR_SUBSCRIBERS = re.compile(r"^\W*if you(?:'re| are) (?:subscribed to|on|using) the \W*glm coding plan", re.I)
 # A unit that only restates the problem ("Issue: connection closed") is no answer to it.
-RESTATEMENT = re.compile(r"^\s*(issue|problem|symptom|error|question|q)\s*[:：]", re.I)
+RESTATEMENT = re.compile(r"^[\s*_]*(issue|problem|symptom|error|question|q)[\s*_]*[:：]", re.I)  # "**Issue:**" too
 
 
 # A unit shaped like a section's name: no sentence punctuation and a few words, or a restated problem.

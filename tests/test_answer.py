@@ -255,6 +255,9 @@ def test_a_neighbour_is_never_a_banner_a_dangling_list_introduction_or_a_repeat(
     ('Droid custom model over the OpenAI chat completions protocol: what do I write for "provider"? "openai" is '
      'rejected', r"generic-chat-completion-api", "Factory Droid"),
     # the tool's own way to pick a model, when the message asks how to switch to it
+    # the page's command to run the server by hand, when the message asks how to test it directly
+    ("Vision MCP won't start in Cline on Windows (red dot, no log). how can I test the zai-mcp-server install directly "
+     "from PowerShell to see if it's my machine or the Cline config?", r"\$env:Z_AI_API_KEY", "Vision MCP Server"),
     ("droid: custom GLM model configured but how do I use it? Added the customModels block to ~/.factory/settings.json, "
      "launched droid, but it's still using the default Factory model. Where do I pick my GLM one?", r"/model\b",
      "Factory Droid"),

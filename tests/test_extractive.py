@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpdesk.extractive import FOR_SUBSCRIBERS, MODEL_PICKER, _introduces_list, asks_for, unit_texts, units
+from helpdesk.extractive import FOR_SUBSCRIBERS, MODEL_PICKER, _introduces_list, _label, asks_for, unit_texts, units
 
 DOC = """Intro sentence about the page.
 
@@ -62,3 +62,12 @@ def test_switching_the_model_in_a_tool_asks_for_the_tools_picker():
 def test_the_step_written_for_plan_subscribers_is_known():
     assert FOR_SUBSCRIBERS.match("If you are subscribed to the **GLM Coding Plan**, select **Z.AI Coding Plan**.")
     assert not FOR_SUBSCRIBERS.match("Run opencode auth login and select Z.AI.")
+
+
+def test_a_troubleshooting_issue_line_restates_the_problem_in_markdown_too():
+    """"**Issue:** Web content reading returned empty result": the problem restated, so its Solutions follow it."""
+    found = units(0, "Webpage fetch failed\n**Issue:** Web content reading returned empty result or error\n\n**Solutions:**\n\n"
+                     "1. Confirm the target URL is accessible\n2. Check if the page has anti-scraping mechanisms\n")
+    issue = next(u for u in found if "Web content" in u.text)
+    assert _label(issue)
+    assert not _label(next(u for u in found if "anti-scraping" in u.text))
