@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from helpdesk.embedding import Embedder
-from helpdesk.extractive import FILE_VALUE, MODEL_PICKER, PROMOTION, VARIABLE_VALUE, VERSION_VALUE, asks_for, compose, composed
+from helpdesk.extractive import FILE_VALUE, MODEL_PICKER, PROMOTION, quoted_phrases, VARIABLE_VALUE, VERSION_VALUE, asks_for, compose, composed
 from helpdesk.message import TOPIC_ZH, Message, analyse
 from helpdesk.query import preferred_docs, retrieval_query
 from helpdesk.retrieval import Retriever, terms, translate
@@ -77,13 +77,13 @@ def incident(settings: Settings, msg: Message) -> Answer:
     return Answer(text=text, route="abstain", confidence=0.0, offer_human=True)
 
 
-def retrieve(query: str, settings: Settings, retriever: Retriever, prefer: tuple[str, ...] = ()
-             ) -> tuple[list[Passage], float, bool]:
+def retrieve(query: str, settings: Settings, retriever: Retriever, prefer: tuple[str, ...] = (),
+             phrases: tuple[str, ...] = ()) -> tuple[list[Passage], float, bool]:
     """Passages for a standalone query, the abstention confidence, and whether the question looks off-topic.
 
     The query is the ask (helpdesk.query), so pasted logs and configs never make a question off-topic.
     """
-    passages = retriever.search(query, k=settings.top_k, prefer=prefer)
+    passages = retriever.search(query, k=settings.top_k, prefer=prefer, phrases=phrases)
     evidence = retriever.evidence(query, passages)
     confidence = evidence.confidence(settings.abstain_vocabulary_weight, settings.abstain_support_weight)
     off_topic = (evidence.vocabulary < settings.off_topic_vocabulary
@@ -92,10 +92,10 @@ def retrieve(query: str, settings: Settings, retriever: Retriever, prefer: tuple
 
 
 def offline_from(query: str, passages: list[Passage], confidence: float, off_topic: bool,
-                 settings: Settings, embedder: Embedder, language: str = "en") -> Answer:
+                 settings: Settings, embedder: Embedder, language: str = "en", phrases: tuple[str, ...] = ()) -> Answer:
     if not passages or confidence < settings.abstain_threshold:
         return abstain(settings, off_topic=off_topic, confidence=confidence, language=language)
-    text, used = compose(query, passages, embedder, settings)
+    text, used = compose(query, passages, embedder, settings, phrases)
     if not text:
         return abstain(settings, off_topic=False, confidence=confidence, language=language)
     sources = tuple({passages[i].chunk.doc_id: _source(passages[i]) for i in used}.values())  # one per page
@@ -124,9 +124,9 @@ def answer_offline(question: str, history: Sequence[dict], settings: Settings, r
                    message: Message | None = None) -> Answer:
     msg = message or analyse(question, settings.corpus_dir)
     query = retrieval_query(msg, history, FOLLOW_UP_WORDS)
-    passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg))
+    passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg), quoted_phrases(msg.ask))
     off_topic = off_topic and not msg.on_topic
-    result = framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder, msg.language), msg,
+    result = framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder, msg.language, quoted_phrases(msg.ask)), msg,
                     settings)
     result = introduced(hedged(result, msg, settings), msg)
     return _traced(result, query=query, passages=[p.chunk.id for p in passages],
@@ -255,10 +255,10 @@ def answer_stream(helpdesk: Helpdesk, question: str, history: Sequence[dict] = (
     condensed, rewrite_error = condense_noted(asked, history, settings, helpdesk.model)  # noted on the answer
     query = retrieval_query(msg, history, FOLLOW_UP_WORDS) if condensed == asked else condensed
     retriever = helpdesk.retriever()
-    passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg))
+    passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg), quoted_phrases(msg.ask))
     off_topic = off_topic and not msg.on_topic
     offline = _traced(introduced(hedged(framed(offline_from(query, passages, confidence, off_topic, settings,
-                                                            retriever.embedder, msg.language), msg, settings), msg,
+                                                            retriever.embedder, msg.language, quoted_phrases(msg.ask)), msg, settings), msg,
                                          settings), msg), query=query,
                       passages=[p.chunk.id for p in passages], ranked=[p.chunk.doc_id for p in passages],
                       message=msg.summary())

@@ -8,6 +8,7 @@ No generation, so no invented figure: every word of the answer is a word of the 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +55,10 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in line.strip().strip("|").split("|")]
 
 
+# A blockquoted note that tells the reader what to do, unlike a page's blockquoted summary
+_NOTE = re.compile(r">\s*(\*\*)?(if|note|when|please|make sure|ensure)\b", re.I)
+
+
 def units(passage_index: int, text: str, section: str = "") -> list[Unit]:
     """Sentences, list items, table rows (with their column names) and short code blocks, in document order, each
     with the heading it stands under (`section`, the chunk's own, until the text starts another)."""
@@ -89,8 +94,10 @@ def units(passage_index: int, text: str, section: str = "") -> list[Unit]:
         if stripped.startswith("#"):
             heading = clean(stripped.lstrip("# "))
             continue
+        if stripped.startswith(">") and _NOTE.match(stripped):
+            stripped = stripped.lstrip("> ").strip()  # a note ("> If prompted with ..., select "Yes.""): a unit
         if not stripped or stripped.startswith(">") or set(stripped) <= set("-:|* "):
-            continue
+            continue  # a page's blockquoted summary ("> Methods for using the GLM Coding Plan in Crush") is no answer
         is_item = bool(_BULLET.match(line))
         sentences = _SENTENCE_END.split(stripped) if not is_item else [stripped]
         title = not is_item and len(sentences) == 1 and _is_title(stripped)
@@ -186,7 +193,26 @@ def asks_for(question: str) -> list[re.Pattern]:
     return [holds for asks, holds in VALUE_KINDS if asks.search(question)]
 
 
-def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settings) -> float:
+_QUOTED = re.compile(r"[\"“”'「」]([^\"“”'「」\n]{8,120})[\"“”'「」]")
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'’]*(?:[ ,][A-Za-z'’]+){3,}")  # four or more English words in a row
+
+
+def plain(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+@lru_cache(maxsize=256)
+def quoted_phrases(message: str) -> tuple[str, ...]:
+    """What the subscriber copied from a screen: a quoted phrase of three or more words ("Do you want to use this API
+    key?"), or a run of English words inside a Chinese message; a unit that holds it verbatim is about that screen."""
+    found = [m.group(1) for m in _QUOTED.finditer(message)]
+    if re.search(r"[\u4e00-\u9fff]", message):
+        found += _LATIN_RUN.findall(message)
+    return tuple(p for p in (plain(f) for f in found) if len(p.split()) >= 3)
+
+
+def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settings, phrases: tuple[str, ...] = ()
+           ) -> float:
     """What the embedding misses: exact codes and figures the user typed ("1113"), shared words, and the kind of
     value the question asks for (a URL, a command, a version, a path, a variable)."""
     # Trust the ranking a little: the top passage is more likely the right page than a lucky sentence elsewhere.
@@ -207,6 +233,8 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settin
         bonus -= value / 3  # names the topic, holds nothing asked for
     if RESTATEMENT.match(unit.text):
         bonus -= value
+    if any(phrase in plain(unit.text) for phrase in phrases):  # the words the subscriber copied from a screen
+        bonus += value
     if FOR_SUBSCRIBERS.match(unit.text) and unit.passage == 0:  # on the page retrieval put first, never pulling another in
         bonus += value / 2
     return bonus
@@ -254,17 +282,17 @@ def _whole_answer(index: int, passage: Passage, limit: int) -> str:
     return _render(chosen)
 
 
-def compose(question: str, passages: list[Passage], embedder: Embedder, settings: Settings | None = None
-            ) -> tuple[str, list[int]]:
+def compose(question: str, passages: list[Passage], embedder: Embedder, settings: Settings | None = None,
+            phrases: tuple[str, ...] = ()) -> tuple[str, list[int]]:
     """The answer text (at most HELPDESK_MAX_ANSWER_CHARS) and the indexes of the passages it quotes, scored with
     the settings' HELPDESK_EXTRACTIVE_* knobs (their defaults when no settings are given); `embedder`: the
     question's, and the units' of a passage that carries no stored vectors."""
-    text, used, _ = composed(question, passages, embedder, settings)
+    text, used, _ = composed(question, passages, embedder, settings, phrases)
     return text, used
 
 
-def composed(question: str, passages: list[Passage], embedder: Embedder, settings: Settings | None = None
-             ) -> tuple[str, list[int], float]:
+def composed(question: str, passages: list[Passage], embedder: Embedder, settings: Settings | None = None,
+             phrases: tuple[str, ...] = ()) -> tuple[str, list[int], float]:
     """`compose`, and the cosine of the question to the unit that leads the answer (1.0 for an FAQ's own answer to
     the same question, 0.0 for no answer): how close the closest sentence is, for a caller deciding to quote it."""
     settings = settings or Settings()
@@ -285,7 +313,7 @@ def composed(question: str, passages: list[Passage], embedder: Embedder, setting
     vectors = np.vstack([_unit_matrix(p, passage_units, embedder) for p, passage_units in found if passage_units])
     wanted = asks_for(question)
     cosines = vectors @ question_vector
-    scores = cosines + np.array([_bonus(question, u, wanted, settings) for u in candidates])
+    scores = cosines + np.array([_bonus(question, u, wanted, settings, phrases) for u in candidates])
     scores[[i for i, u in enumerate(candidates) if _VERDICT.fullmatch(clean(u.text)) or u.is_heading]] = -np.inf
     best = int(np.argmax(scores))
     lead = candidates[best]

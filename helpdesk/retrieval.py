@@ -18,7 +18,7 @@ import Stemmer
 from helpdesk import store
 from helpdesk.abstain import Evidence, evidence
 from helpdesk.embedding import Embedder
-from helpdesk.extractive import unit_texts
+from helpdesk.extractive import plain, unit_texts
 from helpdesk.schema import Chunk, Passage
 from helpdesk.settings import Settings
 
@@ -52,6 +52,7 @@ def expand(query: str) -> str:
     return f"{query} {' '.join(extra)}" if extra else query
 
 
+PHRASE_FIRST = 2  # passages holding a phrase the subscriber copied from a screen, put first
 RARE_SHARE = 0.02  # a term in at most 2% of the passages (or 3) is a rare one
 
 
@@ -149,11 +150,14 @@ class Retriever:
         docs, scores = self.bm25.retrieve(tokens, k=min(n, len(self.chunks)), show_progress=False)
         return [int(d) for d, s in zip(docs[0], scores[0]) if s > 0]
 
-    def search(self, query: str, k: int = 5, mode: str = "hybrid", prefer: tuple[str, ...] = ()) -> list[Passage]:
+    def search(self, query: str, k: int = 5, mode: str = "hybrid", prefer: tuple[str, ...] = (),
+               phrases: tuple[str, ...] = ()) -> list[Passage]:
         """Top-k passages; `mode` is hybrid (the product), dense or keyword (for measuring the fusion).
 
         `prefer`: documents the message names (the tool's page, the MCP server's page); their passages, ranked by
         closeness, join the fusion as one more ranking, so the named tool's page wins over a look-alike page.
+        `phrases`: words the subscriber copied from a screen ("Do you want to use this API key"); a passage that holds
+        one verbatim is about that screen, whatever the story around it: it comes first (at most PHRASE_FIRST of them).
         """
         query_vector = self.embed(query)
         rankings = []
@@ -166,6 +170,10 @@ class Retriever:
             named = [n for n in np.argsort(-similarity) if self.chunks[n].doc_id in prefer]
             rankings.append([int(n) for n in named[:self.candidates]])
         fused = rrf(rankings, self.rrf_k)
+        if phrases:
+            plain_texts = self._plain_texts()
+            holding = [int(n) for n in np.argsort(-similarity) if any(p in plain_texts[n] for p in phrases)][:PHRASE_FIRST]
+            fused = [(n, 1.0) for n in holding] + [(n, s) for n, s in fused if n not in holding]
         passages: list[Passage] = []
         seen: set[int] = set()
         for position, score in fused:
@@ -178,6 +186,11 @@ class Retriever:
             if len(passages) >= k:
                 break
         return passages[:k]
+
+    def _plain_texts(self) -> list[str]:
+        if getattr(self, "_plain", None) is None:
+            self._plain = [plain(c.text) for c in self.chunks]
+        return self._plain
 
     def _current(self, position: int) -> list[int]:
         """The chunk itself, or the newer chunks that replace it when a newer page contradicts it."""

@@ -275,6 +275,16 @@ def test_a_rules_answer_about_a_named_page_is_followed_by_the_pages_line_for_wha
     assert result.trace["page_quote"] >= helpdesk.settings.page_quote_closeness
 
 
+@pytest.mark.parametrize("question", [
+    'first launch of claude after setting ANTHROPIC_AUTH_TOKEN -- it asks "Do you want to use this API key?" and I have '
+    'no idea if I should say yes or no',
+    "第一次启动 claude 弹出 Do you want to use this API key，选 Yes 还是 No？"])
+def test_words_copied_from_a_screen_find_the_note_about_that_screen(helpdesk, question):
+    """The docs' blockquoted note 'If prompted with "Do you want to use this API key," select "Yes."' answers it."""
+    result = helpdesk.answer(question)
+    assert result.route == "retrieval" and "select \"Yes.\"" in result.text, result.text
+
+
 def test_the_step_for_plan_subscribers_leads_the_unconditional_one(helpdesk):
     """OpenCode's page says "select Z.AI", then "If you are subscribed to the GLM Coding Plan, select Z.AI Coding
     Plan": a subscriber asking which of the two to pick gets the second first (plain Z.AI bills the balance)."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from helpdesk.extractive import FOR_SUBSCRIBERS, MODEL_PICKER, _introduces_list, _label, asks_for, unit_texts, units
+from helpdesk.extractive import (FOR_SUBSCRIBERS, MODEL_PICKER, _introduces_list, _label, asks_for, quoted_phrases,
+                                 unit_texts, units)
 
 DOC = """Intro sentence about the page.
 
@@ -71,3 +72,18 @@ def test_a_troubleshooting_issue_line_restates_the_problem_in_markdown_too():
     issue = next(u for u in found if "Web content" in u.text)
     assert _label(issue)
     assert not _label(next(u for u in found if "anti-scraping" in u.text))
+
+
+def test_a_blockquoted_note_is_a_unit_and_a_pages_blockquoted_summary_is_not():
+    found = [u.text for u in units(0, "> Methods for Using the GLM Coding Plan in Claude Code\n\nRun claude.\n\n"
+                                      "> If prompted with \"Do you want to use this API key,\" select \"Yes.\"\n")]
+    assert not any("Methods for" in text for text in found)
+    assert any(text.startswith("If prompted with") for text in found), found
+
+
+def test_words_copied_from_a_screen_are_a_phrase_to_find():
+    assert quoted_phrases('it asks "Do you want to use this API key?" and I have no idea') == (
+        "do you want to use this api key",)
+    assert quoted_phrases("第一次启动 claude 弹出 Do you want to use this API key，选 Yes 还是 No？") == (
+        "do you want to use this api key",)
+    assert quoted_phrases('set "provider" to "openai"') == ()  # a setting's name or value is no screen's sentence
