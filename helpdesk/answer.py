@@ -10,7 +10,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from helpdesk.embedding import Embedder
-from helpdesk.extractive import FILE_VALUE, MODEL_PICKER, PROMOTION, quoted_phrases, VARIABLE_VALUE, VERSION_VALUE, asks_for, compose, composed
+from helpdesk.extractive import (FILE_VALUE, MODEL_PICKER, PROMOTION, VARIABLE_VALUE, VERSION_VALUE, asks_for, compose,
+                                 composed, quoted_phrases)
 from helpdesk.message import TOPIC_ZH, Message, analyse
 from helpdesk.query import preferred_docs, retrieval_query
 from helpdesk.retrieval import Retriever, terms, translate
@@ -92,7 +93,8 @@ def retrieve(query: str, settings: Settings, retriever: Retriever, prefer: tuple
 
 
 def offline_from(query: str, passages: list[Passage], confidence: float, off_topic: bool,
-                 settings: Settings, embedder: Embedder, language: str = "en", phrases: tuple[str, ...] = ()) -> Answer:
+                 settings: Settings, embedder: Embedder, language: str = "en", phrases: tuple[str, ...] = ()
+                 ) -> Answer:
     if not passages or confidence < settings.abstain_threshold:
         return abstain(settings, off_topic=off_topic, confidence=confidence, language=language)
     text, used = compose(query, passages, embedder, settings, phrases)
@@ -124,10 +126,11 @@ def answer_offline(question: str, history: Sequence[dict], settings: Settings, r
                    message: Message | None = None) -> Answer:
     msg = message or analyse(question, settings.corpus_dir)
     query = retrieval_query(msg, history, FOLLOW_UP_WORDS)
-    passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg), quoted_phrases(msg.ask))
+    phrases = quoted_phrases(msg.ask)
+    passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg), phrases)
     off_topic = off_topic and not msg.on_topic
-    result = framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder, msg.language, quoted_phrases(msg.ask)), msg,
-                    settings)
+    result = framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder, msg.language,
+                                 phrases), msg, settings)
     result = introduced(hedged(result, msg, settings), msg)
     return _traced(result, query=query, passages=[p.chunk.id for p in passages],
                    ranked=[p.chunk.doc_id for p in passages], message=msg.summary())
@@ -255,10 +258,11 @@ def answer_stream(helpdesk: Helpdesk, question: str, history: Sequence[dict] = (
     condensed, rewrite_error = condense_noted(asked, history, settings, helpdesk.model)  # noted on the answer
     query = retrieval_query(msg, history, FOLLOW_UP_WORDS) if condensed == asked else condensed
     retriever = helpdesk.retriever()
-    passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg), quoted_phrases(msg.ask))
+    phrases = quoted_phrases(msg.ask)
+    passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg), phrases)
     off_topic = off_topic and not msg.on_topic
     offline = _traced(introduced(hedged(framed(offline_from(query, passages, confidence, off_topic, settings,
-                                                            retriever.embedder, msg.language, quoted_phrases(msg.ask)), msg, settings), msg,
+                                                            retriever.embedder, msg.language, phrases), msg, settings), msg,
                                          settings), msg), query=query,
                       passages=[p.chunk.id for p in passages], ranked=[p.chunk.doc_id for p in passages],
                       message=msg.summary())

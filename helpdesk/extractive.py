@@ -8,8 +8,8 @@ No generation, so no invented figure: every word of the answer is a word of the 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -227,7 +227,7 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settin
         shared = words & set(_WORDS.findall(f"{text} {unit.heading.lower()}"))
         bonus += settings.extractive_word_bonus * len(shared) / len(words)
     value = settings.extractive_value_bonus
-    if wanted and any(p.search(unit.text) for p in wanted) and not _label(unit):  # a step's title names, holds nothing
+    if wanted and any(p.search(unit.text) for p in wanted) and not _label(unit):  # a step's title names the value, holds none
         bonus += value
     elif wanted:
         bonus -= value / 3  # names the topic, holds nothing asked for

@@ -214,8 +214,10 @@ ACCOUNT_MATTER = re.compile(
     r"twice|double|wrong|no)\b|\b(not|never|without|missing)\b[^.?!\n]{0,40}\b(charged|billed|bonus|credited|refund\w*)\b|"
     r"重复扣费|扣费.{0,10}(错误|异常|两次)|(没有|未)到账|没收到.{0,6}(赠送|奖励|额度)", re.I)
 # GLM's open weights run on their own hardware: the docs are about Z.ai's hosted API and the plan, not that.
-# the model run by the subscriber; a self-hosted GitLab or proxy is their own infrastructure, not GLM's weights
-SELF_HOSTED = re.compile(r"\b(vllm|sglang|ollama|llama\.?cpp|lm ?studio|self[- ]?host\w*(?! (gitlab|gitea|git|github|forgejo|bitbucket|runners?|repos?|repositor\w*|proxy|gateway|litellm|dify|n8n|open ?webui|mcp|searx\w*|wiki)\b)|locally hosted|gguf|awq|gptq|"
+# (a self-hosted GitLab or proxy is the subscriber's own infrastructure, not GLM's weights)
+SELF_HOSTED = re.compile(r"\b(vllm|sglang|ollama|llama\.?cpp|lm ?studio|self[- ]?host\w*(?! (gitlab|gitea|git|github|forgejo|"
+                         r"bitbucket|runners?|repos?|repositor\w*|proxy|gateway|litellm|dify|n8n|open ?webui|mcp|searx\w*|"
+                         r"wiki)\b)|locally hosted|gguf|awq|gptq|"
                          r"exllama\w*|modelscope|tensor[- ]parallel|--tool-call-parser|--reasoning-parser)\b|本地部署|私有化部署|"
                          r"自部署|自己部署", re.I)
 SPOOF = re.compile(r"\b(simulat\w*|pretend\w*|spoof\w*|impersonat\w*|fake|faking|disguis\w*|masquerad\w*)\b.{0,40}"
@@ -818,7 +820,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         quota_drain=bool(QUOTA_DRAIN.search(ask)), usage_query=bool(USAGE_QUERY.search(re.sub(r"\S*/\S*/\S*", " ", ask))),  # not an API path
         account_matter=bool(ACCOUNT_MATTER.search(ask)), direct_call=direct_call,
         feature_request=bool(FEATURE_REQUEST.search(raw)), regression=_tool_regression(ask),
-        enforcement=bool(ENFORCEMENT.search(APPEAL_OF_CREDITS.sub(" ", ask))), own_account=bool(OWN_ACCOUNT.search(ask)), names_zai=bool(ours),
+        enforcement=bool(ENFORCEMENT.search(APPEAL_OF_CREDITS.sub(" ", ask))), own_account=bool(OWN_ACCOUNT.search(ask)),
+        names_zai=bool(ours),
         mcp_others=failing and "mcp" in everything and bool(MCP_OTHERS.search(ask)),
         unknown_models=tuple(m for m in models if corpus_dir is not None and m.replace("glm5", "glm-5") not in
                              documented_models(str(corpus_dir))),

@@ -99,6 +99,7 @@ class Retriever:
     candidates: int = CANDIDATES  # per ranking, before the fusion
     rrf_k: int = RRF_K
     _frequency: dict[str, int] | None = None  # passages holding each term, counted on first use
+    _plain: list[str] | None = None  # each passage's words, lowercased, for finding a copied phrase; made on first use
 
     @classmethod
     def from_collection(cls, collection, embedder: Embedder) -> "Retriever":
@@ -172,8 +173,10 @@ class Retriever:
         fused = rrf(rankings, self.rrf_k)
         if phrases:
             plain_texts = self._plain_texts()
-            holding = [int(n) for n in np.argsort(-similarity) if any(p in plain_texts[n] for p in phrases)][:PHRASE_FIRST]
-            fused = [(n, 1.0) for n in holding] + [(n, s) for n, s in fused if n not in holding]
+            holding = [int(n) for n in np.argsort(-similarity)
+                       if any(p in plain_texts[n] for p in phrases)][:PHRASE_FIRST]
+            top = fused[0][1] if fused else 0.0  # first, at the fusion's best score: no score of their own is made up
+            fused = [(n, top) for n in holding] + [(n, s) for n, s in fused if n not in holding]
         passages: list[Passage] = []
         seen: set[int] = set()
         for position, score in fused:
@@ -188,7 +191,7 @@ class Retriever:
         return passages[:k]
 
     def _plain_texts(self) -> list[str]:
-        if getattr(self, "_plain", None) is None:
+        if self._plain is None:
             self._plain = [plain(c.text) for c in self.chunks]
         return self._plain
 

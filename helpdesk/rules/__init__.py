@@ -65,8 +65,12 @@ EARLY_SUBSCRIBER = re.compile(
 
 
 # A question that asks a person to act, not the docs to say something: the story before it is the ask
-PERSON_REQUEST = re.compile(r"^\W*(can|could|would) (you|someone|somebody|support) (please )?(check|look|help|fix|investigate|sort)|"
-                            r"^\W*(please )?(check|help|fix|look into)\b|what('s| is) going on\W*$|^\W*any (update|idea|help)s?\W*$", re.I)
+PERSON_REQUEST = re.compile(r"^\W*(can|could|would) (you|someone|somebody|support) (please )?(check|look|help|fix|"
+                            r"investigate|sort)|^\W*(please )?(check|help|fix|look into)\b|what('s| is) going on\W*$|"
+                            r"^\W*any (update|idea|help)s?\W*$", re.I)
+# A how-to question names its own task ("How do I get Claude Code to use GLM-5?"), whatever story comes before it
+HOW_DO_I = re.compile(r"^\W*(so |and |but |ok )?(how (do|can|should|would) (i|we)|how to)\b|^\W*(那|请问)?(我)?(该)?(怎么|如何)",
+                      re.I)
 
 
 def facts_for(settings: Settings, facts: Facts | None = None) -> Facts:
@@ -143,12 +147,13 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
     if parsed.intent in QUOTA_FIGURES and EARLY_SUBSCRIBER.search(msg.ask):
         # "I subscribed Pro in January, before the change. Do I now get 400 or 600?": what an early subscriber keeps
         parsed = replace(parsed, intent="grandfathering")
-    asks_only_a_person = all(PERSON_REQUEST.search(q) for q in msg.questions)  # "Can you check my account?"
-    if msg.questions and asks_only_a_person and parsed.intent not in COMPLAINT_INTENTS:
+    # a story: no question at all, or only questions asking a person to act ("Can you check my account?")
+    story = all(PERSON_REQUEST.search(q) for q in msg.questions)
+    if msg.questions and story and parsed.intent not in COMPLAINT_INTENTS:
         # "...upgraded from Starter to Pro, both payments went through. Can you help?": a short story read whole asks a
         # person, not the rule its plan words trigger; only the policy the story is about may answer it (below)
         parsed = replace(parsed, intent=None)
-    if parsed.intent is None and asks_only_a_person and (msg.personal or REFUND_WISH.search(msg.ask)):
+    if parsed.intent is None and story and (msg.personal or REFUND_WISH.search(msg.ask)):
         # A complaint that asks nothing ("my refund request was refused, an unfair term!") still gets the policy it is
         # about, with a person; only a policy intent may answer a story, never a figure.
         whole = resolve(msg.ask, list(history), plans=msg.plans)
@@ -162,9 +167,6 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
     if not reply.clarify and len(msg.questions) >= 2:
         reply = with_other_questions(reply, parsed, msg, history, facts_for(settings, facts))
     return parsed, reply
-
-
-HOW_DO_I = re.compile(r"^\W*(so |and |but |ok )?(how (do|can|should|would) (i|we)|how to)\b|^\W*(那|请问)?(我)?(该)?(怎么|如何)", re.I)
 
 
 MORE_QUESTIONS = 2  # a message asking three or more rule questions gets the first three answered
@@ -207,7 +209,8 @@ def cited(text: str, sources: list[Source] | tuple[Source, ...], chinese: bool) 
 
 # A rules answer that says the docs leave something open ("the docs don't mention a free trial")
 UNSTATED = re.compile(r"\b(docs|documentation|FAQ|page|they)s? (do(es)?n't|do(es)? not) (mention|list|state|say|give|cover|name|"
-                      r"specify)|\b(docs|documentation|FAQ|page)s? (give|list|describe|name|state|publish) no\b|\bnot (stated|documented|listed|mentioned) in the docs|文档(没有|未|并未)(提到|列出|写明|说明|"
+                      r"specify)|\b(docs|documentation|FAQ|page)s? (give|list|describe|name|state|publish) no\b|"
+                      r"\bnot (stated|documented|listed|mentioned) in the docs|文档(没有|未|并未)(提到|列出|写明|说明|"
                       r"提及|给出|涉及)|没有(提到|列出|写明|说明)")
 ASK_SUPPORT = {"en": "Z.ai support can answer what the docs leave open: ", "zh": "文档没有写明的内容，可以咨询 Z.ai 客服："}
 

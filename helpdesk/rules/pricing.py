@@ -91,8 +91,8 @@ def higher_plan_first(text: str, s: Slots) -> bool:
     plans = s.plans
     return len(plans) >= 2 and PLAN_ORDER[plans[0]] > PLAN_ORDER[plans[1]] and matches(
         # "switched", "moving", "go" — never "got" or "good"
-        text, r"\b(switch\w*|mov(e|es|ed|ing)|go|goes|going|chang\w*|downgrad\w*|drop\w*)\b", "降到", "降级", "降回", "换成", "换到", "改成",
-        r"降\s*(到)?\s*(lite|pro)")
+        text, r"\b(switch\w*|mov(e|es|ed|ing)|go|goes|going|chang\w*|downgrad\w*|drop\w*)\b", "降到", "降级", "降回", "换成",
+        "换到", "改成", r"降\s*(到)?\s*(lite|pro)")
 
 
 def upgrade_asked(text: str, s: Slots) -> bool:
@@ -466,7 +466,8 @@ def fee_order(r: Reply, p: Parsed) -> str:
     least = r.fact("ref.minimum")
     if p.language == "zh":
         return ("费用按以下顺序扣除：1) 积分余额；2) 现金余额；3) 剩余部分从绑定的支付方式（银行卡或 PayPal）扣款。银行卡扣款有"
-                f"一笔较小的最低金额（不足时向上取整），FAQ 没有写出金额；邀请活动规则写明使用折扣和积分后的最终应付金额至少为 {money(least)}（Stripe 的要求）。")
+                "一笔较小的最低金额（不足时向上取整），FAQ 没有写出金额；邀请活动规则写明使用折扣和积分后的最终应付金额至少为 "
+                f"{money(least)}（Stripe 的要求）。")
     return ("Fees are deducted in this order: 1) your credits balance, 2) your cash balance, 3) your linked payment "
             "method (card or PayPal) for the rest. A card charge has a small minimum (rounded up if less); the FAQ "
             f"gives no figure, and the referral campaign rules say the amount payable after discounts and credits must be "
@@ -474,11 +475,11 @@ def fee_order(r: Reply, p: Parsed) -> str:
 
 
 def card_minimum_asked(text: str, s: Slots) -> bool:
-    return (matches(text, r"\bminimum\b", "最低", "最少") or matches(
+    return ((matches(text, r"\bminimum\b", "最低", "最少") or matches(
         # "my credits covered it but the card was charged a few cents extra": the minimum card charge, rounded up
         text, r"\bcredits?\b", "积分", "赠金") and matches(text, r"\bcents?\b|\b(more|extra) than\b|\bround\w*\b|\bcharged \d|"
                                                         r"\b0\.\d\d\b", "几毛", "几分钱", r"比.{0,6}(多|差额)")
-    ) and matches(text, r"\bcard\b", "信用卡", "银行卡", "刷卡") or matches(
+    ) and matches(text, r"\bcard\b", "信用卡", "银行卡", "刷卡")) or matches(
         # "credits 抵完了为啥还要付 0.5 刀": a remainder charged after the credits is the card's minimum
         text, r"(credits?|积分|赠金).{0,12}(抵完|用完|抵扣完).{0,12}(还要|还得|又|还)(付|扣|交)")
 

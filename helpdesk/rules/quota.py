@@ -591,8 +591,10 @@ def mcp_list(r: Reply, p: Parsed) -> str:
 
 def mcp_amount_asked(text: str, s: Slots) -> bool:
     """"How many searches a month?"; a file's size limit ("what size limit for videos?") is the server page's."""
-    return matches(text, QUANTITY, "每个月", r"共用|一起算|合并计算|同一个?(池|额度)|分开(算|计)",
-                   r"\b(same|shared|one) (pool|quota|count|total|allowance)\b|\bcount(ed)? together\b") and not mcp_list_asked(text, s) and not matches(
+    # "does zread share the same pool?", "是跟联网搜索共用那 100 次吗": the totals answer that too
+    shared = (r"共用|一起算|合并计算|同一个?(池|额度)|分开(算|计)",
+              r"\b(same|shared|one) (pool|quota|count|total|allowance)\b|\bcount(ed)? together\b")
+    return matches(text, QUANTITY, "每个月", *shared) and not mcp_list_asked(text, s) and not matches(
         text, r"\b(size|sizes|\d+ ?(mb|gb|kb)|mb|format|formats|resolution|file ?size|duration|length of)\b", "大小", "格式", "分辨率")
 
 

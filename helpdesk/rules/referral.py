@@ -320,7 +320,8 @@ def referral_friend_discount(r: Reply, p: Parsed) -> str:
 # Where to see the credits, whose invite counts: questions about the reward that its rate does not answer
 WHERE_OR_WHOSE = (r"\bwhere (can|do|does|should|is|are|to)\b|\bwho (gets|got|receives?|earns?)\b|\bwhose\b|"
                   r"去哪|在哪|哪里|哪儿|算谁|归谁|给谁|谁的")
-# "had about 18 USD in credits": the subscriber's own credit balance, not a friend's payment to compute a reward on
+# "had about 18 USD in credits": the subscriber's own credit balance, not a friend's payment to compute a reward on,
+# unless the message also says what someone paid
 FRIEND_PAID = (r"\b(paid|pays|spent|payment of)\b\s*(\$|usd )?\s?\d|\b(friend|invitee|colleague|coworker|he|she|they)\b.{0,40}"
                r"\b(paid|pays|spent|bought|purchased)\b")
 OWN_CREDITS = r"\d\s?(usd|dollars?|bucks|刀|美元)?\s?(in|of|worth of) (my )?(referral |invite )?credits\b|\bcredits? (balance )?of \$?\d"
@@ -334,7 +335,7 @@ def reward_asked(text: str, s: Slots) -> bool:
     # "返利多少", "返几个点": the amount; a bare 返 (返利 in a story about a refund, a GLM-5 call) asks no rate
     asked = matches(text, r"\b(percent|percentage|%|how much|how many credits|reward|earn|get)\b", "多少", "奖励",
                     r"返(利|佣)?.{0,8}(多少|几|百分之|比例|点|按|怎么算|如何(计)?算)")
-    return asked or (bool(s.money) and not matches(text, OWN_CREDITS))
+    return asked or bool(s.money)
 
 
 @register("referral_reward", When(14, reward_asked, group=REFERRAL),
