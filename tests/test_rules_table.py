@@ -910,6 +910,17 @@ RAW = [
     row("how many prompts does Lite give per 5h? the landing page says 3x Claude Pro", "plan_quota", {}, [r"80"]),
     row("paid for Pro this morning, got the confirmation email, but my subscription page still says Lite", None, must_not=[
         r"downgrade"]),
+    # a yes/no question about the quota or the price, not for its amount; the figure still answers one that names a
+    # figure, a change, a comparison or a kind of price; "input+output" tokens are the total, not one request's
+    row("Is the Lite plan's prompt quota shared with chat.z.ai?", None),
+    row("Going on leave for 2 months. Can I pause my Pro subscription and resume later with the same price and quota?",
+        None),
+    row("Is Max still 2400 prompts per five hours?", "plan_quota", {}, [r"1,?600"]),
+    row("Did my Pro quota just get cut?", "plan_quota", {}, [r"400"]),
+    row("Is the Lite quota enough for a full work day?", "plan_quota", {}, [r"80"]),
+    row("Is the Pro price 30 dollars a month?", "plan_price", {}, [r"\$30"]),
+    row("how many TOKENS exactly do I get per 5-hour window on Pro? input+output, exact number please", "token_allowance",
+        {}, [r"don't state a token quota"]),
 ]
 
 FIELDS = "question, history, intent, slots, must, must_not, clarify, zh"

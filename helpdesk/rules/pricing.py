@@ -17,7 +17,7 @@ from helpdesk.rules.registry import When, group, register
 from helpdesk.rules.respond import PLAN_NAMES, Calculation, Reply, money, number, plans_of
 from helpdesk.rules.quota import GLM5_NOT_SHOWN
 from helpdesk.rules.tools import SUPPORTED_TOOL_NAMES
-from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, matches
+from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, asks_of_it, matches
 
 SUBSCRIBE_PAGE = "https://z.ai/subscribe"
 STATED_PRICES = {("lite", "monthly"): "price.lite_monthly", ("pro", "monthly"): "price.pro_monthly"}
@@ -31,7 +31,8 @@ NOT_A_SUBSCRIPTION = re.compile(r"\b(request|requests|task|tasks|stream|streamin
 
 def price_asked(text: str, s: Slots) -> bool:
     """The plan's price, or a monthly dollar figure ("is it $3 a month?"); a token count makes it an API question."""
-    if matches(text, COST) and (s.plans or matches(text, r"\b(coding plan|subscription|plan)\b", "套餐")) and not s.tokens:
+    if matches(text, COST) and (s.plans or matches(text, r"\b(coding plan|subscription|plan)\b", "套餐")) and not s.tokens \
+            and not asks_of_it(text):  # "can I pause Pro and keep the same price?"
         return True
     return matches(text, r"\$\s?\d|\b\d+(\.\d+)?\s?(usd|dollars?)\b") and matches(text, r"\b(a|per|/) ?month\b|\bmonthly\b")
 

@@ -12,7 +12,7 @@ import re
 
 from helpdesk.rules.registry import When, group, register
 from helpdesk.rules.respond import PLAN_NAMES, Reply, money, number, plans_of
-from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, matches
+from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, asks_of_it, matches
 
 # A quota answer needs a question about an amount: "prompts" in a privacy question or "usage" in a story is not one.
 QUANTITY = (r"\bhow (many|much)\b|\b(quota|quotas|limit|limits|allowance|cap|caps)\b|\bper (5|five)|\bevery (5|five)|"
@@ -30,6 +30,8 @@ STACKING = r"\b(buy|bought|purchase|purchased|subscribe to|get|stack|combine)\b.
 
 
 def prompt_quota_asked(text: str, s: Slots) -> bool:
+    if asks_of_it(text):
+        return False  # "Is the Lite quota shared with chat.z.ai?"
     if matches(text, STACKING, r"(买|订阅)(两|2|多)个.{0,6}(套餐|订阅)"):
         return False  # "can I buy two Lite plans to double my quota?" asks about stacking, not Lite's quota
     if matches(text, r"\b(get|gets|is|be|being) (used|consumed|charged|deducted|touched)\b|\buses? (up )?(the |my )?(plan'?s? )?"
@@ -109,9 +111,10 @@ def token_allowance_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\b(how many|how much|what|token (limit|quota|allowance|budget))\b.{0,30}\btokens?\b.{0,40}\b(month|"
                          r"monthly|plan|subscription|lite|pro|max|get|include\w*|work out)\b|\btokens? (limit|quota|allowance|"
                          r"budget)\b", r"多少.{0,4}(token|tokens)", r"(token|tokens).{0,6}(额度|上限|限制)") and not s.tokens \
-        and not s.api_model and not matches(text, COST, r"\b(context|output|input|max_tokens|per request|(one|1|a single) request|single "
-                                               r"(prompt|request)|did i use|used|hit|limit per)\b", "上下文", "单次", "输出",
-                                               "消耗了", "用了多少")
+        and not s.api_model and not matches(
+            re.sub(r"\binput ?(\+|and|&|/) ?output\b", " ", text),  # "input+output" is the total, not one request's
+            COST, r"\b(context|output|input|max_tokens|per request|(one|1|a single) request|single (prompt|request)|did i use|"
+                  r"used|hit|limit per)\b", "上下文", "单次", "输出", "消耗了", "用了多少")
 
 
 @register("token_allowance", When(188, token_allowance_asked), facts=("tokens.monthly", "calls_per_prompt", *PLAN_FACTS))
@@ -122,7 +125,7 @@ def token_allowance(r: Reply, p: Parsed) -> str:
     if p.language == "zh":
         return (f"文档没有给出按 token 计的套餐额度：套餐按 prompt 计（每 5 小时 Lite 约 {lite}、Pro 约 {pro}、Max 约 {mx} 次），每次 prompt "
                 f"通常包含 {low}–{high} 次模型调用，FAQ 把它概括为每月“tens of billions of tokens”（数百亿 tokens）的总量。")
-    return (f"The docs give no token quota per plan: the plan counts prompts (Lite ~{lite}, Pro ~{pro}, Max ~{mx} every 5 "
+    return (f"The docs don't state a token quota per plan: the plan counts prompts (Lite ~{lite}, Pro ~{pro}, Max ~{mx} every 5 "
             f"hours), each typically {low}–{high} model calls, which the FAQ sums up as \"a total monthly allowance of "
             f"{total}\".")
 

@@ -325,6 +325,24 @@ COST = r"\b(cost|costs|price|prices|pricing|pay(?![- ]as[- ]you[- ]go|[- ]per[- 
 QUOTA = r"\b(prompts?|quota|usage|limit|limits|allowance|requests?)\b|额度|次数|多少次|几次|提示|用量"
 
 
+# A yes/no question whose only figure word is a noun ("Is the Lite quota shared with chat.z.ai?", "Can I pause my Pro
+# subscription and keep the same price and quota?") asks something of the quota or the price, not its amount; one that
+# names a figure, a window, a change or a comparison ("Is Max still 2400 prompts per five hours?", "is Pro's quota
+# enough?", "did my quota get cut?", "does Pro cost more?") asks the amount.
+POLAR_START = re.compile(r"^\W*(is|are|was|were|can|could|does|do|did|will|would|should|may|has|have)\b(?! there\b)",
+                         re.I)  # "is there regional pricing?" asks whether such a figure exists
+AMOUNT_CUE = (r"\bhow (many|much)\b|\d|\b(five|five-hour|per (day|week|month)|every|enough|sufficient|higher|lower|more|"
+              r"less|bigger|smaller|same as|double|compare\w*|than|still|correct|right|true|cut|reduc\w*|drop\w*|chang\w*|"
+              r"shr[iu]nk\w*|increas\w*|decreas\w*|different|cost|costs|expensive|cheap\w*|worth|pay|paying|charge\w*|fee|"
+              r"discount\w*)\b")
+
+
+def asks_of_it(text: str) -> bool:
+    """Every question sentence is a yes/no one with no amount cue: the figure is what it asks about, not for."""
+    asking = [q for q in re.split(r"(?<=[.!?])\s+", text) if q.strip().endswith("?")]
+    return bool(asking) and all(POLAR_START.search(q) and not re.search(AMOUNT_CUE, q, re.I) for q in asking)
+
+
 def intent_of(text: str, s: Slots) -> str | None:
     """The rule intent, or None when the question is not one the rules answer exactly: the first registered intent,
     by precedence, whose trigger fires; never one for a question about another company's product."""
