@@ -62,6 +62,7 @@ GLOSSARY = {
     "几次": "how many times quota", "重装": "reinstall uninstall remove", "卸载": "uninstall remove",
     "重新加载": "reload load latest", "切模型": "switch model", "换模型": "switch model", "在哪输入": "where enter", "在哪填": "where enter",
     "提醒": "reminder notification", "邮件": "email", "共用": "shared total", "弹出": "prompted asks",
+    "网址": "base url endpoint", "手动": "manually", "修改": "change modify", "改成": "change to",
 }
 _GLOSSARY = sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))
 # Subscribers' English for what the docs call otherwise ("top up" is the docs' "recharge"), added to the query.
@@ -72,7 +73,8 @@ SYNONYMS = (
     (re.compile(r"\b(cut off|stopp?(ed|s)? (midway|halfway|early)|truncated|incomplete (answer|response|output))\b", re.I),
      "finish_reason stop length"),
     (re.compile(r"\btrain(s|ed|ing)? (your|the|their|its|on|with|models)\b|\b(store|stored|keep|kept|retain\w*|collect\w*|"
-                r"log|logged|share|shared|sell) (my|our|the|user) (code|data|prompts|conversations|repo\w*)\b|\bdata "
+                r"log|logged|share|shared|sell) (my|our|the|user) (code|data|prompts|conversations|repo\w*)\b|\bimprove (their|its|your|"
+                r"the) models?\b|\bdata "
                 r"(retention|usage|privacy)\b|训练|隐私|数据安全", re.I), "privacy policy personal data train models"),
     (re.compile(r"\b(quota|limit) (resets?|refresh\w*)\b|\bwhen (does|will) (it|the quota|my quota) (reset|refresh)",
                 re.I), "refresh cycle"),
@@ -93,6 +95,10 @@ SYNONYMS = (
 )
 # Tools with no page of their own are set up on the "other tools" page: say so to the search.
 OTHER_TOOL_PAGE = "other tools OpenAI protocol"
+# A base URL the message shows, in the docs' words for it: "open.bigmodel.cn/api/coding/paas/v4" is the coding endpoint
+ENDPOINT_WORDS = {"coding": "dedicated Coding API endpoint", "bigmodel-coding": "dedicated Coding API endpoint",
+                  "general": "General API endpoint", "bigmodel-general": "General API endpoint",
+                  "anthropic": "Anthropic compatible base url", "bigmodel-anthropic": "Anthropic compatible base url"}
 MCP_WORDS = {"web-search": "web search MCP server", "web-reader": "web reader MCP server",
              "vision": "vision understanding MCP server", "zread": "zread MCP server"}
 
@@ -140,6 +146,7 @@ def retrieval_query(msg: Message, history: Sequence[dict] = (), follow_up_words:
     extras += [f"error {code}" for code in msg.business_codes[:2]]
     extras += [f"HTTP {code}" for code in msg.http_codes[:1] if not msg.business_codes]
     extras += [MCP_WORDS[m] for m in msg.mcp if MCP_WORDS[m].split()[0] not in ask.lower()]
+    extras += list(dict.fromkeys(ENDPOINT_WORDS[e] for e in msg.endpoints if e in ENDPOINT_WORDS))
     extras += [] if msg.errors else pasted_error_lines(msg.pasted)  # a code found says it better than its line
     extras += [words for pattern, words in SYNONYMS if pattern.search(ask)]
     query = " ".join([ask, *[e for e in extras if e.lower() not in ask.lower()]]).strip()

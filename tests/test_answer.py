@@ -310,3 +310,16 @@ def test_a_rare_word_is_one_few_passages_hold(retriever):
 
     assert retriever.rare(terms("entrypoint")[0])
     assert not retriever.rare(terms("plan")[0]) and not retriever.rare("no-such-word")
+
+
+def test_a_base_url_in_the_message_is_searched_in_the_docs_words_for_it(helpdesk):
+    """"网址应该要手动修改成 https://open.bigmodel.cn/api/coding/paas/v4": the URL is the coding endpoint, which the docs
+    call the dedicated Coding API; the China host is said to be outside the docs, then the docs' coding endpoint."""
+    from helpdesk.message import analyse
+    from helpdesk.query import retrieval_query
+
+    statement = "[Bug] 智谱如果用codingplan的话 网址应该要手动修改成https://open.bigmodel.cn/api/coding/paas/v4 默认的是另一个网址。"
+    assert "dedicated Coding API endpoint" in retrieval_query(analyse(statement, helpdesk.settings.corpus_dir))
+    result = helpdesk.answer(statement)
+    assert result.route == "retrieval" and "api.z.ai/api/coding/paas/v4" in result.text, result.text
+    assert "open.bigmodel.cn" in result.text.split("\n")[0]

@@ -921,6 +921,11 @@ RAW = [
     row("Is the Pro price 30 dollars a month?", "plan_price", {}, [r"\$30"]),
     row("how many TOKENS exactly do I get per 5-hour window on Pro? input+output, exact number please", "token_allowance",
         {}, [r"don't state a token quota"]),
+    # data used to improve models; requests going to another model than the one configured in Claude Code
+    row("Do you know if z.ai use your prompts to improve their models?", "data_use", {}, [r"User Content"]),
+    row("配置 claude code 所有模型都是 glm-5.1，但是看后台记录还是有大量请求是 glm-4.7，是哪里配置的不对吗？", "claude_mapping", {},
+        [r"ANTHROPIC_DEFAULT_SONNET_MODEL"], zh=True),
+    row("I use glm-5 in Claude Code and glm-4.7 in Cline. Is that allowed?", None),
 ]
 
 FIELDS = "question, history, intent, slots, must, must_not, clarify, zh"

@@ -196,6 +196,11 @@ CASES = [
      'I added it with --header "Authorization: 3c9e1b7f.xxxxx" . search doesn\'t work', [r"has no \"Bearer \""], []),
     ("vision mcp only shows image_analysis and video_analysis tools in my client, am I on an old version?",
      [r"cached older version", r"@latest"], []),
+    # the Vision MCP server's model asked about: the model its page names; one stuck on another model, or chosen by the
+    # subscriber, also gets the newest version and that the docs offer no choice of model
+    ("内置 Vision MCP（analyze_image）固定 GLM-4.5V，请求升级 GLM-5V 系列或允许自选视觉模型",
+     [r"GLM-4\.6V", r"@latest", r"文档没有提到可以自选"], []),
+    ("which model is behind the vision mcp server?", [r"GLM-4\.6V"], [r"@latest", r"choosing"]),
     ("i pasted a screenshot into cline and asked what's wrong but the vision mcp never got called??",
      [r"Except in Claude Code", r"name or path"], []),
     ("I pasted a screenshot into Claude Code and the vision mcp read it fine, how do I set it up in Cline too?",

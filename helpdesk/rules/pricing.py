@@ -539,8 +539,11 @@ def data_use_asked(text: str, s: Slots) -> bool:
     provider = r"\b(z\.?ai|zhipu|you|they|glm|the (service|provider|company|platform))\b"
     return (matches(text, rf"\btrain\w*\b.{{0,40}}\b{theirs}\b|\b{theirs}\b.{{0,60}}\btrain\w*\b|"
                           rf"{provider}.{{0,20}}\b(store|stores|stored|keep|keeps|kept|retain\w*|log|logs|logged|save|saves|"
-                          rf"saved|collect\w*|share|shares|sell|sells)\s+{theirs}\b|\bdata (retention|privacy|usage policy)\b",
+                          rf"saved|collect\w*|share|shares|sell|sells)\s+{theirs}\b|\bdata (retention|privacy|usage policy)\b|"
+                          # "do you know if z.ai use your prompts to improve their models?"
+                          rf"{provider}.{{0,20}}\b(use|uses|using|used)\s+{theirs}\b.{{0,30}}\b(improv|develop)\w*",
                     r"(代码|数据|提示词|对话|输入).{0,12}(训练|留存|收集|泄露)", r"(训练|收集).{0,8}(我的|用户的?)?(代码|数据|提示词|对话)",
+                    r"(用|拿).{0,4}(我的|我们的|用户的?)(代码|数据|提示词|对话).{0,8}(改进|优化|训练)",
                     r"(智谱|z\.?ai|你们|平台).{0,8}(存储|保存|留存|收集).{0,8}(代码|数据|提示词|对话)", "隐私", "数据安全")
             and not matches(text, r"\b(fine-?tun\w*|train (a|my|our|your own) (own )?model)\b", "微调"))
 

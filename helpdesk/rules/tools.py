@@ -218,7 +218,11 @@ def claude_mapping_asked(text: str, s: Slots) -> bool:
     shown = "claude code" in text and matches(text, r"\b(shows?|showing|displays?|still says)\b.{0,30}\b(claude|sonnet|opus|"
                                                      r"haiku)\b.{0,20}\bmodel", r"(显示|看到).{0,10}(claude|sonnet|opus|haiku)"
                                                      r".{0,8}(模型)")
-    return shown or (matches(text, r"\b(opus|sonnet|haiku)\b") and (mapping or (matches(
+    # "配置 claude code 所有模型都是 glm-5.1，但是看后台记录还是有大量请求是 glm-4.7": which model a request goes to is the mapping
+    other_model = "claude code" in text and len(set(re.findall(r"glm-?(\d(?:\.\d)?)", text))) >= 2 and matches(
+        text, r"\b(still|but)\b.{0,60}\bglm-?\d", r"(还是|仍然|依然|但是).{0,30}glm-?\d") and matches(
+        text, r"\b(usage|logs?|records?|dashboard|requests?|billing|stats|statistics)\b", "后台", "记录", "请求", "统计", "用量")
+    return shown or other_model or (matches(text, r"\b(opus|sonnet|haiku)\b") and (mapping or (matches(
         text, r"\b(model|models|glm|claude)\b", "模型") and not compared))) or (
         matches(text, r"\bclaude code\b") and matches(text, r"\bdefault model|model mapping|which models?\b", "默认模型",
                                                        "模型映射", "映射"))

@@ -744,6 +744,23 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                          "or install `@z_ai/mcp-server@latest`.",
                   "Vision MCP 页面说：老用户可能仍在用缓存的旧版本；请清除 npx 缓存，或安装 `@z_ai/mcp-server@latest`"
                   "。")
+        named = {m.group(0).lower().replace("-", "") for m in re.finditer(r"\bglm-?\d(\.\d)?v\b", msg.raw, re.I)}
+        if "vision" in msg.mcp and (named or re.search(r"\b(vision|image) model|\bwhich model\b|视觉模型|什么模型|哪个模型",
+                                                       msg.raw, re.I)) and "mcp.vision_latest" not in d.fact_ids:
+            # "which model is behind the Vision MCP?": the model its page names; "it is stuck on GLM-4.5V, let me pick
+            # the model": that, its newest version, and that the docs offer no choice of model
+            d.fact("mcp.vision.model")
+            other = bool(named - {"glm4.6v"}) or bool(re.search(r"\b(choos\w*|switch\w*|select\w*|pick|upgrad\w*)\b|自选|切换|"
+                                                             r"升级|选择", msg.raw, re.I))
+            if other:
+                d.fact("mcp.vision_latest")
+            d.say("mcp", "The Vision MCP page: the server provides GLM-4.6V's capabilities (image analysis, video "
+                         "understanding)" + ("; an older cached version may still be running, so clear the npx cache or "
+                                            "install `@z_ai/mcp-server@latest`. The docs don't mention choosing the "
+                                            "server's model." if other else "."),
+                  "Vision MCP 页面说：这个服务提供 GLM-4.6V 的能力（图像分析、视频理解）" + (
+                      "；老用户可能仍在用缓存的旧版本，请清除 npx 缓存，或安装 `@z_ai/mcp-server@latest`。文档没有提到可以自选这个"
+                      "服务使用的模型。" if other else "。"))
         if d.lines and not QUANTITY_ASK.search(msg.ask):  # a page's own answer to what they report: then the setup
             d.handoff = msg.failing
             return mcp_setup(d, msg, corpus_dir) or d
