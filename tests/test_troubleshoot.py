@@ -196,6 +196,14 @@ CASES = [
      'I added it with --header "Authorization: 3c9e1b7f.xxxxx" . search doesn\'t work', [r"has no \"Bearer \""], []),
     ("vision mcp only shows image_analysis and video_analysis tools in my client, am I on an old version?",
      [r"cached older version", r"@latest"], []),
+    # a tool's cost figure for the plan's calls: the FAQ's "only use your Coding Plan quota", never the balance; a usage
+    # display is the usage question, not this one
+    ("opencode is showing a price for every prompt ($0.08) although glm-4.7 is a coding plan model, no money was used",
+     [r"only use your Coding Plan quota", r"will not deduct from your account balance", r"Billing History"], []),
+    ("Crush 里用 coding plan，界面上显示花费了 3 美元，这个费用是真的吗", [r"只会消耗你的 Coding Plan 额度", r"不会扣"], []),
+    ("/usage with my z.ai coding plan key shows only key status and local spend, no real usage limits. Where do I see my "
+     "plan usage?",
+     [r"glm-plan-usage"], [r"only use your Coding Plan quota"]),
     # the Vision MCP server's model asked about: the model its page names; one stuck on another model, or chosen by the
     # subscriber, also gets the newest version and that the docs offer no choice of model
     ("内置 Vision MCP（analyze_image）固定 GLM-4.5V，请求升级 GLM-5V 系列或允许自选视觉模型",

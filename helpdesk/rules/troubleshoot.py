@@ -389,6 +389,27 @@ def quota_drain(d: Diagnosis, msg: Message) -> None:
     d.handoff = True
 
 
+# A tool showing a cost for what the plan covers: "opencode is showing the price ($0.08) although it's a coding plan
+# model", "Crush calculates cost per million tokens for the coding plan", "用 coding plan 显示花费了 $3"
+COST_DISPLAY = re.compile(r"\b(show(s|ing|n)?|display(s|ed|ing)?|calculat\w*|comput\w*|estimat\w*)\b[^.\n]{0,60}(\bprices?\b|"
+                          r"(?<!/)\bcosts?\b|\$\s?\d)|\b(prices?|costs?)\b[^.\n]{0,40}\b(show(s|ing|n)?|display\w*|"
+                          r"calculat\w*)\b|(显示|计算|统计).{0,12}(费用|价格|花费|金额|成本)", re.I)
+
+
+def cost_display(d: Diagnosis) -> None:
+    """What the plan's calls cost: its quota only, never the balance; a tool's own cost figure is not the docs'."""
+    only = d.fact("quota.plan_only")
+    d.fact("quota.refresh")
+    d.fact("billing.history")
+    d.say("cost", f"The FAQ: \"GLM-4.7 calls made in supported coding tools will {only}\"; once the quota is used up you "
+                  "wait for the next 5-hour cycle, and \"the system will not deduct from your account balance\". The docs "
+                  "don't cover the cost a tool displays; what you were actually charged is under Billing → Billing History "
+                  "(https://z.ai/manage-apikey/billing).",
+          "FAQ 说：在支持的编程工具中调用 GLM-4.7 只会消耗你的 Coding Plan 额度；额度用完后要等到下一个 5 小时周期刷新，系统不会"
+          "扣你的账户余额。文档没有涉及工具自己显示的费用；实际扣费请在 Billing → Billing History（https://z.ai/manage-apikey/"
+          "billing）查看。")
+
+
 def usage_check(d: Diagnosis) -> None:
     # the rules intent's own wording: one text for both routes
     d.say("usage", *(usage_ways(d.fact, zh) for zh in (False, True)))
@@ -698,6 +719,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                                          or set(msg.topics) - MCP_PAGES):
         only = tool if tool in TOOL_SETUP and len(msg.tools) == 1 and not msg.other_tools else None
         return feature_request(d, msg, (requested_tool(msg) or only) if tool else None)
+    if COST_DISPLAY.search(msg.ask) and (msg.subscriber or tool) and not (known or msg.http_codes or msg.mcp or balance
+                                                                           or msg.account_matter or msg.usage_query):
+        cost_display(d)  # a tool's cost figure for the plan's calls: the plan's quota is what they use
+        return d
     if msg.quota_drain and not (known or msg.http_codes or msg.mcp or msg.usage_query):
         quota_drain(d, msg)
         return d
