@@ -188,6 +188,9 @@ CASES = [
      [r"doesn't name claude-code-router", r"designated or recognized", r"suspension or termination of services"], []),
     ("using aider with my glm coding plan, what do i set OPENAI_API_BASE to?", [r"doesn't name aider", CODING], []),
     ("anyone got a continue.dev config for glm 4.7 on the coding plan?", [r"doesn't name continue\.dev", CODING], []),
+    # failing to connect in a tool the docs don't name: the same answer, asked or not; a topic with its own page is not
+    ("enable z.ai GLM 4.7 with aider\nTrying to use aider with GLM 4.7 but I get this error msg.\n```\nlitellm."
+     "BadRequestError: LLM Provider NOT provided.\n```", [r"doesn't name aider", CODING], []),
     # MCP reports the pages answer: no top-up for MCP (every plan has it), a header without Bearer, a stale Vision
     # server, an image pasted into a client other than Claude Code
     ('调用 web search mcp 报错 {"code":"1113","message":"余额不足"}，我明明买了 Pro 套餐啊，是不是 MCP 要另外充值',
@@ -624,3 +627,10 @@ def test_a_rules_answer_that_says_the_docs_leave_it_open_offers_a_person(message
     result = answer_rules(message, [], SETTINGS, facts=FACTS)
     assert result is not None and result.route == "rules", result
     assert re.search(r"don't say|没有说明", result.text) and "z.ai/contact" in result.text, result.text
+
+
+def test_a_topic_with_its_own_page_is_not_the_unnamed_tools_setup():
+    """"在codex中glm-5.1无法开启思考 (upstream protocol: openai chat)": thinking is the question, not codex's setup."""
+    result = answer_rules("[Bug]: 在codex中glm-5.1无法开启思考\n\n在codex++中配置自定义供应商，上游协议为 openai chat，抓包看到 "
+                          "\"thinking\": {\"type\": \"disabled\"}", [], SETTINGS, facts=FACTS)
+    assert result is None or "其中没有 codex" not in result.text

@@ -696,6 +696,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask) and not re.search(
         rf"\b(in|with|on|through|via|from)\s+(a |the |my )?{PLACES_AND_PLATFORMS.pattern}\b", msg.ask, re.I)  # "use it in Japan"
     unlisted_config = msg.failing and msg.has_paste and router  # the router's pasted config that fails: the same answer
+    # "Trying to use aider with GLM 4.7 but I get this error": a tool the docs don't name, failing, no listed tool beside it
+    unlisted_failing = msg.failing and not (tool or msg.errors or msg.topics) and bool(msg.other_tools) and _config_failure(
+        msg, known)  # (a topic with its own page, "thinking won't turn on in codex", is that page's question)
     if unlisted_name and unlisted and not setup_ask:
         unlisted_name = _unlisted_tool(msg)  # "does it work in Brazil?" names no tool; only a known or CamelCase one
     rate_limited = bool(RATE_LIMITED.search(msg.ask)) and not known
@@ -825,7 +828,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if not (banned or install_permission or option_missing or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
-            or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask or unlisted_config)
+            or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask or unlisted_config
+                                                                         or unlisted_failing)
                                                       and (msg.subscriber or msg.names_zai))):
         return None
 
@@ -937,7 +941,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                           "and do not use the Coding Plan quota.",
               f"套餐通过它自己的接口地址使用：使用 OpenAI 兼容协议的编程工具用 {coding}，Claude Code 和 Goose 用 {anthropic}。"
               f"通用接口地址 {general} 是按量付费的 API：它的调用单独计费，不使用 Coding Plan 套餐额度。")
-    if unlisted_name and (setup_ask or support_ask or unlisted_config) and (msg.subscriber or msg.names_zai):
+    if unlisted_name and (setup_ask or support_ask or unlisted_config or unlisted_failing) and (msg.subscriber or
+                                                                                              msg.names_zai):
         listed = d.fact("tools.supported")
         named = unlisted_name
         d.say("tools", f"The FAQ lists the supported tools as {', '.join(listed)}; it doesn't name {named}.",
