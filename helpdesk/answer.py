@@ -111,10 +111,26 @@ def introduced(result: Answer, msg: Message) -> Answer:
     return replace(result, text="文档（英文原文）的说法：\n" + result.text)
 
 
+# A question asking for a number ("how many results does it return?", "多久会过期", "temperature 推荐设多少"); "哪几个工具"
+# asks which, not how many
+ASKS_NUMBER = re.compile(r"\bhow (many|much|long|often|big|large)\b|\bwhat('s| is) the (max|maximum|limit|number|size)\b|"
+                         r"\bmax(imum)? (size|number|length)\b|多少|(?<![哪某])几(个|次|天|条|张|秒|分钟|小时|倍)|多久|多长时间|多大|上限",
+                         re.I)
+# Figures that are no answer to a number: model versions, URLs, list markers
+_NOT_A_FIGURE = re.compile(r"https?://\S+|\bglm-[\d.]+\w*|\bv\d\b|^\s*\d+[.)]\s", re.I | re.M)
+
+
+def number_unanswered(result: Answer, msg: Message) -> bool:
+    """The question asks for a number and the passage quoted gives none."""
+    asking = " ".join(msg.questions) or msg.ask
+    return bool(ASKS_NUMBER.search(asking)) and not re.search(r"\d", _NOT_A_FIGURE.sub(" ", result.text))
+
+
 def hedged(result: Answer, msg: Message, settings: Settings) -> Answer:
-    """An answer barely above abstaining is the closest passage, said to be so, with a person who can answer."""
-    if result.route != "retrieval" or result.confidence >= settings.hedge_below or result.offer_human or \
-            _said_before_passage(msg):
+    """An answer barely above abstaining, or one giving no number for a question asking one, is the closest passage,
+    said to be so, with a person who can answer."""
+    if result.route != "retrieval" or result.offer_human or _said_before_passage(msg) or (
+            result.confidence >= settings.hedge_below and not number_unanswered(result, msg)):
         return result  # a framed answer (their own case, an unknown product) already says what the passage is
     zh = msg.language == "zh"
     lead = "文档没有直接回答这个问题，最接近的内容：" if zh else "The docs don't answer this directly; the closest they say:"

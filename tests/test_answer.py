@@ -323,3 +323,21 @@ def test_a_base_url_in_the_message_is_searched_in_the_docs_words_for_it(helpdesk
     result = helpdesk.answer(statement)
     assert result.route == "retrieval" and "api.z.ai/api/coding/paas/v4" in result.text, result.text
     assert "open.bigmodel.cn" in result.text.split("\n")[0]
+
+
+def test_a_question_for_a_number_that_the_passage_does_not_give_is_hedged(helpdesk):
+    """"webSearchPrime 每次返回多少条结果？": the tool's page describes what a result holds, never how many; the passage is
+    the closest the docs say, said to be so, with a person. A number asked and given is not hedged."""
+    from helpdesk.answer import number_unanswered
+    from helpdesk.message import analyse
+    from helpdesk.schema import Answer
+
+    result = helpdesk.answer("webSearchPrime 每次返回多少条结果？能不能在调用的时候指定条数？")
+    assert result.route == "retrieval" and result.text.startswith("文档没有直接回答"), result.text
+    assert helpdesk.settings.support_url in result.text and result.offer_human
+    msg = analyse("How many results does webSearchPrime return per call?", helpdesk.settings.corpus_dir)
+    assert number_unanswered(Answer(text="It returns page titles, URLs and summaries (see https://z.ai/v4).",
+                                    route="retrieval"), msg)
+    assert not number_unanswered(Answer(text="It returns up to 10 results.", route="retrieval"), msg)
+    which = analyse("zread 有哪几个工具可以调？", helpdesk.settings.corpus_dir)  # which ones, not how many
+    assert not number_unanswered(Answer(text="search_doc, get_repo_structure and read_file.", route="retrieval"), which)
