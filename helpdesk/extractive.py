@@ -27,6 +27,9 @@ _BULLET = re.compile(r"^\s*(?:[-*•]|\d+\.|[a-z]\.)\s+")
 # (changing it means re-ingesting). 450 characters keeps an `npx ...` or JSON config block whole and leaves out a
 # whole script.
 MAX_CODE = 450
+# A longer block is a command list when its lines say what they do ("coding-helper lang set en_US  # Switch to English"):
+# each such line is a unit, so "how do I switch it to English?" finds its command.
+_COMMENTED_COMMAND = re.compile(r"^\s*[^\s#][^#]*\S\s+#\s*\S")
 # The scoring knobs (how many passages, the bonuses, the FAQ match, the tie band) are settings: the
 # HELPDESK_EXTRACTIVE_* fields of helpdesk/settings.py, each with how its value was chosen.
 
@@ -85,6 +88,9 @@ def units(passage_index: int, text: str, section: str = "") -> list[Unit]:
                 block = "\n".join(code)
                 if len(block) <= MAX_CODE:
                     result.append(Unit(passage_index, len(result), block, False, heading=heading))
+                else:
+                    for command in (re.sub(r"\s{2,}", "  ", c.strip()) for c in code[1:-1] if _COMMENTED_COMMAND.match(c)):
+                        result.append(Unit(passage_index, len(result), f"`{command}`", False, heading=heading))
                 code = None
             continue
         if code is not None:
@@ -152,7 +158,7 @@ VALUE_KINDS = (
     (re.compile(r"\b(url|urls|endpoint|base ?url|address|host|link)\b|地址|端点|链接", re.I),
      re.compile(r"https?://|api\.z\.ai|/api/")),
     (re.compile(r"\b(command|install|add|run|npx|npm|cli|set ?up|configure|hook|connect)\b|命令|安装|添加|配置", re.I),
-     re.compile(r"```|\bnpx\b|\bnpm\b|\bclaude mcp add\b|\bcurl\b|\"(url|command|args|env|type)\"|^\s*\$ ", re.M)),
+     re.compile(r"```|\bnpx\b|\bnpm\b|\bclaude mcp add\b|\bcurl\b|\"(url|command|args|env|type)\"|^\s*\$ |^`[^`\n]+`$", re.M)),
     (re.compile(r"\b(version|node(\.js)?|python|how old|which release)\b|版本", re.I), VERSION_VALUE),
     (re.compile(r"\b(file|config(uration)? file|path|folder|directory|where is|where do|where are)\b|文件|路径", re.I),
      FILE_VALUE),
@@ -177,7 +183,7 @@ LABEL_FOLLOW = 7  # the label, "Solutions:" and up to five steps
 
 
 def _label(unit: Unit) -> bool:
-    if unit.is_item or _FENCE.match(unit.text):
+    if unit.is_item or _FENCE.match(unit.text) or unit.text.startswith("`"):  # a block, or a command line of one
         return False
     return bool(RESTATEMENT.match(unit.text)) or (not _LABEL_END.search(unit.text) and len(unit.text.split()) <= 8)
 
@@ -211,6 +217,11 @@ def quoted_phrases(message: str) -> tuple[str, ...]:
     return tuple(p for p in (plain(f) for f in found) if len(p.split()) >= 3)
 
 
+# Three-letter words that say nothing about a topic; the others ("key", "set", "url", "mcp", "cli") do
+_SHORT_COMMON = frozenset("the and for you can how use get not are was has any all our its but who why one own too "
+                          "did does his her may let now new out see way yes off per via etc lol pls".split())
+
+
 def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settings, phrases: tuple[str, ...] = ()
            ) -> float:
     """What the embedding misses: exact codes and figures the user typed ("1113"), shared words, and the kind of
@@ -222,7 +233,7 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settin
     numbers = set(_NUMBER.findall(question))
     if numbers and numbers & set(_NUMBER.findall(text)):
         bonus += settings.extractive_number_bonus
-    words = {w for w in _WORDS.findall(question.lower()) if len(w) > 3}
+    words = {w for w in _WORDS.findall(question.lower()) if len(w) > 3 or len(w) == 3 and w not in _SHORT_COMMON}
     if words:
         shared = words & set(_WORDS.findall(f"{text} {unit.heading.lower()}"))
         bonus += settings.extractive_word_bonus * len(shared) / len(words)

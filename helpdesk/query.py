@@ -63,6 +63,10 @@ GLOSSARY = {
     "重新加载": "reload load latest", "切模型": "switch model", "换模型": "switch model", "在哪输入": "where enter", "在哪填": "where enter",
     "提醒": "reminder notification", "邮件": "email", "共用": "shared total", "弹出": "prompted asks",
     "网址": "base url endpoint", "手动": "manually", "修改": "change modify", "改成": "change to",
+    "英文": "English", "中文": "Chinese", "语言": "language", "切成": "switch to", "清掉": "remove clear",
+    "清除": "remove clear", "删除": "remove delete", "删掉": "remove delete", "存的": "stored", "保存的": "stored",
+    "一键": "one command", "自检": "check status doctor", "体检": "health check doctor",
+    "界面": "interface UI",
 }
 _GLOSSARY = sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))
 # Subscribers' English for what the docs call otherwise ("top up" is the docs' "recharge"), added to the query.

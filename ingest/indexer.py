@@ -41,7 +41,7 @@ from ingest.lock import ingest_lock
 from ingest.supersede import Supersede
 
 DIMENSIONS = 384
-UNITS_VERSION = 2  # 2: blockquoted notes are units. Bump when `helpdesk.extractive.units` splits differently: stored unit vectors then re-embed
+UNITS_VERSION = 3  # 2: blockquoted notes are units; 3: a long code block's commented command lines are units. Bump when `helpdesk.extractive.units` splits differently: stored unit vectors then re-embed
 
 
 @dataclass(frozen=True)

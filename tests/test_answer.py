@@ -341,3 +341,10 @@ def test_a_question_for_a_number_that_the_passage_does_not_give_is_hedged(helpde
     assert not number_unanswered(Answer(text="It returns up to 10 results.", route="retrieval"), msg)
     which = analyse("zread 有哪几个工具可以调？", helpdesk.settings.corpus_dir)  # which ones, not how many
     assert not number_unanswered(Answer(text="search_doc, get_repo_structure and read_file.", route="retrieval"), which)
+
+
+def test_a_command_from_a_long_command_list_answers_a_chinese_how_to(helpdesk):
+    """"chelper 怎么切成英文？有命令不": the Coding Tool Helper page's command list is too long to quote whole; its line
+    for the language is the answer."""
+    result = helpdesk.answer("chelper 现在是中文界面，明天要给外国同事演示，怎么切成英文？有命令不")
+    assert "lang set en_US" in result.text, result.text

@@ -87,3 +87,18 @@ def test_words_copied_from_a_screen_are_a_phrase_to_find():
     assert quoted_phrases("第一次启动 claude 弹出 Do you want to use this API key，选 Yes 还是 No？") == (
         "do you want to use this api key",)
     assert quoted_phrases('set "provider" to "openai"') == ()  # a setting's name or value is no screen's sentence
+
+
+def test_a_long_command_lists_commented_lines_are_units_and_hold_a_command():
+    """A code block too long to quote whole is a command list when its lines say what they do: each such line is a
+    unit ("how do I switch it to English?" finds `lang set en_US`), never a title; a short block stays one unit."""
+    long_block = "```bash\n# Language management\n" + "".join(
+        f"coding-helper lang show{n}              # Display the current language {n}\n" for n in range(8)) + \
+        "coding-helper lang set en_US         # Switch to English\ncoding-helper init\n```"
+    found = units(0, "Commands:\n\n" + long_block)
+    assert "`coding-helper lang set en_US  # Switch to English`" in [u.text for u in found]
+    assert not any("init" in u.text or "Language management" in u.text for u in found)  # no comment, no command
+    line = next(u for u in found if "en_US" in u.text)
+    assert not _label(line) and any(p.search(line.text) for p in asks_for("which command switches it to English?"))
+    short = units(0, "```bash\nnpx @z_ai/coding-helper  # run it\n```")
+    assert [u.text for u in short] == ["```bash\nnpx @z_ai/coding-helper  # run it\n```"]
