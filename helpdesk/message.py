@@ -249,7 +249,9 @@ QUESTION_START = re.compile(
     r"may|has|have|any|anyone|is there|are there)\b", re.I)
 # A Chinese sentence asks when it ends on 吗/呢/么 or opens with an interrogative; 几 or 多少 inside a statement
 # ("发现没聊几个问题") does not make it a question.
-ZH_QUESTION = re.compile(r"[吗呢么嘛][\s?？!！。.…]*$|^\W*(请问|求助|为什么|为何|怎么|怎样|如何|是否|能否|可否|有没有|是不是|哪|什么|咋|多少|几)")
+ZH_QUESTION = re.compile(r"[吗呢么嘛][\s?？!！。.…]*$|^\W*(请问|求助|为什么|为何|怎么|怎样|如何|是否|能否|可否|有没有|是不是|哪|什么|咋|多少|几)|"
+                         # a question asked without a question mark: "能退不", "有命令不", "要等多久才能接着用", "能不能改"
+                         r"(能|可以|行|会|是|有|要)[^，。,\s]{0,6}(不|没)[\s?？!！。.…]*$|多久|能不能|可不可以|会不会|为啥")
 # Issue templates put these above the real content; they are structure, not the subscriber's ask.
 _TEMPLATE_WORDS = (r"(describe the bug|bug description|description|steps to reproduce|to reproduce|reproduction|"
                    r"expected( behaviou?r)?|actual( behaviou?r)?|environment|logs?|error output|screenshots?|additional "
@@ -779,8 +781,9 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     # Using the plan inside something that is not a coding tool: a bot, a website, an app, a relay of the API.
     off_plan_use = bool(re.search(
         r"\b(in|into|for|inside|behind|power\w*|integrat\w*( it)?( in| into| with)?|plug\w*( it)? into|use (it|the plan|"
-        r"glm|the key|my key) (in|for|with))\s+(my|our|a|the|company'?s?)\s+(own\s+)?(customer\s+)?(website|web ?app|"
-        r"app|application|product|service|saas|bot|chatbot|discord bot|telegram bot)\b|\b(chatbot|discord bot|telegram "
+        r"glm|the key|my key) (in|for|with))\s+((my|our|a|company'?s?)\s+(own\s+)?(customer\s+)?(website|web ?app|"
+        r"app|application|product|service|saas|bot|chatbot|discord bot|telegram bot)|the\s+(customer\s+)?(website|web ?app|"
+        r"product|saas|bot|chatbot|discord bot|telegram bot))\b|\b(chatbot|discord bot|telegram "
         r"bot|qq (bot|channel)|wechat bot|not (for )?coding(?! ?(plan|agents?|tools?))|new-?api|one-?api|api relay|api gateway)\b|机器人|公众号|"
         r"中转|分发渠道|(api|中转|new-?api|one-?api)\s*渠道", own)) and bool(
         re.search(r"(?<![a-z0-9])glm|coding ?plan|z\.ai|zhipu|智谱|套餐|api key", everything))

@@ -66,7 +66,8 @@ GLOSSARY = {
     "英文": "English", "中文": "Chinese", "语言": "language", "切成": "switch to", "清掉": "remove clear",
     "清除": "remove clear", "删除": "remove delete", "删掉": "remove delete", "存的": "stored", "保存的": "stored",
     "一键": "one command", "自检": "check status doctor", "体检": "health check doctor",
-    "界面": "interface UI",
+    "界面": "interface UI", "用完": "used up quota", "等多久": "how long wait next cycle refresh", "原价": "full price",
+    "打折": "discount", "打了折": "discount", "九折": "10% discount", "折扣": "discount",
 }
 _GLOSSARY = sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))
 # Subscribers' English for what the docs call otherwise ("top up" is the docs' "recharge"), added to the query.

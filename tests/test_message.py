@@ -168,3 +168,14 @@ def test_short_chinese_plan_and_account_words_are_on_topic(message):
 def test_a_listed_code_after_bao_is_an_error():
     assert [e.code for e in analyse("一直报 1309", CORPUS).errors] == ["1309"]
     assert not analyse("报名了 1309 人", CORPUS).errors  # 1309 people signed up: no code, no 报 before it
+
+
+@pytest.mark.parametrize("message, asked", [
+    ("包季的 pro 买了三天，不想用了，能退不", True),  # "V 不" at the end asks
+    ("额度用完了要等多久才能接着用", True),  # 多久 asks wherever it stands
+    ("自动续费的扣款日能不能改", True),
+    ("我是在手机 App Store 里订阅的，现在想取消自动续费，网页订阅页上找不到取消按钮", False),  # a statement
+    ("昨天买了 Pro，用得不错", False),
+])
+def test_a_chinese_question_without_a_question_mark_is_a_question(message, asked):
+    assert bool(analyse(message).questions) is asked

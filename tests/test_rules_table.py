@@ -926,6 +926,11 @@ RAW = [
     row("配置 claude code 所有模型都是 glm-5.1，但是看后台记录还是有大量请求是 glm-4.7，是哪里配置的不对吗？", "claude_mapping", {},
         [r"ANTHROPIC_DEFAULT_SONNET_MODEL"], zh=True),
     row("I use glm-5 in Claude Code and glm-4.7 in Cline. Is that allowed?", None),
+    # Chinese asked without a question mark, and in short: 能退不, 要等多久才能接着用, 邀请九折 on a renewal
+    row("包季的 pro 买了三天，不想用了，能退不", "refund", {}, [r"不可退款"], zh=True),
+    row("额度用完了要等多久才能接着用", "quota_reset", {}, [r"5 小时"], zh=True),
+    row("续费咋变原价了？首月明明打了折，还叠了朋友的邀请九折", "referral_friend_discount", {}, [r"续费和升级不适用"], zh=True),
+    row("朋友用我的邀请码买了 Pro，他首单先打了折，那我拿的返利是按原价算还是按折后价算？", "referral_reward"),
 ]
 
 FIELDS = "question, history, intent, slots, must, must_not, clarify, zh"

@@ -204,6 +204,11 @@ CASES = [
     ("opencode is showing a price for every prompt ($0.08) although glm-4.7 is a coding plan model, no money was used",
      [r"only use your Coding Plan quota", r"will not deduct from your account balance", r"Billing History"], []),
     ("Crush 里用 coding plan，界面上显示花费了 3 美元，这个费用是真的吗", [r"只会消耗你的 Coding Plan 额度", r"不会扣"], []),
+    ("droid 里 /cost 显示这次会话花了 $3.2，可我用的是 GLM 套餐 BYOK，这个 cost 是真扣钱了还是只是估算？",
+     [r"只会消耗你的 Coding Plan 额度", r"文档没有说明", r"z\.ai/contact"], [r"Lite 包月"]),
+    # a bank's verification app is no app of the subscriber's own: the payment answer, not the terms
+    ("top-up keeps failing with my card. it gets to the bank's verification popup, I approve in the app, and then z.ai "
+     "says payment failed.", [r"3DS"], [r"You shall not use"]),
     ("/usage with my z.ai coding plan key shows only key status and local spend, no real usage limits. Where do I see my "
      "plan usage?",
      [r"glm-plan-usage"], [r"only use your Coding Plan quota"]),
@@ -634,3 +639,9 @@ def test_a_topic_with_its_own_page_is_not_the_unnamed_tools_setup():
     result = answer_rules("[Bug]: 在codex中glm-5.1无法开启思考\n\n在codex++中配置自定义供应商，上游协议为 openai chat，抓包看到 "
                           "\"thinking\": {\"type\": \"disabled\"}", [], SETTINGS, facts=FACTS)
     assert result is None or "其中没有 codex" not in result.text
+
+
+def test_a_price_paid_and_a_page_that_still_shows_the_old_plan_is_no_tools_cost_figure():
+    result = answer_rules("I was on Pro monthly and on the 9th I bought Pro annual. I paid the full annual price, but my "
+                          "subscription page still shows the monthly plan with the old end date.", [], SETTINGS, facts=FACTS)
+    assert result is None or "cost" not in result.trace.get("diagnosis", []), result

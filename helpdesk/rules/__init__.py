@@ -297,6 +297,8 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
         # "Would it be okay to add HUD support (last 5 hours / monthly usage)?" asks a tool's maintainers for a
         # feature; the quota's figures are not what it asks (the request's answer says what the docs say on it)
         return troubleshooting_answer(diagnosis, msg, settings, facts)
+    if diagnosis is not None and "cost" in diagnosis.kinds and parsed.intent in PRICE_INTENTS:
+        return troubleshooting_answer(diagnosis, msg, settings, facts)  # a tool's cost figure asks no plan's price
     if reply is None:
         return None
     if msg.account_matter and parsed.intent in PRICE_INTENTS:

@@ -356,7 +356,7 @@ def refund_asked(text: str, s: Slots) -> bool:
     reversal = matches(text, r"\b(reverse|undo|void)\b.{0,20}\b(charge|purchase|payment|order|transaction)\b") or (matches(
         text, r"\b(reverse|undo) (it|this|that)\W*$") and matches(text, r"\b(charged|bought|purchased|paid|subscribed|clicked)\b"))
     return (reversal or matches(text, r"\brefund|money back|reimburse(?!ment)", "退款", "退钱", "把钱退", "退费",
-                                r"钱.{0,4}退回")) and not matches(
+                                r"钱.{0,4}退回", r"(能|可以|能不能|可不可以)退(吗|不|么|嘛)?\W*$", "退不退")) and not matches(
         text, r"\b(app store|distributor|third-party|google play|play store)\b")
 
 

@@ -670,6 +670,7 @@ def reset_time_asked(text: str, s: Slots) -> bool:
                          r"starts|begin|begins)\b|\bfixed time\b|\bmidnight\b|\b(rolling|sliding) (window|5)\b|\breset time\b|"
                          r"\bwindow\b.{0,20}\b(rolling|sliding|fixed)\b",
                    r"什么时候.{0,6}(重置|刷新|恢复)", "重置时间", "刷新时间", "几点", r"从.{0,8}(第一次|首次|开始).{0,10}(算|计算|计时)",
+                   r"(用完|用光|耗尽).{0,12}(等多久|多久.{0,6}(能|才能|可以)|什么时候.{0,6}(能|可以)(再|接着|继续)?用)",
                    "滚动", "固定时间") and matches(
         text, QUOTA, r"\b(5[- ]?hours?|window|cycle)\b", "5小时", "5 小时") and not matches(
         text, r"\bweekly|per week|each week|7-day|7 day\b", "每周", "周额度")

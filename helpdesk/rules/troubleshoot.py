@@ -389,11 +389,12 @@ def quota_drain(d: Diagnosis, msg: Message) -> None:
     d.handoff = True
 
 
-# A tool showing a cost for what the plan covers: "opencode is showing the price ($0.08) although it's a coding plan
+# A tool showing a cost for what the plan covers (a named tool's figure; "I paid the full price, but the page still shows
+# the monthly plan" is no tool's display): "opencode is showing the price ($0.08) although it's a coding plan
 # model", "Crush calculates cost per million tokens for the coding plan", "用 coding plan 显示花费了 $3"
 COST_DISPLAY = re.compile(r"\b(show(s|ing|n)?|display(s|ed|ing)?|calculat\w*|comput\w*|estimat\w*)\b[^.\n]{0,60}(\bprices?\b|"
                           r"(?<!/)\bcosts?\b|\$\s?\d)|\b(prices?|costs?)\b[^.\n]{0,40}\b(show(s|ing|n)?|display\w*|"
-                          r"calculat\w*)\b|(显示|计算|统计).{0,12}(费用|价格|花费|金额|成本)", re.I)
+                          r"calculat\w*)\b|(显示|计算|统计).{0,12}(费用|价格|花费|花了|金额|成本|\$)", re.I)
 
 
 def cost_display(d: Diagnosis) -> None:
@@ -406,7 +407,7 @@ def cost_display(d: Diagnosis) -> None:
                   "don't cover the cost a tool displays; what you were actually charged is under Billing → Billing History "
                   "(https://z.ai/manage-apikey/billing).",
           "FAQ 说：在支持的编程工具中调用 GLM-4.7 只会消耗你的 Coding Plan 额度；额度用完后要等到下一个 5 小时周期刷新，系统不会"
-          "扣你的账户余额。文档没有涉及工具自己显示的费用；实际扣费请在 Billing → Billing History（https://z.ai/manage-apikey/"
+          "扣你的账户余额。工具自己显示的费用，文档没有说明；实际扣费请在 Billing → Billing History（https://z.ai/manage-apikey/"
           "billing）查看。")
 
 
@@ -722,9 +723,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                                          or set(msg.topics) - MCP_PAGES):
         only = tool if tool in TOOL_SETUP and len(msg.tools) == 1 and not msg.other_tools else None
         return feature_request(d, msg, (requested_tool(msg) or only) if tool else None)
-    if COST_DISPLAY.search(msg.ask) and (msg.subscriber or tool) and not (known or msg.http_codes or msg.mcp or balance
+    if COST_DISPLAY.search(msg.ask) and tool and not (known or msg.http_codes or msg.mcp or balance
                                                                            or msg.account_matter or msg.usage_query):
         cost_display(d)  # a tool's cost figure for the plan's calls: the plan's quota is what they use
+        d.handoff = True  # their charges are for support to confirm
         return d
     if msg.quota_drain and not (known or msg.http_codes or msg.mcp or msg.usage_query):
         quota_drain(d, msg)
