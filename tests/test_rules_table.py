@@ -933,6 +933,15 @@ RAW = [
     row("朋友用我的邀请码买了 Pro，他首单先打了折，那我拿的返利是按原价算还是按折后价算？", "referral_reward"),
 ]
 
+
+def test_a_charge_story_with_an_upgrade_that_did_not_apply_is_no_upgrade_rule():
+    """"Charged twice for Starter to Pro, plan did not change": their charge, for a person; never the upgrade rules."""
+    for story in ("Charged twice for Starter to Pro upgrade, but plan did not change\nHello, I need help with a billing "
+                  "issue. I tried twice to upgrade my subscription from the Starter plan to the Pro plan, and both "
+                  "payments went through. However, the upgrade was not applied, and my account still shows Starter."):
+        result = answer_rules(story, [], SETTINGS, facts=FACTS)
+        assert result is None or "upgrade" not in result.trace.get("intent", ""), result
+
 FIELDS = "question, history, intent, slots, must, must_not, clarify, zh"
 ROWS = [pytest.param(*p.values, marks=p.marks, id=f"{i:03d} {p.values[0][:48]}") for i, p in enumerate(RAW)]
 
@@ -1080,6 +1089,11 @@ def test_a_story_that_mentions_no_refund_gets_no_refund_answer():
      "downgrade", r"after your current billing cycle ends"),
     ("bug: Reset time shows 10 hrs window instead of 5 hours (again in 0.49.2). This issue was fixed but came back in "
      "version 0.49.2", "quota_reset", r"5-hour cycle"),
+    # a plan change the account does not show yet: when it takes effect, with a person; cashing out credits
+    ("Upgraded Lite -> Pro, still on Lite\n\nPaid the Pro monthly difference about an hour ago (receipt received). "
+     "Subscription page still says Lite.", "upgrade_rules", r"takes effect immediately[\s\S]*z\.ai/contact"),
+    ("I have 45 USD in credits from referrals sitting in my account and I'm not going to renew. Please send the 45 USD "
+     "to my PayPal.", "referral_withdraw", r"cannot be withdrawn"),
 ])
 def test_a_story_that_asks_only_for_a_person_gets_the_policy_it_is_about(message, intent, pattern):
     """"...I still have Max. Can you check my account?": the story is the ask; the policy that explains it, with a

@@ -45,7 +45,7 @@ POLICY_INTENTS = ("refund", "cancel_deadline", "renewal", "downgrade", "personal
 # order fees are paid in. Never an upgrade's rules or a price: a story's plan words are no upgrade asked for.
 COMPLAINT_INTENTS = ("refund", "downgrade", "cancel_deadline", "renewal", "fee_order", "card_minimum", "plan_expiry",
                      "referral_window", "referral_qualifies", "referral_issuing", "referral_objection", "grandfathering",
-                     "quota_reset")
+                     "quota_reset", "referral_withdraw", "personal_plan")
 # "I'm planning to seek a refund", "我要退款": a refund wished for in a story with no question is the refund policy's
 REFUND_WISH = re.compile(r"\b(i|we)('m| am| are|'d| would| will|'ll)? (really |just )?(want\w*|wanna|need|plan\w* to|going to|gonna|"
                          r"seek\w*|request\w*|ask\w* for|demand\w*|apply\w* for|claim\w*|get|deserve)\b.{0,20}\b(a |my |full )?"
@@ -71,6 +71,14 @@ PERSON_REQUEST = re.compile(r"^\W*(can|could|would) (you|someone|somebody|suppor
 # A how-to question names its own task ("How do I get Claude Code to use GLM-5?"), whatever story comes before it
 HOW_DO_I = re.compile(r"^\W*(so |and |but |ok )?(how (do|can|should|would) (i|we)|how to)\b|^\W*(那|请问)?(我)?(该)?(怎么|如何)",
                       re.I)
+
+
+# A story of a plan change the account does not show yet ("Upgraded Lite -> Pro, still on Lite", "bought the annual,
+# the page still shows the monthly plan", "降级了还是显示 Max"): when the change takes effect is what it is about.
+PLAN_NOT_CHANGED = re.compile(r"\bstill (says|shows|showing|on|has|have|lists|at)\b|\bnot (active|applied|reflected)\b|"
+                              r"\bhas ?n[o']t (changed|updated|applied|taken effect)|\bnothing changed\b|"
+                              r"还是(显示|原来|之前|老的|旧的)|(没|没有|未)生效|(套餐|额度|页面).{0,6}没变", re.I)
+CHANGE_INTENTS = ("upgrade_rules", "same_tier_upgrade", "downgrade")
 
 
 def facts_for(settings: Settings, facts: Facts | None = None) -> Facts:
@@ -158,6 +166,10 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         # about, with a person; only a policy intent may answer a story, never a figure.
         whole = resolve(msg.ask, list(history), plans=msg.plans)
         if whole.intent in COMPLAINT_INTENTS:
+            parsed = whole
+    if parsed.intent is None and not msg.questions and not msg.account_matter and PLAN_NOT_CHANGED.search(msg.ask):
+        whole = resolve(msg.ask, list(history), plans=msg.plans)
+        if whole.intent in CHANGE_INTENTS:  # "Upgraded Lite -> Pro, still on Lite": when an upgrade takes effect
             parsed = whole
     if parsed.intent is None:
         return parsed, None
@@ -319,7 +331,8 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
         # "国内版的 Lite 5 小时多少次？": the docs' figures are Z.ai's; said so before them, with a person
         body = (CHINA_LEAD["zh"] if parsed.language == "zh" else CHINA_LEAD["en"]) + "\n" + body
     # Their own case (a failure, a charge, a complaint): the policy is what the docs say, not a check of the account.
-    handoff = bool(diagnosis and diagnosis.handoff) or msg.personal or msg.china_platform
+    handoff = bool(diagnosis and diagnosis.handoff) or msg.personal or msg.china_platform or (
+        parsed.intent in CHANGE_INTENTS and not msg.questions and bool(PLAN_NOT_CHANGED.search(msg.ask)))  # their account
     if handoff and settings.support_url not in body:
         body += "\n" + (HANDOFF["zh"] if parsed.language == "zh" else
                         "If this doesn't settle your case, Z.ai support can look at your account: ") + settings.support_url

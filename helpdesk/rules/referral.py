@@ -65,14 +65,18 @@ def referral_validity(r: Reply, p: Parsed) -> str:
             f"operation. If Z.ai ever changes their validity period, it gives {notice} days' notice.")
 
 
+SEND_TO_ME = (r"\b(send|transfer|move|pay)\b.{0,30}\bto my (paypal|bank|card|account)\b",
+              r"(转|打|退)到.{0,4}(paypal|银行卡|支付宝|微信)")  # "please send the 45 USD to my PayPal"
+
+
 def withdrawal_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\bwithdraw|cash out|transfer|bank\b", "提现")
+    return matches(text, r"\bwithdraw|cash out|transfer|bank\b", "提现", *SEND_TO_ME)
 
 
 def credits_withdrawal_asked(text: str, s: Slots) -> bool:
     """"Can I withdraw the credits to PayPal?": credits named, whatever earned them."""
     return matches(text, r"\bcredits?\b", "积分", "赠金") and matches(text, r"\bwithdraw\w*|cash (them |it )?out|paid out|pay (them |it )?"
-                                                                r"out\b", "提现")
+                                                                r"out\b", "提现", *SEND_TO_ME)
 
 
 @register("referral_withdraw", When(1, withdrawal_asked, group=REFERRAL), When(12, credits_withdrawal_asked),
