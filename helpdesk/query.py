@@ -100,10 +100,10 @@ SYNONYMS = (
 )
 # Tools with no page of their own are set up on the "other tools" page: say so to the search.
 OTHER_TOOL_PAGE = "other tools OpenAI protocol"
-# A base URL the message shows, in the docs' words for it: "open.bigmodel.cn/api/coding/paas/v4" is the coding endpoint
-ENDPOINT_WORDS = {"coding": "dedicated Coding API endpoint", "bigmodel-coding": "dedicated Coding API endpoint",
-                  "general": "General API endpoint", "bigmodel-general": "General API endpoint",
-                  "anthropic": "Anthropic compatible base url", "bigmodel-anthropic": "Anthropic compatible base url"}
+# A China-platform base URL the message shows, in the docs' words for it: "open.bigmodel.cn/api/coding/paas/v4" is the
+# coding endpoint, when no tool's page is there to find (Z.ai's own URLs already share the docs' words; naming their
+# kind too pulled the API's pages up)
+ENDPOINT_WORDS = {"bigmodel-coding": "dedicated Coding API endpoint", "bigmodel-anthropic": "Anthropic compatible base url"}
 MCP_WORDS = {"web-search": "web search MCP server", "web-reader": "web reader MCP server",
              "vision": "vision understanding MCP server", "zread": "zread MCP server"}
 
@@ -151,7 +151,7 @@ def retrieval_query(msg: Message, history: Sequence[dict] = (), follow_up_words:
     extras += [f"error {code}" for code in msg.business_codes[:2]]
     extras += [f"HTTP {code}" for code in msg.http_codes[:1] if not msg.business_codes]
     extras += [MCP_WORDS[m] for m in msg.mcp if MCP_WORDS[m].split()[0] not in ask.lower()]
-    extras += list(dict.fromkeys(ENDPOINT_WORDS[e] for e in msg.endpoints if e in ENDPOINT_WORDS))
+    extras += [] if msg.tools else list(dict.fromkeys(ENDPOINT_WORDS[e] for e in msg.endpoints if e in ENDPOINT_WORDS))
     extras += [] if msg.errors else pasted_error_lines(msg.pasted)  # a code found says it better than its line
     extras += [words for pattern, words in SYNONYMS if pattern.search(ask)]
     query = " ".join([ask, *[e for e in extras if e.lower() not in ask.lower()]]).strip()
