@@ -931,6 +931,16 @@ RAW = [
     row("额度用完了要等多久才能接着用", "quota_reset", {}, [r"5 小时"], zh=True),
     row("续费咋变原价了？首月明明打了折，还叠了朋友的邀请九折", "referral_friend_discount", {}, [r"续费和升级不适用"], zh=True),
     row("朋友用我的邀请码买了 Pro，他首单先打了折，那我拿的返利是按原价算还是按折后价算？", "referral_reward"),
+    # the deal's end date is not in the docs; an app store's subscription is cancelled by its process; "new user" is
+    # one who never paid, however old the account; choosing the renewal date is no renewal question
+    row("when does the 50% off first purchase deal end?", "first_purchase_deal", {}, [r"don't state when the offer ends"]),
+    row("我是在手机 App Store 里订阅的，现在想取消自动续费，网页订阅页上找不到取消按钮", "renewal", {}, [r"distributor",
+        r"分销商的流程"], zh=True),
+    row("How do I cancel a subscription I bought through the App Store on my iPhone?", "cancel_deadline", {},
+        [r"distributor’s process"]),
+    row("一年前就注册了账号但从没买过套餐，用朋友的邀请链接下单还能吃到首单折扣吗", "referral_friend_discount", {},
+        [r"从未付费订阅过"], zh=True),
+    row("自动续费的扣款日能不能改？想统一改到每月 1 号扣", None),
 ]
 
 

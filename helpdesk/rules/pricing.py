@@ -313,11 +313,17 @@ def cancel_asked(text: str, s: Slots) -> bool:
         not NOT_A_SUBSCRIPTION.search(text)
 
 
-@register("cancel_deadline", When(38, stop_renewal_asked), When(80, cancel_asked), facts=("sub.cancel", "sub.cancel_page"))
+@register("cancel_deadline", When(38, stop_renewal_asked), When(80, cancel_asked),
+          facts=("sub.cancel", "sub.cancel_page", "terms.distributor_cancel"))
 def cancel_deadline(r: Reply, p: Parsed) -> str:
     hours = r.fact("sub.cancel")
     r.fact("sub.cancel_page")
     when: dt.datetime | None = p.slots.get("date")
+    store = distributor_line(r, p)  # bought in an app store: its process, then Z.ai's own rule
+    if store:
+        return store + (f"在 Z.ai 直接订阅的，请至少在下一个扣费日前 {hours} 小时在订阅管理页面取消。" if p.language == "zh" else
+                        f"A subscription bought from Z.ai directly is cancelled on the subscription management page at "
+                        f"least {hours} hours before the next billing date.")
     if re.search(r"\b(pause|freeze|suspend|on hold)\b|暂停|冻结", p.text):  # what the docs offer instead of a pause
         if p.language == "zh":
             return (f"文档没有提到暂停或冻结订阅。它们描述的是取消：至少在下一个扣费日前 {hours} 小时在订阅管理页面取消，之后当前套餐"
@@ -409,6 +415,9 @@ def price_change(r: Reply, p: Parsed) -> str:
 
 
 def renewal_asked(text: str, s: Slots) -> bool:
+    if matches(text, r"\b(change|move|pick|choose|set|switch)\b.{0,30}\b(billing|renewal|charge|payment) (date|day)\b",
+               r"(改|换|调整|修改|设置).{0,8}(扣款日|扣费日|续费日|日期)|(扣款日|扣费日|续费日).{0,8}(改|换|调整)"):
+        return False  # "can I move the renewal date to the 1st?": the docs say nothing of choosing it
     return matches(text, r"\b(auto[\s-]?renew\w*|renew\w* (by itself|automatically)|renew on its own|does (my|the) "
                          r"(plan|subscription) renew)\b", "自动续费") and not matches(
         text, r"\b(feb|february|before|weekly)\b", QUOTA, "每周", "周限", "限额", "2月12", "2 月 12") and not matches(
@@ -418,10 +427,30 @@ def renewal_asked(text: str, s: Slots) -> bool:
         "价格", "优惠", "余额", "积分")
 
 
-@register("renewal", When(40, renewal_asked), facts=("sub.auto_renew", "sub.cancel"))
+# Bought through an app store: the terms send cancelling through the distributor's process
+DISTRIBUTOR = re.compile(r"\b(app ?store|apple|ios|iphone|ipad|google play|play store|in-app( purchase)?|distributor)\b|"
+                         r"应用商店|苹果|安卓市场", re.I)
+
+
+def distributor_line(r: Reply, p: Parsed) -> str:
+    if not DISTRIBUTOR.search(p.text):
+        return ""
+    r.fact("terms.distributor_cancel")
+    return ("订阅条款写明：通过分销商（distributor，如 App Store 等应用商店）购买的，取消需按该分销商的流程办理，而不是在 Z.ai 的订阅"
+            "页面。" if p.language == "zh"
+            else "The subscription terms: \"If purchased through a distributor, cancellation must follow the "
+                 "distributor’s process\" (an app store's subscription settings, not Z.ai's subscription page). ")
+
+
+@register("renewal", When(40, renewal_asked), facts=("sub.auto_renew", "sub.cancel", "terms.distributor_cancel"))
 def renewal(r: Reply, p: Parsed) -> str:
     r.fact("sub.auto_renew")
     hours = r.fact("sub.cancel")
+    store = distributor_line(r, p)
+    if store:
+        return store + (f"在 Z.ai 直接订阅的，自动续费需至少在下一个扣费日前 {hours} 小时取消。" if p.language == "zh" else
+                        f"A subscription bought from Z.ai directly is cancelled at least {hours} hours before the next "
+                        "billing date.")
     if p.language == "zh":
         return f"会。订阅在每个计费周期结束时自动续费，费用从你保存的支付方式扣除。如需停止，请至少在下一个扣费日前 {hours} 小时取消。"
     return (f"Yes: your subscription will automatically renew at the end of each billing cycle and is charged to your "
@@ -616,6 +645,14 @@ def first_purchase_deal(r: Reply, p: Parsed) -> str:
     pct = r.fact("price.first_purchase_deal")
     lite, pro = r.fact("price.lite_monthly"), r.fact("price.pro_monthly")
     from_lite, from_pro = r.fact("price.from_lite"), r.fact("price.from_pro")
+    if re.search(r"\bwhen (does|will|is|do)\b.{0,40}\b(end|ends|expire|expires|over|finish|stop)\b|\buntil when\b|\bhow long "
+                 r"(is|will|does)\b.{0,30}\b(last|run|valid|on)\b|\bdeadline\b|截止|到什么时候|什么时候结束|持续到|有效期", p.text):
+        # "when does the deal end?": the docs give no end date
+        if p.language == "zh":
+            return (f"产品概览页写的是首次购买 GLM Coding Plan 立减 {pct}%，文档没有写明这个优惠什么时候结束；当前优惠以订阅页面为准："
+                    f"{SUBSCRIBE_PAGE}")
+        return (f"The overview offers {pct}% off your first GLM Coding Plan purchase; the docs don't state when the offer "
+                f"ends: the subscription page shows the current offer, {SUBSCRIBE_PAGE}.")
     if re.search(r"\b(still|currently|right now|now|anymore|today|ended|over|expired?)\b|还有|现在|目前|结束", p.text):
         # whether an offer is still on today is the subscription page's to say, not a page dated weeks ago
         if p.language == "zh":

@@ -309,16 +309,18 @@ def friend_discount_asked(text: str, s: Slots) -> bool:
 
 
 @register("referral_friend_discount", When(11, friend_discount_asked, group=REFERRAL),
-          facts=("ref.friend_discount", "ref.minimum"))
+          facts=("ref.friend_discount", "ref.minimum", "ref.new_user"))
 def referral_friend_discount(r: Reply, p: Parsed) -> str:
     pct = r.fact("ref.friend_discount")
     minimum = r.fact("ref.minimum")
+    r.fact("ref.new_user")  # "new" includes an account that never paid for a subscription, however old
     if p.language == "zh":
-        return (f"受邀好友首次订阅 GLM Coding Plan 可享 {pct}% 立减（仅限新用户首单，续费和升级不适用）；"
-                f"扣除所有折扣和积分后的应付金额不得低于 {minimum:.2f} 美元。")
-    return (f"Your invited friend gets a {pct}% instant discount on their first GLM Coding Plan subscription (new "
-            "users only, first order only; renewals and upgrades don't qualify). The amount payable after all "
-            f"discounts and credits must still be at least {minimum:.2f} USD.")
+        return (f"受邀好友首次订阅 GLM Coding Plan 可享 {pct}% 立减（仅限首单，续费和升级不适用）；新用户指从未付费订阅过的用户，"
+                f"注册多久都算。扣除所有折扣和积分后的应付金额不得低于 {minimum:.2f} 美元。")
+    return (f"Your invited friend gets a {pct}% instant discount on their first GLM Coding Plan subscription (first "
+            "order only; renewals and upgrades don't qualify). A new user is one who has never paid for a "
+            "subscription, however long ago they registered. The amount payable after all discounts and credits must "
+            f"still be at least {minimum:.2f} USD.")
 
 
 # Where to see the credits, whose invite counts: questions about the reward that its rate does not answer
