@@ -941,6 +941,11 @@ RAW = [
     row("一年前就注册了账号但从没买过套餐，用朋友的邀请链接下单还能吃到首单折扣吗", "referral_friend_discount", {},
         [r"从未付费订阅过"], zh=True),
     row("自动续费的扣款日能不能改？想统一改到每月 1 号扣", None),
+    # the question's own intent over a figure the story's words trigger; the plan a mapping question names
+    row("is there a student discount for the Pro plan? I have a .edu email, Lite's 5 hours limit is too tight",
+        "special_discount"),
+    row('GLM-5 on Lite: every opus request errors. settings.json has "ANTHROPIC_DEFAULT_OPUS_MODEL": "glm-5". Plan: '
+        'Lite monthly.', "claude_mapping", {}, [r"Lite plan currently does not include GLM-5"], [r"On Pro or Max"]),
 ]
 
 

@@ -54,6 +54,7 @@ REFUND_WISH = re.compile(r"\b(i|we)('m| am| are|'d| would| will|'ll)? (really |j
 DEFERS_TO_TERMS = ("use_scope",)  # "is this use allowed?" when the terms name the use outright: their answer instead
 TOOL_INTENTS = ("endpoint", "supported_tools")  # general answers a named tool's page completes
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
+FIGURE_INTENTS = ("plan_quota", "plan_price", "mcp_quota", "api_cost")  # a figure a story's words may trigger
 # A subscriber who says they bought before the February 12 change: the quota they keep, not today's figure
 QUOTA_FIGURES = ("plan_quota", "quota_reset")  # the weekly answer states the February 12 exemption itself
 EARLY_SUBSCRIBER = re.compile(
@@ -147,6 +148,10 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         # money back?" is a refund question, not a renewal one): a policy the question sentences ask for wins.
         only = resolve(" ".join(msg.questions), list(history), plans=msg.plans)
         if parsed.intent in POLICY_INTENTS and only.intent in POLICY_INTENTS and only.intent != parsed.intent:
+            parsed = only
+        elif only.intent is not None and only.intent != parsed.intent and parsed.intent in FIGURE_INTENTS:
+            # "is there a student discount for Pro? Lite's 5 hours limit is too tight": the question's own intent, not
+            # the figure its story's words trigger
             parsed = only
         elif only.intent is not None and only.intent != parsed.intent and any(HOW_DO_I.search(q) for q in msg.questions):
             # "Just upgraded to Max. How do I get Claude Code to use GLM-5?": a how-to names its own task; the story

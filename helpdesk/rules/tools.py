@@ -228,9 +228,19 @@ def claude_mapping_asked(text: str, s: Slots) -> bool:
                                                        "模型映射", "映射"))
 
 
-@register("claude_mapping", When(200, claude_mapping_asked), facts=("claude.opus", "claude.sonnet", "claude.haiku"))
+@register("claude_mapping", When(200, claude_mapping_asked),
+          facts=("claude.opus", "claude.sonnet", "claude.haiku", "models.lite_no_glm5"))
 def claude_mapping(r: Reply, p: Parsed) -> str:
     opus, sonnet, haiku = r.fact("claude.opus"), r.fact("claude.sonnet"), r.fact("claude.haiku")
+    if p.slots.get("glm5") and p.slots.get("plans") and set(p.slots["plans"]) == {"lite"}:
+        # "GLM-5 on Lite -> every opus request errors": the plan they named has no GLM-5, whatever the mapping says
+        r.fact("models.lite_no_glm5")
+        if p.language == "zh":
+            return (f"Lite 套餐目前不包含 GLM-5 额度，所以在 Lite 上把模型映射为 GLM-5 会报错；请把 ANTHROPIC_DEFAULT_OPUS_MODEL "
+                    f"等改回默认映射（Opus → {opus}，Sonnet → {sonnet}，Haiku → {haiku}）。")
+        return (f"The Lite plan currently does not include GLM-5 quota, so a model mapped to GLM-5 on Lite returns an "
+                f"error: set ANTHROPIC_DEFAULT_OPUS_MODEL back to the default mapping (Opus → {opus}, Sonnet → {sonnet}, "
+                f"Haiku → {haiku}).")
     if p.language == "zh":
         return (f"Claude Code 的默认映射：ANTHROPIC_DEFAULT_OPUS_MODEL → {opus}，ANTHROPIC_DEFAULT_SONNET_MODEL → {sonnet}，"
                 f"ANTHROPIC_DEFAULT_HAIKU_MODEL → {haiku}。Pro 或 Max 套餐可以在 ~/.claude/settings.json 中自行把模型改为 "
