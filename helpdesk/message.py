@@ -772,7 +772,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     if mcp == ("web-search",) and not re.search(r"mcp|联网|web[\s_-]?search|search[\s_-]?prime|搜索次数|搜索额度",
                                                 everything):
         mcp = ()
-    own = ask.lower()
+    # "a tool that reads error screenshots" names a feature, not a failure of theirs
+    own = re.sub(r"(报错|错误)截图|error (screenshots?|snapshots?)", " screenshot ", ask.lower())
     failing = bool(FAILURE.search(own)) or bool(pasted and FAILURE.search(pasted.lower()))
     subscriber = bool(re.search(r"coding ?plan|glm coding|devpack|subscri|my plan|(lite|pro|max) plan|套餐|订阅|"
                                 r"coding ?套餐|编码套餐|包月", everything)) or any(e in ("coding", "anthropic") for e in endpoints)

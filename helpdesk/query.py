@@ -68,6 +68,9 @@ GLOSSARY = {
     "一键": "one command", "自检": "check status doctor", "体检": "health check doctor",
     "界面": "interface UI", "用完": "used up quota", "等多久": "how long wait next cycle refresh", "原价": "full price",
     "打折": "discount", "打了折": "discount", "九折": "10% discount", "折扣": "discount",
+    "架构图": "architecture diagram", "流程图": "flow diagram", "ER图": "ER diagram", "ER 图": "ER diagram",
+    "图表": "charts dashboards", "报错截图": "error screenshot", "错误截图": "error screenshot", "修复建议": "fixes",
+    "文字识别": "OCR text",
 }
 _GLOSSARY = sorted(GLOSSARY.items(), key=lambda kv: -len(kv[0]))
 # Subscribers' English for what the docs call otherwise ("top up" is the docs' "recharge"), added to the query.

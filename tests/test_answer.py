@@ -348,3 +348,9 @@ def test_a_command_from_a_long_command_list_answers_a_chinese_how_to(helpdesk):
     for the language is the answer."""
     result = helpdesk.answer("chelper 现在是中文界面，明天要给外国同事演示，怎么切成英文？有命令不")
     assert "lang set en_US" in result.text, result.text
+
+
+def test_a_chinese_ask_for_a_diagram_tool_finds_the_vision_servers_tool(helpdesk):
+    """"ER 图和系统架构图…视觉 MCP 有对应的工具吗": the Vision MCP page's list names the tool for diagrams."""
+    result = helpdesk.answer("想让 agent 看数据库的 ER 图和系统架构图帮我理解项目，视觉 MCP 有对应的工具吗")
+    assert "understand_technical_diagram" in result.text, result.text

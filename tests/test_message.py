@@ -179,3 +179,9 @@ def test_a_listed_code_after_bao_is_an_error():
 ])
 def test_a_chinese_question_without_a_question_mark_is_a_question(message, asked):
     assert bool(analyse(message).questions) is asked
+
+
+def test_a_tool_that_reads_error_screenshots_is_a_feature_not_a_failure():
+    assert not analyse("视觉 mcp 里有没有专门看报错截图、直接给修复建议的 tool？叫啥名").failing
+    assert not analyse("Is there a vision MCP tool that reads error screenshots?").failing
+    assert analyse("视觉 mcp 一直报错，截图看不了").failing
