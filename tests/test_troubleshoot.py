@@ -217,6 +217,14 @@ CASES = [
     ("内置 Vision MCP（analyze_image）固定 GLM-4.5V，请求升级 GLM-5V 系列或允许自选视觉模型",
      [r"GLM-4\.6V", r"@latest", r"文档没有提到可以自选"], []),
     ("which model is behind the vision mcp server?", [r"GLM-4\.6V"], [r"@latest", r"choosing"]),
+    # the header without Bearer in a JSON config too; the failing server is the one whose config is pasted, and a
+    # Vision config without Z_AI_MODE is said to lack it
+    ('Crush web reader: invalid access token\n```json\n"mcp": {"web-reader": {"type": "http", "url": '
+     '"https://api.z.ai/api/mcp/web_reader/mcp", "headers": {"Authorization": "0a1b2c.xyz"}}}\n```',
+     [r"has no \"Bearer \""], []),
+    ('视觉理解 MCP 报 Invalid API Key，同一个 key 在 web-search-prime 里用得好好的。Cline 的配置：\n```json\n"zai-mcp-server": '
+     '{"type": "stdio", "command": "npx", "args": ["-y", "@z_ai/mcp-server"], "env": {"Z_AI_API_KEY": "abc.def"}}\n```',
+     [r"没有 Z_AI_MODE", r"Vision MCP"], [r"Web Search MCP 页面"]),
     ("i pasted a screenshot into cline and asked what's wrong but the vision mcp never got called??",
      [r"Except in Claude Code", r"name or path"], []),
     ("I pasted a screenshot into Claude Code and the vision mcp read it fine, how do I set it up in Cline too?",

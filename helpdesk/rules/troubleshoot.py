@@ -280,8 +280,17 @@ def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Dia
     """The MCP servers the message names, as their pages set them up (endpoint, header, command, Node version);
     "only one works, the others fail" gets the remote servers too, which share one way of being added. A named
     client gets its own section of the server's page, and a symptom the page troubleshoots gets that section."""
-    servers = list(msg.mcp[:2])
+    # the server whose config is pasted, then the one named first, is the failing one ("vision fails with Invalid API
+    # Key; the same key works in web-search-prime")
+    pasted = msg.pasted or ""
+    servers = sorted(msg.mcp, key=lambda s: (not re.search(MCP_SERVERS[s][0], pasted, re.I),
+                                             next((m.start() for m in re.finditer(MCP_SERVERS[s][0], msg.raw, re.I)),
+                                                  len(msg.raw))))[:2]
     tool = next((t for t in msg.tools + msg.other_tools if t != "claude-code"), None)
+    if "vision" in servers[:1] and "Z_AI_API_KEY" in pasted and "Z_AI_MODE" not in pasted:
+        d.fact("mcp.vision_server")  # the page's command sets both variables
+        d.say("mcp", "Your Vision MCP config sets Z_AI_API_KEY but no Z_AI_MODE: the page sets Z_AI_MODE=ZAI beside it.",
+              "你的 Vision MCP 配置只设置了 Z_AI_API_KEY，没有 Z_AI_MODE：页面的配置里同时设置了 Z_AI_MODE=ZAI。")
     if symptom_section(d, msg, servers[:1], corpus_dir):
         d.handoff = msg.failing
         return d
@@ -752,7 +761,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                   f"{'；'.join(counts)}），FAQ 也没有其他付费方式，所以不需要另外充值：账户为什么出现这个错误，请 Z.ai 客服查看。")
             d.handoff = True
             return d
-        bare = re.search(r"Authorization:\s*(?!Bearer\b)[\w.<]", msg.raw, re.I)
+        bare = re.search(r"Authorization[\"']?\s*:\s*[\"']?(?!Bearer\b)[\w.<]", msg.raw, re.I)  # in a header or a JSON config
         if bare and set(msg.mcp) & set(REMOTE_MCP):  # the header without "Bearer ": the page's format has it
             d.say("mcp", "Your Authorization header has no \"Bearer \": the MCP pages set it as \"Authorization: Bearer "
                          "<your Z.ai API key>\".",
