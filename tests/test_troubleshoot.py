@@ -217,6 +217,9 @@ CASES = [
     ("内置 Vision MCP（analyze_image）固定 GLM-4.5V，请求升级 GLM-5V 系列或允许自选视觉模型",
      [r"GLM-4\.6V", r"@latest", r"文档没有提到可以自选"], []),
     ("which model is behind the vision mcp server?", [r"GLM-4\.6V"], [r"@latest", r"choosing"]),
+    # a missing option said in a title, or with the dropdown's values in backticks: the page's "update the plugin"
+    ("[Roo Code] no coding plan entrypoint for Z AI\nAPI Provider: Z AI\nZ AI Entrypoint dropdown only has "
+     "`International Standard` and `China Standard`.", [r"update the plugin to the latest version"], []),
     # the header without Bearer in a JSON config too; the failing server is the one whose config is pasted, and a
     # Vision config without Z_AI_MODE is said to lack it
     ('Crush web reader: invalid access token\n```json\n"mcp": {"web-reader": {"type": "http", "url": '

@@ -55,8 +55,9 @@ SERVER_STATUS = re.compile(r"(?:api error:?|status(?: code)?:?|http/?[\d.]*|erro
 OPTION_MISSING = re.compile(
     r"\b(doesn'?t|does not|don'?t|won'?t|can'?t|cannot) (show|list|appear|display|see|find|have)\b.{0,50}\b(provider|option|"
     r"entrypoint|coding plan)|\b(provider|option|entrypoint|coding plan)s?\b.{0,30}\b(missing|not (showing|shown|listed|there))\b|"
-    r"\bonly (shows?|lists?|see|has)\b\s*[\"“']|(找不到|没有|看不到).{0,10}(coding ?plan|选项|提供商|服务商)|"
-    r"\b(has|have|there'?s|there is) no\b.{0,30}\b(option|entrypoint|coding plan|provider)", re.I)
+    r"\bonly (shows?|lists?|see|has)\b\s*[\"“'`]|(找不到|没有|看不到).{0,10}(coding ?plan|选项|提供商|服务商)|"
+    r"\b(has|have|there'?s|there is) no\b.{0,30}\b(option|entrypoint|coding plan|provider)|"
+    r"^\W*(\[[^\]]*\]\s*)?no (coding plan )?(option|entrypoint|provider)\b", re.I | re.M)  # a title: "no coding plan entrypoint"
 # "Is Zed supported?", "does it work with aider?", "Zed 能用吗": whether a tool can be used at all.
 SUPPORT_ASK = re.compile(r"\b(support(ed|s)?|works? (with|in|on)|compatible|can (i|we|you) (use|run)|usable|available)\b"
                          r"|支持|能用|可以用|兼容", re.I)
