@@ -251,7 +251,7 @@ QUESTION_START = re.compile(
 # ("发现没聊几个问题") does not make it a question.
 ZH_QUESTION = re.compile(r"[吗呢么嘛][\s?？!！。.…]*$|^\W*(请问|求助|为什么|为何|怎么|怎样|如何|是否|能否|可否|有没有|是不是|哪|什么|咋|多少|几)|"
                          # a question asked without a question mark: "能退不", "有命令不", "要等多久才能接着用", "能不能改"
-                         r"(能|可以|行|会|是|有|要)[^，。,\s]{0,6}(不|没)[\s?？!！。.…]*$|多久|能不能|可不可以|会不会|为啥")
+                         r"(能|可以|行|会|有|要)[^，。,\s]{0,6}(不|没)[\s?？!！。.…]*$|(?<![没不])多久|能不能|可不可以|会不会|为啥")
 # Issue templates put these above the real content; they are structure, not the subscriber's ask.
 _TEMPLATE_WORDS = (r"(describe the bug|bug description|description|steps to reproduce|to reproduce|reproduction|"
                    r"expected( behaviou?r)?|actual( behaviou?r)?|environment|logs?|error output|screenshots?|additional "
@@ -772,8 +772,9 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     if mcp == ("web-search",) and not re.search(r"mcp|联网|web[\s_-]?search|search[\s_-]?prime|搜索次数|搜索额度",
                                                 everything):
         mcp = ()
-    # "a tool that reads error screenshots" names a feature, not a failure of theirs
-    own = re.sub(r"(报错|错误)截图|error (screenshots?|snapshots?)", " screenshot ", ask.lower())
+    # "a tool that reads error screenshots" names a feature, not a failure of theirs ("附上报错截图" still reports one)
+    own = re.sub(r"(看|读|识别|分析|诊断)(报错|错误)截图|\b(reads?|reading|analy[sz]es?|diagnos\w*|understands?) error "
+                 r"(screenshots?|snapshots?)", " screenshot ", ask.lower())
     failing = bool(FAILURE.search(own)) or bool(pasted and FAILURE.search(pasted.lower()))
     subscriber = bool(re.search(r"coding ?plan|glm coding|devpack|subscri|my plan|(lite|pro|max) plan|套餐|订阅|"
                                 r"coding ?套餐|编码套餐|包月", everything)) or any(e in ("coding", "anthropic") for e in endpoints)

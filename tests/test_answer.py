@@ -341,6 +341,9 @@ def test_a_question_for_a_number_that_the_passage_does_not_give_is_hedged(helpde
     assert not number_unanswered(Answer(text="It returns up to 10 results.", route="retrieval"), msg)
     which = analyse("zread 有哪几个工具可以调？", helpdesk.settings.corpus_dir)  # which ones, not how many
     assert not number_unanswered(Answer(text="search_doc, get_repo_structure and read_file.", route="retrieval"), which)
+    for value in ("Coding Plan 的 base url 地址是多少？", "cline 里 api key 填多少？", "我试了好几次，怎么配置 vision mcp？"):
+        asked = analyse(value, helpdesk.settings.corpus_dir)  # a value, not a number; 好几次 counts nothing
+        assert not number_unanswered(Answer(text="https://api.z.ai/api/coding/paas/v4", route="retrieval"), asked)
 
 
 def test_a_command_from_a_long_command_list_answers_a_chinese_how_to(helpdesk):

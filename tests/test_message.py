@@ -176,6 +176,8 @@ def test_a_listed_code_after_bao_is_an_error():
     ("自动续费的扣款日能不能改", True),
     ("我是在手机 App Store 里订阅的，现在想取消自动续费，网页订阅页上找不到取消按钮", False),  # a statement
     ("昨天买了 Pro，用得不错", False),
+    ("升级 Pro 才没多久，订阅页面还是显示 Lite", False),  # 没多久 counts nothing
+    ("试了好几次还是没", False),
 ])
 def test_a_chinese_question_without_a_question_mark_is_a_question(message, asked):
     assert bool(analyse(message).questions) is asked
@@ -185,3 +187,4 @@ def test_a_tool_that_reads_error_screenshots_is_a_feature_not_a_failure():
     assert not analyse("视觉 mcp 里有没有专门看报错截图、直接给修复建议的 tool？叫啥名").failing
     assert not analyse("Is there a vision MCP tool that reads error screenshots?").failing
     assert analyse("视觉 mcp 一直报错，截图看不了").failing
+    assert analyse("Claude Code 连不上 vision mcp，附上报错截图").failing  # a screenshot of their own error

@@ -946,6 +946,14 @@ RAW = [
         "special_discount"),
     row('GLM-5 on Lite: every opus request errors. settings.json has "ANTHROPIC_DEFAULT_OPUS_MODEL": "glm-5". Plan: '
         'Lite monthly.', "claude_mapping", {}, [r"Lite plan currently does not include GLM-5"], [r"On Pro or Max"]),
+    row("I'm on Lite, what should opus map to in Claude Code? Will GLM-5 come to Lite?", "claude_mapping", {}, [],
+        [r"returns an error"]),  # nothing mapped to GLM-5, nothing failing
+    row("how do I tell which model claude code is using right now? the header still says Sonnet", "claude_mapping", {},
+        [r"`/status`"]),
+    row("Pro here. Switched opus mapping to glm-5 and my 5h window is gone in an hour and a half", "claude_mapping", {},
+        [r"^GLM-5 consumes the plan's quota 3 times as fast"]),
+    # a device or Apple Pay is no app-store purchase
+    row("I paid with Apple Pay. How do I cancel my Pro subscription?", "cancel_deadline", {}, [], [r"distributor"]),
 ]
 
 
@@ -953,7 +961,7 @@ def test_a_charge_story_with_an_upgrade_that_did_not_apply_is_no_upgrade_rule():
     """"Charged twice for Starter to Pro, plan did not change": their charge, for a person; never the upgrade rules."""
     for story in ("Charged twice for Starter to Pro upgrade, but plan did not change\nHello, I need help with a billing "
                   "issue. I tried twice to upgrade my subscription from the Starter plan to the Pro plan, and both "
-                  "payments went through. However, the upgrade was not applied, and my account still shows Starter."):
+                  "payments went through. However, the upgrade was not applied, and my account still shows Starter.",):
         result = answer_rules(story, [], SETTINGS, facts=FACTS)
         assert result is None or "upgrade" not in result.trace.get("intent", ""), result
 

@@ -428,18 +428,19 @@ def renewal_asked(text: str, s: Slots) -> bool:
 
 
 # Bought through an app store: the terms send cancelling through the distributor's process
-DISTRIBUTOR = re.compile(r"\b(app ?store|apple|ios|iphone|ipad|google play|play store|in-app( purchase)?|distributor)\b|"
-                         r"应用商店|苹果|安卓市场", re.I)
+DISTRIBUTOR = re.compile(r"\b(app ?store|google play|play store|in-app purchase|distributor)\b|\b(bought|subscribed|purchased|"
+                         r"paid) (it )?(through|via|in|on|from) (the )?(apple|ios|iphone|ipad|android)\b|应用商店|苹果商店|安卓市场|"
+                         r"(在|从|用|通过)(手机|苹果|iphone|ipad|安卓).{0,6}(订阅|购买|买的|买了)", re.I)
 
 
 def distributor_line(r: Reply, p: Parsed) -> str:
     if not DISTRIBUTOR.search(p.text):
         return ""
     r.fact("terms.distributor_cancel")
-    return ("订阅条款写明：通过分销商（distributor，如 App Store 等应用商店）购买的，取消需按该分销商的流程办理，而不是在 Z.ai 的订阅"
-            "页面。" if p.language == "zh"
+    return ("订阅条款写明：通过分销商（distributor，条款举例为应用商店，如 App Store）购买的，取消需按该分销商的流程办理。"
+            if p.language == "zh"
             else "The subscription terms: \"If purchased through a distributor, cancellation must follow the "
-                 "distributor’s process\" (an app store's subscription settings, not Z.ai's subscription page). ")
+                 "distributor’s process\" (an app store is one, the terms say). ")
 
 
 @register("renewal", When(40, renewal_asked), facts=("sub.auto_renew", "sub.cancel", "terms.distributor_cancel"))

@@ -315,12 +315,12 @@ def referral_friend_discount(r: Reply, p: Parsed) -> str:
     minimum = r.fact("ref.minimum")
     r.fact("ref.new_user")  # "new" includes an account that never paid for a subscription, however old
     if p.language == "zh":
-        return (f"受邀好友首次订阅 GLM Coding Plan 可享 {pct}% 立减（仅限首单，续费和升级不适用）；新用户指从未付费订阅过的用户，"
-                f"注册多久都算。扣除所有折扣和积分后的应付金额不得低于 {minimum:.2f} 美元。")
+        return (f"受邀好友首次订阅 GLM Coding Plan 可享 {pct}% 立减（仅限首单，续费和升级不适用）；FAQ 说的新用户是从未付费订阅过的"
+                f"用户。扣除所有折扣和积分后的应付金额不得低于 {minimum:.2f} 美元。")
     return (f"Your invited friend gets a {pct}% instant discount on their first GLM Coding Plan subscription (first "
-            "order only; renewals and upgrades don't qualify). A new user is one who has never paid for a "
-            "subscription, however long ago they registered. The amount payable after all discounts and credits must "
-            f"still be at least {minimum:.2f} USD.")
+            "order only; renewals and upgrades don't qualify). A new user, the FAQ says, \"has never paid for a "
+            f"subscription\". The amount payable after all discounts and credits must still be at least {minimum:.2f} "
+            "USD.")
 
 
 # Where to see the credits, whose invite counts: questions about the reward that its rate does not answer

@@ -228,13 +228,38 @@ def claude_mapping_asked(text: str, s: Slots) -> bool:
                                                        "模型映射", "映射"))
 
 
+# "which model is it using right now?", "how do I check the model": Claude Code's own command for it
+CHECK_MODEL = (r"\b(which|what) model\b.{0,30}\b(using|use|running|in use|active|right now)\b|\b(check|see|tell|verify|"
+               r"confirm)\b.{0,30}\b(current |which |the )?model\b", r"(查看|确认|看).{0,8}(当前)?(用的|使用的)?(是)?(哪个|什么)?模型")
+# "my 5h window is gone in an hour and a half with glm-5": the quota goes faster on GLM-5
+DRAINS = (r"\b(gone|drain\w*|burn\w*|eat\w*|runs? out|ran out|used up|faster|lasts?|lasted)\b", r"用得(很)?快|消耗(得)?(很)?快|用完")
+
+
 @register("claude_mapping", When(200, claude_mapping_asked),
-          facts=("claude.opus", "claude.sonnet", "claude.haiku", "models.lite_no_glm5"))
+          facts=("claude.opus", "claude.sonnet", "claude.haiku", "models.lite_no_glm5", "models.lite_glm5_error",
+                 "claude.status", "models.glm5_multiplier"))
 def claude_mapping(r: Reply, p: Parsed) -> str:
+    text = _claude_mapping(r, p)
+    if matches(p.text, *CHECK_MODEL):
+        command = r.fact("claude.status")
+        text += (f" 在 Claude Code 中输入 `{command}` 可以查看当前使用的模型。" if p.language == "zh" else
+                 f" In Claude Code, enter `{command}` to check the current model status.")
+    if p.slots.get("glm5") and matches(p.text, *DRAINS):
+        rate = r.fact("models.glm5_multiplier")
+        lead = (f"GLM-5 消耗套餐额度的速度是之前模型的 {rate} 倍（FAQ）。" if p.language == "zh" else
+                f"GLM-5 consumes the plan's quota {rate} times as fast as earlier models (FAQ). ")
+        text = lead + text
+    return text
+
+
+def _claude_mapping(r: Reply, p: Parsed) -> str:
     opus, sonnet, haiku = r.fact("claude.opus"), r.fact("claude.sonnet"), r.fact("claude.haiku")
-    if p.slots.get("glm5") and p.slots.get("plans") and set(p.slots["plans"]) == {"lite"}:
+    if p.slots.get("glm5") and p.slots.get("plans") and set(p.slots["plans"]) == {"lite"} and matches(
+            p.text, r"(opus|sonnet|haiku|model)\w*\W{0,6}glm-?5\b", r"glm-?5\b.{0,60}\b(error|errors|fail\w*|rejected)\b",
+            r"glm-?5.{0,30}(报错|失败|不能用|用不了)"):
         # "GLM-5 on Lite -> every opus request errors": the plan they named has no GLM-5, whatever the mapping says
         r.fact("models.lite_no_glm5")
+        r.fact("models.lite_glm5_error")
         if p.language == "zh":
             return (f"Lite 套餐目前不包含 GLM-5 额度，所以在 Lite 上把模型映射为 GLM-5 会报错；请把 ANTHROPIC_DEFAULT_OPUS_MODEL "
                     f"等改回默认映射（Opus → {opus}，Sonnet → {sonnet}，Haiku → {haiku}）。")

@@ -402,23 +402,23 @@ def quota_drain(d: Diagnosis, msg: Message) -> None:
 # A tool showing a cost for what the plan covers (a named tool's figure; "I paid the full price, but the page still shows
 # the monthly plan" is no tool's display): "opencode is showing the price ($0.08) although it's a coding plan
 # model", "Crush calculates cost per million tokens for the coding plan", "用 coding plan 显示花费了 $3"
-COST_DISPLAY = re.compile(r"\b(show(s|ing|n)?|display(s|ed|ing)?|calculat\w*|comput\w*|estimat\w*)\b[^.\n]{0,60}(\bprices?\b|"
-                          r"(?<!/)\bcosts?\b|\$\s?\d)|\b(prices?|costs?)\b[^.\n]{0,40}\b(show(s|ing|n)?|display\w*|"
-                          r"calculat\w*)\b|(显示|计算|统计).{0,12}(费用|价格|花费|花了|金额|成本|\$)", re.I)
+_SHOWN = r"(shows|showing|shown|displays|displayed|displaying|calculates|calculated|calculating|calculation|computes|" \
+         r"computed|computing|estimates|estimated)"  # the tool's doing; "show me the price" asks for it
+COST_DISPLAY = re.compile(rf"\b{_SHOWN}\b[^.\n]{{0,60}}(\bprices?\b|(?<!/)\bcosts?\b|\$\s?\d)|\b(prices?|costs?)\b[^.\n]{{0,40}}"
+                          rf"\b{_SHOWN}\b|(显示|计算|统计)(了|出)?.{{0,12}}(费用|价格|花费|花了|金额|成本|\$)", re.I)
 
 
 def cost_display(d: Diagnosis) -> None:
     """What the plan's calls cost: its quota only, never the balance; a tool's own cost figure is not the docs'."""
     only = d.fact("quota.plan_only")
-    d.fact("quota.refresh")
-    d.fact("billing.history")
+    hours = d.fact("quota.refresh")
+    billing = d.fact("billing.history")
     d.say("cost", f"The FAQ: \"GLM-4.7 calls made in supported coding tools will {only}\"; once the quota is used up you "
-                  "wait for the next 5-hour cycle, and \"the system will not deduct from your account balance\". The docs "
-                  "don't cover the cost a tool displays; what you were actually charged is under Billing → Billing History "
-                  "(https://z.ai/manage-apikey/billing).",
-          "FAQ 说：在支持的编程工具中调用 GLM-4.7 只会消耗你的 Coding Plan 额度；额度用完后要等到下一个 5 小时周期刷新，系统不会"
-          "扣你的账户余额。工具自己显示的费用，文档没有说明；实际扣费请在 Billing → Billing History（https://z.ai/manage-apikey/"
-          "billing）查看。")
+                  f"wait for the next {hours}-hour cycle, and \"the system will not deduct from your account balance\". The "
+                  f"docs don't cover the cost a tool displays; what you were actually charged is under Billing → Billing "
+                  f"History ({billing}).",
+          f"FAQ 说：在支持的编程工具中调用 GLM-4.7 只会消耗你的 Coding Plan 额度；额度用完后要等到下一个 {hours} 小时周期刷新，"
+          f"系统不会扣你的账户余额。工具自己显示的费用，文档没有说明；实际扣费请在 Billing → Billing History（{billing}）查看。")
 
 
 def usage_check(d: Diagnosis) -> None:
@@ -784,21 +784,21 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                          "or install `@z_ai/mcp-server@latest`.",
                   "Vision MCP 页面说：老用户可能仍在用缓存的旧版本；请清除 npx 缓存，或安装 `@z_ai/mcp-server@latest`"
                   "。")
-        named = {m.group(0).lower().replace("-", "") for m in re.finditer(r"\bglm-?\d(\.\d)?v\b", msg.raw, re.I)}
+        named = {m for m in msg.models if VISION_MODEL.fullmatch(m)}
         if "vision" in msg.mcp and (named or re.search(r"\b(vision|image) model|\bwhich model\b|视觉模型|什么模型|哪个模型",
-                                                       msg.raw, re.I)) and "mcp.vision_latest" not in d.fact_ids:
+                                                       msg.ask, re.I)) and "mcp.vision_latest" not in d.fact_ids:
             # "which model is behind the Vision MCP?": the model its page names; "it is stuck on GLM-4.5V, let me pick
             # the model": that, its newest version, and that the docs offer no choice of model
-            d.fact("mcp.vision.model")
-            other = bool(named - {"glm4.6v"}) or bool(re.search(r"\b(choos\w*|switch\w*|select\w*|pick|upgrad\w*)\b|自选|切换|"
-                                                             r"升级|选择", msg.raw, re.I))
+            model = d.fact("mcp.vision.model")
+            other = bool(named - {model.lower()}) or bool(re.search(
+                r"\b(choos\w*|switch\w*|select\w*|pick|upgrad\w*)\b.{0,20}\bmodel|(自选|切换|升级|选择).{0,6}模型", msg.ask, re.I))
             if other:
                 d.fact("mcp.vision_latest")
-            d.say("mcp", "The Vision MCP page: the server provides GLM-4.6V's capabilities (image analysis, video "
+            d.say("mcp", f"The Vision MCP page: the server provides {model}'s capabilities (image analysis, video "
                          "understanding)" + ("; an older cached version may still be running, so clear the npx cache or "
                                             "install `@z_ai/mcp-server@latest`. The docs don't mention choosing the "
                                             "server's model." if other else "."),
-                  "Vision MCP 页面说：这个服务提供 GLM-4.6V 的能力（图像分析、视频理解）" + (
+                  f"Vision MCP 页面说：这个服务提供 {model} 的能力（图像分析、视频理解）" + (
                       "；老用户可能仍在用缓存的旧版本，请清除 npx 缓存，或安装 `@z_ai/mcp-server@latest`。文档没有提到可以自选这个"
                       "服务使用的模型。" if other else "。"))
         if d.lines and not QUANTITY_ASK.search(msg.ask):  # a page's own answer to what they report: then the setup
