@@ -113,7 +113,8 @@ def introduced(result: Answer, msg: Message) -> Answer:
 
 # A question asking for a number ("how many results does it return?", "多久会过期", "temperature 推荐设多少"); "哪几个工具"
 # asks which, "地址是多少" / "填多少" ask for a value ("temperature 设多少" asks a number), "好几次" and "没多久" count nothing
-ASKS_NUMBER = re.compile(r"\bhow (many|much|long|often|big|large)\b|\bwhat('s| is) the (max|maximum|limit|number|size)\b|"
+ASKS_NUMBER = re.compile(r"\bhow (many|much|long|often|big|large)\b|"
+                         r"\bwhat('s| is) the (max|maximum|limit|number|size)\b|"
                          r"\bmax(imum)? (size|number|length)\b|(?<!地址是)(?<!地址)(?<![填写])多少|(?<![哪某好这])几(个|次|天|条|张|秒|"
                          r"分钟|小时|倍)|(?<![没不])多久|多长时间|多大|上限",
                          re.I)

@@ -27,8 +27,8 @@ _BULLET = re.compile(r"^\s*(?:[-*•]|\d+\.|[a-z]\.)\s+")
 # (changing it means re-ingesting). 450 characters keeps an `npx ...` or JSON config block whole and leaves out a
 # whole script.
 MAX_CODE = 450
-# A longer block is a command list when its lines say what they do ("coding-helper lang set en_US  # Switch to English"):
-# each such line is a unit, so "how do I switch it to English?" finds its command.
+# A longer block is a command list when its lines say what they do ("coding-helper lang set en_US  # Switch to
+# English"): each such line is a unit, so "how do I switch it to English?" finds its command.
 _COMMENTED_COMMAND = re.compile(r"^\s*[^\s#][^#]*\S\s+#\s*\S")
 # The scoring knobs (how many passages, the bonuses, the FAQ match, the tie band) are settings: the
 # HELPDESK_EXTRACTIVE_* fields of helpdesk/settings.py, each with how its value was chosen.
@@ -89,8 +89,10 @@ def units(passage_index: int, text: str, section: str = "") -> list[Unit]:
                 if len(block) <= MAX_CODE:
                     result.append(Unit(passage_index, len(result), block, False, heading=heading))
                 else:
-                    for command in (re.sub(r"\s{2,}", "  ", c.strip()) for c in code[1:-1] if _COMMENTED_COMMAND.match(c)):
-                        result.append(Unit(passage_index, len(result), f"`{command}`", False, heading=heading))
+                    for line in code[1:-1]:
+                        if _COMMENTED_COMMAND.match(line):
+                            command = re.sub(r"\s{2,}", "  ", line.strip())
+                            result.append(Unit(passage_index, len(result), f"`{command}`", False, heading=heading))
                 code = None
             continue
         if code is not None:
@@ -158,7 +160,8 @@ VALUE_KINDS = (
     (re.compile(r"\b(url|urls|endpoint|base ?url|address|host|link)\b|地址|端点|链接", re.I),
      re.compile(r"https?://|api\.z\.ai|/api/")),
     (re.compile(r"\b(command|install|add|run|npx|npm|cli|set ?up|configure|hook|connect)\b|命令|安装|添加|配置", re.I),
-     re.compile(r"```|\bnpx\b|\bnpm\b|\bclaude mcp add\b|\bcurl\b|\"(url|command|args|env|type)\"|^\s*\$ |^`[^`\n]+`$", re.M)),
+     re.compile(r"```|\bnpx\b|\bnpm\b|\bclaude mcp add\b|\bcurl\b|\"(url|command|args|env|type)\"|^\s*\$ |"
+                r"^`[^`\n]+`$", re.M)),
     (re.compile(r"\b(version|node(\.js)?|python|how old|which release)\b|版本", re.I), VERSION_VALUE),
     (re.compile(r"\b(file|config(uration)? file|path|folder|directory|where is|where do|where are)\b|文件|路径", re.I),
      FILE_VALUE),

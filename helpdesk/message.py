@@ -784,8 +784,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     off_plan_use = bool(re.search(
         r"\b(in|into|for|inside|behind|power\w*|integrat\w*( it)?( in| into| with)?|plug\w*( it)? into|use (it|the plan|"
         r"glm|the key|my key) (in|for|with))\s+((my|our|a|company'?s?)\s+(own\s+)?(customer\s+)?(website|web ?app|"
-        r"app|application|product|service|saas|bot|chatbot|discord bot|telegram bot)|the\s+(customer\s+)?(website|web ?app|"
-        r"product|saas|bot|chatbot|discord bot|telegram bot))\b|\b(chatbot|discord bot|telegram "
+        r"app|application|product|service|saas|bot|chatbot|discord bot|telegram bot)|the\s+(customer\s+)?(website|"
+        r"web ?app|product|saas|bot|chatbot|discord bot|telegram bot))\b|\b(chatbot|discord bot|telegram "
         r"bot|qq (bot|channel)|wechat bot|not (for )?coding(?! ?(plan|agents?|tools?))|new-?api|one-?api|api relay|api gateway)\b|机器人|公众号|"
         r"中转|分发渠道|(api|中转|new-?api|one-?api)\s*渠道", own)) and bool(
         re.search(r"(?<![a-z0-9])glm|coding ?plan|z\.ai|zhipu|智谱|套餐|api key", everything))

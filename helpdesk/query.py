@@ -81,8 +81,8 @@ SYNONYMS = (
     (re.compile(r"\b(cut off|stopp?(ed|s)? (midway|halfway|early)|truncated|incomplete (answer|response|output))\b", re.I),
      "finish_reason stop length"),
     (re.compile(r"\btrain(s|ed|ing)? (your|the|their|its|on|with|models)\b|\b(store|stored|keep|kept|retain\w*|collect\w*|"
-                r"log|logged|share|shared|sell) (my|our|the|user) (code|data|prompts|conversations|repo\w*)\b|\bimprove (their|its|your|"
-                r"the) models?\b|\bdata "
+                r"log|logged|share|shared|sell) (my|our|the|user) (code|data|prompts|conversations|repo\w*)\b|"
+                r"\bimprove (their|its|your|the) models?\b|\bdata "
                 r"(retention|usage|privacy)\b|训练|隐私|数据安全", re.I), "privacy policy personal data train models"),
     (re.compile(r"\b(quota|limit) (resets?|refresh\w*)\b|\bwhen (does|will) (it|the quota|my quota) (reset|refresh)",
                 re.I), "refresh cycle"),
@@ -106,7 +106,8 @@ OTHER_TOOL_PAGE = "other tools OpenAI protocol"
 # A China-platform base URL the message shows, in the docs' words for it: "open.bigmodel.cn/api/coding/paas/v4" is the
 # coding endpoint, when no tool's page is there to find (Z.ai's own URLs already share the docs' words; naming their
 # kind too pulled the API's pages up)
-ENDPOINT_WORDS = {"bigmodel-coding": "dedicated Coding API endpoint", "bigmodel-anthropic": "Anthropic compatible base url"}
+ENDPOINT_WORDS = {"bigmodel-coding": "dedicated Coding API endpoint",
+                  "bigmodel-anthropic": "Anthropic compatible base url"}
 MCP_WORDS = {"web-search": "web search MCP server", "web-reader": "web reader MCP server",
              "vision": "vision understanding MCP server", "zread": "zread MCP server"}
 

@@ -41,7 +41,9 @@ from ingest.lock import ingest_lock
 from ingest.supersede import Supersede
 
 DIMENSIONS = 384
-UNITS_VERSION = 3  # 2: blockquoted notes are units; 3: a long code block's commented command lines are units. Bump when `helpdesk.extractive.units` splits differently: stored unit vectors then re-embed
+# Bump when `helpdesk.extractive.units` splits differently: stored unit vectors then re-embed. 2: blockquoted notes are
+# units; 3: a long code block's commented command lines are units.
+UNITS_VERSION = 3
 
 
 @dataclass(frozen=True)

@@ -919,8 +919,8 @@ RAW = [
     row("Did my Pro quota just get cut?", "plan_quota", {}, [r"400"]),
     row("Is the Lite quota enough for a full work day?", "plan_quota", {}, [r"80"]),
     row("Is the Pro price 30 dollars a month?", "plan_price", {}, [r"\$30"]),
-    row("how many TOKENS exactly do I get per 5-hour window on Pro? input+output, exact number please", "token_allowance",
-        {}, [r"don't state a token quota"]),
+    row("how many TOKENS exactly do I get per 5-hour window on Pro? input+output, exact number please",
+        "token_allowance", {}, [r"don't state a token quota"]),
     # data used to improve models; requests going to another model than the one configured in Claude Code
     row("Do you know if z.ai use your prompts to improve their models?", "data_use", {}, [r"User Content"]),
     row("配置 claude code 所有模型都是 glm-5.1，但是看后台记录还是有大量请求是 glm-4.7，是哪里配置的不对吗？", "claude_mapping", {},
@@ -933,7 +933,8 @@ RAW = [
     row("朋友用我的邀请码买了 Pro，他首单先打了折，那我拿的返利是按原价算还是按折后价算？", "referral_reward"),
     # the deal's end date is not in the docs; an app store's subscription is cancelled by its process; "new user" is
     # one who never paid, however old the account; choosing the renewal date is no renewal question
-    row("when does the 50% off first purchase deal end?", "first_purchase_deal", {}, [r"don't state when the offer ends"]),
+    row("when does the 50% off first purchase deal end?", "first_purchase_deal", {},
+        [r"don't state when the\s+offer ends"]),
     row("我是在手机 App Store 里订阅的，现在想取消自动续费，网页订阅页上找不到取消按钮", "renewal", {}, [r"distributor",
         r"分销商的流程"], zh=True),
     row("How do I cancel a subscription I bought through the App Store on my iPhone?", "cancel_deadline", {},
@@ -959,8 +960,8 @@ RAW = [
 
 def test_a_charge_story_with_an_upgrade_that_did_not_apply_is_no_upgrade_rule():
     """"Charged twice for Starter to Pro, plan did not change": their charge, for a person; never the upgrade rules."""
-    for story in ("Charged twice for Starter to Pro upgrade, but plan did not change\nHello, I need help with a billing "
-                  "issue. I tried twice to upgrade my subscription from the Starter plan to the Pro plan, and both "
+    for story in ("Charged twice for Starter to Pro upgrade, but plan did not change\nHello, I need help with a "
+                  "billing issue. I tried twice to upgrade my subscription from the Starter plan to the Pro plan, and both "
                   "payments went through. However, the upgrade was not applied, and my account still shows Starter.",):
         result = answer_rules(story, [], SETTINGS, facts=FACTS)
         assert result is None or "upgrade" not in result.trace.get("intent", ""), result

@@ -209,8 +209,8 @@ CASES = [
     # a bank's verification app is no app of the subscriber's own: the payment answer, not the terms
     ("top-up keeps failing with my card. it gets to the bank's verification popup, I approve in the app, and then z.ai "
      "says payment failed.", [r"3DS"], [r"You shall not use"]),
-    ("/usage with my z.ai coding plan key shows only key status and local spend, no real usage limits. Where do I see my "
-     "plan usage?",
+    ("/usage with my z.ai coding plan key shows only key status and local spend, no real usage limits. Where do I "
+     "see my plan usage?",
      [r"glm-plan-usage"], [r"only use your Coding Plan quota"]),
     # the Vision MCP server's model asked about: the model its page names; one stuck on another model, or chosen by the
     # subscriber, also gets the newest version and that the docs offer no choice of model
@@ -653,8 +653,9 @@ def test_a_topic_with_its_own_page_is_not_the_unnamed_tools_setup():
 
 
 def test_a_price_paid_and_a_page_that_still_shows_the_old_plan_is_no_tools_cost_figure():
-    result = answer_rules("I was on Pro monthly and on the 9th I bought Pro annual. I paid the full annual price, but my "
-                          "subscription page still shows the monthly plan with the old end date.", [], SETTINGS, facts=FACTS)
+    result = answer_rules("I was on Pro monthly and on the 9th I bought Pro annual. I paid the full annual price, but "
+                          "my subscription page still shows the monthly plan with the old end date.", [], SETTINGS,
+                          facts=FACTS)
     assert result is None or "cost" not in result.trace.get("diagnosis", []), result
 
 
@@ -668,5 +669,6 @@ def test_a_price_asked_for_is_no_tools_cost_figure(message):
 
 
 def test_the_vision_servers_model_asked_after_an_upgrade_gets_no_cache_advice():
-    result = answer_rules("I upgraded to Pro and want to know which model the Vision MCP uses", [], SETTINGS, facts=FACTS)
+    result = answer_rules("I upgraded to Pro and want to know which model the Vision MCP uses", [], SETTINGS,
+                          facts=FACTS)
     assert result is None or "@latest" not in result.text, result.text

@@ -336,8 +336,8 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
         # "国内版的 Lite 5 小时多少次？": the docs' figures are Z.ai's; said so before them, with a person
         body = (CHINA_LEAD["zh"] if parsed.language == "zh" else CHINA_LEAD["en"]) + "\n" + body
     # Their own case (a failure, a charge, a complaint): the policy is what the docs say, not a check of the account.
-    handoff = bool(diagnosis and diagnosis.handoff) or msg.personal or msg.china_platform or (
-        parsed.intent in CHANGE_INTENTS and not msg.questions and bool(PLAN_NOT_CHANGED.search(msg.ask)))  # their account
+    changed = parsed.intent in CHANGE_INTENTS and not msg.questions and bool(PLAN_NOT_CHANGED.search(msg.ask))
+    handoff = bool(diagnosis and diagnosis.handoff) or msg.personal or msg.china_platform or changed  # their account
     if handoff and settings.support_url not in body:
         body += "\n" + (HANDOFF["zh"] if parsed.language == "zh" else
                         "If this doesn't settle your case, Z.ai support can look at your account: ") + settings.support_url

@@ -31,8 +31,8 @@ NOT_A_SUBSCRIPTION = re.compile(r"\b(request|requests|task|tasks|stream|streamin
 
 def price_asked(text: str, s: Slots) -> bool:
     """The plan's price, or a monthly dollar figure ("is it $3 a month?"); a token count makes it an API question."""
-    if matches(text, COST) and (s.plans or matches(text, r"\b(coding plan|subscription|plan)\b", "套餐")) and not s.tokens \
-            and not asks_of_it(text):  # "can I pause Pro and keep the same price?"
+    plan = s.plans or matches(text, r"\b(coding plan|subscription|plan)\b", "套餐")
+    if matches(text, COST) and plan and not s.tokens and not asks_of_it(text):  # not "can I pause Pro, same price?"
         return True
     return matches(text, r"\$\s?\d|\b\d+(\.\d+)?\s?(usd|dollars?)\b") and matches(text, r"\b(a|per|/) ?month\b|\bmonthly\b")
 
@@ -428,8 +428,9 @@ def renewal_asked(text: str, s: Slots) -> bool:
 
 
 # Bought through an app store: the terms send cancelling through the distributor's process
-DISTRIBUTOR = re.compile(r"\b(app ?store|google play|play store|in-app purchase|distributor)\b|\b(bought|subscribed|purchased|"
-                         r"paid) (it )?(through|via|in|on|from) (the )?(apple|ios|iphone|ipad|android)\b|应用商店|苹果商店|安卓市场|"
+DISTRIBUTOR = re.compile(r"\b(app ?store|google play|play store|in-app purchase|distributor)\b|"
+                         r"\b(bought|subscribed|purchased|paid) (it )?(through|via|in|on|from) (the )?"
+                         r"(apple|ios|iphone|ipad|android)\b|应用商店|苹果商店|安卓市场|"
                          r"(在|从|用|通过)(手机|苹果|iphone|ipad|安卓).{0,6}(订阅|购买|买的|买了)", re.I)
 
 
@@ -569,7 +570,8 @@ def data_use_asked(text: str, s: Slots) -> bool:
     provider = r"\b(z\.?ai|zhipu|you|they|glm|the (service|provider|company|platform))\b"
     return (matches(text, rf"\btrain\w*\b.{{0,40}}\b{theirs}\b|\b{theirs}\b.{{0,60}}\btrain\w*\b|"
                           rf"{provider}.{{0,20}}\b(store|stores|stored|keep|keeps|kept|retain\w*|log|logs|logged|save|saves|"
-                          rf"saved|collect\w*|share|shares|sell|sells)\s+{theirs}\b|\bdata (retention|privacy|usage policy)\b|"
+                          rf"saved|collect\w*|share|shares|sell|sells)\s+{theirs}\b|"
+                          r"\bdata (retention|privacy|usage policy)\b|"
                           # "do you know if z.ai use your prompts to improve their models?"
                           rf"{provider}.{{0,20}}\b(use|uses|using|used)\s+{theirs}\b.{{0,30}}\b(improv|develop)\w*",
                     r"(代码|数据|提示词|对话|输入).{0,12}(训练|留存|收集|泄露)", r"(训练|收集).{0,8}(我的|用户的?)?(代码|数据|提示词|对话)",
@@ -646,14 +648,15 @@ def first_purchase_deal(r: Reply, p: Parsed) -> str:
     pct = r.fact("price.first_purchase_deal")
     lite, pro = r.fact("price.lite_monthly"), r.fact("price.pro_monthly")
     from_lite, from_pro = r.fact("price.from_lite"), r.fact("price.from_pro")
-    if re.search(r"\bwhen (does|will|is|do)\b.{0,40}\b(end|ends|expire|expires|over|finish|stop)\b|\buntil when\b|\bhow long "
-                 r"(is|will|does)\b.{0,30}\b(last|run|valid|on)\b|\bdeadline\b|截止|到什么时候|什么时候结束|持续到|有效期", p.text):
+    if re.search(r"\bwhen (does|will|is|do)\b.{0,40}\b(end|ends|expire|expires|over|finish|stop)\b|\buntil when\b|"
+                 r"\bhow long (is|will|does)\b.{0,30}\b(last|run|valid|on)\b|\bdeadline\b|截止|到什么时候|什么时候结束|"
+                 r"持续到|有效期", p.text):
         # "when does the deal end?": the docs give no end date
         if p.language == "zh":
             return (f"产品概览页写的是首次购买 GLM Coding Plan 立减 {pct}%，文档没有写明这个优惠什么时候结束；当前优惠以订阅页面为准："
                     f"{SUBSCRIBE_PAGE}")
-        return (f"The overview offers {pct}% off your first GLM Coding Plan purchase; the docs don't state when the offer "
-                f"ends: the subscription page shows the current offer, {SUBSCRIBE_PAGE}.")
+        return (f"The overview offers {pct}% off your first GLM Coding Plan purchase; the docs don't state when the "
+                f"offer ends: the subscription page shows the current offer, {SUBSCRIBE_PAGE}.")
     if re.search(r"\b(still|currently|right now|now|anymore|today|ended|over|expired?)\b|还有|现在|目前|结束", p.text):
         # whether an offer is still on today is the subscription page's to say, not a page dated weeks ago
         if p.language == "zh":

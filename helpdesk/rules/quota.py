@@ -113,8 +113,8 @@ def token_allowance_asked(text: str, s: Slots) -> bool:
                          r"budget)\b", r"多少.{0,4}(token|tokens)", r"(token|tokens).{0,6}(额度|上限|限制)") and not s.tokens \
         and not s.api_model and not matches(
             re.sub(r"\binput ?(\+|and|&|/) ?output\b", " ", text),  # "input+output" is the total, not one request's
-            COST, r"\b(context|output|input|max_tokens|per request|(one|1|a single) request|single (prompt|request)|did i use|"
-                  r"used|hit|limit per)\b", "上下文", "单次", "输出", "消耗了", "用了多少")
+            COST, r"\b(context|output|input|max_tokens|per request|(one|1|a single) request|single (prompt|request)|"
+                  r"did i use|used|hit|limit per)\b", "上下文", "单次", "输出", "消耗了", "用了多少")
 
 
 @register("token_allowance", When(188, token_allowance_asked), facts=("tokens.monthly", "calls_per_prompt", *PLAN_FACTS))
@@ -125,9 +125,9 @@ def token_allowance(r: Reply, p: Parsed) -> str:
     if p.language == "zh":
         return (f"文档没有给出按 token 计的套餐额度：套餐按 prompt 计（每 5 小时 Lite 约 {lite}、Pro 约 {pro}、Max 约 {mx} 次），每次 prompt "
                 f"通常包含 {low}–{high} 次模型调用，FAQ 把它概括为每月“tens of billions of tokens”（数百亿 tokens）的总量。")
-    return (f"The docs don't state a token quota per plan: the plan counts prompts (Lite ~{lite}, Pro ~{pro}, Max ~{mx} every 5 "
-            f"hours), each typically {low}–{high} model calls, which the FAQ sums up as \"a total monthly allowance of "
-            f"{total}\".")
+    return (f"The docs don't state a token quota per plan: the plan counts prompts (Lite ~{lite}, Pro ~{pro}, "
+            f"Max ~{mx} every 5 hours), each typically {low}–{high} model calls, which the FAQ sums up as \"a total "
+            f"monthly allowance of {total}\".")
 
 
 @register("model_calls", When(190, model_calls_asked), facts=("calls_per_prompt", "quota.refresh", *PLAN_FACTS))

@@ -232,7 +232,8 @@ def claude_mapping_asked(text: str, s: Slots) -> bool:
 CHECK_MODEL = (r"\b(which|what) model\b.{0,30}\b(using|use|running|in use|active|right now)\b|\b(check|see|tell|verify|"
                r"confirm)\b.{0,30}\b(current |which |the )?model\b", r"(查看|确认|看).{0,8}(当前)?(用的|使用的)?(是)?(哪个|什么)?模型")
 # "my 5h window is gone in an hour and a half with glm-5": the quota goes faster on GLM-5
-DRAINS = (r"\b(gone|drain\w*|burn\w*|eat\w*|runs? out|ran out|used up|faster|lasts?|lasted)\b", r"用得(很)?快|消耗(得)?(很)?快|用完")
+DRAINS = (r"\b(gone|drain\w*|burn\w*|eat\w*|runs? out|ran out|used up|faster|lasts?|lasted)\b",
+          r"用得(很)?快|消耗(得)?(很)?快|用完")
 
 
 @register("claude_mapping", When(200, claude_mapping_asked),
@@ -255,8 +256,8 @@ def claude_mapping(r: Reply, p: Parsed) -> str:
 def _claude_mapping(r: Reply, p: Parsed) -> str:
     opus, sonnet, haiku = r.fact("claude.opus"), r.fact("claude.sonnet"), r.fact("claude.haiku")
     if p.slots.get("glm5") and p.slots.get("plans") and set(p.slots["plans"]) == {"lite"} and matches(
-            p.text, r"(opus|sonnet|haiku|model)\w*\W{0,6}glm-?5\b", r"glm-?5\b.{0,60}\b(error|errors|fail\w*|rejected)\b",
-            r"glm-?5.{0,30}(报错|失败|不能用|用不了)"):
+            p.text, r"(opus|sonnet|haiku|model)\w*\W{0,6}glm-?5\b",
+            r"glm-?5\b.{0,60}\b(error|errors|fail\w*|rejected)\b", r"glm-?5.{0,30}(报错|失败|不能用|用不了)"):
         # "GLM-5 on Lite -> every opus request errors": the plan they named has no GLM-5, whatever the mapping says
         r.fact("models.lite_no_glm5")
         r.fact("models.lite_glm5_error")
@@ -264,8 +265,8 @@ def _claude_mapping(r: Reply, p: Parsed) -> str:
             return (f"Lite 套餐目前不包含 GLM-5 额度，所以在 Lite 上把模型映射为 GLM-5 会报错；请把 ANTHROPIC_DEFAULT_OPUS_MODEL "
                     f"等改回默认映射（Opus → {opus}，Sonnet → {sonnet}，Haiku → {haiku}）。")
         return (f"The Lite plan currently does not include GLM-5 quota, so a model mapped to GLM-5 on Lite returns an "
-                f"error: set ANTHROPIC_DEFAULT_OPUS_MODEL back to the default mapping (Opus → {opus}, Sonnet → {sonnet}, "
-                f"Haiku → {haiku}).")
+                f"error: set ANTHROPIC_DEFAULT_OPUS_MODEL back to the default mapping (Opus → {opus}, Sonnet → "
+                f"{sonnet}, Haiku → {haiku}).")
     if p.language == "zh":
         return (f"Claude Code 的默认映射：ANTHROPIC_DEFAULT_OPUS_MODEL → {opus}，ANTHROPIC_DEFAULT_SONNET_MODEL → {sonnet}，"
                 f"ANTHROPIC_DEFAULT_HAIKU_MODEL → {haiku}。Pro 或 Max 套餐可以在 ~/.claude/settings.json 中自行把模型改为 "

@@ -57,7 +57,8 @@ OPTION_MISSING = re.compile(
     r"entrypoint|coding plan)|\b(provider|option|entrypoint|coding plan)s?\b.{0,30}\b(missing|not (showing|shown|listed|there))\b|"
     r"\bonly (shows?|lists?|see|has)\b\s*[\"“'`]|(找不到|没有|看不到).{0,10}(coding ?plan|选项|提供商|服务商)|"
     r"\b(has|have|there'?s|there is) no\b.{0,30}\b(option|entrypoint|coding plan|provider)|"
-    r"^\W*(\[[^\]]*\]\s*)?no (coding plan )?(option|entrypoint|provider)\b", re.I | re.M)  # a title: "no coding plan entrypoint"
+    # a title: "[Roo Code] no coding plan entrypoint"
+    r"^\W*(\[[^\]]*\]\s*)?no (coding plan )?(option|entrypoint|provider)\b", re.I | re.M)
 # "Is Zed supported?", "does it work with aider?", "Zed 能用吗": whether a tool can be used at all.
 SUPPORT_ASK = re.compile(r"\b(support(ed|s)?|works? (with|in|on)|compatible|can (i|we|you) (use|run)|usable|available)\b"
                          r"|支持|能用|可以用|兼容", re.I)
@@ -290,7 +291,8 @@ def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Dia
     tool = next((t for t in msg.tools + msg.other_tools if t != "claude-code"), None)
     if "vision" in servers[:1] and "Z_AI_API_KEY" in pasted and "Z_AI_MODE" not in pasted:
         d.fact("mcp.vision_server")  # the page's command sets both variables
-        d.say("mcp", "Your Vision MCP config sets Z_AI_API_KEY but no Z_AI_MODE: the page sets Z_AI_MODE=ZAI beside it.",
+        d.say("mcp", "Your Vision MCP config sets Z_AI_API_KEY but no Z_AI_MODE: the page sets Z_AI_MODE=ZAI beside "
+                     "it.",
               "你的 Vision MCP 配置只设置了 Z_AI_API_KEY，没有 Z_AI_MODE：页面的配置里同时设置了 Z_AI_MODE=ZAI。")
     if symptom_section(d, msg, servers[:1], corpus_dir):
         d.handoff = msg.failing
@@ -399,13 +401,14 @@ def quota_drain(d: Diagnosis, msg: Message) -> None:
     d.handoff = True
 
 
-# A tool showing a cost for what the plan covers (a named tool's figure; "I paid the full price, but the page still shows
-# the monthly plan" is no tool's display): "opencode is showing the price ($0.08) although it's a coding plan
+# A tool showing a cost for what the plan covers (a named tool's figure; "I paid the full price, but the page still
+# shows the monthly plan" is no tool's display): "opencode is showing the price ($0.08) although it's a coding plan
 # model", "Crush calculates cost per million tokens for the coding plan", "用 coding plan 显示花费了 $3"
 _SHOWN = r"(shows|showing|shown|displays|displayed|displaying|calculates|calculated|calculating|calculation|computes|" \
          r"computed|computing|estimates|estimated)"  # the tool's doing; "show me the price" asks for it
-COST_DISPLAY = re.compile(rf"\b{_SHOWN}\b[^.\n]{{0,60}}(\bprices?\b|(?<!/)\bcosts?\b|\$\s?\d)|\b(prices?|costs?)\b[^.\n]{{0,40}}"
-                          rf"\b{_SHOWN}\b|(显示|计算|统计)(了|出)?.{{0,12}}(费用|价格|花费|花了|金额|成本|\$)", re.I)
+COST_DISPLAY = re.compile(rf"\b{_SHOWN}\b[^.\n]{{0,60}}(\bprices?\b|(?<!/)\bcosts?\b|\$\s?\d)|"
+                          rf"\b(prices?|costs?)\b[^.\n]{{0,40}}\b{_SHOWN}\b|"
+                          r"(显示|计算|统计)(了|出)?.{0,12}(费用|价格|花费|花了|金额|成本|\$)", re.I)
 
 
 def cost_display(d: Diagnosis) -> None:
@@ -413,10 +416,10 @@ def cost_display(d: Diagnosis) -> None:
     only = d.fact("quota.plan_only")
     hours = d.fact("quota.refresh")
     billing = d.fact("billing.history")
-    d.say("cost", f"The FAQ: \"GLM-4.7 calls made in supported coding tools will {only}\"; once the quota is used up you "
-                  f"wait for the next {hours}-hour cycle, and \"the system will not deduct from your account balance\". The "
-                  f"docs don't cover the cost a tool displays; what you were actually charged is under Billing → Billing "
-                  f"History ({billing}).",
+    d.say("cost", f"The FAQ: \"GLM-4.7 calls made in supported coding tools will {only}\"; once the quota is used "
+                  f"up you wait for the next {hours}-hour cycle, and \"the system will not deduct from your account "
+                  f"balance\". The docs don't cover the cost a tool displays; what you were actually charged is under "
+                  f"Billing → Billing History ({billing}).",
           f"FAQ 说：在支持的编程工具中调用 GLM-4.7 只会消耗你的 Coding Plan 额度；额度用完后要等到下一个 {hours} 小时周期刷新，"
           f"系统不会扣你的账户余额。工具自己显示的费用，文档没有说明；实际扣费请在 Billing → Billing History（{billing}）查看。")
 
@@ -707,9 +710,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask) and not re.search(
         rf"\b(in|with|on|through|via|from)\s+(a |the |my )?{PLACES_AND_PLATFORMS.pattern}\b", msg.ask, re.I)  # "use it in Japan"
     unlisted_config = msg.failing and msg.has_paste and router  # the router's pasted config that fails: the same answer
-    # "Trying to use aider with GLM 4.7 but I get this error": a tool the docs don't name, failing, no listed tool beside it
-    unlisted_failing = msg.failing and not (tool or msg.errors or msg.topics) and bool(msg.other_tools) and _config_failure(
-        msg, known)  # (a topic with its own page, "thinking won't turn on in codex", is that page's question)
+    # "Trying to use aider with GLM 4.7 but I get this error": a tool the docs don't name, failing, no listed tool
+    # beside it (a topic with its own page, "thinking won't turn on in codex", is that page's question)
+    unlisted_failing = msg.failing and not (tool or msg.errors or msg.topics) and bool(msg.other_tools) and \
+        _config_failure(msg, known)
     if unlisted_name and unlisted and not setup_ask:
         unlisted_name = _unlisted_tool(msg)  # "does it work in Brazil?" names no tool; only a known or CamelCase one
     rate_limited = bool(RATE_LIMITED.search(msg.ask)) and not known
@@ -762,7 +766,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                   f"{'；'.join(counts)}），FAQ 也没有其他付费方式，所以不需要另外充值：账户为什么出现这个错误，请 Z.ai 客服查看。")
             d.handoff = True
             return d
-        bare = re.search(r"Authorization[\"']?\s*:\s*[\"']?(?!Bearer\b)[\w.<]", msg.raw, re.I)  # in a header or a JSON config
+        bare = re.search(r"Authorization[\"']?\s*:\s*[\"']?(?!Bearer\b)[\w.<]", msg.raw, re.I)  # a header, or JSON
         if bare and set(msg.mcp) & set(REMOTE_MCP):  # the header without "Bearer ": the page's format has it
             d.say("mcp", "Your Authorization header has no \"Bearer \": the MCP pages set it as \"Authorization: Bearer "
                          "<your Z.ai API key>\".",
@@ -791,13 +795,14 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
             # the model": that, its newest version, and that the docs offer no choice of model
             model = d.fact("mcp.vision.model")
             other = bool(named - {model.lower()}) or bool(re.search(
-                r"\b(choos\w*|switch\w*|select\w*|pick|upgrad\w*)\b.{0,20}\bmodel|(自选|切换|升级|选择).{0,6}模型", msg.ask, re.I))
+                r"\b(choos\w*|switch\w*|select\w*|pick|upgrad\w*)\b.{0,20}\bmodel|(自选|切换|升级|选择).{0,6}模型", msg.ask,
+                re.I))
             if other:
                 d.fact("mcp.vision_latest")
             d.say("mcp", f"The Vision MCP page: the server provides {model}'s capabilities (image analysis, video "
-                         "understanding)" + ("; an older cached version may still be running, so clear the npx cache or "
-                                            "install `@z_ai/mcp-server@latest`. The docs don't mention choosing the "
-                                            "server's model." if other else "."),
+                         "understanding)" + ("; an older cached version may still be running, so clear the npx cache "
+                                            "or install `@z_ai/mcp-server@latest`. The docs don't mention choosing "
+                                            "the server's model." if other else "."),
                   f"Vision MCP 页面说：这个服务提供 {model} 的能力（图像分析、视频理解）" + (
                       "；老用户可能仍在用缓存的旧版本，请清除 npx 缓存，或安装 `@z_ai/mcp-server@latest`。文档没有提到可以自选这个"
                       "服务使用的模型。" if other else "。"))

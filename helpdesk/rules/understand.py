@@ -331,10 +331,10 @@ QUOTA = r"\b(prompts?|quota|usage|limit|limits|allowance|requests?)\b|额度|次
 # enough?", "did my quota get cut?", "does Pro cost more?") asks the amount.
 POLAR_START = re.compile(r"^\W*(is|are|was|were|can|could|does|do|did|will|would|should|may|has|have)\b(?! there\b)",
                          re.I)  # "is there regional pricing?" asks whether such a figure exists
-AMOUNT_CUE = (r"\bhow (many|much)\b|\d|\b(five|five-hour|per (day|week|month)|every|enough|sufficient|higher|lower|more|"
-              r"less|bigger|smaller|same as|double|compare\w*|than|still|correct|right|true|cut|reduc\w*|drop\w*|chang\w*|"
-              r"shr[iu]nk\w*|increas\w*|decreas\w*|different|cost|costs|expensive|cheap\w*|worth|pay|paying|charge\w*|fee|"
-              r"discount\w*)\b")
+AMOUNT_CUE = (r"\bhow (many|much)\b|\d|\b(five|five-hour|per (day|week|month)|every|enough|sufficient|higher|lower|"
+              r"more|less|bigger|smaller|same as|double|compare\w*|than|still|correct|right|true|cut|reduc\w*|drop\w*|"
+              r"chang\w*|shr[iu]nk\w*|increas\w*|decreas\w*|different|cost|costs|expensive|cheap\w*|worth|pay|paying|"
+              r"charge\w*|fee|discount\w*)\b")
 
 
 def asks_of_it(text: str) -> bool:
