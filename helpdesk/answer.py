@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 from helpdesk.embedding import Embedder
 from helpdesk.extractive import (FILE_VALUE, MODEL_PICKER, PROMOTION, VARIABLE_VALUE, VERSION_VALUE, asks_for, compose,
                                  composed, quoted_phrases)
-from helpdesk.message import TOPIC_ZH, Message, analyse
+from helpdesk.message import MCP_SERVERS, TOPIC_ZH, Message, analyse
 from helpdesk.query import preferred_docs, retrieval_query
 from helpdesk.retrieval import Retriever, terms, translate
 from helpdesk.rules import answer_rules, cited
@@ -93,15 +93,23 @@ def retrieve(query: str, settings: Settings, retriever: Retriever, prefer: tuple
 
 
 def offline_from(query: str, passages: list[Passage], confidence: float, off_topic: bool,
-                 settings: Settings, embedder: Embedder, language: str = "en", phrases: tuple[str, ...] = ()
-                 ) -> Answer:
-    if not passages or confidence < settings.abstain_threshold:
+                 settings: Settings, embedder: Embedder, language: str = "en", phrases: tuple[str, ...] = (),
+                 named: tuple[str, ...] = ()) -> Answer:
+    """The extractive answer; an abstention when the evidence is too weak, unless the top passage is on the page of
+    what the message names (its tool, its MCP server): that page is then quoted, hedged as the closest it says."""
+    if not passages or confidence < settings.abstain_threshold and (
+            off_topic or passages[0].chunk.doc_id not in named):
         return abstain(settings, off_topic=off_topic, confidence=confidence, language=language)
     text, used = compose(query, passages, embedder, settings, phrases)
     if not text:
         return abstain(settings, off_topic=False, confidence=confidence, language=language)
     sources = tuple({passages[i].chunk.doc_id: _source(passages[i]) for i in used}.values())  # one per page
     return Answer(text=text, route="retrieval", sources=sources, confidence=round(min(max(confidence, 0.0), 1.0), 3))
+
+
+def named_pages(msg: Message) -> tuple[str, ...]:
+    """The pages of the tools and MCP servers the message names."""
+    return tuple(msg.tool_docs) + tuple(MCP_SERVERS[m][1] for m in msg.mcp)
 
 
 def introduced(result: Answer, msg: Message) -> Answer:
@@ -148,7 +156,7 @@ def answer_offline(question: str, history: Sequence[dict], settings: Settings, r
     passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg), phrases)
     off_topic = off_topic and not msg.on_topic
     result = framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder, msg.language,
-                                 phrases), msg, settings)
+                                 phrases, named_pages(msg)), msg, settings)
     result = introduced(hedged(result, msg, settings), msg)
     return _traced(result, query=query, passages=[p.chunk.id for p in passages],
                    ranked=[p.chunk.doc_id for p in passages], message=msg.summary())
@@ -280,7 +288,8 @@ def answer_stream(helpdesk: Helpdesk, question: str, history: Sequence[dict] = (
     passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg), phrases)
     off_topic = off_topic and not msg.on_topic
     offline = _traced(introduced(hedged(framed(offline_from(query, passages, confidence, off_topic, settings,
-                                                            retriever.embedder, msg.language, phrases), msg, settings), msg,
+                                                            retriever.embedder, msg.language, phrases, named_pages(msg)),
+                                               msg, settings), msg,
                                          settings), msg), query=query,
                       passages=[p.chunk.id for p in passages], ranked=[p.chunk.doc_id for p in passages],
                       message=msg.summary())

@@ -357,3 +357,16 @@ def test_a_chinese_ask_for_a_diagram_tool_finds_the_vision_servers_tool(helpdesk
     """"ER 图和系统架构图…视觉 MCP 有对应的工具吗": the Vision MCP page's list names the tool for diagrams."""
     result = helpdesk.answer("想让 agent 看数据库的 ER 图和系统架构图帮我理解项目，视觉 MCP 有对应的工具吗")
     assert "understand_technical_diagram" in result.text, result.text
+
+
+def test_weak_evidence_on_the_page_of_what_the_message_names_is_quoted_hedged_not_refused(helpdesk):
+    """"zread 读不了私有仓库": few words the docs share, but the top passage is the Zread MCP page the message names; its
+    closest sentence is quoted as the closest, with a person, instead of "I couldn't find this"."""
+    from helpdesk.answer import named_pages
+    from helpdesk.message import analyse
+
+    message = "zread 读不了私有仓库"
+    assert "devpack-mcp-zread" in named_pages(analyse(message, helpdesk.settings.corpus_dir))
+    result = helpdesk.answer(message)
+    assert result.route == "retrieval" and result.sources[0].doc == "devpack-mcp-zread", (result.route, result.text)
+    assert helpdesk.settings.support_url in result.text
