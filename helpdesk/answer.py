@@ -107,9 +107,15 @@ def offline_from(query: str, passages: list[Passage], confidence: float, off_top
     return Answer(text=text, route="retrieval", sources=sources, confidence=round(min(max(confidence, 0.0), 1.0), 3))
 
 
+# The plan's own extensions, by the names subscribers type for them
+EXTENSIONS = ((re.compile(r"coding[\s-]?(tool[\s-]?)?helper|\bchelper\b", re.I), "devpack-extension-coding-tool-helper"),
+              (re.compile(r"glm-plan-usage|usage[\s-]query plugin", re.I), "devpack-extension-usage-query-plugin"))
+
+
 def named_pages(msg: Message) -> tuple[str, ...]:
-    """The pages of the tools and MCP servers the message names."""
-    return tuple(msg.tool_docs) + tuple(MCP_SERVERS[m][1] for m in msg.mcp)
+    """The pages of the tools, MCP servers and plan extensions the message names."""
+    return tuple(msg.tool_docs) + tuple(MCP_SERVERS[m][1] for m in msg.mcp) + tuple(
+        doc for pattern, doc in EXTENSIONS if pattern.search(msg.ask))
 
 
 def introduced(result: Answer, msg: Message) -> Answer:

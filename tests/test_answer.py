@@ -367,6 +367,8 @@ def test_weak_evidence_on_the_page_of_what_the_message_names_is_quoted_hedged_no
 
     message = "zread 读不了私有仓库"
     assert "devpack-mcp-zread" in named_pages(analyse(message, helpdesk.settings.corpus_dir))
+    assert named_pages(analyse("coding-helper's wizard is interactive, can I pass the key as args?",
+                               helpdesk.settings.corpus_dir)) == ("devpack-extension-coding-tool-helper",)
     result = helpdesk.answer(message)
     assert result.route == "retrieval" and result.sources[0].doc == "devpack-mcp-zread", (result.route, result.text)
     assert helpdesk.settings.support_url in result.text
