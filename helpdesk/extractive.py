@@ -241,13 +241,16 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settin
         shared = words & set(_WORDS.findall(f"{text} {unit.heading.lower()}"))
         bonus += settings.extractive_word_bonus * len(shared) / len(words)
     value = settings.extractive_value_bonus
-    if wanted and any(p.search(unit.text) for p in wanted) and not _label(unit):  # a step's title names the value, holds none
+    # the words the subscriber copied from a screen ("the Context Window Size box"): the unit that holds them is about
+    # that setting, and its value is the one they need, whatever else their message describes
+    copied = any(phrase in plain(unit.text) for phrase in phrases)
+    if wanted and (copied or any(p.search(unit.text) for p in wanted)) and not _label(unit):  # a title holds no value
         bonus += value
     elif wanted:
         bonus -= value / 3  # names the topic, holds nothing asked for
     if RESTATEMENT.match(unit.text):
         bonus -= value
-    if any(phrase in plain(unit.text) for phrase in phrases):  # the words the subscriber copied from a screen
+    if copied:
         bonus += value
     if FOR_SUBSCRIBERS.match(unit.text) and unit.passage == 0:  # on the page retrieval put first, never pulling another in
         bonus += value / 2

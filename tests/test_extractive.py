@@ -102,3 +102,20 @@ def test_a_long_command_lists_commented_lines_are_units_and_hold_a_command():
     assert not _label(line) and any(p.search(line.text) for p in asks_for("which command switches it to English?"))
     short = units(0, "```bash\nnpx @z_ai/coding-helper  # run it\n```")
     assert [u.text for u in short] == ["```bash\nnpx @z_ai/coding-helper  # run it\n```"]
+
+
+
+def test_a_setting_copied_from_the_screen_counts_as_the_value_asked_for():
+    """The message describes its provider and base URL (so URL and provider values look wanted) but names the box it
+    left at the default, "Context Window Size": the unit holding that box is the value it needs, not a topic-only line."""
+    from helpdesk.extractive import Unit, _bonus
+    from helpdesk.settings import Settings
+
+    question = ('Provider is OpenAI Compatible, base url https://api.z.ai/api/coding/paas/v4. The "Context Window Size" '
+                "box was left at 128000.")
+    unit = Unit(0, 0, "Adjust **Context Window Size** to `204800`", True)
+    wanted, settings = asks_for(question), Settings()
+    assert wanted and not any(p.search(unit.text) for p in wanted)  # no URL, no provider in it
+    copied = _bonus(question, unit, wanted, settings, quoted_phrases(question))
+    plain_bonus = _bonus(question, unit, wanted, settings, ())
+    assert copied - plain_bonus >= settings.extractive_value_bonus * 2  # held, not penalised, and the phrase itself
