@@ -372,4 +372,3 @@ def test_weak_evidence_on_the_page_of_what_the_message_names_is_quoted_hedged_no
     result = helpdesk.answer(message)
     assert result.route == "retrieval" and result.sources[0].doc == "devpack-mcp-zread", (result.route, result.text)
     assert helpdesk.settings.support_url in result.text
-
