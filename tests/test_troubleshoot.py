@@ -217,6 +217,9 @@ CASES = [
     ("内置 Vision MCP（analyze_image）固定 GLM-4.5V，请求升级 GLM-5V 系列或允许自选视觉模型",
      [r"GLM-4\.6V", r"@latest", r"文档没有提到可以自选"], []),
     ("which model is behind the vision mcp server?", [r"GLM-4\.6V"], [r"@latest", r"choosing"]),
+    # the page's one-line script run on Windows: the page says it does not support Windows
+    ('win11 上用 git bash 跑文档里那个一键脚本\ncurl -O "https://cdn.bigmodel.cn/install/claude_code_zai_env.sh" && bash '
+     "./claude_code_zai_env.sh\n跑完没报错，但 claude 启动还是让我登录", [r"不支持 Windows", r"coding-helper"], []),
     # a missing option said in a title, or with the dropdown's values in backticks: the page's "update the plugin"
     ("[Roo Code] no coding plan entrypoint for Z AI\nAPI Provider: Z AI\nZ AI Entrypoint dropdown only has "
      "`International Standard` and `China Standard`.", [r"update the plugin to the latest version"], []),

@@ -842,7 +842,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
             r"\bnpm\b|\binstall(ing)? (claude|it|the)|\b(when|while) install\w*|安装", msg.raw, re.I)) and not re.search(
             r"\b(after|since) (installing|i installed)|\bis installed\b|\b(edit|write|access)\w* (files?|folders?)", msg.raw, re.I)
     banned = msg.enforcement and bool(msg.personal or msg.questions)  # a ban asked about or reported
-    if not (banned or install_permission or option_missing or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+    # the Claude Code page's one-line script run on Windows (Git Bash, PowerShell): the page says it does not support it
+    script_on_windows = bool(re.search(r"claude_code_zai_env\.sh|(automated|one-?line|一键)\s*(script|脚本)", msg.raw, re.I)
+                             and re.search(r"\bwin(dows)?\s*\d*\b|git ?bash|powershell|\bcmd\b|\bwsl\b", msg.raw, re.I))
+    if not (banned or install_permission or script_on_windows or option_missing or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask or unlisted_config
@@ -1054,6 +1057,13 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
               "在 Windows 上，Claude Code 页面用 Cmd 命令 `setx ANTHROPIC_AUTH_TOKEN your_zai_api_key` 和 "
               "`setx ANTHROPIC_BASE_URL https://api.z.ai/api/anthropic` 设置变量（PowerShell 用 "
               "[System.Environment]::SetEnvironmentVariable(..., 'User')），然后打开新的终端。")
+    if script_on_windows:
+        d.fact("tool.claude-code.script_no_windows")
+        d.say("diagnosis", "The Claude Code page says of the automated script (claude_code_zai_env.sh): \"only macOS "
+                           "Linux environment is supported, this method does not support Windows\". On Windows, set the "
+                           "variables by hand as the page shows, or run the Coding Tool Helper (`npx @z_ai/coding-helper`).",
+              "Claude Code 页面对这个自动脚本（claude_code_zai_env.sh）的说明是：只支持 macOS 和 Linux，不支持 Windows。在 Windows "
+              "上请按页面的方法手动设置环境变量，或运行 Coding Tool Helper（`npx @z_ai/coding-helper`）。")
     if install_permission:
         d.fact("tool.claude-code.permission")
         d.say("diagnosis", "The Claude Code page: \"If you encounter permission issues during installation, try using `sudo` "
