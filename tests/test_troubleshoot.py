@@ -217,6 +217,10 @@ CASES = [
     ("内置 Vision MCP（analyze_image）固定 GLM-4.5V，请求升级 GLM-5V 系列或允许自选视觉模型",
      [r"GLM-4\.6V", r"@latest", r"文档没有提到可以自选"], []),
     ("which model is behind the vision mcp server?", [r"GLM-4\.6V"], [r"@latest", r"choosing"]),
+    # the Vision server added with the page's placeholder key: remove it before adding it again
+    ("zai-mcp-server added with placeholder key. Ran the one-click command and forgot to replace `your_api_key`; "
+     "running it again says: MCP server zai-mcp-server already exists in user config", [r"claude mcp remove zai-mcp-server"],
+     []),
     # the page's one-line script run on Windows: the page says it does not support Windows
     ('win11 上用 git bash 跑文档里那个一键脚本\ncurl -O "https://cdn.bigmodel.cn/install/claude_code_zai_env.sh" && bash '
      "./claude_code_zai_env.sh\n跑完没报错，但 claude 启动还是让我登录", [r"不支持 Windows", r"coding-helper"], []),

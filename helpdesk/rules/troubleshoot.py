@@ -780,6 +780,15 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                          "local folder and ask for it by its name or path.",
                   "Vision MCP 页面说：除了 Claude Code，直接把图片粘贴到客户端无法调用这个 MCP 服务（客户端会自己把图片转码后直接"
                   "调用模型接口）；请把图片放在本地目录中，并通过图片名或路径让它调用。")
+        if "vision" in msg.mcp and re.search(r"forgot to replace|your_api_key|placeholder|already exists in (user|project|"
+                                             r"local) config|忘了替换|忘记替换|已经存在", msg.raw, re.I):
+            # added with the page's placeholder key: adding it again changes nothing until the old one is removed
+            command = d.fact("mcp.vision_reinstall")
+            d.say("mcp", "The Vision MCP page: \"If you forgot to replace the API Key, you need to uninstall the old MCP "
+                         f"Server before re-executing the installation command\": `claude mcp list`, then `{command}`, "
+                         "then the `claude mcp add` command again with your key.",
+                  "Vision MCP 页面说：如果忘了替换 API Key，需要先卸载旧的 MCP 服务再重新执行安装命令：先 `claude mcp list`，再 "
+                  f"`{command}`，然后用你的 Key 重新执行 `claude mcp add`。")
         if "vision" in msg.mcp and re.search(r"\b(old(er)? version|cached?|only (shows?|lists?|has)|missing tools?|tools? "
                                              r"(are )?missing|ui_to_artifact|image_analysis|latest)\b|旧版|缓存|工具.{0,6}(少|缺)",
                                              msg.raw, re.I):
