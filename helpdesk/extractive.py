@@ -222,7 +222,7 @@ def quoted_phrases(message: str) -> tuple[str, ...]:
 
 # Three-letter words that say nothing about a topic; the others ("key", "set", "url", "mcp", "cli") do
 _SHORT_COMMON = frozenset("the and for you can how use get not are was has any all our its but who why one own too "
-                          "did does his her may let now new out see way yes off per via etc lol pls".split())
+                          "did his her may let now new out see way yes off per via etc lol pls".split())
 
 
 def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settings, phrases: tuple[str, ...] = ()
