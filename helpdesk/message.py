@@ -66,7 +66,7 @@ ANTHROPIC_TOOLS = ("claude-code", "claude-code-ide", "goose")
 MCP_SERVERS = {
     "web-search": (r"web[\s_-]?search|search[\s_-]?prime|联网搜索|网络搜索|搜索", "devpack-mcp-web-search"),
     "web-reader": (r"web[\s_-]?reader|网页读取|网页阅读", "devpack-mcp-web-reader"),
-    "vision": (r"vision mcp|vision understanding|zai-mcp-server|mcp-server|视觉|图片理解|图像理解|图片识别|图像识别|识图|识别图片|"
+    "vision": (r"vision mcp|vision understanding|\bvision (one|server|extension)\b|zai-mcp-server|mcp-server|视觉|图片理解|图像理解|图片识别|图像识别|识图|识别图片|"
                r"\b(images?|screenshots?|pictures?)\b.{0,60}\b(understand\w*|recogni\w*|analy\w*|read|see|drag\w*|drop\w*|"
                r"past(e|ing)\w*|upload\w*)|\b(drag\w*|drop\w*|past(e|ing)\w*|upload\w*|read|analy\w*) (an? |the |my )?(images?|"
                r"screenshots?|pictures?)\b|\b(support\w*|load\w*|send\w*|attach\w*|process\w*|handl\w*|recogni\w*|view|"
@@ -194,6 +194,10 @@ OWN_ACCOUNT = re.compile(
     r"\b(i|we) (have |had |just |already )?(paid|bought|purchased|subscribed|upgraded|renewed|was charged|got charged|"
     r"cancell?ed|topped up)\b[^.?!\n]{0,80}\b(but|still|not|never|no longer|wasn'?t|didn'?t|haven'?t|isn'?t|can'?t)\b|"
     r"\bmy (account|subscription|order|payment|invoice|card)\b.{0,40}\b(shows?|says?|still|not|never)\b|"
+    # money moved on their account: "renewal took $9.40 out of my cash balance", "got auto-renewed this morning"
+    r"\b(took|taken|deducted|debited|charged|billed|withdrew|withdrawn)\b[^?!\n]{0,40}\b(from|out of|to|on) my "
+    r"(cash |credits? |account |paypal |bank |credit )?(balance|credits?|card|account|paypal)\b|"
+    r"\b(got|was|been|i was|we were) (auto[- ]?)?(renewed|charged|billed)\b|\b(i|we) (did not|didn'?t|never) authori[sz]e\b|"
     r"我(已经|刚)?(买|购买|订阅|充值|付款|支付|升级|续费)了.{0,30}(但|却|还是|没有|不|显示)|我的(账号|账户|订阅|订单).{0,10}(显示|还是|没有|不)", re.I)
 # Bans, suspensions, risk control: how the terms are enforced is not in the docs.
 ENFORCEMENT = re.compile(r"\b(ban|bans|banned|banning|suspend\w*|suspension|risk[\s-]control|blacklist\w*)\b|封号|封禁|"
@@ -528,7 +532,10 @@ def _is_pasted(line: str) -> bool:
 # Another product's own limits ("Claude limits are too fussy", "Cursor's usage cap") are not the plan's quota,
 # unless the two are compared ("how does Lite compare to Claude Pro's usage?").
 _FOREIGN_QUOTA = re.compile(r"\b(claude|anthropic|cursor|copilot|chatgpt|openai|gemini|kimi|codex|windsurf)('s)?"
-                            r"( code| pro| max| plus)?('s)? (usage )?(limits?|quotas?|usage|rate[ -]limits?|caps?)\b", re.I)
+                            r"( code| pro| max| plus)?('s)? (usage )?(limits?|quotas?|usage|rate[ -]limits?|caps?)\b|"
+                            # "I can see it in the usage of my openai account": that account's usage, not the plan's
+                            r"\b(usage|quotas?|limits?|billing)\b (?=(page |dashboard )?(of|on|in) (my |the )?(claude|anthropic|cursor|"
+                            r"copilot|chatgpt|openai|gemini|kimi|codex|windsurf)\b)", re.I)
 _COMPARED = re.compile(r"compar|\bvs\.?\b|\bthan\b|\btimes\b|×|倍|相比|对比", re.I)
 
 
@@ -536,7 +543,7 @@ def without_foreign_quota(text: str) -> str:
     """The text with another product's quota words taken out ("Claude limits" -> "Claude")."""
     if _COMPARED.search(text):
         return text
-    return _FOREIGN_QUOTA.sub(lambda m: m.group(1), text)
+    return _FOREIGN_QUOTA.sub(lambda m: m.group(1) or " ", text)
 
 
 # The service slow or down right now ("z.ai is super slow today", "is glm down?", "服务挂了"): an incident, which no page
@@ -822,7 +829,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         endpoints=tuple(dict.fromkeys(endpoints)), urls=urls, plans=_plans(ask),
         models=models, mcp=mcp, numbers=tuple(m.group(0) for m in _NUMBER_UNIT.finditer(ask)), failing=failing,
         subscriber=subscriber, protocol=protocol, off_plan_use=off_plan_use, other_vendor=other_vendor,
-        quota_drain=bool(QUOTA_DRAIN.search(ask)), usage_query=bool(USAGE_QUERY.search(re.sub(r"\S*/\S*/\S*", " ", ask))),  # not an API path
+        quota_drain=bool(QUOTA_DRAIN.search(ask)),
+        usage_query=bool(USAGE_QUERY.search(without_foreign_quota(re.sub(r"\S*/\S*/\S*", " ", ask)))),  # not an API path
         account_matter=bool(ACCOUNT_MATTER.search(ask)), direct_call=direct_call,
         feature_request=bool(FEATURE_REQUEST.search(raw)), regression=_tool_regression(ask),
         enforcement=bool(ENFORCEMENT.search(APPEAL_OF_CREDITS.sub(" ", ask))), own_account=bool(OWN_ACCOUNT.search(ask)),

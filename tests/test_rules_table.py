@@ -228,7 +228,7 @@ RAW = [
     # ---- fee deduction order and the unstated card minimum ---------------------------------------------------------
     row("How are fees deducted, credits first or card?", "fee_order", {},
         [r"credits balance.*cash balance.*(card|PayPal)", r"FAQ gives no figure", r"at least \$0\.50"]),
-    row("what order are subscription fees charged in", "fee_order", {}, [r"1\) your credits", r"2\) your cash"]),
+    row("what order are subscription fees charged in", "fee_order", {}, [r"1\) your credits balance is used first", r"2\) if insufficient, your cash"]),
     row("do credits get used before my paypal when renewing?", "fee_order", {},
         [r"credits balance.*cash balance.*(card|PayPal)"]),
     # the FAQ gives no figure for the card minimum; the campaign rules' $0.50 after credits is quoted as theirs

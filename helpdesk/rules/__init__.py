@@ -51,6 +51,13 @@ REFUND_WISH = re.compile(r"\b(i|we)('m| am| are|'d| would| will|'ll)? (really |j
                          r"seek\w*|request\w*|ask\w* for|demand\w*|apply\w* for|claim\w*|get|deserve)\b.{0,20}\b(a |my |full )?"
                          r"(refund|money back)\b|\bgive me (a refund|my money back)\b|(我|我们).{0,4}(申请退款|要退款|想退款|要退钱|想退钱)",
                          re.I)
+# "Web search MCP quota exceeded on Lite after 9 days": a story of a quota used up is about how big that quota is
+USED_UP_FIGURES = ("mcp_quota",)
+OWN_BY_DEFINITION = ("personal_plan",)  # a story of sharing one's plan is one's own case, however it is told
+QUOTA_USED_UP = re.compile(r"\b(quota|limit|allowance|searches)\b[^.?!\n]{0,30}\b(exceeded|used up|ran out|run out|exhausted|"
+                           r"reached|maxed out|gone)\b|\b(exceeded|used up|ran out of|run out of|hit|reached|maxed out)\b"
+                           r"[^.?!\n]{0,20}\b(quota|limit|allowance)\b|(额度|次数|配额)[^。？！\n]{0,8}(用完|用光|超了|超出|耗尽|没了)",
+                           re.I)
 DEFERS_TO_TERMS = ("use_scope",)  # "is this use allowed?" when the terms name the use outright: their answer instead
 TOOL_INTENTS = ("endpoint", "supported_tools")  # general answers a named tool's page completes
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
@@ -69,6 +76,27 @@ EARLY_SUBSCRIBER = re.compile(
 PERSON_REQUEST = re.compile(r"^\W*(can|could|would) (you|someone|somebody|support) (please )?(check|look|help|fix|"
                             r"investigate|sort)|^\W*(please )?(check|help|fix|look into)\b|what('s| is) going on\W*$|"
                             r"^\W*any (update|idea|help)s?\W*$", re.I)
+# A message that tells what happened to the subscriber ("I upgraded", "my card was charged", "昨天把 Pro 升级成了 Max"),
+# not a title naming a topic ("Lite plan price"); one that says it wants to know something asks it
+TELLS = re.compile(r"\b(i|i'?ve|i'?m|we|we'?ve|my|our)\b|^\W*(upgraded|downgraded|bought|paid|subscribed|renewed|got|"
+                   r"received|charged|cancel+ed|switched)\b|我|俺", re.I)
+WANTS_TO_KNOW = re.compile(r"\b(want|wanted|need|needed|would like|'d like|trying) to (know|find out|understand|check|ask|confirm)\b|"
+                           r"\b(wondering|curious)\b|\bplease (tell|explain|confirm|let me know)\b|想(知道|问|了解|确认)|请问|"
+                           r"求(解答|解释|告知)", re.I)
+# What a told story's figures and plan words trigger but never ask: a price, a quota's size, an upgrade's cost or rules
+TOLD_NOT_ASKED = FIGURE_INTENTS + ("upgrade_cost", "upgrade_rules", "quota_topup")
+# Intents that state what is, today: a figure, a price, a list of models or tools, a deadline's rule
+PRESENT_FACTS = FIGURE_INTENTS + ("model_included", "first_purchase_deal", "cancel_deadline", "supported_tools")
+# A question after a date, a future or a notice: "when will...", "is there a date", "how long will it stay", "will I
+# get a reminder", "reset on the 1st or on my subscription date?", "什么时候上线"
+WHEN_OR_NEXT = re.compile(
+    r"\b(when will|when (is|are|does|do) \S+( \S+)? (coming|arriving|released|added|available)|is there an? (date|eta|timeline|"
+    r"roadmap)|(what|which) (day|date)|release date|eta\b|roadmap|timeline|how long will|stay available|remain available|"
+    r"(be|get|being) (retired|deprecated|removed|discontinued|sunset)|retire\w*|deprecat\w*|end of life|(go|goes|going|come|"
+    r"comes|coming) back to|(coming|come) to (the )?(coding plan|plan|lite|pro|max)|next model|newer model|"
+    r"(on|by) the (1st|first)( day)? of|calendar month|(email|reminder|remind\w*|notice|notif\w*|warning) (me )?(before|ahead|"
+    r"in advance|when)|(get|send|receive) (me )?(an? )?(email|reminder|notice|notification|warning))\b|"
+    r"什么时候(上线|推出|出|会有|恢复|下线|取消|开放)|哪天|几号|会不会(下线|取消|恢复)|路线图|提醒我|通知我|会(提醒|通知)", re.I)
 # A how-to question names its own task ("How do I get Claude Code to use GLM-5?"), whatever story comes before it
 HOW_DO_I = re.compile(r"^\W*(so |and |but |ok )?(how (do|can|should|would) (i|we)|how to)\b|^\W*(那|请问)?(我)?(该)?(怎么|如何)",
                       re.I)
@@ -122,12 +150,65 @@ PURPOSE = re.compile(r"\b((i'?m |i am |we'?re )?(thinking (about|of)|deciding|tr
 UI_LABEL = re.compile(r"[\"“'](Support|Supports|Enable|Allow|Use)( [A-Z][\w.-]*){1,3}[\"”']")
 
 
+# What the subscriber says they did not do or do not want, in a statement: "No upgrades, no top-ups", "也不打算 refund 或者
+# upgrade" name no upgrade or refund asked about ("so no refund at all?" is a question, and stays)
+_NOT_DONE_THINGS = r"(upgrades?|upgrading|top[- ]?ups?|topping up|refunds?|downgrades?|downgrading|discounts?|renewals?|" \
+                   r"cancell?ations?|api usage|other (charges?|purchases?))"
+_NOT_MADE = r"(upgrades?|top[- ]?ups?|downgrades?|api usage|other (charges?|purchases?))"  # "no top-up": none was made
+NOT_DONE = re.compile(rf"\b(never (did|made|bought|asked for|wanted)( an?| any)?|not (asking|looking|planning|going|"
+                      rf"trying) (for|to)( get| do| make)?( an?| any)?|(do|did|am|was)(n'?t| not) (want|need|plan|intend)\w*( to)?"
+                      rf"( get| do| make)?( an?| any)?) {_NOT_DONE_THINGS}(,? (or|nor|and) (an? |any )?{_NOT_DONE_THINGS})?\b|"
+                      rf"\b(no|without|nor) {_NOT_MADE}\b|"
+                      r"(不打算|不想|不需要|不是要|没打算|也不|不会)(要)?\s*(refund|upgrade|退款|升级|降级|充值|续费)"
+                      r"(\s*(或者|和|或|、|也不)\s*(refund|upgrade|退款|升级|降级|充值|续费))?", re.I)
+
+
+def without_not_done(text: str) -> str:
+    return "".join(part if part.rstrip().endswith(("?", "？")) else NOT_DONE.sub(" ", part)
+                   for part in re.split(r"(?<=[.!?。！？\n])", text))
+
+
 def without_asides(text: str) -> str:
-    text = UI_LABEL.sub(" that setting ", ALTERNATIVE.sub(" ", text))
+    text = without_not_done(UI_LABEL.sub(" that setting ", ALTERNATIVE.sub(" ", text)))
     marks = [i for i in (text.find("?"), text.find("？")) if i >= 0]
     if not marks:
         return text
     return text[:min(marks) + 1] + PURPOSE.sub(" ", text[min(marks) + 1:])
+
+
+# A question of this many words names its own subject ("is there a mode that plans before it edits code?"); a shorter
+# one may lean on the story before it ("my friend paid 100 USD. How much do I get?")
+SELF_CONTAINED_WORDS = 8
+
+
+def self_contained(questions: Sequence[str]) -> bool:
+    """A question long enough to name its own subject, not leaning on the story with "it" or "this" (a long one names
+    it whatever pronouns it also has: "which of its tools reads dashboards, so I can name it in my prompt?")."""
+    return any(word_count(q) >= SELF_CONTAINED_WORDS and not REFERS_BACK.search(q) and (word_count(q) >= 2 * SELF_CONTAINED_WORDS
+               or not re.search(r"\b(it|this|that|they|them|these|those)\b|这个|那个|它", q, re.I)) for q in questions)
+
+
+# Words any question and any answer about the plan share, which say nothing of what is asked
+_GENERIC = frozenset("""
+what which where when will would could should there their them they this that these those have with your from into
+just about make want need know like using used does doing plan plans coding glm z.ai zai the and for you can how get
+not are was has any all our its but who why one own too also then than only really still even way here some
+""".split())
+_GENERIC_ZH = frozenset("套餐 请问 怎么 什么 可以 是不 不是 有没 没有 一下 这个 那个 我们 你们 现在 如果 的话 还是 就是 是否 能否 怎样 "
+                        "如何 为什 什么 么办 知道 问题 一个 使用 用户 所以 但是 因为".split())
+
+
+def _tokens(text: str) -> set[str]:
+    words = {w[:6] for w in re.findall(r"[a-z0-9][a-z0-9.-]*[a-z0-9]|[a-z0-9]", text.lower())
+             if (len(w) > 3 or w.isdigit() and len(w) > 1) and w not in _GENERIC}
+    han = "".join(ch if "\u4e00" <= ch <= "\u9fff" else " " for ch in text)
+    pairs = {run[i:i + 2] for run in han.split() for i in range(len(run) - 1)}
+    return words | (pairs - _GENERIC_ZH)
+
+
+def shares_words(question: str, answer: str) -> bool:
+    """Does the answer speak of anything the question names (a word, a figure, two Chinese characters)?"""
+    return bool(_tokens(question) & _tokens(answer))
 
 
 def _with_referent(question: str, ask: str) -> str:
@@ -157,20 +238,37 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             # "Just upgraded to Max. How do I get Claude Code to use GLM-5?": a how-to names its own task; the story
             # before it ("upgraded") is what happened, not what is asked
             parsed = only
+        elif only.intent is None and parsed.intent not in (None, *COMPLAINT_INTENTS) and self_contained(msg.questions):
+            # "Max user, 1600 prompts/5h is plenty. Is there a mode that plans before it edits code? How do I turn it
+            # on?": a question that names its own subject, none of whose words the rule's answer has, asks no rule;
+            # the figures of the story before it are context
+            draft = respond(parsed, facts_for(settings, facts))
+            if not draft.clarify and not shares_words(" ".join(msg.questions), draft.text):
+                parsed = only
+    if msg.questions and parsed.intent in PRESENT_FACTS and any(WHEN_OR_NEXT.search(q) for q in msg.questions):
+        # "is there a date when GLM-5's 3x goes back to 1x?", "will I get an email reminder before it renews?", "is
+        # the 100-search allowance reset on the 1st or on my subscription date?": a date, a future or a notice that
+        # today's figure or list does not give; retrieval says what the docs have, or that they don't say
+        parsed = replace(parsed, intent=None)
     if parsed.intent in QUOTA_FIGURES and EARLY_SUBSCRIBER.search(msg.ask):
         # "I subscribed Pro in January, before the change. Do I now get 400 or 600?": what an early subscriber keeps
         parsed = replace(parsed, intent="grandfathering")
     # a story: no question at all, or only questions asking a person to act ("Can you check my account?")
     story = all(PERSON_REQUEST.search(q) for q in msg.questions)
-    if msg.questions and story and parsed.intent not in COMPLAINT_INTENTS:
+    told = story and not msg.questions and TELLS.search(msg.ask) and not WANTS_TO_KNOW.search(msg.ask)
+    if (msg.questions and story or told and parsed.intent in TOLD_NOT_ASKED) and parsed.intent not in COMPLAINT_INTENTS:
         # "...upgraded from Starter to Pro, both payments went through. Can you help?": a short story read whole asks a
-        # person, not the rule its plan words trigger; only the policy the story is about may answer it (below)
+        # person, not the rule its plan words trigger; only the policy the story is about may answer it (below). So
+        # does one that asks nothing: "Upgraded Lite -> Pro on day 15. Checkout charged $27 and a $3.00 balance
+        # appeared" is no request for the upgrade's price.
         parsed = replace(parsed, intent=None)
-    if parsed.intent is None and story and (msg.personal or REFUND_WISH.search(msg.ask)):
+    if parsed.intent is None and story:
         # A complaint that asks nothing ("my refund request was refused, an unfair term!") still gets the policy it is
         # about, with a person; only a policy intent may answer a story, never a figure.
         whole = resolve(msg.ask, list(history), plans=msg.plans)
-        if whole.intent in COMPLAINT_INTENTS:
+        own_case = msg.personal or REFUND_WISH.search(msg.ask) or whole.intent in OWN_BY_DEFINITION
+        if own_case and (whole.intent in COMPLAINT_INTENTS or
+                         whole.intent in USED_UP_FIGURES and QUOTA_USED_UP.search(msg.ask)):
             parsed = whole
     if parsed.intent is None and not msg.questions and not msg.account_matter and PLAN_NOT_CHANGED.search(msg.ask):
         whole = resolve(msg.ask, list(history), plans=msg.plans)

@@ -418,6 +418,8 @@ def renewal_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\b(change|move|pick|choose|set|switch)\b.{0,30}\b(billing|renewal|charge|payment) (date|day)\b",
                r"(改|换|调整|修改|设置).{0,8}(扣款日|扣费日|续费日|日期)|(扣款日|扣费日|续费日).{0,8}(改|换|调整)"):
         return False  # "can I move the renewal date to the 1st?": the docs say nothing of choosing it
+    if RENEWED.search(text) and refund_asked(text, s):
+        return False  # "I got auto-renewed. can I get a refund?": the refund of a charge made is what is asked
     return matches(text, r"\b(auto[\s-]?renew\w*|renew\w* (by itself|automatically)|renew on its own|does (my|the) "
                          r"(plan|subscription) renew)\b", "自动续费") and not matches(
         text, r"\b(feb|february|before|weekly)\b", QUOTA, "每周", "周限", "限额", "2月12", "2 月 12") and not matches(
@@ -444,7 +446,7 @@ def distributor_line(r: Reply, p: Parsed) -> str:
                  "distributor’s process\" (an app store is one, the terms say). ")
 
 
-@register("renewal", When(40, renewal_asked), facts=("sub.auto_renew", "sub.cancel", "terms.distributor_cancel"))
+@register("renewal", When(40, renewal_asked), facts=("sub.auto_renew", "sub.cancel", "terms.distributor_cancel", "sub.refund"))
 def renewal(r: Reply, p: Parsed) -> str:
     r.fact("sub.auto_renew")
     hours = r.fact("sub.cancel")
@@ -453,10 +455,21 @@ def renewal(r: Reply, p: Parsed) -> str:
         return store + (f"在 Z.ai 直接订阅的，自动续费需至少在下一个扣费日前 {hours} 小时取消。" if p.language == "zh" else
                         f"A subscription bought from Z.ai directly is cancelled at least {hours} hours before the next "
                         "billing date.")
+    charged = bool(RENEWED.search(p.text))  # "got auto-renewed this morning, I'd stopped using it": a charge made
+    if charged:
+        r.fact("sub.refund")
     if p.language == "zh":
-        return f"会。订阅在每个计费周期结束时自动续费，费用从你保存的支付方式扣除。如需停止，请至少在下一个扣费日前 {hours} 小时取消。"
+        return (f"会。订阅在每个计费周期结束时自动续费，费用从你保存的支付方式扣除。如需停止，请至少在下一个扣费日前 {hours} 小时取消。"
+                + ("已经扣的续费：订阅一经购买不可退款，即使没有用完套餐，费用也不予退还；取消只停止下一次续费。" if charged else ""))
     return (f"Yes: your subscription will automatically renew at the end of each billing cycle and is charged to your "
-            f"saved payment method. To stop it, cancel at least {hours} hours before the next billing date.")
+            f"saved payment method. To stop it, cancel at least {hours} hours before the next billing date."
+            + (" A renewal already charged: subscriptions are non-refundable once purchased, even if you haven't used "
+               "your full plan; cancelling stops the next renewal." if charged else ""))
+
+
+# A renewal told as done ("got auto-renewed this morning", "it renewed without asking", "自动续费了"), not asked about
+RENEWED = re.compile(r"\b(got|was|been|just|it|plan|subscription|already) (auto[\s-]?)?renewed\b|\bauto[\s-]?renewed\b|"
+                     r"(已经|又|被)?自动续费了|(被|又)续费了")
 
 
 def fee_order_asked(text: str, s: Slots) -> bool:
@@ -474,6 +487,9 @@ def fee_order_asked(text: str, s: Slots) -> bool:
                      r"from|out of) (my |the )?(existing )?(account )?(balance|credits?)\b",
                r"(余额|积分).{0,12}(支付|付款|抵扣|买|购买|用来|用于).{0,8}(套餐|订阅|续费)"):
         return True
+    if matches(text, r"\b(renew\w*|subscription|plan fee|plan's fee)\b[^.?!\n]{0,30}\b(took|taken|deducted|debited|charged|paid|came)\b"
+                     r"[^?!\n]{0,40}\b(from|out of) (my |the )?(cash |account |credits? )?(balance|credits)\b"):
+        return True  # "the renewal took $9.40 out of my cash balance": which source a subscription's fee came from
     if matches(text, r"\bcredits?\b") and matches(text, r"\b(before|first|priority)\b") and matches(
             text, r"\b(card|paypal|balance|cash)\b"):
         return True
@@ -500,8 +516,9 @@ def fee_order(r: Reply, p: Parsed) -> str:
         return ("费用按以下顺序扣除：1) 积分余额；2) 现金余额；3) 剩余部分从绑定的支付方式（银行卡或 PayPal）扣款。银行卡扣款有"
                 "一笔较小的最低金额（不足时向上取整），FAQ 没有写出金额；邀请活动规则写明使用折扣和积分后的最终应付金额至少为 "
                 f"{money(least)}（Stripe 的要求）。")
-    return ("Fees are deducted in this order: 1) your credits balance, 2) your cash balance, 3) your linked payment "
-            "method (card or PayPal) for the rest. A card charge has a small minimum (rounded up if less); the FAQ "
+    return ("Fees are deducted in this order (FAQ): 1) your credits balance is used first; 2) if insufficient, your cash "
+            "balance; 3) if still insufficient, the remaining amount is charged to your linked payment method (bank "
+            "card or PayPal). A card charge has a small minimum (rounded up if less); the FAQ "
             f"gives no figure, and the referral campaign rules say the amount payable after discounts and credits must be "
             f"at least {money(least)} (Stripe's requirement).")
 
@@ -791,11 +808,14 @@ def plan_stacking(r: Reply, p: Parsed) -> str:
 
 def special_discount_asked(text: str, s: Slots) -> bool:
     """"Is there a student or education discount?": the docs name no discount for any group of people."""
-    return matches(text, r"\b(students?|edu(cation\w*)?|academic|universit\w*|teachers?|non-?profits?|ngo|open[- ]source "
-                         r"maintainers?|military|veterans?)\b.{0,30}\b(discount\w*|pricing|price|plan|offer|deal|coupon)\b|"
-                         r"\b(discount\w*|pricing|offer|deal|coupon)\b.{0,30}\b(students?|edu(cation\w*)?|academic|non-?profits?)\b",
-                   r"(学生|教育|校园|高校|非营利).{0,6}(优惠|折扣|价|套餐|认证)") and not matches(text, r"\b(referral|invite|shar\w*)\b",
-                                                                                "邀请", "共享", "合用", "一起用")
+    return matches(text, r"\b(students?|edu(cation\w*)?|academic|universit\w*|teachers?|non-?profits?|ngo|(oss|open[- ]source) "
+                         r"(maintainers?|projects?|developers?|contributors?)|maintainers?|military|veterans?)\b.{0,30}\b(discount\w*|"
+                         r"pricing|price|plan|offer|deal|coupon|program\w*|sponsor\w*)\b|"
+                         r"\b(discount\w*|pricing|offer|deal|coupon|program\w*|sponsor\w*|free (pro|lite|max|plan|tier|subscription))\b"
+                         r".{0,30}\b(students?|edu(cation\w*)?|academic|non-?profits?|(oss|open[- ]source) (maintainers?|projects?|"
+                         r"developers?)|maintainers?)\b",
+                   r"(学生|教育|校园|高校|非营利|开源(项目|作者|维护者|开发者)).{0,6}(优惠|折扣|价|套餐|认证|计划|扶持|免费)") and not matches(
+        text, r"\b(referral|invite|shar\w*|zread|repos?|repositor\w*|mcp)\b", "邀请", "共享", "合用", "一起用", "仓库")
 
 
 @register("special_discount", When(273, special_discount_asked), facts=("price.first_purchase_deal",))

@@ -38,8 +38,11 @@ SETUP_ASK = re.compile(
     r"\b(how|where|which|what)\b[^.?!\n]{0,60}\b(set ?up|setup|configur\w*|config|connect\w*|hook\w*|integrat\w*|"
     r"base ?url|api ?url|[a-z_]*api_base|[a-z_]*base_url|baseurl|endpoint|provider|entrypoint|env(ironment)? var\w*|point \w+ at|plug\w* in|"
     r"use (it|the plan|the coding plan|z\.?ai|glm|my plan)|make \w+ work|get \w+ (to )?work\w*|supposed to use|"
-    r"put|set (it|this|that|them|everything) up)\b|\b(tutorial|guide|setup instructions)\b|\bcan (i|we) use (it|the plan|the coding plan|glm|z\.?ai|my plan|"
-    r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(?<!不)(怎么|如何|怎样|哪里|在哪)[^。？?,，]{0,12}(配置|接入|设置|使用|接(?!着)|选择|选|弄|搞|填)|选(哪个|什么)|(?<!不)怎么用[?？吗呢]|"
+    r"put|set (it|this|that|them|everything) up)\b|\b(any|a|an|is there an?|where('?s| is) the|need an?|looking for an?|share an?|"
+    r"have an?|(give|send|show|share|write)( me| us)?( an?| the| some)?)( \w+)? (tutorial|guide|setup instructions)\b|"
+    r"\bhow\b[^.?!\n]{0,30}\b(switch|change|select|pick|choose) (it|this|that|the model|its model|my model)\b[^.?!\n]{0,30}"
+    r"\b(model|glm[\w.-]*)\b|\bcan (i|we) use (it|the plan|the coding plan|glm|z\.?ai|my plan|"
+    r"this|my subscription)\b.{0,20}\b(in|with|on)\b|(?<!不)(怎么|如何|怎样|哪里|在哪)[^。？?,，]{0,12}(配置|接入|设置|使用|(?<![链连直衔迎承])接(?![着收到触])|选择|选|弄|搞|填)|选(哪个|什么)|(?<!不)怎么用[?？吗呢]|"
     r"(地址|端点|base ?url)[^。？?]{0,6}(是|填)|选(?![^。？?]{0,20}(lite|pro|max|套餐|glm|模型))[^。？?]{1,20}还是|(怎么|如何)配|"
     r"(怎么|如何)(加|写|接入?)\s*(mcp|provider|服务商|模型|key|密钥|api|base ?url|地址|配置|环境变量)|"
     r"(使う|使い|設定|接続|導入)(方法|手順)|使い方|設定方法|どうやって|どう(すれば|したら)|"  # Japanese
@@ -287,7 +290,11 @@ def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Dia
     pasted = msg.pasted or ""
     servers = sorted(msg.mcp, key=lambda s: (not re.search(MCP_SERVERS[s][0], pasted, re.I),
                                              next((m.start() for m in re.finditer(MCP_SERVERS[s][0], msg.raw, re.I)),
-                                                  len(msg.raw))))[:2]
+                                                  len(msg.raw))))
+    # "web search works fine as an SSE extension. Now the vision one...": a server said to work is not the one asked
+    working = [s for s in servers if re.search(rf"(?:{MCP_SERVERS[s][0]})[^.?!\n;，。]{{0,40}}\b(works?|working|is fine|is ok)\b|"
+                                               rf"(?:{MCP_SERVERS[s][0]})[^.?!\n;，。]{{0,20}}(正常|没问题|能用|可以用)", msg.raw, re.I)]
+    servers = ([s for s in servers if s not in working] or servers)[:2]
     tool = next((t for t in msg.tools + msg.other_tools if t != "claude-code"), None)
     if "vision" in servers[:1] and "Z_AI_API_KEY" in pasted and "Z_AI_MODE" not in pasted:
         d.fact("mcp.vision_server")  # the page's command sets both variables
@@ -367,7 +374,14 @@ def mcp_outside(d: Diagnosis, msg: Message, balance: bool) -> None:
 
 def quota_drain(d: Diagnosis, msg: Message) -> None:
     """Quota going faster than expected: what the FAQ says makes it go (model calls per prompt, GLM-5's rate, the
-    weekly cycle) and where to watch it."""
+    weekly cycle) and where to watch it; a plan the story says others use too, the terms on sharing first."""
+    if SHARING.search(msg.ask):
+        d.fact("sub.personal")
+        d.say("terms", "A GLM Coding Plan subscription is tied to a single account and licensed only to the individual "
+                       "person who owns it (subscription terms): others using your key share (and are not allowed to "
+                       "share) its quota.",
+              "GLM Coding Plan 订阅绑定单个账户，只授权给拥有该账户的个人使用（订阅条款）：别人用你的 key，会一起消耗（而且条款不允许共享）"
+              "这份额度。")
     low, high = d.fact("calls_per_prompt")
     d.say("quota", f"One prompt in a coding tool is many model calls: the FAQ says each prompt typically allows "
                    f"{low}–{high} model calls, so one question can show up as several deductions.",
@@ -433,7 +447,11 @@ EXPLAINED_HTTP = ("401", "429", "500")  # the page's other reasons (fine-tuning,
 
 
 SHARING = re.compile(r"\b(shar(e|es|ed|ing)|split|pool(ed|ing)?)\b.{0,40}\b(quota|plan|subscription|account|key)\b|"
-                     r"\b(quota|plan|subscription|account)\b.{0,40}\bshar(e|ed|ing)\b|共享|分享|合租", re.I)
+                     r"\b(quota|plan|subscription|account)\b.{0,40}\bshar(e|ed|ing)\b|共享|分享|合租|"
+                     # "me and two teammates have been using my Max key", "我和同事一起用我的 key"
+                     r"\b(teammates?|colleagues?|co-?workers?|friends?|team ?members?|my team|others)\b[^.?!\n]{0,40}\b(us(e|es|ed|ing))\b"
+                     r"[^.?!\n]{0,20}\bmy\b[^.?!\n]{0,15}\b(key|account|plan|subscription)\b|"
+                     r"(同事|朋友|同学|团队|别人|其他人).{0,12}(一起|共同|共用)?(用|使用).{0,6}我的.{0,6}(key|账号|账户|套餐|订阅)", re.I)
 QUOTED_QUOTAS = re.compile(r"~?\d[\d,]* prompts every 5 hours", re.I)
 USAGE_WORDS = re.compile(r"\busage\b|\bquota\b|\bremaining\b|\blimits?\b|额度|用量|余量", re.I)
 
@@ -720,7 +738,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     general_shown = any(e in GENERAL_KINDS for e in msg.endpoints)
     balance = "1113" in known or bool(re.search(r"insufficient balance|余额不足|(?<!会)扣(?!.{0,20}余额[^。，,\n]{0,4}[吗？?]).{0,20}余额|按量(扣费|计费|付费)|"
                                                   r"(still|being|was|got|get|getting|gets) (charged|billed) (as )?(pay[- ]as[- ]you[- ]go|per "
-                                                  r"token|from (my )?balance)|deduct\w* (from )?(my )?"
+                                                  r"token|from (my )?(account |cash )?balance)|deduct\w* (from )?(my )?"
                                                   r"(account )?balance|balance (is )?(being )?(deducted|charged|used)",
                                                   msg.raw, re.I))
     model_missing = bool(msg.models and MODEL_MISSING.search(msg.raw)) or "1211" in known
@@ -847,7 +865,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     option_missing = bool(tool) and bool(OPTION_MISSING.search(msg.ask))
     # installing Claude Code fails for want of permissions: the page's own advice
     install_permission = tool in ("claude-code", "claude-code-ide") and bool(re.search(
-        r"\beacces\b|permission (denied|issue|error)|权限(不足|问题|错误)|拒绝访问", msg.raw, re.I)) and bool(re.search(
+        r"\beacces\b|\beperm\b|operation not permitted|permission (denied|issue|error)|权限(不足|问题|错误)|拒绝访问", msg.raw, re.I)) and bool(re.search(
             r"\bnpm\b|\binstall(ing)? (claude|it|the)|\b(when|while) install\w*|安装", msg.raw, re.I)) and not re.search(
             r"\b(after|since) (installing|i installed)|\bis installed\b|\b(edit|write|access)\w* (files?|folders?)", msg.raw, re.I)
     banned = msg.enforcement and bool(msg.personal or msg.questions)  # a ban asked about or reported

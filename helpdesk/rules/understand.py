@@ -40,7 +40,7 @@ change changes changed changing calling called caller version versions running s
 shared account accounts cache caching charging cancel prompt quote quoted upgrades refunded recharge recharged
 recharging recharges discharge education educational student students academic university coupon coupons voucher
 vouchers promotion promotions induction reduction plain early willing regard picking reads edits grade modes const
-supposed friendly balanced manual manually multiple dedicated header headers windows research readme
+supposed friendly balanced manual manually multiple dedicated header headers windows research readme renewed
 """.split())
 WORD_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,

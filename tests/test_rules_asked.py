@@ -1,0 +1,202 @@
+"""The rules answer what the message asks, not what its story mentions.
+
+Messages as subscribers write them: a plan, a figure, a price or an upgrade told as context, then a question about
+something else; a complaint with no question at all; a thing they did not do ("no top-ups"). Each row says which rule
+may answer (or that none may, so the message falls through to retrieval) and what the answer must say. The docs'
+own words are what `must` looks for.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpdesk.message import analyse
+from helpdesk.rules import answer_rules, self_contained, shares_words, without_not_done
+from helpdesk.rules.facts import load_facts
+from helpdesk.rules.troubleshoot import SETUP_ASK
+from helpdesk.settings import Settings
+
+SETTINGS = Settings.from_env({})
+FACTS = load_facts(SETTINGS.facts_path)
+
+
+def rules(message: str):
+    return answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+
+
+def intent(message: str) -> str | None:
+    answer = rules(message)
+    return None if answer is None else answer.trace.get("intent") or answer.trace.get("layer")
+
+
+# A question that names its own subject: the story's figures before it ask no rule
+@pytest.mark.parametrize("message, never", [
+    ("Max monthly user, 1600 prompts per 5 hours is far more than I need. But droid edits code straight away. Is "
+     "there a mode where it writes a plan first and waits for my approval before touching code?", "plan_quota"),
+    ("上个月 Lite 升 Pro 的时候，剩余价值折算成了 $18 的账户余额。这笔余额我用不上，能不能提现退回到原来的信用卡上面去？",
+     "upgrade_rules"),
+])
+def test_a_self_contained_question_is_not_answered_with_its_storys_figure(message, never):
+    assert intent(message) != never
+
+
+def test_a_short_question_still_leans_on_its_story():
+    # "How much do I get?" names nothing of its own: the story's figures are what it asks about
+    assert intent("My friend paid 30 USD with my invite link. How much do I get?") is not None
+    assert not self_contained(["How much do I get?"])
+
+
+def test_shared_words_are_content_words_and_figures_not_filler():
+    assert shares_words("will my prompt limits shrink before my cycle ends?", "your quota stays for the current cycle")
+    assert not shares_words("is there a mode that plans before editing code?", "Max: about 1600 prompts every 5 hours")
+    assert shares_words("这个 weekly quota 是从哪天开始算的？", "每周额度从下单时间开始计算")
+    assert not shares_words("能不能提现退回到原来的信用卡？", "跨档位升级立即生效，剩余价值按比例折算")
+
+
+# What they did not do or do not want names no rule
+@pytest.mark.parametrize("text, gone", [
+    ("Pro renewal shows $32.70 on my card. No upgrades, no top-ups, nothing else.", ("upgrades", "top-ups")),
+    ("Pro 包季，也不打算 refund 或者 upgrade。", ("refund", "upgrade")),
+    ("I'm not asking for a refund, I just want to understand the charge.", ("refund",)),
+])
+def test_things_not_done_are_taken_out_of_statements(text, gone):
+    kept = without_not_done(text)
+    assert not any(word in kept for word in gone)
+
+
+def test_a_question_about_a_refund_keeps_its_negation():
+    assert "refund" in without_not_done("so no refund at all, even after one day?")
+
+
+def test_a_negated_upgrade_leaves_the_weekly_question():
+    answer = rules("Pro 包季，GLM-5 3 倍消耗我知道，也不打算 refund 或者 upgrade。这周三就提示 weekly quota 用完了。\n"
+                   "就想搞清楚一件事：这个 weekly quota 是从哪天开始算的？")
+    assert answer is not None and answer.trace["intent"] == "weekly_quota"
+    assert re.search(r"下单|order", answer.text) and not re.search(r"升级|upgrade", answer.text)
+
+
+# A statement that tells what happened gets no price, quota or upgrade figure from its own numbers
+@pytest.mark.parametrize("message", [
+    "Upgraded Lite -> Pro on day 15 of my Lite monthly. Checkout charged $27 and at the same minute a $3.00 account "
+    "balance appeared that I never topped up.",
+    "今天收到邮件说 Pro 套餐价格要调整。我是去年 11 月买的 Pro 包年，开着自动续费，还有 5 个月才到期。",
+])
+def test_a_told_story_gets_no_figure_computed_from_its_numbers(message):
+    assert intent(message) not in ("upgrade_cost", "plan_price", "plan_quota", "upgrade_rules")
+
+
+def test_a_title_that_names_a_topic_is_still_a_question():
+    assert intent("Lite plan price") == "plan_price"
+
+
+# A question after a date, a future or a notice: today's figure or rule is not its answer
+@pytest.mark.parametrize("message, never", [
+    ("will I get an email reminder a few days before my Max annual auto-renews? it's a big charge.", "cancel_deadline"),
+    ("Lite: is the 100 web search / web reader allowance reset on the 1st of each calendar month or on my subscription "
+     "date?", "mcp_quota"),
+    ("I pinned the sonnet model to glm-4.5 in Claude Code. How long will GLM-4.5 stay available on the Coding Plan? is "
+     "there a retirement date?", "model_included"),
+])
+def test_a_when_or_next_question_is_not_answered_with_todays_fact(message, never):
+    assert intent(message) != never
+
+
+def test_when_glm5_comes_to_lite_keeps_its_own_answer():
+    answer = rules("When will Lite get GLM-5?")
+    assert answer is not None and re.search(r"don't give a date", answer.text)
+
+
+# Stories that ask nothing, answered with the policy they are about
+def test_a_renewal_already_charged_gets_the_refund_policy_too():
+    answer = rules("+1, same here. Got auto-renewed for another month of Max this morning, I had stopped using it two "
+                   "weeks ago and just forgot. $$$ gone.")
+    assert answer is not None and answer.trace["intent"] == "renewal"
+    assert re.search(r"non-refundable", answer.text) and re.search(r"24 hours", answer.text)
+
+
+def test_does_it_renew_is_not_told_about_refunds():
+    answer = rules("does the plan auto-renew?")
+    assert answer is not None and "refundable" not in answer.text
+
+
+def test_a_refund_after_an_auto_renewal_is_the_refund_question():
+    assert intent("I got auto-renewed for Max. can I get a refund?") == "refund"
+
+
+def test_a_renewal_taken_from_the_balance_is_the_fee_order():
+    answer = rules("Renewal this month took $9.40 out of my cash balance (money I had topped up for API experiments) "
+                   "instead of charging my PayPal like last month. I did not authorize that.")
+    assert answer is not None and answer.trace["intent"] == "fee_order"
+    assert re.search(r"credits balance is used first", answer.text) and "z.ai/contact" in answer.text
+
+
+def test_tool_calls_charged_to_the_balance_are_not_the_fee_order():
+    # the plan's calls billed pay-as-you-go: the plan's conditions (tool, endpoint), not the order fees are paid in
+    answer = rules("I use TRAE with GLM and have a Lite subscription, but TRAE requests are being charged from my "
+                   "account balance (I had $5 topped up and it is now $1.20). Please check my account.")
+    assert answer is not None and answer.trace.get("intent") != "fee_order"
+    assert re.search(r"coding/paas/v4|Z\.ai-plan", answer.text)
+
+
+def test_a_plan_shared_with_teammates_gets_the_terms_with_the_drain():
+    answer = rules("Max quota reduced without notice\n\nMe and two teammates have been using my Max key from our three "
+                   "laptops for the team project. Since yesterday the 5h limit runs out way faster than before.")
+    assert answer is not None and re.search(r"single account", answer.text)
+
+
+def test_an_mcp_quota_used_up_is_answered_with_its_size():
+    answer = rules("Web search MCP quota exceeded on Lite after 9 days\n\nweb-search-prime now returns a quota error. "
+                   "I'm on Lite since the 1st, used search maybe a hundred times.")
+    assert answer is not None and answer.trace["intent"] == "mcp_quota"
+    assert re.search(r"\b100\b", answer.text) and re.search(r"month", answer.text)
+
+
+# The analysis: another account's usage, a server said to work, a guide named in passing
+def test_the_usage_of_another_vendors_account_is_not_the_plans_usage():
+    message = ("Created a new provider in Goose Desktop with my z.ai key. But chats still go to gpt-4o, I can see it "
+               "in the usage of my openai account.")
+    assert not analyse(message, SETTINGS.corpus_dir).usage_query
+    assert analyse("how can I see my remaining usage?", SETTINGS.corpus_dir).usage_query
+
+
+def test_an_mcp_server_said_to_work_is_not_the_one_asked_about():
+    answer = rules("Goose Desktop: web search works fine as an SSE custom extension. Now the vision one, there's no SSE "
+                   "URL for it on your page. What do I put as the command and env vars when adding it?")
+    assert answer is not None and "@z_ai/mcp-server" in answer.text and "Z_AI_MODE" in answer.text
+    assert "web_search_prime" not in answer.text
+
+
+@pytest.mark.parametrize("text, is_setup", [
+    ("Read the thinking-mode guide: do I have to send clear_thinking myself?", False),
+    ("any chance to give me tutorial how to make it work with this studio?", True),
+    ("is there a guide for Cline?", True),
+    ("怎么把这个公开链接撤掉", False),
+    ("怎么接入 Cline", True),
+    ("how do I actually switch it to GLM-4.7 inside opencode?", True),
+])
+def test_a_setup_ask_is_asked_not_named_in_passing(text, is_setup):
+    assert bool(SETUP_ASK.search(text)) is is_setup
+
+
+@pytest.mark.parametrize("message", [
+    "I maintain an open-source lib (~9k stars). is there an OSS maintainer program, free Pro or a discount like the "
+    "50% first purchase one?",
+    "Do you have a free or discounted GLM Coding Plan for open-source maintainers?",
+])
+def test_a_discount_for_a_group_says_the_docs_name_none(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "special_discount"
+    assert re.search(r"don't mention a student, education or other group discount", answer.text)
+
+
+def test_zread_for_open_source_repositories_is_no_discount_question():
+    assert intent("Is the zread MCP for open-source repos included in my plan?") != "special_discount"
+
+
+def test_an_eperm_install_failure_gets_the_pages_administrator_advice():
+    answer = rules("Windows 11, following step 1 of the Claude Code guide:\n```\nC:\\Users\\dev> npm install -g "
+                   "@anthropic-ai/claude-code\nnpm ERR! code EPERM\nnpm ERR! Error: EPERM: operation not permitted, "
+                   "mkdir 'C:\\Program Files\\nodejs\\node_modules\\@anthropic-ai'\n```")
+    assert answer is not None and re.search(r"administrator", answer.text)
