@@ -216,7 +216,7 @@ ACCOUNT_MATTER = re.compile(
     r"purchased|subscribed)\b|"
     r"\b(charged|billed|paid|payment|invoice|bonus|credits?|refund\w*|promo\w*)\b[^.?!\n]{0,80}\b(not|never|without|missing|"
     r"twice|double|wrong|no)\b|\b(not|never|without|missing)\b[^.?!\n]{0,40}\b(charged|billed|bonus|credited|refund\w*)\b|"
-    r"重复扣费|扣费.{0,10}(错误|异常|两次)|(没有|未)到账|没收到.{0,6}(赠送|奖励|额度)", re.I)
+    r"重复扣费|重复(扣款|收费|付款)|扣费.{0,10}(错误|异常|两次)|(charge|扣款|扣费|扣|收费|付款)\s*了?\s*(两|2|二)次|两笔|(没有|未)到账|没收到.{0,6}(赠送|奖励|额度)", re.I)
 # GLM's open weights run on their own hardware: the docs are about Z.ai's hosted API and the plan, not that.
 # (a self-hosted GitLab or proxy is the subscriber's own infrastructure, not GLM's weights)
 SELF_HOSTED = re.compile(r"\b(vllm|sglang|ollama|llama\.?cpp|lm ?studio|self[- ]?host\w*(?! (gitlab|gitea|git|github|forgejo|"

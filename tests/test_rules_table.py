@@ -195,7 +195,7 @@ RAW = [
     row("I'm on Pro monthly and buy Pro annual, when does the annual start and how long in total?",
         "same_tier_upgrade", {"plans": ["pro"]}, [r"\b13 months", r"expires"]),
     row("can I upgrade from Lite to Pro?", "upgrade_rules", {"plans": ["lite", "pro"]},
-        [r"immediately", r"pro rata"]),
+        [r"immediately", r"pro-rated basis", r"account balance"]),
 
     # ---- downgrade and billing-cycle change: after the current cycle --------------------------------------------
     row("How do I downgrade from Max to Pro?", "downgrade", {"plans": ["max", "pro"]},
@@ -229,6 +229,8 @@ RAW = [
     row("How are fees deducted, credits first or card?", "fee_order", {},
         [r"credits balance.*cash balance.*(card|PayPal)", r"FAQ gives no figure", r"at least \$0\.50"]),
     row("what order are subscription fees charged in", "fee_order", {}, [r"1\) your credits balance is used first", r"2\) if insufficient, your cash"]),
+    # a charge a little above the listed price: the terms' "fees and any taxes", no rate made up
+    row("The plan is $30 but my card statement says $32.70, why?", "above_price", {}, [r"any taxes", r"don't state a tax rate"]),
     row("do credits get used before my paypal when renewing?", "fee_order", {},
         [r"credits balance.*cash balance.*(card|PayPal)"]),
     # the FAQ gives no figure for the card minimum; the campaign rules' $0.50 after credits is quoted as theirs
@@ -356,6 +358,7 @@ RAW = [
 
     # ---- Chinese: understood, and answered in Chinese ------------------------------------------------------------
     row("Max 套餐每个月可以联网搜索多少次？", "mcp_quota", {"plans": ["max"]}, [r"4,?000"], zh=True),
+    row("Pro 包月标价 $30，信用卡账单上扣款却是 $32.70，为什么？", "above_price", {}, [r"税费", r"没有写明税率"], zh=True),
     row("Pro 套餐每个月有多少次网页读取？", "mcp_quota", {"plans": ["pro"]}, [r"1,?000"], zh=True),
     row("Lite 套餐每5小时有多少次提示？", "plan_quota", {"plans": ["lite"]}, [r"\b80\b"], [r"\b120\b"], zh=True),
     row("专业版每五小时能用多少次？", "plan_quota", {"plans": ["pro"]}, [r"\b400\b"], zh=True),

@@ -43,7 +43,7 @@ POLICY_INTENTS = ("refund", "cancel_deadline", "renewal", "downgrade", "personal
 # The policies a story that asks nothing of the rules is about: "I switched from Max to Pro on Saturday and still have
 # Max" is the downgrade's timing, "the reset timer shows 10 hours" the quota's cycle, "my renewal took my credits" the
 # order fees are paid in. Never an upgrade's rules or a price: a story's plan words are no upgrade asked for.
-COMPLAINT_INTENTS = ("refund", "downgrade", "cancel_deadline", "renewal", "fee_order", "card_minimum", "plan_expiry",
+COMPLAINT_INTENTS = ("refund", "downgrade", "cancel_deadline", "renewal", "fee_order", "card_minimum", "plan_expiry", "above_price",
                      "referral_window", "referral_qualifies", "referral_issuing", "referral_objection", "grandfathering",
                      "quota_reset", "referral_withdraw", "personal_plan")
 # "I'm planning to seek a refund", "我要退款": a refund wished for in a story with no question is the refund policy's
@@ -79,7 +79,9 @@ PERSON_REQUEST = re.compile(r"^\W*(can|could|would) (you|someone|somebody|suppor
 # A message that tells what happened to the subscriber ("I upgraded", "my card was charged", "昨天把 Pro 升级成了 Max"),
 # not a title naming a topic ("Lite plan price"); one that says it wants to know something asks it
 TELLS = re.compile(r"\b(i|i'?ve|i'?m|we|we'?ve|my|our)\b|^\W*(upgraded|downgraded|bought|paid|subscribed|renewed|got|"
-                   r"received|charged|cancel+ed|switched)\b|我|俺", re.I)
+                   r"received|charged|cancel+ed|switched)\b|我|俺|"
+                   # a Chinese story drops its subject: "昨天把 Pro 升级成了 Max", "付款成功", "扣了两次"
+                   r"(昨天|今天|前天|上周|上个月|刚才?|已经)[^。！？?!\n]{0,30}了|(买|付|升级|降级|续费|充值|扣|收到)(成|完)?了|付款成功", re.I)
 WANTS_TO_KNOW = re.compile(r"\b(want|wanted|need|needed|would like|'d like|trying) to (know|find out|understand|check|ask|confirm)\b|"
                            r"\b(wondering|curious)\b|\bplease (tell|explain|confirm|let me know)\b|想(知道|问|了解|确认)|请问|"
                            r"求(解答|解释|告知)", re.I)
@@ -97,6 +99,11 @@ WHEN_OR_NEXT = re.compile(
     r"(on|by) the (1st|first)( day)? of|calendar month|(email|reminder|remind\w*|notice|notif\w*|warning) (me )?(before|ahead|"
     r"in advance|when)|(get|send|receive) (me )?(an? )?(email|reminder|notice|notification|warning))\b|"
     r"什么时候(上线|推出|出|会有|恢复|下线|取消|开放)|哪天|几号|会不会(下线|取消|恢复)|路线图|提醒我|通知我|会(提醒|通知)", re.I)
+# An upgrade's remaining value seen as a balance: "upgraded ... a $3.00 account balance appeared", "升级...余额多出来"
+UPGRADE_BALANCE = re.compile(r"\bupgrad\w*\b.{0,200}\bbalance\b.{0,40}\b(appeared|showed up|shows?|went up|increased|"
+                             r"grew|added|credited|jumped|popped up)\b|\bupgrad\w*\b.{0,200}\b(appeared|showed up|new|random|"
+                             r"extra|mysterious|unexpected)\b.{0,20}\bbalance\b|升级.{0,80}余额.{0,20}(多|增加|变多|出现|到账)",
+                             re.I | re.S)
 # A how-to question names its own task ("How do I get Claude Code to use GLM-5?"), whatever story comes before it
 HOW_DO_I = re.compile(r"^\W*(so |and |but |ok )?(how (do|can|should|would) (i|we)|how to)\b|^\W*(那|请问)?(我)?(该)?(怎么|如何)",
                       re.I)
@@ -122,7 +129,9 @@ REFERS_BACK = re.compile(r"\b(turn|switch|shut) (this|it|that) off\b|\b(stop|can
                          r"(关掉|关闭|取消|停掉|停止)(它|这个)|(这个|它)(怎么|如何|在哪)(关|取消|停)|"
                          r"^\W*(so )?(do|must|should) i (have|need) to do (something|anything)( else)?\W*$|"
                          r"^\W*(so )?what (should|do|can) i do( now| about (it|this))?\W*$|^\W*(what now|any fix|any ideas?)\W*$|"
-                         r"^\W*(那)?(该)?(怎么办|咋办|怎么弄|咋整)\W*$", re.I)
+                         r"^\W*(那)?(该)?(怎么办|咋办|怎么弄|咋整)\W*$|"
+                         # "is there a problem with your payment page?": the problem is the story's
+                         r"\b(is|was) (there|something) (a |an |some )?(problem|issue|bug|wrong)\b", re.I)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])|\n+")  # "glm-4.7" is no sentence end
 
 
@@ -206,9 +215,12 @@ def _tokens(text: str) -> set[str]:
     return words | (pairs - _GENERIC_ZH)
 
 
-def shares_words(question: str, answer: str) -> bool:
-    """Does the answer speak of anything the question names (a word, a figure, two Chinese characters)?"""
-    return bool(_tokens(question) & _tokens(answer))
+def shares_words(question: str, answer: str, besides: str = "") -> bool:
+    """Does the answer speak of anything the question names (a word, a figure, two Chinese characters) that the story
+    told `besides` it does not already name? ("...converted into an $18 balance. Can this balance be withdrawn to my
+    card?" names the balance, which an upgrade's rules speak of too; what it asks, withdrawing, they don't)"""
+    shared = _tokens(question) & _tokens(answer)
+    return bool(shared - _tokens(besides)) or len(shared) >= 2
 
 
 def _with_referent(question: str, ask: str) -> str:
@@ -243,7 +255,10 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             # on?": a question that names its own subject, none of whose words the rule's answer has, asks no rule;
             # the figures of the story before it are context
             draft = respond(parsed, facts_for(settings, facts))
-            if not draft.clarify and not shares_words(" ".join(msg.questions), draft.text):
+            story_told = msg.ask
+            for q in msg.questions:
+                story_told = story_told.replace(q, " ")
+            if not draft.clarify and not shares_words(" ".join(msg.questions), draft.text, besides=story_told):
                 parsed = only
     if msg.questions and parsed.intent in PRESENT_FACTS and any(WHEN_OR_NEXT.search(q) for q in msg.questions):
         # "is there a date when GLM-5's 3x goes back to 1x?", "will I get an email reminder before it renews?", "is
@@ -262,6 +277,9 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         # does one that asks nothing: "Upgraded Lite -> Pro on day 15. Checkout charged $27 and a $3.00 balance
         # appeared" is no request for the upgrade's price.
         parsed = replace(parsed, intent=None)
+    if parsed.intent is None and story and UPGRADE_BALANCE.search(msg.ask):
+        # "Upgraded Pro -> Max yesterday, today my account balance went up by $10": how an upgrade is paid for
+        parsed = replace(parsed, intent="upgrade_rules")
     if parsed.intent is None and story:
         # A complaint that asks nothing ("my refund request was refused, an unfair term!") still gets the policy it is
         # about, with a person; only a policy intent may answer a story, never a figure.
@@ -329,6 +347,9 @@ UNSTATED = re.compile(r"\b(docs|documentation|FAQ|page|they)s? (do(es)?n't|do(es
                       r"提及|给出|涉及)|没有(提到|列出|写明|说明)")
 ASK_SUPPORT = {"en": "Z.ai support can answer what the docs leave open: ", "zh": "文档没有写明的内容，可以咨询 Z.ai 客服："}
 
+ACCOUNT_POINTERS = ("billing_pages",)  # where charges are seen: for a charge gone wrong, no answer to it by itself
+ACCOUNT_LEAD = {"en": "The docs don't cover a charge on your account going wrong; Z.ai support can check it. What they say:",
+                "zh": "文档没有涉及你账户的扣费问题，Z.ai 客服可以核查。文档的说法："}
 HANDOFF = {"en": "If this doesn't solve it, Z.ai support can look at your account: ",
            "zh": "如果这没有解决你的问题，Z.ai 客服可以查看你的账户："}
 
@@ -430,6 +451,9 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
     fact_ids = list(reply.fact_ids) + ([f for f in diagnosis.fact_ids if f not in reply.fact_ids] if diagnosis else [])
     sources = _sources(facts, fact_ids)
     body = reply.text + ("\n" + "\n".join(diagnosis.lines) if diagnosis else "")
+    if msg.account_matter and parsed.intent in ACCOUNT_POINTERS:
+        # "charged twice for Pro on the same day": where the charges are listed, said to be no check of them
+        body = ACCOUNT_LEAD["zh" if parsed.language == "zh" else "en"] + "\n" + body
     if msg.china_platform and not (diagnosis and "scope" in diagnosis.kinds):
         # "国内版的 Lite 5 小时多少次？": the docs' figures are Z.ai's; said so before them, with a person
         body = (CHINA_LEAD["zh"] if parsed.language == "zh" else CHINA_LEAD["en"]) + "\n" + body

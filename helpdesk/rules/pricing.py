@@ -251,11 +251,12 @@ def upgrade_rules(r: Reply, p: Parsed) -> str:
     r.fact("sub.cross_tier")
     example = r.fact("sub.same_tier")
     if p.language == "zh":
-        return ("跨档位升级（如 Lite → Pro）立即生效，当前套餐的剩余价值按比例折算，抵扣两者的差价。同档位升级（如包月 → 包年）"
+        return ("跨档位升级（如 Lite → Pro）立即生效，原套餐的剩余价值按比例折算为账户余额，用于抵扣升级的差价。同档位升级（如包月 → 包年）"
                 f"在当前套餐到期后开始，有效期累加（Lite 包月 → Lite 包年 = {example} 个月）。")
-    return ("A cross-tier upgrade (e.g. Lite → Pro) takes effect immediately, and the remaining value of your plan is "
-            "credited pro rata against the price difference. A same-tier upgrade (e.g. monthly → annual) starts when "
-            f"your current plan expires, so the validity adds up (Lite monthly → Lite annual = {example} months).")
+    return ("A cross-tier upgrade (e.g. Lite → Pro) takes effect immediately, and the remaining value of your original "
+            "plan is converted into account balance on a pro-rated basis, which offsets the price difference. A same-tier "
+            "upgrade (e.g. monthly → annual) starts when your current plan expires, so the validity adds up (Lite "
+            f"monthly → Lite annual = {example} months).")
 
 
 def downgrade_named(text: str, s: Slots) -> bool:
@@ -737,6 +738,29 @@ def billing_pages(r: Reply, p: Parsed) -> str:
             "or PayPal as the linked payment method (credits and cash balance are used first)."
             + (f" The docs list no other way to pay, such as {other.group(0).title()}: the checkout page shows what it accepts."
                if other else ""))
+
+
+def above_price_told(text: str, s: Slots) -> bool:
+    """"The plan is $30. My bank statement says Z.AI $32.70": a charge a little above the listed price (within a
+    third of it) is what the terms' "fees and any taxes" speak of; a double charge or an upgrade is not."""
+    amounts = sorted(set(s.money))
+    return len(amounts) >= 2 and amounts[0] > 0 and amounts[-1] / amounts[0] <= 1.34 and matches(
+        text, r"\b(statement|charged|billed|charge|bank|card|receipt|shows? up as|says)\b", "扣款", "扣了", "账单") and matches(
+        text, r"\b(price|pricing|plan is|costs?|listed|is \$)\b", "价格", "标价", "原价") and not matches(
+        text, r"\b(upgrad\w*|twice|double\w*|two charges|refund\w*|credits?|discount\w*|invite\w*|referral)\b",
+        "升级", "两次", "重复", "退款", "邀请", "折扣")
+
+
+@register("above_price", When(14, above_price_told), facts=("sub.taxes", "billing.history"))
+def above_price(r: Reply, p: Parsed) -> str:
+    r.fact("sub.taxes")
+    history = r.fact("billing.history")
+    if p.language == "zh":
+        return ("订阅条款写的是：你授权对你的支付方式收取相应费用及任何税费（“the applicable fees and any taxes”）。文档没有写明税率"
+                f"或其他费用，所以这笔金额由哪些部分组成，请在 Billing → Billing History（{history}）查看，或请 Z.ai 客服核对。")
+    return ("The subscription terms say you authorize Z.ai to charge your payment method \"for the applicable fees and "
+            "any taxes\". The docs don't state a tax rate or any other charge, so what makes up your amount is for "
+            f"Billing → Billing History ({history}) to show, or for Z.ai support to check.")
 
 
 def currency_asked(text: str, s: Slots) -> bool:
