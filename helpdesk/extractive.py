@@ -196,10 +196,23 @@ def _label(unit: Unit) -> bool:
 _POLAR = re.compile(r"^\s*(is|are|does|do|did|will|would|should|has|have|was|were)\b(?!.*\b(give|show|tell|send)\b)", re.I)
 
 
+# "how do I take that link down?", "怎么把这个公开链接撤掉": a thing to be removed names no value asked for; the way to
+# remove it (a command, a step) is what is wanted
+_REMOVAL = re.compile(r"\b(take|took|taking|pull|bring) (it|that|this|them|(the|that|this|my|our) \w+) down\b|\b(remove|delete|revoke|unshare|"
+                      r"disable|undo|get rid of|stop sharing|turn off|deactivate)\b|撤掉|撤回|撤销|删除|删掉|取消(分享|共享)|关掉|关闭", re.I)
+
+
+_REMOVES = re.compile(r"\b(stop\w*|remov\w*|delet\w*|revok\w*|unshare|disabl\w*|undo|turn(ed)? off|deactivat\w*)\b|删除|撤销|"
+                      r"取消|关闭|停止", re.I)
+
+
 def asks_for(question: str) -> list[re.Pattern]:
     if _POLAR.match(question):
         return []
-    return [holds for asks, holds in VALUE_KINDS if asks.search(question)]
+    kinds = [(asks, holds) for asks, holds in VALUE_KINDS if asks.search(question)]
+    if _REMOVAL.search(question):  # the command, or the step that removes, stops or undoes it
+        kinds = [(asks, holds) for asks, holds in kinds if asks is VALUE_KINDS[1][0]] + [(_REMOVAL, _REMOVES)]
+    return [holds for _, holds in kinds]
 
 
 _QUOTED = re.compile(r"[\"“”'「」]([^\"“”'「」\n]{8,120})[\"“”'「」]")

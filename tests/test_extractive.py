@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from helpdesk.extractive import (FOR_SUBSCRIBERS, MODEL_PICKER, _introduces_list, _label, asks_for, quoted_phrases,
                                  unit_texts, units)
 
@@ -119,3 +121,17 @@ def test_a_setting_copied_from_the_screen_counts_as_the_value_asked_for():
     copied = _bonus(question, unit, wanted, settings, quoted_phrases(question))
     plain_bonus = _bonus(question, unit, wanted, settings, ())
     assert copied - plain_bonus >= settings.extractive_value_bonus * 2  # held, not penalised, and the phrase itself
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("how do I take that link down", 1),  # the step that removes it, not a URL
+    ("怎么把这个公开链接撤掉", 1),
+    ("what is the link to the usage page?", 1),
+    ("how do I remove the MCP server and add it again?", 2),  # the command, and the step that removes
+])
+def test_a_thing_to_remove_asks_for_the_way_to_remove_it(question, kinds):
+    from helpdesk.extractive import _REMOVES
+    wanted = asks_for(question)
+    assert len(wanted) == kinds
+    if "link" in question or "链接" in question:
+        assert (_REMOVES in wanted) is ("down" in question or "撤" in question)

@@ -246,3 +246,16 @@ def test_two_unrelated_amounts_are_no_tax_story():
 def test_a_double_charge_says_the_docs_cannot_settle_it():
     answer = rules("【重复扣款】\n同一天 Pro 包月被 charge 了两次，信用卡账单上两笔 $30，但订阅页只有一个 Pro 订阅。")
     assert answer is not None and re.search(r"文档没有涉及你账户的扣费问题", answer.text) and "z.ai/contact" in answer.text
+
+
+def test_a_general_endpoint_with_no_documented_tool_says_the_plan_is_for_coding_tools():
+    answer = rules("[Bug]: GLM Coding plan uses standard GLM api instead of coding\nActual api base uses "
+                   "https://api.z.ai/api/paas/v4 by default. Will 429 error even if credits are available.\n1. purchase "
+                   "glm coding\n2. configure in yaml\n3. try using it")
+    assert answer is not None and re.search(r"coding/paas/v4", answer.text)
+    assert re.search(r"only for use inside supported coding tools", answer.text)
+
+
+def test_a_named_tool_on_the_general_endpoint_gets_its_own_setting_not_the_tools_lecture():
+    answer = rules("I have the coding plan. Cline with base url https://api.z.ai/api/paas/v4 keeps failing.")
+    assert answer is not None and "only for use inside supported coding tools" not in answer.text

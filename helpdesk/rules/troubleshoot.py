@@ -942,6 +942,11 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                               + (f" in {_tool_name(tool)}" if tool else "") + ".",
                   f"你的消息里用的是通用接口地址（{shown}）；Coding Plan 需要" + (f"在 {_tool_name(tool)} 中" if tool else "")
                   + f"使用 {needed}。")
+            if not tool and not balance:  # no documented tool named: the plan's endpoint works inside coding tools only
+                tools = d.fact("tools.supported")
+                d.say("endpoint", f"The plan's quota is only for use inside supported coding tools ({', '.join(tools[:6])}, "
+                                  "...), not for other applications calling the API (subscription terms).",
+                      f"套餐额度只能在支持的编程工具（{'、'.join(tools[:6])} 等）中使用，不能用于其他应用调用 API（订阅条款）。")
     elif (tool in ANTHROPIC_TOOLS or msg.protocol == "anthropic") and "anthropic" not in msg.endpoints and not (
             known & NOT_CONFIG) and (
             (msg.failing and not over_context and not claude_timeout and not claude_fix and _config_failure(msg, known))
