@@ -259,3 +259,17 @@ def test_a_general_endpoint_with_no_documented_tool_says_the_plan_is_for_coding_
 def test_a_named_tool_on_the_general_endpoint_gets_its_own_setting_not_the_tools_lecture():
     answer = rules("I have the coding plan. Cline with base url https://api.z.ai/api/paas/v4 keeps failing.")
     assert answer is not None and "only for use inside supported coding tools" not in answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "Roo Code: GLM-4.7 stops mid-answer, no error at all. Long answers just end in the middle of a code block. where is "
+    "the actual reason supposed to show up?",
+    "自己写的小脚本用 stream=True 调 glm-4.7，有时候输出到一半就停了，返回里没有任何 error code，HTTP 也是 200。异常原因要去哪看？",
+])
+def test_an_answer_that_stops_partway_with_no_error_gets_the_finish_reason_note(message):
+    answer = rules(message)
+    assert answer is not None and "finish_reason" in answer.text and re.search(r"network_error", answer.text)
+
+
+def test_an_answer_cut_off_for_length_is_no_stream_failure():
+    assert rules("How do I increase the output limit in Cline? answers get cut off mid-file") is None

@@ -372,6 +372,36 @@ def mcp_outside(d: Diagnosis, msg: Message, balance: bool) -> None:
     d.handoff = True
 
 
+# An answer that ends partway with no error shown: "stops mid-answer, no error", "输出到一半就停了"
+STOPPED_MIDWAY = re.compile(
+    r"\b(stops?|stopped|stopping|ends?|ended|cuts? off|cut off|truncat\w*|dies|died|breaks? off)\b[^.?!\n]{0,40}\b(mid|midway|"
+    r"halfway|half way|in the middle|mid-?sentence|mid-?answer|mid-?stream|mid-?response|part ?way)\b|\b(mid|halfway)[- ]"
+    r"(answer|sentence|stream|response|output|reply)\b|(输出|回答|回复|生成|写)?(到)?一半(就)?(停|断|没了|中断|结束)|中途(断|停|中断)|"
+    r"突然(停|断)(了|掉)|戛然而止", re.I)
+
+
+# ...and no error to show for it ("no error at all", "HTTP 200", "没有任何 error code"): "cut off mid-file, how do I raise
+# the output limit?" is a length question, not this one
+NO_ERROR = re.compile(r"\bno (\w+ )?(error|code|exception|warning)s?\b|\bwithout (an? |any )?(error|warning)|\bnothing in the "
+                      r"(log|logs|output)|\b(http )?200\b|\bno (1xxx|http)\b|没有(任何)?.{0,4}(报错|错误|error|提示)|无报错|不报错",
+                      re.I)
+
+
+def stopped_midway(d: Diagnosis) -> None:
+    """An answer cut off with no error code: the error page's note on streaming, and the values finish_reason takes."""
+    d.fact("error.stream_finish_reason")
+    reasons = d.fact("api.finish_reasons")
+    d.say("diagnosis", "The error-code page: \"When using streaming (SSE) calls, if the API terminates abnormally during "
+                       "inference, the above error codes will not be returned. Instead, the reason for the exception will be "
+                       "provided in the `finish_reason` parameter of the response body.\" Its values (chat completion "
+                       f"reference): {', '.join(reasons)}. The docs don't say where your tool shows it; its own logs or "
+                       "Z.ai support can.",
+          "错误码页面说：使用流式（SSE）调用时，如果推理过程中 API 异常终止，不会返回上面的错误码，异常原因会放在响应体的 "
+          f"`finish_reason` 参数里。它的取值（对话补全接口文档）：{'、'.join(reasons)}。文档没有说明你的工具在哪里显示它，"
+          "可以查看工具自己的日志或咨询 Z.ai 客服。")
+    d.handoff = True
+
+
 def quota_drain(d: Diagnosis, msg: Message) -> None:
     """Quota going faster than expected: what the FAQ says makes it go (model calls per prompt, GLM-5's rate, the
     weekly cycle) and where to watch it; a plan the story says others use too, the terms on sharing first."""
@@ -762,6 +792,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         return d
     if msg.quota_drain and not (known or msg.http_codes or msg.mcp or msg.usage_query):
         quota_drain(d, msg)
+        return d
+    if STOPPED_MIDWAY.search(msg.ask) and NO_ERROR.search(msg.ask) and not (known or msg.http_codes or msg.mcp
+                                                                            or CONTEXT_OVER.search(msg.raw)):
+        stopped_midway(d)  # an answer that ends partway with no error: where the reason is
         return d
     if msg.usage_query and msg.failing and not (known or msg.http_codes or msg.mcp):
         usage_check(d)
