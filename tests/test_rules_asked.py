@@ -273,3 +273,44 @@ def test_an_answer_that_stops_partway_with_no_error_gets_the_finish_reason_note(
 
 def test_an_answer_cut_off_for_length_is_no_stream_failure():
     assert rules("How do I increase the output limit in Cline? answers get cut off mid-file") is None
+
+
+def test_installing_claude_code_with_cursors_help_gets_the_cursor_guided_method():
+    answer = rules("not a dev-tools person, never used npm. I have Cursor installed. the Claude Code page says Cursor can "
+                   "walk me through installing Claude Code, what exactly do I type into Cursor?")
+    assert answer is not None and "Help me install Claude Code" in answer.text
+    assert "npm install -g" not in answer.text
+
+
+def test_installing_claude_code_without_cursor_gets_the_npm_command():
+    answer = rules("how do I install Claude Code?")
+    assert answer is not None and "npm install -g @anthropic-ai/claude-code" in answer.text
+
+
+def test_a_tool_both_name_is_no_shared_subject():
+    assert not shares_words("Does the Claude Code IDE extension run in Trae?", "Claude Code uses the Anthropic endpoint")
+
+
+def test_the_five_hour_windows_name_is_no_amount_asked():
+    # when the window starts is not in the docs: no quota figure for it
+    assert intent("Does the 5 hour window start with my first prompt or at fixed times of day? Trying to plan my work "
+                  "sessions on Pro around it.") != "plan_quota"
+    assert intent("Is Pro still 400 prompts every 5 hours?") == "plan_quota"
+
+
+def test_a_reverse_charge_invoice_is_no_refund():
+    assert intent("Need invoices with our company name and VAT ID for the Pro subscription (EU company, reverse "
+                  "charge). Where do I get them?") != "refund"
+    assert intent("I clicked Max annual by mistake. Please reverse it and charge me for Pro monthly instead.") == "refund"
+
+
+def test_a_purchase_of_another_cycle_not_shown_is_the_same_tier_timing():
+    answer = rules("bought Lite annual, still on monthly\nI had Lite monthly (renews Dec 9). Bought Lite annual today to "
+                   "save money. My subscription still shows the monthly plan with Dec 9 end date, annual nowhere.")
+    assert answer is not None and answer.trace["intent"] == "same_tier_upgrade"
+    assert re.search(r"expires", answer.text) and "z.ai/contact" in answer.text
+
+
+def test_an_upgrade_between_two_plans_gets_the_cross_tier_rule_alone():
+    answer = rules("I'm moving from Lite monthly to Pro monthly, how does that upgrade work?")
+    assert answer is not None and re.search(r"immediately", answer.text) and "13 months" not in answer.text

@@ -911,8 +911,9 @@ RAW = [
     row("how do I reverse it and go back to the old config?", None),
     row("I have ~$12 of referral credits sitting there. can I spend them on the API?", None, must_not=[r"30%"]),
     row("how many prompts does Lite give per 5h? the landing page says 3x Claude Pro", "plan_quota", {}, [r"80"]),
-    row("paid for Pro this morning, got the confirmation email, but my subscription page still says Lite", None, must_not=[
-        r"downgrade"]),
+    # a purchase of another plan the page does not show yet: a cross-tier upgrade, which takes effect immediately
+    row("paid for Pro this morning, got the confirmation email, but my subscription page still says Lite", "upgrade_rules",
+        {}, [r"immediately"], must_not=[r"downgrade", r"13 months"]),
     # a yes/no question about the quota or the price, not for its amount; the figure still answers one that names a
     # figure, a change, a comparison or a kind of price; "input+output" tokens are the total, not one request's
     row("Is the Lite plan's prompt quota shared with chat.z.ai?", None),

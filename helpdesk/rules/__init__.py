@@ -115,6 +115,8 @@ PLAN_NOT_CHANGED = re.compile(r"\bstill (says|shows|showing|on|has|have|lists|at
                               r"\bhas ?n[o']t (changed|updated|applied|taken effect)|\bnothing changed\b|"
                               r"还是(显示|原来|之前|老的|旧的)|(没|没有|未)生效|(套餐|额度|页面).{0,6}没变", re.I)
 CHANGE_INTENTS = ("upgrade_rules", "same_tier_upgrade", "downgrade")
+PURCHASED = re.compile(r"\b(bought|purchased|paid for|subscribed to|clicked|ordered|switched to|moved to)\b|(买|购买|订阅|换成)了",
+                       re.I)
 
 
 def facts_for(settings: Settings, facts: Facts | None = None) -> Facts:
@@ -202,7 +204,8 @@ _GENERIC = frozenset("""
 what which where when will would could should there their them they this that these those have with your from into
 just about make want need know like using used does doing plan plans coding glm z.ai zai the and for you can how get
 not are was has any all our its but who why one own too also then than only really still even way here some
-""".split())
+claude code cline opencode crush goose kilo roo cursor trae droid factory cherry studio eigent gemini grok
+""".split())  # and the tools' names: the tool a question and a rule's answer both name is context, not the subject
 _GENERIC_ZH = frozenset("套餐 请问 怎么 什么 可以 是不 不是 有没 没有 一下 这个 那个 我们 你们 现在 如果 的话 还是 就是 是否 能否 怎样 "
                         "如何 为什 什么 么办 知道 问题 一个 使用 用户 所以 但是 因为".split())
 
@@ -288,8 +291,13 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         if own_case and (whole.intent in COMPLAINT_INTENTS or
                          whole.intent in USED_UP_FIGURES and QUOTA_USED_UP.search(msg.ask)):
             parsed = whole
-    if parsed.intent is None and not msg.questions and not msg.account_matter and PLAN_NOT_CHANGED.search(msg.ask):
+    if (parsed.intent is None or parsed.intent in ACCOUNT_POINTERS) and not msg.questions and not msg.account_matter \
+            and PLAN_NOT_CHANGED.search(msg.ask):  # ("...payment went through (receipt in email), still shows Lite")
         whole = resolve(msg.ask, list(history), plans=msg.plans)
+        if whole.intent not in CHANGE_INTENTS and PURCHASED.search(msg.ask):
+            # "Had Lite monthly, bought Lite annual today, still shows monthly": a purchase of another plan or cycle
+            # told without the word "upgrade" is one
+            whole = resolve(f"upgrade: {msg.ask}", list(history), plans=msg.plans)
         if whole.intent in CHANGE_INTENTS:  # "Upgraded Lite -> Pro, still on Lite": when an upgrade takes effect
             parsed = whole
     if parsed.intent is None:

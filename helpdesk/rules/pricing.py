@@ -248,6 +248,13 @@ def upgrade_between_plans(text: str, s: Slots) -> bool:
 
 @register("upgrade_rules", When(4, upgrade_between_plans, group=UPGRADE), facts=("sub.cross_tier", "sub.same_tier"))
 def upgrade_rules(r: Reply, p: Parsed) -> str:
+    plans = p.slots.plans
+    if len(set(plans)) >= 2 and len(set(p.slots.cycles)) <= 1:  # "Lite monthly to Pro monthly": the cross-tier rule
+        r.fact("sub.cross_tier")
+        if p.language == "zh":
+            return "跨档位升级（如 Lite → Pro）立即生效，原套餐的剩余价值按比例折算为账户余额，用于抵扣升级的差价。"
+        return ("A cross-tier upgrade (e.g. Lite → Pro) takes effect immediately, and the remaining value of your original "
+                "plan is converted into account balance on a pro-rated basis, which offsets the price difference.")
     r.fact("sub.cross_tier")
     example = r.fact("sub.same_tier")
     if p.language == "zh":
@@ -360,7 +367,9 @@ def refund_asked(text: str, s: Slots) -> bool:
                      r"(cursor|anthropic|claude|openai|github|copilot|windsurf|google|kimi|moonshot|minimax)\b"):
         return False  # another person's refund, or another company's: not ours to state
     # "Please reverse this charge", "undo the purchase": a refund asked for in other words
-    reversal = matches(text, r"\b(reverse|undo|void)\b.{0,20}\b(charge|purchase|payment|order|transaction)\b") or (matches(
+    # ("reverse charge" is the EU's VAT mechanism, not a charge to reverse)
+    reversal = matches(text, r"\b(reverse|undo|void)\b(?![\s-]*charge\b).{0,20}\b(charge|purchase|payment|order|transaction)\b"
+                       ) or (matches(
         text, r"\b(reverse|undo) (it|this|that)\W*$") and matches(text, r"\b(charged|bought|purchased|paid|subscribed|clicked)\b"))
     return (reversal or matches(text, r"\brefund|money back|reimburse(?!ment)", "退款", "退钱", "把钱退", "退费",
                                 r"钱.{0,4}退回", r"(能|可以|能不能|可不可以)退(吗|不|么|嘛)?\W*$", "退不退")) and not matches(

@@ -336,8 +336,25 @@ def claude_install_asked(text: str, s: Slots) -> bool:
                                                    r"\bnode(\.js)?\b.{0,30}\bversion\b", "安装", r"node(\.js)?\s?.{0,4}版本")
 
 
-@register("claude_install", When(205, claude_install_asked), facts=("tool.claude-code.install", "tool.claude-code.node"))
+# Installing without npm, with Cursor's help: "not familiar with npm but I have Cursor", "what do I type into Cursor"
+WITH_CURSOR = re.compile(r"\bcursor\b", re.I)
+
+
+@register("claude_install", When(205, claude_install_asked),
+          facts=("tool.claude-code.install", "tool.claude-code.node", "tool.claude-code.cursor_install",
+                 "tool.claude-code.cursor_command"))
 def claude_install(r: Reply, p: Parsed) -> str:
+    if WITH_CURSOR.search(p.text):
+        r.fact("tool.claude-code.cursor_install")
+        typed = r.fact("tool.claude-code.cursor_command")
+        if p.language == "zh":
+            return (f"Claude Code 页面的 Cursor 引导安装：不熟悉 npm 但有 Cursor 的话，在 Cursor 里输入 `{typed}`，Cursor 会引导你"
+                    "完成 Claude Code 的安装。之后把它指向套餐（在 ~/.claude/settings.json 中设置 ANTHROPIC_BASE_URL 和 "
+                    "ANTHROPIC_AUTH_TOKEN）。")
+        return ("The Claude Code page's Cursor guided installation: \"If you are not familiar with npm but have Cursor, you "
+                "can enter the command in Cursor, and Cursor will guide you through the installation of Claude Code.\" "
+                f"The command to enter in Cursor: `{typed}`. Then point it at the plan (ANTHROPIC_BASE_URL and "
+                "ANTHROPIC_AUTH_TOKEN in ~/.claude/settings.json).")
     command, node = r.fact("tool.claude-code.install"), r.fact("tool.claude-code.node")
     if p.language == "zh":
         return (f"用 `{command}` 安装 Claude Code，需要 Node.js {node} 或更高版本。然后把它指向套餐（在 ~/.claude/settings.json "

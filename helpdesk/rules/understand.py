@@ -340,7 +340,10 @@ AMOUNT_CUE = (r"\bhow (many|much)\b|\d|\b(five|five-hour|per (day|week|month)|ev
 def asks_of_it(text: str) -> bool:
     """Every question sentence is a yes/no one with no amount cue: the figure is what it asks about, not for."""
     asking = [q for q in re.split(r"(?<=[.!?])\s+", text) if q.strip().endswith("?")]
-    return bool(asking) and all(POLAR_START.search(q) and not re.search(AMOUNT_CUE, q, re.I) for q in asking)
+    # the window's name is no amount asked: "does the 5 hour window start with my first prompt?"
+    named = [re.sub(r"\b(5|five)[\s-]?(hours?|h|hr)\b(?=[\s-]*(window|cycle|quota|limit|reset|period|block))", " ", q, flags=re.I)
+             for q in asking]
+    return bool(named) and all(POLAR_START.search(q) and not re.search(AMOUNT_CUE, q, re.I) for q in named)
 
 
 def intent_of(text: str, s: Slots) -> str | None:
