@@ -238,6 +238,26 @@ _SHORT_COMMON = frozenset("the and for you can how use get not are was has any a
                           "did his her may let now new out see way yes off per via etc lol pls".split())
 
 
+BOILERPLATE_PAGES = 4  # a sentence on this many pages or more (a promotion, the coding-endpoint warning) is the site's
+
+
+@lru_cache(maxsize=4)
+def boilerplate(corpus_dir: str) -> frozenset[str]:
+    """Units that stand word for word on several pages: the site's banner and repeated notes, which say nothing of the
+    page a question names (the answer the page holds is its own sentences)."""
+    from pathlib import Path
+    pages: dict[str, int] = {}
+    for path in sorted(Path(corpus_dir).glob("*.md")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        for key in {plain(u.text) for u in units(0, text)}:
+            if len(key.split()) >= 6:
+                pages[key] = pages.get(key, 0) + 1
+    return frozenset(key for key, count in pages.items() if count >= BOILERPLATE_PAGES)
+
+
 def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settings, phrases: tuple[str, ...] = ()
            ) -> float:
     """What the embedding misses: exact codes and figures the user typed ("1113"), shared words, and the kind of
@@ -267,6 +287,8 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settin
         bonus += value
     if FOR_SUBSCRIBERS.match(unit.text) and unit.passage == 0:  # on the page retrieval put first, never pulling another in
         bonus += value / 2
+    if plain(unit.text) in boilerplate(str(settings.corpus_dir)):
+        bonus -= value / 2  # the site's repeated note, not the page's own answer
     return bonus
 
 

@@ -135,3 +135,12 @@ def test_a_thing_to_remove_asks_for_the_way_to_remove_it(question, kinds):
     assert len(wanted) == kinds
     if "link" in question or "链接" in question:
         assert (_REMOVES in wanted) is ("down" in question or "撤" in question)
+
+
+def test_the_sites_repeated_notes_are_boilerplate_and_a_pages_own_sentences_are_not():
+    from helpdesk.extractive import boilerplate, plain
+    from helpdesk.settings import Settings
+    repeated = boilerplate(str(Settings.from_env({}).corpus_dir))
+    assert any(key.startswith("using the glm coding plan you need to configure the dedicated coding api") for key in repeated)
+    assert plain("Press ctrl+p, choose Switch Model") not in repeated
+    assert all(len(key.split()) >= 6 for key in repeated)
