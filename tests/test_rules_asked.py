@@ -314,3 +314,10 @@ def test_a_purchase_of_another_cycle_not_shown_is_the_same_tier_timing():
 def test_an_upgrade_between_two_plans_gets_the_cross_tier_rule_alone():
     answer = rules("I'm moving from Lite monthly to Pro monthly, how does that upgrade work?")
     assert answer is not None and re.search(r"immediately", answer.text) and "13 months" not in answer.text
+
+
+def test_a_payment_that_fails_while_upgrading_is_about_the_failed_payment():
+    answer = rules("Card payment fails at bank verification step\nTrying to upgrade from Lite to Pro ($30 monthly). My "
+                   "bank pops up the verification window, I approve in the app, then z.ai says payment failed. Tried twice.")
+    assert answer is not None and answer.trace["intent"] == "payment_failed" and "3DS" in answer.text
+    assert not re.search(r"\$24\b|pro-rated", answer.text)

@@ -875,7 +875,9 @@ def payment_failed_asked(text: str, s: Slots) -> bool:
         text, r"\b(paypal|alipay|wechat)\b", "支付宝", "微信")
 
 
-@register("payment_failed", When(108, payment_failed_asked), facts=("billing.no_3ds",))
+# Before the upgrade group: "trying to upgrade Lite to Pro, the bank's verification pops up, then payment failed" is about
+# the failed payment, whatever it was paying for
+@register("payment_failed", When(28, payment_failed_asked), facts=("billing.no_3ds",))
 def payment_failed(r: Reply, p: Parsed) -> str:
     r.fact("billing.no_3ds")
     if p.language == "zh":
