@@ -679,3 +679,25 @@ def test_the_vision_servers_model_asked_after_an_upgrade_gets_no_cache_advice():
     result = answer_rules("I upgraded to Pro and want to know which model the Vision MCP uses", [], SETTINGS,
                           facts=FACTS)
     assert result is None or "@latest" not in result.text, result.text
+
+
+# A pasted setting the named page's matching block gives another value: said first, with the page's value
+@pytest.mark.parametrize("message, must", [
+    ('droid BYOK GLM via openai protocol -> "unsupported provider"\n```json\n{"customModels": [{"displayName": "GLM-4.7", '
+     '"model": "glm-4.7", "baseUrl": "https://api.z.ai/api/coding/paas/v4", "apiKey": "sk-...", "provider": "openai", '
+     '"maxOutputTokens": 131072}]}\n```\nfirst message fails. What goes in provider?',
+     r'"provider": "openai"; the page\'s configuration sets "provider": "generic-chat-completion-api"'),
+    ('vision mcp: invalid api key. OpenCode config:\n```json\n"mcp": {"zai-mcp-server": {"type": "local", "command": '
+     '["npx","-y","@z_ai/mcp-server"], "environment": {"Z_AI_API_KEY": "...", "Z_AI_MODE": "Z_AI"}}}\n```\ntool calls -> '
+     'invalid API key.', r'"Z_AI_MODE": "Z_AI"; the page\'s configuration sets "Z_AI_MODE": "ZAI"'),
+])
+def test_a_pasted_setting_the_page_sets_otherwise_is_named_with_the_pages_value(message, must):
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is not None and re.search(must, answer.text)
+
+
+def test_the_subscribers_own_values_and_windows_launchers_are_not_mismatches():
+    message = ('Kilo Code vision mcp fails:\n```json\n{"mcpServers":{"zai-mcp-server":{"type":"stdio","command":"npx.cmd",'
+               '"args":["-y","@z_ai/mcp-server"],"env":{"Z_AI_API_KEY":"abc123","Z_AI_MODE":"ZAI"}}}}\n```')
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is None or "Your config sets" not in answer.text

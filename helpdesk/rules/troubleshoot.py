@@ -100,6 +100,67 @@ class Diagnosis:
         self.lines.insert(0, zh if self.zh else en)
 
 
+# A setting and its value as configs write them: "provider": "openai", Z_AI_MODE: "Z_AI", base_url = '...'
+_PAIR = re.compile(r"[\"']?([A-Za-z_$][\w.$-]{1,40})[\"']?\s*[:=]\s*(?:[\"']([^\"'\n]{1,80})[\"']|(\d+|true|false)\b)")
+_FENCED = re.compile(r"```[^\n]*\n(.*?)```", re.S)
+# Settings whose value is the subscriber's own (a key, a name, a model they chose) or another check's (URLs: the endpoint
+# diagnosis): no page's value is theirs to copy
+_OWN_VALUE = re.compile(r"key|token|authorization|secret|password|name|title|description|schema|model|url|endpoint|host|"
+                        r"path|id$", re.I)
+_PLACEHOLDER = re.compile(r"your|<|xxx|\.\.\.|example|replace", re.I)
+
+
+def _pairs(text: str) -> dict[str, str]:
+    return {m.group(1): (m.group(2) or m.group(3)).strip() for m in _PAIR.finditer(text)}
+
+
+@lru_cache(maxsize=64)
+def _page_blocks(path: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The settings of each code block on a page, as the page writes them."""
+    try:
+        text = frontmatter.load(path).content
+    except OSError:
+        return ()
+    return tuple(tuple(_pairs(block).items()) for block in _FENCED.findall(text))
+
+
+def config_mismatches(msg: Message, docs: list[str], corpus_dir: Path | None) -> list[tuple[str, str, str, str]]:
+    """Settings the pasted config gives a value the named page's matching block gives another: (doc, key, theirs,
+    the page's). The block compared is the page's one sharing most settings with the paste ("provider" is "anthropic"
+    in the Anthropic example and "generic-chat-completion-api" in the OpenAI-compatible one)."""
+    theirs = _pairs(msg.pasted or "") or _pairs("\n".join(_FENCED.findall(msg.raw)))
+    if not theirs or corpus_dir is None:
+        return []
+    found: list[tuple[str, str, str, str]] = []
+    for doc in docs:
+        path = Path(corpus_dir) / f"{doc}.md"
+        if not path.is_file():
+            continue
+        blocks = [dict(b) for b in _page_blocks(str(path)) if b]
+        scored = [(sum(theirs.get(k) == v for k, v in b.items()), len(set(b) & set(theirs)), b) for b in blocks]
+        scored = [s for s in scored if s[1] >= 2]  # a block that configures the same thing
+        if not scored:
+            continue
+        _, _, best = max(scored, key=lambda s: (s[0], s[1]))
+        for key, value in best.items():
+            if key in theirs and theirs[key] != value and not _OWN_VALUE.search(key) and not _PLACEHOLDER.search(value) \
+                    and not _PLACEHOLDER.search(theirs[key]) and theirs[key].lower() not in (f"{value}.cmd".lower(),
+                                                                                           f"{value}.exe".lower()):
+                found.append((doc, key, theirs[key], value))
+    return found[:3]
+
+
+def config_lines(d: Diagnosis, msg: Message, docs: list[str], corpus_dir: Path | None) -> None:
+    """Lead with each pasted setting whose value the page gives otherwise, cited by one of that page's facts."""
+    for doc, key, theirs, value in reversed(config_mismatches(msg, docs, corpus_dir)):
+        cite = next((f for f in d.facts.by_id.values() if f.doc == doc), None)
+        if cite is None:
+            continue
+        d.fact(cite.id)
+        d.lead("config", f"Your config sets \"{key}\": \"{theirs}\"; the page's configuration sets \"{key}\": \"{value}\".",
+               f"你的配置里 \"{key}\" 是 \"{theirs}\"；文档页面的配置是 \"{key}\": \"{value}\"。")
+
+
 def _tool_name(tool: str) -> str:
     return TOOL_NAMES.get(tool) or {"vscode": "VS Code", "vs code": "VS Code", "litellm": "LiteLLM", "n8n": "n8n",
                                     "openwebui": "Open WebUI", "open webui": "Open WebUI"}.get(tool, tool.title())
@@ -867,6 +928,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                   f"Vision MCP 页面说：这个服务提供 {model} 的能力（图像分析、视频理解）" + (
                       "；老用户可能仍在用缓存的旧版本，请清除 npx 缓存，或安装 `@z_ai/mcp-server@latest`。文档没有提到可以自选这个"
                       "服务使用的模型。" if other else "。"))
+        config_lines(d, msg, [MCP_SERVERS[s][1] for s in msg.mcp], corpus_dir)  # a pasted value the page gives otherwise
         if d.lines and not QUANTITY_ASK.search(msg.ask):  # a page's own answer to what they report: then the setup
             d.handoff = msg.failing
             return mcp_setup(d, msg, corpus_dir) or d
@@ -1174,6 +1236,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
               "（没有缺少或多余的逗号）；如果还是不行，删除 ~/.claude/settings.json 后重新设置这些变量。")
     if msg.enforcement:  # "locked with 1121, how do I appeal?", "我的账号被封了，怎么申诉", "will I get banned for RP?"
         enforcement_terms(d)
+    if msg.has_paste and subject_tools:
+        config_lines(d, msg, [TOOLS[t][1] for t in subject_tools if t in TOOLS], corpus_dir)
     if not d.lines:
         return None
     # the Anthropic protocol told while the message shows an OpenAI-compatible endpoint: that mismatch is the diagnosis
