@@ -321,3 +321,15 @@ def test_a_payment_that_fails_while_upgrading_is_about_the_failed_payment():
                    "bank pops up the verification window, I approve in the app, then z.ai says payment failed. Tried twice.")
     assert answer is not None and answer.trace["intent"] == "payment_failed" and "3DS" in answer.text
     assert not re.search(r"\$24\b|pro-rated", answer.text)
+
+
+def test_the_key_prompt_quoted_from_claude_code_gets_the_pages_step():
+    answer = rules('settings.json 按文档配好了，第一次在项目里敲 claude，弹出来一句 "Do you want to use this API key?"，我怕是它要'
+                   '用别的 key，就选了 No。现在每次都走官方登录。这里应该选哪个？')
+    assert answer is not None and re.search(r"选择“Yes”|select \"Yes\"", answer.text)
+
+
+def test_charged_all_at_once_is_no_concurrency_question():
+    assert intent("My balance hasn't moved after 2M tokens on the general API. Worried it'll be charged all at once "
+                  "later.") != "rate_limits"
+    assert intent("how many requests can I run at once on Pro?") == "rate_limits"

@@ -82,7 +82,8 @@ PERSON_REQUEST = re.compile(r"^\W*(can|could|would) (you|someone|somebody|suppor
 TELLS = re.compile(r"\b(i|i'?ve|i'?m|we|we'?ve|my|our)\b|^\W*(upgraded|downgraded|bought|paid|subscribed|renewed|got|"
                    r"received|charged|cancel+ed|switched)\b|我|俺|"
                    # a Chinese story drops its subject: "昨天把 Pro 升级成了 Max", "付款成功", "扣了两次"
-                   r"(昨天|今天|前天|上周|上个月|刚才?|已经)[^。！？?!\n]{0,30}了|(买|付|升级|降级|续费|充值|扣|收到)(成|完)?了|付款成功", re.I)
+                   r"(昨天|今天|前天|上周|上个月|刚才?|已经)[^。！？?!\n]{0,30}了|(买|付|升级|降级|续费|充值|扣|收到)(成|完)?了|付款成功|"
+                   r"(买|订|开通)的\s*(lite|pro|max)|开了自动续费|续上", re.I)
 WANTS_TO_KNOW = re.compile(r"\b(want|wanted|need|needed|would like|'d like|trying) to (know|find out|understand|check|ask|confirm)\b|"
                            r"\b(wondering|curious)\b|\bplease (tell|explain|confirm|let me know)\b|想(知道|问|了解|确认)|请问|"
                            r"求(解答|解释|告知)", re.I)

@@ -779,8 +779,8 @@ def quota_topup(r: Reply, p: Parsed) -> str:
 
 
 def rate_limits_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\b(rate limits?|requests? per (minute|second)|rpm|concurren\w*|in parallel|parallel|at once|"
-                         r"simultaneous\w*)\b", "并发", "速率") and not matches(
+    return matches(text, r"\b(rate limits?|requests? per (minute|second)|rpm|concurren\w*|in parallel|parallel|"
+                         r"(?<!all )at once|simultaneous\w*)\b", "并发", "速率") and not matches(
         text, r"\b(parallel|multiple|simultaneous) (tool|function)[ _-]?calls?\b|\b(function|tool)[ _-]?call\w*") and not (
         # "how many prompts per 5h do I get? want to know if I can run two sessions in parallel": the quota is asked
         matches(text, r"\bhow many prompts\b") and not matches(text, r"\b(rate limits?|concurren\w*|requests? per)\b", "并发"))
