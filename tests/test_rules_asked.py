@@ -333,3 +333,13 @@ def test_charged_all_at_once_is_no_concurrency_question():
     assert intent("My balance hasn't moved after 2M tokens on the general API. Worried it'll be charged all at once "
                   "later.") != "rate_limits"
     assert intent("how many requests can I run at once on Pro?") == "rate_limits"
+
+
+def test_credits_asked_to_be_checked_again_are_an_objection():
+    answer = rules("【返利少算了】一个多月前同事用我的邀请链接买了 Max 包季，今天对账才发现返利只给了几块钱，跟 30% 差得很远。想让你们重新核一下。")
+    assert answer is not None and answer.trace["intent"] == "referral_objection" and "15" in answer.text
+
+
+def test_checkout_asking_fifty_cents_after_credits_is_the_minimum_payment():
+    answer = rules("用朋友的邀请链接首单买 Lite，账户里还有一些 credits 一起抵，算下来应该只要付 0.2 美元左右，结算页最后却要我付 0.50 美元。")
+    assert answer is not None and answer.trace["intent"] == "referral_minimum"

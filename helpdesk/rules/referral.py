@@ -112,7 +112,11 @@ def referral_issuing(r: Reply, p: Parsed) -> str:
 
 
 def objection_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\b(objection|dispute|raise it|missed|missing referral|complain|appeal)\b", "申诉", "异议", "投诉")
+    """An objection to the credits given: disputed, or asked to be checked again ("返利少算了…想让你们重新核一下")."""
+    return matches(text, r"\b(objection|dispute|raise it|missed|missing referral|complain|appeal)\b", "申诉", "异议", "投诉") or (
+        matches(text, r"\b(re-?check|re-?calculate|re-?count|look (at|into) it again|check (it|this|that) again|"
+                      r"recalculat\w*|wrong amount|too (few|little|low)|less than (it )?should)\b",
+                "重新(核|算|计算|查|核对)", "再核", "少算", "算错", "少给", "少发"))
 
 
 @register("referral_objection", When(3, objection_asked, group=REFERRAL), facts=("ref.objection",))
@@ -226,18 +230,20 @@ def referral_window(r: Reply, p: Parsed) -> str:
 
 
 def minimum_payment_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\bminimum|at least\b", "最低", "最少") and matches(text, r"\bpay|payment|payable|amount\b",
-                                                                          "支付", "付款", "应付", "金额", "付多少")
+    """The floor on what is paid after discounts and credits; also "it should come to $0.20, checkout asks $0.50"."""
+    paying = matches(text, r"\bpay|payment|payable|amount|checkout|charged\b", "支付", "付款", "应付", "金额", "付多少", "付", "扣")
+    return paying and (matches(text, r"\bminimum|at least\b", "最低", "最少") or any(abs(m - 0.5) < 1e-9 for m in s.money))
 
 
 @register("referral_minimum", When(9, minimum_payment_asked, group=REFERRAL), facts=("ref.minimum",))
 def referral_minimum(r: Reply, p: Parsed) -> str:
     minimum = r.fact("ref.minimum")
     if p.language == "zh":
-        return (f"{minimum:.2f} 美元：扣除所有折扣和积分后，应付金额不得低于 {minimum:.2f} 美元（支付机构的要求）；如果折扣会让金额"
-                "低于这个数，折扣会相应调整。")
+        return (f"{minimum:.2f} 美元：扣除所有折扣和积分后，应付金额不得低于 {minimum:.2f} 美元（支付机构 Stripe 的要求）；如果折扣会让"
+                "金额低于这个数，折扣会相应调整，以满足最低支付金额。")
     return (f"{minimum:.2f} USD: after all discounts and credits, the amount payable must be at least {minimum:.2f} USD "
-            "(a payment processor requirement); the discount is adjusted if it would go below that.")
+            "(a requirement of the payment processor, Stripe); the discount is adjusted if it would go below that "
+            "minimum.")
 
 
 def tier_asked(text: str, s: Slots) -> bool:
