@@ -343,3 +343,14 @@ def test_credits_asked_to_be_checked_again_are_an_objection():
 def test_checkout_asking_fifty_cents_after_credits_is_the_minimum_payment():
     answer = rules("用朋友的邀请链接首单买 Lite，账户里还有一些 credits 一起抵，算下来应该只要付 0.2 美元左右，结算页最后却要我付 0.50 美元。")
     assert answer is not None and answer.trace["intent"] == "referral_minimum"
+
+
+@pytest.mark.parametrize("message, is_delay", [
+    ("API balance not moving. Testing glm-5 over the general API all day with maybe 2M tokens. Account balance still "
+     "shows exactly $50.00 in the evening.", True),
+    ("OpenCode: selected Z.AI and pasted my key. Everything works but it's charging my balance and the subscription "
+     "usage doesn't move.", False),
+    ("Purchased an API bundle, but account balance shows 0.00 and error 1113 on all requests", False),
+])
+def test_a_balance_that_has_not_moved_after_api_use_is_the_billing_delay(message, is_delay):
+    assert (intent(message) == "billing_delay") is is_delay

@@ -231,6 +231,9 @@ RAW = [
     row("what order are subscription fees charged in", "fee_order", {}, [r"1\) your credits balance is used first", r"2\) if insufficient, your cash"]),
     # a charge a little above the listed price: the terms' "fees and any taxes", no rate made up
     row("The plan is $30 but my card statement says $32.70, why?", "above_price", {}, [r"any taxes", r"don't state a tax rate"]),
+    # a balance that has not moved after API use: the help center's billing delay (n-1), no figure made up
+    row("I used the API all day with about 2M tokens but my balance still shows $50.00", "billing_delay", {},
+        [r"processing delay", r"n-1"]),
     row("do credits get used before my paypal when renewing?", "fee_order", {},
         [r"credits balance.*cash balance.*(card|PayPal)"]),
     # the FAQ gives no figure for the card minimum; the campaign rules' $0.50 after credits is quoted as theirs
@@ -359,6 +362,7 @@ RAW = [
     # ---- Chinese: understood, and answered in Chinese ------------------------------------------------------------
     row("Max 套餐每个月可以联网搜索多少次？", "mcp_quota", {"plans": ["max"]}, [r"4,?000"], zh=True),
     row("Pro 包月标价 $30，信用卡账单上扣款却是 $32.70，为什么？", "above_price", {}, [r"税费", r"没有写明税率"], zh=True),
+    row("昨天用脚本调 API 跑了两百万 token，今天看余额一分没少，是不是之后会一次性扣？", "billing_delay", {}, [r"处理延迟", r"n-1"], zh=True),
     row("Pro 套餐每个月有多少次网页读取？", "mcp_quota", {"plans": ["pro"]}, [r"1,?000"], zh=True),
     row("Lite 套餐每5小时有多少次提示？", "plan_quota", {"plans": ["lite"]}, [r"\b80\b"], [r"\b120\b"], zh=True),
     row("专业版每五小时能用多少次？", "plan_quota", {"plans": ["pro"]}, [r"\b400\b"], zh=True),

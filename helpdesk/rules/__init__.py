@@ -44,7 +44,7 @@ POLICY_INTENTS = ("refund", "cancel_deadline", "renewal", "downgrade", "personal
 # Max" is the downgrade's timing, "the reset timer shows 10 hours" the quota's cycle, "my renewal took my credits" the
 # order fees are paid in. Never an upgrade's rules or a price: a story's plan words are no upgrade asked for.
 COMPLAINT_INTENTS = ("refund", "downgrade", "cancel_deadline", "renewal", "fee_order", "card_minimum", "plan_expiry", "above_price",
-                     "payment_failed",
+                     "payment_failed", "billing_delay",
                      "referral_window", "referral_qualifies", "referral_issuing", "referral_objection", "grandfathering",
                      "quota_reset", "referral_withdraw", "personal_plan")
 # "I'm planning to seek a refund", "我要退款": a refund wished for in a story with no question is the refund policy's

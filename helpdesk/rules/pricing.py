@@ -749,6 +749,31 @@ def billing_pages(r: Reply, p: Parsed) -> str:
                if other else ""))
 
 
+def balance_unchanged_told(text: str, s: Slots) -> bool:
+    """"Ran 2M tokens on the API, my balance still shows $50.00", "余额一分没少", "billing history has nothing for today":
+    the help center's note on the billing system's delay."""
+    if matches(text, r"\berror\b|\b1\d{3}\b", "报错", "错误"):
+        return False  # a balance shown with an error code is that error's case
+    return matches(text, r"\bbalance\b(?:(?!\band\b|\bbut\b)[^.?!\n,;]){0,25}\b(still (shows|is|at|says)|(has ?n[o']t|did ?n[o']t|does ?n[o']t|not|never) "
+                         r"(moved?|changed?|go(ne)? down|decreas\w*|dropp\w*|been (deducted|charged))|unchanged|the same|not moving|"
+                         r"stays?)\b|\b(billing|usage) (history|details?|records?)\b[^.?!\n]{0,40}\b(no|missing|nothing|empty|"
+                         r"doesn'?t show|not show\w*)\b",
+                   r"余额.{0,12}(没变|没少|没扣|一分没少|没有变化|没动|还是|不变)", r"(账单|明细|记录).{0,12}(没有|看不到|没显示|空)") and matches(
+        text, r"\b(api|tokens?|calls?|usage|used|requests?|script|billing)\b", "调用", "token", "用了", "跑了", "账单", "明细")
+
+
+@register("billing_delay", When(13, balance_unchanged_told), facts=("billing.delay", "billing.previous_day"))
+def billing_delay(r: Reply, p: Parsed) -> str:
+    r.fact("billing.delay")
+    r.fact("billing.previous_day")
+    if p.language == "zh":
+        return ("帮助中心 FAQ 说：计费系统目前有处理延迟，调用 API 后看到账户余额没变，不必太担心；账单记录按日统计，显示的是前一天"
+                "（n-1）的计费状态。")
+    return ("The help center FAQ: \"there is currently a processing delay in our billing system. You do not need to worry too "
+            "much if you see your account balance kept the same after using api port\"; the billing history shows daily "
+            "records, so it displays the status from the previous day (n-1).")
+
+
 def above_price_told(text: str, s: Slots) -> bool:
     """"The plan is $30. My bank statement says Z.AI $32.70": a charge a little above the listed price (within a
     third of it) is what the terms' "fees and any taxes" speak of; a double charge or an upgrade is not."""
