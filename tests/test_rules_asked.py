@@ -354,3 +354,13 @@ def test_checkout_asking_fifty_cents_after_credits_is_the_minimum_payment():
 ])
 def test_a_balance_that_has_not_moved_after_api_use_is_the_billing_delay(message, is_delay):
     assert (intent(message) == "billing_delay") is is_delay
+
+
+def test_credits_saved_for_next_years_renewal_are_the_validity_question():
+    answer = rules("这半年邀请朋友攒了 40 多刀 credits，现在 Pro 包年还有 8 个月才到期，打算留到明年续费的时候再一起抵。")
+    assert answer is not None and answer.trace["intent"] == "referral_validity" and "长期有效" in answer.text
+
+
+def test_credits_moved_to_a_relatives_account_are_not_transferable():
+    answer = rules("credits 攒了 60 多刀，我自己用不完。我表弟刚买了 Lite 包月，能不能把我的 credits 转到他账号上帮他续费？")
+    assert answer is not None and answer.trace["intent"] == "referral_withdraw" and "不能转让" in answer.text

@@ -51,8 +51,11 @@ def referral_self(r: Reply, p: Parsed) -> str:
 
 
 def validity_asked(text: str, s: Slots) -> bool:
+    """How long credits last; also saving them for later ("留到明年续费再一起抵", "keep them for next year's renewal")."""
+    later = (r"\b(save|saving|keep|keeping|hold|holding|leave|leaving|use)\w*\b.{0,30}\b(next year|later|until|for (the )?(next|my) "
+             r"(renewal|year))\b", r"(留到|存着|攒着|留着).{0,12}(明年|以后|下次|续费)|(明年|以后).{0,8}(再|一起)(用|抵)")
     return matches(text, r"\b(expire[sd]?|expiry|expiration|validity|valid for|how long (are|do|will)|lapse)\b",
-                   "过期", "有效期") and matches(text, r"\b(credits?|rewards?|points?|bonus)\b", "积分", "奖励")
+                   "过期", "有效期", *later) and matches(text, r"\b(credits?|rewards?|points?|bonus)\b", "积分", "奖励", "返利")
 
 
 @register("referral_validity", When(0, validity_asked, group=REFERRAL), facts=("ref.validity", "ref.validity_notice"))
@@ -66,7 +69,11 @@ def referral_validity(r: Reply, p: Parsed) -> str:
 
 
 SEND_TO_ME = (r"\b(send|transfer|move|pay)\b.{0,30}\bto my (paypal|bank|card|account)\b",
-              r"(转|打|退)到.{0,4}(paypal|银行卡|支付宝|微信)")  # "please send the 45 USD to my PayPal"
+              r"(转|打|退)到.{0,4}(paypal|银行卡|支付宝|微信)",  # "please send the 45 USD to my PayPal"
+              # "把我的 credits 转到他账号上", "give my credits to my brother's account": transferred to another account
+              r"\b(transfer|move|give|gift|send)\b.{0,25}\b(credits?)\b.{0,30}\b(to|into) (his|her|their|another|my "
+              r"(friend|brother|sister|cousin|wife|husband|colleague)'?s?)\b",
+              r"(积分|credits?|返利|赠金).{0,12}(转到|转给|转移到|送给)(他|她|别人|朋友|家人|表弟|表哥|同事|另一个)")
 
 
 def withdrawal_asked(text: str, s: Slots) -> bool:
@@ -84,7 +91,7 @@ def credits_withdrawal_asked(text: str, s: Slots) -> bool:
 def referral_withdraw(r: Reply, p: Parsed) -> str:
     r.fact("ref.no_withdraw")
     if p.language == "zh":
-        return "不可以。积分属于促销权益，不能提现、转让或退款，只能在 Z.ai 平台抵扣订阅、资源包、功能扩展和 API 调用费用。"
+        return "不可以。积分属于促销权益，不能提现，不能转让，也不能退款，只能在 Z.ai 平台抵扣订阅、资源包、功能扩展和 API 调用费用。"
     return ("No: credits are promotional and cannot be withdrawn, transferred or refunded. You can spend them on Z.ai "
             "purchases: GLM Coding Plan subscriptions, resource packs, feature extensions and API calls.")
 
