@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -202,6 +203,7 @@ _REMOVAL = re.compile(r"\b(take|took|taking|pull|bring) (it|that|this|them|(the|
                       r"disable|undo|get rid of|stop sharing|turn off|deactivate)\b|撤掉|撤回|撤销|删除|删掉|取消(分享|共享)|关掉|关闭", re.I)
 
 
+_COMMAND_ASK = VALUE_KINDS[1][0]  # "how do I add / install / run ...": the command kind
 _REMOVES = re.compile(r"\b(stop\w*|remov\w*|delet\w*|revok\w*|unshare|disabl\w*|undo|turn(ed)? off|deactivat\w*)\b|删除|撤销|"
                       r"取消|关闭|停止", re.I)
 
@@ -211,7 +213,7 @@ def asks_for(question: str) -> list[re.Pattern]:
         return []
     kinds = [(asks, holds) for asks, holds in VALUE_KINDS if asks.search(question)]
     if _REMOVAL.search(question):  # the command, or the step that removes, stops or undoes it
-        kinds = [(asks, holds) for asks, holds in kinds if asks is VALUE_KINDS[1][0]] + [(_REMOVAL, _REMOVES)]
+        kinds = [(asks, holds) for asks, holds in kinds if asks is _COMMAND_ASK] + [(_REMOVAL, _REMOVES)]
     return [holds for _, holds in kinds]
 
 
@@ -245,7 +247,6 @@ BOILERPLATE_PAGES = 4  # a sentence on this many pages or more (a promotion, the
 def boilerplate(corpus_dir: str) -> frozenset[str]:
     """Units that stand word for word on several pages: the site's banner and repeated notes, which say nothing of the
     page a question names (the answer the page holds is its own sentences)."""
-    from pathlib import Path
     pages: dict[str, int] = {}
     for path in sorted(Path(corpus_dir).glob("*.md")):
         try:

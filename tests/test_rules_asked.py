@@ -364,3 +364,54 @@ def test_credits_saved_for_next_years_renewal_are_the_validity_question():
 def test_credits_moved_to_a_relatives_account_are_not_transferable():
     answer = rules("credits 攒了 60 多刀，我自己用不完。我表弟刚买了 Lite 包月，能不能把我的 credits 转到他账号上帮他续费？")
     assert answer is not None and answer.trace["intent"] == "referral_withdraw" and "不能转让" in answer.text
+
+
+# What the review of this change found: questions asked inside a clause, a "when" beside a figure question, a deal's
+# lower price, a file of 200 lines, a refund after a failed payment, Cursor named in passing, a balance beside the quota
+@pytest.mark.parametrize("message, wanted", [
+    ("我想买 Lite，多少钱", "plan_price"),
+    ("刚好用完了额度，Pro 5小时多少次", "plan_quota"),
+    ("I'm on Lite, how many prompts do I get on Pro", "plan_quota"),
+    ("my boss wants to know the Max price", "plan_price"),
+    ("What is the Pro plan price? will I get an email reminder before it renews?", "plan_price"),
+    ("How many web searches does Lite get, is it per calendar month?", "mcp_quota"),
+    ("I upgraded Lite to Pro and the payment failed but I was still charged. Can I get a refund?", "refund"),
+])
+def test_a_question_inside_a_story_still_gets_its_rule(message, wanted):
+    assert intent(message) == wanted
+
+
+def test_several_clients_in_a_chinese_story_are_no_question():
+    assert intent("我写了个脚本批量起 Claude Code headless 任务，给几个外包客户生成项目代码，跑了一周，今天 Max 的额度上限突然被调低了。") \
+        != "plan_quota"
+
+
+@pytest.mark.parametrize("message", [
+    "The Pro plan is $30 per month but my card was charged $27 after the first-purchase deal? why",
+    "I was charged $10 and then $12 on my card for Lite that costs $10, what is the second charge?",
+])
+def test_a_lower_or_second_charge_is_no_tax_story(message):
+    assert intent(message) != "above_price"
+
+
+def test_a_file_of_200_lines_is_no_http_200():
+    answer = rules("Claude Code stops midway when writing a file of 200 lines, how do I increase max tokens?")
+    assert answer is None or "finish_reason" not in answer.text
+    assert "finish_reason" in rules("Kilo Code stops midway, HTTP status 200 and nothing in the logs").text
+
+
+def test_cursor_named_in_passing_keeps_the_npm_install():
+    answer = rules("How do I install Claude Code? I used Cursor before and want to switch.")
+    assert answer is not None and "npm install -g @anthropic-ai/claude-code" in answer.text
+
+
+def test_a_balance_beside_the_plans_used_up_quota_is_no_billing_delay():
+    assert intent("My balance still shows $50 after a week of API calls, but my Coding Plan quota is used up. Is the plan "
+                  "billed from balance?") != "billing_delay"
+
+
+def test_the_chinese_branches_of_the_new_billing_intents():
+    delay = rules("昨天用脚本调 API 跑了两百万 token，今天看余额一分没少。")
+    above = rules("Pro 包月标价 $30，信用卡账单上扣款却是 $32.70。")
+    assert delay is not None and "n-1" in delay.text and "处理延迟" in delay.text
+    assert above is not None and "税费" in above.text

@@ -700,4 +700,4 @@ def test_the_subscribers_own_values_and_windows_launchers_are_not_mismatches():
     message = ('Kilo Code vision mcp fails:\n```json\n{"mcpServers":{"zai-mcp-server":{"type":"stdio","command":"npx.cmd",'
                '"args":["-y","@z_ai/mcp-server"],"env":{"Z_AI_API_KEY":"abc123","Z_AI_MODE":"ZAI"}}}}\n```')
     answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
-    assert answer is None or "Your config sets" not in answer.text
+    assert answer is not None and "Your config sets" not in answer.text and "@z_ai/mcp-server" in answer.text

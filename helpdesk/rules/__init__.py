@@ -84,9 +84,14 @@ TELLS = re.compile(r"\b(i|i'?ve|i'?m|we|we'?ve|my|our)\b|^\W*(upgraded|downgrade
                    # a Chinese story drops its subject: "昨天把 Pro 升级成了 Max", "付款成功", "扣了两次"
                    r"(昨天|今天|前天|上周|上个月|刚才?|已经)[^。！？?!\n]{0,30}了|(买|付|升级|降级|续费|充值|扣|收到)(成|完)?了|付款成功|"
                    r"(买|订|开通)的\s*(lite|pro|max)|开了自动续费|续上", re.I)
-WANTS_TO_KNOW = re.compile(r"\b(want|wanted|need|needed|would like|'d like|trying) to (know|find out|understand|check|ask|confirm)\b|"
+WANTS_TO_KNOW = re.compile(r"\b(wants?|wanted|needs?|needed|would like|'d like|trying) to (know|find out|understand|check|ask|"
+                           r"confirm)\b|"
                            r"\b(wondering|curious)\b|\bplease (tell|explain|confirm|let me know)\b|想(知道|问|了解|确认)|请问|"
                            r"求(解答|解释|告知)", re.I)
+# A question asked inside a clause, without a question mark: "我想买 Lite，多少钱", "I'm on Lite, how many prompts on Pro"
+ASKS_SOMEWHERE = re.compile(r"(多少|几(次|个|号|天|倍)|什么|怎么|哪(个|里|天|些))[^\s,，。.!！?？]{0,3}\s*([,，。.!！?？]|$)|"
+                            r"[吗呢么]\s*[,，。.!！]?\s*$|\bhow (many|much|long|do|does|"
+                            r"can|to)\b|\b(what|which|where|when|why)\b.{0,40}\b(is|are|do|does|did|can|will|should)\b", re.I)
 # What a told story's figures and plan words trigger but never ask: a price, a quota's size, an upgrade's cost or rules
 TOLD_NOT_ASKED = FIGURE_INTENTS + ("upgrade_cost", "upgrade_rules", "quota_topup")
 # Intents that state what is, today: a figure, a price, a list of models or tools, a deadline's rule
@@ -96,9 +101,9 @@ PRESENT_FACTS = FIGURE_INTENTS + ("model_included", "first_purchase_deal", "canc
 WHEN_OR_NEXT = re.compile(
     r"\b(when will|when (is|are|does|do) \S+( \S+)? (coming|arriving|released|added|available)|is there an? (date|eta|timeline|"
     r"roadmap)|(what|which) (day|date)|release date|eta\b|roadmap|timeline|how long will|stay available|remain available|"
-    r"(be|get|being) (retired|deprecated|removed|discontinued|sunset)|retire\w*|deprecat\w*|end of life|(go|goes|going|come|"
+    r"(be|get|being) (retired|deprecated|removed|discontinued|sunset)|(retirement|deprecation|end[- ]of[- ]life) date|(go|goes|going|come|"
     r"comes|coming) back to|(coming|come) to (the )?(coding plan|plan|lite|pro|max)|next model|newer model|"
-    r"(on|by) the (1st|first)( day)? of|calendar month|(email|reminder|remind\w*|notice|notif\w*|warning) (me )?(before|ahead|"
+    r"(on|by) the (1st|first)( day)? of|(email|reminder|remind\w*|notice|notif\w*|warning) (me )?(before|ahead|"
     r"in advance|when)|(get|send|receive) (me )?(an? )?(email|reminder|notice|notification|warning))\b|"
     r"什么时候(上线|推出|出|会有|恢复|下线|取消|开放)|哪天|几号|会不会(下线|取消|恢复)|路线图|提醒我|通知我|会(提醒|通知)", re.I)
 # An upgrade's remaining value seen as a balance: "upgraded ... a $3.00 account balance appeared", "升级...余额多出来"
@@ -247,9 +252,11 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         only = resolve(" ".join(msg.questions), list(history), plans=msg.plans)
         if parsed.intent in POLICY_INTENTS and only.intent in POLICY_INTENTS and only.intent != parsed.intent:
             parsed = only
-        elif only.intent is not None and only.intent != parsed.intent and parsed.intent in FIGURE_INTENTS:
+        elif only.intent is not None and only.intent != parsed.intent and (
+                parsed.intent in FIGURE_INTENTS or parsed.intent in TOLD_NOT_ASKED and only.intent in POLICY_INTENTS):
             # "is there a student discount for Pro? Lite's 5 hours limit is too tight": the question's own intent, not
-            # the figure its story's words trigger
+            # the figure its story's words trigger; "upgraded Lite to Pro, payment failed but charged. Can I get a
+            # refund?": the policy it asks, not the upgrade's cost
             parsed = only
         elif only.intent is not None and only.intent != parsed.intent and any(HOW_DO_I.search(q) for q in msg.questions):
             # "Just upgraded to Max. How do I get Claude Code to use GLM-5?": a how-to names its own task; the story
@@ -265,7 +272,7 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
                 story_told = story_told.replace(q, " ")
             if not draft.clarify and not shares_words(" ".join(msg.questions), draft.text, besides=story_told):
                 parsed = only
-    if msg.questions and parsed.intent in PRESENT_FACTS and any(WHEN_OR_NEXT.search(q) for q in msg.questions):
+    if msg.questions and parsed.intent in PRESENT_FACTS and all(WHEN_OR_NEXT.search(q) for q in msg.questions):
         # "is there a date when GLM-5's 3x goes back to 1x?", "will I get an email reminder before it renews?", "is
         # the 100-search allowance reset on the 1st or on my subscription date?": a date, a future or a notice that
         # today's figure or list does not give; retrieval says what the docs have, or that they don't say
@@ -275,7 +282,8 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         parsed = replace(parsed, intent="grandfathering")
     # a story: no question at all, or only questions asking a person to act ("Can you check my account?")
     story = all(PERSON_REQUEST.search(q) for q in msg.questions)
-    told = story and not msg.questions and TELLS.search(msg.ask) and not WANTS_TO_KNOW.search(msg.ask)
+    told = story and not msg.questions and TELLS.search(msg.ask) and not WANTS_TO_KNOW.search(msg.ask) \
+        and not ASKS_SOMEWHERE.search(msg.ask)
     if (msg.questions and story or told and parsed.intent in TOLD_NOT_ASKED) and parsed.intent not in COMPLAINT_INTENTS:
         # "...upgraded from Starter to Pro, both payments went through. Can you help?": a short story read whole asks a
         # person, not the rule its plan words trigger; only the policy the story is about may answer it (below). So
@@ -352,7 +360,7 @@ def cited(text: str, sources: list[Source] | tuple[Source, ...], chinese: bool) 
 
 # A rules answer that says the docs leave something open ("the docs don't mention a free trial")
 UNSTATED = re.compile(r"\b(docs|documentation|FAQ|page|they)s? (do(es)?n't|do(es)? not) (mention|list|state|say|give|cover|name|"
-                      r"specify)|\b(docs|documentation|FAQ|page)s? (give|list|describe|name|state|publish) no\b|"
+                      r"specify)|\b(docs|documentation|FAQ|page)s? (give|list|describe|name|state|publish|announce) no\b|"
                       r"\bnot (stated|documented|listed|mentioned) in the docs|文档(没有|未|并未)(提到|列出|写明|说明|"
                       r"提及|给出|涉及)|没有(提到|列出|写明|说明)")
 ASK_SUPPORT = {"en": "Z.ai support can answer what the docs leave open: ", "zh": "文档没有写明的内容，可以咨询 Z.ai 客服："}

@@ -752,8 +752,8 @@ def billing_pages(r: Reply, p: Parsed) -> str:
 def balance_unchanged_told(text: str, s: Slots) -> bool:
     """"Ran 2M tokens on the API, my balance still shows $50.00", "余额一分没少", "billing history has nothing for today":
     the help center's note on the billing system's delay."""
-    if matches(text, r"\berror\b|\b1\d{3}\b", "报错", "错误"):
-        return False  # a balance shown with an error code is that error's case
+    if matches(text, r"\berror\b|\b1\d{3}\b|\bquota\b", "报错", "错误", "额度"):
+        return False  # a balance shown with an error code is that error's case; beside the plan's quota, the quota's
     return matches(text, r"\bbalance\b(?:(?!\band\b|\bbut\b)[^.?!\n,;]){0,25}\b(still (shows|is|at|says)|(has ?n[o']t|did ?n[o']t|does ?n[o']t|not|never) "
                          r"(moved?|changed?|go(ne)? down|decreas\w*|dropp\w*|been (deducted|charged))|unchanged|the same|not moving|"
                          r"stays?)\b|\b(billing|usage) (history|details?|records?)\b[^.?!\n]{0,40}\b(no|missing|nothing|empty|"
@@ -778,11 +778,16 @@ def above_price_told(text: str, s: Slots) -> bool:
     """"The plan is $30. My bank statement says Z.AI $32.70": a charge a little above the listed price (within a
     third of it) is what the terms' "fees and any taxes" speak of; a double charge or an upgrade is not."""
     amounts = sorted(set(s.money))
-    return len(amounts) >= 2 and amounts[0] > 0 and amounts[-1] / amounts[0] <= 1.34 and matches(
+    charged = re.search(r"\b(statement|charged|billed|charge|bank|card|receipt|shows? up as|says)\b[^?!\n]{0,40}?\$\s?(\d+(?:\.\d+)?)|"
+                        r"(扣款|扣了|账单)[^。？！\n]{0,20}?\$?\s?(\d+(?:\.\d+)?)", text)
+    amount = float(charged.group(2) or charged.group(4)) if charged else None
+    if amount is None or len(amounts) < 2 or amount != amounts[-1]:
+        return False  # the amount charged is the larger one: a deal's lower price is no tax
+    return amounts[0] > 0 and amounts[-1] / amounts[0] <= 1.34 and matches(
         text, r"\b(statement|charged|billed|charge|bank|card|receipt|shows? up as|says)\b", "扣款", "扣了", "账单") and matches(
         text, r"\b(price|pricing|plan is|costs?|listed|is \$)\b", "价格", "标价", "原价") and not matches(
-        text, r"\b(upgrad\w*|twice|double\w*|two charges|refund\w*|credits?|discount\w*|invite\w*|referral)\b",
-        "升级", "两次", "重复", "退款", "邀请", "折扣")
+        text, r"\b(upgrad\w*|twice|double\w*|two charges|refund\w*|credits?|discount\w*|invite\w*|referral|deal|promo\w*|"
+              r"first[- ]purchase|off|second|another charge)\b", "升级", "两次", "重复", "退款", "邀请", "折扣", "优惠")
 
 
 @register("above_price", When(14, above_price_told), facts=("sub.taxes", "billing.history"))
@@ -891,7 +896,8 @@ def payment_failed_asked(text: str, s: Slots) -> bool:
     """"My card is declined after the bank's verification page": the help center says 3DS is not supported."""
     if matches(text, r"\b(will|would) (my )?(plan|subscription)\b.{0,20}\b(stop|end|expire|be cancell?ed)\b|\b(charged|billed|"
                      r"taken)\b.{0,20}\b(anyway|twice|still|double)\b|\bmoney was taken\b|\b3ds\b.{0,15}\b(off|disabled|not (on|enabled))\b|"
-                     r"\b(not|don'?t) (using|use) 3ds\b", r"(关闭|关了|没开).{0,4}3ds", "扣了钱", "重复扣"):
+                     r"\b(not|don'?t) (using|use) 3ds\b|\b(still|already|was|got) (charged|billed)\b", r"(关闭|关了|没开).{0,4}3ds",
+               "扣了钱", "重复扣") or refund_asked(text, s):
         return False  # a consequence (plan stops, charged anyway) or a cause they ruled out: not the 3DS note
     return matches(text, r"\b(payment|card|visa|mastercard|checkout|charge|transaction)\b.{0,40}\b(fail\w*|declined|rejected|"
                          r"refused|doesn'?t go through|not go(ing)? through|won'?t go through)\b|\b(declined|rejected)\b.{0,30}"

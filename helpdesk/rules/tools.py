@@ -337,7 +337,10 @@ def claude_install_asked(text: str, s: Slots) -> bool:
 
 
 # Installing without npm, with Cursor's help: "not familiar with npm but I have Cursor", "what do I type into Cursor"
-WITH_CURSOR = re.compile(r"\bcursor\b", re.I)
+WITH_CURSOR = re.compile(r"(not familiar with|never used|don'?t know|scare\w*|afraid of|no idea about).{0,20}\bnpm\b.{0,80}\bcursor\b|"
+                         r"\bcursor\b.{0,40}\b(help|guide\w*|walk\w*|install\w*)\b|\b(type|enter|put)\w* (it )?into cursor\b|"
+                         r"(不熟悉|没用过|不会).{0,6}npm.{0,40}cursor|cursor.{0,10}(引导|帮我?装|帮忙装)|在 ?cursor ?(里|中).{0,6}(输入|安装)",
+                         re.I | re.S)
 
 
 @register("claude_install", When(205, claude_install_asked),

@@ -447,7 +447,7 @@ STOPPED_MIDWAY = re.compile(
 # ...and no error to show for it ("no error at all", "HTTP 200", "没有任何 error code"): "cut off mid-file, how do I raise
 # the output limit?" is a length question, not this one
 NO_ERROR = re.compile(r"\bno (\w+ )?(error|code|exception|warning)s?\b|\bwithout (an? |any )?(error|warning)|\bnothing in the "
-                      r"(log|logs|output)|\b(http )?200\b|\bno (1xxx|http)\b|没有(任何)?.{0,4}(报错|错误|error|提示)|无报错|不报错",
+                      r"(log|logs|output)|\bhttp\b[^\n0-9]{0,6}200\b|\bstatus( code)?[ :]*200\b|\b200 ok\b|\bno (1xxx|http)\b|没有(任何)?.{0,4}(报错|错误|error|提示)|无报错|不报错",
                       re.I)
 
 
