@@ -424,6 +424,11 @@ def price_change(r: Reply, p: Parsed) -> str:
             f"unchanged. Current prices are on the subscription page, {SUBSCRIBE_PAGE}.")
 
 
+# A renewal told as done ("got auto-renewed this morning", "it renewed without asking", "自动续费了"), not asked about
+RENEWED = re.compile(r"\b(got|was|been|just|it|plan|subscription|already) (auto[\s-]?)?renewed\b|\bauto[\s-]?renewed\b|"
+                     r"(已经|又|被)?自动续费了|(被|又)续费了")
+
+
 def renewal_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\b(change|move|pick|choose|set|switch)\b.{0,30}\b(billing|renewal|charge|payment) (date|day)\b",
                r"(改|换|调整|修改|设置).{0,8}(扣款日|扣费日|续费日|日期)|(扣款日|扣费日|续费日).{0,8}(改|换|调整)"):
@@ -476,10 +481,6 @@ def renewal(r: Reply, p: Parsed) -> str:
             + (" A renewal already charged: subscriptions are non-refundable once purchased, even if you haven't used "
                "your full plan; cancelling stops the next renewal." if charged else ""))
 
-
-# A renewal told as done ("got auto-renewed this morning", "it renewed without asking", "自动续费了"), not asked about
-RENEWED = re.compile(r"\b(got|was|been|just|it|plan|subscription|already) (auto[\s-]?)?renewed\b|\bauto[\s-]?renewed\b|"
-                     r"(已经|又|被)?自动续费了|(被|又)续费了")
 
 
 def fee_order_asked(text: str, s: Slots) -> bool:

@@ -151,6 +151,7 @@ def config_mismatches(msg: Message, docs: list[str], corpus_dir: Path | None) ->
 
 
 KEY_PROMPT = re.compile(r"do you want to use this (api )?key", re.I)
+LOGIN = re.compile(r"log ?in|sign ?in|log ?out|sign ?out|登录|登陆", re.I)  # Claude Code asking to log in
 
 
 def config_lines(d: Diagnosis, msg: Message, docs: list[str], corpus_dir: Path | None) -> None:
@@ -1221,14 +1222,14 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                            "The docs say nothing more about timeouts.",
               f"FAQ 推荐的 Claude Code 配置在 ~/.claude/settings.json 的 env 中设置了 \"API_TIMEOUT_MS\": \"{ms}\""
               f"（{int(ms) // 60000} 分钟）；请检查你的配置里有这一项。关于超时，文档没有更多说明。")
-    if KEY_PROMPT.search(msg.raw) and not (claude_fix and re.search(r"log ?in|sign ?in|log ?out|sign ?out|登录|登陆", msg.raw,
-                                                                      re.I)):
+    login = bool(LOGIN.search(msg.raw))
+    if KEY_PROMPT.search(msg.raw) and not (claude_fix and login):  # said with the login fix below otherwise
         # the prompt Claude Code shows, quoted: the page's own step for it
         d.fact("tool.claude-code.key_prompt")
         d.lead("diagnosis", "The Claude Code page: if prompted with \"Do you want to use this API key\", select \"Yes\".",
                "Claude Code 页面说：如果提示“Do you want to use this API key”，选择“Yes”。")
     if claude_fix:
-        if re.search(r"log ?in|sign ?in|log ?out|sign ?out|登录|登陆", msg.raw, re.I):
+        if login:
             d.fact("tool.claude-code.key_prompt")
             d.say("diagnosis", "When Claude Code asks \"Do you want to use this API key\", select \"Yes\"; it reads "
                                "ANTHROPIC_AUTH_TOKEN and ANTHROPIC_BASE_URL from the env block of ~/.claude/settings.json "
