@@ -30,7 +30,9 @@ INJECTION = re.compile(r"\b(system prompt|ignore (all |any )?(the |your )?(previ
                        r"prompts?)|(print|show|reveal|repeat|output|leak|dump|tell me|give me)\b.{0,25}\byour (hidden |"
                        r"system |secret )?(instructions|prompt|api key|key|secrets?))\b|系统提示词|忽略(之前|以上)的?(指令|提示)")
 HUMAN_PLEASE = re.compile(r"\b(talk|speak|chat) (to|with) (a |an )?(human|person|agent|someone|representative|support)\b|"
-                          r"\b(human|real person|live agent|customer service)( please)?\s*[?!.]*$|人工客服|转人工")
+                          r"\b(human|real person|live agent|customer service)( please)?\s*[?!.]*$|转人工|(找|要|联系|接通?)\s*人工|"
+                          # "人工客服" asked for, not asked about ("人工客服的工作时间是几点到几点" asks when it works)
+                          r"人工(客服)?\s*[?？!！。]*$")
 FOLLOW_UP_WORDS = 4  # a question this short ("and on Pro?") leans on the previous one
 
 
@@ -249,9 +251,10 @@ def answer_stream(helpdesk: Helpdesk, question: str, history: Sequence[dict] = (
     started = time.perf_counter()
     msg = understood(question, history, settings)
     if HUMAN_PLEASE.search(msg.ask.lower()):
-        yield from _single(Answer(text=f"Of course: you can reach Z.ai support at {settings.support_url}. I can also "
-                                       "try to answer here if you tell me what you need.", route="abstain",
-                                  offer_human=True))
+        text = (f"好的，可以通过这里联系 Z.ai 客服：{settings.support_url}。如果你告诉我需要什么，我也可以先在这里试着回答。"
+                if msg.language == "zh" else f"Of course: you can reach Z.ai support at {settings.support_url}. I can also "
+                "try to answer here if you tell me what you need.")
+        yield from _single(Answer(text=text, route="abstain", offer_human=True))
         return
     if msg.hosted_elsewhere and not INJECTION.search(msg.ask):  # GLM from another company's service
         yield from _single(_traced(elsewhere_host(settings, msg), message=msg.summary(), layer="other_vendor"))

@@ -613,9 +613,15 @@ _SENTENCE = re.compile(r"(?<=[?？!！。])\s*|(?<=[.])\s+(?=[A-Z\u4e00-\u9fff])
                        r"why|when|where|which|who|is|are|do|does|did|will|would|should|any|pls|please)\b)|\n+")
 
 
+# A question asked in a clause after a statement, without its question mark: "Upgraded Lite -> Pro, where did my Lite
+# days go"
+QUESTION_CLAUSE = re.compile(r"[,;:]\s+(how|what|why|where|when|which|who)\s+(did|do|does|is|are|was|were|can|could|should|"
+                             r"will|would|has|have)\b", re.I)
+
+
 def question_sentences(ask: str) -> tuple[str, ...]:
     sentences = [s.strip() for s in _SENTENCE.split(ask) if s and s.strip()]
-    asked = [s for s in sentences if s.endswith(("?", "？")) or QUESTION_START.match(s)
+    asked = [s for s in sentences if s.endswith(("?", "？")) or QUESTION_START.match(s) or QUESTION_CLAUSE.search(s)
              or (is_chinese(s) and ZH_QUESTION.search(s))]
     return tuple(asked)
 
@@ -794,7 +800,10 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         r"app|application|product|service|saas|bot|chatbot|discord bot|telegram bot)|the\s+(customer\s+)?(website|"
         r"web ?app|product|saas|bot|chatbot|discord bot|telegram bot))\b|\b(chatbot|discord bot|telegram "
         r"bot|qq (bot|channel)|wechat bot|not (for )?coding(?! ?(plan|agents?|tools?))|new-?api|one-?api|api relay|api gateway)\b|机器人|公众号|"
-        r"中转|分发渠道|(api|中转|new-?api|one-?api)\s*渠道", own)) and bool(
+        # a relay the plan is put into ("搭个中转", "把套餐 key 接到中转站"), not one left behind ("原来写的是别家中转")
+        r"(搭|建|做|开|部署)\S{0,3}中转|(套餐|coding ?plan|key|密钥).{0,12}(接|放|挂|用|配)(到|进|在)?.{0,6}中转|"
+        r"中转(站|服务|平台)?.{0,8}(接入|接上|配置|用上)了?.{0,8}(套餐|coding ?plan|key|glm)|分发渠道|"
+        r"(api|中转|new-?api|one-?api)\s*渠道", own)) and bool(
         re.search(r"(?<![a-z0-9])glm|coding ?plan|z\.ai|zhipu|智谱|套餐|api key", everything))
     vendors = re.search(r"\b(kimi|moonshot|minimax|doubao|deepseek|qwen|qianfan|dashscope|volcengine|baidu|cerebras|"
                         r"openrouter|opencode go|siliconflow|alibaba|aliyun|bailian)\b|千帆|百度|豆包|通义|火山|硅基|阿里|百炼",

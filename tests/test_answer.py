@@ -376,3 +376,14 @@ def test_weak_evidence_on_the_page_of_what_the_message_names_is_quoted_hedged_no
     result = helpdesk.answer(message)
     assert result.route == "retrieval" and result.sources[0].doc == "devpack-mcp-zread", (result.route, result.text)
     assert helpdesk.settings.support_url in result.text
+
+
+def test_a_request_for_a_person_is_not_a_question_about_support():
+    from helpdesk.answer import HUMAN_PLEASE
+    assert HUMAN_PLEASE.search("转人工") and HUMAN_PLEASE.search("我要找人工客服") and HUMAN_PLEASE.search("人工客服？")
+    assert not HUMAN_PLEASE.search("人工客服的工作时间是几点到几点，周末有人吗")
+
+
+def test_a_chinese_request_for_a_person_is_answered_in_chinese(helpdesk):
+    reply = helpdesk.answer("转人工")
+    assert reply.route == "abstain" and reply.offer_human and "客服" in reply.text and "Of course" not in reply.text

@@ -415,3 +415,123 @@ def test_the_chinese_branches_of_the_new_billing_intents():
     above = rules("Pro 包月标价 $30，信用卡账单上扣款却是 $32.70。")
     assert delay is not None and "n-1" in delay.text and "处理延迟" in delay.text
     assert above is not None and "税费" in above.text
+
+
+# --- Probe round 9: the charge as a statement writes it, a question in a clause, one plan or two, when vs how long ---
+
+def test_a_charge_written_without_a_dollar_sign_is_the_taxes_story():
+    answer = rules("Billed 33.60 for Lite annual listed at $28 a year? Card statement: Z.AI 33.60 USD, nothing else bought.")
+    assert answer is not None and answer.trace["intent"] == "above_price"
+    assert "any taxes" in answer.text
+
+
+def test_a_question_in_a_clause_after_a_statement_is_a_question():
+    from helpdesk.message import question_sentences
+    assert question_sentences("Upgraded Pro -> Max, where did my Pro days go") == (
+        "Upgraded Pro -> Max, where did my Pro days go",)
+    assert question_sentences("Upgraded Pro to Max yesterday and all is fine") == ()
+    answer = rules("Moved from Pro monthly to Max monthly mid-cycle, where did the rest of my Pro month go\n\n"
+                   "Pro started on the 3rd, upgraded on the 18th, Max is active, the Pro days are just gone from the page.")
+    assert answer is not None and re.search(r"account balance", answer.text)
+
+
+def test_a_weekly_bar_that_blocks_is_the_weekly_quota():
+    answer = rules("weekly bar full on a Thursday\n\nLite, bought on a Monday. 5h bar is empty but the weekly bar "
+                   "is full and I'm blocked. I assumed the week was Monday to Sunday.")
+    assert answer is not None and answer.trace["intent"] == "weekly_quota"
+    assert re.search(r"7[- ]day|7 days", answer.text)
+
+
+@pytest.mark.parametrize("message", [
+    "今天把 Pro 包季（用了一个月）升级成了 Max 包季，补了差价，Pro 剩下的钱去哪了？",
+    "Max annual -> moved up from Pro annual today, where did the Pro money go? Lite was my first plan last year.",
+])
+def test_two_tiers_are_a_cross_tier_upgrade_whatever_plan_is_named_twice(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] != "same_tier_upgrade"
+    assert not re.search(r"同档位升级（|same-tier upgrade \(", answer.text)
+
+
+@pytest.mark.parametrize("message, first, second", [
+    ("【买了包年还显示包月】\nLite 包月还剩十天，又买了 Lite 包年，订阅页还是 Lite 包月。", "包年", "包月"),
+    ("Max annual is too expensive, I'll go to Max monthly when it ends. Does the change start now or later?",
+     "annual", "monthly"),
+])
+def test_a_same_tier_answer_names_both_cycles_without_guessing_the_direction(message, first, second):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "same_tier_upgrade"
+    assert "→" not in answer.text.split("FAQ")[0] and first in answer.text and second in answer.text
+    assert re.search(r"13|12 \+ 1|1 \+ 12", answer.text)
+
+
+def test_a_time_ago_is_no_delay_between_invite_and_payment():
+    answer = rules("Referral shows 12 successful invites, I count 15. I noticed three weeks ago, can you re-check?")
+    assert answer is not None and "hours after the invite" not in answer.text
+    assert answer.trace["intent"] == "referral_objection" and "15 days" in answer.text
+    late = rules("My friend used my link but paid 4 days later. Does the invite still count?")
+    assert late is not None and "96 hours" in late.text  # a span between two events is still one
+    assert intent("invite count is wrong: the page says 8 friends, my list has 11") == "referral_objection"
+
+
+@pytest.mark.parametrize("message, code, never", [
+    ("Claude Code 报错：\n```\nAPI Error: 429 {\"error\":{\"code\":\"1304\",\"message\":\"该API今日调用次数已达上限\"}}\n```\n"
+     "我是 Pro 包月，每 5 小时 400 prompts，窗口才用了一半。这个 1304 到底是什么限制？", "1304", r"400\s*次"),
+    ("Got this in OpenCode on my Max annual (the GLM-5 one):\n```\n{\"error\":{\"code\":\"1213\",\"message\":\"prompt "
+     "parameter not received properly\"}}\n```\nWhat does this error mean?", "1213", r"3×|3 times"),
+])
+def test_what_an_error_means_is_answered_before_the_storys_plan_facts(message, code, never):
+    answer = rules(message)
+    assert answer is not None and code in answer.text.split("\n")[0]
+    assert not re.search(never, answer.text)
+
+
+@pytest.mark.parametrize("message", [
+    "Pro here. Around 20 prompts ended in 500s last night and the 5h bar still moved. Do errored requests count against "
+    "my quota?",
+    "Lite 每 5 小时 80 次，Cline 连着报了好几次 1210，这些失败的请求会不会也扣额度？",
+    "When a request times out mid-turn and Claude Code retries, does the failed attempt count as a prompt?",
+])
+def test_whether_failed_requests_count_is_said_to_be_undocumented(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "failed_requests"
+    assert re.search(r"docs don't say|文档没有说明", answer.text) and "z.ai/contact" in answer.text
+    assert not re.search(r"~?400 prompts|80 次", answer.text)  # the quota's size is not what is asked
+
+
+@pytest.mark.parametrize("message", [
+    "Requests fail with 1308 in Cline, is my quota used up?",
+    "How many prompts do I get on Pro? A failed deploy at work cost me the whole afternoon.",
+])
+def test_a_failure_beside_a_quota_question_is_not_the_failed_requests_question(message):
+    assert intent(message) != "failed_requests"
+
+
+def test_an_auto_renewal_told_with_its_price_is_the_renewal_policy():
+    answer = rules("【没想到会自动续费】\n上个月买了 Pro 包月 $30 想试试，以为到期就结束了，今天又扣了一个月。")
+    assert answer is not None and answer.trace["intent"] == "renewal"
+    assert "24" in answer.text
+    # a cancelled renewal that still charged is the deadline's story, not "does it renew?"
+    assert intent("Cancelled my Pro auto-renewal last night, the renewal went through this morning anyway, $30 gone.") \
+        == "cancel_deadline"
+
+
+def test_a_friends_refund_the_next_day_is_the_24_hour_rule():
+    answer = rules("【返利作废了】\n同事用我的邀请链接买了 Pro 包月，隔天就申请退了，我的邀请记录显示失效。")
+    assert answer is not None and answer.trace["intent"] == "referral_qualifies"
+    assert re.search(r"24 小时内退款", answer.text)
+
+
+def test_credits_taken_first_for_glm5_on_the_general_api_is_that_calls_order():
+    answer = rules("【GLM-5 先扣了积分】\nLite 用户，按 FAQ 用通用 API（https://api.z.ai/api/paas/v4/chat/completions）调 GLM-5，"
+                   "结果先扣的是我攒的 credits，不是余额，我本来想留着 credits 续费。")
+    assert answer is not None and answer.trace["intent"] == "fee_order"
+    assert "Platform Credits - Account Balance" in answer.text
+    assert "通用接口地址（" not in answer.text  # the FAQ's own path for Lite is no misconfigured endpoint
+
+
+def test_a_relay_left_behind_is_no_off_plan_use():
+    answer = rules("原来 ~/.claude/settings.json 里 ANTHROPIC_BASE_URL 写的是别家中转，今天改成了 "
+                   "https://api.z.ai/api/anthropic，但 claude 请求还是打到旧的中转上。改完配置要怎么才能生效？")
+    assert answer is not None and "terms" not in answer.trace["diagnosis"]
+    assert re.search(r"关闭所有 Claude Code 窗口|新的终端", answer.text)
+    assert "terms" in rules("想搭个中转把 coding plan 的 key 分给朋友用，可以吗？").trace["diagnosis"]

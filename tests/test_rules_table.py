@@ -234,6 +234,8 @@ RAW = [
     # a balance that has not moved after API use: the help center's billing delay (n-1), no figure made up
     row("I used the API all day with about 2M tokens but my balance still shows $50.00", "billing_delay", {},
         [r"processing delay", r"n-1"]),
+    # whether failed requests use the quota: the docs don't say; the quota's size is not the answer
+    row("do failed requests count against my prompt quota?", "failed_requests", {}, [r"docs don't say", r"15.20 model calls"]),
     row("do credits get used before my paypal when renewing?", "fee_order", {},
         [r"credits balance.*cash balance.*(card|PayPal)"]),
     # the FAQ gives no figure for the card minimum; the campaign rules' $0.50 after credits is quoted as theirs
@@ -363,6 +365,7 @@ RAW = [
     row("Max 套餐每个月可以联网搜索多少次？", "mcp_quota", {"plans": ["max"]}, [r"4,?000"], zh=True),
     row("Pro 包月标价 $30，信用卡账单上扣款却是 $32.70，为什么？", "above_price", {}, [r"税费", r"没有写明税率"], zh=True),
     row("昨天用脚本调 API 跑了两百万 token，今天看余额一分没少，是不是之后会一次性扣？", "billing_delay", {}, [r"处理延迟", r"n-1"], zh=True),
+    row("超时失败的请求算不算进 5 小时的额度里？", "failed_requests", {}, [r"文档没有说明", r"订阅页面"], zh=True),
     row("Pro 套餐每个月有多少次网页读取？", "mcp_quota", {"plans": ["pro"]}, [r"1,?000"], zh=True),
     row("Lite 套餐每5小时有多少次提示？", "plan_quota", {"plans": ["lite"]}, [r"\b80\b"], [r"\b120\b"], zh=True),
     row("专业版每五小时能用多少次？", "plan_quota", {"plans": ["pro"]}, [r"\b400\b"], zh=True),

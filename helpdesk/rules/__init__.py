@@ -120,7 +120,7 @@ HOW_DO_I = re.compile(r"^\W*(so |and |but |ok )?(how (do|can|should|would) (i|we
 # the page still shows the monthly plan", "降级了还是显示 Max"): when the change takes effect is what it is about.
 PLAN_NOT_CHANGED = re.compile(r"\bstill (says|shows|showing|on|has|have|lists|at)\b|\bnot (active|applied|reflected)\b|"
                               r"\bhas ?n[o']t (changed|updated|applied|taken effect)|\bnothing changed\b|"
-                              r"还是(显示|原来|之前|老的|旧的)|(没|没有|未)生效|(套餐|额度|页面).{0,6}没变", re.I)
+                              r"还是(显示|原来|之前|老的|旧的)|(页面?|页上|显示)\s*还是\s*(lite|pro|max|包月|包季|包年)|(没|没有|未)生效|(套餐|额度|页面).{0,6}没变", re.I)
 CHANGE_INTENTS = ("upgrade_rules", "same_tier_upgrade", "downgrade")
 PURCHASED = re.compile(r"\b(bought|purchased|paid for|subscribed to|clicked|ordered|switched to|moved to)\b|(买|购买|订阅|换成)了",
                        re.I)
@@ -320,6 +320,10 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
     return parsed, reply
 
 
+# A question after what an error means: "what does 1113 mean?", "what is error 1304", "这个错误码代表什么", "1304 是什么限制"
+ERROR_MEANING = re.compile(r"\bwhat (does|do|is|'s)\b.{0,40}\b(mean|means|meaning)\b|\bwhat('s| is) (this |that |the )?(error|"
+                           r"code|status)\b|\bwhat is (error |code )?\d{3,4}\b|\bmeaning of\b|(错误码?|报错|错误|\d{3,4})."
+                           r"{0,12}(什么意思|是什么|代表什么|啥意思|什么限制|指什么|怎么回事)|什么意思|啥意思", re.I)
 MORE_QUESTIONS = 2  # a message asking three or more rule questions gets the first three answered
 
 
@@ -450,6 +454,11 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
     if diagnosis is not None and msg.feature_request and parsed.intent not in POLICY_INTENTS:
         # "Would it be okay to add HUD support (last 5 hours / monthly usage)?" asks a tool's maintainers for a
         # feature; the quota's figures are not what it asks (the request's answer says what the docs say on it)
+        return troubleshooting_answer(diagnosis, msg, settings, facts)
+    if diagnosis is not None and "error" in diagnosis.kinds and parsed.intent not in (*POLICY_INTENTS, *CHANGE_INTENTS) \
+            and any(ERROR_MEANING.search(q) for q in msg.questions):
+        # "这个 1304 到底是什么限制？" after a story of a Pro plan and its 400 prompts: what the error means is the ask,
+        # not the plan's figures the story names
         return troubleshooting_answer(diagnosis, msg, settings, facts)
     if diagnosis is not None and "cost" in diagnosis.kinds and parsed.intent in PRICE_INTENTS:
         return troubleshooting_answer(diagnosis, msg, settings, facts)  # a tool's cost figure asks no plan's price

@@ -130,10 +130,10 @@ def upgrade_cost(r: Reply, p: Parsed) -> str:
         r.clarify = True
         r.fact("sub.cross_tier")
         if p.language == "zh":
-            return ("跨档位升级立即生效，当前套餐未使用部分的价值按比例折算抵扣差价，所以不需要再付全价。你要从哪个套餐升级到"
+            return ("跨档位升级立即生效，当前套餐的剩余价值按比例折算为账户余额，用于抵扣差价，所以不需要再付全价。你要从哪个套餐升级到"
                     "哪个套餐？（例如从 Lite 包月升级到 Pro 包月）告诉我，我可以算出金额。")
-        return ("A cross-tier upgrade takes effect immediately and the unused value of your current plan is credited "
-                "pro rata against the price difference, so you don't pay the full price again. Which plan are you "
+        return ("A cross-tier upgrade takes effect immediately and the remaining value of your current plan is converted "
+                "into account balance on a pro-rated basis, which offsets the price difference, so you don't pay the full price again. Which plan are you "
                 "upgrading from and to (for example Lite monthly to Pro monthly)? I can work out the amount.")
     old_plan, new_plan = plans[0], plans[1]
     old_cycle = cycles[0] if cycles else "monthly"
@@ -155,22 +155,22 @@ def upgrade_cost(r: Reply, p: Parsed) -> str:
         if p.language == "zh":
             unknown_zh = [f"{PLAN_NAMES[pl]} {CYCLE_ZH[cy]}" for pl, cy, pr in ((old_plan, old_cycle, old_price),
                                                                               (new_plan, new_cycle, new_price)) if pr is None]
-            return (f"文档没有写明 {'、'.join(unknown_zh)} 的价格，所以无法给出准确金额。规则是：跨档位升级立即生效，当前套餐未使用"
-                    f"部分的价值按比例折算抵扣新套餐的价格。当前价格请以订阅页面为准：{SUBSCRIBE_PAGE}；告诉我两个套餐的价格和你"
+            return (f"文档没有写明 {'、'.join(unknown_zh)} 的价格，所以无法给出准确金额。规则是：跨档位升级立即生效，当前套餐的剩余"
+                    f"价值按比例折算为账户余额，用于抵扣升级的差价。当前价格请以订阅页面为准：{SUBSCRIBE_PAGE}；告诉我两个套餐的价格和你"
                     "当前计费周期已用了多少天，我可以帮你算出来。")
         return (f"The docs do not state the price of {' or '.join(unknown)}, so I can't give an exact figure. The rule: "
-                "a cross-tier upgrade starts immediately and the unused part of your current plan is credited pro "
-                f"rata against the new price. Current prices are on {SUBSCRIBE_PAGE}; tell me both prices and how many "
+                "a cross-tier upgrade starts immediately and the remaining value of your current plan is converted into "
+                f"account balance on a pro-rated basis, which offsets the price difference. Current prices are on {SUBSCRIBE_PAGE}; tell me both prices and how many "
                 "days into your cycle you are, and I'll work it out.")
     if days is None:
         r.clarify = True
         same_day = r.calc("max(new - old, 0)", new=(new_price, origin_new), old=(old_price, origin_old))
         if p.language == "zh":
-            return (f"跨档位升级立即生效，当前套餐未使用部分的价值按比例折算抵扣差价。你当前的{CYCLE_ZH[old_cycle]}计费周期已经用"
+            return (f"跨档位升级立即生效，当前套餐的剩余价值按比例折算为账户余额，用于抵扣差价。你当前的{CYCLE_ZH[old_cycle]}计费周期已经用"
                     f"了多少天？告诉我就能算出金额。（在购买当天从 {PLAN_NAMES[old_plan]} 升级到 {PLAN_NAMES[new_plan]} 需支付 "
                     f"{money(same_day)}。）")
-        return (f"A cross-tier upgrade takes effect immediately and the unused value of your plan is credited pro rata "
-                f"against the price difference. How many days into your current {old_cycle} cycle are you? Then I can "
+        return (f"A cross-tier upgrade takes effect immediately and the remaining value of your plan is converted into "
+                f"account balance on a pro-rated basis, which offsets the price difference. How many days into your current {old_cycle} cycle are you? Then I can "
                 f"work out the amount. (Upgrading {PLAN_NAMES[old_plan]} → {PLAN_NAMES[new_plan]} on the day you bought "
                 f"it costs {money(same_day)}.)")
     period = {"monthly": 30, "quarterly": 90, "annual": 365}[old_cycle]
@@ -200,9 +200,9 @@ def upgrade_cost(r: Reply, p: Parsed) -> str:
 
 def same_plan_upgrade(text: str, s: Slots) -> bool:
     """Lite to Lite, or two cycles of one plan without a price asked: the validity question."""
-    plans = s.plans
-    return len(plans) >= 2 and plans[0] == plans[1] or (len(s.cycles) >= 2 and len(set(plans)) <= 1
-                                                        and not matches(text, COST))
+    plans = s.plans  # one plan named twice, and no other ("Lite annual → Pro annual, where did the Lite money go": cross-tier)
+    return len(plans) >= 2 and len(set(plans)) == 1 or (len(s.cycles) >= 2 and len(set(plans)) <= 1
+                                                         and not matches(text, COST))
 
 
 def upgrade_validity_asked(text: str, s: Slots) -> bool:
@@ -225,15 +225,18 @@ def same_tier_upgrade(r: Reply, p: Parsed) -> str:
     example = r.fact("sub.same_tier")  # months: Lite monthly then Lite annual
     cycles = p.slots.get("cycles") or []
     months = {"monthly": 1, "quarterly": 3, "annual": 12}
-    if len(cycles) >= 2:
-        old, new = cycles[0], cycles[1]
+    named = list(dict.fromkeys(cycles))
+    if len(named) >= 2:
+        # which cycle is the current one a story may tell in either order ("bought annual, still shows quarterly",
+        # "annual is too dear, monthly once it ends"): the answer names the two cycles, whose months add up either way
+        old, new = named[:2]
         total = r.calc("old + new", old=(months[old], "assumption"), new=(months[new], "assumption"))
         if p.language == "zh":
-            return (f"一共 {number(total)} 个月：同档位升级（{CYCLE_ZH[old]} → {CYCLE_ZH[new]}）要等当前套餐到期后才开始生效，"
+            return (f"一共 {number(total)} 个月：同档位升级（{CYCLE_ZH[old]}和{CYCLE_ZH[new]}之间）要等当前套餐到期后才开始生效，"
                     f"所以有效期累加（{months[old]} + {months[new]} 个月）。FAQ 的例子：Lite 包月升级到 Lite 包年，共 "
                     f"{example} 个月。")
-        return (f"{number(total)} months in total: a same-tier upgrade ({old} → {new}) starts only when your current "
-                f"plan expires, so the validity periods add up ({months[old]} + {months[new]} months). The FAQ's "
+        return (f"{number(total)} months in total: a same-tier upgrade (between {old} and {new}) starts only when your "
+                f"current plan expires, so the validity periods add up ({months[old]} + {months[new]} months). The FAQ's "
                 f"example: Lite monthly → Lite annual gives {example} months.")
     if p.language == "zh":
         return ("有效期会累加：同档位升级（如包月 → 包年）要等当前套餐到期后才生效。FAQ 的例子：Lite 包月升级到 Lite 包年，"
@@ -439,9 +442,9 @@ def renewal_asked(text: str, s: Slots) -> bool:
                          r"(plan|subscription) renew)\b", "自动续费") and not matches(
         text, r"\b(feb|february|before|weekly)\b", QUOTA, "每周", "周限", "限额", "2月12", "2 月 12") and not matches(
         # a renewal that failed, or its price: a person's case and the price rules, not "does it renew?"
-        text, r"\b(fail\w*|declin\w*|expired|didn'?t|did not|discount\w*|price|cheaper|more expensive|balance|credits?|more than|"
-              r"why did)\b|\$\d", BACK_ON, "失败",
-        "价格", "优惠", "余额", "积分")
+        text, r"\b(fail\w*|declin\w*|expired|cancell?ed|cancell?ing|twice|double\w*|didn'?t|did not|discount\w*|price|cheaper|more expensive|balance|credits?|more than|"
+              r"why did)\b|\$\s?\d[^$]{0,80}\$\s?\d", BACK_ON, "失败",
+        "价格", "优惠", "余额", "积分", "取消了", "点了取消", "两次", "重复")
 
 
 # Bought through an app store: the terms send cancelling through the distributor's process
@@ -516,18 +519,31 @@ def fee_order_asked(text: str, s: Slots) -> bool:
 # In the referral group too: "is the renewal paid from my referral credits or my balance first?" is the referral
 # family's question (it names inviting friends) that only the fee order answers.
 @register("fee_order", When(100, fee_order_asked), When(16, fee_order_asked, group="referral"),
-          facts=("sub.fee_order", "sub.fee_order_cash", "sub.fee_order_card", "sub.card_minimum", "ref.minimum"))
+          facts=("sub.fee_order", "sub.fee_order_cash", "sub.fee_order_card", "sub.card_minimum", "ref.minimum",
+                 "models.lite_glm5_api"))
 def fee_order(r: Reply, p: Parsed) -> str:
+    api = ""
+    if re.search(r"glm-?5(?![.\d])|general api|通用\s*api|通用接口|paas/v4", p.text):
+        # GLM-5 called on the general API (a Lite subscriber's path): the FAQ's own order for those calls first
+        r.fact("models.lite_glm5_api")
+        api = ("FAQ 说，Lite 用户通过通用 API 调用 GLM-5 时，扣费顺序是先扣 Platform Credits（平台积分），再扣账户余额"
+               "（“[Platform Credits - Account Balance]”）；文档没有写可以改变这个顺序。" if p.language == "zh" else
+               "The FAQ says GLM-5 calls on the general API (a Lite subscriber's way to use it) are deducted from Platform "
+               "Credits first, then the account balance (\"[Platform Credits - Account Balance]\"); the docs don't say the "
+               "order can be changed.")
+        if not re.search(r"renew\w*|subscription|续费|订阅", p.text):
+            return api
     r.fact("sub.fee_order")
     r.fact("sub.fee_order_cash")
     r.fact("sub.fee_order_card")
     r.fact("sub.card_minimum")
     least = r.fact("ref.minimum")
+    lead = api + "\n" if api else ""
     if p.language == "zh":
-        return ("费用按以下顺序扣除：1) 积分余额；2) 现金余额；3) 剩余部分从绑定的支付方式（银行卡或 PayPal）扣款。银行卡扣款有"
+        return (lead + "费用按以下顺序扣除：1) 积分余额；2) 现金余额；3) 剩余部分从绑定的支付方式（银行卡或 PayPal）扣款。银行卡扣款有"
                 "一笔较小的最低金额（不足时向上取整），FAQ 没有写出金额；邀请活动规则写明使用折扣和积分后的最终应付金额至少为 "
                 f"{money(least)}（Stripe 的要求）。")
-    return ("Fees are deducted in this order (FAQ): 1) your credits balance is used first; 2) if insufficient, your cash "
+    return (lead + "Fees are deducted in this order (FAQ): 1) your credits balance is used first; 2) if insufficient, your cash "
             "balance; 3) if still insufficient, the remaining amount is charged to your linked payment method (bank "
             "card or PayPal). A card charge has a small minimum (rounded up if less); the FAQ "
             f"gives no figure, and the referral campaign rules say the amount payable after discounts and credits must be "
@@ -778,11 +794,15 @@ def billing_delay(r: Reply, p: Parsed) -> str:
 def above_price_told(text: str, s: Slots) -> bool:
     """"The plan is $30. My bank statement says Z.AI $32.70": a charge a little above the listed price (within a
     third of it) is what the terms' "fees and any taxes" speak of; a double charge or an upgrade is not."""
-    amounts = sorted(set(s.money))
-    charged = re.search(r"\b(statement|charged|billed|charge|bank|card|receipt|shows? up as|says)\b[^?!\n]{0,40}?\$\s?(\d+(?:\.\d+)?)|"
-                        r"(扣款|扣了|账单)[^。？！\n]{0,20}?\$?\s?(\d+(?:\.\d+)?)", text)
-    amount = float(charged.group(2) or charged.group(4)) if charged else None
-    if amount is None or len(amounts) < 2 or amount != amounts[-1]:
+    # the amount as a statement writes it: "$32.70", "32.70 USD", "36.00" (cents say it is money)
+    charged = re.search(r"\b(statement|charged|billed|charge|bank|card|receipt|shows? up as|says)\b[^?!\n]{0,40}?"
+                        r"(?:\$\s?(?P<a>\d+(?:\.\d+)?)|(?P<b>\d+(?:\.\d+)?)\s?(?:usd|dollars?)\b|(?P<c>\d+\.\d\d)\b)|"
+                        r"(扣款|扣了|账单)[^。？！\n]{0,20}?\$?\s?(?P<d>\d+(?:\.\d+)?)", text)
+    amount = float(next(v for v in charged.group("a", "b", "c", "d") if v)) if charged else None
+    if amount is None:
+        return False
+    amounts = sorted(set(s.money) | {amount})
+    if len(amounts) < 2 or amount != amounts[-1]:
         return False  # the amount charged is the larger one: a deal's lower price is no tax
     return amounts[0] > 0 and amounts[-1] / amounts[0] <= 1.34 and matches(
         text, r"\b(statement|charged|billed|charge|bank|card|receipt|shows? up as|says)\b", "扣款", "扣了", "账单") and matches(

@@ -130,6 +130,34 @@ def token_allowance(r: Reply, p: Parsed) -> str:
             f"monthly allowance of {total}\".")
 
 
+# a request that failed, as the thing counted ("errored requests", "the failed attempt", "requests that time out",
+# "报错的请求"); "requests fail with 1308, is my quota used up?" asks about the quota, not about failed requests
+_FAILED = (r"\b(failed|failing|errored|erroring|error|timed[- ]out|interrupted|aborted|unsuccessful|broken|retried)\s+(api |model )?"
+           r"(requests?|calls?|attempts?|prompts?|responses?|turns?|runs?|retries)\b|\b(requests?|calls?|prompts?) (that|which) "
+           r"(fail|failed|error|errored|time out|timed out)\b|\b(when|if) (a|the|my) (request|call|prompt) (fails|errors|times out)\b",
+           r"(失败|报错|出错|中断|超时|错误)的(请求|调用|prompt|对话|次数)")
+_COUNTED = (r"\b(count|counts|counted|deducted|charged|eat|eats|eating|use up|used up|consume|consumes|consumed|burn|burns|"
+            r"burning|taken (from|out of)|take (from|out of)|cost me|billed)\b", "算不算", "算进", "算在", "计入", "扣", "消耗", "算次数")
+
+
+def failed_requests_asked(text: str, s: Slots) -> bool:
+    """"Are errored requests counted against the ~400?", "报错的请求算不算次数？": what the docs don't say (whether a failed
+    request uses the quota), not the quota's size."""
+    return matches(text, *_FAILED) and matches(text, *_COUNTED) and matches(text, QUOTA, r"\b(bar|window)\b", "额度")
+
+
+@register("failed_requests", When(135, failed_requests_asked), facts=("calls_per_prompt", "usage.subscription_page"))
+def failed_requests(r: Reply, p: Parsed) -> str:
+    low, high = r.fact("calls_per_prompt")
+    r.fact("usage.subscription_page")
+    if p.language == "zh":
+        return (f"文档没有说明失败的请求（报错、超时、被中断的回复）是否计入套餐额度。文档写明的是：额度按 prompt 计算，每个 prompt 通常包含 "
+                f"{low}–{high} 次模型调用；额度消耗进度可以在订阅页面查看。")
+    return (f"The docs don't say whether requests that fail (errors, timeouts, interrupted responses) count against the "
+            f"plan's quota. What they do say: the quota is counted in prompts, each typically {low}–{high} model calls, "
+            "and you can see its consumption on your subscription page.")
+
+
 @register("model_calls", When(190, model_calls_asked), facts=("calls_per_prompt", "quota.refresh", *PLAN_FACTS))
 def model_calls(r: Reply, p: Parsed) -> str:
     low, high = r.fact("calls_per_prompt")
@@ -238,7 +266,7 @@ def plan_ratio(r: Reply, p: Parsed) -> str:
 
 def weekly_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\bweekly|per[- ]week|each week|7-day|7 day\b", "每周", "周额度", r"[1一] ?周.{0,4}(有没有|有|是多少|多少).{0,4}(上限|限额|限制|额度)", "周限额", "周用量",
-                   "周上限") and matches(text, QUOTA, r"\b(cap|reset|restriction|restrictions|cycle)\b", "限制", "重置",
+                   "周上限") and matches(text, QUOTA, r"\b(cap|reset|restriction|restrictions|cycle|bar|blocked)\b", "限制", "重置",
                                         "上限", "限额")
 
 

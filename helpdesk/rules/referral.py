@@ -13,7 +13,7 @@ import re
 
 from helpdesk.rules.registry import When, group, register
 from helpdesk.rules.respond import Reply, money, number
-from helpdesk.rules.understand import Parsed, Slots, matches
+from helpdesk.rules.understand import Parsed, Slots, span_between, matches
 
 
 def about_referral(text: str, s: Slots) -> bool:
@@ -54,6 +54,9 @@ def validity_asked(text: str, s: Slots) -> bool:
     """How long credits last; also saving them for later ("留到明年续费再一起抵", "keep them for next year's renewal")."""
     later = (r"\b(save|saving|keep|keeping|hold|holding|leave|leaving|use)\w*\b.{0,30}\b(next year|later|until|for (the )?(next|my) "
              r"(renewal|year))\b", r"(留到|存着|攒着|留着).{0,12}(明年|以后|下次|续费)|(明年|以后).{0,8}(再|一起)(用|抵)")
+    if matches(text, r"\b(took|takes|used|uses|ate|eats|charged|deducted) (my |the )?(referral |invite )?credits?( balance)? first\b",
+               r"先扣(的是|了)?.{0,12}(credits?|积分|赠金|返利)"):
+        return False  # "GLM-5 先扣了 credits, 我本来想留着续费": which source paid first, the fee order, is the complaint
     return matches(text, r"\b(expire[sd]?|expiry|expiration|validity|valid for|how long (are|do|will)|lapse)\b",
                    "过期", "有效期", *later) and matches(text, r"\b(credits?|rewards?|points?|bonus)\b", "积分", "奖励", "返利")
 
@@ -122,8 +125,11 @@ def objection_asked(text: str, s: Slots) -> bool:
     """An objection to the credits given: disputed, or asked to be checked again ("返利少算了…想让你们重新核一下")."""
     return matches(text, r"\b(objection|dispute|raise it|missed|missing referral|complain|appeal)\b", "申诉", "异议", "投诉") or (
         matches(text, r"\b(re-?check|re-?calculate|re-?count|look (at|into) it again|check (it|this|that) again|"
-                      r"recalculat\w*|wrong amount|too (few|little|low)|less than (it )?should)\b",
-                "重新(核|算|计算|查|核对)", "再核", "少算", "算错", "少给", "少发"))
+                      r"recalculat\w*|wrong amount|too (few|little|low)|less than (it )?should|(invite|invitation|referral) "
+                      r"(count|number|total|records?)s? (is |are |looks? |seems? )?(wrong|incorrect|off)|wrong (invite|"
+                      r"invitation|referral) (count|number|total))\b",
+                "重新(核|算|计算|查|核对)", "再核", "少算", "算错", "少给", "少发",
+                r"(邀请|返利)(记录|人数|数量).{0,4}(不对|错了|对不上)"))
 
 
 @register("referral_objection", When(3, objection_asked, group=REFERRAL), facts=("ref.objection",))
@@ -150,8 +156,8 @@ def invite_counts_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\b(discount|% off|percent off)\b|\b(require|requires|need|needs|have to|has to|must)\b.{0,20}\bwithin\b",
                "折", "优惠"):
         return False
-    return bool(s.hours or matches(text, r"\b(qualify|qualif|count|counts|valid|eligible)\b", "有效", "算")) and bool(
-        s.hours or matches(text, r"\b(refund|refunded|paid|pay)\b", "付款", "支付", "付费", "退款"))
+    return bool(s.hours or matches(text, r"\b(qualify|qualif|count|counts|valid|eligible)\b", "有效", "算", "失效", "作废")) and bool(
+        s.hours or matches(text, r"\b(refund|refunded|paid|pay)\b", "付款", "支付", "付费", "退款", "退了"))
 
 
 @register("referral_qualifies", When(4, friend_paid_before, group=REFERRAL), When(8, invite_counts_asked, group=REFERRAL),
@@ -164,7 +170,7 @@ def referral_qualifies(r: Reply, p: Parsed) -> str:
     text = p.text
     problems = []
     paid_after = hours[0] if hours else None
-    days = re.search(r"(\d+|[一二两三四五六七八九十])\s*(days?|天)", text)
+    days = next((m for m in re.finditer(r"(\d+|[一二两三四五六七八九十])\s*(days?|天)", text) if span_between(text, m)), None)
     if paid_after is None and days:  # "paid three days later" is hours past the window too
         count = days.group(1)
         paid_after = float(count if count.isdigit() else "一二三四五六七八九十".find(count) + 1 or 2) * 24
@@ -176,7 +182,7 @@ def referral_qualifies(r: Reply, p: Parsed) -> str:
     if late:
         problems.append(f"付款发生在邀请后 {number(paid_after)} 小时，超过了 {window} 小时的期限" if zh else
                         f"the payment came {number(paid_after)} hours after the invite, past the {window}-hour window")
-    refunded = any(w in text for w in ("refund", "refunded", "退款"))
+    refunded = any(w in text for w in ("refund", "refunded", "退款", "退了"))
     if refunded and not any(w in text for w in ("not refund", "no refund", "didn't refund", "without refund",
                                                 *NOT_REFUNDED_ZH)):
         problems.append(f"在 {no_refund} 小时内退款的订单不计入" if zh else

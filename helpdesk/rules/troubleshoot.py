@@ -124,6 +124,13 @@ def _page_blocks(path: str) -> tuple[tuple[tuple[str, str], ...], ...]:
     return tuple(tuple(_pairs(block).items()) for block in _FENCED.findall(text))
 
 
+# A change made that the tool does not pick up: "didn't take effect", "still goes to the old relay", "怎么才能生效"
+NOT_APPLIED = re.compile(r"\b(not|n't|never) (take|taking|took|taken) effect\b|\bno effect\b|\bstill (uses?|using|goes|going|"
+                         r"hits?|talks?|talking|points?|pointing|sends?|sending|calls?|calling) (to )?(the )?(old|previous|"
+                         r"anthropic|official)\b|(没|没有|未|不)生效|才能生效|怎么生效|还是(打到|走|用|连|请求|发到)(的)?(旧|原来|之前|官方)",
+                         re.I)
+
+
 def config_mismatches(msg: Message, docs: list[str], corpus_dir: Path | None) -> list[tuple[str, str, str, str]]:
     """Settings the pasted config gives a value the named page's matching block gives another: (doc, key, theirs,
     the page's). The block compared is the page's one sharing most settings with the paste ("provider" is "anthropic"
@@ -830,7 +837,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if unlisted_name and unlisted and not setup_ask:
         unlisted_name = _unlisted_tool(msg)  # "does it work in Brazil?" names no tool; only a known or CamelCase one
     rate_limited = bool(RATE_LIMITED.search(msg.ask)) and not known
-    general_shown = any(e in GENERAL_KINDS for e in msg.endpoints)
+    # A Lite subscriber calling GLM-5 on the general API takes the FAQ's own path ("call it through the General API
+    # endpoint"): no plan endpoint is missing
+    lite_glm5 = "lite" in msg.plans and bool(re.search(r"glm-?5(?![.\d])", msg.raw, re.I))
+    general_shown = any(e in GENERAL_KINDS for e in msg.endpoints) and not lite_glm5
     balance = "1113" in known or bool(re.search(r"insufficient balance|余额不足|(?<!会)扣(?!.{0,20}余额[^。，,\n]{0,4}[吗？?]).{0,20}余额|按量(扣费|计费|付费)|"
                                                   r"(still|being|was|got|get|getting|gets) (charged|billed) (as )?(pay[- ]as[- ]you[- ]go|per "
                                                   r"token|from (my )?(account |cash )?balance)|deduct\w* (from )?(my )?"
@@ -840,7 +850,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     # a request timing out, not the API_TIMEOUT_MS line of a pasted settings.json
     claude_timeout = tool in ("claude-code", "claude-code-ide") and msg.failing and bool(
         re.search(r"(?<![\w])(timed out|times out|time ?out)(?![\w])|超时", msg.raw, re.I)) and not msg.mcp
-    claude_fix = tool in ("claude-code", "claude-code-ide") and bool(re.search(r"settings?\.json", msg.raw)) and msg.failing
+    # a settings.json change that did not take effect ("改完配置要怎么才能生效？", "still goes to the old endpoint") is the
+    # page's restart step, whether or not an error was shown
+    claude_fix = tool in ("claude-code", "claude-code-ide") and bool(re.search(r"settings?\.json", msg.raw)) and (
+        msg.failing or bool(NOT_APPLIED.search(msg.ask)))
     # "I set ANTHROPIC_BASE_URL but Claude Code still asks me to log in": the key prompt, whatever else they set
     claude_fix = claude_fix or tool in ("claude-code", "claude-code-ide") and not msg.enforcement and bool(
         # (a shared or restricted account's login is the Z.ai account's, not Claude Code's prompt)

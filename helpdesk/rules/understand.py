@@ -227,10 +227,20 @@ def _days_used(text: str) -> tuple[int | None, str | None]:
     return None, None
 
 
+# "paid 3 days ago", "noticed it three weeks ago", "两天前付的": when something happened, not a span between two events
+# (a payment "3 days later"); one that dates the sign-up ("signed up with my code 20 hours ago and just paid") is one
+_AGO = re.compile(r"\s*(ago|before now)\b|\s*(前|以前|之前)")
+_SIGNED_UP = re.compile(r"(signed up|sign up|registered|joined|clicked|invited|used my (link|code)|注册|点了|点击|邀请)")
+
+
+def span_between(text: str, m: re.Match) -> bool:
+    return not _AGO.match(text, m.end()) or bool(_SIGNED_UP.search(text[max(0, m.start() - 50):m.start()]))
+
+
 def _hours(text: str) -> list[float]:
-    hours = [float(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:hours?|hrs?|h)\b", text)]
-    hours += [float(m.group(1)) * 24 for m in re.finditer(r"(\d+(?:\.\d+)?)\s?days?\b", text)]
-    hours += [float(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:个)?小时", text)]
+    hours = [float(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:hours?|hrs?|h)\b", text) if span_between(text, m)]
+    hours += [float(m.group(1)) * 24 for m in re.finditer(r"(\d+(?:\.\d+)?)\s?days?\b", text) if span_between(text, m)]
+    hours += [float(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:个)?小时", text) if span_between(text, m)]
     return hours
 
 
