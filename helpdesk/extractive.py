@@ -186,9 +186,13 @@ _LABEL_END = re.compile(r"[.!?。！？:：)]\s*$")
 LABEL_FOLLOW = 7  # the label, "Solutions:" and up to five steps
 
 
+# A step told as an instruction ("Press `ctrl+p`, choose "Switch Model"") holds its value without a full stop
+_STEP = re.compile(r"^\W*(press|click|tap|type|run|enter|select|choose|open|use|go to|navigate)\b", re.I)
+
+
 def _label(unit: Unit) -> bool:
-    if unit.is_item or _FENCE.match(unit.text) or unit.text.startswith("`"):  # a block, or a command line of one
-        return False
+    if unit.is_item or _FENCE.match(unit.text) or unit.text.startswith("`") or _STEP.match(unit.text):
+        return False  # a block, a command line of one, or a step
     return bool(RESTATEMENT.match(unit.text)) or (not _LABEL_END.search(unit.text) and len(unit.text.split()) <= 8)
 
 

@@ -144,3 +144,10 @@ def test_the_sites_repeated_notes_are_boilerplate_and_a_pages_own_sentences_are_
     assert any(key.startswith("using the glm coding plan you need to configure the dedicated coding api") for key in repeated)
     assert plain("Press ctrl+p, choose Switch Model") not in repeated
     assert all(len(key.split()) >= 6 for key in repeated)
+
+
+def test_a_step_told_without_a_full_stop_is_no_title():
+    from helpdesk.extractive import _label, units
+    step = units(0, 'Press `ctrl+p`, choose "Switch Model"')[0]
+    title = units(0, "Launch Crush and Select Model")[0]
+    assert not _label(step) and _label(title)

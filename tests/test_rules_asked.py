@@ -535,3 +535,16 @@ def test_a_relay_left_behind_is_no_off_plan_use():
     assert answer is not None and "terms" not in answer.trace["diagnosis"]
     assert re.search(r"关闭所有 Claude Code 窗口|新的终端", answer.text)
     assert "terms" in rules("想搭个中转把 coding plan 的 key 分给朋友用，可以吗？").trace["diagnosis"]
+
+
+@pytest.mark.parametrize("message", [
+    "Which Claude Code version has z.ai verified with the anthropic endpoint? IT pins our tools and I'm on 1.0.80.",
+    "我们团队想统一锁一个 Claude Code 版本，官方验证过哪个版本？",
+])
+def test_a_version_asked_is_no_rule_whose_answer_names_none(message):
+    assert rules(message) is None  # retrieval quotes the page's "verified compatibility with Claude Code 2.0.14"
+
+
+def test_a_version_asked_keeps_a_rule_that_gives_one():
+    answer = rules("Which Node.js version does the vision MCP server need?")
+    assert answer is not None and re.search(r"Node\.js 22", answer.text)

@@ -701,3 +701,24 @@ def test_the_subscribers_own_values_and_windows_launchers_are_not_mismatches():
                '"args":["-y","@z_ai/mcp-server"],"env":{"Z_AI_API_KEY":"abc123","Z_AI_MODE":"ZAI"}}}}\n```')
     answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
     assert answer is not None and "Your config sets" not in answer.text and "@z_ai/mcp-server" in answer.text
+
+
+@pytest.mark.parametrize("message, tool_says", [
+    ("Edited ~/.config/crush/crush.json with the zai provider and the coding base_url, restarted crush, the header "
+     "still shows the old model. How do I switch?", "ctrl+p"),
+    ("opencode auth login done with Z.AI Coding Plan, but opencode still uses its default model. how do I actually "
+     "pick glm-4.7?", "/models"),
+    ("Goose keeps using my old OpenAI provider after I added the Z.ai one (Anthropic Compatible, api.z.ai/api/anthropic).",
+     "Switch Models"),
+    ("crush.json 改好了，重新打开 crush 以后想换到 glm-4.7，找不到切模型的地方", "ctrl+p"),
+])
+def test_a_model_that_did_not_change_gets_the_tools_own_picker(message, tool_says):
+    answer = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert answer is not None and tool_says in answer.text
+    assert any(f.endswith(".model_picker") for f in answer.trace["facts"])
+
+
+def test_a_model_changed_as_a_step_of_the_story_is_no_picker_question():
+    answer = answer_rules("Goose custom provider does not work with my Z.AI key.\nSteps:\n1. Go to Custom Provider\n2. Configure "
+                   "it from the Goose page\n3. Change the model to the one I configured\n4. Chat: it doesn't work.", [], SETTINGS, facts=FACTS)
+    assert answer is None or not any(f.endswith(".model_picker") for f in answer.trace["facts"])

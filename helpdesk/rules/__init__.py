@@ -414,6 +414,13 @@ def without_polar_lead(text: str) -> str:
     return stripped[:1].upper() + stripped[1:] if stripped != text else text
 
 
+# A question for a version ("which Claude Code version have you verified?", "what Node version do I need", "哪个版本"), and
+# an answer that gives one ("Node.js 18 or newer", "2.0.70")
+VERSION_ASK = re.compile(r"\b(which|what)\b( \S+){0,3} versions?\b|\bversions? (number|range)\b|\bmin(imum)? versions?\b|"
+                         r"(哪个|什么|哪些|最低)版本|版本(要求|号)", re.I)
+GIVES_VERSION = re.compile(r"(?<![\w-])\d+\.\d+\.\d+\b|\bnode(\.js)? \d+|\d+ or (newer|later|higher)|(或|及)更高", re.I)
+
+
 def elsewhere(msg: Message, reply: Reply, facts: Facts, settings: Settings) -> list[str]:
     """The pages of their own on what the ask names that the rule's answer neither cites nor mentions: "how do I
     make sure GLM-5 uses deep thinking?" is a thinking-mode question, whatever the GLM-5 rule says about switching."""
@@ -446,6 +453,12 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
     facts = facts_for(settings, facts)
     diagnosis = diagnose(msg, facts, settings.corpus_dir)
     parsed, reply = explain(question, history, settings, msg, facts)
+    said = (reply.text if reply else "") + "\n".join(diagnosis.lines if diagnosis else ())
+    if any(VERSION_ASK.search(q) for q in msg.questions) and not (msg.errors or msg.http_codes) \
+            and not GIVES_VERSION.search(said):
+        # "which Claude Code version is known to work with the z.ai endpoint?": a tool's page says which versions it
+        # was verified with or needs; a rule whose answer names no version (the endpoint, a team plan) is not the ask
+        return None
     if diagnosis is not None and (reply is None or reply.clarify or not msg.questions):
         return troubleshooting_answer(diagnosis, msg, settings, facts)
     if diagnosis is not None and parsed.intent in DEFERS_TO_TERMS and "terms" in diagnosis.kinds:

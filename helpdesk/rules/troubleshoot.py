@@ -124,6 +124,19 @@ def _page_blocks(path: str) -> tuple[tuple[tuple[str, str], ...], ...]:
     return tuple(tuple(_pairs(block).items()) for block in _FENCED.findall(text))
 
 
+# The tools whose pages name their own model picker, in the page's words (facts tool.<tool>.model_picker)
+MODEL_PICKERS = {"crush": "Press `ctrl+p`, choose \"Switch Model\"",
+                 "opencode": "Use the `/models` command to select a model like GLM-4.7.",
+                 "factory-droid": "Once droid is running, use the `/model` command to select your Z.AI GLM model.",
+                 "goose": "Locate and click \"Switch Models\" at the bottom of the main interface."}
+# The model did not change after the setup, or how to change it is asked
+MODEL_NOT_SWITCHED = re.compile(
+    r"\b(still|keeps?) (shows?|showing|uses?|using|on|answers? with|lists?|says|running|runs|go|goes|going)\b[^.?!\n]{0,40}"
+    r"\b(model|provider)\b|"
+    r"\b(doesn'?t|does not|won'?t|can'?t|cannot|didn'?t) (switch|change)\b[^.?!\n]{0,30}\b(model|glm)|"
+    r"\bhow (do|can|should) (i|we|you) (actually |even |now |then )?(switch|change|pick|select|choose)\b[^.?!\n]{0,30}\b(model|glm)|"
+    r"(切|换)(不了|不到)?(到)?.{0,6}模型|切模型|换模型|模型.{0,6}(没变|没换|还是(旧|原来|之前))",
+    re.I)
 # A change made that the tool does not pick up: "didn't take effect", "still goes to the old relay", "怎么才能生效"
 NOT_APPLIED = re.compile(r"\b(not|n't|never) (take|taking|took|taken) effect\b|\bno effect\b|\bstill (uses?|using|goes|going|"
                          r"hits?|talks?|talking|points?|pointing|sends?|sending|calls?|calling) (to )?(the )?(old|previous|"
@@ -976,6 +989,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     asked_for = bool(tool and msg.feature_request and msg.subscriber)  # "please add the plan to <tool>"
     # "opencode auth login doesn't show 'Z.AI Coding Plan', only 'Z.AI'": the option the tool's page names is missing
     option_missing = bool(tool) and bool(OPTION_MISSING.search(msg.ask))
+    # "edited crush.json, the header still shows the old model", "how do I switch to glm-4.7 in opencode?": the tool's
+    # own model picker, the step after the configuration
+    model_switch = tool in MODEL_PICKERS and bool(MODEL_NOT_SWITCHED.search(msg.ask))
     # installing Claude Code fails for want of permissions: the page's own advice
     install_permission = tool in ("claude-code", "claude-code-ide") and bool(re.search(
         r"\beacces\b|\beperm\b|operation not permitted|permission (denied|issue|error)|权限(不足|问题|错误)|拒绝访问", msg.raw, re.I)) and bool(re.search(
@@ -985,7 +1001,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     # the Claude Code page's one-line script run on Windows (Git Bash, PowerShell): the page says it does not support it
     script_on_windows = bool(re.search(r"claude_code_zai_env\.sh|(automated|one-?line|一键)\s*(script|脚本)", msg.raw, re.I)
                              and re.search(r"\bwin(dows)?\s*\d*\b|git ?bash|powershell|\bcmd\b|\bwsl\b", msg.raw, re.I))
-    if not (banned or install_permission or script_on_windows or option_missing or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+    if not (banned or install_permission or script_on_windows or option_missing or model_switch or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask or unlisted_config
@@ -1215,6 +1231,11 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                        "(MacOS/Linux) or running the command prompt as an administrator (Windows) to re-execute the "
                        "installation command.\"",
               "Claude Code 页面说：安装时遇到权限问题，可以用 `sudo`（macOS/Linux）或以管理员身份运行命令提示符（Windows）重新执行安装命令。")
+    if model_switch:
+        picker = MODEL_PICKERS[tool]
+        d.fact(f"tool.{tool}.model_picker")
+        d.lead("setup", f"To pick the model once the provider is configured, the {_tool_name(tool)} page says: \"{picker}\"",
+               f"配置好服务商之后选择模型，{_tool_name(tool)} 页面的说法是：“{picker}”")
     if option_missing and tool in ("kilo-code", "roo-code"):  # the page's own advice for a missing entrypoint option
         d.fact(f"tool.{tool}.update")
         name = _tool_name(tool)
