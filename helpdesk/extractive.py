@@ -160,10 +160,14 @@ MODEL_PICKER = re.compile(r"(?<![\w/.:])/models?\b|\bctrl\s*\+\s*\w\b|\bswitch m
 VALUE_KINDS = (
     (re.compile(r"\b(url|urls|endpoint|base ?url|address|host|link)\b|地址|端点|链接", re.I),
      re.compile(r"https?://|api\.z\.ai|/api/")),
-    (re.compile(r"\b(command|install|add|run|npx|npm|cli|set ?up|configure|hook|connect)\b|命令|安装|添加|配置", re.I),
+    # (a command the subscriber ran, "npx @z_ai/coding-helper fails with Network Error", asks for none)
+    (re.compile(r"\b(command|install|add|set ?up|configure|hook|connect)\b|\bhow (do|can|should) (i|we|you) run\b|"
+                r"命令|安装|添加|配置", re.I),
      re.compile(r"```|\bnpx\b|\bnpm\b|\bclaude mcp add\b|\bcurl\b|\"(url|command|args|env|type)\"|^\s*\$ |"
                 r"^`[^`\n]+`$", re.M)),
-    (re.compile(r"\b(version|node(\.js)?|python|how old|which release)\b|版本", re.I), VERSION_VALUE),
+    # ("why can't node connect through the proxy?" names Node, and asks for no version of it)
+    (re.compile(r"\b(version|versions|how old|which release)\b|\b(which|what) (node(\.js)?|python)\b|\b(node(\.js)?|python) "
+                r"((-?v\s+)?v?\d|-v\b|--version|version|requirement)|版本", re.I), VERSION_VALUE),
     (re.compile(r"\b(file|config(uration)? file|path|folder|directory|where is|where do|where are)\b|文件|路径", re.I),
      FILE_VALUE),
     (re.compile(r"\b(env(ironment)? var\w*|variable|variables|key name)\b|环境变量", re.I), VARIABLE_VALUE),

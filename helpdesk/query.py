@@ -47,7 +47,7 @@ GLOSSARY = {
     # the docs' own troubleshooting and setup words, so a Chinese ask can pick the sentence that holds its answer
     "私有": "private", "公开": "public open source", "开源": "open source", "仓库": "repository", "空": "empty",
     "抓取": "fetch", "网页": "webpage", "视频": "video", "大小": "size", "格式": "format", "模型名": "model name",
-    "大写": "uppercase", "小写": "lowercase", "路径": "path", "代理": "proxy", "快捷键": "shortcut key ctrl", "网络": "network", "超时": "timeout",
+    "大写": "uppercase", "小写": "lowercase", "路径": "path", "代理": "proxy", "快捷键": "shortcut key ctrl", "重试几次": "retry", "试了几次": "tried", "好几次": "several times", "系统代理": "system proxy settings", "网络": "network", "超时": "timeout",
     "勾选": "check uncheck", "免费版": "free version", "结果": "results", "缓存": "cache", "截图": "screenshot image",
     "粘贴": "paste", "本地": "local", "目录": "directory", "权限不足": "permission", "管理员": "administrator",
     "断开": "connection closed", "关键词": "keywords", "最新版": "latest version",

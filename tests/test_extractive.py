@@ -151,3 +151,11 @@ def test_a_step_told_without_a_full_stop_is_no_title():
     step = units(0, 'Press `ctrl+p`, choose "Switch Model"')[0]
     title = units(0, "Launch Crush and Select Model")[0]
     assert not _label(step) and _label(title)
+
+
+def test_a_command_the_subscriber_ran_or_node_named_asks_for_no_command_or_version():
+    from helpdesk.extractive import VERSION_VALUE, asks_for
+    assert asks_for("npx z_ai/coding-helper Network Error proxy HTTP node") == []
+    assert VERSION_VALUE in asks_for("which node version do I need")
+    assert VERSION_VALUE in asks_for("error npx z_ai/coding-helper node v v14.17.0 SyntaxError")
+    assert asks_for("how do I add the web search MCP in Claude Code") != []

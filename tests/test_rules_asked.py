@@ -548,3 +548,9 @@ def test_a_version_asked_is_no_rule_whose_answer_names_none(message):
 def test_a_version_asked_keeps_a_rule_that_gives_one():
     answer = rules("Which Node.js version does the vision MCP server need?")
     assert answer is not None and re.search(r"Node\.js 22", answer.text)
+
+
+def test_a_chinese_when_for_glm5_on_lite_says_the_docs_give_no_date():
+    answer = rules("Lite 用户，FAQ 说 Lite 之后也会支持 GLM-5，具体哪天开放？")
+    assert answer is not None and answer.trace["intent"] == "models"
+    assert "文档没有写明 Lite 开放 GLM-5 的日期" in answer.text and "z.ai/contact" in answer.text
