@@ -554,3 +554,21 @@ def test_a_chinese_when_for_glm5_on_lite_says_the_docs_give_no_date():
     answer = rules("Lite 用户，FAQ 说 Lite 之后也会支持 GLM-5，具体哪天开放？")
     assert answer is not None and answer.trace["intent"] == "models"
     assert "文档没有写明 Lite 开放 GLM-5 的日期" in answer.text and "z.ai/contact" in answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "邀请返利明细去哪查",
+    "My colleague paid through my referral link within 72 hours, so by the 30% rule I should have credits by now. Where "
+    "exactly can I see the credits I earned?",
+])
+def test_where_to_see_earned_credits_is_the_faqs_answer_whatever_the_story(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "referral_view"
+    assert "Transaction History" in answer.text and "72" not in answer.text.split("(")[0]
+
+
+def test_a_question_asking_no_figure_takes_none_from_the_storys_price():
+    assert intent("I'm on NixOS without Homebrew, bought Lite monthly ($6) yesterday. How do I install crush with nix "
+                  "on my machine?") != "plan_price"
+    # a short question leaning on the story still asks about its figure
+    assert intent("I read somewhere that Pro is 600 prompts per 5 hours. Correct?") is not None

@@ -25,9 +25,10 @@ from typing import Sequence
 
 from helpdesk.message import TOPIC_ZH, Message, analyse, page_topics, word_count
 from helpdesk.rules.facts import Facts, load_facts
+from helpdesk.rules.registry import fires
 from helpdesk.rules.respond import Reply, respond
 from helpdesk.rules.troubleshoot import CHINA_LEAD, TOOL_SETUP, Diagnosis, diagnose, tool_setup, writes_chinese
-from helpdesk.rules.understand import Parsed, resolve
+from helpdesk.rules.understand import COST, QUOTA, Parsed, resolve
 from helpdesk.schema import Answer, Source
 from helpdesk.settings import Settings
 
@@ -258,6 +259,12 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             # the figure its story's words trigger; "upgraded Lite to Pro, payment failed but charged. Can I get a
             # refund?": the policy it asks, not the upgrade's cost
             parsed = only
+        elif only.intent is None and parsed.intent in FIGURE_INTENTS and not re.search(
+                rf"{COST}|{QUOTA}|\bhow (much|many)\b|多少|几", " ".join(msg.questions).lower()) and all(
+                word_count(q) >= 5 and not LEANS_BACK.search(q) for q in msg.questions):
+            # "NixOS, Lite monthly ($6 那个). crush 在 Nix 下面怎么装?": a question that asks no figure takes none from
+            # the story's price or quota
+            parsed = only
         elif only.intent is not None and only.intent != parsed.intent and any(HOW_DO_I.search(q) for q in msg.questions):
             # "Just upgraded to Max. How do I get Claude Code to use GLM-5?": a how-to names its own task; the story
             # before it ("upgraded") is what happened, not what is asked
@@ -266,11 +273,16 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             # "Max user, 1600 prompts/5h is plenty. Is there a mode that plans before it edits code? How do I turn it
             # on?": a question that names its own subject, none of whose words the rule's answer has, asks no rule;
             # the figures of the story before it are context
+            # ("...paid within 72 hours. Where exactly can I see the credits I earned?": the rule's own trigger fires on
+            # the question, which asks it, even where no word of the answer is one the story left out)
             draft = respond(parsed, facts_for(settings, facts))
             story_told = msg.ask
             for q in msg.questions:
                 story_told = story_told.replace(q, " ")
-            if not draft.clarify and not shares_words(" ".join(msg.questions), draft.text, besides=story_told):
+            asks_it = parsed.intent not in (*TOLD_NOT_ASKED, *CHANGE_INTENTS) and fires(parsed.intent, only.text,
+                                                                                       only.slots)  # (not a plan named)
+            if not draft.clarify and not asks_it and not shares_words(
+                    " ".join(msg.questions), draft.text, besides=story_told):
                 parsed = only
     if msg.questions and parsed.intent in PRESENT_FACTS and all(WHEN_OR_NEXT.search(q) for q in msg.questions):
         # "is there a date when GLM-5's 3x goes back to 1x?", "will I get an email reminder before it renews?", "is
@@ -320,6 +332,9 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
     return parsed, reply
 
 
+# A question that leans on the story for its subject: "Correct?", "Which one is current?", "对吗"
+LEANS_BACK = re.compile(r"\b(it|this|that|these|those|one|ones|correct|right|true|accurate|so)\b|这个|那个|对吗|对不对|是真的",
+                        re.I)
 # A question after what an error means: "what does 1113 mean?", "what is error 1304", "这个错误码代表什么", "1304 是什么限制"
 ERROR_MEANING = re.compile(r"\bwhat (does|do|is|'s)\b.{0,40}\b(mean|means|meaning)\b|\bwhat('s| is) (this |that |the )?(error|"
                            r"code|status)\b|\bwhat is (error |code )?\d{3,4}\b|\bmeaning of\b|(错误码?|报错|错误|\d{3,4})."

@@ -99,6 +99,24 @@ def referral_withdraw(r: Reply, p: Parsed) -> str:
             "purchases: GLM Coding Plan subscriptions, resource packs, feature extensions and API calls.")
 
 
+def view_asked(text: str, s: Slots) -> bool:
+    """"Where exactly can I see the credits I earned?", "返利在哪看": where they are shown, whatever the story says of
+    the friend's payment."""
+    return matches(text, r"\bwhere\b[^.?!\n]{0,40}\b(see|view|check|find|look)\b[^.?!\n]{0,40}\b(credits?|rewards?|"
+                         r"referral (earnings|bonus))\b",
+                   r"(积分|返利|奖励|credits?)[^。？?]{0,10}(在哪|哪里|去哪)(看|查|找)", r"(在哪|哪里|去哪)(看|查|找)[^。？?]{0,10}(积分|返利|奖励|credits?)")
+
+
+@register("referral_view", When(-2, view_asked, group=REFERRAL), facts=("ref.view",))
+def referral_view(r: Reply, p: Parsed) -> str:
+    r.fact("ref.view")
+    if p.language == "zh":
+        return ("FAQ 说：在“Invite Friends, Earn Credits”弹窗的“Your Credit Rewards”中查看积分奖励，或在“Billing - Transaction "
+                "History”（账单 - 交易记录）中查看明细。")
+    return ("The FAQ: you can view your credit rewards in the Invite Friends, Earn Credits pop-up (Your Credit Rewards), "
+            "or see the details under Billing → Transaction History.")
+
+
 def credits_missing(text: str, s: Slots) -> bool:
     return matches(text, r"\b(still no|not received|haven't (received|got)|didn't (get|receive)|no credits yet|"
                          r"not (arrived|shown|showing)|missing)\b", "没收到", "没有到账")

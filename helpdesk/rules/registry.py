@@ -151,6 +151,11 @@ def first_intent(text: str, slots: "Slots") -> str | None:
     return None
 
 
+def fires(name: str, text: str, slots: "Slots") -> bool:
+    """Does one of intent `name`'s own triggers fire on this text, whatever group claims it or precedes it?"""
+    return any(w.trigger(text, slots) for w in intent(name).when)
+
+
 def intents() -> dict[str, Intent]:
     _load()
     return dict(_intents)
