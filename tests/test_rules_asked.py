@@ -572,3 +572,20 @@ def test_a_question_asking_no_figure_takes_none_from_the_storys_price():
                   "on my machine?") != "plan_price"
     # a short question leaning on the story still asks about its figure
     assert intent("I read somewhere that Pro is 600 prompts per 5 hours. Correct?") is not None
+
+
+def test_the_price_asked_is_not_an_upgrade_cost_made_from_the_storys_prices():
+    answer = rules("Max price?\n\nLite is $6/month and Pro $30 per your upgrade example. What does Max monthly cost? I want "
+                   "to budget before upgrading.")
+    assert answer is not None and answer.trace["intent"] == "plan_price"
+    assert "Upgrading Max" not in answer.text
+    # the cost of an upgrade asked after its story is still that
+    assert intent("I've used 15 days of a 30-day Lite monthly cycle and upgrade to Pro monthly now. What do I pay?") \
+        == "upgrade_cost"
+
+
+def test_where_to_recharge_the_balance_is_the_billing_page_not_more_quota():
+    answer = rules("Lite user calling GLM-5 on the general endpoint as the FAQ says. Balance is $0, I get 1113. Where do "
+                   "I top up?")
+    assert answer is not None and answer.trace["intent"] == "recharge"
+    assert "manage-apikey/billing" in answer.text.split("\n")[0]

@@ -234,6 +234,10 @@ RAW = [
     # a balance that has not moved after API use: the help center's billing delay (n-1), no figure made up
     row("I used the API all day with about 2M tokens but my balance still shows $50.00", "billing_delay", {},
         [r"processing delay", r"n-1"]),
+    # where the account balance is recharged (the pay-as-you-go API's money), not more plan quota
+    row("my balance is $0 and the general API says 1113, where do I top up?", "recharge", {},
+        [r"recharge from the billing page", r"manage-apikey/billing"]),
+    row("how do I buy more prompts when my quota runs out?", "quota_topup"),
     # whether failed requests use the quota: the docs don't say; the quota's size is not the answer
     row("do failed requests count against my prompt quota?", "failed_requests", {}, [r"docs don't say", r"15.20 model calls"]),
     row("do credits get used before my paypal when renewing?", "fee_order", {},
@@ -365,6 +369,7 @@ RAW = [
     row("Max 套餐每个月可以联网搜索多少次？", "mcp_quota", {"plans": ["max"]}, [r"4,?000"], zh=True),
     row("Pro 包月标价 $30，信用卡账单上扣款却是 $32.70，为什么？", "above_price", {}, [r"税费", r"没有写明税率"], zh=True),
     row("昨天用脚本调 API 跑了两百万 token，今天看余额一分没少，是不是之后会一次性扣？", "billing_delay", {}, [r"处理延迟", r"n-1"], zh=True),
+    row("账户余额不足报 1113，在哪里充值？", "recharge", {}, [r"账单页面充值", r"manage-apikey/billing"], zh=True),
     row("超时失败的请求算不算进 5 小时的额度里？", "failed_requests", {}, [r"文档没有说明", r"订阅页面"], zh=True),
     row("Pro 套餐每个月有多少次网页读取？", "mcp_quota", {"plans": ["pro"]}, [r"1,?000"], zh=True),
     row("Lite 套餐每5小时有多少次提示？", "plan_quota", {"plans": ["lite"]}, [r"\b80\b"], [r"\b120\b"], zh=True),

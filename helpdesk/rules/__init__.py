@@ -254,7 +254,12 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         if parsed.intent in POLICY_INTENTS and only.intent in POLICY_INTENTS and only.intent != parsed.intent:
             parsed = only
         elif only.intent is not None and only.intent != parsed.intent and (
-                parsed.intent in FIGURE_INTENTS or parsed.intent in TOLD_NOT_ASKED and only.intent in POLICY_INTENTS):
+                parsed.intent in FIGURE_INTENTS or parsed.intent in TOLD_NOT_ASKED and only.intent in POLICY_INTENTS
+                or parsed.intent in TOLD_NOT_ASKED and only.intent in FIGURE_INTENTS
+                and bool(re.search(r"\b(lite|pro|max)\b", only.text)) and not re.search(
+                    r"upgrad|extra|differen|switch|move|remain|left|升|差价|补|抵扣|剩", only.text)):
+            # ("Max price? Lite is $6 and Pro $30 per your upgrade example. What does Max monthly cost?": the price asked,
+            # not an upgrade's cost worked out from the story's two prices)
             # "is there a student discount for Pro? Lite's 5 hours limit is too tight": the question's own intent, not
             # the figure its story's words trigger; "upgraded Lite to Pro, payment failed but charged. Can I get a
             # refund?": the policy it asks, not the upgrade's cost

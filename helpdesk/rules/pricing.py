@@ -823,6 +823,23 @@ def above_price(r: Reply, p: Parsed) -> str:
             f"Billing → Billing History ({history}) to show, or for Z.ai support to check.")
 
 
+def recharge_asked(text: str, s: Slots) -> bool:
+    """"Balance is $0, getting 1113. Where do I top up?", "余额怎么充值": where the account balance is recharged (the
+    pay-as-you-go API's money), not more plan quota."""
+    return matches(text, r"\b(where|how)\b[^.?!\n]{0,30}\b(recharge|top[- ]?up|add (funds|money|credit|balance))\b|"
+                         r"\brecharg\w*\b[^.?!\n]{0,30}\b(where|how)\b", r"(在哪|哪里|怎么|如何)[^。？?]{0,6}充值|充值[^。？?]{0,6}(在哪|哪里|入口)") and (
+        matches(text, r"\b(balance|1113|arrears|pay[- ]as[- ]you[- ]go|general (api|endpoint)|recharg\w*)\b", "余额", "充值", "欠费")) \
+        and not matches(text, r"\b(prompts?|quota|more (searches|calls))\b", "额度", "次数")
+
+
+@register("recharge", When(23, recharge_asked), facts=("billing.recharge",))
+def recharge(r: Reply, p: Parsed) -> str:
+    page = r.fact("billing.recharge")
+    if p.language == "zh":
+        return f"帮助中心说：在账单页面充值：{page}（充的是账户余额，按量付费的通用 API 从余额扣费）。"
+    return f"The help center: \"You can recharge from the billing page\": {page}. That tops up your account balance, which pay-as-you-go API calls are billed to."
+
+
 def currency_asked(text: str, s: Slots) -> bool:
     """"Is the price in USD or can I pay in RMB?": the currency prices are in, not an amount to convert."""
     # a choice of currency ("USD or RMB?", "pay in euros", "人民币支付"), not a price asked in USD ("how much is Pro in USD?")
