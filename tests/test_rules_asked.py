@@ -589,3 +589,18 @@ def test_where_to_recharge_the_balance_is_the_billing_page_not_more_quota():
                    "I top up?")
     assert answer is not None and answer.trace["intent"] == "recharge"
     assert "manage-apikey/billing" in answer.text.split("\n")[0]
+
+
+def test_a_figure_heard_elsewhere_told_to_be_checked_gets_the_current_one():
+    answer = rules("【Pro 额度不对】\n网上教程都说 Pro 每 5 小时 600 次，我用到四百来次就 1308 了。")
+    assert answer is not None and answer.trace["intent"] == "plan_quota" and "400" in answer.text
+    # a percentage a plugin says is no figure heard to be checked
+    assert intent("The subscription page shows 35% of my 5-hour quota used while the plugin says 60% right now.") \
+        != "plan_quota"
+
+
+def test_a_chinese_renewal_told_as_renewed_again_is_the_renewal_policy_and_a_store_purchase_its_policies():
+    answer = rules("【包年到期又扣了一年】\nMax 包年上周到期，今天收到扣款通知，又续了一整年。")
+    assert answer is not None and answer.trace["intent"] == "renewal" and "24" in answer.text
+    store = rules("我是在 iPhone 上通过 App Store 订的 Lite 包月，昨天又续了一个月，网页订阅页找不到退款入口。")
+    assert store is not None and "分销商的政策" in store.text

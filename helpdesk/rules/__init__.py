@@ -25,6 +25,7 @@ from typing import Sequence
 
 from helpdesk.message import TOPIC_ZH, Message, analyse, page_topics, word_count
 from helpdesk.rules.facts import Facts, load_facts
+from helpdesk.rules.quota import CLAIMED
 from helpdesk.rules.registry import fires
 from helpdesk.rules.respond import Reply, respond
 from helpdesk.rules.troubleshoot import CHINA_LEAD, TOOL_SETUP, Diagnosis, diagnose, tool_setup, writes_chinese
@@ -301,6 +302,7 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
     story = all(PERSON_REQUEST.search(q) for q in msg.questions)
     told = story and not msg.questions and TELLS.search(msg.ask) and not WANTS_TO_KNOW.search(msg.ask) \
         and not ASKS_SOMEWHERE.search(msg.ask)
+    told = told and not (parsed.intent in QUOTA_FIGURES and CLAIMED.search(msg.ask))  # a figure heard elsewhere, to check
     if (msg.questions and story or told and parsed.intent in TOLD_NOT_ASKED) and parsed.intent not in COMPLAINT_INTENTS:
         # "...upgraded from Starter to Pro, both payments went through. Can you help?": a short story read whole asks a
         # person, not the rule its plan words trigger; only the policy the story is about may answer it (below). So

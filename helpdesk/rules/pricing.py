@@ -325,7 +325,7 @@ def cancel_asked(text: str, s: Slots) -> bool:
 
 
 @register("cancel_deadline", When(38, stop_renewal_asked), When(80, cancel_asked),
-          facts=("sub.cancel", "sub.cancel_page", "terms.distributor_cancel"))
+          facts=("sub.cancel", "sub.cancel_page", "terms.distributor_cancel", "terms.distributor_policies"))
 def cancel_deadline(r: Reply, p: Parsed) -> str:
     hours = r.fact("sub.cancel")
     r.fact("sub.cancel_page")
@@ -429,7 +429,7 @@ def price_change(r: Reply, p: Parsed) -> str:
 
 # A renewal told as done ("got auto-renewed this morning", "it renewed without asking", "自动续费了"), not asked about
 RENEWED = re.compile(r"\b(got|was|been|just|it|plan|subscription|already) (auto[\s-]?)?renewed\b|\bauto[\s-]?renewed\b|"
-                     r"(已经|又|被)?自动续费了|(被|又)续费了")
+                     r"(已经|又|被)?自动续费了|(被|又)续费了|(又|自动)续了")
 
 
 def renewal_asked(text: str, s: Slots) -> bool:
@@ -439,7 +439,7 @@ def renewal_asked(text: str, s: Slots) -> bool:
     if RENEWED.search(text) and refund_asked(text, s):
         return False  # "I got auto-renewed. can I get a refund?": the refund of a charge made is what is asked
     return matches(text, r"\b(auto[\s-]?renew\w*|renew\w* (by itself|automatically)|renew on its own|does (my|the) "
-                         r"(plan|subscription) renew)\b", "自动续费") and not matches(
+                         r"(plan|subscription) renew)\b", "自动续费", r"(又|自动)续了", r"到期[^。！？\n]{0,12}(又|自动)(扣|续)") and not matches(
         text, r"\b(feb|february|before|weekly)\b", QUOTA, "每周", "周限", "限额", "2月12", "2 月 12") and not matches(
         # a renewal that failed, or its price: a person's case and the price rules, not "does it renew?"
         text, r"\b(fail\w*|declin\w*|expired|cancell?ed|cancell?ing|twice|double\w*|didn'?t|did not|discount\w*|price|cheaper|more expensive|balance|credits?|more than|"
@@ -458,13 +458,16 @@ def distributor_line(r: Reply, p: Parsed) -> str:
     if not DISTRIBUTOR.search(p.text):
         return ""
     r.fact("terms.distributor_cancel")
-    return ("订阅条款写明：通过分销商（distributor，条款举例为应用商店，如 App Store）购买的，取消需按该分销商的流程办理。"
-            if p.language == "zh"
-            else "The subscription terms: \"If purchased through a distributor, cancellation must follow the "
-                 "distributor’s process\" (an app store is one, the terms say). ")
+    r.fact("terms.distributor_policies")
+    return ("订阅条款写明：通过第三方分销商（distributor，例如应用商店）订阅的，付款、账单和退款条款受该分销商的政策约束；取消也需按该分销商"
+            "的流程办理。" if p.language == "zh"
+            else "The subscription terms: \"If you subscribe through a third-party distributor (e.g., an app store), your "
+                 "payment, billing, and refund terms are governed by the distributor’s policies\", and \"cancellation must "
+                 "follow the distributor’s process\". ")
 
 
-@register("renewal", When(40, renewal_asked), facts=("sub.auto_renew", "sub.cancel", "terms.distributor_cancel", "sub.refund"))
+@register("renewal", When(40, renewal_asked), facts=("sub.auto_renew", "sub.cancel", "terms.distributor_cancel",
+                                                     "terms.distributor_policies", "sub.refund"))
 def renewal(r: Reply, p: Parsed) -> str:
     r.fact("sub.auto_renew")
     hours = r.fact("sub.cancel")

@@ -16,7 +16,7 @@ from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, asks_of_it, ma
 
 # A quota answer needs a question about an amount: "prompts" in a privacy question or "usage" in a story is not one.
 QUANTITY = (r"\bhow (many|much)\b|\b(quota|quotas|limit|limits|allowance|cap|caps)\b|\bper (5|five)|\bevery (5|five)|"
-            r"\b5[- ]?h(ours?)?\b|\bper month\b|\bmonthly\b|\binclude[sd]?\b|多少|几次|上限|额度(是|有)")
+            r"\b5[- ]?h(ours?)?\b|\bper month\b|\bmonthly\b|\binclude[sd]?\b|多少|几次|上限|额度(是|有)|每\s*5\s*小时")
 PLAN_FACTS = ("quota.lite", "quota.pro", "quota.max")
 
 
@@ -29,6 +29,13 @@ def glm5_prompts_asked(text: str, s: Slots) -> bool:
 STACKING = r"\b(buy|bought|purchase|purchased|subscribe to|get|stack|combine)\b.{0,20}\b(two|2|multiple|several|another|a second|more than one)\b.{0,20}\b(plans?|subscriptions?|lite|pro|max)\b"
 
 
+# A figure someone else stated, told to be checked ("tutorials all say Lite is 120 per 5 hours, I hit 1308 at ~80"):
+# the current figure answers it, question or not
+CLAIMED = re.compile(r"\b(says?|said|claims?|claimed|according to|tutorials?|articles?|videos?|blog|reddit|youtube) .{0,40}"
+                     r"\d+\s*(prompts?|次)|(教程|网上|视频|文章|博客|别人|群里|帖子)[^。！？\n]{0,6}(说|写|讲)[^。！？\n]{0,20}\d+\s*(次|prompts?)",
+                     re.I)
+
+
 def prompt_quota_asked(text: str, s: Slots) -> bool:
     if asks_of_it(text):
         return False  # "Is the Lite quota shared with chat.z.ai?"
@@ -38,7 +45,7 @@ def prompt_quota_asked(text: str, s: Slots) -> bool:
                      r"quota\b", r"(会|是否).{0,4}(消耗|使用|扣).{0,4}(套餐)?额度"):
         return False  # "does the quota get used when I call the API?" asks what draws on it, not how much there is
     if len(text.split()) >= 8 and not matches(text, r"\?|\b(how|what|which|is|are|does|do|can|will|tell me)\b", "多少", "几",
-                                              "吗", "么"):
+                                              "吗", "么") and not CLAIMED.search(text):
         return False  # "just reporting that my 5h limit reset late" states something; a figure answers no statement
     return matches(text, QUOTA) and matches(text, QUANTITY) and bool(s.plans or matches(
         text, r"\b5[- ]?hours?|five hours|5h|per plan|each plan|the plan", "5小时", "5 小时", "套餐"))
