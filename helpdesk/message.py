@@ -708,9 +708,9 @@ def _tools(text: str, ask: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         n = sum(len(re.findall(rf"(?<![a-z0-9_-]){re.escape(alias)}(?![a-z0-9_-])", source)) for alias in aliases)
         if n:
             counts[tool] = n
-    if "claude-code" not in counts and re.search(r"settings?\.json", lowered) and re.search(
+    if "claude-code" not in counts and re.search(r"settings?\.json|anthropic_(auth_token|base_url)", lowered) and re.search(
             r"(?<![a-z0-9_-])claude(?![a-z0-9_-]|[\s-]+(desktop|\.ai|pro|max|opus|sonnet|haiku))", scrubbed):
-        counts["claude-code"] = 1  # "Claude" with its settings.json is Claude Code
+        counts["claude-code"] = 1  # "Claude" with its settings.json or its variables is Claude Code
     if "kilo-code" in counts and not re.search(r"kilo[\s-]?code|kilocode|\bkilo\b.{0,30}\b(provider|extension|vs ?code|"
                                                 r"setting)", lowered):
         del counts["kilo-code"]  # "kilo" alone is too often a unit

@@ -722,3 +722,19 @@ def test_a_model_changed_as_a_step_of_the_story_is_no_picker_question():
     answer = answer_rules("Goose custom provider does not work with my Z.AI key.\nSteps:\n1. Go to Custom Provider\n2. Configure "
                    "it from the Goose page\n3. Change the model to the one I configured\n4. Chat: it doesn't work.", [], SETTINGS, facts=FACTS)
     assert answer is None or not any(f.endswith(".model_picker") for f in answer.trace["facts"])
+
+
+@pytest.mark.parametrize("message, must", [
+    ("Windows: ran setx for both vars, then claude in the same cmd window\n```\nC:\\> setx ANTHROPIC_AUTH_TOKEN abc\n"
+     "SUCCESS: Specified value was saved.\nC:\\> setx ANTHROPIC_BASE_URL https://api.z.ai/api/anthropic\nC:\\> claude\n```\n"
+     "It still asks me to log in.", r"A new window is required"),
+    ("First run of claude after setting the key:\n```\nDetected a custom API key in your environment\n"
+     "ANTHROPIC_AUTH_TOKEN: abc...\nDo you want to use this API key?\n> 1. Yes\n  2. No (recommended)\n```\nWhich one?",
+     r"select \"Yes\""),
+    ("想把 opus 换成 GLM-5：\n```json\n{\"env\": {\"ANTHROPIC_AUTH_TOKEN\": \"x\", \"ANTHROPIC_BASE_URL\": "
+     "\"https://api.z.ai/api/anthropic\", \"ANTHROPIC_DEFAULT_OPUS_MODEL\": \"glm-5\"}}\n```\n保存了，但原来开着的 claude 会话里还是 "
+     "glm-4.7，完全没生效", r"关闭所有 Claude Code 窗口"),
+])
+def test_claude_named_only_by_its_command_and_variables_gets_the_pages_own_steps(message, must):
+    answer = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert answer is not None and re.search(must, answer.text)

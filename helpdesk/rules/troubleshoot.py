@@ -865,7 +865,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         re.search(r"(?<![\w])(timed out|times out|time ?out)(?![\w])|超时", msg.raw, re.I)) and not msg.mcp
     # a settings.json change that did not take effect ("改完配置要怎么才能生效？", "still goes to the old endpoint") is the
     # page's restart step, whether or not an error was shown
-    claude_fix = tool in ("claude-code", "claude-code-ide") and bool(re.search(r"settings?\.json", msg.raw)) and (
+    claude_fix = tool in ("claude-code", "claude-code-ide") and bool(re.search(r"settings?\.json|ANTHROPIC_(BASE_URL|AUTH_TOKEN)",
+                                                                              msg.raw)) and (
         msg.failing or bool(NOT_APPLIED.search(msg.ask)))
     # "I set ANTHROPIC_BASE_URL but Claude Code still asks me to log in": the key prompt, whatever else they set
     claude_fix = claude_fix or tool in ("claude-code", "claude-code-ide") and not msg.enforcement and bool(
@@ -1001,7 +1002,13 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     # the Claude Code page's one-line script run on Windows (Git Bash, PowerShell): the page says it does not support it
     script_on_windows = bool(re.search(r"claude_code_zai_env\.sh|(automated|one-?line|一键)\s*(script|脚本)", msg.raw, re.I)
                              and re.search(r"\bwin(dows)?\s*\d*\b|git ?bash|powershell|\bcmd\b|\bwsl\b", msg.raw, re.I))
-    if not (banned or install_permission or script_on_windows or option_missing or model_switch or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+    # Claude Code's own prompt quoted ("Do you want to use this API key?"): the page's step for it
+    key_prompt = tool in ("claude-code", "claude-code-ide") and bool(KEY_PROMPT.search(msg.raw))
+    # variables set with setx (Windows), then claude started in the window that set them
+    same_window = tool in ("claude-code", "claude-code-ide") and bool(re.search(r"\bsetx\b", msg.raw, re.I)) and bool(
+        re.search(r"\bsame (cmd |terminal |command prompt |console |powershell )?(window|session|terminal|cmd)\b|"
+                  r"(同一个|原来的?|同个)\s*(cmd )?(窗口|终端|命令行)", msg.raw, re.I))
+    if not (banned or install_permission or script_on_windows or option_missing or model_switch or key_prompt or same_window or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask or unlisted_config
@@ -1218,6 +1225,12 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
               "在 Windows 上，Claude Code 页面用 Cmd 命令 `setx ANTHROPIC_AUTH_TOKEN your_zai_api_key` 和 "
               "`setx ANTHROPIC_BASE_URL https://api.z.ai/api/anthropic` 设置变量（PowerShell 用 "
               "[System.Environment]::SetEnvironmentVariable(..., 'User')），然后打开新的终端。")
+    if same_window:  # "ran setx, then claude in the same cmd window": the page's own words on it
+        d.fact("tool.claude-code.new_window")
+        d.lead("diagnosis", "The Claude Code page: \"A new window is required for the changes to take effect.\" "
+                            "Open a new Cmd window and start claude there.",
+               "Claude Code 页面说：“A new window is required for the changes to take effect.”（修改后需要新开窗口才生效）"
+               "请新开一个 Cmd 窗口再运行 claude。")
     if script_on_windows:
         d.fact("tool.claude-code.script_no_windows")
         d.say("diagnosis", "The Claude Code page says of the automated script (claude_code_zai_env.sh): \"only macOS "
