@@ -355,6 +355,9 @@ def _new_values(ask: str, quote: str, said: str) -> set[str]:
     return found
 
 
+PAGE_QUOTE_ROOM = 700  # characters of a rules answer past which no page quote is added
+
+
 def with_page_quote(ruled: Answer, msg: Message, history: Sequence[dict], settings: Settings, retriever: Retriever
                     ) -> Answer:
     """A rules answer about a named tool or MCP server gives its settings in a line; the message may ask for
@@ -364,6 +367,8 @@ def with_page_quote(ruled: Answer, msg: Message, history: Sequence[dict], settin
     citation = _CITATION.search(ruled.text)  # a question back (no sources' line) gets no quote
     if ruled.route != "rules" or not docs or not citation or settings.page_quote_closeness >= 1:
         return ruled
+    if len(ruled.text[:citation.start()]) > PAGE_QUOTE_ROOM:
+        return ruled  # a long diagnosis already: one more quote would push its handoff out of sight
     query = retrieval_query(msg, history, FOLLOW_UP_WORDS)
     passages = [p for p in retriever.search(query, k=settings.top_k, prefer=docs) if p.chunk.doc_id in docs]
     if not passages:

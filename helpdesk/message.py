@@ -507,8 +507,16 @@ def word_count(text: str) -> int:
 
 
 def is_chinese(text: str) -> bool:
-    """Han characters and no kana: Japanese writes kanji too, and is not answered in Chinese."""
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text) and not any("\u3040" <= ch <= "\u30ff" for ch in text)
+    """Written in Chinese: Han characters, no kana (Japanese writes kanji too, and is not answered in Chinese), and not
+    an English message naming a Chinese word or two ("it keeps answering in 中文"): a Han character is about half a
+    word, and they are at least half the message's words ("Windows 上 Factory Droid 的 settings.json 放哪" is Chinese), or
+    the message opens in Chinese before pasting English."""
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    if not han or any("\u3040" <= ch <= "\u30ff" for ch in text):
+        return False
+    words = len(re.findall(r"[A-Za-z]{2,}", re.sub(r"https?://\S+|`[^`\n]*`|\S+[./_]\S+", " ", text)))  # not URLs, code, paths
+    opens_in_chinese = bool(re.match(r"\W*[\u4e00-\u9fff]", text))  # "用 OpenCode 报错 1210，input tokens exceeds..."
+    return opens_in_chinese or 2 * han >= words or han >= 6 and 4 * han >= words
 
 
 # "[Feature Request] ...", "[Bug]: ...", "[提议]...": an issue title's tag, the subscriber's own words; a log line's

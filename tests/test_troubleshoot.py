@@ -738,3 +738,16 @@ def test_a_model_changed_as_a_step_of_the_story_is_no_picker_question():
 def test_claude_named_only_by_its_command_and_variables_gets_the_pages_own_steps(message, must):
     answer = answer_rules(message, [], SETTINGS, facts=FACTS)
     assert answer is not None and re.search(must, answer.text)
+
+
+@pytest.mark.parametrize("text, chinese", [
+    ("coding-helper UI stuck in Chinese: someone picked 中文 in the wizard before me and I can't read it. Is there a flag "
+     "to switch the interface back to English?", False),
+    ("Windows 上 Factory Droid 的 settings.json 放哪", True),
+    ("Cline 里 OpenAI Compatible 配好了 glm-4.7，Context Window Size 应该填多少？", True),
+    ("CodePilot fails to start Claude Code with the GLM (智谱 AI) provider; the CLI works from the terminal but exits with "
+     "code 1 when spawned. Config and logs below.", False),
+])
+def test_a_message_is_chinese_by_its_share_of_chinese_not_by_one_word(text, chinese):
+    from helpdesk.message import is_chinese
+    assert is_chinese(text) is chinese

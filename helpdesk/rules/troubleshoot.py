@@ -865,9 +865,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         re.search(r"(?<![\w])(timed out|times out|time ?out)(?![\w])|超时", msg.raw, re.I)) and not msg.mcp
     # a settings.json change that did not take effect ("改完配置要怎么才能生效？", "still goes to the old endpoint") is the
     # page's restart step, whether or not an error was shown
-    claude_fix = tool in ("claude-code", "claude-code-ide") and bool(re.search(r"settings?\.json|ANTHROPIC_(BASE_URL|AUTH_TOKEN)",
-                                                                              msg.raw)) and (
-        msg.failing or bool(NOT_APPLIED.search(msg.ask)))
+    not_applied = bool(NOT_APPLIED.search(msg.ask))
+    claude_fix = tool in ("claude-code", "claude-code-ide") and (
+        bool(re.search(r"settings?\.json", msg.raw)) and (msg.failing or not_applied)
+        or bool(re.search(r"ANTHROPIC_(BASE_URL|AUTH_TOKEN)", msg.raw)) and not_applied)
     # "I set ANTHROPIC_BASE_URL but Claude Code still asks me to log in": the key prompt, whatever else they set
     claude_fix = claude_fix or tool in ("claude-code", "claude-code-ide") and not msg.enforcement and bool(
         # (a shared or restricted account's login is the Z.ai account's, not Claude Code's prompt)
