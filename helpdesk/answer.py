@@ -30,7 +30,7 @@ INJECTION = re.compile(r"\b(system prompt|ignore (all |any )?(the |your )?(previ
                        r"prompts?)|(print|show|reveal|repeat|output|leak|dump|tell me|give me)\b.{0,25}\byour (hidden |"
                        r"system |secret )?(instructions|prompt|api key|key|secrets?))\b|系统提示词|忽略(之前|以上)的?(指令|提示)")
 HUMAN_PLEASE = re.compile(r"\b(talk|speak|chat) (to|with) (a |an )?(human|person|agent|someone|representative|support)\b|"
-                          r"\b(human|real person|live agent|customer service)( please)?\s*[?!.]*$|转人工|(找|要|联系|接通?)\s*人工|"
+                          r"\b(human|real person|live agent|customer service)( please)?\s*[?!.]*$|转人工|(找|要|联系|接通?)\s*人工(客服)?(?![\u4e00-\u9fff])|"
                           # "人工客服" asked for, not asked about ("人工客服的工作时间是几点到几点" asks when it works)
                           r"人工(客服)?\s*[?？!！。]*$")
 FOLLOW_UP_WORDS = 4  # a question this short ("and on Pro?") leans on the previous one

@@ -507,16 +507,19 @@ def word_count(text: str) -> int:
 
 
 def is_chinese(text: str) -> bool:
-    """Written in Chinese: Han characters, no kana (Japanese writes kanji too, and is not answered in Chinese), and not
-    an English message naming a Chinese word or two ("it keeps answering in 中文"): a Han character is about half a
-    word, and they are at least half the message's words ("Windows 上 Factory Droid 的 settings.json 放哪" is Chinese), or
-    the message opens in Chinese before pasting English."""
+    """Written in Chinese: Han characters, no kana (Japanese writes kanji too, and is not answered in Chinese), and a
+    Han character for every two English words ("Max 降 Pro", "Windows 上 Factory Droid 的 settings.json 放哪"), Chinese
+    words in two places or more ("Claude Code 里 Request timed out 了，用的 glm"), or a message that opens in Chinese
+    before pasting English ("用 OpenCode 报错 1210，input tokens exceeds the model's maximum context length"); URLs, code
+    and paths count as no words. An English message naming one Chinese word ("someone picked 中文 in the wizard before
+    me, I can't read it", "智谱 Coding Plan question: how many prompts does Lite get?") is English."""
     han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
     if not han or any("\u3040" <= ch <= "\u30ff" for ch in text):
         return False
-    words = len(re.findall(r"[A-Za-z]{2,}", re.sub(r"https?://\S+|`[^`\n]*`|\S+[./_]\S+", " ", text)))  # not URLs, code, paths
-    opens_in_chinese = bool(re.match(r"\W*[\u4e00-\u9fff]", text))  # "用 OpenCode 报错 1210，input tokens exceeds..."
-    return opens_in_chinese or 2 * han >= words or han >= 6 and 4 * han >= words
+    words = len(re.findall(r"[A-Za-z]{2,}", re.sub(r"https?://\S+|`[^`\n]*`|\S+[./_]\S+", " ", text)))
+    opens_in_chinese = bool(re.match(r"\W*[\u4e00-\u9fff]", text))
+    runs = set(re.findall(r"[\u4e00-\u9fff]+", text))  # Chinese grammar between English terms: "Claude Code 里 ... 了，用的 glm"
+    return 2 * han >= words or len(runs) >= 2 or opens_in_chinese and 3 * han >= words
 
 
 # "[Feature Request] ...", "[Bug]: ...", "[提议]...": an issue title's tag, the subscriber's own words; a log line's
@@ -623,8 +626,8 @@ _SENTENCE = re.compile(r"(?<=[?？!！。])\s*|(?<=[.])\s+(?=[A-Z\u4e00-\u9fff])
 
 # A question asked in a clause after a statement, without its question mark: "Upgraded Lite -> Pro, where did my Lite
 # days go"
-QUESTION_CLAUSE = re.compile(r"[,;:]\s+(how|what|why|where|when|which|who)\s+(did|do|does|is|are|was|were|can|could|should|"
-                             r"will|would|has|have)\b", re.I)
+QUESTION_CLAUSE = re.compile(r"[,;:]\s+(how|what|why|where|when)\s+(did|do|does|is|are|was|were|can|could|should|will|would|"
+                             r"has|have)\s+(i|we|you|my|our|the|it|they|this|that)\b", re.I)  # not "…, who is on Max, gets…"
 
 
 def question_sentences(ask: str) -> tuple[str, ...]:
@@ -809,7 +812,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         r"web ?app|product|saas|bot|chatbot|discord bot|telegram bot))\b|\b(chatbot|discord bot|telegram "
         r"bot|qq (bot|channel)|wechat bot|not (for )?coding(?! ?(plan|agents?|tools?))|new-?api|one-?api|api relay|api gateway)\b|机器人|公众号|"
         # a relay the plan is put into ("搭个中转", "把套餐 key 接到中转站"), not one left behind ("原来写的是别家中转")
-        r"(搭|建|做|开|部署)\S{0,3}中转|(套餐|coding ?plan|key|密钥).{0,12}(接|放|挂|用|配)(到|进|在)?.{0,6}中转|"
+        r"(搭|建|做|开|部署)\S{0,3}中转|(套餐|coding ?plan|key|密钥).{0,12}(?<![没不未])(接|放|挂|用|配)(到|进|在)?.{0,6}中转|"
         r"中转(站|服务|平台)?.{0,8}(接入|接上|配置|用上)了?.{0,8}(套餐|coding ?plan|key|glm)|分发渠道|"
         r"(api|中转|new-?api|one-?api)\s*渠道", own)) and bool(
         re.search(r"(?<![a-z0-9])glm|coding ?plan|z\.ai|zhipu|智谱|套餐|api key", everything))

@@ -382,6 +382,7 @@ def test_a_request_for_a_person_is_not_a_question_about_support():
     from helpdesk.answer import HUMAN_PLEASE
     assert HUMAN_PLEASE.search("转人工") and HUMAN_PLEASE.search("我要找人工客服") and HUMAN_PLEASE.search("人工客服？")
     assert not HUMAN_PLEASE.search("人工客服的工作时间是几点到几点，周末有人吗")
+    assert not any(HUMAN_PLEASE.search(t) for t in ("邀请返利要人工审核吗？", "退款需要人工处理吗", "我需要人工智能帮我写代码，Lite 够用吗？"))
 
 
 def test_a_chinese_request_for_a_person_is_answered_in_chinese(helpdesk):

@@ -108,4 +108,3 @@ def test_clear_conversation(app):
     assert len(app.chat_message) == 2
     next(b for b in app.button if b.label == "Clear conversation").click().run()
     assert len(app.chat_message) == 0
-

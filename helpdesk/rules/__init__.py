@@ -344,8 +344,8 @@ LEANS_BACK = re.compile(r"\b(it|this|that|these|those|one|ones|correct|right|tru
                         re.I)
 # A question after what an error means: "what does 1113 mean?", "what is error 1304", "这个错误码代表什么", "1304 是什么限制"
 ERROR_MEANING = re.compile(r"\bwhat (does|do|is|'s)\b.{0,40}\b(mean|means|meaning)\b|\bwhat('s| is) (this |that |the )?(error|"
-                           r"code|status)\b|\bwhat is (error |code )?\d{3,4}\b|\bmeaning of\b|(错误码?|报错|错误|\d{3,4})."
-                           r"{0,12}(什么意思|是什么|代表什么|啥意思|什么限制|指什么|怎么回事)|什么意思|啥意思", re.I)
+                           r"code|status code)\b|\bwhat is (error |code )?\d{3,4}\b|\bmeaning of\b|(这个|错误码?|报错|错误|\d{3,4})."
+                           r"{0,12}(什么意思|是什么|代表什么|啥意思|什么限制|指什么|怎么回事)", re.I)
 MORE_QUESTIONS = 2  # a message asking three or more rule questions gets the first three answered
 
 
@@ -436,9 +436,11 @@ def without_polar_lead(text: str) -> str:
     return stripped[:1].upper() + stripped[1:] if stripped != text else text
 
 
+GENERAL_LINES = {"scope", "setup", "tools"}  # a diagnosis's lines that say what the docs cover and how a tool is set up
 # A question for a version ("which Claude Code version have you verified?", "what Node version do I need", "哪个版本"), and
 # an answer that gives one ("Node.js 18 or newer", "2.0.70")
-VERSION_ASK = re.compile(r"\b(which|what)\b( \S+){0,3} versions?\b|\bversions? (number|range)\b|\bmin(imum)? versions?\b|"
+VERSION_ASK = re.compile(r"\b(which|what)\b(?: (?!model\b|glm)\S+){0,3} versions?\b|\bversions? (number|range)\b|"
+                         r"\bmin(imum)? versions?\b|"
                          r"(哪个|什么|哪些|最低)版本|版本(要求|号)", re.I)
 GIVES_VERSION = re.compile(r"(?<![\w-])\d+\.\d+\.\d+\b|\bnode(\.js)? \d+|\d+ or (newer|later|higher)|(或|及)更高", re.I)
 
@@ -477,9 +479,10 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
     parsed, reply = explain(question, history, settings, msg, facts)
     said = (reply.text if reply else "") + "\n".join(diagnosis.lines if diagnosis else ())
     if any(VERSION_ASK.search(q) for q in msg.questions) and not (msg.errors or msg.http_codes) \
-            and not GIVES_VERSION.search(said):
+            and not GIVES_VERSION.search(said) and (diagnosis is None or set(diagnosis.kinds) <= GENERAL_LINES):
         # "which Claude Code version is known to work with the z.ai endpoint?": a tool's page says which versions it
-        # was verified with or needs; a rule whose answer names no version (the endpoint, a team plan) is not the ask
+        # was verified with or needs; a rule whose answer names no version (the endpoint, a team plan) is not the ask,
+        # nor are a tool's general setup lines; a diagnosis of the failure told ("same cmd window") still is
         return None
     if diagnosis is not None and (reply is None or reply.clarify or not msg.questions):
         return troubleshooting_answer(diagnosis, msg, settings, facts)

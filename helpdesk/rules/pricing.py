@@ -526,7 +526,8 @@ def fee_order_asked(text: str, s: Slots) -> bool:
                  "models.lite_glm5_api"))
 def fee_order(r: Reply, p: Parsed) -> str:
     api = ""
-    if re.search(r"glm-?5(?![.\d])|general api|通用\s*api|通用接口|paas/v4", p.text):
+    if re.search(r"general api|通用\s*api|通用接口|/api/paas/v4", p.text) or "lite" in plans_of(p) and re.search(
+            r"glm-?5(?![.\d])", p.text):
         # GLM-5 called on the general API (a Lite subscriber's path): the FAQ's own order for those calls first
         r.fact("models.lite_glm5_api")
         api = ("FAQ 说，Lite 用户通过通用 API 调用 GLM-5 时，扣费顺序是先扣 Platform Credits（平台积分），再扣账户余额"
@@ -831,8 +832,9 @@ def recharge_asked(text: str, s: Slots) -> bool:
     pay-as-you-go API's money), not more plan quota."""
     return matches(text, r"\b(where|how)\b[^.?!\n]{0,30}\b(recharge|top[- ]?up|add (funds|money|credit|balance))\b|"
                          r"\brecharg\w*\b[^.?!\n]{0,30}\b(where|how)\b", r"(在哪|哪里|怎么|如何)[^。？?]{0,6}充值|充值[^。？?]{0,6}(在哪|哪里|入口)") and (
-        matches(text, r"\b(balance|1113|arrears|pay[- ]as[- ]you[- ]go|general (api|endpoint)|recharg\w*)\b", "余额", "充值", "欠费")) \
-        and not matches(text, r"\b(prompts?|quota|more (searches|calls))\b", "额度", "次数")
+        matches(text, r"\b(balance|1113|arrears|pay[- ]as[- ]you[- ]go|general (api|endpoint))\b", "余额", "欠费")) \
+        and not matches(text, r"\b(prompts?|quota|more (searches|calls)|renew\w*)\b|\b(recharg\w*|top[- ]?up) (my |the )?(lite |"
+                              r"pro |max )?(plan|subscription)\b", "额度", "次数", "续费", "套餐到期")
 
 
 @register("recharge", When(23, recharge_asked), facts=("billing.recharge",))

@@ -31,9 +31,10 @@ STACKING = r"\b(buy|bought|purchase|purchased|subscribe to|get|stack|combine)\b.
 
 # A figure someone else stated, told to be checked ("tutorials all say Lite is 120 per 5 hours, I hit 1308 at ~80"):
 # the current figure answers it, question or not
-CLAIMED = re.compile(r"\b(says?|said|claims?|claimed|according to|tutorials?|articles?|videos?|blog|reddit|youtube) .{0,40}"
-                     r"\d+\s*(prompts?|次)|(教程|网上|视频|文章|博客|别人|群里|帖子)[^。！？\n]{0,6}(说|写|讲)[^。！？\n]{0,20}\d+\s*(次|prompts?)",
-                     re.I)
+# (a third party's word, not a screen of one's own: "my usage page says 350 prompts used" reports a count)
+CLAIMED = re.compile(r"\b(tutorials?|articles?|videos?|blogs?|reddit|youtube|someone|people|a friend|others)\b.{0,20}\b(say|says|"
+                     r"said|claim|claims|claimed)\b.{0,40}\d+\s*(prompts?|次)|"
+                     r"(教程|网上|视频|文章|博客|别人|群里|帖子)[^。！？\n]{0,6}(说|写|讲)[^。！？\n]{0,20}\d+\s*(次|prompts?)", re.I)
 
 
 def prompt_quota_asked(text: str, s: Slots) -> bool:
@@ -47,7 +48,7 @@ def prompt_quota_asked(text: str, s: Slots) -> bool:
     if len(text.split()) >= 8 and not matches(text, r"\?|\b(how|what|which|is|are|does|do|can|will|tell me)\b", "多少", "几",
                                               "吗", "么") and not CLAIMED.search(text):
         return False  # "just reporting that my 5h limit reset late" states something; a figure answers no statement
-    return matches(text, QUOTA) and matches(text, QUANTITY) and bool(s.plans or matches(
+    return (matches(text, QUOTA) or bool(CLAIMED.search(text))) and matches(text, QUANTITY) and bool(s.plans or matches(
         text, r"\b5[- ]?hours?|five hours|5h|per plan|each plan|the plan", "5小时", "5 小时", "套餐"))
 
 
@@ -149,8 +150,12 @@ _COUNTED = (r"\b(count|counts|counted|deducted|charged|eat|eats|eating|use up|us
 
 def failed_requests_asked(text: str, s: Slots) -> bool:
     """"Are errored requests counted against the ~400?", "报错的请求算不算次数？": what the docs don't say (whether a failed
-    request uses the quota), not the quota's size."""
-    return matches(text, *_FAILED) and matches(text, *_COUNTED) and matches(text, QUOTA, r"\b(bar|window)\b", "额度")
+    request uses the quota), not the quota's size. The failure, the counting and the question are one sentence's ("Failed
+    requests eat my quota so fast. How many prompts does Max have?" asks the quota)."""
+    return any(matches(sentence, *_FAILED) and matches(sentence, *_COUNTED) and matches(
+        sentence, r"\?|\b(do|does|are|is|will|would|did)\b", "算不算", "会不会", "吗", "？") and matches(
+        text, r"\b(prompts?|quota|usage|limit|bar|window)\b", "额度", "次数")
+        for sentence in re.split(r"(?<=[.!?。！？])\s*|\n+", text))
 
 
 @register("failed_requests", When(135, failed_requests_asked), facts=("calls_per_prompt", "usage.subscription_page"))

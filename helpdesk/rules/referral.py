@@ -104,7 +104,8 @@ def view_asked(text: str, s: Slots) -> bool:
     the friend's payment."""
     return matches(text, r"\bwhere\b[^.?!\n]{0,40}\b(see|view|check|find|look)\b[^.?!\n]{0,40}\b(credits?|rewards?|"
                          r"referral (earnings|bonus))\b",
-                   r"(积分|返利|奖励|credits?)[^。？?]{0,10}(在哪|哪里|去哪)(看|查|找)", r"(在哪|哪里|去哪)(看|查|找)[^。？?]{0,10}(积分|返利|奖励|credits?)")
+                   r"(积分|返利|奖励|credits?)[^。？?]{0,10}(在哪|哪里|去哪)(看|查|找)", r"(在哪|哪里|去哪)(看|查|找)[^。？?]{0,10}(积分|返利|奖励|credits?)") \
+        and not matches(text, r"\b(expir\w*|valid\w*|how long|when)\b", "过期", "有效期")  # when they expire is validity's
 
 
 @register("referral_view", When(-2, view_asked, group=REFERRAL), facts=("ref.view",))

@@ -124,18 +124,15 @@ def _page_blocks(path: str) -> tuple[tuple[tuple[str, str], ...], ...]:
     return tuple(tuple(_pairs(block).items()) for block in _FENCED.findall(text))
 
 
-# The tools whose pages name their own model picker, in the page's words (facts tool.<tool>.model_picker)
-MODEL_PICKERS = {"crush": "Press `ctrl+p`, choose \"Switch Model\"",
-                 "opencode": "Use the `/models` command to select a model like GLM-4.7.",
-                 "factory-droid": "Once droid is running, use the `/model` command to select your Z.AI GLM model.",
-                 "goose": "Locate and click \"Switch Models\" at the bottom of the main interface."}
+# The tools whose pages name their own model picker (facts tool.<tool>.model_picker, quoted from the page)
+MODEL_PICKERS = ("crush", "opencode", "factory-droid", "goose")
 # The model did not change after the setup, or how to change it is asked
 MODEL_NOT_SWITCHED = re.compile(
     r"\b(still|keeps?) (shows?|showing|uses?|using|on|answers? with|lists?|says|running|runs|go|goes|going)\b[^.?!\n]{0,40}"
     r"\b(model|provider)\b|"
     r"\b(doesn'?t|does not|won'?t|can'?t|cannot|didn'?t) (switch|change)\b[^.?!\n]{0,30}\b(model|glm)|"
     r"\bhow (do|can|should) (i|we|you) (actually |even |now |then )?(switch|change|pick|select|choose)\b[^.?!\n]{0,30}\b(model|glm)|"
-    r"(切|换)(不了|不到)?(到)?.{0,6}模型|切模型|换模型|模型.{0,6}(没变|没换|还是(旧|原来|之前))",
+    r"(?<![替转])(切|换)(不了|不到)?(到)?.{0,6}模型|切模型|(?<![替转])换模型|模型.{0,6}(没变|没换|还是(旧|原来|之前))",
     re.I)
 # A change made that the tool does not pick up: "didn't take effect", "still goes to the old relay", "怎么才能生效"
 NOT_APPLIED = re.compile(r"\b(not|n't|never) (take|taking|took|taken) effect\b|\bno effect\b|\bstill (uses?|using|goes|going|"
@@ -852,7 +849,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     rate_limited = bool(RATE_LIMITED.search(msg.ask)) and not known
     # A Lite subscriber calling GLM-5 on the general API takes the FAQ's own path ("call it through the General API
     # endpoint"): no plan endpoint is missing
-    lite_glm5 = "lite" in msg.plans and bool(re.search(r"glm-?5(?![.\d])", msg.raw, re.I))
+    lite_glm5 = "lite" in msg.plans and "glm-5" in msg.models
     general_shown = any(e in GENERAL_KINDS for e in msg.endpoints) and not lite_glm5
     balance = "1113" in known or bool(re.search(r"insufficient balance|余额不足|(?<!会)扣(?!.{0,20}余额[^。，,\n]{0,4}[吗？?]).{0,20}余额|按量(扣费|计费|付费)|"
                                                   r"(still|being|was|got|get|getting|gets) (charged|billed) (as )?(pay[- ]as[- ]you[- ]go|per "
@@ -993,7 +990,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     option_missing = bool(tool) and bool(OPTION_MISSING.search(msg.ask))
     # "edited crush.json, the header still shows the old model", "how do I switch to glm-4.7 in opencode?": the tool's
     # own model picker, the step after the configuration
-    model_switch = tool in MODEL_PICKERS and bool(MODEL_NOT_SWITCHED.search(msg.ask))
+    model_switch = tool in MODEL_PICKERS and bool(MODEL_NOT_SWITCHED.search(msg.ask)) and not msg.errors
     # installing Claude Code fails for want of permissions: the page's own advice
     install_permission = tool in ("claude-code", "claude-code-ide") and bool(re.search(
         r"\beacces\b|\beperm\b|operation not permitted|permission (denied|issue|error)|权限(不足|问题|错误)|拒绝访问", msg.raw, re.I)) and bool(re.search(
@@ -1246,8 +1243,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                        "installation command.\"",
               "Claude Code 页面说：安装时遇到权限问题，可以用 `sudo`（macOS/Linux）或以管理员身份运行命令提示符（Windows）重新执行安装命令。")
     if model_switch:
-        picker = MODEL_PICKERS[tool]
         d.fact(f"tool.{tool}.model_picker")
+        picker = d.facts[f"tool.{tool}.model_picker"].quote.rstrip(":").strip()  # the page's own words
         d.lead("setup", f"To pick the model once the provider is configured, the {_tool_name(tool)} page says: \"{picker}\"",
                f"配置好服务商之后选择模型，{_tool_name(tool)} 页面的说法是：“{picker}”")
     if option_missing and tool in ("kilo-code", "roo-code"):  # the page's own advice for a missing entrypoint option

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields, replace
 
 from functools import lru_cache
 
-from helpdesk.message import documented_words, without_foreign_quota
+from helpdesk.message import documented_words, is_chinese, without_foreign_quota
 from helpdesk.rules import registry
 
 PLANS = ("lite", "pro", "max")
@@ -106,10 +106,6 @@ class Parsed:
 
     def with_slots(self, **slots) -> "Parsed":
         return replace(self, slots=replace(self.slots, **slots))
-
-
-def _is_chinese(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _word_numbers(text: str) -> str:
@@ -372,7 +368,7 @@ def parse(question: str, today: dt.date | None = None, plans: tuple[str, ...] = 
     s = slots(text, today)
     if plans and not s.plans:
         s = replace(s, plans=list(plans))
-    return Parsed(intent=intent_of(text, s), slots=s, language="zh" if _is_chinese(question) else "en", text=text)
+    return Parsed(intent=intent_of(text, s), slots=s, language="zh" if is_chinese(question) else "en", text=text)
 
 
 FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|and for|and on|and with|and if|same for|also|then|else|"
