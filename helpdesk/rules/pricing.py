@@ -526,8 +526,7 @@ def fee_order_asked(text: str, s: Slots) -> bool:
                  "models.lite_glm5_api"))
 def fee_order(r: Reply, p: Parsed) -> str:
     api = ""
-    if re.search(r"general api|通用\s*api|通用接口|/api/paas/v4", p.text) or "lite" in plans_of(p) and re.search(
-            r"glm-?5(?![.\d])", p.text):
+    if re.search(r"general api|通用\s*api|通用接口|/api/paas/v4", p.text) or "lite" in plans_of(p) and p.slots.glm5:
         # GLM-5 called on the general API (a Lite subscriber's path): the FAQ's own order for those calls first
         r.fact("models.lite_glm5_api")
         api = ("FAQ 说，Lite 用户通过通用 API 调用 GLM-5 时，扣费顺序是先扣 Platform Credits（平台积分），再扣账户余额"

@@ -580,12 +580,12 @@ def models(r: Reply, p: Parsed) -> str:
             f"only for now, and each GLM-5 prompt counts {mult}× against your quota.")
     four = r.fact("models.four")
     listed = f" The FAQ lists the callable models as {', '.join(four[:-1])} and {four[-1]}, plus GLM-5 where included."
-    when = " The docs don't give a date for GLM-5 on Lite." if re.search(r"\b(when|what date|which date|date)\b", p.text) else ""
+    asks_when = re.search(r"\b(when|what date|which date|date|eta)\b|哪天|什么时候|何时|几号|日期|月份|时间表", p.text)
+    when = " The docs don't give a date for GLM-5 on Lite." if asks_when else ""
     if p.language == "zh":
-        when_zh = "文档没有写明 Lite 开放 GLM-5 的日期。" if re.search(
-            r"哪天|什么时候|何时|几号|日期|月份|时间表|\b(when|date|eta)\b", p.text) else ""
         return (f"目前 GLM-5 仅支持 Pro 和 Max 套餐（每次调用按 {mult} 倍消耗额度）；Lite 套餐暂不包含 GLM-5，"
-                "如需使用只能通过按量付费的通用 API 调用。所有套餐都支持 GLM-4.7 及旧版文本模型。" + when_zh)
+                "如需使用只能通过按量付费的通用 API 调用。所有套餐都支持 GLM-4.7 及旧版文本模型。"
+                + ("文档没有写明 Lite 开放 GLM-5 的日期。" if asks_when else ""))
     if plans_of(p) == ["lite"]:
         return lite + " GLM-4.7 and the older text models are included in every plan." + when
     return text + (" " + lite if "lite" in plans_of(p) or not plans_of(p) else "") + listed + when
