@@ -207,7 +207,8 @@ _POLAR = re.compile(r"^\s*(is|are|does|do|did|will|would|should|has|have|was|wer
 
 # "how do I take that link down?", "怎么把这个公开链接撤掉": a thing to be removed names no value asked for; the way to
 # remove it (a command, a step) is what is wanted
-_REMOVAL = re.compile(r"\b(take|took|taking|pull|bring) (it|that|this|them|(the|that|this|my|our) \w+) down\b|\b(remove|delete|revoke|unshare|"
+_REMOVAL = re.compile(r"\b(take|took|taking|pull|bring) (it|that|this|them|(the|that|this|my|our) \w+) down\b|"
+                      r"\b(kill|nuke|get rid of) (it|that|this|them|(the|that|this|my|our) (\w+ )?\w+)\b|\b(remove|delete|revoke|unshare|"
                       r"disable|undo|get rid of|stop sharing|turn off|deactivate)\b|撤掉|撤回|撤销|删除|删掉|取消(分享|共享)|关掉|关闭", re.I)
 
 

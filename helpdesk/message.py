@@ -66,15 +66,16 @@ ANTHROPIC_TOOLS = ("claude-code", "claude-code-ide", "goose")
 MCP_SERVERS = {
     "web-search": (r"web[\s_-]?search|search[\s_-]?prime|联网搜索|网络搜索|搜索", "devpack-mcp-web-search"),
     "web-reader": (r"web[\s_-]?reader|网页读取|网页阅读", "devpack-mcp-web-reader"),
-    "vision": (r"vision mcp|vision understanding|\bvision (one|server|extension)\b|zai-mcp-server|mcp-server|视觉|图片理解|图像理解|图片识别|图像识别|识图|识别图片|"
+    "vision": (r"vision mcp|vision understanding|\b(ui_to_artifact|extract_text_from_screenshot|diagnose_error_screenshot|"
+               r"understand_technical_diagram|analyze_data_visualization|ui_diff_check|image_analysis|video_analysis)\b|\bvision (one|server|extension)\b|zai-mcp-server|mcp-server|视觉|图片理解|图像理解|图片识别|图像识别|识图|识别图片|"
                r"\b(images?|screenshots?|pictures?)\b.{0,60}\b(understand\w*|recogni\w*|analy\w*|read|see|drag\w*|drop\w*|"
                r"past(e|ing)\w*|upload\w*)|\b(drag\w*|drop\w*|past(e|ing)\w*|upload\w*|read|analy\w*) (an? |the |my )?(images?|"
-               r"screenshots?|pictures?)\b|\b(support\w*|load\w*|send\w*|attach\w*|process\w*|handl\w*|recogni\w*|view|"
+               r"screenshots?|pictures?|png|jpe?g|webp)\b|\b(support\w*|load\w*|send\w*|attach\w*|process\w*|handl\w*|recogni\w*|view|"
                r"see|accept\w*) (an? |the |my |any )?(images?|screenshots?|pictures?|photos?)\b|(读|看|识别|上传|发送|粘贴)"
                r"(不了)?(图片|图像|截图)|(图片|图像|截图).{0,8}(看不到|读不了|识别不了|不支持|无法)",
                "devpack-mcp-vision-understanding"),
     # Zread reads public GitHub repositories: "an MCP for reading github repos" names it without its name
-    "zread": (r"zread|\b(read\w*|search\w*|understand\w*|explor\w*|analy[sz]\w*|brows\w*|query\w*)\b.{0,25}\b(github|"
+    "zread": (r"zread|\b(search_doc|get_repo_structure)\b|\b(read\w*|search\w*|understand\w*|explor\w*|analy[sz]\w*|brows\w*|query\w*)\b.{0,25}\b(github|"
               r"open[- ]source|public) (repos?|repositor\w+|projects?|codebases?)\b|(读|看|查|分析|理解|搜索).{0,8}(github|开源)\s*"
               r"(的)?(仓库|项目|代码)", "devpack-mcp-zread"),
 }

@@ -159,3 +159,10 @@ def test_a_command_the_subscriber_ran_or_node_named_asks_for_no_command_or_versi
     assert VERSION_VALUE in asks_for("which node version do I need")
     assert VERSION_VALUE in asks_for("error npx z_ai/coding-helper node v v14.17.0 SyntaxError")
     assert asks_for("how do I add the web search MCP in Claude Code") != []
+
+
+def test_killing_a_link_asks_for_the_step_that_removes_it():
+    from helpdesk.extractive import _REMOVAL
+    assert _REMOVAL.search("how do I kill the public link?")
+    assert _REMOVAL.search("can I nuke that share?")
+    assert not _REMOVAL.search("the process was killed by the OS")

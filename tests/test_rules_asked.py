@@ -657,3 +657,55 @@ def test_a_version_asked_beside_a_told_failure_keeps_its_diagnosis():
     answer = rules("Windows: ran setx for both vars, then claude in the same cmd window. It still asks me to log in. "
                    "Which Claude Code version do you test with?")
     assert answer is not None and "A new window is required" in answer.text
+
+
+# --- session 19: a shared session, a figure changed since purchase, Chinese referral and fee-order asks -----------
+
+@pytest.mark.parametrize("message", [
+    "I shared a Crush chat link with my teammate yesterday. How do I revoke that link?",
+    "我把 opencode 的会话分享给同事看了，怎么撤销这个分享链接？",
+])
+def test_a_shared_session_or_link_is_no_shared_plan(message):
+    assert intent(message) != "personal_plan"
+
+
+def test_sharing_the_plan_itself_is_still_the_personal_plan_rule():
+    assert intent("Can I share my Pro plan with two coworkers?") == "personal_plan"
+
+
+@pytest.mark.parametrize("message", [
+    "When I bought Max the page said ~2400 prompts, now the FAQ lists ~1600. Is my current term cut as well?",
+    "我年初订阅的时候写的是每 5 小时 600 次，现在 FAQ 改成 400 了，我的额度也会被砍吗？",
+])
+def test_a_quota_changed_since_purchase_is_what_subscribers_keep(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "grandfathering"
+    assert re.search(r"unchanged|保持", answer.text)
+
+
+def test_a_friend_paying_with_ones_link_in_chinese_is_a_referral_question():
+    answer = rules("同事用我的邀请码买了 Pro，付了 27 刀，三天了积分还没到账，正常吗？")
+    assert answer is not None and answer.trace["intent"] == "referral_issuing" and "72" in answer.text
+
+
+def test_which_source_pays_first_beats_the_reward_and_a_first_order_is_no_deduction_order():
+    first = rules("下个月自动续费时我有 5 刀积分、10 刀余额，还绑了信用卡，会先扣哪个？")
+    assert first is not None and first.trace["intent"] == "fee_order" and "先用积分" in first.text
+    reward = rules("My friend paid 30 USD for their first order through my link. How many credits do I get?")
+    assert reward is not None and reward.trace["intent"] == "referral_reward"
+
+
+def test_the_questions_own_intent_beats_an_endpoint_read_from_the_tool_in_its_story():
+    answer = rules("How large is GLM-4.7's context window on the coding endpoint? Claude Code compacts the chat too "
+                   "often.")
+    assert answer is not None and answer.trace["intent"] == "context_window" and "200K" in answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "Lite here. Is there any way to use GLM-5 without upgrading?",
+    "我是 Lite 用户，有没有什么办法能用上 GLM-5？愿意额外付费",
+])
+def test_a_way_to_glm5_on_lite_is_the_general_api(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "models"
+    assert "api.z.ai/api/paas/v4" in answer.text

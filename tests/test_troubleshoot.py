@@ -751,3 +751,44 @@ def test_claude_named_only_by_its_command_and_variables_gets_the_pages_own_steps
 def test_a_message_is_chinese_by_its_share_of_chinese_not_by_one_word(text, chinese):
     from helpdesk.message import is_chinese
     assert is_chinese(text) is chinese
+
+
+# --- an MCP server's own answer: its symptom sections, its capabilities, Cline's image checkbox -------------------
+
+@pytest.mark.parametrize("message, must", [
+    ("web reader MCP gives an empty page for some blogs, works for GitHub. my config or their sites?",
+     [r"anti-scraping", r"accessible"]),
+    ("Zread 的 get_repo_structure 一直报错，我们的仓库是公司私有仓库", [r"open source \(public\)"]),
+    ("zread MCP in OpenCode: unauthorized every time, key is right", [r"invalid access token", r"Bearer"]),
+    ("vision mcp shows a red dot in my client with no error message. how do I test it?",
+     [r"Z_AI_API_KEY=your_api_key npx -y @z_ai/mcp-server"]),
+])
+def test_an_mcp_symptom_gets_the_pages_troubleshooting(message, must):
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert result is not None and result.trace["layer"] == "troubleshoot", result
+    for pattern in must:
+        assert re.search(pattern, result.text), f"{pattern!r} not in: {result.text}"
+
+
+@pytest.mark.parametrize("message", [
+    "Which video formats does the vision MCP's video_analysis accept? my .avi clips fail",
+    "Vision MCP 有没有工具可以对比两张 UI 截图？",
+    "视觉理解 MCP 的视频有大小限制吗？30MB 的录屏报错了",
+])
+def test_what_an_mcp_server_can_do_is_its_pages_text_not_its_setup(message):
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert result is None or "npx -y @z_ai/mcp-server" not in result.text, result.text
+
+
+def test_an_image_dropped_into_cline_gets_clines_support_images_setting():
+    result = answer_rules("Cline + coding plan: dragging a png into the task fails with 400, text works fine", [],
+                          SETTINGS, facts=FACTS)
+    assert result is not None and "Support Images" in result.text and "Except in Claude Code" in result.text
+    other = answer_rules("OpenCode: pasting a screenshot into the chat does nothing with the vision MCP", [], SETTINGS,
+                         facts=FACTS)
+    assert other is not None and "Support Images" not in other.text
+
+
+def test_a_vision_tool_name_names_the_vision_server():
+    assert "vision" in analyse("ui_diff_check returns nothing useful", SETTINGS.corpus_dir).mcp
+    assert "zread" in analyse("search_doc finds no docs for my repo", SETTINGS.corpus_dir).mcp

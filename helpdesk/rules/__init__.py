@@ -114,8 +114,8 @@ UPGRADE_BALANCE = re.compile(r"\bupgrad\w*\b.{0,200}\bbalance\b.{0,40}\b(appeare
                              r"extra|mysterious|unexpected)\b.{0,20}\bbalance\b|升级.{0,80}余额.{0,20}(多|增加|变多|出现|到账)",
                              re.I | re.S)
 # A how-to question names its own task ("How do I get Claude Code to use GLM-5?"), whatever story comes before it
-HOW_DO_I = re.compile(r"^\W*(so |and |but |ok )?(how (do|can|should|would) (i|we)|how to)\b|^\W*(那|请问)?(我)?(该)?(怎么|如何)",
-                      re.I)
+HOW_DO_I = re.compile(r"^\W*(so |and |but |ok )?(how (do|can|should|would) (i|we)|how to)\b|^\W*(那|请问)?(我)?(该)?(怎么|如何)|"
+                      r"\bis there (any|a|some) (\w+ )?way\b|有没有[^，。？?]{0,6}(办法|方法|途径)", re.I)
 
 
 # A story of a plan change the account does not show yet ("Upgraded Lite -> Pro, still on Lite", "bought the annual,
@@ -159,7 +159,8 @@ def asked(msg: Message) -> str:
 # What the subscriber weighs, not what they ask: an alternative turned down ("instead of upgrading"), and, once the
 # question is asked, what they will do with the answer ("...? thinking about whether to upgrade or wait", "I want to
 # compare with Claude Max", "before I decide to renew"). The question before it is the ask.
-ALTERNATIVE = re.compile(r"\b(instead of|rather than|without having to) \w+ing\b[^.?!,\n]*", re.I)
+ALTERNATIVE = re.compile(r"\b(instead of|rather than|without having to) \w+ing\b[^.?!,\n]*|\bwithout (having to )?upgrad\w*\b"
+                         r"[^.?!,\n]*", re.I)
 PURPOSE = re.compile(r"\b((i'?m |i am |we'?re )?(thinking (about|of)|deciding|trying to decide) (whether|if)|(before|so|until) (i|we) "
                      r"(can )?decide|i (want|need) to compare|to compare (it |this |that )?with)\b[^.?!\n]*|"
                      r"(再决定|决定要不要|考虑要不要|纠结要不要|好决定)[^。？！\n]*", re.I)
@@ -274,6 +275,11 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         elif only.intent is not None and only.intent != parsed.intent and any(HOW_DO_I.search(q) for q in msg.questions):
             # "Just upgraded to Max. How do I get Claude Code to use GLM-5?": a how-to names its own task; the story
             # before it ("upgraded") is what happened, not what is asked
+            parsed = only
+        elif only.intent is not None and only.intent != parsed.intent and parsed.intent in TOOL_INTENTS and self_contained(
+                msg.questions) and not fires(parsed.intent, only.text, only.slots):
+            # "What is the max context length of GLM-5 on the coding plan endpoint? Claude Code keeps auto-compacting":
+            # the question's own intent; the tool its story names makes no endpoint question of it
             parsed = only
         elif only.intent is None and parsed.intent not in (None, *COMPLAINT_INTENTS) and self_contained(msg.questions):
             # "Max user, 1600 prompts/5h is plenty. Is there a mode that plans before it edits code? How do I turn it

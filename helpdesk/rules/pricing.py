@@ -513,7 +513,8 @@ def fee_order_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\b(takes?|uses?|charges?|spends?|deducts?|eats?|drains?) (my |the )?credits?( balance)? first\b|"
                      r"\bwhich (one|source|of them) (pays|is charged|gets charged|is used)\b"):
         return True  # "why does it take credits first?", "can I choose which one pays?"
-    return matches(text, r"\b(deduct|deducted|deduction|charged first|which (balance|one) (is )?(used|charged)|order)\b",
+    return matches(text, r"\b(deduct|deducted|deduction|charged first|which (balance|one) (is )?(used|charged)|(?<!first )(?<!an )"
+                         r"(?<!my )(?<!their )(?<!his )(?<!her )(?<!the )order)\b",
                    "扣款顺序", "扣费顺序", "扣除顺序", "先扣", "优先扣", "哪个先") and matches(
         text, r"\b(credits?|balance|card|paypal|fee|fees|renewal|subscription)\b", "积分", "余额", "信用卡", "银行卡", "费用",
         "续费", "订阅")
@@ -521,7 +522,7 @@ def fee_order_asked(text: str, s: Slots) -> bool:
 
 # In the referral group too: "is the renewal paid from my referral credits or my balance first?" is the referral
 # family's question (it names inviting friends) that only the fee order answers.
-@register("fee_order", When(100, fee_order_asked), When(16, fee_order_asked, group="referral"),
+@register("fee_order", When(100, fee_order_asked), When(13, fee_order_asked, group="referral"),
           facts=("sub.fee_order", "sub.fee_order_cash", "sub.fee_order_card", "sub.card_minimum", "ref.minimum",
                  "models.lite_glm5_api"))
 def fee_order(r: Reply, p: Parsed) -> str:
@@ -543,7 +544,7 @@ def fee_order(r: Reply, p: Parsed) -> str:
     least = r.fact("ref.minimum")
     lead = api + "\n" if api else ""
     if p.language == "zh":
-        return (lead + "费用按以下顺序扣除：1) 积分余额；2) 现金余额；3) 剩余部分从绑定的支付方式（银行卡或 PayPal）扣款。银行卡扣款有"
+        return (lead + "费用按以下顺序扣除：1) 先用积分余额；2) 不足时用现金余额；3) 仍不足的部分从绑定的支付方式（银行卡或 PayPal）扣款。银行卡扣款有"
                 "一笔较小的最低金额（不足时向上取整），FAQ 没有写出金额；邀请活动规则写明使用折扣和积分后的最终应付金额至少为 "
                 f"{money(least)}（Stripe 的要求）。")
     return (lead + "Fees are deducted in this order (FAQ): 1) your credits balance is used first; 2) if insufficient, your cash "
@@ -595,6 +596,9 @@ def sharing_asked(text: str, s: Slots) -> bool:
                  r"(用|使用)", text):
         return True
     text = re.sub(r"\b(hi|hello|hey|dear|thanks|thank you)[,!]? (z\.?ai |support |dev |glm )?team\b", " ", text)  # a greeting
+    # a session, link or screen shared with someone ("I shared an opencode session with /share") shares no plan
+    text = re.sub(r"/share\b|\bshar\w* (an? |my |the |this |that |our )?([\w-]+ )?(sessions?|links?|conversations?|chats?|"
+                  r"screens?|urls?|snippets?|transcripts?|logs?|threads?)\b|(分享|共享)(了)?(一个|这个)?(会话|链接|对话|屏幕)", " ", text)
     return matches(text, rf"\b({OTHER_PERSON})\b.{{0,30}}\b(use|uses|using|share|access)\b|\btransfer\w* (my |the |a )?(plan|"
                          r"subscription)\b|\b(plan|subscription)\b.{0,20}\bto (another|a different|someone else'?s?) (account|person|"
                          r"user)\b", r"(套餐|订阅|包年|包月|包季).{0,10}(转让|转移|过户)") or matches(

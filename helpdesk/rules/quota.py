@@ -373,7 +373,17 @@ def weekly_applies_asked(text: str, s: Slots) -> bool:
         "什么时候", "重置", "按量", "5小时", "5 小时")
 
 
-@register("grandfathering", When(168, legacy_plan_asked), When(169, weekly_applies_asked), When(180, february_12_asked),
+def changed_since_purchase_asked(text: str, s: Slots) -> bool:
+    """"It said ~600 prompts when I paid, the FAQ now says ~400: is my quarter cut too?": a figure changed since they
+    bought, asked of their own subscription."""
+    return matches(text, r"\bwhen i (bought|subscribed|paid|signed up|purchased)\b|\bat (the time of )?(purchase|checkout)\b|"
+                         r"\bback then\b", "当时", "付钱的时候", "买的时候", "订阅的时候", "购买时", "下单时") and matches(
+        text, r"\b(now|today)\b.{0,30}\b(says?|shows?|lists?|is)\b|\b(changed|lowered|reduced|cut|dropped)\b", "改成", "改为",
+        "变成", "砍", "降到", "降为", "减少", "缩水") and matches(text, QUOTA, r"\d+ ?(prompts?|次)")
+
+
+@register("grandfathering", When(167, changed_since_purchase_asked), When(168, legacy_plan_asked),
+          When(169, weekly_applies_asked), When(180, february_12_asked),
           facts=("grandfather.current_cycle", "grandfather.auto_renewal", "weekly.grandfathered", *PLAN_FACTS))
 def grandfathering(r: Reply, p: Parsed) -> str:
     r.fact("grandfather.current_cycle")
@@ -584,7 +594,8 @@ def models(r: Reply, p: Parsed) -> str:
     when = " The docs don't give a date for GLM-5 on Lite." if asks_when else ""
     if p.language == "zh":
         return (f"目前 GLM-5 仅支持 Pro 和 Max 套餐（每次调用按 {mult} 倍消耗额度）；Lite 套餐暂不包含 GLM-5，"
-                "如需使用只能通过按量付费的通用 API 调用。所有套餐都支持 GLM-4.7 及旧版文本模型。"
+                f"如需使用只能通过按量付费的通用 API（{r.fact('models.lite_glm5_api')}）调用，先扣积分再扣账户余额。"
+                "所有套餐都支持 GLM-4.7 及旧版文本模型。"
                 + ("文档没有写明 Lite 开放 GLM-5 的日期。" if asks_when else ""))
     if plans_of(p) == ["lite"]:
         return lite + " GLM-4.7 and the older text models are included in every plan." + when

@@ -24,6 +24,9 @@ def about_referral(text: str, s: Slots) -> bool:
         text, r"\bcredits?\b|\bpayment\b"))
     # "does my friend get a discount if they use my link?"
     friend_link = matches(text, r"\bfriends?('s)?\b") and matches(text, r"\b(my|your|their|invite|referral) (link|code)\b")
+    # "朋友用我的链接买了 Lite，付了 13.5 刀，还没看到 credits": a friend, one's link or code, and credits or a payment
+    friend_link = friend_link or matches(text, "朋友", "好友", "同事") and matches(text, r"我的.{0,4}(链接|邀请码|码)") and bool(
+        s.money or matches(text, r"\bcredits?\b", "积分", "奖励", "付", "买"))
     return referral_words or friend_money or friend_link
 
 
@@ -120,7 +123,7 @@ def referral_view(r: Reply, p: Parsed) -> str:
 
 def credits_missing(text: str, s: Slots) -> bool:
     return matches(text, r"\b(still no|not received|haven't (received|got)|didn't (get|receive)|no credits yet|"
-                         r"not (arrived|shown|showing)|missing)\b", "没收到", "没有到账")
+                         r"not (arrived|shown|showing)|missing)\b", "没收到", "没有到账", r"(还|都)?没.{0,14}到账", "未到账")
 
 
 def arrival_asked(text: str, s: Slots) -> bool:

@@ -273,6 +273,14 @@ MCP_ASK = re.compile(r"\b(set ?up|set (it|them|this|that) up|setting (it |them )
                      r"command|node(\.js)?|start|run)\b|\bhow (do|can|should|to) (i |we )?use\b|\b(can|could) (i|we) use\b|"
                      r"配置|安装|添加|地址|命令|启动|接入|"
                      r"怎么用|如何使用|怎么填|怎么设置|怎么配|怎么加|怎么写|怎么接入?|(?<!邮箱)(?<!页面)地址是多少", re.I)
+# What a server can do (its formats, its tools, whether it reads a kind of page or repo) is its page's text, not its setup
+MCP_CAPABILITY_ASK = re.compile(
+    r"\b(which|what) (file |video |image )?(formats?|file types?|types? of files|tools?)\b|\bformats?\b.{0,20}\bsupport|"
+    r"\bsupport\w*\b.{0,20}\bformats?\b|\bis there (a|an|any) (\w+ )?tool\b|"
+    r"\b(can|could|does|will) (it|zread|web ?reader|vision( mcp)?|the (mcp|server|tool)) (read|open|access|handle|see|"
+    r"analy[sz]e|compare|support)\b|(支持|能用|可以用)(哪些|什么)(格式|文件|类型)|哪些格式|什么格式|有没有.{0,8}(工具|tool)|"
+    r"(能|可以)(读|看|访问|读取|分析)[^。？?]{0,12}(吗|么)|\b(size|length|duration) limits?\b|\bhow (big|large|long)\b|\bmax(imum)? "
+    r"(file |video |image )?size\b|(大小|尺寸|时长)(限制|上限)|多大", re.I)
 QUANTITY_ASK = re.compile(r"\bhow many\b|\bquota\b|\bper month\b|\bmonthly\b|\blimit\b|次数|额度|(?<!地址是)(?<!地址)多少", re.I)
 # Each server as its page sets it up, and the Claude Code command the page gives (said unless another client is named).
 MCP_SETUP = {
@@ -323,15 +331,24 @@ SYMPTOMS = (
     (r"empty (search )?results?|returns? (empty|nothing|no results|\[\])|\"\[\]\"|没有(结果|返回)|空结果|结果.{0,6}空",
      r"^Empty Search Results$"),
     (r"connection closed", r"^Connection Closed$"),
-    (r"fetch\w* fail\w*|fail\w* to fetch|读取失败|抓取.{0,8}(失败|空)", r"^Webpage fetch failed$"),
-    (r"repo(sitory)? access|access (to )?(the )?repo|repo(sitory)? not found|仓库.{0,8}(失败|找不到|不存在)",
-     r"^Repository access failed$"),
+    (r"fetch\w* fail\w*|fail\w* to fetch|读取失败|抓取.{0,8}(失败|空)|\b(returns?|returning|gets?|got|gives?) (an? )?(empty|blank) "
+     r"(page|content|text|response)|\bempty (page|content)\b|(返回|读到|拿到|抓到).{0,4}空|空(白)?内容", r"^Webpage fetch failed$"),
+    (r"repo(sitory)? access|access (to )?(the )?repo|repo(sitory)? not found|仓库.{0,8}(失败|找不到|不存在)|"
+     r"\b(read_file|get_repo_structure|search_doc)\b.{0,30}(fail|error)|\bprivate repo|私有仓库", r"^Repository access failed$"),
+    # the Vision page's own first step when the server shows no error: run it by hand
+    (r"\bhow (do i|can i|to|would i) (even )?(test|verify|check|debug)\b|\bno error (text|message|output)\b|"
+     r"\bred (dot|light|status|icon)\b|(怎么|如何)(测试|验证|排查)|红(点|灯|色)", r"^Troubleshooting$"),
 )
 
 
+def symptoms_of(msg: Message) -> list[str]:
+    """The headings of the MCP pages' troubleshooting sections for what the message reports ("returns empty" is a
+    search's empty results on one page, a fetch that failed on another)."""
+    return [heading for pattern, heading in SYMPTOMS if re.search(pattern, msg.raw, re.I)]
+
+
 def symptom_of(msg: Message) -> str | None:
-    """The heading of the MCP pages' troubleshooting section for what the message reports, if any."""
-    return next((heading for pattern, heading in SYMPTOMS if re.search(pattern, msg.raw, re.I)), None)
+    return next(iter(symptoms_of(msg)), None)
 
 
 @lru_cache(maxsize=32)
@@ -388,7 +405,7 @@ def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Dia
         return d
     if msg.mcp_others:
         servers += [s for s in REMOTE_MCP if s not in servers]
-    if "vision" in servers and not re.search(r"vision|视觉|zai-mcp-server|mcp-server", msg.raw, re.I):
+    if "vision" in servers and not re.search(r"vision|视觉|zai-mcp-server|mcp-server|\b[a-z]+_[a-z_]+\b", msg.raw, re.I):
         d.fact("mcp.vision.model")  # asked about images, not about the server by name: say what serves them
         d.say("mcp", "For images, the plan's way is the Vision MCP server, which gives MCP clients such as Claude Code "
                      "and Cline GLM-4.6V's image analysis:",
@@ -403,13 +420,14 @@ def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Dia
 
 def symptom_section(d: Diagnosis, msg: Message, servers: list[str], corpus_dir: Path | None) -> bool:
     """The server page's troubleshooting section for the symptom the message reports."""
-    symptom = symptom_of(msg)
-    for server in servers if symptom else ():
+    for server, symptom in ((s, h) for s in servers for h in symptoms_of(msg)):
         text = section(corpus_dir, MCP_SERVERS[server][1], symptom)
         if text:
             d.fact(SERVER_FACT[server])
             d.say("mcp", f"The {SERVER_NAMES[server]} MCP page's troubleshooting for this:\n{text}",
                   f"{SERVER_NAMES[server]} MCP 页面对这个问题的排查说明（原文）：\n{text}")
+            if symptom.startswith("^Invalid") and server in REMOTE_MCP and not any("Bearer" in line for line in d.lines):
+                mcp_line(d, server, command=False)  # "check the header format": the page's format, unless said already
             return True
     return False
 
@@ -913,7 +931,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
             d.say("mcp", "Your Authorization header has no \"Bearer \": the MCP pages set it as \"Authorization: Bearer "
                          "<your Z.ai API key>\".",
                   "你的 Authorization 请求头缺少“Bearer ”：MCP 页面的写法是“Authorization: Bearer <你的 Z.ai API Key>”。")
-        pasted_image = re.search(r"\b(past\w*|drag\w*|drop\w*|attach\w*)\b.{0,30}\b(images?|screenshots?|pictures?)\b|"
+        pasted_image = re.search(r"\b(past\w*|drag\w*|drop\w*|attach\w*)\b.{0,30}\b(images?|screenshots?|pictures?|png|jpe?g|"
+                                 r"gif|webp)\b|\b(images?|screenshots?) (is )?in(to)? the (chat|task|conversation|prompt)\b|"
                                  r"(粘贴|拖).{0,8}(图片|截图)", msg.ask, re.I)
         if "vision" in msg.mcp and pasted_image and "claude-code" not in msg.tools[:1]:
             d.fact("mcp.vision_paste")  # an image pasted into another client never reaches the server
@@ -922,6 +941,12 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                          "local folder and ask for it by its name or path.",
                   "Vision MCP 页面说：除了 Claude Code，直接把图片粘贴到客户端无法调用这个 MCP 服务（客户端会自己把图片转码后直接"
                   "调用模型接口）；请把图片放在本地目录中，并通过图片名或路径让它调用。")
+            if "cline" in msg.tools:  # Cline's own page sets the provider up with its image checkbox off
+                d.fact("tool.cline.support_images")
+                d.say("mcp", "Cline's setup page, under Other Configurations: \"Unchecking Support Images\" (a "
+                             "setting of its API provider, beside the base URL and model).",
+                      "Cline 的配置页面在 Other Configurations 里写的是：取消勾选 Support Images"
+                      "（API Provider 设置中的一项，和 Base URL、模型在一起）。")
         if "vision" in msg.mcp and re.search(r"forgot to replace|your_api_key|placeholder|already exists in (user|project|"
                                              r"local) config|忘了替换|忘记替换|已经存在", msg.raw, re.I):
             # added with the page's placeholder key: adding it again changes nothing until the old one is removed
@@ -961,8 +986,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         if d.lines and not QUANTITY_ASK.search(msg.ask):  # a page's own answer to what they report: then the setup
             d.handoff = msg.failing
             return mcp_setup(d, msg, corpus_dir) or d
-        return mcp_setup(d, msg, corpus_dir) if (MCP_ASK.search(msg.ask) or msg.failing or symptom_of(msg)) and not QUANTITY_ASK.search(msg.ask) \
-            else None
+        asked = (MCP_ASK.search(msg.ask) or msg.failing) and not MCP_CAPABILITY_ASK.search(msg.ask)
+        return mcp_setup(d, msg, corpus_dir) if (asked or symptom_of(msg)) and not QUANTITY_ASK.search(msg.ask) else None
     # A plan subscriber whose setup fails and who talks of base URLs, with no tool named: the plan's endpoints.
     uses_plan_endpoint = bool({"coding", "anthropic"} & set(msg.endpoints)) or bool(
         re.search(r"\bcoding (endpoint|url|base ?url|api)\b", msg.ask, re.I))
