@@ -268,6 +268,14 @@ def boilerplate(corpus_dir: str) -> frozenset[str]:
     return frozenset(key for key, count in pages.items() if count >= BOILERPLATE_PAGES)
 
 
+# A way other than the one the message names ("curl | bash is blocked; any other way to install it?", "除了 npm 还有别的装法吗")
+OTHER_WAY = re.compile(r"\b(other|another|alternative|different) (way|method|option|install\w*)s?\b|\bbesides\b|"
+                       r"\balternatives?\b|除了.{0,12}(还有|之外|以外)|(其他|别的|其它)的?(办法|方法|方式|装法|途径)", re.I)
+_TOOL_WORDS = re.compile(r"\b(curl|wget|bash|npm|npx|pnpm|yarn|brew|pip|pipx|uv|docker|winget|scoop|choco|irm|go install|"
+                         r"cargo|apt|nix)\b")
+_ALSO = re.compile(r"\b(also|alternatively|instead|or you can|another way)\b", re.I)
+
+
 def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settings, phrases: tuple[str, ...] = ()
            ) -> float:
     """What the embedding misses: exact codes and figures the user typed ("1113"), shared words, and the kind of
@@ -291,6 +299,12 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settin
         bonus += value
     elif wanted:
         bonus -= value / 3  # names the topic, holds nothing asked for
+    if OTHER_WAY.search(question):  # "curl | bash is blocked, any other way?": not the way they named, the page's other one
+        named = {w for w in _TOOL_WORDS.findall(question.lower())}
+        if named & set(_TOOL_WORDS.findall(text)):
+            bonus -= value
+        elif _ALSO.search(text):
+            bonus += value / 2
     if RESTATEMENT.match(unit.text):
         bonus -= value
     if copied:

@@ -835,13 +835,18 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     hosted_elsewhere = "" if not host or subscriber or re.search(r"z\.ai|zai|智谱", everything) else next(
         name for name in (host.group("a"), host.group("b"), host.group("c"), host.group("d")) if name)
     other_vendor = other_vendor or bool(hosted_elsewhere)
-    direct_call = bool(DIRECT_CALL.search(ask))
+    # an install script piped to a shell ("curl -fsSL https://opencode.ai/install | bash") calls no API
+    direct_call = bool(DIRECT_CALL.search(re.sub(r"\bcurl\b[^\n|]{0,160}\|\s*(sudo\s+)?(ba|z)?sh\b", " ", ask)))
+    # "pay-as-you-go API, glm-4.7 from my own service": the general API used as such, with no plan in the story
+    paying_per_use = bool(re.search(r"\bpay[- ]as[- ]you[- ]go\b|\bnot (on )?(the|a) plan\b|\bno plan\b|按量(付费|计费)|没(有)?(买|订)?套餐",
+                                    ask, re.I)) and not subscriber
     # Calling the plan from their own code is a use the terms exclude (the MCP tools have their own answer).
     # Chat front-ends and workflow builders are not coding tools: the plan's quota is not for them.
     off_plan_use = off_plan_use or (bool(set(other_tools) & set(NON_CODING_APPS)) and (subscriber or bool(ours)))
     # passing another client off as a designated tool (a faked user agent or identity): a use the terms exclude
     off_plan_use = off_plan_use or (bool(SPOOF.search(ask)) and (subscriber or bool(ours)))
-    off_plan_use = off_plan_use or (direct_call and not mcp and (bool(ours) or subscriber) and not failing) or bool(
+    off_plan_use = off_plan_use or (direct_call and not mcp and (bool(ours) or subscriber) and not failing
+                                    and not paying_per_use) or bool(
         re.search(r"only available for coding (agents?|tools?)", everything))  # the API's own words for it
     return Message(
         raw=raw, ask=ask, pasted=pasted, questions=question_sentences(ask),

@@ -52,6 +52,8 @@ GLOSSARY = {
     "粘贴": "paste", "本地": "local", "目录": "directory", "权限不足": "permission", "管理员": "administrator",
     "断开": "connection closed", "关键词": "keywords", "最新版": "latest version",
     "旧版": "older version", "重启": "restart", "插件市场": "marketplace", "扩展": "extension",
+    "别的办法": "other way", "其他办法": "other way", "别的方法": "other way", "其他方法": "other way", "其他方式": "other way",
+    "别的方式": "other way", "别的写法": "other way", "装法": "install way",
     # the referral campaign's words
     "返利": "credits rewards invitation", "返佣": "credits rewards invitation", "奖励": "rewards credits",
     "邀请码": "referral code", "邀请链接": "referral link", "链接": "link", "明细": "details transaction history",

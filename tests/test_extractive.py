@@ -166,3 +166,14 @@ def test_killing_a_link_asks_for_the_step_that_removes_it():
     assert _REMOVAL.search("how do I kill the public link?")
     assert _REMOVAL.search("can I nuke that share?")
     assert not _REMOVAL.search("the process was killed by the OS")
+
+
+def test_another_way_than_the_one_named_prefers_the_pages_other_one():
+    from helpdesk.extractive import OTHER_WAY, Unit, _bonus
+    from helpdesk.settings import Settings
+    settings = Settings.from_env({})
+    question = "curl | bash is blocked here. any other way to install opencode?"
+    assert OTHER_WAY.search(question) and OTHER_WAY.search("除了 npm 还有别的办法吗")
+    named = Unit(passage=0, order=0, text="curl -fsSL https://opencode.ai/install | bash", is_item=False)
+    other = Unit(passage=0, order=1, text="You can also install it with npm:", is_item=False)
+    assert _bonus(question, other, [], settings) > _bonus(question, named, [], settings)

@@ -792,3 +792,35 @@ def test_an_image_dropped_into_cline_gets_clines_support_images_setting():
 def test_a_vision_tool_name_names_the_vision_server():
     assert "vision" in analyse("ui_diff_check returns nothing useful", SETTINGS.corpus_dir).mcp
     assert "zread" in analyse("search_doc finds no docs for my repo", SETTINGS.corpus_dir).mcp
+
+
+def test_an_install_script_piped_to_a_shell_is_no_direct_api_call():
+    msg = analyse("our proxy blocks `curl -fsSL https://opencode.ai/install | bash` on the plan laptop, any other way "
+                  "to install it?", SETTINGS.corpus_dir)
+    assert not msg.direct_call and not msg.off_plan_use
+    assert analyse("I call the coding endpoint with curl from my own script, GLM Coding Plan Pro",
+                   SETTINGS.corpus_dir).off_plan_use
+
+
+def test_the_pay_as_you_go_api_used_from_ones_own_service_is_no_off_plan_use():
+    msg = analyse("Pay-as-you-go API from my own backend: why are some lines billed as cached input?",
+                  SETTINGS.corpus_dir)
+    assert not msg.off_plan_use
+
+
+def test_a_key_changed_in_the_coding_helper_gets_its_reload_command():
+    result = answer_rules("Saved a new key with coding-helper auth, but Claude Code keeps sending the old one: 401",
+                          [], SETTINGS, facts=FACTS)
+    assert result is not None and "coding-helper auth reload claude" in result.text.split("\n")[0]
+    plain = answer_rules("Claude Code returns 401 with my new key", [], SETTINGS, facts=FACTS)
+    assert plain is None or "auth reload" not in plain.text
+
+
+@pytest.mark.parametrize("message", [
+    "claude plugin marketplace add zai-org/zai-coding-plugins fails: spawn git ENOENT. Windows, no git allowed",
+    "装用量查询插件报错：Error: Marketplace 'zai-coding-plugins' not found",
+])
+def test_a_failed_usage_plugin_install_gets_the_pages_two_methods(message):
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert result is not None and "claude plugin marketplace add zai-org/zai-coding-plugins" in result.text
+    assert "npx @z_ai/coding-helper" in result.text and "Plugin Marketplace" in result.text

@@ -771,10 +771,41 @@ def context_over(d: Diagnosis, msg: Message) -> None:
           "所以请开一个新会话，或者少发一些内容。")
 
 
+PLUGIN_FAILURE = re.compile(r"\bclaude plugin (install|marketplace)\b|glm-plan-usage|zai-coding-plugins|usage[\s-]query plugin|"
+                            r"用量(查询)?插件", re.I)
+def plugin_install(d: Diagnosis, msg: Message) -> None:
+    """The usage plugin's page: Method A adds the marketplace, then installs (it needs Git); Method B is the helper."""
+    marketplace, install = d.fact("usage.plugin.marketplace"), d.fact("usage.plugin.install")
+    d.fact("usage.plugin.git")
+    path = d.fact("usage.plugin.helper").replace("`", "")
+    helper = d.fact("tool.helper.command")
+    d.say("setup", f"The usage plugin's page, Method A (\"Prerequisite: Git environment is set up\"): first `{marketplace}`, "
+                   f"then `{install}`. Method B, without Git: run `{helper}` and choose {path}.",
+          f"用量插件页面的方法 A（前提：已安装 Git 环境）：先运行 `{marketplace}`，再运行 `{install}`。方法 B（不需要 Git）：运行 "
+          f"`{helper}`，依次选择 {path}。")
+    d.handoff = True
+
+
+HELPER = re.compile(r"coding[\s-]?(tool[\s-]?)?helper|\bchelper\b", re.I)
+KEY_CHANGED = re.compile(r"\b(new|changed?|rotat\w*|regenerat\w*|updated?|old|replaced?|reset)\b.{0,20}\b(api )?(key|token)s?\b|"
+                         r"\b(key|token)\b.{0,20}\b(changed|rotated|regenerated|updated|replaced)\b|换了.{0,6}(key|密钥|令牌)|"
+                         r"(key|密钥).{0,6}(换了|更新了?|改了)|旧的?\s*(key|密钥)", re.I)
+
+
 def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diagnosis | None:
     """The diagnosis for a troubleshooting or tool-setup message, or None when it is not one. A failure that came
     with a new version of their tool is first said to be outside the docs."""
     d = _diagnose(msg, facts, corpus_dir)
+    if "claude-code" in msg.tools and HELPER.search(msg.raw) and KEY_CHANGED.search(msg.ask):
+        if d is None:
+            d = Diagnosis(facts, zh=writes_chinese(msg))
+            d.handoff = True
+        # a new key saved in the Coding Tool Helper reaches Claude Code when the helper loads it there
+        command = d.fact("tool.helper.auth_reload")
+        d.lead("setup", f"The Coding Tool Helper page: `{command}` \"Load[s] the latest plan into Claude Code\": run it "
+                        "after saving a new key in the helper.",
+               f"Coding Tool Helper 页面：`{command}` 的作用是“Load the latest plan into Claude Code”（把最新的套餐配置加载到 "
+               "Claude Code）：在 helper 里保存新 key 之后运行它。")
     if d is not None and msg.china_platform and "scope" not in d.kinds and not any("open.bigmodel.cn" in x for x in d.lines):
         d.lead("scope", CHINA_LEAD["en"], CHINA_LEAD["zh"])
         d.handoff = True
@@ -905,6 +936,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                                             or CONTEXT_OVER.search(msg.raw)):
         stopped_midway(d)  # an answer that ends partway with no error: where the reason is
         return d
+    if msg.usage_query and msg.failing and not (known or msg.http_codes or msg.mcp) and PLUGIN_FAILURE.search(msg.raw):
+        plugin_install(d, msg)  # the plugin's install failed: its two methods, not how to check usage
+        return d
     if msg.usage_query and msg.failing and not (known or msg.http_codes or msg.mcp):
         usage_check(d)
         d.handoff = True
@@ -1031,6 +1065,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     same_window = tool in ("claude-code", "claude-code-ide") and bool(re.search(r"\bsetx\b", msg.raw, re.I)) and bool(
         re.search(r"\bsame (cmd |terminal |command prompt |console |powershell )?(window|session|terminal|cmd)\b|"
                   r"(同一个|原来的?|同个)\s*(cmd )?(窗口|终端|命令行)", msg.raw, re.I))
+    if PLUGIN_FAILURE.search(msg.raw) and msg.failing and not known and not msg.http_codes:
+        plugin_install(d, msg)  # the usage plugin's install: its own page's two methods, not the tool's setup
+        return d
     if not (banned or install_permission or script_on_windows or option_missing or model_switch or key_prompt or same_window or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
