@@ -709,3 +709,34 @@ def test_a_way_to_glm5_on_lite_is_the_general_api(message):
     answer = rules(message)
     assert answer is not None and answer.trace["intent"] == "models"
     assert "api.z.ai/api/paas/v4" in answer.text
+
+
+def test_when_a_new_plan_starts_and_what_happens_to_the_old_ones_days_are_the_upgrade_rules():
+    answer = rules("Two weeks into Lite monthly, I want to jump to Pro today. Do I lose the rest of Lite, and does Pro "
+                   "start now or when Lite ends?")
+    assert answer is not None and re.search(r"immediately", answer.text)
+
+
+@pytest.mark.parametrize("message, store", [
+    ("I bought the plan through the Google Play store and want my money back. Who handles that?", True),
+    ("在苹果 App Store 订阅的 Lite，想退款怎么办？", True),
+    ("Can I get a refund for my Lite plan?", False),
+])
+def test_a_refund_of_a_store_purchase_is_the_distributors(message, store):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "refund"
+    assert ("distributor" in answer.text) == store
+
+
+@pytest.mark.parametrize("message", [
+    "My friend clicked my referral link and then another creator's link before paying. Who gets the credits?",
+    "朋友先点了别人的邀请链接，又点了我的，奖励算谁的？",
+])
+def test_several_inviters_links_get_the_last_touchpoint_rule(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "referral_attribution"
+    assert re.search(r"last valid touchpoint", answer.text)
+
+
+def test_one_link_shared_asks_no_attribution():
+    assert intent("Can my friend use my referral link and get 10% off?") != "referral_attribution"

@@ -894,7 +894,7 @@ RAW = [
     # the fourth labelled probe round: where and whose are no reward rate; own credits are no friend's payment; a
     # how-to names its own task; the term already paid; GLM-5's rate coming down; prices in another currency
     row("邀请返利明细去哪查", "referral_view", {}, [r"Transaction History", r"Your Credit Rewards"], zh=True),
-    row("朋友先点了别人的邀请链接又点了我的，返利算谁的", None),
+    row("朋友先点了别人的邀请链接又点了我的，返利算谁的", "referral_attribution", {}, [r"最后一个有效"], zh=True),
     row("had about 18 USD in credits from inviting two colleagues, today it shows 0. my Pro renewed yesterday", None),
     row("返利发少了，已经过去一个多月了还能申诉吗", "referral_objection", {}, [r"15 天"], zh=True),
     row("Just upgraded to Max. How do I actually get Claude Code to use GLM-5?", "glm5_switch", {}, [r"GLM-5"]),

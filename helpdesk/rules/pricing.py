@@ -102,7 +102,11 @@ def upgrade_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\bhow many times (more|the)\b|\bhow much more (quota|usage|prompts)\b", "几倍", "多少倍", "多少条"):
         return False  # "Lite 升 Pro 到底多几倍额度？": the plans' ratio, not the upgrade rules
     return matches(text, r"\bupgrad", "升级", r"升\s*(到|了)?\s*(pro|max)", "跨档") or (matches(text, r"\b(switch|move|moving|go|going|change|jump)\b.*\bto\b",
-                                                         "换成", "换到", "改成", "转成", "切换到", "换")
+                                                         "换成", "换到", "改成", "转成", "切换到", "换",
+                                                         # "does Max start now or when Lite ends? do I lose my Lite days?"
+                                                         r"\b(start|starts|begin|begins|take effect|kick in)\b.{0,20}\b(now|"
+                                                         r"immediately|right away|when|after|once)\b",
+                                                         r"\blose\b.{0,30}\b(days?|months?|time|rest|remaining)\b")
                                                 and len(s.plans) >= 2)
 
 
@@ -376,11 +380,15 @@ def refund_asked(text: str, s: Slots) -> bool:
         text, r"\b(reverse|undo) (it|this|that)\W*$") and matches(text, r"\b(charged|bought|purchased|paid|subscribed|clicked)\b"))
     return (reversal or matches(text, r"\brefund|money back|reimburse(?!ment)", "退款", "退钱", "把钱退", "退费",
                                 r"钱.{0,4}退回", r"(能|可以|能不能|可不可以)退(吗|不|么|嘛)?\W*$", "退不退")) and not matches(
-        text, r"\b(app store|distributor|third-party|google play|play store)\b")
+        text, r"\bthird-party\b(?! distributor)")
 
 
-@register("refund", When(90, refund_asked), facts=("sub.refund",))
+@register("refund", When(90, refund_asked), facts=("sub.refund", "terms.distributor_cancel", "terms.distributor_policies"))
 def refund(r: Reply, p: Parsed) -> str:
+    store = distributor_line(r, p)  # bought in an app store: the terms send its refund to the distributor's policies
+    if store:
+        return store + (" 文档没有写出应用商店的退款规则；请按该商店的退款流程申请。" if p.language == "zh" else
+                        "The docs don't give the store's own refund rules; ask through the store's refund process.")
     r.fact("sub.refund")
     own_charge = bool(ACCOUNT_MATTER.search(p.text))  # "charged twice, I want a refund": their charge comes first
     if p.language == "zh":

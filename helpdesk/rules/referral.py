@@ -102,6 +102,25 @@ def referral_withdraw(r: Reply, p: Parsed) -> str:
             "purchases: GLM Coding Plan subscriptions, resource packs, feature extensions and API calls.")
 
 
+def attribution_asked(text: str, s: Slots) -> bool:
+    """"My friend clicked my link and a YouTuber's before paying: who gets the credits?": several inviters' links."""
+    return matches(text, r"\b(two|both|several|multiple|many|different|another|other|someone else'?s?) (referral |invite |"
+                         r"invitation )?(links?|codes?)\b|\b\w+'s (referral |invite |invitation )?links?\b(?<!\bmy link)|\blinks? (and|&) (some|another|a)\b|\b(and|also|AND) (some|a|another) \w+'?s? "
+                         r"(referral |invite )?link\b|\b(credit|credits|reward|rewards|bonus) went to (someone|somebody|another)",
+                   r"(两个|多个|好几个|别人的|其他人的|另一个)(邀请|推荐)?(链接|邀请码)", r"(积分|奖励|返利).{0,6}(给了|归了|到了)(别人|其他人)") and matches(
+        text, r"\b(who|whose|which)\b|\bgets?\b|\bwent to\b|\bcredit(ed|s)?\b", "谁", "哪个", "算谁", "归谁", "给谁", "别人")
+
+
+@register("referral_attribution", When(-3, attribution_asked, group=REFERRAL), facts=("ref.last_touchpoint",))
+def referral_attribution(r: Reply, p: Parsed) -> str:
+    r.fact("ref.last_touchpoint")
+    if p.language == "zh":
+        return ("活动规则写明：如果好友点击了多个邀请链接，奖励归最后一个有效触达的邀请人（the last valid touchpoint inviter）。"
+                "某个订单的归属有疑问，请联系客服。")
+    return ("The campaign rules: \"If friend clicks multiple links, reward goes to the last valid touchpoint inviter\": the "
+            "credits go to whoever's link your friend used last. Z.ai support can check a particular order.")
+
+
 def view_asked(text: str, s: Slots) -> bool:
     """"Where exactly can I see the credits I earned?", "返利在哪看": where they are shown, whatever the story says of
     the friend's payment."""
