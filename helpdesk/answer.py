@@ -97,10 +97,11 @@ def retrieve(query: str, settings: Settings, retriever: Retriever, prefer: tuple
 def offline_from(query: str, passages: list[Passage], confidence: float, off_topic: bool,
                  settings: Settings, embedder: Embedder, language: str = "en", phrases: tuple[str, ...] = (),
                  named: tuple[str, ...] = ()) -> Answer:
-    """The extractive answer; an abstention when the evidence is too weak, unless the top passage is on the page of
-    what the message names (its tool, its MCP server): that page is then quoted, hedged as the closest it says."""
-    if not passages or confidence < settings.abstain_threshold and (
-            off_topic or passages[0].chunk.doc_id not in named):
+    """The extractive answer; an abstention when the evidence is too weak: below the threshold for an ask the corpus
+    does not know (off-topic), below the lower floor for one it does, unless the top passage is on the page of what the
+    message names (its tool, its MCP server). Above those, a weak answer is hedged as the closest the docs say."""
+    if not passages or confidence < settings.abstain_threshold and off_topic or (
+            confidence < settings.abstain_floor and passages[0].chunk.doc_id not in named):
         return abstain(settings, off_topic=off_topic, confidence=confidence, language=language)
     text, used = compose(query, passages, embedder, settings, phrases)
     if not text:

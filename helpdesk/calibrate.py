@@ -71,6 +71,34 @@ def fit(samples: list[tuple[Evidence, str]]) -> tuple[float, float, float, Score
     return best
 
 
+REFUSAL_COST = 3.0  # a refused answerable question, against a hedged unanswerable one (which still says so, with a person)
+
+
+def floor_score(samples: list[tuple[Evidence, str]], vocabulary: float, support: float, threshold: float, floor: float,
+                off_topic: list[bool]) -> Score:
+    """Answered and refused rates when an off-topic ask needs `threshold` and any other ask only `floor`."""
+    answered = [not (e.confidence(vocabulary, support) < threshold and off or e.confidence(vocabulary, support) < floor)
+                for (e, _), off in zip(samples, off_topic)]
+    labels = [label for _, label in samples]
+    return Score(sum(a for a, l in zip(answered, labels) if l == "answer") / (labels.count("answer") or 1),
+                 sum(not a for a, l in zip(answered, labels) if l == "abstain") / (labels.count("abstain") or 1))
+
+
+def fit_floor(samples: list[tuple[Evidence, str]], vocabulary: float, support: float, threshold: float,
+              off_topic: list[bool], refusal_cost: float = REFUSAL_COST) -> tuple[float, Score]:
+    """The floor below the threshold that best trades refusals of answerable asks (weighted) against hedged answers to
+    unanswerable ones; ties keep the higher floor."""
+    values = sorted({round(e.confidence(vocabulary, support), 3) for e, _ in samples if
+                     e.confidence(vocabulary, support) <= threshold} | {threshold})
+    best = None
+    for floor in values:
+        result = floor_score(samples, vocabulary, support, threshold, floor, off_topic)
+        value = refusal_cost * result.answer_recall + result.abstain_recall
+        if best is None or value >= best[0] - 1e-9:
+            best = (value, floor, result)
+    return best[1], best[2]
+
+
 def off_topic_score(samples: list[tuple[Evidence, str]], kinds: list[str], vocabulary: float, closeness: float
                     ) -> float:
     """Balanced accuracy of the off-topic wording: off-topic rows called off-topic, answerable rows not."""
@@ -117,6 +145,14 @@ def main(argv: list[str] | None = None) -> int:
           f"(answered {current.answer_recall:.2f}, refused {current.abstain_recall:.2f})")
     print(f"best fit: vocabulary {vocabulary} support {support} threshold {threshold}: balanced accuracy "
           f"{best.balanced:.3f} (answered {best.answer_recall:.2f}, refused {best.abstain_recall:.2f})")
+    off = [e.vocabulary < settings.off_topic_vocabulary or e.closeness < settings.off_topic_closeness for e, _ in samples]
+    floor, fitted_floor = fit_floor(samples, settings.abstain_vocabulary_weight, settings.abstain_support_weight,
+                                    settings.abstain_threshold, off)
+    now_floor = floor_score(samples, settings.abstain_vocabulary_weight, settings.abstain_support_weight,
+                            settings.abstain_threshold, settings.abstain_floor, off)
+    print(f"floor for asks that are not off-topic (a refusal counted {REFUSAL_COST:g}x a hedged answer): current "
+          f"{settings.abstain_floor} (answered {now_floor.answer_recall:.2f}, refused {now_floor.abstain_recall:.2f}); "
+          f"best fit {floor} (answered {fitted_floor.answer_recall:.2f}, refused {fitted_floor.abstain_recall:.2f})")
     kinds = [kind_of(row) for row in rows]
     now = off_topic_score(samples, kinds, settings.off_topic_vocabulary, settings.off_topic_closeness)
     vocabulary_cut, closeness_cut, fitted = fit_off_topic(samples, kinds)

@@ -156,7 +156,13 @@ class Settings:
 
     # Abstention: fitted on tests/data/abstention_labelled.jsonl by `python -m helpdesk.calibrate` (see abstain.py)
     abstain_threshold: float = variable(
-        "HELPDESK_ABSTAIN_THRESHOLD", 0.391, "confidence below which the bot says the docs do not answer (fitted)")
+        "HELPDESK_ABSTAIN_THRESHOLD", 0.391, "confidence below which an ask the corpus does not know is refused (fitted)")
+    # An ask the corpus knows (not off-topic) is refused only below this floor: between it and the threshold the
+    # offline answer is the closest passage, said to be so, with a person (the hedge below). Fitted by
+    # `python -m helpdesk.calibrate` counting a refused answerable question three times a hedged unanswerable one: the
+    # hedge still tells that subscriber the docs don't answer it and offers a person; a refusal gives the other nothing.
+    abstain_floor: float = variable(
+        "HELPDESK_ABSTAIN_FLOOR", 0.355, "confidence below which even an on-topic ask gets no answer (fitted)")
     # Between the abstention threshold and this, an offline answer is the closest passage, said to be so, with a person
     # to ask: on the development sets every answer in that band still passed with the lead (it adds words, removes none).
     hedge_below: float = variable(

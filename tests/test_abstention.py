@@ -60,3 +60,22 @@ def test_pasted_material_never_makes_a_question_off_topic(helpdesk, real_setting
     pasted = ask + "\n```\n[2026-05-18 08:07:17] DEBUG xyzzy frobnicate quux 0x7f3a 443 ECONNRESET lorem ipsum\n```"
     plain, noisy = helpdesk.answer(ask), helpdesk.answer(pasted)
     assert plain.route != "abstain" and noisy.route != "abstain", noisy.text
+
+
+def test_the_floor_for_known_asks_is_the_cost_weighted_fit(helpdesk, real_settings):
+    """An ask the corpus knows is refused only below the floor: the fit counts a refused answerable question three
+    times a hedged unanswerable one. At the defaults almost every answerable labelled question is answered, off-topic
+    ones are still all refused, and the default is what `python -m helpdesk.calibrate` fits (0.355 measured)."""
+    from helpdesk.calibrate import fit_floor, floor_score
+    s = real_settings
+    rows = load() + load(REAL_LABELLED)
+    samples = collect(helpdesk, rows)
+    off = [e.vocabulary < s.off_topic_vocabulary or e.closeness < s.off_topic_closeness for e, _ in samples]
+    now = floor_score(samples, s.abstain_vocabulary_weight, s.abstain_support_weight, s.abstain_threshold,
+                      s.abstain_floor, off)
+    assert now.answer_recall >= 0.93 and now.abstain_recall >= 0.5, now
+    floor, _ = fit_floor(samples, s.abstain_vocabulary_weight, s.abstain_support_weight, s.abstain_threshold, off)
+    assert abs(floor - s.abstain_floor) < 0.02, floor
+    refused = [row["question"] for (e, _), row, o in zip(samples, rows, off) if kind_of(row) == "off-topic" and not (
+        e.confidence(s.abstain_vocabulary_weight, s.abstain_support_weight) < s.abstain_threshold and o)]
+    assert refused == [], refused
