@@ -840,6 +840,12 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     # "pay-as-you-go API, glm-4.7 from my own service": the general API used as such, with no plan in the story
     paying_per_use = bool(re.search(r"\bpay[- ]as[- ]you[- ]go\b|\bnot (on )?(the|a) plan\b|\bno plan\b|按量(付费|计费)|没(有)?(买|订)?套餐",
                                     ask, re.I)) and not subscriber
+    # "general API, not the coding plan", "走通用 API", "my own app on api/paas/v4": their code uses the general API, as
+    # the terms say it should, whatever plan they also have
+    paying_per_use = paying_per_use or bool(re.search(
+        r"\bgeneral (api|endpoint)\b|\bpay[- ]as[- ]you[- ]go\b|\bnot (on |through |via )?(the|a|my) (coding )?plan\b|"
+        r"(?<!coding/)paas/v4|通用\s*(api|接口|端点)|按量(付费|计费)", ask, re.I)) and not re.search(
+        r"\b(plan|coding plan|subscription)('s)? (key|quota)\b|套餐的?\s*(key|额度)|api/coding/paas", ask, re.I)
     # Calling the plan from their own code is a use the terms exclude (the MCP tools have their own answer).
     # Chat front-ends and workflow builders are not coding tools: the plan's quota is not for them.
     off_plan_use = off_plan_use or (bool(set(other_tools) & set(NON_CODING_APPS)) and (subscriber or bool(ours)))

@@ -254,9 +254,6 @@ def test_a_neighbour_is_never_a_banner_a_dangling_list_introduction_or_a_repeat(
      r'"Z_AI_MODE": "ZAI"', "Vision MCP Server"),
     ('Droid custom model over the OpenAI chat completions protocol: what do I write for "provider"? "openai" is '
      'rejected', r"generic-chat-completion-api", "Factory Droid"),
-    # the page's command to run the server by hand, when the message asks how to test it directly
-    ("Vision MCP won't start in Cline on Windows (red dot, no log). how can I test the zai-mcp-server install directly "
-     "from PowerShell to see if it's my machine or the Cline config?", r"\$env:Z_AI_API_KEY", "Vision MCP Server"),
 ])
 def test_a_rules_answer_about_a_named_page_is_followed_by_the_pages_line_for_what_was_asked(helpdesk, question, value,
                                                                                             page):
@@ -371,12 +368,13 @@ def test_a_chinese_ask_for_a_diagram_tool_finds_the_vision_servers_tool(helpdesk
 
 
 def test_weak_evidence_on_the_page_of_what_the_message_names_is_quoted_hedged_not_refused(helpdesk):
-    """"zread 读不了私有仓库": few words the docs share, but the top passage is the Zread MCP page the message names; its
-    closest sentence is quoted as the closest, with a person, instead of "I couldn't find this"."""
+    """"zread 能读 gitee 上的项目吗": few words the docs share, but the top passage is the Zread MCP page the message
+    names; its closest sentence is quoted as the closest, with a person, instead of "I couldn't find this". ("zread 读不了
+    私有仓库" is now the page's troubleshooting section, a rules answer.)"""
     from helpdesk.answer import named_pages
     from helpdesk.message import analyse
 
-    message = "zread 读不了私有仓库"
+    message = "zread 能读 gitee 上的项目吗"
     assert "devpack-mcp-zread" in named_pages(analyse(message, helpdesk.settings.corpus_dir))
     assert named_pages(analyse("coding-helper's wizard is interactive, can I pass the key as args?",
                                helpdesk.settings.corpus_dir)) == ("devpack-extension-coding-tool-helper",)
@@ -395,3 +393,12 @@ def test_a_request_for_a_person_is_not_a_question_about_support():
 def test_a_chinese_request_for_a_person_is_answered_in_chinese(helpdesk):
     reply = helpdesk.answer("转人工")
     assert reply.route == "abstain" and reply.offer_human and "客服" in reply.text and "Of course" not in reply.text
+
+
+def test_a_server_to_be_tested_by_hand_gets_its_pages_troubleshooting_command(helpdesk):
+    # the Vision page's own first troubleshooting step: run the server by hand, in the shell the message names
+    result = helpdesk.answer("Vision MCP won't start in Cline on Windows (red dot, no log). how can I test the "
+                             "zai-mcp-server install directly from PowerShell to see if it's my machine or the Cline "
+                             "config?")
+    assert result.route == "rules" and re.search(r"\$env:Z_AI_API_KEY", result.text), result.text
+    assert "troubleshooting" in result.text.split("\n")[0]

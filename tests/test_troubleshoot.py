@@ -824,3 +824,27 @@ def test_a_failed_usage_plugin_install_gets_the_pages_two_methods(message):
     result = answer_rules(message, [], SETTINGS, facts=FACTS)
     assert result is not None and "claude plugin marketplace add zai-org/zai-coding-plugins" in result.text
     assert "npx @z_ai/coding-helper" in result.text and "Plugin Marketplace" in result.text
+
+
+@pytest.mark.parametrize("message, must", [
+    ('{"error":{"code":"1214","message":"Invalid user_id parameter. Please check the documentation"}} with user_id "a1"',
+     r"6–128 characters"),
+    ('调用报错 {"error":{"code":"1214","message":"top_p参数非法。请检查文档。"}}', r"`top_p` \(number\)"),
+])
+def test_a_parameter_an_error_names_gets_the_api_references_line(message, must):
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert result is not None and re.search(must, result.text), result
+    assert "Chat Completion" in result.text.rsplit("(", 1)[-1] or "Chat Completion" in result.text
+
+
+@pytest.mark.parametrize("message", [
+    "Spring Boot service calling glm-4.7 on the general API, not the coding plan. Which Maven artifact is the SDK?",
+    "用 openai python sdk 走通用 API 调 glm-4.7，我也有 Lite 套餐。怎么关掉 thinking？",
+])
+def test_ones_own_code_on_the_general_api_is_no_off_plan_use(message):
+    assert not analyse(message, SETTINGS.corpus_dir).off_plan_use
+
+
+def test_ones_own_code_on_the_plans_key_is_still_off_plan_use():
+    assert analyse("Can I use my coding plan key in my own Python script on the general API?",
+                   SETTINGS.corpus_dir).off_plan_use

@@ -712,7 +712,7 @@ def enforcement_terms(d: Diagnosis) -> None:
           "这需要联系 Z.ai 客服。")
 
 
-def _error_meaning(d: Diagnosis, msg: Message) -> None:
+def _error_meaning(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> None:
     business = [e for e in msg.errors if e.kind == "business"]
     for error in business[:2]:
         fact_id = f"error.{error.code}"
@@ -723,6 +723,11 @@ def _error_meaning(d: Diagnosis, msg: Message) -> None:
                   + f" means: \"{meaning}\" (the API's error-code page).",
                   f"错误码 {error.code}" + (f"（你收到的是：“{said}”）" if said else " ")
                   + f"的含义，API 错误码页面原文：“{meaning}”。")
+            field = PARAMETER_NAMED.search(error.said or "")
+            line = parameter_line(corpus_dir, next(g for g in field.groups() if g)) if field else None
+            if line:  # "Invalid user_id parameter": what the API reference says of that parameter
+                d.fact("api.parameters")
+                d.say("error", f"The API reference on that parameter: {line}", f"API 参考文档对这个参数的说明（原文）：{line}")
     if business:
         return
     for code in [c for c in msg.http_codes if c in EXPLAINED_HTTP][:1]:
@@ -740,6 +745,26 @@ def _error_meaning(d: Diagnosis, msg: Message) -> None:
             listed_zh = "；".join(f"“{r}”（“{s.rstrip('.')}”）" for r, s in reasons)
             d.say("http", f"HTTP {code} can mean any of: {listed}. The business code in the error body says which.",
                   f"HTTP {code} 可能是以下任一情况（错误码页面原文）：{listed_zh}。具体是哪一种，看错误内容里的业务错误码。")
+
+
+# The parameter an error names: "Invalid count parameter", "Invalid `tools` parameter", "temperature参数非法"
+PARAMETER_NAMED = re.compile(r"\binvalid `?(\w+)`? parameter\b|\b(\w+)\s*参数(非法|无效|错误|有误)", re.I)
+
+
+@lru_cache(maxsize=64)
+def _parameter_lines(path: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines()
+                 if re.match(r"^\s*- `[\w-]+` \(", line))
+
+
+def parameter_line(corpus_dir: Path | None, name: str) -> str | None:
+    """The API reference's line for a request parameter ("- `user_id` (string): Unique ID for the end user, 6–128
+    characters..."), its first occurrence, without the list dash."""
+    page = Path(corpus_dir) / "api-reference-chat-completion.md" if corpus_dir else None
+    if not name or page is None or not page.is_file():
+        return None
+    line = next((ln for ln in _parameter_lines(str(page)) if ln.startswith(f"- `{name}` (")), None)
+    return line[2:] if line else None
 
 
 MODEL_MISSING = re.compile(r"unknown model|model (is )?not (found|available|supported)|model does not exist|"
@@ -948,7 +973,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         return d
     if msg.mcp and not model_missing:  # an MCP server's setup: its page's values; anything else is retrieval's
         if known:
-            _error_meaning(d, msg)  # "vision fails with 1210": what the code means comes first
+            _error_meaning(d, msg, corpus_dir)  # "vision fails with 1210": what the code means comes first
         if "1113" in known or balance:  # "do the MCP tools need a separate top-up?": they come with every plan
             d.fact("mcp.all_plans")
             d.fact("mcp.no_other_access")
@@ -1076,7 +1101,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                       and (msg.subscriber or msg.names_zai))):
         return None
 
-    _error_meaning(d, msg)
+    _error_meaning(d, msg, corpus_dir)
     if over_context:
         context_over(d, msg)
     if unknown_codes and not known:
