@@ -740,3 +740,36 @@ def test_several_inviters_links_get_the_last_touchpoint_rule(message):
 
 def test_one_link_shared_asks_no_attribution():
     assert intent("Can my friend use my referral link and get 10% off?") != "referral_attribution"
+
+
+@pytest.mark.parametrize("message", [
+    "I'm on Lite and also pay-as-you-go for a side project. Do we additionally pay for storing the cache per hour?",
+    "We'd like to try the GLM Slide/Poster Agent for sales decks. What's its price?",
+])
+def test_the_price_of_something_else_than_the_plan_is_no_plan_price(message):
+    assert intent(message) != "plan_price"
+
+
+def test_the_plans_own_price_is_still_asked_beside_other_words():
+    assert intent("What's the price of the Pro plan per month?") == "plan_price"
+
+
+def test_a_subscription_moved_to_a_new_account_is_the_one_account_rule_not_an_upgrade():
+    answer = rules("I bought Max annual on my personal account. Can you move my remaining Max subscription over to my "
+                   "new work account?")
+    assert answer is not None and answer.trace["intent"] == "personal_plan" and "tied to" in answer.text
+
+
+def test_glm5_not_used_after_an_upgrade_in_chinese_is_set_by_hand():
+    answer = rules("升级到 Max 了，Max 不是支持 GLM-5 吗，为什么 claude code 里还是 4.7？是不是默认自动切到 5 了")
+    assert answer is not None and answer.trace["intent"] == "glm5_switch" and "手动" in answer.text
+
+
+def test_one_prompt_or_a_dozen_in_chinese_is_what_a_prompt_counts():
+    answer = rules("Pro 用户，Claude Code 一个任务来回调了二十几次工具，这算 1 次 prompt 还是二十几次？")
+    assert answer is not None and answer.trace["intent"] == "model_calls" and re.search(r"15.20", answer.text)
+
+
+def test_a_per_million_token_price_written_yi_bai_wan_is_the_api_price():
+    answer = rules("Pro 额度用完了，想临时走通用 API，glm-4.7 输出 token 多少钱一百万？")
+    assert answer is not None and answer.trace["intent"] == "api_cost" and "2.20" in answer.text

@@ -276,10 +276,11 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             # "Just upgraded to Max. How do I get Claude Code to use GLM-5?": a how-to names its own task; the story
             # before it ("upgraded") is what happened, not what is asked
             parsed = only
-        elif only.intent is not None and only.intent != parsed.intent and parsed.intent in TOOL_INTENTS and self_contained(
-                msg.questions) and not fires(parsed.intent, only.text, only.slots):
+        elif only.intent is not None and only.intent != parsed.intent and parsed.intent in (*TOOL_INTENTS, *TOLD_NOT_ASKED) \
+                and self_contained(msg.questions) and not fires(parsed.intent, only.text, only.slots):
             # "What is the max context length of GLM-5 on the coding plan endpoint? Claude Code keeps auto-compacting":
-            # the question's own intent; the tool its story names makes no endpoint question of it
+            # the question's own intent; the tool its story names makes no endpoint question of it, nor does "I won't
+            # upgrade to Pro" make one of "Lite 什么时候能用 GLM-5？"
             parsed = only
         elif only.intent is None and parsed.intent not in (None, *COMPLAINT_INTENTS) and self_contained(msg.questions):
             # "Max user, 1600 prompts/5h is plenty. Is there a mode that plans before it edits code? How do I turn it

@@ -29,9 +29,17 @@ NOT_A_SUBSCRIPTION = re.compile(r"\b(request|requests|task|tasks|stream|streamin
                                 r"update|updates|release|build|extension|plugin|cli|app|mcp)\b|降级(到|回)?\s*v?\d")
 
 
+# Priced things that are not the plan: the API's cache and tokens, its agents and tools, images and video
+OTHER_PRICED = (r"\b(cach(e|ed|ing)|storage|storing|per (hour|gb|call|use|image|video|search|page)|agents?|translation|"
+                r"glm-image|cogview|cogvideo\w*|slides?|posters?|asr|speech|web search tool)\b|缓存|存储|智能体|翻译|生图|图片生成|视频生成")
+
+
 def price_asked(text: str, s: Slots) -> bool:
     """The plan's price, or a monthly dollar figure ("is it $3 a month?"); a token count makes it an API question."""
     plan = s.plans or matches(text, r"\b(coding plan|subscription|plan)\b", "套餐")
+    if matches(text, OTHER_PRICED) and not matches(text, r"\b(lite|pro|max)\b( plan)?('s)? (price|cost)|\b(price|cost) of (the )?"
+                                                         r"(lite|pro|max|plan|subscription)\b"):
+        return False  # "do we pay for storing the cache?", "the Slide Agent's price?": another product's price
     if matches(text, COST) and plan and not s.tokens and not asks_of_it(text):  # not "can I pause Pro, same price?"
         return True
     return matches(text, r"\$\s?\d|\b\d+(\.\d+)?\s?(usd|dollars?)\b") and matches(text, r"\b(a|per|/) ?month\b|\bmonthly\b")
@@ -107,7 +115,7 @@ def upgrade_asked(text: str, s: Slots) -> bool:
                                                          r"\b(start|starts|begin|begins|take effect|kick in)\b.{0,20}\b(now|"
                                                          r"immediately|right away|when|after|once)\b",
                                                          r"\blose\b.{0,30}\b(days?|months?|time|rest|remaining)\b")
-                                                and len(s.plans) >= 2)
+                                                and len(s.plans) >= 2 and (len(set(s.plans)) >= 2 or len(set(s.cycles)) >= 2))
 
 
 UPGRADE = group("upgrade", 30, upgrade_asked)  # "How do I upgrade Claude Code?" names no plan: no rule
@@ -609,7 +617,10 @@ def sharing_asked(text: str, s: Slots) -> bool:
                   r"screens?|urls?|snippets?|transcripts?|logs?|threads?)\b|(分享|共享)(了)?(一个|这个)?(会话|链接|对话|屏幕)", " ", text)
     return matches(text, rf"\b({OTHER_PERSON})\b.{{0,30}}\b(use|uses|using|share|access)\b|\btransfer\w* (my |the |a )?(plan|"
                          r"subscription)\b|\b(plan|subscription)\b.{0,20}\bto (another|a different|someone else'?s?) (account|person|"
-                         r"user)\b", r"(套餐|订阅|包年|包月|包季).{0,10}(转让|转移|过户)") or matches(
+                         r"user)\b", r"(套餐|订阅|包年|包月|包季).{0,10}(转让|转移|过户)",
+                         r"\b(move|transfer|migrate|switch)\w*\b.{0,60}\b(plan|subscription)\b.{0,40}\b(to|onto|into) (the|a|my|our) "
+                         r"((new|other|work|company|different|second|business|team) ){1,2}account\b",
+                         r"(套餐|订阅).{0,12}(转|迁|移)(到|至)?(新|另一个|公司|工作)的?(账号|账户)") or matches(
         text, r"\b(teams?|seats?|(multiple|several|many|two|three|\d+) (people|users|developers|devs|engineers|"
               r"persons)|share (my|the|a|one|1|it|an|our) ?(plan|subscription|account|key)?|coworkers?|colleagues?)\b",
         "团队", "多人", "共享", "合租", "合用", "合买", "共用", "轮流用", "借给", rf"({OTHER_PERSON_ZH}).{{0,4}}(想|要|能|可以)?(用|使用)(我的)",

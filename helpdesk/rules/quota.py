@@ -111,7 +111,8 @@ def model_calls_asked(text: str, s: Slots) -> bool:
         r"\brequest (count|numbers?)\b.{0,40}\b(doesn'?t|don'?t|not|never) (match|add up|agree)|\brequests?\b.{0,30}\b(more|higher) "
         r"than (the )?(prompts?|quota)\b", r"请求(数|次数|数量).{0,12}(不一致|对不上|不一样|不符|不对|差很多)",
         r"(一次|一个)\s*(prompt|提示).{0,6}(怎么|如何)(算|计算|计)", r"(prompt|提示)(次数)?.{0,4}(怎么|如何)(算|计算|计)",
-        r"(prompt|提示|对话轮次).{0,12}(计量|计费|计次)|按.{0,8}(prompt|提示|对话轮次).{0,6}(计量|计费|计算)")
+        r"(prompt|提示|对话轮次).{0,12}(计量|计费|计次)|按.{0,8}(prompt|提示|对话轮次).{0,6}(计量|计费|计算)",
+        r"算\s*(1|一)\s*次\s*(prompt|提示)?.{0,6}还是", r"\b(one|1|a single) prompt or (\d+|several|many|multiple|a dozen)\b")
 
 
 def token_allowance_asked(text: str, s: Slots) -> bool:
@@ -404,7 +405,8 @@ def grandfathering(r: Reply, p: Parsed) -> str:
 # read it too: "upgraded for GLM-5 but it still shows glm-4.7" is no upgrade question)
 GLM5_NOT_SHOWN = (r"\b(only see|don'?t see|do not see|can'?t see|cannot see|not see|missing|where is|doesn'?t (show|appear)|"
                   r"not (showing|shown|listed)|still (shows?|showing|says|uses?|using|on) (glm-?4))\b", "看不到", "没有 ?glm-5",
-                  "找不到", r"(还是|仍然|依然).{0,6}glm-?4")
+                  "找不到", r"(还是|仍然|依然).{0,6}glm-?4", r"(还是|仍然|依然).{0,8}(?<![\d.])4\.[5-7]",
+                  r"(自动|默认).{0,4}(切|换)(到|成)\s*(glm-?)?5")
 
 
 def glm5_missing_asked(text: str, s: Slots) -> bool:

@@ -31,7 +31,7 @@ def api_cost_asked(text: str, s: Slots) -> bool:
         (s.glm5 and matches(text, r"\bapi\b") and matches(text, COST))
         or (s.tokens and (s.api_model or matches(text, COST)))
         or (s.api_model and matches(text, r"\b(per (1m|million|mtok)|million tokens|per token|api price|api pricing|"
-                                          r"input price|output price)\b", "每百万", r"百万\s?tokens?",
+                                          r"input price|output price)\b", "每百万", r"百万\s?tokens?", r"tokens?.{0,8}(一|每)百万",
                                     r"\bapi\s?(的)?\s?(价格|费用|收费|定价|单价)", "输入价格", "输出价格")))
 
 
