@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 import re
 import time
+from pathlib import Path
 from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from helpdesk.embedding import Embedder
 from helpdesk.extractive import (FILE_VALUE, MODEL_PICKER, PROMOTION, VARIABLE_VALUE, VERSION_VALUE, asks_for, compose,
-                                 composed, quoted_phrases)
+                                 composed, identifier_pages, named_identifiers, quoted_phrases)
 from helpdesk.message import MCP_SERVERS, TOPIC_ZH, Message, analyse
 from helpdesk.query import preferred_docs, retrieval_query
 from helpdesk.retrieval import Retriever, terms, translate
@@ -115,10 +116,11 @@ EXTENSIONS = ((re.compile(r"coding[\s-]?(tool[\s-]?)?helper|\bchelper\b", re.I),
               (re.compile(r"glm-plan-usage|usage[\s-]query plugin", re.I), "devpack-extension-usage-query-plugin"))
 
 
-def named_pages(msg: Message) -> tuple[str, ...]:
+def named_pages(msg: Message, corpus_dir: Path | None = None) -> tuple[str, ...]:
     """The pages of the tools, MCP servers and plan extensions the message names."""
     return tuple(msg.tool_docs) + tuple(MCP_SERVERS[m][1] for m in msg.mcp) + tuple(
-        doc for pattern, doc in EXTENSIONS if pattern.search(msg.ask))
+        doc for pattern, doc in EXTENSIONS if pattern.search(msg.ask)) + (
+        identifier_pages(msg.ask, str(corpus_dir)) if corpus_dir else ())
 
 
 def introduced(result: Answer, msg: Message) -> Answer:
@@ -161,11 +163,11 @@ def answer_offline(question: str, history: Sequence[dict], settings: Settings, r
                    message: Message | None = None) -> Answer:
     msg = message or analyse(question, settings.corpus_dir)
     query = retrieval_query(msg, history, FOLLOW_UP_WORDS)
-    phrases = quoted_phrases(msg.ask)
+    phrases = quoted_phrases(msg.ask) + named_identifiers(msg.ask, str(settings.corpus_dir))
     passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg), phrases)
     off_topic = off_topic and not msg.on_topic
     result = framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder, msg.language,
-                                 phrases, named_pages(msg)), msg, settings)
+                                 phrases, named_pages(msg, settings.corpus_dir)), msg, settings)
     result = introduced(hedged(result, msg, settings), msg)
     return _traced(result, query=query, passages=[p.chunk.id for p in passages],
                    ranked=[p.chunk.doc_id for p in passages], message=msg.summary())
@@ -294,11 +296,12 @@ def answer_stream(helpdesk: Helpdesk, question: str, history: Sequence[dict] = (
     condensed, rewrite_error = condense_noted(asked, history, settings, helpdesk.model)  # noted on the answer
     query = retrieval_query(msg, history, FOLLOW_UP_WORDS) if condensed == asked else condensed
     retriever = helpdesk.retriever()
-    phrases = quoted_phrases(msg.ask)
+    phrases = quoted_phrases(msg.ask) + named_identifiers(msg.ask, str(settings.corpus_dir))
     passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg), phrases)
     off_topic = off_topic and not msg.on_topic
     offline = _traced(introduced(hedged(framed(offline_from(query, passages, confidence, off_topic, settings,
-                                                            retriever.embedder, msg.language, phrases, named_pages(msg)),
+                                                            retriever.embedder, msg.language, phrases,
+                                                            named_pages(msg, settings.corpus_dir)),
                                                msg, settings), msg,
                                          settings), msg), query=query,
                       passages=[p.chunk.id for p in passages], ranked=[p.chunk.doc_id for p in passages],

@@ -187,6 +187,7 @@ RESTATEMENT = re.compile(r"^[\s*_]*(issue|problem|symptom|error|question|q)[\s*_
 
 # A unit shaped like a section's name: no sentence punctuation and a few words, or a restated problem.
 _LABEL_END = re.compile(r"[.!?。！？:：)]\s*$")
+LONG_LIST = 8  # a list with more items than this is a reference, not one answer: its item asked for stands alone
 LABEL_FOLLOW = 7  # the label, "Solutions:" and up to five steps
 
 
@@ -244,6 +245,30 @@ def quoted_phrases(message: str) -> tuple[str, ...]:
     return tuple(p for p in (plain(f) for f in found) if len(p.split()) >= 3)
 
 
+@lru_cache(maxsize=4)
+def documented_identifiers(corpus_dir: str) -> frozenset[str]:
+    """The snake_case names the docs write as code (`do_sample`, `request_id`, `search_domain_filter`)."""
+    found: set[str] = set()
+    for path in sorted(Path(corpus_dir).glob("*.md")):
+        found.update(m.lower() for m in re.findall(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`", path.read_text(encoding="utf-8")))
+    return frozenset(found)
+
+
+def named_identifiers(message: str, corpus_dir: str) -> tuple[str, ...]:
+    """The documented parameters a message names ("it also has do_sample: false in it"): like a phrase copied from a
+    screen, the passage and the line that hold the name are about what was asked."""
+    known = documented_identifiers(corpus_dir)
+    return tuple(dict.fromkeys(plain(name) for name in re.findall(r"(?<![\w.])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w])",
+                                                                   message.lower()) if name in known))
+
+
+def identifier_pages(message: str, corpus_dir: str) -> tuple[str, ...]:
+    """The pages that write a parameter the message names as code: pages of what the message names."""
+    names = {name.replace(" ", "_") for name in named_identifiers(message, corpus_dir)}
+    return tuple(path.stem for path in sorted(Path(corpus_dir).glob("*.md")) if names and any(
+        f"`{name}`" in path.read_text(encoding="utf-8") for name in names))
+
+
 # Three-letter words that say nothing about a topic; the others ("key", "set", "url", "mcp", "cli") do
 _SHORT_COMMON = frozenset("the and for you can how use get not are was has any all our its but who why one own too "
                           "did his her may let now new out see way yes off per via etc lol pls".split())
@@ -294,7 +319,8 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settin
     value = settings.extractive_value_bonus
     # the words the subscriber copied from a screen ("the Context Window Size box"): the unit that holds them is about
     # that setting, and its value is the one they need, whatever else their message describes
-    copied = any(phrase in plain(unit.text) for phrase in phrases)
+    held = sum(phrase in plain(unit.text) for phrase in phrases)  # the more of them a line holds, the more it is about
+    copied = held > 0
     if wanted and (copied or any(p.search(unit.text) for p in wanted)) and not _label(unit):  # a title holds no value
         bonus += value
     elif wanted:
@@ -308,7 +334,7 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settin
     if RESTATEMENT.match(unit.text):
         bonus -= value
     if copied:
-        bonus += value
+        bonus += value * held
     if FOR_SUBSCRIBERS.match(unit.text) and unit.passage == 0:  # on the page retrieval put first, never pulling another in
         bonus += value / 2
     if plain(unit.text) in boilerplate(str(settings.corpus_dir)):
@@ -429,13 +455,19 @@ def composed(question: str, passages: list[Passage], embedder: Embedder, setting
         start = lead.order
         while start > 0 and same_passage[start - 1].is_item:
             start -= 1
-        if start > 0 and _introduces_list(same_passage[start - 1]):
-            add(same_passage[start - 1])
-        for unit in same_passage[start:]:
-            if unit in chosen:
-                continue
-            if not unit.is_item or not add(unit):
-                break
+        end = lead.order
+        while end + 1 < len(same_passage) and same_passage[end + 1].is_item:
+            end += 1
+        if end - start + 1 > LONG_LIST:
+            pass  # a long list (an API's parameters, a tool's options): the item asked about, not the ones before it
+        else:
+            if start > 0 and _introduces_list(same_passage[start - 1]):
+                add(same_passage[start - 1])
+            for unit in same_passage[start:]:
+                if unit in chosen:
+                    continue
+                if not unit.is_item or not add(unit):
+                    break
     else:
         # A sentence that ends on a colon-less statement may still need the next one ("Example: ...").
         ranked = sorted((i for i, u in enumerate(candidates) if u.passage == lead.passage and i != best),

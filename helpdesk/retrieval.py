@@ -173,8 +173,9 @@ class Retriever:
         fused = rrf(rankings, self.rrf_k)
         if phrases:
             plain_texts = self._plain_texts()
-            holding = [int(n) for n in np.argsort(-similarity)
-                       if any(p in plain_texts[n] for p in phrases)][:PHRASE_FIRST]
+            held = {int(n): sum(p in plain_texts[n] for p in phrases) for n in np.argsort(-similarity)}
+            # the passages holding the most of what they copied or named first, then the closest
+            holding = sorted((n for n, count in held.items() if count), key=lambda n: -held[n])[:PHRASE_FIRST]
             top = fused[0][1] if fused else 0.0  # first, at the fusion's best score: no score of their own is made up
             fused = [(n, top) for n in holding] + [(n, s) for n, s in fused if n not in holding]
         passages: list[Passage] = []

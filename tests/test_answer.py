@@ -402,3 +402,10 @@ def test_a_server_to_be_tested_by_hand_gets_its_pages_troubleshooting_command(he
                              "config?")
     assert result.route == "rules" and re.search(r"\$env:Z_AI_API_KEY", result.text), result.text
     assert "troubleshooting" in result.text.split("\n")[0]
+
+
+def test_a_parameter_the_message_names_leads_the_offline_answer(helpdesk):
+    # "do_sample: false" named in passing: the API reference's line for it says why temperature has no effect
+    result = helpdesk.answer("why do temperature=0.1 and top_p=0.3 do nothing on glm-4.6? the request template also "
+                             "has do_sample: false in it")
+    assert result.route == "retrieval" and "do_sample (boolean)" in result.text, result.text

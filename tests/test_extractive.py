@@ -177,3 +177,13 @@ def test_another_way_than_the_one_named_prefers_the_pages_other_one():
     named = Unit(passage=0, order=0, text="curl -fsSL https://opencode.ai/install | bash", is_item=False)
     other = Unit(passage=0, order=1, text="You can also install it with npm:", is_item=False)
     assert _bonus(question, other, [], settings) > _bonus(question, named, [], settings)
+
+
+def test_a_documented_parameter_the_message_names_is_a_phrase_to_find():
+    from helpdesk.extractive import documented_identifiers, named_identifiers
+    from helpdesk.settings import Settings
+    corpus = str(Settings.from_env({}).corpus_dir)
+    assert "do_sample" in documented_identifiers(corpus)
+    assert named_identifiers("my body also has do_sample: false and top_p=0.3", corpus) == ("do sample", "top p")
+    assert named_identifiers("my_own_variable is not in the docs", corpus) == ()
+

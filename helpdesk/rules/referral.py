@@ -115,7 +115,7 @@ def attribution_asked(text: str, s: Slots) -> bool:
 def referral_attribution(r: Reply, p: Parsed) -> str:
     r.fact("ref.last_touchpoint")
     if p.language == "zh":
-        return ("活动规则写明：如果好友点击了多个邀请链接，奖励归最后一个有效触达的邀请人（the last valid touchpoint inviter）。"
+        return ("活动规则写明：如果好友点击了多个邀请链接，奖励归最后一个有效触达的邀请人。"
                 "某个订单的归属有疑问，请联系客服。")
     return ("The campaign rules: \"If friend clicks multiple links, reward goes to the last valid touchpoint inviter\": the "
             "credits go to whoever's link your friend used last. Z.ai support can check a particular order.")
