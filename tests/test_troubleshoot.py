@@ -848,3 +848,9 @@ def test_ones_own_code_on_the_general_api_is_no_off_plan_use(message):
 def test_ones_own_code_on_the_plans_key_is_still_off_plan_use():
     assert analyse("Can I use my coding plan key in my own Python script on the general API?",
                    SETTINGS.corpus_dir).off_plan_use
+
+
+def test_a_screenshot_pasted_in_chinese_word_order_is_a_pasted_image():
+    result = answer_rules("opencode 里视觉 MCP 已经连上了，但我把截图直接粘贴进对话框，MCP 根本没被调用", [], SETTINGS,
+                          facts=FACTS)
+    assert result is not None and "除了 Claude Code" in result.text

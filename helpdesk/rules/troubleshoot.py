@@ -992,7 +992,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                   "你的 Authorization 请求头缺少“Bearer ”：MCP 页面的写法是“Authorization: Bearer <你的 Z.ai API Key>”。")
         pasted_image = re.search(r"\b(past\w*|drag\w*|drop\w*|attach\w*)\b.{0,30}\b(images?|screenshots?|pictures?|png|jpe?g|"
                                  r"gif|webp)\b|\b(images?|screenshots?) (is )?in(to)? the (chat|task|conversation|prompt)\b|"
-                                 r"(粘贴|拖).{0,8}(图片|截图)", msg.ask, re.I)
+                                 r"(粘贴|拖).{0,8}(图片|截图)|(图片|截图|图)[^，。？?]{0,6}(粘贴|拖|贴进|贴到|丢进)", msg.ask, re.I)
         if "vision" in msg.mcp and pasted_image and "claude-code" not in msg.tools[:1]:
             d.fact("mcp.vision_paste")  # an image pasted into another client never reaches the server
             d.say("mcp", "The Vision MCP page: \"Except in Claude Code, pasting an image directly into the client cannot "
