@@ -735,7 +735,7 @@ def test_a_refund_of_a_store_purchase_is_the_distributors(message, store):
 def test_several_inviters_links_get_the_last_touchpoint_rule(message):
     answer = rules(message)
     assert answer is not None and answer.trace["intent"] == "referral_attribution"
-    assert re.search(r"last valid touchpoint", answer.text)
+    assert re.search(r"last valid touchpoint|最后一个有效", answer.text)
 
 
 def test_one_link_shared_asks_no_attribution():
@@ -773,3 +773,26 @@ def test_one_prompt_or_a_dozen_in_chinese_is_what_a_prompt_counts():
 def test_a_per_million_token_price_written_yi_bai_wan_is_the_api_price():
     answer = rules("Pro 额度用完了，想临时走通用 API，glm-4.7 输出 token 多少钱一百万？")
     assert answer is not None and answer.trace["intent"] == "api_cost" and "2.20" in answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "Will you give early Lite subscribers a discount to upgrade to Pro when GLM-5 comes to every plan?",
+    "lite 升 max 以后，这 5 小时已经用掉的次数会清零吗",
+    "Is Max actually faster than Lite, like queue priority, or only the bigger quota? Thinking of upgrading for speed.",
+])
+def test_what_an_upgrade_rule_does_not_settle_is_not_answered_with_it(message):
+    assert intent(message) not in ("upgrade_rules", "plan_ratio")
+
+
+def test_a_plain_upgrade_question_keeps_the_upgrade_rule():
+    assert intent("Does an upgrade from Lite to Pro take effect right away?") == "upgrade_rules"
+
+
+@pytest.mark.parametrize("message, must", [
+    ("Our EU company needs invoices with the company name and VAT ID for the Pro plan. Where do I get them?",
+     r"don't mention issuing invoices"),
+    ("公司要买 3 个 Pro 包年，只能对公转账，编码套餐支持吗？", r"文档没有提到对公转账"),
+])
+def test_a_billing_capability_the_docs_lack_is_said_to_be_missing(message, must):
+    answer = rules(message)
+    assert answer is not None and re.search(must, answer.text), answer

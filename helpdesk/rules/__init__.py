@@ -161,7 +161,8 @@ def asked(msg: Message) -> str:
 # compare with Claude Max", "before I decide to renew"). The question before it is the ask.
 ALTERNATIVE = re.compile(r"\b(instead of|rather than|without having to) \w+ing\b[^.?!,\n]*|\bwithout (having to )?upgrad\w*\b"
                          r"[^.?!,\n]*", re.I)
-PURPOSE = re.compile(r"\b((i'?m |i am |we'?re )?(thinking (about|of)|deciding|trying to decide) (whether|if)|(before|so|until) (i|we) "
+PURPOSE = re.compile(r"\b((i'?m |i am |we'?re )?(thinking (about|of)|deciding|trying to decide) (whether|if)|(i'?m |we'?re )?thinking "
+                     r"(of|about) (upgrading|switching|moving|buying)\b|(before|so|until) (i|we) "
                      r"(can )?decide|i (want|need) to compare|to compare (it |this |that )?with)\b[^.?!\n]*|"
                      r"(再决定|决定要不要|考虑要不要|纠结要不要|好决定)[^。？！\n]*", re.I)
 

@@ -257,8 +257,14 @@ def same_tier_upgrade(r: Reply, p: Parsed) -> str:
             f"current plan expires. The FAQ's example: Lite monthly → Lite annual gives {example} months of service.")
 
 
+# What an upgrade does not settle: a discount for it, whether the higher plan is faster, whether the used count resets
+UPGRADE_ASIDE = (r"\b(discount\w*|coupon|promo\w*|loyalty|cheaper|faster|speed|priority|tokens? per second|latency|"
+                 r"reset\w*|cleared?)\b", "优惠", "折扣", "打折", "更快", "速度", "优先", "清零", "重置", r"归零")
+
+
 def upgrade_between_plans(text: str, s: Slots) -> bool:
-    return bool(s.plans)
+    # ("Is Max actually faster than Lite?", "升 Pro 以后这 5 小时用掉的次数会清零吗": the docs' upgrade rule says neither)
+    return bool(s.plans) and not matches(text, *UPGRADE_ASIDE)
 
 
 @register("upgrade_rules", When(4, upgrade_between_plans, group=UPGRADE), facts=("sub.cross_tier", "sub.same_tier"))
@@ -743,7 +749,8 @@ def first_purchase_deal(r: Reply, p: Parsed) -> str:
             f"{money(pro)}) come from. The current offer is shown on the subscription page, https://z.ai/subscribe.")
 
 
-OTHER_PAYMENT = r"\b(alipay|wechat ?pay|apple pay|google pay|crypto\w*|usdt|bank transfer|wire transfer|union ?pay)\b|支付宝|微信支付|银联"
+OTHER_PAYMENT = r"\b(alipay|wechat ?pay|apple pay|google pay|crypto\w*|usdt|bank transfer|wire transfer|union ?pay)\b|支付宝|微信支付|银联|" \
+                r"对公转账|银行转账|银行汇款|汇款|转账"
 
 
 def billing_asked(text: str, s: Slots) -> bool:
@@ -774,8 +781,8 @@ def billing_pages(r: Reply, p: Parsed) -> str:
             return (f"文档只写了在哪里查看账单：Billing → Billing History（{history}），订阅在 Subscription 页面管理"
                     f"（{r.facts.value('billing.subscription')}）；没有提到开具发票（例如带税号的发票），请联系 Z.ai 客服。")
         return (f"The docs only say where your billing history is: Billing → Billing History ({history}); your "
-                f"subscription is managed on the Subscription page ({r.facts.value('billing.subscription')}). They say "
-                "nothing about issuing invoices (for example with a VAT number): ask Z.ai support.")
+                f"subscription is managed on the Subscription page ({r.facts.value('billing.subscription')}). The docs don't "
+                "mention issuing invoices (for example with a company name or VAT number): ask Z.ai support.")
     if re.search(r"\b(billing (history|details|page)|transactions?|past (charges|payments))\b|账单", p.text):
         if zh:
             return f"在 Billing → Billing History 查看账单记录：{history}"
@@ -785,7 +792,7 @@ def billing_pages(r: Reply, p: Parsed) -> str:
     other = re.search(OTHER_PAYMENT, p.text)
     if zh:
         return (f"支付方式在右上角头像 → Payment Method（{page}）管理；FAQ 提到的绑定支付方式是银行卡或 PayPal（先扣积分和现金余额）。"
-                + ("文档没有列出其他支付方式，能否使用请以结算页面为准。" if other else ""))
+                + (f"文档没有提到{other.group(0)}等其他支付方式，能否使用请以结算页面为准。" if other else ""))
     return (f"Payment methods are managed under your profile icon → Payment Method ({page}); the FAQ names a bank card "
             "or PayPal as the linked payment method (credits and cash balance are used first)."
             + (f" The docs list no other way to pay, such as {other.group(0).title()}: the checkout page shows what it accepts."

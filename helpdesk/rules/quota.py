@@ -200,7 +200,9 @@ def model_calls(r: Reply, p: Parsed) -> str:
 
 def ratio_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\b(times|×|how much more|compar\w*|vs|versus|ratio|bigger|more than|stack up|against)\b",
-                   "倍") and (len(s.plans) >= 2 or "claude pro" in text or "claude max" in text)
+                   "倍") and (len(s.plans) >= 2 or "claude pro" in text or "claude max" in text) and not matches(
+        # "Is Max faster than Lite, or only a bigger quota?": speed, which the docs don't give, not the quota ratio
+        text, r"\b(faster|slower|speed|latency|priority|tokens? per second|response time)\b", "更快", "速度", "优先")
 
 
 def compare_asked(text: str, s: Slots) -> bool:
