@@ -245,13 +245,9 @@ def quoted_phrases(message: str) -> tuple[str, ...]:
     return tuple(p for p in (plain(f) for f in found) if len(p.split()) >= 3)
 
 
-@lru_cache(maxsize=4)
 def documented_identifiers(corpus_dir: str) -> frozenset[str]:
     """The snake_case names the docs write as code (`do_sample`, `request_id`, `search_domain_filter`)."""
-    found: set[str] = set()
-    for path in sorted(Path(corpus_dir).glob("*.md")):
-        found.update(m.lower() for m in re.findall(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`", path.read_text(encoding="utf-8")))
-    return frozenset(found)
+    return frozenset(_identifier_index(corpus_dir))
 
 
 def named_identifiers(message: str, corpus_dir: str) -> tuple[str, ...]:
@@ -262,11 +258,22 @@ def named_identifiers(message: str, corpus_dir: str) -> tuple[str, ...]:
                                                                    message.lower()) if name in known))
 
 
+@lru_cache(maxsize=4)
+def _identifier_index(corpus_dir: str) -> dict[str, tuple[str, ...]]:
+    """Each snake_case name the docs write as code, and the pages that write it."""
+    index: dict[str, list[str]] = {}
+    for path in sorted(Path(corpus_dir).glob("*.md")):
+        for name in dict.fromkeys(m.lower() for m in re.findall(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`",
+                                                                 path.read_text(encoding="utf-8"))):
+            index.setdefault(name, []).append(path.stem)
+    return {name: tuple(pages) for name, pages in index.items()}
+
+
 def identifier_pages(message: str, corpus_dir: str) -> tuple[str, ...]:
     """The pages that write a parameter the message names as code: pages of what the message names."""
-    names = {name.replace(" ", "_") for name in named_identifiers(message, corpus_dir)}
-    return tuple(path.stem for path in sorted(Path(corpus_dir).glob("*.md")) if names and any(
-        f"`{name}`" in path.read_text(encoding="utf-8") for name in names))
+    index = _identifier_index(corpus_dir)
+    names = [name.replace(" ", "_") for name in named_identifiers(message, corpus_dir)]
+    return tuple(dict.fromkeys(page for name in names for page in index.get(name, ())))
 
 
 # Three-letter words that say nothing about a topic; the others ("key", "set", "url", "mcp", "cli") do
