@@ -796,3 +796,32 @@ def test_a_plain_upgrade_question_keeps_the_upgrade_rule():
 def test_a_billing_capability_the_docs_lack_is_said_to_be_missing(message, must):
     answer = rules(message)
     assert answer is not None and re.search(must, answer.text), answer
+
+
+# --- the reviewer's near-misses for this session's rules ------------------------------------------------------------
+
+@pytest.mark.parametrize("message", [
+    "If I sign up through my friend's referral link, do I get credits too?",
+    "Can I share another link with my friend so he gets credits?",
+    "我可以用别人的邀请码注册吗？",
+    "别人的邀请链接打不开怎么办？",
+])
+def test_one_inviters_link_is_no_attribution_question(message):
+    assert intent(message) != "referral_attribution"
+
+
+@pytest.mark.parametrize("message, never", [
+    ("Pro 用 GLM-5 好还是 4.7 好？", "glm5_switch"),
+    ("能把积分转账给朋友吗？", "billing_pages"),
+])
+def test_or_and_a_credit_transfer_are_not_this_sessions_new_readings(message, never):
+    assert intent(message) != never
+
+
+def test_a_plan_price_asked_beside_coding_agents_is_still_the_plan_price():
+    assert intent("How much is Pro per month? I'd use it with my coding agents.") == "plan_price"
+
+
+def test_a_refund_said_not_to_be_through_a_store_is_the_no_refund_rule():
+    answer = rules("I didn't buy through an app store, I paid on z.ai with my card. Can I get a refund?")
+    assert answer is not None and "distributor" not in answer.text and "non-refundable" in answer.text

@@ -854,3 +854,29 @@ def test_a_screenshot_pasted_in_chinese_word_order_is_a_pasted_image():
     result = answer_rules("opencode 里视觉 MCP 已经连上了，但我把截图直接粘贴进对话框，MCP 根本没被调用", [], SETTINGS,
                           facts=FACTS)
     assert result is not None and "除了 Claude Code" in result.text
+
+
+@pytest.mark.parametrize("message", [
+    "I set up Claude Code with the coding helper; do new sessions use more tokens?",
+    "Where do I get a new API key to use with the coding helper and Claude Code?",
+])
+def test_a_token_count_or_a_first_key_is_no_changed_key(message):
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert result is None or "auth reload" not in result.text
+
+
+def test_a_capability_asked_beside_a_setup_keeps_the_setup():
+    result = answer_rules("How do I set up the Vision MCP in Claude Code, and can it read PDFs?", [], SETTINGS,
+                          facts=FACTS)
+    assert result is not None and "npx -y @z_ai/mcp-server" in result.text
+
+
+def test_a_parameter_named_in_the_message_beside_its_error_code_gets_its_line():
+    result = answer_rules("调用接口报错 1214，temperature参数非法", [], SETTINGS, facts=FACTS)
+    assert result is not None and "`temperature` (number)" in result.text
+
+
+def test_the_plugin_answer_claims_nothing_of_method_b_and_git():
+    result = answer_rules("claude plugin marketplace add zai-org/zai-coding-plugins fails: spawn git ENOENT", [],
+                          SETTINGS, facts=FACTS)
+    assert result is not None and "Method B" in result.text and "without Git" not in result.text

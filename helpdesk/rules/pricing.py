@@ -30,7 +30,8 @@ NOT_A_SUBSCRIPTION = re.compile(r"\b(request|requests|task|tasks|stream|streamin
 
 
 # Priced things that are not the plan: the API's cache and tokens, its agents and tools, images and video
-OTHER_PRICED = (r"\b(cach(e|ed|ing)|storage|storing|per (hour|gb|call|use|image|video|search|page)|agents?|translation|"
+OTHER_PRICED = (r"\b(cach(e|ed|ing)|storage|storing|per (hour|gb|call|use|image|video|search|page)|\w+ agent('s)? (price|cost)|"
+                r"(price|cost) of (the |an? )?[\w/ -]{0,30}agent|translation|"
                 r"glm-image|cogview|cogvideo\w*|slides?|posters?|asr|speech|web search tool)\b|缓存|存储|智能体|翻译|生图|图片生成|视频生成")
 
 
@@ -399,7 +400,9 @@ def refund_asked(text: str, s: Slots) -> bool:
 
 @register("refund", When(90, refund_asked), facts=("sub.refund", "terms.distributor_cancel", "terms.distributor_policies"))
 def refund(r: Reply, p: Parsed) -> str:
-    store = distributor_line(r, p)  # bought in an app store: the terms send its refund to the distributor's policies
+    # bought in an app store: the terms send its refund to the distributor's policies ("I didn't buy through an app
+    # store" is a purchase on z.ai, the no-refund rule's)
+    store = "" if NOT_A_STORE.search(p.text) else distributor_line(r, p)
     if store:
         return store + (" 文档没有写出应用商店的退款规则；请按该商店的退款流程申请。" if p.language == "zh" else
                         "The docs don't give the store's own refund rules; ask through the store's refund process.")
@@ -474,6 +477,10 @@ DISTRIBUTOR = re.compile(r"\b(app ?store|google play|play store|in-app purchase|
                          r"\b(bought|subscribed|purchased|paid) (it )?(through|via|in|on|from) (the )?"
                          r"(apple|ios|iphone|ipad|android)\b|应用商店|苹果商店|安卓市场|"
                          r"(在|从|用|通过)(手机|苹果|iphone|ipad|安卓).{0,6}(订阅|购买|买的|买了)", re.I)
+
+
+NOT_A_STORE = re.compile(r"\b(didn'?t|did not|not|never|wasn'?t)\b.{0,20}\b(through|via|in|on|from) (an? |the )?(app ?store|google "
+                         r"play|play store|distributor|apple|ios|android)\b|不是.{0,6}(应用商店|app ?store|苹果|安卓)", re.I)
 
 
 def distributor_line(r: Reply, p: Parsed) -> str:
@@ -750,7 +757,7 @@ def first_purchase_deal(r: Reply, p: Parsed) -> str:
 
 
 OTHER_PAYMENT = r"\b(alipay|wechat ?pay|apple pay|google pay|crypto\w*|usdt|bank transfer|wire transfer|union ?pay)\b|支付宝|微信支付|银联|" \
-                r"对公转账|银行转账|银行汇款|汇款|转账"
+                r"对公转账|银行转账|银行汇款"
 
 
 def billing_asked(text: str, s: Slots) -> bool:

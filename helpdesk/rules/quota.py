@@ -407,7 +407,7 @@ def grandfathering(r: Reply, p: Parsed) -> str:
 # read it too: "upgraded for GLM-5 but it still shows glm-4.7" is no upgrade question)
 GLM5_NOT_SHOWN = (r"\b(only see|don'?t see|do not see|can'?t see|cannot see|not see|missing|where is|doesn'?t (show|appear)|"
                   r"not (showing|shown|listed)|still (shows?|showing|says|uses?|using|on) (glm-?4))\b", "看不到", "没有 ?glm-5",
-                  "找不到", r"(还是|仍然|依然).{0,6}glm-?4", r"(还是|仍然|依然).{0,8}(?<![\d.])4\.[5-7]",
+                  "找不到", r"(还是|仍然|依然).{0,6}glm-?4", r"(感觉|显示|用的|跑的|一直|仍然|依然)(的|是)?还?是?.{0,6}(?<![\d.])4\.[5-7](?!\s*(好|更|吗|呢))",
                   r"(自动|默认).{0,4}(切|换)(到|成)\s*(glm-?)?5")
 
 

@@ -103,12 +103,18 @@ def referral_withdraw(r: Reply, p: Parsed) -> str:
 
 
 def attribution_asked(text: str, s: Slots) -> bool:
-    """"My friend clicked my link and a YouTuber's before paying: who gets the credits?": several inviters' links."""
-    return matches(text, r"\b(two|both|several|multiple|many|different|another|other|someone else'?s?) (referral |invite |"
-                         r"invitation )?(links?|codes?)\b|\b\w+'s (referral |invite |invitation )?links?\b(?<!\bmy link)|\blinks? (and|&) (some|another|a)\b|\b(and|also|AND) (some|a|another) \w+'?s? "
-                         r"(referral |invite )?link\b|\b(credit|credits|reward|rewards|bonus) went to (someone|somebody|another)",
-                   r"(两个|多个|好几个|别人的|其他人的|另一个)(邀请|推荐)?(链接|邀请码)", r"(积分|奖励|返利).{0,6}(给了|归了|到了)(别人|其他人)") and matches(
-        text, r"\b(who|whose|which)\b|\bgets?\b|\bwent to\b|\bcredit(ed|s)?\b", "谁", "哪个", "算谁", "归谁", "给谁", "别人")
+    """"My friend clicked my link and a YouTuber's before paying: who gets the credits?": two inviters' links, and whose
+    reward it is. One friend's link ("can I sign up through my friend's link?") is no such question."""
+    two_links = matches(
+        text, r"\b(two|both|several|multiple|different) (referral |invite |invitation )?(links|codes)\b",
+        r"\b(my|his|her|their|a|one) (referral |invite |invitation )?link\b.{0,60}\b(and|then|also|before|after|plus)\b.{0,40}"
+        r"\b(another|some|other|someone else'?s|\w+'s) (\w+ )?(referral |invite |invitation )?link\b",
+        r"\b(credit|credits|reward|rewards|bonus) went to (someone|somebody|another)",
+        r"(两个|多个|好几个)(邀请|推荐)?(链接|邀请码)",
+        r"(别人|其他人|另一个|另外一个)[^。？?]{0,12}(链接|邀请码)[^。？?]{0,20}(又|再|还|后来)[^。？?]{0,6}(点|用)了?[^。？?]{0,6}我的",
+        r"我的[^。？?]{0,20}(又|再|还|后来)[^。？?]{0,6}(点|用)了?[^。？?]{0,12}(别人|其他人|另一个|另外一个)",
+        r"(积分|奖励|返利).{0,6}(给了|归了|到了)(别人|其他人)")
+    return two_links and matches(text, r"\b(who|whose|which (one|inviter|link))\b|\bwent to\b", "谁", "哪个", "归属", "别人")
 
 
 @register("referral_attribution", When(-3, attribution_asked, group=REFERRAL), facts=("ref.last_touchpoint",))

@@ -281,6 +281,7 @@ MCP_CAPABILITY_ASK = re.compile(
     r"analy[sz]e|compare|support)\b|(支持|能用|可以用)(哪些|什么)(格式|文件|类型)|哪些格式|什么格式|有没有.{0,8}(工具|tool)|"
     r"(能|可以)(读|看|访问|读取|分析)[^。？?]{0,12}(吗|么)|\b(size|length|duration) limits?\b|\bhow (big|large|long)\b|\bmax(imum)? "
     r"(file |video |image )?size\b|(大小|尺寸|时长)(限制|上限)|多大", re.I)
+SETUP_VERB = re.compile(r"\b(set ?up|set (it|them) up|install\w*|add|adding|configur\w*)\b|配置|安装|添加", re.I)
 QUANTITY_ASK = re.compile(r"\bhow many\b|\bquota\b|\bper month\b|\bmonthly\b|\blimit\b|次数|额度|(?<!地址是)(?<!地址)多少", re.I)
 # Each server as its page sets it up, and the Claude Code command the page gives (said unless another client is named).
 MCP_SETUP = {
@@ -723,7 +724,7 @@ def _error_meaning(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -
                   + f" means: \"{meaning}\" (the API's error-code page).",
                   f"错误码 {error.code}" + (f"（你收到的是：“{said}”）" if said else " ")
                   + f"的含义，API 错误码页面原文：“{meaning}”。")
-            field = PARAMETER_NAMED.search(error.said or "")
+            field = PARAMETER_NAMED.search(error.said or "") or PARAMETER_NAMED.search(msg.ask)
             line = parameter_line(corpus_dir, next(g for g in field.groups() if g)) if field else None
             if line:  # "Invalid user_id parameter": what the API reference says of that parameter
                 d.fact("api.parameters")
@@ -805,23 +806,25 @@ def plugin_install(d: Diagnosis, msg: Message) -> None:
     path = d.fact("usage.plugin.helper").replace("`", "")
     helper = d.fact("tool.helper.command")
     d.say("setup", f"The usage plugin's page, Method A (\"Prerequisite: Git environment is set up\"): first `{marketplace}`, "
-                   f"then `{install}`. Method B, without Git: run `{helper}` and choose {path}.",
-          f"用量插件页面的方法 A（前提：已安装 Git 环境）：先运行 `{marketplace}`，再运行 `{install}`。方法 B（不需要 Git）：运行 "
+                   f"then `{install}`. Method B, the automated tool: run `{helper}` and choose {path}.",
+          f"用量插件页面的方法 A（前提：已安装 Git 环境）：先运行 `{marketplace}`，再运行 `{install}`。方法 B（自动化工具）：运行 "
           f"`{helper}`，依次选择 {path}。")
     d.handoff = True
 
 
 HELPER = re.compile(r"coding[\s-]?(tool[\s-]?)?helper|\bchelper\b", re.I)
-KEY_CHANGED = re.compile(r"\b(new|changed?|rotat\w*|regenerat\w*|updated?|old|replaced?|reset)\b.{0,20}\b(api )?(key|token)s?\b|"
-                         r"\b(key|token)\b.{0,20}\b(changed|rotated|regenerated|updated|replaced)\b|换了.{0,6}(key|密钥|令牌)|"
-                         r"(key|密钥).{0,6}(换了|更新了?|改了)|旧的?\s*(key|密钥)", re.I)
+# a key changed or saved anew, and Claude Code still on the old one (a token count is no key)
+KEY_CHANGED = re.compile(r"\b(changed|rotated|regenerated|updated|replaced|reset|saved|set|entered|switched to|created|generated|"
+                         r"made)\b( (my|the|a))?( (new|fresh))?( api)? key\b|\b(new|fresh) (api )?key\b|\bkey\b.{0,20}\b(changed|rotated|regenerated|updated|replaced)\b|"
+                         r"换了.{0,6}(key|密钥)|(key|密钥).{0,6}(换了|更新了?|改了)|旧的?\s*(key|密钥)", re.I)
+STILL_OLD = re.compile(r"\b(still|old (one|key)|keeps?|again|401|1002|invalid|not (picked|used|updated))\b|还是|仍然|旧", re.I)
 
 
 def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diagnosis | None:
     """The diagnosis for a troubleshooting or tool-setup message, or None when it is not one. A failure that came
     with a new version of their tool is first said to be outside the docs."""
     d = _diagnose(msg, facts, corpus_dir)
-    if "claude-code" in msg.tools and HELPER.search(msg.raw) and KEY_CHANGED.search(msg.ask):
+    if "claude-code" in msg.tools and HELPER.search(msg.raw) and KEY_CHANGED.search(msg.ask) and STILL_OLD.search(msg.ask):
         if d is None:
             d = Diagnosis(facts, zh=writes_chinese(msg))
             d.handoff = True
@@ -1045,7 +1048,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         if d.lines and not QUANTITY_ASK.search(msg.ask):  # a page's own answer to what they report: then the setup
             d.handoff = msg.failing
             return mcp_setup(d, msg, corpus_dir) or d
-        asked = (MCP_ASK.search(msg.ask) or msg.failing) and not MCP_CAPABILITY_ASK.search(msg.ask)
+        # a capability asked beside a setup ("how do I set it up, and can it read PDFs?") keeps the setup
+        asked = (MCP_ASK.search(msg.ask) or msg.failing) and (not MCP_CAPABILITY_ASK.search(msg.ask) or SETUP_VERB.search(msg.ask))
         return mcp_setup(d, msg, corpus_dir) if (asked or symptom_of(msg)) and not QUANTITY_ASK.search(msg.ask) else None
     # A plan subscriber whose setup fails and who talks of base URLs, with no tool named: the plan's endpoints.
     uses_plan_endpoint = bool({"coding", "anthropic"} & set(msg.endpoints)) or bool(
