@@ -340,6 +340,9 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settin
             bonus += value / 2
     if RESTATEMENT.match(unit.text):
         bonus -= value
+    said = plain(unit.text)
+    if len(said.split()) >= 2 and said in plain(question) and not held:
+        bonus -= value  # "react to `/opencode fix this` comments": what the message already quotes answers nothing
     if copied:
         bonus += value * held
     if FOR_SUBSCRIBERS.match(unit.text) and unit.passage == 0:  # on the page retrieval put first, never pulling another in

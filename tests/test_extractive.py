@@ -187,3 +187,13 @@ def test_a_documented_parameter_the_message_names_is_a_phrase_to_find():
     assert named_identifiers("my body also has do_sample: false and top_p=0.3", corpus) == ("do sample", "top p")
     assert named_identifiers("my_own_variable is not in the docs", corpus) == ()
 
+
+
+def test_what_the_message_already_quotes_is_no_answer():
+    from helpdesk.extractive import Unit, _bonus
+    from helpdesk.settings import Settings
+    settings = Settings.from_env({})
+    question = "we want opencode to react to `/opencode fix this` comments. what's the command to set up the GitHub side?"
+    echo = Unit(passage=0, order=0, text="/opencode fix this", is_item=False)
+    other = Unit(passage=0, order=1, text="opencode github install", is_item=False)
+    assert _bonus(question, other, [], settings) > _bonus(question, echo, [], settings)
