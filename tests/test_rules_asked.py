@@ -825,3 +825,8 @@ def test_a_plan_price_asked_beside_coding_agents_is_still_the_plan_price():
 def test_a_refund_said_not_to_be_through_a_store_is_the_no_refund_rule():
     answer = rules("I didn't buy through an app store, I paid on z.ai with my card. Can I get a refund?")
     assert answer is not None and "distributor" not in answer.text and "non-refundable" in answer.text
+
+
+def test_an_upgrade_one_will_not_make_is_no_upgrade_question_in_chinese():
+    answer = rules("Lite 什么时候能用 GLM-5？给个大概时间呗，要是下个月就有我就不升 Max 了")
+    assert answer is not None and answer.trace["intent"] == "models" and "日期" in answer.text

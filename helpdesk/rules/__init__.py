@@ -182,7 +182,8 @@ NOT_DONE = re.compile(rf"\b(never (did|made|bought|asked for|wanted)( an?| any)?
                       rf"( get| do| make)?( an?| any)?) {_NOT_DONE_THINGS}(,? (or|nor|and) (an? |any )?{_NOT_DONE_THINGS})?\b|"
                       rf"\b(no|without|nor) {_NOT_MADE}\b|"
                       r"(不打算|不想|不需要|不是要|没打算|也不|不会)(要)?\s*(refund|upgrade|退款|升级|降级|充值|续费)"
-                      r"(\s*(或者|和|或|、|也不)\s*(refund|upgrade|退款|升级|降级|充值|续费))?", re.I)
+                      r"(\s*(或者|和|或|、|也不)\s*(refund|upgrade|退款|升级|降级|充值|续费))?|"
+                      r"(就|也|还)?不(再)?升(级)?(到)?\s*(pro|max)", re.I)  # "要是下个月就有，我就不升 Pro 了"
 
 
 def without_not_done(text: str) -> str:
