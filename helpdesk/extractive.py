@@ -254,17 +254,20 @@ def named_identifiers(message: str, corpus_dir: str) -> tuple[str, ...]:
     """The documented parameters a message names ("it also has do_sample: false in it"): like a phrase copied from a
     screen, the passage and the line that hold the name are about what was asked."""
     known = documented_identifiers(corpus_dir)
-    return tuple(dict.fromkeys(plain(name) for name in re.findall(r"(?<![\w.])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w])",
+    return tuple(dict.fromkeys(plain(name) for name in re.findall(r"(?<![\w.])[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?![\w])",
                                                                    message.lower()) if name in known))
 
 
 @lru_cache(maxsize=4)
 def _identifier_index(corpus_dir: str) -> dict[str, tuple[str, ...]]:
-    """Each snake_case name the docs write as code, and the pages that write it."""
+    """Each snake_case or camelCase name the docs write as code, and the pages that write it."""
     index: dict[str, list[str]] = {}
     for path in sorted(Path(corpus_dir).glob("*.md")):
-        for name in dict.fromkeys(m.lower() for m in re.findall(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`",
-                                                                 path.read_text(encoding="utf-8"))):
+        # snake_case (`do_sample`) written as code anywhere, camelCase only as a list item's name (a tool: `webReader`)
+        text = path.read_text(encoding="utf-8")
+        found = re.findall(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`", text) + re.findall(
+            r"^\s*[-*•]\s+\**`([a-z]+(?:[A-Z][a-z0-9]+)+)`", text, re.M)
+        for name in dict.fromkeys(m.lower() for m in found):
             index.setdefault(name, []).append(path.stem)
     return {name: tuple(pages) for name, pages in index.items()}
 

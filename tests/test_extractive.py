@@ -197,3 +197,11 @@ def test_what_the_message_already_quotes_is_no_answer():
     echo = Unit(passage=0, order=0, text="/opencode fix this", is_item=False)
     other = Unit(passage=0, order=1, text="opencode github install", is_item=False)
     assert _bonus(question, other, [], settings) > _bonus(question, echo, [], settings)
+
+
+def test_a_tool_name_the_docs_list_in_camel_case_is_a_named_identifier():
+    from helpdesk.extractive import named_identifiers
+    from helpdesk.settings import Settings
+    corpus = str(Settings.from_env({}).corpus_dir)
+    assert named_identifiers("does it keep the name WebSearchPrime from z.ai?", corpus) == ("websearchprime",)
+    assert named_identifiers('my "mcpServers" block is below', corpus) == ()  # a config key, not a listed tool

@@ -880,3 +880,9 @@ def test_the_plugin_answer_claims_nothing_of_method_b_and_git():
     result = answer_rules("claude plugin marketplace add zai-org/zai-coding-plugins fails: spawn git ENOENT", [],
                           SETTINGS, facts=FACTS)
     assert result is not None and "Method B" in result.text and "without Git" not in result.text
+
+
+def test_a_symptom_beside_a_quota_question_gets_the_pages_troubleshooting():
+    result = answer_rules("web search MCP returns empty results for long queries in Cline. Is this a quota thing? "
+                          "I'm on Pro with most of my monthly searches left", [], SETTINGS, facts=FACTS)
+    assert result is not None and "different search keywords" in result.text

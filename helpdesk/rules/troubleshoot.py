@@ -1050,7 +1050,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
             return mcp_setup(d, msg, corpus_dir) or d
         # a capability asked beside a setup ("how do I set it up, and can it read PDFs?") keeps the setup
         asked = (MCP_ASK.search(msg.ask) or msg.failing) and (not MCP_CAPABILITY_ASK.search(msg.ask) or SETUP_VERB.search(msg.ask))
-        return mcp_setup(d, msg, corpus_dir) if (asked or symptom_of(msg)) and not QUANTITY_ASK.search(msg.ask) else None
+        # a symptom the page troubleshoots is answered even beside "is this a quota thing?"
+        return mcp_setup(d, msg, corpus_dir) if asked and not QUANTITY_ASK.search(msg.ask) or symptom_of(msg) else None
     # A plan subscriber whose setup fails and who talks of base URLs, with no tool named: the plan's endpoints.
     uses_plan_endpoint = bool({"coding", "anthropic"} & set(msg.endpoints)) or bool(
         re.search(r"\bcoding (endpoint|url|base ?url|api)\b", msg.ask, re.I))
