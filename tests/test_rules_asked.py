@@ -830,3 +830,18 @@ def test_a_refund_said_not_to_be_through_a_store_is_the_no_refund_rule():
 def test_an_upgrade_one_will_not_make_is_no_upgrade_question_in_chinese():
     answer = rules("Lite 什么时候能用 GLM-5？给个大概时间呗，要是下个月就有我就不升 Max 了")
     assert answer is not None and answer.trace["intent"] == "models" and "日期" in answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "Does the coding-helper set up Goose too, or which tools can it configure?",
+    "chelper 支持哪些编程工具？",
+])
+def test_which_tools_the_coding_helper_configures_is_its_pages_list(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "coding_helper"
+    assert all(tool in answer.text for tool in ("Claude Code", "OpenCode", "Crush", "Factory Droid"))
+
+
+def test_what_the_coding_helper_does_keeps_its_short_answer():
+    answer = rules("what does npx @z_ai/coding-helper do?")
+    assert answer is not None and "detects, installs and configures" in answer.text

@@ -310,7 +310,15 @@ def shared_quota(r: Reply, p: Parsed) -> str:
             "Claude Code, Cline or any other tool count against the same 5-hour and weekly limits.")
 
 
+HELPER_NAMED = r"coding[- ]?(tool[- ]?)?helper|\bchelper\b"
+
+
 def coding_helper_asked(text: str, s: Slots) -> bool:
+    if matches(text, HELPER_NAMED) and matches(
+            text, r"\b(which|what) (coding )?(tools|clis?|agents|editors)\b", r"\b(set ?up|setup|configure|support|work with|"
+                  r"handle)s?\b.{0,20}\b(cline|goose|roo( code)?|kilo( code)?|cursor|trae|eigent|zed|cherry studio)\b",
+            r"(支持|能配置|可以配置|能装|会配置)(哪些|什么)(工具|编程工具)", r"(支持|能配置|可以配置)\s*(cline|goose|roo|kilo|cursor|trae)"):
+        return True  # "does the coding-helper set up Cline too? which tools can it configure?": its page's list
     return (matches(text, r"\b(automatic\w*|one command|all (of )?my (coding )?tools|every tool|quickest|fastest|easiest)\b",
                     "自动", "一键") and matches(text, r"\b(set ?up|setup|configur\w*|install\w*|load)\b|\bset\b.{0,30}\bup\b",
                                                "配置", "安装")) or matches(  # "what does npx @z_ai/coding-helper do?"
@@ -319,9 +327,18 @@ def coding_helper_asked(text: str, s: Slots) -> bool:
                                                                                 "报错", "失败")
 
 
-@register("coding_helper", When(212, coding_helper_asked), facts=("tool.helper.command",))
+@register("coding_helper", When(212, coding_helper_asked), facts=("tool.helper.command", "tool.helper.tools"))
 def coding_helper(r: Reply, p: Parsed) -> str:
     command = r.fact("tool.helper.command")
+    if re.search(r"\b(which|what) (coding )?(tools|clis?|agents|editors)\b|\b(cline|goose|roo|kilo|cursor|trae|eigent|zed|"
+                 r"cherry studio)\b|哪些|什么工具", p.text):
+        tools = r.fact("tool.helper.tools")
+        listed = ", ".join(tools[:-1]) + " and " + tools[-1]
+        if p.language == "zh":
+            return (f"Coding Tool Helper（`{command}`）页面列出的当前支持的编程工具是：{'、'.join(tools)}；页面没有列出其他工具，"
+                    "其他工具请按各自的配置页面手动设置。")
+        return (f"The Coding Tool Helper (`{command}`) page lists the coding tools it currently supports: {listed}. It "
+                "lists no others; set other tools up by hand from their own pages.")
     if p.language == "zh":
         return f"运行 `{command}`：Coding Tool Helper 会自动检测、安装并配置你的编程工具，让它们使用 GLM Coding Plan。"
     return (f"Run `{command}`: the Coding Tool Helper detects, installs and configures your coding tools with the "
