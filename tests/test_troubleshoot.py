@@ -886,3 +886,9 @@ def test_a_symptom_beside_a_quota_question_gets_the_pages_troubleshooting():
     result = answer_rules("web search MCP returns empty results for long queries in Cline. Is this a quota thing? "
                           "I'm on Pro with most of my monthly searches left", [], SETTINGS, facts=FACTS)
     assert result is not None and "different search keywords" in result.text
+
+
+def test_kilo_codes_setup_starts_from_its_own_api_key_choice():
+    result = answer_rules("Kilo Code keeps showing its sign-in screen and a buy-credits banner. Where do I put my z.ai "
+                          "plan key?", [], SETTINGS, facts=FACTS)
+    assert result is not None and "Use your own API key" in result.text and "International Coding Plan" in result.text

@@ -211,7 +211,8 @@ TOOL_SETUP = {
     "cline": "Cline: API Provider \"{tool.cline.provider}\", Base URL {tool.cline.base_url}, your Z.ai API key, and under "
              "Model \"Use custom\" with the model name (e.g. {tool.cline.model}).",
     "roo-code": "Roo Code: API Provider \"{tool.roo-code.provider}\", Z AI Entrypoint \"{tool.roo-code.entrypoint}\".",
-    "kilo-code": "Kilo Code: API Provider \"{tool.kilo-code.provider}\", Z AI Entrypoint \"{tool.kilo-code.entrypoint}\".",
+    "kilo-code": "Kilo Code: API Provider \"{tool.kilo-code.provider}\", Z AI Entrypoint \"{tool.kilo-code.entrypoint}\", "
+                 "after choosing \"{tool.kilo-code.auth}\" for API key authentication.",
     "goose": "Goose: a new provider of type \"{tool.goose.provider}\" with Base URL {tool.goose.base_url}.",
     "cursor": "Cursor: in \"Override OpenAI Base URL\" put {tool.cursor.base_url}, and type the model name in uppercase, "
               "such as {tool.cursor.uppercase}; custom configuration is only supported in {tool.cursor.pro} and higher, "
@@ -240,7 +241,8 @@ TOOL_SETUP_ZH = {
     "cline": "Cline：API Provider 选“{tool.cline.provider}”，Base URL 填 {tool.cline.base_url}，填入你的 Z.ai API Key，Model 选"
              "“Use custom”并填写模型名（如 {tool.cline.model}）。",
     "roo-code": "Roo Code：API Provider 选“{tool.roo-code.provider}”，Z AI Entrypoint 选“{tool.roo-code.entrypoint}”。",
-    "kilo-code": "Kilo Code：API Provider 选“{tool.kilo-code.provider}”，Z AI Entrypoint 选“{tool.kilo-code.entrypoint}”。",
+    "kilo-code": "Kilo Code：API Provider 选“{tool.kilo-code.provider}”，Z AI Entrypoint 选“{tool.kilo-code.entrypoint}”"
+                 "（在 API Key 认证方式中先选择“{tool.kilo-code.auth}”）。",
     "goose": "Goose：新建一个类型为“{tool.goose.provider}”的服务商，Base URL 填 {tool.goose.base_url}。",
     "cursor": "Cursor：在“Override OpenAI Base URL”中填 {tool.cursor.base_url}，模型名要用大写，例如 {tool.cursor.uppercase}；"
               "自定义配置仅 {tool.cursor.pro} 及以上版本支持，Cursor 免费版不支持。",
