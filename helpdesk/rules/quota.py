@@ -83,8 +83,8 @@ def plan_quota(r: Reply, p: Parsed) -> str:
         return ("；".join(lines_zh) + f"。以上为估算值，实际用量因任务复杂度而异；额度用完后等待下一个 {window} 小时周期刷新，"
                 "不会扣除账户余额。" + ("文档按每 5 小时（另有每周额度）说明额度，没有给出每天的次数。" if per_day else ""))
     r.fact("quota.refresh")
-    return ("\n".join(lines) + "\nThese are estimates; the quota refreshes every 5 hours, and running out never "
-            "touches your account balance." + (" The docs give the quota per 5 hours (and a weekly quota), not per "
+    return ("\n".join(lines) + "\nThese are estimates; the quota refreshes every 5 hours, and once it is used up the "
+            "system will not deduct from your account balance." + (" The docs give the quota per 5 hours (and a weekly quota), not per "
                                               "day." if per_day else ""))
 
 
@@ -789,8 +789,8 @@ def quota_exhausted(r: Reply, p: Parsed) -> str:
                        "quota.")
     if p.language == "zh":
         return f"不会扣除账户余额。额度用完后需要等待下一个 {window} 小时周期刷新。" + quotas
-    return ("No, it never touches your account balance: once the plan quota is used up, wait for the next 5-hour "
-            "cycle, when it refreshes." + quotas)
+    return ("No: once the plan quota is used up, the system will not deduct from your account balance (FAQ); wait for "
+            "the next 5-hour cycle, when it refreshes." + quotas)
 
 
 TOPUP = (r"\b(buy|purchase|pay for|get|add|top ?up|refill|extend)\b.{0,25}\b(more|extra|additional)\b.{0,15}"

@@ -1259,7 +1259,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         days = d.fact("weekly.cycle")
         d.say("diagnosis", "That is the plan's usage limit: wait until the reset time the error gives. The 5-hour "
                            f"quota refreshes every 5 hours, the weekly quota every {days} days from your order time, "
-                           "and running out never touches your account balance.",
+                           "and once it is used up the system will not deduct from your account balance (FAQ).",
               "这是套餐的用量上限：请等到错误信息给出的重置时间。5 小时额度每 5 小时刷新一次，每周额度从你的下单时间起每 "
               f"{days} 天重置一次；额度用完也不会扣你的账户余额。")
     if known & set(RATE_CODES) or ("429" in msg.http_codes and not known) or rate_limited:
