@@ -6,14 +6,14 @@ from __future__ import annotations
 import logging
 import re
 import time
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from helpdesk.embedding import Embedder
 from helpdesk.extractive import (FILE_VALUE, MODEL_PICKER, PROMOTION, VARIABLE_VALUE, VERSION_VALUE, asks_for, compose,
                                  composed, identifier_pages, named_identifiers, quoted_phrases)
-from helpdesk.message import MCP_SERVERS, TOPIC_ZH, Message, analyse
+from helpdesk.message import CODING_HELPER, MCP_SERVERS, TOPIC_ZH, Message, analyse
 from helpdesk.query import preferred_docs, retrieval_query
 from helpdesk.retrieval import Retriever, terms, translate
 from helpdesk.rules import answer_rules, cited
@@ -112,7 +112,7 @@ def offline_from(query: str, passages: list[Passage], confidence: float, off_top
 
 
 # The plan's own extensions, by the names subscribers type for them
-EXTENSIONS = ((re.compile(r"coding[\s-]?(tool[\s-]?)?helper|\bchelper\b", re.I), "devpack-extension-coding-tool-helper"),
+EXTENSIONS = ((CODING_HELPER, "devpack-extension-coding-tool-helper"),
               (re.compile(r"glm-plan-usage|usage[\s-]query plugin", re.I), "devpack-extension-usage-query-plugin"))
 
 

@@ -250,6 +250,7 @@ def documented_identifiers(corpus_dir: str) -> frozenset[str]:
     return frozenset(_identifier_index(corpus_dir))
 
 
+@lru_cache(maxsize=256)
 def named_identifiers(message: str, corpus_dir: str) -> tuple[str, ...]:
     """The documented parameters a message names ("it also has do_sample: false in it"): like a phrase copied from a
     screen, the passage and the line that hold the name are about what was asked."""
@@ -329,7 +330,8 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settin
     value = settings.extractive_value_bonus
     # the words the subscriber copied from a screen ("the Context Window Size box"): the unit that holds them is about
     # that setting, and its value is the one they need, whatever else their message describes
-    held = sum(phrase in plain(unit.text) for phrase in phrases)  # the more of them a line holds, the more it is about
+    said = plain(unit.text)
+    held = sum(phrase in said for phrase in phrases)  # the more of them a line holds, the more it is about
     copied = held > 0
     if wanted and (copied or any(p.search(unit.text) for p in wanted)) and not _label(unit):  # a title holds no value
         bonus += value
@@ -343,14 +345,13 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settin
             bonus += value / 2
     if RESTATEMENT.match(unit.text):
         bonus -= value
-    said = plain(unit.text)
     if len(said.split()) >= 2 and said in plain(question) and not held:
         bonus -= value  # "react to `/opencode fix this` comments": what the message already quotes answers nothing
     if copied:
         bonus += value * held
     if FOR_SUBSCRIBERS.match(unit.text) and unit.passage == 0:  # on the page retrieval put first, never pulling another in
         bonus += value / 2
-    if plain(unit.text) in boilerplate(str(settings.corpus_dir)):
+    if said in boilerplate(str(settings.corpus_dir)):
         bonus -= value / 2  # the site's repeated note, not the page's own answer
     return bonus
 
@@ -471,9 +472,7 @@ def composed(question: str, passages: list[Passage], embedder: Embedder, setting
         end = lead.order
         while end + 1 < len(same_passage) and same_passage[end + 1].is_item:
             end += 1
-        if end - start + 1 > LONG_LIST:
-            pass  # a long list (an API's parameters, a tool's options): the item asked about, not the ones before it
-        else:
+        if end - start + 1 <= LONG_LIST:  # a longer list (an API's parameters) is a reference: its item stands alone
             if start > 0 and _introduces_list(same_passage[start - 1]):
                 add(same_passage[start - 1])
             for unit in same_passage[start:]:

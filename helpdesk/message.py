@@ -63,6 +63,8 @@ PLAN_TOOLS = ("claude-code", "claude-code-ide", "opencode", "kilo-code", "roo-co
               "cursor", "factory-droid", "trae", "eigent", "gemini-cli", "grok-cli", "cherry-studio")
 ANTHROPIC_TOOLS = ("claude-code", "claude-code-ide", "goose")
 
+# The plan's Coding Tool Helper, by the names subscribers type for it
+CODING_HELPER = re.compile(r"coding[\s-]?(tool[\s-]?)?helper|\bchelper\b", re.I)
 MCP_SERVERS = {
     "web-search": (r"web[\s_-]?search|search[\s_-]?prime|联网搜索|网络搜索|搜索", "devpack-mcp-web-search"),
     "web-reader": (r"web[\s_-]?reader|网页读取|网页阅读", "devpack-mcp-web-reader"),

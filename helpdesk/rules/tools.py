@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from helpdesk.message import PLACES_AND_PLATFORMS
+from helpdesk.message import CODING_HELPER, PLACES_AND_PLATFORMS
 from helpdesk.rules.registry import When, register
 from helpdesk.rules.respond import Reply, money, number
 from helpdesk.rules.understand import COST, Parsed, Slots, matches
@@ -310,14 +310,14 @@ def shared_quota(r: Reply, p: Parsed) -> str:
             "Claude Code, Cline or any other tool count against the same 5-hour and weekly limits.")
 
 
-HELPER_NAMED = r"coding[- ]?(tool[- ]?)?helper|\bchelper\b"
+# Which tools the helper configures: "which tools can it set up?", "does it set up Cline too?", "支持哪些工具"
+HELPER_TOOLS_ASK = (r"\b(which|what) (coding )?(tools|clis?|agents|editors)\b", r"\b(set ?up|setup|configure|support|work with|"
+                    r"handle)s?\b.{0,20}\b(cline|goose|roo( code)?|kilo( code)?|cursor|trae|eigent|zed|cherry studio)\b",
+                    r"(支持|能配置|可以配置|能装|会配置)(哪些|什么)(工具|编程工具)", r"(支持|能配置|可以配置)\s*(cline|goose|roo|kilo|cursor|trae)")
 
 
 def coding_helper_asked(text: str, s: Slots) -> bool:
-    if matches(text, HELPER_NAMED) and matches(
-            text, r"\b(which|what) (coding )?(tools|clis?|agents|editors)\b", r"\b(set ?up|setup|configure|support|work with|"
-                  r"handle)s?\b.{0,20}\b(cline|goose|roo( code)?|kilo( code)?|cursor|trae|eigent|zed|cherry studio)\b",
-            r"(支持|能配置|可以配置|能装|会配置)(哪些|什么)(工具|编程工具)", r"(支持|能配置|可以配置)\s*(cline|goose|roo|kilo|cursor|trae)"):
+    if CODING_HELPER.search(text) and matches(text, *HELPER_TOOLS_ASK):
         return True  # "does the coding-helper set up Cline too? which tools can it configure?": its page's list
     return (matches(text, r"\b(automatic\w*|one command|all (of )?my (coding )?tools|every tool|quickest|fastest|easiest)\b",
                     "自动", "一键") and matches(text, r"\b(set ?up|setup|configur\w*|install\w*|load)\b|\bset\b.{0,30}\bup\b",
@@ -330,8 +330,7 @@ def coding_helper_asked(text: str, s: Slots) -> bool:
 @register("coding_helper", When(212, coding_helper_asked), facts=("tool.helper.command", "tool.helper.tools"))
 def coding_helper(r: Reply, p: Parsed) -> str:
     command = r.fact("tool.helper.command")
-    if re.search(r"\b(which|what) (coding )?(tools|clis?|agents|editors)\b|\b(cline|goose|roo|kilo|cursor|trae|eigent|zed|"
-                 r"cherry studio)\b|哪些|什么工具", p.text):
+    if matches(p.text, *HELPER_TOOLS_ASK):
         tools = r.fact("tool.helper.tools")
         listed = ", ".join(tools[:-1]) + " and " + tools[-1]
         if p.language == "zh":

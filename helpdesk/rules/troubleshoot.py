@@ -27,9 +27,8 @@ from pathlib import Path
 
 import frontmatter
 
-from helpdesk.message import (ANTHROPIC_TOOLS, MCP_SERVERS, NON_CODING_APPS, PLACES_AND_PLATFORMS, PLAN_TOOLS, TOOL_NAMES, TOOLS,
-                              Message,
-                               is_chinese, without_foreign_quota)
+from helpdesk.message import (ANTHROPIC_TOOLS, CODING_HELPER, MCP_SERVERS, NON_CODING_APPS, PLACES_AND_PLATFORMS,
+                              PLAN_TOOLS, TOOL_NAMES, TOOLS, Message, is_chinese, without_foreign_quota)
 from helpdesk.rules.facts import Facts
 from helpdesk.rules.quota import usage_ways
 
@@ -801,7 +800,9 @@ def context_over(d: Diagnosis, msg: Message) -> None:
 
 PLUGIN_FAILURE = re.compile(r"\bclaude plugin (install|marketplace)\b|glm-plan-usage|zai-coding-plugins|usage[\s-]query plugin|"
                             r"用量(查询)?插件", re.I)
-def plugin_install(d: Diagnosis, msg: Message) -> None:
+
+
+def plugin_install(d: Diagnosis) -> None:
     """The usage plugin's page: Method A adds the marketplace, then installs (it needs Git); Method B is the helper."""
     marketplace, install = d.fact("usage.plugin.marketplace"), d.fact("usage.plugin.install")
     d.fact("usage.plugin.git")
@@ -814,10 +815,10 @@ def plugin_install(d: Diagnosis, msg: Message) -> None:
     d.handoff = True
 
 
-HELPER = re.compile(r"coding[\s-]?(tool[\s-]?)?helper|\bchelper\b", re.I)
 # a key changed or saved anew, and Claude Code still on the old one (a token count is no key)
-KEY_CHANGED = re.compile(r"\b(changed|rotated|regenerated|updated|replaced|reset|saved|set|entered|switched to|created|generated|"
-                         r"made)\b( (my|the|a))?( (new|fresh))?( api)? key\b|\b(new|fresh) (api )?key\b|\bkey\b.{0,20}\b(changed|rotated|regenerated|updated|replaced)\b|"
+KEY_CHANGED = re.compile(r"\b(changed|rotated|regenerated|updated|replaced|reset|saved|set|entered|switched to|created|"
+                         r"generated|made)\b( (my|the|a))?( (new|fresh))?( api)? key\b|\b(new|fresh) (api )?key\b|"
+                         r"\bkey\b.{0,20}\b(changed|rotated|regenerated|updated|replaced)\b|"
                          r"换了.{0,6}(key|密钥)|(key|密钥).{0,6}(换了|更新了?|改了)|旧的?\s*(key|密钥)", re.I)
 STILL_OLD = re.compile(r"\b(still|old (one|key)|keeps?|again|401|1002|invalid|not (picked|used|updated))\b|还是|仍然|旧", re.I)
 
@@ -826,7 +827,7 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
     """The diagnosis for a troubleshooting or tool-setup message, or None when it is not one. A failure that came
     with a new version of their tool is first said to be outside the docs."""
     d = _diagnose(msg, facts, corpus_dir)
-    if "claude-code" in msg.tools and HELPER.search(msg.raw) and KEY_CHANGED.search(msg.ask) and STILL_OLD.search(msg.ask):
+    if "claude-code" in msg.tools and CODING_HELPER.search(msg.raw) and KEY_CHANGED.search(msg.ask) and STILL_OLD.search(msg.ask):
         if d is None:
             d = Diagnosis(facts, zh=writes_chinese(msg))
             d.handoff = True
@@ -966,8 +967,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                                             or CONTEXT_OVER.search(msg.raw)):
         stopped_midway(d)  # an answer that ends partway with no error: where the reason is
         return d
-    if msg.usage_query and msg.failing and not (known or msg.http_codes or msg.mcp) and PLUGIN_FAILURE.search(msg.raw):
-        plugin_install(d, msg)  # the plugin's install failed: its two methods, not how to check usage
+    if PLUGIN_FAILURE.search(msg.raw) and msg.failing and not (known or msg.http_codes):
+        plugin_install(d)  # the usage plugin's install failed: its page's two methods, not usage or the tool's setup
         return d
     if msg.usage_query and msg.failing and not (known or msg.http_codes or msg.mcp):
         usage_check(d)
@@ -1097,9 +1098,6 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     same_window = tool in ("claude-code", "claude-code-ide") and bool(re.search(r"\bsetx\b", msg.raw, re.I)) and bool(
         re.search(r"\bsame (cmd |terminal |command prompt |console |powershell )?(window|session|terminal|cmd)\b|"
                   r"(同一个|原来的?|同个)\s*(cmd )?(窗口|终端|命令行)", msg.raw, re.I))
-    if PLUGIN_FAILURE.search(msg.raw) and msg.failing and not known and not msg.http_codes:
-        plugin_install(d, msg)  # the usage plugin's install: its own page's two methods, not the tool's setup
-        return d
     if not (banned or install_permission or script_on_windows or option_missing or model_switch or key_prompt or same_window or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
