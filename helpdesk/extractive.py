@@ -173,6 +173,9 @@ VALUE_KINDS = (
     (re.compile(r"\b(env(ironment)? var\w*|variable|variables|key name)\b|环境变量", re.I), VARIABLE_VALUE),
     (re.compile(r"\b(provider|entrypoint|which option|select|choose|pick)\b|选择|提供商", re.I),
      re.compile(r"\b(select|choose|pick)\b|provider", re.I)),
+    # "how do I turn preserved thinking on for the API?", "普通 API 要怎么打开": the setting that enables it, not its praise
+    (re.compile(r"\b(enable|turn (it |this |that )?on|switch (it |this |that )?on|activate)\b|打开|开启|启用", re.I),
+     re.compile(r"\b(by setting|set(ting)? \S+ to|turn it on)\b|[\"'`]?\w+[\"'`]?\s*[:=]\s*(true|false)\b", re.I)),
     # "how do I switch to GLM-4.7 inside crush?", "怎么切模型": the tool's own way to pick a model, not its config
     (re.compile(r"\b(switch|change|pick|select|choose)\w*\b.{0,30}\bmodels?\b|\bmodels?\b.{0,20}\b(switch|picker|selector)\b|"
                 r"\b(switch|change) (it )?to glm|(切换?|换|选).{0,6}模型", re.I),

@@ -240,6 +240,10 @@ SUPPORT_MATTER = re.compile(r"\b(invoices?|vat|receipts?|billing|payments?|pay w
                             r"\b(the|my|your) (coding |glm |z\.?ai )?plan\b(?! for)|\b(enterprise|sso)\b.{0,30}\b(z\.?ai|glm|"
                             r"coding plan|subscription)\b", re.I)
 # Calling a plan service outside a coding tool: the REST API, curl, an SDK, their own script.
+# The general API used by choice: paid per use, from their own code ("自己写的 agent，按量付费那种")
+BY_CHOICE = re.compile(r"\bpay[- ]as[- ]you[- ]go\b|\bnot (on |through |via )?(the|a|my) (coding )?plan\b|按量(付费|计费)|"
+                       r"(自己|自研|自建)(写|做|开发)?的.{0,6}(agent|应用|程序|代码|服务|脚本)|"
+                       r"\b(my|our) own (agent|app|code|script|service|product|backend)\b", re.I)
 DIRECT_CALL = re.compile(r"\b(rest ?api|rest one|rest endpoint|curl|python sdk|(python|node|js|typescript|go) (mcp )?sdk|"
                          r"langchain|langgraph|llama[- ]?index|autogen|crewai|semantic kernel|vercel ai sdk|"
                          r"(from|in|with) (my|our) own (python |node |js )?(script|app|code|program|service)|"
@@ -437,6 +441,7 @@ class Message:
     mcp_others: bool = False  # an MCP setup where some servers work and "the others" fail
     account_matter: bool = False  # a charge, a bonus or credits not received: a person must look at the account
     direct_call: bool = False  # calling a plan service from an SDK, curl, the REST API or their own code
+    pays_per_use: bool = False  # uses the general API as such, by choice ("my own agent on api/paas/v4, pay-as-you-go")
     feature_request: bool = False  # asks a tool's maintainers or Z.ai to add something
     regression: bool = False  # it broke with a new version of their tool
     enforcement: bool = False  # asks about bans, suspensions, risk control
@@ -863,6 +868,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         endpoints=tuple(dict.fromkeys(endpoints)), urls=urls, plans=_plans(ask),
         models=models, mcp=mcp, numbers=tuple(m.group(0) for m in _NUMBER_UNIT.finditer(ask)), failing=failing,
         subscriber=subscriber, protocol=protocol, off_plan_use=off_plan_use, other_vendor=other_vendor,
+        pays_per_use=bool(BY_CHOICE.search(ask)) and not re.search(
+            r"\b(plan|coding plan|subscription)('s)? (key|quota)\b|套餐的?\s*(key|额度)|api/coding/paas", ask, re.I),
         quota_drain=bool(QUOTA_DRAIN.search(ask)),
         usage_query=bool(USAGE_QUERY.search(without_foreign_quota(re.sub(r"\S*/\S*/\S*", " ", ask)))),  # not an API path
         account_matter=bool(ACCOUNT_MATTER.search(ask)), direct_call=direct_call,
@@ -898,7 +905,7 @@ def _topic_patterns(corpus_dir: str) -> tuple[tuple[re.Pattern, str], ...]:
 
 
 # Subscribers' own words for a page's topic, beside the title's: GLM's "reasoning" is the thinking page's subject.
-TOPIC_WORDS = {"thinking": r"|reasoning(?![_ ]content)|思考模式|深度思考|推理模式"}
+TOPIC_WORDS = {"thinking": r"|reasoning(?![_ ]content)|思考模式|深度思考|推理模式|保留思考|思考(内容|过程|链)|思维链"}
 
 
 # "I'm thinking of trying it", "I was streaming a video": the word as a verb of their own, not the page's topic.

@@ -205,3 +205,10 @@ def test_a_tool_name_the_docs_list_in_camel_case_is_a_named_identifier():
     corpus = str(Settings.from_env({}).corpus_dir)
     assert named_identifiers("does it keep the name WebSearchPrime from z.ai?", corpus) == ("websearchprime",)
     assert named_identifiers('my "mcpServers" block is below', corpus) == ()  # a config key, not a listed tool
+
+
+def test_how_to_turn_a_feature_on_asks_for_the_setting_that_enables_it():
+    wanted = asks_for("how do I enable preserved thinking on the general API?")
+    assert wanted and any(p.search('you can turn it on by setting **"clear_thinking": false**') for p in wanted)
+    assert not any(p.search("This capability improves cache hit rates.") for p in wanted)
+    assert asks_for("普通 API 要怎么开启？")

@@ -845,3 +845,34 @@ def test_which_tools_the_coding_helper_configures_is_its_pages_list(message):
 def test_what_the_coding_helper_does_keeps_its_short_answer():
     answer = rules("what does npx @z_ai/coding-helper do?")
     assert answer is not None and "detects, installs and configures" in answer.text
+
+
+# --- probe round 14 ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("message", [
+    "有没有办法在 Claude Code 里直接看我还剩多少额度？老开网页太麻烦",
+    "怎么知道这 5 小时还剩几次？",
+])
+def test_how_much_is_left_in_chinese_is_a_way_to_read_usage(message):
+    assert intent(message) == "usage_check"
+
+
+def test_news_seen_about_the_quota_is_no_usage_question():
+    answer = rules("去年 12 月买的 Max 包年，开了自动续费。看到新闻说额度都调整了，那我续费的时候额度会不会变？")
+    assert answer is not None and answer.trace["intent"] != "usage_check"
+
+
+@pytest.mark.parametrize("message", [
+    "朋友用我的链接买了 Pro，原价 $30，打完折又用了积分，最后付了 $11。我的返利是按 $30 算还是按他实际付的算？",
+    "My friend bought Pro ($30 list) with the first-order discount and some credits. Is my reward based on the list "
+    "price or on what he actually paid?",
+])
+def test_which_amount_a_reward_is_computed_on_is_the_definition_not_a_sum(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "referral_reward"
+    assert not re.search(r"\$9(?!\d)", answer.text) and re.search(r"不含|after discounts and credits", answer.text)
+
+
+def test_a_friends_stated_payment_still_gets_its_reward_computed():
+    answer = rules("My friend paid $20 for his first order through my link. How much do I get?")
+    assert answer is not None and "$6" in answer.text

@@ -14,6 +14,7 @@ import pytest
 from helpdesk.message import analyse
 from helpdesk.rules import answer_rules
 from helpdesk.rules.facts import load_facts
+from helpdesk.rules.troubleshoot import diagnose
 from helpdesk.settings import Settings
 from tests.test_rules_chinese import ENGLISH_RUN, VERBATIM
 
@@ -892,3 +893,19 @@ def test_kilo_codes_setup_starts_from_its_own_api_key_choice():
     result = answer_rules("Kilo Code keeps showing its sign-in screen and a buy-credits banner. Where do I put my z.ai "
                           "plan key?", [], SETTINGS, facts=FACTS)
     assert result is not None and "Use your own API key" in result.text and "International Coding Plan" in result.text
+
+
+def test_own_code_on_the_general_api_paid_per_use_is_no_endpoint_mistake():
+    msg = analyse("我自己写的 agent 走 https://api.z.ai/api/paas/v4 按量付费，多轮对话里上一轮的思考好像丢了。普通 API 要怎么开启保留思考？",
+                  SETTINGS.corpus_dir)
+    assert msg.pays_per_use
+    d = diagnose(msg, FACTS, SETTINGS.corpus_dir)
+    assert d is None or "endpoint" not in d.kinds
+
+
+def test_a_plan_subscriber_on_the_general_url_still_gets_the_coding_endpoint():
+    msg = analyse("I have the coding plan and Zed calls https://api.z.ai/api/paas/v4 and fails. Is my api_url right?",
+                  SETTINGS.corpus_dir)
+    assert not msg.pays_per_use
+    d = diagnose(msg, FACTS, SETTINGS.corpus_dir)
+    assert d is not None and any("coding/paas/v4" in line for line in d.lines)

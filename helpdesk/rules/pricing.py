@@ -542,8 +542,8 @@ def fee_order_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\b(takes?|uses?|charges?|spends?|deducts?|eats?|drains?) (my |the )?credits?( balance)? first\b|"
                      r"\bwhich (one|source|of them) (pays|is charged|gets charged|is used)\b"):
         return True  # "why does it take credits first?", "can I choose which one pays?"
-    return matches(text, r"\b(deduct|deducted|deduction|charged first|which (balance|one) (is )?(used|charged)|(?<!first )(?<!an )"
-                         r"(?<!my )(?<!their )(?<!his )(?<!her )(?<!the )order)\b",
+    return matches(text, r"\b(deduct|deducted|deduction|charged first|which (balance|one) (is )?(used|charged)|(?<![-\w])(?<!first )"
+                         r"(?<!an )(?<!my )(?<!their )(?<!his )(?<!her )(?<!the )order)\b",
                    "扣款顺序", "扣费顺序", "扣除顺序", "先扣", "优先扣", "哪个先") and matches(
         text, r"\b(credits?|balance|card|paypal|fee|fees|renewal|subscription)\b", "积分", "余额", "信用卡", "银行卡", "费用",
         "续费", "订阅")

@@ -304,8 +304,11 @@ def usage_check_asked(text: str, s: Slots) -> bool:
                       r"\b(remaining|left over) (quota|usage)\b", r"\busage (stats|statistics|dashboard|query)\b") and \
         matches(text, r"\b(how|where|way|ways|api|endpoint|command|plugin|tool|is there|can i|can we)\b")
     chinese = matches(text, r"(查看|查询|查|获取|显示|监控|看).{0,12}(额度|用量|使用量|余量|剩余)",
-                      r"(额度|用量|余量|剩余).{0,6}(监控|查询|查看)", r"剩余额度|用量查询|额度查询|剩余用量")
-    return english or chinese
+                      r"(额度|用量|余量|剩余).{0,6}(监控|查询|查看)", r"剩余额度|用量查询|额度查询|剩余用量",
+                      r"(查看|查询|查|看|知道).{0,20}(还)?剩(下|余)?(多少|几)(的)?(额度|用量|次数|次)")
+    # "看到 2/12 之后价格和额度都改了": news seen about the quota, not a way to read one's usage
+    seen_news = matches(text, r"(看到|看见|听说).{0,20}(额度|用量|次数).{0,4}(改|变|调整|降|砍|涨|少)")
+    return english or chinese and not seen_news
 
 
 USAGE_FACTS = ("usage.subscription_page", "usage.plugin", "usage.plugin.marketplace", "usage.plugin.install",
@@ -385,7 +388,18 @@ def changed_since_purchase_asked(text: str, s: Slots) -> bool:
         "变成", "砍", "降到", "降为", "减少", "缩水") and matches(text, QUOTA, r"\d+ ?(prompts?|次)")
 
 
-@register("grandfathering", When(167, changed_since_purchase_asked), When(168, legacy_plan_asked),
+def renewal_terms_asked(text: str, s: Slots) -> bool:
+    """"Will my auto-renewal in April be at the new price, will my quota be cut?": what a renewal keeps, which the
+    February 12 rules settle for early subscribers and the current figures for everyone else."""
+    return matches(text, r"\b(renew\w*|auto-?renew\w*)\b.{0,40}\b(price|quota|limits?)\b.{0,30}\b(change|same|stay|keep|cut|"
+                         r"lower|new|old)\b|\b(price|quota)\b.{0,30}\b(change|same|stay|cut|lower|new|old)\b.{0,30}\brenew",
+                   r"(续费|续订).{0,20}(额度|价格|次数|价).{0,8}(会不会|会|变|改|砍|降|保持|不变|还是|新)",
+                   r"(续费|续订).{0,8}(按|是按).{0,4}(新|旧|老|原)(价格|价)",
+                   r"(额度|价格).{0,8}(会不会|会).{0,6}(变|改|砍|降).{0,20}续费")
+
+
+@register("grandfathering", When(166, renewal_terms_asked), When(167, changed_since_purchase_asked),
+          When(168, legacy_plan_asked),
           When(169, weekly_applies_asked), When(180, february_12_asked),
           facts=("grandfather.current_cycle", "grandfather.auto_renewal", "weekly.grandfathered", *PLAN_FACTS))
 def grandfathering(r: Reply, p: Parsed) -> str:

@@ -399,6 +399,10 @@ FRIEND_PAID = (r"\b(paid|pays|spent|payment of)\b\s*(\$|usd )?\s?\d|\b(friend|in
 OWN_CREDITS = r"\d\s?(usd|dollars?|bucks|刀|美元)?\s?(in|of|worth of) (my )?(referral |invite )?credits\b|\bcredits? (balance )?of \$?\d"
 
 
+BASE_ASKED = (r"按.{0,24}算\s*还是\s*按|按.{0,24}还是.{0,12}算|(算|计)不(算|计)(进去|在内)?|包不包括|"
+              r"\b(based|calculated|computed|counted) (on|from)\b.{0,60}\bor\b|\b(do|does|are|is|will)\b.{0,40}\b(count|included?)\b")
+
+
 def reward_asked(text: str, s: Slots) -> bool:
     if matches(text, WHERE_OR_WHOSE):
         return False
@@ -415,12 +419,14 @@ def reward_asked(text: str, s: Slots) -> bool:
 def referral_reward(r: Reply, p: Parsed) -> str:
     rate = r.fact("ref.inviter_reward")
     example = r.fact("ref.faq_example")
-    amounts = p.slots.get("money", [])
+    # "按 $30 算还是按刷卡金额算?", "is it based on the list price or what he paid?": which amount counts, not a sum
+    which_base = matches(p.text, BASE_ASKED)
+    amounts = [] if which_base else p.slots.get("money", [])
     # Discounts are the percentages said with "off" or "discount"; "do I get 30%?" is about the reward, not a discount.
     percents = [float(m.group(2) or m.group(3)) for m in re.finditer(
         r"(?:(extra|additional|another|plus|my)\s+(\d+(?:\.\d+)?)\s?(?:%|percent))|(\d+(?:\.\d+)?)\s?(?:%|percent)\s?"
         r"(?:off\b|(?:first[- ]order |referral |instant )?discount)", p.text)]
-    paid = re.search(r"\b(?:paid|pays|payment of|actually paid|actual payment(?: amount)?(?: (?:is|was|of))?)\s*\$?\s?"
+    paid = None if which_base else re.search(r"\b(?:paid|pays|payment of|actually paid|actual payment(?: amount)?(?: (?:is|was|of))?)\s*\$?\s?"
                      r"(\d+(?:\.\d+)?)", p.text)
     if paid:  # the friend's actual payment, when stated, is what the reward is computed on
         payment = float(paid.group(1))

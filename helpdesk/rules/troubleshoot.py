@@ -1138,7 +1138,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
               "API。这类用途请使用按量付费的通用 API。")
         if msg.enforcement:
             enforcement_terms(d)
-    if balance and (msg.subscriber or general_shown or tool or "1113" in known):
+    # their own code on the general API, paid per use by choice, with no error of the plan's: no endpoint mistake
+    by_choice = msg.pays_per_use and not tool and "1113" not in known
+    if balance and (msg.subscriber or general_shown or tool or "1113" in known) and not by_choice:
         d.fact("diag.1113_plan")
         tools = d.fact("tools.supported")
         models = d.fact("models.four")
@@ -1150,7 +1152,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
               "使用 Coding Plan 时，这通常说明没有满足套餐的使用条件（FAQ）：1）使用支持的编程工具"
               f"（{'、'.join(tools[:6])} 等）；2）使用套餐的接口地址：Claude Code 和 Goose 用 {anthropic}，其他编程工具用 "
               f"{coding}；3）使用套餐模型（{'、'.join(models)}）。调用通用 API 会改为从你的余额扣费。")
-    if general_shown and (msg.subscriber or balance or tool):
+    if general_shown and (msg.subscriber or balance or tool) and not by_choice:
         general = d.fact("endpoint.general").rsplit("/chat", 1)[0]
         shown = "open.bigmodel.cn/api/paas/v4" if "bigmodel-general" in msg.endpoints and "general" not in msg.endpoints \
             else general
