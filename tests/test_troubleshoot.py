@@ -909,3 +909,30 @@ def test_a_plan_subscriber_on_the_general_url_still_gets_the_coding_endpoint():
     assert not msg.pays_per_use
     d = diagnose(msg, FACTS, SETTINGS.corpus_dir)
     assert d is not None and any("coding/paas/v4" in line for line in d.lines)
+
+
+@pytest.mark.parametrize("message, must", [
+    ("openai sdk against https://api.z.ai/api/paas/v4 with model glm-4.7 and temperature=1.5 returns 400, code 1214. "
+     "what range does it take?", r"`temperature`.*0–1"),
+    ('我的请求体 {"model": "glm-4.7", "messages": [...], "stop": ["a", "b"]} 返回 1214，stop 最多能传几个？',
+     r"only one stop word"),
+])
+def test_a_parameter_error_without_the_name_gets_the_line_of_the_parameter_the_message_sets(message, must):
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is not None and re.search(must, answer.text), answer
+
+
+def test_a_parameter_error_with_only_the_model_set_quotes_no_parameter_line():
+    message = 'POST /chat/completions {"model": "glm-4.7", "messages": []} gives error 1214'
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is not None and "API reference on that parameter" not in answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "Cline 里老是报 `This model does not support image input`，我的 Support Images 勾着，Context Window Size 填的 128000，文档推荐怎么填？",
+    "Cline with the vision MCP connected: I press Ctrl+V to put a screenshot into the chat and it says the model does "
+    "not support images. How do I get Cline to use the MCP?",
+])
+def test_clines_other_configurations_come_whole_for_its_image_settings(message):
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is not None and "Support Images" in answer.text and "204800" in answer.text

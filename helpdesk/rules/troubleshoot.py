@@ -726,7 +726,10 @@ def _error_meaning(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -
                   f"错误码 {error.code}" + (f"（你收到的是：“{said}”）" if said else " ")
                   + f"的含义，API 错误码页面原文：“{meaning}”。")
             field = PARAMETER_NAMED.search(error.said or "") or PARAMETER_NAMED.search(msg.ask)
-            line = parameter_line(corpus_dir, next(g for g in field.groups() if g)) if field else None
+            name = next(g for g in field.groups() if g) if field else None
+            if not name and "parameter" in meaning.lower():  # "Invalid `${field}` parameter": the one the message sets
+                name = next((n for n in parameters_set(corpus_dir, msg.ask) if n not in NO_SIGN), None)
+            line = parameter_line(corpus_dir, name) if name else None
             if line:  # "Invalid user_id parameter": what the API reference says of that parameter
                 d.fact("api.parameters")
                 d.say("error", f"The API reference on that parameter: {line}", f"API 参考文档对这个参数的说明（原文）：{line}")
@@ -757,6 +760,26 @@ PARAMETER_NAMED = re.compile(r"\binvalid `?(\w+)`? parameter\b|\b(\w+)\s*参数(
 def _parameter_lines(path: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines()
                  if re.match(r"^\s*- `[\w-]+` \(", line))
+
+
+# In every request body or error body ("model", "messages"; "code", "message"): no sign of which parameter is wrong
+NO_SIGN = ("model", "messages", "code", "message", "type", "role", "content", "id", "error")
+
+
+def parameters_set(corpus_dir: Path | None, text: str) -> tuple[str, ...]:
+    """The request parameters a message sets ("temperature=1.3", `"stop": [...]`, "top_p 参数"), as the API reference
+    names them; a plain English word ("stop", "model") counts only when written as a setting, a snake_case name
+    (`max_tokens`) wherever it stands."""
+    page = Path(corpus_dir) / "api-reference-chat-completion.md" if corpus_dir else None
+    if page is None or not page.is_file():
+        return ()
+    names = dict.fromkeys(re.match(r"^\s*- `([\w-]+)`", ln).group(1) for ln in _parameter_lines(str(page)))
+    found = []
+    for name in names:
+        setting = rf"[\"'`]?{re.escape(name)}[\"'`]?\s*[:=]|(?<![\w-]){re.escape(name)}\s*(parameter|param|参数)"
+        if re.search(setting, text, re.I) or "_" in name and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            found.append(name)
+    return tuple(found)
 
 
 def parameter_line(corpus_dir: Path | None, name: str) -> str | None:
@@ -998,20 +1021,26 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                   "你的 Authorization 请求头缺少“Bearer ”：MCP 页面的写法是“Authorization: Bearer <你的 Z.ai API Key>”。")
         pasted_image = re.search(r"\b(past\w*|drag\w*|drop\w*|attach\w*)\b.{0,30}\b(images?|screenshots?|pictures?|png|jpe?g|"
                                  r"gif|webp)\b|\b(images?|screenshots?) (is )?in(to)? the (chat|task|conversation|prompt)\b|"
-                                 r"(粘贴|拖).{0,8}(图片|截图)|(图片|截图|图)[^，。？?]{0,6}(粘贴|拖|贴进|贴到|丢进)", msg.ask, re.I)
-        if "vision" in msg.mcp and pasted_image and "claude-code" not in msg.tools[:1]:
-            d.fact("mcp.vision_paste")  # an image pasted into another client never reaches the server
-            d.say("mcp", "The Vision MCP page: \"Except in Claude Code, pasting an image directly into the client cannot "
-                         "call this MCP Server\" (the client sends the image to the model itself); put the image in a "
-                         "local folder and ask for it by its name or path.",
-                  "Vision MCP 页面说：除了 Claude Code，直接把图片粘贴到客户端无法调用这个 MCP 服务（客户端会自己把图片转码后直接"
-                  "调用模型接口）；请把图片放在本地目录中，并通过图片名或路径让它调用。")
+                                 r"(粘贴|拖).{0,8}(图片|截图)|(图片|截图|图)[^，。？?]{0,12}(粘贴|拖|贴进|贴到|丢进)|"
+                                 r"\b(images?|screenshots?|截图|图片).{0,20}\b(ctrl|cmd)\s*\+\s*v\b", msg.ask, re.I)
+        # Cline's image and context settings named ("Support Images 是勾着的"): its page's Other Configurations
+        cline_settings = "cline" in msg.tools and re.search(r"support images|context window size", msg.raw, re.I)
+        if "vision" in msg.mcp and (pasted_image or cline_settings) and "claude-code" not in msg.tools[:1]:
+            if pasted_image:
+                d.fact("mcp.vision_paste")  # an image pasted into another client never reaches the server
+                d.say("mcp", "The Vision MCP page: \"Except in Claude Code, pasting an image directly into the client "
+                             "cannot call this MCP Server\" (the client sends the image to the model itself); put the image "
+                             "in a local folder and ask for it by its name or path.",
+                      "Vision MCP 页面说：除了 Claude Code，直接把图片粘贴到客户端无法调用这个 MCP 服务（客户端会自己把图片转码后"
+                      "直接调用模型接口）；请把图片放在本地目录中，并通过图片名或路径让它调用。")
             if "cline" in msg.tools:  # Cline's own page sets the provider up with its image checkbox off
                 d.fact("tool.cline.support_images")
+                size = d.fact("tool.cline.context")  # the page's other setting under the same heading
                 d.say("mcp", "Cline's setup page, under Other Configurations: \"Unchecking Support Images\" (a "
-                             "setting of its API provider, beside the base URL and model).",
+                             f"setting of its API provider, beside the base URL and model), and Context Window Size "
+                             f"{size}.",
                       "Cline 的配置页面在 Other Configurations 里写的是：取消勾选 Support Images"
-                      "（API Provider 设置中的一项，和 Base URL、模型在一起）。")
+                      f"（API Provider 设置中的一项，和 Base URL、模型在一起），Context Window Size 设为 {size}。")
         if "vision" in msg.mcp and re.search(r"forgot to replace|your_api_key|placeholder|already exists in (user|project|"
                                              r"local) config|忘了替换|忘记替换|已经存在", msg.raw, re.I):
             # added with the page's placeholder key: adding it again changes nothing until the old one is removed
