@@ -876,3 +876,27 @@ def test_which_amount_a_reward_is_computed_on_is_the_definition_not_a_sum(messag
 def test_a_friends_stated_payment_still_gets_its_reward_computed():
     answer = rules("My friend paid $20 for his first order through my link. How much do I get?")
     assert answer is not None and "$6" in answer.text
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("My friend paid for Pro with my invite link on March 2 but no credits ever came. I only noticed today, April 1, "
+     "going through my billing page. Is it too late to raise it with you?", "referral_objection"),
+    ("I have 31 USD of invite credits from 9 friends and I'm shutting my company down next month. Can I cash the "
+     "credits out or move them to my partner's account?", "referral_withdraw"),
+    ("Friend's first Lite order: 3 USD after the promo, he had 2.80 USD in credits and the 10% invite discount, so it "
+     "should be about zero, but checkout asked him for 0.50 USD. Bug?", "referral_minimum"),
+])
+def test_a_bare_question_after_a_story_is_about_that_story(message, expected):
+    assert intent(message) == expected
+
+
+def test_a_bare_question_after_figures_gets_no_figure_rule():
+    assert intent("Max plan, I used about 1600 prompts in the last 5 hours on a big refactor and GLM-4.7 is getting "
+                  "slower in the evenings, and my teammate on Pro sees the same. Normal?") not in (
+        "plan_quota", "plan_price", "api_cost")
+
+
+def test_prompts_counted_are_no_prompt_tokens():
+    from helpdesk.rules.understand import _tokens
+    assert _tokens("i used about 1600 prompts on glm-4.7") == {}
+    assert _tokens("2000 prompt tokens and 500 completion tokens") == {"input": 2000, "output": 500}

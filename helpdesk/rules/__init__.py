@@ -156,6 +156,24 @@ def asked(msg: Message) -> str:
     return without_asides(" ".join(_with_referent(question, msg.ask) for question in msg.questions))
 
 
+BARE_WORDS = 10
+CONFIRMS = re.compile(r"\b(right|correct|true|accurate)\b|对吗|对不对|是吗|没错吧|是真的", re.I)  # a figure told, to be checked
+STORY_INTENTS = (*COMPLAINT_INTENTS, "card_minimum", "personal_plan", "use_scope")
+# what a question names of its own: then it is about that, not about the story before it
+_OWN_SUBJECT = re.compile(r"\b(plans?|quota|credits?|price|prompts?|key|endpoint|url|model|glm[\w.-]*|refund|subscription|lite|"
+                          r"pro|max|invite|referral|balance|card|tools?|mcp|limit|upgrade|renewal)\b|套餐|额度|积分|价格|模型|退款|"
+                          r"订阅|邀请|返利|余额|升级|续费", re.I)
+
+
+def bare_question(question: str) -> bool:
+    """A question that names nothing of its own ("Bug?", "That's fine right?", "Is it too late to raise it with you?"):
+    a few words leaning on what was told before it."""
+    if word_count(question) <= 2:
+        return True
+    return word_count(question) <= BARE_WORDS and not _OWN_SUBJECT.search(question) and bool(
+        re.search(r"\b(it|this|that|these|those|bug|normal|right|fine|ok|okay)\b|这(个|样)|那(个|样)|正常|对吗|是吗", question, re.I))
+
+
 # What the subscriber weighs, not what they ask: an alternative turned down ("instead of upgrading"), and, once the
 # question is asked, what they will do with the answer ("...? thinking about whether to upgrade or wait", "I want to
 # compare with Claude Max", "before I decide to renew"). The question before it is the ask.
@@ -337,6 +355,19 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             # told without the word "upgrade" is one
             whole = resolve(f"upgrade: {msg.ask}", list(history), plans=msg.plans)
         if whole.intent in CHANGE_INTENTS:  # "Upgraded Lite -> Pro, still on Lite": when an upgrade takes effect
+            parsed = whole
+    story_before = msg.ask
+    for q in msg.questions:
+        story_before = story_before.replace(q, " ")
+    leans = msg.questions and word_count(story_before) >= SELF_CONTAINED_WORDS and all(
+        bare_question(q) for q in msg.questions)  # "Bug?" after a story; "and Max?" after an answer is a follow-up
+    if parsed.intent in FIGURE_INTENTS and leans and not any(CONFIRMS.search(q) for q in msg.questions):
+        parsed = replace(parsed, intent=None)  # "...1600 prompts in 5 hours and it got slow. Normal?": a figure told
+    if parsed.intent is None and leans:
+        # "Bug?", "That's fine right?", "Is it too late to raise it with you?": the story told is what they ask about;
+        # a rule of situations (a referral's fate, a shared plan, a charge) may read it, a figure rule may not
+        whole = resolve(without_asides(msg.ask), list(history), plans=msg.plans)
+        if whole.intent in STORY_INTENTS or (whole.intent or "").startswith("referral_"):
             parsed = whole
     if parsed.intent is None:
         return parsed, None

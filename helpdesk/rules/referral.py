@@ -83,13 +83,16 @@ SEND_TO_ME = (r"\b(send|transfer|move|pay)\b.{0,30}\bto my (paypal|bank|card|acc
 
 
 def withdrawal_asked(text: str, s: Slots) -> bool:
-    return matches(text, r"\bwithdraw|cash out|transfer|bank\b", "提现", *SEND_TO_ME)
+    return matches(text, r"\bwithdraw|cash out|transfer|bank\b", "提现", *SEND_TO_ME) or credits_withdrawal_asked(text, s)
 
 
 def credits_withdrawal_asked(text: str, s: Slots) -> bool:
     """"Can I withdraw the credits to PayPal?": credits named, whatever earned them."""
     return matches(text, r"\bcredits?\b", "积分", "赠金") and matches(text, r"\bwithdraw\w*|cash (them |it )?out|paid out|pay (them |it )?"
-                                                                r"out\b", "提现", *SEND_TO_ME)
+                                                                r"out\b|\bcash (the |my |these |those )?(\w+ )?credits? out\b|"
+                                                                r"\b(move|transfer|give|send|gift)\w* (them|it|the(se|m)? (\w+ )?credits?) "
+                                                                r"(over )?to (my |his |her |a |an? other |another |someone)[\w' -]{0,30}"
+                                                                r"\baccount\b", "提现", *SEND_TO_ME)
 
 
 @register("referral_withdraw", When(1, withdrawal_asked, group=REFERRAL), When(12, credits_withdrawal_asked),

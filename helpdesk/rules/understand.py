@@ -248,8 +248,8 @@ def _tokens(text: str) -> dict[str, float]:
                r"((?:cached )?(?:input|output|prompt|completion|cached))?\s?(tokens?)?")
     for m in re.finditer(pattern, text):
         kind, unit = m.group(3), m.group(4)
-        if not kind and not unit:
-            continue
+        if not kind and not unit or kind in ("prompt", "completion") and not unit:
+            continue  # "1600 prompts" counts prompts, not prompt tokens
         before = text[max(0, m.start() - 4):m.start()]
         if re.search(r"glm[\s-]?$|v$", text[max(0, m.start() - 5):m.start()]):
             continue  # "GLM-4.7 output tokens": the model's number, not an amount
