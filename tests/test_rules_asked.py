@@ -900,3 +900,24 @@ def test_prompts_counted_are_no_prompt_tokens():
     from helpdesk.rules.understand import _tokens
     assert _tokens("i used about 1600 prompts on glm-4.7") == {}
     assert _tokens("2000 prompt tokens and 500 completion tokens") == {"input": 2000, "output": 500}
+
+
+@pytest.mark.parametrize("message", [
+    "My wife signed up with my invite link on our home wifi and she paid with my card. She got the 10% off, I got no credits. Why?",
+    "我弟用我的邀请链接注册买了 Lite，在同一台电脑上操作的，结果我没拿到返利，为啥",
+])
+def test_an_invitee_on_the_inviters_network_or_card_is_the_same_user_rule(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "referral_self"
+    assert re.search(r"may be deemed the same user", answer.text)
+
+
+def test_the_inviters_own_card_charged_at_renewal_is_no_shared_environment():
+    assert intent("Renewal charged my card the full $30 and my $12 invite credits are untouched. Why weren't the "
+                  "credits used?") != "referral_self"
+
+
+def test_a_friend_paying_days_after_registering_is_a_question_of_the_window():
+    answer = rules("My friend registered with my link on Monday and only paid on Thursday night, about 80 hours later. "
+                   "Still no credits. Is it the timing?")
+    assert answer is not None and answer.trace["intent"] == "referral_qualifies" and "80 hours" in answer.text

@@ -40,10 +40,38 @@ def self_invite_asked(text: str, s: Slots) -> bool:
                    "小号", r"邀请自己的?(另一个|其他|第二个)?(账号|帐号)?", "自己邀请自己")
 
 
-@register("referral_self", When(12, self_invite_asked, group=REFERRAL), facts=("ref.single_account",
-                                                                             "ref.associated_accounts"))
+# "同一个 wifi", "paid with my card", "on my laptop": a friend's account the platform may take for the inviter's own
+SHARED_ENVIRONMENT = (r"\b(same|shared) (home )?(wi-?fi|network|ip( address)?|router|device|computer|laptop|phone( number)?|"
+                      r"credit card|card|payment (account|method))\b(?! (plan|subscription))|\b(our|my) (home )?(wi-?fi|network|"
+                      r"router)\b|\b(she|he|wife|husband|friend|partner|brother|sister|mom|dad|they)\b.{0,60}\b(with|on|using) "
+                      r"my (credit )?card\b",
+                      r"同一(个|张|台|部)?\s*(wifi|wi-fi|网络|设备|电脑|手机|ip|(信用)?卡|支付(账号|账户))", r"(刷|用)的?(是)?我(的|那张)(信用)?卡",
+                      r"家里(的)?(同一个)?\s*(wifi|wi-fi|网络)")
+
+
+def shared_environment(text: str) -> bool:
+    return matches(text, *SHARED_ENVIRONMENT)
+
+
+def shared_environment_told(text: str, s: Slots) -> bool:
+    return shared_environment(text)
+
+
+@register("referral_self", When(-4, shared_environment_told, group=REFERRAL),
+          When(12, self_invite_asked, group=REFERRAL), facts=("ref.single_account",
+                                                                             "ref.associated_accounts", "ref.same_user"))
 def referral_self(r: Reply, p: Parsed) -> str:
     r.fact("ref.single_account")
+    if shared_environment(p.text) and not matches(p.text, r"\b(own|second|alt|alternate|2nd) account\b|\bmyself\b", "小号", "邀请自己"):
+        same = r.fact("ref.same_user")
+        if p.language == "zh":
+            return ("活动规则的“单一账号原则”：每个自然人只能使用一个平台账号参与，平台根据手机号、邮箱、设备 ID、IP 地址等判断用户身份，"
+                    f"同一手机号、设备、支付账户或网络环境可能被判定为同一用户（原文：“{same}”）。所以用你的卡或同一网络注册的账号，"
+                    "可能不算新的受邀好友。具体判定以平台系统记录为准，有异议可联系客服。")
+        return ("The campaign rules' Single Account Principle: each natural person may take part with one platform account, "
+                f"and the same phone number, device, payment account, or network environment {same}. An account "
+                "registered on your network or paid with your card may therefore not count as a new invited friend; the "
+                "platform's records decide, and support can look at a specific case.")
     r.fact("ref.associated_accounts")
     if p.language == "zh":
         return ("不可以：活动规则的“单一账号原则”规定每个自然人只能使用一个平台账号参与，平台会根据手机号、邮箱、设备、IP、支付账号等"
@@ -150,6 +178,10 @@ def referral_view(r: Reply, p: Parsed) -> str:
 
 
 def credits_missing(text: str, s: Slots) -> bool:
+    if s.hours and matches(text, r"\b(registered|signed up|clicked|joined|invited)\b.{0,80}\b(paid|pay|bought|subscribed)\b|"
+                                 r"\b(paid|bought|subscribed)\b.{0,40}\b(after|later)\b",
+                           r"(注册|点击|点了).{0,40}(付款|支付|付费|买)", r"(之后|以后|后)才?(付款|支付|付费|买)"):
+        return False  # "paid 80 hours after registering, no credits yet": whether the invite counts, by its timing
     return matches(text, r"\b(still no|not received|haven't (received|got)|didn't (get|receive)|no credits yet|"
                          r"not (arrived|shown|showing)|missing)\b", "没收到", "没有到账", r"(还|都)?没.{0,14}到账", "未到账")
 
