@@ -921,3 +921,39 @@ def test_a_friend_paying_days_after_registering_is_a_question_of_the_window():
     answer = rules("My friend registered with my link on Monday and only paid on Thursday night, about 80 hours later. "
                    "Still no credits. Is it the timing?")
     assert answer is not None and answer.trace["intent"] == "referral_qualifies" and "80 hours" in answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "Our DPO asks: in which country is our data processed, and which legal entity is the controller?",
+    "公司要填数据出境评估表：你们的数据主要在哪个国家处理？运营主体是哪家公司？",
+])
+def test_where_data_is_processed_is_the_privacy_policys_singapore(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "data_location"
+    assert "Singapore" in answer.text and "JINGSHENG HENGXING" in answer.text
+
+
+def test_storage_and_hosting_asked_together_get_both_in_that_order():
+    answer = rules("Do you store the code we send through the Coding Plan? And where are your services hosted?")
+    assert answer is not None and answer.trace["intent"] == "data_use"
+    assert answer.text.index("do not store") < answer.text.index("Singapore")
+
+
+def test_glm5s_per_token_price_is_said_to_be_missing_from_the_pricing_page():
+    answer = rules("What's GLM-5's per-1M-token input and output price?")
+    assert answer is not None and answer.trace["intent"] == "api_cost" and "don't say its price" in answer.text
+
+
+def test_which_claude_code_variable_to_point_at_glm5_is_the_switch_by_hand():
+    answer = rules("Max yearly here. Which of the ANTHROPIC_DEFAULT_* vars should point at glm-5?")
+    assert answer is not None and answer.trace["intent"] == "glm5_switch"
+    assert "ANTHROPIC_DEFAULT_OPUS_MODEL" in answer.text
+
+
+def test_an_upgrades_remaining_value_is_converted_into_account_balance_in_the_faqs_words():
+    answer = rules("I bought Lite monthly 10 days ago and want to upgrade to Pro monthly now. How much do I pay?")
+    assert answer is not None and "converted into account balance on a pro-rated basis" in answer.text
+
+
+def test_an_mcp_servers_url_is_no_question_of_where_data_is_processed():
+    assert intent("Where is the Web Search MCP server hosted, which URL?") != "data_location"

@@ -203,11 +203,12 @@ def upgrade_cost(r: Reply, p: Parsed) -> str:
                    "购买当天升级" if days == 0 else f"已用 {number(days)} 天")
         return (f"{money(cost)}：{PLAN_NAMES[old_plan]} {CYCLE_ZH[old_cycle]}（{money(old_price)}）升级到 "
                 f"{PLAN_NAMES[new_plan]} {CYCLE_ZH[new_cycle]}（{money(new_price)}），{said_zh}。跨档位升级立即生效，当前套餐"
-                f"未使用的 {number(unused)}/{period} 天（{money(remaining)}）按比例折算抵扣，所以你需支付 {money(new_price)} − "
+                f"未使用的 {number(unused)}/{period} 天（{money(remaining)}）按比例折算为账户余额，用来抵扣差价，所以你需支付 {money(new_price)} − "
                 f"{money(remaining)}。按 {period} 天计费周期估算，实际金额以结算页面为准。")
     return (f"{money(cost)}: upgrading {PLAN_NAMES[old_plan]} {old_cycle} ({money(old_price)}) → {PLAN_NAMES[new_plan]} "
             f"{new_cycle} ({money(new_price)}) with {said} takes effect immediately; the unused "
-            f"{number(unused)}/{period} days of your plan ({money(remaining)}) are credited pro rata, so you pay "
+            f"{number(unused)}/{period} days of your plan ({money(remaining)}) are converted into account balance on a "
+            f"pro-rated basis and offset the difference, so you pay "
             f"{money(new_price)} − {money(remaining)}. Assumes a {period}-day cycle; the checkout page shows the exact amount.")
 
 
@@ -663,9 +664,42 @@ def data_use_asked(text: str, s: Slots) -> bool:
             and not matches(text, r"\b(fine-?tun\w*|train (a|my|our|your own) (own )?model)\b", "微调"))
 
 
+def data_location_asked(text: str, s: Slots) -> bool:
+    """"Where are your services hosted?", "which legal entity is the controller?", "数据主要在哪个国家处理？运营主体是哪家公司？":
+    the privacy policy's Singapore and its controller."""
+    return matches(text, r"\b(where|which country|what country|which region|what region|jurisdiction)\b.{0,40}\b(hosted|hosting|"
+                         r"servers?|processed|processing|stored|located|based|data cent(er|re)s?)\b|\b(hosted|servers?|data cent(er|re)s?)"
+                         r"\b.{0,20}\b(located|based|in which|where)\b|\b(legal entity|data controller|controller of|operating entity|"
+                         r"which (company|entity)|registered (address|office))\b",
+                   r"(哪个|哪些|什么)(国家|地区).{0,8}(处理|存储|托管|服务器)|(处理|存储|托管|服务器).{0,12}(哪个|哪些|什么)(国家|地区)",
+                   "数据出境", "运营主体", "哪家公司", "服务器在哪", r"数据.{0,6}(存在哪|在哪(里)?(处理|存储))")
+
+
+def location_lines(r: Reply, zh: bool) -> str:
+    r.fact("privacy.location")
+    company = r.fact("privacy.controller")
+    if zh:
+        return (f"隐私政策说：服务一般从新加坡（Singapore）提供，个人数据一般在新加坡处理；服务由 {company}（注册地址在新加坡）提供和"
+                "控制，它是个人数据的控制者（controller）。")
+    return (f"The privacy policy: \"We generally provide the Services from Singapore\" and \"your personal data is generally "
+            f"processed in Singapore\"; the Services are provided and controlled by {company} (registered in Singapore), the "
+            "controller of your personal data.")
+
+
+@register("data_location", When(154, data_location_asked), facts=("privacy.location", "privacy.controller"))
+def data_location(r: Reply, p: Parsed) -> str:
+    return location_lines(r, p.language == "zh")
+
+
 @register("data_use", When(152, data_use_asked), facts=("privacy.not_stored", "privacy.user_content", "privacy.improve",
-                                                         "privacy.public_training"))
+                                                         "privacy.public_training", "privacy.location", "privacy.controller"))
 def data_use(r: Reply, p: Parsed) -> str:
+    if data_location_asked(p.text, p.slots):  # "do you store our code, and where are you hosted?": both
+        return data_use_text(r, p) + ("" if p.language == "zh" else " ") + location_lines(r, p.language == "zh")
+    return data_use_text(r, p)
+
+
+def data_use_text(r: Reply, p: Parsed) -> str:
     r.fact("privacy.user_content")
     kinds = r.fact("privacy.improve")
     r.fact("privacy.public_training")

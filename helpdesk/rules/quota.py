@@ -435,9 +435,10 @@ def glm5_switch_asked(text: str, s: Slots) -> bool:
     """"How do I switch Claude Code to GLM-5?": the FAQ's note on the custom configuration."""
     if glm5_missing_asked(text, s):
         return True
-    return s.glm5 and matches(text, r"\b(switch\w*|change|changing|set|setting|enable|configure|select|use|using)\b",
+    return s.glm5 and matches(text, r"\b(switch\w*|change|changing|set|setting|enable|configure|select|use|using|point\w*)\b",
                               "切换", "设置", "配置", "使用", "切到", "改成", "改为", "换成", "改") and matches(
-        text, r"\bhow\b|\bwhere\b|\bwhich lines?\b", "怎么", "如何", "哪几行", "哪一行", "改啥", "改什么", "填啥", "填什么")
+        text, r"\bhow\b|\bwhere\b|\bwhich lines?\b|\bwhich (of|one|var\w*|env\w*|settings?|keys?)\b", "怎么", "如何", "哪几行",
+        "哪一行", "哪个变量", "改啥", "改什么", "填啥", "填什么")
 
 
 @register("glm5_switch", When(243, glm5_missing_asked), When(245, glm5_switch_asked),

@@ -28,11 +28,14 @@ API_MODELS = {"glm-4.7", "glm-4.7-flashx", "glm-4.6", "glm-4.6v", "glm-4.5", "gl
 def api_cost_asked(text: str, s: Slots) -> bool:
     """GLM-5's API price, tokens with a model or a price asked, or a model's per-token price."""
     return bool(
-        (s.glm5 and matches(text, r"\bapi\b") and matches(text, COST))
+        (s.glm5 and (matches(text, r"\bapi\b") and matches(text, COST) or matches(text, *PER_TOKEN_PRICE)))
         or (s.tokens and (s.api_model or matches(text, COST)))
-        or (s.api_model and matches(text, r"\b(per (1m|million|mtok)|million tokens|per token|api price|api pricing|"
-                                          r"input price|output price)\b", "每百万", r"百万\s?tokens?", r"tokens?.{0,8}(一|每)百万",
-                                    r"\bapi\s?(的)?\s?(价格|费用|收费|定价|单价)", "输入价格", "输出价格")))
+        or (s.api_model and matches(text, *PER_TOKEN_PRICE)))
+
+
+PER_TOKEN_PRICE = (r"\b(per[ -](1m|million|mtok)|million tokens|per[ -]token|api price|api pricing|input price|output price|"
+                   r"(input|output) and (input|output) price)\b", "每百万", r"百万\s?tokens?", r"tokens?.{0,8}(一|每)百万",
+                   r"\bapi\s?(的)?\s?(价格|费用|收费|定价|单价)", "输入价格", "输出价格")
 
 
 @register("api_cost", When(230, api_cost_asked),
@@ -42,9 +45,10 @@ def api_cost(r: Reply, p: Parsed) -> str:
     if p.slots.get("glm5") and not model:
         r.fact("api.pricing_page")
         if p.language == "zh":
-            return "文档中的价格页面没有列出 GLM-5；请在 Z.ai 价格页面查看当前价格（https://docs.z.ai/guides/overview/pricing）。"
-        return ("The pricing page in the docs does not list GLM-5; check the current price on the Z.ai pricing page "
-                "(https://docs.z.ai/guides/overview/pricing).")
+            return ("文档中的价格页面没有列出 GLM-5，文档没有说明它的价格；请在 Z.ai 价格页面查看当前价格"
+                    "（https://docs.z.ai/guides/overview/pricing）。")
+        return ("The pricing page in the docs does not list GLM-5, so the docs don't say its price; check the current "
+                "price on the Z.ai pricing page (https://docs.z.ai/guides/overview/pricing).")
     if model not in API_MODELS:
         r.clarify = True
         if p.language == "zh":
