@@ -633,6 +633,7 @@ RAW = [
     row("我的代码会被拿去训练模型吗？", "data_use", {}, [r"没有直接说明", r"实时处理"], zh=True),
     row("Where are your servers located? Our compliance team needs the country.", "data_location", {},
         [r"Singapore", r"JINGSHENG HENGXING"], [r"User Content"]),
+    row("你们的服务器在哪？数据在哪个国家处理？", "data_location", {}, [r"新加坡", r"JINGSHENG HENGXING"], zh=True),
     row("How do I fine-tune a model on my own data with the API?", None),  # a comparison, not Claude Code's model mapping
     row("Does the Lite plan support GLM-4.6V?", "vision_model", {}, [r"Vision MCP", r"all users", r"GLM-4\.6V"]),
     row("lite 套餐能用 glm-4.6v 吗", "vision_model", {}, [r"Vision MCP", r"所有用户"], zh=True),
