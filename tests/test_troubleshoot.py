@@ -936,3 +936,16 @@ def test_a_parameter_error_with_only_the_model_set_quotes_no_parameter_line():
 def test_clines_other_configurations_come_whole_for_its_image_settings(message):
     answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
     assert answer is not None and "Support Images" in answer.text and "204800" in answer.text
+
+
+def test_a_readers_empty_result_is_its_fetch_failed_section():
+    message = "webReader returns empty for half the URLs I give it, some behind cloudflare. the other half work."
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is not None and "anti-scraping" in answer.text
+
+
+def test_a_client_asking_which_endpoint_gets_its_own_section_beside_the_symptom():
+    message = ("Goose 里加 web reader，填的 https://api.z.ai/api/mcp/web_reader/mcp，类型选 Streamable HTTP，一直超时。"
+               "是不是要换别的端点或者类型？")
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is not None and "web_reader/sse" in answer.text and "timed out" in answer.text

@@ -334,7 +334,8 @@ SYMPTOMS = (
      r"^Empty Search Results$"),
     (r"connection closed", r"^Connection Closed$"),
     (r"fetch\w* fail\w*|fail\w* to fetch|读取失败|抓取.{0,8}(失败|空)|\b(returns?|returning|gets?|got|gives?) (an? )?(empty|blank) "
-     r"(page|content|text|response)|\bempty (page|content)\b|(返回|读到|拿到|抓到).{0,4}空|空(白)?内容", r"^Webpage fetch failed$"),
+     r"(page|content|text|response)|\bempty (page|content)\b|(返回|读到|拿到|抓到).{0,4}空|空(白)?内容|"
+     r"\b(returns?|returning|comes? back|came back) (with )?(empty|nothing|blank)\b", r"^Webpage fetch failed$"),
     (r"repo(sitory)? access|access (to )?(the )?repo|repo(sitory)? not found|仓库.{0,8}(失败|找不到|不存在)|"
      r"\b(read_file|get_repo_structure|search_doc)\b.{0,30}(fail|error)|\bprivate repo|私有仓库", r"^Repository access failed$"),
     # the Vision page's own first step when the server shows no error: run it by hand
@@ -403,6 +404,9 @@ def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Dia
                      "it.",
               "你的 Vision MCP 配置只设置了 Z_AI_API_KEY，没有 Z_AI_MODE：页面的配置里同时设置了 Z_AI_MODE=ZAI。")
     if symptom_section(d, msg, servers[:1], corpus_dir):
+        if tool in CLIENT_HEADING and CLIENT_SETUP_ASK.search(msg.ask):
+            # "Goose times out, do I need another endpoint or type?": its own section too (an SSE endpoint)
+            client_section(d, servers[0], tool, corpus_dir)
         d.handoff = msg.failing
         return d
     if msg.mcp_others:
@@ -418,6 +422,11 @@ def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Dia
             client_section(d, server, tool, corpus_dir)
     d.handoff = msg.failing
     return d if d.lines else None
+
+
+CLIENT_SETUP_ASK = re.compile(r"\b(which|what|another|different|other|right|correct)\b.{0,20}\b(endpoint|type|url|transport|"
+                              r"config\w*)\b|\bhow (do|can|should) (i|we) (add|set|configure)\b|(换|用|填|选).{0,8}(端点|类型|地址)|"
+                              r"(端点|类型|地址).{0,8}(换|填|选|对不对)|怎么(加|添加|配)", re.I)
 
 
 def symptom_section(d: Diagnosis, msg: Message, servers: list[str], corpus_dir: Path | None) -> bool:
