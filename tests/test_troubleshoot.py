@@ -949,3 +949,25 @@ def test_a_client_asking_which_endpoint_gets_its_own_section_beside_the_symptom(
                "是不是要换别的端点或者类型？")
     answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
     assert answer is not None and "web_reader/sse" in answer.text and "timed out" in answer.text
+
+
+@pytest.mark.parametrize("message, must", [
+    ("npm install -g @z_ai/coding-helper fails: npm ERR! Error: EACCES: permission denied, mkdir "
+     "'/usr/local/lib/node_modules/@z_ai'. No sudo on my work laptop.", r"npx @z_ai/coding-helper"),
+    ("coding-helper 的 Plugin Marketplace 里 glm-plan-usage 显示 not installed，可我明明装过了", r"2\.0\.70"),
+])
+def test_a_coding_helper_failure_its_page_troubleshoots_gets_that_section(message, must):
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is not None and re.search(must, answer.text) and "coding-helper doctor" in answer.text
+
+
+def test_a_permission_error_without_the_helper_named_gets_no_helper_section():
+    message = "Claude Code says permission denied when it edits files in my repo"
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is None or "Coding Tool Helper page's troubleshooting" not in answer.text
+
+
+def test_kilo_codes_dropdown_with_only_the_china_entry_is_an_option_missing():
+    message = "Kilo Code 的 Z AI Entrypoint 下拉里只有 open.bigmodel.cn 那个，没有国际版，插件很久没更新了"
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is not None and re.search(r"更新|update", answer.text)

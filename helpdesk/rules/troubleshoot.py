@@ -57,7 +57,9 @@ SERVER_STATUS = re.compile(r"(?:api error:?|status(?: code)?:?|http/?[\d.]*|erro
 OPTION_MISSING = re.compile(
     r"\b(doesn'?t|does not|don'?t|won'?t|can'?t|cannot) (show|list|appear|display|see|find|have)\b.{0,50}\b(provider|option|"
     r"entrypoint|coding plan)|\b(provider|option|entrypoint|coding plan)s?\b.{0,30}\b(missing|not (showing|shown|listed|there))\b|"
-    r"\bonly (shows?|lists?|see|has)\b\s*[\"“'`]|(找不到|没有|看不到).{0,10}(coding ?plan|选项|提供商|服务商)|"
+    r"\bonly (shows?|lists?|see|has)\b\s*[\"“'`]|(找不到|没有|看不到).{0,10}(coding ?plan|选项|提供商|服务商|国际版)|"
+    r"(下拉|列表|选项)(框|菜单)?里?(只有|只能选|就一个)|"
+
     r"\b(has|have|there'?s|there is) no\b.{0,30}\b(option|entrypoint|coding plan|provider)|"
     # a title: "[Roo Code] no coding plan entrypoint"
     r"^\W*(\[[^\]]*\]\s*)?no (coding plan )?(option|entrypoint|provider)\b", re.I | re.M)
@@ -869,6 +871,15 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
                         "after saving a new key in the helper.",
                f"Coding Tool Helper 页面：`{command}` 的作用是“Load the latest plan into Claude Code”（把最新的套餐配置加载到 "
                "Claude Code）：在 helper 里保存新 key 之后运行它。")
+    helper = helper_symptom(msg, corpus_dir)
+    if helper:  # the Coding Tool Helper page's own troubleshooting section for what they report
+        if d is None:
+            d = Diagnosis(facts, zh=writes_chinese(msg))
+            d.handoff = True
+        doctor = d.fact("tool.helper.doctor")
+        d.lead("setup", f"The Coding Tool Helper page's troubleshooting for this (it says to run `{doctor}` first for a "
+                        f"health check):\n{helper}",
+               f"Coding Tool Helper 页面对这个问题的排查说明（页面建议先运行 `{doctor}` 做健康检查；原文）：\n{helper}")
     if d is not None and msg.china_platform and "scope" not in d.kinds and not any("open.bigmodel.cn" in x for x in d.lines):
         d.lead("scope", CHINA_LEAD["en"], CHINA_LEAD["zh"])
         d.handoff = True
@@ -879,6 +890,27 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
                f"文档不涉及{f' {_tool_name(tool)} ' if tool else '你所用工具'}不同版本之间的变化；文档中与此相关的内容：")
         d.handoff = True
     return d
+
+
+# The Coding Tool Helper page's troubleshooting sections, by what a message reports
+HELPER_SYMPTOMS = (
+    (r"\beacces\b|permission denied|权限(不足|被拒|错误)", r"^Insufficient permissions"),
+    (r"\bnot installed\b|未安装|显示.{0,6}没(有)?安装", r"^Incorrect plugin status"),
+    (r"\bnetwork error\b|网络错误", r"^Network error"),
+)
+USAGE_PLUGIN = re.compile(r"glm-plan-usage|usage[\s-]query plugin|plugin marketplace|插件市场", re.I)
+
+
+def helper_symptom(msg: Message, corpus_dir: Path | None) -> str | None:
+    """A failure with the Coding Tool Helper (or the plugin it installs) that its page troubleshoots: that section."""
+    if not (CODING_HELPER.search(msg.raw) or USAGE_PLUGIN.search(msg.raw)):
+        return None
+    for pattern, heading in HELPER_SYMPTOMS:
+        if re.search(pattern, msg.raw, re.I):
+            text = section(corpus_dir, "devpack-extension-coding-tool-helper", heading)
+            if text:
+                return text
+    return None
 
 
 # A message about Zhipu's China platform: the docs' word on Z.ai's, said to be Z.ai's (rules and diagnoses alike)
