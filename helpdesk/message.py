@@ -577,7 +577,7 @@ _HOW_TO = re.compile(r"\bhow (do|can|to|should)\b|\bmake it faster\b|怎么办|�
 
 
 # Zhipu's China platform, as subscribers name it: its domain, "the CN version", 国内版 / 国内站 / 开放平台.
-CHINA_PLATFORM = re.compile(r"bigmodel\.cn|\b(cn|china|mainland) (version|platform|site|endpoint|api)\b|\bchinese (platform|"
+CHINA_PLATFORM = re.compile(r"(?<!cdn\.)bigmodel\.cn|\b(cn|china|mainland) (version|platform|site|endpoint|api)\b|\bchinese (platform|"
                             r"endpoint|api)\b|"
                             r"(国内|内地|大陆)的?(版|站|平台)|智谱开放平台|bigmodel 平台", re.I)
 
@@ -843,7 +843,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         name for name in (host.group("a"), host.group("b"), host.group("c"), host.group("d")) if name)
     other_vendor = other_vendor or bool(hosted_elsewhere)
     # an install script piped to a shell ("curl -fsSL https://opencode.ai/install | bash") calls no API
-    direct_call = bool(DIRECT_CALL.search(re.sub(r"\bcurl\b[^\n|]{0,160}\|\s*(sudo\s+)?(ba|z)?sh\b", " ", ask)))
+    direct_call = bool(DIRECT_CALL.search(re.sub(r"\bcurl\b[^\n|]{0,160}\|\s*(sudo\s+)?(ba|z)?sh\b|\bcurl\b[^\n]{0,200}?\.(sh|ps1)\b",
+                                                 " ", ask)))  # (or downloaded to run: "curl -O .../x.sh && bash x.sh")
     # "pay-as-you-go API, glm-4.7 from my own service": the general API used as such, with no plan in the story
     paying_per_use = bool(re.search(r"\bpay[- ]as[- ]you[- ]go\b|\bnot (on )?(the|a) plan\b|\bno plan\b|按量(付费|计费)|没(有)?(买|订)?套餐",
                                     ask, re.I)) and not subscriber

@@ -971,3 +971,16 @@ def test_kilo_codes_dropdown_with_only_the_china_entry_is_an_option_missing():
     message = "Kilo Code 的 Z AI Entrypoint 下拉里只有 open.bigmodel.cn 那个，没有国际版，插件很久没更新了"
     answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
     assert answer is not None and re.search(r"更新|update", answer.text)
+
+
+def test_the_docs_own_setup_script_is_neither_the_china_platform_nor_an_api_call():
+    message = ('Windows 11 上跑文档里的 curl -O "https://cdn.bigmodel.cn/install/claude_code_zai_env.sh" && bash '
+               "./claude_code_zai_env.sh，PowerShell 报 bash 不是内部或外部命令。Windows 用户该怎么设置？")
+    msg = analyse(message, SETTINGS.corpus_dir)
+    assert not msg.china_platform and not msg.off_plan_use
+    answer = answer_rules(message, [], SETTINGS, msg, FACTS)
+    assert answer is not None and "不支持 Windows" in answer.text and "不可以" not in answer.text
+
+
+def test_the_china_platforms_own_domain_is_still_the_china_platform():
+    assert analyse("我用的是 open.bigmodel.cn 的 key，能在 Claude Code 里用吗", SETTINGS.corpus_dir).china_platform
