@@ -133,6 +133,9 @@ _SPEED = (r"\b(fast|faster|quickly|quick|rapidly|drain\w*|burn\w*|eat(s|ing)? (u
           r"two|an?) (minutes?|hours?|prompts?|questions?|requests?|messages?)\b")
 QUOTA_DRAIN = re.compile(
     rf"{_USAGE_WORD}[^.?!\n]{{0,100}}({_SPEED})|({_SPEED})[^.?!\n]{{0,60}}{_USAGE_WORD}|"
+    # "out of my 5-hour quota by 10:40 after what felt like 60-ish prompts", "something is off with your metering"
+    r"\b(out of|ran out of|run out of|used up|exhausted|hit)\b[^.?!\n]{0,30}\b(quota|limit)\b[^.?!\n]{0,20}\b(after|by|within)\b"
+    r"[^.?!\n]{0,30}\d|\b(metering|meter|(quota|usage|prompts?) (count|counting|counter))\b[^.?!\n]{0,20}\b(is |seems |looks )?(off|wrong|broken|buggy)\b|"
     # "why does one question consume 20 prompts?": one ask counted as many
     r"\b(one|a single|each|every|1) (question|message|request|prompt|task)\b[^.?!\n]{0,20}\b(consumes?|uses?|takes?|eats?|"
     r"costs?|counts? as|burns?)\b[^.?!\n]{0,15}\d+ ?(prompts|requests|calls|%)|"

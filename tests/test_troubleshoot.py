@@ -984,3 +984,16 @@ def test_the_docs_own_setup_script_is_neither_the_china_platform_nor_an_api_call
 
 def test_the_china_platforms_own_domain_is_still_the_china_platform():
     assert analyse("我用的是 open.bigmodel.cn 的 key，能在 Claude Code 里用吗", SETTINGS.corpus_dir).china_platform
+
+
+def test_a_quota_gone_after_a_few_dozen_glm5_prompts_is_a_drain_with_glm5s_rate():
+    message = ("Pro. Moved the opus mapping to glm-5 and was out of my 5-hour quota by 11:00 after maybe 50 prompts. "
+               "Never happened on 4.7. Something is off with your metering.")
+    assert analyse(message, SETTINGS.corpus_dir).quota_drain
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is not None and "3 times as fast" in answer.text
+
+
+def test_an_invite_count_said_to_be_wrong_is_no_quota_drain():
+    assert not analyse("Referral popup says 27 invites, my list has 31; the invite count is wrong.",
+                       SETTINGS.corpus_dir).quota_drain
