@@ -957,3 +957,14 @@ def test_an_upgrades_remaining_value_is_converted_into_account_balance_in_the_fa
 
 def test_an_mcp_servers_url_is_no_question_of_where_data_is_processed():
     assert intent("Where is the Web Search MCP server hosted, which URL?") != "data_location"
+
+
+def test_setting_the_helpers_key_without_the_wizard_is_its_direct_auth_command():
+    answer = rules("Can coding-helper take the key in one command instead of the interactive wizard? It goes in our "
+                   "dotfiles script. And how do I make Claude Code reload the new config afterwards?")
+    assert answer is not None and answer.trace["intent"] == "coding_helper"
+    assert "coding-helper auth glm_coding_plan_global <token>" in answer.text and "auth reload claude" in answer.text
+
+
+def test_where_the_helper_stores_the_key_is_not_answered_with_its_auth_command():
+    assert intent("coding-helper 把 API key 存在本地哪个文件？我想在 CI 上提前写好，免得每次走交互") != "coding_helper"

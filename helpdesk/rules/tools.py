@@ -320,7 +320,19 @@ HELPER_TOOLS_ASK = (r"\b(which|what) (coding )?(tools|clis?|agents|editors)\b", 
                     r"(支持|能配置|可以配置|能装|会配置)(哪些|什么)(工具|编程工具)", r"(支持|能配置|可以配置)\s*(cline|goose|roo|kilo|cursor|trae)")
 
 
+# "不走交互向导，一行命令把 key 写进去", "set the key without the wizard, from a script": the helper's direct auth command
+KEY_DIRECT = (r"\b(without|skip\w*|no|bypass\w*|non-?interactive\w*)\b.{0,20}\b(wizard|interactive|prompts?|menus?)\b|"
+              r"\b(one|single) (command|line)\b|\b(script|scripted|dotfiles|ci|automat\w*)\b",
+              r"不走.{0,4}(交互|向导)|跳过.{0,4}(交互|向导)|一(行|条)命令|脚本|非交互")
+WHERE_STORED = (r"\b(which|what) (local )?(file|folder|path)\b|\bwhere\b.{0,30}\b(stored|saved|kept|store|save|keep)\b",
+                "哪个文件", "存在哪", "存哪", "存到哪", "保存在哪", "什么路径")
+RELOAD_ASK = (r"\b(reload|re-?load|pick up|load (the )?(latest|new))\b", "重新加载", "加载最新", "生效")
+
+
 def coding_helper_asked(text: str, s: Slots) -> bool:
+    if CODING_HELPER.search(text) and matches(text, r"\b(key|token|auth)\b", "密钥", "key") and matches(text, *KEY_DIRECT) \
+            and not matches(text, *WHERE_STORED):
+        return True  # setting the key in one command (where the helper keeps it is another question, the docs don't say)
     if CODING_HELPER.search(text) and matches(text, *HELPER_TOOLS_ASK):
         return True  # "does the coding-helper set up Cline too? which tools can it configure?": its page's list
     return (matches(text, r"\b(automatic\w*|one command|all (of )?my (coding )?tools|every tool|quickest|fastest|easiest)\b",
@@ -331,8 +343,17 @@ def coding_helper_asked(text: str, s: Slots) -> bool:
                                                                                 "报错", "失败")
 
 
-@register("coding_helper", When(212, coding_helper_asked), facts=("tool.helper.command", "tool.helper.tools"))
+@register("coding_helper", When(212, coding_helper_asked), facts=("tool.helper.command", "tool.helper.tools",
+                                                                  "tool.helper.auth_direct", "tool.helper.auth_reload"))
 def coding_helper(r: Reply, p: Parsed) -> str:
+    if CODING_HELPER.search(p.text) and matches(p.text, *KEY_DIRECT) and matches(p.text, r"\b(key|token|auth)\b", "密钥", "key"):
+        direct = r.fact("tool.helper.auth_direct")
+        reload = r.fact("tool.helper.auth_reload") if matches(p.text, *RELOAD_ASK) else None
+        if p.language == "zh":
+            return (f"Coding Tool Helper 页面的命令列表里有：`{direct}`（选择 Global 套餐并直接设置 key，不用走向导）"
+                    + (f"；`{reload}` 把最新的套餐配置加载到 Claude Code。" if reload else "。"))
+        return (f"The Coding Tool Helper page's command list has `{direct}` (select the Global plan and set the key "
+                "directly, no wizard)" + (f"; `{reload}` loads the latest plan into Claude Code." if reload else "."))
     command = r.fact("tool.helper.command")
     if matches(p.text, *HELPER_TOOLS_ASK):
         tools = r.fact("tool.helper.tools")
@@ -352,6 +373,8 @@ def claude_install_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\b(after|since) (installing|i installed|install)\b|\b(is|was|got) installed\b|\binstalled it\b|"
                      r"\bi('ve| have)? installed\b|\bplugins?\b|\bmarketplace\b|glm-plan-usage", "安装后", "装好", "安装了", "插件"):
         return False  # installing sets the scene; the ask is something else
+    if CODING_HELPER.search(text):
+        return False  # the Coding Tool Helper's own question (it installs Claude Code too)
     return "claude code" in text and matches(text, r"\binstall\w*\b|\bnode(\.js)? version\b|\bneed node(\.js)?\b|"
                                                    r"\bnode(\.js)?\b.{0,30}\bversion\b", "安装", r"node(\.js)?\s?.{0,4}版本")
 
