@@ -120,7 +120,7 @@ FAILURE = re.compile(
     r"(do|does|did)(n'?t| not) (seem to )?(work|support|take effect|apply)|still (asks?|prompts?|requires?|wants?) "
     r"(me )?(to )?(log ?in|sign ?in|login)|keeps? asking|\w+(Error|Exception))\b|"
     r"报错|错误|失败|无法|不能用|用不了|不可用|不支持|不生效|没生效|没有生效|未生效|(要求|提示|需要)(重新)?登录|乱码|不显示|消失|不见了|"
-    r"异常|出错|提示.{0,6}(不足|错误)|连接不上|超时|无权限|权限不足|没有权限|"
+    r"异常|出错|提示.{0,6}(不足|错误)|连接不上|超时|无权限|权限不足|没有权限|(看不到|找不到|不出现|没出现)(我)?(自己)?(加|配|设|添加|配置)的|"
     # a bug report's own label, and a display that shows nothing or the wrong thing
     r"^\s*\W?bug\b|\[\s*bug\s*\]|\bshows? (\"|')?[Nn]o (\w+ )?([Uu]sage|[Dd]ata|quota|models?|results?|output|limits?)\b|\b(shows?|displays?) (the )?wrong\b|\bswapped\b|"
     r"(显示|映射).{0,8}(错误|不对|对调|反了)|对调|取错")

@@ -997,3 +997,10 @@ def test_a_quota_gone_after_a_few_dozen_glm5_prompts_is_a_drain_with_glm5s_rate(
 def test_an_invite_count_said_to_be_wrong_is_no_quota_drain():
     assert not analyse("Referral popup says 27 invites, my list has 31; the invite count is wrong.",
                        SETTINGS.corpus_dir).quota_drain
+
+
+def test_a_droid_model_missing_from_model_in_chinese_gets_the_provider_and_the_settings_file():
+    message = ('droid 里 /model 看不到我加的 GLM，我把这段放到项目的 .factory/config.json 里了：{"customModels":[{"model":'
+               '"glm-4.7","baseUrl":"https://api.z.ai/api/coding/paas/v4","apiKey":"...","provider":"openai"}]} 哪里不对？')
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is not None and "generic-chat-completion-api" in answer.text and "~/.factory/settings.json" in answer.text

@@ -220,7 +220,8 @@ TOOL_SETUP = {
               "not on Cursor's free tier.",
     "crush": "Crush: in {tool.crush.file} (on Windows {tool.crush.file_windows}), a provider whose base_url is "
              "{tool.crush.base_url} and api_key is your Z.ai API key.",
-    "factory-droid": "Factory Droid: a custom model with baseUrl {tool.factory-droid.base_url} (provider anthropic) or "
+    "factory-droid": "Factory Droid: in {tool.factory-droid.file} (on Windows {tool.factory-droid.file_windows}), a custom "
+                     "model with baseUrl {tool.factory-droid.base_url} (provider anthropic) or "
                      "{endpoint.coding} (OpenAI-compatible).",
     "trae": "TRAE: choose the provider \"{tool.trae.provider}\" and the model \"{tool.trae.model}\" (the plain \"Z.ai\" "
             "provider bills your balance at API prices).",
@@ -249,7 +250,8 @@ TOOL_SETUP_ZH = {
               "自定义配置仅 {tool.cursor.pro} 及以上版本支持，Cursor 免费版不支持。",
     "crush": "Crush：在 {tool.crush.file}（Windows 上是 {tool.crush.file_windows}）中添加一个服务商，base_url 为 "
              "{tool.crush.base_url}，api_key 为你的 Z.ai API Key。",
-    "factory-droid": "Factory Droid：添加自定义模型，baseUrl 填 {tool.factory-droid.base_url}（provider 选 anthropic）或 "
+    "factory-droid": "Factory Droid：在 {tool.factory-droid.file}（Windows 上是 {tool.factory-droid.file_windows}）中添加自定义"
+                     "模型，baseUrl 填 {tool.factory-droid.base_url}（provider 选 anthropic）或 "
                      "{endpoint.coding}（OpenAI 兼容）。",
     "trae": "TRAE：选择服务商“{tool.trae.provider}”，模型选“{tool.trae.model}”（普通的“Z.ai”服务商按 API 价格从你的余额扣费）。",
     "eigent": "Eigent：Settings → Models → Custom Model 中的“{tool.eigent.card}”卡片：填入你的 Z.ai API Key，API Host 填 "
