@@ -1000,7 +1000,8 @@ def test_an_invite_count_said_to_be_wrong_is_no_quota_drain():
 
 
 def test_a_droid_model_missing_from_model_in_chinese_gets_the_provider_and_the_settings_file():
-    message = ('droid 里 /model 看不到我加的 GLM，我把这段放到项目的 .factory/config.json 里了：{"customModels":[{"model":'
-               '"glm-4.7","baseUrl":"https://api.z.ai/api/coding/paas/v4","apiKey":"...","provider":"openai"}]} 哪里不对？')
+    message = ('droid 里 /model 看不到我加的 GLM，我把这段放到项目的 .factory/config.json 里了：\n{"customModels":[{"model":'
+               '"glm-4.7","baseUrl":"https://api.z.ai/api/coding/paas/v4","apiKey":"...","provider":"openai"}]}\n是路径不对还是 '
+               'provider 写错了？')
     answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
     assert answer is not None and "generic-chat-completion-api" in answer.text and "~/.factory/settings.json" in answer.text
