@@ -135,7 +135,8 @@ QUOTA_DRAIN = re.compile(
     rf"{_USAGE_WORD}[^.?!\n]{{0,100}}({_SPEED})|({_SPEED})[^.?!\n]{{0,60}}{_USAGE_WORD}|"
     # "out of my 5-hour quota by 10:40 after what felt like 60-ish prompts", "something is off with your metering"
     r"\b(out of|ran out of|run out of|used up|exhausted|hit)\b[^.?!\n]{0,30}\b(quota|limit)\b[^.?!\n]{0,20}\b(after|by|within)\b"
-    r"[^.?!\n]{0,30}\d|\b(metering|meter|(quota|usage|prompts?) (count|counting|counter))\b[^.?!\n]{0,20}\b(is |seems |looks )?(off|wrong|broken|buggy)\b|"
+    r"[^.?!\n]{0,30}\d+\s*(-?ish\s*)?(prompts?|requests?|messages?|calls?|questions?)\b|\b(metering|meter)\b[^.?!\n]{0,20}"
+    r"\b(is |seems |looks )?(off|wrong|broken|buggy)\b|"
     # "why does one question consume 20 prompts?": one ask counted as many
     r"\b(one|a single|each|every|1) (question|message|request|prompt|task)\b[^.?!\n]{0,20}\b(consumes?|uses?|takes?|eats?|"
     r"costs?|counts? as|burns?)\b[^.?!\n]{0,15}\d+ ?(prompts|requests|calls|%)|"
@@ -873,7 +874,9 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         models=models, mcp=mcp, numbers=tuple(m.group(0) for m in _NUMBER_UNIT.finditer(ask)), failing=failing,
         subscriber=subscriber, protocol=protocol, off_plan_use=off_plan_use, other_vendor=other_vendor,
         pays_per_use=bool(BY_CHOICE.search(ask)) and not re.search(
-            r"\b(plan|coding plan|subscription)('s)? (key|quota)\b|套餐的?\s*(key|额度)|api/coding/paas", ask, re.I),
+            r"\b(plan|coding plan|subscription)('s)? (api )?(key|quota)\b|套餐的?\s*(api\s*)?(key|额度)|api/coding/paas|"
+            r"\b(deduct\w*|charg\w*|bill\w*)\b.{0,30}\bbalance\b|\bbalance\b.{0,30}\b(deduct\w*|charg\w*)|扣.{0,6}余额|余额.{0,6}扣",
+            ask, re.I),
         quota_drain=bool(QUOTA_DRAIN.search(ask)),
         usage_query=bool(USAGE_QUERY.search(without_foreign_quota(re.sub(r"\S*/\S*/\S*", " ", ask)))),  # not an API path
         account_matter=bool(ACCOUNT_MATTER.search(ask)), direct_call=direct_call,

@@ -968,3 +968,37 @@ def test_setting_the_helpers_key_without_the_wizard_is_its_direct_auth_command()
 
 def test_where_the_helper_stores_the_key_is_not_answered_with_its_auth_command():
     assert intent("coding-helper 把 API key 存在本地哪个文件？我想在 CI 上提前写好，免得每次走交互") != "coding_helper"
+
+
+# --- the reviewer's near-misses for round 14's rules -----------------------------------------------------------------
+
+@pytest.mark.parametrize("message, never", [
+    ("Where is my API key stored after I log in with Claude Code?", "data_location"),
+    ("Where are the Claude Code settings files located on Windows?", "data_location"),
+    ("Where can I see what my quota is based on?", "data_location"),
+    ("Which company's model is GLM-4.7 based on, is it Zhipu?", "data_location"),
+    ("I run coding-helper in our CI and it says my API key is invalid. Why?", "coding_helper"),
+    ("Does the coding helper automatically update my API key in Cline too?", "coding_helper"),
+    ("Which of the plans can use GLM-5 right now?", "glm5_switch"),
+    ("How many million tokens of context does GLM-5 support?", "api_cost"),
+    ("I referred my brother last month and got the credits. We now share the same laptop at home, can he and I use "
+     "one Pro plan on it?", "referral_self"),
+    ("看到还剩多少次的时候已经晚了，为什么额度用得这么快？", "usage_check"),
+    ("If I turn off auto-renew, will my quota stay the same until the end of this cycle?", "grandfathering"),
+])
+def test_round_14s_triggers_leave_their_near_misses_alone(message, never):
+    assert intent(message) != never
+
+
+def test_a_friend_who_paid_soon_after_joining_is_still_asked_where_the_credits_are():
+    assert intent("My friend paid 2 hours after registering with my link, it's been 5 days and still no credits for "
+                  "me. Where are they?") == "referral_issuing"
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("I want to subscribe to Max for my side project, planning to use it with Cline every day. Price?", "plan_price"),
+    ("Pro gives about 400 prompts every 5 hours according to the FAQ, and I mostly do small refactors in Claude Code. "
+     "Is that enough?", "plan_quota"),
+])
+def test_a_short_question_naming_its_subject_or_after_no_complaint_keeps_its_figure(message, expected):
+    assert intent(message) == expected

@@ -1005,3 +1005,41 @@ def test_a_droid_model_missing_from_model_in_chinese_gets_the_provider_and_the_s
                'provider 写错了？')
     answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
     assert answer is not None and "generic-chat-completion-api" in answer.text and "~/.factory/settings.json" in answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "Should I use coding-helper if Node is not installed yet on my Mac?",
+    "coding-helper works fine but Claude Code gives permission denied when it edits files in my repo",
+])
+def test_a_helper_named_beside_another_problem_gets_no_helper_section(message):
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is None or "Coding Tool Helper page's troubleshooting" not in answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "My own app calls https://api.z.ai/api/paas/v4/chat/completions with my Coding Plan API key and it's deducting my "
+    "account balance instead of the plan. Why?",
+    "自己写的脚本调用 https://api.z.ai/api/paas/v4/chat/completions，用的是套餐的 API key，为什么扣了余额？",
+])
+def test_own_code_with_the_plans_key_charged_to_the_balance_still_gets_the_coding_endpoint(message):
+    assert not analyse(message, SETTINGS.corpus_dir).pays_per_use
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is not None and "coding/paas/v4" in answer.text
+
+
+def test_an_authentication_error_gets_no_request_parameters_line():
+    message = 'Got error 1001 Authentication parameter not received in Header. My body: {"model":"glm-4.7","max_tokens":4096}'
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is not None and "max_tokens" not in answer.text
+
+
+def test_a_model_dropdown_is_no_missing_entrypoint():
+    message = "Kilo Code 的模型下拉里只有 glm-4.5 和 glm-4.6，没有 glm-4.7，怎么办？"
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is None or "更新" not in answer.text
+
+
+@pytest.mark.parametrize("message", ["ran out of my quota by 3pm, when does it reset?",
+                                     "usage counter looks wrong after upgrading to Pro"])
+def test_a_quota_used_up_or_a_counter_doubted_is_no_drain_story(message):
+    assert not analyse(message, SETTINGS.corpus_dir).quota_drain

@@ -157,6 +157,7 @@ def asked(msg: Message) -> str:
 
 
 BARE_WORDS = 10
+SLOW = re.compile(r"\b(slow\w*|lag\w*|sluggish)\b|变慢|很慢|卡顿", re.I)
 CONFIRMS = re.compile(r"\b(right|correct|true|accurate)\b|对吗|对不对|是吗|没错吧|是真的", re.I)  # a figure told, to be checked
 STORY_INTENTS = (*COMPLAINT_INTENTS, "card_minimum", "personal_plan", "use_scope")
 # what a question names of its own: then it is about that, not about the story before it
@@ -168,9 +169,11 @@ _OWN_SUBJECT = re.compile(r"\b(plans?|quota|credits?|price|prompts?|key|endpoint
 def bare_question(question: str) -> bool:
     """A question that names nothing of its own ("Bug?", "That's fine right?", "Is it too late to raise it with you?"):
     a few words leaning on what was told before it."""
+    if _OWN_SUBJECT.search(question):
+        return False  # "Price?" names what it asks
     if word_count(question) <= 2:
         return True
-    return word_count(question) <= BARE_WORDS and not _OWN_SUBJECT.search(question) and bool(
+    return word_count(question) <= BARE_WORDS and bool(
         re.search(r"\b(it|this|that|these|those|bug|normal|right|fine|ok|okay)\b|这(个|样)|那(个|样)|正常|对吗|是吗", question, re.I))
 
 
@@ -361,7 +364,9 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         story_before = story_before.replace(q, " ")
     leans = msg.questions and word_count(story_before) >= SELF_CONTAINED_WORDS and all(
         bare_question(q) for q in msg.questions)  # "Bug?" after a story; "and Max?" after an answer is a follow-up
-    if parsed.intent in FIGURE_INTENTS and leans and not any(CONFIRMS.search(q) for q in msg.questions):
+    troubled = msg.failing or msg.quota_drain or msg.outage or bool(SLOW.search(msg.ask))  # a story of trouble
+    if parsed.intent in FIGURE_INTENTS and leans and troubled and not any(
+            CONFIRMS.search(q) for q in msg.questions):
         parsed = replace(parsed, intent=None)  # "...1600 prompts in 5 hours and it got slow. Normal?": a figure told
     if parsed.intent is None and leans:
         # "Bug?", "That's fine right?", "Is it too late to raise it with you?": the story told is what they ask about;

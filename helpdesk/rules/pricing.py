@@ -667,12 +667,15 @@ def data_use_asked(text: str, s: Slots) -> bool:
 def data_location_asked(text: str, s: Slots) -> bool:
     """"Where are your services hosted?", "which legal entity is the controller?", "数据主要在哪个国家处理？运营主体是哪家公司？":
     the privacy policy's Singapore and its controller."""
-    return matches(text, r"\b(where|which country|what country|which region|what region|jurisdiction)\b.{0,40}\b(hosted|hosting|"
-                         r"servers?|processed|processing|stored|located|based|data cent(er|re)s?)\b|\b(hosted|servers?|data cent(er|re)s?)"
-                         r"\b.{0,20}\b(located|based|in which|where)\b|\b(legal entity|data controller|controller of|operating entity|"
-                         r"which (company|entity)|registered (address|office))\b",
+    # (where a key or a settings file is kept, what a quota is based on, whose model GLM is: not this)
+    return matches(text, r"\bwhere\b.{0,30}\b(your|z\.?ai'?s?|the) (services?|servers?|data cent(er|re)s?|infrastructure)\b.{0,20}"
+                         r"\b(hosted|located|based|run)\b|\bwhere (are|is) (you|z\.?ai|your (services?|servers?|company)) (hosted|located|"
+                         r"based)\b|\bwhere\b.{0,30}\b(my|our|user|customer|personal) data\b.{0,20}\b(processed|stored|hosted|kept)\b|"
+                         r"\b(which|what) (country|region|jurisdiction)\b.{0,40}\b(data|servers?|services?|hosted|processed)\b|"
+                         r"\b(legal entity|data controller|controller of (my|our|the) (personal )?data|operating entity|"
+                         r"registered (address|office))\b",
                    r"(哪个|哪些|什么)(国家|地区).{0,8}(处理|存储|托管|服务器)|(处理|存储|托管|服务器).{0,12}(哪个|哪些|什么)(国家|地区)",
-                   "数据出境", "运营主体", "哪家公司", "服务器在哪", r"数据.{0,6}(存在哪|在哪(里)?(处理|存储))")
+                   "数据出境", "运营主体", r"(你们|平台|z\.?ai|智谱)的?服务器在哪", r"数据.{0,6}(存在哪|在哪(里)?(处理|存储))")
 
 
 def location_lines(r: Reply, zh: bool) -> str:

@@ -305,7 +305,7 @@ def usage_check_asked(text: str, s: Slots) -> bool:
         matches(text, r"\b(how|where|way|ways|api|endpoint|command|plugin|tool|is there|can i|can we)\b")
     chinese = matches(text, r"(查看|查询|查|获取|显示|监控|看).{0,12}(额度|用量|使用量|余量|剩余)",
                       r"(额度|用量|余量|剩余).{0,6}(监控|查询|查看)", r"剩余额度|用量查询|额度查询|剩余用量",
-                      r"(查看|查询|查|看|知道).{0,20}(还)?剩(下|余)?(多少|几)(的)?(额度|用量|次数|次)")
+                      r"(查看|查询|查|看(?!到)|知道).{0,20}(还)?剩(下|余)?(多少|几)(的)?(额度|用量|次数|次)")
     # "看到 2/12 之后价格和额度都改了": news seen about the quota, not a way to read one's usage
     seen_news = matches(text, r"(看到|看见|听说).{0,20}(额度|用量|次数).{0,4}(改|变|调整|降|砍|涨|少)")
     return english or chinese and not seen_news
@@ -395,7 +395,8 @@ def renewal_terms_asked(text: str, s: Slots) -> bool:
                          r"lower|new|old)\b|\b(price|quota)\b.{0,30}\b(change|same|stay|cut|lower|new|old)\b.{0,30}\brenew",
                    r"(续费|续订).{0,20}(额度|价格|次数|价).{0,8}(会不会|会|变|改|砍|降|保持|不变|还是|新)",
                    r"(续费|续订).{0,8}(按|是按).{0,4}(新|旧|老|原)(价格|价)",
-                   r"(额度|价格).{0,8}(会不会|会).{0,6}(变|改|砍|降).{0,20}续费")
+                   r"(额度|价格).{0,8}(会不会|会).{0,6}(变|改|砍|降).{0,20}续费") and not matches(
+        text, r"\b(turn(ing)? off|cancel\w*|stop\w*|disabl\w*)\b", "关闭", "关掉", "取消")
 
 
 @register("grandfathering", When(166, renewal_terms_asked), When(167, changed_since_purchase_asked),
@@ -437,7 +438,7 @@ def glm5_switch_asked(text: str, s: Slots) -> bool:
         return True
     return s.glm5 and matches(text, r"\b(switch\w*|change|changing|set|setting|enable|configure|select|use|using|point\w*)\b",
                               "切换", "设置", "配置", "使用", "切到", "改成", "改为", "换成", "改") and matches(
-        text, r"\bhow\b|\bwhere\b|\bwhich lines?\b|\bwhich (of|one|var\w*|env\w*|settings?|keys?)\b", "怎么", "如何", "哪几行",
+        text, r"\bhow\b|\bwhere\b|\bwhich lines?\b|\bwhich (of the )?(\w+ )?(var\w*|env\w*|settings?|keys?|lines?|mappings?)\b|\bwhich of the\b.{0,30}\b(var\w*|env\w*|settings?|keys?|mappings?)\b", "怎么", "如何", "哪几行",
         "哪一行", "哪个变量", "改啥", "改什么", "填啥", "填什么")
 
 

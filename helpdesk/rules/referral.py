@@ -10,6 +10,7 @@ order of their `When(n, ..., group=REFERRAL)`. To add a referral intent, add a u
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from helpdesk.rules.registry import When, group, register
 from helpdesk.rules.respond import Reply, money, number
@@ -54,7 +55,14 @@ def shared_environment(text: str) -> bool:
 
 
 def shared_environment_told(text: str, s: Slots) -> bool:
-    return shared_environment(text)
+    """Someone who joined through the inviter's link on the inviter's network, device or card (not a plan shared on
+    one laptop: "can he and I use one Pro plan on it?" is the one-account rule's question)."""
+    joined = matches(text, r"\b(link|code|invit\w*|referr\w*)\b.{0,80}\b(sign(ed)? up|register\w*|paid|bought|subscribed|"
+                           r"joined)\b|\b(sign(ed)? up|register\w*|paid|bought|subscribed|joined)\b.{0,80}\b(link|code|invite)\b",
+                     r"(邀请链接|邀请码|链接).{0,40}(注册|买|付|订阅)|(注册|买|付|订阅).{0,40}(邀请链接|邀请码)")
+    shares_plan = matches(text, r"\b(use|share|sharing)\b.{0,20}\b(one|a|the|my|our|same) (\w+ )?(plan|subscription|account)\b",
+                          "共用", "一起用", "合用")
+    return shared_environment(text) and joined and not shares_plan
 
 
 @register("referral_self", When(-4, shared_environment_told, group=REFERRAL),
@@ -177,8 +185,29 @@ def referral_view(r: Reply, p: Parsed) -> str:
             "or see the details under Billing → Transaction History.")
 
 
+@lru_cache(maxsize=1)
+def window_hours() -> float:
+    """The campaign's payment window (ref.window), for telling a late payment from a slow issuing."""
+    from helpdesk.rules.facts import load_facts
+    from helpdesk.settings import Settings
+    return float(load_facts(Settings().facts_path).value("ref.window"))
+
+
+_GAP = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-?ish\s*)?(个)?\s*(hours?|hrs?|小时|days?|天)\s*(?:\w+\s*){0,2}?(after|later|之后|以后|后)", re.I)
+
+
+def late_payment(text: str) -> bool:
+    """A payment said to come more than the window after joining ("paid about 80 hours later", "差不多 80 个小时之后才付款");
+    "5 days since he paid" is time since, not the gap."""
+    for m in _GAP.finditer(text):
+        hours = float(m.group(1)) * (24 if m.group(3).lower().startswith(("day", "天")) else 1)
+        if hours > window_hours():
+            return True
+    return False
+
+
 def credits_missing(text: str, s: Slots) -> bool:
-    if s.hours and matches(text, r"\b(registered|signed up|clicked|joined|invited)\b.{0,80}\b(paid|pay|bought|subscribed)\b|"
+    if late_payment(text) and matches(text, r"\b(registered|signed up|clicked|joined|invited)\b.{0,80}\b(paid|pay|bought|subscribed)\b|"
                                  r"\b(paid|bought|subscribed)\b.{0,40}\b(after|later)\b",
                            r"(注册|点击|点了).{0,40}(付款|支付|付费|买)", r"(之后|以后|后)才?(付款|支付|付费|买)"):
         return False  # "paid 80 hours after registering, no credits yet": whether the invite counts, by its timing

@@ -28,7 +28,9 @@ API_MODELS = {"glm-4.7", "glm-4.7-flashx", "glm-4.6", "glm-4.6v", "glm-4.5", "gl
 def api_cost_asked(text: str, s: Slots) -> bool:
     """GLM-5's API price, tokens with a model or a price asked, or a model's per-token price."""
     return bool(
-        (s.glm5 and (matches(text, r"\bapi\b") and matches(text, COST) or matches(text, *PER_TOKEN_PRICE)))
+        (s.glm5 and (matches(text, r"\bapi\b") and matches(text, COST) or matches(text, *PER_TOKEN_PRICE) and matches(
+            text, r"\b(price|prices|pricing|priced|cost|costs)\b", "价格", "多少钱", "单价") and not matches(
+            text, r"\b(cheaper|vs\.?|versus|compared?|context)\b", "上下文", "划算")))
         or (s.tokens and (s.api_model or matches(text, COST)))
         or (s.api_model and matches(text, *PER_TOKEN_PRICE)))
 
@@ -321,9 +323,9 @@ HELPER_TOOLS_ASK = (r"\b(which|what) (coding )?(tools|clis?|agents|editors)\b", 
 
 
 # "不走交互向导，一行命令把 key 写进去", "set the key without the wizard, from a script": the helper's direct auth command
-KEY_DIRECT = (r"\b(without|skip\w*|no|bypass\w*|non-?interactive\w*)\b.{0,20}\b(wizard|interactive|prompts?|menus?)\b|"
-              r"\b(one|single) (command|line)\b|\b(script|scripted|dotfiles|ci|automat\w*)\b",
-              r"不走.{0,4}(交互|向导)|跳过.{0,4}(交互|向导)|一(行|条)命令|脚本|非交互")
+KEY_DIRECT = (r"\b(without|skip\w*|no|bypass\w*|instead of)\b.{0,20}\b(wizard|interactive\w*|prompts?|menus?)\b|"
+              r"\bnon-?interactive\w*\b|\b(one|single) (command|line)\b|\b(in|from|into|for) (a|my|our|the) (\w+ )?(script|dotfiles)\b",
+              r"不走.{0,4}(交互|向导)|跳过.{0,4}(交互|向导)|一(行|条)命令|写进.{0,10}脚本|非交互")
 WHERE_STORED = (r"\b(which|what) (local )?(file|folder|path)\b|\bwhere\b.{0,30}\b(stored|saved|kept|store|save|keep)\b",
                 "哪个文件", "存在哪", "存哪", "存到哪", "保存在哪", "什么路径")
 RELOAD_ASK = (r"\b(reload|re-?load|pick up|load (the )?(latest|new))\b", "重新加载", "加载最新", "生效")
@@ -331,7 +333,7 @@ RELOAD_ASK = (r"\b(reload|re-?load|pick up|load (the )?(latest|new))\b", "重新
 
 def coding_helper_asked(text: str, s: Slots) -> bool:
     if CODING_HELPER.search(text) and matches(text, r"\b(key|token|auth)\b", "密钥", "key") and matches(text, *KEY_DIRECT) \
-            and not matches(text, *WHERE_STORED):
+            and not matches(text, *WHERE_STORED) and not matches(text, r"\b(error|fail\w*|invalid|denied)\b", "报错", "失败", "无效"):
         return True  # setting the key in one command (where the helper keeps it is another question, the docs don't say)
     if CODING_HELPER.search(text) and matches(text, *HELPER_TOOLS_ASK):
         return True  # "does the coding-helper set up Cline too? which tools can it configure?": its page's list

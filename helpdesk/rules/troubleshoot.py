@@ -58,7 +58,7 @@ OPTION_MISSING = re.compile(
     r"\b(doesn'?t|does not|don'?t|won'?t|can'?t|cannot) (show|list|appear|display|see|find|have)\b.{0,50}\b(provider|option|"
     r"entrypoint|coding plan)|\b(provider|option|entrypoint|coding plan)s?\b.{0,30}\b(missing|not (showing|shown|listed|there))\b|"
     r"\bonly (shows?|lists?|see|has)\b\s*[\"“'`]|(找不到|没有|看不到).{0,10}(coding ?plan|选项|提供商|服务商|国际版)|"
-    r"(下拉|列表|选项)(框|菜单)?里?(只有|只能选|就一个)|"
+    r"(entrypoint|provider|服务商|提供商)[^，。,]{0,12}(下拉|列表|选项)(框|菜单)?里?(只有|只能选|就一个)|"
 
     r"\b(has|have|there'?s|there is) no\b.{0,30}\b(option|entrypoint|coding plan|provider)|"
     # a title: "[Roo Code] no coding plan entrypoint"
@@ -740,7 +740,7 @@ def _error_meaning(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -
                   + f"的含义，API 错误码页面原文：“{meaning}”。")
             field = PARAMETER_NAMED.search(error.said or "") or PARAMETER_NAMED.search(msg.ask)
             name = next(g for g in field.groups() if g) if field else None
-            if not name and "parameter" in meaning.lower():  # "Invalid `${field}` parameter": the one the message sets
+            if not name and "${field}" in meaning:  # "Invalid `${field}` parameter": the one the message sets
                 name = next((n for n in parameters_set(corpus_dir, msg.ask) if n not in NO_SIGN), None)
             line = parameter_line(corpus_dir, name) if name else None
             if line:  # "Invalid user_id parameter": what the API reference says of that parameter
@@ -895,10 +895,10 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
 
 
 # The Coding Tool Helper page's troubleshooting sections, by what a message reports
-HELPER_SYMPTOMS = (
-    (r"\beacces\b|permission denied|权限(不足|被拒|错误)", r"^Insufficient permissions"),
-    (r"\bnot installed\b|未安装|显示.{0,6}没(有)?安装", r"^Incorrect plugin status"),
-    (r"\bnetwork error\b|网络错误", r"^Network error"),
+HELPER_SYMPTOMS = (  # each: what they report, the context it must come in, the section
+    (r"\beacces\b|permission denied|权限(不足|被拒|错误)", r"\bnpm (i|install)\b|\binstall\w*|安装", r"^Insufficient permissions"),
+    (r"\bnot installed\b|未安装|显示.{0,6}没(有)?安装", r"\bplugins?\b|marketplace|插件", r"^Incorrect plugin status"),
+    (r"\bnetwork error\b|网络错误", r".", r"^Network error"),
 )
 USAGE_PLUGIN = re.compile(r"glm-plan-usage|usage[\s-]query plugin|plugin marketplace|插件市场", re.I)
 
@@ -907,8 +907,9 @@ def helper_symptom(msg: Message, corpus_dir: Path | None) -> str | None:
     """A failure with the Coding Tool Helper (or the plugin it installs) that its page troubleshoots: that section."""
     if not (CODING_HELPER.search(msg.raw) or USAGE_PLUGIN.search(msg.raw)):
         return None
-    for pattern, heading in HELPER_SYMPTOMS:
-        if re.search(pattern, msg.raw, re.I):
+    for pattern, context, heading in HELPER_SYMPTOMS:
+        if re.search(pattern, msg.raw, re.I) and re.search(context, msg.raw, re.I) and not re.search(
+                r"\b(edit\w*|writ\w*|read\w*) (the )?(files?|folders?|repo\w*)\b", msg.raw, re.I):
             text = section(corpus_dir, "devpack-extension-coding-tool-helper", heading)
             if text:
                 return text
