@@ -1002,3 +1002,9 @@ def test_a_friend_who_paid_soon_after_joining_is_still_asked_where_the_credits_a
 ])
 def test_a_short_question_naming_its_subject_or_after_no_complaint_keeps_its_figure(message, expected):
     assert intent(message) == expected
+
+
+def test_an_invitee_on_the_same_office_network_is_the_same_user_rule():
+    answer = rules("My colleague signed up with my invite link from the same office network and paid for Lite. "
+                   "I got no credits. Why?")
+    assert answer is not None and answer.trace["intent"] == "referral_self"

@@ -42,7 +42,7 @@ def self_invite_asked(text: str, s: Slots) -> bool:
 
 
 # "同一个 wifi", "paid with my card", "on my laptop": a friend's account the platform may take for the inviter's own
-SHARED_ENVIRONMENT = (r"\b(same|shared) (home )?(wi-?fi|network|ip( address)?|router|device|computer|laptop|phone( number)?|"
+SHARED_ENVIRONMENT = (r"\b(same|shared) (home |office |company |work )?(wi-?fi|network|ip( address)?|router|device|computer|laptop|phone( number)?|"
                       r"credit card|card|payment (account|method))\b(?! (plan|subscription))|\b(our|my) (home )?(wi-?fi|network|"
                       r"router)\b|\b(she|he|wife|husband|friend|partner|brother|sister|mom|dad|they)\b.{0,60}\b(with|on|using) "
                       r"my (credit )?card\b",
@@ -190,7 +190,7 @@ def window_hours() -> float:
     """The campaign's payment window (ref.window), for telling a late payment from a slow issuing."""
     from helpdesk.rules.facts import load_facts
     from helpdesk.settings import Settings
-    return float(load_facts(Settings().facts_path).value("ref.window"))
+    return float(load_facts(Settings.from_env().facts_path).value("ref.window"))
 
 
 _GAP = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-?ish\s*)?(个)?\s*(hours?|hrs?|小时|days?|天)\s*(?:\w+\s*){0,2}?(after|later|之后|以后|后)", re.I)
