@@ -248,6 +248,11 @@ SUPPORT_MATTER = re.compile(r"\b(invoices?|vat|receipts?|billing|payments?|pay w
 BY_CHOICE = re.compile(r"\bpay[- ]as[- ]you[- ]go\b|\bnot (on |through |via )?(the|a|my) (coding )?plan\b|按量(付费|计费)|"
                        r"(自己|自研|自建)(写|做|开发)?的.{0,6}(agent|应用|程序|代码|服务|脚本)|"
                        r"\b(my|our) own (agent|app|code|script|service|product|backend)\b", re.I)
+# The plan's own key or quota, or its endpoint, in the message: whatever else it says, the plan is what they use
+PLANS_OWN = re.compile(r"\b(plan|coding plan|subscription)('s)? (api )?(key|quota)\b|套餐的?\s*(api\s*)?(key|额度)|api/coding/paas",
+                       re.I)
+BALANCE_CHARGED = re.compile(r"\b(deduct\w*|charg\w*|bill\w*)\b.{0,30}\bbalance\b|\bbalance\b.{0,30}\b(deduct\w*|charg\w*)|"
+                             r"扣.{0,6}余额|余额.{0,6}扣", re.I)
 DIRECT_CALL = re.compile(r"\b(rest ?api|rest one|rest endpoint|curl|python sdk|(python|node|js|typescript|go) (mcp )?sdk|"
                          r"langchain|langgraph|llama[- ]?index|autogen|crewai|semantic kernel|vercel ai sdk|"
                          r"(from|in|with) (my|our) own (python |node |js )?(script|app|code|program|service)|"
@@ -856,8 +861,9 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     # the terms say it should, whatever plan they also have
     paying_per_use = paying_per_use or bool(re.search(
         r"\bgeneral (api|endpoint)\b|\bpay[- ]as[- ]you[- ]go\b|\bnot (on |through |via )?(the|a|my) (coding )?plan\b|"
-        r"(?<!coding/)paas/v4|通用\s*(api|接口|端点)|按量(付费|计费)", ask, re.I)) and not re.search(
-        r"\b(plan|coding plan|subscription)('s)? (key|quota)\b|套餐的?\s*(key|额度)|api/coding/paas", ask, re.I)
+        r"(?<!coding/)paas/v4|通用\s*(api|接口|端点)|按量(付费|计费)", ask, re.I)) and not PLANS_OWN.search(ask)
+    # by choice, unless the plan's key is what they call it with or the balance being charged is their complaint
+    pays_per_use = bool(BY_CHOICE.search(ask)) and not PLANS_OWN.search(ask) and not BALANCE_CHARGED.search(ask)
     # Calling the plan from their own code is a use the terms exclude (the MCP tools have their own answer).
     # Chat front-ends and workflow builders are not coding tools: the plan's quota is not for them.
     off_plan_use = off_plan_use or (bool(set(other_tools) & set(NON_CODING_APPS)) and (subscriber or bool(ours)))
@@ -873,10 +879,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         endpoints=tuple(dict.fromkeys(endpoints)), urls=urls, plans=_plans(ask),
         models=models, mcp=mcp, numbers=tuple(m.group(0) for m in _NUMBER_UNIT.finditer(ask)), failing=failing,
         subscriber=subscriber, protocol=protocol, off_plan_use=off_plan_use, other_vendor=other_vendor,
-        pays_per_use=bool(BY_CHOICE.search(ask)) and not re.search(
-            r"\b(plan|coding plan|subscription)('s)? (api )?(key|quota)\b|套餐的?\s*(api\s*)?(key|额度)|api/coding/paas|"
-            r"\b(deduct\w*|charg\w*|bill\w*)\b.{0,30}\bbalance\b|\bbalance\b.{0,30}\b(deduct\w*|charg\w*)|扣.{0,6}余额|余额.{0,6}扣",
-            ask, re.I),
+        pays_per_use=pays_per_use,
         quota_drain=bool(QUOTA_DRAIN.search(ask)),
         usage_query=bool(USAGE_QUERY.search(without_foreign_quota(re.sub(r"\S*/\S*/\S*", " ", ask)))),  # not an API path
         account_matter=bool(ACCOUNT_MATTER.search(ask)), direct_call=direct_call,

@@ -438,7 +438,7 @@ def glm5_switch_asked(text: str, s: Slots) -> bool:
         return True
     return s.glm5 and matches(text, r"\b(switch\w*|change|changing|set|setting|enable|configure|select|use|using|point\w*)\b",
                               "切换", "设置", "配置", "使用", "切到", "改成", "改为", "换成", "改") and matches(
-        text, r"\bhow\b|\bwhere\b|\bwhich lines?\b|\bwhich (of the )?(\w+ )?(var\w*|env\w*|settings?|keys?|lines?|mappings?)\b|\bwhich of the\b.{0,30}\b(var\w*|env\w*|settings?|keys?|mappings?)\b", "怎么", "如何", "哪几行",
+        text, r"\bhow\b|\bwhere\b|\bwhich (of the )?(\S+\s){0,2}(var\w*|env\w*|settings?|keys?|lines?|mappings?)\b", "怎么", "如何", "哪几行",
         "哪一行", "哪个变量", "改啥", "改什么", "填啥", "填什么")
 
 

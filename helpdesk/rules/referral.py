@@ -70,7 +70,7 @@ def shared_environment_told(text: str, s: Slots) -> bool:
                                                                              "ref.associated_accounts", "ref.same_user"))
 def referral_self(r: Reply, p: Parsed) -> str:
     r.fact("ref.single_account")
-    if shared_environment(p.text) and not matches(p.text, r"\b(own|second|alt|alternate|2nd) account\b|\bmyself\b", "小号", "邀请自己"):
+    if shared_environment_told(p.text, p.slots) and not self_invite_asked(p.text, p.slots):
         same = r.fact("ref.same_user")
         if p.language == "zh":
             return ("活动规则的“单一账号原则”：每个自然人只能使用一个平台账号参与，平台根据手机号、邮箱、设备 ID、IP 地址等判断用户身份，"

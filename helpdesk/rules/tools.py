@@ -331,10 +331,17 @@ WHERE_STORED = (r"\b(which|what) (local )?(file|folder|path)\b|\bwhere\b.{0,30}\
 RELOAD_ASK = (r"\b(reload|re-?load|pick up|load (the )?(latest|new))\b", "重新加载", "加载最新", "生效")
 
 
+def sets_key_directly(text: str) -> bool:
+    """The helper's key set in one command, skipping its wizard (where the helper keeps the key is another question,
+    which the docs don't answer; an error with the key is a failure, not this)."""
+    return bool(CODING_HELPER.search(text)) and matches(text, r"\b(key|token|auth)\b", "密钥", "key") and matches(
+        text, *KEY_DIRECT) and not matches(text, *WHERE_STORED) and not matches(text, r"\b(error|fail\w*|invalid|denied)\b",
+                                                                               "报错", "失败", "无效")
+
+
 def coding_helper_asked(text: str, s: Slots) -> bool:
-    if CODING_HELPER.search(text) and matches(text, r"\b(key|token|auth)\b", "密钥", "key") and matches(text, *KEY_DIRECT) \
-            and not matches(text, *WHERE_STORED) and not matches(text, r"\b(error|fail\w*|invalid|denied)\b", "报错", "失败", "无效"):
-        return True  # setting the key in one command (where the helper keeps it is another question, the docs don't say)
+    if sets_key_directly(text):
+        return True
     if CODING_HELPER.search(text) and matches(text, *HELPER_TOOLS_ASK):
         return True  # "does the coding-helper set up Cline too? which tools can it configure?": its page's list
     return (matches(text, r"\b(automatic\w*|one command|all (of )?my (coding )?tools|every tool|quickest|fastest|easiest)\b",
@@ -348,7 +355,7 @@ def coding_helper_asked(text: str, s: Slots) -> bool:
 @register("coding_helper", When(212, coding_helper_asked), facts=("tool.helper.command", "tool.helper.tools",
                                                                   "tool.helper.auth_direct", "tool.helper.auth_reload"))
 def coding_helper(r: Reply, p: Parsed) -> str:
-    if CODING_HELPER.search(p.text) and matches(p.text, *KEY_DIRECT) and matches(p.text, r"\b(key|token|auth)\b", "密钥", "key"):
+    if sets_key_directly(p.text):
         direct = r.fact("tool.helper.auth_direct")
         reload = r.fact("tool.helper.auth_reload") if matches(p.text, *RELOAD_ASK) else None
         if p.language == "zh":

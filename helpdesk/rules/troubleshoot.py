@@ -59,7 +59,6 @@ OPTION_MISSING = re.compile(
     r"entrypoint|coding plan)|\b(provider|option|entrypoint|coding plan)s?\b.{0,30}\b(missing|not (showing|shown|listed|there))\b|"
     r"\bonly (shows?|lists?|see|has)\b\s*[\"“'`]|(找不到|没有|看不到).{0,10}(coding ?plan|选项|提供商|服务商|国际版)|"
     r"(entrypoint|provider|服务商|提供商)[^，。,]{0,12}(下拉|列表|选项)(框|菜单)?里?(只有|只能选|就一个)|"
-
     r"\b(has|have|there'?s|there is) no\b.{0,30}\b(option|entrypoint|coding plan|provider)|"
     # a title: "[Roo Code] no coding plan entrypoint"
     r"^\W*(\[[^\]]*\]\s*)?no (coding plan )?(option|entrypoint|provider)\b", re.I | re.M)
