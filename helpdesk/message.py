@@ -136,12 +136,16 @@ QUOTA_DRAIN = re.compile(
     # "out of my 5-hour quota by 10:40 after what felt like 60-ish prompts", "something is off with your metering"
     r"\b(out of|ran out of|run out of|used up|exhausted|hit)\b[^.?!\n]{0,30}\b(quota|limit)\b[^.?!\n]{0,20}\b(after|by|within)\b"
     r"[^.?!\n]{0,30}\d+\s*(-?ish\s*)?(prompts?|requests?|messages?|calls?|questions?)\b|\b(metering|meter)\b[^.?!\n]{0,20}"
-    r"\b(is |seems |looks )?(off|wrong|broken|buggy)\b|"
+    r"\b(is |seems |looks )?(off|wrong|broken|buggy)\b|\b(off|wrong|broken|buggy)\b[^.?!\n]{0,20}\b(counting|metering|quota "
+    r"accounting)\b|"
+    # "now I'm out after ~90 minutes of the same kind of work"
+    r"\b(i'?m|i am|we'?re|we are|was|were) out\b[^.?!\n]{0,15}\bafter\b[^.?!\n]{0,15}\d+\s*(minutes?|mins?|hours?|hrs?|"
+    r"prompts?)\b|"
     # "why does one question consume 20 prompts?": one ask counted as many
     r"\b(one|a single|each|every|1) (question|message|request|prompt|task)\b[^.?!\n]{0,20}\b(consumes?|uses?|takes?|eats?|"
     r"costs?|counts? as|burns?)\b[^.?!\n]{0,15}\d+ ?(prompts|requests|calls|%)|"
     r"(额度|用量|使用量|限额|计费|配额)[^。?!\n]{0,30}(很快|太快|更快|变快|这么快|那么快|(就|马上|一下子?|没多久|半小时|一小时|几分钟)(就)?用完|消耗(得)?(这么|那么|太|很|非常)?(大|快|多)|增长(很|得)?快|多次|变成 ?0|没了|"
-    r"就没|耗尽)|(多次|很快|太快)[^。?!\n]{0,10}(额度|用量)(消耗|扣)", re.I)
+    r"就没|耗尽|见底|用光|砍了|被砍)|(多次|很快|太快)[^。?!\n]{0,10}(额度|用量)(消耗|扣)", re.I)
 USAGE_QUERY = re.compile(
     r"\b(check|see|view|query|monitor|track|display|fetch|read)\w*\b.{0,40}\b(remaining|left|usage|quota)\b|"
     r"\busage[\s_-]?(query|stats|statistics|dashboard|monitor\w*|bar|data|details|panel|display|tracking|tracker)\b|"

@@ -1008,3 +1008,95 @@ def test_an_invitee_on_the_same_office_network_is_the_same_user_rule():
     answer = rules("My colleague signed up with my invite link from the same office network and paid for Lite. "
                    "I got no credits. Why?")
     assert answer is not None and answer.trace["intent"] == "referral_self"
+
+
+# --- round 15, read as development this session --------------------------------------------------------------------
+
+@pytest.mark.parametrize("message, never", [
+    # a question that takes its plan from the story asks a price only in words of its own
+    ("Max renews next week ($80-something). I have $3 in credits and some cash balance. Which one is charged first?",
+     "plan_price"),
+    ("My colleague joined through my link and picked Pro, he had $29 in credits. Is there a minimum he has to pay?",
+     "plan_price"),
+    # "取消了 Support Images" unticks a setting; it cancels no subscription
+    ("Cline 里我取消了 Support Images，Context Window Size 应该填多少？", "cancel_deadline"),
+    ("Roo Code 里取消勾选了 Enable Thinking 之后还是很慢，正常吗？", "cancel_deadline"),
+    # how many keys one may create asks no prompt quota
+    ("一个账号最多能建多少个 API key？每个 key 的套餐用量能分开看吗", "plan_quota"),
+    ("How many API keys can one account create on the Lite plan?", "plan_quota"),
+    # a team that asks is who wants to know, not who shares
+    ("Our security team asks: can the code we send through the coding plan be processed outside the EU?",
+     "personal_plan"),
+    # money going somewhere after the lower plan is named is no move to it
+    ("Max has been active since Monday, but where did my Pro money go? I see nothing on my card.", "downgrade"),
+])
+def test_round_15s_stories_ask_no_rule_their_words_trigger(message, never):
+    assert intent(message) != never
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("Pro renews on the 3rd. I have $2 in referral credits, $8 of cash balance and a card linked. Which gets charged "
+     "first?", "fee_order"),
+    ("My friend used my invite link for Lite and had a few dollars of credits from an event. Is there a minimum he "
+     "has to pay?", "referral_minimum"),
+    ("Does the 5h window start counting from my first prompt, or are there fixed blocks?", "quota_reset"),
+    ("Upgraded Pro → Max on day 20. Max works, but where did the rest of my Pro money go?", "upgrade_rules"),
+    ("公司代码会不会被你们存下来？", "data_use"),
+])
+def test_round_15s_questions_get_their_own_rule(message, expected):
+    assert intent(message) == expected
+
+
+def test_data_sent_abroad_gets_the_policys_transfer_sentence():
+    answer = rules("Compliance asks: can data I send through the coding plan be transferred or processed outside the "
+                   "country where I live?")
+    assert answer is not None and answer.trace["intent"] == "data_location"
+    assert "outside the jurisdiction in which you reside" in answer.text and "privacy.transfer" in answer.trace["facts"]
+
+
+def test_a_refund_asked_after_a_store_purchase_told_in_the_story_gets_the_distributors_terms():
+    answer = rules("I bought the plan through an app store listing and the receipt is from the store. Your FAQ says "
+                   "non-refundable — does that apply to me too, or who handles it?")
+    assert answer is not None and "distributor" in answer.text
+
+
+def test_a_refund_after_a_late_cancellation_gets_the_24_hour_rule():
+    answer = rules("I cancelled auto-renew at 11pm but still got charged for Pro this morning. Can I get a refund?")
+    assert answer is not None and answer.trace["intent"] == "refund"
+    assert "non-refundable" in answer.text and "24 hours before" in answer.text
+    plain = rules("Can I get a refund for Pro? I haven't used it much.")
+    assert plain is not None and "24 hours" not in plain.text
+
+
+@pytest.mark.parametrize("message", [
+    "Switched Opus to glm-5 on Monday. Now I'm out after ~60 minutes of the same work. Something's off with the "
+    "counting on your side.",
+    "Max 用户，切到 GLM-5 之后半天额度就见底了，以前用 4.7 一天都用不完。",
+])
+def test_a_quota_drain_after_switching_to_glm5_leads_with_its_rate(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["layer"] == "troubleshoot"
+    first = answer.text.splitlines()[0]
+    assert "GLM-5" in first and "3" in first
+
+
+@pytest.mark.parametrize("message", [
+    "We're 3 freelancers. I bought Pro and want to put the same API key into the Cline of my 2 devs. Is that OK or "
+    "will you ban us?",
+    "我们工作室 3 个人想共用一个 API key，买一个 Max 大家一起用，会不会被封？",
+])
+def test_one_key_for_several_people_gets_the_terms_no_sharing_sentence_first(message):
+    answer = rules(message)
+    assert answer is not None and "You shall not share your account or subscription" in answer.text.splitlines()[0]
+    assert "sub.no_transfer" in answer.trace["facts"]
+
+
+def test_a_ban_asked_about_with_no_sharing_gets_no_sharing_sentence():
+    answer = rules("My account got locked with error 1121 after a long agent run. Will I get banned permanently?")
+    assert answer is not None and "You shall not share" not in answer.text
+
+
+def test_hosting_asked_first_comes_first_and_is_said_once():
+    answer = rules("z.ai 的服务在哪个国家？我们写进去的 prompt 会不会被存下来？")
+    assert answer is not None and answer.text.index("新加坡") < answer.text.index("not store")
+    assert answer.text.count("JINGSHENG") == 1

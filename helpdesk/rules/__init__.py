@@ -113,6 +113,10 @@ UPGRADE_BALANCE = re.compile(r"\bupgrad\w*\b.{0,200}\bbalance\b.{0,40}\b(appeare
                              r"grew|added|credited|jumped|popped up)\b|\bupgrad\w*\b.{0,200}\b(appeared|showed up|new|random|"
                              r"extra|mysterious|unexpected)\b.{0,20}\bbalance\b|升级.{0,80}余额.{0,20}(多|增加|变多|出现|到账)",
                              re.I | re.S)
+# "Upgraded Lite → Pro on day 12. Where did the rest of my Lite money go?": what became of the old plan's remainder
+UPGRADE_REMAINDER = re.compile(r"\bupgrad\w*\b.{0,200}\b(rest|remainder|remaining|unused|leftover|left ?over)\b.{0,30}\b(money|days?|"
+                               r"time|value|payment|subscription|month)\b|升级.{0,80}(剩余|剩下|没用完|未用完)的?.{0,6}(钱|天|时间|费用|价值)",
+                               re.I | re.S)
 # A how-to question names its own task ("How do I get Claude Code to use GLM-5?"), whatever story comes before it
 HOW_DO_I = re.compile(r"^\W*(so |and |but |ok )?(how (do|can|should|would) (i|we)|how to)\b|^\W*(那|请问)?(我)?(该)?(怎么|如何)|"
                       r"\bis there (any|a|some) (\w+ )?way\b|有没有[^，。？?]{0,6}(办法|方法|途径)", re.I)
@@ -174,7 +178,10 @@ def bare_question(question: str) -> bool:
     if word_count(question) <= 2:
         return True
     return word_count(question) <= BARE_WORDS and bool(
-        re.search(r"\b(it|this|that|these|those|bug|normal|right|fine|ok|okay)\b|这(个|样)|那(个|样)|正常|对吗|是吗", question, re.I))
+        # (a person of the story, "is there a minimum he has to pay?", or a choice among what it listed, "which gets
+        # charged first?", leans on it too)
+        re.search(r"\b(it|this|that|these|those|bug|normal|right|fine|ok|okay|he|she|him|her|they|them|which)\b|这(个|样)|"
+                  r"那(个|样)|正常|对吗|是吗|他|她|哪个", question, re.I))
 
 
 # What the subscriber weighs, not what they ask: an alternative turned down ("instead of upgrading"), and, once the
@@ -339,7 +346,7 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         # does one that asks nothing: "Upgraded Lite -> Pro on day 15. Checkout charged $27 and a $3.00 balance
         # appeared" is no request for the upgrade's price.
         parsed = replace(parsed, intent=None)
-    if parsed.intent is None and story and UPGRADE_BALANCE.search(msg.ask):
+    if parsed.intent is None and (story and UPGRADE_BALANCE.search(msg.ask) or UPGRADE_REMAINDER.search(msg.ask)):
         # "Upgraded Pro -> Max yesterday, today my account balance went up by $10": how an upgrade is paid for
         parsed = replace(parsed, intent="upgrade_rules")
     if parsed.intent is None and story:
@@ -376,6 +383,7 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             parsed = whole
     if parsed.intent is None:
         return parsed, None
+    parsed = replace(parsed, story=without_asides(msg.ask))  # what a situation's rule may read of the story told
     reply = respond(parsed, facts_for(settings, facts))
     if not reply.clarify and not polar(asked(msg)):  # "how do I get a refund?" is not answered "No:"
         reply = replace(reply, text=without_polar_lead(reply.text))
@@ -403,8 +411,8 @@ def with_other_questions(reply: Reply, parsed: Parsed, msg: Message, history: Se
         if other.intent is None or other.intent in seen or len(seen) > MORE_QUESTIONS:
             continue
         extra = respond(other, facts)
-        if extra.clarify:
-            continue
+        if extra.clarify or set(extra.fact_ids) <= set(fact_ids):
+            continue  # (an answer whose every fact is already given adds nothing: "...stored? Which country?")
         seen.add(other.intent)
         texts.append(extra.text if polar(sentence) else without_polar_lead(extra.text))
         fact_ids += [f for f in extra.fact_ids if f not in fact_ids]

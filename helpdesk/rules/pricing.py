@@ -17,7 +17,7 @@ from helpdesk.rules.registry import When, group, register
 from helpdesk.rules.respond import PLAN_NAMES, Calculation, Reply, money, number, plans_of
 from helpdesk.rules.quota import GLM5_NOT_SHOWN
 from helpdesk.rules.tools import SUPPORTED_TOOL_NAMES
-from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, asks_of_it, matches
+from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, asks_of_it, matches, plans_in
 
 SUBSCRIBE_PAGE = "https://z.ai/subscribe"
 STATED_PRICES = {("lite", "monthly"): "price.lite_monthly", ("pro", "monthly"): "price.pro_monthly"}
@@ -35,6 +35,10 @@ OTHER_PRICED = (r"\b(cach(e|ed|ing)|storage|storing|per (hour|gb|call|use|image|
                 r"glm-image|cogview|cogvideo\w*|slides?|posters?|asr|speech|web search tool)\b|缓存|存储|智能体|翻译|生图|图片生成|视频生成")
 
 
+# A price asked in words of its own, not a verb of paying ("charged", "pay")
+PRICE_ASKED = (r"\b(cost|costs|price|prices|pricing|how much|expensive|cheap|cheaper|fee)\b", "多少钱", "价格", "费用", "收费")
+
+
 def price_asked(text: str, s: Slots) -> bool:
     """The plan's price, or a monthly dollar figure ("is it $3 a month?"); a token count makes it an API question."""
     plan = s.plans or matches(text, r"\b(coding plan|subscription|plan)\b", "套餐")
@@ -42,7 +46,10 @@ def price_asked(text: str, s: Slots) -> bool:
                                                          r"(lite|pro|max|plan|subscription)\b"):
         return False  # "do we pay for storing the cache?", "the Slide Agent's price?": another product's price
     if matches(text, COST) and plan and not s.tokens and not asks_of_it(text):  # not "can I pause Pro, same price?"
-        return True
+        # A question that takes its plan from the story must ask a price itself: "Which gets charged first?" after
+        # "Pro renews at $30", or "Is there a minimum he has to pay?" after "my friend used my link for Lite", asks no
+        # list price
+        return bool(plans_in(text) or matches(text, r"\b(coding plan|subscription|plan)\b", "套餐") or matches(text, *PRICE_ASKED))
     return matches(text, r"\$\s?\d|\b\d+(\.\d+)?\s?(usd|dollars?)\b") and matches(text, r"\b(a|per|/) ?month\b|\bmonthly\b")
 
 
@@ -99,10 +106,15 @@ def _price(r: Reply, plan: str, cycle: str) -> float | None:
 def higher_plan_first(text: str, s: Slots) -> bool:
     """"Switch from Max to Pro": a higher plan named before a lower one is a downgrade, whatever else it says."""
     plans = s.plans
-    return len(plans) >= 2 and PLAN_ORDER[plans[0]] > PLAN_ORDER[plans[1]] and matches(
-        # "switched", "moving", "go" — never "got" or "good"
-        text, r"\b(switch\w*|mov(e|es|ed|ing)|go|goes|going|chang\w*|downgrad\w*|drop\w*)\b", "降到", "降级", "降回", "换成",
-        "换到", "改成", r"降\s*(到)?\s*(lite|pro)")
+    if len(plans) < 2 or PLAN_ORDER[plans[0]] <= PLAN_ORDER[plans[1]]:
+        return False
+    if matches(text, r"\bdowngrad\w*", "降级", "降回", r"降\s*(到)?\s*(lite|pro)"):
+        return True
+    # "switched", "moving", "go" — never "got" or "good" — and before the lower plan: "switch from Max to Pro", not "Pro
+    # is active, but where did the rest of my Lite money go?"
+    lower = [m.start() for m in re.finditer(rf"\b{plans[1]}\b|{plans[1]}", text)]
+    verb = re.search(r"\b(switch\w*|mov(e|es|ed|ing)|go|goes|going|chang\w*|drop\w*)\b|降到|换成|换到|改成", text)
+    return bool(verb and lower and verb.start() < max(lower))
 
 
 def upgrade_asked(text: str, s: Slots) -> bool:
@@ -335,7 +347,12 @@ def stop_renewal_asked(text: str, s: Slots) -> bool:
         text, r"\b(how|where|can i|way to)\b", "怎么", "如何", "在哪")
 
 
+# "取消了 Support Images", "取消勾选": unticking a setting is no cancellation
+UNCHECKED = re.compile(r"取消(了)?\s*(勾选|勾|选中|打勾|[“\"']?(?!(lite|pro|max|the|my|plan|sub|auto|renew))[a-z]{2,} [a-z]{2,})", re.I)
+
+
 def cancel_asked(text: str, s: Slots) -> bool:
+    text = UNCHECKED.sub(" ", text)
     if matches(text, BACK_ON, "重新开启", "恢复"):
         return False  # turning renewal back on is not cancelling: the docs don't say how
     return matches(text, r"\bcancel|unsubscribe|stop (the )?(auto-?)?renew|\b(pause|freeze|suspend|put on hold)\b.{0,30}\b"
@@ -399,26 +416,39 @@ def refund_asked(text: str, s: Slots) -> bool:
         text, r"\bthird-party\b(?! distributor)")
 
 
-@register("refund", When(90, refund_asked), facts=("sub.refund", "terms.distributor_cancel", "terms.distributor_policies"))
+# A cancellation made, and the renewal charged anyway: "点完取消，今天早上还是被扣了", "cancelled last night but got charged today"
+CANCELLED_LATE = re.compile(r"\bcancel\w*\b.{0,80}\b(still|anyway|but|yet|then)\b.{0,30}\b(charged|billed|renewed|debited)\b|"
+                            r"取消.{0,40}(还是|仍然|结果|但是?|却).{0,12}(扣|被扣|续费|扣费|扣款)", re.I | re.S)
+
+
+@register("refund", When(90, refund_asked), facts=("sub.refund", "sub.cancel", "terms.distributor_cancel",
+                                                   "terms.distributor_policies"))
 def refund(r: Reply, p: Parsed) -> str:
     # bought in an app store: the terms send its refund to the distributor's policies ("I didn't buy through an app
     # store" is a purchase on z.ai, the no-refund rule's)
-    store = "" if NOT_A_STORE.search(p.text) else distributor_line(r, p)
+    store = "" if NOT_A_STORE.search(told(p)) else distributor_line(r, p)
     if store:
         return store + (" 文档没有写出应用商店的退款规则；请按该商店的退款流程申请。" if p.language == "zh" else
                         "The docs don't give the store's own refund rules; ask through the store's refund process.")
     r.fact("sub.refund")
     own_charge = bool(ACCOUNT_MATTER.search(p.text))  # "charged twice, I want a refund": their charge comes first
+    late = ""
+    if CANCELLED_LATE.search(told(p)):  # "cancelled last night, charged this morning": the deadline it missed
+        hours = r.fact("sub.cancel")
+        late = (f"FAQ 要求至少在下一个扣费日前 {hours} 小时取消，才能避免自动续费；离扣费不足 {hours} 小时才取消，这次续费可能已经发生。"
+                if p.language == "zh" else
+                f" The FAQ asks you to cancel at least {hours} hours before your next billing date to avoid "
+                f"auto-renewal, so a cancellation less than {hours} hours before it may not stop that renewal.")
     if p.language == "zh":
         policy = "订阅一经购买不可退款，即使没有用完套餐，费用也不予退还。"
         return (f"重复扣费或金额不对，需要 Z.ai 客服核查你的账户（链接见下）。一般规则：{policy}" if own_charge else
-                f"不可以。{policy}建议选择最适合自己用量的套餐和计费周期。")
+                f"不可以。{policy}" + (late or "建议选择最适合自己用量的套餐和计费周期。"))
     policy = ("subscriptions are non-refundable once purchased, even if you haven't used your full plan. You can "
               "cancel to stop the next renewal; your plan stays active until it expires.")
     if own_charge:
         return ("A charge you did not expect (a double charge, a wrong amount) is for Z.ai support to check on your "
-                f"account; the link is below. The general policy: {policy}")
-    return f"No: {policy}"
+                f"account; the link is below. The general policy: {policy}{late}")
+    return f"No: {policy}{late}"
 
 
 def price_change_asked(text: str, s: Slots) -> bool:
@@ -484,8 +514,13 @@ NOT_A_STORE = re.compile(r"\b(didn'?t|did not|not|never|wasn'?t)\b.{0,20}\b(thro
                          r"play|play store|distributor|apple|ios|android)\b|不是.{0,6}(应用商店|app ?store|苹果|安卓)", re.I)
 
 
+def told(p: Parsed) -> str:
+    """The question and the story around it: where a situation ("I bought it in an app store") is told."""
+    return f"{p.text} {p.story}"
+
+
 def distributor_line(r: Reply, p: Parsed) -> str:
-    if not DISTRIBUTOR.search(p.text):
+    if not DISTRIBUTOR.search(told(p)) or NOT_A_STORE.search(told(p)):
         return ""
     r.fact("terms.distributor_cancel")
     r.fact("terms.distributor_policies")
@@ -626,6 +661,9 @@ def sharing_asked(text: str, s: Slots) -> bool:
                  r"(用|使用)", text):
         return True
     text = re.sub(r"\b(hi|hello|hey|dear|thanks|thank you)[,!]? (z\.?ai |support |dev |glm )?team\b", " ", text)  # a greeting
+    # a team that asks ("our compliance team asks: ...", "法务部门问") is who wants to know, not who shares
+    text = re.sub(r"\b(compliance|legal|security|privacy|finance|procurement|it|audit|infosec) (team|department|dept|people)\b|"
+                  r"\bteam (asks|asked|wants to know|wonders|needs to know)\b|(合规|法务|安全|财务|采购|IT)(部门|团队)", " ", text)
     # a session, link or screen shared with someone ("I shared an opencode session with /share") shares no plan
     text = re.sub(r"/share\b|\bshar\w* (an? |my |the |this |that |our )?([\w-]+ )?(sessions?|links?|conversations?|chats?|"
                   r"screens?|urls?|snippets?|transcripts?|logs?|threads?)\b|(分享|共享)(了)?(一个|这个)?(会话|链接|对话|屏幕)", " ", text)
@@ -660,7 +698,10 @@ def data_use_asked(text: str, s: Slots) -> bool:
                           rf"{provider}.{{0,20}}\b(use|uses|using|used)\s+{theirs}\b.{{0,30}}\b(improv|develop)\w*",
                     r"(代码|数据|提示词|对话|输入).{0,12}(训练|留存|收集|泄露)", r"(训练|收集).{0,8}(我的|用户的?)?(代码|数据|提示词|对话)",
                     r"(用|拿).{0,4}(我的|我们的|用户的?)(代码|数据|提示词|对话).{0,8}(改进|优化|训练)",
-                    r"(智谱|z\.?ai|你们|平台).{0,8}(存储|保存|留存|收集).{0,8}(代码|数据|提示词|对话)", "隐私", "数据安全")
+                    r"(智谱|z\.?ai|你们|平台).{0,8}(存储|保存|留存|收集).{0,8}(代码|数据|提示词|对话)", "隐私", "数据安全",
+                    # "公司代码会不会被 z.ai 存下来", "will my code be stored?": what is kept, said of the thing sent
+                    r"(代码|数据|提示词|prompt|对话|输入|内容|片段).{0,12}被.{0,10}(存|保存|存储|留存|记录|收集)",
+                    rf"\b{theirs}\b.{{0,20}}\b(be|being|get|gets|is|are)\s+(stored|kept|logged|retained|saved)\b")
             and not matches(text, r"\b(fine-?tun\w*|train (a|my|our|your own) (own )?model)\b", "微调"))
 
 
@@ -675,30 +716,59 @@ def data_location_asked(text: str, s: Slots) -> bool:
                          r"\b(legal entity|data controller|controller of (my|our|the) (personal )?data|operating entity|"
                          r"registered (address|office))\b",
                    r"(哪个|哪些|什么)(国家|地区).{0,8}(处理|存储|托管|服务器)|(处理|存储|托管|服务器).{0,12}(哪个|哪些|什么)(国家|地区)",
-                   "数据出境", "运营主体", r"(你们|平台|z\.?ai|智谱)的?服务器在哪", r"数据.{0,6}(存在哪|在哪(里)?(处理|存储))")
+                   "数据出境", "运营主体", r"(你们|平台|z\.?ai|智谱)的?服务器在哪",
+                   r"(服务|服务器|数据中心|机房)(是)?(在|位于|放在|部署在)哪(个|些)?(国家|地区|里)", r"数据.{0,6}(存在哪|在哪(里)?(处理|存储))") or \
+        transfer_asked(text)
 
 
-def location_lines(r: Reply, zh: bool) -> str:
+# "can data I send be transferred or processed outside the country where I live?", "数据会不会出境"
+TRANSFER = (r"\b(data|code|prompts?|content)\b.{0,40}\b(transferr?\w*|processed|stored|sent|moved)\b.{0,20}\b(outside|abroad|"
+            r"overseas|out of (the|my) country|across borders?)\b|\bcross[- ]border\b",
+            r"(数据|代码|内容).{0,12}(出境|境外|海外|国外|跨境)", "数据出境")
+
+
+def transfer_asked(text: str, s: Slots | None = None) -> bool:
+    return matches(text, *TRANSFER)
+
+
+def location_lines(r: Reply, zh: bool, transfer: bool = False) -> str:
     r.fact("privacy.location")
     company = r.fact("privacy.controller")
+    abroad = ""
+    if transfer:  # "can it be processed outside my country?": the policy's own yes, with where to
+        r.fact("privacy.transfer")
+        abroad = (" 它还说，视你所在地和使用的功能，个人数据“may be transferred and processed outside the jurisdiction in which "
+                  "you reside”（可能被传输到你居住地以外处理），包括传给 Z.ai 集团内的关联公司或位于海外的第三方。" if zh else
+                  " It also says that, depending on your location and the features you use, \"your personal data may be "
+                  "transferred and processed outside the jurisdiction in which you reside, including to an affiliated company "
+                  "within the Z.ai Group or a third party ... located overseas.\"")
     if zh:
         return (f"隐私政策说：服务一般从新加坡（Singapore）提供，个人数据一般在新加坡处理；服务由 {company}（注册地址在新加坡）提供和"
-                "控制，它是个人数据的控制者（controller）。")
+                "控制，它是个人数据的控制者（controller）。" + abroad)
     return (f"The privacy policy: \"We generally provide the Services from Singapore\" and \"your personal data is generally "
             f"processed in Singapore\"; the Services are provided and controlled by {company} (registered in Singapore), the "
-            "controller of your personal data.")
+            "controller of your personal data." + abroad)
 
 
-@register("data_location", When(154, data_location_asked), facts=("privacy.location", "privacy.controller"))
+@register("data_location", When(154, data_location_asked), facts=("privacy.location", "privacy.controller",
+                                                                 "privacy.transfer"))
 def data_location(r: Reply, p: Parsed) -> str:
-    return location_lines(r, p.language == "zh")
+    return location_lines(r, p.language == "zh", transfer_asked(p.text))
 
 
 @register("data_use", When(152, data_use_asked), facts=("privacy.not_stored", "privacy.user_content", "privacy.improve",
-                                                         "privacy.public_training", "privacy.location", "privacy.controller"))
+                                                         "privacy.public_training", "privacy.location", "privacy.controller",
+                                                         "privacy.transfer"))
 def data_use(r: Reply, p: Parsed) -> str:
     if data_location_asked(p.text, p.slots):  # "do you store our code, and where are you hosted?": both
-        return data_use_text(r, p) + ("" if p.language == "zh" else " ") + location_lines(r, p.language == "zh")
+        where = location_lines(r, p.language == "zh", transfer_asked(p.text))
+        gap = "" if p.language == "zh" else " "
+        # in the order asked: "服务在哪个国家？prompt 会不会被存下来？" gets Singapore first
+        first = next((sentence for sentence in re.split(r"(?<=[?？。!！])\s*|(?<=\.)\s+", p.text)
+                      if data_location_asked(sentence, p.slots) or data_use_asked(sentence, p.slots)), "")
+        if data_location_asked(first, p.slots) and not data_use_asked(first, p.slots):
+            return where + gap + data_use_text(r, p)
+        return data_use_text(r, p) + gap + where
     return data_use_text(r, p)
 
 

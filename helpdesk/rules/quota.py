@@ -37,7 +37,14 @@ CLAIMED = re.compile(r"\b(tutorials?|articles?|videos?|blogs?|reddit|youtube|som
                      r"(教程|网上|视频|文章|博客|别人|群里|帖子)[^。！？\n]{0,6}(说|写|讲)[^。！？\n]{0,20}\d+\s*(次|prompts?)", re.I)
 
 
+# A count of something else: "how many API keys can one account have?", "最多能建多少个 API key", "几台设备"
+COUNTED_OTHER = re.compile(r"\bhow many\s+(\w+\s+){0,2}?(api keys?|keys|devices?|machines?|computers?|accounts?|seats?|projects?|"
+                           r"users?|people|members?|ides?|sessions?|windows|terminals?)\b|(多少|几)(个|台|位|把)\s*(api\s*)?(key|密钥|"
+                           r"设备|账号|账户|项目|人|电脑|机器|成员|会话|窗口|终端)", re.I)
+
+
 def prompt_quota_asked(text: str, s: Slots) -> bool:
+    text = COUNTED_OTHER.sub(" ", text)  # (how many keys one may create asks no quota)
     if asks_of_it(text):
         return False  # "Is the Lite quota shared with chat.z.ai?"
     if matches(text, STACKING, r"(买|订阅)(两|2|多)个.{0,6}(套餐|订阅)"):
@@ -741,7 +748,8 @@ def reset_time_asked(text: str, s: Slots) -> bool:
     """"Does the quota reset at midnight or 5 hours after my first prompt?": when the window starts."""
     return matches(text, r"\b(when|what time|at what point)\b.{0,40}\b(reset|resets|refresh|refreshes|renew|renews|start|"
                          r"starts|begin|begins)\b|\bfixed time\b|\bmidnight\b|\b(rolling|sliding) (window|5)\b|\breset time\b|"
-                         r"\bwindow\b.{0,20}\b(rolling|sliding|fixed)\b",
+                         r"\bwindow\b.{0,20}\b(rolling|sliding|fixed)\b|\b(window|cycle|5h|5[- ]?hours?)\b.{0,12}\b(start|starts|begin|"
+                         r"begins|count|counts|counted)\b.{0,12}\b(from|at|with)\b|\bfixed (blocks?|slots?|times?|schedule|intervals?)\b",
                    r"什么时候.{0,6}(重置|刷新|恢复)", "重置时间", "刷新时间", "几点", r"从.{0,8}(第一次|首次|开始).{0,10}(算|计算|计时)",
                    r"(用完|用光|耗尽).{0,12}(等多久|多久.{0,6}(能|才能|可以)|什么时候.{0,6}(能|可以)(再|接着|继续)?用)",
                    "滚动", "固定时间") and matches(

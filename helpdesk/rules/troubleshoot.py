@@ -526,21 +526,23 @@ def quota_drain(d: Diagnosis, msg: Message) -> None:
                        "share) its quota.",
               "GLM Coding Plan 订阅绑定单个账户，只授权给拥有该账户的个人使用（订阅条款）：别人用你的 key，会一起消耗（而且条款不允许共享）"
               "这份额度。")
-    low, high = d.fact("calls_per_prompt")
-    d.say("quota", f"One prompt in a coding tool is many model calls: the FAQ says each prompt typically allows "
-                   f"{low}–{high} model calls, so one question can show up as several deductions.",
-          f"在编程工具里，一次 prompt 会产生多次模型调用：FAQ 说每次 prompt 通常会有 {low}–{high} 次模型调用，所以一个问题"
-          "可能显示为多次扣减。")
     rate = d.fact("models.glm5_multiplier")
+    low, high = d.fact("calls_per_prompt")
+    calls = (f"One prompt in a coding tool is many model calls: the FAQ says each prompt typically allows {low}–{high} "
+             "model calls, so one question can show up as several deductions.",
+             f"在编程工具里，一次 prompt 会产生多次模型调用：FAQ 说每次 prompt 通常会有 {low}–{high} 次模型调用，所以一个问题"
+             "可能显示为多次扣减。")
     glm5 = [m for m in msg.models if re.match(r"glm-?5", m)]
-    if glm5:
+    if glm5:  # GLM-5 named in the story: its rate is the likeliest reason, so it comes first
         later = [m.upper().replace("GLM5", "GLM-5") for m in msg.unknown_models if re.match(r"glm-?5", m)]
         d.say("quota", f"GLM-5 consumes the plan's quota {rate} times as fast as earlier models (FAQ); GLM-4.7 is "
                        "enough for routine development, GLM-5 for the hardest tasks."
                        + (f" The docs say this of GLM-5; they don't mention {', '.join(later[:2])}." if later else ""),
               f"GLM-5 消耗套餐额度的速度是之前模型的 {rate} 倍（FAQ）；日常开发用 GLM-4.7 就够了，GLM-5 留给最难的任务。"
               + (f"文档说的是 GLM-5，没有提到 {'、'.join(later[:2])}。" if later else ""))
+        d.say("quota", *calls)
     else:
+        d.say("quota", *calls)
         d.say("quota", f"If your tool calls GLM-5, it consumes the quota {rate} times as fast as earlier models (FAQ).",
               f"如果你的工具调用的是 GLM-5，它消耗额度的速度是之前模型的 {rate} 倍（FAQ）。")
     if glm5 and set(msg.tools) & {"claude-code", "claude-code-ide"}:
@@ -595,7 +597,11 @@ SHARING = re.compile(r"\b(shar(e|es|ed|ing)|split|pool(ed|ing)?)\b.{0,40}\b(quot
                      # "me and two teammates have been using my Max key", "我和同事一起用我的 key"
                      r"\b(teammates?|colleagues?|co-?workers?|friends?|team ?members?|my team|others)\b[^.?!\n]{0,40}\b(us(e|es|ed|ing))\b"
                      r"[^.?!\n]{0,20}\bmy\b[^.?!\n]{0,15}\b(key|account|plan|subscription)\b|"
-                     r"(同事|朋友|同学|团队|别人|其他人).{0,12}(一起|共同|共用)?(用|使用).{0,6}我的.{0,6}(key|账号|账户|套餐|订阅)", re.I)
+                     r"(同事|朋友|同学|团队|别人|其他人).{0,12}(一起|共同|共用)?(用|使用).{0,6}我的.{0,6}(key|账号|账户|套餐|订阅)|"
+                     # "put the same API key into the Cline of my 3 devs", "大家共用一个 API key"
+                     r"\b(same|one|single|my) (api )?key\b.{0,40}\b(devs?|developers|teammates?|colleagues?|co-?workers?|people|"
+                     r"team|friends?|engineers|employees|staff)\b|(共用|合用|一起用|轮流用).{0,8}(一个|同一个)?\s*(api\s*)?(key|账号|账户|"
+                     r"套餐|订阅)", re.I)
 QUOTED_QUOTAS = re.compile(r"~?\d[\d,]* prompts every 5 hours", re.I)
 USAGE_WORDS = re.compile(r"\busage\b|\bquota\b|\bremaining\b|\blimits?\b|额度|用量|余量", re.I)
 
@@ -703,11 +709,23 @@ def feature_request(d: Diagnosis, msg: Message, tool: str | None) -> Diagnosis:
     return d
 
 
-def enforcement_terms(d: Diagnosis) -> None:
+def enforcement_terms(d: Diagnosis, sharing: bool = False) -> None:
     """A ban, a suspension, a locked account: what the plan may be used for, what the subscription terms say may
-    happen, and that a single case is for Z.ai support (the docs describe no appeal or review). Said once."""
+    happen, and that a single case is for Z.ai support (the docs describe no appeal or review). Said once. A plan the
+    story shares with others ("one key for my 3 devs, will you ban us?") gets the terms' own no first."""
     if "terms.measures" in d.fact_ids:
         return
+    if sharing and "sub.no_transfer" not in d.fact_ids:
+        d.fact("sub.personal")
+        d.fact("sub.no_transfer")
+        d.say("terms", "The subscription terms tie the plan to a single account, licensed only to the individual "
+                       "person who owns it, and say \"You shall not share your account or subscription, or allow any "
+                       "other person (including but not limited to your colleagues, friends, customers or any "
+                       "organization) to use your GLM Coding Plan quota\". Each person needs a subscription of their own.",
+              "订阅条款规定套餐绑定单个账户，只授权给该账户对应的个人使用，并写明“You shall not share your account or "
+              "subscription, or allow any other person (including but not limited to your colleagues, friends, customers "
+              "or any organization) to use your GLM Coding Plan quota”（不得共享账户或订阅，也不得让任何他人——包括同事、"
+              "朋友、客户或任何组织——使用你的套餐额度）。每个人需要各自订阅。")
     if not {"faq.designated", "terms.tools_only"} & set(d.fact_ids):
         d.fact("faq.designated")
         d.say("terms", "The FAQ says the plan's quota is only intended for coding/IDE tools designated or recognized by "
@@ -1456,7 +1474,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
               "如果修改 settings.json 后没有生效：关闭所有 Claude Code 窗口，在新的终端中运行 `claude`；检查文件是有效的 JSON"
               "（没有缺少或多余的逗号）；如果还是不行，删除 ~/.claude/settings.json 后重新设置这些变量。")
     if msg.enforcement:  # "locked with 1121, how do I appeal?", "我的账号被封了，怎么申诉", "will I get banned for RP?"
-        enforcement_terms(d)
+        enforcement_terms(d, sharing=bool(SHARING.search(msg.ask)))
     if msg.has_paste and subject_tools:
         config_lines(d, msg, [TOOLS[t][1] for t in subject_tools if t in TOOLS], corpus_dir)
     if not d.lines:

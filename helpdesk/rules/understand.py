@@ -103,6 +103,7 @@ class Parsed:
     slots: Slots = field(default_factory=Slots)
     language: str = "en"
     text: str = ""  # the normalised question the slots were read from
+    story: str = ""  # the message's own words around the question (never a paste): where a situation is told
 
     def with_slots(self, **slots) -> "Parsed":
         return replace(self, slots=replace(self.slots, **slots))
@@ -168,7 +169,7 @@ def normalise(question: str) -> str:
 
 # ---- slots ----------------------------------------------------------------------------------------------
 
-def _plans(text: str) -> list[str]:
+def plans_in(text: str) -> list[str]:
     found = []
     text = re.sub(r"\b(claude|cursor|chatgpt|copilot|gemini) (pro|max|plus)\b", "", text)
     for m in re.finditer(r"\b(lite|pro|max)\b", text):
@@ -312,7 +313,7 @@ def _count(text: str) -> int | None:
 def slots(text: str, today: dt.date) -> Slots:
     days, days_said = _days_used(text)
     return Slots(
-        plans=_plans(text), cycles=_cycles(text), money=_money(text), percent=_percentages(text),
+        plans=plans_in(text), cycles=_cycles(text), money=_money(text), percent=_percentages(text),
         days_used=days, days_said=days_said, hours=_hours(text), tokens=_tokens(text),
         api_model=_api_model(text), glm5="glm-5" in text, date=_date(text, today), count=_count(text),
         other_currency=bool(re.search(r"(€|£|¥|\beuros?\b|\bgbp\b|\byen\b|\brmb\b|\bcny\b|\binr\b|人民币)", text)),
