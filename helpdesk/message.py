@@ -250,8 +250,10 @@ SUPPORT_MATTER = re.compile(r"\b(invoices?|vat|receipts?|billing|payments?|pay w
 # Calling a plan service outside a coding tool: the REST API, curl, an SDK, their own script.
 # The general API used by choice: paid per use, from their own code ("自己写的 agent，按量付费那种")
 BY_CHOICE = re.compile(r"\bpay[- ]as[- ]you[- ]go\b|\bnot (on |through |via )?(the|a|my) (coding )?plan\b|按量(付费|计费)|"
-                       r"(自己|自研|自建)(写|做|开发)?的.{0,6}(agent|应用|程序|代码|服务|脚本)|"
-                       r"\b(my|our) own (agent|app|code|script|service|product|backend)\b", re.I)
+                       r"(自己|自研|自建)(写|做|开发)?的?.{0,6}(agent|应用|程序|代码|服务|脚本)|"
+                       r"\b(my|our) own (agent|app|code|script|service|product|backend)\b|"
+                       r"\b(building|writing|developing|making) (an?|my|our) (own )?(agent|app|application|script|service|"
+                       r"backend|product)\b", re.I)
 # The plan's own key or quota, or its endpoint, in the message: whatever else it says, the plan is what they use
 PLANS_OWN = re.compile(r"\b(plan|coding plan|subscription)('s)? (api )?(key|quota)\b|套餐的?\s*(api\s*)?(key|额度)|api/coding/paas",
                        re.I)
@@ -584,6 +586,10 @@ OUTAGE = re.compile(r"\b(is (z\.?ai|glm|it|the (api|service|server|coding plan))
                     r"the (api|service|server|model)|responses?) (is |are )?(very |super |so |really |extremely |insanely |"
                     r"too )?slow (today|now|lately|recently|this (morning|week))|(z\.?ai|glm[\w.-]*|the (api|service|server)|"
                     r"responses?) (is |are )(very|super|so|really|extremely|insanely|painfully|too) slow|"
+                    # "everything on the coding endpoint is super slow since 09:30"
+                    r"(everything|endpoint) (is |are )(very |super |so |really |extremely |insanely |painfully |too )?slow|"
+                    r"requests? (is |are )(very |super |so |really |extremely |insanely |painfully |too )?slow (since|today|"
+                    r"now|this (morning|afternoon|evening))|"
                     r"(outage|downtime)|(service|api|server|servers|z\.?ai|glm) (is |are )?(down|unavailable|unreachable)"
                     r"( today| now| again)?)\b|(z\.?ai|glm|智谱|服务|接口|模型).{0,8}(很慢|好慢|太慢|变慢)|宕机|挂了|服务不可用", re.I)
 _HOW_TO = re.compile(r"\bhow (do|can|to|should)\b|\bmake it faster\b|怎么办|怎么|如何", re.I)

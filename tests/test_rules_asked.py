@@ -1100,3 +1100,25 @@ def test_hosting_asked_first_comes_first_and_is_said_once():
     answer = rules("z.ai 的服务在哪个国家？我们写进去的 prompt 会不会被存下来？")
     assert answer is not None and answer.text.index("新加坡") < answer.text.index("not store")
     assert answer.text.count("JINGSHENG") == 1
+
+
+def test_own_code_sending_the_key_without_bearer_gets_the_api_references_header():
+    message = ("Calling the general API from my own script:\n\nrequests.post('https://api.z.ai/api/paas/v4/chat/completions', "
+               "headers={'Authorization': KEY}, json=body)\n\n{\"error\":{\"code\":\"1002\",\"message\":\"Authorization "
+               "Token is invalid\"}}\n\nWhat does 1002 mean?")
+    answer = rules(message)
+    assert answer is not None and "Authorization: Bearer ZAI_API_KEY" in answer.text and "api.bearer" in answer.trace["facts"]
+    fixed = rules(message.replace("'Authorization': KEY", "'Authorization': 'Bearer ' + KEY"))
+    assert fixed is not None and "api.bearer" not in fixed.trace["facts"]
+
+
+def test_a_parameter_error_naming_none_gets_the_line_of_each_parameter_set():
+    answer = rules("Own script on the general API with glm-4.7: temperature=1.5 and top_p=0 gave a 400 with code 1214. "
+                   "What ranges are allowed?")
+    assert answer is not None and "`temperature` (number)" in answer.text and "`top_p` (number)" in answer.text
+
+
+def test_the_coding_endpoint_named_in_words_while_slow_is_an_incident_not_a_base_url_fix():
+    answer = rules("Since this morning everything on the coding endpoint is super slow in Claude Code, first token takes "
+                   "a minute. Is there a status page?")
+    assert answer is None  # (the incident answer follows: no page covers the service's speed)

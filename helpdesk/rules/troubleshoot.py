@@ -27,8 +27,9 @@ from pathlib import Path
 
 import frontmatter
 
-from helpdesk.message import (ANTHROPIC_TOOLS, CODING_HELPER, MCP_SERVERS, NON_CODING_APPS, PLACES_AND_PLATFORMS,
-                              PLAN_TOOLS, TOOL_NAMES, TOOLS, Message, is_chinese, without_foreign_quota)
+from helpdesk.message import (ANTHROPIC_TOOLS, CODING_HELPER, ENDPOINTS, MCP_SERVERS, NON_CODING_APPS,
+                              PLACES_AND_PLATFORMS, PLAN_TOOLS, TOOL_NAMES, TOOLS, Message, is_chinese,
+                              without_foreign_quota)
 from helpdesk.rules.facts import Facts
 from helpdesk.rules.quota import usage_ways
 
@@ -709,6 +710,11 @@ def feature_request(d: Diagnosis, msg: Message, tool: str | None) -> Diagnosis:
     return d
 
 
+def _urls_shown(msg: Message) -> set[str]:
+    """The endpoints a message shows as URLs ("the coding endpoint is slow" names one in words, configuring nothing)."""
+    return {kind for url in msg.urls for kind, pattern in ENDPOINTS if re.search(pattern, url.lower())}
+
+
 def enforcement_terms(d: Diagnosis, sharing: bool = False) -> None:
     """A ban, a suspension, a locked account: what the plan may be used for, what the subscription terms say may
     happen, and that a single case is for Z.ai support (the docs describe no appeal or review). Said once. A plan the
@@ -756,13 +762,18 @@ def _error_meaning(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -
                   f"错误码 {error.code}" + (f"（你收到的是：“{said}”）" if said else " ")
                   + f"的含义，API 错误码页面原文：“{meaning}”。")
             field = PARAMETER_NAMED.search(error.said or "") or PARAMETER_NAMED.search(msg.ask)
-            name = next(g for g in field.groups() if g) if field else None
-            if not name and "${field}" in meaning:  # "Invalid `${field}` parameter": the one the message sets
-                name = next((n for n in parameters_set(corpus_dir, msg.ask) if n not in NO_SIGN), None)
-            line = parameter_line(corpus_dir, name) if name else None
-            if line:  # "Invalid user_id parameter": what the API reference says of that parameter
+            names = [next(g for g in field.groups() if g)] if field else []
+            if not names and "${field}" in meaning:  # "Invalid `${field}` parameter": the ones the message sets
+                names = [n for n in parameters_set(corpus_dir, msg.ask) if n not in NO_SIGN][:MAX_PARAMETERS]
+            lines = [line for line in (parameter_line(corpus_dir, name) for name in names) if line]
+            if lines:  # "Invalid user_id parameter": what the API reference says of that parameter
                 d.fact("api.parameters")
-                d.say("error", f"The API reference on that parameter: {line}", f"API 参考文档对这个参数的说明（原文）：{line}")
+                if len(lines) == 1:
+                    d.say("error", f"The API reference on that parameter: {lines[0]}",
+                          f"API 参考文档对这个参数的说明（原文）：{lines[0]}")
+                else:  # "temperature=1.3 and top_p=0 ... 1214": each one set, since the code names none
+                    d.say("error", "The API reference on the parameters you set:\n" + "\n".join(f"• {ln}" for ln in lines),
+                          "API 参考文档对你设置的参数的说明（原文）：\n" + "\n".join(f"• {ln}" for ln in lines))
     if business:
         return
     for code in [c for c in msg.http_codes if c in EXPLAINED_HTTP][:1]:
@@ -791,6 +802,8 @@ def _parameter_lines(path: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines()
                  if re.match(r"^\s*- `[\w-]+` \(", line))
 
+
+MAX_PARAMETERS = 3  # an error that names no parameter: the reference's line for each of the first three set
 
 # In every request body or error body ("model", "messages"; "code", "message"): no sign of which parameter is wrong
 NO_SIGN = ("model", "messages", "code", "message", "type", "role", "content", "id", "error")
@@ -1268,7 +1281,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     elif (tool in ANTHROPIC_TOOLS or msg.protocol == "anthropic") and "anthropic" not in msg.endpoints and not (
             known & NOT_CONFIG) and (
             (msg.failing and not over_context and not claude_timeout and not claude_fix and _config_failure(msg, known))
-            or msg.endpoints):
+            or _urls_shown(msg)):
         who = _tool_name(tool) if tool in ANTHROPIC_TOOLS else None
         anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
         d.say("protocol", f"{who or 'Your tool'} talks the Anthropic protocol (Messages API): its base URL is "
@@ -1382,6 +1395,13 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         d.say("diagnosis", "Lite does not include GLM-5: calling GLM-5 through the plan endpoints on Lite returns an "
                            "error.", "Lite 不包含 GLM-5：在 Lite 上通过套餐接口地址调用 GLM-5 会返回错误。")
     if known & set(AUTH_CODES) or "401" in msg.http_codes:
+        # own code sending the key without "Bearer " ({'Authorization': API_KEY}): the API reference's header
+        no_bearer = re.search(r"Authorization[\"']?\s*[:=]\s*[\"']?(?!Bearer\b)[\w.<${]", msg.raw, re.I)
+        if no_bearer and not set(msg.mcp) & set(REMOTE_MCP) and not (set(msg.tools) & {"claude-code", "claude-code-ide"}):
+            header = d.fact("api.bearer")
+            d.say("diagnosis", f"Your Authorization header has no \"Bearer \": the API reference says \"API keys should be "
+                               f"provided via HTTP Bearer Authentication\", as `{header}`.",
+                  f"你的 Authorization 请求头缺少“Bearer ”：API 文档要求通过 HTTP Bearer 认证传递 API Key，写法是 `{header}`。")
         if tool in ("claude-code", "claude-code-ide"):
             env = d.fact("tool.claude-code.env")
             d.say("diagnosis", f"Check that {env[0]} holds your Z.ai API key, with no quotes or spaces around it.",
@@ -1477,8 +1497,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         enforcement_terms(d, sharing=bool(SHARING.search(msg.ask)))
     if msg.has_paste and subject_tools:
         config_lines(d, msg, [TOOLS[t][1] for t in subject_tools if t in TOOLS], corpus_dir)
-    if not d.lines:
-        return None
+    if not d.lines or msg.outage and not msg.failing and set(d.kinds) <= {"setup"}:
+        return None  # (slow right now, with only the tool's setup to say: an incident, for support to confirm)
     # the Anthropic protocol told while the message shows an OpenAI-compatible endpoint: that mismatch is the diagnosis
     shown_mismatch = "protocol" in d.kinds and bool(set(msg.endpoints) & {"coding", "general"})
     if msg.failing and set(d.kinds) <= WEAK and not msg.regression and not shown_mismatch:
