@@ -634,6 +634,12 @@ RAW = [
     row("Where are your servers located? Our compliance team needs the country.", "data_location", {},
         [r"Singapore", r"JINGSHENG HENGXING"], [r"User Content"]),
     row("你们的服务器在哪？数据在哪个国家处理？", "data_location", {}, [r"新加坡", r"JINGSHENG HENGXING"], zh=True),
+    row("Can my data be processed outside the country where I live?", "data_location", {},
+        [r"Singapore", r"outside the jurisdiction in which you reside"]),
+    row("Is there a free model on the general API I could use for a side project?", "free_models", {},
+        [r"GLM-4\.7-Flash \(200K context\)", r"GLM-4\.5-Flash", r"\"Free\""]),
+    row("通用 API 有没有免费的模型？上下文多大？", "free_models", {}, [r"GLM-4\.7-Flash（上下文 200K）", r"免费"], zh=True),
+    row("Is the free trial of the coding plan still running?", "trial"),  # a free trial, not a free model
     row("How do I fine-tune a model on my own data with the API?", None),  # a comparison, not Claude Code's model mapping
     row("Does the Lite plan support GLM-4.6V?", "vision_model", {}, [r"Vision MCP", r"all users", r"GLM-4\.6V"]),
     row("lite 套餐能用 glm-4.6v 吗", "vision_model", {}, [r"Vision MCP", r"所有用户"], zh=True),

@@ -438,7 +438,7 @@ def cited(text: str, sources: list[Source] | tuple[Source, ...], chinese: bool) 
 
 
 # A rules answer that says the docs leave something open ("the docs don't mention a free trial")
-UNSTATED = re.compile(r"\b(docs|documentation|FAQ|page|they)s? (do(es)?n't|do(es)? not) (mention|list|state|say|give|cover|name|"
+UNSTATED = re.compile(r"\b(docs|documentation|FAQ|page|they|and)s? (do(es)?n't|do(es)? not) (mention|list|state|say|give|cover|name|"
                       r"specify)|\b(docs|documentation|FAQ|page)s? (give|list|describe|name|state|publish|announce) no\b|"
                       r"\bnot (stated|documented|listed|mentioned) in the docs|文档(没有|未|并未)(提到|列出|写明|说明|"
                       r"提及|给出|涉及)|没有(提到|列出|写明|说明)")

@@ -80,6 +80,32 @@ def api_cost(r: Reply, p: Parsed) -> str:
             "per 1M tokens (general API list prices, USD). Coding Plan usage in supported tools is not billed this way.")
 
 
+FREE_MODELS = ("glm-4.7-flash", "glm-4.6v-flash", "glm-4.5-flash")
+
+
+def free_models_asked(text: str, s: Slots) -> bool:
+    """"Is there a free model on the general API?", "有没有免费的模型": the pricing page's free rows."""
+    return matches(text, r"\bfree (models?|llms?|glm|api models?)\b|\bmodels? (that )?(is|are) free\b|\bany (of the )?models? "
+                         r"(for )?free\b|\b(which|what) models? (is|are|can i use) (for )?free\b",
+                   r"免费(的)?(模型|大模型|api)", r"(哪些|哪个|有没有)模型.{0,6}免费")
+
+
+@register("free_models", When(228, free_models_asked),
+          facts=(*(f"api.{m}" for m in FREE_MODELS), *(f"context.{m}" for m in FREE_MODELS)))
+def free_models(r: Reply, p: Parsed) -> str:
+    names = {"glm-4.7-flash": "GLM-4.7-Flash", "glm-4.6v-flash": "GLM-4.6V-Flash", "glm-4.5-flash": "GLM-4.5-Flash"}
+    for model in FREE_MODELS:
+        r.fact(f"api.{model}")
+    windows = {model: r.fact(f"context.{model}") for model in FREE_MODELS}
+    listed = ", ".join(f"{names[m]} ({windows[m]} context)" for m in FREE_MODELS)
+    listed_zh = "、".join(f"{names[m]}（上下文 {windows[m]}）" for m in FREE_MODELS)
+    if p.language == "zh":
+        return (f"价格页面把 {listed_zh} 列为免费（输入、缓存输入和输出都是 Free）。它们是通用 API（按量付费）上的模型，与 Coding Plan "
+                "套餐额度无关。")
+    return (f"The pricing page lists {listed} as free on the general API: input, cached input and output are all "
+            "\"Free\". They are pay-as-you-go API models, separate from the Coding Plan's quota.")
+
+
 def web_search_tool_price_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\bmcp\b") and not matches(text, r"\b(built-in|general api|per (call|use))\b", "内置", "通用"):
         return False  # the plan's web search MCP server ("pay extra for the web search MCP"), not the API's built-in tool
