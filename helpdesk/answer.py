@@ -147,14 +147,26 @@ def number_unanswered(result: Answer, msg: Message) -> bool:
     return bool(ASKS_NUMBER.search(asking)) and not re.search(r"\d", _NOT_A_FIGURE.sub(" ", result.text))
 
 
+def _number_given(result: Answer, msg: Message) -> bool:
+    """The question asks for a number and the passage quoted gives one."""
+    asking = " ".join(msg.questions) or msg.ask
+    return bool(ASKS_NUMBER.search(asking)) and bool(re.search(r"\d", _NOT_A_FIGURE.sub(" ", result.text)))
+
+
 def hedged(result: Answer, msg: Message, settings: Settings) -> Answer:
     """An answer barely above abstaining, or one giving no number for a question asking one, is the closest passage,
     said to be so, with a person who can answer."""
     if result.route != "retrieval" or result.offer_human or _said_before_passage(msg) or (
-            result.confidence >= settings.hedge_below and not number_unanswered(result, msg)):
+            result.confidence >= settings.hedge_soft_below and not number_unanswered(result, msg)):
         return result  # a framed answer (their own case, an unknown product) already says what the passage is
     zh = msg.language == "zh"
-    lead = "文档没有直接回答这个问题，最接近的内容：" if zh else "The docs don't answer this directly; the closest they say:"
+    if result.confidence >= settings.hedge_below and _number_given(result, msg):
+        return result  # ("how many prompts on Lite?" answered with "~80 prompts every 5 hours": the figure asked)
+    if result.confidence >= settings.hedge_below and not number_unanswered(result, msg):
+        # a weak match, which may be the answer or only near it: said so, without claiming either
+        lead = "文档可能没有直接回答这个问题，最接近的内容：" if zh else "The docs may not answer this exactly; the closest they say:"
+    else:
+        lead = "文档没有直接回答这个问题，最接近的内容：" if zh else "The docs don't answer this directly; the closest they say:"
     person = "Z.ai 客服可以确认：" if zh else "Z.ai support can confirm: "
     return replace(result, text=f"{lead}\n{result.text}\n{person}{settings.support_url}", offer_human=True)
 

@@ -190,12 +190,17 @@ def test_an_answer_barely_above_abstaining_is_framed_as_the_closest_passage_with
     from helpdesk.message import analyse
     settings = Settings.from_env({})
     weak = Answer(text="Some passage.", route="retrieval", confidence=round(settings.hedge_below - 0.03, 3))
-    strong = Answer(text="Some passage.", route="retrieval", confidence=round(settings.hedge_below + 0.1, 3))
+    middling = Answer(text="Some passage.", route="retrieval",
+                      confidence=round((settings.hedge_below + settings.hedge_soft_below) / 2, 3))
+    strong = Answer(text="Some passage.", route="retrieval", confidence=round(settings.hedge_soft_below + 0.05, 3))
     en, zh = analyse("can my plan do this?", settings.corpus_dir), analyse("套餐可以这样用吗？", settings.corpus_dir)
     framed_en = hedged(weak, en, settings)
     assert framed_en.text.startswith("The docs don't answer this directly") and "Some passage." in framed_en.text
     assert framed_en.offer_human and settings.support_url in framed_en.text
     assert hedged(weak, zh, settings).text.startswith("文档没有直接回答")
+    soft = hedged(middling, en, settings)  # a weak match: it may be the answer or only near it
+    assert soft.text.startswith("The docs may not answer this exactly") and soft.offer_human
+    assert hedged(middling, zh, settings).text.startswith("文档可能没有直接回答")
     assert hedged(strong, en, settings) == strong  # a confident answer is left as it is
     already = Answer(text="The docs don't cover X.\nSome passage.", route="retrieval", confidence=0.41, offer_human=True)
     assert hedged(already, en, settings) == already  # a framed answer says what the passage is already
