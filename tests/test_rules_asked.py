@@ -1122,3 +1122,32 @@ def test_the_coding_endpoint_named_in_words_while_slow_is_an_incident_not_a_base
     answer = rules("Since this morning everything on the coding endpoint is super slow in Claude Code, first token takes "
                    "a minute. Is there a status page?")
     assert answer is None  # (the incident answer follows: no page covers the service's speed)
+
+
+@pytest.mark.parametrize("message, provider", [
+    ("Set up TRAE with my Pro sub, picked provider Z.ai and GLM-4.7. Works, but my account balance went from $15.00 to "
+     "$11.37 and billing history shows glm-4.7 charges. I thought the plan covers it?", "Z.ai-plan"),
+    ("OpenCode 里 auth login 选了 Z.AI，用了两天发现余额从 $20 掉到 $9，套餐用量几乎没动，怎么回事", "Z.AI Coding Plan"),
+])
+def test_a_balance_charged_in_a_tool_with_a_plan_provider_gets_that_provider(message, provider):
+    answer = rules(message)
+    assert answer is not None and provider in answer.text
+    assert "usage conditions" not in answer.text and "使用条件" not in answer.text
+
+
+def test_lite_calling_glm5_on_the_general_api_is_no_plan_condition_failure():
+    answer = rules("Lite 用户，把 Cline 的 Base URL 改成了 https://api.z.ai/api/paas/v4 ，模型填 glm-5，结果账户余额少了 8 刀，"
+                   "套餐额度一点没动。")
+    assert answer is None or "使用条件" not in answer.text
+
+
+def test_an_own_bot_on_the_plans_key_gets_the_faqs_enterprise_services():
+    answer = rules("I built a Telegram bot for my customers and want to call https://api.z.ai/api/coding/paas/v4 with my "
+                   "Coding Plan key from its backend. Is that allowed?")
+    assert answer is not None and "enterprise-grade API / MaaS services" in answer.text
+    assert "faq.maas" in answer.trace["facts"]
+
+
+def test_where_to_pick_the_model_after_the_provider_is_the_tools_model_picker():
+    answer = rules("OpenCode 新手，auth login 里选了 Z.AI Coding Plan 填了 key，选完之后模型在哪切？")
+    assert answer is not None and "/models" in answer.text

@@ -133,7 +133,9 @@ MODEL_NOT_SWITCHED = re.compile(
     r"\b(model|provider)\b|"
     r"\b(doesn'?t|does not|won'?t|can'?t|cannot|didn'?t) (switch|change)\b[^.?!\n]{0,30}\b(model|glm)|"
     r"\bhow (do|can|should) (i|we|you) (actually |even |now |then )?(switch|change|pick|select|choose)\b[^.?!\n]{0,30}\b(model|glm)|"
-    r"(?<![替转])(切|换)(不了|不到)?(到)?.{0,6}模型|切模型|(?<![替转])换模型|模型.{0,6}(没变|没换|还是(旧|原来|之前))",
+    r"(?<![替转])(切|换)(不了|不到)?(到)?.{0,6}模型|切模型|(?<![替转])换模型|模型.{0,6}(没变|没换|还是(旧|原来|之前))|"
+    # "选完之后模型在哪切", "where do I pick the model after that?"
+    r"模型(在哪|从哪|去哪)(里)?(切|换|选)|\bwhere (do|can) (i|we) (switch|change|pick|select|choose) (the )?models?\b",
     re.I)
 # A change made that the tool does not pick up: "didn't take effect", "still goes to the old relay", "怎么才能生效"
 NOT_APPLIED = re.compile(r"\b(not|n't|never) (take|taking|took|taken) effect\b|\bno effect\b|\bstill (uses?|using|goes|going|"
@@ -266,6 +268,10 @@ TOOL_SETUP_ZH["claude-code-ide"] = ("Claude Code IDE 插件依赖 Claude Code CL
 def _filled(d: Diagnosis, template: str, name: str = "") -> str:
     """The template with each {fact.id} replaced by the fact's value (and the fact cited), {name} by the tool's."""
     return re.sub(r"\{([\w.-]+)\}", lambda m: name if m.group(1) == "name" else str(d.fact(m.group(1))), template)
+
+
+# Tools whose page names a provider for the plan beside a general one of nearly the same name ("Z.ai-plan" / "Z.ai")
+PLAN_PROVIDER_TOOLS = ("opencode", "trae")
 
 
 def tool_setup(d: Diagnosis, tool: str) -> None:
@@ -1031,7 +1037,11 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     balance = "1113" in known or bool(re.search(r"insufficient balance|余额不足|(?<!会)扣(?!.{0,20}余额[^。，,\n]{0,4}[吗？?]).{0,20}余额|按量(扣费|计费|付费)|"
                                                   r"(still|being|was|got|get|getting|gets) (charged|billed) (as )?(pay[- ]as[- ]you[- ]go|per "
                                                   r"token|from (my )?(account |cash )?balance)|deduct\w* (from )?(my )?"
-                                                  r"(account )?balance|balance (is )?(being )?(deducted|charged|used)",
+                                                  r"(account )?balance|balance (is )?(being )?(deducted|charged|used)|"
+                                                  # "my account balance went from $15.00 to $11.37", "余额从 $15 掉到 $3"
+                                                  r"\bbalance (went|dropped|fell|goes|is going) (down|from)\b|\bbalance\b[^.?!\n]{0,30}"
+                                                  r"\b(dropp\w*|decreas\w*|went down|shrinking)\b|余额(从|一直|在)?[^。？！\n]{0,12}"
+                                                  r"(掉到|掉了|少了|减少|变少|下降)",
                                                   msg.raw, re.I))
     model_missing = bool(msg.models and MODEL_MISSING.search(msg.raw)) or "1211" in known
     # a request timing out, not the API_TIMEOUT_MS line of a pasted settings.json
@@ -1234,16 +1244,23 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         terms = ("You shall not use the GLM Coding Plan quota for general-purpose API access or any scenarios outside "
                  "such tools, including but not limited to directly invoking model APIs from your own applications, "
                  "bots, websites, SaaS products or other systems")
+        services = d.fact("faq.maas")  # the FAQ's own way for an application of theirs
         d.say("terms", ("No: the" if msg.questions else "The") + " plan's quota can only be used in coding tools. The "
-                       f"subscription terms: \"{terms}\". Use the pay-as-you-go general API for that.",
+                       f"subscription terms: \"{terms}\". For that the FAQ points to Z.ai's {services}, under "
+                       "their own terms and pricing.",
               ("不可以。" if msg.questions else "") + f"套餐额度只能在编程工具中使用。订阅条款原文：“{terms}”，即不得把套餐"
               "额度用于通用 API 调用或这些工具以外的场景，包括从你自己的应用、机器人、网站、SaaS 产品或其他系统直接调用模型 "
-              "API。这类用途请使用按量付费的通用 API。")
+              f"API。这类用途 FAQ 建议使用 Z.ai 的企业级 API / MaaS 服务（{services}），适用相应的条款和价格。")
         if msg.enforcement:
             enforcement_terms(d)
     # their own code on the general API, paid per use by choice, with no error of the plan's: no endpoint mistake
     by_choice = msg.pays_per_use and not tool and "1113" not in known
-    if balance and (msg.subscriber or general_shown or tool or "1113" in known) and not by_choice:
+    if balance and tool in PLAN_PROVIDER_TOOLS and "1113" not in known and not general_shown and not by_choice:
+        # the balance charged in a tool whose page has a provider for the plan beside the general one ("picked Z.ai,
+        # the balance went from $15 to $11"): that provider is the answer, before any general conditions
+        tool_setup(d, tool)
+    elif balance and (msg.subscriber or general_shown or tool or "1113" in known) and not by_choice and not (
+            lite_glm5 and "1113" not in known):  # (Lite calling GLM-5 on the general API is billed so: the FAQ's own path)
         d.fact("diag.1113_plan")
         tools = d.fact("tools.supported")
         models = d.fact("models.four")
