@@ -845,9 +845,12 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         re.search(r"(?<![a-z0-9])glm|coding ?plan|z\.ai|zhipu|智谱|套餐|api key", everything))
     vendors = re.search(r"\b(kimi|moonshot|minimax|doubao|deepseek|qwen|qianfan|dashscope|volcengine|baidu|cerebras|"
                         r"openrouter|opencode go|siliconflow|alibaba|aliyun|bailian)\b|千帆|百度|豆包|通义|火山|硅基|阿里|百炼",
-                        everything)
-    # Naming GLM or Z.ai makes it ours even beside other vendors ("plans for kimi and zai", "GLM-5, MiniMax, Kimi").
-    ours = re.search(r"(?<![a-z0-9])glm|z\.ai|(?<![a-z0-9])zai(?![a-z0-9])|zhipu|bigmodel|智谱|智普", everything)
+                        everything) or (re.search(r"\bchatgpt\b", everything) and not re.search(r"coding ?plan|\blite\b|套餐",
+                                                                                              everything))
+    # Naming GLM or Z.ai makes it ours even beside other vendors ("plans for kimi and zai", "GLM-5, MiniMax, Kimi"),
+    # unless it is named to be set aside ("unrelated to glm but: ChatGPT Plus vs Claude Pro?")
+    ours = re.search(r"(?<![a-z0-9])glm|z\.ai|(?<![a-z0-9])zai(?![a-z0-9])|zhipu|bigmodel|智谱|智普", re.sub(
+        r"\b(unrelated|not related) to (glm|z\.ai|zai|the coding plan)\b|(和|跟)\s*(glm|智谱|z\.ai)\s*无关", " ", everything))
     # Anthropic's own Claude Max / Pro plans ("Claude Code Max plan", OAuth) are another company's, unless compared.
     anthropic_plan = re.search(r"\bclaude (code )?(max|pro)\b( plan| subscription)?|\banthropic'?s? (max|pro)\b", everything) \
         and not re.search(r"\b(compar\w*|vs|versus|than|times|stack up|against|lite|max plan)\b|×|倍", everything)

@@ -188,3 +188,23 @@ def test_a_tool_that_reads_error_screenshots_is_a_feature_not_a_failure():
     assert not analyse("Is there a vision MCP tool that reads error screenshots?").failing
     assert analyse("视觉 mcp 一直报错，截图看不了").failing
     assert analyse("Claude Code 连不上 vision mcp，附上报错截图").failing  # a screenshot of their own error
+
+
+@pytest.mark.parametrize("message, other", [
+    ("unrelated to glm but you probably know: what's the message quota on ChatGPT Plus vs Claude Pro per 3 hours?", True),
+    ("Is the ChatGPT Plus subscription worth it?", True),
+    ("Is the GLM coding plan better value than ChatGPT Plus?", False),  # ours, compared
+    ("Lite or ChatGPT Plus for coding in Cline?", False),
+])
+def test_another_vendors_plan_named_alone_is_theirs(message, other):
+    assert analyse(message, CORPUS).other_vendor is other
+
+
+@pytest.mark.parametrize("message, flag", [
+    ("Since this morning everything on the coding endpoint is super slow, first token takes a minute.", "outage"),
+    ("Switched to glm-5 and now I'm out after ~90 minutes of the same work.", "quota_drain"),
+    ("Something's off with the counting on your side, the 5h limit hits way earlier now.", "quota_drain"),
+    ("切到 GLM-5 之后一个多小时额度就见底了", "quota_drain"),
+])
+def test_slow_right_now_and_quota_going_fast_are_read(message, flag):
+    assert getattr(analyse(message, CORPUS), flag)

@@ -1151,3 +1151,87 @@ def test_an_own_bot_on_the_plans_key_gets_the_faqs_enterprise_services():
 def test_where_to_pick_the_model_after_the_provider_is_the_tools_model_picker():
     answer = rules("OpenCode 新手，auth login 里选了 Z.AI Coding Plan 填了 key，选完之后模型在哪切？")
     assert answer is not None and "/models" in answer.text
+
+
+# --- round 17 (written and measured this session before tuning on it) -------------------------------------------------
+
+@pytest.mark.parametrize("message, parameter, words", [
+    ("Calling glm-4.7 on the general API from python for an eval harness. What's the valid temperature range?",
+     "`temperature` (number)", r"\[0\.0, 1\.0\]"),
+    ("通用 API 上 glm-4.7 每次都先吐一大段 reasoning_content，太慢了。能关掉 thinking 吗？参数加在哪？", "`thinking` (object)",
+     r"disabled"),
+    ("用 glm-4.7 做 streaming function call，加了 tool_stream: true 但 tool_calls 还是最后一次性给的。tool_stream 是不是只有部分 "
+     "model 支持？", "`tool_stream` (boolean)", r"Only supported by GLM-4\.6"),
+])
+def test_a_question_about_an_api_parameter_gets_the_references_line(message, parameter, words):
+    answer = rules(message)
+    assert answer is not None and parameter in answer.text and re.search(words, answer.text)
+    assert "api.parameters" in answer.trace["facts"]
+
+
+@pytest.mark.parametrize("message", [
+    "What temperature do you recommend for Claude Code with the plan?",  # no API: a tool's setting
+    "I want to turn on preserved thinking on the general API for my agent. What do I pass?",  # the guide's clear_thinking
+])
+def test_no_parameter_line_without_an_api_question_or_for_preserved_thinking(message):
+    answer = rules(message)
+    assert answer is None or "API reference (Chat Completion) on what you ask about" not in answer.text
+
+
+def test_a_parameter_error_puts_the_parameter_the_question_names_among_its_lines():
+    answer = rules('我在 paas/v4 上调 glm-4.7，request body 里放了\n\n```json\n"stop": ["</answer>", "###"]\n```\n\n就一直 400，code 1214。'
+                   'stop 到底支持几个？')
+    assert answer is not None and "only one stop word is supported" in answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "With stream=True every chunk has usage = None so my token counter shows 0. Where is usage when streaming?",
+    "用 stream=true 流式调 glm-4.7，每个 chunk 都没看到 usage 字段。流式模式下 usage 在哪拿？",
+])
+def test_usage_while_streaming_is_in_the_last_chunk(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "stream_usage" and "data: [DONE]" in answer.text
+
+
+def test_tool_stream_is_no_question_of_streamed_usage():
+    assert intent("Set tool_stream: true on glm-4.7, args still arrive in one chunk at the end. bug?") != "stream_usage"
+
+
+def test_a_stream_ending_early_with_no_error_code_gets_the_error_pages_streaming_note():
+    answer = rules("In streaming mode the stream sometimes just ends early, last chunk has \"finish_reason\":\"network_error\" "
+                   "and no error JSON at all, no code like 1234 or 500. Expected?")
+    assert answer is not None and "error.stream_finish_reason" in answer.trace["facts"]
+
+
+@pytest.mark.parametrize("message", [
+    "Latency from Frankfurt is bad. Is there an EU endpoint I can point Claude Code at?",
+    "有没有美国节点或者欧洲的接口地址？延迟太高了",
+])
+def test_a_regional_endpoint_is_said_to_be_missing_from_the_docs(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "regional_endpoint" and "z.ai/contact" in answer.text
+
+
+def test_us_as_a_pronoun_is_no_region():
+    assert intent("Can you give us the endpoint for Cline?") != "regional_endpoint"
+
+
+def test_whether_glm5_switches_automatically_is_the_switch_by_hand():
+    assert intent("Upgraded to Pro for GLM-5 but /status still says glm-4.7. Do I need to do something to actually get "
+                  "GLM-5, or does it switch automatically?") == "glm5_switch"
+
+
+def test_credits_told_before_a_question_to_cash_that_out_are_the_no_withdrawal_rule():
+    assert intent("I've got 14.70 in referral credits from inviting 3 coworkers. Can I cash that out to PayPal?") == \
+        "referral_withdraw"
+
+
+def test_an_early_subscriber_asking_the_renewal_price_gets_the_february_12_rule():
+    assert intent("Got Pro quarterly on Jan 28 with auto-renew on. When my renewal hits in April, do I start paying a new "
+                  "price?") == "grandfathering"
+
+
+def test_one_amount_said_twice_is_the_old_plans_price_not_both():
+    answer = rules("Bought Lite monthly this morning ($6). If I upgrade to Pro monthly right now how much more do I pay? "
+                   "Does the $6 just vanish?")
+    assert answer is not None and answer.text.startswith("$24")

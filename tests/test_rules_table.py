@@ -640,6 +640,12 @@ RAW = [
         [r"GLM-4\.7-Flash \(200K context\)", r"GLM-4\.5-Flash", r"\"Free\""]),
     row("通用 API 有没有免费的模型？上下文多大？", "free_models", {}, [r"GLM-4\.7-Flash（上下文 200K）", r"免费"], zh=True),
     row("Is the free trial of the coding plan still running?", "trial"),  # a free trial, not a free model
+    row("When streaming from the general API, where do I get the token usage?", "stream_usage", {},
+        [r"only appear in the last chunk", r"data: \[DONE\]"]),
+    row("流式调用的时候 usage 在哪？", "stream_usage", {}, [r"最后一个 chunk"], zh=True),
+    row("Is there an EU endpoint for the coding plan?", "regional_endpoint", {},
+        [r"based in Singapore", r"don't mention regional endpoints"]),
+    row("有没有欧洲节点？", "regional_endpoint", {}, [r"新加坡", r"没有提到其他地区"], zh=True),
     row("How do I fine-tune a model on my own data with the API?", None),  # a comparison, not Claude Code's model mapping
     row("Does the Lite plan support GLM-4.6V?", "vision_model", {}, [r"Vision MCP", r"all users", r"GLM-4\.6V"]),
     row("lite 套餐能用 glm-4.6v 吗", "vision_model", {}, [r"Vision MCP", r"所有用户"], zh=True),

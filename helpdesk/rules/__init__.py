@@ -66,6 +66,7 @@ TOOL_INTENTS = ("endpoint", "supported_tools")  # general answers a named tool's
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
 FIGURE_INTENTS = ("plan_quota", "plan_price", "mcp_quota", "api_cost")  # a figure a story's words may trigger
 # A subscriber who says they bought before the February 12 change: the quota they keep, not today's figure
+RENEWAL_PRICES = ("plan_price",)  # a list price an early subscriber asks of their renewal: the February 12 rule
 QUOTA_FIGURES = ("plan_quota", "quota_reset")  # the weekly answer states the February 12 exemption itself
 EARLY_SUBSCRIBER = re.compile(
     r"\b(subscribed|bought|purchased|signed up|joined|paid|got (it|the plan|pro|lite|max))\b[^.?!\n]{0,40}\b(in|since|on|"
@@ -332,7 +333,9 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         # the 100-search allowance reset on the 1st or on my subscription date?": a date, a future or a notice that
         # today's figure or list does not give; retrieval says what the docs have, or that they don't say
         parsed = replace(parsed, intent=None)
-    if parsed.intent in QUOTA_FIGURES and EARLY_SUBSCRIBER.search(msg.ask):
+    if (parsed.intent in QUOTA_FIGURES or parsed.intent in RENEWAL_PRICES and re.search(
+            r"\brenew\w*|续费", " ".join(msg.questions) or msg.ask, re.I)) and EARLY_SUBSCRIBER.search(msg.ask):
+        # (and "...Jan 28 with auto-renew on. When my renewal hits, do I start paying a new price?")
         # "I subscribed Pro in January, before the change. Do I now get 400 or 600?": what an early subscriber keeps
         parsed = replace(parsed, intent="grandfathering")
     # a story: no question at all, or only questions asking a person to act ("Can you check my account?")

@@ -169,7 +169,8 @@ def upgrade_cost(r: Reply, p: Parsed) -> str:
         days = (r.calc("max(day - 1, 0)", day=(value, "question")) if kind == "day"
                 else r.calc("half", half=(value, "assumption")))
     r.fact("sub.cross_tier")
-    money_given = p.slots.get("money", [])
+    # two different amounts are the two plans' prices; one amount said twice ("paid $6 ... does the $6 vanish?") is one
+    money_given = list(dict.fromkeys(p.slots.get("money", [])))
     old_price = money_given[0] if len(money_given) >= 2 else _price(r, old_plan, old_cycle)
     new_price = money_given[1] if len(money_given) >= 2 else _price(r, new_plan, new_cycle)
     origin_old = "question" if len(money_given) >= 2 else f"fact:{STATED_PRICES.get((old_plan, old_cycle))}"

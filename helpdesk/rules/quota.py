@@ -443,6 +443,10 @@ def glm5_switch_asked(text: str, s: Slots) -> bool:
     """"How do I switch Claude Code to GLM-5?": the FAQ's note on the custom configuration."""
     if glm5_missing_asked(text, s):
         return True
+    if s.glm5 and matches(text, r"\b(switch(es)?|change[sd]?|happen\w*) (to it )?automatically\b|\bdo i (need|have) to (do|change|"
+                                r"set|configure) (something|anything)\b", "自动切换", "要加什么", "加什么", "需要改什么", "要改什么",
+                          r"(是不是|会不会|能不能)自动"):
+        return True  # "Do I need to do something to actually get GLM-5, or does it switch automatically?"
     return s.glm5 and matches(text, r"\b(switch\w*|change|changing|set|setting|enable|configure|select|use|using|point\w*)\b",
                               "切换", "设置", "配置", "使用", "切到", "改成", "改为", "换成", "改") and matches(
         text, r"\bhow\b|\bwhere\b|\bwhich (of the )?(\S+\s){0,2}(var\w*|env\w*|settings?|keys?|lines?|mappings?)\b", "怎么", "如何", "哪几行",
@@ -460,10 +464,11 @@ def glm5_switch(r: Reply, p: Parsed) -> str:
         if p.language == "zh":
             return "Lite 套餐暂不包含 GLM-5，所以在 Lite 上无法切换到 GLM-5；Lite 套餐使用的模型是 GLM-4.7。"
         return "Lite does not include GLM-5 yet, so there is nothing to switch to on Lite; GLM-4.7 is the plan's model."
-    if p.language == "zh":
-        return (f"GLM-5 目前支持 {plans[1]} 和 {plans[0]} 套餐。需要在自定义配置中手动把模型改为 “GLM-5”（例如 Claude Code 的 "
-                f"~/.claude/settings.json）。GLM-5 按 {mult} 倍消耗额度。")
     r.fact("glm5.saving.opus")
+    if p.language == "zh":
+        return (f"GLM-5 目前支持 {plans[1]} 和 {plans[0]} 套餐。需要在自定义配置中手动把模型改为 “GLM-5”：在 Claude Code 中是 "
+                "~/.claude/settings.json（例如在 env 中把 ANTHROPIC_DEFAULT_OPUS_MODEL 设为 glm-5）。"
+                f"GLM-5 按 {mult} 倍消耗额度。Lite 套餐暂不包含 GLM-5。")
     return (f"On {plans[1]} and {plans[0]}: change the model to \"GLM-5\" by hand in your tool's custom configuration; in "
             "Claude Code that is ~/.claude/settings.json (e.g. ANTHROPIC_DEFAULT_OPUS_MODEL set to glm-5 in its env "
             f"block). GLM-5 counts {mult}× against your quota. Lite does not include GLM-5 yet.")

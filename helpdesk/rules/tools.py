@@ -106,6 +106,28 @@ def free_models(r: Reply, p: Parsed) -> str:
             "\"Free\". They are pay-as-you-go API models, separate from the Coding Plan's quota.")
 
 
+def stream_usage_asked(text: str, s: Slots) -> bool:
+    """"With stream=True every chunk has usage = None: where is it?", "流式模式下 usage 在哪拿？怎么判断流结束了？"."""
+    return matches(text, r"\bstream(ing|ed)?\b|stream=true|\bsse\b", "流式") and matches(
+        text, r"\busage\b|\btoken (count|usage|counts|counter)\b|\b(prompt|completion)_tokens\b|"
+              r"\b(know|tell|detect|check)\b[^.?!\n]{0,20}\b(ends?|ended|finished|done)\b|\b(very )?(last|final) (line|chunk|event|"
+              r"message|data)\b",
+        "用量", r"token\s*(数|统计|用量)", r"(判断|知道).{0,8}(结束|完了)") and not matches(text, r"\btool_stream\b")
+
+
+@register("stream_usage", When(226, stream_usage_asked), facts=("stream.usage", "stream.finish_reason", "stream.done"))
+def stream_usage(r: Reply, p: Parsed) -> str:
+    r.fact("stream.usage")
+    r.fact("stream.finish_reason")
+    done = r.fact("stream.done")
+    if p.language == "zh":
+        return ("流式文档说：`usage`（token 用量统计）和 `choices[0].finish_reason`（结束原因）都只出现在最后一个 chunk 里；"
+                f"API 参考还说，事件流结束时会返回一条 `{done}` 消息。所以前面的 chunk 里 usage 为空是正常的。")
+    return ("The streaming guide: `usage` (token usage statistics) and `choices[0].finish_reason` (the completion reason) "
+            f"only appear in the last chunk; the API reference adds that a `{done}` message is returned when the event "
+            "stream ends. Earlier chunks carrying no usage is expected.")
+
+
 def web_search_tool_price_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\bmcp\b") and not matches(text, r"\b(built-in|general api|per (call|use))\b", "内置", "通用"):
         return False  # the plan's web search MCP server ("pay extra for the web search MCP"), not the API's built-in tool
@@ -125,6 +147,30 @@ def api_tool_price(r: Reply, p: Parsed) -> str:
 
 CODING_TOOLS = ("cline", "roo code", "kilo code", "opencode", "open code", "crush", "cursor", "factory droid", "droid",
                 "trae", "eigent", "gemini cli", "grok cli", "cherry studio")
+
+
+# An endpoint in a region: "is there an EU endpoint?", "美国节点", "a server closer to Europe"
+REGIONAL = (r"\b(eu|europe|european|usa|us-(east|west)|america|american|asia|asian|japan|regional|closer|nearer|nearest)\b.{0,20}"
+            r"\b(endpoints?|regions?|servers?|base ?url|data ?cent(er|re)s?|nodes?|host)\b|\b(endpoints?|servers?|regions?)\b.{0,20}"
+            r"\b(in|for|near) (the )?(eu|europe|usa|u\.s\.|asia|japan)\b",
+            r"(欧洲|美国|美区|欧区|亚洲|日本|新加坡|海外|区域|其他地区)(的)?\s*(节点|端点|接口地址|服务器|region|endpoint|机房)")
+
+
+def regional_endpoint_asked(text: str, s: Slots) -> bool:
+    return matches(text, *REGIONAL) and not matches(text, r"\b(price|pricing|cost|tax|vat|currency|data)\b", "价格", "数据")
+
+
+@register("regional_endpoint", When(209, regional_endpoint_asked),
+          facts=("endpoint.anthropic", "endpoint.coding", "overview.singapore"))
+def regional_endpoint(r: Reply, p: Parsed) -> str:
+    anthropic, coding = r.fact("endpoint.anthropic"), r.fact("endpoint.coding")
+    r.fact("overview.singapore")
+    if p.language == "zh":
+        return (f"文档只列出 api.z.ai 上的一组接口地址（Claude Code 用 {anthropic}，其他编程工具用 {coding}），产品概览页说 "
+                "Z.ai 的所有服务都位于新加坡（“All Z.ai services are based in Singapore”）；文档没有提到其他地区（欧洲、美国等）的节点或接口地址。")
+    return (f"The docs list one set of endpoints, on api.z.ai ({anthropic} for Claude Code, {coding} for other coding "
+            "tools), and the overview says \"All Z.ai services are based in Singapore\"; they don't mention regional "
+            "endpoints (EU, US or elsewhere).")
 
 
 def endpoint_asked(text: str, s: Slots) -> bool:
@@ -447,7 +493,7 @@ def claude_install(r: Reply, p: Parsed) -> str:
 def api_key_where_asked(text: str, s: Slots) -> bool:
     """"Where do I get my API key for the coding plan?": the Quick Start's API Keys page."""
     return matches(text, r"\b(where|how)\b.{0,30}\b(get|find|create|generate|obtain|make|see)\b.{0,25}\b(api[ _-]?keys?|keys?|"
-                         r"tokens?)\b|\bwhere\b.{0,20}\b(api[ _-]?keys?)\b|\b(multiple|several|more than one|another|a new|"
+                         r"tokens?(?! (usage|count|counts|used|limits?|prices?|pricing|statistics|stats)))\b|\bwhere\b.{0,20}\b(api[ _-]?keys?)\b|\b(multiple|several|more than one|another|a new|"
                          r"second|two|2) api[ _-]?keys\b|\b(rotate|regenerate|revoke|replace|reset)\b.{0,15}\b(api[ _-]?)?keys?\b|"
                          r"\b(api[ _-]?)?keys?\b.{0,20}\b(leaked|exposed|compromised)\b",
                    r"(在哪|哪里|怎么|如何).{0,8}(获取|创建|生成|拿到|找到|申请).{0,6}(api ?key|密钥|key)",

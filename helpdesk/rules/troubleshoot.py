@@ -498,7 +498,12 @@ STOPPED_MIDWAY = re.compile(
     r"\b(stops?|stopped|stopping|ends?|ended|cuts? off|cut off|truncat\w*|dies|died|breaks? off)\b[^.?!\n]{0,40}\b(mid|midway|"
     r"halfway|half way|in the middle|mid-?sentence|mid-?answer|mid-?stream|mid-?response|part ?way)\b|\b(mid|halfway)[- ]"
     r"(answer|sentence|stream|response|output|reply)\b|(输出|回答|回复|生成|写)?(到)?一半(就)?(停|断|没了|中断|结束)|中途(断|停|中断)|"
-    r"突然(停|断)(了|掉)|戛然而止", re.I)
+    r"突然(停|断)(了|掉)|戛然而止|"
+    # "the stream just ends early, last chunk has finish_reason network_error"
+    r"\bstream\w* (just |sometimes )?(ends?|ended|stops?|stopped|dies|cuts? off)\b[^.?!\n]{0,12}\b(early|prematurely|too soon)\b|"
+    r"\bfinish_reason\W{0,4}network_error\b|流式.{0,12}(提前|中途)(结束|断开|中断)", re.I)
+# codes named only as ones not received: "no error JSON at all, no code like 1234 or 500"
+CODES_DENIED = re.compile(r"\bno (error )?(json|code|codes)\b[^.\n]{0,20}\b(like|such as)\b|没有.{0,6}(错误码|code)", re.I)
 
 
 # ...and no error to show for it ("no error at all", "HTTP 200", "没有任何 error code"): "cut off mid-file, how do I raise
@@ -770,7 +775,10 @@ def _error_meaning(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -
             field = PARAMETER_NAMED.search(error.said or "") or PARAMETER_NAMED.search(msg.ask)
             names = [next(g for g in field.groups() if g)] if field else []
             if not names and "${field}" in meaning:  # "Invalid `${field}` parameter": the ones the message sets
-                names = [n for n in parameters_set(corpus_dir, msg.ask) if n not in NO_SIGN][:MAX_PARAMETERS]
+                names = [n for n in parameters_set(corpus_dir, msg.raw) if n not in NO_SIGN]
+                asked = " ".join(msg.questions)  # ("stop 到底支持几个？": the one the question names first)
+                names = sorted(names, key=lambda n: not re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", asked, re.I))
+                names = names[:MAX_PARAMETERS]
             lines = [line for line in (parameter_line(corpus_dir, name) for name in names) if line]
             if lines:  # "Invalid user_id parameter": what the API reference says of that parameter
                 d.fact("api.parameters")
@@ -839,6 +847,79 @@ def parameter_line(corpus_dir: Path | None, name: str) -> str | None:
         return None
     line = next((ln for ln in _parameter_lines(str(page)) if ln.startswith(f"- `{name}` (")), None)
     return line[2:] if line else None
+
+
+def parameter_block(corpus_dir: Path | None, name: str) -> list[str]:
+    """The API reference's line for a request parameter and, for an object (`thinking`), its first two fields."""
+    page = Path(corpus_dir) / "api-reference-chat-completion.md" if corpus_dir else None
+    if not name or page is None or not page.is_file():
+        return []
+    raw = page.read_text(encoding="utf-8").splitlines()
+    at = next((i for i, ln in enumerate(raw) if re.match(rf"^\s*- `{re.escape(name)}` \(", ln)), None)
+    if at is None:
+        return []
+    block = [raw[at].strip()[2:]]
+    if "(object)" in raw[at]:
+        depth = len(raw[at]) - len(raw[at].lstrip())
+        for ln in raw[at + 1:]:
+            indent = len(ln) - len(ln.lstrip())
+            if not ln.strip() or indent <= depth or len(block) > 2:
+                break
+            if re.match(r"^\s*- `[\w-]+` \(", ln) and indent == depth + 2:
+                block.append(ln.strip()[2:])
+    return block
+
+
+# Asked about a request parameter of the general API: its range, default, limit, or how to turn it off
+API_CONTEXT = re.compile(r"\bgeneral (api|endpoint)\b|paas/v4|\b(api|sdk|openai|request body|curl|python|payload)\b|"
+                         r"\bfunction[ _-]?call\w*|\btool_calls?\b|"
+                         r"通用\s*(api|接口|端点)|请求体|\bapi\b", re.I)
+PARAMETER_ASK = re.compile(r"\b(range|max(imum)?|limit|default|allowed|valid|supports?|supported|how many|turn (it )?off|"
+                           r"switch (it )?off|disable|enable|per request|how (do|can|should) (i|we) (turn|switch|disable|enable))\b|范围|最多|上限|默认|支持|几个|多少|怎么(关|开|设|传|加|打开)|关掉|关闭|打开|开启|加在哪", re.I)
+PROSE_PARAMETERS = ((re.compile(r"\btemperature\b|温度", re.I), "temperature"),)
+# thinking named in the message ("a big reasoning_content blob", "能关掉 thinking 吗") and turning it off or on asked
+THINKING_NAMED = re.compile(r"\b(thinking|reasoning_content|reasoning)\b|思考|推理", re.I)
+TURN_OFF_ON = re.compile(r"\b(turn|switch|shut) (it |this |that )?(off|on)\b|\bdisabl\w*|\benabl\w*|关掉|关闭|打开|开启|不要.{0,4}思考",
+                         re.I)
+PRESERVED = re.compile(r"\bpreserv\w*|\bretain\w*|\bprevious (turns?|rounds?)\b|\bacross turns\b|保留.{0,6}(思考|推理)|上一轮|之前(的)?轮次|"
+                       r"(思考|推理).{0,6}保留", re.I)
+MAX_PARAMETERS_ASKED = 2
+
+
+@lru_cache(maxsize=8)
+def _request_parameters(path: str) -> frozenset[str]:
+    """The parameters of the request bodies (the page's sections before its responses)."""
+    text = Path(path).read_text(encoding="utf-8").split("\n## Response", 1)[0]
+    return frozenset(m.group(1) for m in re.finditer(r"^\s*- `([\w-]+)` \(", text, re.M))
+
+
+def parameters_asked(msg: Message, corpus_dir: Path | None) -> list[str]:
+    """The request parameters a question about the API asks about, those its question sentences name first:
+    "stop 到底支持几个？", "what's the valid temperature range?", "能关掉 thinking 吗？参数加在哪"."""
+    questions = " ".join(msg.questions) or msg.ask
+    if not msg.questions or not API_CONTEXT.search(msg.ask) or not PARAMETER_ASK.search(questions):
+        return []
+    page = Path(corpus_dir) / "api-reference-chat-completion.md" if corpus_dir else None
+    if page is None or not page.is_file():
+        return []
+    request = _request_parameters(str(page))
+    names = [n for n in parameters_set(corpus_dir, msg.raw) if n not in NO_SIGN and n in request]
+    names += [name for pattern, name in PROSE_PARAMETERS if pattern.search(msg.ask) and name not in names]
+    if THINKING_NAMED.search(msg.ask) and TURN_OFF_ON.search(questions) and "thinking" not in names and not \
+            PRESERVED.search(msg.ask):  # (keeping earlier turns' reasoning is the thinking guide's clear_thinking)
+        names.insert(0, "thinking")
+    asked = [n for n in names if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", questions, re.I)]
+    return (asked or names)[:MAX_PARAMETERS_ASKED]
+
+
+def api_parameters(d: Diagnosis, names: list[str], corpus_dir: Path | None) -> None:
+    blocks = [parameter_block(corpus_dir, name) for name in names]
+    lines = [line for block in blocks for line in block]
+    if not lines:
+        return
+    d.fact("api.parameters")
+    d.say("api", "The API reference (Chat Completion) on what you ask about:\n" + "\n".join(f"• {ln}" for ln in lines),
+          "API 参考文档（Chat Completion）对你问的参数的说明（原文）：\n" + "\n".join(f"• {ln}" for ln in lines))
 
 
 MODEL_MISSING = re.compile(r"unknown model|model (is )?not (found|available|supported)|model does not exist|"
@@ -1070,8 +1151,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if msg.quota_drain and not (known or msg.http_codes or msg.mcp or msg.usage_query):
         quota_drain(d, msg)
         return d
-    if STOPPED_MIDWAY.search(msg.ask) and NO_ERROR.search(msg.ask) and not (known or msg.http_codes or msg.mcp
-                                                                            or CONTEXT_OVER.search(msg.raw)):
+    denied = bool(CODES_DENIED.search(msg.ask))
+    if STOPPED_MIDWAY.search(msg.ask) and NO_ERROR.search(msg.ask) and not (
+            (known or msg.http_codes) and not denied or msg.mcp or CONTEXT_OVER.search(msg.raw)):
         stopped_midway(d)  # an answer that ends partway with no error: where the reason is
         return d
     if PLUGIN_FAILURE.search(msg.raw) and msg.failing and not (known or msg.http_codes):
@@ -1211,7 +1293,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     same_window = tool in ("claude-code", "claude-code-ide") and bool(re.search(r"\bsetx\b", msg.raw, re.I)) and bool(
         re.search(r"\bsame (cmd |terminal |command prompt |console |powershell )?(window|session|terminal|cmd)\b|"
                   r"(同一个|原来的?|同个)\s*(cmd )?(窗口|终端|命令行)", msg.raw, re.I))
-    if not (banned or install_permission or script_on_windows or option_missing or model_switch or key_prompt or same_window or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+    asked_parameters = [] if known else parameters_asked(msg, corpus_dir)  # (an error's own parameter is said with it)
+    if not (asked_parameters or banned or install_permission or script_on_windows or option_missing or model_switch or key_prompt or same_window or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask or unlisted_config
@@ -1220,6 +1303,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         return None
 
     _error_meaning(d, msg, corpus_dir)
+    api_parameters(d, asked_parameters, corpus_dir)
     if over_context:
         context_over(d, msg)
     if unknown_codes and not known:
