@@ -816,8 +816,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         r"(?![a-z0-9_.]|\.\d)",
         raw, re.I)))
     # a tool's "Support Images" checkbox is its own setting, not the Vision MCP server
-    everything_mcp = re.sub(r"[\"'“]?support images[\"'”]?(?=.{0,30}(勾选|tick|check|checkbox|option|setting|box|要不要|吗))|"
-                            r"(勾选|tick|untick|check|uncheck)\w*.{0,20}support images", " ", everything)
+    everything_mcp = re.sub(r"[\"'“]?supports? images[\"'”]?(?=.{0,30}(勾选|tick|check|checkbox|option|setting|box|enabled|"
+                            r"要不要|吗))|(勾选|tick|untick|check|uncheck|取消)\w*.{0,20}supports? images", " ", everything)
     mcp = tuple(name for name, (pattern, _) in MCP_SERVERS.items() if re.search(pattern, everything_mcp)
                 and (name != "web-search" or re.search(r"mcp|search[\s_-]?prime|联网|web[\s_-]?search|搜索", everything)))
     if mcp == ("web-search",) and not re.search(r"mcp|联网|web[\s_-]?search|search[\s_-]?prime|搜索次数|搜索额度",

@@ -1235,3 +1235,46 @@ def test_one_amount_said_twice_is_the_old_plans_price_not_both():
     answer = rules("Bought Lite monthly this morning ($6). If I upgrade to Pro monthly right now how much more do I pay? "
                    "Does the $6 just vanish?")
     assert answer is not None and answer.text.startswith("$24")
+
+
+@pytest.mark.parametrize("message", [
+    "Cline's OpenAI Compatible provider defaults the context window to 128000 and 'Supports Images' is ticked. What "
+    "should those be for glm-4.7 on the plan?",
+    "Cline 里按文档取消了 Support Images，但是 Context Window Size 那一栏不知道填多少，GLM-4.7 建议填多少？",
+])
+def test_clines_settings_asked_get_its_pages_other_configurations(message):
+    answer = rules(message)
+    assert answer is not None and "204800" in answer.text and "Support Images" in answer.text
+    assert "Vision MCP" not in answer.text
+
+
+def test_glm5s_window_asked_for_clines_setting_gets_no_value_of_glm47s():
+    answer = rules("On Max, switched the opus slot to glm-5. What's GLM-5's context window? Need it to set Cline's "
+                   "context window size correctly.")
+    assert answer is None or "204800" not in answer.text
+
+
+@pytest.mark.parametrize("message", ["Max 降级到 Pro 以后，差价会退吗？", "If I downgrade, will I get the difference back?"])
+def test_the_difference_back_on_a_downgrade_is_a_refund_question(message):
+    answer = rules(message)
+    assert answer is not None and re.search(r"不可退款|non-refundable", answer.text)
+
+
+def test_a_1308_on_glm5_says_its_rate():
+    answer = rules("Pro, switched ANTHROPIC_DEFAULT_OPUS_MODEL to glm-5, after ~130 prompts:\nAPI Error: 429 "
+                   "{\"error\":{\"code\":\"1308\",\"message\":\"Usage limit reached for 5 hour.\"}}\nWhy so soon?")
+    assert answer is not None and "3 times as fast" in answer.text
+
+
+def test_a_base_url_told_as_already_set_asks_no_endpoint():
+    assert intent("Cline 走套餐（Base URL 已经是 https://api.z.ai/api/coding/paas/v4），套餐里到底能调哪些模型？") != "endpoint"
+
+
+def test_free_and_paid_models_asked_together_are_each_priced():
+    answer = rules("glm-4.7-flash 走 api 是免费的吗？glm-4.7-flashx 要多少钱 per 1M tokens？")
+    assert answer is not None and "GLM-4.7-Flash：免费" in answer.text and "$0.07" in answer.text
+
+
+def test_how_many_tools_a_request_takes_is_the_references_tools_line_not_mcp_quota():
+    answer = rules("我们把所有工具都塞进 tools 了，一共 150 个 function，调 glm-4.7 报参数错误。tools 最多支持多少个？")
+    assert answer is not None and "A max of 128 functions" in answer.text and answer.trace.get("intent") != "mcp_quota"

@@ -414,7 +414,7 @@ RAW = [
     row("怎么从 Max 降级到 Pro？", "downgrade", {"plans": ["max", "pro"]}, [r"当前计费周期结束后生效"], [NO_DOLLAR],
         zh=True),
     row("降级什么时候生效？", "downgrade", {}, [r"当前计费周期结束后生效"], zh=True),
-    row("续费时先扣积分还是先扣信用卡？", "fee_order", {}, [r"积分余额.*现金余额.*(银行卡|PayPal)", r"FAQ 没有写出金额"], zh=True),
+    row("续费时先扣积分还是先扣信用卡？", "fee_order", {}, [r"积分（credits）余额.*现金余额.*(银行卡|PayPal)", r"FAQ 没有写出金额"], zh=True),
     row("信用卡扣款有最低金额吗？", "card_minimum", {}, [r"FAQ 本身没有写出", r"至少为 \$0\.50"], zh=True),
     row("团队可以多人共享一个套餐吗？", "personal_plan", {}, [r"个人", r"不能与团队共享"], zh=True),
     row("新用户首次购买有优惠吗？", "first_purchase_deal", {}, [r"50%", r"z\.ai/subscribe"], zh=True),
@@ -864,7 +864,7 @@ RAW = [
         "before the next one, and by when?", "cancel_deadline", {}, [r"24 hours"]),
     row("Claude Code keeps asking permission for every command since I installed it, and it is annoying me a lot. how "
         "do I turn it off?", None),
-    row("续费的时候是先扣我邀请好友得的积分还是先扣余额？", "fee_order", {}, [r"积分余额"], zh=True),
+    row("续费的时候是先扣我邀请好友得的积分还是先扣余额？", "fee_order", {}, [r"积分（credits）余额"], zh=True),
     row("Renewal took my invite rewards. Why does it use my credits first? Can I choose which one pays?", "fee_order", {},
         [r"credits balance"]),
     row("My friend paid 60 USD on his first order with my invite link. How many credits will I get for it?",

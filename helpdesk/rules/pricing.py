@@ -306,13 +306,19 @@ def downgrade_named(text: str, s: Slots) -> bool:
     return matches(text, r"\bdowngrad", "降级") and not NOT_A_SUBSCRIPTION.search(text)
 
 
-@register("downgrade", When(20, higher_plan_first), When(60, downgrade_named), facts=("sub.downgrade",))
+@register("downgrade", When(20, higher_plan_first), When(60, downgrade_named), facts=("sub.downgrade", "sub.refund"))
 def downgrade(r: Reply, p: Parsed) -> str:
     r.fact("sub.downgrade")
+    back = refund_asked(p.text, p.slots)  # "降级以后差价会退吗？": the difference is not paid back either
+    if back:
+        r.fact("sub.refund")
     if p.language == "zh":
-        return "降级在当前计费周期结束后生效：在订阅页面选择新的套餐并确认即可；在此之前你仍可继续使用当前套餐。"
+        return ("降级在当前计费周期结束后生效：在订阅页面选择新的套餐并确认即可；在此之前你仍可继续使用当前套餐。"
+                + ("订阅一经购买不可退款，FAQ 没有提到降级会退还差价。" if back else ""))
     return ("A downgrade takes effect after your current billing cycle ends: choose the new plan on the subscription "
-            "page and confirm; you keep your current plan until then.")
+            "page and confirm; you keep your current plan until then."
+            + (" Subscriptions are non-refundable once purchased, and the FAQ mentions no refund of the difference on "
+               "a downgrade." if back else ""))
 
 
 def cycle_change_asked(text: str, s: Slots) -> bool:
@@ -413,7 +419,10 @@ def refund_asked(text: str, s: Slots) -> bool:
                        ) or (matches(
         text, r"\b(reverse|undo) (it|this|that)\W*$") and matches(text, r"\b(charged|bought|purchased|paid|subscribed|clicked)\b"))
     return (reversal or matches(text, r"\brefund|money back|reimburse(?!ment)", "退款", "退钱", "把钱退", "退费",
-                                r"钱.{0,4}退回", r"(能|可以|能不能|可不可以)退(吗|不|么|嘛)?\W*$", "退不退")) and not matches(
+                                r"钱.{0,4}退回", r"(能|可以|能不能|可不可以)退(吗|不|么|嘛)?\W*$", "退不退",
+                                # "差价会退吗？" on a downgrade, "will I get the difference back?"
+                                r"(差价|剩下的?|剩余的?|余下的?)(的钱)?.{0,4}(会|能|可以)?退(吗|么|不|回)?",
+                                r"\b(get|getting) the difference back\b|\bdifference (be )?refunded\b")) and not matches(
         text, r"\bthird-party\b(?! distributor)")
 
 
@@ -610,7 +619,8 @@ def fee_order(r: Reply, p: Parsed) -> str:
     least = r.fact("ref.minimum")
     lead = api + "\n" if api else ""
     if p.language == "zh":
-        return (lead + "费用按以下顺序扣除：1) 先用积分余额；2) 不足时用现金余额；3) 仍不足的部分从绑定的支付方式（银行卡或 PayPal）扣款。银行卡扣款有"
+        return (lead + "费用按以下顺序扣除：1) 先用积分（credits）余额；2) 不足时用现金余额（cash balance）；3) 仍不足的部分从绑定的支付方式"
+                "（银行卡或 PayPal）扣款。银行卡扣款有"
                 "一笔较小的最低金额（不足时向上取整），FAQ 没有写出金额；邀请活动规则写明使用折扣和积分后的最终应付金额至少为 "
                 f"{money(least)}（Stripe 的要求）。")
     return (lead + "Fees are deducted in this order (FAQ): 1) your credits balance is used first; 2) if insufficient, your cash "

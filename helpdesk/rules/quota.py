@@ -627,7 +627,7 @@ def models(r: Reply, p: Parsed) -> str:
     if p.language == "zh":
         return (f"目前 GLM-5 仅支持 Pro 和 Max 套餐（每次调用按 {mult} 倍消耗额度）；Lite 套餐暂不包含 GLM-5，"
                 f"如需使用只能通过按量付费的通用 API（{r.fact('models.lite_glm5_api')}）调用，先扣积分再扣账户余额。"
-                "所有套餐都支持 GLM-4.7 及旧版文本模型。"
+                f"所有套餐都支持 GLM-4.7 及旧版文本模型；FAQ 列出的可调用模型是 {'、'.join(four)}（已包含 GLM-5 的套餐另加 GLM-5）。"
                 + ("文档没有写明 Lite 开放 GLM-5 的日期。" if asks_when else ""))
     if plans_of(p) == ["lite"]:
         return lite + " GLM-4.7 and the older text models are included in every plan." + when
@@ -682,6 +682,9 @@ def mcp_amount_asked(text: str, s: Slots) -> bool:
     # "does zread share the same pool?", "是跟联网搜索共用那 100 次吗": the totals answer that too
     shared = (r"共用|一起算|合并计算|同一个?(池|额度)|分开(算|计)",
               r"\b(same|shared|one) (pool|quota|count|total|allowance)\b|\bcount(ed)? together\b")
+    if matches(text, r"\bhow many (tools|functions)\b|\b(tools|functions)\b.{0,20}\b(max|maximum|limit|at most)\b",
+               r"(tools|functions?|函数|工具).{0,12}(最多|上限|几个|多少个)"):
+        return False  # "tools 最多支持多少个？": a request's function list (the API reference), not the monthly searches
     return matches(text, QUANTITY, "每个月", *shared) and not mcp_list_asked(text, s) and not matches(
         text, r"\b(size|sizes|\d+ ?(mb|gb|kb)|mb|format|formats|resolution|file ?size|duration|length of)\b", "大小", "格式", "分辨率")
 

@@ -59,14 +59,12 @@ def api_cost(r: Reply, p: Parsed) -> str:
     fact_id = f"api.{model}"
     price_in, price_cached, price_out = r.fact(fact_id)
     tokens = p.slots.get("tokens", {})
-    name = model.upper().replace("GLM-", "GLM-").replace("FLASHX", "FlashX").replace("FLASH", "Flash").replace(
-        "AIRX", "AirX").replace("AIR", "Air")
-    if not tokens and p.language == "zh":
-        return (f"{name}：输入每百万 tokens {money(price_in)}，缓存输入每百万 tokens {money(price_cached)}，输出每百万 tokens "
-                f"{money(price_out)}（美元，通用 API 按量付费）。")
+    name = _model_name(model)
     if not tokens:
-        return (f"{name}: {money(price_in)} per 1M input tokens, {money(price_cached)} per 1M cached input tokens, "
-                f"{money(price_out)} per 1M output tokens (USD, general API pay-as-you-go).")
+        # each model the question names, in its order ("is glm-4.7-flash free? and glm-4.7-flashx per 1M tokens?")
+        named = sorted((m for m in API_MODELS if re.search(rf"(?<![\w.-]){re.escape(m)}(?![\w.-])", p.text)),
+                       key=lambda m: re.search(rf"(?<![\w.-]){re.escape(m)}(?![\w.-])", p.text).start())
+        return ("" if p.language == "zh" else " ").join(_price_line(r, m, p.language) for m in (named or [model])[:3])
     total = r.calc("inp / 1e6 * pin + out / 1e6 * pout + cached / 1e6 * pcached",
                    inp=(tokens.get("input", 0), "question"), out=(tokens.get("output", 0), "question"),
                    cached=(tokens.get("cached", 0), "question"), pin=(price_in, f"fact:{fact_id}"),
@@ -128,6 +126,24 @@ def stream_usage(r: Reply, p: Parsed) -> str:
             "stream ends. Earlier chunks carrying no usage is expected.")
 
 
+def _model_name(model: str) -> str:
+    return model.upper().replace("FLASHX", "FlashX").replace("FLASH", "Flash").replace("AIRX", "AirX").replace("AIR", "Air")
+
+
+def _price_line(r: Reply, model: str, language: str) -> str:
+    """One model's per-token prices; a model the pricing page marks "Free" is said to be free."""
+    price_in, price_cached, price_out = r.fact(f"api.{model}")
+    name = _model_name(model)
+    if price_in == price_cached == price_out == 0:
+        return (f"{name}：免费（价格页面的输入、缓存输入和输出都标为 Free，通用 API）。" if language == "zh" else
+                f"{name}: free (the pricing page lists its input, cached input and output as \"Free\", general API).")
+    if language == "zh":
+        return (f"{name}：输入每百万 tokens {money(price_in)}，缓存输入每百万 tokens {money(price_cached)}，输出每百万 tokens "
+                f"{money(price_out)}（美元，通用 API 按量付费）。")
+    return (f"{name}: {money(price_in)} per 1M input tokens, {money(price_cached)} per 1M cached input tokens, "
+            f"{money(price_out)} per 1M output tokens (USD, general API pay-as-you-go).")
+
+
 def web_search_tool_price_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\bmcp\b") and not matches(text, r"\b(built-in|general api|per (call|use))\b", "内置", "通用"):
         return False  # the plan's web search MCP server ("pay extra for the web search MCP"), not the API's built-in tool
@@ -179,8 +195,11 @@ def endpoint_asked(text: str, s: Slots) -> bool:
                           r"\b(endpoint|base ?url|api url|api host|baseurl)\b.{0,12}\b(for|of|in|to use|do i use)\b",
                     "地址", "端点") or (matches(text, r"\b(endpoint|base ?url|api url|api host|baseurl)\b") and any(
                         tool in text for tool in SUPPORTED_TOOL_NAMES))
-    return asked and not matches(text, r"\b(mcp|thinking|web search|reader|vision|zread|e-?mail|page|website)\b", "邮箱", "页面",
-                                 "网页", "官网", "邮寄")
+    # (a base URL told as already set, "Base URL 已经是 .../coding/paas/v4", "base url is already ...", asks no URL)
+    already = matches(text, r"\b(base ?url|endpoint)\b.{0,12}\b(is )?(already|now) (set|is|using|points?|pointing|fixed|correct)\b",
+                      r"(base ?url|地址|端点).{0,6}(已经是|已经设|已经填|已经改|已改成|已经用)")
+    return asked and not already and not matches(text, r"\b(mcp|thinking|web search|reader|vision|zread|e-?mail|page|website)\b",
+                                                 "邮箱", "页面", "网页", "官网", "邮寄")
 
 
 @register("endpoint", When(210, endpoint_asked),

@@ -726,6 +726,16 @@ def _urls_shown(msg: Message) -> set[str]:
     return {kind for url in msg.urls for kind, pattern in ENDPOINTS if re.search(pattern, url.lower())}
 
 
+def cline_other_configurations(d: Diagnosis, kind: str = "settings") -> None:
+    """Cline's setup page, its Other Configurations: the image checkbox off and the context window size."""
+    d.fact("tool.cline.support_images")
+    size = d.fact("tool.cline.context")  # the page's other setting under the same heading
+    d.say(kind, "Cline's setup page, under Other Configurations: \"Unchecking Support Images\" (a setting of its API "
+                f"provider, beside the base URL and model), and Context Window Size {size}.",
+          "Cline 的配置页面在 Other Configurations 里写的是：取消勾选 Support Images（API Provider 设置中的一项，和 Base URL、"
+          f"模型在一起），Context Window Size 设为 {size}。")
+
+
 def enforcement_terms(d: Diagnosis, sharing: bool = False) -> None:
     """A ban, a suspension, a locked account: what the plan may be used for, what the subscription terms say may
     happen, and that a single case is for Z.ai support (the docs describe no appeal or review). Said once. A plan the
@@ -872,11 +882,14 @@ def parameter_block(corpus_dir: Path | None, name: str) -> list[str]:
 
 # Asked about a request parameter of the general API: its range, default, limit, or how to turn it off
 API_CONTEXT = re.compile(r"\bgeneral (api|endpoint)\b|paas/v4|\b(api|sdk|openai|request body|curl|python|payload)\b|"
-                         r"\bfunction[ _-]?call\w*|\btool_calls?\b|"
+                         r"\bfunction[ _-]?call\w*|\btool_calls?\b|\b\d+ ?(个 ?)?functions?\b|参数错误|"
                          r"通用\s*(api|接口|端点)|请求体|\bapi\b", re.I)
 PARAMETER_ASK = re.compile(r"\b(range|max(imum)?|limit|default|allowed|valid|supports?|supported|how many|turn (it )?off|"
                            r"switch (it )?off|disable|enable|per request|how (do|can|should) (i|we) (turn|switch|disable|enable))\b|范围|最多|上限|默认|支持|几个|多少|怎么(关|开|设|传|加|打开)|关掉|关闭|打开|开启|加在哪", re.I)
-PROSE_PARAMETERS = ((re.compile(r"\btemperature\b|温度", re.I), "temperature"),)
+PROSE_PARAMETERS = ((re.compile(r"\btemperature\b|温度", re.I), "temperature"),
+                    # "tools 最多支持多少个？", "how many functions can I pass?"
+                    (re.compile(r"\bhow many (tools|functions)\b|\b(tools|functions)\b.{0,20}\b(max|maximum|limit|at most)\b|"
+                                r"(tools|functions?|函数).{0,12}(最多|上限|几个|多少个)", re.I), "tools"))
 # thinking named in the message ("a big reasoning_content blob", "能关掉 thinking 吗") and turning it off or on asked
 THINKING_NAMED = re.compile(r"\b(thinking|reasoning_content|reasoning)\b|思考|推理", re.I)
 TURN_OFF_ON = re.compile(r"\b(turn|switch|shut) (it |this |that )?(off|on)\b|\bdisabl\w*|\benabl\w*|关掉|关闭|打开|开启|不要.{0,4}思考",
@@ -1200,13 +1213,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                       "Vision MCP 页面说：除了 Claude Code，直接把图片粘贴到客户端无法调用这个 MCP 服务（客户端会自己把图片转码后"
                       "直接调用模型接口）；请把图片放在本地目录中，并通过图片名或路径让它调用。")
             if "cline" in msg.tools:  # Cline's own page sets the provider up with its image checkbox off
-                d.fact("tool.cline.support_images")
-                size = d.fact("tool.cline.context")  # the page's other setting under the same heading
-                d.say("mcp", "Cline's setup page, under Other Configurations: \"Unchecking Support Images\" (a "
-                             f"setting of its API provider, beside the base URL and model), and Context Window Size "
-                             f"{size}.",
-                      "Cline 的配置页面在 Other Configurations 里写的是：取消勾选 Support Images"
-                      f"（API Provider 设置中的一项，和 Base URL、模型在一起），Context Window Size 设为 {size}。")
+                cline_other_configurations(d, kind="mcp")
         if "vision" in msg.mcp and re.search(r"forgot to replace|your_api_key|placeholder|already exists in (user|project|"
                                              r"local) config|忘了替换|忘记替换|已经存在", msg.raw, re.I):
             # added with the page's placeholder key: adding it again changes nothing until the old one is removed
@@ -1294,7 +1301,12 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         re.search(r"\bsame (cmd |terminal |command prompt |console |powershell )?(window|session|terminal|cmd)\b|"
                   r"(同一个|原来的?|同个)\s*(cmd )?(窗口|终端|命令行)", msg.raw, re.I))
     asked_parameters = [] if known else parameters_asked(msg, corpus_dir)  # (an error's own parameter is said with it)
-    if not (asked_parameters or banned or install_permission or script_on_windows or option_missing or model_switch or key_prompt or same_window or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+    # Cline's image and context settings asked about ("what should Context Window Size be?"): its page's own values
+    # (not for a model the page does not set up: GLM-5's window is not stated anywhere, which the rules say)
+    cline_settings = "cline" in msg.tools and bool(msg.questions) and not msg.mcp and bool(
+        re.search(r"supports? images|context window( size)?", msg.raw, re.I)) and not any(
+        re.match(r"glm-?5", m) for m in msg.models)
+    if not (asked_parameters or cline_settings or banned or install_permission or script_on_windows or option_missing or model_switch or key_prompt or same_window or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask or unlisted_config
@@ -1304,6 +1316,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
 
     _error_meaning(d, msg, corpus_dir)
     api_parameters(d, asked_parameters, corpus_dir)
+    if cline_settings:
+        cline_other_configurations(d)
     if over_context:
         context_over(d, msg)
     if unknown_codes and not known:
@@ -1466,6 +1480,11 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                            "and once it is used up the system will not deduct from your account balance (FAQ).",
               "这是套餐的用量上限：请等到错误信息给出的重置时间。5 小时额度每 5 小时刷新一次，每周额度从你的下单时间起每 "
               f"{days} 天重置一次；额度用完也不会扣你的账户余额。")
+        if any(re.match(r"glm-?5", m) for m in msg.models):  # the limit reached sooner on GLM-5: its rate
+            rate = d.fact("models.glm5_multiplier")
+            d.say("diagnosis", f"GLM-5 consumes the plan's quota {rate} times as fast as earlier models (FAQ), so the "
+                               "limit comes sooner on it; GLM-4.7 is enough for routine development.",
+                  f"GLM-5 消耗套餐额度的速度是之前模型的 {rate} 倍（FAQ），所以用 GLM-5 会更快到达上限；日常开发用 GLM-4.7 就够了。")
     if known & set(RATE_CODES) or ("429" in msg.http_codes and not known) or rate_limited:
         page = d.fact("limits.rate_page")
         d.say("diagnosis", "Reduce how many requests run at once or how fast they are sent (parallel agents and "
