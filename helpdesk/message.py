@@ -137,15 +137,15 @@ QUOTA_DRAIN = re.compile(
     r"\b(out of|ran out of|run out of|used up|exhausted|hit)\b[^.?!\n]{0,30}\b(quota|limit)\b[^.?!\n]{0,20}\b(after|by|within)\b"
     r"[^.?!\n]{0,30}\d+\s*(-?ish\s*)?(prompts?|requests?|messages?|calls?|questions?)\b|\b(metering|meter)\b[^.?!\n]{0,20}"
     r"\b(is |seems |looks )?(off|wrong|broken|buggy)\b|\b(off|wrong|broken|buggy)\b[^.?!\n]{0,20}\b(counting|metering|quota "
-    r"accounting)\b|"
+    r"accounting)\b[^.?!\n]{0,12}\b(on )?(your|z\.?ai'?s) side\b|"
     # "now I'm out after ~90 minutes of the same kind of work"
-    r"\b(i'?m|i am|we'?re|we are|was|were) out\b[^.?!\n]{0,15}\bafter\b[^.?!\n]{0,15}\d+\s*(minutes?|mins?|hours?|hrs?|"
-    r"prompts?)\b|"
+    r"\b(i'?m|i am|we'?re|we are|was|were) out\b(?! of)[^.?!\n]{0,15}\bafter\b[^.?!\n]{0,15}\d+\s*(minutes?|mins?|hours?|"
+    r"hrs?|prompts?)\b|"
     # "why does one question consume 20 prompts?": one ask counted as many
     r"\b(one|a single|each|every|1) (question|message|request|prompt|task)\b[^.?!\n]{0,20}\b(consumes?|uses?|takes?|eats?|"
     r"costs?|counts? as|burns?)\b[^.?!\n]{0,15}\d+ ?(prompts|requests|calls|%)|"
     r"(额度|用量|使用量|限额|计费|配额)[^。?!\n]{0,30}(很快|太快|更快|变快|这么快|那么快|(就|马上|一下子?|没多久|半小时|一小时|几分钟)(就)?用完|消耗(得)?(这么|那么|太|很|非常)?(大|快|多)|增长(很|得)?快|多次|变成 ?0|没了|"
-    r"就没|耗尽|见底|用光|砍了|被砍)|(多次|很快|太快)[^。?!\n]{0,10}(额度|用量)(消耗|扣)", re.I)
+    r"就没|耗尽|见底)|(多次|很快|太快)[^。?!\n]{0,10}(额度|用量)(消耗|扣)", re.I)
 USAGE_QUERY = re.compile(
     r"\b(check|see|view|query|monitor|track|display|fetch|read)\w*\b.{0,40}\b(remaining|left|usage|quota)\b|"
     r"\busage[\s_-]?(query|stats|statistics|dashboard|monitor\w*|bar|data|details|panel|display|tracking|tracker)\b|"
@@ -587,9 +587,8 @@ OUTAGE = re.compile(r"\b(is (z\.?ai|glm|it|the (api|service|server|coding plan))
                     r"too )?slow (today|now|lately|recently|this (morning|week))|(z\.?ai|glm[\w.-]*|the (api|service|server)|"
                     r"responses?) (is |are )(very|super|so|really|extremely|insanely|painfully|too) slow|"
                     # "everything on the coding endpoint is super slow since 09:30"
-                    r"(everything|endpoint) (is |are )(very |super |so |really |extremely |insanely |painfully |too )?slow|"
-                    r"requests? (is |are )(very |super |so |really |extremely |insanely |painfully |too )?slow (since|today|"
-                    r"now|this (morning|afternoon|evening))|"
+                    r"(everything (on|with) (the |your )?(coding |plan )?(endpoint|api|plan|service)|endpoint) (is |are )(very |"
+                    r"super |so |really |extremely |insanely |painfully |too )?slow|"
                     r"(outage|downtime)|(service|api|server|servers|z\.?ai|glm) (is |are )?(down|unavailable|unreachable)"
                     r"( today| now| again)?)\b|(z\.?ai|glm|智谱|服务|接口|模型).{0,8}(很慢|好慢|太慢|变慢)|宕机|挂了|服务不可用", re.I)
 _HOW_TO = re.compile(r"\bhow (do|can|to|should)\b|\bmake it faster\b|怎么办|怎么|如何", re.I)

@@ -1278,3 +1278,58 @@ def test_free_and_paid_models_asked_together_are_each_priced():
 def test_how_many_tools_a_request_takes_is_the_references_tools_line_not_mcp_quota():
     answer = rules("我们把所有工具都塞进 tools 了，一共 150 个 function，调 glm-4.7 报参数错误。tools 最多支持多少个？")
     assert answer is not None and "A max of 128 functions" in answer.text and answer.trace.get("intent") != "mcp_quota"
+
+
+# --- the reviewer's near-misses for this session's rules ---------------------------------------------------------------
+
+@pytest.mark.parametrize("message, never", [
+    ("Is there a free GLM coding plan trial before I pay for Lite?", "free_models"),
+    ("Are free models like GLM-4.7-Flash counted against my Lite quota when I use them in Claude Code?", "free_models"),
+    ("I'm in Japan. Which base URL do I use for Cline with the coding plan?", "regional_endpoint"),
+    ("I'm in Asia and the server keeps timing out with Claude Code, is it down?", "regional_endpoint"),
+    ("I have a $20 cash balance left from a top-up I never used. Can I cash that out to my bank?", "referral_withdraw"),
+    ("剩余的额度退出账号后会清零吗？", "refund"),
+    ("GLM-5 用超了会不会自动扣我账户余额？我是 Pro 套餐", "glm5_switch"),
+    ("Will my GLM-5 quota reset automatically or do I need to do something after hitting the limit?", "glm5_switch"),
+    ("MCP 工具每个月最多多少次？我是 Lite 套餐", None),
+    ("I subscribed in January. How much does Max cost if I renew as Max instead of Pro?", "grandfathering"),
+])
+def test_this_sessions_rules_leave_their_near_misses_alone(message, never):
+    if never is None:  # the rule it had must stay
+        assert intent(message) == "mcp_quota"
+    else:
+        assert intent(message) != never
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("如何取消 coding plan 的订阅？", "cancel_deadline"),
+    ("Max -> Pro: can I change mid-cycle?", "downgrade"),
+    ("I downgraded from Max to Pro. Will I get the difference back?", "downgrade"),
+])
+def test_this_sessions_changes_keep_these_rules(message, expected):
+    assert intent(message) == expected
+
+
+@pytest.mark.parametrize("message, never", [
+    ("我在海外，代码在海外服务器上跑 Claude Code，会不会被封号？", "outside the jurisdiction"),
+    ("Claude Code 改的代码被覆盖了，保存之后又没了，怎么回事？", "We do not store"),
+    ("How many tools can I use my coding plan API key with? Claude Code, Cline, Cursor?", "A max of 128 functions"),
+    ("My credits balance went from 0 to 20 after my friend subscribed with my invite link. Is that right?",
+     "usage conditions"),
+    ("I'm out of ideas after 2 hours debugging: Claude Code keeps asking for the API key. What do I do?", "model calls"),
+    ("In Claude Code, how do I turn off thinking?", "API reference (Chat Completion)"),
+    ("I use my key in Cline and people on Reddit say bans are random. Will I get banned?", "You shall not share"),
+])
+def test_this_sessions_lines_stay_out_of_answers_they_do_not_belong_to(message, never):
+    answer = rules(message)
+    assert answer is None or never not in answer.text
+
+
+def test_a_bearer_header_built_with_an_f_string_is_no_missing_bearer():
+    answer = rules('My script gets 401 with code 1002:\n\nheaders = {"Authorization": f"Bearer {api_key}"}\n\nWhy?')
+    assert answer is not None and "api.bearer" not in answer.trace["facts"]
+
+
+def test_the_coding_endpoint_named_in_words_while_failing_still_gets_the_protocol_line():
+    answer = rules("I have Claude Code with ANTHROPIC_BASE_URL set to the coding endpoint and it says 404 model not found")
+    assert answer is not None and "Anthropic protocol" in answer.text

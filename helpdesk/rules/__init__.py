@@ -275,6 +275,15 @@ def _with_referent(question: str, ask: str) -> str:
     return f"{sentences[at - 1]} {question}" if at else question
 
 
+def _with_pronoun_referent(question: str, ask: str) -> str:
+    """A question with a pronoun ("Can I cash that out?") read with the sentence before it, which names what it is."""
+    if not re.search(r"\b(that|it|this|them|these|those)\b|这(个|些)|它", question, re.I):
+        return question
+    sentences = [part.strip() for part in _SENTENCE_BREAK.split(ask)]
+    at = next((i for i, sentence in enumerate(sentences) if sentence and (sentence in question or question in sentence)), None)
+    return f"{sentences[at - 1]} {question}" if at else question
+
+
 def explain(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None,
             facts: Facts | None = None) -> tuple[Parsed, Reply | None]:
     """The parse and the reply with its working (facts used, calculations): what tests and audits look at."""
@@ -284,7 +293,10 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         # A short ask read whole may take its intent from the story ("my plan renewed automatically. can I get my
         # money back?" is a refund question, not a renewal one): a policy the question sentences ask for wins.
         only = resolve(" ".join(msg.questions), list(history), plans=msg.plans)
-        if parsed.intent in POLICY_INTENTS and only.intent in POLICY_INTENTS and only.intent != parsed.intent:
+        leaning = resolve(" ".join(_with_pronoun_referent(q, msg.ask) for q in msg.questions), list(history),
+                          plans=msg.plans)
+        if parsed.intent in POLICY_INTENTS and only.intent in POLICY_INTENTS and only.intent != parsed.intent and \
+                leaning.intent != parsed.intent:  # ("...14.70 in credits. Can I cash that out?": "that" is the credits)
             parsed = only
         elif only.intent is not None and only.intent != parsed.intent and (
                 parsed.intent in FIGURE_INTENTS or parsed.intent in TOLD_NOT_ASKED and only.intent in POLICY_INTENTS
@@ -334,7 +346,8 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         # today's figure or list does not give; retrieval says what the docs have, or that they don't say
         parsed = replace(parsed, intent=None)
     if (parsed.intent in QUOTA_FIGURES or parsed.intent in RENEWAL_PRICES and re.search(
-            r"\brenew\w*|续费", " ".join(msg.questions) or msg.ask, re.I)) and EARLY_SUBSCRIBER.search(msg.ask):
+            r"\brenew\w*|续费", " ".join(msg.questions) or msg.ask, re.I) and len(set(msg.plans)) <= 1) and \
+            EARLY_SUBSCRIBER.search(msg.ask):
         # (and "...Jan 28 with auto-renew on. When my renewal hits, do I start paying a new price?")
         # "I subscribed Pro in January, before the change. Do I now get 400 or 600?": what an early subscriber keeps
         parsed = replace(parsed, intent="grandfathering")

@@ -106,15 +106,12 @@ def _price(r: Reply, plan: str, cycle: str) -> float | None:
 def higher_plan_first(text: str, s: Slots) -> bool:
     """"Switch from Max to Pro": a higher plan named before a lower one is a downgrade, whatever else it says."""
     plans = s.plans
-    if len(plans) < 2 or PLAN_ORDER[plans[0]] <= PLAN_ORDER[plans[1]]:
-        return False
-    if matches(text, r"\bdowngrad\w*", "降级", "降回", r"降\s*(到)?\s*(lite|pro)"):
-        return True
-    # "switched", "moving", "go" — never "got" or "good" — and before the lower plan: "switch from Max to Pro", not "Pro
-    # is active, but where did the rest of my Lite money go?"
-    lower = [m.start() for m in re.finditer(rf"\b{plans[1]}\b|{plans[1]}", text)]
-    verb = re.search(r"\b(switch\w*|mov(e|es|ed|ing)|go|goes|going|chang\w*|drop\w*)\b|降到|换成|换到|改成", text)
-    return bool(verb and lower and verb.start() < max(lower))
+    # (money that went somewhere is no move: "Pro is active, but where did the rest of my Lite money go?")
+    text = re.sub(r"\bwhere (did|does|do|has|have) [^?]{0,60}\bgo\b", " ", text)
+    return len(plans) >= 2 and PLAN_ORDER[plans[0]] > PLAN_ORDER[plans[1]] and matches(
+        # "switched", "moving", "go" — never "got" or "good"
+        text, r"\b(switch\w*|mov(e|es|ed|ing)|go|goes|going|chang\w*|downgrad\w*|drop\w*)\b", "降到", "降级", "降回", "换成",
+        "换到", "改成", r"降\s*(到)?\s*(lite|pro)")
 
 
 def upgrade_asked(text: str, s: Slots) -> bool:
@@ -243,7 +240,10 @@ def cycles_validity_asked(text: str, s: Slots) -> bool:
         text, r"\b(how long|how many months|validity|months in total|total months)\b",
         # "does it start now or after the month is over?": when the second cycle begins
         r"\b(start|starts|begin|begins|take effect|takes effect|kick in|kicks in|activate|active)\b.{0,40}\b(now|"
-        r"immediately|right away|straight away|after|until|once|when)\b", r"(马上|立即|立刻|何时|什么时候|等).{0,12}生效|生效")
+        r"immediately|right away|straight away|after|until|once|when|today)\b|"
+        # "...and the monthly just gets eaten?": what becomes of the cycle already paid
+        r"\b(get|gets|be|is)\s+(just )?(eaten|lost|wasted|forfeited|thrown away)\b",
+        r"(马上|立即|立刻|何时|什么时候|等).{0,12}生效|生效|(作废|浪费|白买|没了)")
 
 
 @register("same_tier_upgrade", When(1, same_plan_upgrade, group=UPGRADE), When(2, upgrade_validity_asked, group=UPGRADE),
@@ -309,7 +309,9 @@ def downgrade_named(text: str, s: Slots) -> bool:
 @register("downgrade", When(20, higher_plan_first), When(60, downgrade_named), facts=("sub.downgrade", "sub.refund"))
 def downgrade(r: Reply, p: Parsed) -> str:
     r.fact("sub.downgrade")
-    back = refund_asked(p.text, p.slots)  # "降级以后差价会退吗？": the difference is not paid back either
+    # "降级以后差价会退吗？", "will I get the difference back?": the difference is not paid back either
+    back = refund_asked(p.text, p.slots) or bool(re.search(r"\b(get|getting) the difference back\b|\bdifference (be )?"
+                                                           r"refunded\b", p.text))
     if back:
         r.fact("sub.refund")
     if p.language == "zh":
@@ -355,7 +357,8 @@ def stop_renewal_asked(text: str, s: Slots) -> bool:
 
 
 # "取消了 Support Images", "取消勾选": unticking a setting is no cancellation
-UNCHECKED = re.compile(r"取消(了)?\s*(勾选|勾|选中|打勾|[“\"']?(?!(lite|pro|max|the|my|plan|sub|auto|renew))[a-z]{2,} [a-z]{2,})", re.I)
+UNCHECKED = re.compile(r"取消(了)?\s*(勾选|勾|选中|打勾|[“\"']?(support|supports|enable|use|allow|show|auto-?approve)[a-z]* [a-z]{2,})",
+                       re.I)
 
 
 def cancel_asked(text: str, s: Slots) -> bool:
@@ -421,8 +424,7 @@ def refund_asked(text: str, s: Slots) -> bool:
     return (reversal or matches(text, r"\brefund|money back|reimburse(?!ment)", "退款", "退钱", "把钱退", "退费",
                                 r"钱.{0,4}退回", r"(能|可以|能不能|可不可以)退(吗|不|么|嘛)?\W*$", "退不退",
                                 # "差价会退吗？" on a downgrade, "will I get the difference back?"
-                                r"(差价|剩下的?|剩余的?|余下的?)(的钱)?.{0,4}(会|能|可以)?退(吗|么|不|回)?",
-                                r"\b(get|getting) the difference back\b|\bdifference (be )?refunded\b")) and not matches(
+                                r"(差价|剩下的钱|剩余的钱|余下的钱|剩余费用).{0,4}(会|能|可以)?退(?!出)")) and not matches(
         text, r"\bthird-party\b(?! distributor)")
 
 
@@ -445,10 +447,9 @@ def refund(r: Reply, p: Parsed) -> str:
     late = ""
     if CANCELLED_LATE.search(told(p)):  # "cancelled last night, charged this morning": the deadline it missed
         hours = r.fact("sub.cancel")
-        late = (f"FAQ 要求至少在下一个扣费日前 {hours} 小时取消，才能避免自动续费；离扣费不足 {hours} 小时才取消，这次续费可能已经发生。"
-                if p.language == "zh" else
+        late = (f"FAQ 要求至少在下一个扣费日前 {hours} 小时取消，以免自动续费。" if p.language == "zh" else
                 f" The FAQ asks you to cancel at least {hours} hours before your next billing date to avoid "
-                f"auto-renewal, so a cancellation less than {hours} hours before it may not stop that renewal.")
+                "auto-renewal.")
     if p.language == "zh":
         policy = "订阅一经购买不可退款，即使没有用完套餐，费用也不予退还。"
         return (f"重复扣费或金额不对，需要 Z.ai 客服核查你的账户（链接见下）。一般规则：{policy}" if own_charge else
@@ -711,7 +712,8 @@ def data_use_asked(text: str, s: Slots) -> bool:
                     r"(用|拿).{0,4}(我的|我们的|用户的?)(代码|数据|提示词|对话).{0,8}(改进|优化|训练)",
                     r"(智谱|z\.?ai|你们|平台).{0,8}(存储|保存|留存|收集).{0,8}(代码|数据|提示词|对话)", "隐私", "数据安全",
                     # "公司代码会不会被 z.ai 存下来", "will my code be stored?": what is kept, said of the thing sent
-                    r"(代码|数据|提示词|prompt|对话|输入|内容|片段).{0,12}被.{0,10}(存|保存|存储|留存|记录|收集)",
+                    r"(代码|数据|提示词|prompt|对话|输入|内容|片段).{0,12}被.{0,4}(你们|z\.?ai|智谱|平台|服务器|服务端|官方)?"
+                    r"\s*(存下来|存起来|保存下来|留存|收集)",
                     rf"\b{theirs}\b.{{0,20}}\b(be|being|get|gets|is|are)\s+(stored|kept|logged|retained|saved)\b")
             and not matches(text, r"\b(fine-?tun\w*|train (a|my|our|your own) (own )?model)\b", "微调"))
 
@@ -734,8 +736,8 @@ def data_location_asked(text: str, s: Slots) -> bool:
 
 # "can data I send be transferred or processed outside the country where I live?", "数据会不会出境"
 TRANSFER = (r"\b(data|code|prompts?|content)\b.{0,40}\b(transferr?\w*|processed|stored|sent|moved)\b.{0,20}\b(outside|abroad|"
-            r"overseas|out of (the|my) country|across borders?)\b|\bcross[- ]border\b",
-            r"(数据|代码|内容).{0,12}(出境|境外|海外|国外|跨境)", "数据出境")
+            r"overseas|out of (the|my) country|across borders?)\b|\bcross[- ]border (data|transfers?)\b",
+            r"(数据|代码|内容).{0,12}(传|转|发送|存储|处理)(到|至|在)?.{0,4}(境外|海外|国外)", "数据出境", "跨境传输")
 
 
 def transfer_asked(text: str, s: Slots | None = None) -> bool:

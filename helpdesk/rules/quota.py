@@ -443,14 +443,15 @@ def glm5_switch_asked(text: str, s: Slots) -> bool:
     """"How do I switch Claude Code to GLM-5?": the FAQ's note on the custom configuration."""
     if glm5_missing_asked(text, s):
         return True
-    if s.glm5 and matches(text, r"\b(switch(es)?|change[sd]?|happen\w*) (to it )?automatically\b|\bdo i (need|have) to (do|change|"
-                                r"set|configure) (something|anything)\b", "自动切换", "要加什么", "加什么", "需要改什么", "要改什么",
-                          r"(是不是|会不会|能不能)自动"):
+    if s.glm5 and matches(text, r"\b(switch(es)?|change[sd]?) (over |to it |to glm-?5 )?automatically\b|\bdo i (need|have) to do "
+                                r"(something|anything) to (actually )?(get|use) glm-?5\b",
+                          r"(会不会|是不是|能不能)自动(切换|切到|换成|用上)"):
         return True  # "Do I need to do something to actually get GLM-5, or does it switch automatically?"
     return s.glm5 and matches(text, r"\b(switch\w*|change|changing|set|setting|enable|configure|select|use|using|point\w*)\b",
                               "切换", "设置", "配置", "使用", "切到", "改成", "改为", "换成", "改") and matches(
         text, r"\bhow\b|\bwhere\b|\bwhich (of the )?(\S+\s){0,2}(var\w*|env\w*|settings?|keys?|lines?|mappings?)\b", "怎么", "如何", "哪几行",
-        "哪一行", "哪个变量", "改啥", "改什么", "填啥", "填什么")
+        "哪一行", "哪个变量", "改啥", "改什么", "填啥", "填什么",
+        "加什么")
 
 
 @register("glm5_switch", When(243, glm5_missing_asked), When(245, glm5_switch_asked),
@@ -682,8 +683,9 @@ def mcp_amount_asked(text: str, s: Slots) -> bool:
     # "does zread share the same pool?", "是跟联网搜索共用那 100 次吗": the totals answer that too
     shared = (r"共用|一起算|合并计算|同一个?(池|额度)|分开(算|计)",
               r"\b(same|shared|one) (pool|quota|count|total|allowance)\b|\bcount(ed)? together\b")
-    if matches(text, r"\bhow many (tools|functions)\b|\b(tools|functions)\b.{0,20}\b(max|maximum|limit|at most)\b",
-               r"(tools|functions?|函数|工具).{0,12}(最多|上限|几个|多少个)"):
+    if matches(text, r"\bfunctions?\b", "函数") and matches(text, r"\bhow many (tools|functions)\b|\b(tools|functions)\b.{0,20}"
+                                                            r"\b(max|maximum|limit|at most)\b",
+                                                            r"(tools|functions?|函数).{0,12}(最多|上限|几个|多少个)"):
         return False  # "tools 最多支持多少个？": a request's function list (the API reference), not the monthly searches
     return matches(text, QUANTITY, "每个月", *shared) and not mcp_list_asked(text, s) and not matches(
         text, r"\b(size|sizes|\d+ ?(mb|gb|kb)|mb|format|formats|resolution|file ?size|duration|length of)\b", "大小", "格式", "分辨率")

@@ -125,10 +125,8 @@ def withdrawal_asked(text: str, s: Slots) -> bool:
 def credits_withdrawal_asked(text: str, s: Slots) -> bool:
     """"Can I withdraw the credits to PayPal?": credits named, whatever earned them ("I have 14.70 in credits. Can I cash
     that out to PayPal?" names them in the sentence before)."""
-    if matches(text, r"\bcash (that|this|it|them|those|these) out\b[^.?!\n]{0,20}\b(to|into|via) (my |a )?(paypal|bank|card|"
-                     r"account)\b"):
-        return True
-    return matches(text, r"\bcredits?\b", "积分", "赠金") and matches(text, r"\bwithdraw\w*|cash (them |it )?out|paid out|pay (them |it )?"
+    return matches(text, r"\bcredits?\b", "积分", "赠金") and not matches(text, r"\bcash balance\b", "现金余额") and matches(
+        text, r"\bwithdraw\w*|cash (them |it |that |this )?out|paid out|pay (them |it )?"
                                                                 r"out\b|\bcash (the |my |these |those )?(\w+ )?credits? out\b|"
                                                                 r"\b(move|transfer|give|send|gift)\w* (them|it|the(se|m)? (\w+ )?credits?) "
                                                                 r"(over )?to (my |his |her |a |an? other |another |someone)[\w' -]{0,30}"

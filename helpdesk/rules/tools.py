@@ -83,9 +83,12 @@ FREE_MODELS = ("glm-4.7-flash", "glm-4.6v-flash", "glm-4.5-flash")
 
 def free_models_asked(text: str, s: Slots) -> bool:
     """"Is there a free model on the general API?", "有没有免费的模型": the pricing page's free rows."""
-    return matches(text, r"\bfree (models?|llms?|glm|api models?)\b|\bmodels? (that )?(is|are) free\b|\bany (of the )?models? "
+    # (not a free trial of the plan, nor a free model's use on the plan's quota: the plan's own rules answer those)
+    return matches(text, r"\bfree (models?|llms?|api models?)\b|\bmodels? (that )?(is|are) free\b|\bany (of the )?models? "
                          r"(for )?free\b|\b(which|what) models? (is|are|can i use) (for )?free\b",
-                   r"免费(的)?(模型|大模型|api)", r"(哪些|哪个|有没有)模型.{0,6}免费")
+                   r"免费(的)?(模型|大模型|api)", r"(哪些|哪个|有没有)模型.{0,6}免费") and not matches(
+        text, r"\b(trial|quota|prompts?|coding plan|claude code|cline|opencode|kilo|roo|crush|goose|cursor)\b", "试用", "额度",
+        "套餐")
 
 
 @register("free_models", When(228, free_models_asked),
@@ -98,10 +101,10 @@ def free_models(r: Reply, p: Parsed) -> str:
     listed = ", ".join(f"{names[m]} ({windows[m]} context)" for m in FREE_MODELS)
     listed_zh = "、".join(f"{names[m]}（上下文 {windows[m]}）" for m in FREE_MODELS)
     if p.language == "zh":
-        return (f"价格页面把 {listed_zh} 列为免费（输入、缓存输入和输出都是 Free）。它们是通用 API（按量付费）上的模型，与 Coding Plan "
-                "套餐额度无关。")
+        return (f"价格页面把 {listed_zh} 列为免费（输入、缓存输入和输出都是 Free）。它们是通用 API 上的模型，不属于 Coding Plan "
+                "套餐额度。")
     return (f"The pricing page lists {listed} as free on the general API: input, cached input and output are all "
-            "\"Free\". They are pay-as-you-go API models, separate from the Coding Plan's quota.")
+            "\"Free\". They are models of the general API, not part of the Coding Plan's quota.")
 
 
 def stream_usage_asked(text: str, s: Slots) -> bool:
@@ -166,10 +169,10 @@ CODING_TOOLS = ("cline", "roo code", "kilo code", "opencode", "open code", "crus
 
 
 # An endpoint in a region: "is there an EU endpoint?", "美国节点", "a server closer to Europe"
-REGIONAL = (r"\b(eu|europe|european|usa|us-(east|west)|america|american|asia|asian|japan|regional|closer|nearer|nearest)\b.{0,20}"
-            r"\b(endpoints?|regions?|servers?|base ?url|data ?cent(er|re)s?|nodes?|host)\b|\b(endpoints?|servers?|regions?)\b.{0,20}"
-            r"\b(in|for|near) (the )?(eu|europe|usa|u\.s\.|asia|japan)\b",
-            r"(欧洲|美国|美区|欧区|亚洲|日本|新加坡|海外|区域|其他地区)(的)?\s*(节点|端点|接口地址|服务器|region|endpoint|机房)")
+REGIONAL = (r"\b(eu|europe(an)?|usa|us-(east|west)|north american?|asian?|japan(ese)?|regional|closer|nearer|nearest)\s+"
+            r"(endpoints?|regions?|servers?|nodes?|data ?cent(er|re)s?)\b|\b(endpoints?|servers?|nodes?|regions?|data ?cent(er|re)s?)"
+            r"\s+(in|for|near|closer to)\s+(the\s+)?(eu|europe|usa|u\.s\.|asia|japan|north america)\b|\b(another|other) regions?\b",
+            r"(欧洲|美国|美区|欧区|亚洲|日本|其他地区)(的)?\s*(节点|端点|接口地址|服务器|region|endpoint|机房)")
 
 
 def regional_endpoint_asked(text: str, s: Slots) -> bool:
@@ -182,10 +185,10 @@ def regional_endpoint(r: Reply, p: Parsed) -> str:
     anthropic, coding = r.fact("endpoint.anthropic"), r.fact("endpoint.coding")
     r.fact("overview.singapore")
     if p.language == "zh":
-        return (f"文档只列出 api.z.ai 上的一组接口地址（Claude Code 用 {anthropic}，其他编程工具用 {coding}），产品概览页说 "
+        return (f"文档给出的套餐接口地址都在 api.z.ai 上（Claude Code 用 {anthropic}，其他编程工具用 {coding}），产品概览页说 "
                 "Z.ai 的所有服务都位于新加坡（“All Z.ai services are based in Singapore”）；文档没有提到其他地区（欧洲、美国等）的节点或接口地址。")
-    return (f"The docs list one set of endpoints, on api.z.ai ({anthropic} for Claude Code, {coding} for other coding "
-            "tools), and the overview says \"All Z.ai services are based in Singapore\"; they don't mention regional "
+    return (f"The plan's endpoints in the docs are all on api.z.ai ({anthropic} for Claude Code, {coding} for other "
+            "coding tools), and the overview says \"All Z.ai services are based in Singapore\"; they don't mention regional "
             "endpoints (EU, US or elsewhere).")
 
 

@@ -611,7 +611,7 @@ SHARING = re.compile(r"\b(shar(e|es|ed|ing)|split|pool(ed|ing)?)\b.{0,40}\b(quot
                      r"[^.?!\n]{0,20}\bmy\b[^.?!\n]{0,15}\b(key|account|plan|subscription)\b|"
                      r"(同事|朋友|同学|团队|别人|其他人).{0,12}(一起|共同|共用)?(用|使用).{0,6}我的.{0,6}(key|账号|账户|套餐|订阅)|"
                      # "put the same API key into the Cline of my 3 devs", "大家共用一个 API key"
-                     r"\b(same|one|single|my) (api )?key\b.{0,40}\b(devs?|developers|teammates?|colleagues?|co-?workers?|people|"
+                     r"\b(same|one|single) (api )?key\b.{0,40}\b(devs?|developers|teammates?|colleagues?|co-?workers?|"
                      r"team|friends?|engineers|employees|staff)\b|(共用|合用|一起用|轮流用).{0,8}(一个|同一个)?\s*(api\s*)?(key|账号|账户|"
                      r"套餐|订阅)", re.I)
 QUOTED_QUOTAS = re.compile(r"~?\d[\d,]* prompts every 5 hours", re.I)
@@ -884,12 +884,15 @@ def parameter_block(corpus_dir: Path | None, name: str) -> list[str]:
 API_CONTEXT = re.compile(r"\bgeneral (api|endpoint)\b|paas/v4|\b(api|sdk|openai|request body|curl|python|payload)\b|"
                          r"\bfunction[ _-]?call\w*|\btool_calls?\b|\b\d+ ?(个 ?)?functions?\b|参数错误|"
                          r"通用\s*(api|接口|端点)|请求体|\bapi\b", re.I)
+OWN_API = re.compile(r"\bgeneral (api|endpoint)\b|paas/v4|\b(sdk|openai|request body|curl|python|payload|requests?\.post)\b|"
+                     r"通用\s*(api|接口|端点)|请求体", re.I)
 PARAMETER_ASK = re.compile(r"\b(range|max(imum)?|limit|default|allowed|valid|supports?|supported|how many|turn (it )?off|"
                            r"switch (it )?off|disable|enable|per request|how (do|can|should) (i|we) (turn|switch|disable|enable))\b|范围|最多|上限|默认|支持|几个|多少|怎么(关|开|设|传|加|打开)|关掉|关闭|打开|开启|加在哪", re.I)
 PROSE_PARAMETERS = ((re.compile(r"\btemperature\b|温度", re.I), "temperature"),
                     # "tools 最多支持多少个？", "how many functions can I pass?"
-                    (re.compile(r"\bhow many (tools|functions)\b|\b(tools|functions)\b.{0,20}\b(max|maximum|limit|at most)\b|"
-                                r"(tools|functions?|函数).{0,12}(最多|上限|几个|多少个)", re.I), "tools"))
+                    (re.compile(r"(?=.*\b(functions?|function call\w*)\b|.*函数)(.*\bhow many (tools|functions)\b|.*\b(tools|"
+                                r"functions)\b.{0,20}\b(max|maximum|limit|at most)\b|.*(tools|functions?|函数).{0,12}(最多|上限|几个|"
+                                r"多少个))", re.I | re.S), "tools"))
 # thinking named in the message ("a big reasoning_content blob", "能关掉 thinking 吗") and turning it off or on asked
 THINKING_NAMED = re.compile(r"\b(thinking|reasoning_content|reasoning)\b|思考|推理", re.I)
 TURN_OFF_ON = re.compile(r"\b(turn|switch|shut) (it |this |that )?(off|on)\b|\bdisabl\w*|\benabl\w*|关掉|关闭|打开|开启|不要.{0,4}思考",
@@ -912,6 +915,8 @@ def parameters_asked(msg: Message, corpus_dir: Path | None) -> list[str]:
     questions = " ".join(msg.questions) or msg.ask
     if not msg.questions or not API_CONTEXT.search(msg.ask) or not PARAMETER_ASK.search(questions):
         return []
+    if msg.tools and not OWN_API.search(msg.ask):
+        return []  # "in Claude Code, how do I turn off thinking?": the tool's setting, not a request parameter
     page = Path(corpus_dir) / "api-reference-chat-completion.md" if corpus_dir else None
     if page is None or not page.is_file():
         return []
@@ -1133,10 +1138,13 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                   r"token|from (my )?(account |cash )?balance)|deduct\w* (from )?(my )?"
                                                   r"(account )?balance|balance (is )?(being )?(deducted|charged|used)|"
                                                   # "my account balance went from $15.00 to $11.37", "余额从 $15 掉到 $3"
-                                                  r"\bbalance (went|dropped|fell|goes|is going) (down|from)\b|\bbalance\b[^.?!\n]{0,30}"
+                                                  r"\bbalance (went|dropped|fell|goes|is going) down\b|\bbalance\b[^.?!\n]{0,30}"
                                                   r"\b(dropp\w*|decreas\w*|went down|shrinking)\b|余额(从|一直|在)?[^。？！\n]{0,12}"
                                                   r"(掉到|掉了|少了|减少|变少|下降)",
                                                   msg.raw, re.I))
+    # "my account balance went from $15.00 to $11.37": a balance that fell (one that rose is a credit, not a charge)
+    fell = re.search(r"\bbalance\b[^.?!\n]{0,20}\bfrom \$?(\d+(?:\.\d+)?)\s*(?:usd)?\s*to \$?(\d+(?:\.\d+)?)", msg.raw, re.I)
+    balance = balance or bool(fell and float(fell.group(1)) > float(fell.group(2)))
     model_missing = bool(msg.models and MODEL_MISSING.search(msg.raw)) or "1211" in known
     # a request timing out, not the API_TIMEOUT_MS line of a pasted settings.json
     claude_timeout = tool in ("claude-code", "claude-code-ide") and msg.failing and bool(
@@ -1396,7 +1404,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     elif (tool in ANTHROPIC_TOOLS or msg.protocol == "anthropic") and "anthropic" not in msg.endpoints and not (
             known & NOT_CONFIG) and (
             (msg.failing and not over_context and not claude_timeout and not claude_fix and _config_failure(msg, known))
-            or _urls_shown(msg)):
+            or _urls_shown(msg) or msg.endpoints and not msg.outage):  # (named in words, unless slow right now)
         who = _tool_name(tool) if tool in ANTHROPIC_TOOLS else None
         anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
         d.say("protocol", f"{who or 'Your tool'} talks the Anthropic protocol (Messages API): its base URL is "
@@ -1516,7 +1524,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                            "error.", "Lite 不包含 GLM-5：在 Lite 上通过套餐接口地址调用 GLM-5 会返回错误。")
     if known & set(AUTH_CODES) or "401" in msg.http_codes:
         # own code sending the key without "Bearer " ({'Authorization': API_KEY}): the API reference's header
-        no_bearer = re.search(r"Authorization[\"']?\s*[:=]\s*[\"']?(?!Bearer\b)[\w.<${]", msg.raw, re.I)
+        no_bearer = re.search(r"Authorization[\"']?\s*[:=]\s*(?![fbr]?[\"'`]?\s*Bearer\b)[fbr]?[\"'`]?[\w.<${]", msg.raw, re.I)
         if no_bearer and not set(msg.mcp) & set(REMOTE_MCP) and not (set(msg.tools) & {"claude-code", "claude-code-ide"}):
             header = d.fact("api.bearer")
             d.say("diagnosis", f"Your Authorization header has no \"Bearer \": the API reference says \"API keys should be "
