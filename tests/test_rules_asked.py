@@ -1333,3 +1333,37 @@ def test_a_bearer_header_built_with_an_f_string_is_no_missing_bearer():
 def test_the_coding_endpoint_named_in_words_while_failing_still_gets_the_protocol_line():
     answer = rules("I have Claude Code with ANTHROPIC_BASE_URL set to the coding endpoint and it says 404 model not found")
     assert answer is not None and "Anthropic protocol" in answer.text
+
+
+@pytest.mark.parametrize("message, never", [
+    ("I'm on the Pro plan using Claude Code. Does streaming count more quota than non-streaming?", "stream_usage"),
+    ("流式输出会不会更耗套餐用量？我用 Claude Code。", "stream_usage"),
+    ("In Cline the streamed responses stop halfway, last chunk has finish_reason network_error. Is that my usage limit?",
+     "stream_usage"),
+    ("My billing cycle starts from the 5th of each month. When will I be charged for the renewal?", "quota_reset"),
+])
+def test_the_second_reviewers_near_misses_get_no_rule_of_their_words(message, never):
+    assert intent(message) != never
+
+
+@pytest.mark.parametrize("message, never", [
+    ("My cash balance went from 30 to 25 after I bought the Lite plan, is that the charge for the plan?", "usage conditions"),
+    ("I use OpenCode for my own pay-as-you-go API work, no plan. My balance went from $20 to $12 in two days. Why?",
+     "Z.AI Coding Plan"),
+    ("I cancelled my Claude subscription and then got charged by Z.ai for Pro today. Refund?", "24 hours before"),
+])
+def test_the_second_reviewers_near_misses_get_no_line_of_their_words(message, never):
+    answer = rules(message)
+    assert answer is None or never not in answer.text
+
+
+def test_a_code_denied_hides_no_other_code_shown():
+    answer = rules("Output stops mid-answer in Claude Code. No error code like 429, but the log shows API Error 500 right "
+                   "before.")
+    assert answer is not None and "HTTP 500" in answer.text
+
+
+def test_a_vision_models_parameter_comes_from_the_vision_section():
+    answer = rules("I'm calling glm-4.6v through the general API with python requests. What's the default temperature "
+                   "for the vision model?")
+    assert answer is not None and "GLM-4.6V, GLM-4.5V" in answer.text and "GLM-4.7 GLM-4.6 series" not in answer.text

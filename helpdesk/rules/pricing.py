@@ -445,7 +445,9 @@ def refund(r: Reply, p: Parsed) -> str:
     r.fact("sub.refund")
     own_charge = bool(ACCOUNT_MATTER.search(p.text))  # "charged twice, I want a refund": their charge comes first
     late = ""
-    if CANCELLED_LATE.search(told(p)):  # "cancelled last night, charged this morning": the deadline it missed
+    other = re.search(r"\bcancel\w*\b.{0,25}\b(claude|anthropic|cursor|chatgpt|openai|copilot|github|kimi|minimax|windsurf)\b",
+                      told(p), re.I)  # (another company's subscription cancelled is not this one)
+    if CANCELLED_LATE.search(told(p)) and not other:  # "cancelled last night, charged this morning": the deadline it missed
         hours = r.fact("sub.cancel")
         late = (f"FAQ 要求至少在下一个扣费日前 {hours} 小时取消，以免自动续费。" if p.language == "zh" else
                 f" The FAQ asks you to cancel at least {hours} hours before your next billing date to avoid "

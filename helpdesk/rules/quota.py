@@ -758,7 +758,7 @@ def reset_time_asked(text: str, s: Slots) -> bool:
     """"Does the quota reset at midnight or 5 hours after my first prompt?": when the window starts."""
     return matches(text, r"\b(when|what time|at what point)\b.{0,40}\b(reset|resets|refresh|refreshes|renew|renews|start|"
                          r"starts|begin|begins)\b|\bfixed time\b|\bmidnight\b|\b(rolling|sliding) (window|5)\b|\breset time\b|"
-                         r"\bwindow\b.{0,20}\b(rolling|sliding|fixed)\b|\b(window|cycle|5h|5[- ]?hours?)\b.{0,12}\b(start|starts|begin|"
+                         r"\bwindow\b.{0,20}\b(rolling|sliding|fixed)\b|\b(window|5h|5[- ]?hours?( cycle)?)\b.{0,12}\b(start|starts|begin|"
                          r"begins|count|counts|counted)\b.{0,12}\b(from|at|with)\b|\bfixed (blocks?|slots?|times?|schedule|intervals?)\b",
                    r"什么时候.{0,6}(重置|刷新|恢复)", "重置时间", "刷新时间", "几点", r"从.{0,8}(第一次|首次|开始).{0,10}(算|计算|计时)",
                    r"(用完|用光|耗尽).{0,12}(等多久|多久.{0,6}(能|才能|可以)|什么时候.{0,6}(能|可以)(再|接着|继续)?用)",

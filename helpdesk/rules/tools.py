@@ -113,7 +113,10 @@ def stream_usage_asked(text: str, s: Slots) -> bool:
         text, r"\busage\b|\btoken (count|usage|counts|counter)\b|\b(prompt|completion)_tokens\b|"
               r"\b(know|tell|detect|check)\b[^.?!\n]{0,20}\b(ends?|ended|finished|done)\b|\b(very )?(last|final) (line|chunk|event|"
               r"message|data)\b",
-        "用量", r"token\s*(数|统计|用量)", r"(判断|知道).{0,8}(结束|完了)") and not matches(text, r"\btool_stream\b")
+        "用量", r"token\s*(数|统计|用量)", r"(判断|知道).{0,8}(结束|完了)") and not matches(
+        # (the plan's quota while streaming in a coding tool is no field of the API's stream)
+        text, r"\btool_stream\b|\b(quota|plan|prompts?|limit)\b|claude code|\bcline\b|opencode|kilo|roo code|\bcrush\b|"
+              r"\bgoose\b|cursor", "套餐", "额度")
 
 
 @register("stream_usage", When(226, stream_usage_asked), facts=("stream.usage", "stream.finish_reason", "stream.done"))

@@ -270,6 +270,9 @@ def _filled(d: Diagnosis, template: str, name: str = "") -> str:
     return re.sub(r"\{([\w.-]+)\}", lambda m: name if m.group(1) == "name" else str(d.fact(m.group(1))), template)
 
 
+# No plan at all: "pay-as-you-go API work, no plan", "没买套餐"
+NO_PLAN = re.compile(r"\bno (coding )?plan\b|\bnot (on|subscribed to) (the|a|any) (coding )?plan\b|\bwithout (a|the) (coding )?plan\b|"
+                     r"没(有)?(买|订|开)?(通)?套餐", re.I)
 # Tools whose page names a provider for the plan beside a general one of nearly the same name ("Z.ai-plan" / "Z.ai")
 PLAN_PROVIDER_TOOLS = ("opencode", "trae")
 
@@ -789,7 +792,9 @@ def _error_meaning(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -
                 asked = " ".join(msg.questions)  # ("stop 到底支持几个？": the one the question names first)
                 names = sorted(names, key=lambda n: not re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", asked, re.I))
                 names = names[:MAX_PARAMETERS]
-            lines = [line for line in (parameter_line(corpus_dir, name) for name in names) if line]
+            vision = bool(VISION_MODEL_NAMED.search(" ".join(msg.models)))  # (the vision section's own line)
+            lines = [line for line in ((" ".join(parameter_block(corpus_dir, name, vision)[:1]) or
+                                        parameter_line(corpus_dir, name)) for name in names) if line]
             if lines:  # "Invalid user_id parameter": what the API reference says of that parameter
                 d.fact("api.parameters")
                 if len(lines) == 1:
@@ -859,13 +864,19 @@ def parameter_line(corpus_dir: Path | None, name: str) -> str | None:
     return line[2:] if line else None
 
 
-def parameter_block(corpus_dir: Path | None, name: str) -> list[str]:
-    """The API reference's line for a request parameter and, for an object (`thinking`), its first two fields."""
+VISION_SECTION = "## Request body (application/json) — Vision Model"  # the reference's own section for the vision models
+VISION_MODEL_NAMED = re.compile(r"glm-?4\.\dv", re.I)
+
+
+def parameter_block(corpus_dir: Path | None, name: str, vision: bool = False) -> list[str]:
+    """The API reference's line for a request parameter and, for an object (`thinking`), its first two fields; from
+    the vision models' section when the message calls one (its defaults and ranges are its own)."""
     page = Path(corpus_dir) / "api-reference-chat-completion.md" if corpus_dir else None
     if not name or page is None or not page.is_file():
         return []
     raw = page.read_text(encoding="utf-8").splitlines()
-    at = next((i for i, ln in enumerate(raw) if re.match(rf"^\s*- `{re.escape(name)}` \(", ln)), None)
+    start = next((i for i, ln in enumerate(raw) if ln.startswith(VISION_SECTION)), 0) if vision else 0
+    at = next((i for i, ln in enumerate(raw) if i >= start and re.match(rf"^\s*- `{re.escape(name)}` \(", ln)), None)
     if at is None:
         return []
     block = [raw[at].strip()[2:]]
@@ -930,8 +941,8 @@ def parameters_asked(msg: Message, corpus_dir: Path | None) -> list[str]:
     return (asked or names)[:MAX_PARAMETERS_ASKED]
 
 
-def api_parameters(d: Diagnosis, names: list[str], corpus_dir: Path | None) -> None:
-    blocks = [parameter_block(corpus_dir, name) for name in names]
+def api_parameters(d: Diagnosis, names: list[str], corpus_dir: Path | None, vision: bool = False) -> None:
+    blocks = [parameter_block(corpus_dir, name, vision) or parameter_block(corpus_dir, name) for name in names]
     lines = [line for block in blocks for line in block]
     if not lines:
         return
@@ -1144,7 +1155,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                   msg.raw, re.I))
     # "my account balance went from $15.00 to $11.37": a balance that fell (one that rose is a credit, not a charge)
     fell = re.search(r"\bbalance\b[^.?!\n]{0,20}\bfrom \$?(\d+(?:\.\d+)?)\s*(?:usd)?\s*to \$?(\d+(?:\.\d+)?)", msg.raw, re.I)
-    balance = balance or bool(fell and float(fell.group(1)) > float(fell.group(2)))
+    balance = balance or bool(fell and not NO_PLAN.search(msg.ask) and float(fell.group(1)) > float(
+        fell.group(2)) and not re.search(  # (a drop the purchase explains: "after I bought the Lite plan")
+        r"\b(after|when|because|since) (i |we )?(bought|purchased|paid for|subscribed( to)?|upgraded)\b|\bto (buy|pay for)\b|"
+        r"(购买|买|订阅|升级)(了)?(套餐|订阅|lite|pro|max)?(之)?后", msg.raw, re.I))
     model_missing = bool(msg.models and MODEL_MISSING.search(msg.raw)) or "1211" in known
     # a request timing out, not the API_TIMEOUT_MS line of a pasted settings.json
     claude_timeout = tool in ("claude-code", "claude-code-ide") and msg.failing and bool(
@@ -1172,9 +1186,11 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if msg.quota_drain and not (known or msg.http_codes or msg.mcp or msg.usage_query):
         quota_drain(d, msg)
         return d
-    denied = bool(CODES_DENIED.search(msg.ask))
+    # the codes named only as ones not received ("no code like 1234 or 500"); any other code shown still counts
+    denied = {code for m in CODES_DENIED.finditer(msg.ask) for code in re.findall(r"\b\d{3,4}\b", msg.ask[m.end():m.end() + 30])}
+    shown = (set(known) | set(msg.http_codes)) - denied
     if STOPPED_MIDWAY.search(msg.ask) and NO_ERROR.search(msg.ask) and not (
-            (known or msg.http_codes) and not denied or msg.mcp or CONTEXT_OVER.search(msg.raw)):
+            shown or msg.mcp or CONTEXT_OVER.search(msg.raw)):
         stopped_midway(d)  # an answer that ends partway with no error: where the reason is
         return d
     if PLUGIN_FAILURE.search(msg.raw) and msg.failing and not (known or msg.http_codes):
@@ -1323,7 +1339,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         return None
 
     _error_meaning(d, msg, corpus_dir)
-    api_parameters(d, asked_parameters, corpus_dir)
+    api_parameters(d, asked_parameters, corpus_dir, vision=bool(VISION_MODEL_NAMED.search(" ".join(msg.models))))
     if cline_settings:
         cline_other_configurations(d)
     if over_context:
@@ -1361,7 +1377,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
             enforcement_terms(d)
     # their own code on the general API, paid per use by choice, with no error of the plan's: no endpoint mistake
     by_choice = msg.pays_per_use and not tool and "1113" not in known
-    if balance and tool in PLAN_PROVIDER_TOOLS and "1113" not in known and not general_shown and not by_choice:
+    if balance and tool in PLAN_PROVIDER_TOOLS and "1113" not in known and not general_shown and not by_choice and \
+            not NO_PLAN.search(msg.ask):
         # the balance charged in a tool whose page has a provider for the plan beside the general one ("picked Z.ai,
         # the balance went from $15 to $11"): that provider is the answer, before any general conditions
         tool_setup(d, tool)
