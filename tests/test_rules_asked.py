@@ -1125,7 +1125,7 @@ def test_the_coding_endpoint_named_in_words_while_slow_is_an_incident_not_a_base
 
 
 @pytest.mark.parametrize("message, provider", [
-    ("Set up TRAE with my Pro sub, picked provider Z.ai and GLM-4.7. Works, but my account balance went from $15.00 to "
+    ("Set up TRAE with my Pro sub, picked provider Z.ai and GLM-4.7. Works, but my account balance dropped from $15.00 to "
      "$11.37 and billing history shows glm-4.7 charges. I thought the plan covers it?", "Z.ai-plan"),
     ("OpenCode 里 auth login 选了 Z.AI，用了两天发现余额从 $20 掉到 $9，套餐用量几乎没动，怎么回事", "Z.AI Coding Plan"),
 ])

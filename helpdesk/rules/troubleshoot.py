@@ -1153,12 +1153,6 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                   r"\b(dropp\w*|decreas\w*|went down|shrinking)\b|余额(从|一直|在)?[^。？！\n]{0,12}"
                                                   r"(掉到|掉了|少了|减少|变少|下降)",
                                                   msg.raw, re.I))
-    # "my account balance went from $15.00 to $11.37": a balance that fell (one that rose is a credit, not a charge)
-    fell = re.search(r"\bbalance\b[^.?!\n]{0,20}\bfrom \$?(\d+(?:\.\d+)?)\s*(?:usd)?\s*to \$?(\d+(?:\.\d+)?)", msg.raw, re.I)
-    balance = balance or bool(fell and not NO_PLAN.search(msg.ask) and float(fell.group(1)) > float(
-        fell.group(2)) and not re.search(  # (a drop the purchase explains: "after I bought the Lite plan")
-        r"\b(after|when|because|since) (i |we )?(bought|purchased|paid for|subscribed( to)?|upgraded)\b|\bto (buy|pay for)\b|"
-        r"(购买|买|订阅|升级)(了)?(套餐|订阅|lite|pro|max)?(之)?后", msg.raw, re.I))
     model_missing = bool(msg.models and MODEL_MISSING.search(msg.raw)) or "1211" in known
     # a request timing out, not the API_TIMEOUT_MS line of a pasted settings.json
     claude_timeout = tool in ("claude-code", "claude-code-ide") and msg.failing and bool(
