@@ -141,28 +141,29 @@ ASKS_NUMBER = re.compile(r"\bhow (many|much|long|often|big|large)\b|"
 _NOT_A_FIGURE = re.compile(r"https?://\S+|\bglm-[\d.]+\w*|\bv\d\b|^\s*\d+[.)]\s", re.I | re.M)
 
 
+def _number_asked_and_given(result: Answer, msg: Message) -> tuple[bool, bool]:
+    """Whether the question asks for a number, and whether the passage quoted gives one."""
+    asking = " ".join(msg.questions) or msg.ask
+    return bool(ASKS_NUMBER.search(asking)), bool(re.search(r"\d", _NOT_A_FIGURE.sub(" ", result.text)))
+
+
 def number_unanswered(result: Answer, msg: Message) -> bool:
     """The question asks for a number and the passage quoted gives none."""
-    asking = " ".join(msg.questions) or msg.ask
-    return bool(ASKS_NUMBER.search(asking)) and not re.search(r"\d", _NOT_A_FIGURE.sub(" ", result.text))
-
-
-def _number_given(result: Answer, msg: Message) -> bool:
-    """The question asks for a number and the passage quoted gives one."""
-    asking = " ".join(msg.questions) or msg.ask
-    return bool(ASKS_NUMBER.search(asking)) and bool(re.search(r"\d", _NOT_A_FIGURE.sub(" ", result.text)))
+    asks, gives = _number_asked_and_given(result, msg)
+    return asks and not gives
 
 
 def hedged(result: Answer, msg: Message, settings: Settings) -> Answer:
     """An answer barely above abstaining, or one giving no number for a question asking one, is the closest passage,
     said to be so, with a person who can answer."""
+    asks, gives = _number_asked_and_given(result, msg)
     if result.route != "retrieval" or result.offer_human or _said_before_passage(msg) or (
-            result.confidence >= settings.hedge_soft_below and not number_unanswered(result, msg)):
+            result.confidence >= settings.hedge_soft_below and not (asks and not gives)):
         return result  # a framed answer (their own case, an unknown product) already says what the passage is
     zh = msg.language == "zh"
-    if result.confidence >= settings.hedge_below and _number_given(result, msg):
+    if result.confidence >= settings.hedge_below and asks and gives:
         return result  # ("how many prompts on Lite?" answered with "~80 prompts every 5 hours": the figure asked)
-    if result.confidence >= settings.hedge_below and not number_unanswered(result, msg):
+    if result.confidence >= settings.hedge_below and not (asks and not gives):
         # a weak match, which may be the answer or only near it: said so, without claiming either
         lead = "文档可能没有直接回答这个问题，最接近的内容：" if zh else "The docs may not answer this exactly; the closest they say:"
     else:

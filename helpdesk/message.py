@@ -439,6 +439,7 @@ class Message:
     other_tools: tuple[str, ...] = ()
     compared_tools: tuple[str, ...] = ()  # named only as a comparison ("works in Cursor", "like in Cline")
     endpoints: tuple[str, ...] = ()
+    endpoints_shown: tuple[str, ...] = ()  # those shown as URLs ("the coding endpoint is slow" names one in words only)
     urls: tuple[str, ...] = ()
     plans: tuple[str, ...] = ()
     models: tuple[str, ...] = ()
@@ -488,7 +489,8 @@ class Message:
         """A short follow-up ("how do I fix it?") read with what the earlier message named: its errors, tools,
         endpoints, models and MCP servers, never its words."""
         merged = {name: tuple(dict.fromkeys(getattr(self, name) + getattr(earlier, name)))
-                  for name in ("errors", "tools", "endpoints", "urls", "plans", "models", "mcp", "unknown_models")}
+                  for name in ("errors", "tools", "endpoints", "endpoints_shown", "urls", "plans", "models", "mcp",
+                               "unknown_models")}
         return replace(self, **merged, subscriber=self.subscriber or earlier.subscriber,
                        protocol=self.protocol or earlier.protocol,
                        failing=self.failing or earlier.failing or bool(earlier.errors))
@@ -799,6 +801,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
             if re.search(pattern, url.lower()):
                 endpoints.append(kind)
                 break
+    endpoints_shown = tuple(dict.fromkeys(endpoints))  # (before the ones named in words are added)
     # A base URL on Z.ai's API host that is none of its endpoints ("/api/coding/pass/v4", "/api/paas/v3"): a typo
     mistyped = tuple(url for url in urls if re.search(r"(?<![\w.-])api\.z\.ai/", url, re.I)
                      and not any(re.search(pattern, url.lower()) for _, pattern in ENDPOINTS)
@@ -888,7 +891,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         raw=raw, ask=ask, pasted=pasted, questions=question_sentences(ask),
         language="zh" if is_chinese(ask) else "en", errors=_errors(raw, table), tools=tools,
         other_tools=other_tools, compared_tools=compared_tools(raw, tools, only_not_used=len(tools) + len(other_tools) < 2),
-        endpoints=tuple(dict.fromkeys(endpoints)), urls=urls, plans=_plans(ask),
+        endpoints=tuple(dict.fromkeys(endpoints)), endpoints_shown=endpoints_shown, urls=urls, plans=_plans(ask),
         models=models, mcp=mcp, numbers=tuple(m.group(0) for m in _NUMBER_UNIT.finditer(ask)), failing=failing,
         subscriber=subscriber, protocol=protocol, off_plan_use=off_plan_use, other_vendor=other_vendor,
         pays_per_use=pays_per_use,

@@ -31,7 +31,7 @@ GLOSSARY = {
     "并发": "concurrency", "速率": "rate limit", "限流": "rate limit", "限速": "rate limit", "频率": "frequency rate limit",
     "过期": "expired", "到期": "expired", "端点": "endpoint base url", "地址": "base url endpoint", "密钥": "API key",
     "邀请": "invite referral", "积分": "credits", "提现": "withdraw", "思考": "thinking", "深度思考": "thinking mode",
-    "保留思考": "preserved thinking enable",    "打开": "enable turn on", "开启": "enable turn on",
+    "保留思考": "preserved thinking enable", "打开": "enable turn on", "开启": "enable turn on",
     "流式": "streaming", "插件": "plugin", "工具": "tools", "账号": "account", "账户": "account", "国际版": "international",
     "旗舰": "max", "专业": "pro", "轻量": "lite", "隐私": "privacy data", "数据": "data", "上下文": "context window",
     "登录": "login log in", "登陆": "login log in", "余额": "account balance", "扣费": "deducted charged",

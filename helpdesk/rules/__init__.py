@@ -267,21 +267,16 @@ def shares_words(question: str, answer: str, besides: str = "") -> bool:
     return bool(shared - _tokens(besides)) or len(shared) >= 2
 
 
-def _with_referent(question: str, ask: str) -> str:
-    if not REFERS_BACK.search(question):
+def _with_referent(question: str, ask: str, refers: re.Pattern = REFERS_BACK) -> str:
+    if not refers.search(question):
         return question
     sentences = [part.strip() for part in _SENTENCE_BREAK.split(ask)]
     at = next((i for i, sentence in enumerate(sentences) if sentence and sentence in question or question in sentence), None)
     return f"{sentences[at - 1]} {question}" if at else question
 
 
-def _with_pronoun_referent(question: str, ask: str) -> str:
-    """A question with a pronoun ("Can I cash that out?") read with the sentence before it, which names what it is."""
-    if not re.search(r"\b(that|it|this|them|these|those)\b|这(个|些)|它", question, re.I):
-        return question
-    sentences = [part.strip() for part in _SENTENCE_BREAK.split(ask)]
-    at = next((i for i, sentence in enumerate(sentences) if sentence and (sentence in question or question in sentence)), None)
-    return f"{sentences[at - 1]} {question}" if at else question
+# A question with a pronoun ("Can I cash that out?"), which the sentence before it names
+PRONOUN = re.compile(r"\b(that|it|this|them|these|those)\b|这(个|些)|它", re.I)
 
 
 def explain(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None,
@@ -293,7 +288,7 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         # A short ask read whole may take its intent from the story ("my plan renewed automatically. can I get my
         # money back?" is a refund question, not a renewal one): a policy the question sentences ask for wins.
         only = resolve(" ".join(msg.questions), list(history), plans=msg.plans)
-        leaning = resolve(" ".join(_with_pronoun_referent(q, msg.ask) for q in msg.questions), list(history),
+        leaning = resolve(" ".join(_with_referent(q, msg.ask, PRONOUN) for q in msg.questions), list(history),
                           plans=msg.plans)
         if parsed.intent in POLICY_INTENTS and only.intent in POLICY_INTENTS and only.intent != parsed.intent and \
                 leaning.intent != parsed.intent:  # ("...14.70 in credits. Can I cash that out?": "that" is the credits)

@@ -62,9 +62,9 @@ def api_cost(r: Reply, p: Parsed) -> str:
     name = _model_name(model)
     if not tokens:
         # each model the question names, in its order ("is glm-4.7-flash free? and glm-4.7-flashx per 1M tokens?")
-        named = sorted((m for m in API_MODELS if re.search(rf"(?<![\w.-]){re.escape(m)}(?![\w.-])", p.text)),
-                       key=lambda m: re.search(rf"(?<![\w.-]){re.escape(m)}(?![\w.-])", p.text).start())
-        return ("" if p.language == "zh" else " ").join(_price_line(r, m, p.language) for m in (named or [model])[:3])
+        found = {m: hit.start() for m in API_MODELS if (hit := re.search(rf"(?<![\w.-]){re.escape(m)}(?![\w.-])", p.text))}
+        named = sorted(found, key=found.get) or [model]
+        return ("" if p.language == "zh" else " ").join(_price_line(r, m, p.language) for m in named[:3])
     total = r.calc("inp / 1e6 * pin + out / 1e6 * pout + cached / 1e6 * pcached",
                    inp=(tokens.get("input", 0), "question"), out=(tokens.get("output", 0), "question"),
                    cached=(tokens.get("cached", 0), "question"), pin=(price_in, f"fact:{fact_id}"),
@@ -94,7 +94,7 @@ def free_models_asked(text: str, s: Slots) -> bool:
 @register("free_models", When(228, free_models_asked),
           facts=(*(f"api.{m}" for m in FREE_MODELS), *(f"context.{m}" for m in FREE_MODELS)))
 def free_models(r: Reply, p: Parsed) -> str:
-    names = {"glm-4.7-flash": "GLM-4.7-Flash", "glm-4.6v-flash": "GLM-4.6V-Flash", "glm-4.5-flash": "GLM-4.5-Flash"}
+    names = {model: _model_name(model) for model in FREE_MODELS}
     for model in FREE_MODELS:
         r.fact(f"api.{model}")
     windows = {model: r.fact(f"context.{model}") for model in FREE_MODELS}

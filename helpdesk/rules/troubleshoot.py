@@ -27,9 +27,8 @@ from pathlib import Path
 
 import frontmatter
 
-from helpdesk.message import (ANTHROPIC_TOOLS, CODING_HELPER, ENDPOINTS, MCP_SERVERS, NON_CODING_APPS,
-                              PLACES_AND_PLATFORMS, PLAN_TOOLS, TOOL_NAMES, TOOLS, Message, is_chinese,
-                              without_foreign_quota)
+from helpdesk.message import (ANTHROPIC_TOOLS, CODING_HELPER, MCP_SERVERS, NON_CODING_APPS, PLACES_AND_PLATFORMS,
+                              PLAN_TOOLS, TOOL_NAMES, TOOLS, Message, is_chinese, without_foreign_quota)
 from helpdesk.rules.facts import Facts
 from helpdesk.rules.quota import usage_ways
 
@@ -531,6 +530,11 @@ def stopped_midway(d: Diagnosis) -> None:
     d.handoff = True
 
 
+def names_glm5(msg: Message) -> bool:
+    """GLM-5 (or a later GLM-5.x) among the models the message names."""
+    return any(re.match(r"glm-?5", m) for m in msg.models)
+
+
 def quota_drain(d: Diagnosis, msg: Message) -> None:
     """Quota going faster than expected: what the FAQ says makes it go (model calls per prompt, GLM-5's rate, the
     weekly cycle) and where to watch it; a plan the story says others use too, the terms on sharing first."""
@@ -547,7 +551,7 @@ def quota_drain(d: Diagnosis, msg: Message) -> None:
              "model calls, so one question can show up as several deductions.",
              f"在编程工具里，一次 prompt 会产生多次模型调用：FAQ 说每次 prompt 通常会有 {low}–{high} 次模型调用，所以一个问题"
              "可能显示为多次扣减。")
-    glm5 = [m for m in msg.models if re.match(r"glm-?5", m)]
+    glm5 = names_glm5(msg)
     if glm5:  # GLM-5 named in the story: its rate is the likeliest reason, so it comes first
         later = [m.upper().replace("GLM5", "GLM-5") for m in msg.unknown_models if re.match(r"glm-?5", m)]
         d.say("quota", f"GLM-5 consumes the plan's quota {rate} times as fast as earlier models (FAQ); GLM-4.7 is "
@@ -724,11 +728,6 @@ def feature_request(d: Diagnosis, msg: Message, tool: str | None) -> Diagnosis:
     return d
 
 
-def _urls_shown(msg: Message) -> set[str]:
-    """The endpoints a message shows as URLs ("the coding endpoint is slow" names one in words, configuring nothing)."""
-    return {kind for url in msg.urls for kind, pattern in ENDPOINTS if re.search(pattern, url.lower())}
-
-
 def cline_other_configurations(d: Diagnosis, kind: str = "settings") -> None:
     """Cline's setup page, its Other Configurations: the image checkbox off and the context window size."""
     d.fact("tool.cline.support_images")
@@ -793,8 +792,7 @@ def _error_meaning(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -
                 names = sorted(names, key=lambda n: not re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", asked, re.I))
                 names = names[:MAX_PARAMETERS]
             vision = bool(VISION_MODEL_NAMED.search(" ".join(msg.models)))  # (the vision section's own line)
-            lines = [line for line in ((" ".join(parameter_block(corpus_dir, name, vision)[:1]) or
-                                        parameter_line(corpus_dir, name)) for name in names) if line]
+            lines = [block[0] for block in (parameter_block(corpus_dir, name, vision) for name in names) if block]
             if lines:  # "Invalid user_id parameter": what the API reference says of that parameter
                 d.fact("api.parameters")
                 if len(lines) == 1:
@@ -826,10 +824,14 @@ def _error_meaning(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -
 PARAMETER_NAMED = re.compile(r"\binvalid `?(\w+)`? parameter\b|\b(\w+)\s*参数(非法|无效|错误|有误)", re.I)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)
+def _reference_lines(path: str) -> tuple[str, ...]:
+    return tuple(Path(path).read_text(encoding="utf-8").splitlines())
+
+
+@lru_cache(maxsize=8)
 def _parameter_lines(path: str) -> tuple[str, ...]:
-    return tuple(line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines()
-                 if re.match(r"^\s*- `[\w-]+` \(", line))
+    return tuple(line.strip() for line in _reference_lines(path) if re.match(r"^\s*- `[\w-]+` \(", line))
 
 
 MAX_PARAMETERS = 3  # an error that names no parameter: the reference's line for each of the first three set
@@ -854,29 +856,21 @@ def parameters_set(corpus_dir: Path | None, text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def parameter_line(corpus_dir: Path | None, name: str) -> str | None:
-    """The API reference's line for a request parameter ("- `user_id` (string): Unique ID for the end user, 6–128
-    characters..."), its first occurrence, without the list dash."""
-    page = Path(corpus_dir) / "api-reference-chat-completion.md" if corpus_dir else None
-    if not name or page is None or not page.is_file():
-        return None
-    line = next((ln for ln in _parameter_lines(str(page)) if ln.startswith(f"- `{name}` (")), None)
-    return line[2:] if line else None
-
-
 VISION_SECTION = "## Request body (application/json) — Vision Model"  # the reference's own section for the vision models
 VISION_MODEL_NAMED = re.compile(r"glm-?4\.\dv", re.I)
 
 
 def parameter_block(corpus_dir: Path | None, name: str, vision: bool = False) -> list[str]:
-    """The API reference's line for a request parameter and, for an object (`thinking`), its first two fields; from
-    the vision models' section when the message calls one (its defaults and ranges are its own)."""
+    """The API reference's line for a request parameter ("`user_id` (string): Unique ID for the end user, 6–128
+    characters...", without the list dash) and, for an object (`thinking`), its first two fields; from the vision
+    models' section when the message calls one (its defaults and ranges are its own), else its first occurrence."""
     page = Path(corpus_dir) / "api-reference-chat-completion.md" if corpus_dir else None
     if not name or page is None or not page.is_file():
         return []
-    raw = page.read_text(encoding="utf-8").splitlines()
-    start = next((i for i, ln in enumerate(raw) if ln.startswith(VISION_SECTION)), 0) if vision else 0
-    at = next((i for i, ln in enumerate(raw) if i >= start and re.match(rf"^\s*- `{re.escape(name)}` \(", ln)), None)
+    raw = _reference_lines(str(page))
+    starts = ([next((i for i, ln in enumerate(raw) if ln.startswith(VISION_SECTION)), 0)] if vision else []) + [0]
+    at = next((i for start in starts for i, ln in enumerate(raw) if i >= start and re.match(
+        rf"^\s*- `{re.escape(name)}` \(", ln)), None)
     if at is None:
         return []
     block = [raw[at].strip()[2:]]
@@ -894,7 +888,7 @@ def parameter_block(corpus_dir: Path | None, name: str, vision: bool = False) ->
 # Asked about a request parameter of the general API: its range, default, limit, or how to turn it off
 API_CONTEXT = re.compile(r"\bgeneral (api|endpoint)\b|paas/v4|\b(api|sdk|openai|request body|curl|python|payload)\b|"
                          r"\bfunction[ _-]?call\w*|\btool_calls?\b|\b\d+ ?(个 ?)?functions?\b|参数错误|"
-                         r"通用\s*(api|接口|端点)|请求体|\bapi\b", re.I)
+                         r"通用\s*(api|接口|端点)|请求体", re.I)
 OWN_API = re.compile(r"\bgeneral (api|endpoint)\b|paas/v4|\b(sdk|openai|request body|curl|python|payload|requests?\.post)\b|"
                      r"通用\s*(api|接口|端点)|请求体", re.I)
 PARAMETER_ASK = re.compile(r"\b(range|max(imum)?|limit|default|allowed|valid|supports?|supported|how many|turn (it )?off|"
@@ -916,7 +910,7 @@ MAX_PARAMETERS_ASKED = 2
 @lru_cache(maxsize=8)
 def _request_parameters(path: str) -> frozenset[str]:
     """The parameters of the request bodies (the page's sections before its responses)."""
-    text = Path(path).read_text(encoding="utf-8").split("\n## Response", 1)[0]
+    text = "\n".join(_reference_lines(path)).split("\n## Response", 1)[0]
     return frozenset(m.group(1) for m in re.finditer(r"^\s*- `([\w-]+)` \(", text, re.M))
 
 
@@ -942,7 +936,7 @@ def parameters_asked(msg: Message, corpus_dir: Path | None) -> list[str]:
 
 
 def api_parameters(d: Diagnosis, names: list[str], corpus_dir: Path | None, vision: bool = False) -> None:
-    blocks = [parameter_block(corpus_dir, name, vision) or parameter_block(corpus_dir, name) for name in names]
+    blocks = [parameter_block(corpus_dir, name, vision) for name in names]
     lines = [line for block in blocks for line in block]
     if not lines:
         return
@@ -1322,8 +1316,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     # Cline's image and context settings asked about ("what should Context Window Size be?"): its page's own values
     # (not for a model the page does not set up: GLM-5's window is not stated anywhere, which the rules say)
     cline_settings = "cline" in msg.tools and bool(msg.questions) and not msg.mcp and bool(
-        re.search(r"supports? images|context window( size)?", msg.raw, re.I)) and not any(
-        re.match(r"glm-?5", m) for m in msg.models)
+        re.search(r"supports? images|context window( size)?", msg.raw, re.I)) and not names_glm5(msg)
     if not (asked_parameters or cline_settings or banned or install_permission or script_on_windows or option_missing or model_switch or key_prompt or same_window or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
@@ -1415,7 +1408,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     elif (tool in ANTHROPIC_TOOLS or msg.protocol == "anthropic") and "anthropic" not in msg.endpoints and not (
             known & NOT_CONFIG) and (
             (msg.failing and not over_context and not claude_timeout and not claude_fix and _config_failure(msg, known))
-            or _urls_shown(msg) or msg.endpoints and not msg.outage):  # (named in words, unless slow right now)
+            or msg.endpoints_shown or msg.endpoints and not msg.outage):  # (named in words, unless slow right now)
         who = _tool_name(tool) if tool in ANTHROPIC_TOOLS else None
         anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
         d.say("protocol", f"{who or 'Your tool'} talks the Anthropic protocol (Messages API): its base URL is "
@@ -1499,7 +1492,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                            "and once it is used up the system will not deduct from your account balance (FAQ).",
               "这是套餐的用量上限：请等到错误信息给出的重置时间。5 小时额度每 5 小时刷新一次，每周额度从你的下单时间起每 "
               f"{days} 天重置一次；额度用完也不会扣你的账户余额。")
-        if any(re.match(r"glm-?5", m) for m in msg.models):  # the limit reached sooner on GLM-5: its rate
+        if names_glm5(msg):  # the limit reached sooner on GLM-5: its rate
             rate = d.fact("models.glm5_multiplier")
             d.say("diagnosis", f"GLM-5 consumes the plan's quota {rate} times as fast as earlier models (FAQ), so the "
                                "limit comes sooner on it; GLM-4.7 is enough for routine development.",
