@@ -276,7 +276,7 @@ def answer_stream(helpdesk: Helpdesk, question: str, history: Sequence[dict] = (
         yield from _single(_traced(elsewhere_host(settings, msg), message=msg.summary(), layer="other_vendor"))
         return
     if INJECTION.search(msg.ask) or msg.other_vendor:  # these docs cannot answer it, however close the words
-        yield from _single(_traced(abstain(settings, off_topic=True), message=msg.summary(),
+        yield from _single(_traced(abstain(settings, off_topic=True, language=msg.language), message=msg.summary(),
                                    layer="injection" if not msg.other_vendor else "other_vendor"))
         return
     curated = helpdesk.curated.answer(msg.ask, history)

@@ -856,7 +856,14 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     # Anthropic's own Claude Max / Pro plans ("Claude Code Max plan", OAuth) are another company's, unless compared.
     anthropic_plan = re.search(r"\bclaude (code )?(max|pro)\b( plan| subscription)?|\banthropic'?s? (max|pro)\b", everything) \
         and not re.search(r"\b(compar\w*|vs|versus|than|times|stack up|against|lite|max plan)\b|×|倍", everything)
-    other_vendor = bool(vendors or anthropic_plan) and not ours
+    # Another company's product as the whole subject ("Copilot Pro used 300/300 premium requests: upgrade to Pro+?",
+    # "my EC2 service quota", "Stripe proration for my SaaS's Lite/Pro plans", "中国移动 5G 套餐升级"): its plans and
+    # quotas are its own, unless the message names ours or the Coding Plan
+    product = re.search(r"\b(github copilot|copilot (pro|business|enterprise)\+?|aws|amazon web services|ec2|azure|"
+                        # (a Stripe charge is how one paid for the plan; Stripe's own API is another company's)
+                        r"stripe('s)? (subscription |billing |checkout )?(api|sdk|webhooks?)|proration_behavior|netflix|spotify|google cloud|gcp|heroku)\b|中国移动|中国联通|中国电信|(流量|话费|宽带)套餐", everything)
+    other_product = bool(product) and not re.search(r"coding ?plan|(?<![a-z0-9])glm|z\.ai|智谱", everything)
+    other_vendor = bool(vendors or anthropic_plan or other_product) and not ours
     # GLM served by another company (OpenRouter, SiliconFlow, ModelScope, ...): its limits, errors and billing are that
     # company's, unless the message is about Z.ai's own plan or endpoints too
     hosts = r"(openrouter|siliconflow|modelscope|together\.?ai|fireworks|groq|cerebras|deepinfra|novita|chutes|nvidia nim|" \

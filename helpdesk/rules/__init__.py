@@ -41,7 +41,7 @@ SHORT_ASK_WORDS = 40
 # Answers of policy, not of figures: what a question sentence asks for, whatever its story's words trigger.
 POLICY_INTENTS = ("refund", "cancel_deadline", "renewal", "downgrade", "personal_plan", "billing_pages", "trial",
                   "price_change", "quota_rollover", "quota_reset", "usage_check", "api_key_where", "supported_tools",
-                  "referral_validity", "referral_withdraw", "referral_qualifies")
+                  "referral_validity", "referral_withdraw", "referral_qualifies", "grandfathering")
 # The policies a story that asks nothing of the rules is about: "I switched from Max to Pro on Saturday and still have
 # Max" is the downgrade's timing, "the reset timer shows 10 hours" the quota's cycle, "my renewal took my credits" the
 # order fees are paid in. Never an upgrade's rules or a price: a story's plan words are no upgrade asked for.
@@ -64,16 +64,23 @@ QUOTA_USED_UP = re.compile(r"\b(quota|limit|allowance|searches)\b[^.?!\n]{0,30}\
 DEFERS_TO_TERMS = ("use_scope",)  # "is this use allowed?" when the terms name the use outright: their answer instead
 TOOL_INTENTS = ("endpoint", "supported_tools")  # general answers a named tool's page completes
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
-FIGURE_INTENTS = ("plan_quota", "plan_price", "mcp_quota", "api_cost")  # a figure a story's words may trigger
+# a figure a story's words may trigger (an invite's reward is worked out from any payment and percentage told: "I used
+# a friend's 10% invite discount. When must I cancel?" asks no reward)
+FIGURE_INTENTS = ("plan_quota", "plan_price", "mcp_quota", "api_cost", "referral_reward")
+STORY_FIGURES = ("referral_reward",)  # worked out from the story told: a question pointing back at it asks it
 # A subscriber who says they bought before the February 12 change: the quota they keep, not today's figure
-RENEWAL_PRICES = ("plan_price",)  # a list price an early subscriber asks of their renewal: the February 12 rule
+RENEWAL_FIGURE = re.compile(r"\d|\b(quota|limit|prompts?|price|cost)\b|额度|次数|价格|多少钱", re.I)  # a figure asked
+RENEWAL_PRICES = ("plan_price",)
+RENEWAL_TERMS = ("renewal",)  # a renewal's figure asked by an early subscriber: what they keep  # a list price an early subscriber asks of their renewal: the February 12 rule
 QUOTA_FIGURES = ("plan_quota", "quota_reset")  # the weekly answer states the February 12 exemption itself
 EARLY_SUBSCRIBER = re.compile(
     r"\b(subscribed|bought|purchased|signed up|joined|paid|got (it|the plan|pro|lite|max))\b[^.?!\n]{0,40}\b(in|since|on|"
     r"back in|during) (jan(uary)?|dec(ember)?|nov(ember)?|oct(ober)?|sep(tember)?|2025|early feb(ruary)?)\b|"
     r"\b(subscribed|bought|purchased|signed up|joined|paid)\b[^.?!\n]{0,40}\bon (feb(ruary)?\.? ([1-9]|1[01])|([1-9]|1[01]) feb(ruary)?)"
     r"(st|nd|rd|th)?\b|\bbefore (the|this) (change|update|new (limits?|quota|rules?))\b|"
-    r"(1|一|12|十二|11|十一)\s*月.{0,6}(买|订阅|开通|购买)|(改版|调整|变更)(之|以)?前.{0,8}(买|订阅|开通|购买)", re.I)
+    r"\bbefore (feb(ruary)?\.? 12|12 feb(ruary)?)(th)?\b|"
+    r"(1|一|12|十二|11|十一)\s*月.{0,6}(买|订阅|开通|购买)|(改版|调整|变更)(之|以)?前.{0,8}(买|订阅|开通|购买)|"
+    r"2\s*月\s*12\s*(号|日)?\s*(之|以)?前.{0,8}(买|订阅|开通|购买)", re.I)
 
 
 # A question that asks a person to act, not the docs to say something: the story before it is the ask
@@ -167,7 +174,10 @@ CONFIRMS = re.compile(r"\b(right|correct|true|accurate)\b|对吗|对不对|是�
 STORY_INTENTS = (*COMPLAINT_INTENTS, "card_minimum", "personal_plan", "use_scope")
 # what a question names of its own: then it is about that, not about the story before it
 _OWN_SUBJECT = re.compile(r"\b(plans?|quota|credits?|price|prompts?|key|endpoint|url|model|glm[\w.-]*|refund|subscription|lite|"
-                          r"pro|max|invite|referral|balance|card|tools?|mcp|limit|upgrade|renewal)\b|套餐|额度|积分|价格|模型|退款|"
+                          r"pro|max|invite|referral|balance|card|tools?|mcp|limit|upgrade|renewal|"
+                          # a setting of a tool ("which entrypoint am I supposed to pick?") names what it asks too
+                          r"entry ?points?|providers?|base ?urls?|config\w*|settings?|env\w*|variables?|options?|dropdown|"
+                          r"protocol|version)\b|入口|服务商|提供商|配置|设置|环境变量|套餐|额度|积分|价格|模型|退款|"
                           r"订阅|邀请|返利|余额|升级|续费", re.I)
 
 
@@ -294,7 +304,9 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
                 leaning.intent != parsed.intent:  # ("...14.70 in credits. Can I cash that out?": "that" is the credits)
             parsed = only
         elif only.intent is not None and only.intent != parsed.intent and (
-                parsed.intent in FIGURE_INTENTS or parsed.intent in TOLD_NOT_ASKED and only.intent in POLICY_INTENTS
+                # ("A friend paid $6 for Lite with my code. How much credit is that for me?": "that" is the payment)
+                parsed.intent in FIGURE_INTENTS and (parsed.intent not in STORY_FIGURES or leaning.intent != parsed.intent)
+                or parsed.intent in TOLD_NOT_ASKED and only.intent in POLICY_INTENTS
                 or parsed.intent in TOLD_NOT_ASKED and only.intent in FIGURE_INTENTS
                 and bool(re.search(r"\b(lite|pro|max)\b", only.text)) and not re.search(
                     r"upgrad|extra|differen|switch|move|remain|left|升|差价|补|抵扣|剩", only.text)):
@@ -341,7 +353,9 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         # today's figure or list does not give; retrieval says what the docs have, or that they don't say
         parsed = replace(parsed, intent=None)
     if (parsed.intent in QUOTA_FIGURES or parsed.intent in RENEWAL_PRICES and re.search(
-            r"\brenew\w*|续费", " ".join(msg.questions) or msg.ask, re.I) and len(set(msg.plans)) <= 1) and \
+            r"\brenew\w*|续费", " ".join(msg.questions) or msg.ask, re.I) and len(set(msg.plans)) <= 1
+            # ("bought Max in January at 2400. Will my renewal drop me to 1600?": the renewal's figure, not its date)
+            or parsed.intent in RENEWAL_TERMS and RENEWAL_FIGURE.search(" ".join(msg.questions) or msg.ask)) and \
             EARLY_SUBSCRIBER.search(msg.ask):
         # (and "...Jan 28 with auto-renew on. When my renewal hits, do I start paying a new price?")
         # "I subscribed Pro in January, before the change. Do I now get 400 or 600?": what an early subscriber keeps

@@ -17,7 +17,7 @@ from helpdesk.rules.registry import When, group, register
 from helpdesk.rules.respond import PLAN_NAMES, Calculation, Reply, money, number, plans_of
 from helpdesk.rules.quota import GLM5_NOT_SHOWN
 from helpdesk.rules.tools import SUPPORTED_TOOL_NAMES
-from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, asks_of_it, matches, plans_in
+from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, asks_of_it, days_used_in, matches, plans_in
 
 SUBSCRIBE_PAGE = "https://z.ai/subscribe"
 STATED_PRICES = {("lite", "monthly"): "price.lite_monthly", ("pro", "monthly"): "price.pro_monthly"}
@@ -161,6 +161,10 @@ def upgrade_cost(r: Reply, p: Parsed) -> str:
     old_cycle = cycles[0] if cycles else "monthly"
     new_cycle = cycles[1] if len(cycles) > 1 else old_cycle
     days = p.slots.get("days_used")
+    said = p.slots.get("days_said")
+    if days is None and p.story and days_used_in(p.story.lower())[0] == 0:
+        # "I bought Lite monthly THIS MORNING ... how much extra if I upgrade now?": the day of the purchase
+        days, said = days_used_in(p.story.lower())
     if isinstance(days, tuple):  # ("day", N): the Nth day of the cycle; ("halfway", 15): an assumption
         kind, value = days
         days = (r.calc("max(day - 1, 0)", day=(value, "question")) if kind == "day"
@@ -203,7 +207,7 @@ def upgrade_cost(r: Reply, p: Parsed) -> str:
                        days=(days, days_origin))
     cost = r.calc("max(new - remaining, 0)", new=(new_price, origin_new), remaining=(remaining, "calculation"))
     unused = r.calc("period - days", period=(period, "assumption"), days=(days, days_origin))
-    said = p.slots.get("days_said") or f"{number(days)} days used"
+    said = said or f"{number(days)} days used"
     if isinstance(p.slots.get("days_used"), tuple) and p.slots["days_used"][0] == "day":
         said = f"{number(days)} days used ({said})"
     if p.language == "zh":
@@ -681,7 +685,8 @@ def sharing_asked(text: str, s: Slots) -> bool:
     # a session, link or screen shared with someone ("I shared an opencode session with /share") shares no plan
     text = re.sub(r"/share\b|\bshar\w* (an? |my |the |this |that |our )?([\w-]+ )?(sessions?|links?|conversations?|chats?|"
                   r"screens?|urls?|snippets?|transcripts?|logs?|threads?)\b|(分享|共享)(了)?(一个|这个)?(会话|链接|对话|屏幕)", " ", text)
-    return matches(text, rf"\b({OTHER_PERSON})\b.{{0,30}}\b(use|uses|using|share|access)\b|\btransfer\w* (my |the |a )?(plan|"
+    return matches(text, rf"\b({OTHER_PERSON})\b.{{0,30}}\b(use|uses|using|share|access|borrow\w*)\b|\b(lend|loan)\w* (my|our) "
+                         rf"(\w+ )?(key|account|plan|subscription)\b.{{0,20}}\bto\b|\btransfer\w* (my |the |a )?(plan|"
                          r"subscription)\b|\b(plan|subscription)\b.{0,20}\bto (another|a different|someone else'?s?) (account|person|"
                          r"user)\b", r"(套餐|订阅|包年|包月|包季).{0,10}(转让|转移|过户)",
                          r"\b(move|transfer|migrate|switch)\w*\b.{0,60}\b(plan|subscription)\b.{0,40}\b(to|onto|into) (the|a|my|our) "
@@ -691,7 +696,7 @@ def sharing_asked(text: str, s: Slots) -> bool:
               r"persons)|share (my|the|a|one|1|it|an|our) ?(plan|subscription|account|key)?|coworkers?|colleagues?)\b",
         "团队", "多人", "共享", "合租", "合用", "合买", "共用", "轮流用", "借给", rf"({OTHER_PERSON_ZH}).{{0,4}}(想|要|能|可以)?(用|使用)(我的)",
         rf"(给|和|跟|与)({OTHER_PERSON_ZH}).{{0,8}}(一起)?(用|使用)", rf"({OTHER_PERSON_ZH}).{{0,6}}(一起|共同|轮流)(用|使用)") and matches(
-        text, r"\b(plan|subscription|account|cost|price|share|use)\b", "套餐", "订阅", "账号", "账户", "共享", "合用", "合买",
+        text, r"\b(plan|subscription|account|cost|price|share|use|borrow\w*|lend\w*)\b", "套餐", "订阅", "账号", "账户", "共享", "合用", "合买",
         "共用", "轮流用", "借给") and not (
         # "多个工具是共享一个额度吗？": tools sharing one quota, no people: shared_quota's question, not a team plan
         matches(text, r"(多个|所有|不同|各个|每个|几个)(编程|编码)?工具|工具.{0,8}(共享|共用)")
@@ -811,7 +816,8 @@ def data_use_text(r: Reply, p: Parsed) -> str:
 @register("personal_plan", When(150, sharing_asked), facts=("sub.personal", "sub.no_transfer"))
 def personal_plan(r: Reply, p: Parsed) -> str:
     r.fact("sub.personal")
-    if re.search(rf"\b(friends?|someone else|{HOUSEHOLD_AND_PEERS})\b.{{0,30}}\b(use|uses|using|share|access)\b|"
+    if re.search(rf"\b(friends?|someone else|{HOUSEHOLD_AND_PEERS})\b.{{0,30}}\b(use|uses|using|share|access|borrow\w*)\b|"
+                 r"\b(lend|loan)\w* (my|our) (\w+ )?(key|account|plan|subscription)\b|"
                  r"\b(use|share|access)\b.{0,30}\b(teammates?|colleagues?|coworkers?|friends?)\b|"
                  rf"({OTHER_PERSON_ZH}).{{0,6}}(用|使用|共用)|合用|轮流用|借给|分给",
                  p.text) and not re.search(r"\b(teams|team (plan|subscription|account)|seats?|per[- ]seat|buy|purchase|another plan|transfer\w*)\b|团队|多人|"

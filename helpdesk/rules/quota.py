@@ -599,7 +599,7 @@ def model_included(r: Reply, p: Parsed) -> str:
 
 
 @register("models", When(239, glm5_rate_asked), When(250, models_asked),
-          facts=("models.glm5_plans", "models.glm5_multiplier", "models.all_plans", "models.lite_no_glm5",
+          facts=("models.glm5_plans", "models.glm5_multiplier", "models.all_plans", "models.lite_no_glm5", "models.lite_later",
                  "models.lite_glm5_api", "models.four", "models.glm5_adjust"))
 def models(r: Reply, p: Parsed) -> str:
     if p.slots.glm5 and re.search(RATE_DOWN, p.text):
@@ -617,7 +617,9 @@ def models(r: Reply, p: Parsed) -> str:
     if "lite" in plans_of(p) or not plans_of(p):
         r.fact("models.lite_no_glm5")
         r.fact("models.lite_glm5_api")
-    lite = ("Lite does not include GLM-5 yet; a Lite user can call GLM-5 only through the paid general API "
+        r.fact("models.lite_later")
+    lite = ("Lite does not include GLM-5 yet (the FAQ: Lite \"will also support GLM-5 once the iteration of new and old "
+            "model resources is completed\"); until then a Lite user can call GLM-5 only through the paid general API "
             f"({r.facts.value('models.lite_glm5_api')}), billed to credits then account balance.")  # cited above when used
     text = (f"All plans can use GLM-4.7 and the older text models. GLM-5 is available on {plans[1]} and {plans[0]} "
             f"only for now, and each GLM-5 prompt counts {mult}× against your quota.")
@@ -626,10 +628,10 @@ def models(r: Reply, p: Parsed) -> str:
     asks_when = re.search(r"\b(when|what date|which date|date|eta)\b|哪天|什么时候|何时|几号|日期|月份|时间表", p.text)
     when = " The docs don't give a date for GLM-5 on Lite." if asks_when else ""
     if p.language == "zh":
-        return (f"目前 GLM-5 仅支持 Pro 和 Max 套餐（每次调用按 {mult} 倍消耗额度）；Lite 套餐暂不包含 GLM-5，"
+        return (f"目前 GLM-5 仅支持 Pro 和 Max 套餐（每次调用按 {mult} 倍消耗额度）；Lite 套餐暂不包含 GLM-5，FAQ 说在新旧模型资源迭代完成后，"
+                f"Lite 后续也会支持 GLM-5（文档没有写明 Lite 开放 GLM-5 的日期）；在此之前"
                 f"如需使用只能通过按量付费的通用 API（{r.fact('models.lite_glm5_api')}）调用，先扣积分再扣账户余额。"
-                f"所有套餐都支持 GLM-4.7 及旧版文本模型；FAQ 列出的可调用模型是 {'、'.join(four)}（已包含 GLM-5 的套餐另加 GLM-5）。"
-                + ("文档没有写明 Lite 开放 GLM-5 的日期。" if asks_when else ""))
+                f"所有套餐都支持 GLM-4.7 及旧版文本模型；FAQ 列出的可调用模型是 {'、'.join(four)}（已包含 GLM-5 的套餐另加 GLM-5）。")
     if plans_of(p) == ["lite"]:
         return lite + " GLM-4.7 and the older text models are included in every plan." + when
     return text + (" " + lite if "lite" in plans_of(p) or not plans_of(p) else "") + listed + when

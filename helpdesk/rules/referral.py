@@ -126,7 +126,7 @@ def credits_withdrawal_asked(text: str, s: Slots) -> bool:
     """"Can I withdraw the credits to PayPal?": credits named, whatever earned them ("I have 14.70 in credits. Can I cash
     that out to PayPal?" names them in the sentence before)."""
     return matches(text, r"\bcredits?\b", "积分", "赠金") and not matches(text, r"\bcash balance\b", "现金余额") and matches(
-        text, r"\bwithdraw\w*|cash (them |it |that |this )?out|paid out|pay (them |it )?"
+        text, r"\bwithdraw\w*|cash (them |it |that |this |these |those )?out|paid out|pay (them |it )?"
                                                                 r"out\b|\bcash (the |my |these |those )?(\w+ )?credits? out\b|"
                                                                 r"\b(move|transfer|give|send|gift)\w* (them|it|the(se|m)? (\w+ )?credits?) "
                                                                 r"(over )?to (my |his |her |a |an? other |another |someone)[\w' -]{0,30}"
@@ -209,12 +209,16 @@ def late_payment(text: str) -> bool:
 
 
 def credits_missing(text: str, s: Slots) -> bool:
+    if matches(text, r"\b(complain\w*|dispute|appeal|objection)\b", "申诉", "异议"):
+        return False  # "is there a deadline for complaining about missing credits?": the objection window
     if late_payment(text) and matches(text, r"\b(registered|signed up|clicked|joined|invited)\b.{0,80}\b(paid|pay|bought|subscribed)\b|"
                                  r"\b(paid|bought|subscribed)\b.{0,40}\b(after|later)\b",
                            r"(注册|点击|点了).{0,40}(付款|支付|付费|买)", r"(之后|以后|后)才?(付款|支付|付费|买)"):
         return False  # "paid 80 hours after registering, no credits yet": whether the invite counts, by its timing
     return matches(text, r"\b(still no|not received|haven't (received|got)|didn't (get|receive)|no credits yet|"
-                         r"not (arrived|shown|showing)|missing)\b", "没收到", "没有到账", r"(还|都)?没.{0,14}到账", "未到账")
+                         r"not (arrived|shown|showing)|missing)\b|\b(credits?|rewards?) (is |are |shows? |still )*(still )?(at )?\$?0\b(?!\.\d*[1-9])",
+                   "没收到", "没有到账", r"(还|都)?没.{0,14}到账", "未到账",
+                   r"(credits?|积分|奖励|返利)\s*(还是|仍然|依然|一直是?)\s*(0|零)(?![.\d])")
 
 
 def arrival_asked(text: str, s: Slots) -> bool:
@@ -236,7 +240,7 @@ def referral_issuing(r: Reply, p: Parsed) -> str:
 
 def objection_asked(text: str, s: Slots) -> bool:
     """An objection to the credits given: disputed, or asked to be checked again ("返利少算了…想让你们重新核一下")."""
-    return matches(text, r"\b(objection|dispute|raise it|missed|missing referral|complain|appeal)\b", "申诉", "异议", "投诉") or (
+    return matches(text, r"\b(objection|dispute|raise it|missed|missing referral|complain\w*|appeal)\b", "申诉", "异议", "投诉") or (
         matches(text, r"\b(re-?check|re-?calculate|re-?count|look (at|into) it again|check (it|this|that) again|"
                       r"recalculat\w*|wrong amount|too (few|little|low)|less than (it )?should|(invite|invitation|referral) "
                       r"(count|number|total|records?)s? (is |are |looks? |seems? )?(wrong|incorrect|off)|wrong (invite|"

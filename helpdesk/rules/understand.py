@@ -203,7 +203,7 @@ def _percentages(text: str) -> list[float]:
     return [float(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:%|percent\b)", text)]
 
 
-def _days_used(text: str) -> tuple[int | None, str | None]:
+def days_used_in(text: str) -> tuple[int | None, str | None]:
     """Days of the current cycle already used, and how the user said it (for the stated assumption)."""
     m = re.search(r"\bday (\d+)\b", text) or re.search(r"第\s*(\d+)\s*天", text)
     if m:  # "day 5" is the fifth day: 4 days used (the respond step records that subtraction)
@@ -310,10 +310,24 @@ def _count(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _held(plan: str, text: str) -> bool:
+    """The plan the subscriber says they have: "my Lite month", "I'm on Lite", "current Lite plan", "我的 Lite"."""
+    return bool(re.search(rf"\b(my|current|i'?m on|i am on|currently on)( current)? {plan}\b|我的\s*{plan}|当前的?\s*{plan}",
+                          text, re.I))
+
+
+def _plans_held_first(text: str) -> list[str]:
+    """The plans named, the one held first: "does the Pro quota kick in before my Lite month is over?" is Lite → Pro."""
+    plans = plans_in(text)
+    if len(set(plans)) == 2 and _held(plans[-1], text) and not _held(plans[0], text):
+        plans = [plans[-1], *[p for p in plans if p != plans[-1]]]
+    return plans
+
+
 def slots(text: str, today: dt.date) -> Slots:
-    days, days_said = _days_used(text)
+    days, days_said = days_used_in(text)
     return Slots(
-        plans=plans_in(text), cycles=_cycles(text), money=_money(text), percent=_percentages(text),
+        plans=_plans_held_first(text), cycles=_cycles(text), money=_money(text), percent=_percentages(text),
         days_used=days, days_said=days_said, hours=_hours(text), tokens=_tokens(text),
         api_model=_api_model(text), glm5="glm-5" in text, date=_date(text, today), count=_count(text),
         other_currency=bool(re.search(r"(€|£|¥|\beuros?\b|\bgbp\b|\byen\b|\brmb\b|\bcny\b|\binr\b|人民币)", text)),
