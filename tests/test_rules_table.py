@@ -37,9 +37,13 @@ NO_DOLLAR = r"\$\s?\d"
 
 
 def usd(amount: str) -> str:
-    """A regex for exactly this dollar amount: "26" matches "$26" or "$26.00" but not "$26.80" or "$260"."""
-    escaped = re.escape(amount)
-    return rf"\${escaped}0*(?!\d)" if "." in amount else rf"\${escaped}(?:\.0+)?(?!\.?\d)"
+    """A regex for exactly this dollar amount: "26" matches "$26" or "$26.00" but not "$26.80" or "$260"; "0.60"
+    matches "$0.6" (as the pricing page writes it) or "$0.60"."""
+    if "." in amount:
+        whole, cents = amount.split(".")
+        cents = cents.rstrip("0")
+        return rf"\${re.escape(whole)}\.{cents}0*(?!\d)" if cents else rf"\${re.escape(whole)}(?:\.0+)?(?!\.?\d)"
+    return rf"\${re.escape(amount)}(?:\.0+)?(?!\.?\d)"
 
 
 def user(text: str) -> dict:
@@ -565,7 +569,9 @@ RAW = [
     row("我的代码怎么上传到GitHub？", None),
     row("Is there any way to clear the context window?", None),
     row("Claude Code和Cursor用套餐有什么不同？", None),
-    row("How much does GLM-4.6V cost per token if I use the API?", None),
+    # (a per-token price asked is the API's per-1M price; "per-token" once missed it only through its spelling)
+    row("How much does GLM-4.6V cost per token if I use the API?", "api_cost", {"api_model": "glm-4.6v"},
+        [usd("0.3") + r" per 1M input", usd("0.9") + r" per 1M output"]),
     row("Are there plans that support GLM-5?", "models", {}, [r"GLM-5 is available on Max and Pro"]),
     row("用了一周就到上限了，正常吗？", None),
     row("Can I buy two Lite plans on the same account to double my quota?", "plan_stacking", {},

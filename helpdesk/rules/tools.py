@@ -35,7 +35,7 @@ def api_cost_asked(text: str, s: Slots) -> bool:
         or (s.api_model and matches(text, *PER_TOKEN_PRICE)))
 
 
-PER_TOKEN_PRICE = (r"\b(per[ -](1m|million|mtok)|million tokens|per[ -]token|api price|api pricing|input price|output price|"
+PER_TOKEN_PRICE = (r"\b(per[ -](1m|million|mtok)|million tokens|per[ -]tokens?|api price|api pricing|input price|output price|"
                    r"(input|output) and (input|output) price)\b", "每百万", r"百万\s?tokens?", r"tokens?.{0,8}(一|每)百万",
                    r"\bapi\s?(的)?\s?(价格|费用|收费|定价|单价)", "输入价格", "输出价格")
 
@@ -64,6 +64,10 @@ def api_cost(r: Reply, p: Parsed) -> str:
         # each model the question names, in its order ("is glm-4.7-flash free? and glm-4.7-flashx per 1M tokens?")
         found = {m: hit.start() for m in API_MODELS if (hit := re.search(rf"(?<![\w.-]){re.escape(m)}(?![\w.-])", p.text))}
         named = sorted(found, key=found.get) or [model]
+        # a model told with its own price ("budgeted at the GLM-4.7 output rate ($2.2)") is not asked again
+        told = [m for m in named if any(re.search(rf"(?<![\w.-]){re.escape(m)}(?![\w.-])[^$\n]{{0,40}}\${re.escape(number(v))}(?![\d])",
+                                                  p.text) for v in r.facts.value(f"api.{m}") if v)]
+        named = [m for m in named if m not in told] or named
         return ("" if p.language == "zh" else " ").join(_price_line(r, m, p.language) for m in named[:3])
     total = r.calc("inp / 1e6 * pin + out / 1e6 * pout + cached / 1e6 * pcached",
                    inp=(tokens.get("input", 0), "question"), out=(tokens.get("output", 0), "question"),
@@ -71,10 +75,10 @@ def api_cost(r: Reply, p: Parsed) -> str:
                    pout=(price_out, f"fact:{fact_id}"), pcached=(price_cached, f"fact:{fact_id}"))
     if p.language == "zh":
         parts_zh = [f"{TOKEN_KINDS_ZH[k]} {number(tokens[k])} tokens" for k in ("input", "cached", "output") if tokens.get(k)]
-        return (f"{money(total)}：{' + '.join(parts_zh)}，按 {name} 的通用 API 标价计算（输入 {money(price_in)} / 输出 "
-                f"{money(price_out)} 每百万 tokens，美元）。在支持的编程工具中使用 Coding Plan 不按此计费。")
+        return (f"{money(total)}：{' + '.join(parts_zh)}，按 {name} 的通用 API 标价计算（输入 {listed(price_in)} / 输出 "
+                f"{listed(price_out)} 每百万 tokens，美元）。在支持的编程工具中使用 Coding Plan 不按此计费。")
     parts = [f"{number(tokens[k])} {k} tokens" for k in ("input", "cached", "output") if tokens.get(k)]
-    return (f"{money(total)}: {' + '.join(parts)} on {name} at {money(price_in)} input / {money(price_out)} output "
+    return (f"{money(total)}: {' + '.join(parts)} on {name} at {listed(price_in)} input / {listed(price_out)} output "
             "per 1M tokens (general API list prices, USD). Coding Plan usage in supported tools is not billed this way.")
 
 
@@ -136,6 +140,11 @@ def _model_name(model: str) -> str:
     return model.upper().replace("FLASHX", "FlashX").replace("FLASH", "Flash").replace("AIRX", "AirX").replace("AIR", "Air")
 
 
+def listed(price: float) -> str:
+    """A list price as the pricing page writes it: "$0.6", "$2.2", "$0.11" (a total is money(): "$29.00")."""
+    return f"${number(price)}"
+
+
 def _price_line(r: Reply, model: str, language: str) -> str:
     """One model's per-token prices; a model the pricing page marks "Free" is said to be free."""
     price_in, price_cached, price_out = r.fact(f"api.{model}")
@@ -144,10 +153,10 @@ def _price_line(r: Reply, model: str, language: str) -> str:
         return (f"{name}：免费（价格页面的输入、缓存输入和输出都标为 Free，通用 API）。" if language == "zh" else
                 f"{name}: free (the pricing page lists its input, cached input and output as \"Free\", general API).")
     if language == "zh":
-        return (f"{name}：输入每百万 tokens {money(price_in)}，缓存输入每百万 tokens {money(price_cached)}，输出每百万 tokens "
-                f"{money(price_out)}（美元，通用 API 按量付费）。")
-    return (f"{name}: {money(price_in)} per 1M input tokens, {money(price_cached)} per 1M cached input tokens, "
-            f"{money(price_out)} per 1M output tokens (USD, general API pay-as-you-go).")
+        return (f"{name}：输入每百万 tokens {listed(price_in)}，缓存输入每百万 tokens {listed(price_cached)}，输出每百万 tokens "
+                f"{listed(price_out)}（美元，通用 API 按量付费）。")
+    return (f"{name}: {listed(price_in)} per 1M input tokens, {listed(price_cached)} per 1M cached input tokens, "
+            f"{listed(price_out)} per 1M output tokens (USD, general API pay-as-you-go).")
 
 
 def web_search_tool_price_asked(text: str, s: Slots) -> bool:

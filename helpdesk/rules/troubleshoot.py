@@ -406,8 +406,12 @@ def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Dia
                                              next((m.start() for m in re.finditer(MCP_SERVERS[s][0], msg.raw, re.I)),
                                                   len(msg.raw))))
     # "web search works fine as an SSE extension. Now the vision one...": a server said to work is not the one asked
-    working = [s for s in servers if re.search(rf"(?:{MCP_SERVERS[s][0]})[^.?!\n;，。]{{0,40}}\b(works?|working|is fine|is ok)\b|"
-                                               rf"(?:{MCP_SERVERS[s][0]})[^.?!\n;，。]{{0,20}}(正常|没问题|能用|可以用)", msg.raw, re.I)]
+    # ("联网搜索已经加好了，现在想再加个网页读取": one already set up is not the one asked either)
+    working = [s for s in servers if re.search(rf"(?:{MCP_SERVERS[s][0]})[^.?!\n;，。]{{0,40}}\b(works?|working|is fine|is ok|"
+                                               rf"(is |are )?already (added|installed|set up|configured|done|there))\b|"
+                                               rf"\balready (added|installed|set up|configured|have) (the )?(?:{MCP_SERVERS[s][0]})|"
+                                               rf"(?:{MCP_SERVERS[s][0]})[^.?!\n;，。]{{0,20}}(正常|没问题|能用|可以用|(已经)?(加|装|配|添加|安装|配置)好了?)",
+                                               msg.raw, re.I)]
     servers = ([s for s in servers if s not in working] or servers)[:2]
     tool = next((t for t in msg.tools + msg.other_tools if t != "claude-code"), None)
     if "vision" in servers[:1] and "Z_AI_API_KEY" in pasted and "Z_AI_MODE" not in pasted:
@@ -1360,6 +1364,13 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
               ("不可以。" if msg.questions else "") + f"套餐额度只能在编程工具中使用。订阅条款原文：“{terms}”，即不得把套餐"
               "额度用于通用 API 调用或这些工具以外的场景，包括从你自己的应用、机器人、网站、SaaS 产品或其他系统直接调用模型 "
               f"API。这类用途 FAQ 建议使用 Z.ai 的企业级 API / MaaS 服务（{services}），适用相应的条款和价格。")
+        if re.search(r"\b(base[_ ]?url|endpoint|url|api host)\b|接口地址|地址|端点", " ".join(msg.questions), re.I):
+            # "what base_url am I supposed to use for my own app?": the general API's, billed on its own
+            general = d.fact("endpoint.general").rsplit("/chat", 1)[0]
+            billed = d.fact("api.billed_separately")
+            d.say("terms", f"Your own application calls the general API: {general} (its calls are {billed} and do not "
+                           "use the Coding Plan quota).",
+                  f"你自己的应用应调用通用 API：{general}（API calls are {billed}，不使用 Coding Plan 套餐额度）。")
         if msg.enforcement:
             enforcement_terms(d)
     # their own code on the general API, paid per use by choice, with no error of the plan's: no endpoint mistake
