@@ -1445,3 +1445,22 @@ def test_own_apps_base_url_asked_gets_the_general_endpoint_beside_the_terms():
     answer = rules("Claude Code works with my plan. Now I'm wiring GLM into my own telegram bot with the openai sdk. "
                    "What base_url am I supposed to use for my own app?")
     assert answer is not None and "https://api.z.ai/api/paas/v4" in answer.text and "billed separately" in answer.text
+
+
+@pytest.mark.parametrize("message, expected, must", [
+    ("Cline 和 Claude Code 一起开，Lite 的 5 小时额度是每个工具各算一份，还是合在一起？", "shared_quota", "共用一个额度"),
+    ("I bought Lite quarterly with auto-renew on. When the quarter ends, will it renew monthly or quarterly?", "renewal",
+     "renew for the same duration"),
+    ("Lite monthly since March 2. If I buy Lite annual today, does the annual start today?", "same_tier_upgrade",
+     "will not take effect immediately"),
+    ("What is GLM-4.5V's context window on the API?", "context_window", "GLM-4.5V 64K"),
+])
+def test_the_docs_own_words_answer_these(message, expected, must):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == expected and must in answer.text
+
+
+def test_fewer_invites_than_a_bonus_round_earn_no_zero_rounds_line():
+    answer = rules("I've invited 29 friends so far. Is there an extra reward at 30? How much?")
+    assert answer is not None and answer.trace["intent"] == "referral_tier"
+    assert "0 extra reward" not in answer.text and "For every 30 successful invites" in answer.text

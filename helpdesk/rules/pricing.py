@@ -263,17 +263,18 @@ def same_tier_upgrade(r: Reply, p: Parsed) -> str:
         old, new = named[:2]
         total = r.calc("old + new", old=(months[old], "assumption"), new=(months[new], "assumption"))
         if p.language == "zh":
-            return (f"一共 {number(total)} 个月：同档位升级（{CYCLE_ZH[old]}和{CYCLE_ZH[new]}之间）要等当前套餐到期后才开始生效，"
+            return (f"一共 {number(total)} 个月：同档位升级（{CYCLE_ZH[old]}和{CYCLE_ZH[new]}之间）新购买的套餐不是马上开始，要等当前套餐到期后才开始生效，"
                     f"所以有效期累加（{months[old]} + {months[new]} 个月）。FAQ 的例子：Lite 包月升级到 Lite 包年，共 "
                     f"{example} 个月。")
-        return (f"{number(total)} months in total: a same-tier upgrade (between {old} and {new}) starts only when your "
-                f"current plan expires, so the validity periods add up ({months[old]} + {months[new]} months). The FAQ's "
+        return (f"{number(total)} months in total: for a same-tier upgrade (between {old} and {new}) the newly purchased "
+                f"plan will not take effect immediately (FAQ); it starts after your current plan expires, so the validity "
+                f"periods add up ({months[old]} + {months[new]} months). The FAQ's "
                 f"example: Lite monthly → Lite annual gives {example} months.")
     if p.language == "zh":
-        return ("有效期会累加：同档位升级（如包月 → 包年）要等当前套餐到期后才生效。FAQ 的例子：Lite 包月升级到 Lite 包年，"
+        return ("有效期会累加：同档位升级（如包月 → 包年）新购买的套餐不是马上开始，要等当前套餐到期后才生效。FAQ 的例子：Lite 包月升级到 Lite 包年，"
                 f"共可使用 {example} 个月。")
-    return ("The validity periods add up: a same-tier upgrade (e.g. monthly → annual) takes effect only after your "
-            f"current plan expires. The FAQ's example: Lite monthly → Lite annual gives {example} months of service.")
+    return ("The validity periods add up: for a same-tier upgrade (e.g. monthly → annual) the newly purchased plan will "
+            "not take effect immediately (FAQ); it starts after your current plan expires. The FAQ's example: Lite monthly → Lite annual gives {example} months of service.")
 
 
 # What an upgrade does not settle: a discount for it, whether the higher plan is faster, whether the used count resets
@@ -549,7 +550,7 @@ def distributor_line(r: Reply, p: Parsed) -> str:
 
 
 @register("renewal", When(40, renewal_asked), facts=("sub.auto_renew", "sub.cancel", "terms.distributor_cancel",
-                                                     "terms.distributor_policies", "sub.refund"))
+                                                     "terms.distributor_policies", "sub.refund", "terms.renewal_term"))
 def renewal(r: Reply, p: Parsed) -> str:
     r.fact("sub.auto_renew")
     hours = r.fact("sub.cancel")
@@ -561,11 +562,18 @@ def renewal(r: Reply, p: Parsed) -> str:
     charged = bool(RENEWED.search(p.text))  # "got auto-renewed this morning, I'd stopped using it": a charge made
     if charged:
         r.fact("sub.refund")
+    # "bought quarterly: will it renew monthly or quarterly?", "续费扣了一整个季度": the renewal's length is the term's
+    term = r.fact("terms.renewal_term") if p.slots.get("cycles") else None
     if p.language == "zh":
         return (f"会。订阅在每个计费周期结束时自动续费，费用从你保存的支付方式扣除。如需停止，请至少在下一个扣费日前 {hours} 小时取消。"
+                + ("续费的时长与原订阅期相同（订阅条款：“it will automatically renew for the same duration (“Renewal "
+                   "Term”) unless canceled”），例如包季续费仍按一个季度。" if term else "")
                 + ("已经扣的续费：订阅一经购买不可退款，即使没有用完套餐，费用也不予退还；取消只停止下一次续费。" if charged else ""))
     return (f"Yes: your subscription will automatically renew at the end of each billing cycle and is charged to your "
             f"saved payment method. To stop it, cancel at least {hours} hours before the next billing date."
+            + (" It renews for the same length as the term you bought (the subscription terms: \"it will automatically "
+               "renew for the same duration (“Renewal Term”) unless canceled\"), so a quarterly plan renews for a "
+               "quarter." if term else "")
             + (" A renewal already charged: subscriptions are non-refundable once purchased, even if you haven't used "
                "your full plan; cancelling stops the next renewal." if charged else ""))
 

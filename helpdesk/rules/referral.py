@@ -409,7 +409,7 @@ def referral_tier(r: Reply, p: Parsed) -> str:
                     f"奖励（每轮为 {every} 位好友付款的 {pct}%，共 {money(extra)}）。" + text)
         return (f"{money(total)} in credits in total: {rate}% of each friend's {money(each)} is {money(base)}, plus "
                 f"{number(rounds)} bonus round(s) of {pct}% of {every} friends' payments ({money(extra)}). " + text)
-    if count:
+    if count and count >= every:  # (29 invites "earn 0 rounds" says nothing: the rule itself answers "is there a bonus at 30?")
         rounds = r.calc("count // every", count=(count, "question"), every=(every, "fact:ref.tier_extra"))
         text = (f"邀请 {count} 位好友可获得 {number(rounds)} 轮额外奖励。" if zh else
                 f"{number(rounds)} extra reward round(s) for {count} invites. ") + text

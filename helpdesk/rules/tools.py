@@ -401,7 +401,7 @@ def shared_quota_asked(text: str, s: Slots) -> bool:
     return at_once or several and \
         matches(text, r"\b(quota|quotas|pool|limit|limits|usage)\b", "额度", "用量") and \
         matches(text, r"\b(own|separate|separately|share|shared|sharing|same|one pool|each|combined|together)\b", "共享",
-                "共用", "分开", "单独", "各自", "同一")
+                "共用", "分开", "单独", "各自", "同一", "各算", "分别算", "一起算", "合在一起", "合并")
 
 
 @register("shared_quota", When(215, shared_quota_asked), facts=("tools.shared_quota", "quota.refresh"))
@@ -552,7 +552,8 @@ def api_key_where(r: Reply, p: Parsed) -> str:
 
 
 
-CONTEXT_MODELS = ("glm-4.7", "glm-4.6", "glm-4.5-air", "glm-4.5", "glm-4.6v")
+CONTEXT_MODELS = ("glm-4.7", "glm-4.6", "glm-4.5-air", "glm-4.5", "glm-4.6v", "glm-4.5v", "glm-4.5-x", "glm-4.5-airx",
+                  "glm-4.7-flashx", "glm-4.7-flash", "glm-4.6v-flash", "glm-4.5-flash")  # the overview's rows
 
 
 def context_window_asked(text: str, s: Slots) -> bool:
@@ -572,7 +573,7 @@ def context_window_asked(text: str, s: Slots) -> bool:
 def context_window(r: Reply, p: Parsed) -> str:
     named = [m for m in CONTEXT_MODELS if re.search(rf"\b{re.escape(m)}(?![\w.-])", p.text)] or ["glm-4.7", "glm-4.6",
                                                                                                 "glm-4.5", "glm-4.5-air"]
-    windows = [(m.upper().replace("-AIR", "-Air"), r.fact(f"context.{m}")) for m in named]
+    windows = [(_model_name(m), r.fact(f"context.{m}")) for m in named]
     # a model the models overview gives no window for (GLM-5, a later version): said, never guessed
     unstated = list(dict.fromkeys(m.group(0).upper().replace("GLM5V", "GLM-5.") for m in re.finditer(
         r"\bglm-5(?:v\d)?\b|\bglm5v\d\b", p.text)))
