@@ -1464,3 +1464,10 @@ def test_fewer_invites_than_a_bonus_round_earn_no_zero_rounds_line():
     answer = rules("I've invited 29 friends so far. Is there an extra reward at 30? How much?")
     assert answer is not None and answer.trace["intent"] == "referral_tier"
     assert "0 extra reward" not in answer.text and "For every 30 successful invites" in answer.text
+
+
+def test_a_team_told_as_who_uses_the_plan_asks_no_sharing_question():
+    message = ("Our company will put 25 devs on GLM Coding Plan Pro in Claude Code. Legal needs a written SLA: what uptime "
+               "percentage do you guarantee for api.z.ai?")
+    assert intent(message) != "personal_plan"
+    assert intent("Our company has 25 devs. Can they all share one Pro plan?") == "personal_plan"

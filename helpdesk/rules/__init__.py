@@ -67,6 +67,9 @@ PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_pric
 # a figure a story's words may trigger (an invite's reward is worked out from any payment and percentage told: "I used
 # a friend's 10% invite discount. When must I cancel?" asks no reward)
 FIGURE_INTENTS = ("plan_quota", "plan_price", "mcp_quota", "api_cost", "referral_reward")
+# who uses the plan, told as context ("...Max in Claude Code for 30 devs. What uptime do you guarantee?"): no question
+# of sharing when the question names its own subject
+WHO_USES = ("personal_plan",)
 STORY_FIGURES = ("referral_reward",)  # worked out from the story told: a question pointing back at it asks it
 # A subscriber who says they bought before the February 12 change: the quota they keep, not today's figure
 RENEWAL_FIGURE = re.compile(r"\d|\b(quota|limit|prompts?|price|cost)\b|额度|次数|价格|多少钱", re.I)  # a figure asked
@@ -332,7 +335,8 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             # the question's own intent; the tool its story names makes no endpoint question of it, nor does "I won't
             # upgrade to Pro" make one of "Lite 什么时候能用 GLM-5？"
             parsed = only
-        elif only.intent is None and parsed.intent not in (None, *COMPLAINT_INTENTS) and self_contained(msg.questions):
+        elif only.intent is None and (parsed.intent not in (None, *COMPLAINT_INTENTS) or parsed.intent in WHO_USES) \
+                and self_contained(msg.questions):
             # "Max user, 1600 prompts/5h is plenty. Is there a mode that plans before it edits code? How do I turn it
             # on?": a question that names its own subject, none of whose words the rule's answer has, asks no rule;
             # the figures of the story before it are context
