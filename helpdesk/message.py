@@ -859,10 +859,16 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     # Another company's product as the whole subject ("Copilot Pro used 300/300 premium requests: upgrade to Pro+?",
     # "my EC2 service quota", "Stripe proration for my SaaS's Lite/Pro plans", "中国移动 5G 套餐升级"): its plans and
     # quotas are its own, unless the message names ours or the Coding Plan
+    # (a Stripe charge is how one paid for the plan; Stripe's own API is another company's). A cloud or a carrier is
+    # only where a subscriber runs their tools, so a message naming our plan, a tool, an error or an endpoint is ours;
+    # a carrier's own package ("中国移动的 5G 套餐") is theirs whatever it is called.
     product = re.search(r"\b(github copilot|copilot (pro|business|enterprise)\+?|aws|amazon web services|ec2|azure|"
-                        # (a Stripe charge is how one paid for the plan; Stripe's own API is another company's)
-                        r"stripe('s)? (subscription |billing |checkout )?(api|sdk|webhooks?)|proration_behavior|netflix|spotify|google cloud|gcp|heroku)\b|中国移动|中国联通|中国电信|(流量|话费|宽带)套餐", everything)
-    other_product = bool(product) and not re.search(r"coding ?plan|(?<![a-z0-9])glm|z\.ai|智谱", everything)
+                        r"stripe('s)? (subscription |billing |checkout )?(api|sdk|webhooks?)|proration_behavior|netflix|spotify|"
+                        r"google cloud|gcp|heroku)\b|中国移动|中国联通|中国电信", everything)
+    carrier_package = re.search(r"(移动|联通|电信)的?\s*(5g|4g)?\s*(流量|话费)?套餐|(流量|话费)套餐|5g\s*套餐", everything)
+    ours_named = re.search(r"coding ?plan|(?<![a-z0-9])glm|z\.ai|智谱|\b(lite|pro|max) (plan|subscription|套餐)|(?<![a-z])(lite|pro|max)\s*套餐|"
+                           r"\b(my|your|the) (subscription|plan)\b|订阅", everything) or tools or endpoints or _errors(raw, table)
+    other_product = bool(carrier_package) or bool(product) and not ours_named
     other_vendor = bool(vendors or anthropic_plan or other_product) and not ours
     # GLM served by another company (OpenRouter, SiliconFlow, ModelScope, ...): its limits, errors and billing are that
     # company's, unless the message is about Z.ai's own plan or endpoints too

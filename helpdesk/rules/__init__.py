@@ -64,15 +64,18 @@ QUOTA_USED_UP = re.compile(r"\b(quota|limit|allowance|searches)\b[^.?!\n]{0,30}\
 DEFERS_TO_TERMS = ("use_scope",)  # "is this use allowed?" when the terms name the use outright: their answer instead
 TOOL_INTENTS = ("endpoint", "supported_tools")  # general answers a named tool's page completes
 PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
-# a figure a story's words may trigger (an invite's reward is worked out from any payment and percentage told: "I used
-# a friend's 10% invite discount. When must I cancel?" asks no reward)
-FIGURE_INTENTS = ("plan_quota", "plan_price", "mcp_quota", "api_cost", "referral_reward")
+# a figure a story's words may trigger
+FIGURE_INTENTS = ("plan_quota", "plan_price", "mcp_quota", "api_cost")
 # who uses the plan, told as context ("...Max in Claude Code for 30 devs. What uptime do you guarantee?"): no question
 # of sharing when the question names its own subject
 WHO_USES = ("personal_plan",)
-STORY_FIGURES = ("referral_reward",)  # worked out from the story told: a question pointing back at it asks it
+# An invite's reward is worked out from any payment and percentage told: "I used a friend's 10% invite discount. When
+# must I cancel?" asks a policy, not the reward; "...paid $6 with my code. How much credit is that for me?" points back.
+STORY_FIGURES = ("referral_reward",)
 # A subscriber who says they bought before the February 12 change: the quota they keep, not today's figure
-RENEWAL_FIGURE = re.compile(r"\d|\b(quota|limit|prompts?|price|cost)\b|额度|次数|价格|多少钱", re.I)  # a figure asked
+# a figure asked of a renewal (a quota's or price's number, not a date or a span: "renew on the 15th", "in 2 weeks")
+RENEWAL_FIGURE = re.compile(r"\b(quota|limits?|prompts?|price|cost)\b|额度|次数|价格|多少钱|\$\s?\d|\d+\s?(usd|dollars?|"
+                            r"prompts?|次|刀|美元)|(?<![\d.,])\d{3,}(?![\d.])", re.I)
 RENEWAL_PRICES = ("plan_price",)
 RENEWAL_TERMS = ("renewal",)  # a renewal's figure asked by an early subscriber: what they keep  # a list price an early subscriber asks of their renewal: the February 12 rule
 QUOTA_FIGURES = ("plan_quota", "quota_reset")  # the weekly answer states the February 12 exemption itself
@@ -303,13 +306,11 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         only = resolve(" ".join(msg.questions), list(history), plans=msg.plans)
         leaning = resolve(" ".join(_with_referent(q, msg.ask, PRONOUN) for q in msg.questions), list(history),
                           plans=msg.plans)
-        if parsed.intent in POLICY_INTENTS and only.intent in POLICY_INTENTS and only.intent != parsed.intent and \
-                leaning.intent != parsed.intent:  # ("...14.70 in credits. Can I cash that out?": "that" is the credits)
+        if (parsed.intent in POLICY_INTENTS or parsed.intent in STORY_FIGURES) and only.intent in POLICY_INTENTS and \
+                only.intent != parsed.intent and leaning.intent != parsed.intent:  # ("...14.70 in credits. Can I cash that out?": "that" is the credits)
             parsed = only
         elif only.intent is not None and only.intent != parsed.intent and (
-                # ("A friend paid $6 for Lite with my code. How much credit is that for me?": "that" is the payment)
-                parsed.intent in FIGURE_INTENTS and (parsed.intent not in STORY_FIGURES or leaning.intent != parsed.intent)
-                or parsed.intent in TOLD_NOT_ASKED and only.intent in POLICY_INTENTS
+                parsed.intent in FIGURE_INTENTS or parsed.intent in TOLD_NOT_ASKED and only.intent in POLICY_INTENTS
                 or parsed.intent in TOLD_NOT_ASKED and only.intent in FIGURE_INTENTS
                 and bool(re.search(r"\b(lite|pro|max)\b", only.text)) and not re.search(
                     r"upgrad|extra|differen|switch|move|remain|left|升|差价|补|抵扣|剩", only.text)):

@@ -131,6 +131,13 @@ def upgrade_asked(text: str, s: Slots) -> bool:
 UPGRADE = group("upgrade", 30, upgrade_asked)  # "How do I upgrade Claude Code?" names no plan: no rule
 
 
+# The subscriber's own purchase of a plan today ("I bought Lite monthly THIS MORNING"), not a friend's or a laptop's
+OWN_PURCHASE_TODAY = re.compile(r"(\b(i|we)('ve| have)?|^|[.!?\n]\s*)\s*(just )?(bought|subscribed( to)?|purchased|paid for)\b[^.?!\n]{0,25}"
+                                r"\b(lite|pro|max|plan|subscription|it)\b[^.?!\n]{0,40}\b(today|this (morning|afternoon|evening))\b|"
+                                r"\b(today|this morning),? (i|we) (just )?(bought|subscribed|purchased)\b[^.?!\n]{0,25}\b(lite|pro|max|plan)\b|"
+                                r"今天.{0,6}(买|订阅|开通|购买)|(买|订阅|开通|购买).{0,10}当天", re.I)
+
+
 def upgrade_cost_asked(text: str, s: Slots) -> bool:
     return matches(text, COST) or s.days_used is not None
 
@@ -162,7 +169,7 @@ def upgrade_cost(r: Reply, p: Parsed) -> str:
     new_cycle = cycles[1] if len(cycles) > 1 else old_cycle
     days = p.slots.get("days_used")
     said = p.slots.get("days_said")
-    if days is None and p.story and days_used_in(p.story.lower())[0] == 0:
+    if days is None and p.story and OWN_PURCHASE_TODAY.search(p.story) and days_used_in(p.story.lower())[0] == 0:
         # "I bought Lite monthly THIS MORNING ... how much extra if I upgrade now?": the day of the purchase
         days, said = days_used_in(p.story.lower())
     if isinstance(days, tuple):  # ("day", N): the Nth day of the cycle; ("halfway", 15): an assumption
@@ -549,6 +556,10 @@ def distributor_line(r: Reply, p: Parsed) -> str:
                  "follow the distributor’s process\". ")
 
 
+LENGTH = {"monthly": ("a monthly", "a month"), "quarterly": ("a quarterly", "a quarter"), "annual": ("an annual", "a year")}
+LENGTH_ZH = {"monthly": "一个月", "quarterly": "一个季度", "annual": "一年"}
+
+
 @register("renewal", When(40, renewal_asked), facts=("sub.auto_renew", "sub.cancel", "terms.distributor_cancel",
                                                      "terms.distributor_policies", "sub.refund", "terms.renewal_term"))
 def renewal(r: Reply, p: Parsed) -> str:
@@ -563,17 +574,19 @@ def renewal(r: Reply, p: Parsed) -> str:
     if charged:
         r.fact("sub.refund")
     # "bought quarterly: will it renew monthly or quarterly?", "续费扣了一整个季度": the renewal's length is the term's
-    term = r.fact("terms.renewal_term") if p.slots.get("cycles") else None
+    cycle = (p.slots.get("cycles") or ["monthly"])[0]  # the term bought, named first
+    term = r.fact("terms.renewal_term") if len(set(p.slots.get("cycles") or [])) >= 2 or (p.slots.get("cycles") and re.search(
+        r"\b(same (term|length|duration|period|cycle)|whole|full|entire)\b|一整|整个|整年|整季|按(月|季|年).{0,10}还是", p.text)) else None
     if p.language == "zh":
         return (f"会。订阅在每个计费周期结束时自动续费，费用从你保存的支付方式扣除。如需停止，请至少在下一个扣费日前 {hours} 小时取消。"
                 + ("续费的时长与原订阅期相同（订阅条款：“it will automatically renew for the same duration (“Renewal "
-                   "Term”) unless canceled”），例如包季续费仍按一个季度。" if term else "")
+                   f"Term”) unless canceled”），例如{CYCLE_ZH[cycle]}续费仍按{LENGTH_ZH[cycle]}。" if term else "")
                 + ("已经扣的续费：订阅一经购买不可退款，即使没有用完套餐，费用也不予退还；取消只停止下一次续费。" if charged else ""))
     return (f"Yes: your subscription will automatically renew at the end of each billing cycle and is charged to your "
             f"saved payment method. To stop it, cancel at least {hours} hours before the next billing date."
             + (" It renews for the same length as the term you bought (the subscription terms: \"it will automatically "
-               "renew for the same duration (“Renewal Term”) unless canceled\"), so a quarterly plan renews for a "
-               "quarter." if term else "")
+               f"renew for the same duration (“Renewal Term”) unless canceled\"), so {LENGTH[cycle][0]} plan renews "
+               f"for {LENGTH[cycle][1]}." if term else "")
             + (" A renewal already charged: subscriptions are non-refundable once purchased, even if you haven't used "
                "your full plan; cancelling stops the next renewal." if charged else ""))
 
@@ -673,6 +686,8 @@ HOUSEHOLD_AND_PEERS = (r"teammates?|colleagues?|coworkers?|wife|husband|partner|
                        r"roommates?|flatmates?")
 OTHER_PERSON = rf"{HOUSEHOLD_AND_PEERS}|students|classmates"  # a class is a group: the no-team-plan answer, not one lender's
 OTHER_PERSON_ZH = r"同事|朋友|室友|家人|别人|其他人|弟弟|哥哥|妹妹|姐姐|老婆|老公|孩子|父母|学生|同学"
+# a key, account or plan borrowed or lent ("my coworker wants to borrow my API key"), not a laptop or some code
+LENDING = r"\b(borrow\w*|lend\w*|loan\w*) (me |him |her |them )?(my |our |the |his |her |your )?(\w+ )?(api key|key|account|plan|subscription|quota)s?\b"
 PEOPLE = (rf"\b(team|teams|friends?|developers|devs|engineers|people|users|\d+ of us|between us|{OTHER_PERSON})\b|"
           rf"{OTHER_PERSON_ZH}")
 
@@ -693,8 +708,7 @@ def sharing_asked(text: str, s: Slots) -> bool:
     # a session, link or screen shared with someone ("I shared an opencode session with /share") shares no plan
     text = re.sub(r"/share\b|\bshar\w* (an? |my |the |this |that |our )?([\w-]+ )?(sessions?|links?|conversations?|chats?|"
                   r"screens?|urls?|snippets?|transcripts?|logs?|threads?)\b|(分享|共享)(了)?(一个|这个)?(会话|链接|对话|屏幕)", " ", text)
-    return matches(text, rf"\b({OTHER_PERSON})\b.{{0,30}}\b(use|uses|using|share|access|borrow\w*)\b|\b(lend|loan)\w* (my|our) "
-                         rf"(\w+ )?(key|account|plan|subscription)\b.{{0,20}}\bto\b|\btransfer\w* (my |the |a )?(plan|"
+    return matches(text, rf"\b({OTHER_PERSON})\b.{{0,30}}\b(use|uses|using|share|access)\b|{LENDING}|\btransfer\w* (my |the |a )?(plan|"
                          r"subscription)\b|\b(plan|subscription)\b.{0,20}\bto (another|a different|someone else'?s?) (account|person|"
                          r"user)\b", r"(套餐|订阅|包年|包月|包季).{0,10}(转让|转移|过户)",
                          r"\b(move|transfer|migrate|switch)\w*\b.{0,60}\b(plan|subscription)\b.{0,40}\b(to|onto|into) (the|a|my|our) "
@@ -704,7 +718,7 @@ def sharing_asked(text: str, s: Slots) -> bool:
               r"persons)|share (my|the|a|one|1|it|an|our) ?(plan|subscription|account|key)?|coworkers?|colleagues?)\b",
         "团队", "多人", "共享", "合租", "合用", "合买", "共用", "轮流用", "借给", rf"({OTHER_PERSON_ZH}).{{0,4}}(想|要|能|可以)?(用|使用)(我的)",
         rf"(给|和|跟|与)({OTHER_PERSON_ZH}).{{0,8}}(一起)?(用|使用)", rf"({OTHER_PERSON_ZH}).{{0,6}}(一起|共同|轮流)(用|使用)") and matches(
-        text, r"\b(plan|subscription|account|cost|price|share|use|borrow\w*|lend\w*)\b", "套餐", "订阅", "账号", "账户", "共享", "合用", "合买",
+        text, r"\b(plan|subscription|account|cost|price|share|use)\b", LENDING, "套餐", "订阅", "账号", "账户", "共享", "合用", "合买",
         "共用", "轮流用", "借给") and not (
         # "多个工具是共享一个额度吗？": tools sharing one quota, no people: shared_quota's question, not a team plan
         matches(text, r"(多个|所有|不同|各个|每个|几个)(编程|编码)?工具|工具.{0,8}(共享|共用)")
@@ -824,8 +838,7 @@ def data_use_text(r: Reply, p: Parsed) -> str:
 @register("personal_plan", When(150, sharing_asked), facts=("sub.personal", "sub.no_transfer"))
 def personal_plan(r: Reply, p: Parsed) -> str:
     r.fact("sub.personal")
-    if re.search(rf"\b(friends?|someone else|{HOUSEHOLD_AND_PEERS})\b.{{0,30}}\b(use|uses|using|share|access|borrow\w*)\b|"
-                 r"\b(lend|loan)\w* (my|our) (\w+ )?(key|account|plan|subscription)\b|"
+    if re.search(rf"\b(friends?|someone else|{HOUSEHOLD_AND_PEERS})\b.{{0,30}}\b(use|uses|using|share|access)\b|{LENDING}|"
                  r"\b(use|share|access)\b.{0,30}\b(teammates?|colleagues?|coworkers?|friends?)\b|"
                  rf"({OTHER_PERSON_ZH}).{{0,6}}(用|使用|共用)|合用|轮流用|借给|分给",
                  p.text) and not re.search(r"\b(teams|team (plan|subscription|account)|seats?|per[- ]seat|buy|purchase|another plan|transfer\w*)\b|团队|多人|"

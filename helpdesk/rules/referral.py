@@ -209,7 +209,8 @@ def late_payment(text: str) -> bool:
 
 
 def credits_missing(text: str, s: Slots) -> bool:
-    if matches(text, r"\b(complain\w*|dispute|appeal|objection)\b", "申诉", "异议"):
+    if matches(text, r"\b(deadline|time limit|window|how long|how many days|until when|too late)\b.{0,40}\b(complain\w*|disput\w*|"
+                     r"appeal\w*|object\w*)\b", r"(申诉|异议|投诉).{0,10}(期限|时间限制|多久|截止)"):
         return False  # "is there a deadline for complaining about missing credits?": the objection window
     if late_payment(text) and matches(text, r"\b(registered|signed up|clicked|joined|invited)\b.{0,80}\b(paid|pay|bought|subscribed)\b|"
                                  r"\b(paid|bought|subscribed)\b.{0,40}\b(after|later)\b",
@@ -240,7 +241,8 @@ def referral_issuing(r: Reply, p: Parsed) -> str:
 
 def objection_asked(text: str, s: Slots) -> bool:
     """An objection to the credits given: disputed, or asked to be checked again ("返利少算了…想让你们重新核一下")."""
-    return matches(text, r"\b(objection|dispute|raise it|missed|missing referral|complain\w*|appeal)\b", "申诉", "异议", "投诉") or (
+    return matches(text, r"\b(objection|dispute|raise it|missed|missing referral|complain|appeal)\b|\b(deadline|time limit|"
+                         r"window|how long)\b.{0,40}\bcomplain\w*", "申诉", "异议", "投诉") or (
         matches(text, r"\b(re-?check|re-?calculate|re-?count|look (at|into) it again|check (it|this|that) again|"
                       r"recalculat\w*|wrong amount|too (few|little|low)|less than (it )?should|(invite|invitation|referral) "
                       r"(count|number|total|records?)s? (is |are |looks? |seems? )?(wrong|incorrect|off)|wrong (invite|"

@@ -64,9 +64,13 @@ def api_cost(r: Reply, p: Parsed) -> str:
         # each model the question names, in its order ("is glm-4.7-flash free? and glm-4.7-flashx per 1M tokens?")
         found = {m: hit.start() for m in API_MODELS if (hit := re.search(rf"(?<![\w.-]){re.escape(m)}(?![\w.-])", p.text))}
         named = sorted(found, key=found.get) or [model]
-        # a model told with its own price ("budgeted at the GLM-4.7 output rate ($2.2)") is not asked again
-        told = [m for m in named if any(re.search(rf"(?<![\w.-]){re.escape(m)}(?![\w.-])[^$\n]{{0,40}}\${re.escape(number(v))}(?![\d])",
-                                                  p.text) for v in r.facts.value(f"api.{m}") if v)]
+        # a model told with its own price in a statement ("budgeted at the GLM-4.7 output rate ($2.2).") and named
+        # nowhere else is not asked again ("Is GLM-4.7 really $0.6?" and "GLM-4.7 output is $2.2, its input?" are)
+        told = [m for m in named if len(re.findall(rf"(?<![\w.-]){re.escape(m)}(?![\w.-])", p.text)) == 1 and any(
+            not sentence.rstrip().endswith(("?", "？")) and any(re.search(
+                rf"(?<![\w.-]){re.escape(m)}(?![\w.-])[^$\n]{{0,40}}\${re.escape(number(v))}(?![\d])", sentence)
+                for v in r.facts.value(f"api.{m}") if v)
+            for sentence in re.split(r"(?<=[.?!？。])\s+", p.text))]
         named = [m for m in named if m not in told] or named
         return ("" if p.language == "zh" else " ").join(_price_line(r, m, p.language) for m in named[:3])
     total = r.calc("inp / 1e6 * pin + out / 1e6 * pout + cached / 1e6 * pcached",
@@ -401,7 +405,7 @@ def shared_quota_asked(text: str, s: Slots) -> bool:
     return at_once or several and \
         matches(text, r"\b(quota|quotas|pool|limit|limits|usage)\b", "额度", "用量") and \
         matches(text, r"\b(own|separate|separately|share|shared|sharing|same|one pool|each|combined|together)\b", "共享",
-                "共用", "分开", "单独", "各自", "同一", "各算", "分别算", "一起算", "合在一起", "合并")
+                "共用", "分开", "单独", "各自", "同一", "各算", "分别算", "一起算", "合在一起")
 
 
 @register("shared_quota", When(215, shared_quota_asked), facts=("tools.shared_quota", "quota.refresh"))
@@ -553,7 +557,7 @@ def api_key_where(r: Reply, p: Parsed) -> str:
 
 
 CONTEXT_MODELS = ("glm-4.7", "glm-4.6", "glm-4.5-air", "glm-4.5", "glm-4.6v", "glm-4.5v", "glm-4.5-x", "glm-4.5-airx",
-                  "glm-4.7-flashx", "glm-4.7-flash", "glm-4.6v-flash", "glm-4.5-flash")  # the overview's rows
+                  "glm-4.7-flashx", "glm-4.6v-flashx", "glm-4.7-flash", "glm-4.6v-flash", "glm-4.5-flash")  # the overview's rows
 
 
 def context_window_asked(text: str, s: Slots) -> bool:
@@ -571,8 +575,9 @@ def context_window_asked(text: str, s: Slots) -> bool:
 @register("context_window", When(236, context_window_asked), facts=(*(f"context.{m}" for m in CONTEXT_MODELS),
                                                                      "tool.cline.context"))
 def context_window(r: Reply, p: Parsed) -> str:
-    named = [m for m in CONTEXT_MODELS if re.search(rf"\b{re.escape(m)}(?![\w.-])", p.text)] or ["glm-4.7", "glm-4.6",
-                                                                                                "glm-4.5", "glm-4.5-air"]
+    # (a Chinese word may follow the name: "glm-4.5v上下文多长？")
+    named = [m for m in CONTEXT_MODELS if re.search(rf"\b{re.escape(m)}(?![a-z0-9_.-])", p.text)] or [
+        "glm-4.7", "glm-4.6", "glm-4.5", "glm-4.5-air"]
     windows = [(_model_name(m), r.fact(f"context.{m}")) for m in named]
     # a model the models overview gives no window for (GLM-5, a later version): said, never guessed
     unstated = list(dict.fromkeys(m.group(0).upper().replace("GLM5V", "GLM-5.") for m in re.finditer(

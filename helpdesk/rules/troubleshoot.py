@@ -406,12 +406,13 @@ def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Dia
                                              next((m.start() for m in re.finditer(MCP_SERVERS[s][0], msg.raw, re.I)),
                                                   len(msg.raw))))
     # "web search works fine as an SSE extension. Now the vision one...": a server said to work is not the one asked
-    # ("联网搜索已经加好了，现在想再加个网页读取": one already set up is not the one asked either)
-    working = [s for s in servers if re.search(rf"(?:{MCP_SERVERS[s][0]})[^.?!\n;，。]{{0,40}}\b(works?|working|is fine|is ok|"
-                                               rf"(is |are )?already (added|installed|set up|configured|done|there))\b|"
-                                               rf"\balready (added|installed|set up|configured|have) (the )?(?:{MCP_SERVERS[s][0]})|"
-                                               rf"(?:{MCP_SERVERS[s][0]})[^.?!\n;，。]{{0,20}}(正常|没问题|能用|可以用|(已经)?(加|装|配|添加|安装|配置)好了?)",
-                                               msg.raw, re.I)]
+    working = [s for s in servers if re.search(rf"(?:{MCP_SERVERS[s][0]})[^.?!\n;，。]{{0,40}}\b(works?|working|is fine|is ok)\b|"
+                                               rf"(?:{MCP_SERVERS[s][0]})[^.?!\n;，。]{{0,20}}(正常|没问题|能用|可以用)", msg.raw, re.I)]
+    if not msg.failing:  # ("联网搜索已经加好了，现在想再加个网页读取": one already set up, with nothing failing, is not asked)
+        working += [s for s in servers if s not in working and re.search(
+            rf"(?:{MCP_SERVERS[s][0]})[^.?!\n;，。]{{0,40}}\b(is |are )?already (added|installed|set up|configured|there)\b|"
+            rf"\balready (added|installed|set up|configured|have) (the )?(?:{MCP_SERVERS[s][0]})|"
+            rf"(?:{MCP_SERVERS[s][0]})[^.?!\n;，。]{{0,20}}(已经)?(加|装|配|添加|安装|配置)好了?", msg.raw, re.I)]
     servers = ([s for s in servers if s not in working] or servers)[:2]
     tool = next((t for t in msg.tools + msg.other_tools if t != "claude-code"), None)
     if "vision" in servers[:1] and "Z_AI_API_KEY" in pasted and "Z_AI_MODE" not in pasted:
@@ -1370,7 +1371,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
             billed = d.fact("api.billed_separately")
             d.say("terms", f"Your own application calls the general API: {general} (its calls are {billed} and do not "
                            "use the Coding Plan quota).",
-                  f"你自己的应用应调用通用 API：{general}（API calls are {billed}，不使用 Coding Plan 套餐额度）。")
+                  f"你自己的应用应调用通用 API：{general}（单独计费，不使用 Coding Plan 套餐额度）。")
         if msg.enforcement:
             enforcement_terms(d)
     # their own code on the general API, paid per use by choice, with no error of the plan's: no endpoint mistake

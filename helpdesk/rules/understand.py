@@ -311,16 +311,35 @@ def _count(text: str) -> int | None:
 
 
 def _held(plan: str, text: str) -> bool:
-    """The plan the subscriber says they have: "my Lite month", "I'm on Lite", "current Lite plan", "我的 Lite"."""
-    return bool(re.search(rf"\b(my|current|i'?m on|i am on|currently on)( current)? {plan}\b|我的\s*{plan}|当前的?\s*{plan}",
+    """The plan the subscriber says they have: "my Lite month", "I'm on Lite", "current Lite plan", "我的 Lite 套餐"
+    ("my Pro cost $26", "for my Max" name the plan bought, not one held)."""
+    return bool(re.search(rf"\b(my|current|my current) {plan} (month|plan|subscription|cycle|period|term)\b|\b(i'?m|i am) "
+                          rf"(currently |still )?on {plan}\b|\bcurrently on {plan}\b|(我的|当前的?)\s*{plan}\s*(套餐|月|包)",
                           text, re.I))
 
 
+# an upgrade's direction said outright: where from ("from Lite", "Lite →", "从 Lite") and where to ("move to Pro",
+# "upgrade to Pro", "升级到 Pro")
+_FROM = re.compile(r"\bfrom (lite|pro|max)\b|\b(lite|pro|max)\s*(→|->|=>)|从\s*(lite|pro|max)", re.I)
+_TO = re.compile(r"\b(upgrad\w*|switch\w*|mov\w*|go|going|went|chang\w*|downgrad\w*|jump\w*|bump\w*|migrat\w*)( \w+)? "
+                 r"(to|into) (lite|pro|max)\b|(升级|升|换|改|降级|降)(到|至|成)\s*(lite|pro|max)", re.I)
+
+
 def _plans_held_first(text: str) -> list[str]:
-    """The plans named, the one held first: "does the Pro quota kick in before my Lite month is over?" is Lite → Pro."""
+    """The plans named, the one moved from first: "from Lite to Pro", "move to Pro before my Lite month is over" and
+    "does the Pro quota kick in before my Lite month is over?" are all Lite → Pro."""
     plans = plans_in(text)
-    if len(set(plans)) == 2 and _held(plans[-1], text) and not _held(plans[0], text):
-        plans = [plans[-1], *[p for p in plans if p != plans[-1]]]
+    if len(set(plans)) != 2:
+        return plans
+    origin, target = _FROM.search(text), _TO.search(text)
+    first = next((g for g in (origin.groups() if origin else ()) if g and g.lower() in plans), None)
+    if first is None and target:
+        last = next(g for g in reversed(target.groups()) if g and g.lower() in ("lite", "pro", "max")).lower()
+        first = next((p for p in plans if p != last), None) if last in plans else None
+    if first is None and _held(plans[-1], text) and not _held(plans[0], text):
+        first = plans[-1]
+    if first is not None and first != plans[0]:
+        plans = [first, *[p for p in plans if p != first]]
     return plans
 
 
