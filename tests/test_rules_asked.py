@@ -1529,3 +1529,18 @@ def test_the_renewal_length_line_comes_only_when_the_length_is_asked():
 ])
 def test_a_cloud_or_carrier_named_beside_our_plan_is_ours(message, other):
     assert analyse(message, SETTINGS.corpus_dir).other_vendor is other
+
+
+@pytest.mark.parametrize("message", [
+    "OpenCode install: `brew install opencode` gives me something ancient that doesn't list Z.AI providers at all. What's "
+    "the install method the z.ai guide uses?",
+    "arch user here, no homebrew obviously. what's the install for crush that you guys list? want to use it with my plan",
+])
+def test_an_install_question_is_not_answered_by_a_line_without_an_install_command(message):
+    assert rules(message) is None  # the tool's page, through retrieval, has the commands
+
+
+def test_an_install_question_answered_with_a_command_keeps_its_rule():
+    answer = rules("npm scares me. Your Claude Code page says Cursor can help with installing Claude Code: what exactly do "
+                   "I type into Cursor?")
+    assert answer is not None and "Help me install Claude Code" in answer.text

@@ -526,6 +526,11 @@ VERSION_ASK = re.compile(r"\b(which|what)\b(?: (?!model\b|glm)\S+){0,3} versions
                          r"\bmin(imum)? versions?\b|"
                          r"(哪个|什么|哪些|最低)版本|版本(要求|号)", re.I)
 GIVES_VERSION = re.compile(r"(?<![\w-])\d+\.\d+\.\d+\b|\bnode(\.js)? \d+|\d+ or (newer|later|higher)|(或|及)更高", re.I)
+# A question for how to install something ("what's the install method the guide uses?", "crush 在 Arch 上怎么装?"), and an
+# answer that gives an install command
+INSTALL_ASK = re.compile(r"\b(install|installation|installer|installing)\b|安装|怎么装|如何装|装不上", re.I)
+GIVES_INSTALL = re.compile(r"npm (install|i) |curl -fsSL|brew install|pip install|\birm |install\.sh|yay -S|\bgithub install\b|"
+                           r"go install|winget|scoop install|paru -S|`[^`\n]*\binstall\b[^`\n]*`", re.I)
 
 
 def elsewhere(msg: Message, reply: Reply, facts: Facts, settings: Settings) -> list[str]:
@@ -566,6 +571,11 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
         # "which Claude Code version is known to work with the z.ai endpoint?": a tool's page says which versions it
         # was verified with or needs; a rule whose answer names no version (the endpoint, a team plan) is not the ask,
         # nor are a tool's general setup lines; a diagnosis of the failure told ("same cmd window") still is
+        return None
+    if any(INSTALL_ASK.search(q) for q in msg.questions) and not (msg.errors or msg.http_codes or msg.mcp) \
+            and not GIVES_INSTALL.search(said) and (diagnosis is None or set(diagnosis.kinds) <= GENERAL_LINES):
+        # "brew gives an ancient opencode: what's the install method the z.ai guide uses?": the tool's page has the
+        # install commands; a rule or a setup line that gives none (the provider to pick, the tools supported) is not it
         return None
     if diagnosis is not None and (reply is None or reply.clarify or not msg.questions):
         return troubleshooting_answer(diagnosis, msg, settings, facts)
