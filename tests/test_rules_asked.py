@@ -1544,3 +1544,9 @@ def test_an_install_question_answered_with_a_command_keeps_its_rule():
     answer = rules("npm scares me. Your Claude Code page says Cursor can help with installing Claude Code: what exactly do "
                    "I type into Cursor?")
     assert answer is not None and "Help me install Claude Code" in answer.text
+
+
+def test_the_friends_discount_quotes_the_rules_on_follow_up_orders():
+    answer = rules("My friend got 10% off through my invite link. Will the 10% apply to his renewal too?")
+    assert answer is not None and "follow-up subscription orders are NOT eligible" in answer.text
+    assert "ref.followups" in answer.trace["facts"]

@@ -966,7 +966,7 @@ RAW = [
     # Chinese asked without a question mark, and in short: 能退不, 要等多久才能接着用, 邀请九折 on a renewal
     row("包季的 pro 买了三天，不想用了，能退不", "refund", {}, [r"不可退款"], zh=True),
     row("额度用完了要等多久才能接着用", "quota_reset", {}, [r"5 小时"], zh=True),
-    row("续费咋变原价了？首月明明打了折，还叠了朋友的邀请九折", "referral_friend_discount", {}, [r"续费和升级不适用"], zh=True),
+    row("续费咋变原价了？首月明明打了折，还叠了朋友的邀请九折", "referral_friend_discount", {}, [r"续费、升级、降级等订单都不适用"], zh=True),
     row("朋友用我的邀请码买了 Pro，他首单先打了折，那我拿的返利是按原价算还是按折后价算？", "referral_reward"),
     # the deal's end date is not in the docs; an app store's subscription is cancelled by its process; "new user" is
     # one who never paid, however old the account; choosing the renewal date is no renewal question

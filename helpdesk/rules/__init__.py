@@ -183,7 +183,7 @@ _OWN_SUBJECT = re.compile(r"\b(plans?|quota|credits?|price|prompts?|key|endpoint
                           r"pro|max|invite|referral|balance|card|tools?|mcp|limit|upgrade|renewal|"
                           # a setting of a tool ("which entrypoint am I supposed to pick?") names what it asks too
                           r"entry ?points?|providers?|base ?urls?|config\w*|settings?|env\w*|variables?|options?|dropdown|"
-                          r"protocol|version)\b|入口|服务商|提供商|配置|设置|环境变量|套餐|额度|积分|价格|模型|退款|"
+                          r"protocol|version|package name|command)\b|入口|服务商|提供商|配置|设置|环境变量|包名|命令|版本|套餐|额度|积分|价格|模型|退款|"
                           r"订阅|邀请|返利|余额|升级|续费", re.I)
 
 

@@ -447,16 +447,19 @@ def friend_discount_asked(text: str, s: Slots) -> bool:
 
 
 @register("referral_friend_discount", When(11, friend_discount_asked, group=REFERRAL),
-          facts=("ref.friend_discount", "ref.minimum", "ref.new_user"))
+          facts=("ref.friend_discount", "ref.minimum", "ref.new_user", "ref.followups"))
 def referral_friend_discount(r: Reply, p: Parsed) -> str:
     pct = r.fact("ref.friend_discount")
     minimum = r.fact("ref.minimum")
     r.fact("ref.new_user")  # "new" includes an account that never paid for a subscription, however old
+    r.fact("ref.followups")
     if p.language == "zh":
-        return (f"受邀好友首次订阅 GLM Coding Plan 可享 {pct}% 立减（仅限首单，续费和升级不适用）；FAQ 说的新用户是从未付费订阅过的"
-                f"用户。扣除所有折扣和积分后的应付金额不得低于 {minimum:.2f} 美元。")
-    return (f"Your invited friend gets a {pct}% instant discount on their first GLM Coding Plan subscription (first "
-            "order only; renewals and upgrades don't qualify). A new user, the FAQ says, \"has never paid for a "
+        return (f"受邀好友首次订阅 GLM Coding Plan 可享 {pct}% 立减（仅限首单；活动规则：后续的续费、升级、降级等订单都不适用，"
+                "“Subsequent renewals, upgrades, downgrades, or any other follow-up subscription orders are NOT eligible”）；"
+                f"FAQ 说的新用户是从未付费订阅过的用户。扣除所有折扣和积分后的应付金额不得低于 {minimum:.2f} 美元。")
+    return (f"Your invited friend gets a {pct}% instant discount on their first GLM Coding Plan subscription, the first "
+            "order only: the campaign rules say \"Subsequent renewals, upgrades, downgrades, or any other follow-up "
+            "subscription orders are NOT eligible\". A new user, the FAQ says, \"has never paid for a "
             f"subscription\". The amount payable after all discounts and credits must still be at least {minimum:.2f} "
             "USD.")
 
