@@ -1550,3 +1550,13 @@ def test_the_friends_discount_quotes_the_rules_on_follow_up_orders():
     answer = rules("My friend got 10% off through my invite link. Will the 10% apply to his renewal too?")
     assert answer is not None and "follow-up subscription orders are NOT eligible" in answer.text
     assert "ref.followups" in answer.trace["facts"]
+
+
+@pytest.mark.parametrize("message", [
+    "Max subscriber. If I send 100 prompts with glm-5, how many prompts does that count as?",
+    "Is glm-5 billed differently against the plan quota? by how much?",
+])
+def test_glm5_counted_against_the_quota_is_its_rate(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "models" and "counts 3×" in answer.text
+    assert "price of Max" not in answer.text  # ("by how much?" asks the question before it further, not a price)

@@ -437,6 +437,8 @@ def with_other_questions(reply: Reply, parsed: Parsed, msg: Message, history: Se
     another rule's own question is answered after the first, in the order asked."""
     seen, texts, fact_ids = {parsed.intent}, [reply.text], list(reply.fact_ids)
     for sentence in msg.questions:
+        if len(sentence.split()) <= 3 and not re.search(r"[\u4e00-\u9fff]", sentence) and not _OWN_SUBJECT.search(sentence):
+            continue  # "Is GLM-5 billed differently? By how much?": the question before it, asked further
         other = resolve(sentence, list(history), plans=msg.plans)
         if other.intent is None or other.intent in seen or len(seen) > MORE_QUESTIONS:
             continue
