@@ -137,7 +137,7 @@ ASKS_NUMBER = re.compile(r"\bhow (many|much|long|often|big|large)\b|"
                          r"\bmax(imum)? (size|number|length)\b|(?<!地址是)(?<!地址)(?<![填写])多少|(?<![哪某好这])几(个|次|天|条|张|秒|"
                          r"分钟|小时|倍)|(?<![没不])多久|多长时间|多大|上限|"
                          # a date asked ("is there an ETA?", "具体哪天?"): a passage without one does not answer it
-                         r"\b(what|which|exact|specific) (date|day)\b|\beta\b|\brelease date\b|哪天|哪一天|几号|具体(时间|日期)",
+                         r"\b(what|which|exact|specific) (date|day)\b|\beta\b|\brelease date\b|具体(是)?哪(一)?天|哪一天|几月几号|具体(时间|日期)",
                          re.I)
 # Figures that are no answer to a number: model versions, URLs, list markers
 _NOT_A_FIGURE = re.compile(r"https?://\S+|\bglm-[\d.]+\w*|\bv\d\b|^\s*\d+[.)]\s", re.I | re.M)

@@ -868,7 +868,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     carrier_package = re.search(r"(移动|联通|电信)的?\s*(5g|4g)?\s*(流量|话费)?套餐|(流量|话费)套餐|5g\s*套餐", everything)
     ours_named = re.search(r"coding ?plan|(?<![a-z0-9])glm|z\.ai|智谱|\b(lite|pro|max) (plan|subscription|套餐)|(?<![a-z])(lite|pro|max)\s*套餐|"
                            r"\b(my|your|the) (subscription|plan)\b|订阅", everything) or tools or endpoints or _errors(raw, table)
-    other_product = bool(carrier_package) or bool(product) and not ours_named
+    other_product = bool(carrier_package) and not (tools or endpoints or failing) or bool(product) and not ours_named
     other_vendor = bool(vendors or anthropic_plan or other_product) and not ours
     # GLM served by another company (OpenRouter, SiliconFlow, ModelScope, ...): its limits, errors and billing are that
     # company's, unless the message is about Z.ai's own plan or endpoints too

@@ -1560,3 +1560,34 @@ def test_glm5_counted_against_the_quota_is_its_rate(message):
     answer = rules(message)
     assert answer is not None and answer.trace["intent"] == "models" and "counts 3×" in answer.text
     assert "price of Max" not in answer.text  # ("by how much?" asks the question before it further, not a price)
+
+
+# The second review of this session's changes
+@pytest.mark.parametrize("message, expected, must", [
+    ("I switched to Lite from Pro last week; how much does it cost to switch back to Pro on day 8?", "upgrade_cost",
+     "Lite monthly ($6) → Pro monthly ($30)"),
+    ("I upgraded to Max this morning but honestly Pro was enough. Can I go back to Pro?", "downgrade", "downgrade"),
+    ("After installing Claude Code, which base URL do I put in?", "endpoint", "https://api.z.ai/api/anthropic"),
+    ("我刚安装了 Claude Code，base url 应该填什么？", "endpoint", "https://api.z.ai/api/anthropic"),
+    ("which tools can I install and use with the coding plan?", "supported_tools", "Claude Code"),
+    ("安装好 Cline 之后，Lite 套餐每5小时有多少次？", "plan_quota", "80"),
+    ("What's the price of Lite monthly? Does it auto-renew?", "plan_price", "automatically renew"),
+    ("What's the base URL for Cline? Which models work?", "endpoint", "GLM-4.7"),
+    ("How many model calls does one GLM-5 prompt count as?", "model_calls", "15–20 model calls"),
+    ("I'm on Pro. Is GLM-5 billed differently from GLM-4.7 in the quota? How many prompts do I get then?", "plan_quota",
+     "133 GLM-5 prompts"),
+    ("Can my coworker borrow my Z.ai API key for a day?", "personal_plan", "You shall not share"),
+])
+def test_the_second_reviews_messages_get_the_rule_they_ask(message, expected, must):
+    answer = rules(message)
+    assert answer is not None and (answer.trace.get("intent") or answer.trace.get("layer")) == expected
+    assert must in answer.text
+
+
+def test_a_credits_date_asked_after_payments_told_gets_no_reward_figure():
+    answer = rules("I invited 3 friends who paid $30 each. When will the credits show up?")
+    assert answer is None or answer.trace.get("intent") != "referral_reward"
+
+
+def test_a_carrier_named_with_a_tool_failing_is_ours():
+    assert not analyse("我用中国移动的5G套餐热点跑 Claude Code，总是超时，怎么办？", SETTINGS.corpus_dir).other_vendor

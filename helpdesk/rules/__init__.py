@@ -111,7 +111,7 @@ ASKS_SOMEWHERE = re.compile(r"(多少|几(次|个|号|天|倍)|什么|怎么|哪
 # What a told story's figures and plan words trigger but never ask: a price, a quota's size, an upgrade's cost or rules
 TOLD_NOT_ASKED = FIGURE_INTENTS + ("upgrade_cost", "upgrade_rules", "quota_topup")
 # Intents that state what is, today: a figure, a price, a list of models or tools, a deadline's rule
-PRESENT_FACTS = FIGURE_INTENTS + ("model_included", "first_purchase_deal", "cancel_deadline", "supported_tools")
+PRESENT_FACTS = FIGURE_INTENTS + ("referral_reward", "model_included", "first_purchase_deal", "cancel_deadline", "supported_tools")
 # A question after a date, a future or a notice: "when will...", "is there a date", "how long will it stay", "will I
 # get a reminder", "reset on the 1st or on my subscription date?", "什么时候上线"
 WHEN_OR_NEXT = re.compile(
@@ -306,8 +306,11 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         only = resolve(" ".join(msg.questions), list(history), plans=msg.plans)
         leaning = resolve(" ".join(_with_referent(q, msg.ask, PRONOUN) for q in msg.questions), list(history),
                           plans=msg.plans)
-        if (parsed.intent in POLICY_INTENTS or parsed.intent in STORY_FIGURES) and only.intent in POLICY_INTENTS and \
-                only.intent != parsed.intent and leaning.intent != parsed.intent:  # ("...14.70 in credits. Can I cash that out?": "that" is the credits)
+        if (parsed.intent in POLICY_INTENTS and only.intent in POLICY_INTENTS or parsed.intent in STORY_FIGURES and (
+                only.intent in POLICY_INTENTS or (only.intent or "").startswith("referral_"))) and \
+                only.intent != parsed.intent and leaning.intent != parsed.intent:
+            # (an invite's reward worked out from the story gives way to the referral question asked: "...paid $30
+            # each. When will the credits show up?")  # ("...14.70 in credits. Can I cash that out?": "that" is the credits)
             parsed = only
         elif only.intent is not None and only.intent != parsed.intent and (
                 parsed.intent in FIGURE_INTENTS or parsed.intent in TOLD_NOT_ASKED and only.intent in POLICY_INTENTS
@@ -352,7 +355,9 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             if not draft.clarify and not asks_it and not shares_words(
                     " ".join(msg.questions), draft.text, besides=story_told):
                 parsed = only
-    if msg.questions and parsed.intent in PRESENT_FACTS and all(WHEN_OR_NEXT.search(q) for q in msg.questions):
+    if msg.questions and parsed.intent in PRESENT_FACTS and all(
+            WHEN_OR_NEXT.search(q) and not re.search(r"\bhow (much|many)\b|多少", q, re.I) for q in msg.questions):
+        # (an amount asked beside the date keeps the figure: "how much credit do I get, and when will it show up?")
         # "is there a date when GLM-5's 3x goes back to 1x?", "will I get an email reminder before it renews?", "is
         # the 100-search allowance reset on the 1st or on my subscription date?": a date, a future or a notice that
         # today's figure or list does not give; retrieval says what the docs have, or that they don't say
@@ -432,12 +437,17 @@ ERROR_MEANING = re.compile(r"\bwhat (does|do|is|'s)\b.{0,40}\b(mean|means|meanin
 MORE_QUESTIONS = 2  # a message asking three or more rule questions gets the first three answered
 
 
+# A question that only takes the one before it further: "By how much?", "Why?", "Really?", "How so?"
+ELABORATION = re.compile(r"^\W*(and |but |so )?(by how (much|many)|how (much|many)( more| less)?|why( not)?|really|seriously|"
+                         r"how so|how come|since when|what else)\W*$", re.I)
+
+
 def with_other_questions(reply: Reply, parsed: Parsed, msg: Message, history: Sequence[dict], facts: Facts) -> Reply:
     """"How many prompts does Lite get every 5 hours? Is there a weekly cap too?": each question sentence that is
     another rule's own question is answered after the first, in the order asked."""
     seen, texts, fact_ids = {parsed.intent}, [reply.text], list(reply.fact_ids)
     for sentence in msg.questions:
-        if len(sentence.split()) <= 3 and not re.search(r"[\u4e00-\u9fff]", sentence) and not _OWN_SUBJECT.search(sentence):
+        if ELABORATION.search(sentence):
             continue  # "Is GLM-5 billed differently? By how much?": the question before it, asked further
         other = resolve(sentence, list(history), plans=msg.plans)
         if other.intent is None or other.intent in seen or len(seen) > MORE_QUESTIONS:
@@ -530,7 +540,10 @@ VERSION_ASK = re.compile(r"\b(which|what)\b(?: (?!model\b|glm)\S+){0,3} versions
 GIVES_VERSION = re.compile(r"(?<![\w-])\d+\.\d+\.\d+\b|\bnode(\.js)? \d+|\d+ or (newer|later|higher)|(或|及)更高", re.I)
 # A question for how to install something ("what's the install method the guide uses?", "crush 在 Arch 上怎么装?"), and an
 # answer that gives an install command
-INSTALL_ASK = re.compile(r"\b(install|installation|installer|installing)\b|安装|怎么装|如何装|装不上", re.I)
+INSTALL_ASK = re.compile(r"\bhow (do|can|should|would) (i|we|you) (get \w+ )?install\w*|\bhow to install\b|\b(what'?s|what is|"
+                         r"which is) the install\w*\b|\binstall(ation)? (method|command|script|instructions?|steps?|guide|way)s?\b|"
+                         r"\b(can'?t|cannot|unable to|fails? to) install\b|怎么装|如何装|怎么安装|如何安装|安装(方法|命令|步骤|方式|教程)|"
+                         r"装不上|安装不了|安装失败", re.I)  # the install is what is asked, not the backdrop ("after installing X, ...")
 GIVES_INSTALL = re.compile(r"npm (install|i) |curl -fsSL|brew install|pip install|\birm |install\.sh|yay -S|\bgithub install\b|"
                            r"go install|winget|scoop install|paru -S|`[^`\n]*\binstall\b[^`\n]*`", re.I)
 

@@ -687,7 +687,8 @@ HOUSEHOLD_AND_PEERS = (r"teammates?|colleagues?|coworkers?|wife|husband|partner|
 OTHER_PERSON = rf"{HOUSEHOLD_AND_PEERS}|students|classmates"  # a class is a group: the no-team-plan answer, not one lender's
 OTHER_PERSON_ZH = r"同事|朋友|室友|家人|别人|其他人|弟弟|哥哥|妹妹|姐姐|老婆|老公|孩子|父母|学生|同学"
 # a key, account or plan borrowed or lent ("my coworker wants to borrow my API key"), not a laptop or some code
-LENDING = r"\b(borrow\w*|lend\w*|loan\w*) (me |him |her |them )?(my |our |the |his |her |your )?(\w+ )?(api key|key|account|plan|subscription|quota)s?\b"
+LENDING = (r"\b(borrow\w*|lend\w*|loan\w*) (me |him |her |them )?(my |our |the |his |her |your )?([\w.-]+ ){0,2}(api key|key|account|"
+           r"plan|subscription|quota)s?\b")
 PEOPLE = (rf"\b(team|teams|friends?|developers|devs|engineers|people|users|\d+ of us|between us|{OTHER_PERSON})\b|"
           rf"{OTHER_PERSON_ZH}")
 

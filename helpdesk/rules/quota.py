@@ -100,8 +100,8 @@ def model_calls_asked(text: str, s: Slots) -> bool:
     model calls; "调用 GLM-5 模型要多少钱" is a price question, a context limit and one's own SDK calls are others."""
     if matches(text, r"\bcontext\b|\b(sdk|script|curl|api calls? from)\b", "上下文"):
         return False
-    if glm5_rate_asked(text, s):  # "if I send 100 prompts with glm-5, how many prompts does that count as?": its 3× rate
-        return False
+    if glm5_rate_asked(text, s) and not matches(text, r"\bmodel calls?\b|\bwhat counts as\b", "模型调用"):
+        return False  # "if I send 100 prompts with glm-5, how many prompts does that count as?": its 3× rate
     return matches(text, r"\bmodel calls?\b|\bcalls? per prompt\b|\bcalls (per|in|every)\b", "模型调用",
                    r"调用(多少|几)次模型") or matches(
         text, r"\b(how|what)\b.{0,20}\bprompts?\b.{0,20}\b(counted|count|counts|defined|mean|measured)\b|\bwhat counts as "
@@ -520,7 +520,7 @@ RATE_DOWN = (r"\b(go(es|ing)? down|lower(ed)?|reduc\w*|decreas\w*|drop\w*|come d
 def glm5_rate_asked(text: str, s: Slots) -> bool:
     """"Does GLM-5 eat more quota than 4.7?", "用 GLM-5 是不是特别费额度": the FAQ's 3× rate."""
     return s.glm5 and matches(text, r"\b(consum\w*|eat\w*|burn\w*|use[sd]? up|counts?|cost\w*) (more|faster|extra|\d|three|3)|"
-                                    r"\b(how many times|as fast|faster|multiplier|rate|billed (differently|more)|counts? as)\b", "费额度", "多耗", "消耗", "扣额度", "倍") and not matches(
+                                    r"\b(how many times|as fast|faster|multiplier|rate)\b|\bprompts?\b.{0,30}\bcounts? as\b", "费额度", "多耗", "消耗", "扣额度", "倍") and not matches(
         text, r"\b(price|usd|\$|per token|api)\b", "价格", "多少钱")
 
 

@@ -321,8 +321,8 @@ def _held(plan: str, text: str) -> bool:
 # an upgrade's direction said outright: where from ("from Lite", "Lite →", "从 Lite") and where to ("move to Pro",
 # "upgrade to Pro", "升级到 Pro")
 _FROM = re.compile(r"\bfrom (lite|pro|max)\b|\b(lite|pro|max)\s*(→|->|=>)|从\s*(lite|pro|max)", re.I)
-_TO = re.compile(r"\b(upgrad\w*|switch\w*|mov\w*|go|going|went|chang\w*|downgrad\w*|jump\w*|bump\w*|migrat\w*)( \w+)? "
-                 r"(to|into) (lite|pro|max)\b|(升级|升|换|改|降级|降)(到|至|成)\s*(lite|pro|max)", re.I)
+_TO = re.compile(r"\b(upgrad\w*|switch\w*|mov\w*|go|going|went|chang\w*|downgrad\w*|jump\w*|bump\w*|migrat\w*)( \w+){0,2} "
+                 r"(to|into) (lite|pro|max)\b|(升级|升|换|改|降级|降)(到|至|成|回|回到)\s*(lite|pro|max)", re.I)
 
 
 def _plans_held_first(text: str) -> list[str]:
@@ -331,7 +331,11 @@ def _plans_held_first(text: str) -> list[str]:
     plans = plans_in(text)
     if len(set(plans)) != 2:
         return plans
-    origin, target = _FROM.search(text), _TO.search(text)
+    # the move said last is the one asked ("I switched to Lite from Pro last week; how much to switch back to Pro?")
+    origin = next(reversed(list(_FROM.finditer(text))), None)
+    target = next(reversed(list(_TO.finditer(text))), None)
+    if origin and target and target.start() > origin.start():
+        origin = None
     first = next((g for g in (origin.groups() if origin else ()) if g and g.lower() in plans), None)
     if first is None and target:
         last = next(g for g in reversed(target.groups()) if g and g.lower() in ("lite", "pro", "max")).lower()
