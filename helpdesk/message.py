@@ -793,6 +793,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     if not ask.strip():  # only pasted material: the paste is the question ("what does this mean?")
         ask = raw.strip()
     table = _pages_errors(corpus_dir)
+    errors = _errors(raw, table)
     everything = raw.lower()
     urls = tuple(dict.fromkeys(m.group(0).rstrip(".,;") for m in _URL.finditer(raw)))
     endpoints = []
@@ -857,17 +858,16 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     anthropic_plan = re.search(r"\bclaude (code )?(max|pro)\b( plan| subscription)?|\banthropic'?s? (max|pro)\b", everything) \
         and not re.search(r"\b(compar\w*|vs|versus|than|times|stack up|against|lite|max plan)\b|×|倍", everything)
     # Another company's product as the whole subject ("Copilot Pro used 300/300 premium requests: upgrade to Pro+?",
-    # "my EC2 service quota", "Stripe proration for my SaaS's Lite/Pro plans", "中国移动 5G 套餐升级"): its plans and
-    # quotas are its own, unless the message names ours or the Coding Plan
-    # (a Stripe charge is how one paid for the plan; Stripe's own API is another company's). A cloud or a carrier is
-    # only where a subscriber runs their tools, so a message naming our plan, a tool, an error or an endpoint is ours;
-    # a carrier's own package ("中国移动的 5G 套餐") is theirs whatever it is called.
+    # "my EC2 service quota", "Stripe proration for my SaaS's Lite/Pro plans"): its plans and quotas are its own. A
+    # cloud or a carrier is only where a subscriber runs their tools, so a message naming our plan, a tool, an error or
+    # an endpoint is ours; a carrier's own package ("中国移动的 5G 套餐") is theirs unless a tool or a failure is told.
+    # (A Stripe charge is how one paid for the plan; only Stripe's own API is another company's.)
     product = re.search(r"\b(github copilot|copilot (pro|business|enterprise)\+?|aws|amazon web services|ec2|azure|"
                         r"stripe('s)? (subscription |billing |checkout )?(api|sdk|webhooks?)|proration_behavior|netflix|spotify|"
                         r"google cloud|gcp|heroku)\b|中国移动|中国联通|中国电信", everything)
     carrier_package = re.search(r"(移动|联通|电信)的?\s*(5g|4g)?\s*(流量|话费)?套餐|(流量|话费)套餐|5g\s*套餐", everything)
     ours_named = re.search(r"coding ?plan|(?<![a-z0-9])glm|z\.ai|智谱|\b(lite|pro|max) (plan|subscription|套餐)|(?<![a-z])(lite|pro|max)\s*套餐|"
-                           r"\b(my|your|the) (subscription|plan)\b|订阅", everything) or tools or endpoints or _errors(raw, table)
+                           r"\b(my|your|the) (subscription|plan)\b|订阅", everything) or tools or endpoints or errors
     other_product = bool(carrier_package) and not (tools or endpoints or failing) or bool(product) and not ours_named
     other_vendor = bool(vendors or anthropic_plan or other_product) and not ours
     # GLM served by another company (OpenRouter, SiliconFlow, ModelScope, ...): its limits, errors and billing are that
@@ -902,7 +902,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         re.search(r"only available for coding (agents?|tools?)", everything))  # the API's own words for it
     return Message(
         raw=raw, ask=ask, pasted=pasted, questions=question_sentences(ask),
-        language="zh" if is_chinese(ask) else "en", errors=_errors(raw, table), tools=tools,
+        language="zh" if is_chinese(ask) else "en", errors=errors, tools=tools,
         other_tools=other_tools, compared_tools=compared_tools(raw, tools, only_not_used=len(tools) + len(other_tools) < 2),
         endpoints=tuple(dict.fromkeys(endpoints)), endpoints_shown=endpoints_shown, urls=urls, plans=_plans(ask),
         models=models, mcp=mcp, numbers=tuple(m.group(0) for m in _NUMBER_UNIT.finditer(ask)), failing=failing,

@@ -1591,3 +1591,9 @@ def test_a_credits_date_asked_after_payments_told_gets_no_reward_figure():
 
 def test_a_carrier_named_with_a_tool_failing_is_ours():
     assert not analyse("我用中国移动的5G套餐热点跑 Claude Code，总是超时，怎么办？", SETTINGS.corpus_dir).other_vendor
+
+
+def test_a_same_tier_validity_without_cycles_named_gives_the_faqs_month_count():
+    answer = rules("How long is my validity if I upgrade Lite to Lite?")
+    assert answer is not None and answer.trace["intent"] == "same_tier_upgrade"
+    assert "13 months of service" in answer.text and "{" not in answer.text

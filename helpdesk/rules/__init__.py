@@ -73,11 +73,11 @@ WHO_USES = ("personal_plan",)
 # must I cancel?" asks a policy, not the reward; "...paid $6 with my code. How much credit is that for me?" points back.
 STORY_FIGURES = ("referral_reward",)
 # A subscriber who says they bought before the February 12 change: the quota they keep, not today's figure
+RENEWAL_PRICES = ("plan_price",)  # a list price an early subscriber asks of their renewal: the February 12 rule
+RENEWAL_TERMS = ("renewal",)  # a renewal's figure asked by an early subscriber: what they keep
 # a figure asked of a renewal (a quota's or price's number, not a date or a span: "renew on the 15th", "in 2 weeks")
 RENEWAL_FIGURE = re.compile(r"\b(quota|limits?|prompts?|price|cost)\b|额度|次数|价格|多少钱|\$\s?\d|\d+\s?(usd|dollars?|"
                             r"prompts?|次|刀|美元)|(?<![\d.,])\d{3,}(?![\d.])", re.I)
-RENEWAL_PRICES = ("plan_price",)
-RENEWAL_TERMS = ("renewal",)  # a renewal's figure asked by an early subscriber: what they keep  # a list price an early subscriber asks of their renewal: the February 12 rule
 QUOTA_FIGURES = ("plan_quota", "quota_reset")  # the weekly answer states the February 12 exemption itself
 EARLY_SUBSCRIBER = re.compile(
     r"\b(subscribed|bought|purchased|signed up|joined|paid|got (it|the plan|pro|lite|max))\b[^.?!\n]{0,40}\b(in|since|on|"
@@ -309,8 +309,8 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         if (parsed.intent in POLICY_INTENTS and only.intent in POLICY_INTENTS or parsed.intent in STORY_FIGURES and (
                 only.intent in POLICY_INTENTS or (only.intent or "").startswith("referral_"))) and \
                 only.intent != parsed.intent and leaning.intent != parsed.intent:
-            # (an invite's reward worked out from the story gives way to the referral question asked: "...paid $30
-            # each. When will the credits show up?")  # ("...14.70 in credits. Can I cash that out?": "that" is the credits)
+            # ("...14.70 in credits. Can I cash that out?": "that" is the credits; an invite's reward worked out from the
+            # story gives way to the referral question asked: "...paid $30 each. When will the credits show up?")
             parsed = only
         elif only.intent is not None and only.intent != parsed.intent and (
                 parsed.intent in FIGURE_INTENTS or parsed.intent in TOLD_NOT_ASKED and only.intent in POLICY_INTENTS

@@ -169,9 +169,11 @@ def upgrade_cost(r: Reply, p: Parsed) -> str:
     new_cycle = cycles[1] if len(cycles) > 1 else old_cycle
     days = p.slots.get("days_used")
     said = p.slots.get("days_said")
-    if days is None and p.story and OWN_PURCHASE_TODAY.search(p.story) and days_used_in(p.story.lower())[0] == 0:
+    if days is None and p.story and OWN_PURCHASE_TODAY.search(p.story):
         # "I bought Lite monthly THIS MORNING ... how much extra if I upgrade now?": the day of the purchase
-        days, said = days_used_in(p.story.lower())
+        told, told_as = days_used_in(p.story.lower())
+        if told == 0:
+            days, said = told, told_as
     if isinstance(days, tuple):  # ("day", N): the Nth day of the cycle; ("halfway", 15): an assumption
         kind, value = days
         days = (r.calc("max(day - 1, 0)", day=(value, "question")) if kind == "day"
@@ -281,7 +283,8 @@ def same_tier_upgrade(r: Reply, p: Parsed) -> str:
         return ("有效期会累加：同档位升级（如包月 → 包年）新购买的套餐不是马上开始，要等当前套餐到期后才生效。FAQ 的例子：Lite 包月升级到 Lite 包年，"
                 f"共可使用 {example} 个月。")
     return ("The validity periods add up: for a same-tier upgrade (e.g. monthly → annual) the newly purchased plan will "
-            "not take effect immediately (FAQ); it starts after your current plan expires. The FAQ's example: Lite monthly → Lite annual gives {example} months of service.")
+            "not take effect immediately (FAQ); it starts after your current plan expires. The FAQ's example: Lite "
+            f"monthly → Lite annual gives {example} months of service.")
 
 
 # What an upgrade does not settle: a discount for it, whether the higher plan is faster, whether the used count resets
