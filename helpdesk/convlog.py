@@ -57,8 +57,6 @@ def mask_secrets(text: str, settings: Settings | None = None) -> str:
     return text
 
 
-# Waits before retrying a write SQLite refused as locked; None: the last attempt, which raises (and is reported).
-_LOCKED_RETRIES = (0.05, 0.2, 0.5, None)
 
 
 def _now() -> dt.datetime:
@@ -112,7 +110,7 @@ class ConversationLog:
             index_elements=[db.conversations.c.answer_id],
             set_={k: statement.excluded[k] for k in row if k != "answer_id"})
         prune = self.keep_days > 0 and self._prune_due(now)
-        for attempt in _LOCKED_RETRIES:  # SQLite can refuse a write at once ("database is locked") when another
+        for attempt in db.LOCKED_RETRIES:  # SQLite can refuse a write at once ("database is locked") when another
             try:                        # process's write or checkpoint is in the way, busy timeout or not
                 with self.engine.begin() as connection:
                     connection.execute(statement)

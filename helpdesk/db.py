@@ -8,7 +8,9 @@ replicas at once (PostgreSQL: under an advisory lock; SQLite: under the file's w
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from sqlalchemy import (CheckConstraint, Column, Engine, Float, Index, Integer, MetaData, String, Table, Text,
@@ -90,8 +92,21 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+# Waits before retrying what SQLite refused as locked; None: the last attempt, which raises (and is reported).
+LOCKED_RETRIES = (0.05, 0.2, 0.5, None)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    dbapi_connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+    # WAL: readers never wait for the writer. Switching a new file to WAL needs it alone, and SQLite refuses at once
+    # (no busy timeout) while another process opening it at the same moment holds it: retried like a locked write.
+    for wait in LOCKED_RETRIES:
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or wait is None:
+                raise
+            time.sleep(wait)
 
 
 def _new_engine(url: str) -> Engine:
