@@ -27,9 +27,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # Asking for the bot's own instructions or secrets: never answered from the docs, never sent to a model.
 # "I followed your instructions" is about the docs; a request to print or reveal them, or to ignore them, is not.
-INJECTION = re.compile(r"\b(system prompt|ignore (all |any )?(the |your )?(previous|prior|above|earlier) (instructions|rules|"
-                       r"prompts?)|(print|show|reveal|repeat|output|leak|dump|tell me|give me)\b.{0,25}\byour (hidden |"
-                       r"system |secret )?(instructions|prompt|api key|key|secrets?))\b|系统提示词|忽略(之前|以上)的?(指令|提示)")
+# The bot's own prompt or keys asked for; a system prompt of the subscriber's own ("lots of repeated system prompt, so I
+# expect cache hits", "does GLM-4.7 take a system prompt?") is a question about the API, not an attack.
+INJECTION = re.compile(r"\b(((your|the bot'?s|the assistant'?s|its) (own |hidden |internal )?system prompt)|ignore (all |any )?(the |your )?"
+                       r"(previous|prior|above|earlier) (instructions|rules|prompts?)|(print|show|reveal|repeat|output|leak|dump|"
+                       r"tell me|give me)\b.{0,25}\b(your (hidden |system |secret )?(instructions|prompt|api key|key|secrets?)|"
+                       r"(the |its )?system prompt))\b|(你的|输出|显示|告诉我|打印|泄露|给我看).{0,6}系统提示词|忽略(之前|以上)的?(指令|提示)")
 HUMAN_PLEASE = re.compile(r"\b(talk|speak|chat) (to|with) (a |an )?(human|person|agent|someone|representative|support)\b|"
                           r"\b(human|real person|live agent|customer service)( please)?\s*[?!.]*$|转人工|(找|要|联系|接通?)\s*人工(客服)?(?![\u4e00-\u9fff])|"
                           # "人工客服" asked for, not asked about ("人工客服的工作时间是几点到几点" asks when it works)
@@ -68,6 +71,20 @@ def elsewhere_host(settings: Settings, msg: Message) -> Answer:
         text = (f"You're using another company's service ({host}): its limits, errors and billing are its own. These docs "
                 "cover Z.ai's own API and the GLM Coding Plan, not third-party hosts; for Z.ai's plan, Z.ai support can "
                 f"help: {settings.support_url}")
+    return Answer(text=text, route="abstain", confidence=0.0, offer_human=True)
+
+
+def task_elsewhere(settings: Settings, msg: Message) -> Answer:
+    """Asked to write a program or a text: not this assistant's job; where GLM does it for a subscriber is."""
+    if msg.language == "zh":
+        text = ("我只解答 Z.ai GLM Coding Plan 的问题（套餐、额度、计费、邀请、API 和支持的编程工具），不能在这里替你写代码或文章。想让 "
+                "GLM 写代码，可以在支持的编程工具（如 Claude Code、Cline、OpenCode）里使用你的套餐；其他问题可以联系 Z.ai 客服："
+                f"{settings.support_url}")
+    else:
+        text = ("I only answer questions about the Z.ai GLM Coding Plan (plans, quotas, billing, referrals, the API and the "
+                "supported coding tools), so I can't write that for you here. To have GLM write code, use your plan in a "
+                "supported coding tool such as Claude Code, Cline or OpenCode; for anything else, Z.ai support can help: "
+                f"{settings.support_url}")
     return Answer(text=text, route="abstain", confidence=0.0, offer_human=True)
 
 
@@ -276,6 +293,9 @@ def answer_stream(helpdesk: Helpdesk, question: str, history: Sequence[dict] = (
         return
     if msg.hosted_elsewhere and not INJECTION.search(msg.ask):  # GLM from another company's service
         yield from _single(_traced(elsewhere_host(settings, msg), message=msg.summary(), layer="other_vendor"))
+        return
+    if msg.task_request:  # "can you write me a scraper?": a task for a coding tool, not a question for these docs
+        yield from _single(_traced(task_elsewhere(settings, msg), message=msg.summary(), layer="task_request"))
         return
     if INJECTION.search(msg.ask) or msg.other_vendor:  # these docs cannot answer it, however close the words
         yield from _single(_traced(abstain(settings, off_topic=True, language=msg.language), message=msg.summary(),

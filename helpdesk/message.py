@@ -154,6 +154,17 @@ USAGE_QUERY = re.compile(
     r"用量查询|额度查询", re.I)
 # A request to a tool's maintainers or to Z.ai ("please add", "[Feature]", "能否支持"): the docs document what is,
 # so what is asked for is rarely in them.
+# The assistant asked to do a task itself ("can you write me a Python scraper that...", "帮我写个爬虫"): no page answers
+# it, whatever plan or price its story names. Setting up a tool ("write me the config for OpenCode") is not one.
+TASK_REQUEST = re.compile(
+    r"\b(can|could|would|will) you\b.{0,25}\b(write|code|build|make|generate|create|implement|translate|draft)\b.{0,40}\b("
+    r"scripts?|scrapers?|crawlers?|programs?|functions?|class|websites?|web ?apps?|apps?|games?|essays?|poems?|stor(y|ies)|"
+    r"emails?|letters?|resumes?)\b|\b(write|code|build|generate|implement|draft) me\b.{0,40}\b(scripts?|scrapers?|"
+    r"crawlers?|programs?|functions?|websites?|apps?|games?|essays?|poems?|stor(y|ies)|emails?|letters?|resumes?)\b|"
+    r"(帮我|给我|替我|你能不能|你可以|能不能|可以)(直接)?.{0,4}(写|做|生成|实现|开发|翻译)(一?个|一段|一份|一篇|段|份|篇)?.{0,24}"
+    r"(爬虫|脚本|程序|代码|函数|网站|小程序|游戏|作文|文章|诗|论文|邮件|简历)", re.I)
+_SETUP_WORDS = re.compile(r"\b(config\w*|settings?|json|mcp|base ?url|endpoint|env\w*|api key|provider)\b|配置|环境变量|接口|"
+                          r"密钥|套餐|coding ?plan", re.I)
 FEATURE_REQUEST = re.compile(
     r"\[\s*(feature|feat|enhancement|建议|功能请求|需求)|\bfeature[\s_-]?request|\b(is there|are there|any) (any )?"
     r"planned\b.{0,40}\bsupport\b|\b(is there|are there) (any )?plans? to (add|support)\b|\bsupport (planned|coming)\b|\b(please|pls|could you|can you|can we|would you) "
@@ -275,7 +286,7 @@ QUESTION_START = re.compile(
     r"may|has|have|any|anyone|is there|are there)\b", re.I)
 # A Chinese sentence asks when it ends on 吗/呢/么 or opens with an interrogative; 几 or 多少 inside a statement
 # ("发现没聊几个问题") does not make it a question.
-ZH_QUESTION = re.compile(r"[吗呢么嘛][\s?？!！。.…]*$|^\W*(请问|求助|为什么|为何|怎么|怎样|如何|是否|能否|可否|有没有|是不是|哪|什么|咋|多少|几)|"
+ZH_QUESTION = re.compile(r"[吗呢么嘛][\s?？!！。.…]*$|[吗呢]\s*[，,]\s*(还是|或者|或是)|^\W*(请问|求助|为什么|为何|怎么|怎样|如何|是否|能否|可否|有没有|是不是|哪|什么|咋|多少|几)|"
                          # a question asked without a question mark: "能退不", "有命令不", "要等多久才能接着用", "能不能改"
                          r"(能|可以|行|会|有|要)[^，。,\s]{0,6}(不|没)[\s?？!！。.…]*$|(?<![没不])多久|能不能|可不可以|会不会|为啥")
 # Issue templates put these above the real content; they are structure, not the subscriber's ask.
@@ -464,6 +475,7 @@ class Message:
     own_account: bool = False  # tells what happened to their own order, payment or subscription
     names_zai: bool = False  # names GLM, Z.ai, Zhipu or bigmodel
     self_hosted: bool = False  # runs GLM's open weights themselves (vLLM, SGLang, Ollama, a quantised copy)
+    task_request: bool = False  # asks the assistant to do a task itself (write a scraper, an essay), nothing of the plan
     topics: tuple[str, ...] = ()  # pages of their own on what the ask names ("deep thinking": guides-thinking-mode)
     topic_outside_tool: tuple[str, ...] = ()  # (tool, topic) the docs never put together ("Claude Code", "thinking")
     china_platform: bool = False  # asks about Zhipu's China platform (open.bigmodel.cn), which the docs don't cover
@@ -855,8 +867,14 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     ours = re.search(r"(?<![a-z0-9])glm|z\.ai|(?<![a-z0-9])zai(?![a-z0-9])|zhipu|bigmodel|智谱|智普", re.sub(
         r"\b(unrelated|not related) to (glm|z\.ai|zai|the coding plan)\b|(和|跟)\s*(glm|智谱|z\.ai)\s*无关", " ", everything))
     # Anthropic's own Claude Max / Pro plans ("Claude Code Max plan", OAuth) are another company's, unless compared.
-    anthropic_plan = re.search(r"\bclaude (code )?(max|pro)\b( plan| subscription)?|\banthropic'?s? (max|pro)\b", everything) \
-        and not re.search(r"\b(compar\w*|vs|versus|than|times|stack up|against|lite|max plan)\b|×|倍", everything)
+    claude_plan = r"\bclaude (code )?(max|pro)\b( plan| subscription)?|\banthropic'?s? (max|pro)\b"
+    anthropic_plan = re.search(claude_plan, everything) \
+        and not re.search(r"\b(compar\w*|vs|versus|than|times|stack up|against|lite|max plan)\b|×|倍", everything) \
+        and not (re.search(r"\b(alternatives?|replac\w*|instead of|switch\w* (away )?from|mov\w* (away )?from|migrat\w*)\b|"
+                           r"平替|替代|替换|代替|换掉|迁移", everything)
+                 and not re.search(claude_plan, " ".join(question_sentences(ask)).lower()))
+    # (one leaving Claude's plan for ours asks about ours: "用的 Claude Max 5x，想找个平替。Pro 还是 Max？"; a question
+    # naming Claude's plan is still Anthropic's: "Claude Pro 在国内怎么绑卡？群里说你们是平替")
     # Another company's product as the whole subject ("Copilot Pro used 300/300 premium requests: upgrade to Pro+?",
     # "my EC2 service quota", "Stripe proration for my SaaS's Lite/Pro plans"): its plans and quotas are its own. A
     # cloud or a carrier is only where a subscriber runs their tools, so a message naming our plan, a tool, an error or
@@ -923,7 +941,17 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         hosted_elsewhere=hosted_elsewhere,
         china_platform=_on_china_platform(ask) or any(e.startswith("bigmodel") for e in endpoints),
         topics=(topics := _topics_named(own, corpus_dir)), topic_outside_tool=_topic_outside_tool(tools, topics, corpus_dir),
-        self_hosted=bool(SELF_HOSTED.search(own)) and not endpoints)
+        self_hosted=bool(SELF_HOSTED.search(own)) and not endpoints,
+        task_request=_task_request(ask, tools, endpoints, mcp))
+
+
+def _task_request(ask: str, tools: tuple[str, ...], endpoints: list | tuple, mcp: tuple[str, ...]) -> bool:
+    """Every question of the ask (or the ask, with none) asks the assistant to write something that is no setting of
+    a tool: "你能不能直接帮我写个 Python 爬虫...?" even beside "我 Pro 包月额度多得用不完"."""
+    if tools or endpoints or mcp:
+        return False
+    asks = question_sentences(ask) or (ask,)
+    return all(TASK_REQUEST.search(q) and not _SETUP_WORDS.search(q) for q in asks)
 
 
 def _topics_named(ask: str, corpus_dir: Path | None) -> tuple[str, ...]:
@@ -947,5 +975,7 @@ TOPIC_WORDS = {"thinking": r"|reasoning(?![_ ]content)|思考模式|深度思考
 
 
 # "I'm thinking of trying it", "I was streaming a video": the word as a verb of their own, not the page's topic.
+# ("bought Max during the deal thinking I'd run 4 agents": a participle before its own subject)
 _VERB_USE = re.compile(r"\b(i'?m|i am|am|i was|we were|we'?re|you'?re|they'?re|keep|kept|stop|start|"
-                       r"started)\s+\w+ing\b|\b\w+ing\s+(of|about|that|to|it|this|over)\b", re.I)
+                       r"started)\s+\w+ing\b|\b\w+ing\s+(of|about|that|to|it|this|over|i|i'?d|i'?ll|i'?m|we|we'?d|we'?ll|"
+                       r"they|he|she)\b", re.I)

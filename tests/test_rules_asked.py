@@ -1597,3 +1597,73 @@ def test_a_same_tier_validity_without_cycles_named_gives_the_faqs_month_count():
     answer = rules("How long is my validity if I upgrade Lite to Lite?")
     assert answer is not None and answer.trace["intent"] == "same_tier_upgrade"
     assert "13 months of service" in answer.text and "{" not in answer.text
+
+
+# Round 18's failures, read as development: each message is a subscriber's way of writing that a mechanism now serves.
+@pytest.mark.parametrize("message, expected, must", [
+    # a story's move gives the direction its two-plan question leaves out; "caved and bought ... this morning" is today
+    ("ok I caved and bought Lite monthly this morning and I'm thinking of jumping to Pro monthly. Do I pay the full 30 "
+     "again or just the difference? Does Pro start right now or do I wait on Lite?", "upgrade_cost", "$24"),
+    # a move down is a downgrade whatever "差价" triggers, and the money asked back gets the refund policy
+    ("我是 Max 包月，想降到 Pro。降级是立刻生效吗？Max 和 Pro 的差价能退回来吗？", "downgrade", "不可退款"),
+    ("包年想改成包月，改了以后是下个月开始按月扣吗？包年剩下的钱能退一部分吗", "cycle_change", "不可退款"),
+    # the figure of the plan held beside the one considered
+    ("I'm on Lite. Thinking about Pro: does Pro change the monthly web search number a lot?", "mcp_quota", "Lite: 100"),
+    # a GitHub token or repo is where things live, not another company's product asked about
+    ("Do I need to give zread a GitHub token? And on Pro, does zread use the same allowance as web search?",
+     "mcp_quota", "1,000"),
+    # a payment on the 4th day after joining is past the 72-hour window
+    ("朋友用我的邀请链接注册后第 4 天才付款，我的积分一直没到。是不是超过时间了？", "referral_qualifies", "72"),
+    ("My friend signed up with my link and paid on day 4 after signing up. No credits for me. Too late?",
+     "referral_qualifies", "past the 72-hour window"),
+    # a February date on or after the 12th is no early subscriber; the quota asked of GLM-5 is GLM-5's
+    ("Subscribed Pro on Feb 20 to try GLM-5. How do I turn it on in Claude Code, and is there a catch with the quota?",
+     "plan_quota", "3×"),
+])
+def test_round_18s_ways_of_writing_get_the_rule_they_ask(message, expected, must):
+    answer = rules(message)
+    assert answer is not None and (answer.trace.get("intent") or answer.trace.get("layer")) == expected, answer
+    assert must in answer.text
+
+
+def test_a_downgrade_gets_no_upgrade_rules_for_its_difference():
+    answer = rules("我是 Max 包月，想降到 Pro。降级是立刻生效吗？Max 和 Pro 的差价能退回来吗？")
+    assert "跨档位升级" not in answer.text
+
+
+def test_an_early_subscriber_who_bought_again_after_february_12_keeps_the_rule():
+    answer = rules("I had Max since December, no auto-renew. It lapsed, I bought it again on Feb 18 and the 5-hour "
+                   "quota runs out much sooner than before.")
+    assert answer is not None and answer.trace.get("intent") == "grandfathering"
+
+
+def test_a_referral_bare_question_beside_another_is_answered_from_the_story():
+    answer = rules("同事用我的邀请链接注册，注册完第 4 天才付款，结果我这边 credits 一直没到账。是不是超过时间了？另外这些 credits "
+                   "能提现吗，还是只能拿来买套餐")
+    assert answer is not None and "72" in answer.text and "不能提现" in answer.text
+    assert answer.text.index("72") < answer.text.index("不能提现")  # in the order asked
+
+
+def test_a_participle_is_no_page_topic():
+    msg = analyse("Bought Max during the sale thinking I'd run four agents at once. When does a downgrade to Pro "
+                  "happen?", SETTINGS.corpus_dir)
+    assert msg.topics == ()
+    assert intent("Bought Max during the sale thinking I'd run four agents at once. When does a downgrade to Pro "
+                  "happen?") == "downgrade"
+    assert analyse("How do I turn on deep thinking for GLM-4.7?", SETTINGS.corpus_dir).topics == ("guides-thinking-mode",)
+
+
+def test_a_key_spelled_otherwise_in_a_pasted_mcp_config_is_named():
+    message = ('Cline, vision MCP config:\n```json\n{"mcpServers": {"zai-mcp-server": {"type": "stdio", "command": "npx", '
+               '"args": ["-y", "@z_ai/mcp-server"], "env": {"ZAI_API_KEY": "abc123", "Z_AI_MODE": "ZAI"}}}}\n```\n'
+               'every image call fails with Invalid API Key. what is wrong with my env block?')
+    answer = rules(message)
+    assert answer is not None and '"ZAI_API_KEY"' in answer.text and '"Z_AI_API_KEY"' in answer.text
+
+
+def test_a_header_sent_by_hand_without_bearer_is_named_whatever_tool_the_story_names():
+    message = ("测 key 的脚本：\n```\ncurl https://api.z.ai/api/coding/paas/v4/chat/completions -H \"Authorization: "
+               "3f9a1234.abcd\" -d '{\"model\":\"glm-4.7\"}'\n{\"error\":{\"code\":\"1002\",\"message\":\"Authorization "
+               "Token is invalid\"}}\n```\nClaude Code 里用同一个 key 就好好的。哪错了？")
+    answer = rules(message)
+    assert answer is not None and "Bearer" in answer.text

@@ -29,7 +29,7 @@ from helpdesk.rules.quota import CLAIMED
 from helpdesk.rules.registry import fires
 from helpdesk.rules.respond import Reply, respond
 from helpdesk.rules.troubleshoot import CHINA_LEAD, TOOL_SETUP, Diagnosis, diagnose, tool_setup, writes_chinese
-from helpdesk.rules.understand import COST, QUOTA, Parsed, resolve
+from helpdesk.rules.understand import COST, QUOTA, Parsed, moved_as_told, resolve
 from helpdesk.schema import Answer, Source
 from helpdesk.settings import Settings
 
@@ -198,7 +198,8 @@ def bare_question(question: str) -> bool:
         # (a person of the story, "is there a minimum he has to pay?", or a choice among what it listed, "which gets
         # charged first?", leans on it too)
         re.search(r"\b(it|this|that|these|those|bug|normal|right|fine|ok|okay|he|she|him|her|they|them|which)\b|这(个|样)|"
-                  r"那(个|样)|正常|对吗|是吗|他|她|哪个", question, re.I))
+                  # ("是不是超过时间了？" after a referral's days told: a yes or no about the story)
+                  r"那(个|样)|正常|对吗|是吗|他|她|哪个|^\W*(是不是|是否|难道)[^，,]{0,6}了\W*$", question, re.I))
 
 
 # What the subscriber weighs, not what they ask: an alternative turned down ("instead of upgrading"), and, once the
@@ -419,12 +420,51 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
     if parsed.intent is None:
         return parsed, None
     parsed = replace(parsed, story=without_asides(msg.ask))  # what a situation's rule may read of the story told
+    if parsed.intent in PLAN_FIGURES and parsed.slots.plans and COMPARED_FIGURE.search(parsed.text):
+        # "Lite plan question re MCP ... thinking about Pro, does Pro change the number a lot?": the figure of the plan
+        # they have beside the one they consider
+        held = [p for p in msg.plans if p not in parsed.slots.plans]
+        if len(held) == 1:
+            parsed = replace(parsed, slots=replace(parsed.slots, plans=[held[0], *parsed.slots.plans]))
+    if parsed.intent in (*CHANGE_INTENTS, *MOVES_UP):  # two plans asked of, moving the way the story says
+        plans = moved_as_told(list(parsed.slots.plans), parsed.text, msg.ask.lower())
+        if plans != list(parsed.slots.plans):
+            parsed = replace(parsed, slots=replace(parsed.slots, plans=plans))
+        if parsed.intent in MOVES_UP and len(set(plans)) == 2 and \
+                RANKS.index(plans[0]) > RANKS.index(plans[1]) and DOWNGRADE_TOLD.search(msg.ask):
+            # "想降到 Pro ... Max 和 Pro 中间的差价会退回来吗？": a move down is a downgrade, whatever "差价" triggers
+            parsed = replace(parsed, intent=MOVES_DOWN[0])
     reply = respond(parsed, facts_for(settings, facts))
     if not reply.clarify and not polar(asked(msg)):  # "how do I get a refund?" is not answered "No:"
         reply = replace(reply, text=without_polar_lead(reply.text))
     if not reply.clarify and len(msg.questions) >= 2:
         reply = with_other_questions(reply, parsed, msg, history, facts_for(settings, facts))
+        reply = with_story_question(reply, parsed, msg, history, facts_for(settings, facts))
     return parsed, reply
+
+
+def with_story_question(reply: Reply, parsed: Parsed, msg: Message, history: Sequence[dict], facts: Facts) -> Reply:
+    """"...注册完第 4 天才付款，credits 一直没到账。是不是超过时间了？另外 credits 能提现吗，还是只能买套餐": a bare question
+    beside another one asks about the story told; a rule of situations that the story triggers answers it first."""
+    bare = [q for q in msg.questions if bare_question(q) and re.search(r"\w", q)]  # (not a stray "?" of "??")
+    if not bare or len(bare) == len(msg.questions):
+        return reply
+    told = msg.ask
+    for q in msg.questions:
+        told = told.replace(q, " ")
+    if word_count(told) < SELF_CONTAINED_WORDS:
+        return reply
+    story = resolve(without_asides(told), list(history), plans=msg.plans)
+    if story.intent is None or story.intent == parsed.intent or story.intent in reply.also or not (
+            story.intent in STORY_INTENTS or story.intent.startswith("referral_")):
+        return reply
+    extra = respond(replace(story, story=without_asides(msg.ask)), facts)
+    if extra.clarify or set(extra.fact_ids) <= set(reply.fact_ids):
+        return reply
+    first = msg.questions.index(bare[0]) < msg.questions.index(next(q for q in msg.questions if q not in bare))
+    texts = [extra.text, reply.text] if first else [reply.text, extra.text]
+    return replace(reply, text="\n".join(texts), fact_ids=list(dict.fromkeys([*reply.fact_ids, *extra.fact_ids])),
+                   also=sorted({*reply.also, story.intent}))
 
 
 # A question that leans on the story for its subject: "Correct?", "Which one is current?", "对吗"
@@ -435,6 +475,16 @@ ERROR_MEANING = re.compile(r"\bwhat (does|do|is|'s)\b.{0,40}\b(mean|means|meanin
                            r"code|status code)\b|\bwhat is (error |code )?\d{3,4}\b|\bmeaning of\b|(这个|错误码?|报错|错误|\d{3,4})."
                            r"{0,12}(什么意思|是什么|代表什么|啥意思|什么限制|指什么|怎么回事)", re.I)
 MORE_QUESTIONS = 2  # a message asking three or more rule questions gets the first three answered
+# a figure asked as a change from the one they have: "does Pro change the number a lot?", "how much more on Max?"
+COMPARED_FIGURE = re.compile(r"\b(change|changes|more|less|fewer|bigger|higher|lower|differen\w*|compared?|vs|versus|bump|"
+                             r"increase|jump)\b|多多少|多几|多少倍|区别|差多少|提升|高多少|翻倍", re.I)
+RANKS = ("lite", "pro", "max")
+MOVES_UP = ("upgrade_rules", "upgrade_cost")  # an upgrade's rules or cost: a move down is neither
+MOVES_DOWN = ("downgrade",)
+PLAN_FIGURES = ("mcp_quota", "plan_quota")  # a figure per plan, which may be asked of the plan held and one considered
+DOWNGRADE_TOLD = re.compile(r"\bdowngrad\w*|\b(drop|step|go|move|switch)\w* (back )?down\b|降级|降到|降回|降成|换回", re.I)
+# Policies a sentence may ask beside what another rule already answered ("...the difference: refunded, or balance?")
+SIDE_POLICIES = ("refund", "cancel_deadline")
 
 
 # A question that only takes the one before it further: "By how much?", "Why?", "Really?", "How so?"
@@ -450,8 +500,17 @@ def with_other_questions(reply: Reply, parsed: Parsed, msg: Message, history: Se
         if ELABORATION.search(sentence):
             continue  # "Is GLM-5 billed differently? By how much?": the question before it, asked further
         other = resolve(sentence, list(history), plans=msg.plans)
+        if other.intent in seen and len(seen) <= MORE_QUESTIONS:
+            # "差价会退回来吗，还是转成余额？" after a downgrade's upgrade rules: the money back it asks as well
+            other = replace(other, intent=next((n for n in SIDE_POLICIES if n not in seen and fires(n, other.text, other.slots)),
+                                               other.intent))
         if other.intent is None or other.intent in seen or len(seen) > MORE_QUESTIONS:
             continue
+        if parsed.intent in MOVES_DOWN and other.intent in MOVES_UP:
+            continue  # the same move down, its difference asked ("Max 和 Pro 中间的差价会退回来吗"): no upgrade's rules
+        if parsed.slots.glm5 and not other.slots.glm5 and other.intent in QUOTA_FIGURES:
+            # "how do I get GLM-5 in Claude Code? and is there a catch with quota?": the quota of the model asked about
+            other = replace(other, slots=replace(other.slots, glm5=True))
         extra = respond(other, facts)
         if extra.clarify or set(extra.fact_ids) <= set(fact_ids):
             continue  # (an answer whose every fact is already given adds nothing: "...stored? Which country?")

@@ -132,7 +132,7 @@ UPGRADE = group("upgrade", 30, upgrade_asked)  # "How do I upgrade Claude Code?"
 
 
 # The subscriber's own purchase of a plan today ("I bought Lite monthly THIS MORNING"), not a friend's or a laptop's
-OWN_PURCHASE_TODAY = re.compile(r"(\b(i|we)('ve| have)?|^|[.!?\n]\s*)\s*(just )?(bought|subscribed( to)?|purchased|paid for)\b[^.?!\n]{0,25}"
+OWN_PURCHASE_TODAY = re.compile(r"(\b(i|we)('ve| have)?( (finally|caved|gave in|went|decided)( and| to)?)?|^|[.!?\n]\s*)\s*(just )?(bought|subscribed( to)?|purchased|paid for)\b[^.?!\n]{0,25}"
                                 r"\b(lite|pro|max|plan|subscription|it)\b[^.?!\n]{0,40}\b(today|this (morning|afternoon|evening))\b|"
                                 r"\b(today|this morning),? (i|we) (just )?(bought|subscribed|purchased)\b[^.?!\n]{0,25}\b(lite|pro|max|plan)\b|"
                                 r"今天.{0,6}(买|订阅|开通|购买)|(买|订阅|开通|购买).{0,10}当天", re.I)
@@ -438,6 +438,7 @@ def refund_asked(text: str, s: Slots) -> bool:
         text, r"\b(reverse|undo) (it|this|that)\W*$") and matches(text, r"\b(charged|bought|purchased|paid|subscribed|clicked)\b"))
     return (reversal or matches(text, r"\brefund|money back|reimburse(?!ment)", "退款", "退钱", "把钱退", "退费",
                                 r"钱.{0,4}退回", r"(能|可以|能不能|可不可以)退(吗|不|么|嘛)?\W*$", "退不退",
+                                r"钱.{0,6}(能|可以|会)退(一部分|一点|部分|点|回来|回|多少)",  # "剩下的钱能退一部分吗"
                                 # "差价会退吗？" on a downgrade, "will I get the difference back?"
                                 r"(差价|剩下的钱|剩余的钱|余下的钱|剩余费用).{0,4}(会|能|可以)?退(?!出)")) and not matches(
         text, r"\bthird-party\b(?! distributor)")

@@ -364,8 +364,13 @@ def february_12_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\b(general api|api pricing|pay[- ]as[- ]you[- ]go|still buy|can i (still )?buy|resume|re-?subscribe|"
                      r"after cancell?ing)\b", "还能买", "按量", "恢复", "重新订阅"):
         return False  # the date named, another question asked (the docs don't answer these)
+    # (a February day on or after the 12th is a subscription under today's rules: "Subscribed Pro on Feb 15 for GLM-5...
+    # is there a catch with quota?" asks no grandfathering)
     return matches(text, r"\b(before )?feb(ruary)?\.? 12\b|\b2026-02-12\b|\bgrandfather", r"2\s*月\s*12") or (
-        matches(text, r"\b(feb|february)\b") and matches(text, QUOTA, r"\b(shrink|change|unchanged|old|cycle)\b"))
+        matches(text, r"\b(feb|february)\b") and matches(text, QUOTA, r"\b(shrink|change|unchanged|old|cycle)\b")
+        and not (matches(text, r"\b(subscribed|bought|purchased|signed up|joined)\b[^.?!\n]{0,30}\b(on|since|after) "
+                               r"feb(ruary)?\.? (1[2-9]|2\d)(st|nd|rd|th)?\b")
+                 and not matches(text, r"\b(jan(uary)?|dec(ember)?|nov(ember)?|oct(ober)?|before|renew\w*)\b")))
 
 
 def legacy_plan_asked(text: str, s: Slots) -> bool:

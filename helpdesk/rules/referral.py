@@ -198,12 +198,22 @@ def window_hours() -> float:
 _GAP = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-?ish\s*)?(个)?\s*(hours?|hrs?|小时|days?|天)\s*(?:\w+\s*){0,2}?(after|later|之后|以后|后)", re.I)
 
 
+# the day of the payment counted from joining: "注册完第 4 天才付款", "paid on day 4 after signing up"
+_NTH_DAY = re.compile(r"(注册|加入|点击|点了|绑定)(完|后|之后|以后)?\s*第\s*(\d+)\s*(天)\s*才?(付款|支付|付费|买|下单|订阅)|"
+                      r"\b(paid|bought|subscribed|payment)\b[^.?!\n]{0,20}\bon (the )?(day (\d+)|(\d+)(st|nd|rd|th) day) after "
+                      r"(signing up|registering|joining|clicking)", re.I)
+
+
 def late_payment(text: str) -> bool:
-    """A payment said to come more than the window after joining ("paid about 80 hours later", "差不多 80 个小时之后才付款");
-    "5 days since he paid" is time since, not the gap."""
+    """A payment said to come more than the window after joining ("paid about 80 hours later", "差不多 80 个小时之后才付款",
+    "注册完第 4 天才付款"); "5 days since he paid" is time since, not the gap."""
     for m in _GAP.finditer(text):
         hours = float(m.group(1)) * (24 if m.group(3).lower().startswith(("day", "天")) else 1)
         if hours > window_hours():
+            return True
+    for m in _NTH_DAY.finditer(text):
+        day = int(m.group(3) or m.group(9) or m.group(10))
+        if (day - 1) * 24 >= window_hours():  # the 4th day begins 72 hours in
             return True
     return False
 
@@ -275,6 +285,8 @@ def invite_counts_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\b(discount|% off|percent off)\b|\b(require|requires|need|needs|have to|has to|must)\b.{0,20}\bwithin\b",
                "折", "优惠"):
         return False
+    if late_payment(text) and _NTH_DAY.search(text):
+        return True  # "注册完第 4 天才付款 ... 积分一直没到": the day of the payment is the question's answer
     return bool(s.hours or matches(text, r"\b(qualify|qualif|count|counts|valid|eligible)\b", "有效", "算", "失效", "作废")) and bool(
         s.hours or matches(text, r"\b(refund|refunded|paid|pay)\b", "付款", "支付", "付费", "退款", "退了"))
 
@@ -298,7 +310,12 @@ def referral_qualifies(r: Reply, p: Parsed) -> str:
         rf"\b(after|past|over|more than|beyond)\s+{number(window)}\b|{number(window)}\s*(小时|个小时)\s*(后|以后|之后)|(超过|过了)\s*{number(window)}",
         text))
     zh = p.language == "zh"
-    if late:
+    nth = _NTH_DAY.search(text)
+    if nth and late_payment(text):  # "注册完第 4 天才付款": the 4th day begins when the window ends
+        day = nth.group(3) or nth.group(9) or nth.group(10)
+        problems.append(f"付款发生在加入后的第 {day} 天，超过了 {window} 小时的期限" if zh else
+                        f"the payment came on day {day} after joining, past the {window}-hour window")
+    elif late:
         problems.append(f"付款发生在邀请后 {number(paid_after)} 小时，超过了 {window} 小时的期限" if zh else
                         f"the payment came {number(paid_after)} hours after the invite, past the {window}-hour window")
     refunded = any(w in text for w in ("refund", "refunded", "退款", "退了"))

@@ -147,10 +147,22 @@ def config_mismatches(msg: Message, docs: list[str], corpus_dir: Path | None) ->
     """Settings the pasted config gives a value the named page's matching block gives another: (doc, key, theirs,
     the page's). The block compared is the page's one sharing most settings with the paste ("provider" is "anthropic"
     in the Anthropic example and "generic-chat-completion-api" in the OpenAI-compatible one)."""
+    found: list[tuple[str, str, str, str]] = []
+    for doc, theirs, best in _closest_blocks(msg, docs, corpus_dir):
+        for key, value in best.items():
+            if key in theirs and theirs[key] != value and not _OWN_VALUE.search(key) and not _PLACEHOLDER.search(value) \
+                    and not _PLACEHOLDER.search(theirs[key]) and theirs[key].lower() not in (f"{value}.cmd".lower(),
+                                                                                           f"{value}.exe".lower()):
+                found.append((doc, key, theirs[key], value))
+    return found[:3]
+
+
+def _closest_blocks(msg: Message, docs: list[str], corpus_dir: Path | None) -> list[tuple[str, dict, dict]]:
+    """(doc, the pasted settings, the page's block sharing most settings with them) for each named page that has one."""
     theirs = _pairs(msg.pasted or "") or _pairs("\n".join(_FENCED.findall(msg.raw)))
     if not theirs or corpus_dir is None:
         return []
-    found: list[tuple[str, str, str, str]] = []
+    found = []
     for doc in docs:
         path = Path(corpus_dir) / f"{doc}.md"
         if not path.is_file():
@@ -158,14 +170,26 @@ def config_mismatches(msg: Message, docs: list[str], corpus_dir: Path | None) ->
         blocks = [dict(b) for b in _page_blocks(str(path)) if b]
         scored = [(sum(theirs.get(k) == v for k, v in b.items()), len(set(b) & set(theirs)), b) for b in blocks]
         scored = [s for s in scored if s[1] >= 2]  # a block that configures the same thing
-        if not scored:
-            continue
-        _, _, best = max(scored, key=lambda s: (s[0], s[1]))
-        for key, value in best.items():
-            if key in theirs and theirs[key] != value and not _OWN_VALUE.search(key) and not _PLACEHOLDER.search(value) \
-                    and not _PLACEHOLDER.search(theirs[key]) and theirs[key].lower() not in (f"{value}.cmd".lower(),
-                                                                                           f"{value}.exe".lower()):
-                found.append((doc, key, theirs[key], value))
+        if scored:
+            found.append((doc, theirs, max(scored, key=lambda s: (s[0], s[1]))[2]))
+    return found
+
+
+def _spelled(key: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", key.lower())
+
+
+def config_renamed(msg: Message, docs: list[str], corpus_dir: Path | None) -> list[tuple[str, str, str]]:
+    """Settings the paste names in another spelling than the page's block, which the tool or server then never reads
+    ("ZAI_API_KEY" for the page's "Z_AI_API_KEY", "baseUrl" for "baseURL"): (doc, theirs, the page's)."""
+    found = []
+    for doc, theirs, best in _closest_blocks(msg, docs, corpus_dir):
+        for key in best:
+            if key in theirs:
+                continue
+            twin = next((k for k in theirs if k not in best and _spelled(k) == _spelled(key)), None)
+            if twin:
+                found.append((doc, twin, key))
     return found[:3]
 
 
@@ -175,6 +199,14 @@ LOGIN = re.compile(r"log ?in|sign ?in|log ?out|sign ?out|登录|登陆", re.I)  
 
 def config_lines(d: Diagnosis, msg: Message, docs: list[str], corpus_dir: Path | None) -> None:
     """Lead with each pasted setting whose value the page gives otherwise, cited by one of that page's facts."""
+    for doc, theirs, key in reversed(config_renamed(msg, docs, corpus_dir)):
+        cite = next((f for f in d.facts.by_id.values() if f.doc == doc), None)
+        if cite is None:
+            continue
+        d.fact(cite.id)
+        d.lead("config", f"Your config names \"{theirs}\"; the page's configuration names it \"{key}\" (a name spelled "
+                         "otherwise is never read).",
+               f"你的配置里写的是 \"{theirs}\"；文档页面的配置写的是 \"{key}\"（拼写不同的名字不会被读取）。")
     for doc, key, theirs, value in reversed(config_mismatches(msg, docs, corpus_dir)):
         cite = next((f for f in d.facts.by_id.values() if f.doc == doc), None)
         if cite is None:
@@ -1541,7 +1573,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if known & set(AUTH_CODES) or "401" in msg.http_codes:
         # own code sending the key without "Bearer " ({'Authorization': API_KEY}): the API reference's header
         no_bearer = re.search(r"Authorization[\"']?\s*[:=]\s*(?![fbr]?[\"'`]?\s*Bearer\b)[fbr]?[\"'`]?[\w.<${]", msg.raw, re.I)
-        if no_bearer and not set(msg.mcp) & set(REMOTE_MCP) and not (set(msg.tools) & {"claude-code", "claude-code-ide"}):
+        # (a header sent by hand, "curl -H 'Authorization: ...'", is theirs to fix whatever tool the story names)
+        by_hand = re.search(r"(-H|--header)\s+[\"']?Authorization\s*:\s*(?![\"']?\s*Bearer\b)", msg.raw, re.I)
+        if no_bearer and not set(msg.mcp) & set(REMOTE_MCP) and (by_hand or not set(msg.tools) & {"claude-code",
+                                                                                              "claude-code-ide"}):
             header = d.fact("api.bearer")
             d.say("diagnosis", f"Your Authorization header has no \"Bearer \": the API reference says \"API keys should be "
                                f"provided via HTTP Bearer Authentication\", as `{header}`.",

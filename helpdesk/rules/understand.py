@@ -49,9 +49,11 @@ WORD_NUMBERS = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
 }
 CHINESE_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+# another company's product as the subject ("a GitHub token for zread", "my GitHub repo" are only where things live)
 OTHER_PRODUCTS = re.compile(
     r"\b(claude (pro|max)|cursor pro|chatgpt|openai (plus|subscription|plan|account)|my openai|copilot|netflix|"
-    r"gemini (pro|advanced)|anthropic('s)? (price|pricing|plan|subscription)|spotify|aws|azure|github|stripe|"
+    r"gemini (pro|advanced)|anthropic('s)? (price|pricing|plan|subscription)|spotify|aws|azure|github('s)? (pro|team|enterprise|actions|"
+    r"codespaces|billing|subscription|plans?|sponsors)|stripe|"
     r"my own (app|website|site|store|product)|my (app|customers?|users)'?s?|kimi|moonshot|minimax|doubao|deepseek|"
     r"qwen|qianfan|dashscope|volcengine|baidu|opencode go)\b|千帆|百度|豆包|通义|火山|月之暗面")
 MONTHS = {m: i for i, m in enumerate(
@@ -345,6 +347,18 @@ def _plans_held_first(text: str) -> list[str]:
     if first is not None and first != plans[0]:
         plans = [first, *[p for p in plans if p != first]]
     return plans
+
+
+def moved_as_told(plans: list[str], asked: str, story: str) -> list[str]:
+    """Two plans asked of with no direction in the question ("do I pay the full 30 again on top of the 6? does Pro kick
+    in right now or do I sit on Lite?") move the way the story says: "bought the Lite monthly this morning ... thinking
+    of jumping to Pro" is Lite → Pro."""
+    if len(set(plans)) != 2 or _FROM.search(asked) or _TO.search(asked) or not (_FROM.search(story) or _TO.search(story)):
+        return plans
+    told = _plans_held_first(story.lower())
+    if len(set(told)) != 2 or set(told) != set(plans) or told[0] == plans[0]:
+        return plans
+    return [told[0], *[p for p in plans if p != told[0]]]
 
 
 def slots(text: str, today: dt.date) -> Slots:
