@@ -939,7 +939,12 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         mistyped=mistyped,
         outage=bool(OUTAGE.search(ask)) and not _HOW_TO.search(ask),
         hosted_elsewhere=hosted_elsewhere,
-        china_platform=_on_china_platform(ask) or any(e.startswith("bigmodel") for e in endpoints),
+        # (the China platform listed beside Z.ai's endpoints, "the dropdown gives International API (api.z.ai/...) and
+        # China API (open.bigmodel.cn/...)", is one option of several, not the platform they are on)
+        china_platform=(_on_china_platform(ask) or any(e.startswith("bigmodel") for e in endpoints)) and not (
+            any(e.startswith("bigmodel") for e in endpoints) and any(not e.startswith("bigmodel") for e in endpoints)
+            and re.search(r"\b(dropdown|drop-down|options?|choices?|list|only (gives|shows|lists|has))\b|下拉|选项|列表|只有",
+                          ask, re.I)),
         topics=(topics := _topics_named(own, corpus_dir)), topic_outside_tool=_topic_outside_tool(tools, topics, corpus_dir),
         self_hosted=bool(SELF_HOSTED.search(own)) and not endpoints,
         task_request=_task_request(ask, tools, endpoints, mcp))

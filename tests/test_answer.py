@@ -254,9 +254,8 @@ def test_a_neighbour_is_never_a_banner_a_dangling_list_introduction_or_a_repeat(
 
 
 @pytest.mark.parametrize("question, value, page", [
-    # a value the rules answer does not hold: the named page's own line for the setting the message names
-    ("in the zai-mcp-server env block, what value should Z_AI_MODE have? mine is blank and I get invalid api key",
-     r'"Z_AI_MODE": "ZAI"', "Vision MCP Server"),
+    # a value the rules answer does not hold: the named page's own line for the setting the message names (Z_AI_MODE
+    # asked of the Vision MCP server is now the diagnosis's own line: tests/test_rules_asked.py)
     ('Droid custom model over the OpenAI chat completions protocol: what do I write for "provider"? "openai" is '
      'rejected', r"generic-chat-completion-api", "Factory Droid"),
 ])

@@ -1667,3 +1667,65 @@ def test_a_header_sent_by_hand_without_bearer_is_named_whatever_tool_the_story_n
                "Token is invalid\"}}\n```\nClaude Code 里用同一个 key 就好好的。哪错了？")
     answer = rules(message)
     assert answer is not None and "Bearer" in answer.text
+
+
+@pytest.mark.parametrize("message, expected, must", [
+    # a cancellation's lead time asked with its object told before
+    ("Pro 连续包季，下次扣款 3 月 15 号，想先把自动续费关掉。群里说要提前 48 小时关，不然照样扣，是这样吗？", "cancel_deadline", "24"),
+    # a number of people sharing one key
+    ("我们组 3 个人想合买一个 Max 包年，一个账号的 key 分给三个人各自在电脑上用，这样可以吗？", "personal_plan", "不得共享"),
+    # "每 1M tokens" is the unit of a price asked, not an amount to price
+    ("给自己的 bot 接 GLM-4.7 走通用 API。GLM-4.7 input / output 每 1M tokens 多少钱？cached input 呢？", "api_cost", "$0.11"),
+    # "the helper" named in the story is the Coding Tool Helper
+    ("`npx @z_ai/coding-helper` stalls at the key step behind our proxy. Is there a non-interactive way to set the key "
+     "for the helper? I want it in our bootstrap script.", "coding_helper", "coding-helper auth glm_coding_plan_global"),
+])
+def test_round_18s_further_ways_of_writing_get_the_rule_they_ask(message, expected, must):
+    answer = rules(message)
+    assert answer is not None and (answer.trace.get("intent") or answer.trace.get("layer")) == expected, answer
+    assert must in answer.text
+
+
+@pytest.mark.parametrize("message, must", [
+    # a setting of the server's page asked whether to set: the page's value
+    ("Claude Code 里的视觉理解 MCP 一直 Failed to connect。Z_AI_MODE 我没配，这个必须填吗？", "ZAI"),
+    ("in the zai-mcp-server env block, what value should Z_AI_MODE have? mine is blank and I get invalid api key",
+     "Z_AI_MODE=ZAI"),
+    # a video's size against the page's limit
+    ("Cline 里视觉理解 MCP 配好了。还想让它分析一段录屏，mp4 大概 23MB，能行吗？", "8 MB"),
+    # the provider type a tool's page gives, asked as the right choice
+    ("Goose desktop: I created an OpenAI Compatible provider with https://api.z.ai/api/coding/paas/v4 and tool calls "
+     "come back as text. Is OpenAI Compatible the right choice for goose?", "Anthropic Compatible"),
+    # a rate limit asked about as if the quota ran out
+    ("6 parallel claude -p jobs on Max give `API Error: 429 {\"error\":{\"code\":\"1302\",\"message\":\"High concurrency "
+     "usage of this API\"}}`. I've only used 200 of my 1600 prompts. Is this a quota issue?", "not your prompt quota"),
+    # Lite asking for a way to use GLM-5 anyway
+    ("Lite 包年。我在 Claude Code 的 settings.json 里把 OPUS 改成 glm-5，一调用就报错。Lite 用不了吗？有啥办法能体验一下 GLM-5，"
+     "花点钱也行", "https://api.z.ai/api/paas/v4/chat/completions"),
+])
+def test_round_18s_diagnoses_give_the_pages_value(message, must):
+    answer = rules(message)
+    assert answer is not None and must in answer.text, answer
+
+
+def test_a_china_endpoint_listed_beside_zais_is_one_option_not_the_platform():
+    message = ('Kilo Code: API Provider "Z AI", but the "Z AI Entrypoint" dropdown only gives me `International API '
+               '(https://api.z.ai/api/paas/v4)` and `China API (https://open.bigmodel.cn/api/paas/v4)`. Which '
+               'entrypoint do I pick for the coding plan? there is no coding option here')
+    msg = analyse(message, SETTINGS.corpus_dir)
+    assert not msg.china_platform
+    answer = rules(message)
+    assert answer.text.startswith("If your Kilo Code version lacks the Coding Plan option")
+    assert analyse("我用的是 open.bigmodel.cn 的 Lite 套餐，5 小时多少次？", SETTINGS.corpus_dir).china_platform
+
+
+def test_a_concurrency_question_without_an_error_gets_no_line_on_which_error_it_is():
+    answer = rules("How many concurrent requests does the Pro plan allow? I'm not asking about the 400 prompts/5h "
+                   "thing, I know that one.")
+    assert answer is None or "1308" not in answer.text
+
+
+def test_a_video_limit_told_by_the_subscriber_is_no_video_of_theirs():
+    answer = rules("web reader MCP page size limit? Max plan. (I know video for the vision server is capped at 8 MB, is "
+                   "there something similar for the reader?)")
+    assert answer is None or "video_analysis" not in answer.text

@@ -653,8 +653,10 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
         return None
     if diagnosis is not None and (reply is None or reply.clarify or not msg.questions):
         return troubleshooting_answer(diagnosis, msg, settings, facts)
-    if diagnosis is not None and parsed.intent in DEFERS_TO_TERMS and "terms" in diagnosis.kinds:
-        # a use the terms name outright (a bot, a workflow app, one's own code): their "No" is the answer
+    if diagnosis is not None and (parsed.intent in DEFERS_TO_TERMS and "terms" in diagnosis.kinds or parsed.intent in WHO_USES
+                                  and "sub.no_transfer" in diagnosis.fact_ids):
+        # a use the terms name outright (a bot, a workflow app, one's own code): their "No" is the answer; so is a plan
+        # shared with others, which the diagnosis answers with the terms' own words first
         return troubleshooting_answer(diagnosis, msg, settings, facts)
     if diagnosis is not None and msg.feature_request and parsed.intent not in POLICY_INTENTS:
         # "Would it be okay to add HUD support (last 5 hours / monthly usage)?" asks a tool's maintainers for a

@@ -382,7 +382,10 @@ def cancel_asked(text: str, s: Slots) -> bool:
         return False  # turning renewal back on is not cancelling: the docs don't say how
     return matches(text, r"\bcancel|unsubscribe|stop (the )?(auto-?)?renew|\b(pause|freeze|suspend|put on hold)\b.{0,30}\b"
                          r"(plan|subscription|account|billing)\b|\b(plan|subscription)\b.{0,20}\b(pause|freeze|suspend)\b",
-                   "取消", r"(暂停|冻结).{0,6}(套餐|订阅)", r"(关掉|关闭|停掉)(自动)?(续费|订阅)|(自动)?续费(关掉|关闭|停掉)") and \
+                   "取消", r"(暂停|冻结).{0,6}(套餐|订阅)", r"(关掉|关闭|停掉)(自动)?(续费|订阅)|(自动)?续费(关掉|关闭|停掉)",
+                   # "要提前 48 小时关，不然照样扣": how long before the charge to cancel, its object told before
+                   r"提前\s*\d+\s*(个)?\s*(小时|天)\s*(关|取消|停)",
+                   r"\b\d+ ?(hours?|h|days?) (before|ahead)\b.{0,20}\b(turn(ing)? (it )?off|switch(ing)? (it )?off|disabl\w*)") and \
         not NOT_A_SUBSCRIPTION.search(text)
 
 
@@ -689,7 +692,8 @@ def card_minimum(r: Reply, p: Parsed) -> str:
 HOUSEHOLD_AND_PEERS = (r"teammates?|colleagues?|coworkers?|wife|husband|partner|brother|sister|son|daughter|kids?|family|"
                        r"roommates?|flatmates?")
 OTHER_PERSON = rf"{HOUSEHOLD_AND_PEERS}|students|classmates"  # a class is a group: the no-team-plan answer, not one lender's
-OTHER_PERSON_ZH = r"同事|朋友|室友|家人|别人|其他人|弟弟|哥哥|妹妹|姐姐|老婆|老公|孩子|父母|学生|同学"
+# (and a number of people: "一个账号的 key 分给三个人", "我们 3 个人合买")
+OTHER_PERSON_ZH = r"同事|朋友|室友|家人|别人|其他人|弟弟|哥哥|妹妹|姐姐|老婆|老公|孩子|父母|学生|同学|(?<![\d])[2-9二两三四五六七八九几]\s*个人"
 # a key, account or plan borrowed or lent ("my coworker wants to borrow my API key"), not a laptop or some code
 LENDING = (r"\b(borrow\w*|lend\w*|loan\w*) (me |him |her |them )?(my |our |the |his |her |your )?([\w.-]+ ){0,2}(api key|key|account|"
            r"plan|subscription|quota)s?\b")

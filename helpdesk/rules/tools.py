@@ -37,6 +37,7 @@ def api_cost_asked(text: str, s: Slots) -> bool:
 
 PER_TOKEN_PRICE = (r"\b(per[ -](1m|million|mtok)|million tokens|per[ -]tokens?|api price|api pricing|input price|output price|"
                    r"(input|output) and (input|output) price)\b", "每百万", r"百万\s?tokens?", r"tokens?.{0,8}(一|每)百万",
+                   r"每\s?(1\s?m|1\s?mtok|一?百万|1,?000,?000)\s?(tokens?)?(?![a-z])",  # "input / output 每 1M tokens 多少钱"
                    r"\bapi\s?(的)?\s?(价格|费用|收费|定价|单价)", "输入价格", "输出价格")
 
 
@@ -444,7 +445,9 @@ RELOAD_ASK = (r"\b(reload|re-?load|pick up|load (the )?(latest|new))\b", "重新
 def sets_key_directly(text: str) -> bool:
     """The helper's key set in one command, skipping its wizard (where the helper keeps the key is another question,
     which the docs don't answer; an error with the key is a failure, not this)."""
-    return bool(CODING_HELPER.search(text)) and matches(text, r"\b(key|token|auth)\b", "密钥", "key") and matches(
+    # ("...npx @z_ai/coding-helper dies at the key step. Is there a non-interactive way to set the key for the helper?")
+    return bool(CODING_HELPER.search(text) or re.search(r"\b(the|this) helper\b", text)) and matches(
+        text, r"\b(key|token|auth)\b", "密钥", "key") and matches(
         text, *KEY_DIRECT) and not matches(text, *WHERE_STORED) and not matches(text, r"\b(error|fail\w*|invalid|denied)\b",
                                                                                "报错", "失败", "无效")
 

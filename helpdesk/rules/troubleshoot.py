@@ -31,6 +31,7 @@ from helpdesk.message import (ANTHROPIC_TOOLS, CODING_HELPER, MCP_SERVERS, NON_C
                               PLAN_TOOLS, TOOL_NAMES, TOOLS, Message, is_chinese, without_foreign_quota)
 from helpdesk.rules.facts import Facts
 from helpdesk.rules.quota import usage_ways
+from helpdesk.rules.respond import number
 
 # A question about setting a tool up: how/where/which + a setup word, not a setup word somewhere in a story.
 SETUP_ASK = re.compile(
@@ -48,7 +49,10 @@ SETUP_ASK = re.compile(
     r"\b(set ?up|setup|config|configuration|integration)\s*\?|\b(which|what) model (id|name|string)\b|"
     r"\bdo (i|we) (use|need|put|set)\b[^.?!\n]{0,40}\b(url|endpoint|base ?url|provider|coding/paas|anthropic)\b|"
     r"\b(any ?one|has anyone|does anyone|anybody)\b[^?!\n]{0,20}\b(got|have|has|share)\b[^?!\n]{0,40}\b(config\w*|setup)\b|"
-    r"\b(which|what'?s?|whats)\b( is)?( the)?( right| correct| exact| proper)? model (id|name|string)\b", re.I)
+    r"\b(which|what'?s?|whats)\b( is)?( the)?( right| correct| exact| proper)? model (id|name|string)\b|"
+    # "is OpenAI Compatible even the right choice for goose? what does z.ai recommend?"
+    r"\b(right|correct|recommended|proper) (choice|option|provider( type)?|type|setting)\b|\brecommended (setup|config\w*|"
+    r"provider)\b", re.I)
 # A 5xx status the error page does not list, written as one ("API Error: 529", "status 502", "502 Bad Gateway"), not
 # any number from 500 to 599 in a message that says "error" ("max_tokens 512", "line 523", "550 prompts").
 SERVER_STATUS = re.compile(r"(?:api error:?|status(?: code)?:?|http/?[\d.]*|error(?: code)?:|\")\s*(5\d\d)(?![\d.])|"
@@ -452,6 +456,11 @@ def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Dia
         d.say("mcp", "Your Vision MCP config sets Z_AI_API_KEY but no Z_AI_MODE: the page sets Z_AI_MODE=ZAI beside "
                      "it.",
               "你的 Vision MCP 配置只设置了 Z_AI_API_KEY，没有 Z_AI_MODE：页面的配置里同时设置了 Z_AI_MODE=ZAI。")
+    elif "vision" in servers[:1] and re.search(r"\bZ_AI_MODE\b", msg.ask) and not re.search(r"\bZ_AI_MODE[\"'`]?\s*[:=]", msg.raw) \
+            and MODE_UNSET.search(msg.ask):
+        d.fact("mcp.vision_server")  # "Z_AI_MODE 我没配，这个必须填吗": the value the page's configuration gives it
+        d.say("mcp", "The Vision MCP page's configuration sets Z_AI_MODE=ZAI beside Z_AI_API_KEY.",
+              "Vision MCP 页面的配置里，Z_AI_MODE 设为 ZAI（与 Z_AI_API_KEY 一起设置）。")
     if symptom_section(d, msg, servers[:1], corpus_dir):
         if tool in CLIENT_HEADING and CLIENT_SETUP_ASK.search(msg.ask):
             # "Goose times out, do I need another endpoint or type?": its own section too (an SSE endpoint)
@@ -473,6 +482,18 @@ def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Dia
     return d if d.lines else None
 
 
+# whether the quota is what ran out: "是额度问题还是别的？", "is this a quota thing?", "I've only used 200 of 1600"
+QUOTA_OR_NOT = re.compile(r"\b(quota|usage limit|prompts?)\b.{0,20}\b(issue|problem|thing|exhausted|used up|ran out|run out|"
+                          r"reached)\b|\bis (it|this|that) (my |the )?(quota|usage)\b|\b(only|just) used\b.{0,30}\b(of|out of)\b|"
+                          r"额度(问题|用完|用光|不够|耗尽)|是不是额度|才用了", re.I)
+# a way to use it anyway: "有啥办法能体验一下", "花点钱也行", "any way to try it?", "even if I pay"
+TRY_ANYWAY = re.compile(r"\b(any|another|other) way\b|\b(even if|if) i (have to )?pay\b|\bpay (extra|more|for it)\b|\btry (it|glm-?5)\b|"
+                        r"(有|没有)?(啥|什么)?办法|花点钱|付费也行|体验一下|试试|试用", re.I)
+# a setting said to be left out, or asked whether or what to set: "Z_AI_MODE 我没配，这个必须填吗", "what should Z_AI_MODE be?"
+MODE_UNSET = re.compile(r"\b(didn'?t|did not|haven'?t|have not|never|not) (set|add|configur\w*|fill\w*)|\b(without|missing|"
+                        r"required|mandatory|necessary)\b|\b(do i|should i|must i) (need|have) to (set|add)|\bwhat (value|should)\b|"
+                        r"没(配|设|填|加)|不填|没有(配置|设置)|必须|必填|要不要|需要(填|配|设)|填什么|设成什么|设置成什么|设为什么", re.I)
+VIDEO = re.compile(r"\b(videos?|mp4|mov|m4v|screen ?recordings?|recordings?)\b|视频|录屏|录像", re.I)
 CLIENT_SETUP_ASK = re.compile(r"\b(which|what|another|different|other|right|correct)\b.{0,20}\b(endpoint|type|url|transport|"
                               r"config\w*)\b|\bhow (do|can|should) (i|we) (add|set|configure)\b|(换|用|填|选).{0,8}(端点|类型|地址)|"
                               r"(端点|类型|地址).{0,8}(换|填|选|对不对)|怎么(加|添加|配)", re.I)
@@ -649,7 +670,9 @@ EXPLAINED_HTTP = ("401", "429", "500")  # the page's other reasons (fine-tuning,
 
 
 SHARING = re.compile(r"\b(shar(e|es|ed|ing)|split|pool(ed|ing)?)\b.{0,40}\b(quota|plan|subscription|account|key)\b|"
-                     r"\b(quota|plan|subscription|account)\b.{0,40}\bshar(e|ed|ing)\b|共享|分享|合租|"
+                     r"\b(quota|plan|subscription|account)\b.{0,40}\bshar(e|ed|ing)\b|共享|分享|合租|合买|平摊|"
+                     # "一个账号的 key 分给三个人"
+                     r"分给.{0,4}(\d+|[二两三四五六七八九几])\s*个人|"
                      # "me and two teammates have been using my Max key", "我和同事一起用我的 key"
                      r"\b(teammates?|colleagues?|co-?workers?|friends?|team ?members?|my team|others)\b[^.?!\n]{0,40}\b(us(e|es|ed|ing))\b"
                      r"[^.?!\n]{0,20}\bmy\b[^.?!\n]{0,15}\b(key|account|plan|subscription)\b|"
@@ -1298,6 +1321,18 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                   f"Vision MCP 页面说：这个服务提供 {model} 的能力（图像分析、视频理解）" + (
                       "；老用户可能仍在用缓存的旧版本，请清除 npx 缓存，或安装 `@z_ai/mcp-server@latest`。文档没有提到可以自选这个"
                       "服务使用的模型。" if other else "。"))
+        sizes = [float(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:mb|m\b|兆)", msg.ask, re.I)]
+        limit = d.facts.value("mcp.vision.video")
+        over = [s for s in sizes if s > float(re.sub(r"[^\d.]", "", limit))]
+        if "vision" in msg.mcp and VIDEO.search(msg.ask) and over:  # "录屏 mp4 大概 23MB，能行吗": over the page's limit
+            d.fact("mcp.vision.video")  # (a size within it, or the limit itself told, "capped at 8 MB", is no case)
+            d.say("mcp", f"The Vision MCP page: its video_analysis tool takes videos up to {limit} (local or remote; "
+                         f"MP4/MOV/M4V), so a {number(over[0])} MB video is over that limit.",
+                  f"Vision MCP 页面：video_analysis 工具支持不超过 {limit} 的视频（本地或远程；MP4/MOV/M4V），"
+                  f"{number(over[0])} MB 的视频超过了这个上限。")
+            if MCP_CAPABILITY_ASK.search(msg.ask) and not SETUP_VERB.search(msg.ask):
+                d.handoff = msg.failing  # "which video formats does it accept?": the page's text, not its setup
+                return d
         config_lines(d, msg, [MCP_SERVERS[s][1] for s in msg.mcp], corpus_dir)  # a pasted value the page gives otherwise
         if d.lines and not QUANTITY_ASK.search(msg.ask):  # a page's own answer to what they report: then the setup
             d.handoff = msg.failing
@@ -1548,6 +1583,12 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                            f"current limits are at {page}.",
               "请减少同时运行的请求数量或降低发送频率（并行的 agent 和 sub-agent 都算在内）。文档没有给出套餐速率限制的具体"
               f"数字；你账户当前的限制可以在 {page} 查看。")
+        if QUOTA_OR_NOT.search(msg.ask) and (known & set(RATE_CODES) or "429" in msg.http_codes) and not known & {"1308", "1310"}:
+            # "Max 不是号称 1600 次吗，我才用了不到 200 次。是额度问题还是别的？": a rate limit is not the quota used up
+            used_up = d.fact("error.1308").split(".")[0]  # "Usage limit reached for {number} {unit}"
+            d.say("diagnosis", "This is a limit on requests at once or per unit of time, not your prompt quota: the error "
+                               f"page gives the quota's own error as 1308 (\"{used_up}\").",
+                  f"这是并发或频率限制，不是额度用完：错误码页面上额度用完对应的是 1308（“{used_up}”）。")
     if model_missing:
         models = d.fact("models.four")
         plans = d.fact("models.glm5_plans")
@@ -1570,6 +1611,11 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         d.fact("models.lite_no_glm5")
         d.say("diagnosis", "Lite does not include GLM-5: calling GLM-5 through the plan endpoints on Lite returns an "
                            "error.", "Lite 不包含 GLM-5：在 Lite 上通过套餐接口地址调用 GLM-5 会返回错误。")
+        if TRY_ANYWAY.search(msg.ask):  # "有啥办法能体验一下 GLM-5，花点钱也行": the FAQ's paid way for Lite users
+            api = d.fact("models.lite_glm5_api")
+            d.say("diagnosis", f"To use GLM-5 on Lite, the FAQ says you can call it through the general API endpoint "
+                               f"({api}), paid from platform credits and then account balance.",
+                  f"Lite 用户如需使用 GLM-5，FAQ 说可以通过通用 API 接口（{api}）按量调用，先扣平台积分，再扣账户余额。")
     if known & set(AUTH_CODES) or "401" in msg.http_codes:
         # own code sending the key without "Bearer " ({'Authorization': API_KEY}): the API reference's header
         no_bearer = re.search(r"Authorization[\"']?\s*[:=]\s*(?![fbr]?[\"'`]?\s*Bearer\b)[fbr]?[\"'`]?[\w.<${]", msg.raw, re.I)
@@ -1633,9 +1679,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if option_missing and tool in ("kilo-code", "roo-code"):  # the page's own advice for a missing entrypoint option
         d.fact(f"tool.{tool}.update")
         name = _tool_name(tool)
-        d.say("setup", f"If your {name} version lacks the Coding Plan option in the Z AI Entrypoint list, the {name} page "
-                       "says to update the plugin to the latest version.",
-              f"如果你的 {name} 版本的 Z AI Entrypoint 里没有 Coding Plan 选项，{name} 页面说要先把插件更新到最新版本。")
+        d.lead("setup", f"If your {name} version lacks the Coding Plan option in the Z AI Entrypoint list, the {name} page "
+                        "says to update the plugin to the latest version.",  # (the answer to what they see: first)
+               f"如果你的 {name} 版本的 Z AI Entrypoint 里没有 Coding Plan 选项，{name} 页面说要先把插件更新到最新版本。")
     if key_variable:
         token, base = d.fact("tool.claude-code.env")
         anthropic = d.fact("endpoint.anthropic")

@@ -244,7 +244,7 @@ def _hours(text: str) -> list[float]:
 
 
 def _tokens(text: str) -> dict[str, float]:
-    """Token amounts by kind: "2M input tokens", "500k output", "1M cached input tokens"; "per 1M tokens" is a unit."""
+    """Token amounts by kind: "2M input tokens", "500k output", "1M cached input tokens"; "per 1M tokens", "每 1M tokens" is a unit."""
     scale = {"": 1, "k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "mtok": 1e6, "b": 1e9, "billion": 1e9}
     found: dict[str, float] = {}
     pattern = (r"\b(\d+(?:[.,]\d+)*)\s?(thousand|million|mtok|billion|k|m|b)?\b\s?"
@@ -256,7 +256,7 @@ def _tokens(text: str) -> dict[str, float]:
         before = text[max(0, m.start() - 4):m.start()]
         if re.search(r"glm[\s-]?$|v$", text[max(0, m.start() - 5):m.start()]):
             continue  # "GLM-4.7 output tokens": the model's number, not an amount
-        if "per" in before or (not kind and not re.search(r"\btokens?\b", m.group(0))):
+        if "per" in before or re.search(r"每\s*$", before) or (not kind and not re.search(r"\btokens?\b", m.group(0))):
             continue
         if re.match(r"\s?(/|per |a |an |every |each )\s?(s\b|sec|second|min|minute|hour|h\b)|\s?(tok/s|t/s|tps)\b|/s\b|每秒",
                     text[m.end():m.end() + 16]):
