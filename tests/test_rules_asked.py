@@ -1729,3 +1729,50 @@ def test_a_video_limit_told_by_the_subscriber_is_no_video_of_theirs():
     answer = rules("web reader MCP page size limit? Max plan. (I know video for the vision server is capped at 8 MB, is "
                    "there something similar for the reader?)")
     assert answer is None or "video_analysis" not in answer.text
+
+
+# Round 19's failures, read as development after its unseen measure
+@pytest.mark.parametrize("message, expected, must", [
+    # questions naming no subject of their own ask about the situation the story tells
+    ("Bought Pro quarterly on Jan 28 with the old limits. I did NOT turn on auto-renew. Q1: does my current quarter "
+     "keep what I bought? Q2: if I renew manually on Apr 28, what do I get then?", "grandfathering", "February 12"),
+    ("Pro 包月不想续了，下次扣费时间是 3 月 10 号 00:00 (UTC)。打算 3 月 9 号晚上 8 点再去点取消。这样来得及吗？", "cancel_deadline",
+     "24"),
+    ("Lite monthly renewed yesterday for $6. I had $5.85 in invite credits, transaction history shows them used, but "
+     "my Visa got charged more than the 15 cents left. did I get overcharged? and in what order is all that taken "
+     "anyway.", "fee_order", "credits"),
+    # a friend who had a subscription before is no new user; "let it lapse" is the subscription's, not the credits'
+    ("sent my invite link to an old coworker on Feb 10, he registered and paid Pro within an hour. it's been 5 days, "
+     "no credits. he DID have a Lite subscription back in August and let it lapse. does that disqualify him?",
+     "referral_qualifies", "only new users"),
+    # time since the payment is no delay before it
+    ("朋友昨天晚上 11 点用我的链接付了 Pro 月付，到现在大概 14 个小时了，我这边 credits 还是 0。一般多久到账？", "referral_issuing",
+     "24–48"),
+    # the FAQ's other list of supported tools
+    ("Is OpenClaw a supported tool on the coding plan? I'm on Lite.", "troubleshoot", "OpenClaw"),
+    # a model still answering after a new provider: the tool's own model picker
+    ("Goose Desktop 1.12: added a provider for my GLM Lite plan (Anthropic Compatible, https://api.z.ai/api/anthropic, "
+     "GLM-4.7). But every chat still answers from gpt-4.1. How do I make goose actually use the GLM one?",
+     "troubleshoot", "Switch Models"),
+])
+def test_round_19s_ways_of_writing_get_the_rule_they_ask(message, expected, must):
+    answer = rules(message)
+    assert answer is not None and (answer.trace.get("intent") or answer.trace.get("layer")) == expected, answer
+    assert must in answer.text
+
+
+@pytest.mark.parametrize("message, never", [
+    # a story's plan with a question of the terms: the sharing, not the February 12 rule
+    ("We're a 4-person agency. I bought Max (paid Feb 2) and want to put the same API key into the Cline of my 3 devs. "
+     "Is that OK with your terms or will you ban us?", "grandfathering"),
+    # a setup question after a story of a renewal
+    ("I renewed my Pro yesterday. How do I configure Cline for it?", "renewal"),
+    # calls told, not counted
+    ("running eigent from source; the UI loads but login/model calls go out to the hosted eigent cloud instead of my "
+     "local backend. what do I need in the frontend env to make it use the local backend?", "model_calls"),
+    # a reward worked out from the story answers no question of when
+    ("my friend subscribed through my invite link yesterday (Pro monthly, he paid ~$27), it's been about 30 hours and I "
+     "still see 0 credits. When should they show up?", "referral_reward"),
+])
+def test_round_19s_near_misses_stay_clear(message, never):
+    assert intent(message) != never

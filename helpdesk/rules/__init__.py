@@ -26,7 +26,7 @@ from typing import Sequence
 from helpdesk.message import TOPIC_ZH, Message, analyse, page_topics, word_count
 from helpdesk.rules.facts import Facts, load_facts
 from helpdesk.rules.quota import CLAIMED
-from helpdesk.rules.registry import fires
+from helpdesk.rules.registry import all_firing, fires
 from helpdesk.rules.respond import Reply, respond
 from helpdesk.rules.troubleshoot import CHINA_LEAD, TOOL_SETUP, Diagnosis, diagnose, tool_setup, writes_chinese
 from helpdesk.rules.understand import COST, QUOTA, Parsed, moved_as_told, resolve
@@ -72,6 +72,11 @@ WHO_USES = ("personal_plan",)
 # An invite's reward is worked out from any payment and percentage told: "I used a friend's 10% invite discount. When
 # must I cancel?" asks a policy, not the reward; "...paid $6 with my code. How much credit is that for me?" points back.
 STORY_FIGURES = ("referral_reward",)
+# when credits arrive, asked of a reward the story's payment works out: "When should they show up?", "多久到账"
+CREDITS_WHEN = re.compile(r"\bwhen (should|will|do|does|would|can)\b.{0,30}\b(show up|arrive|appear|land|come|get (them|it|"
+                          r"credited|paid)|be (credited|issued|added))|\bhow long\b.{0,30}\b(take|until|before)\b|多久(才)?(到账|到|发放|能到)|"
+                          r"什么时候(到账|发放|能到|到)", re.I)
+CREDITS_ARRIVAL = ("referral_issuing",)
 # A subscriber who says they bought before the February 12 change: the quota they keep, not today's figure
 RENEWAL_PRICES = ("plan_price",)  # a list price an early subscriber asks of their renewal: the February 12 rule
 RENEWAL_TERMS = ("renewal",)  # a renewal's figure asked by an early subscriber: what they keep
@@ -356,6 +361,10 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             if not draft.clarify and not asks_it and not shares_words(
                     " ".join(msg.questions), draft.text, besides=story_told):
                 parsed = only
+    if msg.questions and parsed.intent in STORY_FIGURES and any(CREDITS_WHEN.search(q) for q in msg.questions) and not any(
+            re.search(r"\bhow (much|many)\b|多少", q, re.I) for q in msg.questions):
+        # "he paid ~$27 ... 30 hours and still 0 credits. When should they show up?": when credits arrive, not how much
+        parsed = replace(parsed, intent=CREDITS_ARRIVAL[0])
     if msg.questions and parsed.intent in PRESENT_FACTS and all(
             WHEN_OR_NEXT.search(q) and not re.search(r"\bhow (much|many)\b|多少", q, re.I) for q in msg.questions):
         # (an amount asked beside the date keeps the figure: "how much credit do I get, and when will it show up?")
@@ -417,6 +426,18 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         whole = resolve(without_asides(msg.ask), list(history), plans=msg.plans)
         if whole.intent in STORY_INTENTS or (whole.intent or "").startswith("referral_"):
             parsed = whole
+    if parsed.intent is None and msg.questions and not (msg.errors or msg.mcp or msg.enforcement) and all(
+            not (SETUP_SUBJECT.search(q) or _OWN_SUBJECT.search(q)) and (word_count(q) <= BARE_WORDS or LEANS_ON_STORY.search(q))
+            and not resolve(q, list(history), plans=msg.plans).intent for q in msg.questions):
+        # "Bought Pro quarterly on Jan 28, no auto-renew. Q1: does my current quarter keep what I bought?", "想 3 月 9
+        # 号晚上再点取消。这样来得及吗？": questions that name no subject of their own ask about the situation told; the
+        # first rule of situations the story triggers answers them (a figure rule may not: "he paid ~$27 ... When should
+        # they show up?" asks when credits arrive, not how much; a ban asked of a story is the terms' diagnosis)
+        whole = resolve(without_asides(msg.ask), list(history), plans=msg.plans)
+        situation = next((name for name in all_firing(whole.text, whole.slots) if (
+            name in COMPLAINT_INTENTS or name.startswith("referral_")) and name not in STORY_FIGURES), None)
+        if situation is not None:
+            parsed = replace(whole, intent=situation)
     if parsed.intent is None:
         return parsed, None
     parsed = replace(parsed, story=without_asides(msg.ask))  # what a situation's rule may read of the story told
@@ -478,6 +499,13 @@ MORE_QUESTIONS = 2  # a message asking three or more rule questions gets the fir
 # a figure asked as a change from the one they have: "does Pro change the number a lot?", "how much more on Max?"
 COMPARED_FIGURE = re.compile(r"\b(change|changes|more|less|fewer|bigger|higher|lower|differen\w*|compared?|vs|versus|bump|"
                              r"increase|jump)\b|多多少|多几|多少倍|区别|差多少|提升|高多少|翻倍", re.I)
+# a question pointing back at what was told: "...what do I get then?", "这样来得及吗？"
+LEANS_ON_STORY = re.compile(r"\b(it|this|that|these|those|then|so)\b|这样|那样|这个|那个", re.I)
+# what a question about a tool's setup names: it is no question about the situation a story tells
+SETUP_SUBJECT = re.compile(r"\b(entry ?points?|providers?|base ?urls?|urls?|config\w*|settings?|env\w*|variables?|options?|"
+                           r"dropdown|protocol|version|package|command|install\w*|mcp|models?|api ?key|key|endpoint|"
+                           r"extension|plugin|sdk)\b|入口|服务商|提供商|配置|设置|环境变量|包名|命令|版本|安装|模型|插件|接口|地址",
+                           re.I)
 RANKS = ("lite", "pro", "max")
 MOVES_UP = ("upgrade_rules", "upgrade_cost")  # an upgrade's rules or cost: a move down is neither
 MOVES_DOWN = ("downgrade",)

@@ -102,8 +102,11 @@ def model_calls_asked(text: str, s: Slots) -> bool:
         return False
     if glm5_rate_asked(text, s) and not matches(text, r"\bmodel calls?\b|\bwhat counts as\b", "模型调用"):
         return False  # "if I send 100 prompts with glm-5, how many prompts does that count as?": its 3× rate
+    # ("login/model calls go out to the hosted cloud": calls told, not counted)
     return matches(text, r"\bmodel calls?\b|\bcalls? per prompt\b|\bcalls (per|in|every)\b", "模型调用",
-                   r"调用(多少|几)次模型") or matches(
+                   r"调用(多少|几)次模型") and matches(
+        text, r"\b(how many|per|counts?|counted|each|every|one|a single|mean\w*|what (is|are)|quota|prompts?|limits?|"
+              r"equals?|equivalent)\b", "多少", "几", "算", "额度", "次数", "等于") or matches(
         text, r"\b(how|what)\b.{0,20}\bprompts?\b.{0,20}\b(counted|count|counts|defined|mean|measured)\b|\bwhat counts as "
               r"(a|one) prompt\b|\b(every|each|a) (tool|api|model) (call|request)\b.{0,20}\b(a|one|count as( a)?) prompt\b|"
               # "what exactly counts as one prompt?", "is a prompt counted per message or per API call?",

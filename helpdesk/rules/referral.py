@@ -96,8 +96,12 @@ def validity_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\b(took|takes|used|uses|ate|eats|charged|deducted) (my |the )?(referral |invite )?credits?( balance)? first\b",
                r"先扣(的是|了)?.{0,12}(credits?|积分|赠金|返利)"):
         return False  # "GLM-5 先扣了 credits, 我本来想留着续费": which source paid first, the fee order, is the complaint
-    return matches(text, r"\b(expire[sd]?|expiry|expiration|validity|valid for|how long (are|do|will)|lapse)\b",
-                   "过期", "有效期", *later) and matches(text, r"\b(credits?|rewards?|points?|bonus)\b", "积分", "奖励", "返利")
+    # (near each other: "he had Lite in August and let it lapse ... no credits for me" asks nothing of the credits' life)
+    expiry = r"\b(expire[sd]?|expiry|expiration|validity|valid for|how long (are|do|will)|lapse)\b"
+    credits = r"\b(credits?|rewards?|points?|bonus)\b"
+    text = re.sub(r"\blet (it|the plan|the subscription|his|her|their|my) (\w+ )?lapse\b", " ", text)  # a plan left to lapse
+    return matches(text, rf"{expiry}.{{0,40}}{credits}|{credits}.{{0,40}}{expiry}", "过期", "有效期", *later) and matches(
+        text, credits, "积分", "奖励", "返利")
 
 
 @register("referral_validity", When(0, validity_asked, group=REFERRAL), facts=("ref.validity", "ref.validity_notice"))
@@ -275,8 +279,10 @@ NOT_REFUNDED_ZH = ("没有退款", "没退款", "未退款", "不退款", "没�
 
 
 def friend_paid_before(text: str, s: Slots) -> bool:
+    # ("he DID have a Lite subscription back in August and let it lapse")
     return matches(text, r"\b(already (had|paid)|paid (subscription|plan) (before|last)|existing (user|subscriber)|"
-                         r"not a new user|had a (paid )?subscription)\b", *PAID_BEFORE_ZH)
+                         r"not a new user|(had|did have) an? (paid |\w+ )?(subscription|plan)( before| back in| last)?|"
+                         r"(was|used to be) (a )?(subscriber|subscribed))\b", *PAID_BEFORE_ZH)
 
 
 def invite_counts_asked(text: str, s: Slots) -> bool:
@@ -324,8 +330,7 @@ def referral_qualifies(r: Reply, p: Parsed) -> str:
         problems.append(f"在 {no_refund} 小时内退款的订单不计入" if zh else
                         f"an order refunded within {no_refund} hours does not count")
     if any(w in text for w in ("already paid", "paid before", "had a subscription", "existing subscriber",
-                               "not a new user", "was subscribed", "subscribed before")) or (
-            matches(text, *PAID_BEFORE_ZH)):
+                               "not a new user", "was subscribed", "subscribed before")) or friend_paid_before(text, p.slots):
         problems.append("只有新用户（从未付费订阅过）才符合条件" if zh else
                         "only new users (never paid for a subscription) qualify")
     if zh:

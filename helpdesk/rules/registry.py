@@ -174,6 +174,19 @@ def intent(name: str) -> Intent:
         raise RegistryError(f"no intent {name!r} is registered; the families are {', '.join(FAMILIES)}") from None
 
 
+def all_firing(text: str, slots: "Slots") -> list[str]:
+    """Every intent whose trigger fires, in precedence order, a group's members only where the group claims the text:
+    the first is `first_intent`'s (unless a claiming group has none), the others what the text also asks."""
+    names: list[str] = []
+    for unit, members in _load():
+        if members is None:
+            fired = [unit[0]] if unit[1](text, slots) else []
+        else:
+            fired = [name for _, name, trigger in members if trigger(text, slots)] if unit.claims(text, slots) else []
+        names += [name for name in fired if name not in names]
+    return names
+
+
 def precedence() -> list[str]:
     """The order triggers are tried in, one line each: what to read when two intents compete for a question."""
     lines = []

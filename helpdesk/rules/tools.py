@@ -316,13 +316,28 @@ def use_scope(r: Reply, p: Parsed) -> str:
             f"({general}), billed separately from the plan. Z.ai support can say whether your use counts.")
 
 
-@register("supported_tools", When(220, supported_tools_asked), facts=("tools.supported", "tools.shared_quota"))
+def also_listed(text: str, tools: list[str], pack: list[str]) -> list[str]:
+    """Tools the message names that only the FAQ's other list ("The pack currently supports ..., OpenClaw and more")
+    has."""
+    return [t for t in pack if t.lower() not in {x.lower().replace(" ", "") for x in tools} | {x.lower() for x in tools}
+            and re.search(rf"(?<![a-z]){re.escape(t.lower())}(?![a-z])", text.lower())]
+
+
+@register("supported_tools", When(220, supported_tools_asked), facts=("tools.supported", "tools.shared_quota",
+                                                                       "tools.pack_supports"))
 def supported_tools(r: Reply, p: Parsed) -> str:
     tools = r.fact("tools.supported")
     r.fact("tools.shared_quota")
+    extra = also_listed(p.text, tools, r.facts.value("tools.pack_supports"))
+    if extra:  # "is OpenClaw a supported tool?": the FAQ's other answer names it
+        r.fact("tools.pack_supports")
     if p.language == "zh":
-        return "Coding Plan 支持 " + "、".join(tools) + "。这些工具共享你套餐的额度。"
-    return ("The Coding Plan supports " + ", ".join(tools) + ". All of them share your plan's quota.")
+        return ("Coding Plan 支持 " + "、".join(tools) + "。这些工具共享你套餐的额度。" + (
+            f"FAQ 对“Which coding tools are supported?”的回答还列出了 {'、'.join(extra)}（“...Crush, Goose, OpenClaw and "
+            "more”）。" if extra else ""))
+    return ("The Coding Plan supports " + ", ".join(tools) + ". All of them share your plan's quota." + (
+        f" The FAQ's answer to \"Which coding tools are supported?\" also lists {', '.join(extra)} (\"...Crush, Goose, "
+        "OpenClaw and more\")." if extra else ""))
 
 
 def claude_mapping_asked(text: str, s: Slots) -> bool:

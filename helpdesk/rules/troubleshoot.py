@@ -138,7 +138,11 @@ MODEL_NOT_SWITCHED = re.compile(
     r"\bhow (do|can|should) (i|we|you) (actually |even |now |then )?(switch|change|pick|select|choose)\b[^.?!\n]{0,30}\b(model|glm)|"
     r"(?<![替转])(切|换)(不了|不到)?(到)?.{0,6}模型|切模型|(?<![替转])换模型|模型.{0,6}(没变|没换|还是(旧|原来|之前))|"
     # "选完之后模型在哪切", "where do I pick the model after that?"
-    r"模型(在哪|从哪|去哪)(里)?(切|换|选)|\bwhere (do|can) (i|we) (switch|change|pick|select|choose) (the )?models?\b",
+    r"模型(在哪|从哪|去哪)(里)?(切|换|选)|\bwhere (do|can) (i|we) (switch|change|pick|select|choose) (the )?models?\b|"
+    # "every chat still answers from gpt-4.1", "how do I make goose actually use the GLM one?", "回答还是之前的 gpt-4o，在哪切"
+    r"\b(still|keeps?) (answers?|answering|replies|replying|responds?|responding)\b.{0,30}\b(from|with|as|using)\b|"
+    r"\bhow (do|can) (i|we) (make|get) \w+ (to )?(actually )?use (the )?(glm|new|z\.?ai)|"
+    r"(回答|回复)(的)?(还是|仍然|依然)|(手动)?切(过去|换过去)|在哪(里)?切",
     re.I)
 # A change made that the tool does not pick up: "didn't take effect", "still goes to the old relay", "怎么才能生效"
 NOT_APPLIED = re.compile(r"\b(not|n't|never) (take|taking|took|taken) effect\b|\bno effect\b|\bstill (uses?|using|goes|going|"
@@ -1534,8 +1538,17 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                                                               msg.names_zai):
         listed = d.fact("tools.supported")
         named = unlisted_name
-        d.say("tools", f"The FAQ lists the supported tools as {', '.join(listed)}; it doesn't name {named}.",
-              f"FAQ 列出的支持工具是 {'、'.join(listed)}；其中没有 {named}。")
+        pack = d.facts.value("tools.pack_supports")
+        if any(t.lower() == str(named).lower() for t in pack):  # OpenClaw: named by the FAQ's other list only
+            d.fact("tools.pack_supports")
+            d.say("tools", f"The FAQ's answer to \"Which coding tools are supported?\" lists {named} (\"...Crush, Goose, "
+                           f"OpenClaw and more\"); its other list ({', '.join(listed)}) doesn't, and the tool guides have "
+                           f"no page for it.",
+                  f"FAQ 对“Which coding tools are supported?”的回答列出了 {named}（“...Crush, Goose, OpenClaw and more”）；"
+                  f"它的另一处列表（{'、'.join(listed)}）没有，工具指南里也没有它的页面。")
+        else:
+            d.say("tools", f"The FAQ lists the supported tools as {', '.join(listed)}; it doesn't name {named}.",
+                  f"FAQ 列出的支持工具是 {'、'.join(listed)}；其中没有 {named}。")
         if "endpoint" not in d.kinds:
             d.fact("tool.others.openai")
             coding = d.fact("endpoint.coding")
@@ -1673,7 +1686,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
               "Claude Code 页面说：安装时遇到权限问题，可以用 `sudo`（macOS/Linux）或以管理员身份运行命令提示符（Windows）重新执行安装命令。")
     if model_switch:
         d.fact(f"tool.{tool}.model_picker")
-        picker = d.facts[f"tool.{tool}.model_picker"].quote.rstrip(":").strip()  # the page's own words
+        picker = d.facts[f"tool.{tool}.model_picker"].quote.rstrip(":").strip().replace("**", "")  # the page's words
         d.lead("setup", f"To pick the model once the provider is configured, the {_tool_name(tool)} page says: \"{picker}\"",
                f"配置好服务商之后选择模型，{_tool_name(tool)} 页面的说法是：“{picker}”")
     if option_missing and tool in ("kilo-code", "roo-code"):  # the page's own advice for a missing entrypoint option

@@ -232,7 +232,15 @@ _AGO = re.compile(r"\s*(ago|before now)\b|\s*(前|以前|之前)")
 _SIGNED_UP = re.compile(r"(signed up|sign up|registered|joined|clicked|invited|used my (link|code)|注册|点了|点击|邀请)")
 
 
+# time since, not a gap between two events: "it's been 5 days, no credits", "5 days since he paid", "已经过去快一周"
+_SINCE_BEFORE = re.compile(r"(\b(it'?s|it has|has|have|'ve) been|\bfor (the )?(past|last)|已经过去了?|过去了?|已经|到现在|至今|"
+                           r"到今天)\s*(about|like|almost|over|nearly|roughly|快|差不多|将近|大概|已经)?\s*$", re.I)
+_SINCE_AFTER = re.compile(r"\s*(since|now\b|了)", re.I)  # ("14 个小时了": it has been 14 hours)
+
+
 def span_between(text: str, m: re.Match) -> bool:
+    if _SINCE_BEFORE.search(text[max(0, m.start() - 24):m.start()]) or _SINCE_AFTER.match(text, m.end()):
+        return False
     return not _AGO.match(text, m.end()) or bool(_SIGNED_UP.search(text[max(0, m.start() - 50):m.start()]))
 
 
