@@ -265,6 +265,11 @@ BY_CHOICE = re.compile(r"\bpay[- ]as[- ]you[- ]go\b|\bnot (on |through |via )?(t
                        r"\b(my|our) own (agent|app|code|script|service|product|backend)\b|"
                        r"\b(building|writing|developing|making) (an?|my|our) (own )?(agent|app|application|script|service|"
                        r"backend|product)\b", re.I)
+# The plan set aside in so many words: "general API，不是 coding plan", "跟我的 Lite 套餐无关", "not the coding plan this time"
+NOT_THE_PLAN = re.compile(r"\bnot (on |through |via |using )?(the|my|a) (glm )?coding plan\b|\bnot the (coding )?plan\b|\b(unrelated|"
+                          r"nothing to do) (to|with) (the|my) (coding )?plan\b|\bseparate(ly)? from (the|my) (coding )?plan\b|"
+                          r"(不是|不走|不用|非)\s*(编码|编程)?(套餐|coding ?plan)|(跟|和|与)(我的)?.{0,8}(套餐|coding ?plan)\s*(无关|没关系)",
+                          re.I)
 # The plan's own key or quota, or its endpoint, in the message: whatever else it says, the plan is what they use
 PLANS_OWN = re.compile(r"\b(plan|coding plan|subscription)('s)? (api )?(key|quota)\b|套餐的?\s*(api\s*)?(key|额度)|api/coding/paas",
                        re.I)
@@ -819,7 +824,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     mistyped = tuple(url for url in urls if re.search(r"(?<![\w.-])api\.z\.ai/", url, re.I)
                      and not any(re.search(pattern, url.lower()) for _, pattern in ENDPOINTS)
                      and not re.search(r"api\.z\.ai/?$|/v1/messages", url.lower()) and _near_endpoint(url)) + tuple(
-        url for url in urls if re.search(r"api\.z\.ai/api/(coding/)?paas/v4/v1\b", url.lower()))  # a tool's "/v1" added
+        url for url in urls if re.search(r"api\.z\.ai/api/(coding/)?paas/v4/v1\b", url.lower())) + tuple(  # a tool's "/v1"
+        url for url in urls if re.search(r"api\.z\.ai/api/(coding/)?paas/v4/chat/completion(?!s)", url.lower()))  # "s" left off
     if re.search(r"\bcoding (plan )?(endpoint|base ?url|api)\b|编码(端点|接口)", everything):
         endpoints.append("coding")
     if re.search(r"\bgeneral (api )?(endpoint|base ?url|api)\b|通用(端点|接口)", everything):
@@ -909,7 +915,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         r"\bgeneral (api|endpoint)\b|\bpay[- ]as[- ]you[- ]go\b|\bnot (on |through |via )?(the|a|my) (coding )?plan\b|"
         r"(?<!coding/)paas/v4|通用\s*(api|接口|端点)|按量(付费|计费)", ask, re.I)) and not PLANS_OWN.search(ask)
     # by choice, unless the plan's key is what they call it with or the balance being charged is their complaint
-    pays_per_use = bool(BY_CHOICE.search(ask)) and not PLANS_OWN.search(ask) and not BALANCE_CHARGED.search(ask)
+    pays_per_use = bool(BY_CHOICE.search(ask)) and not PLANS_OWN.search(ask) and not BALANCE_CHARGED.search(ask) or (
+        bool(NOT_THE_PLAN.search(ask)) and not PLANS_OWN.search(ask))  # (the balance charged is then their choice)
     # Calling the plan from their own code is a use the terms exclude (the MCP tools have their own answer).
     # Chat front-ends and workflow builders are not coding tools: the plan's quota is not for them.
     off_plan_use = off_plan_use or (bool(set(other_tools) & set(NON_CODING_APPS)) and (subscriber or bool(ours)))

@@ -1776,3 +1776,59 @@ def test_round_19s_ways_of_writing_get_the_rule_they_ask(message, expected, must
 ])
 def test_round_19s_near_misses_stay_clear(message, never):
     assert intent(message) != never
+
+
+@pytest.mark.parametrize("message, must", [
+    # the general API used by choice, said in so many words: no plan endpoint pushed on it
+    ("自己写的 Go 小工具（不是在 IDE 里用，走通用 API 按量付费，余额充了 $20），一直 404：\n```\nPOST "
+     "https://api.z.ai/api/paas/v4/chat/completion\n< HTTP/2 404\n{\"error\":{\"code\":\"1222\",\"message\":\"API "
+     "chat/completion 不存在\"}}\n```\n1222 到底啥意思？", "/chat/completions"),
+    # a response's own reason for ending
+    ("general API batch job, glm-4.7, non-streaming, max_tokens 4096. Long outputs stop halfway, no error code:\n"
+     "```json\n\"finish_reason\": \"length\",\n\"usage\": {\"completion_tokens\": 4096}\n```\nIs it truncated? How high can "
+     "max_tokens go?", "131072"),
+    ("streaming review agent on the general endpoint; on some files the stream stops mid-sentence, HTTP 200, no error "
+     "JSON. last chunk: data: {\"choices\":[{\"finish_reason\":\"sensitive\"}]} what happened?", "1301"),
+    # an invite story's question that names none of the family's words
+    ("我在 B 站放了邀请链接，valid invites 已经 61 个了。满 30 人那个额外 10% 我拿过一次了。是只有第一个 30 人给一次，还是每满 30 "
+     "人都给？61 人的话算几轮？", "2 轮"),
+    # who counts as a new user
+    ("想拉同事用我的邀请链接买 Pro。他的账号去年就注册了，一直用通用 API，充值过三次余额，但从来没买过订阅。他这种算「新用户」吗？用我的链接"
+     "首单还能打 9 折吗？", "has never paid for a subscription"),
+    # the server's version asked or named
+    ("公司 npm 镜像上 @z_ai/mcp-server 只同步到了 0.0.9，Cline 里把版本写死了 @z_ai/mcp-server@0.0.9。视觉 MCP 升级到 GLM-4.6V "
+     "了，要让 IT 把镜像同步到哪个版本以上？", "0.1.2"),
+    # which of a server's tools does a task
+    ("Vision MCP: which tool reads charts and dashboards?", "analyze_data_visualization"),
+    # what the FAQ says makes usage vary, asked by name
+    ("Pro monthly. Same refactor, Monday with manual approvals used 35% of the 5h window, Wednesday with auto-accept hit "
+     "the limit in 2 hours. Is auto-accept known to eat more quota? How many prompts does Pro get?", "auto-accept"),
+    # the overview's starting price asked about
+    ("overview 写 Pro plans from 15 USD per month，但 FAQ 例子里 Pro 包月是 $30。同事第一个月付了 15 刀，第二个月变 30 了。Pro "
+     "包月到底是多少钱？15 是咋来的", "from 15 USD per month"),
+    # the per-image prices of the image models
+    ("comparing GLM-Image and CogView-4 for 40 banner images on the general API — what's the per-image price of each?",
+     "$0.015"),
+])
+def test_round_19s_pages_values_are_given(message, must):
+    answer = rules(message)
+    assert answer is not None and must in answer.text, answer
+
+
+def test_the_general_api_by_choice_gets_no_plan_endpoint():
+    message = ("还在用老项目里的 JWT 鉴权（general API，不是 coding plan），每次请求都回 401 {\"error\":{\"code\":\"1003\","
+               "\"message\":\"Authentication Token expired\"}}。token 明明是刚生成的，哪错了？")
+    assert analyse(message, SETTINGS.corpus_dir).pays_per_use
+    answer = rules(message)
+    assert answer is None or "api/coding/paas/v4" not in answer.text
+
+
+@pytest.mark.parametrize("message, never", [
+    ("邀请返利活动会持续到什么时候？怕下个月活动结束，30% 返利和满 30 人额外 10% 还算不算", "referral_tier"),
+    ("群里有人说可以批量注册几个新号用自己的邀请链接下单，credits 能薅好几轮。被发现了会怎样？", "referral_tier"),
+    ("上个月 Lite 升 Pro 的时候，剩余价值折算成了 $18 的账户余额。这笔余额我用不上，能不能提现退回到原来的信用卡？", "upgrade_rules"),
+    ("web reader MCP returns a cut-off page. (The vision server's `video_analysis` is capped at 8 MB, I know.) Is there a "
+     "page length limit for the reader?", "troubleshoot"),
+])
+def test_round_19s_further_near_misses_stay_clear(message, never):
+    assert intent(message) != never

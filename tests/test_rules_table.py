@@ -298,6 +298,10 @@ RAW = [
     row("what's the minimum amount my invited friend must pay?", "referral_minimum", {}, [r"0\.50 USD"]),
 
     # ---- API list prices and token costs (USD per 1M tokens) ---------------------------------------------------
+    row("what's the per-image price of GLM-Image vs CogView-4?", "image_price", {},
+        [r"GLM-Image \$0\.015", r"CogView-4 \$0\.01\b"]),
+    row("CogView-4 生成 500 张图片多少钱？单张多少？", "image_price", {}, [r"每张 \$0\.01", r"\$5(\.00)?(?![\d.])"], zh=True),
+    row("What's the Lite plan's price? I also call CogView-4 on the general API.", "plan_price", {}),  # a model told
     row("what does it cost for 2M input tokens and 500k output tokens on GLM-4.7?", "api_cost",
         {"api_model": "glm-4.7", "tokens": {"input": 2_000_000.0, "output": 500_000.0}}, [r"^" + usd("2.30")]),
     row("1M output tokens on glm-4.5-air, how much?", "api_cost",

@@ -26,7 +26,7 @@ from typing import Sequence
 from helpdesk.message import TOPIC_ZH, Message, analyse, page_topics, word_count
 from helpdesk.rules.facts import Facts, load_facts
 from helpdesk.rules.quota import CLAIMED
-from helpdesk.rules.registry import all_firing, fires
+from helpdesk.rules.registry import all_firing, family_member, fires
 from helpdesk.rules.respond import Reply, respond
 from helpdesk.rules.troubleshoot import CHINA_LEAD, TOOL_SETUP, Diagnosis, diagnose, tool_setup, writes_chinese
 from helpdesk.rules.understand import COST, QUOTA, Parsed, moved_as_told, resolve
@@ -63,7 +63,7 @@ QUOTA_USED_UP = re.compile(r"\b(quota|limit|allowance|searches)\b[^.?!\n]{0,30}\
                            re.I)
 DEFERS_TO_TERMS = ("use_scope",)  # "is this use allowed?" when the terms name the use outright: their answer instead
 TOOL_INTENTS = ("endpoint", "supported_tools")  # general answers a named tool's page completes
-PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price")
+PRICE_INTENTS = ("plan_price", "api_cost", "first_purchase_deal", "api_tool_price", "image_price")
 # a figure a story's words may trigger
 FIGURE_INTENTS = ("plan_quota", "plan_price", "mcp_quota", "api_cost")
 # who uses the plan, told as context ("...Max in Claude Code for 30 devs. What uptime do you guarantee?"): no question
@@ -426,6 +426,12 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         whole = resolve(without_asides(msg.ask), list(history), plans=msg.plans)
         if whole.intent in STORY_INTENTS or (whole.intent or "").startswith("referral_"):
             parsed = whole
+    if parsed.intent is None and msg.questions:
+        # a question asked within a story of one family (inviting) is that family's, though it names none of its words
+        whole = resolve(without_asides(msg.ask), list(history), plans=msg.plans)
+        member = family_member(parsed.text, parsed.slots, whole.text, whole.slots, STORY_FAMILIES)
+        if member is not None and member not in STORY_FIGURES:
+            parsed = replace(parsed, intent=member)
     if parsed.intent is None and msg.questions and not (msg.errors or msg.mcp or msg.enforcement) and all(
             not (SETUP_SUBJECT.search(q) or _OWN_SUBJECT.search(q)) and (word_count(q) <= BARE_WORDS or LEANS_ON_STORY.search(q))
             and not resolve(q, list(history), plans=msg.plans).intent for q in msg.questions):
@@ -477,8 +483,8 @@ def with_story_question(reply: Reply, parsed: Parsed, msg: Message, history: Seq
         return reply
     story = resolve(without_asides(told), list(history), plans=msg.plans)
     if story.intent is None or story.intent == parsed.intent or story.intent in reply.also or not (
-            story.intent in STORY_INTENTS or story.intent.startswith("referral_")):
-        return reply
+            story.intent in STORY_INTENTS or story.intent.startswith("referral_")) or story.intent in STORY_FIGURES:
+        return reply  # (a figure the story's amounts work out is no answer to a question about the story)
     extra = respond(replace(story, story=without_asides(msg.ask)), facts)
     if extra.clarify or set(extra.fact_ids) <= set(reply.fact_ids):
         return reply
@@ -499,6 +505,9 @@ MORE_QUESTIONS = 2  # a message asking three or more rule questions gets the fir
 # a figure asked as a change from the one they have: "does Pro change the number a lot?", "how much more on Max?"
 COMPARED_FIGURE = re.compile(r"\b(change|changes|more|less|fewer|bigger|higher|lower|differen\w*|compared?|vs|versus|bump|"
                              r"increase|jump)\b|多多少|多几|多少倍|区别|差多少|提升|高多少|翻倍", re.I)
+# families whose story makes a question theirs though it names none of their words (an invite's story: "算几轮？");
+# an upgrade told is context, never the question ("Upgraded Lite to Pro yesterday. Claude Code keeps asking...")
+STORY_FAMILIES = ("referral",)
 # a question pointing back at what was told: "...what do I get then?", "这样来得及吗？"
 LEANS_ON_STORY = re.compile(r"\b(it|this|that|these|those|then|so)\b|这样|那样|这个|那个", re.I)
 # what a question about a tool's setup names: it is no question about the situation a story tells

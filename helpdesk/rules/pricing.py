@@ -75,6 +75,11 @@ def plan_price(r: Reply, p: Parsed) -> str:
         if missing:
             text += ("文档没有写明 " + "、".join(f"{PLAN_NAMES[plan]} {cycle}" for plan, cycle, _ in missing)
                      + f" 的价格，请以订阅页面为准：{SUBSCRIBE_PAGE}")
+        if re.search(r"\$\s?(3|15)\b|(?<![\d.])(3|15)\s*(usd|dollars?|刀|美元|块|是咋|是怎么|怎么来)|from (3|15) usd|overview|起价|首月|第一个月",
+                     f"{p.text} {p.story}".lower()):
+            # "他 Pro 包月第一个月付的就是 15 刀，第二个月续费变成 30 了": the overview's starting price is the first-purchase deal
+            text += (f"产品概览页的“from {number(from_lite)} USD per month”（Lite）和“from {number(from_pro)} USD per month”"
+                     f"（Pro）是与首次购买 {number(deal)}% 优惠一起给出的起步价：即 {money(lite)} 和 {money(pro)} 的一半。")
         return text
     lines = ["The docs give the plan's prices in USD only; they don't mention regional prices or paying in another "
              "currency."] if local else []

@@ -86,13 +86,18 @@ def plan_quota(r: Reply, p: Parsed) -> str:
     r.fact("quota.estimates")
     # "how many a day?": the docs count per 5 hours (and weekly), and say so rather than multiply it out
     per_day = bool(re.search(r"\b(per|a|each|every) day\b|\bdaily\b|一天|(?<!\d)1\s*天|每天|每日|一日", p.text))
+    # what makes usage vary, in the FAQ's words, when the message names one of them ("does auto-accept eat more quota?")
+    varies = bool(re.search(r"auto[- ]?accept|自动(接受|批准|确认)|codebase size|代码库(大小|规模)", p.text))
     if p.language == "zh":
-        return ("；".join(lines_zh) + f"。以上为估算值，实际用量因任务复杂度而异；额度用完后等待下一个 {window} 小时周期刷新，"
+        return ("；".join(lines_zh) + "。以上为估算值，实际用量因任务复杂度" + ("、代码库大小以及是否开启自动接受（auto-accept）" if varies
+                                                                   else "") + f"而异；额度用完后等待下一个 {window} 小时周期刷新，"
                 "不会扣除账户余额。" + ("文档按每 5 小时（另有每周额度）说明额度，没有给出每天的次数。" if per_day else ""))
     r.fact("quota.refresh")
-    return ("\n".join(lines) + "\nThese are estimates; the quota refreshes every 5 hours, and once it is used up the "
-            "system will not deduct from your account balance." + (" The docs give the quota per 5 hours (and a weekly quota), not per "
-                                              "day." if per_day else ""))
+    return ("\n".join(lines) + "\nThese are estimates" + (" (the FAQ: \"actual usage may vary depending on task complexity, "
+                                                          "codebase size, and whether auto-accept is enabled\")" if varies
+                                                          else "") + "; the quota refreshes every 5 hours, and once it is "
+            "used up the system will not deduct from your account balance." + (" The docs give the quota per 5 hours (and a "
+                                                                               "weekly quota), not per day." if per_day else ""))
 
 
 def model_calls_asked(text: str, s: Slots) -> bool:

@@ -285,9 +285,16 @@ def friend_paid_before(text: str, s: Slots) -> bool:
                          r"(was|used to be) (a )?(subscriber|subscribed))\b", *PAID_BEFORE_ZH)
 
 
+# whether the friend counts as a new user: "他这种算「新用户」吗", "does he count as a new user?"
+NEW_USER_ASKED = re.compile(r"\b(count|counts|counted|qualif\w*|consider\w*|still|is (he|she|they)|are they)\b.{0,20}\bnew "
+                            r"(user|customer)s?\b|新用户(吗|么|嘛)|算.{0,4}新用户|是不是新用户|是否.{0,4}新用户", re.I)
+
+
 def invite_counts_asked(text: str, s: Slots) -> bool:
     """A delay stated, or "does it count / qualify" about a payment or a refund; the friend's own discount, or a
     question whether a deadline is required, is another one."""
+    if NEW_USER_ASKED.search(text):
+        return True  # (before the discount's exclusion: "算新用户吗？首单还能打 9 折吗？" asks who counts first)
     if matches(text, r"\b(discount|% off|percent off)\b|\b(require|requires|need|needs|have to|has to|must)\b.{0,20}\bwithin\b",
                "折", "优惠"):
         return False
@@ -333,9 +340,19 @@ def referral_qualifies(r: Reply, p: Parsed) -> str:
                                "not a new user", "was subscribed", "subscribed before")) or friend_paid_before(text, p.slots):
         problems.append("只有新用户（从未付费订阅过）才符合条件" if zh else
                         "only new users (never paid for a subscription) qualify")
+    if not problems and NEW_USER_ASKED.search(text):
+        # "he registered last year and topped up the API balance, but never bought a subscription: a new user?"
+        definition = ("FAQ 对新用户的定义是“has never paid for a subscription”（从未付费订阅过）；只用过按量付费 API、充过余额，"
+                      "并不是订阅。" if zh else "The FAQ defines a new user as one who \"has never paid for a subscription\"; "
+                      "pay-as-you-go API use or a balance top-up is no subscription.")
+        problems_said = definition
+    else:
+        problems_said = ""
     if zh:
         rule_zh = (f"好友需通过你的邀请链接或邀请码加入、是新用户、在 {window} 小时内完成首次 GLM Coding Plan 订阅付款，"
                    f"且订单在 {no_refund} 小时内没有退款，邀请才有效")
+        if problems_said:
+            return f"{problems_said}总之，{rule_zh}。"
         if problems:
             return "不符合条件：" + "；".join(problems) + f"。总之，{rule_zh}。"
         if paid_after is not None:
@@ -343,6 +360,8 @@ def referral_qualifies(r: Reply, p: Parsed) -> str:
         return f"要看具体情况：{rule_zh}。"
     rule = (f"it qualifies when your friend joins through your link or code, is a new user, pays for their first "
             f"GLM Coding Plan subscription within {window} hours, and the order is not refunded within {no_refund} hours")
+    if problems_said:
+        return f"{problems_said} In short, {rule}."
     if problems:
         return "No: " + "; ".join(problems) + f". In short, {rule}."
     if paid_after is not None:
@@ -402,7 +421,8 @@ def referral_minimum(r: Reply, p: Parsed) -> str:
 
 def tier_asked(text: str, s: Slots) -> bool:
     return bool(s.count and s.count >= 30) or matches(
-        text, r"\bevery 30\b|\b30 (friends|invites)\b|\btier|extra reward|bonus", "额外奖励", "阶梯")
+        text, r"\bevery 30\b|\b30 (friends|invites)\b|\btier|extra reward|bonus|\bhow many rounds\b", "额外奖励", "阶梯",
+        r"每满\s*30\s*(个)?(人|位|个)", r"\d+\s*(个|位)?人.{0,10}(?<!好)(几|多少)轮")  # "每满 30 人都给？61 人的话算几轮？"
 
 
 @register("referral_tier", When(10, tier_asked, group=REFERRAL),

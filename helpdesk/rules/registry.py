@@ -174,6 +174,17 @@ def intent(name: str) -> Intent:
         raise RegistryError(f"no intent {name!r} is registered; the families are {', '.join(FAMILIES)}") from None
 
 
+def family_member(text: str, slots: "Slots", story: str, story_slots: "Slots", families: tuple[str, ...]) -> str | None:
+    """The first member of one of `families` that claims the story but not the question, whose own trigger fires on
+    the question: "...邀请链接...valid invites 61 个。每满 30 人都给？61 人算几轮？" is the referral family's tier question."""
+    for unit, members in _load():
+        if members is not None and unit.name in families and unit.claims(story, story_slots) and not unit.claims(text, slots):
+            name = next((name for _, name, trigger in members if trigger(text, slots)), None)
+            if name is not None:
+                return name
+    return None
+
+
 def all_firing(text: str, slots: "Slots") -> list[str]:
     """Every intent whose trigger fires, in precedence order, a group's members only where the group claims the text:
     the first is `first_intent`'s (unless a claiming group has none), the others what the text also asks."""

@@ -146,8 +146,8 @@ def _model_name(model: str) -> str:
 
 
 def listed(price: float) -> str:
-    """A list price as the pricing page writes it: "$0.6", "$2.2", "$0.11" (a total is money(): "$29.00")."""
-    return f"${number(price)}"
+    """A list price as the pricing page writes it: "$0.6", "$2.2", "$0.11", "$0.015" (a total is money(): "$29.00")."""
+    return f"${price:g}" if price < 1000 else f"${number(price)}"
 
 
 def _price_line(r: Reply, model: str, language: str) -> str:
@@ -179,6 +179,36 @@ def api_tool_price(r: Reply, p: Parsed) -> str:
                 "搜索 MCP 则使用套餐的每月额度。")
     return (f"{money(price)} per use: the built-in Web Search tool on the general API is billed at {money(price)} "
             "per call (USD). The Coding Plan's web search MCP uses the plan's monthly quota instead.")
+
+
+IMAGE_MODELS = {"glm-image": "GLM-Image", "cogview-4": "CogView-4"}
+
+
+def image_price_asked(text: str, s: Slots) -> bool:
+    """"GLM-Image vs CogView-4: what's the per-image price of each?", "单张分别多少钱": the pricing page's per-image table."""
+    # the price asked of the model, in its sentence, or per image ("...GLM-Image 和 CogView-4 两个。单张分别多少钱？");
+    # "What's the Lite plan's price? I also call CogView-4 on the API" asks Lite's
+    model = r"(glm-image|cogview-?4)"
+    price = r"(\bprice|\bpricing|\bcost|how much|多少钱|价格|单价)"
+    return matches(text, model) and (matches(text, r"\bper[- ]image\b|\beach image\b", "单张", "每张", "一张") or any(
+        re.search(model, sentence) and re.search(price, sentence) for sentence in re.split(r"[.?!。？！\n]", text)))
+
+
+@register("image_price", When(118, image_price_asked), facts=tuple(f"api.image.{m}" for m in IMAGE_MODELS))
+def image_price(r: Reply, p: Parsed) -> str:
+    named = [m for m in IMAGE_MODELS if re.search(rf"\b{m.replace('-', '-?')}\b", p.text)] or list(IMAGE_MODELS)
+    prices = {m: r.fact(f"api.image.{m}") for m in named}
+    count = next((int(c) for c in re.findall(r"(?<![\d.$])(\d{2,5})\s*(?:images?|pictures?|张|幅)", p.text)), None)
+    totals = {m: r.calc("count * price", count=(count, "question"), price=(v, f"fact:api.image.{m}"))
+              for m, v in prices.items()} if count else {}
+    if p.language == "zh":
+        return ("价格页面按张计价（美元，通用 API）：" + "，".join(f"{IMAGE_MODELS[m]} 每张 {listed(v)}" for m, v in prices.items())
+                + (f"；{count} 张分别约为 " + "、".join(f"{IMAGE_MODELS[m]} {money(t)}" for m, t in totals.items()) if totals
+                   else "") + "。")
+    return ("The pricing page prices image generation per image (USD, general API): " + ", ".join(
+        f"{IMAGE_MODELS[m]} {listed(v)}" for m, v in prices.items()) + (
+        f"; {count} images come to " + " and ".join(f"{money(t)} on {IMAGE_MODELS[m]}" for m, t in totals.items())
+        if totals else "") + ".")
 
 
 CODING_TOOLS = ("cline", "roo code", "kilo code", "opencode", "open code", "crush", "cursor", "factory droid", "droid",

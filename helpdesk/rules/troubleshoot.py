@@ -493,6 +493,40 @@ QUOTA_OR_NOT = re.compile(r"\b(quota|usage limit|prompts?)\b.{0,20}\b(issue|prob
 # a way to use it anyway: "有啥办法能体验一下", "花点钱也行", "any way to try it?", "even if I pay"
 TRY_ANYWAY = re.compile(r"\b(any|another|other) way\b|\b(even if|if) i (have to )?pay\b|\bpay (extra|more|for it)\b|\btry (it|glm-?5)\b|"
                         r"(有|没有)?(啥|什么)?办法|花点钱|付费也行|体验一下|试试|试用", re.I)
+# which of a server's tools does a task: "哪个 tool 是专门看 ER 图的", "which tool reads dashboards?"
+TOOL_FOR_TASK = re.compile(r"\b(which|what) (mcp )?(tool|function)s?\b|(哪个|哪一个|什么)\s*(tool|工具)|(tool|工具)\s*(是|叫)?(哪个|什么)", re.I)
+# the subscriber's words for what the Vision MCP's tools describe
+TASK_WORDS = {"图表": "charts", "仪表盘": "dashboards", "截图": "screenshots", "架构": "architecture", "流程": "flow",
+              "对比": "compare", "文字": "text", "报错": "error", "视频": "videos", "界面": "ui", "代码": "code"}
+_STOP = frozenset("the and for with that this what which tool tools mcp server vision into from your our".split())
+
+
+@lru_cache(maxsize=4)
+def _tool_bullets(path: str) -> tuple[str, ...]:
+    """A server page's tool list, one line each: "* **`understand_technical_diagram`** - Interpret architecture, ..."."""
+    try:
+        text = frontmatter.load(path).content
+    except OSError:
+        return ()
+    return tuple(re.sub(r"\*\*", "", line.lstrip("* ").strip()) for line in text.splitlines()
+                 if re.match(r"\s*\*\s+\*\*`\w+`\*\*\s+-\s", line))
+
+
+def server_tool_for(msg: Message, corpus_dir: Path | None) -> str | None:
+    """The Vision MCP tool whose page line shares the most words with the task asked (at least two, or one rare one)."""
+    if corpus_dir is None:
+        return None
+    ask = msg.ask.lower()
+    words = {w for w in re.findall(r"[a-z]{2,}", ask) if w not in _STOP} | {en for zh, en in TASK_WORDS.items() if zh in ask}
+    best, score = None, 0
+    for line in _tool_bullets(str(Path(corpus_dir) / f"{MCP_SERVERS['vision'][1]}.md")):
+        description = line.split(" - ", 1)[-1].lower()
+        shared = {w for w in words if re.search(rf"\b{re.escape(w)}s?\b", description)}
+        if len(shared) > score:
+            best, score = line, len(shared)
+    return best if score >= 2 else None
+
+
 # a setting said to be left out, or asked whether or what to set: "Z_AI_MODE 我没配，这个必须填吗", "what should Z_AI_MODE be?"
 MODE_UNSET = re.compile(r"\b(didn'?t|did not|haven'?t|have not|never|not) (set|add|configur\w*|fill\w*)|\b(without|missing|"
                         r"required|mandatory|necessary)\b|\b(do i|should i|must i) (need|have) to (set|add)|\bwhat (value|should)\b|"
@@ -589,6 +623,28 @@ def stopped_midway(d: Diagnosis) -> None:
           "错误码页面说：使用流式（SSE）调用时，如果推理过程中 API 异常终止，不会返回上面的错误码，异常原因会放在响应体的 "
           f"`finish_reason` 参数里。它的取值（对话补全接口文档）：{'、'.join(reasons)}。文档没有说明你的工具在哪里显示它，"
           "可以查看工具自己的日志或咨询 Z.ai 客服。")
+    d.handoff = True
+
+
+# a response's own reason for ending, pasted: "finish_reason": "length", finish_reason=sensitive
+FINISH_REASON = re.compile(r"finish_reason[\"']?\s*[:=]\s*[\"']?(length|sensitive)\b", re.I)
+
+
+def finish_reason_shown(d: Diagnosis, reason: str) -> None:
+    """"finish_reason": "length" (the output limit reached), or "sensitive" (the content filter): the reference's words."""
+    d.fact("api.finish_reasons")
+    if reason == "length":
+        d.fact("api.max_tokens")
+        d.say("diagnosis", "finish_reason \"length\" is the reply ending at its output length limit, which max_tokens sets. "
+                           "The chat completion reference: \"the GLM-4.7 GLM-4.6 series supports 128K maximum output, the "
+                           "GLM-4.5 series supports 96K maximum output\" (max_tokens range 1–131072).",
+              "finish_reason 为“length”表示回复在输出长度上限处结束，这个上限由 max_tokens 设定。对话补全接口文档：GLM-4.7、GLM-4.6 "
+              "系列最大输出 128K，GLM-4.5 系列最大输出 96K（max_tokens 取值范围 1–131072）。")
+    else:
+        meaning = d.fact("error.1301")
+        d.say("diagnosis", "finish_reason \"sensitive\" is one of the values the chat completion reference lists; the "
+                           f"docs' description of it is error 1301: \"{meaning}\"",
+              f"finish_reason 为“sensitive”是对话补全接口文档列出的取值之一；文档对它的说明见错误码 1301：“{meaning}”")
     d.handoff = True
 
 
@@ -1241,6 +1297,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     # the codes named only as ones not received ("no code like 1234 or 500"); any other code shown still counts
     denied = {code for m in CODES_DENIED.finditer(msg.ask) for code in re.findall(r"\b\d{3,4}\b", msg.ask[m.end():m.end() + 30])}
     shown = (set(known) | set(msg.http_codes)) - denied
+    reason = FINISH_REASON.search(msg.raw)
+    if reason and not (shown or msg.mcp):  # the reason the response gives for ending, pasted: what the docs say of it
+        finish_reason_shown(d, reason.group(1).lower())
+        return d
     if STOPPED_MIDWAY.search(msg.ask) and NO_ERROR.search(msg.ask) and not (
             shown or msg.mcp or CONTEXT_OVER.search(msg.raw)):
         stopped_midway(d)  # an answer that ends partway with no error: where the reason is
@@ -1299,14 +1359,18 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                          "then the `claude mcp add` command again with your key.",
                   "Vision MCP 页面说：如果忘了替换 API Key，需要先卸载旧的 MCP 服务再重新执行安装命令：先 `claude mcp list`，再 "
                   f"`{command}`，然后用你的 Key 重新执行 `claude mcp add`。")
+        # (a version of the server named, "@z_ai/mcp-server@0.0.9", "v0.0.9", or asked: "同步到哪个版本以上")
         if "vision" in msg.mcp and re.search(r"\b(old(er)? version|cached?|only (shows?|lists?|has)|missing tools?|tools? "
-                                             r"(are )?missing|ui_to_artifact|image_analysis|latest)\b|旧版|缓存|工具.{0,6}(少|缺)",
-                                             msg.raw, re.I):
+                                             r"(are )?missing|ui_to_artifact|image_analysis|latest|(which|what|minimum) "
+                                             r"version)\b|mcp[- ]server[@\s]*v?\d+\.\d+|旧版|缓存|工具.{0,6}(少|缺)|"
+                                             r"(哪个|什么|最低)版本", msg.raw, re.I):
             d.fact("mcp.vision_latest")
+            least = d.fact("mcp.vision_min_version")
             d.say("mcp", "The Vision MCP page: existing users may still run a cached older version; clear the npx cache, "
-                         "or install `@z_ai/mcp-server@latest`.",
+                         f"or install `@z_ai/mcp-server@latest`. It asks for version {least} or later (\">= {least}\") for "
+                         "the GLM-4.6V capability.",
                   "Vision MCP 页面说：老用户可能仍在用缓存的旧版本；请清除 npx 缓存，或安装 `@z_ai/mcp-server@latest`"
-                  "。")
+                  f"。要用上 GLM-4.6V 的能力，页面要求版本 {least} 或更高（“>= {least}”）。")
         named = {m for m in msg.models if VISION_MODEL.fullmatch(m)}
         if "vision" in msg.mcp and (named or re.search(r"\b(vision|image) model|\bwhich model\b|视觉模型|什么模型|哪个模型",
                                                        msg.ask, re.I)) and "mcp.vision_latest" not in d.fact_ids:
@@ -1325,6 +1389,13 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                   f"Vision MCP 页面说：这个服务提供 {model} 的能力（图像分析、视频理解）" + (
                       "；老用户可能仍在用缓存的旧版本，请清除 npx 缓存，或安装 `@z_ai/mcp-server@latest`。文档没有提到可以自选这个"
                       "服务使用的模型。" if other else "。"))
+        task_tool = server_tool_for(msg, corpus_dir) if "vision" in msg.mcp and TOOL_FOR_TASK.search(msg.ask) else None
+        if task_tool:  # "vision MCP 里哪个 tool 是专门看 architecture / ER / UML 图的？": the page's tool for it
+            d.fact("mcp.vision_server")
+            d.say("mcp", f"The Vision MCP page's tool for that: {task_tool}", f"Vision MCP 页面上对应的工具（原文）：{task_tool}")
+            if (MCP_CAPABILITY_ASK.search(msg.ask) or not msg.failing) and not SETUP_VERB.search(msg.ask):
+                d.handoff = msg.failing  # "which tool reads dashboards?": the page's line, not its setup
+                return d
         sizes = [float(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:mb|m\b|兆)", msg.ask, re.I)]
         limit = d.facts.value("mcp.vision.video")
         over = [s for s in sizes if s > float(re.sub(r"[^\d.]", "", limit))]
@@ -1501,7 +1572,12 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     if msg.mistyped and "endpoint" not in d.kinds:
         wrong = msg.mistyped[0]
         anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
-        if re.search(r"/paas/v4/v1\b", wrong.lower()):  # the tool appends /v1 (or the user did) after the base URL
+        if re.search(r"/chat/completion(?!s)", wrong.lower()):  # "POST .../chat/completion" → 404, 1222
+            general = d.fact("endpoint.general")
+            d.say("endpoint", f"{wrong} ends in \"/chat/completion\": the documented path ends in \"/chat/completions\" "
+                              f"(the general API's full URL is {general}).",
+                  f"{wrong} 的路径是“/chat/completion”：文档中的路径以“/chat/completions”结尾（通用 API 的完整地址是 {general}）。")
+        elif re.search(r"/paas/v4/v1\b", wrong.lower()):  # the tool appends /v1 (or the user did) after the base URL
             d.say("endpoint", f"{wrong} adds \"/v1\" after the endpoint: the plan's base URL is {coding} exactly (the "
                               "tool adds the rest of the path).",
                   f"{wrong} 在接口地址后面多了“/v1”：套餐的 Base URL 就是 {coding}（后面的路径由工具自己加）。")

@@ -316,7 +316,7 @@ def _date(text: str, today: dt.date) -> dt.datetime | None:
 
 def _count(text: str) -> int | None:
     m = re.search(r"(\d+)\s?(?:friends|invites|invitations|people|referrals|users)\b", text) or re.search(
-        r"(\d+)\s*(?:个|位)?(?:好友|朋友)", text)
+        r"(\d+)\s*(?:个|位)?(?:好友|朋友)", text) or re.search(r"(?<![\d.])(\d+)\s*(?:个|位)?人(?:的话)?(?:算|是|能)", text)
     return int(m.group(1)) if m else None
 
 
