@@ -157,14 +157,15 @@ USAGE_QUERY = re.compile(
 # The assistant asked to do a task itself ("can you write me a Python scraper that...", "帮我写个爬虫"): no page answers
 # it, whatever plan or price its story names. Setting up a tool ("write me the config for OpenCode") is not one.
 TASK_REQUEST = re.compile(
-    r"\b(can|could|would|will) you\b.{0,25}\b(write|code|build|make|generate|create|implement|translate|draft)\b.{0,40}\b("
-    r"scripts?|scrapers?|crawlers?|programs?|functions?|class|websites?|web ?apps?|apps?|games?|essays?|poems?|stor(y|ies)|"
-    r"emails?|letters?|resumes?)\b|\b(write|code|build|generate|implement|draft) me\b.{0,40}\b(scripts?|scrapers?|"
-    r"crawlers?|programs?|functions?|websites?|apps?|games?|essays?|poems?|stor(y|ies)|emails?|letters?|resumes?)\b|"
-    r"(帮我|给我|替我|你能不能|你可以|能不能|可以)(直接)?.{0,4}(写|做|生成|实现|开发|翻译)(一?个|一段|一份|一篇|段|份|篇)?.{0,24}"
-    r"(爬虫|脚本|程序|代码|函数|网站|小程序|游戏|作文|文章|诗|论文|邮件|简历)", re.I)
-_SETUP_WORDS = re.compile(r"\b(config\w*|settings?|json|mcp|base ?url|endpoint|env\w*|api key|provider)\b|配置|环境变量|接口|"
-                          r"密钥|套餐|coding ?plan", re.I)
+    r"\b(can|could|would|will) you\b.{0,25}\b(write|code|build|generate|implement)\b.{0,40}\b("
+    r"scripts?|scrapers?|crawlers?|programs?|functions?|class|websites?|games?)\b|\b(write|code|build|generate|implement) "
+    r"me\b.{0,40}\b(scripts?|scrapers?|crawlers?|programs?|functions?|websites?|games?)\b|"
+    r"(帮我|给我|替我|你能不能|你可以|能不能|可以)(直接)?.{0,4}(写|生成|实现)(一?个|一段|一份|段|份)?.{0,24}"
+    r"(爬虫|脚本|程序|代码|函数|网站|游戏)", re.I)
+# what makes it a question about us after all: a setting, the API or its examples, the plan and its policies
+_SETUP_WORDS = re.compile(r"\b(config\w*|settings?|json|mcp|base ?url|endpoint|env\w*|api|sdk|key|provider|glm[\w.-]*|z\.?ai|"
+                          r"docs?|documentation|example|streaming|usage|quota|refund|plan|subscription)\b|配置|环境变量|接口|"
+                          r"密钥|套餐|文档|用量|额度|退款|订阅|示例", re.I)
 FEATURE_REQUEST = re.compile(
     r"\[\s*(feature|feat|enhancement|建议|功能请求|需求)|\bfeature[\s_-]?request|\b(is there|are there|any) (any )?"
     r"planned\b.{0,40}\bsupport\b|\b(is there|are there) (any )?plans? to (add|support)\b|\bsupport (planned|coming)\b|\b(please|pls|could you|can you|can we|would you) "
@@ -197,6 +198,12 @@ def _on_china_platform(ask: str) -> bool:
                          r"(the |https?://)?(open\.)?$", before):
             return True
     return False
+
+
+# the China platform said to be theirs: "I bought my coding plan on open.bigmodel.cn", "在智谱开的套餐"
+CHINA_OWN = re.compile(r"\b(bought|subscribed|purchased|registered|signed up|my (account|plan|key|subscription))\b.{0,40}"
+                       r"(bigmodel|zhipu|智谱)|(bigmodel|zhipu|智谱).{0,20}\b(account|plan|subscription)\b|在智谱|智谱(的)?(账号|套餐|平台买)|"
+                       r"国内版", re.I)
 
 
 def _tool_regression(ask: str) -> bool:
@@ -878,7 +885,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         and not re.search(r"\b(compar\w*|vs|versus|than|times|stack up|against|lite|max plan)\b|×|倍", everything) \
         and not (re.search(r"\b(alternatives?|replac\w*|instead of|switch\w* (away )?from|mov\w* (away )?from|migrat\w*)\b|"
                            r"平替|替代|替换|代替|换掉|迁移", everything)
-                 and not re.search(claude_plan, " ".join(question_sentences(ask)).lower()))
+                 and not re.search(rf"{claude_plan}|\banthropic\b", " ".join(question_sentences(ask)).lower()))
     # (one leaving Claude's plan for ours asks about ours: "用的 Claude Max 5x，想找个平替。Pro 还是 Max？"; a question
     # naming Claude's plan is still Anthropic's: "Claude Pro 在国内怎么绑卡？群里说你们是平替")
     # Another company's product as the whole subject ("Copilot Pro used 300/300 premium requests: upgrade to Pro+?",
@@ -950,6 +957,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         # China API (open.bigmodel.cn/...)", is one option of several, not the platform they are on)
         china_platform=(_on_china_platform(ask) or any(e.startswith("bigmodel") for e in endpoints)) and not (
             any(e.startswith("bigmodel") for e in endpoints) and any(not e.startswith("bigmodel") for e in endpoints)
+            and not CHINA_OWN.search(ask)
             and re.search(r"\b(dropdown|drop-down|options?|choices?|list|only (gives|shows|lists|has))\b|下拉|选项|列表|只有",
                           ask, re.I)),
         topics=(topics := _topics_named(own, corpus_dir)), topic_outside_tool=_topic_outside_tool(tools, topics, corpus_dir),

@@ -298,6 +298,11 @@ RAW = [
     row("what's the minimum amount my invited friend must pay?", "referral_minimum", {}, [r"0\.50 USD"]),
 
     # ---- API list prices and token costs (USD per 1M tokens) ---------------------------------------------------
+    row("PayPal charged me twice for my Pro renewal. Your terms say you're not responsible for payment processor errors?",
+        "terms_liability", {}, [r"third-party payment processors"]),
+    row("昨天 coding 接口挂了 6 个小时，停机有没有补偿或者顺延？条款里怎么说的", "terms_liability", {},
+        [r"shall not be liable", r"没有写明停机的补偿"], zh=True),
+    row("The endpoint was down for an hour yesterday. How do I check the plan's remaining quota?", "usage_check", {}),  # (no terms asked)
     row("what's the per-image price of GLM-Image vs CogView-4?", "image_price", {},
         [r"GLM-Image \$0\.015", r"CogView-4 \$0\.01\b"]),
     row("CogView-4 生成 500 张图片多少钱？单张多少？", "image_price", {}, [r"每张 \$0\.01", r"\$5(\.00)?(?![\d.])"], zh=True),

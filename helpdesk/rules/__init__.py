@@ -29,7 +29,7 @@ from helpdesk.rules.quota import CLAIMED
 from helpdesk.rules.registry import all_firing, family_member, fires
 from helpdesk.rules.respond import Reply, respond
 from helpdesk.rules.troubleshoot import CHINA_LEAD, TOOL_SETUP, Diagnosis, diagnose, tool_setup, writes_chinese
-from helpdesk.rules.understand import COST, QUOTA, Parsed, moved_as_told, resolve
+from helpdesk.rules.understand import COST, OTHER_PRODUCTS, QUOTA, Parsed, moved_as_told, resolve
 from helpdesk.schema import Answer, Source
 from helpdesk.settings import Settings
 
@@ -440,7 +440,7 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         # first rule of situations the story triggers answers them (a figure rule may not: "he paid ~$27 ... When should
         # they show up?" asks when credits arrive, not how much; a ban asked of a story is the terms' diagnosis)
         whole = resolve(without_asides(msg.ask), list(history), plans=msg.plans)
-        situation = next((name for name in all_firing(whole.text, whole.slots) if (
+        situation = None if OTHER_PRODUCTS.search(whole.text) else next((name for name in all_firing(whole.text, whole.slots) if (
             name in COMPLAINT_INTENTS or name.startswith("referral_")) and name not in STORY_FIGURES), None)
         if situation is not None:
             parsed = replace(whole, intent=situation)
@@ -473,7 +473,9 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
 def with_story_question(reply: Reply, parsed: Parsed, msg: Message, history: Sequence[dict], facts: Facts) -> Reply:
     """"...注册完第 4 天才付款，credits 一直没到账。是不是超过时间了？另外 credits 能提现吗，还是只能买套餐": a bare question
     beside another one asks about the story told; a rule of situations that the story triggers answers it first."""
-    bare = [q for q in msg.questions if bare_question(q) and re.search(r"\w", q)]  # (not a stray "?" of "??")
+    # (not a stray "?" of "??", nor one the first answer's rule already asks: "他这种算「新用户」吗？" is the new-user rule's)
+    bare = [q for q in msg.questions if bare_question(q) and re.search(r"\w", q) and not fires(
+        parsed.intent, (own := resolve(q, list(history), plans=msg.plans)).text, own.slots)]
     if not bare or len(bare) == len(msg.questions):
         return reply
     told = msg.ask
@@ -521,7 +523,7 @@ MOVES_DOWN = ("downgrade",)
 PLAN_FIGURES = ("mcp_quota", "plan_quota")  # a figure per plan, which may be asked of the plan held and one considered
 DOWNGRADE_TOLD = re.compile(r"\bdowngrad\w*|\b(drop|step|go|move|switch)\w* (back )?down\b|降级|降到|降回|降成|换回", re.I)
 # Policies a sentence may ask beside what another rule already answered ("...the difference: refunded, or balance?")
-SIDE_POLICIES = ("refund", "cancel_deadline")
+SIDE_POLICIES = ("refund",)  # ("do I have to cancel first?" beside an upgrade asks no cancellation's deadline)
 
 
 # A question that only takes the one before it further: "By how much?", "Why?", "Really?", "How so?"
@@ -543,7 +545,7 @@ def with_other_questions(reply: Reply, parsed: Parsed, msg: Message, history: Se
                                                other.intent))
         if other.intent is None or other.intent in seen or len(seen) > MORE_QUESTIONS:
             continue
-        if parsed.intent in MOVES_DOWN and other.intent in MOVES_UP:
+        if parsed.intent in MOVES_DOWN and other.intent in MOVES_UP and not re.search(r"\bupgrad\w*|升级|升回|升到", sentence, re.I):
             continue  # the same move down, its difference asked ("Max 和 Pro 中间的差价会退回来吗"): no upgrade's rules
         if parsed.slots.glm5 and not other.slots.glm5 and other.intent in QUOTA_FIGURES:
             # "how do I get GLM-5 in Claude Code? and is there a catch with quota?": the quota of the model asked about

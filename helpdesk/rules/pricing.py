@@ -75,7 +75,7 @@ def plan_price(r: Reply, p: Parsed) -> str:
         if missing:
             text += ("文档没有写明 " + "、".join(f"{PLAN_NAMES[plan]} {cycle}" for plan, cycle, _ in missing)
                      + f" 的价格，请以订阅页面为准：{SUBSCRIBE_PAGE}")
-        if re.search(r"\$\s?(3|15)\b|(?<![\d.])(3|15)\s*(usd|dollars?|刀|美元|块|是咋|是怎么|怎么来)|from (3|15) usd|overview|起价|首月|第一个月",
+        if re.search(r"(?<![\d.])(3|15)\s*(是咋|是怎么|怎么来|哪来)|from (3|15) usd|overview|概览|起价|首月|第一个月.{0,12}(3|15)",
                      f"{p.text} {p.story}".lower()):
             # "他 Pro 包月第一个月付的就是 15 刀，第二个月续费变成 30 了": the overview's starting price is the first-purchase deal
             text += (f"产品概览页的“from {number(from_lite)} USD per month”（Lite）和“from {number(from_pro)} USD per month”"
@@ -450,6 +450,42 @@ def refund_asked(text: str, s: Slots) -> bool:
                                 # "差价会退吗？" on a downgrade, "will I get the difference back?"
                                 r"(差价|剩下的钱|剩余的钱|余下的钱|剩余费用).{0,4}(会|能|可以)?退(?!出)")) and not matches(
         text, r"\bthird-party\b(?! distributor)")
+
+
+PROCESSOR = (r"\b(payment )?processors?\b|\bpaypal\b|\bstripe\b", "第三方支付", r"支付(渠道|平台|服务商)")
+OUTAGE_WORDS = (r"\b(outages?|downtime|down for|unavailable|interruptions?|basically dead|was dead)\b", "宕机", "故障", "中断",
+                "挂了", "不可用", "用不了")
+
+
+def liability_asked(text: str, s: Slots) -> bool:
+    """"your terms say you're not responsible for payment processor errors, is that in there?", "what's your policy on
+    outages? a pro-rated credit for the day?": what the subscription terms say Z.ai is not liable for."""
+    processor = matches(text, *PROCESSOR) and matches(text, r"\b(responsib\w*|liab\w*|fault)\b", "负责", "责任")
+    outage = matches(text, *OUTAGE_WORDS) and matches(
+        text, r"\b(compensat\w*|credit|extension|sla|policy|terms|liab\w*|guarantee\w*|warrant\w*|pro-?rated)\b", "补偿",
+        "赔偿", "延期", "条款", "保障", "顺延")
+    return processor or outage
+
+
+@register("terms_liability", When(89, liability_asked), facts=("terms.no_warranty", "terms.processor"))
+def terms_liability(r: Reply, p: Parsed) -> str:
+    zh = p.language == "zh"
+    lines = []
+    if matches(p.text, *PROCESSOR):
+        r.fact("terms.processor")
+        lines.append("订阅条款原文：“Z.ai is not liable for errors or issues caused by third-party payment processors.”"
+                     "（Z.ai 不对第三方支付处理商造成的错误或问题负责。）" if zh else
+                     "The subscription terms: \"Z.ai is not liable for errors or issues caused by third-party payment "
+                     "processors.\"")
+    if matches(p.text, *OUTAGE_WORDS) or not lines:
+        r.fact("terms.no_warranty")
+        lines.append("订阅条款说，Z.ai 不保证服务完全没有错误（“does not warrant that the service will be entirely error-free”），"
+                     "并且对不可抗力、网络故障或第三方行为造成的服务中断不承担责任（“shall not be liable for service interruptions "
+                     "caused by force majeure, network failures, or third-party actions”）；文档没有写明停机的补偿或延期。" if zh else
+                     "The subscription terms say Z.ai \"does not warrant that the service will be entirely error-free\" and "
+                     "\"shall not be liable for service interruptions caused by force majeure, network failures, or "
+                     "third-party actions\"; the docs describe no credit or extension for downtime.")
+    return "\n".join(lines)
 
 
 # A cancellation made, and the renewal charged anyway: "点完取消，今天早上还是被扣了", "cancelled last night but got charged today"

@@ -96,12 +96,10 @@ def validity_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\b(took|takes|used|uses|ate|eats|charged|deducted) (my |the )?(referral |invite )?credits?( balance)? first\b",
                r"先扣(的是|了)?.{0,12}(credits?|积分|赠金|返利)"):
         return False  # "GLM-5 先扣了 credits, 我本来想留着续费": which source paid first, the fee order, is the complaint
-    # (near each other: "he had Lite in August and let it lapse ... no credits for me" asks nothing of the credits' life)
     expiry = r"\b(expire[sd]?|expiry|expiration|validity|valid for|how long (are|do|will)|lapse)\b"
     credits = r"\b(credits?|rewards?|points?|bonus)\b"
     text = re.sub(r"\blet (it|the plan|the subscription|his|her|their|my) (\w+ )?lapse\b", " ", text)  # a plan left to lapse
-    return matches(text, rf"{expiry}.{{0,40}}{credits}|{credits}.{{0,40}}{expiry}", "过期", "有效期", *later) and matches(
-        text, credits, "积分", "奖励", "返利")
+    return matches(text, expiry, "过期", "有效期", *later) and matches(text, credits, "积分", "奖励", "返利")
 
 
 @register("referral_validity", When(0, validity_asked, group=REFERRAL), facts=("ref.validity", "ref.validity_notice"))
@@ -280,21 +278,26 @@ NOT_REFUNDED_ZH = ("没有退款", "没退款", "未退款", "不退款", "没�
 
 def friend_paid_before(text: str, s: Slots) -> bool:
     # ("he DID have a Lite subscription back in August and let it lapse")
+    # (the friend's, not the inviter's: "I had a Lite plan before" says nothing of the friend)
     return matches(text, r"\b(already (had|paid)|paid (subscription|plan) (before|last)|existing (user|subscriber)|"
-                         r"not a new user|(had|did have) an? (paid |\w+ )?(subscription|plan)( before| back in| last)?|"
-                         r"(was|used to be) (a )?(subscriber|subscribed))\b", *PAID_BEFORE_ZH)
+                         r"not a new user|had a (paid )?subscription)\b|\b(he|she|they|friend|coworker|colleague)\b[^.?!;]{0,25}"
+                         r"\b((had|did have) an? (paid |\w+ )?(subscription|plan)|(was|used to be) (a )?(subscriber|subscribed))\b",
+                   *PAID_BEFORE_ZH)
 
 
+NEVER_SUBSCRIBED = re.compile(r"\bnever (bought|paid for|had|purchased|subscribed)\b|(从来|从未|一直)?没(有)?(买|订阅|付费)过.{0,8}"
+                              r"(订阅|套餐|plan)|从未(订阅|付费)", re.I)
 # whether the friend counts as a new user: "他这种算「新用户」吗", "does he count as a new user?"
-NEW_USER_ASKED = re.compile(r"\b(count|counts|counted|qualif\w*|consider\w*|still|is (he|she|they)|are they)\b.{0,20}\bnew "
-                            r"(user|customer)s?\b|新用户(吗|么|嘛)|算.{0,4}新用户|是不是新用户|是否.{0,4}新用户", re.I)
+NEW_USER_ASKED = re.compile(r"\b(count|counts|counted|qualif\w*|considered)\b( as)?( a)? new (user|customer)s?\b|\b(is|am) (he|she|i|they) "
+                            r"(still )?(a )?new (user|customer)\b|\bare (they|we) (still )?new (users|customers)\b|新用户(吗|么|嘛)|"
+                            r"算.{0,4}新用户|是不是新用户|是否.{0,4}新用户", re.I)  # (whom it asks of: "is the discount only for new users?" not)
 
 
 def invite_counts_asked(text: str, s: Slots) -> bool:
     """A delay stated, or "does it count / qualify" about a payment or a refund; the friend's own discount, or a
     question whether a deadline is required, is another one."""
     if NEW_USER_ASKED.search(text):
-        return True  # (before the discount's exclusion: "算新用户吗？首单还能打 9 折吗？" asks who counts first)
+        return True  # (before the discount's exclusion: "do I count as a new user for the 10% off?" asks who counts)
     if matches(text, r"\b(discount|% off|percent off)\b|\b(require|requires|need|needs|have to|has to|must)\b.{0,20}\bwithin\b",
                "折", "优惠"):
         return False
@@ -338,13 +341,16 @@ def referral_qualifies(r: Reply, p: Parsed) -> str:
                         f"an order refunded within {no_refund} hours does not count")
     if any(w in text for w in ("already paid", "paid before", "had a subscription", "existing subscriber",
                                "not a new user", "was subscribed", "subscribed before")) or friend_paid_before(text, p.slots):
-        problems.append("只有新用户（从未付费订阅过）才符合条件" if zh else
-                        "only new users (never paid for a subscription) qualify")
+        problems.append("你的好友不是新用户：只有新用户（从未付费订阅过）才符合条件" if zh else
+                        "your friend is not a new user: only new users (never paid for a subscription) qualify")
     if not problems and NEW_USER_ASKED.search(text):
         # "he registered last year and topped up the API balance, but never bought a subscription: a new user?"
+        never = bool(NEVER_SUBSCRIBED.search(f"{text} {p.story}"))  # "从来没买过任何订阅": the definition then says yes
         definition = ("FAQ 对新用户的定义是“has never paid for a subscription”（从未付费订阅过）；只用过按量付费 API、充过余额，"
-                      "并不是订阅。" if zh else "The FAQ defines a new user as one who \"has never paid for a subscription\"; "
-                      "pay-as-you-go API use or a balance top-up is no subscription.")
+                      "并不是订阅" + ("，按这个定义他算新用户。" if never else "。") if zh else
+                      "The FAQ defines a new user as one who \"has never paid for a subscription\"; pay-as-you-go API use "
+                      "or a balance top-up is no subscription" + (", so by that definition your friend counts as a new "
+                                                                 "user." if never else "."))
         problems_said = definition
     else:
         problems_said = ""

@@ -31,7 +31,11 @@ def api_cost_asked(text: str, s: Slots) -> bool:
         (s.glm5 and (matches(text, r"\bapi\b") and matches(text, COST) or matches(text, *PER_TOKEN_PRICE) and matches(
             text, r"\b(price|prices|pricing|priced|cost|costs)\b", "价格", "多少钱", "单价") and not matches(
             text, r"\b(cheaper|vs\.?|versus|compared?|context)\b", "上下文", "划算")))
-        or (s.tokens and (s.api_model or matches(text, COST)))
+        # (tokens told with a model ask no price unless one is asked: "my system prompt is ~3k tokens on glm-4.7, does
+        # caching kick in?")
+        or (s.tokens and (matches(text, COST, r"\b(bill|billed|charge|charged|spend|spent)\b", "多少钱", "费用", "花费", "扣多少")
+                          or s.api_model and len(re.findall(r"[a-z0-9.-]+|[\u4e00-\u9fff]{1,2}", text)) <= 8))
+        # ("2M input tokens on glm-4.7?" is all price; "系统提示词大概 5000 tokens…会自动缓存吗" asks none)
         or (s.api_model and matches(text, *PER_TOKEN_PRICE)))
 
 
@@ -190,8 +194,10 @@ def image_price_asked(text: str, s: Slots) -> bool:
     # "What's the Lite plan's price? I also call CogView-4 on the API" asks Lite's
     model = r"(glm-image|cogview-?4)"
     price = r"(\bprice|\bpricing|\bcost|how much|多少钱|价格|单价)"
+    plan = r"\b(lite|pro|max|plan|subscription)\b|套餐|包月|包年"  # ("How much does the Pro plan cost, and can it call CogView-4?")
     return matches(text, model) and (matches(text, r"\bper[- ]image\b|\beach image\b", "单张", "每张", "一张") or any(
-        re.search(model, sentence) and re.search(price, sentence) for sentence in re.split(r"[.?!。？！\n]", text)))
+        re.search(model, sentence) and re.search(price, sentence) and not re.search(plan, sentence)
+        for sentence in re.split(r"[.?!。？！\n]", text)))
 
 
 @register("image_price", When(118, image_price_asked), facts=tuple(f"api.image.{m}" for m in IMAGE_MODELS))
@@ -372,6 +378,9 @@ def supported_tools(r: Reply, p: Parsed) -> str:
 
 def claude_mapping_asked(text: str, s: Slots) -> bool:
     """"haiku" alone is a poem: the mapping question names a model, a mapping or Claude Code with it."""
+    if matches(text, r"\bhow many (prompts?|times|requests)\b", "多少次", "几次", "多少个 prompt", "多少条") and not matches(
+            text, r"\b(map|maps|mapped|mapping|default)\b", "映射", "默认"):
+        return False  # "把 opus 换成 glm-5…如果 5 小时里全用 GLM-5，大概能发多少次 prompt？": a count asked, the change told
     mapping = matches(text, r"\b(map|maps|mapped|mapping|default|anthropic_\w+)\b", "映射", "默认")
     # "Is GLM-5 better than Claude Sonnet 4.5?" compares the models; it asks nothing about Claude Code's mapping
     compared = matches(text, r"\b(better|worse|compar\w*|vs\.?|versus|than|benchmark\w*|smarter|stronger)\b", "对比",

@@ -51,8 +51,8 @@ SETUP_ASK = re.compile(
     r"\b(any ?one|has anyone|does anyone|anybody)\b[^?!\n]{0,20}\b(got|have|has|share)\b[^?!\n]{0,40}\b(config\w*|setup)\b|"
     r"\b(which|what'?s?|whats)\b( is)?( the)?( right| correct| exact| proper)? model (id|name|string)\b|"
     # "is OpenAI Compatible even the right choice for goose? what does z.ai recommend?"
-    r"\b(right|correct|recommended|proper) (choice|option|provider( type)?|type|setting)\b|\brecommended (setup|config\w*|"
-    r"provider)\b", re.I)
+    r"\b(right|correct|recommended|proper) (provider( type)?|type|setting|option)\b|\b(compatible|provider|type|protocol)\b"
+    r"[^.?!]{0,25}\bright choice\b|\brecommended (setup|config\w*|provider)\b", re.I)
 # A 5xx status the error page does not list, written as one ("API Error: 529", "status 502", "502 Bad Gateway"), not
 # any number from 500 to 599 in a message that says "error" ("max_tokens 512", "line 523", "550 prompts").
 SERVER_STATUS = re.compile(r"(?:api error:?|status(?: code)?:?|http/?[\d.]*|error(?: code)?:|\")\s*(5\d\d)(?![\d.])|"
@@ -140,9 +140,11 @@ MODEL_NOT_SWITCHED = re.compile(
     # "选完之后模型在哪切", "where do I pick the model after that?"
     r"模型(在哪|从哪|去哪)(里)?(切|换|选)|\bwhere (do|can) (i|we) (switch|change|pick|select|choose) (the )?models?\b|"
     # "every chat still answers from gpt-4.1", "how do I make goose actually use the GLM one?", "回答还是之前的 gpt-4o，在哪切"
-    r"\b(still|keeps?) (answers?|answering|replies|replying|responds?|responding)\b.{0,30}\b(from|with|as|using)\b|"
+    r"\b(still|keeps?) (answers?|answering|replies|replying|responds?|responding)\b.{0,20}\b(from|with|as|using)\b.{0,12}"
+    r"\b(gpt|openai|claude|sonnet|opus|o\d|previous|old|other|the old)\b|"
     r"\bhow (do|can) (i|we) (make|get) \w+ (to )?(actually )?use (the )?(glm|new|z\.?ai)|"
-    r"(回答|回复)(的)?(还是|仍然|依然)|(手动)?切(过去|换过去)|在哪(里)?切",
+    r"(回答|回复)(的)?(还是|仍然|依然).{0,12}(gpt|openai|claude|之前|原来|旧)|(provider|模型|服务商).{0,8}(手动)?切(过去|换过去)|"
+    r"(provider|模型|服务商).{0,8}在哪(里)?切|在哪(里)?切.{0,6}(provider|模型|服务商)",
     re.I)
 # A change made that the tool does not pick up: "didn't take effect", "still goes to the old relay", "怎么才能生效"
 NOT_APPLIED = re.compile(r"\b(not|n't|never) (take|taking|took|taken) effect\b|\bno effect\b|\bstill (uses?|using|goes|going|"
@@ -460,7 +462,8 @@ def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Dia
         d.say("mcp", "Your Vision MCP config sets Z_AI_API_KEY but no Z_AI_MODE: the page sets Z_AI_MODE=ZAI beside "
                      "it.",
               "你的 Vision MCP 配置只设置了 Z_AI_API_KEY，没有 Z_AI_MODE：页面的配置里同时设置了 Z_AI_MODE=ZAI。")
-    elif "vision" in servers[:1] and re.search(r"\bZ_AI_MODE\b", msg.ask) and not re.search(r"\bZ_AI_MODE[\"'`]?\s*[:=]", msg.raw) \
+    elif "vision" in servers[:1] and re.search(r"\bZ_AI_MODE\b", msg.ask) and not re.search(
+            r"\bZ_AI_MODE[\"'`]?\s*([:=]|(is )?set to|设为|设成|是|填了?)\s*[\"'`]?\w", msg.raw, re.I) \
             and MODE_UNSET.search(msg.ask):
         d.fact("mcp.vision_server")  # "Z_AI_MODE 我没配，这个必须填吗": the value the page's configuration gives it
         d.say("mcp", "The Vision MCP page's configuration sets Z_AI_MODE=ZAI beside Z_AI_API_KEY.",
@@ -492,13 +495,14 @@ QUOTA_OR_NOT = re.compile(r"\b(quota|usage limit|prompts?)\b.{0,20}\b(issue|prob
                           r"额度(问题|用完|用光|不够|耗尽)|是不是额度|才用了", re.I)
 # a way to use it anyway: "有啥办法能体验一下", "花点钱也行", "any way to try it?", "even if I pay"
 TRY_ANYWAY = re.compile(r"\b(any|another|other) way\b|\b(even if|if) i (have to )?pay\b|\bpay (extra|more|for it)\b|\btry (it|glm-?5)\b|"
-                        r"(有|没有)?(啥|什么)?办法|花点钱|付费也行|体验一下|试试|试用", re.I)
+                        r"(有|没有)?(啥|什么)?办法|花点钱|付费也行|体验一下|试用", re.I)
 # which of a server's tools does a task: "哪个 tool 是专门看 ER 图的", "which tool reads dashboards?"
 TOOL_FOR_TASK = re.compile(r"\b(which|what) (mcp )?(tool|function)s?\b|(哪个|哪一个|什么)\s*(tool|工具)|(tool|工具)\s*(是|叫)?(哪个|什么)", re.I)
 # the subscriber's words for what the Vision MCP's tools describe
 TASK_WORDS = {"图表": "charts", "仪表盘": "dashboards", "截图": "screenshots", "架构": "architecture", "流程": "flow",
               "对比": "compare", "文字": "text", "报错": "error", "视频": "videos", "界面": "ui", "代码": "code"}
-_STOP = frozenset("the and for with that this what which tool tools mcp server vision into from your our".split())
+_STOP = frozenset("the and for with that this what which tool tools mcp server vision into from your our need needs "
+                  "installed install should want using claude code cline cursor before after change".split())
 
 
 @lru_cache(maxsize=4)
@@ -517,20 +521,23 @@ def server_tool_for(msg: Message, corpus_dir: Path | None) -> str | None:
     if corpus_dir is None:
         return None
     ask = msg.ask.lower()
-    words = {w for w in re.findall(r"[a-z]{2,}", ask) if w not in _STOP} | {en for zh, en in TASK_WORDS.items() if zh in ask}
-    best, score = None, 0
+    words = {w for w in re.findall(r"[a-z]{4,}", ask) if w not in _STOP} | {en for zh, en in TASK_WORDS.items() if zh in ask} | {
+        w for w in ("ui", "er", "uml", "ocr") if re.search(rf"\b{w}\b", ask)}
+    scored = []
     for line in _tool_bullets(str(Path(corpus_dir) / f"{MCP_SERVERS['vision'][1]}.md")):
         description = line.split(" - ", 1)[-1].lower()
-        shared = {w for w in words if re.search(rf"\b{re.escape(w)}s?\b", description)}
-        if len(shared) > score:
-            best, score = line, len(shared)
-    return best if score >= 2 else None
+        scored.append((len({w for w in words if re.search(rf"\b{re.escape(w)}s?\b", description)}), line))
+    scored.sort(key=lambda pair: -pair[0])
+    if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None  # (a tie or one shared word names no tool: "which tool do I need installed to use it?")
+    return scored[0][1]
 
 
 # a setting said to be left out, or asked whether or what to set: "Z_AI_MODE 我没配，这个必须填吗", "what should Z_AI_MODE be?"
 MODE_UNSET = re.compile(r"\b(didn'?t|did not|haven'?t|have not|never|not) (set|add|configur\w*|fill\w*)|\b(without|missing|"
                         r"required|mandatory|necessary)\b|\b(do i|should i|must i) (need|have) to (set|add)|\bwhat (value|should)\b|"
                         r"没(配|设|填|加)|不填|没有(配置|设置)|必须|必填|要不要|需要(填|配|设)|填什么|设成什么|设置成什么|设为什么", re.I)
+IMAGE_NEAR = re.compile(r"\b(png|jpe?g|gif|webp|image|screenshot|picture|photo)s?\b|图片|截图|照片", re.I)
 VIDEO = re.compile(r"\b(videos?|mp4|mov|m4v|screen ?recordings?|recordings?)\b|视频|录屏|录像", re.I)
 CLIENT_SETUP_ASK = re.compile(r"\b(which|what|another|different|other|right|correct)\b.{0,20}\b(endpoint|type|url|transport|"
                               r"config\w*)\b|\bhow (do|can|should) (i|we) (add|set|configure)\b|(换|用|填|选).{0,8}(端点|类型|地址)|"
@@ -626,6 +633,9 @@ def stopped_midway(d: Diagnosis) -> None:
     d.handoff = True
 
 
+# the reply's ending asked about: "is it truncated?", "stops mid-sentence", "max_tokens 最大能开到多少", "截断"
+ENDED_ASK = re.compile(r"\b(truncat\w*|cut (off|short)|stops?|stopped|ends?|ended|max_tokens|what happened|why)\b|截断|停了|断了|"
+                       r"没写完|一半|max_tokens", re.I)
 # a response's own reason for ending, pasted: "finish_reason": "length", finish_reason=sensitive
 FINISH_REASON = re.compile(r"finish_reason[\"']?\s*[:=]\s*[\"']?(length|sensitive)\b", re.I)
 
@@ -1232,7 +1242,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     # A server-side status the error page does not list (502, 503, 529 "Overloaded"): unlisted, with the page's 500
     server_status = [code for m in SERVER_STATUS.finditer(msg.raw) for code in m.groups()
                      if code and code != "500" and not any(e.code == code for e in msg.errors)][:1]
-    unknown_codes = [*dict.fromkeys(m.group(1) for m in re.finditer(r"(?:error|code|错误码?|报错|提示|返回)\D{0,12}(?<!\d)([1-9]\d{3})(?!\d)", msg.raw,
+    # (a count after the word is no code: "系统提示词大概 5000 tokens")
+    unknown_codes = [*dict.fromkeys(m.group(1) for m in re.finditer(r"(?:error|code|错误码?|报错|提示|返回)\D{0,12}(?<!\d)([1-9]\d{3})(?!\d)"
+                                                     r"(?!\s*(tokens?|次|个|条|行|字|元|美元|刀|ms\b|k\b|prompts?|requests?|calls?))", msg.raw,
                                                      re.I)
                      if f"error.{m.group(1)}" not in facts.by_id and not re.match(r"20\d\d$", m.group(1)))]
     # an HTTP 4xx status the error page's table does not have ("405 Method Not Allowed"): said to be unlisted
@@ -1298,7 +1310,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     denied = {code for m in CODES_DENIED.finditer(msg.ask) for code in re.findall(r"\b\d{3,4}\b", msg.ask[m.end():m.end() + 30])}
     shown = (set(known) | set(msg.http_codes)) - denied
     reason = FINISH_REASON.search(msg.raw)
-    if reason and not (shown or msg.mcp):  # the reason the response gives for ending, pasted: what the docs say of it
+    if reason and not (shown or msg.mcp or balance) and ENDED_ASK.search(msg.ask) and not (
+            reason.group(1).lower() == "length" and any(VISION_MODEL.search(m) for m in msg.models)):  # the reason the response gives for ending, pasted: what the docs say of it
         finish_reason_shown(d, reason.group(1).lower())
         return d
     if STOPPED_MIDWAY.search(msg.ask) and NO_ERROR.search(msg.ask) and not (
@@ -1362,8 +1375,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         # (a version of the server named, "@z_ai/mcp-server@0.0.9", "v0.0.9", or asked: "同步到哪个版本以上")
         if "vision" in msg.mcp and re.search(r"\b(old(er)? version|cached?|only (shows?|lists?|has)|missing tools?|tools? "
                                              r"(are )?missing|ui_to_artifact|image_analysis|latest|(which|what|minimum) "
-                                             r"version)\b|mcp[- ]server[@\s]*v?\d+\.\d+|旧版|缓存|工具.{0,6}(少|缺)|"
-                                             r"(哪个|什么|最低)版本", msg.raw, re.I):
+                                             r"version(?! of node)(?! (do i need|is needed) for node))\b|mcp[- ]server[@\s]*v?\d+\.\d+|"
+                                             r"旧版|缓存|工具.{0,6}(少|缺)|(?<!node )(?<!node)(哪个|什么|最低)版本", msg.raw, re.I) and not \
+                re.search(r"\bnode\b.{0,20}\bversion|version of node|node\s*(的)?(哪个|什么|最低)?版本", msg.raw, re.I):
             d.fact("mcp.vision_latest")
             least = d.fact("mcp.vision_min_version")
             d.say("mcp", "The Vision MCP page: existing users may still run a cached older version; clear the npx cache, "
@@ -1396,7 +1410,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
             if (MCP_CAPABILITY_ASK.search(msg.ask) or not msg.failing) and not SETUP_VERB.search(msg.ask):
                 d.handoff = msg.failing  # "which tool reads dashboards?": the page's line, not its setup
                 return d
-        sizes = [float(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:mb|m\b|兆)", msg.ask, re.I)]
+        sizes = [float(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:mb|mib|兆)\b", msg.ask, re.I)
+                 if VIDEO.search(msg.ask[max(0, m.start() - 30):m.end() + 30]) and not IMAGE_NEAR.search(
+                     msg.ask[max(0, m.start() - 20):m.end() + 12])]  # (a "10m long" video is minutes; a 12MB png an image)
         limit = d.facts.value("mcp.vision.video")
         over = [s for s in sizes if s > float(re.sub(r"[^\d.]", "", limit))]
         if "vision" in msg.mcp and VIDEO.search(msg.ask) and over:  # "录屏 mp4 大概 23MB，能行吗": over the page's limit
@@ -1573,10 +1589,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         wrong = msg.mistyped[0]
         anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
         if re.search(r"/chat/completion(?!s)", wrong.lower()):  # "POST .../chat/completion" → 404, 1222
-            general = d.fact("endpoint.general")
+            full = f"{coding}/chat/completions" if "/coding/" in wrong.lower() else d.fact("endpoint.general")
             d.say("endpoint", f"{wrong} ends in \"/chat/completion\": the documented path ends in \"/chat/completions\" "
-                              f"(the general API's full URL is {general}).",
-                  f"{wrong} 的路径是“/chat/completion”：文档中的路径以“/chat/completions”结尾（通用 API 的完整地址是 {general}）。")
+                              f"({full}).",
+                  f"{wrong} 的路径是“/chat/completion”：文档中的路径以“/chat/completions”结尾（{full}）。")
         elif re.search(r"/paas/v4/v1\b", wrong.lower()):  # the tool appends /v1 (or the user did) after the base URL
             d.say("endpoint", f"{wrong} adds \"/v1\" after the endpoint: the plan's base URL is {coding} exactly (the "
                               "tool adds the rest of the path).",
@@ -1672,7 +1688,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                            f"current limits are at {page}.",
               "请减少同时运行的请求数量或降低发送频率（并行的 agent 和 sub-agent 都算在内）。文档没有给出套餐速率限制的具体"
               f"数字；你账户当前的限制可以在 {page} 查看。")
-        if QUOTA_OR_NOT.search(msg.ask) and (known & set(RATE_CODES) or "429" in msg.http_codes) and not known & {"1308", "1310"}:
+        if QUOTA_OR_NOT.search(msg.ask) and known & set(RATE_CODES) and not known & {"1308", "1310"}:
             # "Max 不是号称 1600 次吗，我才用了不到 200 次。是额度问题还是别的？": a rate limit is not the quota used up
             used_up = d.fact("error.1308").split(".")[0]  # "Usage limit reached for {number} {unit}"
             d.say("diagnosis", "This is a limit on requests at once or per unit of time, not your prompt quota: the error "

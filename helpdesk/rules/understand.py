@@ -238,8 +238,14 @@ _SINCE_BEFORE = re.compile(r"(\b(it'?s|it has|has|have|'ve) been|\bfor (the )?(p
 _SINCE_AFTER = re.compile(r"\s*(since|now\b|了)", re.I)  # ("14 个小时了": it has been 14 hours)
 
 
+# ...unless the payment ends it: "it's been 4 days now; he finally paid this morning", "已经 4 天了才付款"
+_PAID_AT_END = re.compile(r"(才|finally|only then|then|just now|this morning|today|今天|刚刚?).{0,20}(paid|pays|paying|付款|付了|付费|"
+                          r"支付|买了|下单)", re.I)
+
+
 def span_between(text: str, m: re.Match) -> bool:
-    if _SINCE_BEFORE.search(text[max(0, m.start() - 24):m.start()]) or _SINCE_AFTER.match(text, m.end()):
+    if (_SINCE_BEFORE.search(text[max(0, m.start() - 24):m.start()]) or _SINCE_AFTER.match(text, m.end())) and not \
+            _PAID_AT_END.search(text[m.end():m.end() + 60]):
         return False
     return not _AGO.match(text, m.end()) or bool(_SIGNED_UP.search(text[max(0, m.start() - 50):m.start()]))
 
