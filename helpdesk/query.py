@@ -102,8 +102,10 @@ SYNONYMS = (
     # GLM's "reasoning" is what the docs call thinking (the thinking mode page)
     (re.compile(r"\breasoning\b(?![_ ]content)|思考模式|深度思考|推理模式", re.I), "thinking mode"),
     # "the MCP usage resets every month": the MCP servers' own allowance, counted in web searches and readers
-    (re.compile(r"\bmcp\b.{0,30}\b(usage|quota|(?<!size )limits?|allowance|calls|count)\b|\b(usage|quota|(?<!size )limits?)\b.{0,20}\bmcp\b|"
-                r"mcp.{0,10}(额度|次数|用量)", re.I), "MCP quotas web searches web readers per month"),
+    # (a file's size limit is no allowance: "video size limit for the vision mcp? 25 MB mp4")
+    (re.compile(r"^(?!.*(\bsize\b|\d\s?mb\b|\bvideos?\b|大小|视频))(?:.*?)(\bmcp\b.{0,30}\b(usage|quota|(?<!size )limits?|allowance|"
+                r"calls|count)\b|\b(usage|quota|(?<!size )limits?)\b.{0,20}\bmcp\b|mcp.{0,10}(额度|次数|用量))", re.I | re.S),
+     "MCP quotas web searches web readers per month"),
 )
 # Tools with no page of their own are set up on the "other tools" page: say so to the search.
 OTHER_TOOL_PAGE = "other tools OpenAI protocol"
