@@ -152,8 +152,6 @@ USAGE_QUERY = re.compile(
     r"(?<![\w/])/usage\b|\bremaining (quota|usage)\b|glm-plan-usage|"
     r"(查看|查询|获取|显示|监控).{0,12}(额度|用量|使用量|余量|剩余)|(额度|用量|余量|剩余).{0,6}(监控|查询|查看)|剩余额度|"
     r"用量查询|额度查询", re.I)
-# A request to a tool's maintainers or to Z.ai ("please add", "[Feature]", "能否支持"): the docs document what is,
-# so what is asked for is rarely in them.
 # The assistant asked to do a task itself ("can you write me a Python scraper that...", "帮我写个爬虫"): no page answers
 # it, whatever plan or price its story names. Setting up a tool ("write me the config for OpenCode") is not one.
 TASK_REQUEST = re.compile(
@@ -166,6 +164,8 @@ TASK_REQUEST = re.compile(
 _SETUP_WORDS = re.compile(r"\b(config\w*|settings?|json|mcp|base ?url|endpoint|env\w*|api|sdk|key|provider|glm[\w.-]*|z\.?ai|"
                           r"docs?|documentation|example|streaming|usage|quota|refund|plan|subscription)\b|配置|环境变量|接口|"
                           r"密钥|套餐|文档|用量|额度|退款|订阅|示例", re.I)
+# A request to a tool's maintainers or to Z.ai ("please add", "[Feature]", "能否支持"): the docs document what is,
+# so what is asked for is rarely in them.
 FEATURE_REQUEST = re.compile(
     r"\[\s*(feature|feat|enhancement|建议|功能请求|需求)|\bfeature[\s_-]?request|\b(is there|are there|any) (any )?"
     r"planned\b.{0,40}\bsupport\b|\b(is there|are there) (any )?plans? to (add|support)\b|\bsupport (planned|coming)\b|\b(please|pls|could you|can you|can we|would you) "
@@ -818,6 +818,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         ask = raw.strip()
     table = _pages_errors(corpus_dir)
     errors = _errors(raw, table)
+    questions = question_sentences(ask)
     everything = raw.lower()
     urls = tuple(dict.fromkeys(m.group(0).rstrip(".,;") for m in _URL.finditer(raw)))
     endpoints = []
@@ -885,7 +886,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         and not re.search(r"\b(compar\w*|vs|versus|than|times|stack up|against|lite|max plan)\b|×|倍", everything) \
         and not (re.search(r"\b(alternatives?|replac\w*|instead of|switch\w* (away )?from|mov\w* (away )?from|migrat\w*)\b|"
                            r"平替|替代|替换|代替|换掉|迁移", everything)
-                 and not re.search(rf"{claude_plan}|\banthropic\b", " ".join(question_sentences(ask)).lower()))
+                 and not re.search(rf"{claude_plan}|\banthropic\b", " ".join(questions).lower()))
     # (one leaving Claude's plan for ours asks about ours: "用的 Claude Max 5x，想找个平替。Pro 还是 Max？"; a question
     # naming Claude's plan is still Anthropic's: "Claude Pro 在国内怎么绑卡？群里说你们是平替")
     # Another company's product as the whole subject ("Copilot Pro used 300/300 premium requests: upgrade to Pro+?",
@@ -932,8 +933,9 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     off_plan_use = off_plan_use or (direct_call and not mcp and (bool(ours) or subscriber) and not failing
                                     and not paying_per_use) or bool(
         re.search(r"only available for coding (agents?|tools?)", everything))  # the API's own words for it
+    china_shown = any(e.startswith("bigmodel") for e in endpoints)
     return Message(
-        raw=raw, ask=ask, pasted=pasted, questions=question_sentences(ask),
+        raw=raw, ask=ask, pasted=pasted, questions=questions,
         language="zh" if is_chinese(ask) else "en", errors=errors, tools=tools,
         other_tools=other_tools, compared_tools=compared_tools(raw, tools, only_not_used=len(tools) + len(other_tools) < 2),
         endpoints=tuple(dict.fromkeys(endpoints)), endpoints_shown=endpoints_shown, urls=urls, plans=_plans(ask),
@@ -955,22 +957,22 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         hosted_elsewhere=hosted_elsewhere,
         # (the China platform listed beside Z.ai's endpoints, "the dropdown gives International API (api.z.ai/...) and
         # China API (open.bigmodel.cn/...)", is one option of several, not the platform they are on)
-        china_platform=(_on_china_platform(ask) or any(e.startswith("bigmodel") for e in endpoints)) and not (
-            any(e.startswith("bigmodel") for e in endpoints) and any(not e.startswith("bigmodel") for e in endpoints)
-            and not CHINA_OWN.search(ask)
+        china_platform=(_on_china_platform(ask) or china_shown) and not (
+            china_shown and any(not e.startswith("bigmodel") for e in endpoints) and not CHINA_OWN.search(ask)
             and re.search(r"\b(dropdown|drop-down|options?|choices?|list|only (gives|shows|lists|has))\b|下拉|选项|列表|只有",
                           ask, re.I)),
         topics=(topics := _topics_named(own, corpus_dir)), topic_outside_tool=_topic_outside_tool(tools, topics, corpus_dir),
         self_hosted=bool(SELF_HOSTED.search(own)) and not endpoints,
-        task_request=_task_request(ask, tools, endpoints, mcp))
+        task_request=_task_request(ask, questions, tools, endpoints, mcp))
 
 
-def _task_request(ask: str, tools: tuple[str, ...], endpoints: list | tuple, mcp: tuple[str, ...]) -> bool:
+def _task_request(ask: str, questions: tuple[str, ...], tools: tuple[str, ...], endpoints: list | tuple,
+                  mcp: tuple[str, ...]) -> bool:
     """Every question of the ask (or the ask, with none) asks the assistant to write something that is no setting of
     a tool: "你能不能直接帮我写个 Python 爬虫...?" even beside "我 Pro 包月额度多得用不完"."""
     if tools or endpoints or mcp:
         return False
-    asks = question_sentences(ask) or (ask,)
+    asks = questions or (ask,)
     return all(TASK_REQUEST.search(q) and not _SETUP_WORDS.search(q) for q in asks)
 
 

@@ -426,10 +426,11 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         whole = resolve(without_asides(msg.ask), list(history), plans=msg.plans)
         if whole.intent in STORY_INTENTS or (whole.intent or "").startswith("referral_"):
             parsed = whole
-    if parsed.intent is None and msg.questions:
+    told = resolve(without_asides(msg.ask), list(history), plans=msg.plans) if parsed.intent is None and msg.questions \
+        else None  # the story read whole, once, for the two readings below
+    if told is not None:
         # a question asked within a story of one family (inviting) is that family's, though it names none of its words
-        whole = resolve(without_asides(msg.ask), list(history), plans=msg.plans)
-        member = family_member(parsed.text, parsed.slots, whole.text, whole.slots, STORY_FAMILIES)
+        member = family_member(parsed.text, parsed.slots, told.text, told.slots, STORY_FAMILIES)
         if member is not None and member not in STORY_FIGURES:
             parsed = replace(parsed, intent=member)
     if parsed.intent is None and msg.questions and not (msg.errors or msg.mcp or msg.enforcement) and all(
@@ -439,11 +440,10 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         # 号晚上再点取消。这样来得及吗？": questions that name no subject of their own ask about the situation told; the
         # first rule of situations the story triggers answers them (a figure rule may not: "he paid ~$27 ... When should
         # they show up?" asks when credits arrive, not how much; a ban asked of a story is the terms' diagnosis)
-        whole = resolve(without_asides(msg.ask), list(history), plans=msg.plans)
-        situation = None if OTHER_PRODUCTS.search(whole.text) else next((name for name in all_firing(whole.text, whole.slots) if (
+        situation = None if OTHER_PRODUCTS.search(told.text) else next((name for name in all_firing(told.text, told.slots) if (
             name in COMPLAINT_INTENTS or name.startswith("referral_")) and name not in STORY_FIGURES), None)
         if situation is not None:
-            parsed = replace(whole, intent=situation)
+            parsed = replace(told, intent=situation)
     if parsed.intent is None:
         return parsed, None
     parsed = replace(parsed, story=without_asides(msg.ask))  # what a situation's rule may read of the story told

@@ -35,6 +35,13 @@ class Facts:
     def value(self, fact_id: str):
         return self.by_id[fact_id].value
 
+    def words(self, fact_id: str, pattern: str) -> str:
+        """The part of a fact's quote an answer quotes (markdown emphasis dropped), so its words are the document's."""
+        found = re.search(pattern, self.by_id[fact_id].quote.replace("**", ""))
+        if found is None:
+            raise FactsError(f"{fact_id}: its quote no longer contains {pattern!r}; update the handler that quotes it")
+        return found.group(0)
+
     def source(self, fact_id: str) -> Source:
         fact = self.by_id[fact_id]
         base = self.sources[fact.doc]

@@ -473,18 +473,17 @@ def terms_liability(r: Reply, p: Parsed) -> str:
     lines = []
     if matches(p.text, *PROCESSOR):
         r.fact("terms.processor")
-        lines.append("订阅条款原文：“Z.ai is not liable for errors or issues caused by third-party payment processors.”"
-                     "（Z.ai 不对第三方支付处理商造成的错误或问题负责。）" if zh else
-                     "The subscription terms: \"Z.ai is not liable for errors or issues caused by third-party payment "
-                     "processors.\"")
+        said = r.facts.words("terms.processor", r".+")
+        lines.append(f"订阅条款原文：“{said}”（Z.ai 不对第三方支付处理商造成的错误或问题负责。）" if zh else
+                     f"The subscription terms: \"{said}\"")
     if matches(p.text, *OUTAGE_WORDS) or not lines:
         r.fact("terms.no_warranty")
-        lines.append("订阅条款说，Z.ai 不保证服务完全没有错误（“does not warrant that the service will be entirely error-free”），"
-                     "并且对不可抗力、网络故障或第三方行为造成的服务中断不承担责任（“shall not be liable for service interruptions "
-                     "caused by force majeure, network failures, or third-party actions”）；文档没有写明停机的补偿或延期。" if zh else
-                     "The subscription terms say Z.ai \"does not warrant that the service will be entirely error-free\" and "
-                     "\"shall not be liable for service interruptions caused by force majeure, network failures, or "
-                     "third-party actions\"; the docs describe no credit or extension for downtime.")
+        warrant = r.facts.words("terms.no_warranty", r"does not warrant that [^.]+")
+        liable = r.facts.words("terms.no_warranty", r"shall not be liable for [^.]+")
+        lines.append(f"订阅条款说，Z.ai 不保证服务完全没有错误（“{warrant}”），并且对不可抗力、网络故障或第三方行为造成的服务中断不承担"
+                     f"责任（“{liable}”）；文档没有写明停机的补偿或延期。" if zh else
+                     f"The subscription terms say Z.ai \"{warrant}\" and \"{liable}\"; the docs describe no credit or "
+                     "extension for downtime.")
     return "\n".join(lines)
 
 

@@ -93,8 +93,8 @@ def plan_quota(r: Reply, p: Parsed) -> str:
                                                                    else "") + f"而异；额度用完后等待下一个 {window} 小时周期刷新，"
                 "不会扣除账户余额。" + ("文档按每 5 小时（另有每周额度）说明额度，没有给出每天的次数。" if per_day else ""))
     r.fact("quota.refresh")
-    return ("\n".join(lines) + "\nThese are estimates" + (" (the FAQ: \"actual usage may vary depending on task complexity, "
-                                                          "codebase size, and whether auto-accept is enabled\")" if varies
+    vary = r.facts.words("quota.estimates", r"actual usage may vary[^.]+") if varies else ""
+    return ("\n".join(lines) + "\nThese are estimates" + (f" (the FAQ: \"{vary}\")" if varies
                                                           else "") + "; the quota refreshes every 5 hours, and once it is "
             "used up the system will not deduct from your account balance." + (" The docs give the quota per 5 hours (and a "
                                                                                "weekly quota), not per day." if per_day else ""))

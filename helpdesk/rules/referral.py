@@ -213,11 +213,11 @@ def late_payment(text: str) -> bool:
         hours = float(m.group(1)) * (24 if m.group(3).lower().startswith(("day", "天")) else 1)
         if hours > window_hours():
             return True
-    for m in _NTH_DAY.finditer(text):
-        day = int(m.group(3) or m.group(9) or m.group(10))
-        if (day - 1) * 24 >= window_hours():  # the 4th day begins 72 hours in
-            return True
-    return False
+    return any((_nth_day(m) - 1) * 24 >= window_hours() for m in _NTH_DAY.finditer(text))  # the 4th day begins 72 hours in
+
+
+def _nth_day(m: re.Match) -> int:
+    return int(m.group(3) or m.group(9) or m.group(10))
 
 
 def credits_missing(text: str, s: Slots) -> bool:
@@ -328,7 +328,7 @@ def referral_qualifies(r: Reply, p: Parsed) -> str:
     zh = p.language == "zh"
     nth = _NTH_DAY.search(text)
     if nth and late_payment(text):  # "注册完第 4 天才付款": the 4th day begins when the window ends
-        day = nth.group(3) or nth.group(9) or nth.group(10)
+        day = _nth_day(nth)
         problems.append(f"付款发生在加入后的第 {day} 天，超过了 {window} 小时的期限" if zh else
                         f"the payment came on day {day} after joining, past the {window}-hour window")
     elif late:
@@ -346,9 +346,10 @@ def referral_qualifies(r: Reply, p: Parsed) -> str:
     if not problems and NEW_USER_ASKED.search(text):
         # "he registered last year and topped up the API balance, but never bought a subscription: a new user?"
         never = bool(NEVER_SUBSCRIBED.search(f"{text} {p.story}"))  # "从来没买过任何订阅": the definition then says yes
-        definition = ("FAQ 对新用户的定义是“has never paid for a subscription”（从未付费订阅过）；只用过按量付费 API、充过余额，"
+        new_user = r.facts.words("ref.new_user", r"(?<=\()[^)]+")
+        definition = (f"FAQ 对新用户的定义是“{new_user}”（从未付费订阅过）；只用过按量付费 API、充过余额，"
                       "并不是订阅" + ("，按这个定义他算新用户。" if never else "。") if zh else
-                      "The FAQ defines a new user as one who \"has never paid for a subscription\"; pay-as-you-go API use "
+                      f"The FAQ defines a new user as one who \"{new_user}\"; pay-as-you-go API use "
                       "or a balance top-up is no subscription" + (", so by that definition your friend counts as a new "
                                                                  "user." if never else "."))
         problems_said = definition

@@ -354,8 +354,9 @@ def use_scope(r: Reply, p: Parsed) -> str:
 
 def also_listed(text: str, tools: list[str], pack: list[str]) -> list[str]:
     """Tools the message names that only the FAQ's other list ("The pack currently supports ..., OpenClaw and more")
-    has."""
-    return [t for t in pack if t.lower() not in {x.lower().replace(" ", "") for x in tools} | {x.lower() for x in tools}
+    has ("Open Code" in one list is "OpenCode" in the other)."""
+    known = {t.lower().replace(" ", "") for t in tools}
+    return [t for t in pack if t.lower().replace(" ", "") not in known
             and re.search(rf"(?<![a-z]){re.escape(t.lower())}(?![a-z])", text.lower())]
 
 
@@ -367,13 +368,13 @@ def supported_tools(r: Reply, p: Parsed) -> str:
     extra = also_listed(p.text, tools, r.facts.value("tools.pack_supports"))
     if extra:  # "is OpenClaw a supported tool?": the FAQ's other answer names it
         r.fact("tools.pack_supports")
+    said = r.facts.words("tools.pack_supports", r".+") if extra else ""
     if p.language == "zh":
         return ("Coding Plan 支持 " + "、".join(tools) + "。这些工具共享你套餐的额度。" + (
-            f"FAQ 对“Which coding tools are supported?”的回答还列出了 {'、'.join(extra)}（“...Crush, Goose, OpenClaw and "
-            "more”）。" if extra else ""))
+            f"FAQ 对“Which coding tools are supported?”的回答还列出了 {'、'.join(extra)}：“{said}”" if extra else ""))
     return ("The Coding Plan supports " + ", ".join(tools) + ". All of them share your plan's quota." + (
-        f" The FAQ's answer to \"Which coding tools are supported?\" also lists {', '.join(extra)} (\"...Crush, Goose, "
-        "OpenClaw and more\")." if extra else ""))
+        f" The FAQ's answer to \"Which coding tools are supported?\" also lists {', '.join(extra)}: \"{said}\"" if extra
+        else ""))
 
 
 def claude_mapping_asked(text: str, s: Slots) -> bool:

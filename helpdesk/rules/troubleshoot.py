@@ -207,21 +207,25 @@ KEY_PROMPT = re.compile(r"do you want to use this (api )?key", re.I)
 LOGIN = re.compile(r"log ?in|sign ?in|log ?out|sign ?out|登录|登陆", re.I)  # Claude Code asking to log in
 
 
+def _cite_page(d: Diagnosis, doc: str) -> bool:
+    """Cite one of the page's facts for a line compared with that page; False when no fact comes from it."""
+    cite = next((f for f in d.facts.by_id.values() if f.doc == doc), None)
+    if cite is not None:
+        d.fact(cite.id)
+    return cite is not None
+
+
 def config_lines(d: Diagnosis, msg: Message, docs: list[str], corpus_dir: Path | None) -> None:
     """Lead with each pasted setting whose value the page gives otherwise, cited by one of that page's facts."""
     for doc, theirs, key in reversed(config_renamed(msg, docs, corpus_dir)):
-        cite = next((f for f in d.facts.by_id.values() if f.doc == doc), None)
-        if cite is None:
+        if not _cite_page(d, doc):
             continue
-        d.fact(cite.id)
         d.lead("config", f"Your config names \"{theirs}\"; the page's configuration names it \"{key}\" (a name spelled "
                          "otherwise is never read).",
                f"你的配置里写的是 \"{theirs}\"；文档页面的配置写的是 \"{key}\"（拼写不同的名字不会被读取）。")
     for doc, key, theirs, value in reversed(config_mismatches(msg, docs, corpus_dir)):
-        cite = next((f for f in d.facts.by_id.values() if f.doc == doc), None)
-        if cite is None:
+        if not _cite_page(d, doc):
             continue
-        d.fact(cite.id)
         d.lead("config", f"Your config sets \"{key}\": \"{theirs}\"; the page's configuration sets \"{key}\": \"{value}\".",
                f"你的配置里 \"{key}\" 是 \"{theirs}\"；文档页面的配置是 \"{key}\": \"{value}\"。")
 
@@ -537,6 +541,13 @@ def server_tool_for(msg: Message, corpus_dir: Path | None) -> str | None:
 MODE_UNSET = re.compile(r"\b(didn'?t|did not|haven'?t|have not|never|not) (set|add|configur\w*|fill\w*)|\b(without|missing|"
                         r"required|mandatory|necessary)\b|\b(do i|should i|must i) (need|have) to (set|add)|\bwhat (value|should)\b|"
                         r"没(配|设|填|加)|不填|没有(配置|设置)|必须|必填|要不要|需要(填|配|设)|填什么|设成什么|设置成什么|设为什么", re.I)
+def video_sizes(ask: str) -> list[float]:
+    """Megabytes said of a video ("mp4 大概 23MB"): a "10m long" video is minutes, a 12MB png an image."""
+    return [float(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:mb|mib|兆)\b", ask, re.I)
+            if VIDEO.search(ask[max(0, m.start() - 30):m.end() + 30]) and not IMAGE_NEAR.search(
+                ask[max(0, m.start() - 20):m.end() + 12])]
+
+
 IMAGE_NEAR = re.compile(r"\b(png|jpe?g|gif|webp|image|screenshot|picture|photo)s?\b|图片|截图|照片", re.I)
 VIDEO = re.compile(r"\b(videos?|mp4|mov|m4v|screen ?recordings?|recordings?)\b|视频|录屏|录像", re.I)
 CLIENT_SETUP_ASK = re.compile(r"\b(which|what|another|different|other|right|correct)\b.{0,20}\b(endpoint|type|url|transport|"
@@ -645,11 +656,13 @@ def finish_reason_shown(d: Diagnosis, reason: str) -> None:
     d.fact("api.finish_reasons")
     if reason == "length":
         d.fact("api.max_tokens")
+        series = d.facts.words("api.max_tokens", r"the GLM-4\.7[^,]*, the GLM-4\.5 series[^,]*")
+        span = d.facts.words("api.max_tokens", r"range [^;\]]+")
+        new, old = re.findall(r"\d+K", series)[:2]
         d.say("diagnosis", "finish_reason \"length\" is the reply ending at its output length limit, which max_tokens sets. "
-                           "The chat completion reference: \"the GLM-4.7 GLM-4.6 series supports 128K maximum output, the "
-                           "GLM-4.5 series supports 96K maximum output\" (max_tokens range 1–131072).",
+                           f"The chat completion reference: \"{series}\" (max_tokens {span}).",
               "finish_reason 为“length”表示回复在输出长度上限处结束，这个上限由 max_tokens 设定。对话补全接口文档：GLM-4.7、GLM-4.6 "
-              "系列最大输出 128K，GLM-4.5 系列最大输出 96K（max_tokens 取值范围 1–131072）。")
+              f"系列最大输出 {new}，GLM-4.5 系列最大输出 {old}（max_tokens 取值{span.replace('range', '范围')}）。")
     else:
         meaning = d.fact("error.1301")
         d.say("diagnosis", "finish_reason \"sensitive\" is one of the values the chat completion reference lists; the "
@@ -1375,9 +1388,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         # (a version of the server named, "@z_ai/mcp-server@0.0.9", "v0.0.9", or asked: "同步到哪个版本以上")
         if "vision" in msg.mcp and re.search(r"\b(old(er)? version|cached?|only (shows?|lists?|has)|missing tools?|tools? "
                                              r"(are )?missing|ui_to_artifact|image_analysis|latest|(which|what|minimum) "
-                                             r"version(?! of node)(?! (do i need|is needed) for node))\b|mcp[- ]server[@\s]*v?\d+\.\d+|"
-                                             r"旧版|缓存|工具.{0,6}(少|缺)|(?<!node )(?<!node)(哪个|什么|最低)版本", msg.raw, re.I) and not \
-                re.search(r"\bnode\b.{0,20}\bversion|version of node|node\s*(的)?(哪个|什么|最低)?版本", msg.raw, re.I):
+                                             r"version)\b|mcp[- ]server[@\s]*v?\d+\.\d+|旧版|缓存|工具.{0,6}(少|缺)|(哪个|什么|最低)版本",
+                                             msg.raw, re.I) and not re.search(  # (Node's version is another question)
+                r"\bnode\b.{0,20}\bversion|version of node|node\s*(的)?(哪个|什么|最低)?版本", msg.raw, re.I):
             d.fact("mcp.vision_latest")
             least = d.fact("mcp.vision_min_version")
             d.say("mcp", "The Vision MCP page: existing users may still run a cached older version; clear the npx cache, "
@@ -1410,16 +1423,15 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
             if (MCP_CAPABILITY_ASK.search(msg.ask) or not msg.failing) and not SETUP_VERB.search(msg.ask):
                 d.handoff = msg.failing  # "which tool reads dashboards?": the page's line, not its setup
                 return d
-        sizes = [float(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?(?:mb|mib|兆)\b", msg.ask, re.I)
-                 if VIDEO.search(msg.ask[max(0, m.start() - 30):m.end() + 30]) and not IMAGE_NEAR.search(
-                     msg.ask[max(0, m.start() - 20):m.end() + 12])]  # (a "10m long" video is minutes; a 12MB png an image)
         limit = d.facts.value("mcp.vision.video")
-        over = [s for s in sizes if s > float(re.sub(r"[^\d.]", "", limit))]
-        if "vision" in msg.mcp and VIDEO.search(msg.ask) and over:  # "录屏 mp4 大概 23MB，能行吗": over the page's limit
+        over = [size for size in video_sizes(msg.ask) if size > float(re.sub(r"[^\d.]", "", limit))] if (
+            "vision" in msg.mcp and VIDEO.search(msg.ask)) else []
+        if over:  # "录屏 mp4 大概 23MB，能行吗": over the page's limit
             d.fact("mcp.vision.video")  # (a size within it, or the limit itself told, "capped at 8 MB", is no case)
+            formats = d.facts.words("mcp.vision.video", r"(?<=; )[^)]+")
             d.say("mcp", f"The Vision MCP page: its video_analysis tool takes videos up to {limit} (local or remote; "
-                         f"MP4/MOV/M4V), so a {number(over[0])} MB video is over that limit.",
-                  f"Vision MCP 页面：video_analysis 工具支持不超过 {limit} 的视频（本地或远程；MP4/MOV/M4V），"
+                         f"{formats}), so a {number(over[0])} MB video is over that limit.",
+                  f"Vision MCP 页面：video_analysis 工具支持不超过 {limit} 的视频（本地或远程；{formats}），"
                   f"{number(over[0])} MB 的视频超过了这个上限。")
             if MCP_CAPABILITY_ASK.search(msg.ask) and not SETUP_VERB.search(msg.ask):
                 d.handoff = msg.failing  # "which video formats does it accept?": the page's text, not its setup
@@ -1633,11 +1645,11 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         pack = d.facts.value("tools.pack_supports")
         if any(t.lower() == str(named).lower() for t in pack):  # OpenClaw: named by the FAQ's other list only
             d.fact("tools.pack_supports")
-            d.say("tools", f"The FAQ's answer to \"Which coding tools are supported?\" lists {named} (\"...Crush, Goose, "
-                           f"OpenClaw and more\"); its other list ({', '.join(listed)}) doesn't, and the tool guides have "
-                           f"no page for it.",
-                  f"FAQ 对“Which coding tools are supported?”的回答列出了 {named}（“...Crush, Goose, OpenClaw and more”）；"
-                  f"它的另一处列表（{'、'.join(listed)}）没有，工具指南里也没有它的页面。")
+            said = d.facts.words("tools.pack_supports", r".+")
+            d.say("tools", f"The FAQ's answer to \"Which coding tools are supported?\" lists {named}: \"{said}\"; its other "
+                           f"list ({', '.join(listed)}) doesn't, and the tool guides have no page for it.",
+                  f"FAQ 对“Which coding tools are supported?”的回答列出了 {named}：“{said}”；它的另一处列表（{'、'.join(listed)}）"
+                  "没有，工具指南里也没有它的页面。")
         else:
             d.say("tools", f"The FAQ lists the supported tools as {', '.join(listed)}; it doesn't name {named}.",
                   f"FAQ 列出的支持工具是 {'、'.join(listed)}；其中没有 {named}。")
