@@ -114,18 +114,25 @@ def retrieve(query: str, settings: Settings, retriever: Retriever, prefer: tuple
 
 def offline_from(query: str, passages: list[Passage], confidence: float, off_topic: bool,
                  settings: Settings, embedder: Embedder, language: str = "en", phrases: tuple[str, ...] = (),
-                 named: tuple[str, ...] = ()) -> Answer:
+                 named: tuple[str, ...] = (), msg: Message | None = None) -> Answer:
     """The extractive answer; an abstention when the evidence is too weak: below the threshold for an ask the corpus
     does not know (off-topic), below the lower floor for one it does, unless the top passage is on the page of what the
     message names (its tool, its MCP server). Above those, a weak answer is hedged as the closest the docs say."""
     if not passages or confidence < settings.abstain_threshold and off_topic or (
             confidence < settings.abstain_floor and passages[0].chunk.doc_id not in named):
         return abstain(settings, off_topic=off_topic, confidence=confidence, language=language)
-    text, used = compose(query, passages, embedder, settings, phrases)
+    text, used = compose(query, passages, embedder, settings, phrases, *_asked(msg))
     if not text:
         return abstain(settings, off_topic=False, confidence=confidence, language=language)
     sources = tuple({passages[i].chunk.doc_id: _source(passages[i]) for i in used}.values())  # one per page
     return Answer(text=text, route="retrieval", sources=sources, confidence=round(min(max(confidence, 0.0), 1.0), 3))
+
+
+def _asked(msg: Message | None) -> tuple[tuple[str, ...], str]:
+    """The message's question sentences and its whole text, for the offline answer to pick the sentence that answers."""
+    if msg is None:
+        return (), ""
+    return tuple(msg.questions), msg.ask
 
 
 # The plan's own extensions, by the names subscribers type for them
@@ -199,7 +206,7 @@ def answer_offline(question: str, history: Sequence[dict], settings: Settings, r
     passages, confidence, off_topic = retrieve(query, settings, retriever, preferred_docs(msg), phrases)
     off_topic = off_topic and not msg.on_topic
     result = framed(offline_from(query, passages, confidence, off_topic, settings, retriever.embedder, msg.language,
-                                 phrases, named_pages(msg, settings.corpus_dir)), msg, settings)
+                                 phrases, named_pages(msg, settings.corpus_dir), msg), msg, settings)
     result = introduced(hedged(result, msg, settings), msg)
     return _traced(result, query=query, passages=[p.chunk.id for p in passages],
                    ranked=[p.chunk.doc_id for p in passages], message=msg.summary())
@@ -336,7 +343,7 @@ def answer_stream(helpdesk: Helpdesk, question: str, history: Sequence[dict] = (
     off_topic = off_topic and not msg.on_topic
     offline = _traced(introduced(hedged(framed(offline_from(query, passages, confidence, off_topic, settings,
                                                             retriever.embedder, msg.language, phrases,
-                                                            named_pages(msg, settings.corpus_dir)),
+                                                            named_pages(msg, settings.corpus_dir), msg),
                                                msg, settings), msg,
                                          settings), msg), query=query,
                       passages=[p.chunk.id for p in passages], ranked=[p.chunk.doc_id for p in passages],

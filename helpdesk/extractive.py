@@ -176,6 +176,9 @@ VALUE_KINDS = (
     # "how do I turn preserved thinking on for the API?", "普通 API 要怎么打开": the setting that enables it, not its praise
     (re.compile(r"\b(enable|turn (it |this |that )?on|switch (it |this |that )?on|activate)\b|打开|开启|启用", re.I),
      re.compile(r"\b(by setting|set(ting)? \S+ to|turn it on)\b|[\"'`]?\w+[\"'`]?\s*[:=]\s*(true|false)\b", re.I)),
+    # "is there a keyboard shortcut to open it?", "快捷键是什么": the keys to press
+    (re.compile(r"\b(shortcut|hotkey|hot key|keybinding|key ?binding|keyboard)s?\b|快捷键", re.I),
+     re.compile(r"\b(ctrl|cmd|command|shift|alt|option|meta)\s*\+\s*\w", re.I)),
     # "how do I switch to GLM-4.7 inside crush?", "怎么切模型": the tool's own way to pick a model, not its config
     (re.compile(r"\b(switch|change|pick|select|choose)\w*\b.{0,30}\bmodels?\b|\bmodels?\b.{0,20}\b(switch|picker|selector)\b|"
                 r"\b(switch|change) (it )?to glm|(切换?|换|选).{0,6}模型", re.I),
@@ -228,6 +231,19 @@ def asks_for(question: str) -> list[re.Pattern]:
     if _REMOVAL.search(question):  # the command, or the step that removes, stops or undoes it
         kinds = [(asks, holds) for asks, holds in kinds if asks is _COMMAND_ASK] + [(_REMOVAL, _REMOVES)]
     return [holds for _, holds in kinds]
+
+
+def asked_values(questions: tuple[str, ...] | list[str], fallback: str) -> list[re.Pattern]:
+    """The kinds of value the message's own questions ask for, each read on its own: "installed with `npm i ...`" or
+    a pasted "baseUrl https://..." in the story asks for no command or URL, and a yes-or-no question ("is there an
+    auto-run level...?") asks for none. Without question sentences, or when they name no kind and lean on the story
+    ("how do I get glm-4.7 in there?"), the whole text is read."""
+    if not questions:
+        return asks_for(fallback)
+    found = list(dict.fromkeys(p for q in questions for p in asks_for(q)))
+    if found or all(_POLAR.match(q) for q in questions):
+        return found
+    return asks_for(fallback)  # "how do I get glm-4.7 in there?": the question leans on the story for its subject
 
 
 _QUOTED = re.compile(r"[\"“”'「」]([^\"“”'「」\n]{8,120})[\"“”'「」]")
@@ -315,8 +331,8 @@ _TOOL_WORDS = re.compile(r"\b(curl|wget|bash|npm|npx|pnpm|yarn|brew|pip|pipx|uv|
 _ALSO = re.compile(r"\b(also|alternatively|instead|or you can|another way)\b", re.I)
 
 
-def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settings, phrases: tuple[str, ...] = ()
-           ) -> float:
+def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settings, phrases: tuple[str, ...] = (),
+           told: str = "") -> float:
     """What the embedding misses: exact codes and figures the user typed ("1113"), shared words, and the kind of
     value the question asks for (a URL, a command, a version, a path, a variable)."""
     # Trust the ranking a little: the top passage is more likely the right page than a lucky sentence elsewhere.
@@ -340,15 +356,16 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settin
         bonus += value
     elif wanted:
         bonus -= value / 3  # names the topic, holds nothing asked for
-    if OTHER_WAY.search(question):  # "curl | bash is blocked, any other way?": not the way they named, the page's other one
-        named = {w for w in _TOOL_WORDS.findall(question.lower())}
+    if OTHER_WAY.search(told or question):  # "curl | bash is blocked, any other way?": not the way they named
+        named = {w for w in _TOOL_WORDS.findall((told or question).lower())}
         if named & set(_TOOL_WORDS.findall(text)):
             bonus -= value
         elif _ALSO.search(text):
             bonus += value / 2
     if RESTATEMENT.match(unit.text):
         bonus -= value
-    if len(said.split()) >= 2 and said in plain(question) and not held:
+    bare = plain(clean(unit.text)) if _FENCE.match(unit.text) else said  # a code block without its fence's "bash"
+    if len(bare.split()) >= 2 and bare in plain(told or question) and not held:
         bonus -= value  # "react to `/opencode fix this` comments": what the message already quotes answers nothing
     if copied:
         bonus += value * held
@@ -402,16 +419,18 @@ def _whole_answer(index: int, passage: Passage, limit: int) -> str:
 
 
 def compose(question: str, passages: list[Passage], embedder: Embedder, settings: Settings | None = None,
-            phrases: tuple[str, ...] = ()) -> tuple[str, list[int]]:
+            phrases: tuple[str, ...] = (), asking: tuple[str, ...] = (), told: str = "") -> tuple[str, list[int]]:
     """The answer text (at most HELPDESK_MAX_ANSWER_CHARS) and the indexes of the passages it quotes, scored with
     the settings' HELPDESK_EXTRACTIVE_* knobs (their defaults when no settings are given); `embedder`: the
-    question's, and the units' of a passage that carries no stored vectors."""
-    text, used, _ = composed(question, passages, embedder, settings, phrases)
+    question's, and the units' of a passage that carries no stored vectors. `asking`: the message's question
+    sentences (what kind of value they ask for); `told`: the whole message (what
+    the subscriber already quoted answers nothing)."""
+    text, used, _ = composed(question, passages, embedder, settings, phrases, asking, told)
     return text, used
 
 
 def composed(question: str, passages: list[Passage], embedder: Embedder, settings: Settings | None = None,
-             phrases: tuple[str, ...] = ()) -> tuple[str, list[int], float]:
+             phrases: tuple[str, ...] = (), asking: tuple[str, ...] = (), told: str = "") -> tuple[str, list[int], float]:
     """`compose`, and the cosine of the question to the unit that leads the answer (1.0 for an FAQ's own answer to
     the same question, 0.0 for no answer): how close the closest sentence is, for a caller deciding to quote it."""
     settings = settings or Settings()
@@ -430,9 +449,9 @@ def composed(question: str, passages: list[Passage], embedder: Embedder, setting
             index, passage = faq[top]
             return _whole_answer(index, passage, limit), [index], 1.0
     vectors = np.vstack([_unit_matrix(p, passage_units, embedder) for p, passage_units in found if passage_units])
-    wanted = asks_for(question)
+    wanted = asked_values(asking, question)
     cosines = vectors @ question_vector
-    scores = cosines + np.array([_bonus(question, u, wanted, settings, phrases) for u in candidates])
+    scores = cosines + np.array([_bonus(question, u, wanted, settings, phrases, told) for u in candidates])
     scores[[i for i, u in enumerate(candidates) if _VERDICT.fullmatch(clean(u.text)) or u.is_heading]] = -np.inf
     best = int(np.argmax(scores))
     lead = candidates[best]

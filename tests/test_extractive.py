@@ -212,3 +212,46 @@ def test_how_to_turn_a_feature_on_asks_for_the_setting_that_enables_it():
     assert wanted and any(p.search('you can turn it on by setting **"clear_thinking": false**') for p in wanted)
     assert not any(p.search("This capability improves cache hit rates.") for p in wanted)
     assert asks_for("普通 API 要怎么开启？")
+
+
+def test_the_kinds_of_value_asked_come_from_the_questions_not_the_story():
+    """A command run and a base URL pasted in the story ask for neither; a yes-or-no question asks for no value; a
+    question that leans on the story for its subject ("how do I get glm-4.7 in there?") reads the whole message."""
+    from helpdesk.extractive import VALUE_KINDS, asked_values
+    url, command = VALUE_KINDS[0][1], VALUE_KINDS[1][1]
+    story = ("factory droid, BYOK through customModels (baseUrl https://api.z.ai/api/coding/paas/v4). One `pnpm install` "
+             "+ build cycle is 9 confirmations. ")
+    polar = ("Is there an auto-run level that lets it do package installs on its own?",)
+    assert asked_values(polar, story + polar[0]) == []
+    assert url in asks_for(story + polar[0]) and command in asks_for(story + polar[0])  # the whole text would want both
+    leaning = ("How do I get glm-4.7 in there?",)
+    cline = "API Provider = OpenAI Compatible, Base URL https://api.z.ai/api/coding/paas/v4. " + leaning[0]
+    assert asked_values(leaning, cline) == asks_for(cline) != []
+    asked = ("Windows 下正确的安装命令是啥?",)
+    assert asked_values(asked, "文档给的是 curl -fsSL https://app.factory.ai/cli | sh。" + asked[0]) == [command]
+    assert asked_values((), story) == asks_for(story)  # no question sentence: the whole text
+
+
+def test_a_keyboard_shortcut_asked_wants_the_keys_to_press():
+    from helpdesk.extractive import Unit, _bonus
+    from helpdesk.settings import Settings
+    question = "how do I pop it open next to my code, is there a keyboard shortcut?"
+    wanted, settings = asks_for(question), Settings.from_env({})
+    keys = Unit(0, 0, "* **Quick Launch**: Use `Cmd+Esc` (Mac) or `Ctrl+Esc` (Windows/Linux) to open OpenCode", True)
+    prose = Unit(0, 1, "OpenCode integrates with VS Code, Cursor, or any IDE that supports a terminal.", False)
+    assert wanted and any(p.search(keys.text) for p in wanted) and not any(p.search(prose.text) for p in wanted)
+    assert asks_for("怎么打开，有快捷键吗") and not asks_for("what does the Ctrl key do in crush")
+    assert _bonus(question, keys, wanted, settings) > _bonus(question, prose, wanted, settings)
+
+
+def test_a_code_block_the_message_already_ran_is_no_answer():
+    """"installed with `npm install -g opencode-ai`": the page's block holding that command (fenced as bash) repeats
+    the message; a block the message does not hold is not marked down."""
+    from helpdesk.extractive import Unit, _bonus
+    from helpdesk.settings import Settings
+    settings = Settings.from_env({})
+    told = "OpenCode CLI installed with `npm install -g opencode-ai`. How am I supposed to install the extension?"
+    ran = Unit(0, 0, "```bash\nnpm install -g opencode-ai\n```", False)
+    other = Unit(0, 1, "```bash\ncurl -fsSL https://opencode.ai/install | bash\n```", False)
+    wanted = asks_for(told)
+    assert _bonus(told, ran, wanted, settings, (), told) < _bonus(told, other, wanted, settings, (), told) - 0.3
