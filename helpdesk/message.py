@@ -896,10 +896,14 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     # (A Stripe charge is how one paid for the plan; only Stripe's own API is another company's.)
     product = re.search(r"\b(github copilot|copilot (pro|business|enterprise)\+?|aws|amazon web services|ec2|azure|"
                         r"stripe('s)? (subscription |billing |checkout )?(api|sdk|webhooks?)|proration_behavior|netflix|spotify|"
-                        r"google cloud|gcp|heroku)\b|中国移动|中国联通|中国电信", everything)
+                        r"google cloud|gcp|heroku|kubernetes|k8s|kubectl|horizontalpodautoscaler|resourcequota)\b|中国移动|中国联通|"
+                        r"中国电信", everything)
     carrier_package = re.search(r"(移动|联通|电信)的?\s*(5g|4g)?\s*(流量|话费)?套餐|(流量|话费)套餐|5g\s*套餐", everything)
+    # (a plan named only to be set aside, "totally unrelated to my Pro plan, but our HPA...", names nothing of ours)
+    aside = re.sub(r"\b(unrelated|not related|nothing to do) (to|with) (the|my|your) ((glm|z\.ai|coding|lite|pro|max) )*"
+                   r"(plan|subscription)\b|(跟|和|与)(我的)?.{0,8}(套餐|coding ?plan)\s*(无关|没关系)", " ", everything)
     ours_named = re.search(r"coding ?plan|(?<![a-z0-9])glm|z\.ai|智谱|\b(lite|pro|max) (plan|subscription|套餐)|(?<![a-z])(lite|pro|max)\s*套餐|"
-                           r"\b(my|your|the) (subscription|plan)\b|订阅", everything) or tools or endpoints or errors
+                           r"\b(my|your|the) (subscription|plan)\b|订阅", aside) or tools or endpoints or errors
     other_product = bool(carrier_package) and not (tools or endpoints or failing) or bool(product) and not ours_named
     other_vendor = bool(vendors or anthropic_plan or other_product) and not ours
     # GLM served by another company (OpenRouter, SiliconFlow, ModelScope, ...): its limits, errors and billing are that

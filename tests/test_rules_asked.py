@@ -1902,3 +1902,48 @@ def test_a_question_naming_anthropic_is_anthropics_and_a_china_plan_bought_stays
     assert analyse("I bought my coding plan on open.bigmodel.cn. In Cline the options list shows "
                    "https://api.z.ai/api/coding/paas/v4 and https://open.bigmodel.cn/api/coding/paas/v4, which one?",
                    SETTINGS.corpus_dir).china_platform
+
+
+@pytest.mark.parametrize("message, expected, must", [
+    # one pot or one each, with the held plan's figure for the pool
+    ("Lite plan question. Claude Code in one terminal, Cline in VS Code, Crush on my laptop. Does each tool get its own "
+     "~80 prompts per 5h window, or is it all one pot?", "shared_quota", "Lite: up to ~80 prompts every 5 hours in all"),
+    # the Node.js each named page requires, not the plan's upgrade rules or its MCP counts
+    ("公司跳板机 node 只有 v16。要去找运维申请升级 Node，得写清楚：Claude Code 和这个视觉 MCP 分别最低要求 Node 多少版本？Pro 包季。",
+     "node_version", "Node.js 22"),
+    ("which node version does the vision mcp server need? I have v20", "node_version", "Node.js 22 or newer"),
+    # an error's own words name the parameter through the error page's template
+    ("Cherry Studio, Pro plan. 400 {\"error\":{\"code\":\"1215\",\"message\":\"temperature and top_p cannot be set "
+     "simultaneously, please check the documentation\"}} Which of the two should I keep?", "troubleshoot", "`top_p` (number)"),
+    ("general API pre-commit hook, request body has \"request_id\": \"precommit-hook\". Now every commit: "
+     "{\"error\":{\"code\":\"1231\",\"message\":\"You already have a request: precommit-hook\"}} what is request_id for?",
+     "troubleshoot", "needs to be unique"),
+    ("old langchain script, model=\"glm-4-plus\": {'error': {'code': '1221', 'message': 'API glm-4-plus has been taken "
+     "offline'}} what's a current model name I can use?", "troubleshoot", "allowed: `glm-4.7`"),
+])
+def test_round_20s_ways_of_writing_get_the_rule_they_ask(message, expected, must):
+    answer = rules(message)
+    assert answer is not None and (answer.trace.get("intent") or answer.trace.get("layer")) == expected, answer
+    assert must in answer.text
+
+
+@pytest.mark.parametrize("message, never", [
+    ("I need ops to upgrade Node to 22 for the vision MCP; how do I upgrade claude code itself to the latest version?",
+     "cross-tier"),
+    ("升级一下 Claude Code 版本要重新配置 key 吗？", "跨档位"),
+    ("ok totally unrelated to my Pro plan but you're an AI so whatever: `kubectl describe hpa` says missing request for "
+     "cpu and our namespace has a ResourceQuota of 6 cpu. is the quota the problem? like a 5 hour window thing lol",
+     "prompts"),
+    ("Zread MCP: how many calls do I get a month on Pro, and which node version does it need?", "Node.js 22"),
+    ("vision mcp on Pro: how many calls per month? is the version 0.1.2 required?", "needs Node.js"),
+])
+def test_round_20s_near_misses_stay_clear(message, never):
+    answer = rules(message)
+    assert answer is None or never not in answer.text, answer.text
+
+
+def test_a_plan_set_aside_and_kubernetes_as_the_subject_are_another_products():
+    assert analyse("totally unrelated to my Pro plan: our HPA won't scale, kubectl says missing request for cpu",
+                   SETTINGS.corpus_dir).other_vendor
+    assert not analyse("my k8s cluster runs claude code agents on the Pro plan; how many prompts per 5 hours do I get?",
+                       SETTINGS.corpus_dir).other_vendor

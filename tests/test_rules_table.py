@@ -307,6 +307,13 @@ RAW = [
         [r"GLM-Image \$0\.015", r"CogView-4 \$0\.01\b"]),
     row("CogView-4 生成 500 张图片多少钱？单张多少？", "image_price", {}, [r"每张 \$0\.01", r"\$5(\.00)?(?![\d.])"], zh=True),
     row("What's the Lite plan's price? I also call CogView-4 on the general API.", "plan_price", {}),  # a model told
+    row("what's the minimum Node version for Claude Code and the vision MCP server?", "node_version", {},
+        [r"Claude Code needs Node\.js 18 or newer", r"Vision MCP server \(@z_ai/mcp-server\) needs Node\.js 22 or newer"]),
+    row("要找运维升级 Node：Claude Code 和视觉 MCP 分别最低要求 Node 多少版本？Pro 包季", "node_version", {},
+        [r"Claude Code 需要 Node\.js 18 或更高版本", r"视觉理解 MCP（@z_ai/mcp-server）需要 Node\.js 22"], [r"升级立即生效|套餐"], zh=True),
+    row("how do I upgrade claude code to the latest version? I'm on Pro", None, {}),  # software, not the plan
+    row("Does each tool get its own ~80 prompts per 5h window, or is it all one pot? Claude Code, Cline and Crush, Lite plan",
+        "shared_quota", {}, [r"One pool"]),
     row("what does it cost for 2M input tokens and 500k output tokens on GLM-4.7?", "api_cost",
         {"api_model": "glm-4.7", "tokens": {"input": 2_000_000.0, "output": 500_000.0}}, [r"^" + usd("2.30")]),
     row("1M output tokens on glm-4.5-air, how much?", "api_cost",

@@ -119,7 +119,16 @@ def higher_plan_first(text: str, s: Slots) -> bool:
         "换到", "改成", r"降\s*(到)?\s*(lite|pro)")
 
 
+# Upgrading software, not a plan: "ask ops to upgrade Node", "how do I upgrade claude code?", "升级一下 Node 版本"
+SOFTWARE_UPGRADE = re.compile(r"\bupgrad\w*\s+(it |my |the |your |our |to )?(node(\.js|js)?|npm|npx|nvm|python|pip|claude code|"
+                              r"claude|cline|opencode|crush|goose|cursor|kilo( code)?|roo( code)?|droid|vs ?code|the (plugin|"
+                              r"extension|cli|client|app|tool|package)|plugin|extension|cli|client|package|version|(the )?(latest|"
+                              r"newest|new) version)\b|升级\s*(一下|下)?\s*(node|npm|nvm|python|pip|版本|插件|扩展|客户端|claude|cline|"
+                              r"opencode|cursor|工具|系统)", re.I)
+
+
 def upgrade_asked(text: str, s: Slots) -> bool:
+    text = SOFTWARE_UPGRADE.sub(" ", text)  # a tool's or a runtime's upgrade is no plan's
     if s.glm5 and matches(text, *GLM5_NOT_SHOWN):
         return False  # "upgraded to Pro for GLM-5 but it still shows glm-4.7": switching the model is the ask
     if matches(text, r"\bhow many times (more|the)\b|\bhow much more (quota|usage|prompts)\b", "几倍", "多少倍", "多少条"):

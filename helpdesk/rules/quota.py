@@ -705,7 +705,10 @@ def mcp_amount_asked(text: str, s: Slots) -> bool:
                                                             r"(tools|functions?|函数).{0,12}(最多|上限|几个|多少个)"):
         return False  # "tools 最多支持多少个？": a request's function list (the API reference), not the monthly searches
     return matches(text, QUANTITY, "每个月", *shared) and not mcp_list_asked(text, s) and not matches(
-        text, r"\b(size|sizes|\d+ ?(mb|gb|kb)|mb|format|formats|resolution|file ?size|duration|length of)\b", "大小", "格式", "分辨率")
+        text, r"\b(size|sizes|\d+ ?(mb|gb|kb)|mb|format|formats|resolution|file ?size|duration|length of)\b", "大小", "格式", "分辨率",
+        # a version asked ("最低要求 Node 多少版本", "which node version does it need?") is a requirement, not a count
+        r"\b(which|what|minimum|min|required) (node(\.js)?|python|npm) ?versions?\b|\bversions? (of|for) (node|python)\b",
+        r"(多少|哪个|什么|最低)\s*(的)?\s*版本|版本\s*(要求|最低|多少)")
 
 
 def mcp_access_asked(text: str, s: Slots) -> bool:
@@ -889,7 +892,9 @@ def quota_topup(r: Reply, p: Parsed) -> str:
 def rate_limits_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\b(rate limits?|requests? per (minute|second)|rpm|concurren\w*|in parallel|parallel|"
                          r"(?<!all )at once|simultaneous\w*)\b", "并发", "速率") and not matches(
-        text, r"\b(parallel|multiple|simultaneous) (tool|function)[ _-]?calls?\b|\b(function|tool)[ _-]?call\w*") and not (
+        text, r"\b(parallel|multiple|simultaneous) (tool|function)[ _-]?calls?\b|\b(function|tool)[ _-]?call\w*",
+        # two parameters that "cannot be set simultaneously" (error 1215) are no requests at once
+        r"\bset simultaneously\b", "不能同时设置") and not (
         # "how many prompts per 5h do I get? want to know if I can run two sessions in parallel": the quota is asked
         matches(text, r"\bhow many prompts\b") and not matches(text, r"\b(rate limits?|concurren\w*|requests? per)\b", "并发"))
 

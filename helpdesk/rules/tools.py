@@ -459,12 +459,13 @@ def shared_quota_asked(text: str, s: Slots) -> bool:
                                      "同时") and matches(text, r"\b(allowed|ok|okay|can i|permitted|fine|banned)\b", "可以",
                                                         "允许") and not matches(text, r"\b(api keys?|better|which is)\b", "哪个")
     return at_once or several and \
-        matches(text, r"\b(quota|quotas|pool|limit|limits|usage)\b", "额度", "用量") and \
-        matches(text, r"\b(own|separate|separately|share|shared|sharing|same|one pool|each|combined|together)\b", "共享",
+        matches(text, r"\b(quota|quotas|pool|pot|bucket|buckets|limit|limits|usage|prompts)\b", "额度", "用量") and \
+        matches(text, r"\b(own|separate|separately|share|shared|sharing|same|one (pool|pot|bucket)|each|combined|together)\b", "共享",
                 "共用", "分开", "单独", "各自", "同一", "各算", "分别算", "一起算", "合在一起")
 
 
-@register("shared_quota", When(215, shared_quota_asked), facts=("tools.shared_quota", "quota.refresh"))
+@register("shared_quota", When(215, shared_quota_asked), facts=("tools.shared_quota", "quota.refresh", "quota.lite",
+                                                                "quota.pro", "quota.max"))
 def shared_quota(r: Reply, p: Parsed) -> str:
     r.fact("tools.shared_quota")
     if re.search(r"\b(allowed|permitted|banned|ban|ok|okay)\b|允许|封号|可以", p.text):  # several tools at once, allowed?
@@ -474,12 +475,17 @@ def shared_quota(r: Reply, p: Parsed) -> str:
         return ("Using the plan in several supported coding tools is what the docs describe: they all share the same "
                 "quota under your subscription (the 5-hour and weekly limits). The docs say nothing about bans for "
                 "using more than one tool.")
+    plans = list(dict.fromkeys(p.slots.plans))
+    # the plan held, when one is named: its figure is the one pool's ("Lite (~80/5h): does each tool get its own ~80?")
+    held = r.fact(f"quota.{plans[0]}") if len(plans) == 1 and f"quota.{plans[0]}" in r.facts.by_id else None
     if p.language == "zh":
         window = r.fact("quota.refresh")
+        pool = f"（{plans[0].capitalize()} 套餐一共约 {held} 次提示）" if held else ""
         return (f"共用一个额度：你订阅下所有支持的编程工具共享同一份用量额度，Claude Code、Cline 或其他任何工具发出的提示，都计入"
-                f"同样的每 {window} 小时额度和每周额度。")
+                f"同样的每 {window} 小时额度{pool}和每周额度。")
+    pool = f" ({plans[0].capitalize()}: up to ~{held} prompts every 5 hours in all)" if held else ""
     return ("One pool: all supported coding tools share the same usage quota under your subscription, so prompts from "
-            "Claude Code, Cline or any other tool count against the same 5-hour and weekly limits.")
+            f"Claude Code, Cline or any other tool count against the same 5-hour{pool} and weekly limits.")
 
 
 # Which tools the helper configures: "which tools can it set up?", "does it set up Cline too?", "支持哪些工具"
@@ -584,6 +590,37 @@ def claude_install(r: Reply, p: Parsed) -> str:
                 "中设置 ANTHROPIC_BASE_URL 和 ANTHROPIC_AUTH_TOKEN）。")
     return (f"Install Claude Code with `{command}`; it needs Node.js {node} or newer. Then point it at the plan "
             "(ANTHROPIC_BASE_URL and ANTHROPIC_AUTH_TOKEN in ~/.claude/settings.json).")
+
+
+# What needs Node.js, by the names subscribers give it, and the fact holding the version its page requires
+NODE_SUBJECTS = ((re.compile(r"\bclaude code\b|\bclaude-code\b|(?<![\w-])cc(?![\w-])", re.I), "tool.claude-code.node",
+                  "Claude Code", "Claude Code"),
+                 (re.compile(r"\bvision\b|zai-mcp-server|@z_ai/mcp-server|视觉|看图", re.I), "mcp.vision.node",
+                  "the Vision MCP server (@z_ai/mcp-server)", "视觉理解 MCP（@z_ai/mcp-server）"),
+                 (re.compile(r"glm-plan-usage|usage[\s-]query|usage plugin|用量查询", re.I), "usage.plugin.node",
+                  "the usage query plugin", "用量查询插件"))
+NODE_VERSION_ASKED = (r"\b(which|what|minimum|min|required|requires?|need|needs)\b[^.?!\n]{0,25}\bnode(\.js|js)?\b[^.?!\n]{0,15}"
+                      r"\bversions?\b|\bnode(\.js|js)?\b[^.?!\n]{0,12}\b(version|versions)\b[^.?!\n]{0,30}\b(need|needed|required|"
+                      r"requirement|minimum|supported|does it (need|require|want))\b|\bminimum node\b|\bnode(\.js|js)? requirements?\b",
+                      r"node(\.js|js)?\s*(的)?\s*(最低)?\s*(版本)?\s*(要求|最低|至少)|(最低|至少|要求|需要)[^。？！\n]{0,16}node|"
+                      r"node[^。？！\n]{0,12}(多少|哪个|什么)\s*(的)?\s*版本")
+
+
+def node_version_asked(text: str, s: Slots) -> bool:
+    """"Claude Code 和视觉 MCP 分别最低要求 Node 多少版本？": the version each named page requires."""
+    named = [fact for pattern, fact, *_ in NODE_SUBJECTS if pattern.search(text)]
+    if named == ["tool.claude-code.node"] and claude_install_asked(text, s):
+        return False  # "怎么安装 Claude Code？需要什么版本的 Node？": the install answer gives both
+    return bool(named) and matches(text, *NODE_VERSION_ASKED)
+
+
+@register("node_version", When(125, node_version_asked), facts=tuple(fact for _, fact, _, _ in NODE_SUBJECTS))
+def node_version(r: Reply, p: Parsed) -> str:
+    named = [(r.fact(fact), en, zh) for pattern, fact, en, zh in NODE_SUBJECTS if pattern.search(p.text)]
+    if p.language == "zh":
+        return "各页面要求的 Node.js 版本：" + "；".join(f"{zh}{' ' * zh[-1].isascii()}需要 Node.js {v} 或更高版本"
+                                                   for v, _, zh in named) + "。"
+    return "The Node.js versions the pages require: " + "; ".join(f"{en} needs Node.js {v} or newer" for v, en, _ in named) + "."
 
 
 def api_key_where_asked(text: str, s: Slots) -> bool:

@@ -934,6 +934,8 @@ def _error_meaning(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -
                 asked = " ".join(msg.questions)  # ("stop 到底支持几个？": the one the question names first)
                 names = sorted(names, key=lambda n: not re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", asked, re.I))
                 names = names[:MAX_PARAMETERS]
+            if not names:  # "temperature and top_p cannot be set simultaneously", "You already have a request: ..."
+                names = templated_parameters(meaning, error.said, corpus_dir)[:MAX_PARAMETERS]
             vision = bool(VISION_MODEL_NAMED.search(" ".join(msg.models)))  # (the vision section's own line)
             lines = [block[0] for block in (parameter_block(corpus_dir, name, vision) for name in names) if block]
             if lines:  # "Invalid user_id parameter": what the API reference says of that parameter
@@ -961,6 +963,32 @@ def _error_meaning(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -
             listed_zh = "；".join(f"“{r}”（“{s.rstrip('.')}”）" for r, s in reasons)
             d.say("http", f"HTTP {code} can mean any of: {listed}. The business code in the error body says which.",
                   f"HTTP {code} 可能是以下任一情况（错误码页面原文）：{listed_zh}。具体是哪一种，看错误内容里的业务错误码。")
+
+
+# A model's API that is gone ("API `${API_name}` has been taken offline", "does not exist"): the models it may call
+GONE_API = re.compile(r"taken offline|does not exist", re.I)
+
+
+def templated_parameters(meaning: str, said: str, corpus_dir: Path | None) -> list[str]:
+    """The request parameters an error's own words name, read through the error page's template: its placeholder
+    when that is a parameter ("You already have a request: `${request_id}`"), the values filling its placeholders when
+    those are ("`${field1}` and `${field2}` cannot be set simultaneously" said as "temperature and top_p cannot be
+    set simultaneously"), and `model` for a model's API that is gone (its allowed models)."""
+    page = Path(corpus_dir) / "api-reference-chat-completion.md" if corpus_dir else None
+    if page is None or not page.is_file():
+        return []
+    request = _request_parameters(str(page))
+    holes = re.findall(r"\$\{(\w+)\}", meaning)
+    names = [h for h in holes if h in request]
+    if said and holes:
+        parts = re.split(r"`?\$\{\w+\}`?", meaning)
+        shape = r"\s*`?([\w.-]+)`?\s*".join(re.escape(part.strip()) for part in parts)
+        filled = re.search(shape, said, re.I)
+        if filled:
+            names += [v for v in filled.groups() if v in request and v not in names]
+            if "API_name" in holes and GONE_API.search(meaning):
+                names.append("model")
+    return names
 
 
 # The parameter an error names: "Invalid count parameter", "Invalid `tools` parameter", "temperature参数非法"
