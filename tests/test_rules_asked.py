@@ -1947,3 +1947,36 @@ def test_a_plan_set_aside_and_kubernetes_as_the_subject_are_another_products():
                    SETTINGS.corpus_dir).other_vendor
     assert not analyse("my k8s cluster runs claude code agents on the Pro plan; how many prompts per 5 hours do I get?",
                        SETTINGS.corpus_dir).other_vendor
+
+
+@pytest.mark.parametrize("message, expected, must", [
+    # credits moved to another person's account, or spent on it, in either language
+    ("I have $38.40 in referral credits. 我弟刚注册 z.ai 想买 Lite 包月，能不能把我的 credits transfer 到他的账号，或者我直接用我的 "
+     "credits 帮他的账号付？", "referral_withdraw", "不能转让"),
+    ("can I use my credits to pay for my brother's Lite plan?", "referral_withdraw", "cannot be withdrawn, transferred"),
+    # the GLM-5 multiplier asked to come down, a clause away in Chinese, beside the count
+    ("Pro 每 5 小时大概 400 次，全改成 glm-5 等效下来还能发多少次？另外这个倍率是一直这样吗，还是以后会降？", "models", "下调"),
+    # a round's payments told as one total: its share; the base reward asked beside the rounds
+    ("28 successful invites, two more this week. Across those 30 friends the first-order actual payments add up to $720. "
+     "Is there a bonus when I hit 30, and how much would that be on $720?", "referral_tier", "10% of $720 is $72"),
+    ("成功邀请 58 人了。满 60 人还有第二轮额外奖励吗？每个人那 30% 的基础返利有没有封顶？", "referral_tier", "首单实际支付金额的 30%"),
+])
+def test_round_20s_further_ways_of_writing_get_the_rule_they_ask(message, expected, must):
+    answer = rules(message)
+    assert answer is not None and answer.trace.get("intent") == expected, answer
+    assert must in answer.text
+
+
+@pytest.mark.parametrize("message, expected", [
+    # a thing the docs never name asked of the plan: no pointer rule answers it
+    ("Chat already works on the coding endpoint (apiBase https://api.z.ai/api/coding/paas/v4). Does the GLM Coding Plan "
+     "include any embedding model? coding 端点上有没有 /embeddings 可以用？", None),
+    ("Is there a management API (or a Terraform provider) to create / rotate / delete z.ai API keys programmatically?", None),
+    # the pointers still answer what the docs name
+    ("which endpoint does the coding plan use for Cline?", "endpoint"),
+    ("where do I create an API key for the coding plan?", "api_key_where"),
+    ("my credits: can they pay for my own Pro renewal?", "fee_order"),
+])
+def test_a_thing_the_docs_never_name_gets_no_pointer(message, expected):
+    answer = rules(message)
+    assert (answer.trace.get("intent") if answer else None) == expected, answer

@@ -23,7 +23,7 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
-from helpdesk.message import TOPIC_ZH, Message, analyse, page_topics, word_count
+from helpdesk.message import OTHER_TOOLS, TOOLS, TOPIC_ZH, Message, analyse, documented_words, page_topics, word_count
 from helpdesk.rules.facts import Facts, load_facts
 from helpdesk.rules.quota import CLAIMED
 from helpdesk.rules.registry import all_firing, family_member, fires
@@ -646,6 +646,36 @@ GIVES_INSTALL = re.compile(r"npm (install|i) |curl -fsSL|brew install|pip instal
                            r"go install|winget|scoop install|paru -S|`[^`\n]*\binstall\b[^`\n]*`", re.I)
 
 
+# A question whether the plan has, includes or supports a thing ("does the plan include any embedding model?", "is there a
+# Terraform provider?", "coding 端点上有没有 /embeddings?"), and the words of the thing asked
+EXISTS_ASK = re.compile(r"\b(include[sd]?|support(s|ed)?|offer(s|ed)?|provide[sd]?|expose[sd]?|is there|are there|do you have|"
+                        r"does (it|the plan|z\.?ai|the api|the endpoint) have)\b|有没有|是否(有|支持|提供)|支持|提供", re.I)
+_ASKED_WORD = re.compile(r"(?<![\w.-])(?!non-)[a-z][a-z-]{4,}(?![\w.-])")  # ("a non-interactive way": how, not what)
+
+
+# Rules that point at a place or a setting (the endpoints, the API keys page, the tools list): asked whether the plan
+# has something the docs never name, they point at something else
+POINTERS = ("endpoint", "regional_endpoint", "api_key_where", "supported_tools", "use_scope")
+
+
+def undocumented_asked(msg: Message, corpus_dir) -> list[str]:
+    """The words of a thing whose existence is asked that no page uses ("embedding", "terraform"): the docs do not say
+    the plan has it, so a rule about something else (the endpoints, the API keys page) does not answer it."""
+    known = documented_words(str(corpus_dir))
+    tools = {a for names, _ in TOOLS.values() for a in names} | set(OTHER_TOOLS)
+    found: list[str] = []
+    for question in msg.questions:
+        ask = EXISTS_ASK.search(question)
+        if not ask:
+            continue
+        thing = " ".join(question[ask.end():].split()[:8])  # the thing named right after "include", "is there a"
+        for word in _ASKED_WORD.findall(thing.lower()):
+            stem = word[:-1] if word.endswith("s") else word
+            if word not in known and stem not in known and word not in tools and stem not in tools:
+                found.append(stem)
+    return list(dict.fromkeys(found))
+
+
 def elsewhere(msg: Message, reply: Reply, facts: Facts, settings: Settings) -> list[str]:
     """The pages of their own on what the ask names that the rule's answer neither cites nor mentions: "how do I
     make sure GLM-5 uses deep thinking?" is a thinking-mode question, whatever the GLM-5 rule says about switching."""
@@ -689,6 +719,11 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
             and not GIVES_INSTALL.search(said) and (diagnosis is None or set(diagnosis.kinds) <= GENERAL_LINES):
         # "brew gives an ancient opencode: what's the install method the z.ai guide uses?": the tool's page has the
         # install commands; a rule or a setup line that gives none (the provider to pick, the tools supported) is not it
+        return None
+    unknown = undocumented_asked(msg, settings.corpus_dir) if msg.questions and parsed.intent in POINTERS else []
+    if unknown and not any(word in said.lower() for word in unknown) and (
+            diagnosis is None or set(diagnosis.kinds) <= GENERAL_LINES | {"terms"}):
+        # "does the GLM Coding Plan include any embedding model?": no page names one; the endpoints' rule is not the ask
         return None
     if diagnosis is not None and (reply is None or reply.clarify or not msg.questions):
         return troubleshooting_answer(diagnosis, msg, settings, facts)

@@ -527,7 +527,7 @@ def models_asked(text: str, s: Slots) -> bool:
 # "when will the 3x go down?", "三倍消耗啥时候能降下来": a lower GLM-5 rate asked for
 RATE_DOWN = (r"\b(go(es|ing)? down|lower(ed)?|reduc\w*|decreas\w*|drop\w*|come down|adjust\w*)\b.{0,40}\b(rate|multiplier|"
              r"consumption|3x|3×|three times|quota)\b|\b(rate|multiplier|consumption|3x|3×)\b.{0,40}\b(go(es|ing)? down|lower(ed)?|"
-             r"reduc\w*|decreas\w*|drop\w*|come down)\b|(倍|消耗).{0,12}(降|下调|减少)|(降|下调|减少).{0,8}(倍|消耗)")
+             r"reduc\w*|decreas\w*|drop\w*|come down)\b|(倍|消耗)[^。？！?\n]{0,16}(降|下调|减少)|(降|下调|减少).{0,8}(倍|消耗)")
 
 
 def glm5_rate_asked(text: str, s: Slots) -> bool:

@@ -132,7 +132,12 @@ def credits_withdrawal_asked(text: str, s: Slots) -> bool:
                                                                 r"out\b|\bcash (the |my |these |those )?(\w+ )?credits? out\b|"
                                                                 r"\b(move|transfer|give|send|gift)\w* (them|it|the(se|m)? (\w+ )?credits?) "
                                                                 r"(over )?to (my |his |her |a |an? other |another |someone)[\w' -]{0,30}"
-                                                                r"\baccount\b", "提现", *SEND_TO_ME)
+                                                                r"\baccount\b|\b(use|spend|pay with) my (\w+ )?credits? (to pay )?(for|on) "
+                                                                r"(his|her|their|someone|my (friend|brother|sister|wife|husband|"
+                                                                r"colleague)|a friend|another)\b", "提现", *SEND_TO_ME,
+        # "把我的 credits transfer 到他的账号", "用我的 credits 帮他的账号付"
+        r"(credits?|积分|赠金)\s*(transfer|转|转给|转到|转移|转让|赠送|送给)",
+        r"(转|转给|转到|转移|转让|赠送|送给|帮).{0,12}(他|她|别人|朋友|家人|弟|妹|哥|姐|老婆|老公|同事)的?\s*(账号|账户)")
 
 
 @register("referral_withdraw", When(1, withdrawal_asked, group=REFERRAL), When(12, credits_withdrawal_asked),
@@ -432,6 +437,14 @@ def tier_asked(text: str, s: Slots) -> bool:
         r"每满\s*30\s*(个)?(人|位|个)", r"\d+\s*(个|位)?人.{0,10}(?<!好)(几|多少)轮")  # "每满 30 人都给？61 人的话算几轮？"
 
 
+# The round's friends' payments told as one total ("the first-order payments add up to $720", "30 人实付一共 2160 美元")
+ROUND_TOTAL = re.compile(r"\b(add(s|ed)? up to|in total|total(s|ing|led)?( of| is| was)?|altogether|combined|sum(s|med)? to)\b"
+                         r"[^.?!\n]{0,12}[$]?\s?\d|\d[\d,.]*\s*(usd|dollars?)?\s*(in total|total|altogether|combined)\b|"
+                         r"(总共|一共|合计|总额|加起来|累计)[^。？！\n]{0,10}\d", re.I)
+# The base reward asked beside the rounds ("每个人那 30% 的基础返利有没有封顶？", "is the per-friend 30% capped?")
+BASE_REWARD_ASKED = re.compile(r"\bbase (reward|credits?|rate)\b|\bper[- ]friend\b|\bnormal per-friend\b|基础(返利|奖励|返现)|每个人那?\s*30", re.I)
+
+
 @register("referral_tier", When(10, tier_asked, group=REFERRAL),
           facts=("ref.tier_extra", "ref.no_cap", "ref.inviter_reward"))
 def referral_tier(r: Reply, p: Parsed) -> str:
@@ -445,7 +458,21 @@ def referral_tier(r: Reply, p: Parsed) -> str:
     else:
         text = (f"For every {every} successful invites you get an extra one-time reward of {pct}% of those {every} "
             "friends' total actual payments, on top of the base reward; rounds repeat with no upper limit.")
+    if BASE_REWARD_ASKED.search(p.text):  # the base reward beside the rounds: its rate, under the same no-limit rule
+        rate = r.fact("ref.inviter_reward")
+        text += (f"基础奖励是每位好友首单实际支付金额的 {rate}%，规则对邀请人数不设上限。" if zh else
+                 f" The base reward is {rate}% of each friend's first-order actual payment; the rules set no upper limit on "
+                 "invites.")
     amounts = p.slots.get("money", [])
+    told = f"{p.story} {p.text}"
+    total = next((a for a in amounts for m in ROUND_TOTAL.finditer(told)
+                  if re.search(rf"(?<![\d.]){int(a)}(?![\d])|(?<![\d.]){int(a):,}(?![\d])", told[m.start():m.end() + 12])), None)
+    if total is not None:
+        # the round's payments told as one total ("add up to $720"): the extra reward is its share of that total
+        extra = r.calc("total * pct / 100", total=(total, "question"), pct=(pct, "fact:ref.tier_extra"))
+        if zh:
+            return f"{money(total)} 的 {pct}% 是 {money(extra)}。" + text
+        return f"{pct}% of {money(total)} is {money(extra)}. " + text
     if count and amounts:
         rate = r.fact("ref.inviter_reward")
         each = amounts[0]
