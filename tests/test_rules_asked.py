@@ -1980,3 +1980,26 @@ def test_round_20s_further_ways_of_writing_get_the_rule_they_ask(message, expect
 def test_a_thing_the_docs_never_name_gets_no_pointer(message, expected):
     answer = rules(message)
     assert (answer.trace.get("intent") if answer else None) == expected, answer
+
+
+@pytest.mark.parametrize("message, must", [
+    # a server's tool asked by name, by what it returns, or by the task, on every MCP page
+    ("Claude Code + web-search-prime MCP. I want to pre-approve only the search tool in permissions.allow. What's the "
+     "exact tool name the z.ai search server exposes?", "`webSearchPrime`"),
+    ("web-search-prime configured as a remote MCP in OpenCode: does the search tool return the result URLs? and what "
+     "does webReader give back besides the text?", "`webReader` — Fetch webpage content"),
+    ("Lite plan, zread MCP in Claude Code. Which zread tool should it call to see a repo's recent issues, PRs and "
+     "contributors?", "`search_doc`"),
+])
+def test_an_mcp_servers_tool_asked_gets_its_pages_line(message, must):
+    answer = rules(message)
+    assert answer is not None and must in answer.text, answer
+
+
+@pytest.mark.parametrize("message", [
+    "webReader returns empty for like half the URLs I feed it while the other half work fine. great.",
+    "web search mcp returns empty results every time in Claude Code. Other searches work.",
+])
+def test_a_tool_returning_nothing_is_its_pages_troubleshooting_not_its_line(message):
+    answer = rules(message)
+    assert answer is None or "tool for that" not in answer.text, answer.text

@@ -501,7 +501,7 @@ QUOTA_OR_NOT = re.compile(r"\b(quota|usage limit|prompts?)\b.{0,20}\b(issue|prob
 TRY_ANYWAY = re.compile(r"\b(any|another|other) way\b|\b(even if|if) i (have to )?pay\b|\bpay (extra|more|for it)\b|\btry (it|glm-?5)\b|"
                         r"(有|没有)?(啥|什么)?办法|花点钱|付费也行|体验一下|试用", re.I)
 # which of a server's tools does a task: "哪个 tool 是专门看 ER 图的", "which tool reads dashboards?"
-TOOL_FOR_TASK = re.compile(r"\b(which|what) (mcp )?(tool|function)s?\b|(哪个|哪一个|什么)\s*(tool|工具)|(tool|工具)\s*(是|叫)?(哪个|什么)", re.I)
+TOOL_FOR_TASK = re.compile(r"\b(which|what)( of)?( (its|the|their|[\w-]+))?( mcp)? (tool|function)s?\b|(哪个|哪一个|什么)\s*(tool|工具)|(tool|工具)\s*(是|叫)?(哪个|什么)", re.I)
 # the subscriber's words for what the Vision MCP's tools describe
 TASK_WORDS = {"图表": "charts", "仪表盘": "dashboards", "截图": "screenshots", "架构": "architecture", "流程": "flow",
               "对比": "compare", "文字": "text", "报错": "error", "视频": "videos", "界面": "ui", "代码": "code"}
@@ -517,19 +517,29 @@ def _tool_bullets(path: str) -> tuple[str, ...]:
     except OSError:
         return ()
     return tuple(re.sub(r"\*\*", "", line.lstrip("* ").strip()) for line in text.splitlines()
-                 if re.match(r"\s*\*\s+\*\*`\w+`\*\*\s+-\s", line))
+                 if re.match(r"\s*\*\s+\*\*`\w+`\*\*\s+[-—]\s", line))
 
 
-def server_tool_for(msg: Message, corpus_dir: Path | None) -> str | None:
-    """The Vision MCP tool whose page line shares the most words with the task asked (at least two, or one rare one)."""
+# What a server's tool is called or gives back: "the exact tool name the search server exposes", "does it return URLs?"
+TOOL_NAME_ASK = re.compile(r"\b(what('s| is| are)|exact|actual) (the )?([\w-]+ ){0,3}tool(')?s? names?\b|\b(exact|actual) names?\b|\bexpos(e|es|ed)\b|\bwhat does [^.?!\n]{0,40}\b(return|"
+                           r"give back)\b|\bdoes (it|the [\w-]+( [\w-]+)?) (actually )?(return|give back)\b|\bwhat (do i|does it) get "
+                           r"back\b|工具名|返回(什么|哪些|的是)|叫什么", re.I)
+
+
+def server_tool_for(msg: Message, corpus_dir: Path | None, server: str = "vision") -> str | None:
+    """The tool of a server's page whose line shares the most words with the task asked (at least two, no tie); a
+    page with one tool (webSearchPrime, webReader) has that one."""
     if corpus_dir is None:
         return None
+    bullets = _tool_bullets(str(Path(corpus_dir) / f"{MCP_SERVERS[server][1]}.md"))
+    if len(bullets) == 1:
+        return bullets[0]
     ask = msg.ask.lower()
     words = {w for w in re.findall(r"[a-z]{4,}", ask) if w not in _STOP} | {en for zh, en in TASK_WORDS.items() if zh in ask} | {
         w for w in ("ui", "er", "uml", "ocr") if re.search(rf"\b{w}\b", ask)}
     scored = []
-    for line in _tool_bullets(str(Path(corpus_dir) / f"{MCP_SERVERS['vision'][1]}.md")):
-        description = line.split(" - ", 1)[-1].lower()
+    for line in bullets:
+        description = re.split(r" [-—] ", line, maxsplit=1)[-1].lower()
         scored.append((len({w for w in words if re.search(rf"\b{re.escape(w)}s?\b", description)}), line))
     scored.sort(key=lambda pair: -pair[0])
     if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
@@ -1444,13 +1454,21 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                   f"Vision MCP 页面说：这个服务提供 {model} 的能力（图像分析、视频理解）" + (
                       "；老用户可能仍在用缓存的旧版本，请清除 npx 缓存，或安装 `@z_ai/mcp-server@latest`。文档没有提到可以自选这个"
                       "服务使用的模型。" if other else "。"))
-        task_tool = server_tool_for(msg, corpus_dir) if "vision" in msg.mcp and TOOL_FOR_TASK.search(msg.ask) else None
-        if task_tool:  # "vision MCP 里哪个 tool 是专门看 architecture / ER / UML 图的？": the page's tool for it
-            d.fact("mcp.vision_server")
-            d.say("mcp", f"The Vision MCP page's tool for that: {task_tool}", f"Vision MCP 页面上对应的工具（原文）：{task_tool}")
-            if (MCP_CAPABILITY_ASK.search(msg.ask) or not msg.failing) and not SETUP_VERB.search(msg.ask):
-                d.handoff = msg.failing  # "which tool reads dashboards?": the page's line, not its setup
-                return d
+        asked_tool = " ".join(msg.questions) or msg.ask
+        # (what a tool is called or returns is asked in a question, never told as a failure: "returns empty")
+        tools_asked = [(server, server_tool_for(msg, corpus_dir, server)) for server in msg.mcp[:2]
+                       if TOOL_FOR_TASK.search(asked_tool) or msg.questions and not msg.failing
+                       and TOOL_NAME_ASK.search(asked_tool)]
+        tools_asked = [(server, line) for server, line in tools_asked if line]
+        for server, task_tool in tools_asked:
+            # "vision MCP 里哪个 tool 是专门看 ER / UML 图的？", "what's the exact tool name the search server exposes?",
+            # "does webReader give back the page's links?": the page's line for its tool
+            d.fact("mcp.vision_server" if server == "vision" else SERVER_FACT[server])
+            name = SERVER_NAMES[server]
+            d.say("mcp", f"The {name} MCP page's tool for that: {task_tool}", f"{name} MCP 页面上对应的工具（原文）：{task_tool}")
+        if tools_asked and (MCP_CAPABILITY_ASK.search(msg.ask) or not msg.failing) and not SETUP_VERB.search(asked_tool):
+            d.handoff = msg.failing  # "which tool reads dashboards?": the page's line, not its setup
+            return d
         limit = d.facts.value("mcp.vision.video")
         over = [size for size in video_sizes(msg.ask) if size > float(re.sub(r"[^\d.]", "", limit))] if (
             "vision" in msg.mcp and VIDEO.search(msg.ask)) else []
