@@ -2003,3 +2003,31 @@ def test_an_mcp_servers_tool_asked_gets_its_pages_line(message, must):
 def test_a_tool_returning_nothing_is_its_pages_troubleshooting_not_its_line(message):
     answer = rules(message)
     assert answer is None or "tool for that" not in answer.text, answer.text
+
+
+@pytest.mark.parametrize("message, must", [
+    # the key sent under another header's name: the server receives none
+    ("testing the coding endpoint with curl:\n```\n$ curl -s https://api.z.ai/api/coding/paas/v4/chat/completions "
+     "-H \"Content-Type: application/json\" -H \"Authorisation: Bearer 4b7e****\" -d '{\"model\":\"glm-4.7\"}'\n"
+     "{\"error\":{\"code\":\"1001\",\"message\":\"Authentication parameter not received in Header\"}}\n```\n"
+     "does 1001 mean my key is wrong?", "header named \"Authorisation\""),
+    # the friend's earlier purchase told in the story answers "does he count as a new user?"
+    ("拉了个前同事用我的邀请链接买 Pro 包月，72 小时内付的款，订单也没退。后来一问，他去年 9 月其实买过一次 Lite 包月，后来没续。\n\n"
+     "这种还算不算新用户？", "不是新用户"),
+    ("my friend used my link for Pro; she bought Lite once last year and let it lapse. does she count as a new user?",
+     "not a new user"),
+])
+def test_round_20s_stories_decide_the_answer(message, must):
+    answer = rules(message)
+    assert answer is not None and must in answer.text, answer
+
+
+@pytest.mark.parametrize("message, never", [
+    ("朋友用我的链接买了 Pro，他从来没买过任何订阅，只充过 API 余额。他算新用户吗？", "不是新用户"),
+    ("my friend paid Pro via my link. he never bought any plan before, just used the API. does he count as a new user?",
+     "not a new user"),
+    ("curl -H \"Authorization: Bearer abc\" https://api.z.ai/api/paas/v4/chat/completions returns 1001, why?", "header named"),
+])
+def test_round_20s_stories_near_misses(message, never):
+    answer = rules(message)
+    assert answer is None or never not in answer.text, answer.text

@@ -292,6 +292,10 @@ def friend_paid_before(text: str, s: Slots) -> bool:
 
 NEVER_SUBSCRIBED = re.compile(r"\bnever (bought|paid for|had|purchased|subscribed)\b|(从来|从未|一直)?没(有)?(买|订阅|付费)过.{0,8}"
                               r"(订阅|套餐|plan)|从未(订阅|付费)", re.I)
+# the friend's earlier purchase told in the story ("他去年 9 月其实买过一次 Lite 包月", "she bought Pro once last year")
+FRIEND_BOUGHT_BEFORE = re.compile(r"\b(he|she|they|friend|coworker|colleague)\b[^.?!;]{0,40}\b(bought|purchased|paid for|"
+                                  r"subscribed to)\b[^.?!;]{0,20}\b(lite|pro|max|plan|subscription)\b|"
+                                  r"(他|她|朋友|同事|对方)[^。？！；?!]{0,20}(?<![没未])(买|订阅|购买|付费|开通?)过", re.I)
 # whether the friend counts as a new user: "他这种算「新用户」吗", "does he count as a new user?"
 NEW_USER_ASKED = re.compile(r"\b(count|counts|counted|qualif\w*|considered)\b( as)?( a)? new (user|customer)s?\b|\b(is|am) (he|she|i|they) "
                             r"(still )?(a )?new (user|customer)\b|\bare (they|we) (still )?new (users|customers)\b|新用户(吗|么|嘛)|"
@@ -345,7 +349,9 @@ def referral_qualifies(r: Reply, p: Parsed) -> str:
         problems.append(f"在 {no_refund} 小时内退款的订单不计入" if zh else
                         f"an order refunded within {no_refund} hours does not count")
     if any(w in text for w in ("already paid", "paid before", "had a subscription", "existing subscriber",
-                               "not a new user", "was subscribed", "subscribed before")) or friend_paid_before(text, p.slots):
+                               "not a new user", "was subscribed", "subscribed before")) or friend_paid_before(text, p.slots) or (
+            NEW_USER_ASKED.search(text) and FRIEND_BOUGHT_BEFORE.search(p.story)
+            and not NEVER_SUBSCRIBED.search(f"{text} {p.story}")):
         problems.append("你的好友不是新用户：只有新用户（从未付费订阅过）才符合条件" if zh else
                         "your friend is not a new user: only new users (never paid for a subscription) qualify")
     if not problems and NEW_USER_ASKED.search(text):

@@ -1790,6 +1790,14 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
             d.say("diagnosis", f"Your Authorization header has no \"Bearer \": the API reference says \"API keys should be "
                                f"provided via HTTP Bearer Authentication\", as `{header}`.",
                   f"你的 Authorization 请求头缺少“Bearer ”：API 文档要求通过 HTTP Bearer 认证传递 API Key，写法是 `{header}`。")
+        # the header sent under another name ("Authorisation: Bearer ...", "Authentication: ..."): the server receives none
+        misnamed = re.search(r"(?:-H|--header)\s+[\"']?(auth\w*|x-api-key|api-?key)\s*:", msg.raw, re.I)
+        if misnamed and misnamed.group(1).lower() != "authorization":
+            header = d.fact("api.bearer")
+            d.say("diagnosis", f"Your request sends the key in a header named \"{misnamed.group(1)}\": the API reference's "
+                               f"header is `{header}`, spelled \"Authorization\", so the server receives no key.",
+                  f"你的请求把 key 放在名为“{misnamed.group(1)}”的请求头里：API 文档的请求头是 `{header}`（拼写为 "
+                  "Authorization），所以服务端收不到 key。")
         if tool in ("claude-code", "claude-code-ide"):
             env = d.fact("tool.claude-code.env")
             d.say("diagnosis", f"Check that {env[0]} holds your Z.ai API key, with no quotes or spaces around it.",
