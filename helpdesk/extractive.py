@@ -240,10 +240,16 @@ def asked_values(questions: tuple[str, ...] | list[str], fallback: str) -> list[
     ("how do I get glm-4.7 in there?"), the whole text is read."""
     if not questions:
         return asks_for(fallback)
-    found = list(dict.fromkeys(p for q in questions for p in asks_for(q)))
+    # a request said without a question mark ("Give me the install command for Windows. Is PowerShell fine?")
+    requests = [s for s in re.split(r"(?<=[.!。！\n])\s*", fallback) if _REQUEST.match(s)]
+    found = list(dict.fromkeys(p for q in [*questions, *requests] for p in asks_for(q)))
     if found or all(_POLAR.match(q) for q in questions):
         return found
     return asks_for(fallback)  # "how do I get glm-4.7 in there?": the question leans on the story for its subject
+
+
+_REQUEST = re.compile(r"^\W*(please |pls |so )?((give|show|tell|send|get) me|(i|we) need|need|i('d| would) like|i want)\b|"
+                      r"^\W*(请|麻烦)?(给我|告诉我|发我|我需要|需要|求)", re.I)
 
 
 _QUOTED = re.compile(r"[\"“”'「」]([^\"“”'「」\n]{8,120})[\"“”'「」]")
@@ -332,7 +338,7 @@ _ALSO = re.compile(r"\b(also|alternatively|instead|or you can|another way)\b", r
 
 
 def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settings, phrases: tuple[str, ...] = (),
-           told: str = "") -> float:
+           told: str = "", asking: tuple[str, ...] = ()) -> float:
     """What the embedding misses: exact codes and figures the user typed ("1113"), shared words, and the kind of
     value the question asks for (a URL, a command, a version, a path, a variable)."""
     # Trust the ranking a little: the top passage is more likely the right page than a lucky sentence elsewhere.
@@ -365,7 +371,9 @@ def _bonus(question: str, unit: Unit, wanted: list[re.Pattern], settings: Settin
     if RESTATEMENT.match(unit.text):
         bonus -= value
     bare = plain(clean(unit.text)) if _FENCE.match(unit.text) else said  # a code block without its fence's "bash"
-    if len(bare.split()) >= 2 and bare in plain(told or question) and not held:
+    # (a command asked about, "is `npm install -g opencode-ai` still valid?", is the question's, not an echo)
+    if len(bare.split()) >= 2 and bare in plain(told or question) and not held and not (
+            asking and bare in plain(" ".join(asking))):
         bonus -= value  # "react to `/opencode fix this` comments": what the message already quotes answers nothing
     if copied:
         bonus += value * held
@@ -451,7 +459,7 @@ def composed(question: str, passages: list[Passage], embedder: Embedder, setting
     vectors = np.vstack([_unit_matrix(p, passage_units, embedder) for p, passage_units in found if passage_units])
     wanted = asked_values(asking, question)
     cosines = vectors @ question_vector
-    scores = cosines + np.array([_bonus(question, u, wanted, settings, phrases, told) for u in candidates])
+    scores = cosines + np.array([_bonus(question, u, wanted, settings, phrases, told, asking) for u in candidates])
     scores[[i for i, u in enumerate(candidates) if _VERDICT.fullmatch(clean(u.text)) or u.is_heading]] = -np.inf
     best = int(np.argmax(scores))
     lead = candidates[best]

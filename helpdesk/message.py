@@ -700,7 +700,7 @@ def _errors(text: str, table: dict[str, str]) -> tuple[ErrorRef, ...]:
             continue
         before = lowered[max(0, m.start() - 24):m.start()]
         if re.search(r"code|error|err|错误码?|报错|\"|'|\[|:|\b(getting|got|gets|get|returns?|returned|receiv\w*|hit|收到|返回|提示)\s*$",
-                     before) or error_context:
+                     before) or error_context or re.match(r"\s*[:：]\s*\S", text[m.end():]):  # ("1215: `top_p` and ...")
             said = re.search(r"[\"']?message[\"']?\s*:\s*[\"']([^\"']{4,200})", text[m.end():m.end() + 260])
             found.setdefault(("business", code), ErrorRef(code, "business", said.group(1).strip() if said else ""))
     for m in re.finditer(r"(?<![\d.$/-])([45]\d\d)(?![\d%/-])(?!\.\d)", lowered):  # "fails with 429." ends a sentence
@@ -724,7 +724,28 @@ def _errors(text: str, table: dict[str, str]) -> tuple[ErrorRef, ...]:
         probe = " ".join(words[:5])
         if len(probe) >= 18 and probe in lowered:
             found.setdefault(("business", code), ErrorRef(code, "business", probe))
+        elif (said := _template_said(message, lowered)):  # "temperature and top_p cannot be set simultaneously"
+            found.setdefault(("business", code), ErrorRef(code, "business", said))
     return tuple(found.values())
+
+
+_HOLE = "<placeholder>"
+
+
+def _template_said(message: str, lowered: str) -> str:
+    """The error page's message with its placeholders filled ("`${field1}` and `${field2}` cannot be set
+    simultaneously" said as "temperature and top_p cannot be set simultaneously"): its first words, a placeholder
+    standing for any one word, when at least four of them are the page's own."""
+    tokens = re.sub(r"`?\$\{\w+\}`?|\{\w+\}", f" {_HOLE} ", message.lower()).split()
+    if _HOLE not in tokens[:7]:
+        return ""  # (a message with no placeholder up front is matched by its words above)
+    head = [t.strip(",.;:") for t in tokens[:7]]
+    literal = [t for t in head if t != _HOLE]
+    if len(literal) < 4 or len(" ".join(literal)) < 18:
+        return ""
+    shape = r"\s+".join(r"[`'\"]?[\w.-]+[`'\"]?" if t == _HOLE else re.escape(t) for t in head if t)
+    said = re.search(shape, lowered)
+    return said.group(0) if said else ""
 
 
 _COMPARED_BEFORE = re.compile(r"\b(works?|worked|working|fine|well|like|same as|as in|as with|unlike|than|expected\b[^\n]{0,40}|"
@@ -896,15 +917,18 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     # (A Stripe charge is how one paid for the plan; only Stripe's own API is another company's.)
     product = re.search(r"\b(github copilot|copilot (pro|business|enterprise)\+?|aws|amazon web services|ec2|azure|"
                         r"stripe('s)? (subscription |billing |checkout )?(api|sdk|webhooks?)|proration_behavior|netflix|spotify|"
-                        r"google cloud|gcp|heroku|kubernetes|k8s|kubectl|horizontalpodautoscaler|resourcequota)\b|中国移动|中国联通|"
-                        r"中国电信", everything)
+                        r"google cloud|gcp|heroku)\b|中国移动|中国联通|中国电信", everything)
     carrier_package = re.search(r"(移动|联通|电信)的?\s*(5g|4g)?\s*(流量|话费)?套餐|(流量|话费)套餐|5g\s*套餐", everything)
     # (a plan named only to be set aside, "totally unrelated to my Pro plan, but our HPA...", names nothing of ours)
     aside = re.sub(r"\b(unrelated|not related|nothing to do) (to|with) (the|my|your) ((glm|z\.ai|coding|lite|pro|max) )*"
                    r"(plan|subscription)\b|(跟|和|与)(我的)?.{0,8}(套餐|coding ?plan)\s*(无关|没关系)", " ", everything)
     ours_named = re.search(r"coding ?plan|(?<![a-z0-9])glm|z\.ai|智谱|\b(lite|pro|max) (plan|subscription|套餐)|(?<![a-z])(lite|pro|max)\s*套餐|"
                            r"\b(my|your|the) (subscription|plan)\b|订阅", aside) or tools or endpoints or errors
-    other_product = bool(carrier_package) and not (tools or endpoints or failing) or bool(product) and not ours_named
+    # a cluster's own problem with the plan set aside in so many words ("unrelated to my Pro plan: our HPA won't scale")
+    cluster = aside != everything and bool(re.search(r"\b(kubernetes|k8s|kubectl|horizontalpodautoscaler|resourcequota|hpa)\b",
+                                                      everything)) and not (tools or endpoints or errors or mcp)
+    other_product = bool(carrier_package) and not (tools or endpoints or failing) or bool(product) and not ours_named \
+        or cluster
     other_vendor = bool(vendors or anthropic_plan or other_product) and not ours
     # GLM served by another company (OpenRouter, SiliconFlow, ModelScope, ...): its limits, errors and billing are that
     # company's, unless the message is about Z.ai's own plan or endpoints too

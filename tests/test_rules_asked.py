@@ -2031,3 +2031,50 @@ def test_round_20s_stories_decide_the_answer(message, must):
 def test_round_20s_stories_near_misses(message, never):
     answer = rules(message)
     assert answer is None or never not in answer.text, answer.text
+
+
+# The reviews of round 20's changes: messages of the reviewers' own that the changes answered worse, each kept right
+@pytest.mark.parametrize("message, expected, must", [
+    ("I've invited 31 friends in total, each paid $18 for Lite. How much do I get including the 30-friend bonus?",
+     "referral_tier", "$221.40"),
+    ("The first-order payments of my 30 friends total 1,350 USD. What's the tier bonus?", "referral_tier", "$135"),
+    ("How do I upgrade my package from Lite to Pro? Will my remaining days carry over?", "upgrade_rules", "pro-rated"),
+    ("Pro 版本多少次 web search？web reader 也算在里面吗？", "mcp_quota", "1,000"),
+    ("Is there a Singapore endpoint, or an EU endpoint closer to me?", "regional_endpoint", "Singapore"),
+    ("Which tools are supported? Does the plan support Sublime Text?", "supported_tools", "Claude Code"),
+    ("Is there something like a Kubernetes ResourceQuota for my monthly web searches? I keep running out.", "mcp_quota",
+     "1,000"),
+    ("Can I use my credits for another month of Pro?", None, ""),
+    ("temperature and top_p cannot be set simultaneously — is that some kind of rate limit?", "troubleshoot", "1215"),
+    ("1215: `top_p` and `do_sample` cannot be set simultaneously. What's do_sample for?", "troubleshoot", "`do_sample`"),
+])
+def test_the_reviews_of_round_20s_changes_keep_the_rule_they_ask(message, expected, must):
+    answer = rules(message)
+    got = (answer.trace.get("intent") or answer.trace.get("layer")) if answer else None
+    if expected is None:
+        assert answer is None or "transferred" not in answer.text, answer.text
+        return
+    assert got == expected, answer
+    assert must in answer.text
+
+
+@pytest.mark.parametrize("message, never", [
+    ("How many prompts does each plan get? I use Claude Code and Cline.", "One pool"),
+    ("For the same refactoring task, which one burns fewer prompts, Claude Code or Kilo Code?", "One pool"),
+    ("My buddy and I split one Pro plan, he uses Cline and I use Claude Code. Do we each get our own 400 prompts?",
+     "One pool"),
+    ("Do my credits transfer over when I upgrade from Lite to Pro?", "cannot be withdrawn"),
+    ("我邀请的朋友帮他的账号订阅了 Pro，我的积分什么时候到？", "不能转让"),
+    ("I've invited 12 friends in total, each paid $10. When does the bonus kick in?", "10% of $10"),
+    ("My dashboard says I have $95 in total credits after 30 invites. Is the 30-friend bonus included in that?", "10% of $95"),
+    ("What's the exact name I should put as Extension Name in Goose for web reader?", "tool for that"),
+    ("For the web search MCP, what's the exact name of the auth header?", "tool for that"),
+    ("Which tools can I use the web search MCP with? Goose?", "tool for that"),
+    ("What does the web reader return for a PDF link?", "tool for that"),
+    ("What do I get back from the web reader when the site blocks scraping?", "tool for that"),
+    ("Which vision MCP tool compares two UI screenshots?", "`ui_to_artifact`"),
+    ("Can I deploy the Vision MCP server in our k8s cluster so the whole team can use it?", "I can only help"),
+])
+def test_the_reviews_of_round_20s_near_misses_stay_clear(message, never):
+    answer = rules(message)
+    assert answer is None or never not in answer.text, answer.text

@@ -650,12 +650,14 @@ GIVES_INSTALL = re.compile(r"npm (install|i) |curl -fsSL|brew install|pip instal
 # Terraform provider?", "coding 端点上有没有 /embeddings?"), and the words of the thing asked
 EXISTS_ASK = re.compile(r"\b(include[sd]?|support(s|ed)?|offer(s|ed)?|provide[sd]?|expose[sd]?|is there|are there|do you have|"
                         r"does (it|the plan|z\.?ai|the api|the endpoint) have)\b|有没有|是否(有|支持|提供)|支持|提供", re.I)
+THING = re.compile(r"\s+(\w+\s+)?(models?|providers?|endpoints?|apis?|sdks?|plugins?|servers?|integrations?|features?|"
+                   r"libraries|library|packages?|services?)\b")
 _ASKED_WORD = re.compile(r"(?<![\w.-])(?!non-)[a-z][a-z-]{4,}(?![\w.-])")  # ("a non-interactive way": how, not what)
 
 
 # Rules that point at a place or a setting (the endpoints, the API keys page, the tools list): asked whether the plan
 # has something the docs never name, they point at something else
-POINTERS = ("endpoint", "regional_endpoint", "api_key_where", "supported_tools", "use_scope")
+POINTERS = ("endpoint", "api_key_where", "use_scope")  # (a region asked is regional_endpoint's, a tool the tools list's)
 
 
 def undocumented_asked(msg: Message, corpus_dir) -> list[str]:
@@ -668,10 +670,14 @@ def undocumented_asked(msg: Message, corpus_dir) -> list[str]:
         ask = EXISTS_ASK.search(question)
         if not ask:
             continue
-        thing = " ".join(question[ask.end():].split()[:8])  # the thing named right after "include", "is there a"
-        for word in _ASKED_WORD.findall(thing.lower()):
+        thing = " ".join(question[ask.end():].split()[:8]).lower()  # the thing named right after "include", "is there a"
+        for m in _ASKED_WORD.finditer(thing):
+            word = m.group(0)
             stem = word[:-1] if word.endswith("s") else word
-            if word not in known and stem not in known and word not in tools and stem not in tools:
+            # a kind of thing ("embedding model", "Terraform provider") or a path ("/embeddings"), not a word of the
+            # sentence around it ("closer", "obligations") nor a tool ("avante", "Sublime": the tools list's question)
+            kind = THING.match(thing[m.end():]) or thing[max(0, m.start() - 1):m.start()] == "/"
+            if kind and word not in known and stem not in known and word not in tools and stem not in tools:
                 found.append(stem)
     return list(dict.fromkeys(found))
 

@@ -122,9 +122,8 @@ def higher_plan_first(text: str, s: Slots) -> bool:
 # Upgrading software, not a plan: "ask ops to upgrade Node", "how do I upgrade claude code?", "升级一下 Node 版本"
 SOFTWARE_UPGRADE = re.compile(r"\bupgrad\w*\s+(it |my |the |your |our |to )?(node(\.js|js)?|npm|npx|nvm|python|pip|claude code|"
                               r"claude|cline|opencode|crush|goose|cursor|kilo( code)?|roo( code)?|droid|vs ?code|the (plugin|"
-                              r"extension|cli|client|app|tool|package)|plugin|extension|cli|client|package|version|(the )?(latest|"
-                              r"newest|new) version)\b|升级\s*(一下|下)?\s*(node|npm|nvm|python|pip|版本|插件|扩展|客户端|claude|cline|"
-                              r"opencode|cursor|工具|系统)", re.I)
+                              r"extension|cli|client|app)|plugin|extension|cli|(the )?(latest|newest|new) version)\b|"
+                              r"升级\s*(一下|下)?\s*(node|npm|nvm|python|pip|插件|扩展|客户端|claude|cline|opencode|cursor)", re.I)
 
 
 def upgrade_asked(text: str, s: Slots) -> bool:

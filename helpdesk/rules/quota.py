@@ -708,7 +708,7 @@ def mcp_amount_asked(text: str, s: Slots) -> bool:
         text, r"\b(size|sizes|\d+ ?(mb|gb|kb)|mb|format|formats|resolution|file ?size|duration|length of)\b", "大小", "格式", "分辨率",
         # a version asked ("最低要求 Node 多少版本", "which node version does it need?") is a requirement, not a count
         r"\b(which|what|minimum|min|required) (node(\.js)?|python|npm) ?versions?\b|\bversions? (of|for) (node|python)\b",
-        r"(多少|哪个|什么|最低)\s*(的)?\s*版本|版本\s*(要求|最低|多少)")
+        r"(node|python|npm|mcp-server|@z_ai)[^。？！\n]{0,12}版本|版本[^。？！\n]{0,4}(要求|最低)|最低[^。？！\n]{0,6}版本|(哪个|什么)\s*(的)?\s*版本")
 
 
 def mcp_access_asked(text: str, s: Slots) -> bool:

@@ -134,10 +134,12 @@ def credits_withdrawal_asked(text: str, s: Slots) -> bool:
                                                                 r"(over )?to (my |his |her |a |an? other |another |someone)[\w' -]{0,30}"
                                                                 r"\baccount\b|\b(use|spend|pay with) my (\w+ )?credits? (to pay )?(for|on) "
                                                                 r"(his|her|their|someone|my (friend|brother|sister|wife|husband|"
-                                                                r"colleague)|a friend|another)\b", "提现", *SEND_TO_ME,
+                                                                r"colleague)|a friend|another (person|user|account|people))\b", "提现",
+        *SEND_TO_ME,
         # "把我的 credits transfer 到他的账号", "用我的 credits 帮他的账号付"
-        r"(credits?|积分|赠金)\s*(transfer|转|转给|转到|转移|转让|赠送|送给)",
-        r"(转|转给|转到|转移|转让|赠送|送给|帮).{0,12}(他|她|别人|朋友|家人|弟|妹|哥|姐|老婆|老公|同事)的?\s*(账号|账户)")
+        r"(credits?|积分|赠金)\s*(transfer\s*(到|给)|转给|转到|转移|转让|赠送|送给)",
+        r"(我的|我)\s*(credits?|积分|赠金)[^。？！?\n]{0,12}(转|转给|转到|转移|转让|赠送|送给|帮).{0,12}(他|她|别人|朋友|家人|弟|妹|哥|姐|"
+        r"老婆|老公|同事)的?\s*(账号|账户)")
 
 
 @register("referral_withdraw", When(1, withdrawal_asked, group=REFERRAL), When(12, credits_withdrawal_asked),
@@ -444,9 +446,12 @@ def tier_asked(text: str, s: Slots) -> bool:
 
 
 # The round's friends' payments told as one total ("the first-order payments add up to $720", "30 人实付一共 2160 美元")
-ROUND_TOTAL = re.compile(r"\b(add(s|ed)? up to|in total|total(s|ing|led)?( of| is| was)?|altogether|combined|sum(s|med)? to)\b"
-                         r"[^.?!\n]{0,12}[$]?\s?\d|\d[\d,.]*\s*(usd|dollars?)?\s*(in total|total|altogether|combined)\b|"
-                         r"(总共|一共|合计|总额|加起来|累计)[^。？！\n]{0,10}\d", re.I)
+ROUND_TOTAL = re.compile(r"\b(payments?|paid|payment amounts?|spent|orders?)\b[^.?!\n\d]{0,12}[$]?\s?\d[\d,.]*\s*(usd|dollars?)?\s*"
+                         r"(combined|in total|altogether|total)\b|"
+                         r"\b(payments?|paid|payment amounts?|spent|orders?)\b(?![^.?!\n]{0,30}\beach\b)[^.?!\n]{0,30}\b(add(s|ed)? up to|"
+                         r"total(s|ed|ing|led)?( of| is| was)?|in total|altogether|combined|sum(s|med)? to|come to)\b[^.?!\n\d]{0,6}\d|"
+                         r"\btotal (actual )?payments?( amount)?( of| is| was|:)?\s*[$]?\s?\d|"
+                         r"(实付|付款|支付|消费)[^。？！\n]{0,8}(总共|一共|合计|总额|加起来|累计)[^。？！\n\d]{0,6}\d", re.I)
 # The base reward asked beside the rounds ("每个人那 30% 的基础返利有没有封顶？", "is the per-friend 30% capped?")
 BASE_REWARD_ASKED = re.compile(r"\bbase (reward|credits?|rate)\b|\bper[- ]friend\b|\bnormal per-friend\b|基础(返利|奖励|返现)|每个人那?\s*30", re.I)
 
@@ -472,7 +477,8 @@ def referral_tier(r: Reply, p: Parsed) -> str:
     amounts = p.slots.get("money", [])
     told = f"{p.story} {p.text}"
     total = next((a for a in amounts for m in ROUND_TOTAL.finditer(told)
-                  if re.search(rf"(?<![\d.]){int(a)}(?![\d])|(?<![\d.]){int(a):,}(?![\d])", told[m.start():m.end() + 12])), None)
+                  if re.search(rf"(?<![\d.,]){int(a)}(?![\d]|[.,]\d)|(?<![\d.,]){int(a):,}(?![\d]|[.,]\d)",
+                               told[m.start():m.end() + 12])), None)
     if total is not None:
         # the round's payments told as one total ("add up to $720"): the extra reward is its share of that total
         extra = r.calc("total * pct / 100", total=(total, "question"), pct=(pct, "fact:ref.tier_extra"))

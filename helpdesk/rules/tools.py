@@ -459,7 +459,7 @@ def shared_quota_asked(text: str, s: Slots) -> bool:
                                      "同时") and matches(text, r"\b(allowed|ok|okay|can i|permitted|fine|banned)\b", "可以",
                                                         "允许") and not matches(text, r"\b(api keys?|better|which is)\b", "哪个")
     return at_once or several and \
-        matches(text, r"\b(quota|quotas|pool|pot|bucket|buckets|limit|limits|usage|prompts)\b", "额度", "用量") and \
+        matches(text, r"\b(quota|quotas|pool|pot|bucket|buckets|limit|limits|usage)\b", "额度", "用量") and \
         matches(text, r"\b(own|separate|separately|share|shared|sharing|same|one (pool|pot|bucket)|each|combined|together)\b", "共享",
                 "共用", "分开", "单独", "各自", "同一", "各算", "分别算", "一起算", "合在一起")
 
@@ -593,7 +593,7 @@ def claude_install(r: Reply, p: Parsed) -> str:
 
 
 # What needs Node.js, by the names subscribers give it, and the fact holding the version its page requires
-NODE_SUBJECTS = ((re.compile(r"\bclaude code\b|\bclaude-code\b|(?<![\w-])cc(?![\w-])", re.I), "tool.claude-code.node",
+NODE_SUBJECTS = ((re.compile(r"\bclaude code\b|\bclaude-code\b|(?<![\w-])cc(?![\w'’-])", re.I), "tool.claude-code.node",
                   "Claude Code", "Claude Code"),
                  (re.compile(r"\bvision\b|zai-mcp-server|@z_ai/mcp-server|视觉|看图", re.I), "mcp.vision.node",
                   "the Vision MCP server (@z_ai/mcp-server)", "视觉理解 MCP（@z_ai/mcp-server）"),

@@ -501,7 +501,9 @@ QUOTA_OR_NOT = re.compile(r"\b(quota|usage limit|prompts?)\b.{0,20}\b(issue|prob
 TRY_ANYWAY = re.compile(r"\b(any|another|other) way\b|\b(even if|if) i (have to )?pay\b|\bpay (extra|more|for it)\b|\btry (it|glm-?5)\b|"
                         r"(有|没有)?(啥|什么)?办法|花点钱|付费也行|体验一下|试用", re.I)
 # which of a server's tools does a task: "哪个 tool 是专门看 ER 图的", "which tool reads dashboards?"
-TOOL_FOR_TASK = re.compile(r"\b(which|what)( of)?( (its|the|their|[\w-]+))?( mcp)? (tool|function)s?\b|(哪个|哪一个|什么)\s*(tool|工具)|(tool|工具)\s*(是|叫)?(哪个|什么)", re.I)
+TOOL_FOR_TASK = re.compile(r"\b(which|what)( of)?( (its|the|their|zread|vision|web[ -]?reader|web[ -]?search|search|reader|"
+                           r"mcp))?( mcp)? (tool|function)s?\b(?! (work|works|support|supports|can i use|do (i|you) (use|support)|are "
+                           r"supported)\b)|(哪个|哪一个|什么)\s*(tool|工具)|(tool|工具)\s*(是|叫)?(哪个|什么)", re.I)
 # the subscriber's words for what the Vision MCP's tools describe
 TASK_WORDS = {"图表": "charts", "仪表盘": "dashboards", "截图": "screenshots", "架构": "architecture", "流程": "flow",
               "对比": "compare", "文字": "text", "报错": "error", "视频": "videos", "界面": "ui", "代码": "code"}
@@ -521,9 +523,14 @@ def _tool_bullets(path: str) -> tuple[str, ...]:
 
 
 # What a server's tool is called or gives back: "the exact tool name the search server exposes", "does it return URLs?"
-TOOL_NAME_ASK = re.compile(r"\b(what('s| is| are)|exact|actual) (the )?([\w-]+ ){0,3}tool(')?s? names?\b|\b(exact|actual) names?\b|\bexpos(e|es|ed)\b|\bwhat does [^.?!\n]{0,40}\b(return|"
-                           r"give back)\b|\bdoes (it|the [\w-]+( [\w-]+)?) (actually )?(return|give back)\b|\bwhat (do i|does it) get "
-                           r"back\b|工具名|返回(什么|哪些|的是)|叫什么", re.I)
+# (what it returns in a case, "when the site blocks scraping", "for a PDF link", "once my searches run out", is no
+# question of its line)
+_NO_CASE = r"(?![^.?!\n]{0,60}\b(when|if|for|after|once|on an?|with an?|to)\b)"
+TOOL_NAME_ASK = re.compile(r"\b(what('s| is| are)|exact|actual) (the )?([\w-]+ ){0,3}tool(')?s? names?\b|\bname of the ([\w-]+ )?tool\b|"
+                           rf"\bwhat does [^.?!\n]{{0,40}}\b(return|give back)\b{_NO_CASE}|\bdoes (it|the [\w-]+( [\w-]+)?) "
+                           rf"(actually )?(return|give back)\b{_NO_CASE}|工具名|工具叫什么|返回(什么|哪些|的是)", re.I)
+# A server's configuration asked ("the exact name for Extension Name", "the auth header", "SSE 地址"): its setup answers
+CONFIG_ASKED = re.compile(r"\b(config\w*|json|header|endpoint|url|sse|extension name|key name|settings?)\b|配置|地址|请求头", re.I)
 
 
 def server_tool_for(msg: Message, corpus_dir: Path | None, server: str = "vision") -> str | None:
@@ -532,15 +539,17 @@ def server_tool_for(msg: Message, corpus_dir: Path | None, server: str = "vision
     if corpus_dir is None:
         return None
     bullets = _tool_bullets(str(Path(corpus_dir) / f"{MCP_SERVERS[server][1]}.md"))
-    if len(bullets) == 1:
-        return bullets[0]
+    asked = " ".join(msg.questions) or msg.ask
+    if len(bullets) == 1 and TOOL_NAME_ASK.search(asked):
+        return bullets[0]  # asked what it is called or returns: its line; a task asked must share its words, as below
     ask = msg.ask.lower()
     words = {w for w in re.findall(r"[a-z]{4,}", ask) if w not in _STOP} | {en for zh, en in TASK_WORDS.items() if zh in ask} | {
         w for w in ("ui", "er", "uml", "ocr") if re.search(rf"\b{w}\b", ask)}
     scored = []
     for line in bullets:
         description = re.split(r" [-—] ", line, maxsplit=1)[-1].lower()
-        scored.append((len({w for w in words if re.search(rf"\b{re.escape(w)}s?\b", description)}), line))
+        scored.append((len({w for w in words if re.search(rf"\b{re.escape(re.sub(r'(?<=[a-z]{3})(es|s)$', '', w))}(e|es|s)?\b",
+                                                         description)}), line))
     scored.sort(key=lambda pair: -pair[0])
     if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None  # (a tie or one shared word names no tool: "which tool do I need installed to use it?")
@@ -945,7 +954,7 @@ def _error_meaning(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -
                 names = sorted(names, key=lambda n: not re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", asked, re.I))
                 names = names[:MAX_PARAMETERS]
             if not names:  # "temperature and top_p cannot be set simultaneously", "You already have a request: ..."
-                names = templated_parameters(meaning, error.said, corpus_dir)[:MAX_PARAMETERS]
+                names = templated_parameters(meaning, error.said or msg.ask, corpus_dir)[:MAX_PARAMETERS]
             vision = bool(VISION_MODEL_NAMED.search(" ".join(msg.models)))  # (the vision section's own line)
             lines = [block[0] for block in (parameter_block(corpus_dir, name, vision) for name in names) if block]
             if lines:  # "Invalid user_id parameter": what the API reference says of that parameter
@@ -992,7 +1001,8 @@ def templated_parameters(meaning: str, said: str, corpus_dir: Path | None) -> li
     names = [h for h in holes if h in request]
     if said and holes:
         parts = re.split(r"`?\$\{\w+\}`?", meaning)
-        shape = r"\s*`?([\w.-]+)`?\s*".join(re.escape(part.strip()) for part in parts)
+        # (each literal part by its first words: a message told shortened, "... cannot be set simultaneously.")
+        shape = r"\s*`?([\w.-]+)`?\s*".join(re.escape(" ".join(part.split()[:4]).strip(",.;:")) for part in parts)
         filled = re.search(shape, said, re.I)
         if filled:
             names += [v for v in filled.groups() if v in request and v not in names]
@@ -1466,7 +1476,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
             d.fact("mcp.vision_server" if server == "vision" else SERVER_FACT[server])
             name = SERVER_NAMES[server]
             d.say("mcp", f"The {name} MCP page's tool for that: {task_tool}", f"{name} MCP 页面上对应的工具（原文）：{task_tool}")
-        if tools_asked and (MCP_CAPABILITY_ASK.search(msg.ask) or not msg.failing) and not SETUP_VERB.search(asked_tool):
+        if tools_asked and (MCP_CAPABILITY_ASK.search(msg.ask) or not msg.failing) and not SETUP_VERB.search(asked_tool) \
+                and not CONFIG_ASKED.search(asked_tool):
             d.handoff = msg.failing  # "which tool reads dashboards?": the page's line, not its setup
             return d
         limit = d.facts.value("mcp.vision.video")

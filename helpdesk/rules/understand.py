@@ -194,10 +194,13 @@ def _cycles(text: str) -> list[str]:
     return [name for _, name in hits]
 
 
+_AMOUNT = r"(?<![\d,.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"  # "1,350" is one amount, not 350
+
+
 def _money(text: str) -> list[float]:
-    values = [float(m.group(1)) for m in re.finditer(r"\$\s?(\d+(?:\.\d+)?)", text)]
-    for m in re.finditer(r"(?:(\d+(?:\.\d+)?)\s?(?:or|and|to|-|/)\s?)?(\d+(?:\.\d+)?)\s?(?:usd|dollars?|bucks|美元|刀)\b", text):
-        values += [float(g) for g in m.groups() if g]
+    values = [float(m.group(1).replace(",", "")) for m in re.finditer(r"\$\s?" + _AMOUNT.replace("(?<![\d,.])", ""), text)]
+    for m in re.finditer(rf"(?:{_AMOUNT}\s?(?:or|and|to|-|/)\s?)?{_AMOUNT}\s?(?:usd|dollars?|bucks|美元|刀)\b", text):
+        values += [float(g.replace(",", "")) for g in m.groups() if g]
     return values
 
 
