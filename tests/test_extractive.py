@@ -255,3 +255,24 @@ def test_a_code_block_the_message_already_ran_is_no_answer():
     other = Unit(0, 1, "```bash\ncurl -fsSL https://opencode.ai/install | bash\n```", False)
     wanted = asks_for(told)
     assert _bonus(told, ran, wanted, settings, (), told) < _bonus(told, other, wanted, settings, (), told) - 0.3
+
+
+def test_a_request_without_a_question_mark_still_asks_for_its_value():
+    """"Give me the droid install command for Windows. Is PowerShell fine?": the request asks for the command, though
+    the only question sentence is a yes-or-no one."""
+    from helpdesk.extractive import VALUE_KINDS, asked_values
+    message = "Give me the droid install command for Windows. Is PowerShell fine?"
+    assert VALUE_KINDS[1][1] in asked_values(("Is PowerShell fine?",), message)
+    assert asked_values(("Is PowerShell fine?",), "I installed droid on Windows with the command. Is PowerShell fine?") == []
+
+
+def test_a_command_asked_about_is_no_echo():
+    from helpdesk.extractive import Unit, _bonus
+    from helpdesk.settings import Settings
+    settings = Settings.from_env({})
+    asked = ("Is `npm install -g opencode-ai` still the right way to install it?",)
+    block = Unit(0, 0, "```bash\nnpm install -g opencode-ai\n```", False)
+    wanted = asks_for(asked[0])
+    confirmed = _bonus(asked[0], block, wanted, settings, (), asked[0], asked)
+    echoed = _bonus(asked[0], block, wanted, settings, (), "I ran `npm install -g opencode-ai`. " + asked[0], ())
+    assert confirmed > echoed
