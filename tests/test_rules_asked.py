@@ -2078,3 +2078,29 @@ def test_the_reviews_of_round_20s_changes_keep_the_rule_they_ask(message, expect
 def test_the_reviews_of_round_20s_near_misses_stay_clear(message, never):
     answer = rules(message)
     assert answer is None or never not in answer.text, answer.text
+
+
+@pytest.mark.parametrize("message, must", [
+    # what a question asks the Coding Tool Helper to do: its page's command for it
+    ("ran `npx @z_ai/coding-helper` on Fedora and went through the wizard, all green, but claude still shows the login "
+     "screen. Is there a built-in way to make it check the system config / tool status so I can see what's broken?",
+     "`coding-helper doctor`"),
+    ("Ansible provisioning, no TTY: `npx @z_ai/coding-helper` waits for arrow keys forever. Is there a non-interactive "
+     "command to set the key for the global plan and then push it into Claude Code?", "`coding-helper auth reload claude`"),
+    ("旧电脑上是 `npm i -g @z_ai/coding-helper` 装的 chelper，交给实习生之前想把 key 清干净。coding-helper 里存的那个 key 有没有命令能"
+     "直接删掉？", "`coding-helper auth revoke`"),
+])
+def test_the_helpers_command_for_the_task_asked(message, must):
+    answer = rules(message)
+    assert answer is not None and must in answer.text, answer
+
+
+@pytest.mark.parametrize("message, never", [
+    # a command the message quotes, or one for Claude Code asked of another tool, is not the answer
+    ("Claude Code and opencode set up with `npx @z_ai/coding-helper`. Can coding-helper manage Factory Droid too? if yes, "
+     "how do I push the plan into it — I see `auth reload claude` in the help, is there an equivalent?", "command list"),
+    ("I used npx @z_ai/coding-helper last week. How many prompts do I get on Pro every 5 hours?", "command list"),
+])
+def test_the_helpers_commands_stay_out_of_other_questions(message, never):
+    answer = rules(message)
+    assert answer is None or never not in answer.text, answer.text

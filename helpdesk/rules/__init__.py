@@ -28,7 +28,8 @@ from helpdesk.rules.facts import Facts, load_facts
 from helpdesk.rules.quota import CLAIMED
 from helpdesk.rules.registry import all_firing, family_member, fires
 from helpdesk.rules.respond import Reply, respond
-from helpdesk.rules.troubleshoot import CHINA_LEAD, TOOL_SETUP, Diagnosis, diagnose, tool_setup, writes_chinese
+from helpdesk.rules.troubleshoot import (CHINA_LEAD, HELPER_LIST, TOOL_SETUP, Diagnosis, diagnose, tool_setup,
+                                         writes_chinese)
 from helpdesk.rules.understand import COST, OTHER_PRODUCTS, QUOTA, Parsed, moved_as_told, resolve
 from helpdesk.schema import Answer, Source
 from helpdesk.settings import Settings
@@ -764,7 +765,10 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
             tool_setup(diagnosis, tool)
     fact_ids = list(reply.fact_ids) + ([f for f in diagnosis.fact_ids if f not in reply.fact_ids] if diagnosis else [])
     sources = _sources(facts, fact_ids)
-    body = reply.text + ("\n" + "\n".join(diagnosis.lines) if diagnosis else "")
+    # (the helper's command list, when the rule's answer already gives its commands, says nothing more)
+    lines = [ln for ln in (diagnosis.lines if diagnosis else ()) if not (
+        ln.startswith(HELPER_LIST) and all(c in reply.text for c in re.findall(r"`([^`\n]+)`", ln)))]
+    body = reply.text + ("\n" + "\n".join(lines) if lines else "")
     if msg.account_matter and parsed.intent in ACCOUNT_POINTERS:
         # "charged twice for Pro on the same day": where the charges are listed, said to be no check of them
         body = ACCOUNT_LEAD["zh" if parsed.language == "zh" else "en"] + "\n" + body

@@ -31,6 +31,7 @@ from helpdesk.message import (ANTHROPIC_TOOLS, CODING_HELPER, MCP_SERVERS, NON_C
                               PLAN_TOOLS, TOOL_NAMES, TOOLS, Message, is_chinese, without_foreign_quota)
 from helpdesk.rules.facts import Facts
 from helpdesk.rules.quota import usage_ways
+from helpdesk.rules.tools import sets_key_directly
 from helpdesk.rules.respond import number
 
 # A question about setting a tool up: how/where/which + a setup word, not a setup word somewhere in a story.
@@ -1204,6 +1205,15 @@ def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diag
                         "after saving a new key in the helper.",
                f"Coding Tool Helper 页面：`{command}` 的作用是“Load the latest plan into Claude Code”（把最新的套餐配置加载到 "
                "Claude Code）：在 helper 里保存新 key 之后运行它。")
+    # (the key set in one command, asked in a sentence naming the helper, is the coding_helper rule's own answer)
+    asked_commands = helper_commands_for(msg, corpus_dir) if not (d is not None and "error" in d.kinds) and not \
+        sets_key_directly(" ".join(msg.questions).lower()) else []
+    if asked_commands:  # what the question asks the helper to do: its page's command for it
+        if d is None:
+            d = Diagnosis(facts, zh=writes_chinese(msg))
+        d.fact("tool.helper.command")
+        listed = "; ".join(f"`{command}` ({comment})" for command, comment in asked_commands)
+        d.lead("setup", f"{HELPER_LIST[0]} {listed}.", f"{HELPER_LIST[1]}{listed}。")
     helper = helper_symptom(msg, corpus_dir)
     if helper:  # the Coding Tool Helper page's own troubleshooting section for what they report
         if d is None:
@@ -1232,6 +1242,56 @@ HELPER_SYMPTOMS = (  # each: what they report, the context it must come in, the 
     (r"\bnetwork error\b|网络错误", r".", r"^Network error"),
 )
 USAGE_PLUGIN = re.compile(r"glm-plan-usage|usage[\s-]query plugin|plugin marketplace|插件市场", re.I)
+
+
+@lru_cache(maxsize=4)
+def _helper_commands(path: str) -> tuple[tuple[str, str], ...]:
+    """The Coding Tool Helper page's command list: each command with what its comment says it does."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError:
+        return ()
+    return tuple((m.group(1).strip(), m.group(2).strip()) for m in
+                 re.finditer(r"^\s*(coding-helper\b[^#\n]*?)\s{2,}#\s*(.+?)\s*$", text, re.M))
+
+
+HELPER_LIST = ("The Coding Tool Helper page's command list:", "Coding Tool Helper 页面的命令列表（原文注释）：")
+HELPER_ASK = re.compile(r"\b(is there|are there|how (do|can|should|would) (i|we|you)|what('s| is) the command|which command|any "
+                        r"(way|command)|a way to)\b|有没有|怎么|如何|命令", re.I)
+# Chinese words of a helper task, in the page's English
+HELPER_WORDS_ZH = {"删": "remove", "清除": "remove", "清掉": "remove", "存": "stored", "检查": "check", "诊断": "check",
+                   "状态": "status", "版本": "version", "语言": "language", "英文": "english", "加载": "load", "直接": "directly"}
+_HELPER_STOP = frozenset("the and for you can how use get not are was has any all our its but who why one own too did may let now "
+                         "new out see way yes off per via into with this that your from have what which when there then just "
+                         "also command commands helper coding".split())
+
+
+def _task_stems(text: str) -> set[str]:
+    words = {w for w in re.findall(r"[a-z]{3,}", text.lower()) if w not in _HELPER_STOP}
+    words |= {en for zh, en in HELPER_WORDS_ZH.items() if zh in text}
+    return {re.sub(r"(?<=[a-z]{3})(ation|ing|ed|es|s)$", "", w) for w in words}
+
+
+def helper_commands_for(msg: Message, corpus_dir: Path | None) -> list[tuple[str, str]]:
+    """The Coding Tool Helper's commands for what a question about it asks to do ("is there a built-in way to check
+    the system config / tool status?" is `coding-helper doctor`; "有没有命令能直接删掉存的 key" is `auth revoke`): the
+    commands whose comment shares at least two words with one question sentence, best first, at most two."""
+    if corpus_dir is None or not CODING_HELPER.search(msg.raw) or not msg.questions:
+        return []
+    commands = _helper_commands(str(Path(corpus_dir) / "devpack-extension-coding-tool-helper.md"))
+    found: list[tuple[int, tuple[str, str]]] = []
+    for question in msg.questions:
+        if not HELPER_ASK.search(question):
+            continue
+        asked = _task_stems(re.sub(r"`[^`]*`", " ", question))  # (a command quoted is what they saw, not the task)
+        # (a command for Claude Code answers no question about another tool: "can it load the plan into droid?")
+        # (nor one the message already quotes: "I see `auth reload claude` in the help, is there an equivalent?")
+        scored = sorted(((len(asked & _task_stems(comment)), (command, comment)) for command, comment in commands
+                         if ("claude" not in comment.lower() or "claude" in question.lower())
+                         and command.replace("coding-helper ", "") not in msg.raw), key=lambda pair: -pair[0])
+        found += [(score, pair) for score, pair in scored[:2] if score >= 2]
+    best = sorted(dict((pair, score) for score, pair in found).items(), key=lambda kv: -kv[1])
+    return [pair for n, (pair, score) in enumerate(best[:2]) if n == 0 or score >= 3]  # (a second on three words)
 
 
 def helper_symptom(msg: Message, corpus_dir: Path | None) -> str | None:
