@@ -724,18 +724,24 @@ def _errors(text: str, table: dict[str, str]) -> tuple[ErrorRef, ...]:
         probe = " ".join(words[:5])
         if len(probe) >= 18 and probe in lowered:
             found.setdefault(("business", code), ErrorRef(code, "business", probe))
-        elif (said := _template_said(message, lowered)):  # "temperature and top_p cannot be set simultaneously"
+        elif TEMPLATE_CONTEXT.search(lowered) and (said := _template_said(message, lowered)):  # "temperature and top_p ..."
             found.setdefault(("business", code), ErrorRef(code, "business", said))
     return tuple(found.values())
 
 
 _HOLE = "<placeholder>"
+# Where an error's words are shown, not asked about: "got", "returns", "says", an error body's "message"
+TEMPLATE_CONTEXT = re.compile(r"\berror\b|\"message\"|\b(returns?|returned|got|getting|says|said|fails?|failed|throws?|shows?|"
+                              r"showing)\b|报错|错误|提示|返回", re.I)
 
 
 def _template_said(message: str, lowered: str) -> str:
     """The error page's message with its placeholders filled ("`${field1}` and `${field2}` cannot be set
     simultaneously" said as "temperature and top_p cannot be set simultaneously"): its first words, a placeholder
     standing for any one word, when at least four of them are the page's own."""
+    # a name or an id fills "${API_name}" or "${request_id}" ("glm-4-plus", "job-8812"), a word "${field1}" ("top_p")
+    hole_shape = r"[`'\"]?[\w.-]*[\d_-][\w.-]*[`'\"]?" if re.search(r"\$\{(api_name|request_id)\}", message.lower()) else \
+        r"[`'\"]?[\w.-]+[`'\"]?"
     tokens = re.sub(r"`?\$\{\w+\}`?|\{\w+\}", f" {_HOLE} ", message.lower()).split()
     if _HOLE not in tokens[:7]:
         return ""  # (a message with no placeholder up front is matched by its words above)
@@ -743,7 +749,7 @@ def _template_said(message: str, lowered: str) -> str:
     literal = [t for t in head if t != _HOLE]
     if len(literal) < 4 or len(" ".join(literal)) < 18:
         return ""
-    shape = r"\s+".join(r"[`'\"]?[\w.-]+[`'\"]?" if t == _HOLE else re.escape(t) for t in head if t)
+    shape = r"\s+".join(hole_shape if t == _HOLE else re.escape(t) for t in head if t)
     said = re.search(shape, lowered)
     return said.group(0) if said else ""
 

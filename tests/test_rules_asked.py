@@ -2045,7 +2045,8 @@ def test_round_20s_stories_near_misses(message, never):
     ("Is there something like a Kubernetes ResourceQuota for my monthly web searches? I keep running out.", "mcp_quota",
      "1,000"),
     ("Can I use my credits for another month of Pro?", None, ""),
-    ("temperature and top_p cannot be set simultaneously — is that some kind of rate limit?", "troubleshoot", "1215"),
+    ("Cherry Studio keeps showing this error: temperature and top_p cannot be set simultaneously. Is that some kind of "
+     "rate limit?", "troubleshoot", "1215"),
     ("1215: `top_p` and `do_sample` cannot be set simultaneously. What's do_sample for?", "troubleshoot", "`do_sample`"),
 ])
 def test_the_reviews_of_round_20s_changes_keep_the_rule_they_ask(message, expected, must):
@@ -2104,3 +2105,32 @@ def test_the_helpers_command_for_the_task_asked(message, must):
 def test_the_helpers_commands_stay_out_of_other_questions(message, never):
     answer = rules(message)
     assert answer is None or never not in answer.text, answer.text
+
+
+@pytest.mark.parametrize("message, never", [
+    # the second review: an error's wording only where an error is shown, ids that look like ids
+    ("The API key does not exist in my dashboard anymore after I rotated it. How do I create a new one?", "Error 1222"),
+    ("You already have a request pending with support, they said. What's my ticket number?", "1231"),
+    ("Streaming and thinking cannot be set simultaneously? I want both in Claude Code.", "1215"),
+    ("ANTHROPIC_AUTH_TOKEN and ANTHROPIC_API_KEY cannot be set simultaneously? Which one does Claude Code need for Z.ai?",
+     "1215"),
+    # the helper's commands: about the helper, doing what is asked, not another tool's settings
+    ("How do I make Claude Code reply in English instead of Chinese?", "lang set"),
+    ("How do I check which key coding helper stored?", "auth revoke"),
+    ("I used coding helper. How do I configure the key for Cline manually?", "command list"),
+    ("I set up with the coding helper. Is my plan the Global one or the China one?", "glm_coding_plan_global"),
+    # Anthropic's own header on its protocol's endpoint is no misspelling
+    ("curl https://api.z.ai/api/anthropic/v1/messages -H \"x-api-key: abc\" returns 401, why?", "header named"),
+])
+def test_the_second_review_of_round_20s_changes_stays_clear(message, never):
+    answer = rules(message)
+    assert answer is None or never not in answer.text, answer.text
+
+
+@pytest.mark.parametrize("message, must", [
+    ("Each of my 30 friends paid $6 for Lite; their payments total $180. How much tier reward?", "10% of $180 is $18"),
+    ("30 friends each paid $30; the orders total $900. Extra reward?", "10% of $900 is $90"),
+])
+def test_a_round_total_is_the_number_its_total_names(message, must):
+    answer = rules(message)
+    assert answer is not None and must in answer.text, answer

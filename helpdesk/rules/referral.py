@@ -476,9 +476,17 @@ def referral_tier(r: Reply, p: Parsed) -> str:
                  "invites.")
     amounts = p.slots.get("money", [])
     told = f"{p.story} {p.text}"
-    total = next((a for a in amounts for m in ROUND_TOTAL.finditer(told)
-                  if re.search(rf"(?<![\d.,]){int(a)}(?![\d]|[.,]\d)|(?<![\d.,]){int(a):,}(?![\d]|[.,]\d)",
-                               told[m.start():m.end() + 12])), None)
+    total = None
+    for m in ROUND_TOTAL.finditer(told):
+        # the number the total phrase names: the one it ends on ("payments total $180"), or the one inside it ("paid
+        # $3,000 combined"), never an earlier amount in its span ("each paid $6 ...")
+        at = m.end() - 1 if m.group(0)[-1].isdigit() else None
+        found = re.match(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", told[at:]) if at is not None else None
+        numbers = re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", m.group(0))
+        value = float((found.group(0) if found else numbers[-1] if numbers else "nan").replace(",", ""))
+        if value in amounts:
+            total = value
+            break
     if total is not None:
         # the round's payments told as one total ("add up to $720"): the extra reward is its share of that total
         extra = r.calc("total * pct / 100", total=(total, "question"), pct=(pct, "fact:ref.tier_extra"))

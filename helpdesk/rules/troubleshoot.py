@@ -1272,6 +1272,19 @@ def _task_stems(text: str) -> set[str]:
     return {re.sub(r"(?<=[a-z]{3})(ation|ing|ed|es|s)$", "", w) for w in words}
 
 
+# A command's verb and the words a question uses for it: "Remove the stored key" answers "delete", never "check which key"
+HELPER_VERBS = {"remove": r"remov|delet|clear|revok|wipe|删|清", "check": r"check|diagnos|health|verify|检查|诊断",
+                "show": r"\bshow|\bsee\b|display|view|which version|查看|显示", "display": r"show|\bsee\b|display|view|查看|显示",
+                "view": r"show|\bsee\b|display|view|help|查看", "switch": r"switch|change|set|切换|改成|换成",
+                "load": r"load|push|apply|sync|加载|同步", "select": r"select|choos|set|pick|use|选|设置",
+                "configure": r"configur|set ?up|配置"}
+
+
+def _does_what_asked(comment: str, question: str) -> bool:
+    verb = comment.split()[0].lower() if comment.split() else ""
+    return verb not in HELPER_VERBS or bool(re.search(HELPER_VERBS[verb], question, re.I))
+
+
 def helper_commands_for(msg: Message, corpus_dir: Path | None) -> list[tuple[str, str]]:
     """The Coding Tool Helper's commands for what a question about it asks to do ("is there a built-in way to check
     the system config / tool status?" is `coding-helper doctor`; "有没有命令能直接删掉存的 key" is `auth revoke`): the
@@ -1280,15 +1293,24 @@ def helper_commands_for(msg: Message, corpus_dir: Path | None) -> list[tuple[str
         return []
     commands = _helper_commands(str(Path(corpus_dir) / "devpack-extension-coding-tool-helper.md"))
     found: list[tuple[int, tuple[str, str]]] = []
+    sentences = [part.strip() for part in re.split(r"(?<=[.!?。！？\n])\s*", msg.ask) if part.strip()]
     for question in msg.questions:
         if not HELPER_ASK.search(question):
             continue
+        at = next((i for i, sentence in enumerate(sentences) if question in sentence or sentence in question), None)
+        context = question + (f" {sentences[at - 1]}" if at else "")
+        if not (CODING_HELPER.search(context) or re.search(r"\bhelper\b|chelper", context, re.I)):
+            continue  # (about the helper, in the question or the sentence before it, not about Claude Code or Cline)
+        if any(re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", question, re.I) for tool, (aliases, _) in TOOLS.items()
+               if tool not in ("claude-code", "claude-code-ide") for alias in aliases):
+            continue  # ("how do I configure the key for Cline manually?": Cline's own settings)
         asked = _task_stems(re.sub(r"`[^`]*`", " ", question))  # (a command quoted is what they saw, not the task)
         # (a command for Claude Code answers no question about another tool: "can it load the plan into droid?")
         # (nor one the message already quotes: "I see `auth reload claude` in the help, is there an equivalent?")
         scored = sorted(((len(asked & _task_stems(comment)), (command, comment)) for command, comment in commands
                          if ("claude" not in comment.lower() or "claude" in question.lower())
-                         and command.replace("coding-helper ", "") not in msg.raw), key=lambda pair: -pair[0])
+                         and command.replace("coding-helper ", "") not in msg.raw and _does_what_asked(comment, question)),
+                        key=lambda pair: -pair[0])
         found += [(score, pair) for score, pair in scored[:2] if score >= 2]
     best = sorted(dict((pair, score) for score, pair in found).items(), key=lambda kv: -kv[1])
     return [pair for n, (pair, score) in enumerate(best[:2]) if n == 0 or score >= 3]  # (a second on three words)
@@ -1862,7 +1884,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                f"provided via HTTP Bearer Authentication\", as `{header}`.",
                   f"你的 Authorization 请求头缺少“Bearer ”：API 文档要求通过 HTTP Bearer 认证传递 API Key，写法是 `{header}`。")
         # the header sent under another name ("Authorisation: Bearer ...", "Authentication: ..."): the server receives none
+        # (x-api-key is the Anthropic protocol's own header: sent to /api/anthropic it is no misspelling)
         misnamed = re.search(r"(?:-H|--header)\s+[\"']?(auth\w*|x-api-key|api-?key)\s*:", msg.raw, re.I)
+        if misnamed and "/api/anthropic" in msg.raw and not misnamed.group(1).lower().startswith("auth"):
+            misnamed = None
         if misnamed and misnamed.group(1).lower() != "authorization":
             header = d.fact("api.bearer")
             d.say("diagnosis", f"Your request sends the key in a header named \"{misnamed.group(1)}\": the API reference's "
