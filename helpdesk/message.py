@@ -41,7 +41,8 @@ TOOLS: dict[str, tuple[tuple[str, ...], str]] = {
     "goose": (("goose",), "devpack-tool-goose"),
     "crush": (("crush",), "devpack-tool-crush"),
     "cursor": (("cursor",), "devpack-tool-cursor"),
-    "factory-droid": (("factory droid", "factory-droid", "droid"), "devpack-tool-factory-droid"),
+    # (its settings file and that file's key name it too: "~/.factory/settings.json", "customModels")
+    "factory-droid": (("factory droid", "factory-droid", "droid", ".factory", "custommodels"), "devpack-tool-factory-droid"),
     "trae": (("trae",), "devpack-tool-trae"),
     "eigent": (("eigent",), "devpack-tool-eigent"),
     "gemini-cli": (("gemini cli", "gemini-cli"), "devpack-tool-others"),

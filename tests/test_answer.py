@@ -256,8 +256,8 @@ def test_a_neighbour_is_never_a_banner_a_dangling_list_introduction_or_a_repeat(
 @pytest.mark.parametrize("question, value, page", [
     # a value the rules answer does not hold: the named page's own line for the setting the message names (Z_AI_MODE
     # asked of the Vision MCP server is now the diagnosis's own line: tests/test_rules_asked.py)
-    ('Droid custom model over the OpenAI chat completions protocol: what do I write for "provider"? "openai" is '
-     'rejected', r"generic-chat-completion-api", "Factory Droid"),
+    # (Droid's "provider", asked here before, is now in the rules answer's own setup line, for each protocol)
+    ('Crush: what goes in "name" for the zai provider in crush.json?', r'"name": "ZAI Provider"', "Crush"),
 ])
 def test_a_rules_answer_about_a_named_page_is_followed_by_the_pages_line_for_what_was_asked(helpdesk, question, value,
                                                                                             page):

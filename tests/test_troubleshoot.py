@@ -697,6 +697,36 @@ def test_a_pasted_setting_the_page_sets_otherwise_is_named_with_the_pages_value(
     assert answer is not None and re.search(must, answer.text)
 
 
+@pytest.mark.parametrize("message, must, must_not", [
+    # Droid's two examples hold as many of the paste's values (model, maxOutputTokens): the protocol asked for decides
+    ('~/.factory/settings.json 里配的：\n```json\n{"customModels": [{"displayName": "GLM", "model": "glm-4.7", '
+     '"baseUrl": "https://api.z.ai/api/paas/v4", "apiKey": "****", "provider": "openai", "maxOutputTokens": 131072}]}\n```'
+     '\n一选就报 404。想走 OpenAI 协议，provider 是不是填错了？',
+     r'"provider": "generic-chat-completion-api"', r'"provider": "anthropic"。'),
+    # ... and without words for it, the protocol of the URL pasted
+    ('droid keeps failing with 404, config:\n```json\n{"customModels": [{"model": "glm-4.7", "baseUrl": '
+     '"https://api.z.ai/api/paas/v4", "provider": "openai", "maxOutputTokens": 131072}]}\n```\nwhat is wrong?',
+     r'the page\'s configuration sets "provider": "generic-chat-completion-api"', r'sets "provider": "anthropic"'),
+    ('droid keeps failing with 400, config:\n```json\n{"customModels": [{"model": "glm-4.7", "baseUrl": '
+     '"https://api.z.ai/api/anthropic", "provider": "openai", "maxOutputTokens": 131072}]}\n```\nwhat is wrong?',
+     r'the page\'s configuration sets "provider": "anthropic"', r'sets "provider": "generic-chat-completion-api"'),
+])
+def test_of_a_pages_two_examples_the_one_of_the_protocol_asked_or_pasted_is_compared(message, must, must_not):
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is not None and re.search(must, answer.text) and not re.search(must_not, answer.text), answer.text
+
+
+@pytest.mark.parametrize("message", ["~/.factory/settings.json 里的 baseUrl 应该填哪个？",
+                                     'my "customModels" entry for GLM gives 404, which baseUrl is right?'])
+def test_droids_settings_file_or_its_key_names_droid(message):
+    assert analyse(message, SETTINGS.corpus_dir).tools[:1] == ("factory-droid",)
+
+
+def test_droids_setup_line_gives_the_provider_of_each_protocol():
+    answer = answer_rules("How do I set up Factory Droid with the coding plan?", [], SETTINGS, facts=FACTS)
+    assert answer is not None and '"anthropic"' in answer.text and '"generic-chat-completion-api"' in answer.text
+
+
 def test_the_subscribers_own_values_and_windows_launchers_are_not_mismatches():
     message = ('Kilo Code vision mcp fails:\n```json\n{"mcpServers":{"zai-mcp-server":{"type":"stdio","command":"npx.cmd",'
                '"args":["-y","@z_ai/mcp-server"],"env":{"Z_AI_API_KEY":"abc123","Z_AI_MODE":"ZAI"}}}}\n```')

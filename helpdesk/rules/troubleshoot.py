@@ -179,11 +179,28 @@ def _closest_blocks(msg: Message, docs: list[str], corpus_dir: Path | None) -> l
         if not path.is_file():
             continue
         blocks = [dict(b) for b in _page_blocks(str(path)) if b]
+        wanted = _protocol(msg.ask) or next((p for p in map(_protocol, theirs.values()) if p), None)
         scored = [(sum(theirs.get(k) == v for k, v in b.items()), len(set(b) & set(theirs)), b) for b in blocks]
         scored = [s for s in scored if s[1] >= 2]  # a block that configures the same thing
         if scored:
-            found.append((doc, theirs, max(scored, key=lambda s: (s[0], s[1]))[2]))
+            # as many equal values in two blocks (Droid's Anthropic and OpenAI examples): the one of the protocol the
+            # message asks for ("想走 OpenAI 协议"), or else of the URL it pastes
+            found.append((doc, theirs, max(scored, key=lambda s: (
+                s[0], wanted is not None and wanted in map(_protocol, s[2].values()), s[1]))[2]))
     return found
+
+
+# A protocol asked for in words ("OpenAI 协议", "the openai-compatible one", "Anthropic protocol") or given by a URL's path
+_PROTOCOL_WORDS = re.compile(r"\b(openai|anthropic)\b[\s-]*(compatible|protocol|style|format|api|兼容|协议)", re.I)
+
+
+def _protocol(text: str) -> str | None:
+    named = _PROTOCOL_WORDS.search(text)
+    if named:
+        return named.group(1).lower()
+    if re.match(r"https?://", text.strip()):
+        return "anthropic" if "/anthropic" in text else "openai" if re.search(r"/(paas|v\d)(/|$)", text) else None
+    return None
 
 
 def _spelled(key: str) -> str:
@@ -269,8 +286,8 @@ TOOL_SETUP = {
     "crush": "Crush: in {tool.crush.file} (on Windows {tool.crush.file_windows}), a provider whose base_url is "
              "{tool.crush.base_url} and api_key is your Z.ai API key.",
     "factory-droid": "Factory Droid: in {tool.factory-droid.file} (on Windows {tool.factory-droid.file_windows}), a custom "
-                     "model with baseUrl {tool.factory-droid.base_url} (provider anthropic) or "
-                     "{endpoint.coding} (OpenAI-compatible).",
+                     "model with baseUrl {tool.factory-droid.base_url} and provider \"{tool.factory-droid.provider}\", or "
+                     "{endpoint.coding} (OpenAI-compatible) and provider \"{tool.factory-droid.openai_provider}\".",
     "trae": "TRAE: choose the provider \"{tool.trae.provider}\" and the model \"{tool.trae.model}\" (the plain \"Z.ai\" "
             "provider bills your balance at API prices).",
     "eigent": "Eigent: Settings → Models → Custom Model, the \"{tool.eigent.card}\" card: your Z.ai API key and API Host "
@@ -299,8 +316,8 @@ TOOL_SETUP_ZH = {
     "crush": "Crush：在 {tool.crush.file}（Windows 上是 {tool.crush.file_windows}）中添加一个服务商，base_url 为 "
              "{tool.crush.base_url}，api_key 为你的 Z.ai API Key。",
     "factory-droid": "Factory Droid：在 {tool.factory-droid.file}（Windows 上是 {tool.factory-droid.file_windows}）中添加自定义"
-                     "模型，baseUrl 填 {tool.factory-droid.base_url}（provider 选 anthropic）或 "
-                     "{endpoint.coding}（OpenAI 兼容）。",
+                     "模型，baseUrl 填 {tool.factory-droid.base_url}（provider 填“{tool.factory-droid.provider}”）或 "
+                     "{endpoint.coding}（OpenAI 兼容，provider 填“{tool.factory-droid.openai_provider}”）。",
     "trae": "TRAE：选择服务商“{tool.trae.provider}”，模型选“{tool.trae.model}”（普通的“Z.ai”服务商按 API 价格从你的余额扣费）。",
     "eigent": "Eigent：Settings → Models → Custom Model 中的“{tool.eigent.card}”卡片：填入你的 Z.ai API Key，API Host 填 "
               "{tool.eigent.host}，然后点“Set as Default”。",
