@@ -660,6 +660,18 @@ def test_a_topic_with_its_own_page_is_not_the_unnamed_tools_setup():
     assert result is None or "tools" not in result.trace.get("diagnosis", []), result.text
 
 
+@pytest.mark.parametrize("message", [
+    'my ~/.config/crush/crush.json:\n```\n{"providers": {"zai": {"id": "zai", "base_url": "https://api.z.ai/api/paas/v4", '
+    '"api_key": "2b7e"}}}\n```\nit works but the z.ai dashboard shows money leaving my balance ($4.10 since monday) '
+    'instead of using the coding plan. What do I have to change?',
+    "Cline with base url https://api.z.ai/api/paas/v4 on my Pro plan: credits are draining from my balance. why?",
+])
+def test_the_balance_charged_with_the_general_endpoint_shown_gets_the_plans_endpoint(message):
+    answer = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert answer is not None and "https://api.z.ai/api/coding/paas/v4" in answer.text, answer and answer.text
+    assert "cost" not in answer.trace["diagnosis"], answer.text
+
+
 def test_a_price_paid_and_a_page_that_still_shows_the_old_plan_is_no_tools_cost_figure():
     result = answer_rules("I was on Pro monthly and on the 9th I bought Pro annual. I paid the full annual price, but "
                           "my subscription page still shows the monthly plan with the old end date.", [], SETTINGS,

@@ -1435,7 +1435,11 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                   r"token|from (my )?(account |cash )?balance)|deduct\w* (from )?(my )?"
                                                   r"(account )?balance|balance (is )?(being )?(deducted|charged|used)|"
                                                   # "my account balance went from $15.00 to $11.37", "余额从 $15 掉到 $3"
-                                                  r"\bbalance (went|dropped|fell|goes|is going) down\b|\bbalance\b[^.?!\n]{0,30}"
+                                                  r"\bbalance (went|dropped|fell|goes|is going) down\b|"
+                                                  # "the dashboard shows money leaving my balance", "credits drained from it"
+                                                  r"\b(money|funds|credits?|dollars|\$\s?\d[\d.,]*) (is |are )?(leaving|coming "
+                                                  r"out of|taken from|drain\w* from|deducted from|disappearing from) (my |the )?"
+                                                  r"(account |cash )?balance\b|\bbalance (is )?(draining|being drained)\b|\bbalance\b[^.?!\n]{0,30}"
                                                   r"\b(dropp\w*|decreas\w*|went down|shrinking)\b|余额(从|一直|在)?[^。？！\n]{0,12}"
                                                   r"(掉到|掉了|少了|减少|变少|下降)",
                                                   msg.raw, re.I))
@@ -1458,7 +1462,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                                          or set(msg.topics) - MCP_PAGES):
         only = tool if tool in TOOL_SETUP and len(msg.tools) == 1 and not msg.other_tools else None
         return feature_request(d, msg, (requested_tool(msg) or only) if tool else None)
-    if COST_DISPLAY.search(msg.ask) and tool and not (known or msg.http_codes or msg.mcp or balance
+    if COST_DISPLAY.search(msg.ask) and tool and "general" not in msg.endpoints and not (known or msg.http_codes or msg.mcp or balance
                                                                            or msg.account_matter or msg.usage_query):
         cost_display(d)  # a tool's cost figure for the plan's calls: the plan's quota is what they use
         d.handoff = True  # their charges are for support to confirm
