@@ -672,6 +672,16 @@ def test_the_balance_charged_with_the_general_endpoint_shown_gets_the_plans_endp
     assert "cost" not in answer.trace["diagnosis"], answer.text
 
 
+@pytest.mark.parametrize("message, listed", [
+    ("Cherry Studio, API host https://api.z.ai/api/paas/v4, every message: 1113 Insufficient balance. I just paid for "
+     "Pro! Is Cherry Studio even supported?", "Cherry studio"),
+    ("Gemini CLI 一直报 1113 余额不足，我买了 Lite 啊，Gemini CLI 到底支不支持？", "Gemini CLI"),
+])
+def test_the_plans_conditions_name_the_subscribers_tool_when_the_faqs_list_has_it(message, listed):
+    answer = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert answer is not None and re.search(rf"(supported tool|支持的编程工具)（?\(?[^)）]*{listed}", answer.text), answer.text
+
+
 def test_a_price_paid_and_a_page_that_still_shows_the_old_plan_is_no_tools_cost_figure():
     result = answer_rules("I was on Pro monthly and on the 9th I bought Pro annual. I paid the full annual price, but "
                           "my subscription page still shows the monthly plan with the old end date.", [], SETTINGS,

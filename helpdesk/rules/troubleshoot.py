@@ -203,6 +203,13 @@ def _protocol(text: str) -> str | None:
     return None
 
 
+def _listed_with(tools: list[str], named: tuple[str, ...], shown: int = 6) -> list[str]:
+    """The first `shown` of the documented tools, and the subscriber's own when the list has it further on ("Is Cherry
+    Studio even supported?": it is, twelfth on the FAQ's list)."""
+    own = [t for t in tools[shown:] if _spelled(t) in {_spelled(_tool_name(n)) for n in named}]
+    return [*tools[:shown], *own]
+
+
 def _spelled(key: str) -> str:
     return re.sub(r"[^a-z0-9]", "", key.lower())
 
@@ -1714,15 +1721,15 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     elif balance and (msg.subscriber or general_shown or tool or "1113" in known) and not by_choice and not (
             lite_glm5 and "1113" not in known):  # (Lite calling GLM-5 on the general API is billed so: the FAQ's own path)
         d.fact("diag.1113_plan")
-        tools = d.fact("tools.supported")
+        tools = _listed_with(d.fact("tools.supported"), msg.tools)
         models = d.fact("models.four")
         anthropic, coding = d.fact("endpoint.anthropic"), d.fact("endpoint.coding")
         d.say("diagnosis", "With the Coding Plan, this usually means the plan's usage conditions are not met (FAQ): "
-                           f"1) a supported tool ({', '.join(tools[:6])}, ...); 2) the plan's base URL: {anthropic} "
+                           f"1) a supported tool ({', '.join(tools)}, ...); 2) the plan's base URL: {anthropic} "
                            f"for Claude Code and Goose, {coding} for other tools; 3) a plan model "
                            f"({', '.join(models)}). Calls to the general API are billed to your balance instead.",
               "使用 Coding Plan 时，这通常说明没有满足套餐的使用条件（FAQ）：1）使用支持的编程工具"
-              f"（{'、'.join(tools[:6])} 等）；2）使用套餐的接口地址：Claude Code 和 Goose 用 {anthropic}，其他编程工具用 "
+              f"（{'、'.join(tools)} 等）；2）使用套餐的接口地址：Claude Code 和 Goose 用 {anthropic}，其他编程工具用 "
               f"{coding}；3）使用套餐模型（{'、'.join(models)}）。调用通用 API 会改为从你的余额扣费。")
     if general_shown and (msg.subscriber or balance or tool) and not by_choice:
         general = d.fact("endpoint.general").rsplit("/chat", 1)[0]
