@@ -682,6 +682,31 @@ def test_the_plans_conditions_name_the_subscribers_tool_when_the_faqs_list_has_i
     assert answer is not None and re.search(rf"(supported tool|支持的编程工具)（?\(?[^)）]*{listed}", answer.text), answer.text
 
 
+@pytest.mark.parametrize("message", [
+    "cursor free user here, can i plug the glm coding plan into cursor? also what do i type as model name, glm-4.7 "
+    "lowercase didnt seem to work",
+    "Cursor 免费版能接 coding plan 吗？我在 Models 里加了个自定义模型，名字填的 glm-4.7 小写，一直报错。",
+    "In Cursor, what do I type as the model name for GLM?",
+])
+def test_plugging_the_plan_into_a_named_tool_is_a_setup_question_with_its_pages_values(message):
+    answer = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert answer is not None and "GLM-4.7" in answer.text and "Cursor Pro" in answer.text, answer and answer.text
+
+
+def test_plugging_the_key_into_a_chatbot_gets_the_terms_not_a_base_url():
+    answer = answer_rules("Can I plug my Coding Plan key into my company's customer chatbot?", [], SETTINGS, facts=FACTS)
+    assert answer is not None and "shall not use" in answer.text and "coding/paas/v4" not in answer.text, answer.text
+
+
+@pytest.mark.parametrize("message, name", [
+    ("Does the coding plan work in Grok CLI? what endpoint do I point it at?", "in Grok CLI"),
+    ("Which endpoint does the coding plan use in opencode?", "in OpenCode"),
+])
+def test_a_tool_is_named_as_the_docs_write_it(message, name):
+    answer = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert answer is not None and name in answer.text, answer and answer.text
+
+
 def test_a_price_paid_and_a_page_that_still_shows_the_old_plan_is_no_tools_cost_figure():
     result = answer_rules("I was on Pro monthly and on the 9th I bought Pro annual. I paid the full annual price, but "
                           "my subscription page still shows the monthly plan with the old end date.", [], SETTINGS,

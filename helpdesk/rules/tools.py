@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from helpdesk.message import CODING_HELPER, PLACES_AND_PLATFORMS
+from helpdesk.message import CODING_HELPER, PLACES_AND_PLATFORMS, TOOL_NAMES
 from helpdesk.rules.registry import When, register
 from helpdesk.rules.respond import Reply, money, number
 from helpdesk.rules.understand import COST, Parsed, Slots, matches
@@ -271,9 +271,10 @@ def endpoint(r: Reply, p: Parsed) -> str:
         return f"{tool} uses the Anthropic-compatible endpoint {anthropic} with your Z.ai API key."
     for tool in CODING_TOOLS:
         if tool in text:
+            tool = TOOL_NAMES.get(tool.replace(" ", "-"), tool.title())  # as the docs write it: "Grok CLI", "OpenCode"
             if p.language == "zh":
-                return f"在 {tool.title()} 中使用 Coding Plan 端点 {coding}（不是通用 API），配合你的 Z.ai API Key。"
-            return (f"Use the Coding Plan endpoint {coding} in {tool.title()} (not the general API), with your Z.ai "
+                return f"在 {tool} 中使用 Coding Plan 端点 {coding}（不是通用 API），配合你的 Z.ai API Key。"
+            return (f"Use the Coding Plan endpoint {coding} in {tool} (not the general API), with your Z.ai "
                     "API key.")
     general = r.fact("endpoint.general")
     r.fact("tool.others.openai")

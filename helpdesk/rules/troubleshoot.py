@@ -53,7 +53,12 @@ SETUP_ASK = re.compile(
     r"\b(which|what'?s?|whats)\b( is)?( the)?( right| correct| exact| proper)? model (id|name|string)\b|"
     # "is OpenAI Compatible even the right choice for goose? what does z.ai recommend?"
     r"\b(right|correct|recommended|proper) (provider( type)?|type|setting|option)\b|\b(compatible|provider|type|protocol)\b"
-    r"[^.?!]{0,25}\bright choice\b|\brecommended (setup|config\w*|provider)\b", re.I)
+    r"[^.?!]{0,25}\bright choice\b|\brecommended (setup|config\w*|provider)\b|"
+    # "what do i type as model name", "Cursor 免费版能接 coding plan 吗"
+    r"\b(what|which)\b[^.?!\n]{0,25}\b(type|enter|put|write|fill in)\b[^.?!\n]{0,15}\bmodel ?(name|id)\b|"
+    r"能(不能)?(接|接入|用)\s*(glm\s*)?(coding\s*plan|编码套餐|套餐)[^。？?]{0,6}(吗|么)", re.I)
+# "can i plug the glm coding plan into cursor?": a setup question when a tool is named (into a chatbot it is the terms')
+PLUG_IN = re.compile(r"\bcan (i|we) (plug|hook|wire|connect|add|integrate)\b[^.?!\n]{0,40}\b(in|into|to|with)\b", re.I)
 # A 5xx status the error page does not list, written as one ("API Error: 529", "status 502", "502 Bad Gateway"), not
 # any number from 500 to 599 in a message that says "error" ("max_tokens 512", "line 523", "550 prompts").
 SERVER_STATUS = re.compile(r"(?:api error:?|status(?: code)?:?|http/?[\d.]*|error(?: code)?:|\")\s*(5\d\d)(?![\d.])|"
@@ -1423,7 +1428,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
             r"times|tokens?|次|个|元|美元|块|usd|dollars?|rmb|cny|%))(?<![$¥￥]\d\d\d)|\b(4\d\d) (?:method not allowed|forbidden|conflict|gone|payload too large|not acceptable|"
             r"request timeout|too early|unprocessable)", msg.raw, re.I)) if c not in listed_http][:1]
     # Setting up an MCP server inside a tool is the MCP page's question, not the tool's provider settings.
-    setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask) and not re.search(
+    setup_ask = bool(SETUP_ASK.search(msg.ask) or tool and PLUG_IN.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask) and not re.search(
         rf"\b(in|with|on|through|via|from)\s+(a |the |my )?{PLACES_AND_PLATFORMS.pattern}\b", msg.ask, re.I)  # "use it in Japan"
     unlisted_config = msg.failing and msg.has_paste and router  # the router's pasted config that fails: the same answer
     # "Trying to use aider with GLM 4.7 but I get this error": a tool the docs don't name, failing, no listed tool
