@@ -2134,3 +2134,10 @@ def test_the_second_review_of_round_20s_changes_stays_clear(message, never):
 def test_a_round_total_is_the_number_its_total_names(message, must):
     answer = rules(message)
     assert answer is not None and must in answer.text, answer
+
+
+def test_the_cancel_answer_says_auto_renewal_as_the_faq_does():
+    """"Nowhere did it say it auto-renews. How do I switch this off?": the FAQ's own word for what cancelling avoids."""
+    answer = answer_rules("Got charged for a quarterly renewal I never asked for. How do I switch this off so it doesn't "
+                          "happen again?", [], SETTINGS, facts=FACTS)
+    assert answer is not None and "auto-renewal" in answer.text, answer and answer.text

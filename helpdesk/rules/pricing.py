@@ -433,7 +433,7 @@ def cancel_deadline(r: Reply, p: Parsed) -> str:
         return (f"Cancel by {moment}{hint}: cancellation must be at least {hours} hours before the next billing date "
                 f"({when.strftime('%B %-d')}). Your plan stays active until it expires.")
     return (f"Cancel on the subscription management page, at least {hours} hours before your next billing date, to "
-            "avoid the renewal. After cancelling, your plan stays active until it expires; there is no refund for the "
+            "avoid auto-renewal. After cancelling, your plan stays active until it expires; there is no refund for the "
             "unused part.")
 
 
