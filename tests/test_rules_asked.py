@@ -2141,3 +2141,14 @@ def test_the_cancel_answer_says_auto_renewal_as_the_faq_does():
     answer = answer_rules("Got charged for a quarterly renewal I never asked for. How do I switch this off so it doesn't "
                           "happen again?", [], SETTINGS, facts=FACTS)
     assert answer is not None and "auto-renewal" in answer.text, answer and answer.text
+
+
+@pytest.mark.parametrize("message, fact", [
+    ("Used roughly 2M tokens of glm-4.5-air over the API yesterday and today, but my balance still says $25.00 and the "
+     "billing page shows nothing for today. Is billing broken? Am I going to get hit with a big bill later?", "billing.delay"),
+    ("我想把我的 Pro 包月账号借给女朋友用，她在自己笔记本上登我的号。这算违规吗？真被查到会怎样，会不会连我剩下的会员时间一起没了？",
+     "sub.no_transfer"),
+])
+def test_questions_naming_no_subject_ask_about_the_situation_told_when_one_is_short(message, fact):
+    answer = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert answer is not None and fact in answer.trace["facts"], answer and (answer.text, answer.trace)

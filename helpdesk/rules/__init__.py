@@ -435,8 +435,10 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         if member is not None and member not in STORY_FIGURES:
             parsed = replace(parsed, intent=member)
     if parsed.intent is None and msg.questions and not (msg.errors or msg.mcp or msg.enforcement) and all(
-            not (SETUP_SUBJECT.search(q) or _OWN_SUBJECT.search(q)) and (word_count(q) <= BARE_WORDS or LEANS_ON_STORY.search(q))
-            and not resolve(q, list(history), plans=msg.plans).intent for q in msg.questions):
+            not (SETUP_SUBJECT.search(q) or _OWN_SUBJECT.search(q)) and not resolve(q, list(history), plans=msg.plans).intent
+            for q in msg.questions) and any(word_count(q) <= BARE_WORDS or LEANS_ON_STORY.search(q) for q in msg.questions):
+        # (one short question is enough: "Is billing broken? Am I going to get hit with a big bill later?" names no
+        # subject in either)
         # "Bought Pro quarterly on Jan 28, no auto-renew. Q1: does my current quarter keep what I bought?", "想 3 月 9
         # 号晚上再点取消。这样来得及吗？": questions that name no subject of their own ask about the situation told; the
         # first rule of situations the story triggers answers them (a figure rule may not: "he paid ~$27 ... When should
