@@ -2152,3 +2152,15 @@ def test_the_cancel_answer_says_auto_renewal_as_the_faq_does():
 def test_questions_naming_no_subject_ask_about_the_situation_told_when_one_is_short(message, fact):
     answer = answer_rules(message, [], SETTINGS, facts=FACTS)
     assert answer is not None and fact in answer.trace["facts"], answer and (answer.text, answer.trace)
+
+
+@pytest.mark.parametrize("message, refund", [
+    ("Invited a colleague with my referral link on Feb 3. She paid for Lite on Feb 7. Zero credits in my Transaction "
+     "History. She has never subscribed before and the order was not refunded. What happened? Anything I can do?", False),
+    ("邀请的朋友买了 Lite，订单也没有退款，可是我的积分一直没到账，怎么回事？", False),
+    # a refund asked for beside the credits is still one
+    ("Referral credits aside: I was charged twice for Pro and it was not refunded yet. Can I get my money back?", True),
+])
+def test_an_invites_condition_told_met_is_no_refund_question(message, refund):
+    answer = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert (answer is not None and answer.trace.get("intent") == "refund") == refund, answer and answer.text
