@@ -2164,3 +2164,9 @@ def test_questions_naming_no_subject_ask_about_the_situation_told_when_one_is_sh
 def test_an_invites_condition_told_met_is_no_refund_question(message, refund):
     answer = answer_rules(message, [], SETTINGS, facts=FACTS)
     assert (answer is not None and answer.trace.get("intent") == "refund") == refund, answer and answer.text
+
+
+@pytest.mark.parametrize("message", ["她作为被邀请人首单能打几折？", "被邀请的人买 Lite 打折吗？"])
+def test_the_invited_friends_discount_asked_as_a_rate(message):
+    answer = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert answer is not None and "ref.friend_discount" in answer.trace["facts"], answer and answer.text

@@ -539,7 +539,7 @@ def referral_both_sides(r: Reply, p: Parsed) -> str:
 
 def friend_discount_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\b(friend|invitee|invited user|they)\b.*\b(discount|off|save|pay)\b|\bdiscount\b", "折扣",
-                   "优惠", r"[一二三四五六七八九]折") and not s.money  # "邀请九折": the rate named
+                   "优惠", r"[一二三四五六七八九几]折", "打折") and not s.money  # "邀请九折": the rate named; "首单能打几折": asked
 
 
 @register("referral_friend_discount", When(11, friend_discount_asked, group=REFERRAL),
