@@ -2170,3 +2170,31 @@ def test_an_invites_condition_told_met_is_no_refund_question(message, refund):
 def test_the_invited_friends_discount_asked_as_a_rate(message):
     answer = answer_rules(message, [], SETTINGS, facts=FACTS)
     assert answer is not None and "ref.friend_discount" in answer.trace["facts"], answer and answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "I paid for Lite with credits plus my card, and the order was not refunded even though I asked the same day. I want a "
+    "refund now.",
+    "I was charged twice on my credit card for Pro this morning. The duplicate was not refunded after 3 days. I want the "
+    "second charge refunded.",
+    "Your FAQ says no refunds, but I only used it for one day and paid with credits. Refund please.",
+])
+def test_refund_complaints_naming_credits_or_cards_are_still_refund_questions(message):
+    answer = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert answer is not None and "sub.refund" in answer.trace["facts"], answer and answer.text
+
+
+@pytest.mark.parametrize("message", ["朋友用我的邀请码买了 Pro，我的返利按打折后的金额算吗？",
+                                     "邀请好友的活动我知道了。不考虑邀请，新用户首单本身能打几折？"])
+def test_a_discount_asked_of_the_reward_or_the_first_purchase_is_not_the_friends(message):
+    answer = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert answer is None or "ref.friend_discount" not in answer.trace["facts"], answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "我在 2 月 1 号买的 Pro 包月，开了自动续费。会变吗？另外请问你们的服务器是在国内还是海外，延迟大概多少？",
+    "Bought Pro monthly on Jan 25 with auto-renew on. Changes for me? Separately, does Z.ai have an office in Europe for "
+    "invoicing reasons?",
+])
+def test_a_long_question_opened_as_another_topic_keeps_the_story_from_answering_the_short_one(message):
+    assert answer_rules(message, [], SETTINGS, facts=FACTS) is None

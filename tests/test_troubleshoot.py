@@ -693,6 +693,43 @@ def test_plugging_the_plan_into_a_named_tool_is_a_setup_question_with_its_pages_
     assert answer is not None and "GLM-4.7" in answer.text and "Cursor Pro" in answer.text, answer and answer.text
 
 
+@pytest.mark.parametrize("message", [
+    # a tool named beside another question, or something else plugged in: no setup line
+    "Can I connect with a human about a double charge? I use Cursor but that's not the issue, I was billed twice for Lite.",
+    "Can I add a second API key to my account so my Cline and my Roo Code use separate keys?",
+    "Can I hook up my teammate's Goose to my subscription while he's on vacation? Just for a week.",
+    "Can I add images to my prompt in Cline with GLM-4.7?",
+    "Can we wire the plan into n8n workflows? We already use Cline for coding.",
+    "Can I plug a different model into Crush, like GPT-4o, alongside GLM?",
+    "Can we integrate the coding plan into our company's internal code review service, the way Cline does it?",
+    "What do I write in the model name field of OpenCode for the vision model?",
+    "What do I type as model name in Claude Code, or does it map automatically?",
+    # no tool named: no endpoint line for "能接/能用"
+    "API 余额能用套餐额度抵扣吗？",
+    "我自己写的微信机器人能接 coding plan 吗？",
+])
+def test_near_misses_of_plugging_the_plan_into_a_tool_get_no_setup_line(message):
+    answer = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert answer is None or "setup" not in answer.trace.get("diagnosis", []) and "coding/paas/v4" not in answer.text, \
+        answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "Is money taken from my balance if my Pro quota runs out in Claude Code?",
+    "If I use Goose with the plan, is money coming out of my balance once my 5-hour quota is gone?",
+])
+def test_the_balance_asked_about_is_no_balance_charge_told(message):
+    answer = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert answer is None or "usage conditions" not in answer.text, answer.text
+
+
+def test_a_tools_cost_display_with_the_general_endpoint_still_says_the_docs_dont_cover_it():
+    answer = answer_rules("Roo Code shows prices per request with base url https://api.z.ai/api/paas/v4 and the Pro plan. "
+                          "How do I hide the cost column?", [], SETTINGS, facts=FACTS)
+    assert answer is not None and "The docs don't cover the cost a tool displays" in answer.text, answer and answer.text
+    assert "$30" not in answer.text, answer.text
+
+
 def test_plugging_the_key_into_a_chatbot_gets_the_terms_not_a_base_url():
     answer = answer_rules("Can I plug my Coding Plan key into my company's customer chatbot?", [], SETTINGS, facts=FACTS)
     assert answer is not None and "shall not use" in answer.text and "coding/paas/v4" not in answer.text, answer.text
@@ -761,6 +798,22 @@ def test_a_pasted_setting_the_page_sets_otherwise_is_named_with_the_pages_value(
 def test_of_a_pages_two_examples_the_one_of_the_protocol_asked_or_pasted_is_compared(message, must, must_not):
     answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
     assert answer is not None and re.search(must, answer.text) and not re.search(must_not, answer.text), answer.text
+
+
+@pytest.mark.parametrize("message", [
+    # both protocols named, one refused: the URL pasted decides
+    'I don\'t want the OpenAI protocol, I want Anthropic. Droid config: ```json {"customModels":[{"model":"glm-4.7",'
+    '"baseUrl":"https://api.z.ai/api/anthropic/v1","apiKey":"k-9","provider":"claude","maxOutputTokens":131072}]} ```',
+    '不想用 OpenAI 协议，想用 Anthropic 协议。Droid 配置如下，一直报错： ```json {"customModels":[{"model":"glm-4.7",'
+    '"baseUrl":"https://api.z.ai/api/anthropic/v1","apiKey":"k-9","provider":"claude","maxOutputTokens":131072}]} ```',
+    # "the OpenAI API" in a story is no protocol asked for
+    'I\'ve used the OpenAI API for years; now trying Factory Droid. My settings fail: ```json {"customModels":[{"model":'
+    '"glm-4.7","baseUrl":"https://api.z.ai/api/anthropic/","apiKey":"k-9","provider":"openai","maxOutputTokens":131072}]} ```',
+])
+def test_a_protocol_refused_or_told_in_a_story_does_not_pick_the_example(message):
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    said = answer.text if answer is not None else ""
+    assert not re.search(r'configuration sets "provider": "generic|文档页面的配置是 "provider": "generic', said), said
 
 
 @pytest.mark.parametrize("message", ["~/.factory/settings.json 里的 baseUrl 应该填哪个？",
@@ -1120,3 +1173,16 @@ def test_a_model_dropdown_is_no_missing_entrypoint():
                                      "usage counter looks wrong after upgrading to Pro"])
 def test_a_quota_used_up_or_a_counter_doubted_is_no_drain_story(message):
     assert not analyse(message, SETTINGS.corpus_dir).quota_drain
+
+
+@pytest.mark.parametrize("message, asked", [
+    ("~/.claude/settings.json 里 BASE_URL 到底填哪个？API_TIMEOUT_MS 要不要加，加多少？", True),
+    ("API_TIMEOUT_MS 文档写的是 3000000，这个值最大能设多少？", True),
+    # told in a story or pasted, not asked
+    ("Upgraded to Pro for GLM-5 but /status still shows glm-4.7. My settings.json only has the token, base url and "
+     "API_TIMEOUT_MS. Do I need to do something?", False),
+])
+def test_api_timeout_ms_asked_gets_the_faqs_value_and_a_person_for_what_the_docs_leave_open(message, asked):
+    answer = answer_rules(message, [], SETTINGS, facts=FACTS)
+    said = answer.text if answer is not None else ""
+    assert ("3000000" in said and "z.ai/contact" in said) == asked, said

@@ -434,11 +434,13 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         member = family_member(parsed.text, parsed.slots, told.text, told.slots, STORY_FAMILIES)
         if member is not None and member not in STORY_FIGURES:
             parsed = replace(parsed, intent=member)
+    leaning_on_story = [bool(word_count(q) <= BARE_WORDS or LEANS_ON_STORY.search(q)) for q in msg.questions]
     if parsed.intent is None and msg.questions and not (msg.errors or msg.mcp or msg.enforcement) and all(
             not (SETUP_SUBJECT.search(q) or _OWN_SUBJECT.search(q)) and not resolve(q, list(history), plans=msg.plans).intent
-            for q in msg.questions) and any(word_count(q) <= BARE_WORDS or LEANS_ON_STORY.search(q) for q in msg.questions):
+            and (leans or not TOPIC_SHIFT.search(q)) for q, leans in zip(msg.questions, leaning_on_story)) and any(leaning_on_story):
         # (one short question is enough: "Is billing broken? Am I going to get hit with a big bill later?" names no
-        # subject in either)
+        # subject in either; a longer one opened as another topic, "Separately, does Z.ai have an office in Europe?",
+        # is not about the story)
         # "Bought Pro quarterly on Jan 28, no auto-renew. Q1: does my current quarter keep what I bought?", "想 3 月 9
         # 号晚上再点取消。这样来得及吗？": questions that name no subject of their own ask about the situation told; the
         # first rule of situations the story triggers answers them (a figure rule may not: "he paid ~$27 ... When should
@@ -529,6 +531,9 @@ DOWNGRADE_TOLD = re.compile(r"\bdowngrad\w*|\b(drop|step|go|move|switch)\w* (bac
 SIDE_POLICIES = ("refund",)  # ("do I have to cancel first?" beside an upgrade asks no cancellation's deadline)
 
 
+# A question opened as another topic than the story before it: "Separately, ...", "另外请问...", "BTW ..."
+TOPIC_SHIFT = re.compile(r"^\W*(separately|also|another (question|thing)|unrelated(ly)?|btw|by the way|p\.?s\.?|on another note|"
+                         r"different (question|topic))\b|^\W*(另外|还有|顺便|再问|题外话)", re.I)
 # A question that only takes the one before it further: "By how much?", "Why?", "Really?", "How so?"
 ELABORATION = re.compile(r"^\W*(and |but |so )?(by how (much|many)|how (much|many)( more| less)?|why( not)?|really|seriously|"
                          r"how so|how come|since when|what else)\W*$", re.I)

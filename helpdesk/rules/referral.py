@@ -538,8 +538,9 @@ def referral_both_sides(r: Reply, p: Parsed) -> str:
 
 
 def friend_discount_asked(text: str, s: Slots) -> bool:
+    """"邀请九折" names the rate; "被邀请人首单能打几折" asks the friend's (the inviter's reward "按打折后的金额算吗" is not)."""
     return matches(text, r"\b(friend|invitee|invited user|they)\b.*\b(discount|off|save|pay)\b|\bdiscount\b", "折扣",
-                   "优惠", r"[一二三四五六七八九几]折", "打折") and not s.money  # "邀请九折": the rate named; "首单能打几折": asked
+                   "优惠", r"[一二三四五六七八九]折", r"(被邀请|受邀|被推荐)[^。？?，,]{0,12}(几折|打折)") and not s.money
 
 
 @register("referral_friend_discount", When(11, friend_discount_asked, group=REFERRAL),

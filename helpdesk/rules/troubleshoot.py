@@ -53,12 +53,27 @@ SETUP_ASK = re.compile(
     r"\b(which|what'?s?|whats)\b( is)?( the)?( right| correct| exact| proper)? model (id|name|string)\b|"
     # "is OpenAI Compatible even the right choice for goose? what does z.ai recommend?"
     r"\b(right|correct|recommended|proper) (provider( type)?|type|setting|option)\b|\b(compatible|provider|type|protocol)\b"
-    r"[^.?!]{0,25}\bright choice\b|\brecommended (setup|config\w*|provider)\b|"
-    # "what do i type as model name", "Cursor 免费版能接 coding plan 吗"
-    r"\b(what|which)\b[^.?!\n]{0,25}\b(type|enter|put|write|fill in)\b[^.?!\n]{0,15}\bmodel ?(name|id)\b|"
-    r"能(不能)?(接|接入|用)\s*(glm\s*)?(coding\s*plan|编码套餐|套餐)[^。？?]{0,6}(吗|么)", re.I)
-# "can i plug the glm coding plan into cursor?": a setup question when a tool is named (into a chatbot it is the terms')
-PLUG_IN = re.compile(r"\bcan (i|we) (plug|hook|wire|connect|add|integrate)\b[^.?!\n]{0,40}\b(in|into|to|with)\b", re.I)
+    r"[^.?!]{0,25}\bright choice\b|\brecommended (setup|config\w*|provider)\b", re.I)
+# The plan plugged into a tool: "can i plug the glm coding plan into cursor?", "Cursor 免费版能接 coding plan 吗": a setup
+# question when a documented tool is named and no use outside coding tools is told (into a chatbot it is the terms')
+PLUG_IN = re.compile(r"\bcan (i|we) (plug|hook|wire|connect|integrate)( up)? (the |my |this |our )?(glm |z\.?ai )?(coding plan|"
+                     r"plan|subscription|glm[\w.-]*|z\.?ai)\b[^.?!\n]{0,30}\b(in|into|to|with)\b|"
+                     r"能(不能)?(接|接入)\s*(glm\s*)?(coding\s*plan|编码套餐|套餐)(?!额度)[^。？?]{0,6}(吗|么)", re.I)
+# The model name to type in a tool ("what do i type as model name in crush?"); in Claude Code and Goose the model is mapped,
+# and a vision model is the Vision MCP server's
+MODEL_NAME_ASK = re.compile(r"\b(what|which)\b[^.?!\n]{0,25}\b(type|enter|put|write|fill in)\b[^.?!\n]{0,15}\bmodel ?(name|id)\b"
+                            r"(?![^.?!\n]{0,30}\b(vision|image|video|embedding)\b)", re.I)
+
+
+def _plugged_into(msg: Message, tool: str) -> bool:
+    """The plan plugged into the tool named right after it ("...into cursor?"), not into a service of theirs."""
+    m = PLUG_IN.search(msg.ask)
+    if m is None:
+        return False
+    if m.group(0).startswith("能"):
+        return True  # "Cursor 免费版能接 coding plan 吗": the tool is the sentence's subject
+    after = msg.ask[m.end():m.end() + 30].lower()
+    return any(re.match(rf"\s*(the |my )?{re.escape(alias)}\b", after) for alias in TOOLS.get(tool, ((),))[0])
 # A 5xx status the error page does not list, written as one ("API Error: 529", "status 502", "502 Bad Gateway"), not
 # any number from 500 to 599 in a message that says "error" ("max_tokens 512", "line 523", "550 prompts").
 SERVER_STATUS = re.compile(r"(?:api error:?|status(?: code)?:?|http/?[\d.]*|error(?: code)?:|\")\s*(5\d\d)(?![\d.])|"
@@ -184,25 +199,25 @@ def _closest_blocks(msg: Message, docs: list[str], corpus_dir: Path | None) -> l
         if not path.is_file():
             continue
         blocks = [dict(b) for b in _page_blocks(str(path)) if b]
-        wanted = _protocol(msg.ask) or next((p for p in map(_protocol, theirs.values()) if p), None)
+        named = {m.group(1).lower() for m in _PROTOCOL_WORDS.finditer(msg.ask)}
+        wanted = named.pop() if len(named) == 1 else next((p for p in map(_protocol, theirs.values()) if p), None)
         scored = [(sum(theirs.get(k) == v for k, v in b.items()), len(set(b) & set(theirs)), b) for b in blocks]
         scored = [s for s in scored if s[1] >= 2]  # a block that configures the same thing
         if scored:
             # as many equal values in two blocks (Droid's Anthropic and OpenAI examples): the one of the protocol the
-            # message asks for ("想走 OpenAI 协议"), or else of the URL it pastes
+            # message names ("想走 OpenAI 协议"); naming both ("not the OpenAI protocol, I want Anthropic") or neither,
+            # the one of the URL it pastes
             found.append((doc, theirs, max(scored, key=lambda s: (
                 s[0], wanted is not None and wanted in map(_protocol, s[2].values()), s[1]))[2]))
     return found
 
 
 # A protocol asked for in words ("OpenAI 协议", "the openai-compatible one", "Anthropic protocol") or given by a URL's path
-_PROTOCOL_WORDS = re.compile(r"\b(openai|anthropic)\b[\s-]*(compatible|protocol|style|format|api|兼容|协议)", re.I)
+_PROTOCOL_WORDS = re.compile(r"\b(openai|anthropic)\b[\s-]*(compatible|protocol|style|format|兼容|协议)", re.I)
 
 
 def _protocol(text: str) -> str | None:
-    named = _PROTOCOL_WORDS.search(text)
-    if named:
-        return named.group(1).lower()
+    """The protocol of a pasted URL: its path says it."""
     if re.match(r"https?://", text.strip()):
         return "anthropic" if "/anthropic" in text else "openai" if re.search(r"/(paas|v\d)(/|$)", text) else None
     return None
@@ -1428,7 +1443,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
             r"times|tokens?|次|个|元|美元|块|usd|dollars?|rmb|cny|%))(?<![$¥￥]\d\d\d)|\b(4\d\d) (?:method not allowed|forbidden|conflict|gone|payload too large|not acceptable|"
             r"request timeout|too early|unprocessable)", msg.raw, re.I)) if c not in listed_http][:1]
     # Setting up an MCP server inside a tool is the MCP page's question, not the tool's provider settings.
-    setup_ask = bool(SETUP_ASK.search(msg.ask) or tool and PLUG_IN.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask) and not re.search(
+    setup_ask = bool(SETUP_ASK.search(msg.ask) or tool in TOOL_SETUP and not (msg.off_plan_use or msg.other_tools) and (
+        _plugged_into(msg, tool) or tool not in ANTHROPIC_TOOLS and MODEL_NAME_ASK.search(msg.ask))) and not msg.mcp and not MODEL_PARAMS.search(msg.ask) and not re.search(
         rf"\b(in|with|on|through|via|from)\s+(a |the |my )?{PLACES_AND_PLATFORMS.pattern}\b", msg.ask, re.I)  # "use it in Japan"
     unlisted_config = msg.failing and msg.has_paste and router  # the router's pasted config that fails: the same answer
     # "Trying to use aider with GLM 4.7 but I get this error": a tool the docs don't name, failing, no listed tool
@@ -1449,9 +1465,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                   # "my account balance went from $15.00 to $11.37", "余额从 $15 掉到 $3"
                                                   r"\bbalance (went|dropped|fell|goes|is going) down\b|"
                                                   # "the dashboard shows money leaving my balance", "credits drained from it"
-                                                  r"\b(money|funds|credits?|dollars|\$\s?\d[\d.,]*) (is |are )?(leaving|coming "
-                                                  r"out of|taken from|drain\w* from|deducted from|disappearing from) (my |the )?"
-                                                  r"(account |cash )?balance\b|\bbalance (is )?(draining|being drained)\b|\bbalance\b[^.?!\n]{0,30}"
+                                                  # (told, not asked: "is money taken from my balance if...?" is the FAQ's)
+                                                  r"\b(money|funds|credits?|dollars|\$\s?\d[\d.,]*) (is |are )?(leaving|"
+                                                  r"drain(ing|ed) from|disappearing from) (my |the )?(account |cash )?balance\b|"
+                                                  r"\bbalance (is )?(draining|being drained)\b|\bbalance\b[^.?!\n]{0,30}"
                                                   r"\b(dropp\w*|decreas\w*|went down|shrinking)\b|余额(从|一直|在)?[^。？！\n]{0,12}"
                                                   r"(掉到|掉了|少了|减少|变少|下降)",
                                                   msg.raw, re.I))
@@ -1459,6 +1476,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     # a request timing out, not the API_TIMEOUT_MS line of a pasted settings.json
     claude_timeout = tool in ("claude-code", "claude-code-ide") and msg.failing and bool(
         re.search(r"(?<![\w])(timed out|times out|time ?out)(?![\w])|超时", msg.raw, re.I)) and not msg.mcp
+    # the variable named by a question ("API_TIMEOUT_MS 要不要加，加多少？"), not told in a story or a paste: the FAQ's value,
+    # and what the docs leave open about it (a maximum, the server's own limit) is support's to say
+    timeout_asked = any(re.search(r"\bAPI_TIMEOUT_MS\b", q) for q in msg.questions)
+    claude_timeout = claude_timeout or timeout_asked
     # a settings.json change that did not take effect ("改完配置要怎么才能生效？", "still goes to the old endpoint") is the
     # page's restart step, whether or not an error was shown
     not_applied = bool(NOT_APPLIED.search(msg.ask))
@@ -1474,7 +1495,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                                          or set(msg.topics) - MCP_PAGES):
         only = tool if tool in TOOL_SETUP and len(msg.tools) == 1 and not msg.other_tools else None
         return feature_request(d, msg, (requested_tool(msg) or only) if tool else None)
-    if COST_DISPLAY.search(msg.ask) and tool and "general" not in msg.endpoints and not (known or msg.http_codes or msg.mcp or balance
+    if COST_DISPLAY.search(msg.ask) and tool and not (known or msg.http_codes or msg.mcp or balance
                                                                            or msg.account_matter or msg.usage_query):
         cost_display(d)  # a tool's cost figure for the plan's calls: the plan's quota is what they use
         d.handoff = True  # their charges are for support to confirm
@@ -2031,5 +2052,5 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         # documented settings or a status code's generic reasons are something to compare against, not a diagnosis.
         d.lead("scope", "The docs don't cover this exact problem; what they say that bears on it:",
                "文档没有涉及这个具体问题；文档中与之相关的内容：")
-    d.handoff = msg.failing or bool(known) or bool(d.unlisted) or msg.enforcement
+    d.handoff = msg.failing or bool(known) or bool(d.unlisted) or msg.enforcement or timeout_asked
     return d
