@@ -2198,3 +2198,14 @@ def test_a_discount_asked_of_the_reward_or_the_first_purchase_is_not_the_friends
 ])
 def test_a_long_question_opened_as_another_topic_keeps_the_story_from_answering_the_short_one(message):
     assert answer_rules(message, [], SETTINGS, facts=FACTS) is None
+
+
+@pytest.mark.parametrize("message, measures", [
+    ("我想把我的 Pro 包月账号借给女朋友用。这算违规吗？真被查到会怎样？", True),
+    ("Can my friend use my Pro plan on his laptop? What happens if you find out, will we get banned?", True),
+    ("我想把我的 Pro 包月账号借给女朋友用，可以吗？", False),
+])
+def test_a_plan_lent_and_what_happens_if_found_out_gets_the_terms_measures(message, measures):
+    answer = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert answer is not None and "sub.no_transfer" in answer.trace["facts"], answer and answer.text
+    assert ("terms.measures" in answer.trace["facts"]) == measures, answer.text

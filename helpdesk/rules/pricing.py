@@ -901,7 +901,28 @@ def data_use_text(r: Reply, p: Parsed) -> str:
             "information from the Internet to train its models. For anything more definite, ask Z.ai support.")
 
 
-@register("personal_plan", When(150, sharing_asked), facts=("sub.personal", "sub.no_transfer"))
+# What happens if a plan shared is found out: "真被查到会怎样", "will we get banned?", "what happens if they catch us?"
+CONSEQUENCE = re.compile(r"\bwhat (happens|would happen|will happen|could happen)\b|\b(get|be|am i|are we|will (i|we) be) "
+                         r"(banned|suspended|caught|flagged|punished)\b|\bpenalt\w*|\bconsequences?\b|会怎样|会怎么样|查到|封号|被封|"
+                         r"处罚|惩罚|后果", re.I)
+
+
+def _consequences(r: Reply, p: Parsed) -> str:
+    """The subscription terms' measures, said when the question asks what happens to a plan shared."""
+    if not CONSEQUENCE.search(p.text):
+        return ""
+    r.fact("terms.violation")
+    r.fact("terms.measures")
+    if p.language == "zh":
+        return ("订阅条款说，违反协议可能导致服务被暂停或终止，已付费用不予退还；如果 Z.ai 有理由怀疑账号共享，可以限制部分功能、"
+                "降低或限制额度、暂停或终止服务、收回剩余额度。")
+    return (" The terms say a violation \"may result in the suspension or termination of services, and paid fees will not be "
+            "refunded\", and that on suspected account sharing Z.ai may restrict features, reduce or limit your quota, "
+            "suspend or terminate the service or reclaim remaining quota.")
+
+
+@register("personal_plan", When(150, sharing_asked),
+          facts=("sub.personal", "sub.no_transfer", "terms.violation", "terms.measures"))
 def personal_plan(r: Reply, p: Parsed) -> str:
     r.fact("sub.personal")
     if re.search(rf"\b(friends?|someone else|{HOUSEHOLD_AND_PEERS})\b.{{0,30}}\b(use|uses|using|share|access)\b|{LENDING}|"
@@ -912,10 +933,12 @@ def personal_plan(r: Reply, p: Parsed) -> str:
         r.fact("sub.no_transfer")  # letting another person use it: the terms' own words
         if p.language == "zh":
             return ("不可以：订阅条款规定，不得共享你的账号或订阅，也不得让任何其他人（包括同事、朋友、客户或任何组织）以共享凭据、"
-                    "出租、出借、转让等任何方式使用你的 GLM Coding Plan 额度；订阅绑定一个账号，只授权给该账号的个人使用。")
+                    "出租、出借、转让等任何方式使用你的 GLM Coding Plan 额度；订阅绑定一个账号，只授权给该账号的个人使用。"
+                    + _consequences(r, p))
         return ("No: the subscription terms say \"You shall not share your account or subscription, or allow any other "
                 "person (including but not limited to your colleagues, friends, customers or any organization) to use your "
-                "GLM Coding Plan quota\"; a subscription is tied to a single account and licensed only to its owner.")
+                "GLM Coding Plan quota\"; a subscription is tied to a single account and licensed only to its owner."
+                + _consequences(r, p))
     if re.search(r"\btransfer|转让|转移|过户", p.text):
         r.fact("sub.no_transfer")
         if p.language == "zh":
