@@ -2160,6 +2160,9 @@ def test_questions_naming_no_subject_ask_about_the_situation_told_when_one_is_sh
     ("邀请的朋友买了 Lite，订单也没有退款，可是我的积分一直没到账，怎么回事？", False),
     # a refund asked for beside the credits is still one
     ("Referral credits aside: I was charged twice for Pro and it was not refunded yet. Can I get my money back?", True),
+    ("Charged twice for Lite, the second charge wasn't refunded. I signed up through an invite link. Can you check?", True),
+    ("Invited my colleague, her order has not been refunded, she wants it refunded because she bought by mistake. How "
+     "does she do that?", True),
 ])
 def test_an_invites_condition_told_met_is_no_refund_question(message, refund):
     answer = answer_rules(message, [], SETTINGS, facts=FACTS)
@@ -2185,6 +2188,7 @@ def test_refund_complaints_naming_credits_or_cards_are_still_refund_questions(me
 
 
 @pytest.mark.parametrize("message", ["朋友用我的邀请码买了 Pro，我的返利按打折后的金额算吗？",
+                                     "被邀请人打折的订单 24 小时内退款了，我的积分还算吗？",
                                      "邀请好友的活动我知道了。不考虑邀请，新用户首单本身能打几折？"])
 def test_a_discount_asked_of_the_reward_or_the_first_purchase_is_not_the_friends(message):
     answer = answer_rules(message, [], SETTINGS, facts=FACTS)

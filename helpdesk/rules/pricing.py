@@ -447,12 +447,14 @@ def refund_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\b(his|her|their|friend'?s?|someone'?s?|others'?) (money back|refund)\b|\b(money back|refund)\b.{0,20}\bfrom "
                      r"(cursor|anthropic|claude|openai|github|copilot|windsurf|google|kimi|moonshot|minimax)\b"):
         return False  # another person's refund, or another company's: not ours to state
-    if matches(text, r"\b(invit\w*|referr\w*)\b", "邀请") and matches(
+    if matches(text, r"\b(invit\w*|referr\w*)\b", "邀请") and matches(text, r"\b(credits?|rewards?|bonus)\b", "积分", "返利",
+                                                                    "奖励") and matches(
             text, r"\b(was|were|is|has|have|had|got) ?(not|n't|never)( been)? refunded\b|\bnot refunded\b",
             "没有退款", "没退款", "未退款") and not matches(
             text, r"\b(can|could|will|would|do|does|should) (i|we|you)\b[^.?!\n]{0,30}\b(refund|money back)\b|"
                   r"\b(want|need|request\w*|demand\w*|give me|where('s| is)|is there|get) (a |my |the |our )?(full )?"
-                  r"(refund|money back)\b|\brefund (it|this|that|me|please)\b",
+                  r"(refund|money back)\b|\brefund (it|this|that|me|please)\b|\bwants? (it|this|that|them) refunded\b|"
+                  r"\b(charged|billed) twice\b|\bdouble[- ]charged?\b|\bby mistake\b",
             r"(能|可以|能不能)[^。？?]{0,6}退", r"请.{0,6}退款", "申请退款", r"退款(流程|怎么)", "怎么退款", "要退款", "想退款"):
         return False  # "...invited her, she never subscribed before and the order was not refunded": an invite's
         # condition told met, no refund asked

@@ -54,26 +54,25 @@ SETUP_ASK = re.compile(
     # "is OpenAI Compatible even the right choice for goose? what does z.ai recommend?"
     r"\b(right|correct|recommended|proper) (provider( type)?|type|setting|option)\b|\b(compatible|provider|type|protocol)\b"
     r"[^.?!]{0,25}\bright choice\b|\brecommended (setup|config\w*|provider)\b", re.I)
-# The plan plugged into a tool: "can i plug the glm coding plan into cursor?", "Cursor 免费版能接 coding plan 吗": a setup
-# question when a documented tool is named and no use outside coding tools is told (into a chatbot it is the terms')
-PLUG_IN = re.compile(r"\bcan (i|we) (plug|hook|wire|connect|integrate)( up)? (the |my |this |our )?(glm |z\.?ai )?(coding plan|"
-                     r"plan|subscription|glm[\w.-]*|z\.?ai)\b[^.?!\n]{0,30}\b(in|into|to|with)\b|"
-                     r"能(不能)?(接|接入)\s*(glm\s*)?(coding\s*plan|编码套餐|套餐)(?!额度)[^。？?]{0,6}(吗|么)", re.I)
-# The model name to type in a tool ("what do i type as model name in crush?"); in Claude Code and Goose the model is mapped,
-# and a vision model is the Vision MCP server's
-MODEL_NAME_ASK = re.compile(r"\b(what|which)\b[^.?!\n]{0,25}\b(type|enter|put|write|fill in)\b[^.?!\n]{0,15}\bmodel ?(name|id)\b"
-                            r"(?![^.?!\n]{0,30}\b(vision|image|video|embedding)\b)", re.I)
+# A value asked of a setting: "要不要加，加多少？", "what value should it be?", "这个值最大能设多少", "recommended?"
+TIMEOUT_VALUE_ASK = re.compile(r"\b(what|which) (value|number)\b|\bhow (much|long|high|big)\b|\bshould (i|we) (add|set|use|"
+                               r"include|put)\b|\b(set|put) it to\b|\b(max|maximum|recommended|default)\b|多少|要不要|需不需要|"
+                               r"是否需要|最大|推荐|默认", re.I)
+# The balance charged, told in the story ("the dashboard shows money leaving my balance", "credits draining from it");
+# asked ("is money leaving my balance if my quota runs out?") it is the FAQ's question, not a charge
+BALANCE_TOLD = re.compile(r"\b(money|funds|credits?|dollars|\$\s?\d[\d.,]*) (is |are )?(leaving|drain(ing|ed) from|"
+                          r"disappearing from) (my |the )?(account |cash )?balance\b|\bbalance (is )?(draining|being drained)\b",
+                          re.I)
 
 
-def _plugged_into(msg: Message, tool: str) -> bool:
-    """The plan plugged into the tool named right after it ("...into cursor?"), not into a service of theirs."""
-    m = PLUG_IN.search(msg.ask)
-    if m is None:
-        return False
-    if m.group(0).startswith("能"):
-        return True  # "Cursor 免费版能接 coding plan 吗": the tool is the sentence's subject
-    after = msg.ask[m.end():m.end() + 30].lower()
-    return any(re.match(rf"\s*(the |my )?{re.escape(alias)}\b", after) for alias in TOOLS.get(tool, ((),))[0])
+def _told(msg: Message) -> str:
+    """The ask without its question sentences: what the subscriber tells."""
+    told = msg.ask
+    for question in msg.questions:
+        told = told.replace(question, " ")
+    return told
+
+
 # A 5xx status the error page does not list, written as one ("API Error: 529", "status 502", "502 Bad Gateway"), not
 # any number from 500 to 599 in a message that says "error" ("max_tokens 512", "line 523", "550 prompts").
 SERVER_STATUS = re.compile(r"(?:api error:?|status(?: code)?:?|http/?[\d.]*|error(?: code)?:|\")\s*(5\d\d)(?![\d.])|"
@@ -199,7 +198,8 @@ def _closest_blocks(msg: Message, docs: list[str], corpus_dir: Path | None) -> l
         if not path.is_file():
             continue
         blocks = [dict(b) for b in _page_blocks(str(path)) if b]
-        named = {m.group(1).lower() for m in _PROTOCOL_WORDS.finditer(msg.ask)}
+        named = {m.group(1).lower() if not _NOT_THIS.search(msg.ask[max(0, m.start() - 24):m.start()]) else
+                 {"openai": "anthropic", "anthropic": "openai"}[m.group(1).lower()] for m in _PROTOCOL_WORDS.finditer(msg.ask)}
         wanted = named.pop() if len(named) == 1 else next((p for p in map(_protocol, theirs.values()) if p), None)
         scored = [(sum(theirs.get(k) == v for k, v in b.items()), len(set(b) & set(theirs)), b) for b in blocks]
         scored = [s for s in scored if s[1] >= 2]  # a block that configures the same thing
@@ -213,6 +213,9 @@ def _closest_blocks(msg: Message, docs: list[str], corpus_dir: Path | None) -> l
 
 
 # A protocol asked for in words ("OpenAI 协议", "the openai-compatible one", "Anthropic protocol") or given by a URL's path
+# a protocol refused: "Not the OpenAI-compatible protocol", "switched away from", "不要 OpenAI 兼容协议" (the other one wanted)
+_NOT_THIS = re.compile(r"(\b(not|no|away from|instead of|rather than|other than)|n't)((\s+|-)(the|an?|use|using|want|wanna|need|"
+                       r"to|go|with))*\s*$|(不要|不想用?|不用|别用?|而不是|不走)\s*$", re.I)
 _PROTOCOL_WORDS = re.compile(r"\b(openai|anthropic)\b[\s-]*(compatible|protocol|style|format|兼容|协议)", re.I)
 
 
@@ -1443,8 +1446,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
             r"times|tokens?|次|个|元|美元|块|usd|dollars?|rmb|cny|%))(?<![$¥￥]\d\d\d)|\b(4\d\d) (?:method not allowed|forbidden|conflict|gone|payload too large|not acceptable|"
             r"request timeout|too early|unprocessable)", msg.raw, re.I)) if c not in listed_http][:1]
     # Setting up an MCP server inside a tool is the MCP page's question, not the tool's provider settings.
-    setup_ask = bool(SETUP_ASK.search(msg.ask) or tool in TOOL_SETUP and not (msg.off_plan_use or msg.other_tools) and (
-        _plugged_into(msg, tool) or tool not in ANTHROPIC_TOOLS and MODEL_NAME_ASK.search(msg.ask))) and not msg.mcp and not MODEL_PARAMS.search(msg.ask) and not re.search(
+    setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask) and not re.search(
         rf"\b(in|with|on|through|via|from)\s+(a |the |my )?{PLACES_AND_PLATFORMS.pattern}\b", msg.ask, re.I)  # "use it in Japan"
     unlisted_config = msg.failing and msg.has_paste and router  # the router's pasted config that fails: the same answer
     # "Trying to use aider with GLM 4.7 but I get this error": a tool the docs don't name, failing, no listed tool
@@ -1465,20 +1467,18 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                   # "my account balance went from $15.00 to $11.37", "余额从 $15 掉到 $3"
                                                   r"\bbalance (went|dropped|fell|goes|is going) down\b|"
                                                   # "the dashboard shows money leaving my balance", "credits drained from it"
-                                                  # (told, not asked: "is money taken from my balance if...?" is the FAQ's)
-                                                  r"\b(money|funds|credits?|dollars|\$\s?\d[\d.,]*) (is |are )?(leaving|"
-                                                  r"drain(ing|ed) from|disappearing from) (my |the )?(account |cash )?balance\b|"
-                                                  r"\bbalance (is )?(draining|being drained)\b|\bbalance\b[^.?!\n]{0,30}"
+                                                  r"\bbalance\b[^.?!\n]{0,30}"
                                                   r"\b(dropp\w*|decreas\w*|went down|shrinking)\b|余额(从|一直|在)?[^。？！\n]{0,12}"
                                                   r"(掉到|掉了|少了|减少|变少|下降)",
                                                   msg.raw, re.I))
+    balance = balance or bool(BALANCE_TOLD.search(_told(msg)))
     model_missing = bool(msg.models and MODEL_MISSING.search(msg.raw)) or "1211" in known
     # a request timing out, not the API_TIMEOUT_MS line of a pasted settings.json
     claude_timeout = tool in ("claude-code", "claude-code-ide") and msg.failing and bool(
         re.search(r"(?<![\w])(timed out|times out|time ?out)(?![\w])|超时", msg.raw, re.I)) and not msg.mcp
     # the variable named by a question ("API_TIMEOUT_MS 要不要加，加多少？"), not told in a story or a paste: the FAQ's value,
     # and what the docs leave open about it (a maximum, the server's own limit) is support's to say
-    timeout_asked = any(re.search(r"\bAPI_TIMEOUT_MS\b", q) for q in msg.questions)
+    timeout_asked = any(re.search(r"\bAPI_TIMEOUT_MS\b", q) and TIMEOUT_VALUE_ASK.search(q) for q in msg.questions)
     claude_timeout = claude_timeout or timeout_asked
     # a settings.json change that did not take effect ("改完配置要怎么才能生效？", "still goes to the old endpoint") is the
     # page's restart step, whether or not an error was shown
