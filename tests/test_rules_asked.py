@@ -2189,6 +2189,7 @@ def test_refund_complaints_naming_credits_or_cards_are_still_refund_questions(me
 
 @pytest.mark.parametrize("message", ["朋友用我的邀请码买了 Pro，我的返利按打折后的金额算吗？",
                                      "被邀请人打折的订单 24 小时内退款了，我的积分还算吗？",
+                                     "被邀请人能打折，那邀请人自己有没有打折？",
                                      "邀请好友的活动我知道了。不考虑邀请，新用户首单本身能打几折？"])
 def test_a_discount_asked_of_the_reward_or_the_first_purchase_is_not_the_friends(message):
     answer = answer_rules(message, [], SETTINGS, facts=FACTS)

@@ -711,8 +711,11 @@ def test_near_misses_of_plugging_the_plan_into_a_tool_get_no_setup_line(message)
     "If I use Goose with the plan, is money coming out of my balance once my 5-hour quota is gone?",
     "If my Lite quota runs out in Cline, is money leaving my balance automatically?",
     "Are credits leaving my balance each month for the subscription renewal, or only my card?",
+    "I topped up $20 for API experiments in my own Python script with https://api.z.ai/api/paas/v4 and the money is "
+    "leaving my balance fast. How is glm-4.7 priced per million tokens?",
 ])
 def test_the_balance_asked_about_is_no_balance_charge_told(message):
+    """(and their own script's pay-as-you-go balance going down is no plan's condition unmet)"""
     answer = answer_rules(message, [], SETTINGS, facts=FACTS)
     assert answer is None or "usage conditions" not in answer.text, answer.text
 
@@ -1182,6 +1185,7 @@ def test_a_quota_used_up_or_a_counter_doubted_is_no_drain_story(message):
      "API_TIMEOUT_MS. Do I need to do something?", False),
     ("I changed API_TIMEOUT_MS in settings.json but nothing changed, do I need to restart Claude Code?", False),
     ("API_TIMEOUT_MS 已经按文档设了 3000000，为什么 Claude Code 还是让我 /login？", False),
+    ("Does API_TIMEOUT_MS affect how much quota I use?", False),
 ])
 def test_api_timeout_ms_asked_gets_the_faqs_value_and_a_person_for_what_the_docs_leave_open(message, asked):
     answer = answer_rules(message, [], SETTINGS, facts=FACTS)

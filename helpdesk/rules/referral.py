@@ -540,7 +540,8 @@ def referral_both_sides(r: Reply, p: Parsed) -> str:
 def friend_discount_asked(text: str, s: Slots) -> bool:
     """"邀请九折" names the rate; "被邀请人首单能打几折" asks the friend's (the inviter's reward "按打折后的金额算吗" is not)."""
     return matches(text, r"\b(friend|invitee|invited user|they)\b.*\b(discount|off|save|pay)\b|\bdiscount\b", "折扣",
-                   "优惠", r"[一二三四五六七八九]折", r"(被邀请|受邀|被推荐)[^。？?，,]{0,12}(打?几折|(能|可以|会|有)打折|打折(吗|么|不))") and not s.money
+                   "优惠", r"[一二三四五六七八九]折", r"(被邀请|受邀|被推荐)[^。？?，,]{0,12}(打?几折|(能|可以|会|有)打折|打折(吗|么|不))"
+                   ) and not s.money and not matches(text, r"(?<!被)邀请人(自己)?[^。？?]{0,8}(打折|折扣|优惠)")  # the inviter's own
 
 
 @register("referral_friend_discount", When(11, friend_discount_asked, group=REFERRAL),

@@ -55,9 +55,9 @@ SETUP_ASK = re.compile(
     r"\b(right|correct|recommended|proper) (provider( type)?|type|setting|option)\b|\b(compatible|provider|type|protocol)\b"
     r"[^.?!]{0,25}\bright choice\b|\brecommended (setup|config\w*|provider)\b", re.I)
 # A value asked of a setting: "要不要加，加多少？", "what value should it be?", "这个值最大能设多少", "recommended?"
-TIMEOUT_VALUE_ASK = re.compile(r"\b(what|which) (value|number)\b|\bhow (much|long|high|big)\b|\bshould (i|we) (add|set|use|"
-                               r"include|put)\b|\b(set|put) it to\b|\b(max|maximum|recommended|default)\b|多少|要不要|需不需要|"
-                               r"是否需要|最大|推荐|默认", re.I)
+TIMEOUT_VALUE_ASK = re.compile(r"\b(what|which) (value|number)\b|\bhow (long|high|big)\b|\bshould (i|we) (add|set|use|"
+                               r"include|put)\b|\b(set|put) it to\b|\b(max|maximum|recommended|default)\b|(设|设置|填|加|调)(成|为|到)?"
+                               r"多少|要不要|需不需要|是否需要|最大|推荐|默认", re.I)
 # The balance charged, told in the story ("the dashboard shows money leaving my balance", "credits draining from it");
 # asked ("is money leaving my balance if my quota runs out?") it is the FAQ's question, not a charge
 BALANCE_TOLD = re.compile(r"\b(money|funds|credits?|dollars|\$\s?\d[\d.,]*) (is |are )?(leaving|drain(ing|ed) from|"
@@ -1471,7 +1471,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                   r"\b(dropp\w*|decreas\w*|went down|shrinking)\b|余额(从|一直|在)?[^。？！\n]{0,12}"
                                                   r"(掉到|掉了|少了|减少|变少|下降)",
                                                   msg.raw, re.I))
-    balance = balance or bool(BALANCE_TOLD.search(_told(msg)))
+    balance = balance or bool(BALANCE_TOLD.search(_told(msg))) and not (msg.off_plan_use or msg.pays_per_use) and bool(
+        msg.subscriber or msg.plans or tool)  # (their own script's pay-as-you-go balance going down is what they chose)
     model_missing = bool(msg.models and MODEL_MISSING.search(msg.raw)) or "1211" in known
     # a request timing out, not the API_TIMEOUT_MS line of a pasted settings.json
     claude_timeout = tool in ("claude-code", "claude-code-ide") and msg.failing and bool(
