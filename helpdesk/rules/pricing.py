@@ -909,18 +909,24 @@ CONSEQUENCE = re.compile(r"\bwhat (happens|would happen|will happen|could happen
                          r"处罚|惩罚|后果", re.I)
 
 
+# The subscription terms' measures (facts terms.violation and terms.measures), in the words every answer gives them
+TERMS_MEASURES = {
+    "en": "The subscription terms say a violation \"may result in the suspension or termination of services, and paid fees "
+          "will not be refunded\", and that if Z.ai reasonably suspects account sharing, bulk or automated usage on "
+          "behalf of others or resale of access, it may restrict features, reduce or limit your quota, suspend or "
+          "terminate the service or reclaim remaining quota.",
+    "zh": "订阅条款说，违反协议“may result in the suspension or termination of services, and paid fees will not be "
+          "refunded”（可能导致服务被暂停或终止，已付费用不予退还）；如果 Z.ai 有理由怀疑账号共享、代他人批量或自动化使用、"
+          "转售访问权限，可以限制部分功能、降低或限制额度、暂停或终止服务、收回剩余额度。"}
+
+
 def _consequences(r: Reply, p: Parsed) -> str:
     """The subscription terms' measures, said when the question asks what happens to a plan shared."""
     if not CONSEQUENCE.search(p.text):
         return ""
     r.fact("terms.violation")
     r.fact("terms.measures")
-    if p.language == "zh":
-        return ("订阅条款说，违反协议可能导致服务被暂停或终止，已付费用不予退还；如果 Z.ai 有理由怀疑账号共享，可以限制部分功能、"
-                "降低或限制额度、暂停或终止服务、收回剩余额度。")
-    return (" The terms say a violation \"may result in the suspension or termination of services, and paid fees will not be "
-            "refunded\", and that on suspected account sharing Z.ai may restrict features, reduce or limit your quota, "
-            "suspend or terminate the service or reclaim remaining quota.")
+    return TERMS_MEASURES["zh"] if p.language == "zh" else " " + TERMS_MEASURES["en"]
 
 
 @register("personal_plan", When(150, sharing_asked),

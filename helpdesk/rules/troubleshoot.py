@@ -30,6 +30,7 @@ import frontmatter
 from helpdesk.message import (ANTHROPIC_TOOLS, CODING_HELPER, MCP_SERVERS, NON_CODING_APPS, PLACES_AND_PLATFORMS,
                               PLAN_TOOLS, TOOL_NAMES, TOOLS, Message, is_chinese, without_foreign_quota)
 from helpdesk.rules.facts import Facts
+from helpdesk.rules.pricing import TERMS_MEASURES
 from helpdesk.rules.quota import usage_ways
 from helpdesk.rules.tools import sets_key_directly
 from helpdesk.rules.respond import number
@@ -972,15 +973,8 @@ def enforcement_terms(d: Diagnosis, sharing: bool = False) -> None:
               "FAQ 说套餐额度仅限在 Z.ai 指定或认可的编程/IDE 工具（如 Claude Code、Kilo Code）中用于个人编程辅助。")
     d.fact("terms.violation")
     d.fact("terms.measures")
-    d.say("terms", "The subscription terms say a violation \"may result in the suspension or termination of services, and "
-                   "paid fees will not be refunded\", and that if Z.ai reasonably suspects account sharing, bulk or "
-                   "automated usage on behalf of others or resale of access, it may restrict features, reduce or limit "
-                   "your quota, suspend or terminate the service or reclaim remaining quota. The docs don't say how a "
-                   "single case is reviewed or appealed; Z.ai support handles that.",
-          "订阅条款说，违反协议“may result in the suspension or termination of services, and paid fees will not be "
-          "refunded”（可能导致服务被暂停或终止，已付费用不予退还）；如果 Z.ai 有理由怀疑账号共享、代他人批量或自动化使用、"
-          "转售访问权限，可以限制部分功能、降低或限制额度、暂停或终止服务、收回剩余额度。文档没有说明申诉方式或审核流程，"
-          "这需要联系 Z.ai 客服。")
+    d.say("terms", TERMS_MEASURES["en"] + " The docs don't say how a single case is reviewed or appealed; Z.ai support "
+                   "handles that.", TERMS_MEASURES["zh"] + "文档没有说明申诉方式或审核流程，这需要联系 Z.ai 客服。")
 
 
 def _error_meaning(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> None:
