@@ -193,15 +193,15 @@ def _closest_blocks(msg: Message, docs: list[str], corpus_dir: Path | None) -> l
     theirs = _pairs(msg.pasted or "") or _pairs("\n".join(_FENCED.findall(msg.raw)))
     if not theirs or corpus_dir is None:
         return []
+    named = {m.group(1).lower() if not _NOT_THIS.search(msg.ask[max(0, m.start() - 24):m.start()]) else
+             {"openai": "anthropic", "anthropic": "openai"}[m.group(1).lower()] for m in _PROTOCOL_WORDS.finditer(msg.ask)}
+    wanted = named.pop() if len(named) == 1 else next((p for p in map(_protocol, theirs.values()) if p), None)
     found = []
     for doc in docs:
         path = Path(corpus_dir) / f"{doc}.md"
         if not path.is_file():
             continue
         blocks = [dict(b) for b in _page_blocks(str(path)) if b]
-        named = {m.group(1).lower() if not _NOT_THIS.search(msg.ask[max(0, m.start() - 24):m.start()]) else
-                 {"openai": "anthropic", "anthropic": "openai"}[m.group(1).lower()] for m in _PROTOCOL_WORDS.finditer(msg.ask)}
-        wanted = named.pop() if len(named) == 1 else next((p for p in map(_protocol, theirs.values()) if p), None)
         scored = [(sum(theirs.get(k) == v for k, v in b.items()), len(set(b) & set(theirs)), b) for b in blocks]
         scored = [s for s in scored if s[1] >= 2]  # a block that configures the same thing
         if scored:
@@ -213,10 +213,10 @@ def _closest_blocks(msg: Message, docs: list[str], corpus_dir: Path | None) -> l
     return found
 
 
-# A protocol asked for in words ("OpenAI 协议", "the openai-compatible one", "Anthropic protocol") or given by a URL's path
-# a protocol refused: "Not the OpenAI-compatible protocol", "switched away from", "不要 OpenAI 兼容协议" (the other one wanted)
+# A protocol refused: "Not the OpenAI-compatible protocol", "switched away from", "不要 OpenAI 兼容协议" (the other one wanted)
 _NOT_THIS = re.compile(r"(\b(not|no|away from|instead of|rather than|other than)|n't)((\s+|-)(the|an?|use|using|want|wanna|need|"
                        r"to|go|with))*\s*$|(不要|不想用?|不用|别用?|而不是|不走)\s*$", re.I)
+# A protocol named in words: "OpenAI 协议", "the openai-compatible one", "Anthropic protocol"
 _PROTOCOL_WORDS = re.compile(r"\b(openai|anthropic)\b[\s-]*(compatible|protocol|style|format|兼容|协议)", re.I)
 
 
@@ -1459,9 +1459,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                   r"token|from (my )?(account |cash )?balance)|deduct\w* (from )?(my )?"
                                                   r"(account )?balance|balance (is )?(being )?(deducted|charged|used)|"
                                                   # "my account balance went from $15.00 to $11.37", "余额从 $15 掉到 $3"
-                                                  r"\bbalance (went|dropped|fell|goes|is going) down\b|"
-                                                  # "the dashboard shows money leaving my balance", "credits drained from it"
-                                                  r"\bbalance\b[^.?!\n]{0,30}"
+                                                  r"\bbalance (went|dropped|fell|goes|is going) down\b|\bbalance\b[^.?!\n]{0,30}"
                                                   r"\b(dropp\w*|decreas\w*|went down|shrinking)\b|余额(从|一直|在)?[^。？！\n]{0,12}"
                                                   r"(掉到|掉了|少了|减少|变少|下降)",
                                                   msg.raw, re.I))
