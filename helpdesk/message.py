@@ -521,6 +521,14 @@ class Message:
                        failing=self.failing or earlier.failing or bool(earlier.errors))
 
     @property
+    def told(self) -> str:
+        """The ask without its question sentences: the story the subscriber tells around what they ask."""
+        told = self.ask
+        for question in self.questions:
+            told = told.replace(question, " ")
+        return told
+
+    @property
     def focus(self) -> str:
         """The words the layers match on: the question sentences when there are any, else the whole ask."""
         return " ".join(self.questions) if self.questions else self.ask

@@ -354,9 +354,7 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             # ("...paid within 72 hours. Where exactly can I see the credits I earned?": the rule's own trigger fires on
             # the question, which asks it, even where no word of the answer is one the story left out)
             draft = respond(parsed, facts_for(settings, facts))
-            story_told = msg.ask
-            for q in msg.questions:
-                story_told = story_told.replace(q, " ")
+            story_told = msg.told
             asks_it = parsed.intent not in (*TOLD_NOT_ASKED, *CHANGE_INTENTS) and fires(parsed.intent, only.text,
                                                                                        only.slots)  # (not a plan named)
             if not draft.clarify and not asks_it and not shares_words(
@@ -412,9 +410,7 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             whole = resolve(f"upgrade: {msg.ask}", list(history), plans=msg.plans)
         if whole.intent in CHANGE_INTENTS:  # "Upgraded Lite -> Pro, still on Lite": when an upgrade takes effect
             parsed = whole
-    story_before = msg.ask
-    for q in msg.questions:
-        story_before = story_before.replace(q, " ")
+    story_before = msg.told
     leans = msg.questions and word_count(story_before) >= SELF_CONTAINED_WORDS and all(
         bare_question(q) for q in msg.questions)  # "Bug?" after a story; "and Max?" after an answer is a follow-up
     troubled = msg.failing or msg.quota_drain or msg.outage or bool(SLOW.search(msg.ask))  # a story of trouble
@@ -483,9 +479,7 @@ def with_story_question(reply: Reply, parsed: Parsed, msg: Message, history: Seq
         parsed.intent, (own := resolve(q, list(history), plans=msg.plans)).text, own.slots)]
     if not bare or len(bare) == len(msg.questions):
         return reply
-    told = msg.ask
-    for q in msg.questions:
-        told = told.replace(q, " ")
+    told = msg.told
     if word_count(told) < SELF_CONTAINED_WORDS:
         return reply
     story = resolve(without_asides(told), list(history), plans=msg.plans)

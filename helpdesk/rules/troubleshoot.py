@@ -66,14 +66,6 @@ BALANCE_TOLD = re.compile(r"\b(money|funds|credits?|dollars|\$\s?\d[\d.,]*) (is 
                           re.I)
 
 
-def _told(msg: Message) -> str:
-    """The ask without its question sentences: what the subscriber tells."""
-    told = msg.ask
-    for question in msg.questions:
-        told = told.replace(question, " ")
-    return told
-
-
 # A 5xx status the error page does not list, written as one ("API Error: 529", "status 502", "502 Bad Gateway"), not
 # any number from 500 to 599 in a message that says "error" ("max_tokens 512", "line 523", "550 prompts").
 SERVER_STATUS = re.compile(r"(?:api error:?|status(?: code)?:?|http/?[\d.]*|error(?: code)?:|\")\s*(5\d\d)(?![\d.])|"
@@ -1463,7 +1455,7 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                   r"\b(dropp\w*|decreas\w*|went down|shrinking)\b|余额(从|一直|在)?[^。？！\n]{0,12}"
                                                   r"(掉到|掉了|少了|减少|变少|下降)",
                                                   msg.raw, re.I))
-    balance = balance or bool(BALANCE_TOLD.search(_told(msg))) and not (msg.off_plan_use or msg.pays_per_use) and bool(
+    balance = balance or bool(BALANCE_TOLD.search(msg.told)) and not (msg.off_plan_use or msg.pays_per_use) and bool(
         msg.subscriber or msg.plans or tool)  # (their own script's pay-as-you-go balance going down is what they chose)
     model_missing = bool(msg.models and MODEL_MISSING.search(msg.raw)) or "1211" in known
     # a request timing out, not the API_TIMEOUT_MS line of a pasted settings.json
