@@ -1996,6 +1996,20 @@ def test_an_mcp_servers_tool_asked_gets_its_pages_line(message, must):
     assert answer is not None and must in answer.text, answer
 
 
+def test_a_pasted_server_config_shown_to_be_checked_gets_the_setup_beside_the_tool_line():
+    # "Is the usage simply like this: {mcpServers...}" asks the config too: the page's endpoint and header
+    message = ("web search MCP through a local proxy. Does the proxy keep the name of the tool from z.ai (webSearchPrime)?\n"
+               "Is the usage simply like this:\n"
+               "\"mcpServers\": { \"web-search-prime\": { \"type\": \"http\", \"url\": "
+               "\"http://127.0.0.1:8045/mcp/web_search_prime/mcp\" } }")
+    answer = rules(message)
+    assert answer is not None and "`webSearchPrime`" in answer.text, answer
+    assert "https://api.z.ai/api/mcp/web_search_prime/mcp" in answer.text and "Authorization: Bearer" in answer.text
+    # the same paste with only the tool's name asked keeps to its line
+    bare = rules(message.replace("Is the usage simply like this:", "My config:"))
+    assert bare is not None and "`webSearchPrime`" in bare.text and "Authorization: Bearer" not in bare.text, bare
+
+
 @pytest.mark.parametrize("message", [
     "webReader returns empty for like half the URLs I feed it while the other half work fine. great.",
     "web search mcp returns empty results every time in Claude Code. Other searches work.",

@@ -570,6 +570,9 @@ _NO_CASE = r"(?![^.?!\n]{0,60}\b(when|if|for|after|once|on an?|with an?|to)\b)"
 TOOL_NAME_ASK = re.compile(r"\b(what('s| is| are)|exact|actual) (the )?([\w-]+ ){0,3}tool(')?s? names?\b|\bname of the ([\w-]+ )?tool\b|"
                            rf"\bwhat does [^.?!\n]{{0,40}}\b(return|give back)\b{_NO_CASE}|\bdoes (it|the [\w-]+( [\w-]+)?) "
                            rf"(actually )?(return|give back)\b{_NO_CASE}|工具名|工具叫什么|返回(什么|哪些|的是)", re.I)
+# a pasted config shown to be checked: "Is the usage simply like this:", "does this look right?", "这样配对吗"
+PASTE_CHECKED = re.compile(r"\b(like this|look(s)? (right|ok|correct)|is (this|that|it|my config) (right|correct|ok))\b|"
+                           r"这样(写|配|用)?(对|可以|行)吗|这么(写|配)(对|可以|行)吗", re.I)
 # A server's configuration asked ("the exact name for Extension Name", "the auth header", "SSE 地址"): its setup answers
 CONFIG_ASKED = re.compile(r"\b(config\w*|json|header|endpoint|url|sse|extension name|key name|settings?)\b|配置|地址|请求头", re.I)
 
@@ -1597,8 +1600,11 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
             d.fact("mcp.vision_server" if server == "vision" else SERVER_FACT[server])
             name = SERVER_NAMES[server]
             d.say("mcp", f"The {name} MCP page's tool for that: {task_tool}", f"{name} MCP 页面上对应的工具（原文）：{task_tool}")
+        # (a pasted config of the server with "is the usage like this?" asks its setup too)
+        checked = any(re.search(MCP_SERVERS[s][0], msg.pasted or "", re.I) for s, _ in tools_asked) and \
+            PASTE_CHECKED.search(msg.ask)
         if tools_asked and (MCP_CAPABILITY_ASK.search(msg.ask) or not msg.failing) and not SETUP_VERB.search(asked_tool) \
-                and not CONFIG_ASKED.search(asked_tool):
+                and not CONFIG_ASKED.search(asked_tool) and not checked:
             d.handoff = msg.failing  # "which tool reads dashboards?": the page's line, not its setup
             return d
         limit = d.facts.value("mcp.vision.video")
