@@ -727,6 +727,25 @@ def test_a_tools_cost_display_with_the_general_endpoint_still_says_the_docs_dont
     assert "$30" not in answer.text, answer.text
 
 
+@pytest.mark.parametrize("message, must", [
+    # a cost told in the story beside a setup question of their own: the setup answers
+    ("crush on Windows 10, picked glm-4.7 from the zai provider. The Z.ai billing page shows $0.42 spent today, so it's "
+     "not going through my Lite plan. Where does crush.json live on Windows, and what do I put in it?",
+     "%USERPROFILE%"),
+    ("Cline shows a cost of $1.20 for my session on the Pro plan. Which base URL should I configure for the plan?",
+     "coding/paas/v4"),
+])
+def test_a_cost_told_beside_a_setup_question_gets_the_setup(message, must):
+    answer = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert answer is not None and must in answer.text and "cost a tool displays" not in answer.text, answer and answer.text
+
+
+def test_a_cost_display_asked_about_beside_a_setup_question_is_still_the_cost():
+    answer = answer_rules("crush on the Lite plan: the session footer shows a cost of $0.42. Where does crush.json live, "
+                          "and why does crush show a cost at all?", [], SETTINGS, facts=FACTS)
+    assert answer is not None and "cost a tool displays" in answer.text, answer and answer.text
+
+
 def test_plugging_the_key_into_a_chatbot_gets_the_terms_not_a_base_url():
     answer = answer_rules("Can I plug my Coding Plan key into my company's customer chatbot?", [], SETTINGS, facts=FACTS)
     assert answer is not None and "shall not use" in answer.text and "coding/paas/v4" not in answer.text, answer.text

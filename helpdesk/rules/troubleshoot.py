@@ -1437,6 +1437,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     # Setting up an MCP server inside a tool is the MCP page's question, not the tool's provider settings.
     setup_ask = bool(SETUP_ASK.search(msg.ask)) and not msg.mcp and not MODEL_PARAMS.search(msg.ask) and not re.search(
         rf"\b(in|with|on|through|via|from)\s+(a |the |my )?{PLACES_AND_PLATFORMS.pattern}\b", msg.ask, re.I)  # "use it in Japan"
+    # the setup asked in a question of its own ("Where does crush.json live, and what do I put in it?"), not only told
+    setup_questioned = setup_ask and any(SETUP_ASK.search(q) for q in msg.questions)
     unlisted_config = msg.failing and msg.has_paste and router  # the router's pasted config that fails: the same answer
     # "Trying to use aider with GLM 4.7 but I get this error": a tool the docs don't name, failing, no listed tool
     # beside it (a topic with its own page, "thinking won't turn on in codex", is that page's question)
@@ -1483,8 +1485,12 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                                                          or set(msg.topics) - MCP_PAGES):
         only = tool if tool in TOOL_SETUP and len(msg.tools) == 1 and not msg.other_tools else None
         return feature_request(d, msg, (requested_tool(msg) or only) if tool else None)
-    if COST_DISPLAY.search(msg.ask) and tool and not (known or msg.http_codes or msg.mcp or balance
-                                                                           or msg.account_matter or msg.usage_query):
+    # (a cost told in the story beside a setup question is the setup's to answer: "the billing page shows $0.42 spent
+    # ... where does crush.json live and what do I put in it?")
+    cost_asked = COST_DISPLAY.search(msg.ask) and not (setup_questioned and not any(COST_DISPLAY.search(q)
+                                                                                    for q in msg.questions))
+    if cost_asked and tool and not (known or msg.http_codes or msg.mcp or balance
+                                    or msg.account_matter or msg.usage_query):
         cost_display(d)  # a tool's cost figure for the plan's calls: the plan's quota is what they use
         d.handoff = True  # their charges are for support to confirm
         return d
