@@ -833,6 +833,21 @@ def test_an_upgrade_one_will_not_make_is_no_upgrade_question_in_chinese():
 
 
 @pytest.mark.parametrize("message", [
+    "Lite annual here. When exactly is GLM-5 coming to Lite, any ETA? If it's months away I'll upgrade to Pro, but not "
+    "for $30/mo if it lands next week.",
+    "On Lite monthly. Is there a date for GLM-5 on Lite? If not soon I'd just upgrade to Pro.",
+])
+def test_an_upgrade_told_as_a_plan_is_no_upgrade_question_when_the_question_reads_as_another(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "models" and "date" in answer.text, answer
+
+
+def test_the_remainder_of_a_plan_asked_after_an_upgrade_is_still_the_upgrades_to_work_out():
+    answer = rules("上周买的 Pro 包月，用了 10 天觉得不够，今天点了升级 Max 包月。我原来 Pro 剩下那 20 天的钱到底去哪了？")
+    assert answer is not None and answer.trace["intent"] in ("upgrade_cost", "upgrade_rules"), answer
+
+
+@pytest.mark.parametrize("message", [
     "Does the coding-helper set up Goose too, or which tools can it configure?",
     "chelper 支持哪些编程工具？",
 ])

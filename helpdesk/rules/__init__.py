@@ -341,10 +341,14 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             # before it ("upgraded") is what happened, not what is asked
             parsed = only
         elif only.intent is not None and only.intent != parsed.intent and parsed.intent in (*TOOL_INTENTS, *TOLD_NOT_ASKED) \
-                and self_contained(msg.questions) and not fires(parsed.intent, only.text, only.slots):
+                and self_contained(msg.questions) and (not fires(parsed.intent, only.text, only.slots)
+                                                       or only.intent not in (*FIGURE_INTENTS, *PRICE_INTENTS)):
             # "What is the max context length of GLM-5 on the coding plan endpoint? Claude Code keeps auto-compacting":
             # the question's own intent; the tool its story names makes no endpoint question of it, nor does "I won't
-            # upgrade to Pro" make one of "Lite 什么时候能用 GLM-5？"
+            # upgrade to Pro" make one of "Lite 什么时候能用 GLM-5？", even where the question's words fire the story's
+            # rule too ("When is GLM-5 coming to Lite? If it's months away I'll upgrade to Pro"), unless what the
+            # question reads as is a figure or a price, which the story's rule may be the one to work out ("原来 Pro
+            # 剩下那 20 天的钱到底去哪了？" after an upgrade)
             parsed = only
         elif only.intent is None and (parsed.intent not in (None, *COMPLAINT_INTENTS) or parsed.intent in WHO_USES) \
                 and self_contained(msg.questions):
