@@ -498,6 +498,27 @@ def test_whether_failed_requests_count_is_said_to_be_undocumented(message):
     assert not re.search(r"~?400 prompts|80 次", answer.text)  # the quota's size is not what is asked
 
 
+@pytest.mark.parametrize("message, kind", [
+    ("The help FAQ says cache hits are charged at 1/5 on the API. Does the same apply to the coding plan, i.e. do cached "
+     "tokens count less toward my 5h prompt quota?", "cached tokens"),
+    ("缓存命中的部分算不算进 5 小时额度？我 80% 都是缓存读取", "缓存命中"),
+    ("GLM-4.7 thinks a lot. Do reasoning tokens count differently against my Pro quota?", "reasoning"),
+])
+def test_whether_a_kind_of_token_counts_less_is_said_to_be_undocumented(message, kind):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "failed_requests" and kind in answer.text, answer
+    assert re.search(r"docs don't say|文档没有说明", answer.text) and "z.ai/contact" in answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "How many prompts does Pro get? My cache hit rate is 80%.",  # the size asked; the cache told
+    "What's the price of cached input tokens for glm-4.7 on the API?",
+    "Lite 套餐每 5 小时多少次？缓存命中率挺高的",
+])
+def test_a_cache_told_beside_another_question_is_not_the_counting_question(message):
+    assert intent(message) != "failed_requests"
+
+
 @pytest.mark.parametrize("message", [
     "Requests fail with 1308 in Cline, is my quota used up?",
     "How many prompts do I get on Pro? A failed deploy at work cost me the whole afternoon.",

@@ -166,26 +166,56 @@ _COUNTED = (r"\b(count|counts|counted|deducted|charged|eat|eats|eating|use up|us
             r"burning|taken (from|out of)|take (from|out of)|cost me|billed)\b", "算不算", "算进", "算在", "计入", "扣", "消耗", "算次数")
 
 
+# tokens the docs price apart on the API but never say how the plan counts: cached (a cache hit), reasoning
+_CACHED = (r"\bcach(e|ed|ing)\b[^.?!\n]{0,20}\b(tokens?|reads?|hits?|input|content|prompts?)\b|\bcache (hits?|reads?)\b",
+           "缓存", "命中")
+_REASONING = (r"\b(reasoning|thinking)[ _](tokens?|content)\b", r"(思考|推理)\s*(的)?\s*(token|tokens|内容)")
+# counted more or less, or at all: "do cached tokens count less toward my 5h prompt quota?"
+_COUNTED_DIFFERENTLY = (r"\b(count|counts|counted)\b[^.?!\n]{0,12}\b(less|more|differently|cheaper|at a discount|at all|"
+                        r"the same)\b|\b(less|cheaper|discount\w*)\b[^.?!\n]{0,30}\b(quota|prompts?|limit)\b",
+                        "少算", "打折", "折扣", "算不算", "算进", "计入", "按.{0,6}(折|比例)")
+
+
+def counted_kind(text: str) -> str | None:
+    """The kind of request or token a sentence asks to be counted against the quota, of the ones the docs never say
+    how the plan counts: failed requests, cached tokens, reasoning tokens."""
+    for sentence in re.split(r"(?<=[.!?。！？])\s*|\n+", text):
+        if not matches(sentence, r"\?|\b(do|does|are|is|will|would|did)\b", "算不算", "会不会", "吗", "？"):
+            continue
+        if matches(sentence, *_FAILED) and matches(sentence, *_COUNTED):
+            return "failed"
+        for kind, words in (("cached", _CACHED), ("reasoning", _REASONING)):
+            if matches(sentence, *words) and matches(sentence, *_COUNTED_DIFFERENTLY) and matches(
+                    sentence, r"\b(prompts?|quota|usage|limit)\b", "额度", "次数"):
+                return kind
+    return None
+
+
 def failed_requests_asked(text: str, s: Slots) -> bool:
-    """"Are errored requests counted against the ~400?", "报错的请求算不算次数？": what the docs don't say (whether a failed
-    request uses the quota), not the quota's size. The failure, the counting and the question are one sentence's ("Failed
-    requests eat my quota so fast. How many prompts does Max have?" asks the quota)."""
-    return any(matches(sentence, *_FAILED) and matches(sentence, *_COUNTED) and matches(
-        sentence, r"\?|\b(do|does|are|is|will|would|did)\b", "算不算", "会不会", "吗", "？") and matches(
-        text, r"\b(prompts?|quota|usage|limit|bar|window)\b", "额度", "次数")
-        for sentence in re.split(r"(?<=[.!?。！？])\s*|\n+", text))
+    """"Are errored requests counted against the ~400?", "报错的请求算不算次数？", "do cached tokens count less toward my 5h
+    prompt quota?": what the docs don't say (whether a failed request, a cache hit or reasoning uses the quota, or less
+    of it), not the quota's size. The kind, the counting and the question are one sentence's ("Failed requests eat my
+    quota so fast. How many prompts does Max have?" asks the quota)."""
+    return counted_kind(text) is not None and matches(text, r"\b(prompts?|quota|usage|limit|bar|window)\b", "额度", "次数")
+
+
+COUNTED_KINDS = {  # what each kind is called, in English and Chinese
+    "failed": ("requests that fail (errors, timeouts, interrupted responses) count against", "失败的请求（报错、超时、被中断的回复）是否计入"),
+    "cached": ("cached tokens (cache hits) count differently, or less, against", "缓存命中的 token 是否少算或另算进"),
+    "reasoning": ("reasoning (thinking) tokens count differently against", "思考（推理）内容的 token 是否另算进"),
+}
 
 
 @register("failed_requests", When(135, failed_requests_asked), facts=("calls_per_prompt", "usage.subscription_page"))
 def failed_requests(r: Reply, p: Parsed) -> str:
     low, high = r.fact("calls_per_prompt")
     r.fact("usage.subscription_page")
+    en, zh = COUNTED_KINDS[counted_kind(p.text) or "failed"]
     if p.language == "zh":
-        return (f"文档没有说明失败的请求（报错、超时、被中断的回复）是否计入套餐额度。文档写明的是：额度按 prompt 计算，每个 prompt 通常包含 "
+        return (f"文档没有说明{zh}套餐额度。文档写明的是：额度按 prompt 计算，每个 prompt 通常包含 "
                 f"{low}–{high} 次模型调用；额度消耗进度可以在订阅页面查看。")
-    return (f"The docs don't say whether requests that fail (errors, timeouts, interrupted responses) count against the "
-            f"plan's quota. What they do say: the quota is counted in prompts, each typically {low}–{high} model calls, "
-            "and you can see its consumption on your subscription page.")
+    return (f"The docs don't say whether {en} the plan's quota. What they do say: the quota is counted in prompts, each "
+            f"typically {low}–{high} model calls, and you can see its consumption on your subscription page.")
 
 
 @register("model_calls", When(190, model_calls_asked), facts=("calls_per_prompt", "quota.refresh", *PLAN_FACTS))
