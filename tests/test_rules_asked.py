@@ -98,9 +98,20 @@ def test_a_title_that_names_a_topic_is_still_a_question():
      "date?", "mcp_quota"),
     ("I pinned the sonnet model to glm-4.5 in Claude Code. How long will GLM-4.5 stay available on the Coding Plan? is "
      "there a retirement date?", "model_included"),
+    # a figure confirmed beside the date asked: they have the figure
+    ("Lite 的 100 次 web search/reader 是 per month 对吧？那是每个自然月 1 号 reset，还是按我的订阅日期（17 号）算？", "mcp_quota"),
+    ("Lite gets 100 searches a month, right? Is that reset on the 1st of the month or on my renewal day?", "mcp_quota"),
 ])
 def test_a_when_or_next_question_is_not_answered_with_todays_fact(message, never):
     assert intent(message) != never
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("Lite 的联网搜索每个月有几次？是 100 次对吧？", "mcp_quota"),  # a figure confirmed, no date asked
+    ("Lite gets 100 searches a month, right? How many does Pro get?", "mcp_quota"),
+])
+def test_a_figure_confirmed_without_a_date_asked_keeps_its_figure(message, expected):
+    assert intent(message) == expected
 
 
 def test_when_glm5_comes_to_lite_keeps_its_own_answer():

@@ -127,7 +127,9 @@ WHEN_OR_NEXT = re.compile(
     r"comes|coming) back to|(coming|come) to (the )?(coding plan|plan|lite|pro|max)|next model|newer model|"
     r"(on|by) the (1st|first)( day)? of|(email|reminder|remind\w*|notice|notif\w*|warning) (me )?(before|ahead|"
     r"in advance|when)|(get|send|receive) (me )?(an? )?(email|reminder|notice|notification|warning))\b|"
-    r"什么时候(上线|推出|出|会有|恢复|下线|取消|开放)|哪天|几号|会不会(下线|取消|恢复)|路线图|提醒我|通知我|会(提醒|通知)", re.I)
+    r"什么时候(上线|推出|出|会有|恢复|下线|取消|开放)|哪天|几号|会不会(下线|取消|恢复)|路线图|提醒我|通知我|会(提醒|通知)|"
+    # "每个自然月 1 号 reset，还是按我的订阅日期算？": which day a monthly count starts again
+    r"(每个?月|自然月)\s*(1|一)\s*(号|日)|按.{0,6}(订阅|购买|下单|付款)(的)?(日期|日子|那天)", re.I)
 # An upgrade's remaining value seen as a balance: "upgraded ... a $3.00 account balance appeared", "升级...余额多出来"
 UPGRADE_BALANCE = re.compile(r"\bupgrad\w*\b.{0,200}\bbalance\b.{0,40}\b(appeared|showed up|shows?|went up|increased|"
                              r"grew|added|credited|jumped|popped up)\b|\bupgrad\w*\b.{0,200}\b(appeared|showed up|new|random|"
@@ -182,7 +184,7 @@ def asked(msg: Message) -> str:
 
 BARE_WORDS = 10
 SLOW = re.compile(r"\b(slow\w*|lag\w*|sluggish)\b|变慢|很慢|卡顿", re.I)
-CONFIRMS = re.compile(r"\b(right|correct|true|accurate)\b|对吗|对不对|是吗|没错吧|是真的", re.I)  # a figure told, to be checked
+CONFIRMS = re.compile(r"\b(right|correct|true|accurate)\b|对吗|对吧|对不对|是吗|没错吧|是真的", re.I)  # a figure told, to be checked
 STORY_INTENTS = (*COMPLAINT_INTENTS, "card_minimum", "personal_plan", "use_scope")
 # what a question names of its own: then it is about that, not about the story before it
 _OWN_SUBJECT = re.compile(r"\b(plans?|quota|credits?|price|prompts?|key|endpoint|url|model|glm[\w.-]*|refund|subscription|lite|"
@@ -368,8 +370,10 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             re.search(r"\bhow (much|many)\b|多少", q, re.I) for q in msg.questions):
         # "he paid ~$27 ... 30 hours and still 0 credits. When should they show up?": when credits arrive, not how much
         parsed = replace(parsed, intent=CREDITS_ARRIVAL[0])
-    if msg.questions and parsed.intent in PRESENT_FACTS and all(
-            WHEN_OR_NEXT.search(q) and not re.search(r"\bhow (much|many)\b|多少", q, re.I) for q in msg.questions):
+    if msg.questions and parsed.intent in PRESENT_FACTS and any(WHEN_OR_NEXT.search(q) for q in msg.questions) and all(
+            (WHEN_OR_NEXT.search(q) or CONFIRMS.search(q) and word_count(q) <= BARE_WORDS * 2)
+            and not re.search(r"\bhow (much|many)\b|多少", q, re.I) for q in msg.questions):
+        # (a figure confirmed beside it, "100 次是 per month 对吧？", asks nothing the date would not: they have it)
         # (an amount asked beside the date keeps the figure: "how much credit do I get, and when will it show up?")
         # "is there a date when GLM-5's 3x goes back to 1x?", "will I get an email reminder before it renews?", "is
         # the 100-search allowance reset on the 1st or on my subscription date?": a date, a future or a notice that
