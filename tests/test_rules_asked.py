@@ -859,6 +859,23 @@ def test_a_refund_said_not_to_be_through_a_store_is_the_no_refund_rule():
     assert answer is not None and "distributor" not in answer.text and "non-refundable" in answer.text
 
 
+@pytest.mark.parametrize("message", [
+    "邀请活动攒了 $37 credits。Can I cash out to PayPal? 不能提现的话，能拿来付 API 调用费吗？",
+    "Got $21 in credits from inviting friends. Can I cash out to PayPal?",
+])
+def test_a_withdrawal_asked_of_the_credits_told_is_the_credits_withdrawal(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "referral_withdraw", answer
+
+
+@pytest.mark.parametrize("message", [
+    "Got $21 in credits from inviting friends. Which payment methods can I use for my renewal, is PayPal ok?",
+    "攒了 $37 credits。续费能用 PayPal 付吗？",
+])
+def test_a_payment_method_asked_after_a_story_of_credits_is_still_billing(message):
+    assert intent(message) == "billing_pages"
+
+
 def test_an_upgrade_one_will_not_make_is_no_upgrade_question_in_chinese():
     answer = rules("Lite 什么时候能用 GLM-5？给个大概时间呗，要是下个月就有我就不升 Max 了")
     assert answer is not None and answer.trace["intent"] == "models" and "日期" in answer.text

@@ -317,9 +317,12 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
                           plans=msg.plans)
         if (parsed.intent in POLICY_INTENTS and only.intent in POLICY_INTENTS or parsed.intent in STORY_FIGURES and (
                 only.intent in POLICY_INTENTS or (only.intent or "").startswith("referral_"))) and \
-                only.intent != parsed.intent and leaning.intent != parsed.intent:
+                only.intent != parsed.intent and leaning.intent != parsed.intent and not fires(parsed.intent, only.text,
+                                                                                               only.slots):
             # ("...14.70 in credits. Can I cash that out?": "that" is the credits; an invite's reward worked out from the
-            # story gives way to the referral question asked: "...paid $30 each. When will the credits show up?")
+            # story gives way to the referral question asked: "...paid $30 each. When will the credits show up?"; not
+            # when the question fires the story's policy too, which the story's words only placed in its family:
+            # "攒了 $37 credits。Can I cash out to PayPal?" is the credits' withdrawal, not where payment methods are)
             parsed = only
         elif only.intent is not None and only.intent != parsed.intent and (
                 parsed.intent in FIGURE_INTENTS or parsed.intent in TOLD_NOT_ASKED and only.intent in POLICY_INTENTS
