@@ -1708,6 +1708,27 @@ def test_a_referral_bare_question_beside_another_is_answered_from_the_story():
     assert answer.text.index("72") < answer.text.index("不能提现")  # in the order asked
 
 
+@pytest.mark.parametrize("message, must", [
+    # the dates of joining and of paying told: four days apart is past the 72-hour window
+    ("我 2 号把邀请链接发给同事，他当天就注册登录了，但拖到 6 号才付款买了 Lite。我这份邀请奖励还算吗？", "72 小时的期限"),
+    ("My friend signed up with my link on the 2nd and only paid for Pro on the 6th. Does my invite still count?",
+     "past the 72-hour window"),
+])
+def test_a_payment_told_by_its_dates_past_the_window_does_not_qualify(message, must):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "referral_qualifies" and must in answer.text, answer
+
+
+@pytest.mark.parametrize("message", [
+    "He signed up on the 28th and paid on the 2nd. Does my invite count?",  # maybe the next month: no gap worked out
+    "My friend signed up on the 2nd and paid on the 3rd. Does my invite count?",  # inside the window
+    "我 2 号注册，3 号付款，邀请还算吗？",
+])
+def test_dates_that_do_not_show_a_late_payment_say_no_lateness(message):
+    answer = rules(message)
+    assert answer is None or "past the 72-hour window" not in answer.text and "期限" not in answer.text.split("总之")[0], answer
+
+
 def test_a_participle_is_no_page_topic():
     msg = analyse("Bought Max during the sale thinking I'd run four agents at once. When does a downgrade to Pro "
                   "happen?", SETTINGS.corpus_dir)

@@ -213,6 +213,31 @@ _NTH_DAY = re.compile(r"(注册|加入|点击|点了|绑定)(完|后|之后|以�
                       r"(signing up|registering|joining|clicking)", re.I)
 
 
+# the day of the month of joining, then of paying: "我 2 号把邀请链接发给同事，他当天就注册了，拖到 6 号才付款", "he signed up
+# with my link on the 2nd and only paid on the 6th"
+_DATES_APART_ZH = re.compile(r"(\d{1,2})\s*(?:号|日)[^。？！?\n]{0,30}?(?:注册|加入|点击|点了|登录|链接|邀请码)[^。？！?\n]{0,40}?"
+                             r"(\d{1,2})\s*(?:号|日)\s*(?:才|再)?(?:付款|支付|付费|买|购买|下单|订阅)")
+_NTH = r"\bon the (\d{1,2})(?:st|nd|rd|th)\b"
+_JOINED_ON = re.compile(rf"{_NTH}[^.?!\n]{{0,40}}?\b(?:signed up|registered|joined|clicked)\b|\b(?:signed up|registered|joined|"
+                        rf"clicked)\b[^.?!\n]{{0,40}}?{_NTH}", re.I)
+_PAID_ON = re.compile(rf"\b(?:paid|bought|subscribed|purchased)\b[^.?!\n]{{0,30}}?{_NTH}", re.I)
+
+
+def dates_apart(text: str) -> int | None:
+    """Days from joining to paying, told as two days of one month (a later day of the month only: "the 28th ... the
+    2nd" may be the next month)."""
+    m = _DATES_APART_ZH.search(text)
+    if m:
+        joined, paid = int(m.group(1)), int(m.group(2))
+    else:
+        j = _JOINED_ON.search(text)
+        p = _PAID_ON.search(text, j.end()) if j else None
+        if not p:
+            return None
+        joined, paid = int(j.group(1) or j.group(2)), int(p.group(1))
+    return paid - joined if 1 <= joined < paid <= 31 else None
+
+
 def late_payment(text: str) -> bool:
     """A payment said to come more than the window after joining ("paid about 80 hours later", "差不多 80 个小时之后才付款",
     "注册完第 4 天才付款"); "5 days since he paid" is time since, not the gap."""
@@ -220,7 +245,10 @@ def late_payment(text: str) -> bool:
         hours = float(m.group(1)) * (24 if m.group(3).lower().startswith(("day", "天")) else 1)
         if hours > window_hours():
             return True
-    return any((_nth_day(m) - 1) * 24 >= window_hours() for m in _NTH_DAY.finditer(text))  # the 4th day begins 72 hours in
+    if any((_nth_day(m) - 1) * 24 >= window_hours() for m in _NTH_DAY.finditer(text)):  # the 4th day begins 72 hours in
+        return True
+    apart = dates_apart(text)  # joined on the 2nd, paid on the 6th: at least three whole days, and then some, between
+    return apart is not None and (apart - 1) * 24 >= window_hours()
 
 
 def _nth_day(m: re.Match) -> int:
@@ -312,13 +340,21 @@ def invite_counts_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\b(discount|% off|percent off)\b|\b(require|requires|need|needs|have to|has to|must)\b.{0,20}\bwithin\b",
                "折", "优惠"):
         return False
-    if late_payment(text) and _NTH_DAY.search(text):
-        return True  # "注册完第 4 天才付款 ... 积分一直没到": the day of the payment is the question's answer
+    if late_payment(text) and (_NTH_DAY.search(text) or dates_apart(text)):
+        return True  # "注册完第 4 天才付款 ... 积分一直没到", "2 号注册，6 号才付款": the day of the payment is the question's answer
     return bool(s.hours or matches(text, r"\b(qualify|qualif|count|counts|valid|eligible)\b", "有效", "算", "失效", "作废")) and bool(
         s.hours or matches(text, r"\b(refund|refunded|paid|pay)\b", "付款", "支付", "付费", "退款", "退了"))
 
 
-@register("referral_qualifies", When(4, friend_paid_before, group=REFERRAL), When(8, invite_counts_asked, group=REFERRAL),
+def late_payment_asked(text: str, s: Slots) -> bool:
+    """A payment told by its dates or its day, past the window, and whether the invite counts asked: "2 号发了链接，他当天注册，
+    拖到 6 号才付款。我这份邀请奖励还算吗？" (before what each side gets, which "邀请链接发给同事" also reads as)."""
+    return late_payment(text) and bool(_NTH_DAY.search(text) or dates_apart(text)) and matches(
+        text, r"\b(count|counts|qualif\w*|valid|eligible)\b", "还算", "算不算", "算吗", "有效", "作废", "失效")
+
+
+@register("referral_qualifies", When(-5, late_payment_asked, group=REFERRAL), When(4, friend_paid_before, group=REFERRAL),
+          When(8, invite_counts_asked, group=REFERRAL),
           facts=("ref.window", "ref.no_refund_24h", "ref.new_user"))
 def referral_qualifies(r: Reply, p: Parsed) -> str:
     window = r.fact("ref.window")
@@ -342,6 +378,10 @@ def referral_qualifies(r: Reply, p: Parsed) -> str:
         day = _nth_day(nth)
         problems.append(f"付款发生在加入后的第 {day} 天，超过了 {window} 小时的期限" if zh else
                         f"the payment came on day {day} after joining, past the {window}-hour window")
+    elif dates_apart(text) and late_payment(text):
+        apart = dates_apart(text)
+        problems.append(f"按日期算，加入 {apart} 天后才付款，已超过 {window} 小时的期限" if zh else
+                        f"paying {apart} days (by the dates) after joining is past the {window}-hour window")
     elif late:
         problems.append(f"付款发生在邀请后 {number(paid_after)} 小时，超过了 {window} 小时的期限" if zh else
                         f"the payment came {number(paid_after)} hours after the invite, past the {window}-hour window")
