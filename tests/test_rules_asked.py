@@ -930,11 +930,23 @@ def test_news_seen_about_the_quota_is_no_usage_question():
     "朋友用我的链接买了 Pro，原价 $30，打完折又用了积分，最后付了 $11。我的返利是按 $30 算还是按他实际付的算？",
     "My friend bought Pro ($30 list) with the first-order discount and some credits. Is my reward based on the list "
     "price or on what he actually paid?",
+    "朋友通过我的 invite link 买了 Pro 月付，原价 $30，首单 5 折，再加 referral 的额外 9 折，然后他还用了 $2 credits 抵扣。我的返利是"
+    "按哪个金额算的？$30 还是他实际付的？",
 ])
 def test_which_amount_a_reward_is_computed_on_is_the_definition_not_a_sum(message):
     answer = rules(message)
     assert answer is not None and answer.trace["intent"] == "referral_reward"
     assert not re.search(r"\$9(?!\d)", answer.text) and re.search(r"不含|after discounts and credits", answer.text)
+
+
+@pytest.mark.parametrize("message, must", [
+    # a price at n tenths ("5 折" is half price, "85 折" 15% off), one amount said twice once
+    ("朋友用我的链接买了 Pro 月付，原价 $30，首单 5 折，再打 9 折，还用了 $2 credits。我能拿多少返利？", "$3.45"),
+    ("朋友打了 85 折买的 $30 Pro，我返利多少？", "$7.65"),
+])
+def test_a_discount_in_tenths_is_taken_off_before_the_reward(message, must):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "referral_reward" and must in answer.text, answer
 
 
 def test_a_friends_stated_payment_still_gets_its_reward_computed():

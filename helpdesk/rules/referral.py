@@ -613,6 +613,9 @@ OWN_CREDITS = r"\d\s?(usd|dollars?|bucks|刀|美元)?\s?(in|of|worth of) (my )?(
 
 
 BASE_ASKED = (r"按.{0,24}算\s*还是\s*按|按.{0,24}还是.{0,12}算|(算|计)不(算|计)(进去|在内)?|包不包括|"
+              # "我的返利是按哪个金额算的？$30 还是他实际付的？", "the list price or what he actually paid?"
+              r"按(哪个|什么|哪一个)(金额|价格|价|数|钱)|(原价|标价|定价).{0,12}还是.{0,12}(实际|实付|付的)|"
+              r"\b(list|full|sticker|original) price\b.{0,30}\bor\b.{0,30}\b(actually |really )?paid\b|"
               r"\b(based|calculated|computed|counted) (on|from)\b.{0,60}\bor\b|\b(do|does|are|is|will)\b.{0,40}\b(count|included?)\b")
 
 
@@ -639,6 +642,9 @@ def referral_reward(r: Reply, p: Parsed) -> str:
     percents = [float(m.group(2) or m.group(3)) for m in re.finditer(
         r"(?:(extra|additional|another|plus|my)\s+(\d+(?:\.\d+)?)\s?(?:%|percent))|(\d+(?:\.\d+)?)\s?(?:%|percent)\s?"
         r"(?:off\b|(?:first[- ]order |referral |instant )?discount)", p.text)]
+    # "首单 5 折，再加 9 折": a price at n tenths (8.5 折 is 15% off); "打折" alone names no rate
+    percents += [round(100 - float(m.group(1)) * (10 if len(m.group(1).replace(".", "")) == 1 or "." in m.group(1) else 1), 2)
+                 for m in re.finditer(r"(?<![\d.])(\d(?:\.\d)?|[1-9]\d)\s*折", p.text)]
     paid = None if which_base else re.search(r"\b(?:paid|pays|payment of|actually paid|actual payment(?: amount)?(?: (?:is|was|of))?)\s*\$?\s?"
                      r"(\d+(?:\.\d+)?)", p.text)
     if paid:  # the friend's actual payment, when stated, is what the reward is computed on
@@ -656,6 +662,7 @@ def referral_reward(r: Reply, p: Parsed) -> str:
         return (f"{rate}% of your friend's actual payment for their first order, as credits (campaign rules). The "
                 "FAQ's \"10% of 40 USD = 4 USD\" is only an example of the calculation. Actual payment means the cash "
                 "your friend really paid, after discounts and credits.")
+    amounts = list(dict.fromkeys(amounts))  # ("原价 $30 ... $30 还是他实际付的": one amount said twice)
     price = amounts[0]
     payment, working = friend_payment(r, p, price, percents, amounts[1:])
     worked = working != money(price)  # no discount, credit or minimum: the payment is the amount the question gave
