@@ -949,6 +949,22 @@ def test_a_discount_in_tenths_is_taken_off_before_the_reward(message, must):
     assert answer is not None and answer.trace["intent"] == "referral_reward" and must in answer.text, answer
 
 
+@pytest.mark.parametrize("message", [
+    "朋友昨晚用我的邀请链接买了 Pro 月付（他说打完折付了 $20 出头），我这边的 credits 啥时候到账？已经过去 20 个小时了还没动静",
+    "My friend paid $27 for Pro with my link yesterday. When will the credits show up?",
+])
+def test_when_credits_arrive_asked_in_so_many_words_is_their_issuing_whatever_the_story_paid(message):
+    assert intent(message) == "referral_issuing"
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("朋友用我的链接付了 $30，我能拿多少返利？什么时候到账？", "referral_reward"),  # the amount asked first
+    ("同事用我的链接注册，差不多 80 个小时之后才付款，credits 什么时候到账？", "referral_qualifies"),  # a late payment told
+])
+def test_an_amount_or_a_late_payment_beside_when_credits_arrive_keeps_its_rule(message, expected):
+    assert intent(message) == expected
+
+
 def test_a_friends_stated_payment_still_gets_its_reward_computed():
     answer = rules("My friend paid $20 for his first order through my link. How much do I get?")
     assert answer is not None and "$6" in answer.text

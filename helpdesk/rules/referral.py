@@ -269,8 +269,16 @@ def credits_missing(text: str, s: Slots) -> bool:
                    r"(credits?|积分|奖励|返利)\s*(还是|仍然|依然|一直是?)\s*(0|零)(?![.\d])")
 
 
+# when they arrive, asked in so many words: "credits 啥时候到账？", "when will the credits show up?"
+WHEN_ARRIVE = (r"\bwhen (will|would|do|does|should|can)\b[^.?!\n]{0,30}\b(arrive|show up|appear|land|come|be (credited|issued|"
+               r"added|paid))\b", r"(啥|什么)时候(能|才|会)?(到账|到|发放|发下来|发)", r"多久(才|能|会)?(到账|到|发放)")
+
+
 def arrival_asked(text: str, s: Slots) -> bool:
-    """"When will I get them?"; with an amount or a delay stated it is a reward or a qualifying question."""
+    """"When will I get them?"; with an amount or a delay stated it is a reward or a qualifying question, unless the
+    arrival is asked in so many words and no late payment is told ("他说打完折付了 $20 出头，credits 啥时候到账？")."""
+    if matches(text, *WHEN_ARRIVE) and not late_payment(text) and not matches(text, r"\bhow (much|many)\b", "多少", "几"):
+        return True
     return matches(text, r"\b(how long|when will|when do|arrive|show up|appear|issued|receive|get them|land)\b", "多久",
                    "到账") and not s.money and not s.hours
 
