@@ -990,6 +990,16 @@ def test_a_parameter_an_error_names_gets_the_api_references_line(message, must):
 
 
 @pytest.mark.parametrize("message", [
+    "I'm on the pay-per-token API, reasoning tokens are most of my bill. How do I switch thinking off for glm-4.7 in the "
+    "request body?",
+    "Calling glm-4.7 from my Python script on the general API: can I turn the reasoning off per request?",
+])
+def test_thinking_switched_off_with_words_between_gets_the_parameter(message):
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert result is not None and "`disabled`" in result.text, result
+
+
+@pytest.mark.parametrize("message", [
     "Spring Boot service calling glm-4.7 on the general API, not the coding plan. Which Maven artifact is the SDK?",
     "用 openai python sdk 走通用 API 调 glm-4.7，我也有 Lite 套餐。怎么关掉 thinking？",
 ])

@@ -1119,8 +1119,8 @@ API_CONTEXT = re.compile(r"\bgeneral (api|endpoint)\b|paas/v4|\b(api|sdk|openai|
                          r"通用\s*(api|接口|端点)|请求体", re.I)
 OWN_API = re.compile(r"\bgeneral (api|endpoint)\b|paas/v4|\b(sdk|openai|request body|curl|python|payload|requests?\.post)\b|"
                      r"通用\s*(api|接口|端点)|请求体", re.I)
-PARAMETER_ASK = re.compile(r"\b(range|max(imum)?|limit|default|allowed|valid|supports?|supported|how many|turn (it )?off|"
-                           r"switch (it )?off|disable|enable|per request|how (do|can|should) (i|we) (turn|switch|disable|enable))\b|范围|最多|上限|默认|支持|几个|多少|怎么(关|开|设|传|加|打开)|关掉|关闭|打开|开启|加在哪", re.I)
+PARAMETER_ASK = re.compile(r"\b(range|max(imum)?|limit|default|allowed|valid|supports?|supported|how many|turn ([\w-]+ ){0,2}?off|"
+                           r"switch ([\w-]+ ){0,2}?off|disable|enable|per request|how (do|can|should) (i|we) (turn|switch|disable|enable))\b|范围|最多|上限|默认|支持|几个|多少|怎么(关|开|设|传|加|打开)|关掉|关闭|打开|开启|加在哪", re.I)
 PROSE_PARAMETERS = ((re.compile(r"\btemperature\b|温度", re.I), "temperature"),
                     # "tools 最多支持多少个？", "how many functions can I pass?"
                     (re.compile(r"(?=.*\b(functions?|function call\w*)\b|.*函数)(.*\bhow many (tools|functions)\b|.*\b(tools|"
@@ -1128,7 +1128,7 @@ PROSE_PARAMETERS = ((re.compile(r"\btemperature\b|温度", re.I), "temperature")
                                 r"多少个))", re.I | re.S), "tools"))
 # thinking named in the message ("a big reasoning_content blob", "能关掉 thinking 吗") and turning it off or on asked
 THINKING_NAMED = re.compile(r"\b(thinking|reasoning_content|reasoning)\b|思考|推理", re.I)
-TURN_OFF_ON = re.compile(r"\b(turn|switch|shut) (it |this |that )?(off|on)\b|\bdisabl\w*|\benabl\w*|关掉|关闭|打开|开启|不要.{0,4}思考",
+TURN_OFF_ON = re.compile(r"\b(turn|switch|shut) (it |this |that |([\w-]+ ){1,2}?)?(off|on)\b|\bdisabl\w*|\benabl\w*|关掉|关闭|打开|开启|不要.{0,4}思考",
                          re.I)
 PRESERVED = re.compile(r"\bpreserv\w*|\bretain\w*|\bprevious (turns?|rounds?)\b|\bacross turns\b|保留.{0,6}(思考|推理)|上一轮|之前(的)?轮次|"
                        r"(思考|推理).{0,6}保留", re.I)
