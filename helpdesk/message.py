@@ -382,7 +382,11 @@ _PRODUCT_NAME = re.compile(r"(?<![\w./@-])(?:[A-Z][a-z]+[A-Z][A-Za-z0-9]*|[A-Z]{
 _NOT_PRODUCT = re.compile(r"(error|exception|session|client|request|response|config|settings?|key|keys|token|url)$|^(zhipu\w*|bigmodel\w*|"
                           r"zai|glm\w*|chinese|english|china|mac|macos|windows|linux|ubuntu|wsl|docker|json|yaml|python|"
                           r"node|npm|github|google|chrome|vpn|pro|max|lite|plan|plus|team|utc|gmt|cst|pst|est|beijing|shanghai|singapore|"
-                          r"japan|europe|usa|asia|hong|kong|taiwan|korea|india|russia|oauth|brazil|germany|france|canada|visa|mastercard)$", re.I)
+                          r"japan|europe|usa|asia|hong|kong|taiwan|korea|india|russia|oauth|brazil|germany|france|canada|visa|mastercard|"
+                          # a month or a day ("installed back in November") is no product
+                          r"january|february|march|april|may|june|july|august|september|october|november|december|"
+                          r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|"
+                          r"saturday|sunday|today|yesterday|tomorrow)$", re.I)
 
 
 def _unknown_names(ask: str, corpus_dir: Path | None) -> tuple[str, ...]:

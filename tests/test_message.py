@@ -43,6 +43,9 @@ def test_the_analysis_does_not_read_into_it(message, flag):
     ("How do I set up the coding plan in OpenCode with Claude Code's settings?", ()),
     ("I get RateLimitError with ZhipuAI from Python on Windows", ()),
     ("Can I use it with Cline via OpenRouter or in Zed?", ()),
+    # a month or a day is no product
+    ("zai-mcp-server via npx, installed back in November. Set it up in Claude Code on Monday.", ()),
+    ("Lite, paid for 3 months in Jan. Renewed from Sept to Dec?", ()),
 ])
 def test_the_analysis_names_the_products_the_docs_never_mention(message, names):
     assert analyse(message, CORPUS).unknown_names == names

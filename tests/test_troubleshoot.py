@@ -932,6 +932,13 @@ def test_what_an_mcp_server_can_do_is_its_pages_text_not_its_setup(message):
     assert result is None or "npx -y @z_ai/mcp-server" not in result.text, result.text
 
 
+def test_a_video_over_the_limit_asked_of_the_vision_mcp_after_a_story_of_installing_it_gets_the_limit():
+    result = answer_rules("Can the vision MCP analyze a 25 MB .webm screen recording of a UI bug? Claude Code 2.1.x, "
+                          "zai-mcp-server via npx, installed back in November. My Max plan still has plenty of 5h quota "
+                          "left.", [], SETTINGS, facts=FACTS)
+    assert result is not None and "8 MB" in result.text and "25 MB" in result.text, result
+
+
 def test_an_image_dropped_into_cline_gets_clines_support_images_setting():
     result = answer_rules("Cline + coding plan: dragging a png into the task fails with 400, text works fine", [],
                           SETTINGS, facts=FACTS)

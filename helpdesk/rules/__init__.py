@@ -317,11 +317,11 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
                           plans=msg.plans)
         if (parsed.intent in POLICY_INTENTS and only.intent in POLICY_INTENTS or parsed.intent in STORY_FIGURES and (
                 only.intent in POLICY_INTENTS or (only.intent or "").startswith("referral_"))) and \
-                only.intent != parsed.intent and leaning.intent != parsed.intent and not fires(parsed.intent, only.text,
-                                                                                               only.slots):
+                only.intent != parsed.intent and leaning.intent != parsed.intent and not (
+                    only.intent in ACCOUNT_POINTERS and fires(parsed.intent, only.text, only.slots)):
             # ("...14.70 in credits. Can I cash that out?": "that" is the credits; an invite's reward worked out from the
-            # story gives way to the referral question asked: "...paid $30 each. When will the credits show up?"; not
-            # when the question fires the story's policy too, which the story's words only placed in its family:
+            # story gives way to the referral question asked: "...paid $30 each. When will the credits show up?"; but a
+            # pointer to the account's pages is no policy of its own when the question fires the story's too:
             # "攒了 $37 credits。Can I cash out to PayPal?" is the credits' withdrawal, not where payment methods are)
             parsed = only
         elif only.intent is not None and only.intent != parsed.intent and (

@@ -377,7 +377,7 @@ MCP_ASK = re.compile(r"\b(set ?up|set (it|them|this|that) up|setting (it |them )
 MCP_CAPABILITY_ASK = re.compile(
     r"\b(which|what) (file |video |image )?(formats?|file types?|types? of files|tools?)\b|\bformats?\b.{0,20}\bsupport|"
     r"\bsupport\w*\b.{0,20}\bformats?\b|\bis there (a|an|any) (\w+ )?tool\b|"
-    r"\b(can|could|does|will) (it|zread|web ?reader|vision( mcp)?|the (mcp|server|tool)) (read|open|access|handle|see|"
+    r"\b(can|could|does|will) (it|(the )?(zread|web ?reader|vision)( mcp)?|the (mcp|server|tool)) (read|open|access|handle|see|"
     r"analy[sz]e|compare|support)\b|(支持|能用|可以用)(哪些|什么)(格式|文件|类型)|哪些格式|什么格式|有没有.{0,8}(工具|tool)|"
     r"(能|可以)(读|看|访问|读取|分析)[^。？?]{0,12}(吗|么)|\b(size|length|duration) limits?\b|\bhow (big|large|long)\b|\bmax(imum)? "
     r"(file |video |image )?size\b|(大小|尺寸|时长)(限制|上限)|多大", re.I)
@@ -1623,17 +1623,19 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                          f"{formats}), so a {number(over[0])} MB video is over that limit.",
                   f"Vision MCP 页面：video_analysis 工具支持不超过 {limit} 的视频（本地或远程；{formats}），"
                   f"{number(over[0])} MB 的视频超过了这个上限。")
-            if MCP_CAPABILITY_ASK.search(msg.ask) and not SETUP_VERB.search(msg.ask):
+            # (a setup told in the story, "installed back in November", is not asked)
+            if MCP_CAPABILITY_ASK.search(msg.ask) and not SETUP_VERB.search(asked_tool):
                 d.handoff = msg.failing  # "which video formats does it accept?": the page's text, not its setup
                 return d
         config_lines(d, msg, [MCP_SERVERS[s][1] for s in msg.mcp], corpus_dir)  # a pasted value the page gives otherwise
-        if d.lines and not QUANTITY_ASK.search(msg.ask):  # a page's own answer to what they report: then the setup
+        quantity_asked = QUANTITY_ASK.search(msg.ask)
+        if d.lines and not quantity_asked:  # a page's own answer to what they report: then the setup
             d.handoff = msg.failing
             return mcp_setup(d, msg, corpus_dir) or d
         # a capability asked beside a setup ("how do I set it up, and can it read PDFs?") keeps the setup
         asked = (MCP_ASK.search(msg.ask) or msg.failing) and (not MCP_CAPABILITY_ASK.search(msg.ask) or SETUP_VERB.search(msg.ask))
         # a symptom the page troubleshoots is answered even beside "is this a quota thing?"
-        return mcp_setup(d, msg, corpus_dir) if asked and not QUANTITY_ASK.search(msg.ask) or symptom_of(msg) else None
+        return mcp_setup(d, msg, corpus_dir) if asked and not quantity_asked or symptom_of(msg) else None
     # A plan subscriber whose setup fails and who talks of base URLs, with no tool named: the plan's endpoints.
     uses_plan_endpoint = bool({"coding", "anthropic"} & set(msg.endpoints)) or bool(
         re.search(r"\bcoding (endpoint|url|base ?url|api)\b", msg.ask, re.I))
