@@ -1123,10 +1123,19 @@ def test_a_client_asking_which_endpoint_gets_its_own_section_beside_the_symptom(
     ("npm install -g @z_ai/coding-helper fails: npm ERR! Error: EACCES: permission denied, mkdir "
      "'/usr/local/lib/node_modules/@z_ai'. No sudo on my work laptop.", r"npx @z_ai/coding-helper"),
     ("coding-helper 的 Plugin Marketplace 里 glm-plan-usage 显示 not installed，可我明明装过了", r"2\.0\.70"),
+    # Claude Code's marketplace or /plugin named, with no plugin's name: the same section
+    ("Is there a way to see my remaining quota from inside Claude Code? I tried the marketplace thing; it installs, but "
+     "/plugin still says 'not installed'. claude --version -> 2.0.65", r"2\.0\.70"),
 ])
 def test_a_coding_helper_failure_its_page_troubleshoots_gets_that_section(message, must):
     answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
     assert answer is not None and re.search(must, answer.text) and "coding-helper doctor" in answer.text
+
+
+def test_a_vs_code_marketplace_extension_not_installed_gets_no_plugin_section():
+    message = "Installed Cline from the VS Code marketplace but VS Code says the extension is not installed. Why?"
+    answer = answer_rules(message, [], SETTINGS, analyse(message, SETTINGS.corpus_dir), FACTS)
+    assert answer is None or "2.0.70" not in answer.text
 
 
 def test_a_permission_error_without_the_helper_named_gets_no_helper_section():

@@ -1354,7 +1354,9 @@ def helper_commands_for(msg: Message, corpus_dir: Path | None) -> list[tuple[str
 
 def helper_symptom(msg: Message, corpus_dir: Path | None) -> str | None:
     """A failure with the Coding Tool Helper (or the plugin it installs) that its page troubleshoots: that section."""
-    if not (CODING_HELPER.search(msg.raw) or USAGE_PLUGIN.search(msg.raw)):
+    # (Claude Code's own plugin marketplace, or its /plugin command, is where the usage plugin is installed)
+    if not (CODING_HELPER.search(msg.raw) or USAGE_PLUGIN.search(msg.raw) or "claude-code" in msg.tools and re.search(
+            r"\bmarketplace\b|(?<![\w/])/plugins?\b", msg.raw, re.I)):
         return None
     for pattern, context, heading in HELPER_SYMPTOMS:
         if re.search(pattern, msg.raw, re.I) and re.search(context, msg.raw, re.I) and not re.search(
