@@ -1665,7 +1665,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     option_missing = bool(tool) and bool(OPTION_MISSING.search(msg.ask))
     # "edited crush.json, the header still shows the old model", "how do I switch to glm-4.7 in opencode?": the tool's
     # own model picker, the step after the configuration
-    model_switch = tool in MODEL_PICKERS and bool(MODEL_NOT_SWITCHED.search(msg.ask)) and not msg.errors
+    # (an error told beside it is the error's case, unless how to switch is a question of its own: "got 1113 ... which
+    # provider is right, and how do I switch the model to glm-4.7 afterwards?")
+    model_switch = tool in MODEL_PICKERS and bool(MODEL_NOT_SWITCHED.search(msg.ask)) and (not msg.errors or any(
+        MODEL_NOT_SWITCHED.search(q) and re.search(r"\bhow\b|怎么|如何", q, re.I) for q in msg.questions))
     # installing Claude Code fails for want of permissions: the page's own advice
     install_permission = tool in ("claude-code", "claude-code-ide") and bool(re.search(
         r"\beacces\b|\beperm\b|operation not permitted|permission (denied|issue|error)|权限(不足|问题|错误)|拒绝访问", msg.raw, re.I)) and bool(re.search(
