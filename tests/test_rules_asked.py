@@ -2341,3 +2341,48 @@ def test_a_plan_lent_and_what_happens_if_found_out_gets_the_terms_measures(messa
     answer = answer_rules(message, [], SETTINGS, facts=FACTS)
     assert answer is not None and "sub.no_transfer" in answer.trace["facts"], answer and answer.text
     assert ("terms.measures" in answer.trace["facts"]) == measures, answer.text
+
+
+# Near misses of this round's mechanisms, found by review
+@pytest.mark.parametrize("message, must", [
+    # a discount in tenths that describes the amount paid is not taken off it again
+    ("朋友用我的邀请链接买了 Pro 季付，$81（相当于 9 折），我返利多少？", "$24.30"),
+    ("朋友用我的链接付了 $27（已经是 9 折后的价格），我返利多少？", "$8.10"),
+    # two deductions of the same size are two
+    ("My friend bought Pro at $30 through my invite link, used a $3 coupon and $3 of credits. How much do I get?", "$7.20"),
+    # the payment said beside which amount counts is still worked out
+    ("Full price $30 or so, he actually paid $27 with the invite discount. How much credit do I get?", "$8.10"),
+    ("Pro $30 打 9 折后他实际付了 $27，我能拿多少返利？", "$8.10"),
+])
+def test_a_reward_is_worked_out_on_the_amount_actually_paid(message, must):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "referral_reward" and must in answer.text, answer
+
+
+@pytest.mark.parametrize("message, never", [
+    ("浏览器缓存清了重新登录，刚才那几个请求算不算进额度？", "缓存命中"),
+    ("命中 1308 之后再发的请求算不算进 5 小时额度？", "缓存命中"),
+    ("When will his 10% discount show up on his invoice?", "24–48"),
+    ("我 3 号注册，7 号付款，是我自己的订阅，跟邀请无关。我想问续费是几号？", "72 小时的期限"),
+])
+def test_words_near_this_rounds_triggers_ask_something_else(message, never):
+    answer = rules(message)
+    assert answer is None or never not in answer.text, answer.text
+
+
+def test_a_late_payment_told_by_dates_answers_what_the_reward_would_be():
+    answer = rules("朋友 1 号用我的链接注册，5 号才付款。我能拿多少返利？他付了 $30")
+    assert answer is not None and answer.trace["intent"] == "referral_qualifies" and "72" in answer.text, answer
+
+
+def test_an_upgrade_made_keeps_the_question_about_it():
+    assert intent("Upgraded Lite to Pro yesterday. Is my weekly limit now the Pro one or still Lite's?") == "upgrade_rules"
+
+
+@pytest.mark.parametrize("message, figure", [
+    ("Pro is $30 a month, right? Will I get an email reminder before it renews?", "$30"),
+    ("Lite 的 100 次 web search/reader 是 per month 对吧？那是每个自然月 1 号 reset，还是按我的订阅日期（17 号）算？", "100"),
+])
+def test_a_figure_confirmed_beside_a_date_asked_keeps_the_figure_and_says_the_date_is_open(message, figure):
+    answer = rules(message)
+    assert answer is not None and figure in answer.text and re.search(r"docs don't say|文档没有写明", answer.text), answer

@@ -1236,3 +1236,32 @@ def test_api_timeout_ms_asked_gets_the_faqs_value_and_a_person_for_what_the_docs
     answer = answer_rules(message, [], SETTINGS, facts=FACTS)
     said = answer.text if answer is not None else ""
     assert ("3000000" in said and "z.ai/contact" in said) == asked, said
+
+
+@pytest.mark.parametrize("message", [
+    "Cline shows a cost of $1.20 for my session on the Pro plan. Am I actually being charged for that? And which base "
+    "URL should I use?",
+    "Goose displays a cost of $0.90 per session on my Lite plan. How do I configure Goose for the plan, and is that $0.90 "
+    "real?",
+])
+def test_a_charge_asked_beside_a_setup_question_keeps_the_faqs_line_on_charges(message):
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert result is not None and "will not deduct from your account balance" in result.text, result
+
+
+@pytest.mark.parametrize("message", [
+    "python requests to https://api.z.ai/api/paas/v4 time out. Should I turn my proxy off? payload has temperature 0.2",
+    "Calling the general API from my script keeps failing. Should I switch retries off?",
+])
+def test_turning_something_else_off_is_no_parameter_question(message):
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert result is None or "The API reference (Chat Completion) on what you ask about" not in result.text, result.text
+
+
+@pytest.mark.parametrize("message", [
+    "I need to set up the vision MCP in Cline for my team. Can it analyze 20 MB videos?",
+    "Want to add the vision MCP to Claude Code. Can it analyze a 12 MB mp4?",
+])
+def test_a_video_limit_beside_a_setup_wished_for_keeps_the_setup(message):
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert result is not None and "8 MB" in result.text and "@z_ai/mcp-server" in result.text, result

@@ -149,6 +149,11 @@ HOW_DO_I = re.compile(r"^\W*(so |and |but |ok )?(how (do|can|should|would) (i|we
 PLAN_NOT_CHANGED = re.compile(r"\bstill (says|shows|showing|on|has|have|lists|at)\b|\bnot (active|applied|reflected)\b|"
                               r"\bhas ?n[o']t (changed|updated|applied|taken effect)|\bnothing changed\b|"
                               r"还是(显示|原来|之前|老的|旧的)|(页面?|页上|显示)\s*还是\s*(lite|pro|max|包月|包季|包年)|(没|没有|未)生效|(套餐|额度|页面).{0,6}没变", re.I)
+# a plan move intended, not made: "If it's months away I'll upgrade to Pro", "上不了我就直接升 Pro 了", "thinking of upgrading"
+MOVE_INTENDED = re.compile(r"\b(i'?ll|i will|i'?d|i would|going to|gonna|might|may|plan(ning)? to|thinking (of|about)|"
+                           r"consider\w*|about to|want to|wanna)\b[^.?!\n]{0,20}\b(upgrad|downgrad|switch|move|go)\w*|\bif\b"
+                           r"[^.?!\n]{0,60}\b(upgrad|downgrad)\w*|(就|还是)(直接)?(升|降)|(打算|考虑|准备|想|纠结)[^。？！\n]{0,8}(升|降|换)",
+                           re.I)
 CHANGE_INTENTS = ("upgrade_rules", "same_tier_upgrade", "downgrade")
 PURCHASED = re.compile(r"\b(bought|purchased|paid for|subscribed to|clicked|ordered|switched to|moved to)\b|(买|购买|订阅|换成)了",
                        re.I)
@@ -346,14 +351,15 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             # before it ("upgraded") is what happened, not what is asked
             parsed = only
         elif only.intent is not None and only.intent != parsed.intent and parsed.intent in (*TOOL_INTENTS, *TOLD_NOT_ASKED) \
-                and self_contained(msg.questions) and (not fires(parsed.intent, only.text, only.slots)
-                                                       or only.intent not in (*FIGURE_INTENTS, *PRICE_INTENTS)):
+                and self_contained(msg.questions) and (not fires(parsed.intent, only.text, only.slots) or (
+                    only.intent not in (*FIGURE_INTENTS, *PRICE_INTENTS) and MOVE_INTENDED.search(msg.told))):
             # "What is the max context length of GLM-5 on the coding plan endpoint? Claude Code keeps auto-compacting":
             # the question's own intent; the tool its story names makes no endpoint question of it, nor does "I won't
             # upgrade to Pro" make one of "Lite 什么时候能用 GLM-5？", even where the question's words fire the story's
-            # rule too ("When is GLM-5 coming to Lite? If it's months away I'll upgrade to Pro"), unless what the
-            # question reads as is a figure or a price, which the story's rule may be the one to work out ("原来 Pro
-            # 剩下那 20 天的钱到底去哪了？" after an upgrade)
+            # rule too, when the move is only intended ("When is GLM-5 coming to Lite? If it's months away I'll upgrade
+            # to Pro"; one made, "Upgraded Lite to Pro yesterday. Is my weekly limit now Pro's?", is the question's
+            # subject), and unless what the question reads as is a figure or a price, which the story's rule may be the
+            # one to work out ("原来 Pro 剩下那 20 天的钱到底去哪了？" after an upgrade)
             parsed = only
         elif only.intent is None and (parsed.intent not in (None, *COMPLAINT_INTENTS) or parsed.intent in WHO_USES) \
                 and self_contained(msg.questions):
@@ -373,10 +379,12 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             re.search(r"\bhow (much|many)\b|多少", q, re.I) for q in msg.questions):
         # "he paid ~$27 ... 30 hours and still 0 credits. When should they show up?": when credits arrive, not how much
         parsed = replace(parsed, intent=CREDITS_ARRIVAL[0])
-    if msg.questions and parsed.intent in PRESENT_FACTS and any(WHEN_OR_NEXT.search(q) for q in msg.questions) and all(
-            (WHEN_OR_NEXT.search(q) or CONFIRMS.search(q) and word_count(q) <= BARE_WORDS * 2)
-            and not re.search(r"\bhow (much|many)\b|多少", q, re.I) for q in msg.questions):
-        # (a figure confirmed beside it, "100 次是 per month 对吧？", asks nothing the date would not: they have it)
+    # (a figure confirmed beside it, "100 次是 per month 对吧？", keeps the figure, and the date is said to be open below)
+    date_left_open = msg.questions and parsed.intent in PRESENT_FACTS and any(
+        WHEN_OR_NEXT.search(q) and not re.search(r"\bhow (much|many)\b|多少", q, re.I) for q in msg.questions) and all(
+        WHEN_OR_NEXT.search(q) or CONFIRMS.search(q) for q in msg.questions)
+    if msg.questions and parsed.intent in PRESENT_FACTS and all(
+            WHEN_OR_NEXT.search(q) and not re.search(r"\bhow (much|many)\b|多少", q, re.I) for q in msg.questions):
         # (an amount asked beside the date keeps the figure: "how much credit do I get, and when will it show up?")
         # "is there a date when GLM-5's 3x goes back to 1x?", "will I get an email reminder before it renews?", "is
         # the 100-search allowance reset on the 1st or on my subscription date?": a date, a future or a notice that
@@ -474,6 +482,10 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             # "想降到 Pro ... Max 和 Pro 中间的差价会退回来吗？": a move down is a downgrade, whatever "差价" triggers
             parsed = replace(parsed, intent=MOVES_DOWN[0])
     reply = respond(parsed, facts_for(settings, facts))
+    if date_left_open and not reply.clarify and not UNSTATED.search(reply.text):
+        # "Lite 的 100 次是 per month 对吧？那是每个自然月 1 号 reset，还是按我的订阅日期算？": the figure, and the date
+        # the docs don't give
+        reply = replace(reply, text=reply.text + "\n" + DATE_OPEN[parsed.language if parsed.language == "zh" else "en"])
     if not reply.clarify and not polar(asked(msg)):  # "how do I get a refund?" is not answered "No:"
         reply = replace(reply, text=without_polar_lead(reply.text))
     if not reply.clarify and len(msg.questions) >= 2:
@@ -595,6 +607,8 @@ UNSTATED = re.compile(r"\b(docs|documentation|FAQ|page|they|and)s? (do(es)?n't|d
                       r"specify)|\b(docs|documentation|FAQ|page)s? (give|list|describe|name|state|publish|announce) no\b|"
                       r"\bnot (stated|documented|listed|mentioned) in the docs|文档(没有|未|并未)(提到|列出|写明|说明|"
                       r"提及|给出|涉及)|没有(提到|列出|写明|说明)")
+DATE_OPEN = {"en": "What you ask about its timing (a date, a reset day, a notice) the docs don't say.",
+             "zh": "你问的时间（日期、重置日、提醒）文档没有写明。"}
 ASK_SUPPORT = {"en": "Z.ai support can answer what the docs leave open: ", "zh": "文档没有写明的内容，可以咨询 Z.ai 客服："}
 
 ACCOUNT_POINTERS = ("billing_pages",)  # where charges are seen: for a charge gone wrong, no answer to it by itself

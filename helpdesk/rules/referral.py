@@ -270,8 +270,10 @@ def credits_missing(text: str, s: Slots) -> bool:
 
 
 # when they arrive, asked in so many words: "credits 啥时候到账？", "when will the credits show up?"
-WHEN_ARRIVE = (r"\bwhen (will|would|do|does|should|can)\b[^.?!\n]{0,30}\b(arrive|show up|appear|land|come|be (credited|issued|"
-               r"added|paid))\b", r"(啥|什么)时候(能|才|会)?(到账|到|发放|发下来|发)", r"多久(才|能|会)?(到账|到|发放)")
+WHEN_ARRIVE = (r"\bwhen (will|would|do|does|should|can)\b[^.?!\n]{0,12}\b(credits?|rewards?|bonus|them|they|it)\b[^.?!\n]{0,12}"
+               r"\b(arrive|show up|appear|land|come|be (credited|issued|added|paid))\b",
+               r"(credits?|积分|返利|奖励|钱)[^。？?！\n]{0,10}(啥|什么)时候(能|才|会)?(到账|到|发放|发下来|发)",
+               r"(credits?|积分|返利|奖励|钱)[^。？?！\n]{0,10}多久(才|能|会)?(到账|到|发放)")
 
 
 def arrival_asked(text: str, s: Slots) -> bool:
@@ -348,17 +350,26 @@ def invite_counts_asked(text: str, s: Slots) -> bool:
     if matches(text, r"\b(discount|% off|percent off)\b|\b(require|requires|need|needs|have to|has to|must)\b.{0,20}\bwithin\b",
                "折", "优惠"):
         return False
-    if late_payment(text) and (_NTH_DAY.search(text) or dates_apart(text)):
-        return True  # "注册完第 4 天才付款 ... 积分一直没到", "2 号注册，6 号才付款": the day of the payment is the question's answer
+    if late_payment(text) and (_NTH_DAY.search(text) or dates_apart(text) and matches(text, *SOMEONE_ELSE)):
+        # "注册完第 4 天才付款 ... 积分一直没到", "2 月 3 号把链接发给同事，他当天就注册了，拖到 2 月 7 号才付款": the day of
+        # the payment is the question's answer (a friend's: "我 3 号注册，7 号付款，是我自己的订阅" is none)
+        return True
     return bool(s.hours or matches(text, r"\b(qualify|qualif|count|counts|valid|eligible)\b", "有效", "算", "失效", "作废")) and bool(
         s.hours or matches(text, r"\b(refund|refunded|paid|pay)\b", "付款", "支付", "付费", "退款", "退了"))
+
+
+SOMEONE_ELSE = (r"\b(friend|colleague|coworker|co-worker|he|she|his|her|they|brother|sister|wife|husband)\b",
+                r"朋友|同事|好友|同学|他|她|对方|家人|老婆|老公|兄弟|表弟|表哥")
 
 
 def late_payment_asked(text: str, s: Slots) -> bool:
     """A payment told by its dates or its day, past the window, and whether the invite counts asked: "2 号发了链接，他当天注册，
     拖到 6 号才付款。我这份邀请奖励还算吗？" (before what each side gets, which "邀请链接发给同事" also reads as)."""
+    # (whether it counts, or what it earns, asked in a question: "我能拿多少返利？" after a late payment is answered by the
+    # window too)
     return late_payment(text) and bool(_NTH_DAY.search(text) or dates_apart(text)) and matches(
-        text, r"\b(count|counts|qualif\w*|valid|eligible)\b", "还算", "算不算", "算吗", "有效", "作废", "失效")
+        text, r"\b(count|counts|qualif\w*|valid|eligible|how much|how many credits)\b[^.?!\n]*\?",
+        r"(还算|算不算|算吗|有效|作废|失效|多少|几个点)[^。？！?\n]*[？?]")
 
 
 @register("referral_qualifies", When(-5, late_payment_asked, group=REFERRAL), When(4, friend_paid_before, group=REFERRAL),
@@ -620,6 +631,7 @@ FRIEND_PAID = (r"\b(paid|pays|spent|payment of)\b\s*(\$|usd )?\s?\d|\b(friend|in
 OWN_CREDITS = r"\d\s?(usd|dollars?|bucks|刀|美元)?\s?(in|of|worth of) (my )?(referral |invite )?credits\b|\bcredits? (balance )?of \$?\d"
 
 
+LIST_PRICE = re.compile(r"原价|标价|定价|\b(list|full|sticker|original) price\b", re.I)
 BASE_ASKED = (r"按.{0,24}算\s*还是\s*按|按.{0,24}还是.{0,12}算|(算|计)不(算|计)(进去|在内)?|包不包括|"
               # "我的返利是按哪个金额算的？$30 还是他实际付的？", "the list price or what he actually paid?"
               r"按(哪个|什么|哪一个)(金额|价格|价|数|钱)|(原价|标价|定价).{0,12}还是.{0,12}(实际|实付|付的)|"
@@ -650,19 +662,25 @@ def referral_reward(r: Reply, p: Parsed) -> str:
     percents = [float(m.group(2) or m.group(3)) for m in re.finditer(
         r"(?:(extra|additional|another|plus|my)\s+(\d+(?:\.\d+)?)\s?(?:%|percent))|(\d+(?:\.\d+)?)\s?(?:%|percent)\s?"
         r"(?:off\b|(?:first[- ]order |referral |instant )?discount)", p.text)]
-    # "首单 5 折，再加 9 折": a price at n tenths (8.5 折 is 15% off); "打折" alone names no rate
-    percents += [round(100 - float(m.group(1)) * (10 if len(m.group(1).replace(".", "")) == 1 or "." in m.group(1) else 1), 2)
-                 for m in re.finditer(r"(?<![\d.])(\d(?:\.\d)?|[1-9]\d)\s*折", p.text)]
-    paid = None if which_base else re.search(r"\b(?:paid|pays|payment of|actually paid|actual payment(?: amount)?(?: (?:is|was|of))?)\s*\$?\s?"
-                     r"(\d+(?:\.\d+)?)", p.text)
+    # "原价 $30，首单 5 折，再加 9 折": a list price at n tenths (8.5 折 is 15% off); "打折" alone names no rate, and "$81（相当于 9
+    # 折）", "已经是 9 折后的价格" describe the amount paid, not a discount still to take off it
+    if LIST_PRICE.search(p.text):
+        percents += [round(100 - float(m.group(1)) * (10 if len(m.group(1).replace(".", "")) == 1 or "." in m.group(1)
+                                                       else 1), 2)
+                     for m in re.finditer(r"(?<![\d.])(\d(?:\.\d)?|[1-9]\d)\s*折", p.text)]
+    # (the payment said, in a question asking which amount counts, is still what it is computed on)
+    paid = re.search(r"\b(?:paid|pays|payment of|actually paid|actual payment(?: amount)?(?: (?:is|was|of))?)\s*\$?\s?"
+                     r"(\d+(?:\.\d+)?)|(?:实际|最后|最终)?(?:付了|支付了|实付|付款)\s*\$\s?(\d+(?:\.\d+)?)", p.text)
     if paid:  # the friend's actual payment, when stated, is what the reward is computed on
-        payment = float(paid.group(1))
+        payment = float(paid.group(1) or paid.group(2))
         credits = r.calc("payment * rate / 100", payment=(payment, "question"), rate=(rate, "fact:ref.inviter_reward"))
         if p.language == "zh":
             return (f"{money(credits)} 积分：好友实际支付 {money(payment)} 的 {rate}%（以活动规则为准；FAQ 中的 {example}% "
-                    "只是示例）。")
+                    "只是示例）。" + ("实际支付金额指好友最终实际支付的现金，不含优惠券、折扣和积分抵扣。" if which_base else ""))
         return (f"{money(credits)} in credits: {rate}% of your friend's actual payment of {money(payment)} (campaign "
-                f"rules; the FAQ's {example}% was only an example).")
+                f"rules; the FAQ's {example}% was only an example)." + (
+                    " Actual payment means the cash your friend really paid, after discounts and credits." if which_base
+                    else ""))
     if not amounts and p.language == "zh":
         return (f"邀请人可获得好友首单实际支付金额 {rate}% 的积分（以活动规则页为准；FAQ 中“10% of 40 USD”只是计算示例）。"
                 "实际支付金额指好友最终实际支付的现金，不含优惠券、折扣和积分抵扣。")
@@ -670,9 +688,9 @@ def referral_reward(r: Reply, p: Parsed) -> str:
         return (f"{rate}% of your friend's actual payment for their first order, as credits (campaign rules). The "
                 "FAQ's \"10% of 40 USD = 4 USD\" is only an example of the calculation. Actual payment means the cash "
                 "your friend really paid, after discounts and credits.")
-    amounts = list(dict.fromkeys(amounts))  # ("原价 $30 ... $30 还是他实际付的": one amount said twice)
     price = amounts[0]
-    payment, working = friend_payment(r, p, price, percents, amounts[1:])
+    # ("原价 $30 ... $30 还是他实际付的": the price said again is no deduction; "a $3 coupon and $3 of credits" are two)
+    payment, working = friend_payment(r, p, price, percents, [a for a in amounts[1:] if a != price])
     worked = working != money(price)  # no discount, credit or minimum: the payment is the amount the question gave
     credits = r.calc("payment * rate / 100", payment=(payment, "calculation" if worked else "question"),
                      rate=(rate, "fact:ref.inviter_reward"))

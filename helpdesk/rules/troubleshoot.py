@@ -381,6 +381,9 @@ MCP_CAPABILITY_ASK = re.compile(
     r"analy[sz]e|compare|support)\b|(支持|能用|可以用)(哪些|什么)(格式|文件|类型)|哪些格式|什么格式|有没有.{0,8}(工具|tool)|"
     r"(能|可以)(读|看|访问|读取|分析)[^。？?]{0,12}(吗|么)|\b(size|length|duration) limits?\b|\bhow (big|large|long)\b|\bmax(imum)? "
     r"(file |video |image )?size\b|(大小|尺寸|时长)(限制|上限)|多大", re.I)
+# a setup still to do: "I need to set up the vision MCP in Cline", "Want to add it to Claude Code", "想在 Cline 里配"
+SETUP_WISH = re.compile(r"\b(need|needs|want|wants|trying|going|plan|planning|like|how) to (set ?up|install|add|configure|"
+                        r"connect)\b|(想|要|准备|打算)(在.{0,12})?(装|安装|配置|配|添加|加|接入)", re.I)
 SETUP_VERB = re.compile(r"\b(set ?up|set (it|them) up|install\w*|add|adding|configur\w*)\b|配置|安装|添加", re.I)
 QUANTITY_ASK = re.compile(r"\bhow many\b|\bquota\b|\bper month\b|\bmonthly\b|\blimit\b|次数|额度|(?<!地址是)(?<!地址)多少", re.I)
 # Each server as its page sets it up, and the Claude Code command the page gives (said unless another client is named).
@@ -794,6 +797,11 @@ COST_DISPLAY = re.compile(rf"\b{_SHOWN}\b[^.\n]{{0,60}}(\bprices?\b|(?<!/)\bcost
                           r"(显示|计算|统计)(了|出)?.{0,12}(费用|价格|花费|花了|金额|成本|\$)", re.I)
 
 
+# a charge asked about in a question: "Am I actually being charged for that?", "is that $0.90 real?", "扣的是余额吗？"
+CHARGE_ASKED = re.compile(r"\b(charg\w*|bill\w*|pay|paid|money|costs?|price|real|worry|balance|card)\b|\$\s?\d|扣|收费|花钱|"
+                          r"付钱|真的|余额", re.I)
+
+
 def cost_display(d: Diagnosis) -> None:
     """What the plan's calls cost: its quota only, never the balance; a tool's own cost figure is not the docs'."""
     only = d.fact("quota.plan_only")
@@ -1119,8 +1127,8 @@ API_CONTEXT = re.compile(r"\bgeneral (api|endpoint)\b|paas/v4|\b(api|sdk|openai|
                          r"通用\s*(api|接口|端点)|请求体", re.I)
 OWN_API = re.compile(r"\bgeneral (api|endpoint)\b|paas/v4|\b(sdk|openai|request body|curl|python|payload|requests?\.post)\b|"
                      r"通用\s*(api|接口|端点)|请求体", re.I)
-PARAMETER_ASK = re.compile(r"\b(range|max(imum)?|limit|default|allowed|valid|supports?|supported|how many|turn ([\w-]+ ){0,2}?off|"
-                           r"switch ([\w-]+ ){0,2}?off|disable|enable|per request|how (do|can|should) (i|we) (turn|switch|disable|enable))\b|范围|最多|上限|默认|支持|几个|多少|怎么(关|开|设|传|加|打开)|关掉|关闭|打开|开启|加在哪", re.I)
+PARAMETER_ASK = re.compile(r"\b(range|max(imum)?|limit|default|allowed|valid|supports?|supported|how many|turn (it )?off|"
+                           r"switch (it )?off|disable|enable|per request|how (do|can|should) (i|we) (turn|switch|disable|enable))\b|范围|最多|上限|默认|支持|几个|多少|怎么(关|开|设|传|加|打开)|关掉|关闭|打开|开启|加在哪", re.I)
 PROSE_PARAMETERS = ((re.compile(r"\btemperature\b|温度", re.I), "temperature"),
                     # "tools 最多支持多少个？", "how many functions can I pass?"
                     (re.compile(r"(?=.*\b(functions?|function call\w*)\b|.*函数)(.*\bhow many (tools|functions)\b|.*\b(tools|"
@@ -1128,7 +1136,7 @@ PROSE_PARAMETERS = ((re.compile(r"\btemperature\b|温度", re.I), "temperature")
                                 r"多少个))", re.I | re.S), "tools"))
 # thinking named in the message ("a big reasoning_content blob", "能关掉 thinking 吗") and turning it off or on asked
 THINKING_NAMED = re.compile(r"\b(thinking|reasoning_content|reasoning)\b|思考|推理", re.I)
-TURN_OFF_ON = re.compile(r"\b(turn|switch|shut) (it |this |that |([\w-]+ ){1,2}?)?(off|on)\b|\bdisabl\w*|\benabl\w*|关掉|关闭|打开|开启|不要.{0,4}思考",
+TURN_OFF_ON = re.compile(r"\b(turn|switch|shut) (it |this |that |(the )?(thinking|reasoning)( mode)? )?(off|on)\b|\bdisabl\w*|\benabl\w*|关掉|关闭|打开|开启|不要.{0,4}思考",
                          re.I)
 PRESERVED = re.compile(r"\bpreserv\w*|\bretain\w*|\bprevious (turns?|rounds?)\b|\bacross turns\b|保留.{0,6}(思考|推理)|上一轮|之前(的)?轮次|"
                        r"(思考|推理).{0,6}保留", re.I)
@@ -1489,8 +1497,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         return feature_request(d, msg, (requested_tool(msg) or only) if tool else None)
     # (a cost told in the story beside a setup question is the setup's to answer: "the billing page shows $0.42 spent
     # ... where does crush.json live and what do I put in it?")
-    cost_asked = COST_DISPLAY.search(msg.ask) and not (setup_questioned and not any(COST_DISPLAY.search(q)
-                                                                                    for q in msg.questions))
+    cost_asked = COST_DISPLAY.search(msg.ask) and not (setup_questioned and not any(
+        COST_DISPLAY.search(q) or CHARGE_ASKED.search(q) for q in msg.questions))
     if cost_asked and tool and not (known or msg.http_codes or msg.mcp or balance
                                     or msg.account_matter or msg.usage_query):
         cost_display(d)  # a tool's cost figure for the plan's calls: the plan's quota is what they use
@@ -1625,8 +1633,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                          f"{formats}), so a {number(over[0])} MB video is over that limit.",
                   f"Vision MCP 页面：video_analysis 工具支持不超过 {limit} 的视频（本地或远程；{formats}），"
                   f"{number(over[0])} MB 的视频超过了这个上限。")
-            # (a setup told in the story, "installed back in November", is not asked)
-            if MCP_CAPABILITY_ASK.search(msg.ask) and not SETUP_VERB.search(asked_tool):
+            # (a setup told in the story, "installed back in November", is not asked; one wished for is)
+            if MCP_CAPABILITY_ASK.search(msg.ask) and not SETUP_VERB.search(asked_tool) and not SETUP_WISH.search(msg.ask):
                 d.handoff = msg.failing  # "which video formats does it accept?": the page's text, not its setup
                 return d
         config_lines(d, msg, [MCP_SERVERS[s][1] for s in msg.mcp], corpus_dir)  # a pasted value the page gives otherwise
