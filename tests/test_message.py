@@ -243,3 +243,9 @@ def test_leaving_claudes_plan_for_ours_asks_about_ours(message, other):
 def test_a_system_prompt_of_ones_own_is_no_attack(message, attack):
     from helpdesk.answer import INJECTION
     assert bool(INJECTION.search(message.lower())) is attack
+
+
+def test_our_plan_bought_by_its_cycle_beside_another_companys_product_is_ours():
+    message = ("Bought Max annual on Black Friday, used it 3 weeks. Got a new job, they give us Copilot Enterprise. Can I get "
+               "the unused months refunded?")
+    assert not analyse(message, CORPUS).other_vendor

@@ -1265,3 +1265,18 @@ def test_turning_something_else_off_is_no_parameter_question(message):
 def test_a_video_limit_beside_a_setup_wished_for_keeps_the_setup(message):
     result = answer_rules(message, [], SETTINGS, facts=FACTS)
     assert result is not None and "8 MB" in result.text and "@z_ai/mcp-server" in result.text, result
+
+
+@pytest.mark.parametrize("message", [
+    "web search MCP 的地址是 https://api.z.ai/api/mcp/web_search_prime/mcp 我在 Claude Code 里配好了能用，那 reader 的呢？也是 http 类型吗",
+    "web search MCP works in Claude Code. what about the reader one, same url pattern?",
+])
+def test_a_follow_up_naming_another_server_short_gets_that_server(message):
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert result is not None and "web_reader/mcp" in result.text and "web_search_prime" not in result.text, result
+
+
+def test_servers_named_in_a_question_about_counts_are_no_follow_up():
+    result = answer_rules("zread MCP 问私有仓库一直报 Repository access failed，公开仓库都正常。是要额外授权吗？还有 zread 的调用次数是单独算的，"
+                          "还是跟联网搜索、网页读取一起算那 100 次？我是 Lite 包月", [], SETTINGS, facts=FACTS)
+    assert result is not None and "Zread MCP 页面对这个问题的排查说明" in result.text, result

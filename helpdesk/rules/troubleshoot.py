@@ -27,7 +27,7 @@ from pathlib import Path
 
 import frontmatter
 
-from helpdesk.message import (ANTHROPIC_TOOLS, CODING_HELPER, MCP_SERVERS, NON_CODING_APPS, PLACES_AND_PLATFORMS,
+from helpdesk.message import (ANTHROPIC_TOOLS, CODING_HELPER, MCP_SERVERS, MCP_SHORT, NON_CODING_APPS, PLACES_AND_PLATFORMS,
                               PLAN_TOOLS, TOOL_NAMES, TOOLS, Message, is_chinese, without_foreign_quota)
 from helpdesk.rules.facts import Facts
 from helpdesk.rules.pricing import TERMS_MEASURES
@@ -419,6 +419,8 @@ def mcp_line(d: Diagnosis, server: str, command: bool) -> None:
           _filled(d, f"{zh}；在 Claude Code 中：{claude}。" if command else f"{zh}。"))
 
 
+# a question that leans on the one before for all but its subject: "那 reader 的呢？", "what about the reader one?"
+FOLLOW_UP = re.compile(r"呢\s*[?？]?\s*$|\b(what|how) about\b|\bsame (for|with)\b|^\s*(and|also) (the|for)\b", re.I)
 REMOTE_MCP = ("web-search", "web-reader", "zread")
 SERVER_NAMES = {"web-search": "Web Search", "web-reader": "Web Reader", "zread": "Zread", "vision": "Vision"}
 SERVER_FACT = {"web-search": "mcp.web-search.add", "web-reader": "mcp.web-reader.add", "zread": "mcp.zread.add",
@@ -504,6 +506,13 @@ def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Dia
             rf"\balready (added|installed|set up|configured|have) (the )?(?:{MCP_SERVERS[s][0]})|"
             rf"(?:{MCP_SERVERS[s][0]})[^.?!\n;，。]{{0,20}}(已经)?(加|装|配|添加|安装|配置)好了?", msg.raw, re.I)]
     servers = ([s for s in servers if s not in working] or servers)[:2]
+    # a follow-up naming one server asks that one: "web search MCP 配好了能用，那 reader 的呢？也是 http 类型吗", "what about
+    # the reader one?"
+    clauses = [c for q in msg.questions for c in re.split(r"[，,；;。]\s*|\.\s+", q)]  # (a follow-up is one clause)
+    followed = [s for s in MCP_SERVERS if any(FOLLOW_UP.search(c) and (
+        re.search(MCP_SERVERS[s][0], c, re.I) or re.search(MCP_SHORT.get(s, "$^"), c, re.I)) for c in clauses)]
+    if len(followed) == 1 and servers:
+        servers = followed
     tool = next((t for t in msg.tools + msg.other_tools if t != "claude-code"), None)
     if "vision" in servers[:1] and "Z_AI_API_KEY" in pasted and "Z_AI_MODE" not in pasted:
         d.fact("mcp.vision_server")  # the page's command sets both variables

@@ -165,6 +165,9 @@ def normalise(question: str) -> str:
     text = re.sub(r"\bglm[\s-]?5\.(\d)", r"glm5v\1", text)
     text = re.sub(r"\bglm[\s-]?5\b", "glm-5", text)
     text = re.sub(r"\bglm[\s-]?4\.(\d)", r"glm-4.\1", text)
+    if "glm-4." in text:  # "price for glm-4.7? and 4.5-air?", "4.6 呢": a follow-up naming the model by its version alone
+        text = re.sub(r"(?<![\w.$¥-])4\.(\d)((?:v|-airx|-air|-flashx|-flash|-x)(?![\w.])|(?=\s*(?:呢|吗|\?|？)))",
+                      r"glm-4.\1\2", text)
     text = re.sub(r"(\d)\s*(k)\b", lambda m: f"{m.group(1)}000", text)
     return _word_numbers(_fix_typos(text))
 
@@ -174,7 +177,7 @@ def normalise(question: str) -> str:
 def plans_in(text: str) -> list[str]:
     found = []
     text = re.sub(r"\b(claude|cursor|chatgpt|copilot|gemini) (pro|max|plus)\b", "", text)
-    for m in re.finditer(r"\b(lite|pro|max)\b", text):
+    for m in re.finditer(r"(?<!\d-)\b(lite|pro|max)\b", text):  # ("gemini-2.5-pro" is a model, not the plan)
         after = text[m.end():m.end() + 16]
         if m.group(1) == "max" and re.match(r"\s*(output|tokens?|context|length|size|video|file|number|of)\b", after):
             continue
