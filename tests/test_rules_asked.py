@@ -940,7 +940,7 @@ def test_which_amount_a_reward_is_computed_on_is_the_definition_not_a_sum(messag
 @pytest.mark.parametrize("message, must", [
     # a price at n tenths ("5 折" is half price, "85 折" 15% off), one amount said twice once
     ("朋友用我的链接买了 Pro 月付，原价 $30，首单 5 折，再打 9 折，还用了 $2 credits。我能拿多少返利？", "$3.45"),
-    ("朋友打了 85 折买的 $30 Pro，我返利多少？", "$7.65"),
+    ("原价 $30 的 Pro，朋友用我的链接打了 85 折买的，我返利多少？", "$7.65"),
 ])
 def test_a_discount_in_tenths_is_taken_off_before_the_reward(message, must):
     answer = rules(message)
@@ -2421,3 +2421,17 @@ def test_a_friends_earlier_purchase_told_is_why_the_invite_does_not_count(messag
 
 def test_a_friend_who_never_bought_is_no_earlier_purchase():
     assert intent("我朋友从来没买过套餐，用我的链接买了 Lite，积分啥时候到账？") == "referral_issuing"
+
+
+def test_a_key_shared_by_a_small_team_told_in_a_story_is_the_personal_plan():
+    answer = rules("We're a 5-dev agency. Plan was one Max annual and putting the key in our shared 1Password vault so "
+                   "everyone's Claude Code uses it — 1600 prompts per 5h should easily cover the five of us. Is that ok?")
+    assert answer is not None and answer.trace["intent"] == "personal_plan", answer
+
+
+@pytest.mark.parametrize("message", [
+    "I use the plan in Claude Code and Cline on everyone's favourite editor. How many prompts do I get on Pro?",
+    "Pro plan. The two of us are comparing notes: does Pro get 400 prompts every 5 hours?",
+])
+def test_other_people_named_without_a_plan_shared_is_no_sharing(message):
+    assert intent(message) != "personal_plan"

@@ -783,7 +783,10 @@ def sharing_asked(text: str, s: Slots) -> bool:
                          r"((new|other|work|company|different|second|business|team) ){1,2}account\b",
                          r"(套餐|订阅).{0,12}(转|迁|移)(到|至)?(新|另一个|公司|工作)的?(账号|账户)") or matches(
         text, r"\b(teams?|seats?|(multiple|several|many|two|three|\d+) (people|users|developers|devs|engineers|"
-              r"persons)|share (my|the|a|one|1|it|an|our) ?(plan|subscription|account|key)?|coworkers?|colleagues?)\b",
+              r"persons)|share (my|the|a|one|1|it|an|our) ?(plan|subscription|account|key)?|coworkers?|colleagues?)\b|"
+              # "a 5-dev agency ... so everyone's Claude Code uses it"
+              r"\b\d+-(dev|developer|person|people|engineer)s?\b|\beveryone'?s (claude|cline|opencode|tools?|editors?|"
+              r"machines?|laptops?|setup|key)\b",
         "团队", "多人", "共享", "合租", "合用", "合买", "共用", "轮流用", "借给", rf"({OTHER_PERSON_ZH}).{{0,4}}(想|要|能|可以)?(用|使用)(我的)",
         rf"(给|和|跟|与)({OTHER_PERSON_ZH}).{{0,8}}(一起)?(用|使用)", rf"({OTHER_PERSON_ZH}).{{0,6}}(一起|共同|轮流)(用|使用)") and matches(
         text, r"\b(plan|subscription|account|cost|price|share|use)\b", LENDING, "套餐", "订阅", "账号", "账户", "共享", "合用", "合买",

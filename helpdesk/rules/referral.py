@@ -328,7 +328,8 @@ def friend_paid_before(text: str, s: Slots) -> bool:
                          r"not a new user|had a (paid )?subscription)\b|\b(he|she|they|friend|coworker|colleague)\b[^.?!;]{0,25}"
                          r"\b((had|did have) an? (paid |\w+ )?(subscription|plan)|(was|used to be) (a )?(subscriber|subscribed))\b|"
                          # "he bought a month of Lite last October", "他去年10月自己买过一个月 Lite": an earlier purchase told
-                         r"\b(he|she|they|friend|coworker|colleague)\b[^.?!;]{0,25}\b(bought|purchased|paid for|subscribed to)\b"
+                         r"\b(he|she|they|friend|coworker|colleague)\b(?:(?!\bnever\b|\bnot\b|n't\b)[^.?!;]){0,25}\b(bought|"
+                         r"purchased|paid for|subscribed to)\b"
                          r"[^.?!;]{0,30}\b(before|last (year|month)|previously|once|back in)\b",
                    *PAID_BEFORE_ZH, r"(他|她|朋友|同事|对方|同学)[^。？！；?!]{0,20}(?<![没未])(买|订阅|购买|付费|开)过")
 

@@ -166,8 +166,8 @@ def normalise(question: str) -> str:
     text = re.sub(r"\bglm[\s-]?5\b", "glm-5", text)
     text = re.sub(r"\bglm[\s-]?4\.(\d)", r"glm-4.\1", text)
     if "glm-4." in text:  # "price for glm-4.7? and 4.5-air?", "4.6 呢": a follow-up naming the model by its version alone
-        text = re.sub(r"(?<![\w.$¥-])4\.(\d)((?:v|-airx|-air|-flashx|-flash|-x)(?![\w.])|(?=\s*(?:呢|吗|\?|？)))",
-                      r"glm-4.\1\2", text)
+        text = re.sub(r"(?<![\w.$¥-])4\.(\d)((?:v|-airx|-air|-flashx|-flash|-x)(?![\w.])|(?=\s*呢))", r"glm-4.\1\2", text)
+        text = re.sub(r"\b(and|or|what about|how about|same for)\s+4\.(\d)(?=\s*[?？])", r"\1 glm-4.\2", text)
     text = re.sub(r"(\d)\s*(k)\b", lambda m: f"{m.group(1)}000", text)
     return _word_numbers(_fix_typos(text))
 
