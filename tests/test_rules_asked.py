@@ -2435,3 +2435,17 @@ def test_a_key_shared_by_a_small_team_told_in_a_story_is_the_personal_plan():
 ])
 def test_other_people_named_without_a_plan_shared_is_no_sharing(message):
     assert intent(message) != "personal_plan"
+
+
+@pytest.mark.parametrize("message", [
+    "去年 12 月 20 号买的 Lite 月付，之后就没管过，结果这个月信用卡又被扣了一笔。原来默认就是自动续费的？那年付的到期也会自动续吗？",
+    "I bought Lite monthly last year and it renewed again. Does an annual plan auto-renew too?",
+])
+def test_a_cycle_asked_beside_another_told_gets_the_renewal_term(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "renewal" and re.search(r"same duration|原订阅期相同", answer.text), answer
+
+
+def test_one_cycle_told_and_asked_gets_no_renewal_term():
+    answer = rules("My Lite monthly renewed again this morning. Will it keep auto-renewing every month?")
+    assert answer is not None and "same duration" not in answer.text, answer

@@ -17,7 +17,8 @@ from helpdesk.rules.registry import When, group, register
 from helpdesk.rules.respond import PLAN_NAMES, Calculation, Reply, money, number, plans_of
 from helpdesk.rules.quota import GLM5_NOT_SHOWN
 from helpdesk.rules.tools import SUPPORTED_TOOL_NAMES
-from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, asks_of_it, days_used_in, matches, plans_in
+from helpdesk.rules.understand import (COST, QUOTA, Parsed, Slots, asks_of_it, cycles_in, days_used_in, matches,
+                                      plans_in)
 
 SUBSCRIBE_PAGE = "https://z.ai/subscribe"
 STATED_PRICES = {("lite", "monthly"): "price.lite_monthly", ("pro", "monthly"): "price.pro_monthly"}
@@ -641,7 +642,9 @@ def renewal(r: Reply, p: Parsed) -> str:
         r.fact("sub.refund")
     # "bought quarterly: will it renew monthly or quarterly?", "续费扣了一整个季度": the renewal's length is the term's
     cycle = (p.slots.get("cycles") or ["monthly"])[0]  # the term bought, named first
-    term = r.fact("terms.renewal_term") if len(set(p.slots.get("cycles") or [])) >= 2 or (p.slots.get("cycles") and re.search(
+    # (a cycle asked beside another told in the story, "买的 Lite 月付 ... 那年付的到期也会自动续吗？", is two as well)
+    cycles = set(p.slots.get("cycles") or []) | (set(cycles_in(p.story)) if p.slots.get("cycles") else set())
+    term = r.fact("terms.renewal_term") if len(cycles) >= 2 or (p.slots.get("cycles") and re.search(
         r"\b(same (term|length|duration|period|cycle)|whole|full|entire)\b|一整|整个|整年|整季|按(月|季|年).{0,10}还是", p.text)) else None
     if p.language == "zh":
         return (f"会。订阅在每个计费周期结束时自动续费，费用从你保存的支付方式扣除。如需停止，请至少在下一个扣费日前 {hours} 小时取消。"

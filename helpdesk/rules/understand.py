@@ -189,6 +189,11 @@ def plans_in(text: str) -> list[str]:
     return found
 
 
+def cycles_in(text: str) -> list[str]:
+    """The billing cycles a text names, in order ("去年买的 Lite 月付 ... 年付的也会自动续吗": monthly, then annual)."""
+    return _cycles(text.lower())
+
+
 def _cycles(text: str) -> list[str]:
     names = {"monthly": "monthly", "month-to-month": "monthly", "quarterly": "quarterly", "quarter": "quarterly",
              "annual": "annual", "annually": "annual", "yearly": "annual", "year": "annual", "包月": "monthly",
