@@ -84,7 +84,7 @@ MCP_SERVERS = {
 }
 
 # The servers' short names, which name one only in a follow-up beside another server named in full ("那 reader 的呢？")
-MCP_SHORT = {"web-reader": r"(?<![\w-])reader\b(?!\s*(mode|app|view))|读取(那个|的)", "zread": r"\bzread\b",
+MCP_SHORT = {"web-reader": r"(?<![\w-])(?<!screen )reader\b(?!\s*(mode|app|view))|读取(那个|的)", "zread": r"\bzread\b",
              "vision": r"\bvision\b(?!\s*(model|pro))"}
 
 ENDPOINTS = (  # (kind, pattern): the first that matches a URL names it
@@ -946,9 +946,7 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     # (a plan named only to be set aside, "totally unrelated to my Pro plan, but our HPA...", names nothing of ours)
     aside = re.sub(r"\b(unrelated|not related|nothing to do) (to|with) (the|my|your) ((glm|z\.ai|coding|lite|pro|max) )*"
                    r"(plan|subscription)\b|(跟|和|与)(我的)?.{0,8}(套餐|coding ?plan)\s*(无关|没关系)", " ", everything)
-    # ("Bought Max annual on Black Friday ... they give us Copilot Enterprise now": our plan, bought by its cycle)
-    ours_named = re.search(r"coding ?plan|(?<![a-z0-9])glm|z\.ai|智谱|\b(lite|pro|max) (plan|subscription|套餐|annual|"
-                           r"yearly|monthly|quarterly)\b|(?<![a-z])(lite|pro|max)\s*(套餐|包月|包年|月付|年付|季付)|"
+    ours_named = re.search(r"coding ?plan|(?<![a-z0-9])glm|z\.ai|智谱|\b(lite|pro|max) (plan|subscription|套餐)|(?<![a-z])(lite|pro|max)\s*套餐|"
                            r"\b(my|your|the) (subscription|plan)\b|订阅", aside) or tools or endpoints or errors
     # a cluster's own problem with the plan set aside in so many words ("unrelated to my Pro plan: our HPA won't scale")
     cluster = aside != everything and bool(re.search(r"\b(kubernetes|k8s|kubectl|horizontalpodautoscaler|resourcequota|hpa)\b",

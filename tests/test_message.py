@@ -245,7 +245,6 @@ def test_a_system_prompt_of_ones_own_is_no_attack(message, attack):
     assert bool(INJECTION.search(message.lower())) is attack
 
 
-def test_our_plan_bought_by_its_cycle_beside_another_companys_product_is_ours():
-    message = ("Bought Max annual on Black Friday, used it 3 weeks. Got a new job, they give us Copilot Enterprise. Can I get "
-               "the unused months refunded?")
-    assert not analyse(message, CORPUS).other_vendor
+def test_another_companys_plan_named_by_its_cycle_is_still_theirs():
+    assert analyse("Stripe API question: how do I set proration_behavior for my SaaS's Pro monthly and Max yearly plans?",
+                   CORPUS).other_vendor

@@ -1273,7 +1273,16 @@ def test_a_video_limit_beside_a_setup_wished_for_keeps_the_setup(message):
 ])
 def test_a_follow_up_naming_another_server_short_gets_that_server(message):
     result = answer_rules(message, [], SETTINGS, facts=FACTS)
-    assert result is not None and "web_reader/mcp" in result.text and "web_search_prime" not in result.text, result
+    assert result is not None and "web_reader/mcp" in result.text, result
+
+
+@pytest.mark.parametrize("message, first", [
+    ("How do I add the vision MCP to Cline? Same for the web reader, I guess?", "@z_ai/mcp-server"),
+    ("搜索 MCP 返回空结果，怎么办？那 zread 的呢？", "Search returns empty results"),
+])
+def test_the_server_asked_first_keeps_its_answer_beside_a_follow_up(message, first):
+    result = answer_rules(message, [], SETTINGS, facts=FACTS)
+    assert result is not None and first in result.text, result
 
 
 def test_servers_named_in_a_question_about_counts_are_no_follow_up():

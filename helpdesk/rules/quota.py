@@ -167,8 +167,8 @@ _COUNTED = (r"\b(count|counts|counted|deducted|charged|eat|eats|eating|use up|us
 
 
 # tokens the docs price apart on the API but never say how the plan counts: cached (a cache hit), reasoning
-_CACHED = (r"\bcached (tokens?|input|content|prompts?|reads?)\b|\bcache (hits?|reads?|tokens?)\b|\bprompt cach\w*",
-           "缓存命中", "命中缓存", r"缓存(的)?\s*(token|tokens|部分|内容|读取)")
+_CACHED = (r"\bcached (tokens?|input|content|prompts?|reads?)\b|\bcache[- ](hits?|reads?|tokens?)\b|\bprompt cach\w*|"
+           r"\bcaching\b", "缓存命中", r"命中(了)?缓存", "走缓存", r"缓存(的)?\s*(token|tokens|部分|内容|读取|请求)")
 _REASONING = (r"\b(reasoning|thinking)[ _](tokens?|content)\b", r"(思考|推理)\s*(的)?\s*(token|tokens|内容)")
 # counted more or less, or at all: "do cached tokens count less toward my 5h prompt quota?"
 _COUNTED_DIFFERENTLY = (r"\b(count|counts|counted)\b[^.?!\n]{0,12}\b(less|more|differently|cheaper|at a discount|at all|"

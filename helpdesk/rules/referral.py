@@ -273,6 +273,7 @@ def credits_missing(text: str, s: Slots) -> bool:
 WHEN_ARRIVE = (r"\bwhen (will|would|do|does|should|can)\b[^.?!\n]{0,12}\b(credits?|rewards?|bonus|them|they|it)\b[^.?!\n]{0,12}"
                r"\b(arrive|show up|appear|land|come|be (credited|issued|added|paid))\b",
                r"(credits?|积分|返利|奖励|钱)[^。？?！\n]{0,10}(啥|什么)时候(能|才|会)?(到账|到|发放|发下来|发)",
+               r"(啥|什么)时候(能|才|会)?到账",
                r"(credits?|积分|返利|奖励|钱)[^。？?！\n]{0,10}多久(才|能|会)?(到账|到|发放)")
 
 
@@ -326,12 +327,8 @@ def friend_paid_before(text: str, s: Slots) -> bool:
     # (the friend's, not the inviter's: "I had a Lite plan before" says nothing of the friend)
     return matches(text, r"\b(already (had|paid)|paid (subscription|plan) (before|last)|existing (user|subscriber)|"
                          r"not a new user|had a (paid )?subscription)\b|\b(he|she|they|friend|coworker|colleague)\b[^.?!;]{0,25}"
-                         r"\b((had|did have) an? (paid |\w+ )?(subscription|plan)|(was|used to be) (a )?(subscriber|subscribed))\b|"
-                         # "he bought a month of Lite last October", "他去年10月自己买过一个月 Lite": an earlier purchase told
-                         r"\b(he|she|they|friend|coworker|colleague)\b(?:(?!\bnever\b|\bnot\b|n't\b)[^.?!;]){0,25}\b(bought|"
-                         r"purchased|paid for|subscribed to)\b"
-                         r"[^.?!;]{0,30}\b(before|last (year|month)|previously|once|back in)\b",
-                   *PAID_BEFORE_ZH, r"(他|她|朋友|同事|对方|同学)[^。？！；?!]{0,20}(?<![没未])(买|订阅|购买|付费|开)过")
+                         r"\b((had|did have) an? (paid |\w+ )?(subscription|plan)|(was|used to be) (a )?(subscriber|subscribed))\b",
+                   *PAID_BEFORE_ZH)
 
 
 NEVER_SUBSCRIBED = re.compile(r"\bnever (bought|paid for|had|purchased|subscribed)\b|(从来|从未|一直)?没(有)?(买|订阅|付费)过.{0,8}"
@@ -362,18 +359,17 @@ def invite_counts_asked(text: str, s: Slots) -> bool:
         s.hours or matches(text, r"\b(refund|refunded|paid|pay)\b", "付款", "支付", "付费", "退款", "退了"))
 
 
-SOMEONE_ELSE = (r"\b(friend|colleague|coworker|co-worker|he|she|his|her|they|brother|sister|wife|husband)\b",
-                r"朋友|同事|好友|同学|他|她|对方|家人|老婆|老公|兄弟|表弟|表哥")
+SOMEONE_ELSE = (r"\b(friend|colleague|coworker|co-worker|he|she|his|her|they|brother|sister|wife|husband|invited me)\b",
+                r"朋友|同事|好友|同学|他|她|对方|家人|老婆|老公|兄弟|表弟|表哥|邀请我")
 
 
 def late_payment_asked(text: str, s: Slots) -> bool:
     """A payment told by its dates or its day, past the window, and whether the invite counts asked: "2 号发了链接，他当天注册，
     拖到 6 号才付款。我这份邀请奖励还算吗？" (before what each side gets, which "邀请链接发给同事" also reads as)."""
-    # (whether it counts, or what it earns, asked in a question: "我能拿多少返利？" after a late payment is answered by the
-    # window too)
+    # (whether it counts, asked in a question)
     return late_payment(text) and bool(_NTH_DAY.search(text) or dates_apart(text)) and matches(
-        text, r"\b(count|counts|qualif\w*|valid|eligible|how much|how many credits)\b[^.?!\n]*\?",
-        r"(还算|算不算|算吗|有效|作废|失效|多少|几个点)[^。？！?\n]*[？?]")
+        text, r"\b(count|counts|qualif\w*|valid|eligible)\b[^.?!\n]*\?",
+        r"(还算|算不算|算吗|有效|作废|失效)[^。？！?\n]*[？?]")
 
 
 @register("referral_qualifies", When(-5, late_payment_asked, group=REFERRAL), When(4, friend_paid_before, group=REFERRAL),
@@ -668,13 +664,15 @@ def referral_reward(r: Reply, p: Parsed) -> str:
         r"(?:off\b|(?:first[- ]order |referral |instant )?discount)", p.text)]
     # "原价 $30，首单 5 折，再加 9 折": a list price at n tenths (8.5 折 is 15% off); "打折" alone names no rate, and "$81（相当于 9
     # 折）", "已经是 9 折后的价格" describe the amount paid, not a discount still to take off it
-    if LIST_PRICE.search(p.text):
-        percents += [round(100 - float(m.group(1)) * (10 if len(m.group(1).replace(".", "")) == 1 or "." in m.group(1)
-                                                       else 1), 2)
-                     for m in re.finditer(r"(?<![\d.])(\d(?:\.\d)?|[1-9]\d)\s*折", p.text)]
+    percents += [round(100 - float(m.group(2)) * (10 if len(m.group(2).replace(".", "")) == 1 or "." in m.group(2)
+                                                   else 1), 2)
+                 for m in re.finditer(r"(打|首单|再|又|额外|加)?[^\d$（(，,。]{0,3}(?<![\d.])(\d(?:\.\d)?|[1-9]\d)\s*折(?!后的?价)", p.text)
+                 if LIST_PRICE.search(p.text) or m.group(1)]
     # (the payment said, in a question asking which amount counts, is still what it is computed on)
     paid = re.search(r"\b(?:paid|pays|payment of|actually paid|actual payment(?: amount)?(?: (?:is|was|of))?)\s*\$?\s?"
                      r"(\d+(?:\.\d+)?)|(?:实际|最后|最终)?(?:付了|支付了|实付|付款)\s*\$\s?(\d+(?:\.\d+)?)", p.text)
+    if paid and which_base and not re.search(r"\bactually\b|实际|最后|最终|实付", paid.group(0)):
+        paid = None  # ("He paid $30 ... is my reward on $30 or on the discounted price?": which base, asked)
     if paid:  # the friend's actual payment, when stated, is what the reward is computed on
         payment = float(paid.group(1) or paid.group(2))
         credits = r.calc("payment * rate / 100", payment=(payment, "question"), rate=(rate, "fact:ref.inviter_reward"))

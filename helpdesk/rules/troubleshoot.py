@@ -506,13 +506,13 @@ def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Dia
             rf"\balready (added|installed|set up|configured|have) (the )?(?:{MCP_SERVERS[s][0]})|"
             rf"(?:{MCP_SERVERS[s][0]})[^.?!\n;，。]{{0,20}}(已经)?(加|装|配|添加|安装|配置)好了?", msg.raw, re.I)]
     servers = ([s for s in servers if s not in working] or servers)[:2]
-    # a follow-up naming one server asks that one: "web search MCP 配好了能用，那 reader 的呢？也是 http 类型吗", "what about
-    # the reader one?"
+    # a follow-up naming another server asks that one too: "web search MCP 配好了能用，那 reader 的呢？也是 http 类型吗",
+    # "what about the reader one?"
     clauses = [c for q in msg.questions for c in re.split(r"[，,；;。]\s*|\.\s+", q)]  # (a follow-up is one clause)
     followed = [s for s in MCP_SERVERS if any(FOLLOW_UP.search(c) and (
         re.search(MCP_SERVERS[s][0], c, re.I) or re.search(MCP_SHORT.get(s, "$^"), c, re.I)) for c in clauses)]
-    if len(followed) == 1 and servers:
-        servers = followed
+    if len(followed) == 1 and servers and followed[0] not in servers:
+        servers = [*servers[:1], *followed]
     tool = next((t for t in msg.tools + msg.other_tools if t != "claude-code"), None)
     if "vision" in servers[:1] and "Z_AI_API_KEY" in pasted and "Z_AI_MODE" not in pasted:
         d.fact("mcp.vision_server")  # the page's command sets both variables
@@ -1137,7 +1137,7 @@ API_CONTEXT = re.compile(r"\bgeneral (api|endpoint)\b|paas/v4|\b(api|sdk|openai|
 OWN_API = re.compile(r"\bgeneral (api|endpoint)\b|paas/v4|\b(sdk|openai|request body|curl|python|payload|requests?\.post)\b|"
                      r"通用\s*(api|接口|端点)|请求体", re.I)
 PARAMETER_ASK = re.compile(r"\b(range|max(imum)?|limit|default|allowed|valid|supports?|supported|how many|turn (it )?off|"
-                           r"switch (it )?off|disable|enable|per request|how (do|can|should) (i|we) (turn|switch|disable|enable))\b|范围|最多|上限|默认|支持|几个|多少|怎么(关|开|设|传|加|打开)|关掉|关闭|打开|开启|加在哪", re.I)
+                           r"(turn|switch) (the )?(thinking|reasoning)( output| mode)? off|switch (it )?off|disable|enable|per request|how (do|can|should) (i|we) (turn|switch|disable|enable))\b|范围|最多|上限|默认|支持|几个|多少|怎么(关|开|设|传|加|打开)|关掉|关闭|打开|开启|加在哪", re.I)
 PROSE_PARAMETERS = ((re.compile(r"\btemperature\b|温度", re.I), "temperature"),
                     # "tools 最多支持多少个？", "how many functions can I pass?"
                     (re.compile(r"(?=.*\b(functions?|function call\w*)\b|.*函数)(.*\bhow many (tools|functions)\b|.*\b(tools|"
@@ -1373,7 +1373,7 @@ def helper_symptom(msg: Message, corpus_dir: Path | None) -> str | None:
     """A failure with the Coding Tool Helper (or the plugin it installs) that its page troubleshoots: that section."""
     # (Claude Code's own plugin marketplace, or its /plugin command, is where the usage plugin is installed)
     if not (CODING_HELPER.search(msg.raw) or USAGE_PLUGIN.search(msg.raw) or "claude-code" in msg.tools and re.search(
-            r"\bmarketplace\b|(?<![\w/])/plugins?\b", msg.raw, re.I)):
+            r"(?<![\w/])/plugins?\b", msg.raw, re.I)):
         return None
     for pattern, context, heading in HELPER_SYMPTOMS:
         if re.search(pattern, msg.raw, re.I) and re.search(context, msg.raw, re.I) and not re.search(
@@ -1512,6 +1512,8 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
                                     or msg.account_matter or msg.usage_query):
         cost_display(d)  # a tool's cost figure for the plan's calls: the plan's quota is what they use
         d.handoff = True  # their charges are for support to confirm
+        if setup_questioned and tool in TOOLS and tool != "claude-code-router":
+            tool_setup(d, tool)  # ("...shows a cost of $1.10. How do I configure it to use my plan?": both asked)
         return d
     if msg.quota_drain and not (known or msg.http_codes or msg.mcp or msg.usage_query):
         quota_drain(d, msg)
