@@ -84,8 +84,8 @@ MCP_SERVERS = {
 }
 
 # The servers' short names, which name one only in a follow-up beside another server named in full ("那 reader 的呢？")
-MCP_SHORT = {"web-reader": r"(?<![\w-])(?<!screen )reader\b(?!\s*(mode|app|view))|读取(那个|的)", "zread": r"\bzread\b",
-             "vision": r"\bvision\b(?!\s*(model|pro))"}
+MCP_SHORT = {"web-reader": r"(?<![\w-])(?<!screen )reader\b(?!\s*(mode|app|view))|读取(那个|的)",
+             "vision": r"\bvision\b(?!\s*(model|pro))"}  # (Zread's full name is its short one)
 
 ENDPOINTS = (  # (kind, pattern): the first that matches a URL names it
     ("coding", r"api\.z\.ai/api/coding/paas/v4"),

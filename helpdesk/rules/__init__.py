@@ -485,7 +485,7 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
     if date_left_open and not reply.clarify and not UNSTATED.search(reply.text):
         # "Lite 的 100 次是 per month 对吧？那是每个自然月 1 号 reset，还是按我的订阅日期算？": the figure, and the date
         # the docs don't give
-        reply = replace(reply, text=reply.text + "\n" + DATE_OPEN[parsed.language if parsed.language == "zh" else "en"])
+        reply = replace(reply, text=reply.text + "\n" + DATE_OPEN["zh" if parsed.language == "zh" else "en"])
     if not reply.clarify and not polar(asked(msg)):  # "how do I get a refund?" is not answered "No:"
         reply = replace(reply, text=without_polar_lead(reply.text))
     if not reply.clarify and len(msg.questions) >= 2:
