@@ -520,7 +520,35 @@ def composed(question: str, passages: list[Passage], embedder: Embedder, setting
     main = sorted(chosen, key=lambda u: u.order)  # the lead's own block, in document order
     _fill(chosen, add, candidates, scores, cosines, best, passages[:quoted], settings)
     neighbours = sorted(chosen[len(main):], key=lambda u: (u.passage != lead.passage, u.passage, u.order))
-    return _render(main + neighbours), sorted({u.passage for u in chosen}), float(cosines[best])
+    shown = _introduced(main + neighbours, {i: passage_units for i, (_, passage_units) in enumerate(found)}, add)
+    return _render(shown), sorted({u.passage for u in shown}), float(cosines[best])
+
+
+def _introduced(ordered: list[Unit], by_passage: dict[int, list[Unit]], add) -> list[Unit]:
+    """A quoted introduction ("In the project root directory, modify `.env.development`:") is followed by what it
+    introduces, its code block or its list (the items that fit), wherever it came from (a close runner-up, a
+    neighbour); one whose block cannot start is left out: a colon with nothing after it answers nothing. An item
+    ending on a colon ("• Other Configurations:") is a list's own label, left as it is."""
+    shown: list[Unit] = []
+    for unit in ordered:
+        if unit in shown:
+            continue
+        following: list[Unit] = []
+        if _introduces_list(unit) and not unit.is_item:
+            for after in by_passage.get(unit.passage, [])[unit.order + 1:]:
+                if not (after.is_item or _FENCE.match(after.text) and not following) \
+                        or not (after in shown or after in ordered or add(after)):
+                    break
+                following.append(after)
+                if not after.is_item:
+                    break  # one code block
+            if not following and by_passage.get(unit.passage, [])[unit.order + 1:unit.order + 2]:
+                nxt = by_passage[unit.passage][unit.order + 1]
+                if nxt.is_item or _FENCE.match(nxt.text):
+                    continue  # its block does not fit
+        shown.append(unit)
+        shown += [after for after in following if after not in shown]
+    return shown
 
 
 _TOKENS = re.compile(r"\w+")

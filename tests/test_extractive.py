@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.extractive import (FOR_SUBSCRIBERS, MODEL_PICKER, _introduces_list, _label, asks_for, quoted_phrases,
-                                 unit_texts, units)
+from helpdesk.extractive import (FOR_SUBSCRIBERS, MODEL_PICKER, _introduced, _introduces_list, _label, asks_for,
+                                 quoted_phrases, unit_texts, units)
 
 DOC = """Intro sentence about the page.
 
@@ -276,3 +276,32 @@ def test_a_command_asked_about_is_no_echo():
     confirmed = _bonus(asked[0], block, wanted, settings, (), asked[0], asked)
     echoed = _bonus(asked[0], block, wanted, settings, (), "I ran `npm install -g opencode-ai`. " + asked[0], ())
     assert confirmed > echoed
+
+
+SOURCE_STEPS = """### 3. Configure Frontend Environment
+
+In the project root directory, modify `.env.development`:
+
+```bash
+VITE_PROXY_URL=http://localhost:3001
+```
+
+### 4. Start Frontend Service
+
+Run the dev server.
+"""
+
+
+def test_a_quoted_introduction_brings_its_code_block_or_is_left_out():
+    """"modify `.env.development`:" chosen as a runner-up, not the lead: its block follows it, since a colon with
+    nothing after it answers nothing; when the block cannot fit, the introduction goes too."""
+    found = units(0, SOURCE_STEPS)
+    intro = next(u for u in found if u.text.startswith("In the project root"))
+    block = next(u for u in found if "VITE_PROXY_URL" in u.text)
+    other = next(u for u in found if u.text.startswith("Run the dev"))
+    added = []
+    shown = _introduced([other, intro], {0: found}, lambda u: added.append(u) or True)
+    assert shown == [other, intro, block] and added == [block]
+    assert _introduced([other, intro], {0: found}, lambda u: False) == [other]  # no room for the block
+    assert _introduced([intro, block], {0: found}, lambda u: False) == [intro, block]  # already chosen: kept once
+    assert _introduced([other], {0: found}, lambda u: False) == [other]  # a plain sentence stands alone
