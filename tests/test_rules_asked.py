@@ -487,6 +487,12 @@ def test_a_time_ago_is_no_delay_between_invite_and_payment():
      "我是 Pro 包月，每 5 小时 400 prompts，窗口才用了一半。这个 1304 到底是什么限制？", "1304", r"400\s*次"),
     ("Got this in OpenCode on my Max annual (the GLM-5 one):\n```\n{\"error\":{\"code\":\"1213\",\"message\":\"prompt "
      "parameter not received properly\"}}\n```\nWhat does this error mean?", "1213", r"3×|3 times"),
+    # "why is it saying ...": why the error shows is what it means, not the order fees are deducted in
+    ("Cline, base URL https://api.z.ai/api/paas/v4\n```\n{\"error\":{\"code\":\"1113\",\"message\":\"Insufficient "
+     "balance or no resource package. Please recharge.\"}}\n```\npaid for Lite an hour ago ($6, got the confirmation email). why is it saying "
+     "insufficient balance?? do I seriously need to top up on top of the subscription?", "1113", r"deducted in this order"),
+    ("Cherry Studio 里一直报：{\"code\":\"1113\",\"message\":\"余额不足\"}，我明明买了 Pro 套餐，为什么还提示余额不足？要先充值吗？",
+     "1113", r"扣除顺序|按以下顺序"),
 ])
 def test_what_an_error_means_is_answered_before_the_storys_plan_facts(message, code, never):
     answer = rules(message)

@@ -524,7 +524,11 @@ LEANS_BACK = re.compile(r"\b(it|this|that|these|those|one|ones|correct|right|tru
 # A question after what an error means: "what does 1113 mean?", "what is error 1304", "这个错误码代表什么", "1304 是什么限制"
 ERROR_MEANING = re.compile(r"\bwhat (does|do|is|'s)\b.{0,40}\b(mean|means|meaning)\b|\bwhat('s| is) (this |that |the )?(error|"
                            r"code|status code)\b|\bwhat is (error |code )?\d{3,4}\b|\bmeaning of\b|(这个|错误码?|报错|错误|\d{3,4})."
-                           r"{0,12}(什么意思|是什么|代表什么|啥意思|什么限制|指什么|怎么回事)", re.I)
+                           r"{0,12}(什么意思|是什么|代表什么|啥意思|什么限制|指什么|怎么回事)|"
+                           # "why is it saying insufficient balance??", "为什么一直报 1113": why the error shows is its meaning
+                           # (not "why am I only getting half?": a quota question)
+                           r"\bwhy (is|does|do|did|would)\b.{0,20}\b(say|says|saying|show|shows|showing|return|returns|"
+                           r"returning|throw|throws|throwing)\b|为什么.{0,8}(报错?|提示|返回)", re.I)
 MORE_QUESTIONS = 2  # a message asking three or more rule questions gets the first three answered
 # a figure asked as a change from the one they have: "does Pro change the number a lot?", "how much more on Max?"
 COMPARED_FIGURE = re.compile(r"\b(change|changes|more|less|fewer|bigger|higher|lower|differen\w*|compared?|vs|versus|bump|"
