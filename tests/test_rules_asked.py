@@ -2456,3 +2456,23 @@ def test_a_cycle_asked_beside_another_told_gets_the_renewal_term(message):
 def test_one_cycle_told_and_asked_gets_no_renewal_term():
     answer = rules("My Lite monthly renewed again this morning. Will it keep auto-renewing every month?")
     assert answer is not None and "same duration" not in answer.text, answer
+
+
+@pytest.mark.parametrize("message", [
+    "Is there an official Docker image for the Vision MCP server, so we can run it in our air-gapped dev containers?",
+    "Does the web reader MCP keep a log of the pages it fetched for us?",
+    "视觉理解 MCP 是开源的吗？源码在哪能看到？",
+])
+def test_a_server_named_without_a_setup_ask_gets_no_setup_line(message):
+    """A server named, nothing failing, no way to set it up asked: its setup line answers a different question."""
+    assert rules(message) is None
+
+
+@pytest.mark.parametrize("message, line", [
+    ("How do I add the web reader MCP to Claude Code?", "Web Reader MCP: a remote HTTP server"),
+    ("视觉理解 MCP 怎么配置？", "Vision MCP：本地服务"),
+    ("web search MCP fails with 401 in Claude Code, any idea?", "Web Search MCP"),
+])
+def test_a_server_asked_how_to_set_up_or_failing_gets_its_setup_line(message, line):
+    answer = rules(message)
+    assert answer is not None and line in answer.text

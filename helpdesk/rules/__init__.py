@@ -28,8 +28,8 @@ from helpdesk.rules.facts import Facts, load_facts
 from helpdesk.rules.quota import CLAIMED
 from helpdesk.rules.registry import all_firing, family_member, fires
 from helpdesk.rules.respond import Reply, respond
-from helpdesk.rules.troubleshoot import (CHINA_LEAD, HELPER_LIST, TOOL_SETUP, Diagnosis, diagnose, tool_setup,
-                                         writes_chinese)
+from helpdesk.rules.troubleshoot import (CHINA_LEAD, HELPER_LIST, MCP_SETUP, MCP_SETUP_ZH, TOOL_SETUP, Diagnosis, diagnose,
+                                         tool_setup, writes_chinese)
 from helpdesk.rules.understand import COST, OTHER_PRODUCTS, QUOTA, Parsed, moved_as_told, resolve
 from helpdesk.schema import Answer, Source
 from helpdesk.settings import Settings
@@ -713,6 +713,19 @@ def undocumented_asked(msg: Message, corpus_dir) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# Asking how to set something up, connect or call it: the MCP servers' setup lines answer these
+SETUP_ASK = re.compile(r"\b(add|adding|install\w*|configur\w*|config|set ?up|setting up|connect\w*|endpoint|url|"
+                       r"command|header|key|node|npx|use|using|enable|type|transport|http|sse|stdio|json|settings?)\b|"
+                       r"配置|安装|添加|(怎么|如何|咋)加|加(上|到|进)|接入|地址|命令|怎么用|如何用|使用|启用|开启|设置|参数", re.I)
+_SERVER_LINES = tuple(line.split(":")[0] + ":" for line, _ in MCP_SETUP.values()) + \
+    tuple(line.split("：")[0] + "：" for line in MCP_SETUP_ZH.values())
+
+
+def server_setup_only(diagnosis: Diagnosis) -> bool:
+    """A diagnosis that is only the named MCP servers' setup lines ("Vision MCP: a local server, ...")."""
+    return bool(diagnosis.lines) and all(line.startswith(_SERVER_LINES) for line in diagnosis.lines)
+
+
 def elsewhere(msg: Message, reply: Reply, facts: Facts, settings: Settings) -> list[str]:
     """The pages of their own on what the ask names that the rule's answer neither cites nor mentions: "how do I
     make sure GLM-5 uses deep thinking?" is a thinking-mode question, whatever the GLM-5 rule says about switching."""
@@ -761,6 +774,11 @@ def answer_rules(question: str, history: Sequence[dict], settings: Settings, mes
     if unknown and not any(word in said.lower() for word in unknown) and (
             diagnosis is None or set(diagnosis.kinds) <= GENERAL_LINES | {"terms"}):
         # "does the GLM Coding Plan include any embedding model?": no page names one; the endpoints' rule is not the ask
+        return None
+    if reply is None and diagnosis is not None and server_setup_only(diagnosis) and msg.questions \
+            and not msg.failing and not SETUP_ASK.search(msg.ask):
+        # "Is there an official Docker image for the MCP servers?", "is the vision server open source?": a server named,
+        # nothing failing, no way to set it up asked (nor a word of one anywhere in the ask): its setup line is not it
         return None
     if diagnosis is not None and (reply is None or reply.clarify or not msg.questions):
         return troubleshooting_answer(diagnosis, msg, settings, facts)
