@@ -207,6 +207,17 @@ def _label(unit: Unit) -> bool:
     return bool(RESTATEMENT.match(unit.text)) or (not _LABEL_END.search(unit.text) and len(unit.text.split()) <= 8)
 
 
+_NUMBERED = re.compile(r"^\s*\d+\.\s+")
+
+
+def _step_title(unit: Unit, same_passage: list[Unit]) -> bool:
+    """A numbered step told as a title ("3. Configure Frontend Environment"), its body below it rather than in it."""
+    if not unit.is_item or unit.is_row or not _NUMBERED.match(unit.text):
+        return False
+    following = same_passage[unit.order + 1:unit.order + 2]
+    return _is_title(_NUMBERED.sub("", unit.text).strip()) and bool(following) and not following[0].is_item
+
+
 # "Is preserved thinking on by default when I use the coding endpoint?" names an endpoint but asks yes or no: a
 # polar question wants the statement, not a unit holding a URL (unless it asks to be given or shown one).
 _POLAR = re.compile(r"^\s*(is|are|does|do|did|will|would|should|has|have|was|were)\b(?!.*\b(give|show|tell|send)\b)", re.I)
@@ -488,6 +499,12 @@ def composed(question: str, passages: list[Passage], embedder: Embedder, setting
         # restated problem answers nothing; its section does ("Solutions:" and the steps), so it follows.
         for unit in same_passage[lead.order + 1:]:
             if unit.heading != lead.heading and not _label(unit) or not add(unit) or len(chosen) >= LABEL_FOLLOW:
+                break
+    elif _step_title(lead, same_passage):
+        # "3. Configure Frontend Environment": a numbered step's title says what the step is, its body (the sentence and
+        # the code block under it) how; the body follows, up to the next step.
+        for unit in same_passage[lead.order + 1:]:
+            if unit.is_item or not add(unit) or len(chosen) >= LABEL_FOLLOW:
                 break
     elif _introduces_list(lead):
         # "as follows:" is no answer without what follows: the list items or the code block.

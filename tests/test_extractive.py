@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.extractive import (FOR_SUBSCRIBERS, MODEL_PICKER, _introduced, _introduces_list, _label, asks_for,
-                                 quoted_phrases, unit_texts, units)
+from helpdesk.extractive import (FOR_SUBSCRIBERS, MODEL_PICKER, _introduced, _introduces_list, _label, _step_title,
+                                 asks_for, quoted_phrases, unit_texts, units)
 
 DOC = """Intro sentence about the page.
 
@@ -305,3 +305,16 @@ def test_a_quoted_introduction_brings_its_code_block_or_is_left_out():
     assert _introduced([other, intro], {0: found}, lambda u: False) == [other]  # no room for the block
     assert _introduced([intro, block], {0: found}, lambda u: False) == [intro, block]  # already chosen: kept once
     assert _introduced([other], {0: found}, lambda u: False) == [other]  # a plain sentence stands alone
+
+
+def test_a_numbered_steps_title_is_told_apart_from_a_step_that_says_what_to_do():
+    """"3. Configure Frontend Environment" has its body below it (which follows it into an answer); "1. Run `npm i`"
+    and a list of titles with no body between them stand as they are."""
+    found = units(0, "1. Clone the Repository\n\n```bash\ngit clone x\n```\n\n2. Configure Frontend Environment\n\n"
+                     "In the project root directory, modify `.env.development`:\n\n"
+                     "3. Run `npm run dev` and open the page.\n\n4. Done\n")
+    titles = {u.text.strip(): _step_title(u, found) for u in found if u.is_item}
+    assert titles == {"1. Clone the Repository": True, "2. Configure Frontend Environment": True,
+                      "3. Run `npm run dev` and open the page.": False, "4. Done": False}
+    listed = units(0, "1. Download Eigent\n2. Install the Application\n3. Launch Eigent\n")
+    assert not any(_step_title(u, listed) for u in listed)
