@@ -273,7 +273,7 @@ def test_real_subscriber_messages_meet_their_floors(eval_env, tmp_path, capsys, 
                                   "probe_messages9", "probe_messages10", "probe_messages11", "probe_messages12",
                                   "probe_messages13", "probe_messages14", "probe_messages15", "probe_messages16",
                                   "probe_messages17", "probe_messages18", "probe_messages19", "probe_messages20",
-                                  "probe_messages21", "probe_messages22", "probe_messages23"])
+                                  "probe_messages21", "probe_messages22", "probe_messages23", "probe_messages24"])
 def test_development_sets_of_real_messages_meet_their_floors(eval_env, capsys, name):
     """The development sets (tests/data/real_messages_dev2.jsonl ... _dev7.jsonl, and the labelled probe messages
     written in their style, probe_messages.jsonl) are gated too, by the floors beside them: what one set's mechanism
