@@ -2476,3 +2476,25 @@ def test_a_server_named_without_a_setup_ask_gets_no_setup_line(message):
 def test_a_server_asked_how_to_set_up_or_failing_gets_its_setup_line(message, line):
     answer = rules(message)
     assert answer is not None and line in answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "Using Kilo Code on the coding endpoint. Is preserved thinking already on there by default, or do I have to send "
+    "clear_thinking: false myself?",
+    "我们自己的 agent 走通用 API（https://api.z.ai/api/paas/v4），多轮之后模型像失忆一样。听说 coding plan 那边默认会保留之前的思考，"
+    "API 这边要加什么参数？",
+])
+def test_keeping_earlier_reasoning_asked_gets_the_thinking_guides_sentence(message):
+    """Preserved thinking is the Thinking Mode page's subject (on by default on the coding endpoint, `clear_thinking:
+    false` on the API, reasoning_content sent back), not the API reference's `thinking` parameter."""
+    answer = rules(message)
+    assert answer is not None and "thinking.preserved" in answer.trace["facts"]
+    assert "enabled by default on the Coding Plan endpoint" in answer.text and '"clear_thinking": false' in answer.text
+    assert "`thinking` (object)" not in answer.text
+
+
+def test_turning_thinking_off_in_a_request_still_gets_the_parameter():
+    answer = rules("On the general API with the openai python SDK, glm-4.7 always thinks first. How do I turn "
+                   "thinking off in the request body?")
+    assert answer is not None and "`thinking` (object)" in answer.text
+    assert "thinking.preserved" not in answer.trace["facts"]

@@ -1152,6 +1152,13 @@ PRESERVED = re.compile(r"\bpreserv\w*|\bretain\w*|\bprevious (turns?|rounds?)\b|
 MAX_PARAMETERS_ASKED = 2
 
 
+def preserved_asked(msg: Message) -> bool:
+    """Keeping earlier turns' reasoning asked about: thinking named, its preservation named, in a question."""
+    asked = " ".join(msg.questions)
+    return bool(asked) and bool(THINKING_NAMED.search(msg.ask)) and bool(PRESERVED.search(msg.ask)) and bool(
+        THINKING_NAMED.search(asked) or PRESERVED.search(asked) or re.search(r"clear_thinking|\bdefault|默认", asked, re.I))
+
+
 @lru_cache(maxsize=8)
 def _request_parameters(path: str) -> frozenset[str]:
     """The parameters of the request bodies (the page's sections before its responses)."""
@@ -1704,11 +1711,16 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         re.search(r"\bsame (cmd |terminal |command prompt |console |powershell )?(window|session|terminal|cmd)\b|"
                   r"(同一个|原来的?|同个)\s*(cmd )?(窗口|终端|命令行)", msg.raw, re.I))
     asked_parameters = [] if known else parameters_asked(msg, corpus_dir)  # (an error's own parameter is said with it)
+    # earlier turns' reasoning kept asked about ("is preserved thinking on by default on the coding endpoint?", "API 这边
+    # 要加什么参数才能保留之前的思考"): the thinking guide's sentence on it, not the API reference's `thinking` parameter
+    preserved = preserved_asked(msg)
+    if preserved:
+        asked_parameters = [name for name in asked_parameters if "thinking" not in name]
     # Cline's image and context settings asked about ("what should Context Window Size be?"): its page's own values
     # (not for a model the page does not set up: GLM-5's window is not stated anywhere, which the rules say)
     cline_settings = "cline" in msg.tools and bool(msg.questions) and not msg.mcp and bool(
         re.search(r"supports? images|context window( size)?", msg.raw, re.I)) and not names_glm5(msg)
-    if not (asked_parameters or cline_settings or banned or install_permission or script_on_windows or option_missing or model_switch or key_prompt or same_window or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
+    if not (asked_parameters or preserved or cline_settings or banned or install_permission or script_on_windows or option_missing or model_switch or key_prompt or same_window or openai_on_anthropic or server_status or msg.mistyped or key_variable or over_context or compared or plan_vs_api or claude_timeout or asked_for or rate_limited or known or msg.http_codes or unknown_codes or balance or model_missing or msg.off_plan_use or endpoint_trouble
             or (tool and msg.has_paste and msg.failing) or claude_fix
             or (msg.failing and (general_shown or msg.protocol)) or (tool and setup_ask)
             or (general_shown and msg.subscriber) or (unlisted_name and (setup_ask or support_ask or unlisted_config
@@ -1717,6 +1729,10 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
         return None
 
     _error_meaning(d, msg, corpus_dir)
+    if preserved:
+        quote = d.facts.words("thinking.preserved", r".+")
+        d.fact("thinking.preserved")
+        d.say("thinking", f"The Thinking Mode page: \"{quote}\"", f"思考模式（Thinking Mode）页面原文：“{quote}”")
     api_parameters(d, asked_parameters, corpus_dir, vision=bool(VISION_MODEL_NAMED.search(" ".join(msg.models))))
     if cline_settings:
         cline_other_configurations(d)
