@@ -227,13 +227,18 @@ def test_a_chinese_message_answered_in_the_docs_english_gets_a_chinese_line_firs
     assert introduced(english, analyse("how do I log in to opencode?", settings.corpus_dir)) == english
 
 
-def test_the_answer_adds_the_leads_close_neighbours_from_its_page(helpdesk):
+def test_the_answer_adds_the_leads_close_neighbours_from_its_page(helpdesk, retriever, real_settings):
     # "turn it on for the API" is the closest sentence; the one that answers ("enabled by default on the Coding Plan
     # endpoint") is its neighbour on the same page
-    result = helpdesk.answer("does the coding plan endpoint keep preserved thinking switched on by default?")
-    assert result.route == "retrieval"
+    question = "does the coding plan endpoint keep preserved thinking switched on by default?"
+    passages = retriever.search(question, k=real_settings.top_k)
+    text, used = compose(question, passages, retriever.embedder, real_settings)
+    assert "enabled by default on the Coding Plan endpoint" in text and "clear_thinking" in text, text
+    assert {passages[i].chunk.doc_id for i in used} == {"guides-thinking-mode"}
+    # (the whole assistant answers it from the rules layer's fact: the page's sentence quoted whole, one citation)
+    result = helpdesk.answer(question)
     assert "enabled by default on the Coding Plan endpoint" in result.text, result.text
-    assert [s.doc for s in result.sources] == ["guides-thinking-mode"]  # one citation per page
+    assert [s.doc for s in result.sources] == ["guides-thinking-mode"]
 
 
 def test_a_neighbour_is_never_a_banner_a_dangling_list_introduction_or_a_repeat(retriever, real_settings):
