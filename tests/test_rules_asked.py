@@ -320,6 +320,25 @@ def test_a_purchase_of_another_cycle_not_shown_is_the_same_tier_timing():
     assert re.search(r"expires", answer.text) and "z.ai/contact" in answer.text
 
 
+@pytest.mark.parametrize("message", [
+    "I'm on Pro monthly, it renews on the 3rd. Planning to switch to Pro yearly for the discount. If I pay for the "
+    "yearly now, does it kick in today and I lose what's left of this month?",
+    "Max quarterly, ~5 weeks left. Thinking about annual, still Max. Buying the annual today, would it stack on top "
+    "or replace the quarter?",
+    "Lite 包月还剩两周，想换成 Lite 包年。现在下单的话是把包月顶掉，还是包月到期后顺延？",
+])
+def test_when_a_cycle_bought_beside_the_current_one_starts_is_the_same_tier_rule(message):
+    # the question alone names one plan and one cycle; the story before it tells the other
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "same_tier_upgrade"
+    assert re.search(r"not take effect immediately|不是马上开始", answer.text)
+
+
+def test_two_plans_stacked_into_one_quota_is_no_question_of_when():
+    assert intent("Lite 的 80 次不够用，又不想升 Pro。同一个账号买两个 Lite 包月，能叠加成 160 次吗？") not in (
+        "same_tier_upgrade", "upgrade_rules")
+
+
 def test_an_upgrade_between_two_plans_gets_the_cross_tier_rule_alone():
     answer = rules("I'm moving from Lite monthly to Pro monthly, how does that upgrade work?")
     assert answer is not None and re.search(r"immediately", answer.text) and "13 months" not in answer.text

@@ -30,7 +30,7 @@ from helpdesk.rules.registry import all_firing, family_member, fires
 from helpdesk.rules.respond import Reply, respond
 from helpdesk.rules.troubleshoot import (CHINA_LEAD, HELPER_LIST, MCP_SETUP, MCP_SETUP_ZH, TOOL_SETUP, Diagnosis, diagnose,
                                          tool_setup, writes_chinese)
-from helpdesk.rules.understand import COST, OTHER_PRODUCTS, QUOTA, Parsed, moved_as_told, resolve
+from helpdesk.rules.understand import COST, OTHER_PRODUCTS, QUOTA, TAKES_EFFECT, Parsed, matches, moved_as_told, resolve
 from helpdesk.schema import Answer, Source
 from helpdesk.settings import Settings
 
@@ -428,6 +428,14 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
             # told without the word "upgrade" is one
             whole = resolve(f"upgrade: {msg.ask}", list(history), plans=msg.plans)
         if whole.intent in CHANGE_INTENTS:  # "Upgraded Lite -> Pro, still on Lite": when an upgrade takes effect
+            parsed = whole
+    if parsed.intent is None and any(matches(q.lower(), *TAKES_EFFECT) and not matches(q.lower(), QUOTA, r"\d\s*次")
+                                     for q in msg.questions):
+        # "I'm on Lite monthly. If I buy the yearly today, does it start today and I lose the rest of this month?": when
+        # a change the story tells takes effect is the change's rule, though the question alone names one plan (two
+        # plans stacked into one quota, "叠加成 160 次", is no question of when)
+        whole = resolve(msg.ask, list(history), plans=msg.plans)
+        if whole.intent in CHANGE_INTENTS:
             parsed = whole
     story_before = msg.told
     leans = msg.questions and word_count(story_before) >= SELF_CONTAINED_WORDS and all(

@@ -17,7 +17,7 @@ from helpdesk.rules.registry import When, group, register
 from helpdesk.rules.respond import PLAN_NAMES, Calculation, Reply, money, number, plans_of
 from helpdesk.rules.quota import GLM5_NOT_SHOWN
 from helpdesk.rules.tools import SUPPORTED_TOOL_NAMES
-from helpdesk.rules.understand import (COST, QUOTA, Parsed, Slots, asks_of_it, cycles_in, days_used_in, matches,
+from helpdesk.rules.understand import (COST, QUOTA, TAKES_EFFECT, Parsed, Slots, asks_of_it, cycles_in, days_used_in, matches,
                                       plans_in)
 
 SUBSCRIBE_PAGE = "https://z.ai/subscribe"
@@ -136,9 +136,7 @@ def upgrade_asked(text: str, s: Slots) -> bool:
     return matches(text, r"\bupgrad", "升级", r"升\s*(到|了)?\s*(pro|max)", "跨档") or (matches(text, r"\b(switch|move|moving|go|going|change|jump)\b.*\bto\b",
                                                          "换成", "换到", "改成", "转成", "切换到", "换",
                                                          # "does Max start now or when Lite ends? do I lose my Lite days?"
-                                                         r"\b(start|starts|begin|begins|take effect|kick in)\b.{0,20}\b(now|"
-                                                         r"immediately|right away|when|after|once)\b",
-                                                         r"\blose\b.{0,30}\b(days?|months?|time|rest|remaining)\b")
+                                                         *TAKES_EFFECT)
                                                 and len(s.plans) >= 2 and (len(set(s.plans)) >= 2 or len(set(s.cycles)) >= 2))
 
 
@@ -270,7 +268,7 @@ def cycles_validity_asked(text: str, s: Slots) -> bool:
         r"immediately|right away|straight away|after|until|once|when|today)\b|"
         # "...and the monthly just gets eaten?": what becomes of the cycle already paid
         r"\b(get|gets|be|is)\s+(just )?(eaten|lost|wasted|forfeited|thrown away)\b",
-        r"(马上|立即|立刻|何时|什么时候|等).{0,12}生效|生效|(作废|浪费|白买|没了)")
+        r"(马上|立即|立刻|何时|什么时候|等).{0,12}生效|生效|(作废|浪费|白买|没了)", *TAKES_EFFECT)
 
 
 @register("same_tier_upgrade", When(1, same_plan_upgrade, group=UPGRADE), When(2, upgrade_validity_asked, group=UPGRADE),

@@ -406,6 +406,13 @@ def matches(text: str, *patterns: str) -> bool:
 
 COST = r"\b(cost|costs|price|prices|pricing|pay(?![- ]as[- ]you[- ]go|[- ]per[- ]token)|paying|charge|charged|fee|much|expensive|cheap|cheaper)\b|多少钱|价格|费用|收费|(?<![年季月量])付"
 QUOTA = r"\b(prompts?|quota|usage|limit|limits|allowance|requests?)\b|额度|次数|多少次|几次|提示|用量"
+# When a plan bought beside the current one takes effect: now, after it, on top of it ("does it stack?", "do I lose the
+# rest of this month?", "是覆盖掉现在的包季，还是接着算？"): what the upgrade rules answer, whatever the story's price words
+TAKES_EFFECT = (r"\b(start|starts|begin|begins|take effect|takes effect|kick in|kicks in)\b.{0,20}\b(now|immediately|right "
+                r"away|straight away|today|when|after|once)\b",
+                r"\blose\b.{0,30}\b(days?|months?|time|rest|remaining)\b",
+                r"\b(stack|stacks|stacked|stacking)\b|\b(on top of|added on|adds? on)\b",
+                r"覆盖|顶掉|叠加|累加|顺延|接着(算|用|续)|(剩下|剩余).{0,8}(作废|浪费|没了|白费)")
 
 
 # A yes/no question whose only figure word is a noun ("Is the Lite quota shared with chat.z.ai?", "Can I pause my Pro
