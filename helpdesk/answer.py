@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 from helpdesk.embedding import Embedder
 from helpdesk.extractive import (FILE_VALUE, MODEL_PICKER, PROMOTION, VARIABLE_VALUE, VERSION_VALUE, asks_for, compose,
                                  composed, identifier_pages, named_identifiers, quoted_phrases)
-from helpdesk.message import CODING_HELPER, MCP_SERVERS, TOPIC_ZH, Message, analyse
+from helpdesk.message import CODING_HELPER, MCP_SERVERS, TOPIC_ZH, Message, analyse, is_chinese
 from helpdesk.query import preferred_docs, retrieval_query
+from helpdesk.query import translate as zh_terms
 from helpdesk.retrieval import Retriever, terms, translate
 from helpdesk.rules import answer_rules, cited
 from helpdesk.rules.facts import FactsError
@@ -401,6 +402,25 @@ def _new_values(ask: str, quote: str, said: str) -> set[str]:
     return found
 
 
+# A sentence the subscriber marks as known: "I know ...", "..., fine", "我知道", "这个我了解"
+KNOWN_SENTENCE = re.compile(r"\b(i (already )?know|i'?m aware|i understand|i get (it|that)|got it|understood)\b|"
+                            r"(我|这个我?)(已经)?(知道|了解|明白)|知道了", re.I)
+
+
+def known_only(ask: str) -> set[str]:
+    """The words of the ask's sentences marked as known that no other sentence of it uses."""
+    sentences = [s for s in re.split(r"(?<=[.!?。！？\n])\s*", ask) if s.strip()]
+    known = [s for s in sentences if KNOWN_SENTENCE.search(s)]
+    if not known or len(known) == len(sentences):
+        return set()
+    return _words(" ".join(known)) - _words(" ".join(s for s in sentences if s not in known))
+
+
+def _words(text: str) -> set[str]:
+    """The retrieval terms of a text, Chinese read through the glossary."""
+    return set(terms(translate(zh_terms(text) if is_chinese(text) else text)))
+
+
 PAGE_QUOTE_ROOM = 700  # characters of a rules answer past which no page quote is added
 
 
@@ -425,8 +445,11 @@ def with_page_quote(ruled: Answer, msg: Message, history: Sequence[dict], settin
         return ruled
     if PROMOTION.search(text):
         return ruled
-    # the page sentence must hold a rare word of the ask that the rules answer lacks ("entrypoint", "Z_AI_MODE")
-    fresh = {t for t in set(terms(translate(query))) & set(terms(text)) - set(terms(ruled.text)) if retriever.rare(t)}
+    # the page sentence must hold a rare word of the ask that the rules answer lacks ("entrypoint", "Z_AI_MODE"), and
+    # not one only of a sentence the subscriber says they know ("每月那 100 次搜索+读取我知道", "I know vision draws
+    # from the 5-hour prompt pool, fine"): that sentence is context, not the ask
+    fresh = {t for t in set(terms(translate(query))) & set(terms(text)) - set(terms(ruled.text)) - known_only(msg.ask)
+             if retriever.rare(t)}
     fresh |= _new_values(msg.ask, text, ruled.text)
     if not fresh:
         return ruled

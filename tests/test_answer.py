@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from helpdesk.answer import answer_offline
+from helpdesk.answer import answer_offline, known_only
 from helpdesk.cli import main
 from helpdesk.extractive import compose
 from helpdesk.schema import Answer, Passage
@@ -320,6 +320,25 @@ def test_no_page_line_when_the_rules_answer_already_says_it_or_names_no_page(hel
     off = helpdesk.using(replace(helpdesk.settings, page_quote_closeness=1.0))
     result = off.answer("in the zai-mcp-server env block, what value should Z_AI_MODE have? mine is blank")
     assert "page also says" not in result.text
+
+
+def test_no_page_line_for_what_the_subscriber_says_they_already_know(helpdesk):
+    """The quota sentence of the Web Reader page holds only words of the sentence marked as known: it is context, not
+    the ask, and the rules answer (the command) is the whole answer."""
+    helpdesk.warm()
+    result = helpdesk.answer("Lite 包年，每个月 100 次搜索和读取这个我知道。Claude Code 里已经装好联网搜索了，网页读取（web "
+                             "reader）用哪条命令加？")
+    assert result.route == "rules" and "claude mcp add" in result.text, result.text
+    assert "page also says" not in result.text and "页面的相关说明" not in result.text, result.text
+
+
+def test_known_only_is_the_words_of_the_sentences_marked_as_known_that_the_rest_lacks():
+    assert {"100", "month"} <= known_only("Lite 包月，每月那 100 次搜索我知道。现在想加网页读取，命令给一下")
+    assert "pool" in known_only("I know vision draws from the 5-hour prompt pool, fine. Is there a tool for diffs?")
+    # a word the ask also uses outside the known sentence is still asked; nothing marked, or all marked: nothing known
+    assert "reader" not in known_only("I know the web reader is remote. How do I add the web reader to Cline?")
+    assert known_only("How many web searches does Lite get?") == set()
+    assert known_only("I know Lite gets 100 searches.") == set()
 
 
 def test_a_rare_word_is_one_few_passages_hold(retriever):
