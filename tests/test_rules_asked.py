@@ -334,6 +334,21 @@ def test_when_a_cycle_bought_beside_the_current_one_starts_is_the_same_tier_rule
     assert re.search(r"not take effect immediately|不是马上开始", answer.text)
 
 
+@pytest.mark.parametrize("message, told, asked", [
+    ("right, so lite is about 80 every 5h. what about pro?", "~80 prompts", "~400 prompts"),
+    ("Max 每 5 小时 1600 次我知道，那 Lite 呢？", "约 1600 次", "约 80 次"),
+])
+def test_another_plan_asked_after_a_figure_told_is_a_follow_up_to_the_story(message, told, asked):
+    # the story is the earlier turn: its figure's rule, with the plan the question names
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "plan_quota", answer
+    assert asked in answer.text and told in answer.text
+
+
+def test_another_plan_asked_after_a_story_with_no_figure_is_no_figure_question():
+    assert intent("My friend set up Claude Code with his Lite plan yesterday. what about pro?") != "plan_quota"
+
+
 def test_two_plans_stacked_into_one_quota_is_no_question_of_when():
     assert intent("Lite 的 80 次不够用，又不想升 Pro。同一个账号买两个 Lite 包月，能叠加成 160 次吗？") not in (
         "same_tier_upgrade", "upgrade_rules")

@@ -188,6 +188,9 @@ def asked(msg: Message) -> str:
 
 
 BARE_WORDS = 10
+# Only another plan asked, leaning on what was said before it: "and max?", "what about Lite?", "Max 呢？"
+OTHER_PLAN_TOO = re.compile(r"^\W*(and|what about|how about|same for|and for|ok and)?\s*(the |for )?(lite|pro|max)( plan)?"
+                            r"\s*(then)?\s*[?？]+\s*$|^\W*(那)?\s*(lite|pro|max)\s*(套餐)?\s*(呢|是多少|多少)\s*[?？]*\s*$", re.I)
 SLOW = re.compile(r"\b(slow\w*|lag\w*|sluggish)\b|变慢|很慢|卡顿", re.I)
 CONFIRMS = re.compile(r"\b(right|correct|true|accurate)\b|对吗|对吧|对不对|是吗|没错吧|是真的", re.I)  # a figure told, to be checked
 STORY_INTENTS = (*COMPLAINT_INTENTS, "card_minimum", "personal_plan", "use_scope")
@@ -437,6 +440,14 @@ def explain(question: str, history: Sequence[dict], settings: Settings, message:
         whole = resolve(msg.ask, list(history), plans=msg.plans)
         if whole.intent in CHANGE_INTENTS:
             parsed = whole
+    if parsed.intent is None and msg.questions and all(OTHER_PLAN_TOO.search(q) for q in msg.questions):
+        # "ok so pro is roughly 400 every 5h, got it. and max?": the figure the story states, asked of another plan, is
+        # a follow-up to the story as to an earlier turn: its slots carry over, the plan named replaces the story's
+        before = resolve(msg.told, list(history), plans=msg.plans)
+        if before.intent in FIGURE_INTENTS:
+            story = [*history, {"role": "user", "content": msg.told}]
+            again = resolve(" ".join(msg.questions), story)
+            parsed = again if again.intent == before.intent else parsed
     story_before = msg.told
     leans = msg.questions and word_count(story_before) >= SELF_CONTAINED_WORDS and all(
         bare_question(q) for q in msg.questions)  # "Bug?" after a story; "and Max?" after an answer is a follow-up

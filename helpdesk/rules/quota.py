@@ -18,6 +18,8 @@ from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, asks_of_it, ma
 QUANTITY = (r"\bhow (many|much)\b|\b(quota|quotas|limit|limits|allowance|cap|caps)\b|\bper (5|five)|\bevery (5|five)|"
             r"\b5[- ]?h(ours?)?\b|\bper month\b|\bmonthly\b|\binclude[sd]?\b|多少|几次|上限|额度(是|有)|每\s*5\s*小时")
 PLAN_FACTS = ("quota.lite", "quota.pro", "quota.max")
+# A count per 5-hour window is a prompt count, the word "prompts" said or not: "pro is roughly 400 every 5h", "每 5 小时 80 次"
+PER_WINDOW = r"\d\s*(every|per|/|a|each)\s*(5|five)[- ]?(h|hrs?|hours?)\b|每\s*5\s*(个)?小时\s*\d+\s*次|\d+\s*次\s*/\s*5\s*(h|小时)"
 
 
 def glm5_prompts_asked(text: str, s: Slots) -> bool:
@@ -55,7 +57,7 @@ def prompt_quota_asked(text: str, s: Slots) -> bool:
     if len(text.split()) >= 8 and not matches(text, r"\?|\b(how|what|which|is|are|does|do|can|will|tell me)\b", "多少", "几",
                                               "吗", "么") and not CLAIMED.search(text):
         return False  # "just reporting that my 5h limit reset late" states something; a figure answers no statement
-    return (matches(text, QUOTA) or bool(CLAIMED.search(text))) and matches(text, QUANTITY) and bool(s.plans or matches(
+    return (matches(text, QUOTA, PER_WINDOW) or bool(CLAIMED.search(text))) and matches(text, QUANTITY) and bool(s.plans or matches(
         text, r"\b5[- ]?hours?|five hours|5h|per plan|each plan|the plan", "5小时", "5 小时", "套餐"))
 
 
