@@ -349,6 +349,24 @@ def test_another_plan_asked_after_a_story_with_no_figure_is_no_figure_question()
     assert intent("My friend set up Claude Code with his Lite plan yesterday. what about pro?") != "plan_quota"
 
 
+@pytest.mark.parametrize("message", [
+    "Months ago I pinned ANTHROPIC_DEFAULT_OPUS_MODEL and SONNET to glm-4.5 in settings.json. How do I get back to the "
+    "latest defaults and stay on them automatically when new models come out?",
+    "settings.json 里 opus 和 sonnet 之前手动写成了 glm-4.6，想恢复默认，以后自动跟着最新的默认模型走，要怎么改？",
+])
+def test_mappings_pinned_by_hand_and_the_defaults_wanted_back_get_the_pages_delete_them(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "claude_mapping", answer
+    assert "claude.latest_defaults" in answer.trace["facts"]
+    assert re.search(r"delete the model mapping configuration|删除 settings\.json 里的模型映射配置", answer.text)
+
+
+def test_the_default_mapping_asked_gets_no_delete_line():
+    answer = rules("What does haiku map to by default in Claude Code?")
+    assert answer is not None and answer.trace["intent"] == "claude_mapping"
+    assert "claude.latest_defaults" not in answer.trace["facts"] and "delete" not in answer.text
+
+
 def test_two_plans_stacked_into_one_quota_is_no_question_of_when():
     assert intent("Lite 的 80 次不够用，又不想升 Pro。同一个账号买两个 Lite 包月，能叠加成 160 次吗？") not in (
         "same_tier_upgrade", "upgrade_rules")

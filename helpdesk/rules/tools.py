@@ -401,6 +401,21 @@ def claude_mapping_asked(text: str, s: Slots) -> bool:
                                                        "模型映射", "映射"))
 
 
+# Back to the defaults, or following them as they change: "I just want whatever the current defaults are and to keep
+# getting updates automatically", "想让它自动跟着用最新的默认模型", "go back to the defaults without guessing model names"
+LATEST_DEFAULTS = (r"\b(latest|current|newest)\b.{0,12}\bdefaults?\b|\bwhatever\b.{0,25}\bdefaults?\b|\b(back|revert|reset|return)"
+                   r"\w*\b.{0,20}\b(to )?(the )?defaults?\b|\b(keep|stay)\w*\b.{0,25}\b(updat\w*|up to date|latest)\b.{0,25}"
+                   r"\bautomatic\w*|\bautomatic\w*\b.{0,30}\b(latest|new(est)?|updat\w*|follow\w*)\b.{0,20}\bmodels?\b|"
+                   r"\bwithout (having to )?(edit|chang|updat|touch)\w*\b.{0,40}\b(every|each) time\b",
+                   r"(自动|跟着|跟随).{0,12}(最新|默认)|(恢复|回到|改回|还原).{0,6}默认|最新的?默认")
+
+
+def latest_defaults_asked(text: str, s: Slots) -> bool:
+    """A mapping fixed by hand in Claude Code's settings, and the defaults wanted back, now and as they change."""
+    return matches(text, *LATEST_DEFAULTS) and matches(text, r"anthropic_default|\b(opus|sonnet|haiku)\b|model mapping|"
+                                                               r"settings\.json", "映射")
+
+
 # "which model is it using right now?", "how do I check the model": Claude Code's own command for it
 CHECK_MODEL = (r"\b(which|what) model\b.{0,30}\b(using|use|running|in use|active|right now)\b|\b(check|see|tell|verify|"
                r"confirm)\b.{0,30}\b(current |which |the )?model\b", r"(查看|确认|看).{0,8}(当前)?(用的|使用的)?(是)?(哪个|什么)?模型")
@@ -409,11 +424,19 @@ DRAINS = (r"\b(gone|drain\w*|burn\w*|eat\w*|runs? out|ran out|used up|faster|las
           r"用得(很)?快|消耗(得)?(很)?快|用完")
 
 
-@register("claude_mapping", When(200, claude_mapping_asked),
+@register("claude_mapping", When(199, latest_defaults_asked), When(200, claude_mapping_asked),
           facts=("claude.opus", "claude.sonnet", "claude.haiku", "models.lite_no_glm5", "models.lite_glm5_error",
-                 "claude.status", "models.glm5_multiplier"))
+                 "claude.status", "models.glm5_multiplier", "claude.latest_defaults"))
 def claude_mapping(r: Reply, p: Parsed) -> str:
     text = _claude_mapping(r, p)
+    if latest_defaults_asked(p.text, p.slots):
+        r.fact("claude.latest_defaults")
+        text = ("想用最新的默认映射（之前配置过旧映射的老用户），Claude Code 页面说：删除 settings.json 里的模型映射配置（"
+                "ANTHROPIC_DEFAULT_*_MODEL 这几行）即可，Claude Code 会自动使用最新的默认模型。\n" + text
+                if p.language == "zh" else
+                "To use the latest default mappings (for existing users who configured old model mappings), the Claude "
+                "Code page says to delete the model mapping configuration (the ANTHROPIC_DEFAULT_*_MODEL lines) in "
+                "settings.json: Claude Code then automatically uses the latest default models.\n" + text)
     if matches(p.text, *CHECK_MODEL):
         command = r.fact("claude.status")
         text += (f" 在 Claude Code 中输入 `{command}` 可以查看当前使用的模型。" if p.language == "zh" else
