@@ -263,7 +263,8 @@ _REQUEST = re.compile(r"^\W*(please |pls |so )?((give|show|tell|send|get) me|(i|
                       r"^\W*(请|麻烦)?(给我|告诉我|发我|我需要|需要|求)", re.I)
 
 
-_QUOTED = re.compile(r"[\"“”'「」]([^\"“”'「」\n]{8,120})[\"“”'「」]")
+# (a single quote opens and closes a phrase, never an apostrophe: "the FAQ's settings.json ... I'm on Max" quotes nothing)
+_QUOTED = re.compile(r"(?:[\"“”「」]|(?<![A-Za-z0-9])')([^\"“”'「」\n]{8,120})(?:[\"“”「」]|'(?![A-Za-z]))")
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'’]*(?:[ ,][A-Za-z'’]+){3,}")  # four or more English words in a row
 
 
@@ -291,19 +292,27 @@ def named_identifiers(message: str, corpus_dir: str) -> tuple[str, ...]:
     """The documented parameters a message names ("it also has do_sample: false in it"): like a phrase copied from a
     screen, the passage and the line that hold the name are about what was asked."""
     known = documented_identifiers(corpus_dir)
+    # an environment variable shown with its value ("ANTHROPIC_BASE_URL = https://...") is what they have set, not
+    # what they ask about; one without ("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": ???) is asked
+    shown = {m.group(1).lower() for m in _VARIABLE_SET.finditer(message)}
     return tuple(dict.fromkeys(plain(name) for name in re.findall(r"(?<![\w.])[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?![\w])",
-                                                                   message.lower()) if name in known))
+                                                                   message.lower()) if name in known and name not in shown))
+
+
+_VARIABLE_SET = re.compile(r"\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)[\"'`]?\s*(?:[:=]\s*[\"'`]?[\w/.~-]|\s+[\"'`]?(?:https?://|\d))")
 
 
 @lru_cache(maxsize=4)
 def _identifier_index(corpus_dir: str) -> dict[str, tuple[str, ...]]:
-    """Each snake_case or camelCase name the docs write as code, and the pages that write it."""
+    """Each snake_case, camelCase or environment-variable name the docs write as code, and the pages that write it."""
     index: dict[str, list[str]] = {}
     for path in sorted(Path(corpus_dir).glob("*.md")):
         # snake_case (`do_sample`) written as code anywhere, camelCase only as a list item's name (a tool: `webReader`)
         text = path.read_text(encoding="utf-8")
+        # and an environment variable (`API_TIMEOUT_MS`, "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": 1 in a settings block)
         found = re.findall(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`", text) + re.findall(
-            r"^\s*[-*•]\s+\**`([a-z]+(?:[A-Z][a-z0-9]+)+)`", text, re.M)
+            r"^\s*[-*•]\s+\**`([a-z]+(?:[A-Z][a-z0-9]+)+)`", text, re.M) + re.findall(
+            r"[`\"]([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)[`\"]", text)
         for name in dict.fromkeys(m.lower() for m in found):
             index.setdefault(name, []).append(path.stem)
     return {name: tuple(pages) for name, pages in index.items()}

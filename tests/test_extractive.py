@@ -189,6 +189,25 @@ def test_a_documented_parameter_the_message_names_is_a_phrase_to_find():
 
 
 
+def test_an_apostrophe_quotes_nothing_and_a_single_quoted_phrase_is_still_one():
+    assert quoted_phrases("the FAQ's settings.json has a line I don't get. I'm on Max, what is it for?") == ()
+    assert quoted_phrases("it asks 'Do you want to use this API key?' and I'm lost") == ("do you want to use this api key",)
+
+
+def test_an_environment_variable_the_docs_set_is_a_named_identifier():
+    from helpdesk.extractive import named_identifiers
+    from helpdesk.settings import Settings
+    corpus = str(Settings.from_env({}).corpus_dir)
+    # the FAQ sets it in a settings.json block, never in backticks
+    assert named_identifiers("what value goes in CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC?", corpus) == (
+        "claude code disable nonessential traffic",)
+    assert named_identifiers("what is MY_OWN_SETTING_NAME for?", corpus) == ()
+    # one shown with its value is what they have set, not what they ask about
+    assert named_identifiers("CLI works (ANTHROPIC_BASE_URL = https://api.z.ai/api/anthropic). Why no IDE panel?", corpus) == ()
+    assert named_identifiers('"ANTHROPIC_BASE_URL": "https://api.z.ai/api/anthropic", "CLAUDE_CODE_DISABLE_NONESSENTIAL_'
+                             'TRAFFIC": ???', corpus) == ("claude code disable nonessential traffic",)
+
+
 def test_what_the_message_already_quotes_is_no_answer():
     from helpdesk.extractive import Unit, _bonus
     from helpdesk.settings import Settings
