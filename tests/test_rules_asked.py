@@ -2538,3 +2538,29 @@ def test_turning_thinking_off_in_a_request_still_gets_the_parameter():
                    "thinking off in the request body?")
     assert answer is not None and "`thinking` (object)" in answer.text
     assert "thinking.preserved" not in answer.trace["facts"]
+
+
+@pytest.mark.parametrize("message, zh", [
+    ('My Pro renewal date shows "Mar 14". Is that midnight UTC or Beijing time? I want to cancel as late as possible.',
+     False),
+    ("1308 报错里那个 reset at 的时间是 UTC 还是北京时间", True),
+    ('Kilo Code 里报：\n```\n429 {"error":{"code":"1308","message":"已达到 5 小时的使用上限。您的限额将在 2026-02-23 03:12:45 '
+     '重置。"}}\n```\n这个 03:12:45 是北京时间还是 UTC？我人在温哥华（UTC-8）。', True),
+    ("glm-5 peak hours in which timezone? I'm on Max in Berlin.", False),
+])
+def test_a_time_zone_asked_is_said_to_be_open_with_a_person_to_ask(message, zh):
+    """No page names the time zone of a date or a reset time: the rule's answer to the rest says so, before its sources."""
+    answer = rules(message)
+    assert answer is not None and answer.route == "rules" and answer.offer_human
+    open_line = "这些日期和时间按哪个时区计算，文档没有写明。" if zh else "Which time zone these dates and times are in, the docs don't say."
+    assert open_line in answer.text and SETTINGS.support_url in answer.text
+    assert answer.text.rstrip().splitlines()[-1].startswith("(来源" if zh else "(Source")
+
+
+@pytest.mark.parametrize("message", [
+    "when does the weekly quota reset, Monday 00:00 UTC or what?",  # a time in UTC told, no zone asked
+    "I'm in UTC+8: how many prompts does Pro get every 5 hours?",
+])
+def test_a_time_zone_told_in_passing_asks_none(message):
+    answer = rules(message)
+    assert answer is not None and "time zone" not in answer.text

@@ -767,11 +767,44 @@ def self_hosted(msg: Message) -> Answer:
     return Answer(text=text, route="abstain", confidence=0.0, trace={"layer": "self_hosted"})
 
 
+# A question for the time zone of a time ("is that midnight UTC or Beijing time?", "peak hours in which timezone?",
+# "reset at 的时间是 UTC 还是北京时间"), and an answer that names one
+_ZONE = r"(utc|gmt|cst|pst|est|cet|beijing( time)?|china time|local time|my (local )?time( ?zone)?|mine|北京时间|本地时间|当地时间|我这边的?时间)"
+TIME_ZONE_ASK = re.compile(r"\b(which|what) time ?zones?\b|\btime ?zones?\s*[?？]|时区|"
+                           rf"(?<![a-z0-9+-]){_ZONE}(?![a-z0-9+-])\s*(or|还是|或者?)\s*(is it\s+|是)?{_ZONE}(?![a-z0-9+-])", re.I)
+TIME_ZONE_SAID = re.compile(r"\b(utc|gmt)\b|time ?zone|beijing time|北京时间|时区", re.I)
+TIME_ZONE_OPEN = {"en": "Which time zone these dates and times are in, the docs don't say.",
+                  "zh": "这些日期和时间按哪个时区计算，文档没有写明。"}
+
+
+def with_time_zone_open(answer: Answer | None, msg: Message, settings: Settings) -> Answer | None:
+    """"My renewal shows Mar 14. Is that midnight UTC or Beijing time?": no page names the time zone of a date or a
+    reset time, so a rules answer to the rest of the message says so, with a person to ask, instead of leaving the
+    question it was asked unanswered."""
+    if answer is None or answer.route != "rules" or not TIME_ZONE_ASK.search(asked(msg)):
+        return answer
+    body, sep, tail = answer.text.rpartition("\n(")  # the sources' line stays last
+    body, sep, tail = (body, sep, tail) if tail.startswith(("Source", "来源")) else (answer.text, "", "")
+    if TIME_ZONE_SAID.search(body):
+        return answer
+    zh = tail.startswith("来源") or (not tail and writes_chinese(msg))
+    note = TIME_ZONE_OPEN["zh" if zh else "en"]
+    if settings.support_url not in body:
+        note += "\n" + ASK_SUPPORT["zh" if zh else "en"] + settings.support_url
+    return replace(answer, text=f"{body}\n{note}{sep}{tail}", offer_human=True)
+
+
 def answer_rules(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None,
                  facts: Facts | None = None) -> Answer | None:
     """A rules answer when the ask is a rule's fact or a failure the docs diagnose; both when it is both
-    ("what should haiku map to? I get 'model not found'": the mapping, then the diagnosis)."""
+    ("what should haiku map to? I get 'model not found'": the mapping, then the diagnosis); a time zone asked of
+    it, which no page gives, said to be open."""
     msg = message or analyse(question, settings.corpus_dir)
+    return with_time_zone_open(_answer_rules(question, history, settings, msg, facts), msg, settings)
+
+
+def _answer_rules(question: str, history: Sequence[dict], settings: Settings, msg: Message,
+                  facts: Facts | None) -> Answer | None:
     if msg.self_hosted:
         return self_hosted(msg)
     facts = facts_for(settings, facts)
