@@ -157,6 +157,10 @@ USAGE_QUERY = re.compile(
     r"(?<![\w/])/usage\b|\bremaining (quota|usage)\b|glm-plan-usage|"
     r"(查看|查询|获取|显示|监控).{0,12}(额度|用量|使用量|余量|剩余)|(额度|用量|余量|剩余).{0,6}(监控|查询|查看)|剩余额度|"
     r"用量查询|额度查询", re.I)
+# Usage read as evidence of a failure, not asked about: "When i check API usage it looks like this API was not even used"
+USAGE_TOLD = re.compile(r"\b(i|we)\s+(can\s+|could\s+)?(check|checked|look|looked|see|saw)\b.{0,40}\b(usage|quota|stats|"
+                        r"statistics|dashboard)\b.{0,40}\b("
+                        r"looks?|shows?|showed|says|said|is|was|were|stays?|stayed|not (even )?(used|touched|counted))\b", re.I)
 # The assistant asked to do a task itself ("can you write me a Python scraper that...", "帮我写个爬虫"): no page answers
 # it, whatever plan or price its story names. Setting up a tool ("write me the config for OpenCode") is not one.
 TASK_REQUEST = re.compile(
@@ -255,7 +259,7 @@ ACCOUNT_MATTER = re.compile(
 # (a self-hosted GitLab or proxy is the subscriber's own infrastructure, not GLM's weights)
 SELF_HOSTED = re.compile(r"\b(vllm|sglang|ollama|llama\.?cpp|lm ?studio|self[- ]?host\w*(?! (gitlab|gitea|git|github|forgejo|"
                          r"bitbucket|runners?|repos?|repositor\w*|proxy|gateway|litellm|dify|n8n|open ?webui|mcp|searx\w*|"
-                         r"wiki)\b)|locally hosted|gguf|awq|gptq|"
+                         r"wiki|infrastructure|infra|stack|backend|database|apps?|applications?|sites?|services?)\b)|locally hosted|gguf|awq|gptq|"
                          r"exllama\w*|modelscope|tensor[- ]parallel|--tool-call-parser|--reasoning-parser)\b|本地部署|私有化部署|"
                          r"自部署|自己部署", re.I)
 SPOOF = re.compile(r"\b(simulat\w*|pretend\w*|spoof\w*|impersonat\w*|fake|faking|disguis\w*|masquerad\w*)\b.{0,40}"
@@ -699,10 +703,15 @@ QUESTION_CLAUSE = re.compile(r"[,;:]\s+(how|what|why|where|when)\s+(did|do|does|
                              r"has|have)\s+(i|we|you|my|our|the|it|they|this|that)\b", re.I)  # not "…, who is on Max, gets…"
 
 
+# "When i check API usage it looks like this API was not even used": a clause of time opening a statement, not a question
+# ("when will it reset", "when does my quota reset" ask; so does any sentence ending on its question mark)
+TIME_CLAUSE = re.compile(r"^when\s+(i|i'm|im|we|you|my|our|it|they|the|this|that|there|using|running|trying)\b", re.I)
+
+
 def question_sentences(ask: str) -> tuple[str, ...]:
     sentences = [s.strip() for s in _SENTENCE.split(ask) if s and s.strip()]
-    asked = [s for s in sentences if s.endswith(("?", "？")) or QUESTION_START.match(s) or QUESTION_CLAUSE.search(s)
-             or (is_chinese(s) and ZH_QUESTION.search(s))]
+    asked = [s for s in sentences if s.endswith(("?", "？")) or QUESTION_START.match(s) and not TIME_CLAUSE.match(s)
+             or QUESTION_CLAUSE.search(s) or (is_chinese(s) and ZH_QUESTION.search(s))]
     return tuple(asked)
 
 
@@ -838,6 +847,21 @@ def _tools(text: str, ask: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(named), tuple(others)
 
 
+# A plan named by its rank, not its name: "the cheapest plan", "官网最基础那个版本" (Lite), "the top tier", "最贵的套餐" (Max)
+_TIER_NOUN = r"(plans?|tiers?|versions?|options?|packages?|subscriptions?|one)\b"
+RANKED_PLAN = (
+    ("lite", re.compile(rf"\b(cheapest|basic|entry[- ]level|entry|lowest|smallest|starter)\s+(\w+\s+)?{_TIER_NOUN}|"
+                        r"最便宜|最基础|基础版|基础套餐|入门(版|套餐|档)|最低(档|配|的套餐|一档)", re.I)),
+    ("max", re.compile(rf"\b(most expensive|priciest|highest|biggest|largest|top)\s+(\w+\s+)?{_TIER_NOUN}|"
+                       r"最贵|最高(档|配|的套餐|一档)|顶配", re.I)),
+)
+
+
+def ranked_plans(text: str) -> list[str]:
+    """The plans a text names by rank ("is vision available on the cheapest plan?": Lite)."""
+    return [plan for plan, pattern in RANKED_PLAN if pattern.search(text)]
+
+
 def _plans(text: str) -> tuple[str, ...]:
     lowered = re.sub(r"\b(claude|cursor|chatgpt|copilot|gemini|openai|super ?grok)\s+(pro|max|plus)\b", " ",
                      text.lower())
@@ -853,7 +877,7 @@ def _plans(text: str) -> tuple[str, ...]:
     for word, plan in (("轻量", "lite"), ("专业", "pro"), ("旗舰", "max")):
         if word in text:
             found.append(plan)
-    return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found + ranked_plans(text)))
 
 
 def analyse(text: str, corpus_dir: Path | None = None) -> Message:
@@ -995,7 +1019,8 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
         subscriber=subscriber, protocol=protocol, off_plan_use=off_plan_use, other_vendor=other_vendor,
         pays_per_use=pays_per_use,
         quota_drain=bool(QUOTA_DRAIN.search(ask)),
-        usage_query=bool(USAGE_QUERY.search(without_foreign_quota(re.sub(r"\S*/\S*/\S*", " ", ask)))),  # not an API path
+        usage_query=bool(USAGE_QUERY.search(without_foreign_quota(re.sub(r"\S*/\S*/\S*", " ", ask)))) and not (
+            USAGE_TOLD.search(ask) and not any(USAGE_QUERY.search(q) for q in questions)),  # not an API path, nor evidence
         account_matter=bool(ACCOUNT_MATTER.search(ask)), direct_call=direct_call,
         feature_request=bool(FEATURE_REQUEST.search(raw)), regression=_tool_regression(ask),
         enforcement=bool(ENFORCEMENT.search(APPEAL_OF_CREDITS.sub(" ", ask))), own_account=bool(OWN_ACCOUNT.search(ask)),

@@ -248,3 +248,40 @@ def test_a_system_prompt_of_ones_own_is_no_attack(message, attack):
 def test_another_companys_plan_named_by_its_cycle_is_still_theirs():
     assert analyse("Stripe API question: how do I set proration_behavior for my SaaS's Pro monthly and Max yearly plans?",
                    CORPUS).other_vendor
+
+
+@pytest.mark.parametrize("message, questions", [
+    ("When i check API usage it looks like this API was not even used, so definitely something is broken...", ()),
+    ("When I run claude it just hangs.", ()),
+    ("When does the weekly quota reset", ("When does the weekly quota reset",)),
+    ("When i hit the limit will it reset?", ("When i hit the limit will it reset?",)),  # a question mark asks
+])
+def test_a_clause_of_time_opening_a_statement_asks_nothing(message, questions):
+    assert analyse(message, CORPUS).questions == questions
+
+
+def test_usage_read_as_evidence_of_a_failure_is_no_usage_question():
+    told = ("I have a z.ai subscription, added it to opencode, but when I start a chat I get no reply. When i check API "
+            "usage it looks like this API was not even used.")
+    assert not analyse(told, CORPUS).usage_query
+    assert analyse(told + " How can I check my remaining quota?", CORPUS).usage_query
+    assert analyse("How can I check my remaining quota?", CORPUS).usage_query
+
+
+@pytest.mark.parametrize("message, hosted", [
+    ("The agent deployed self-hosted infrastructure over multiple hours. I want a refund of the session's token cost.",
+     False),
+    ("I self-host GLM-4.7 with vLLM, what context length should I set?", True),
+])
+def test_self_hosting_is_the_models_not_the_tasks(message, hosted):
+    assert analyse(message, CORPUS).self_hosted is hosted
+
+
+@pytest.mark.parametrize("message, plans", [
+    ("is vision available on the cheapest plan?", ("lite",)),
+    ("官网最基础那个版本不支持视觉和搜索", ("lite",)),
+    ("what does the top tier cost per quarter?", ("max",)),
+    ("The basics of MCP are clear to me.", ()),
+])
+def test_a_plan_named_by_its_rank(message, plans):
+    assert analyse(message, CORPUS).plans == plans

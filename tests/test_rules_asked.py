@@ -2564,3 +2564,34 @@ def test_a_time_zone_asked_is_said_to_be_open_with_a_person_to_ask(message, zh):
 def test_a_time_zone_told_in_passing_asks_none(message):
     answer = rules(message)
     assert answer is not None and "time zone" not in answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "is vision available on the cheapest plan?",
+    "Lite 套餐有联网搜索吗？",
+    "Does Lite support the web reader MCP?",
+    "官网最基础那个版本不支持视觉和搜索，可以买一个基础版作为主要文本模型，视觉和搜索用自己配的免费的模型。",  # a claim, no question
+])
+def test_whether_a_plan_has_a_server_gets_all_plans_and_their_amounts(message):
+    answer = rules(message)
+    assert answer is not None and answer.trace["intent"] == "mcp_list" and "mcp.all_plans" in answer.trace["facts"]
+    assert re.search(r"All plans include|所有套餐都有", answer.text) and "Lite 100" in answer.text
+
+
+@pytest.mark.parametrize("message", [
+    "Lite 每月那 100 次联网搜索我想省着用。webSearchPrime 每次返回的结果里都有哪些字段？只有链接吗，有没有摘要",
+    "Pro plan, Claude Code + zai-mcp-server (vision). I want the agent to compare before.png and after.png and tell me "
+    "what drifted. Does the vision server have a compare tool?",
+])
+def test_what_a_server_does_is_no_question_whether_a_plan_has_it(message):
+    assert intent(message) != "mcp_list"
+
+
+@pytest.mark.parametrize("message", [
+    "I have a z.ai subscription, added it to opencode, but when I try to use it, and start chat, I have no reply. I can "
+    "check stats and this API was never used",
+    "If you're using a free z.ai account, you only get responses with GLM 4.7 Flash. Other extensions at least show an "
+    "error about insufficient funds.",
+])
+def test_a_failure_told_with_no_question_gets_no_quota_or_refund_rule(message):
+    assert intent(message) not in ("quota_reset", "refund", "usage_check")

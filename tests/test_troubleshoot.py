@@ -25,6 +25,9 @@ ANTHROPIC = r"api\.z\.ai/api/anthropic"
 
 CASES = [
     ("What does error code 1113 mean?", [r"arrears", r"recharge"], []),
+    # a 429 with no business code shown: the plan's usage limit is one of the codes it carries
+    ("I get error 429 Too Many Requests retrying in 59 minutes, ongoing for 8 hours. 4 sessions running in opencode",
+     [r"HTTP 429 can mean", r"1308", r"5-hour", r"7 days"], []),
     ("what is error 1302", [r"[Hh]igh concurrency", r"rate-limits"], []),
     ('Cline keeps failing: {"error":{"code":"1113","message":"Insufficient balance or no resource package. '
      'Please recharge."}} I have the Pro plan.', [r"1113", CODING, r"OpenAI Compatible"], [r"\$\d"]),

@@ -832,6 +832,11 @@ def _answer_rules(question: str, history: Sequence[dict], settings: Settings, ms
         # "Is there an official Docker image for the MCP servers?", "is the vision server open source?": a server named,
         # nothing failing, no way to set it up asked (nor a word of one anywhere in the ask): its setup line is not it
         return None
+    if reply is not None and not reply.clarify and not msg.questions and diagnosis is not None and server_setup_only(
+            diagnosis) and not (msg.errors or msg.http_codes or SETUP_ASK.search(msg.ask)):
+        # "官网最基础那个版本不支持视觉和搜索 ...": a claim about what a plan has, no question and no setup told; the rule
+        # that settles the claim, not the servers' setup lines
+        diagnosis = None
     if diagnosis is not None and (reply is None or reply.clarify or not msg.questions):
         return troubleshooting_answer(diagnosis, msg, settings, facts)
     if diagnosis is not None and (parsed.intent in DEFERS_TO_TERMS and "terms" in diagnosis.kinds or parsed.intent in WHO_USES

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from helpdesk.message import USAGE_TOLD
 from helpdesk.rules.registry import When, group, register
 from helpdesk.rules.respond import PLAN_NAMES, Reply, money, number, plans_of
 from helpdesk.rules.understand import COST, QUOTA, Parsed, Slots, asks_of_it, matches
@@ -357,7 +358,9 @@ def usage_check_asked(text: str, s: Slots) -> bool:
                       r"(查看|查询|查|看(?!到)|知道).{0,20}(还)?剩(下|余)?(多少|几)(的)?(额度|用量|次数|次)")
     # "看到 2/12 之后价格和额度都改了": news seen about the quota, not a way to read one's usage
     seen_news = matches(text, r"(看到|看见|听说).{0,20}(额度|用量|次数).{0,4}(改|变|调整|降|砍|涨|少)")
-    return english or chinese and not seen_news
+    # "...no reply. I can check stats and this API was never used": the usage read as evidence, in a message asking nothing
+    evidence = bool(USAGE_TOLD.search(text)) and not re.search(r"[?？]", text)
+    return (english or chinese and not seen_news) and not evidence
 
 
 USAGE_FACTS = ("usage.subscription_page", "usage.plugin", "usage.plugin.marketplace", "usage.plugin.install",
@@ -695,13 +698,25 @@ MCP = group("mcp", 130, names_an_mcp_tool)  # "how do I configure web search MCP
 
 def mcp_list_asked(text: str, s: Slots) -> bool:
     """"What MCP servers come with the coding plan?": which servers, not how many calls."""
-    return matches(text, r"\b(what|which)\b.{0,20}\bmcp (servers?|tools?)\b.{0,30}\b(include\w*|come with|available|do i "
+    return (matches(text, r"\b(what|which)\b.{0,20}\bmcp (servers?|tools?)\b.{0,30}\b(include\w*|come with|available|do i "
                          r"get|are there|does the plan|do i have|on (the|my) plan|does z\.?ai (provide|offer|have)|(are|is) "
                          r"(provided|offered))\b|\bmcp (servers?|tools?)\b.{0,30}\b(include\w*|"
                          r"come with|available on|do i get)\b|\blist of mcp\b", r"(哪些|(?<!为)什么).{0,6}mcp.{0,8}(服务|工具)",
-                   r"mcp.{0,10}(有哪些|包括)") and not matches(
+                   r"mcp.{0,10}(有哪些|包括)") or s.plans and mcp_on_plan_asked(text)) and not matches(
         text, r"\b(fail\w*|error|errors|401|403|429|recommend\w*|install\w*|how (do|to|can))\b", "失败", "报错", "用不了",
         "怎么", "如何")
+
+
+def mcp_on_plan_asked(text: str) -> bool:
+    """"Does Lite include web search?", "is vision available on the cheapest plan?", "Lite 套餐有联网搜索吗？", "最基础的
+    版本不支持视觉和搜索": whether a plan has a server, not how many calls it gets (every plan has all three); the verb
+    is the server's ("compare two screenshots ... available?" or "结果里有没有摘要" asks about what a server does)."""
+    feature = r"(web ?search( mcp)?|web ?reader( mcp)?|vision( understanding| mcp)?|image (understanding|analysis))"
+    verb = r"(include[sd]?|support(s|ed)?|comes? with|have|has|get|access|offer(s|ed)?)"
+    return matches(text, rf"\b{verb}\b( (the|any|a))? {feature}\b|\b{feature} (is |are )?(available|included|supported)\b",
+                   r"(支持|包含|包括|有没有|有|能用|可以用|能不能用)\s*(联网搜索|网络搜索|搜索|视觉理解|视觉|网页读取|识图)",
+                   r"(联网搜索|网络搜索|搜索|视觉理解|视觉|网页读取|识图)(功能)?(吗|可以用|能用|能不能用)") and not matches(
+        text, QUANTITY, "每个月")
 
 
 @register("mcp_list", When(2, mcp_list_asked, group=MCP), facts=("mcp.servers", "mcp.zread_pool", "mcp.vision",
@@ -808,7 +823,8 @@ def running_out_asked(text: str, s: Slots) -> bool:
 
 def reset_time_asked(text: str, s: Slots) -> bool:
     """"Does the quota reset at midnight or 5 hours after my first prompt?": when the window starts."""
-    return matches(text, r"\b(when|what time|at what point)\b.{0,40}\b(reset|resets|refresh|refreshes|renew|renews|start|"
+    # (a clause of time, "when I try to use it, and start chat", asks nothing of the window)
+    return matches(text, r"\b(when|what time|at what point)\b(?!\s+(i|we|i'm|im)\b).{0,40}\b(reset|resets|refresh|refreshes|renew|renews|start|"
                          r"starts|begin|begins)\b|\bfixed time\b|\bmidnight\b|\b(rolling|sliding) (window|5)\b|\breset time\b|"
                          r"\bwindow\b.{0,20}\b(rolling|sliding|fixed)\b|\b(window|5h|5[- ]?hours?( cycle)?)\b.{0,12}\b(start|starts|begin|"
                          r"begins|count|counts|counted)\b.{0,12}\b(from|at|with)\b|\bfixed (blocks?|slots?|times?|schedule|intervals?)\b",

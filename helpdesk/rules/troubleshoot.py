@@ -1036,6 +1036,16 @@ def _error_meaning(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -
             listed_zh = "；".join(f"“{r}”（“{s.rstrip('.')}”）" for r, s in reasons)
             d.say("http", f"HTTP {code} can mean any of: {listed}. The business code in the error body says which.",
                   f"HTTP {code} 可能是以下任一情况（错误码页面原文）：{listed_zh}。具体是哪一种，看错误内容里的业务错误码。")
+            if code == "429":  # a 429 with no code shown: the plan's own limit is one of the codes it carries
+                used_up = d.fact("error.1308").split(".")[0]  # "Usage limit reached for {number} {unit}"
+                hours, days = d.fact("quota.refresh"), d.fact("weekly.cycle")
+                for rate in RATE_CODES:
+                    d.fact(f"error.{rate}")
+                d.say("http", f"On the plan, code 1308 (\"{used_up}\") is the usage limit: the 5-hour quota refreshes "
+                              f"every {hours} hours and the weekly quota every {days} days from your order, and the error "
+                              "gives the reset time; 1302, 1303 and 1305 are limits on requests at once or per unit of time.",
+                      f"对套餐来说，错误码 1308（“{used_up}”）是用量上限：5 小时额度每 {hours} 小时刷新，每周额度从下单时间起每 "
+                      f"{days} 天重置，错误信息会给出重置时间；1302、1303 和 1305 是并发或频率限制。")
 
 
 # A model's API that is gone ("API `${API_name}` has been taken offline", "does not exist"): the models it may call

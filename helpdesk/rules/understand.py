@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields, replace
 
 from functools import lru_cache
 
-from helpdesk.message import documented_words, is_chinese, without_foreign_quota
+from helpdesk.message import documented_words, is_chinese, ranked_plans, without_foreign_quota
 from helpdesk.rules import registry
 
 PLANS = ("lite", "pro", "max")
@@ -145,6 +145,8 @@ def _fix_typos(text: str) -> str:
         if not close:
             return word
         stem = close[0]
+        if stem.endswith(word) and len(stem) - len(word) >= 2:
+            return word  # "funds" is no slip of "refunds": a word with a prefix more is another word
         inflection = word.startswith(stem[:-1]) or stem.startswith(word[:-1])  # "endpoints" -> "endpoint": kept as before
         if inflection and len(stem) > len(word) + 1:
             return word  # "support" is no typo of "supported": a longer ending changes the word, it mends no slip
@@ -186,7 +188,7 @@ def plans_in(text: str) -> list[str]:
                        ("max套餐", "max")):
         if word in text:
             found.append(plan)
-    return found
+    return found + [plan for plan in ranked_plans(text) if plan not in found]
 
 
 def cycles_in(text: str) -> list[str]:
