@@ -32,7 +32,8 @@ TOOLS: dict[str, tuple[tuple[str, ...], str]] = {
     "claude-code-ide": (("claude code ide", "claude code extension", "claude code plugin", "claude code for vs",
                          "jetbrains", "claude code 插件", "claude code 扩展", "claude code插件", "pycharm", "intellij",
                          "webstorm"), "devpack-tool-claude-code-ide-plugin"),
-    "claude-code": (("claude code", "claude-code", "claudecode", "claude cli", "~/.claude", ".claude/settings"),
+    "claude-code": (("claude code", "claude-code", "claudecode", "claude cli", "~/.claude", ".claude/settings",
+                     "code.claude.com", "claude.md"),  # (its docs' site, its memory file)
                     "devpack-tool-claude-code"),
     "opencode": (("opencode", "open code", "open-code", "opencode.json"), "devpack-tool-opencode"),
     "kilo-code": (("kilo code", "kilocode", "kilo-code", "kilo"), "devpack-tool-kilo-code"),
@@ -842,7 +843,15 @@ def _tools(text: str, ask: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         positions = [ask_lower.find(a) for a in TOOLS[tool][0] if a in ask_lower]
         return min(positions) if positions else len(ask_lower) + 1
 
-    named = sorted(counts, key=lambda t: (-counts[t], first_in_ask(t)))
+    def only_declined(tool: str) -> bool:
+        """"不用ccr的话，使用Claudecode必须登录", "without the router, ...": a tool named only as one not used."""
+        source = lowered if tool == "claude-code-router" else scrubbed
+        spots = [m.start() for alias in TOOLS[tool][0]
+                 for m in re.finditer(rf"(?<![a-z0-9_-]){re.escape(alias)}(?![a-z0-9_-])", source)]
+        return bool(spots) and all(re.search(r"(\bwithout( using)?|\bnot (using|via|through)|\binstead of|\brather than|"
+                                             r"不用|不使用|不通过|不走|不经过)\s*(the )?$", source[max(0, i - 16):i]) for i in spots)
+
+    named = sorted(counts, key=lambda t: (len(counts) > 1 and only_declined(t), -counts[t], first_in_ask(t)))
     others = [t for t in OTHER_TOOLS if re.search(rf"(?<![a-z0-9_-]){re.escape(t)}(?![a-z0-9_-])", lowered)]
     return tuple(named), tuple(others)
 
@@ -916,6 +925,10 @@ def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     # a tool's "Support Images" checkbox is its own setting, not the Vision MCP server
     everything_mcp = re.sub(r"[\"'“]?supports? images[\"'”]?(?=.{0,30}(勾选|tick|check|checkbox|option|setting|box|enabled|"
                             r"要不要|吗))|(勾选|tick|untick|check|uncheck|取消)\w*.{0,20}supports? images", " ", everything)
+    # another vendor's search ("mcp__MCP__web_search_exa" in a permissions list, "Tavily web search") is not Z.ai's server
+    everything_mcp = re.sub(r"(?<![a-z0-9])(exa|brave|tavily|serper|serpapi|bing|duckduckgo|ddg|perplexity|google|searxng?|jina|"
+                            r"kagi)[\s_-]?(web[\s_-]?)?search\w*|(?<![a-z0-9])web[\s_-]?search[\s_-]?(exa|brave|tavily|serper|"
+                            r"google|bing|duckduckgo|kagi|jina)(?![a-z0-9])", " ", everything_mcp)
     mcp = tuple(name for name, (pattern, _) in MCP_SERVERS.items() if re.search(pattern, everything_mcp)
                 and (name != "web-search" or re.search(r"mcp|search[\s_-]?prime|联网|web[\s_-]?search|搜索", everything)))
     if mcp == ("web-search",) and not re.search(r"mcp|联网|web[\s_-]?search|search[\s_-]?prime|搜索次数|搜索额度",

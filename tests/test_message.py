@@ -285,3 +285,22 @@ def test_self_hosting_is_the_models_not_the_tasks(message, hosted):
 ])
 def test_a_plan_named_by_its_rank(message, plans):
     assert analyse(message, CORPUS).plans == plans
+
+
+@pytest.mark.parametrize("message, servers", [
+    ('{"permissions": {"allow": ["mcp__cc-codex__codex", "mcp__MCP__web_search_exa"]}} glm-4.6 该如何配置？', ()),
+    ("I use Tavily web search in Cline, and GLM-4.7 through the coding plan. Any tips?", ()),
+    ('"allow": ["mcp__web-search-prime__webSearchPrime"] still asks me every time', ("web-search",)),
+])
+def test_another_vendors_search_is_not_the_plans_server(message, servers):
+    assert analyse(message, CORPUS).mcp == servers
+
+
+@pytest.mark.parametrize("message, first", [
+    ("不用ccr的话，使用Claudecode必须登录。这有方法跳过吗", "claude-code"),
+    ("Without claude-code-router, Claude Code asks me to log in. Any way around it?", "claude-code"),
+    ("ccr with Claude Code: which model names go in the router config?", "claude-code-router"),
+    ("Is it possible to switch models with /model? (https://code.claude.com/docs/en/sub-agents)", "claude-code"),
+])
+def test_the_tool_in_use_is_not_one_named_as_not_used(message, first):
+    assert analyse(message, CORPUS).tools[0] == first

@@ -25,6 +25,12 @@ ANTHROPIC = r"api\.z\.ai/api/anthropic"
 
 CASES = [
     ("What does error code 1113 mean?", [r"arrears", r"recharge"], []),
+    # Claude Code's login asked to be skipped, a router named only as not used
+    ("不用ccr的话，使用Claudecode必须登录。这有方法跳过吗\n\n新版登录才能用", [r"Do you want to use this API key",
+                                                           r"ANTHROPIC_AUTH_TOKEN"], []),
+    # an error saying the account has no plan: the quota is a subscription's; the key alone is the general API
+    ("Feature Request: usage bar\nz.ai API error: 当前用户不存在coding plan\n\nI only have an API key but is not extracting "
+     "the balance properly.", [r"no GLM Coding Plan", r"billed separately", r"api\.z\.ai/api/paas/v4"], []),
     # a 429 with no business code shown: the plan's usage limit is one of the codes it carries
     ("I get error 429 Too Many Requests retrying in 59 minutes, ongoing for 8 hours. 4 sessions running in opencode",
      [r"HTTP 429 can mean", r"1308", r"5-hour", r"7 days"], []),

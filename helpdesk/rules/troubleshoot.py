@@ -1261,10 +1261,35 @@ KEY_CHANGED = re.compile(r"\b(changed|rotated|regenerated|updated|replaced|reset
 STILL_OLD = re.compile(r"\b(still|old (one|key)|keeps?|again|401|1002|invalid|not (picked|used|updated))\b|还是|仍然|旧", re.I)
 
 
+# An error that says the account has no plan at all ("z.ai API error: 当前用户不存在coding plan")
+NO_PLAN_ERROR = re.compile(r"(当前)?用户(不存在|没有|未订阅|未开通)\s*(coding\s*plan|套餐|编码套餐)|\b(user|account) (does not|doesn'?t|has "
+                           r"no|have no) (have )?(an? )?(active |valid )?(glm )?coding ?plan\b|\bno (active |valid )?(glm )?coding "
+                           r"?plan (found|subscription|for (this|the) (user|account))", re.I)
+
+
+def no_plan_error(d: Diagnosis) -> None:
+    """The account behind the key has no plan: the quota is the subscription's; the key alone is the general API."""
+    d.fact("diag.1113_plan")
+    general = d.fact("endpoint.general").rsplit("/chat", 1)[0]
+    d.fact("api.billed_separately")
+    d.lead("diagnosis", "The error says the account has no GLM Coding Plan: the plan's quota (and its usage figures) "
+                        "belong to a subscribed account. Without a plan, an API key calls the general API "
+                        f"({general}), and \"API calls are billed separately and do not use the Coding Plan quota\" (FAQ). "
+                        "If you did subscribe, check that the key was created under the subscribed account.",
+           "这个错误说的是该账户没有 GLM Coding Plan 套餐：套餐额度（和它的用量数据）属于订阅了套餐的账户。没有套餐时，"
+           f"API Key 调用的是通用 API（{general}），按量单独计费，不使用 Coding Plan 额度（FAQ）。如果你确实订阅了，请确认这个 "
+           "Key 是在订阅套餐的账户下创建的。")
+
+
 def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diagnosis | None:
     """The diagnosis for a troubleshooting or tool-setup message, or None when it is not one. A failure that came
     with a new version of their tool is first said to be outside the docs."""
     d = _diagnose(msg, facts, corpus_dir)
+    if NO_PLAN_ERROR.search(msg.raw):
+        if d is None:
+            d = Diagnosis(facts, zh=writes_chinese(msg))
+        no_plan_error(d)
+        d.handoff = True
     if "claude-code" in msg.tools and CODING_HELPER.search(msg.raw) and KEY_CHANGED.search(msg.ask) and STILL_OLD.search(msg.ask):
         if d is None:
             d = Diagnosis(facts, zh=writes_chinese(msg))
@@ -1516,7 +1541,9 @@ def _diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Dia
     claude_fix = claude_fix or tool in ("claude-code", "claude-code-ide") and not msg.enforcement and bool(
         # (a shared or restricted account's login is the Z.ai account's, not Claude Code's prompt)
         re.search(r"log ?in|sign ?in|log ?out|sign ?out|登录|登陆|退出登录", msg.ask, re.I)) and bool(
-        re.search(r"settings?\.json|ANTHROPIC_(BASE_URL|AUTH_TOKEN|API_KEY)|api ?key|z\.?ai|glm", msg.raw, re.I))
+        # (or a way past the login asked: "使用Claudecode必须登录。这有方法跳过吗")
+        re.search(r"settings?\.json|ANTHROPIC_(BASE_URL|AUTH_TOKEN|API_KEY)|api ?key|z\.?ai|glm|\b(skip|bypass|avoid)\w*|跳过|"
+                  r"绕过|免登录|不登录", msg.raw, re.I))
     if msg.feature_request and (msg.subscriber or msg.names_zai) and not (known or msg.http_codes or msg.failing
                                                                          or set(msg.topics) - MCP_PAGES):
         only = tool if tool in TOOL_SETUP and len(msg.tools) == 1 and not msg.other_tools else None
