@@ -720,7 +720,8 @@ def _errors(text: str, table: dict[str, str]) -> tuple[ErrorRef, ...]:
     lowered = text.lower()
     found: dict[tuple[str, str], ErrorRef] = {}
     error_context = re.search(r"error|err\b|code|错误|报错|status|fail|mean|意思|提示|报\s*\d", lowered)  # "一直报 1309"
-    for m in re.finditer(r"(?<![\d.$,/-])(1[0-3]\d\d)(?!\d|,\d|\.\d|\s?(?:%|tokens?|prompts?|usd|dollars?|ms|k\b|"
+    # (a comma after a digit is a thousands separator, "1,200"; after a word it is punctuation: "报错，1214，参数不合法")
+    for m in re.finditer(r"(?<![\d.$/-])(?<!\d,)(1[0-3]\d\d)(?!\d|,\d|\.\d|\s?(?:%|tokens?|prompts?|usd|dollars?|ms|k\b|"
                          r"requests?|calls?|次|元|美元))", text):
         code = m.group(1)
         if code not in table and code not in ERROR_ALIASES:  # "1500 tokens" is no error code
@@ -889,8 +890,12 @@ def _plans(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found + ranked_plans(text)))
 
 
+_IMAGE = re.compile(r"<img\b[^>]*>|!\[[^\]\n]*\]\([^)\n]*\)", re.I)
+
+
 def analyse(text: str, corpus_dir: Path | None = None) -> Message:
     raw = unicodedata.normalize("NFKC", text or "").replace("\r\n", "\n")
+    raw = _IMAGE.sub(" [image] ", raw)  # a pasted screenshot's tag: its width="591" is no status code, nor its alt text
     ask, pasted = split_paste(raw)
     if not ask.strip():  # only pasted material: the paste is the question ("what does this mean?")
         ask = raw.strip()

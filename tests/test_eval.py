@@ -269,7 +269,7 @@ def test_real_subscriber_messages_meet_their_floors(eval_env, tmp_path, capsys, 
 
 @pytest.mark.parametrize("name", ["real_messages_dev2", "real_messages_dev3", "real_messages_dev4", "real_messages_dev5",
                                   "real_messages_dev6", "real_messages_dev7", "real_messages_dev8", "real_messages_dev9",
-                                  "probe_messages",
+                                  "real_messages_dev10", "probe_messages",
                                   "probe_messages4",
                                   "probe_messages5", "probe_messages6", "probe_messages7", "probe_messages8",
                                   "probe_messages9", "probe_messages10", "probe_messages11", "probe_messages12",
@@ -277,7 +277,7 @@ def test_real_subscriber_messages_meet_their_floors(eval_env, tmp_path, capsys, 
                                   "probe_messages17", "probe_messages18", "probe_messages19", "probe_messages20",
                                   "probe_messages21", "probe_messages22", "probe_messages23", "probe_messages24"])
 def test_development_sets_of_real_messages_meet_their_floors(eval_env, capsys, name):
-    """The development sets (tests/data/real_messages_dev2.jsonl ... _dev9.jsonl, and the labelled probe messages
+    """The development sets (tests/data/real_messages_dev2.jsonl ... _dev10.jsonl, and the labelled probe messages
     written in their style, probe_messages.jsonl) are gated too, by the floors beside them: what one set's mechanism
     gains must not be another set's loss."""
     data = Path(__file__).parent / "data"

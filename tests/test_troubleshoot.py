@@ -31,6 +31,14 @@ CASES = [
     # an error saying the account has no plan: the quota is a subscription's; the key alone is the general API
     ("Feature Request: usage bar\nz.ai API error: 当前用户不存在coding plan\n\nI only have an API key but is not extracting "
      "the balance properly.", [r"no GLM Coding Plan", r"billed separately", r"api\.z\.ai/api/paas/v4"], []),
+    # an error reported only as a screenshot: its words asked for, with what the plan's own codes mean
+    ("GLM-5.1模型运行报错\n[截图]\n用的智谱codingplan", [r"截图我看不到", r"1113", r"1308", r"1309"], []),
+    ("GLM-4.7 fails with an error\n<img width=\"591\" alt=\"Image\" src=\"...\" />\non the coding plan",
+     [r"no error text or code", r"1308"], []),
+    # a code after a comma that follows a word, not a digit
+    ("上游配置了智谱，使用了responses，再codex中使用，还是报错，1214，请求参数不合法", [r"1214", r"Invalid"], []),
+    # a business code read off the message's words beside the code the body gives: both said
+    ('报错{"error":{"code":"401","message":"令牌已过期或验证不正确！"}}', [r"1003", r"HTTP 401"], []),
     # a 429 with no business code shown: the plan's usage limit is one of the codes it carries
     ("I get error 429 Too Many Requests retrying in 59 minutes, ongoing for 8 hours. 4 sessions running in opencode",
      [r"HTTP 429 can mean", r"1308", r"5-hour", r"7 days"], []),

@@ -1019,7 +1019,10 @@ def _error_meaning(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -
                 else:  # "temperature=1.3 and top_p=0 ... 1214": each one set, since the code names none
                     d.say("error", "The API reference on the parameters you set:\n" + "\n".join(f"• {ln}" for ln in lines),
                           "API 参考文档对你设置的参数的说明（原文）：\n" + "\n".join(f"• {ln}" for ln in lines))
-    if business:
+    # a business code read off the message's words, beside the code its body gives ('{"code":"401","message":"令牌已过期或
+    # 验证不正确"}'): the code they got is said as well
+    body_codes = set(re.findall(r"[\"']code[\"']\s*:\s*[\"']?(\d{3})\b", msg.raw)) & set(msg.http_codes)
+    if business and not (body_codes and all(e.said and e.code not in msg.raw for e in business)):
         return
     for code in [c for c in msg.http_codes if c in EXPLAINED_HTTP][:1]:
         rows = [fid for fid in d.facts.by_id if fid.startswith(f"error.http.{code}.")]
@@ -1281,10 +1284,34 @@ def no_plan_error(d: Diagnosis) -> None:
            "Key 是在订阅套餐的账户下创建的。")
 
 
+# An error reported only as a picture: "GLM-5.1模型运行报错 [截图] 用的智谱codingplan"
+IMAGE_ONLY = re.compile(r"<img\b|!\[[^\]]*\]\(|\[(screenshots?|截图|images?|图片|pic)\]", re.I)
+ERROR_TOLD = re.compile(r"\berrors?\b|\bfail\w*|报错|错误|出错|失败|不能用|用不了|无法使用", re.I)
+
+
+def error_unseen(d: Diagnosis) -> None:
+    """The error's words never reached the desk: ask for them, with what the plan's own codes mean."""
+    arrears, limit, expired = (d.fact(f"error.{code}") for code in ("1113", "1308", "1309"))
+    d.fact("diag.1113_plan")
+    limit = limit.split(".")[0]
+    expired = expired.split(". ")[0]
+    d.say("error", "Your message shows no error text or code (a screenshot does not reach me): paste the error's code and "
+                   "message and the API error code page says what it means. The codes a plan subscriber meets most: 1113 "
+                   f"(\"{arrears}\"; with a plan, the FAQ says it may be due to not meeting the plan's usage conditions), "
+                   f"1308 (\"{limit}\") and 1309 (\"{expired}\").",
+          "你的消息里没有错误文字或错误码（截图我看不到）：请把报错的错误码和错误信息贴出来，API 错误码页面会说明它的含义。套餐用户最常见的是："
+          f"1113（“{arrears}”；FAQ 说有套餐时可能是不满足套餐的使用条件）、1308（“{limit}”）和 1309（“{expired}”）。")
+
+
 def diagnose(msg: Message, facts: Facts, corpus_dir: Path | None = None) -> Diagnosis | None:
     """The diagnosis for a troubleshooting or tool-setup message, or None when it is not one. A failure that came
     with a new version of their tool is first said to be outside the docs."""
     d = _diagnose(msg, facts, corpus_dir)
+    if d is None and IMAGE_ONLY.search(msg.raw) and ERROR_TOLD.search(msg.ask) and not (msg.errors or msg.http_codes) \
+            and not msg.questions and (msg.subscriber or msg.names_zai or msg.models):
+        d = Diagnosis(facts, zh=writes_chinese(msg))  # a failure told, its error only in a picture: ask for its words
+        error_unseen(d)
+        d.handoff = True
     if NO_PLAN_ERROR.search(msg.raw):
         if d is None:
             d = Diagnosis(facts, zh=writes_chinese(msg))
