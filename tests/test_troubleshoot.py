@@ -31,6 +31,11 @@ CASES = [
     # an error saying the account has no plan: the quota is a subscription's; the key alone is the general API
     ("Feature Request: usage bar\nz.ai API error: 当前用户不存在coding plan\n\nI only have an API key but is not extracting "
      "the balance properly.", [r"no GLM Coding Plan", r"billed separately", r"api\.z\.ai/api/paas/v4"], []),
+    # a remote server's tool reported missing: the tool its page names, in the page's words
+    ('zai-cli search fails: {"success":false,"error":"MCP tool call failed: Tool \'zai.search.webSearchPrime\' not found '
+     'in the repository.","code":"API_ERROR"}', [r"names the server's tool `webSearchPrime`", r"Search web information"], []),
+    ("https://api.z.ai/api/mcp/web_search_prime/mcp returns 404 not found in my MCP client",
+     [r"web_search_prime/mcp"], [r"server's tool"]),
     # an error reported only as a screenshot: its words asked for, with what the plan's own codes mean
     ("GLM-5.1模型运行报错\n[截图]\n用的智谱codingplan", [r"截图我看不到", r"1113", r"1308", r"1309"], []),
     ("GLM-4.7 fails with an error\n<img width=\"591\" alt=\"Image\" src=\"...\" />\non the coding plan",

@@ -419,6 +419,22 @@ def mcp_line(d: Diagnosis, server: str, command: bool) -> None:
           _filled(d, f"{zh}；在 Claude Code 中：{claude}。" if command else f"{zh}。"))
 
 
+# A remote server's tool reported missing: "Tool 'zai.search.webSearchPrime' not found", "webReader 工具找不到"
+SERVER_TOOL = {"web-search": "mcp.web-search.tool", "web-reader": "mcp.web-reader.tool"}
+TOOL_MISSING = re.compile(r"(?<![/\w-])(web_?search_?prime|web_?reader)(?![/\w-])\W{0,3}.{0,60}(not found|missing|not available|unavailable|"
+                          r"doesn'?t exist|does not exist|unknown tool|找不到|不存在|没有这个)|(missing|unknown|no such) tool\W{0,3}"
+                          r"[\w.'\"`]{0,40}(web_?search_?prime|web_?reader)", re.I)
+
+
+def server_tool_line(d: Diagnosis, server: str) -> None:
+    """The tool the server's page names, in the page's words."""
+    name = d.fact(SERVER_TOOL[server])
+    said = d.facts.words(SERVER_TOOL[server], r".+").split(" - ", 1)[-1].split(" — ", 1)[-1]
+    title = SERVER_NAMES[server]
+    d.say("mcp", f"The {title} MCP page names the server's tool `{name}`: \"{said}\"",
+          f"{title} MCP 页面列出的服务工具是 `{name}`（原文）：“{said}”")
+
+
 # a question that leans on the one before for all but its subject: "那 reader 的呢？", "what about the reader one?"
 FOLLOW_UP = re.compile(r"呢\s*[?？]?\s*$|\b(what|how) about\b|\bsame (for|with)\b|^\s*(and|also) (the|for)\b", re.I)
 REMOTE_MCP = ("web-search", "web-reader", "zread")
@@ -540,6 +556,9 @@ def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Dia
               "处理图片，套餐提供的方式是 Vision MCP 服务，它让 Claude Code、Cline 等 MCP 客户端用上 GLM-4.6V 的图像分析能力：")
     for server in servers:
         mcp_line(d, server, command=not tool)
+        if server in SERVER_TOOL and (m := TOOL_MISSING.search(msg.raw)) and re.sub(r"_", "", m.group(0)).lower().find(
+                d.facts.value(SERVER_TOOL[server]).lower()) >= 0:
+            server_tool_line(d, server)
         if tool:
             client_section(d, server, tool, corpus_dir)
     d.handoff = msg.failing
