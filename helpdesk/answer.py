@@ -17,7 +17,7 @@ from helpdesk.message import CODING_HELPER, MCP_SERVERS, TOPIC_ZH, Message, anal
 from helpdesk.query import preferred_docs, retrieval_query
 from helpdesk.query import translate as zh_terms
 from helpdesk.retrieval import Retriever, terms, translate
-from helpdesk.rules import answer_rules, cited
+from helpdesk.rules import CITATION, answer_rules, cited
 from helpdesk.rules.facts import FactsError
 from helpdesk.schema import Answer, Passage, Source, StreamEvent
 from helpdesk.settings import Settings
@@ -365,9 +365,6 @@ def answer_stream(helpdesk: Helpdesk, question: str, history: Sequence[dict] = (
         yield event
 
 
-_CITATION = re.compile(r"\n\((Source|来源): [^\n]*\)$")
-
-
 # A setting the message names: quoted ("provider", 'API Host') or written as a variable (Z_AI_MODE)
 _SETTING = re.compile(r"[\"'“`]([A-Za-z][\w .-]{1,30})[\"'”`]|\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b")
 
@@ -430,7 +427,7 @@ def with_page_quote(ruled: Answer, msg: Message, history: Sequence[dict], settin
     something else its page says (a context window, a key to press, a provider value, a size limit): the page's
     closest sentence, when it is close and not already said, follows the rules answer, quoted and cited."""
     docs = preferred_docs(msg)
-    citation = _CITATION.search(ruled.text)  # a question back (no sources' line) gets no quote
+    citation = CITATION.search(ruled.text)  # a question back (no sources' line) gets no quote
     if ruled.route != "rules" or not docs or not citation or settings.page_quote_closeness >= 1:
         return ruled
     if len(ruled.text[:citation.start()]) > PAGE_QUOTE_ROOM:

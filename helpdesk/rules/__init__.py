@@ -618,6 +618,10 @@ def _sources(facts: Facts, fact_ids: list[str]) -> list[Source]:
     return sources
 
 
+# The sources' line `cited` ends an answer with: where a later step adds a line before it
+CITATION = re.compile(r"\n\((Source|来源): [^\n]*\)$")
+
+
 def cited(text: str, sources: list[Source] | tuple[Source, ...], chinese: bool) -> str:
     """The answer with its sources' line: each page's title and the date it is current as of."""
     as_of = "截至" if chinese else "as of"
@@ -783,15 +787,16 @@ def with_time_zone_open(answer: Answer | None, msg: Message, settings: Settings)
     question it was asked unanswered."""
     if answer is None or answer.route != "rules" or not TIME_ZONE_ASK.search(asked(msg)):
         return answer
-    body, sep, tail = answer.text.rpartition("\n(")  # the sources' line stays last
-    body, sep, tail = (body, sep, tail) if tail.startswith(("Source", "来源")) else (answer.text, "", "")
-    if TIME_ZONE_SAID.search(body):
+    citation = CITATION.search(answer.text)  # (a question back, with no sources' line, asks first)
+    if citation is None or TIME_ZONE_SAID.search(answer.text[:citation.start()]):
         return answer
-    zh = tail.startswith("来源") or (not tail and writes_chinese(msg))
-    note = TIME_ZONE_OPEN["zh" if zh else "en"]
-    if settings.support_url not in body:
-        note += "\n" + ASK_SUPPORT["zh" if zh else "en"] + settings.support_url
-    return replace(answer, text=f"{body}\n{note}{sep}{tail}", offer_human=True)
+    zh = citation.group(1) == "来源"
+    lines = answer.text[:citation.start()].split("\n")
+    handoff = lines.pop() if len(lines) > 1 and settings.support_url in lines[-1] else None  # the person stays last
+    person = [handoff] if handoff else [] if settings.support_url in answer.text else [
+        ASK_SUPPORT["zh" if zh else "en"] + settings.support_url]
+    lines += [TIME_ZONE_OPEN["zh" if zh else "en"], *person]
+    return replace(answer, text=cited("\n".join(lines), answer.sources, zh), offer_human=True)
 
 
 def answer_rules(question: str, history: Sequence[dict], settings: Settings, message: Message | None = None,

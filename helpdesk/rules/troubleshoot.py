@@ -556,8 +556,8 @@ def mcp_setup(d: Diagnosis, msg: Message, corpus_dir: Path | None = None) -> Dia
               "处理图片，套餐提供的方式是 Vision MCP 服务，它让 Claude Code、Cline 等 MCP 客户端用上 GLM-4.6V 的图像分析能力：")
     for server in servers:
         mcp_line(d, server, command=not tool)
-        if server in SERVER_TOOL and (m := TOOL_MISSING.search(msg.raw)) and re.sub(r"_", "", m.group(0)).lower().find(
-                d.facts.value(SERVER_TOOL[server]).lower()) >= 0:
+        if server in SERVER_TOOL and (m := TOOL_MISSING.search(msg.raw)) and \
+                d.facts.value(SERVER_TOOL[server]).lower() in m.group(0).replace("_", "").lower():
             server_tool_line(d, server)
         if tool:
             client_section(d, server, tool, corpus_dir)
@@ -1304,7 +1304,7 @@ def no_plan_error(d: Diagnosis) -> None:
 
 
 # An error reported only as a picture: "GLM-5.1模型运行报错 [截图] 用的智谱codingplan"
-IMAGE_ONLY = re.compile(r"<img\b|!\[[^\]]*\]\(|\[(screenshots?|截图|images?|图片|pic)\]", re.I)
+IMAGE_ONLY = re.compile(r"\[(screenshots?|截图|images?|图片|pic)\]", re.I)  # (the analysis writes pasted image tags "[image]")
 ERROR_TOLD = re.compile(r"\berrors?\b|\bfail\w*|报错|错误|出错|失败|不能用|用不了|无法使用", re.I)
 
 
